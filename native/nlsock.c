@@ -1,0 +1,670 @@
+/*
+ * nlroute native transport: raw AF_NETLINK sockets for Node.js through N-API (plain C,
+ * N-API version 8).
+ *
+ * Everything protocol-related lives in TypeScript. This file only owns what JavaScript
+ * cannot do itself: the socket syscalls, creating a socket inside another network
+ * namespace, and readiness notification through the Node event loop (libuv).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#include <linux/netlink.h>
+
+#include <node_api.h>
+#include <uv.h>
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+/* An N-API call failing here means a bug in this file or a dying environment: surface it
+ * as a JS exception (if none is pending yet) rather than continuing with garbage. */
+#define CHECK(env, call)                                                       \
+  do {                                                                         \
+    if ((call) != napi_ok) {                                                   \
+      bool pending_ = false;                                                   \
+      napi_is_exception_pending((env), &pending_);                             \
+      if (!pending_) napi_throw_error((env), NULL, "nlroute: " #call " failed"); \
+      return NULL;                                                             \
+    }                                                                          \
+  } while (0)
+
+/* ------------------------------------------------------------------ errors */
+
+static const char *errno_name(int err) {
+  switch (err) {
+#define E(x) case x: return #x;
+    E(EPERM) E(ENOENT) E(ESRCH) E(EINTR) E(EIO) E(ENXIO) E(E2BIG) E(EBADF) E(EAGAIN)
+    E(ENOMEM) E(EACCES) E(EFAULT) E(EBUSY) E(EEXIST) E(ENODEV) E(ENOTDIR) E(EISDIR)
+    E(EINVAL) E(ENFILE) E(EMFILE) E(ENOSPC) E(EROFS) E(EMLINK) E(ERANGE) E(ENAMETOOLONG)
+    E(ENOSYS) E(ENOTEMPTY) E(ELOOP) E(ENODATA) E(ENOLINK) E(EPROTO) E(EBADMSG)
+    E(EOVERFLOW) E(ENOTSOCK) E(EDESTADDRREQ) E(EMSGSIZE) E(EPROTOTYPE) E(ENOPROTOOPT)
+    E(EPROTONOSUPPORT) E(ESOCKTNOSUPPORT) E(EOPNOTSUPP) E(EPFNOSUPPORT) E(EAFNOSUPPORT)
+    E(EADDRINUSE) E(EADDRNOTAVAIL) E(ENETDOWN) E(ENETUNREACH) E(ECONNRESET) E(ENOBUFS)
+    E(EISCONN) E(ENOTCONN) E(ETIMEDOUT) E(ECONNREFUSED) E(EHOSTUNREACH) E(EALREADY)
+    E(EINPROGRESS) E(ECANCELED) E(ERFKILL) E(ENOTTY) E(EDOM) E(ECHILD) E(EXDEV)
+#undef E
+    default: return NULL;
+  }
+}
+
+/* Throws Error("<syscall>: <strerror> (<CODE>)") with code/errno/syscall, like Node's own
+ * system errors, so JS can switch on err.code. Always returns NULL for `return throw_...`. */
+static napi_value throw_errno(napi_env env, const char *syscall, int err) {
+  char code[24], msg[256];
+  const char *name = errno_name(err);
+  if (name == NULL) {
+    snprintf(code, sizeof code, "E%d", err);
+    name = code;
+  }
+  snprintf(msg, sizeof msg, "%s: %s (%s)", syscall, strerror(err), name);
+
+  napi_value js_code, js_msg, js_err, js_errno, js_syscall;
+  CHECK(env, napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &js_code));
+  CHECK(env, napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &js_msg));
+  CHECK(env, napi_create_error(env, js_code, js_msg, &js_err));
+  CHECK(env, napi_create_int32(env, err, &js_errno));
+  CHECK(env, napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &js_syscall));
+  CHECK(env, napi_set_named_property(env, js_err, "errno", js_errno));
+  CHECK(env, napi_set_named_property(env, js_err, "syscall", js_syscall));
+  napi_throw(env, js_err);
+  return NULL;
+}
+
+static bool type_error(napi_env env, const char *what, const char *expected) {
+  char msg[160];
+  snprintf(msg, sizeof msg, "The \"%s\" argument must be %s", what, expected);
+  napi_throw_type_error(env, "ERR_INVALID_ARG_TYPE", msg);
+  return false;
+}
+
+/* --------------------------------------------------------- argument parsing */
+
+/* An integral number in [min, max]. Non-numbers are a TypeError, bad values a RangeError. */
+static bool arg_int(napi_env env, napi_value v, const char *what, double min, double max,
+                    int64_t *out) {
+  napi_valuetype t;
+  double d;
+  if (napi_typeof(env, v, &t) != napi_ok || t != napi_number) return type_error(env, what, "a number");
+  napi_get_value_double(env, v, &d);
+  if (!(d >= min && d <= max) || d != (double)(int64_t)d) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "The \"%s\" argument must be an integer in [%.0f, %.0f]", what, min, max);
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", msg);
+    return false;
+  }
+  *out = (int64_t)d;
+  return true;
+}
+
+static bool arg_i32(napi_env env, napi_value v, const char *what, int *out) {
+  int64_t x;
+  if (!arg_int(env, v, what, INT32_MIN, INT32_MAX, &x)) return false;
+  *out = (int)x;
+  return true;
+}
+
+static bool arg_u32(napi_env env, napi_value v, const char *what, uint32_t *out) {
+  int64_t x;
+  if (!arg_int(env, v, what, 0, UINT32_MAX, &x)) return false;
+  *out = (uint32_t)x;
+  return true;
+}
+
+/* Optional u32: missing or undefined means `dflt`. */
+static bool arg_u32_opt(napi_env env, napi_value v, const char *what, uint32_t dflt, uint32_t *out) {
+  napi_valuetype t = napi_undefined;
+  if (v != NULL) napi_typeof(env, v, &t);
+  if (t == napi_undefined) {
+    *out = dflt;
+    return true;
+  }
+  return arg_u32(env, v, what, out);
+}
+
+/* Buffer, or any ArrayBufferView (node's napi_is_buffer accepts those). */
+static bool arg_buffer(napi_env env, napi_value v, const char *what, void **data, size_t *len) {
+  bool ok = false;
+  if (napi_is_buffer(env, v, &ok) != napi_ok || !ok) return type_error(env, what, "a Buffer");
+  napi_get_buffer_info(env, v, data, len);
+  return true;
+}
+
+/* -------------------------------------------------------- per-env state */
+
+typedef struct nl_poll nl_poll;
+
+/* One per Node environment (main thread, each worker): the polls that are still active, so
+ * close(fd) and environment teardown can stop them. */
+typedef struct {
+  nl_poll *polls;
+} addon_state;
+
+struct nl_poll {
+  uv_poll_t uv;
+  napi_env env;
+  addon_state *state;
+  napi_ref callback;
+  napi_async_context async;
+  int fd;
+  bool active;   /* started and not yet stopped */
+  int owners;    /* the JS external + the libuv handle until its close callback */
+  nl_poll *next; /* in state->polls while active */
+};
+
+/* Tags our externals so pollStop() can refuse a foreign external instead of crashing. */
+static const napi_type_tag POLL_TAG = {0x6e6c726f75746531ULL, 0x706f6c6c68616e64ULL};
+
+static addon_state *get_state(napi_env env) {
+  void *data = NULL;
+  napi_get_instance_data(env, &data);
+  return data;
+}
+
+/* ------------------------------------------------------------------- open */
+
+typedef struct {
+  const char *path; /* netns path to open, or NULL to use nsfd */
+  int nsfd;
+  int protocol;
+  int fd;           /* result */
+  int err;          /* errno of the failing call, 0 on success */
+  const char *syscall;
+} netns_job;
+
+static int netlink_socket(int protocol) {
+  return socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, protocol);
+}
+
+/* Runs on a throwaway thread: setns() only moves the calling thread, and a netlink socket
+ * stays in the namespace it was created in, so the thread can simply exit afterwards and no
+ * Node thread ever leaves its own namespace. */
+static void *netns_thread(void *arg) {
+  netns_job *job = arg;
+  int nsfd = job->nsfd;
+  if (job->path != NULL) {
+    nsfd = open(job->path, O_RDONLY | O_CLOEXEC);
+    if (nsfd < 0) {
+      job->err = errno, job->syscall = "open";
+      return NULL;
+    }
+  }
+  if (setns(nsfd, CLONE_NEWNET) < 0) {
+    job->err = errno, job->syscall = "setns";
+  } else if ((job->fd = netlink_socket(job->protocol)) < 0) {
+    job->err = errno, job->syscall = "socket";
+  }
+  if (job->path != NULL) close(nsfd);
+  return NULL;
+}
+
+static int open_in_netns(netns_job *job) {
+  pthread_attr_t attr;
+  pthread_t tid;
+  sigset_t all, old;
+  int rc;
+
+  /* The job needs almost no stack; keep the mapping small since opens can be frequent. */
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 64 * 1024);
+  /* Signals must keep going to Node's threads, not to this short-lived one. */
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  rc = pthread_create(&tid, &attr, netns_thread, job);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  pthread_attr_destroy(&attr);
+  if (rc != 0) {
+    job->err = rc, job->syscall = "pthread_create";
+    return -1;
+  }
+  pthread_join(tid, NULL);
+  return job->err ? -1 : job->fd;
+}
+
+/* open(protocol, netns?) -> fd */
+static napi_value js_open(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2] = {NULL, NULL}, result;
+  napi_valuetype t = napi_undefined;
+  char path[PATH_MAX];
+  netns_job job = {.path = NULL, .nsfd = -1, .fd = -1, .err = 0, .syscall = NULL};
+
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (!arg_i32(env, argv[0], "protocol", &job.protocol)) return NULL;
+  if (argv[1] != NULL) napi_typeof(env, argv[1], &t);
+
+  if (t == napi_undefined || t == napi_null) {
+    int fd = netlink_socket(job.protocol);
+    if (fd < 0) return throw_errno(env, "socket", errno);
+    CHECK(env, napi_create_int32(env, fd, &result));
+    return result;
+  }
+  if (t == napi_string) {
+    size_t len = 0;
+    CHECK(env, napi_get_value_string_utf8(env, argv[1], path, sizeof path, &len));
+    if (len == 0 || len >= sizeof path - 1 || strlen(path) != len) {
+      napi_throw_range_error(env, "ERR_INVALID_ARG_VALUE",
+                             "The \"netns\" path must be a non-empty path without NUL bytes");
+      return NULL;
+    }
+    job.path = path;
+  } else if (t == napi_number) {
+    if (!arg_i32(env, argv[1], "netns", &job.nsfd)) return NULL;
+  } else {
+    type_error(env, "netns", "a path string, a namespace fd number, null or undefined");
+    return NULL;
+  }
+  if (open_in_netns(&job) < 0) return throw_errno(env, job.syscall, job.err);
+  CHECK(env, napi_create_int32(env, job.fd, &result));
+  return result;
+}
+
+/* ------------------------------------------------------ bind / sockopts */
+
+/* bind(fd, pid, groups) */
+static napi_value js_bind(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3] = {NULL, NULL, NULL};
+  int fd;
+  struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
+
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (!arg_i32(env, argv[0], "fd", &fd) || !arg_u32(env, argv[1], "pid", &sa.nl_pid) ||
+      !arg_u32(env, argv[2], "groups", &sa.nl_groups))
+    return NULL;
+  if (bind(fd, (struct sockaddr *)&sa, sizeof sa) < 0) return throw_errno(env, "bind", errno);
+  return NULL;
+}
+
+/* getsockname(fd) -> our port id (the kernel assigns one at bind or first send) */
+static napi_value js_getsockname(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1] = {NULL}, result;
+  int fd;
+  struct sockaddr_nl sa;
+  socklen_t len = sizeof sa;
+
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (!arg_i32(env, argv[0], "fd", &fd)) return NULL;
+  memset(&sa, 0, sizeof sa);
+  if (getsockname(fd, (struct sockaddr *)&sa, &len) < 0) return throw_errno(env, "getsockname", errno);
+  CHECK(env, napi_create_uint32(env, sa.nl_pid, &result));
+  return result;
+}
+
+/* setsockopt(fd, level, name, value) for int-valued options */
+static napi_value js_setsockopt(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4] = {NULL, NULL, NULL, NULL};
+  int fd, level, name, value;
+
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (!arg_i32(env, argv[0], "fd", &fd) || !arg_i32(env, argv[1], "level", &level) ||
+      !arg_i32(env, argv[2], "name", &name))
+    return NULL;
+  /* Group numbers and flags are unsigned in the kernel: accept the full u32 range too. */
+  {
+    int64_t v;
+    if (!arg_int(env, argv[3], "value", INT32_MIN, UINT32_MAX, &v)) return NULL;
+    value = (int)(uint32_t)v;
+  }
+  if (setsockopt(fd, level, name, &value, sizeof value) < 0) return throw_errno(env, "setsockopt", errno);
+  return NULL;
+}
+
+/* getsockopt(fd, level, name) -> int */
+static napi_value js_getsockopt(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3] = {NULL, NULL, NULL}, result;
+  int fd, level, name, value = 0;
+  socklen_t len = sizeof value;
+
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (!arg_i32(env, argv[0], "fd", &fd) || !arg_i32(env, argv[1], "level", &level) ||
+      !arg_i32(env, argv[2], "name", &name))
+    return NULL;
+  if (getsockopt(fd, level, name, &value, &len) < 0) return throw_errno(env, "getsockopt", errno);
+  CHECK(env, napi_create_int32(env, value, &result));
+  return result;
+}
+
+/* ------------------------------------------------------------ send / recv */
+
+#define SEND_STACK_IOV 32
+
+/* send(fd, bufs, pid = 0, groups = 0) -> bytes: one sendmsg for all buffers, so a batch of
+ * requests costs one syscall (the kernel handles every message in the datagram). */
+static napi_value js_send(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4] = {NULL, NULL, NULL, NULL}, result;
+  int fd;
+  bool is_array = false;
+  uint32_t count = 1;
+  struct iovec stack_iov[SEND_STACK_IOV], *iov = stack_iov;
+  struct sockaddr_nl dst = {.nl_family = AF_NETLINK};
+  struct msghdr msg;
+  ssize_t n;
+
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (!arg_i32(env, argv[0], "fd", &fd)) return NULL;
+  if (argv[1] == NULL) return type_error(env, "bufs", "a Buffer or an array of Buffers"), NULL;
+  CHECK(env, napi_is_array(env, argv[1], &is_array));
+  if (!arg_u32_opt(env, argv[2], "pid", 0, &dst.nl_pid) ||
+      !arg_u32_opt(env, argv[3], "groups", 0, &dst.nl_groups))
+    return NULL;
+
+  if (is_array) {
+    CHECK(env, napi_get_array_length(env, argv[1], &count));
+    if (count > UIO_MAXIOV) return throw_errno(env, "sendmsg", EMSGSIZE);
+    if (count > SEND_STACK_IOV && (iov = malloc(count * sizeof *iov)) == NULL)
+      return throw_errno(env, "sendmsg", ENOMEM);
+    for (uint32_t i = 0; i < count; i++) {
+      napi_value el;
+      if (napi_get_element(env, argv[1], i, &el) != napi_ok ||
+          !arg_buffer(env, el, "bufs[i]", &iov[i].iov_base, &iov[i].iov_len)) {
+        if (iov != stack_iov) free(iov);
+        return NULL;
+      }
+    }
+  } else if (!arg_buffer(env, argv[1], "bufs", &iov[0].iov_base, &iov[0].iov_len)) {
+    return NULL;
+  }
+
+  memset(&msg, 0, sizeof msg);
+  msg.msg_name = &dst;
+  msg.msg_namelen = sizeof dst;
+  msg.msg_iov = iov;
+  msg.msg_iovlen = count;
+  do n = sendmsg(fd, &msg, 0); while (n < 0 && errno == EINTR);
+  int err = errno;
+  if (iov != stack_iov) free(iov);
+  if (n < 0) return throw_errno(env, "sendmsg", err);
+  CHECK(env, napi_create_double(env, (double)n, &result));
+  return result;
+}
+
+/* recv(fd, buf, offset, info) -> bytes | -1 (nothing queued) | -2 (buffer too small; the
+ * needed size is in info[3]). Peeking first means a datagram is never truncated: netlink
+ * drops the rest of a datagram that does not fit, which would corrupt a dump. This is the
+ * hot path of big dumps, so it allocates nothing on success (small ints are not objects). */
+static napi_value js_recv(napi_env env, napi_callback_info cbinfo) {
+  size_t argc = 4, len = 0, ilen = 0;
+  napi_value argv[4] = {NULL, NULL, NULL, NULL}, result, ab;
+  int fd;
+  int64_t offset;
+  void *data = NULL, *idata = NULL;
+  bool is_ta = false;
+  napi_typedarray_type itype;
+  struct sockaddr_nl sa;
+  struct iovec iov;
+  struct msghdr msg;
+  ssize_t n;
+
+  CHECK(env, napi_get_cb_info(env, cbinfo, &argc, argv, NULL, NULL));
+  if (!arg_i32(env, argv[0], "fd", &fd) || !arg_buffer(env, argv[1], "buf", &data, &len) ||
+      !arg_int(env, argv[2], "offset", 0, (double)len, &offset))
+    return NULL;
+  if (argv[3] == NULL || napi_is_typedarray(env, argv[3], &is_ta) != napi_ok || !is_ta ||
+      napi_get_typedarray_info(env, argv[3], &itype, &ilen, &idata, &ab, NULL) != napi_ok ||
+      itype != napi_int32_array || ilen < 4)
+    return type_error(env, "info", "an Int32Array of length >= 4"), NULL;
+  int32_t *out = idata;
+  size_t room = len - (size_t)offset;
+
+  memset(&msg, 0, sizeof msg);
+  iov.iov_base = (char *)data + offset;
+  iov.iov_len = 0;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  /* MSG_TRUNC makes netlink return the datagram's full length even into a 0-byte iovec. */
+  do n = recvmsg(fd, &msg, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT); while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return napi_create_int32(env, -1, &result), result;
+    return throw_errno(env, "recvmsg", errno);
+  }
+  if ((size_t)n > room) {
+    out[3] = (int32_t)n;
+    CHECK(env, napi_create_int32(env, -2, &result));
+    return result;
+  }
+
+  memset(&sa, 0, sizeof sa);
+  iov.iov_len = room;
+  msg.msg_name = &sa;
+  msg.msg_namelen = sizeof sa;
+  msg.msg_flags = 0;
+  do n = recvmsg(fd, &msg, MSG_DONTWAIT); while (n < 0 && errno == EINTR);
+  if (n < 0) {
+    /* Only possible if someone else read the socket between the two calls. */
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return napi_create_int32(env, -1, &result), result;
+    return throw_errno(env, "recvmsg", errno);
+  }
+  out[0] = (int32_t)sa.nl_pid;
+  out[1] = (int32_t)sa.nl_groups;
+  out[2] = msg.msg_flags;
+  out[3] = (int32_t)n;
+  CHECK(env, napi_create_int32(env, (int32_t)n, &result));
+  return result;
+}
+
+/* ------------------------------------------------------------------- poll */
+
+static void poll_free(nl_poll *p) {
+  if (--p->owners == 0) free(p);
+}
+
+static void on_poll_closed(uv_handle_t *h) { poll_free(h->data); }
+
+/* Idempotent: stops readiness, drops the JS callback and starts the asynchronous uv_close
+ * (the memory is freed in its close callback once the external is gone as well). */
+static void poll_stop(nl_poll *p) {
+  if (!p->active) return;
+  p->active = false;
+  for (nl_poll **pp = &p->state->polls; *pp != NULL; pp = &(*pp)->next) {
+    if (*pp == p) {
+      *pp = p->next;
+      break;
+    }
+  }
+  uv_poll_stop(&p->uv);
+  napi_delete_reference(p->env, p->callback);
+  napi_async_destroy(p->env, p->async);
+  uv_close((uv_handle_t *)&p->uv, on_poll_closed);
+}
+
+static void on_poll(uv_poll_t *h, int status, int events) {
+  nl_poll *p = h->data;
+  napi_env env = p->env;
+  napi_handle_scope scope;
+  napi_value fn, global, ignored;
+
+  if (!p->active) return;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) return;
+  if (napi_get_reference_value(env, p->callback, &fn) == napi_ok && fn != NULL &&
+      napi_get_global(env, &global) == napi_ok) {
+    /* napi_make_callback opens a callback scope: process.nextTick and promise jobs queued
+     * by the callback run right after it, and async_hooks see a proper async context. */
+    napi_status st = napi_make_callback(env, p->async, global, fn, 0, NULL, &ignored);
+    if (st == napi_pending_exception) {
+      /* Nobody up the C stack can catch it: report it like any uncaught JS exception. */
+      napi_value err;
+      if (napi_get_and_clear_last_exception(env, &err) == napi_ok) napi_fatal_exception(env, err);
+    }
+  }
+  napi_close_handle_scope(env, scope);
+
+  /* libuv stops the handle itself when epoll reports EPOLLERR. Netlink signals a receive
+   * overrun (ENOBUFS) that way, which is not fatal: the callback's recv() has reported and
+   * cleared it, so keep listening unless JS stopped us or the fd is really gone. */
+  if (status < 0 && p->active) {
+    if (fcntl(p->fd, F_GETFD) >= 0) {
+      uv_poll_start(&p->uv, UV_READABLE, on_poll);
+    } else {
+      poll_stop(p);
+    }
+  }
+}
+
+static void poll_finalize(napi_env env, void *data, void *hint) {
+  /* The handle is unreachable, so nothing could stop this poll anymore: stop it now. */
+  poll_stop(data);
+  poll_free(data);
+}
+
+/* poll(fd, callback) -> handle: calls callback() on the main thread whenever fd is readable. */
+static napi_value js_poll(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2] = {NULL, NULL}, name, external;
+  napi_valuetype t = napi_undefined;
+  int fd, rc;
+  uv_loop_t *loop;
+  addon_state *state = get_state(env);
+  nl_poll *p;
+
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (!arg_i32(env, argv[0], "fd", &fd)) return NULL;
+  if (argv[1] != NULL) napi_typeof(env, argv[1], &t);
+  if (t != napi_function) return type_error(env, "callback", "a function"), NULL;
+  CHECK(env, napi_get_uv_event_loop(env, &loop));
+
+  if ((p = calloc(1, sizeof *p)) == NULL) return throw_errno(env, "poll", ENOMEM);
+  if ((rc = uv_poll_init(loop, &p->uv, fd)) < 0) {
+    free(p); /* uv_poll_init leaves the handle untouched on failure: nothing to close */
+    return throw_errno(env, "uv_poll_init", -rc);
+  }
+  p->uv.data = p;
+  p->env = env;
+  p->state = state;
+  p->fd = fd;
+  p->owners = 1; /* the libuv handle; the external is counted once it exists */
+  if (napi_create_reference(env, argv[1], 1, &p->callback) != napi_ok) {
+    uv_close((uv_handle_t *)&p->uv, on_poll_closed);
+    return NULL;
+  }
+  if (napi_create_string_utf8(env, "nlroute:poll", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+      napi_async_init(env, NULL, name, &p->async) != napi_ok) {
+    napi_delete_reference(env, p->callback);
+    uv_close((uv_handle_t *)&p->uv, on_poll_closed);
+    return NULL;
+  }
+  p->active = true;
+  p->next = state->polls;
+  state->polls = p;
+  if ((rc = uv_poll_start(&p->uv, UV_READABLE, on_poll)) < 0) {
+    poll_stop(p);
+    return throw_errno(env, "uv_poll_start", -rc);
+  }
+  if (napi_create_external(env, p, poll_finalize, NULL, &external) != napi_ok ||
+      napi_type_tag_object(env, external, &POLL_TAG) != napi_ok) {
+    poll_stop(p);
+    return NULL;
+  }
+  p->owners++;
+  return external;
+}
+
+/* pollStop(handle): safe to call any number of times. */
+static napi_value js_poll_stop(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1] = {NULL};
+  napi_valuetype t = napi_undefined;
+  bool tagged = false;
+  void *p = NULL;
+
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argv[0] != NULL) napi_typeof(env, argv[0], &t);
+  if (t != napi_external || napi_check_object_type_tag(env, argv[0], &POLL_TAG, &tagged) != napi_ok ||
+      !tagged)
+    return type_error(env, "handle", "a handle returned by poll()"), NULL;
+  CHECK(env, napi_get_value_external(env, argv[0], &p));
+  poll_stop(p);
+  return NULL;
+}
+
+/* ------------------------------------------------------------------ close */
+
+/* close(fd): also stops polls on fd first, so a forgotten poll neither keeps the loop alive
+ * nor blocks a later poll() on a new socket that reuses the same fd number. */
+static napi_value js_close(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1] = {NULL};
+  int fd;
+  addon_state *state = get_state(env);
+
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (!arg_i32(env, argv[0], "fd", &fd)) return NULL;
+  for (nl_poll *p = state->polls, *next; p != NULL; p = next) {
+    next = p->next;
+    if (p->fd == fd) poll_stop(p);
+  }
+  /* On Linux the fd is released even when close() reports EINTR: never retry it. */
+  if (close(fd) < 0 && errno != EINTR) return throw_errno(env, "close", errno);
+  return NULL;
+}
+
+/* ------------------------------------------------------------------- init */
+
+static void env_cleanup(void *arg) {
+  addon_state *state = arg;
+  while (state->polls != NULL) poll_stop(state->polls);
+}
+
+static void state_finalize(napi_env env, void *data, void *hint) { free(data); }
+
+static napi_value make_constants(napi_env env) {
+  static const struct {
+    const char *name;
+    int value;
+  } table[] = {
+#define C(x) {#x, x},
+    C(SOL_SOCKET) C(SOL_NETLINK) C(SO_RCVBUF) C(SO_RCVBUFFORCE) C(SO_SNDBUF) C(SO_SNDBUFFORCE)
+    C(NETLINK_ADD_MEMBERSHIP) C(NETLINK_DROP_MEMBERSHIP) C(NETLINK_PKTINFO)
+    C(NETLINK_BROADCAST_ERROR) C(NETLINK_NO_ENOBUFS) C(NETLINK_LISTEN_ALL_NSID)
+    C(NETLINK_CAP_ACK) C(NETLINK_EXT_ACK) C(NETLINK_GET_STRICT_CHK)
+    C(MSG_PEEK) C(MSG_TRUNC) C(MSG_DONTWAIT)
+#undef C
+  };
+  napi_value obj, v;
+  CHECK(env, napi_create_object(env, &obj));
+  for (size_t i = 0; i < sizeof table / sizeof table[0]; i++) {
+    CHECK(env, napi_create_int32(env, table[i].value, &v));
+    CHECK(env, napi_set_named_property(env, obj, table[i].name, v));
+  }
+  CHECK(env, napi_object_freeze(env, obj));
+  return obj;
+}
+
+NAPI_MODULE_INIT() {
+  addon_state *state = calloc(1, sizeof *state);
+  napi_value constants;
+  if (state == NULL) return throw_errno(env, "init", ENOMEM);
+  if (napi_set_instance_data(env, state, state_finalize, NULL) != napi_ok) {
+    free(state);
+    return NULL;
+  }
+  CHECK(env, napi_add_env_cleanup_hook(env, env_cleanup, state));
+  if ((constants = make_constants(env)) == NULL) return NULL;
+
+  napi_property_descriptor props[] = {
+#define F(js, c) {js, NULL, c, NULL, NULL, NULL, napi_enumerable, NULL},
+    F("open", js_open) F("bind", js_bind) F("getsockname", js_getsockname)
+    F("setsockopt", js_setsockopt) F("getsockopt", js_getsockopt) F("send", js_send)
+    F("recv", js_recv) F("poll", js_poll) F("pollStop", js_poll_stop) F("close", js_close)
+#undef F
+    {"constants", NULL, NULL, NULL, NULL, constants, napi_enumerable, NULL},
+  };
+  CHECK(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
+  return exports;
+}
