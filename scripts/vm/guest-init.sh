@@ -1,0 +1,94 @@
+#!/bin/sh
+# PID 1 of the test VM (busybox sh, runs from the initramfs).
+# Mounts the host's / read-only over 9p with a tmpfs overlay, loads the
+# wireless modules, runs /run/nlroute-vm/cmd.sh chrooted into that overlay and
+# writes the results to the per-run 9p share, then powers off.
+# PID 1 itself never chroots, so the kernel's firmware loader keeps seeing the
+# initramfs's /lib/firmware (regulatory.db).
+
+export PATH=/bin
+NINEP="trans=virtio,version=9p2000.L,msize=512000"
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+exec </dev/console >/dev/console 2>&1
+
+# Results go to /out when it is mounted; the VM ends in every case.
+finish() {
+  if [ -n "$1" ]; then
+    echo "nlroute-vm-init: $1"
+    [ -n "$have_out" ] && echo "$1" >/out/setup-error
+  fi
+  dmesg >/out/dmesg 2>/dev/null
+  sync
+  umount /newroot/run/nlroute-vm 2>/dev/null
+  umount /out 2>/dev/null
+  poweroff -f
+  echo o >/proc/sysrq-trigger
+  sleep 5
+}
+
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+
+load() { # load <path under /lib/modules> [params...]
+  m=$1; shift
+  insmod "/lib/modules/$m" "$@" || finish "insmod $m $* failed"
+}
+
+for m in $(cat /etc/nlroute-vm/boot-modules); do load "$m"; done
+
+mkdir -p /out /lower /rw /newroot
+mount -t 9p -o "$NINEP" nlvmout /out || finish "cannot mount the result share"
+have_out=1
+echo "$(uptime_s)" >/out/booted
+# KVER, MODDIR (host path of the module tree), RADIOS, VM_TIMEOUT, EXTRA_MODULES
+. /out/params || finish "cannot read params"
+
+mount -t 9p -o "$NINEP,cache=loose,ro" hostroot /lower || finish "cannot mount the host root"
+mount -t tmpfs -o mode=0755 tmpfs /rw
+mkdir -p /rw/upper /rw/work
+mount -t overlay overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work /newroot ||
+  finish "cannot mount the overlay"
+
+R=/newroot
+mount -t proc proc $R/proc
+mount -t sysfs sysfs $R/sys
+mount -t devtmpfs devtmpfs $R/dev
+mkdir -p $R/dev/pts $R/dev/shm
+mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts $R/dev/pts
+mount -t tmpfs -o mode=1777 tmpfs $R/dev/shm
+mount -t tmpfs -o mode=1777 tmpfs $R/tmp
+mount -t tmpfs -o mode=0755 tmpfs $R/run
+mount -t debugfs debugfs $R/sys/kernel/debug 2>/dev/null
+# The host's /lib/modules lacks this kernel: lend it the cached tree so
+# `modprobe` works inside the guest.
+mkdir -p "$R/lib/modules/$KVER" $R/run/nlroute-vm
+mount -o bind "/lower$MODDIR" "$R/lib/modules/$KVER" || finish "cannot bind the module tree"
+mount -o bind /out $R/run/nlroute-vm
+
+for m in $(cat /etc/nlroute-vm/test-modules); do
+  case $m in
+    */mac80211_hwsim.ko) load "$m" radios="$RADIOS" ;;
+    *) load "$m" ;;
+  esac
+done
+for m in $EXTRA_MODULES; do
+  chroot $R /sbin/modprobe "$m" || finish "modprobe $m failed"
+done
+
+start=$(uptime_s)
+# Leave room before the host's VM deadline to save dmesg and the status.
+CMD_TIMEOUT=$((VM_TIMEOUT - ${start%.*} - 5))
+[ "$CMD_TIMEOUT" -ge 1 ] || CMD_TIMEOUT=1
+echo "$start" >/out/started
+chroot $R /usr/bin/timeout --kill-after=5 "$CMD_TIMEOUT" /bin/bash /run/nlroute-vm/cmd.sh \
+  </dev/null >>/out/stdout 2>>/out/stderr
+rc=$?
+end=$(uptime_s)
+echo "$end" >/out/finished
+if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+  [ $((${end%.*} - ${start%.*})) -ge "$CMD_TIMEOUT" ] && echo "$CMD_TIMEOUT" >/out/timed-out
+fi
+echo "$rc" >/out/status
+finish ""
