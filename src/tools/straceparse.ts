@@ -458,10 +458,10 @@ function numeric(tok: string): number | null {
   return null;
 }
 
-// Flags print as `MSG_PEEK|MSG_TRUNC`, or as a number with -X raw.
+// Flags print as `MSG_PEEK|MSG_TRUNC`, or as numbers (`0x22`, `0x2|0x20`) with -X raw.
 function hasFlag(value: string, name: string, bit: number): boolean {
-  const tok = firstToken(value);
-  const n = numeric(tok);
-  if (n !== null) return (n & bit) !== 0;
-  return tok.split('|').includes(name);
+  return firstToken(value).split('|').some((part) => {
+    const n = numeric(part);
+    return n !== null ? (n & bit) !== 0 : part === name;
+  });
 }
