@@ -273,6 +273,22 @@ test('recvmsg: only the returned bytes are data; MSG_TRUNC in msg_flags marks tr
   assert.deepEqual([c!.bytes.length, c!.peek], [4, true]);
 });
 
+test('peek detection: MSG_PEEK flag, else a return larger than the buffer', () => {
+  const s = parseStraceLog([
+    'socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE) = 3',
+    'recvfrom(3, "\\x14\\x00\\x00\\x00", 4, MSG_PEEK|MSG_TRUNC, NULL, NULL) = 20',
+    'recvfrom(3, "\\x14\\x00\\x00\\x00", 4, 0x22, NULL, NULL) = 20',
+    'recvfrom(3, "\\x14\\x00\\x00\\x00", 4, MSG_TRUNC, NULL, NULL) = 20',
+    'read(3, "\\x14\\x00\\x00\\x00", 4) = 20',
+  ].join('\n'));
+  assert.deepEqual(s.transfers.map((t) => [t.syscall, t.peek, t.truncated, t.bytes.length]), [
+    ['recvfrom', true, true, 4],
+    ['recvfrom', true, true, 4],
+    ['recvfrom', false, true, 4], // a real read that lost its tail: the decoder must not skip it
+    ['read', true, true, 4],
+  ]);
+});
+
 test('-yy annotations identify a netlink fd whose socket() was not traced', () => {
   const s = parseStraceLog(
     '12:00:00.000001 sendto(4<NETLINK:[GENERIC:1234]>, "\\x14\\x00\\x00\\x00", 4, 0, NULL, 0) = 4 <0.000010>',

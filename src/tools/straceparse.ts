@@ -234,9 +234,13 @@ class StraceLogParser {
       this.warn(lineNo, `${name}: unreadable data string (${(e as Error).message})`);
       open.stringBytes = null;
     }
-    const flags = args[name === 'sendmsg' || name === 'recvmsg' ? 2 : 3] ?? '';
-    open.t.peek = !send && (hasFlag(flags, 'MSG_PEEK', MSG_PEEK) ||
-      (open.capacity !== null && ret > open.capacity));
+    const flags = (args[name === 'sendmsg' || name === 'recvmsg' ? 2 : 3] ?? '').trim();
+    // Without printed flags, a return larger than the buffer can only be a
+    // MSG_PEEK|MSG_TRUNC sizing read. With flags, an oversize plain read is a
+    // real read that lost its tail (truncated, not peek: nothing re-reads it).
+    open.t.peek = !send && (flags === ''
+      ? open.capacity !== null && ret > open.capacity
+      : hasFlag(flags, 'MSG_PEEK', MSG_PEEK));
     this.open = open;
   }
 
