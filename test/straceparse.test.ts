@@ -295,6 +295,12 @@ test('-yy annotations identify a netlink fd whose socket() was not traced', () =
   );
   assert.deepEqual(s.transfers.map((t) => [t.fd, t.protocol, t.bytes.length]), [[4, 16, 4]]);
   assert.equal(s.sockets[0]!.protocolName, 'NETLINK_GENERIC');
+  // -r relative timestamps are right-aligned
+  const r = parseStraceLog([
+    '     0.000000 socket(AF_NETLINK, SOCK_RAW|SOCK_CLOEXEC, NETLINK_ROUTE) = 3',
+    '     0.000118 sendto(3, "\\x14\\x00\\x00\\x00", 4, 0, NULL, 0) = 4',
+  ].join('\n'));
+  assert.equal(r.transfers.length, 1);
 });
 
 test('threads/children: an fd used by another pid falls back to the newest socket with that number', () => {

@@ -92,7 +92,7 @@ const MSG_PEEK = 0x2;
 const MSG_TRUNC = 0x20;
 
 const PID_PREFIX = /^\[pid\s+(\d+)(?:<[^>]*>)?\]\s?/;
-const TIMESTAMP = /^(?:\d{2}:\d{2}:\d{2}(?:\.\d+)?|\d+\.\d+)\s+/;
+const TIMESTAMP = /^\s*(?:\d{2}:\d{2}:\d{2}(?:\.\d+)?|\d+\.\d+)\s+/;
 const CALL_START = /^([a-z_][a-z0-9_]*)\(/;
 const RESUMED = /^<\.\.\. ([a-z_][a-z0-9_]*) resumed>\s?/;
 const UNFINISHED = / ?<unfinished \.\.\.>\s*$/;
