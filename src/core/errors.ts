@@ -1,0 +1,76 @@
+// Typed errors of the core. Every failure a user can meet has its own class.
+import { errnoName, errnoText } from './errno.js';
+
+/** The kernel's extended ACK: why a request failed, in the kernel's words. */
+export interface ExtAck {
+  message?: string;
+  /** Byte offset of the offending attribute in the request. */
+  offset?: number;
+  cookie?: Buffer;
+  missingType?: number;
+  missingNest?: number;
+  policy?: Buffer;
+}
+
+/** A request the kernel answered with a negative errno. */
+export class NetlinkError extends Error {
+  override name = 'NetlinkError';
+  /** Errno name, e.g. 'EEXIST'. */
+  readonly code: string;
+  constructor(
+    /** Positive errno. */
+    readonly errno: number,
+    readonly extack: ExtAck = {},
+    /** Index of the request in a batch, when it was one of many. */
+    readonly index?: number,
+    what?: string,
+  ) {
+    const text = errnoText(errno);
+    const why = extack.message ? `: ${extack.message}` : '';
+    super(`${what ? what + ': ' : ''}${text} (${errnoName(errno)})${why}`);
+    this.code = errnoName(errno);
+  }
+}
+
+/** Bytes that are not valid netlink: where, and why. */
+export class NetlinkDecodeError extends Error {
+  override name = 'NetlinkDecodeError';
+  constructor(readonly reason: string, readonly offset: number) {
+    super(`${reason} at offset ${offset}`);
+  }
+}
+
+/** A value that cannot be encoded (bad address, unknown attribute name, out of range). */
+export class NetlinkEncodeError extends Error {
+  override name = 'NetlinkEncodeError';
+  constructor(message: string, readonly path?: string) {
+    super(path ? `${path}: ${message}` : message);
+  }
+}
+
+/**
+ * The kernel's dump changed while it was read (NLM_F_DUMP_INTR): the result may be
+ * inconsistent. `partial` holds what was received; retry with `{ retryInterrupted: n }`.
+ */
+export class DumpInterruptedError<T = unknown> extends Error {
+  override name = 'DumpInterruptedError';
+  constructor(readonly partial: T[]) {
+    super('netlink dump was interrupted by a concurrent change (NLM_F_DUMP_INTR); result may be inconsistent');
+  }
+}
+
+/** A wait that did not finish in time. */
+export class NetlinkTimeoutError extends Error {
+  override name = 'NetlinkTimeoutError';
+  constructor(what: string, readonly ms: number) {
+    super(`${what} timed out after ${ms} ms`);
+  }
+}
+
+/** An operation on a socket that was already closed. */
+export class SocketClosedError extends Error {
+  override name = 'SocketClosedError';
+  constructor() {
+    super('netlink socket is closed');
+  }
+}

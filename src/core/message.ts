@@ -1,0 +1,165 @@
+// Message classes: a schema (header struct + attribute map) declared once as data, and the
+// lazy Message view it decodes into. Encoding comes from the same declaration.
+import { AttrSet, encodeAttrs, type AttrDecl, type AttrInput, type AttrMap } from './attrs.js';
+import { NLMSG_HDRLEN, align4 } from './constants.js';
+import { NetlinkDecodeError, NetlinkEncodeError } from './errors.js';
+import type { StructFields, StructInput, StructType, StructValue } from './types.js';
+import { Writer } from './writer.js';
+
+/** What to send: header fields, the message's own header struct, attributes. */
+export interface MessageSpec<H extends StructFields = StructFields, D extends AttrDecl = AttrDecl> {
+  type: number;
+  flags?: number;
+  seq?: number;
+  pid?: number;
+  fields?: StructInput<H>;
+  attrs?: AttrInput<D>;
+}
+
+export interface SchemaOptions<H extends StructFields> {
+  /** Header field holding the address family, for family-dependent address attributes. */
+  familyField?: keyof H & string;
+  /** nlmsg_type values this class is used for, by name, for printing. */
+  types?: Readonly<Record<string, number>>;
+  /** Where attributes begin, when it is not right after the header (NLMSG_ERROR). */
+  attrStart?: (buf: Buffer, off: number, len: number) => number;
+}
+
+/** A message class, declared once: `new MessageSchema('rtnl.rtmsg', rtmsgHeader, rtaMap)`. */
+export class MessageSchema<H extends StructFields = StructFields, D extends AttrDecl = AttrDecl> {
+  /** Header struct size, aligned: attributes start this far after the nlmsghdr. */
+  readonly headerSize: number;
+  readonly familyOffset: number;
+  readonly typeNames = new Map<number, string>();
+
+  constructor(
+    readonly name: string,
+    readonly header: StructType<H>,
+    readonly attrs: AttrMap<D>,
+    readonly opts: SchemaOptions<H> = {},
+  ) {
+    this.headerSize = align4(header.size);
+    this.familyOffset = opts.familyField ? header.offsets[opts.familyField] : -1;
+    for (const [n, v] of Object.entries(opts.types ?? {})) if (!this.typeNames.has(v)) this.typeNames.set(v, n);
+  }
+
+  /** Wrap one message at `off` without copying; checks only the length field. */
+  decode(buf: Buffer, off = 0): Message<H, D> {
+    if (off + NLMSG_HDRLEN > buf.length) throw new NetlinkDecodeError('truncated netlink header', off);
+    const len = buf.readUInt32LE(off);
+    if (len < NLMSG_HDRLEN || off + len > buf.length) {
+      throw new NetlinkDecodeError(`message length ${len} invalid (${buf.length - off} bytes available)`, off);
+    }
+    return new Message(buf, off, len, this);
+  }
+
+  /** Encode into `w` (appending, for batches) and return the message's offset. */
+  encodeInto(w: Writer, spec: MessageSpec<H, D>): number {
+    const at = w.pos;
+    if (!Number.isInteger(spec.type) || spec.type < 0 || spec.type > 0xffff) {
+      throw new NetlinkEncodeError(`nlmsg_type ${spec.type} out of range`, this.name);
+    }
+    w.reserve(4);
+    w.u16(spec.type);
+    w.u16(spec.flags ?? 0);
+    w.u32(spec.seq ?? 0);
+    w.u32(spec.pid ?? 0);
+    this.header.encode(w, (spec.fields ?? {}) as StructInput<H>, { family: 0, siblings: undefined, path: this.name });
+    w.pad4();
+    const family = this.familyOffset >= 0 ? w.buf[at + NLMSG_HDRLEN + this.familyOffset] : 0;
+    if (spec.attrs) encodeAttrs(w, this.attrs, spec.attrs, family, this.name);
+    w.buf.writeUInt32LE(w.pos - at, at);
+    return at;
+  }
+
+  /** Encode one message to a new buffer. */
+  encode(spec: MessageSpec<H, D>): Buffer {
+    const w = new Writer(256);
+    this.encodeInto(w, spec);
+    return w.toBuffer();
+  }
+}
+
+/**
+ * One netlink message, decoded lazily: header fields and attributes are read from the
+ * buffer when asked for. `msg.getAttr('RTA_DST')`, `msg.fields.family`, `msg.toJSON()`.
+ */
+export class Message<H extends StructFields = StructFields, D extends AttrDecl = AttrDecl> extends AttrSet<D> {
+  private _fields: StructValue<H> | undefined;
+
+  constructor(buf: Buffer, readonly offset: number, readonly length: number, readonly schema: MessageSchema<H, D>) {
+    super(buf, schema.opts.attrStart ? schema.opts.attrStart(buf, offset, length) : offset + NLMSG_HDRLEN + schema.headerSize,
+      offset + length, schema.attrs, null);
+  }
+
+  override get family(): number {
+    const fo = this.schema.familyOffset;
+    return fo >= 0 && this.offset + NLMSG_HDRLEN + fo < this.end ? this.buf[this.offset + NLMSG_HDRLEN + fo] : 0;
+  }
+
+  get type(): number { return this.buf.readUInt16LE(this.offset + 4); }
+  get flags(): number { return this.buf.readUInt16LE(this.offset + 6); }
+  get seq(): number { return this.buf.readUInt32LE(this.offset + 8); }
+  get pid(): number { return this.buf.readUInt32LE(this.offset + 12); }
+
+  /** The message's own header struct (ifinfomsg, rtmsg, genlmsghdr...), decoded once. */
+  get fields(): StructValue<H> {
+    if (!this._fields) {
+      const h = this.schema.header;
+      this._fields = h.decode(this.buf, this.offset + NLMSG_HDRLEN, Math.min(this.length - NLMSG_HDRLEN, Math.max(h.size, this.start - this.offset - NLMSG_HDRLEN)), this);
+    }
+    return this._fields;
+  }
+
+  /** One header field without decoding the rest: `msg.field('dst_len')`. */
+  field<K extends keyof StructValue<H> & keyof H & string>(name: K): StructValue<H>[K] {
+    const h = this.schema.header;
+    const t = h.fields[name];
+    const fo = h.offsets[name];
+    return t.decode(this.buf, this.offset + NLMSG_HDRLEN + fo, this.length - NLMSG_HDRLEN - fo, this) as StructValue<H>[K];
+  }
+
+  /** The whole message bytes (a view, not a copy). */
+  bytes(): Buffer {
+    return this.buf.subarray(this.offset, this.offset + this.length);
+  }
+
+  /** Check the whole message; throws NetlinkDecodeError at the first malformed part. */
+  validate(): void {
+    void this.fields;
+    this.entries(true);
+  }
+
+  override toJSON(): MessageJSON {
+    let fields: unknown;
+    try {
+      fields = this.schema.header.pretty(this.fields);
+    } catch (e) {
+      if (!(e instanceof NetlinkDecodeError)) throw e;
+      fields = { error: e.message };
+    }
+    return {
+      class: this.schema.name,
+      header: {
+        length: this.length,
+        type: this.schema.typeNames.get(this.type) ?? this.type,
+        flags: this.flags,
+        seq: this.seq,
+        pid: this.pid,
+      },
+      fields: fields as Record<string, unknown>,
+      attrs: this.attrsJSON(),
+    };
+  }
+}
+
+export interface MessageJSON {
+  class: string;
+  header: { length: number; type: number | string; flags: number; seq: number; pid: number };
+  fields: Record<string, unknown>;
+  attrs: [string | number, unknown][];
+}
+
+/** A message type of any schema (for APIs that take any message). */
+export type AnyMessage = Message<any, any>;
+export type AnySchema = MessageSchema<any, any>;
