@@ -29,3 +29,18 @@ export function registerProtocol(protocol: number, name: string, marshal: () => 
 export function protocolMarshal(protocol: number): { name: string; marshal: () => Marshal } | undefined {
   return protocols.get(protocol);
 }
+
+const genlFamilies = new Map<string, AnySchema>();
+
+/**
+ * The message class of a generic netlink family, by family name ('nl80211', 'TASKSTATS'):
+ * genl family ids are dynamic, so offline decoders map ids to names from the session's
+ * nlctrl answers and then find the class here.
+ */
+export function registerGenlFamily(familyName: string, schema: AnySchema): void {
+  genlFamilies.set(familyName, schema);
+}
+
+export function genlFamilySchema(familyName: string): AnySchema | undefined {
+  return genlFamilies.get(familyName);
+}
