@@ -252,7 +252,7 @@ export function nested<D extends AttrDecl>(map: MapRef<D>, opts: { flag?: boolea
  * A nest whose children are the items of a list, numbered from `base` (the ids carry
  * no meaning, e.g. IFLA_VFINFO_LIST, RTA_MULTIPATH-like lists, nl80211 bands).
  */
-export function nestedArray<T, I>(item: NlaType<T, I>, opts: { base?: number; flag?: boolean } = {}): NlaType<T[], I[]> {
+export function nestedArray<T, I>(item: NlaType<T, I>, opts: { base?: number; flag?: boolean } = {}): NlaType<T[], readonly I[]> {
   const base = opts.base ?? 1;
   return {
     kind: `nested ${item.kind}[]`, size: 0, nlaFlags: opts.flag ? NLA_F_NESTED : 0,

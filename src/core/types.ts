@@ -136,7 +136,7 @@ export function enumOf<N extends Record<string, number>>(base: NlaType<number>, 
 }
 
 /** A bit mask shown as flag names: `flagsOf(u32, {IFF_UP: 1, ...})`. Decodes to the number. */
-export function flagsOf<N extends Record<string, number>>(base: NlaType<number>, names: N): NlaType<number, number | (keyof N & string)[]> & { names: N } {
+export function flagsOf<N extends Record<string, number>>(base: NlaType<number>, names: N): NlaType<number, number | readonly (keyof N & string)[]> & { names: N } {
   return {
     kind: `flags(${base.kind})`, size: base.size, nlaFlags: base.nlaFlags, names,
     decode: base.decode,
@@ -149,7 +149,7 @@ export function flagsOf<N extends Record<string, number>>(base: NlaType<number>,
           n |= bit;
         }
         base.encode(w, n >>> 0, ctx);
-      } else base.encode(w, v, ctx);
+      } else base.encode(w, v as number, ctx);
     },
     pretty: (v) => flagNames(v, names),
   };
@@ -424,7 +424,7 @@ export function struct<F extends StructFields>(name: string, fields: F, opts: { 
 }
 
 /** Repeated fixed-size items filling the attribute (e.g. an array of u32). */
-export function arrayOf<T, I>(item: NlaType<T, I>): NlaType<T[], I[]> {
+export function arrayOf<T, I>(item: NlaType<T, I>): NlaType<T[], readonly I[]> {
   if (!item.size) throw new Error('arrayOf needs a fixed-size item type');
   return {
     kind: `${item.kind}[]`, size: 0, nlaFlags: 0,
