@@ -614,6 +614,186 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* ================================================================== netns
+ * Network namespace files, interoperable with iproute2's `ip netns` (owned by src/netns).
+ * Only namespace operations live here: no general mount/umount wrappers are exported.
+ * Namespace creation runs on a short-lived thread, so no Node thread changes namespace.
+ */
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+
+/* Reads a non-empty path argument without NUL bytes into buf. */
+static bool arg_netns_path(napi_env env, napi_value v, const char *what, char *buf, size_t size) {
+  napi_valuetype t = napi_undefined;
+  size_t len = 0;
+  if (v != NULL) napi_typeof(env, v, &t);
+  if (t != napi_string) return type_error(env, what, "a path string");
+  if (napi_get_value_string_utf8(env, v, buf, size, &len) != napi_ok) return false;
+  if (len == 0 || len >= size - 1 || strlen(buf) != len) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "The \"%s\" argument must be a non-empty path without NUL bytes", what);
+    napi_throw_range_error(env, "ERR_INVALID_ARG_VALUE", msg);
+    return false;
+  }
+  return true;
+}
+
+/* netnsMountDir(dir): make dir (e.g. /var/run/netns) a mount point with shared, recursive
+ * propagation, binding it onto itself first when it is not one yet, under an flock on the
+ * directory so concurrent set-ups (ours or iproute2's) do not stack bind mounts. */
+static napi_value js_netns_mount_dir(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1] = {NULL};
+  char dir[PATH_MAX];
+  int fd, err = 0;
+  const char *call = NULL;
+
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (!arg_netns_path(env, argv[0], "dir", dir, sizeof dir)) return NULL;
+  if (mkdir(dir, 0755) < 0 && errno != EEXIST) return throw_errno(env, "mkdir", errno);
+  if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) return throw_errno(env, "open", errno);
+  while (flock(fd, LOCK_EX) < 0) {
+    if (errno != EINTR) {
+      err = errno, call = "flock";
+      break;
+    }
+  }
+  if (call == NULL && mount("", dir, "none", MS_SHARED | MS_REC, NULL) < 0) {
+    /* EINVAL: dir is not a mount point yet. */
+    if (errno != EINVAL) {
+      err = errno, call = "mount";
+    } else if (mount(dir, dir, "none", MS_BIND | MS_REC, NULL) < 0 ||
+               mount("", dir, "none", MS_SHARED | MS_REC, NULL) < 0) {
+      err = errno, call = "mount";
+    }
+  }
+  close(fd); /* also drops the lock */
+  if (call != NULL) return throw_errno(env, call, err);
+  return NULL;
+}
+
+/* Creates the empty file a namespace is bind-mounted on; EEXIST if the name is taken. */
+static int netns_make_file(const char *path) {
+  int fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  close(fd);
+  return 0;
+}
+
+typedef struct {
+  const char *path;
+  int err;
+  const char *syscall;
+} netns_create_job;
+
+/* Runs on its own thread: unshare() moves only this thread into the new namespace, the bind
+ * mount keeps the namespace alive, and the thread then exits with it. */
+static void *netns_create_thread(void *arg) {
+  netns_create_job *job = arg;
+  if (netns_make_file(job->path) < 0) {
+    job->err = errno, job->syscall = "open";
+    return NULL;
+  }
+  if (unshare(CLONE_NEWNET) < 0) {
+    job->err = errno, job->syscall = "unshare";
+  } else if (mount("/proc/thread-self/ns/net", job->path, "none", MS_BIND, NULL) < 0) {
+    job->err = errno, job->syscall = "mount";
+  }
+  if (job->err != 0) unlink(job->path);
+  return NULL;
+}
+
+/* netnsCreate(path): a new, empty network namespace bind-mounted on path (which must not
+ * exist). The calling thread and the process keep their namespace. */
+static napi_value js_netns_create(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1] = {NULL};
+  char path[PATH_MAX];
+  netns_create_job job = {.path = path, .err = 0, .syscall = NULL};
+  pthread_attr_t attr;
+  pthread_t tid;
+  sigset_t all, old;
+  int rc;
+
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (!arg_netns_path(env, argv[0], "path", path, sizeof path)) return NULL;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 64 * 1024);
+  /* Signals stay with Node's threads. */
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  rc = pthread_create(&tid, &attr, netns_create_thread, &job);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  pthread_attr_destroy(&attr);
+  if (rc != 0) return throw_errno(env, "pthread_create", rc);
+  pthread_join(tid, NULL);
+  if (job.err != 0) return throw_errno(env, job.syscall, job.err);
+  return NULL;
+}
+
+/* netnsAttach(path, pid): bind-mount the network namespace of process pid on path (which
+ * must not exist). The namespace is opened first, so a vanished pid fails with ESRCH before
+ * anything is created, and the mount cannot pick up a recycled pid. */
+static napi_value js_netns_attach(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2] = {NULL, NULL};
+  char path[PATH_MAX], src[64];
+  int pid, nsfd, err = 0;
+  const char *call = NULL;
+
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (!arg_netns_path(env, argv[0], "path", path, sizeof path)) return NULL;
+  if (!arg_i32(env, argv[1], "pid", &pid)) return NULL;
+  if (pid <= 0) {
+    napi_throw_range_error(env, "ERR_OUT_OF_RANGE", "The \"pid\" argument must be a positive integer");
+    return NULL;
+  }
+  snprintf(src, sizeof src, "/proc/%d/ns/net", pid);
+  if ((nsfd = open(src, O_RDONLY | O_CLOEXEC)) < 0) {
+    return throw_errno(env, "open /proc/PID/ns/net", errno == ENOENT ? ESRCH : errno);
+  }
+  snprintf(src, sizeof src, "/proc/self/fd/%d", nsfd);
+  if (netns_make_file(path) < 0) {
+    err = errno, call = "open";
+  } else if (mount(src, path, "none", MS_BIND, NULL) < 0) {
+    err = errno, call = "mount";
+    unlink(path);
+  }
+  close(nsfd);
+  if (call != NULL) return throw_errno(env, call, err);
+  return NULL;
+}
+
+/* netnsRemove(path): detach the namespace mount (if any) and delete the file. The namespace
+ * itself lives on while processes or sockets still use it. */
+static napi_value js_netns_remove(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1] = {NULL};
+  char path[PATH_MAX];
+
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (!arg_netns_path(env, argv[0], "path", path, sizeof path)) return NULL;
+  /* EINVAL: a stale file with nothing mounted on it, which is still removed. */
+  if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL) {
+    return throw_errno(env, "umount2", errno);
+  }
+  if (unlink(path) < 0) return throw_errno(env, "unlink", errno);
+  return NULL;
+}
+
+/* Adds the netns functions to the exports object. */
+static bool netns_define(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+    {"netnsMountDir", NULL, js_netns_mount_dir, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"netnsCreate", NULL, js_netns_create, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"netnsAttach", NULL, js_netns_attach, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"netnsRemove", NULL, js_netns_remove, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  return napi_define_properties(env, exports, sizeof props / sizeof props[0], props) == napi_ok;
+}
+/* ============================================================== end netns */
+
 /* ------------------------------------------------------------------- init */
 
 static void env_cleanup(void *arg) {
@@ -666,5 +846,6 @@ NAPI_MODULE_INIT() {
     {"constants", NULL, NULL, NULL, NULL, constants, napi_enumerable, NULL},
   };
   CHECK(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
+  if (!netns_define(env, exports)) return NULL;
   return exports;
 }
