@@ -5,6 +5,7 @@ import {
 } from './constants.js';
 import { SocketClosedError } from './errors.js';
 import { RECV_EMPTY, RECV_TOO_SMALL, loadNative, type NativeBinding, type PollHandle } from './native.js';
+import { netnsContext } from './nscontext.js';
 
 /** Where a transport delivers what it receives. */
 export interface TransportSink {
@@ -34,7 +35,7 @@ export interface Transport {
 }
 
 export interface NativeTransportOptions {
-  /** A network namespace: a name under /var/run/netns, a path, or an open fd. */
+  /** A network namespace: a name under /var/run/netns, a path, or an open fd (default: the one netns.run() set for this async context, else the process's). */
   netns?: string | number;
   /** Receive buffer bytes; set with SO_RCVBUFFORCE when allowed, else SO_RCVBUF. */
   rcvbuf?: number;
@@ -72,7 +73,8 @@ export class NativeTransport implements Transport {
 
   constructor(readonly protocol: number, opts: NativeTransportOptions = {}) {
     this.nat = loadNative();
-    const ns = typeof opts.netns === 'string' ? netnsPath(opts.netns) : opts.netns;
+    const want = opts.netns ?? netnsContext.getStore();
+    const ns = typeof want === 'string' ? netnsPath(want) : want;
     this.fd = this.nat.open(protocol, ns ?? null);
     try {
       this.nat.bind(this.fd, 0, 0);
