@@ -6,7 +6,7 @@ import type { Writer } from './writer.js';
 
 /** Declaration of an attribute map: `{ IFLA_IFNAME: [3, asciiz], ... }`. */
 export type AttrDecl = Readonly<Record<string, readonly [id: number, type: NlaType<any, any>]>>;
-export type AttrOut<E> = E extends readonly [number, NlaType<infer T, any>] ? T : never;
+export type AttrOut<E> = 0 extends (1 & E) ? any : E extends readonly [number, NlaType<infer T, any>] ? T : never;
 export type AttrIn<E> = E extends readonly [number, NlaType<any, infer I>] ? I : never;
 export type AttrName<D extends AttrDecl> = keyof D & string;
 

@@ -49,7 +49,7 @@ export class ReplayTransport implements Transport {
       for (const d of ex.received) {
         const copy = Buffer.from(d);
         for (const [p] of messagesOf(copy)) {
-          if (copy.readUInt32LE(p + 8) !== 0) copy.writeUInt32LE(seq, p + 8);
+          copy.writeUInt32LE(seq, p + 8);
           copy.writeUInt32LE(this.portId, p + 12);
         }
         this.deliver(copy, 0);

@@ -7,7 +7,9 @@ import {
 import { readAck } from './control.js';
 import { DumpInterruptedError, NetlinkError, NetlinkTimeoutError, SocketClosedError } from './errors.js';
 import { Marshal } from './marshal.js';
-import type { AnyMessage, AnySchema, MessageSpec } from './message.js';
+import type { AnyMessage, AnySchema, Message, MessageSchema, MessageSpec } from './message.js';
+import type { AttrDecl } from './attrs.js';
+import type { StructFields } from './types.js';
 import { Subscription, Overrun } from './subscription.js';
 import { NativeTransport, type NativeTransportOptions, type Transport } from './transport.js';
 import { Writer } from './writer.js';
@@ -229,6 +231,40 @@ export class NetlinkSocket {
     this.pending.delete(p.seq);
     if (p.timer) clearTimeout(p.timer);
     p.done(err, p);
+    if ((p.flags & NLM_F_DUMP) === NLM_F_DUMP) this.nextDump();
+  }
+
+  // The kernel runs one dump per socket at a time (EBUSY otherwise), and a burst of dumps
+  // would overflow the receive buffer: dumps wait their turn here.
+  private dumping = false;
+  private readonly dumpQueue: (() => void)[] = [];
+
+  private sendDump(send: () => void): void {
+    if (this.dumping) this.dumpQueue.push(send);
+    else {
+      this.dumping = true;
+      send();
+    }
+  }
+
+  private nextDump(): void {
+    const next = this.dumpQueue.shift();
+    if (next) next();
+    else this.dumping = false;
+  }
+
+  /** Send a tracked request now, or when the running dump ends; a failed send fails it. */
+  private sendTracked(p: Pending, buf: Buffer): void {
+    const send = (): void => {
+      if (this.pending.get(p.seq) !== p) return this.nextDump();
+      try {
+        this.transport.send(buf);
+      } catch (e) {
+        this.finish(p, e as Error);
+      }
+    };
+    if ((p.flags & NLM_F_DUMP) === NLM_F_DUMP) this.sendDump(send);
+    else send();
   }
 
   private queueUnclaimed(d: { buf: Buffer; messages: AnyMessage[] }): void {
@@ -260,7 +296,7 @@ export class NetlinkSocket {
   }
 
   /** Encode and send a message; returns its sequence number. Answers arrive through get(). */
-  put<S extends AnySchema>(schema: S, spec: MessageSpec<any, any>): number {
+  put<H extends StructFields, D extends AttrDecl>(schema: MessageSchema<H, D>, spec: MessageSpec<H, D>): number {
     const seq = spec.seq ?? this.nextSeq();
     this.sendto(schema.encode({ ...spec, seq, flags: (spec.flags ?? 0) | NLM_F_REQUEST }));
     return seq;
@@ -286,10 +322,10 @@ export class NetlinkSocket {
    * reply and ACK. A negative answer throws NetlinkError with the kernel's extended-ACK text.
    * Default flags: NLM_F_ACK (NLM_F_REQUEST is always set).
    */
-  async request<M extends AnyMessage = AnyMessage>(schema: AnySchema, spec: MessageSpec<any, any>, opts: RequestOptions = {}): Promise<M[]> {
+  async request<H extends StructFields, D extends AttrDecl>(schema: MessageSchema<H, D>, spec: MessageSpec<H, D>, opts: RequestOptions = {}): Promise<Message<H, D>[]> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return (await this.requestOnce(schema, spec, opts)) as M[];
+        return (await this.requestOnce(schema, spec, opts)) as Message<H, D>[];
       } catch (e) {
         if (e instanceof DumpInterruptedError && attempt < (opts.retryInterrupted ?? 0)) continue;
         throw e;
@@ -302,17 +338,12 @@ export class NetlinkSocket {
     const seq = this.nextSeq();
     const buf = schema.encode({ ...spec, flags, seq });
     return new Promise((resolve, reject) => {
-      this.track(seq, flags, opts.timeout ?? this.timeout, (err, p) => {
+      const p = this.track(seq, flags, opts.timeout ?? this.timeout, (err, p) => {
         if (err) reject(err);
         else if (p.interrupted && !opts.allowInterrupted) reject(new DumpInterruptedError(p.messages));
         else resolve(p.messages);
       });
-      try {
-        this.transport.send(buf);
-      } catch (e) {
-        this.pending.delete(seq);
-        reject(e);
-      }
+      this.sendTracked(p, buf);
     });
   }
 
@@ -322,14 +353,14 @@ export class NetlinkSocket {
    *
    *     for await (const route of sock.dump(rtmsg, { type: RTM_GETROUTE, fields: { family: 2 } })) ...
    */
-  dump<M extends AnyMessage = AnyMessage>(schema: AnySchema, spec: MessageSpec<any, any>, opts: RequestOptions = {}): AsyncIterableIterator<M> {
+  dump<H extends StructFields, D extends AttrDecl>(schema: MessageSchema<H, D>, spec: MessageSpec<H, D>, opts: RequestOptions = {}): AsyncIterableIterator<Message<H, D>> {
     const flags = (spec.flags ?? 0) | NLM_F_DUMP | NLM_F_REQUEST;
     const seq = this.nextSeq();
     const stream: DumpStream = new DumpStream(
       () => { if (this.pausedBy.delete(stream) && this.pausedBy.size === 0) this.transport.resume(); },
       () => { if (this.pausedBy.delete(stream) && this.pausedBy.size === 0) this.transport.resume(); },
     );
-    this.track(seq, flags, opts.timeout ?? this.timeout, (err, p) => {
+    const p = this.track(seq, flags, opts.timeout ?? this.timeout, (err, p) => {
       this.streams--;
       if (this.pausedBy.delete(stream) && this.pausedBy.size === 0) this.transport.resume();
       if (!err && p.interrupted && !opts.allowInterrupted) err = new DumpInterruptedError([]);
@@ -342,8 +373,8 @@ export class NetlinkSocket {
       }
     });
     this.streams++;
-    this.transport.send(schema.encode({ ...spec, flags, seq }));
-    return stream as unknown as AsyncIterableIterator<M>;
+    this.sendTracked(p, schema.encode({ ...spec, flags, seq }));
+    return stream as unknown as AsyncIterableIterator<Message<H, D>>;
   }
 
   /** Raise the buffers once so a batch's answers and datagrams fit. */

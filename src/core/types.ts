@@ -364,7 +364,8 @@ type In<T> = T extends NlaType<any, infer V> ? V : never;
 type PadKeys<F extends StructFields> = { [K in keyof F]: F[K] extends NlaType<undefined, undefined> ? K : never }[keyof F];
 
 /** Decoded struct: its fields, plus `_tail` when the kernel sent more than we know. */
-export type StructValue<F extends StructFields> = { [K in Exclude<keyof F, PadKeys<F>>]: Out<F[K]> } & { _tail?: Buffer };
+export type StructValue<F extends StructFields> = 0 extends (1 & F) ? Record<string, any>
+  : { [K in Exclude<keyof F, PadKeys<F>>]: Out<F[K]> } & { _tail?: Buffer };
 export type StructInput<F extends StructFields> = { [K in Exclude<keyof F, PadKeys<F>>]?: In<F[K]> } & { _tail?: Uint8Array };
 
 export interface StructType<F extends StructFields> extends NlaType<StructValue<F>, StructInput<F>> {
