@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// The `nlroute` command: protocol debugging (decode, trace) and read-only views of the host.
+import { readFileSync } from 'node:fs';
+
+const USAGE = `usage: nlroute <command> [args]
+
+Views (read-only):
+  link|addr|route|neigh|rule show [-n NETNS] [--json]
+  ipset list|save|restore|create|add|del|test ...   (ipset(8) syntax; list --json)
+  iw dev | phy | scan IFACE | link IFACE | station dump IFACE | reg get  [--json]
+  genl list [--json]                 generic netlink families
+  taskstats PID [--json]             per-task accounting of a process
+
+Protocol debugging:
+  decode <class> [FILE|-] [--json]   decode hex (strace strings, strace hex dumps, plain hex)
+  decode --list                      list message classes
+  decode --strace FILE [--json]      decode every netlink payload of a strace log
+  trace [--json] -- COMMAND...       run COMMAND under strace and decode its netlink session
+`;
+
+type Handler = (args: string[]) => Promise<number>;
+
+/** Subcommands, each loaded only when used. */
+const commands: Record<string, () => Promise<Handler>> = {
+  decode: async () => (await import('./cmd-decode.js')).decodeCommand,
+  trace: async () => (await import('./cmd-decode.js')).traceCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...args] = argv;
+  if (!cmd || cmd === '-h' || cmd === '--help' || cmd === 'help') {
+    process.stdout.write(USAGE);
+    return cmd ? 0 : 2;
+  }
+  if (cmd === '--version' || cmd === '-V') {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    process.stdout.write(`nlroute ${pkg.version}\n`);
+    return 0;
+  }
+  const load = commands[cmd];
+  if (!load) {
+    process.stderr.write(`nlroute: unknown command ${JSON.stringify(cmd)}\n\n${USAGE}`);
+    return 2;
+  }
+  return (await load())(args);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err: Error) => {
+    process.stderr.write(`nlroute: ${err.message}\n`);
+    process.exitCode = 1;
+  },
+);
