@@ -23,6 +23,8 @@ function errAttrStart(buf: Buffer, off: number, len: number): number {
   if (!(flags & NLM_F_ACK_TLVS)) return off + len;
   if (flags & NLM_F_CAPPED) return base + NLMSG_HDRLEN;
   const echoed = base + 4 <= off + len ? buf.readUInt32LE(base) : NLMSG_HDRLEN;
+  // A corrupt echoed length must not point outside the message (nor overflow align4).
+  if (echoed > len) return off + len;
   return Math.min(off + len, base + align4(Math.max(echoed, NLMSG_HDRLEN)));
 }
 
