@@ -67,6 +67,10 @@ const hostLinks = await linkNames();
 function assertOwnNamespace(): void {
   assert.equal(readlinkSync('/proc/self/ns/net'), ownNs);
   assert.equal(readlinkSync('/proc/thread-self/ns/net'), ownThreadNs);
+  // No thread of the process (main, libuv pool, V8 workers) ever left its namespace.
+  for (const tid of readdirSync('/proc/self/task')) {
+    try { assert.equal(readlinkSync(`/proc/self/task/${tid}/ns/net`), ownNs, `thread ${tid}`); } catch (e) { if ((e as { code?: string }).code !== 'ENOENT') throw e; }
+  }
 }
 
 describe('netns create/list/remove with iproute2', () => {
