@@ -12,6 +12,7 @@ NINEP="trans=virtio,version=9p2000.L,msize=512000"
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+hostname nlroute-vm
 exec </dev/console >/dev/console 2>&1
 
 # Results go to /out when it is mounted; the VM ends in every case.
@@ -78,11 +79,15 @@ for m in $EXTRA_MODULES; do
 done
 
 start=$(uptime_s)
-# Leave room before the host's VM deadline to save dmesg and the status.
-CMD_TIMEOUT=$((VM_TIMEOUT - ${start%.*} - 5))
+# Leave room (VM_TIMEOUT/10, 5..10 s) before the host's VM deadline to save
+# dmesg and the status.
+margin=$((VM_TIMEOUT / 10))
+[ "$margin" -ge 5 ] || margin=5
+[ "$margin" -le 10 ] || margin=10
+CMD_TIMEOUT=$((VM_TIMEOUT - ${start%.*} - margin))
 [ "$CMD_TIMEOUT" -ge 1 ] || CMD_TIMEOUT=1
 echo "$start" >/out/started
-chroot $R /usr/bin/timeout --kill-after=5 "$CMD_TIMEOUT" /bin/bash /run/nlroute-vm/cmd.sh \
+chroot $R /usr/bin/timeout --kill-after=3 "$CMD_TIMEOUT" /bin/bash /run/nlroute-vm/cmd.sh \
   </dev/null >>/out/stdout 2>>/out/stderr
 rc=$?
 end=$(uptime_s)

@@ -36,6 +36,7 @@ while (($#)); do
   esac
 done
 (($#)) || usage
+[[ $modules =~ ^[A-Za-z0-9_\ -]*$ ]] || vm_die "--modules wants module names, got '$modules'"
 [[ $radios =~ ^[0-9]+$ ]] || vm_die "--radios wants a number, got '$radios'"
 [[ $timeout =~ ^[0-9]+$ ]] && ((timeout >= 10)) || vm_die "--timeout wants seconds >= 10, got '$timeout'"
 
@@ -70,6 +71,7 @@ boot_vm() {
     -virtfs "local,path=$run,mount_tag=nlvmout,security_model=none" \
     </dev/null >"$run/qemu.log" 2>&1 &
   qpid=$!
+  current_qpid=$qpid
   if ((stream)); then
     tail -s 0.1 -n +1 -f --pid="$qpid" "$run/stdout" &
     tails+=($!)
@@ -98,6 +100,15 @@ boot_vm() {
   boot_started_ms=$started_ms
   boot_total_ms=$(($(now_ms) - t0))
 }
+
+# If we are interrupted, take the VM down with us.
+current_qpid=""
+on_signal() {
+  [[ -z $current_qpid ]] || kill "$current_qpid" 2>/dev/null || true
+  vm_log "interrupted"
+  exit 130
+}
+trap on_signal INT TERM HUP
 
 # Print the guest console for a failed run.
 show_console() {
@@ -152,7 +163,7 @@ trap cleanup EXIT
 printf '%s\n' "KVER=$kver" "MODDIR=$kdir/root/lib/modules/$kver" "RADIOS=$radios" \
   "VM_TIMEOUT=$timeout" "EXTRA_MODULES='$modules'" >"$run/params"
 {
-  printf 'cd -- %q || { echo "nlroute-vm: the working directory is not visible in the guest" >&2; exit 126; }\n' "$PWD"
+  printf 'cd -- %q || { echo "nlroute-vm: cannot enter the working directory in the guest (/tmp and /run are fresh tmpfs there)" >&2; exit 126; }\n' "$PWD"
   for v in PATH HOME USER LANG LC_ALL TERM TZ CI NO_COLOR FORCE_COLOR NODE_OPTIONS NODE_PATH \
     ${NLROUTE_VM_PASSENV:-} $(compgen -e | grep -E '^NLROUTE_' | grep -v '^NLROUTE_VM_' || true); do
     [[ -n ${!v+x} ]] && printf 'export %s=%q\n' "$v" "${!v}"
@@ -188,8 +199,14 @@ if [[ ! -e $run/started ]]; then
 fi
 if [[ $boot_result == timeout || -e $run/timed-out ]]; then
   keep=1
-  vm_log "TIMEOUT: the command did not finish within ${timeout}s (VM killed: $([[ $boot_result == timeout ]] && echo yes || echo no)); run dir kept: $run"
-  show_console "$run"
+  if [[ -e $run/timed-out ]]; then
+    vm_log "TIMEOUT: the command ran out of its $(cat "$run/timed-out")s (VM limit ${timeout}s) and was killed; run dir kept: $run"
+    vm_log "---- guest dmesg (last 40 lines) ----"
+    tail -n 40 "$run/dmesg" >&2 2>/dev/null || true
+  else
+    vm_log "TIMEOUT: the VM did not finish within ${timeout}s and was killed; run dir kept: $run"
+    show_console "$run"
+  fi
   exit 124
 fi
 if [[ ! -s $run/status ]]; then
