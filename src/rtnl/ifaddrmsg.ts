@@ -1,0 +1,45 @@
+// rtnl.ifaddrmsg: addresses (RTM_NEWADDR/DELADDR/GETADDR). struct ifaddrmsg + IFA_*.
+import {
+  MessageSchema, asciiz, attrMap, enumOf, flagsOf, ipaddr, registerMessageClass, s32, struct, u32, u8,
+} from '../core/index.js';
+import { AF, IFAPROT, IFA_F, RTM, RT_SCOPE } from './constants.js';
+
+/** struct ifaddrmsg. ifa_flags holds only the low 8 flag bits; IFA_FLAGS has all 32. */
+export const ifaddrmsgHeader = struct('ifaddrmsg', {
+  family: enumOf(u8, AF),
+  prefixlen: u8,
+  flags: flagsOf(u8, IFA_F),
+  scope: enumOf(u8, RT_SCOPE),
+  index: u32,
+});
+
+/** struct ifa_cacheinfo: lifetimes in seconds (0xffffffff = forever), stamps in 1/100 s. */
+export const ifaCacheinfo = struct('ifa_cacheinfo', { ifa_prefered: u32, ifa_valid: u32, cstamp: u32, tstamp: u32 });
+
+export const ifaAttrs = attrMap('ifa', {
+  IFA_ADDRESS: [1, ipaddr],
+  IFA_LOCAL: [2, ipaddr],
+  IFA_LABEL: [3, asciiz],
+  IFA_BROADCAST: [4, ipaddr],
+  IFA_ANYCAST: [5, ipaddr],
+  IFA_CACHEINFO: [6, ifaCacheinfo],
+  IFA_MULTICAST: [7, ipaddr],
+  IFA_FLAGS: [8, flagsOf(u32, IFA_F)],
+  IFA_RT_PRIORITY: [9, u32],
+  IFA_TARGET_NETNSID: [10, s32],
+  IFA_PROTO: [11, enumOf(u8, IFAPROT)],
+});
+
+/** The address message class. */
+export const ifaddrmsg = new MessageSchema('rtnl.ifaddrmsg', ifaddrmsgHeader, ifaAttrs, {
+  familyField: 'family',
+  types: { RTM_NEWADDR: RTM.RTM_NEWADDR, RTM_DELADDR: RTM.RTM_DELADDR, RTM_GETADDR: RTM.RTM_GETADDR },
+});
+registerMessageClass(ifaddrmsg);
+
+/** Marshal policy entries of this file (spread by marshal.ts). */
+export const policy: Record<number, MessageSchema<any, any>> = {
+  [RTM.RTM_NEWADDR]: ifaddrmsg, [RTM.RTM_DELADDR]: ifaddrmsg, [RTM.RTM_GETADDR]: ifaddrmsg,
+};
+
+export type IfaddrMessage = ReturnType<typeof ifaddrmsg.decode>;

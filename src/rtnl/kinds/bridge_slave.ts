@@ -1,0 +1,62 @@
+// bridge ports: IFLA_BRPORT_* in IFLA_INFO_SLAVE_DATA (slave kind 'bridge') and in
+// IFLA_PROTINFO of AF_BRIDGE link messages.
+import { attrMap, binary, flag, nested, u16, u32, u64, u8, enumOf } from '../../core/index.js';
+import { bridgeId } from './bridge.js';
+import type { LinkKind } from './registry.js';
+
+/** Port STP states (BR_STATE_*). */
+export const BR_STATE = {
+  BR_STATE_DISABLED: 0, BR_STATE_LISTENING: 1, BR_STATE_LEARNING: 2, BR_STATE_FORWARDING: 3, BR_STATE_BLOCKING: 4,
+} as const;
+
+export const brportAttrs = attrMap('ifla_brport', {
+  IFLA_BRPORT_STATE: [1, enumOf(u8, BR_STATE)],
+  IFLA_BRPORT_PRIORITY: [2, u16],
+  IFLA_BRPORT_COST: [3, u32],
+  IFLA_BRPORT_MODE: [4, u8],
+  IFLA_BRPORT_GUARD: [5, u8],
+  IFLA_BRPORT_PROTECT: [6, u8],
+  IFLA_BRPORT_FAST_LEAVE: [7, u8],
+  IFLA_BRPORT_LEARNING: [8, u8],
+  IFLA_BRPORT_UNICAST_FLOOD: [9, u8],
+  IFLA_BRPORT_PROXYARP: [10, u8],
+  IFLA_BRPORT_LEARNING_SYNC: [11, u8],
+  IFLA_BRPORT_PROXYARP_WIFI: [12, u8],
+  IFLA_BRPORT_ROOT_ID: [13, bridgeId],
+  IFLA_BRPORT_BRIDGE_ID: [14, bridgeId],
+  IFLA_BRPORT_DESIGNATED_PORT: [15, u16],
+  IFLA_BRPORT_DESIGNATED_COST: [16, u16],
+  IFLA_BRPORT_ID: [17, u16],
+  IFLA_BRPORT_NO: [18, u16],
+  IFLA_BRPORT_TOPOLOGY_CHANGE_ACK: [19, u8],
+  IFLA_BRPORT_CONFIG_PENDING: [20, u8],
+  IFLA_BRPORT_MESSAGE_AGE_TIMER: [21, u64],
+  IFLA_BRPORT_FORWARD_DELAY_TIMER: [22, u64],
+  IFLA_BRPORT_HOLD_TIMER: [23, u64],
+  IFLA_BRPORT_FLUSH: [24, flag],
+  IFLA_BRPORT_MULTICAST_ROUTER: [25, u8],
+  IFLA_BRPORT_PAD: [26, binary],
+  IFLA_BRPORT_MCAST_FLOOD: [27, u8],
+  IFLA_BRPORT_MCAST_TO_UCAST: [28, u8],
+  IFLA_BRPORT_VLAN_TUNNEL: [29, u8],
+  IFLA_BRPORT_BCAST_FLOOD: [30, u8],
+  IFLA_BRPORT_GROUP_FWD_MASK: [31, u16],
+  IFLA_BRPORT_NEIGH_SUPPRESS: [32, u8],
+  IFLA_BRPORT_ISOLATED: [33, u8],
+  IFLA_BRPORT_BACKUP_PORT: [34, u32],
+  IFLA_BRPORT_MRP_RING_OPEN: [35, u8],
+  IFLA_BRPORT_MRP_IN_OPEN: [36, u8],
+  IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT: [37, u32],
+  IFLA_BRPORT_MCAST_EHT_HOSTS_CNT: [38, u32],
+  IFLA_BRPORT_LOCKED: [39, u8],
+  IFLA_BRPORT_MAB: [40, u8],
+  IFLA_BRPORT_MCAST_N_GROUPS: [41, u32],
+  IFLA_BRPORT_MCAST_MAX_GROUPS: [42, u32],
+  IFLA_BRPORT_NEIGH_VLAN_SUPPRESS: [43, u8],
+  IFLA_BRPORT_BACKUP_NHID: [44, u32],
+});
+
+export const bridgeSlave: LinkKind = {
+  kind: 'bridge_slave', slaveOf: 'bridge', slaveData: nested(brportAttrs), slaveDataMap: brportAttrs,
+  specPrefix: 'brport', attrPrefix: 'IFLA_BRPORT_',
+};

@@ -1,0 +1,25 @@
+// geneve: IFLA_GENEVE_*.
+import { attrMap, be16, be32, enumOf, flag, ipv4, ipv6, nested, struct, u32, u8 } from '../../core/index.js';
+import type { LinkKind } from './registry.js';
+
+export const GENEVE_DF = { GENEVE_DF_UNSET: 0, GENEVE_DF_SET: 1, GENEVE_DF_INHERIT: 2 } as const;
+
+export const geneveAttrs = attrMap('ifla_geneve', {
+  IFLA_GENEVE_ID: [1, u32],
+  IFLA_GENEVE_REMOTE: [2, ipv4],
+  IFLA_GENEVE_TTL: [3, u8],
+  IFLA_GENEVE_TOS: [4, u8],
+  IFLA_GENEVE_PORT: [5, be16],
+  IFLA_GENEVE_COLLECT_METADATA: [6, flag],
+  IFLA_GENEVE_REMOTE6: [7, ipv6],
+  IFLA_GENEVE_UDP_CSUM: [8, u8],
+  IFLA_GENEVE_UDP_ZERO_CSUM6_TX: [9, u8],
+  IFLA_GENEVE_UDP_ZERO_CSUM6_RX: [10, u8],
+  IFLA_GENEVE_LABEL: [11, be32],
+  IFLA_GENEVE_TTL_INHERIT: [12, u8],
+  IFLA_GENEVE_DF: [13, enumOf(u8, GENEVE_DF)],
+  IFLA_GENEVE_INNER_PROTO_INHERIT: [14, flag],
+  IFLA_GENEVE_PORT_RANGE: [15, struct('ifla_geneve_port_range', { low: be16, high: be16 })],
+});
+
+export const geneve: LinkKind = { kind: 'geneve', data: nested(geneveAttrs), dataMap: geneveAttrs, specPrefix: 'geneve', attrPrefix: 'IFLA_GENEVE_' };

@@ -1,0 +1,43 @@
+// GRE family (gre, gretap, ip6gre, ip6gretap, erspan, ip6erspan): IFLA_GRE_*.
+import { attrMap, be16, be32, flag, ipaddr, nested, u16, u32, u8, flagsOf } from '../../core/index.js';
+import type { LinkKind } from './registry.js';
+
+/** GRE header flags as they sit in IFLA_GRE_IFLAGS/OFLAGS (big-endian). */
+export const GRE_FLAGS = {
+  GRE_CSUM: 0x8000, GRE_ROUTING: 0x4000, GRE_KEY: 0x2000, GRE_SEQ: 0x1000, GRE_STRICT: 0x0800,
+} as const;
+/** Encapsulation over UDP (IFLA_*_ENCAP_TYPE). */
+export const TUNNEL_ENCAP = { TUNNEL_ENCAP_NONE: 0, TUNNEL_ENCAP_FOU: 1, TUNNEL_ENCAP_GUE: 2, TUNNEL_ENCAP_MPLS: 3 } as const;
+export const TUNNEL_ENCAP_FLAG = { TUNNEL_ENCAP_FLAG_CSUM: 1, TUNNEL_ENCAP_FLAG_CSUM6: 2, TUNNEL_ENCAP_FLAG_REMCSUM: 4 } as const;
+
+export const greAttrs = attrMap('ifla_gre', {
+  IFLA_GRE_LINK: [1, u32],
+  IFLA_GRE_IFLAGS: [2, flagsOf(be16, GRE_FLAGS)],
+  IFLA_GRE_OFLAGS: [3, flagsOf(be16, GRE_FLAGS)],
+  IFLA_GRE_IKEY: [4, be32],
+  IFLA_GRE_OKEY: [5, be32],
+  // IPv4 for gre/gretap/erspan, IPv6 for the ip6 variants: told apart by length.
+  IFLA_GRE_LOCAL: [6, ipaddr],
+  IFLA_GRE_REMOTE: [7, ipaddr],
+  IFLA_GRE_TTL: [8, u8],
+  IFLA_GRE_TOS: [9, u8],
+  IFLA_GRE_PMTUDISC: [10, u8],
+  IFLA_GRE_ENCAP_LIMIT: [11, u8],
+  IFLA_GRE_FLOWINFO: [12, be32],
+  IFLA_GRE_FLAGS: [13, u32],
+  IFLA_GRE_ENCAP_TYPE: [14, u16],
+  IFLA_GRE_ENCAP_FLAGS: [15, flagsOf(u16, TUNNEL_ENCAP_FLAG)],
+  IFLA_GRE_ENCAP_SPORT: [16, be16],
+  IFLA_GRE_ENCAP_DPORT: [17, be16],
+  IFLA_GRE_COLLECT_METADATA: [18, flag],
+  IFLA_GRE_IGNORE_DF: [19, u8],
+  IFLA_GRE_FWMARK: [20, u32],
+  IFLA_GRE_ERSPAN_INDEX: [21, u32],
+  IFLA_GRE_ERSPAN_VER: [22, u8],
+  IFLA_GRE_ERSPAN_DIR: [23, u8],
+  IFLA_GRE_ERSPAN_HWID: [24, u16],
+});
+
+const data = nested(greAttrs);
+const gk = (kind: string): LinkKind => ({ kind, data, dataMap: greAttrs, specPrefix: 'gre', attrPrefix: 'IFLA_GRE_' });
+export const greKinds: LinkKind[] = ['gre', 'gretap', 'ip6gre', 'ip6gretap', 'erspan', 'ip6erspan'].map(gk);

@@ -1,0 +1,29 @@
+// macvlan and macvtap share IFLA_MACVLAN_*.
+import { attrMap, enumOf, flagsOf, l2addr, nested, s32, u16, u32 } from '../../core/index.js';
+import type { LinkKind } from './registry.js';
+
+export const MACVLAN_MODE = {
+  MACVLAN_MODE_PRIVATE: 1, MACVLAN_MODE_VEPA: 2, MACVLAN_MODE_BRIDGE: 4, MACVLAN_MODE_PASSTHRU: 8, MACVLAN_MODE_SOURCE: 16,
+} as const;
+export const MACVLAN_MACADDR = {
+  MACVLAN_MACADDR_ADD: 0, MACVLAN_MACADDR_DEL: 1, MACVLAN_MACADDR_FLUSH: 2, MACVLAN_MACADDR_SET: 3,
+} as const;
+export const MACVLAN_FLAG = { MACVLAN_FLAG_NOPROMISC: 1, MACVLAN_FLAG_NODST: 2 } as const;
+
+const macaddrData = attrMap('macvlan_macaddr_data', { IFLA_MACVLAN_MACADDR: [4, l2addr] });
+
+export const macvlanAttrs = attrMap('ifla_macvlan', {
+  IFLA_MACVLAN_MODE: [1, enumOf(u32, MACVLAN_MODE)],
+  IFLA_MACVLAN_FLAGS: [2, flagsOf(u16, MACVLAN_FLAG)],
+  IFLA_MACVLAN_MACADDR_MODE: [3, enumOf(u32, MACVLAN_MACADDR)],
+  IFLA_MACVLAN_MACADDR: [4, l2addr],
+  IFLA_MACVLAN_MACADDR_DATA: [5, nested(macaddrData)],
+  IFLA_MACVLAN_MACADDR_COUNT: [6, u32],
+  IFLA_MACVLAN_BC_QUEUE_LEN: [7, u32],
+  IFLA_MACVLAN_BC_QUEUE_LEN_USED: [8, u32],
+  IFLA_MACVLAN_BC_CUTOFF: [9, s32],
+});
+
+const data = nested(macvlanAttrs);
+export const macvlan: LinkKind = { kind: 'macvlan', data, dataMap: macvlanAttrs, specPrefix: 'macvlan', attrPrefix: 'IFLA_MACVLAN_' };
+export const macvtap: LinkKind = { kind: 'macvtap', data, dataMap: macvlanAttrs, specPrefix: 'macvlan', attrPrefix: 'IFLA_MACVLAN_' };

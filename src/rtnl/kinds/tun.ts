@@ -1,0 +1,19 @@
+// tun/tap: the kernel reports IFLA_TUN_* (creation itself goes through /dev/net/tun ioctls).
+import { attrMap, enumOf, nested, u32, u8 } from '../../core/index.js';
+import type { LinkKind } from './registry.js';
+
+export const TUN_TYPE = { IFF_TUN: 1, IFF_TAP: 2 } as const;
+
+export const tunAttrs = attrMap('ifla_tun', {
+  IFLA_TUN_OWNER: [1, u32],
+  IFLA_TUN_GROUP: [2, u32],
+  IFLA_TUN_TYPE: [3, enumOf(u8, TUN_TYPE)],
+  IFLA_TUN_PI: [4, u8],
+  IFLA_TUN_VNET_HDR: [5, u8],
+  IFLA_TUN_PERSIST: [6, u8],
+  IFLA_TUN_MULTI_QUEUE: [7, u8],
+  IFLA_TUN_NUM_QUEUES: [8, u32],
+  IFLA_TUN_NUM_DISABLED_QUEUES: [9, u32],
+});
+
+export const tun: LinkKind = { kind: 'tun', data: nested(tunAttrs), dataMap: tunAttrs, specPrefix: 'tun', attrPrefix: 'IFLA_TUN_' };

@@ -1,0 +1,24 @@
+// 802.1Q / 802.1ad VLAN: IFLA_VLAN_*.
+import { attrMap, be16, nested, struct, u16, u32, flagsOf } from '../../core/index.js';
+import type { LinkKind } from './registry.js';
+
+export const VLAN_FLAG = {
+  VLAN_FLAG_REORDER_HDR: 1, VLAN_FLAG_GVRP: 2, VLAN_FLAG_LOOSE_BINDING: 4, VLAN_FLAG_MVRP: 8, VLAN_FLAG_BRIDGE_BINDING: 16,
+} as const;
+/** Ethertypes of VLAN tags (IFLA_VLAN_PROTOCOL, IFLA_BR_VLAN_PROTOCOL). */
+export const ETH_P_8021Q = 0x8100;
+export const ETH_P_8021AD = 0x88a8;
+
+const qosMapping = attrMap('ifla_vlan_qos', {
+  IFLA_VLAN_QOS_MAPPING: [1, struct('ifla_vlan_qos_mapping', { from: u32, to: u32 })],
+});
+
+export const vlanAttrs = attrMap('ifla_vlan', {
+  IFLA_VLAN_ID: [1, u16],
+  IFLA_VLAN_FLAGS: [2, struct('ifla_vlan_flags', { flags: flagsOf(u32, VLAN_FLAG), mask: flagsOf(u32, VLAN_FLAG) })],
+  IFLA_VLAN_EGRESS_QOS: [3, nested(qosMapping)],
+  IFLA_VLAN_INGRESS_QOS: [4, nested(qosMapping)],
+  IFLA_VLAN_PROTOCOL: [5, be16],
+});
+
+export const vlan: LinkKind = { kind: 'vlan', data: nested(vlanAttrs), dataMap: vlanAttrs, specPrefix: 'vlan', attrPrefix: 'IFLA_VLAN_' };

@@ -1,0 +1,18 @@
+// The NETLINK_ROUTE marshal: which class decodes which RTM_* type. Each schema file exports
+// its `policy` entries; add a file's entries with one import line and one spread below.
+import { Marshal, NETLINK_ROUTE, registerProtocol, type SchemaSelector } from '../core/index.js';
+import { policy as ifaddrPolicy } from './ifaddrmsg.js';
+import { policy as ifinfPolicy } from './ifinfmsg.js';
+import { policy as rtPolicy } from './rtmsg.js';
+
+/** Every rtnetlink class nlroute knows, by message type. */
+export const rtnlPolicy: Record<number, SchemaSelector> = {
+  ...ifinfPolicy,
+  ...ifaddrPolicy,
+  ...rtPolicy,
+};
+
+/** A fresh marshal for a NETLINK_ROUTE socket. */
+export const rtnlMarshal = (): Marshal => new Marshal(rtnlPolicy);
+
+registerProtocol(NETLINK_ROUTE, 'NETLINK_ROUTE', rtnlMarshal);
