@@ -24,7 +24,18 @@ type Handler = (args: string[]) => Promise<number>;
 const commands: Record<string, () => Promise<Handler>> = {
   decode: async () => (await import('./cmd-decode.js')).decodeCommand,
   trace: async () => (await import('./cmd-decode.js')).traceCommand,
+  link: async () => showCommand('link'),
+  addr: async () => showCommand('addr'),
+  address: async () => showCommand('addr'),
+  route: async () => showCommand('route'),
+  neigh: async () => showCommand('neigh'),
+  rule: async () => showCommand('rule'),
 };
+
+async function showCommand(object: string): Promise<Handler> {
+  const { showObjects } = await import('./cmd-show.js');
+  return (args) => showObjects(object, args);
+}
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...args] = argv;
