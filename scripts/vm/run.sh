@@ -37,6 +37,9 @@ while (($#)); do
 done
 (($#)) || usage
 [[ $modules =~ ^[A-Za-z0-9_\ -]*$ ]] || vm_die "--modules wants module names, got '$modules'"
+for v in NLROUTE_VM_BOOT_TIMEOUT NLROUTE_VM_MEM NLROUTE_VM_SMP; do
+  [[ ${!v} =~ ^[1-9][0-9]*$ ]] || vm_die "$v wants a positive integer, got '${!v}'"
+done
 [[ $radios =~ ^[0-9]+$ ]] || vm_die "--radios wants a number, got '$radios'"
 [[ $timeout =~ ^[0-9]+$ ]] && ((timeout >= 10)) || vm_die "--timeout wants seconds >= 10, got '$timeout'"
 
@@ -176,7 +179,8 @@ printf '%s\n' "KVER=$kver" "MODDIR=$kdir/root/lib/modules/$kver" "RADIOS=$radios
 
 for attempt in 1 2; do
   boot_vm "$kernel" "$run" "$timeout" 1
-  [[ ! -e $run/started ]] || break
+  # boot-timeout: killed before the marker was seen, even if it just appeared.
+  [[ $boot_result == boot-timeout || ! -e $run/started ]] || break
   if ((attempt == 1)); then
     vm_log "VM did not reach the command (${boot_result}); retrying once"
     cp "$run/console.log" "$run/console.attempt1.log" 2>/dev/null || true
@@ -191,7 +195,7 @@ if ((timing)); then
   vm_log "timing: cache check $(secs "$t_cache")s, boot-to-command ${boot_started_ms:+$(secs "$boot_started_ms")}s, VM total $(secs "$boot_total_ms")s (${kernel##*/}, poll step 0.1s)"
 fi
 
-if [[ ! -e $run/started ]]; then
+if [[ $boot_result == boot-timeout || ! -e $run/started ]]; then
   keep=1
   vm_log "FAILED: the VM did not reach the command after 2 boots (${boot_result}); run dir kept: $run"
   show_console "$run"
