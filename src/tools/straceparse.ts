@@ -92,6 +92,8 @@ const MSG_PEEK = 0x2;
 const MSG_TRUNC = 0x20;
 
 const PID_PREFIX = /^\[pid\s+(\d+)(?:<[^>]*>)?\]\s?/;
+// With -f and -o FILE, strace prefixes every line with the bare pid: `1234  sendto(...`.
+const OUTFILE_PID_PREFIX = /^(\d+) +(?=[a-z_<+-])/;
 const TIMESTAMP = /^\s*(?:\d{2}:\d{2}:\d{2}(?:\.\d+)?|\d+\.\d+)\s+/;
 const CALL_START = /^([a-z_][a-z0-9_]*)\(/;
 const RESUMED = /^<\.\.\. ([a-z_][a-z0-9_]*) resumed>\s?/;
@@ -155,7 +157,7 @@ class StraceLogParser {
     }
     let rest = raw;
     let pid = 0;
-    const p = PID_PREFIX.exec(rest);
+    const p = PID_PREFIX.exec(rest) ?? OUTFILE_PID_PREFIX.exec(rest);
     if (p) {
       pid = Number(p[1]);
       rest = rest.slice(p[0].length);
