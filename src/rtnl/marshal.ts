@@ -4,12 +4,22 @@ import { Marshal, NETLINK_ROUTE, registerProtocol, type SchemaSelector } from '.
 import { policy as ifaddrPolicy } from './ifaddrmsg.js';
 import { policy as ifinfPolicy } from './ifinfmsg.js';
 import { policy as rtPolicy } from './rtmsg.js';
+import { policy as ndPolicy } from './ndmsg.js';
+import { policy as fibPolicy } from './fibrulemsg.js';
+import { policy as tcPolicy } from './tcmsg.js';
+import { policy as nsidPolicy } from './nsidmsg.js';
+import { policy as netconfPolicy } from './netconfmsg.js';
 
 /** Every rtnetlink class nlroute knows, by message type. */
 export const rtnlPolicy: Record<number, SchemaSelector> = {
   ...ifinfPolicy,
   ...ifaddrPolicy,
   ...rtPolicy,
+  ...ndPolicy,
+  ...fibPolicy,
+  ...tcPolicy,
+  ...nsidPolicy,
+  ...netconfPolicy,
 };
 
 /** A fresh marshal for a NETLINK_ROUTE socket. */

@@ -1,0 +1,86 @@
+// ndmsg: neighbour (ARP/NDP) entries and bridge FDB entries (RTM_*NEIGH), linux/neighbour.h.
+import {
+  MessageSchema, attrMap, enumOf, flag, flagsOf, ipaddr, l2addr, nested, pad, registerMessageClass,
+  s32, struct, u16, u32, u8, be16,
+} from '../core/index.js';
+
+export const RTM_NEWNEIGH = 28;
+export const RTM_DELNEIGH = 29;
+export const RTM_GETNEIGH = 30;
+
+/** Neighbour states (ndm_state), a bit mask. */
+export const NUD = {
+  NUD_INCOMPLETE: 0x01, NUD_REACHABLE: 0x02, NUD_STALE: 0x04, NUD_DELAY: 0x08, NUD_PROBE: 0x10,
+  NUD_FAILED: 0x20, NUD_NOARP: 0x40, NUD_PERMANENT: 0x80,
+} as const;
+export const NUD_NONE = 0;
+
+/** Neighbour flags (ndm_flags). */
+export const NTF = {
+  NTF_USE: 0x01, NTF_SELF: 0x02, NTF_MASTER: 0x04, NTF_PROXY: 0x08, NTF_EXT_LEARNED: 0x10,
+  NTF_OFFLOADED: 0x20, NTF_STICKY: 0x40, NTF_ROUTER: 0x80,
+} as const;
+
+/** Extended flags (NDA_FLAGS_EXT); LOCKED is 6.2, EXT_VALIDATED 6.16. */
+export const NTF_EXT = { NTF_EXT_MANAGED: 0x1, NTF_EXT_LOCKED: 0x2, NTF_EXT_EXT_VALIDATED: 0x4 } as const;
+
+/** ndm_type carries a route type. */
+const RTN_TYPES = {
+  RTN_UNSPEC: 0, RTN_UNICAST: 1, RTN_LOCAL: 2, RTN_BROADCAST: 3, RTN_ANYCAST: 4, RTN_MULTICAST: 5,
+  RTN_BLACKHOLE: 6, RTN_UNREACHABLE: 7, RTN_PROHIBIT: 8, RTN_THROW: 9, RTN_NAT: 10, RTN_XRESOLVE: 11,
+} as const;
+
+/** Lower-case state names accepted by the API ('permanent', 'reachable', ...). */
+export function nudByName(name: string): number | undefined {
+  const key = `NUD_${name.toUpperCase()}`;
+  if (key === 'NUD_NONE') return 0;
+  return (NUD as Record<string, number>)[key];
+}
+
+export const ndaCacheinfo = struct('nda_cacheinfo', {
+  ndm_confirmed: u32, ndm_used: u32, ndm_updated: u32, ndm_refcnt: u32,
+});
+
+const nfeaMap = attrMap('nfea', {
+  NFEA_ACTIVITY_NOTIFY: [1, u8],
+  NFEA_DONT_REFRESH: [2, flag],
+});
+
+export const ndaMap = attrMap('nda', {
+  NDA_DST: [1, ipaddr],
+  NDA_LLADDR: [2, l2addr],
+  NDA_CACHEINFO: [3, ndaCacheinfo],
+  NDA_PROBES: [4, u32],
+  NDA_VLAN: [5, u16],
+  NDA_PORT: [6, be16],
+  NDA_VNI: [7, u32],
+  NDA_IFINDEX: [8, u32],
+  NDA_MASTER: [9, u32],
+  NDA_LINK_NETNSID: [10, s32],
+  NDA_SRC_VNI: [11, u32],
+  NDA_PROTOCOL: [12, u8],
+  NDA_NH_ID: [13, u32],
+  NDA_FDB_EXT_ATTRS: [14, nested(nfeaMap)],
+  NDA_FLAGS_EXT: [15, flagsOf(u32, NTF_EXT)],
+  NDA_NDM_STATE_MASK: [16, flagsOf(u16, NUD)],
+  NDA_NDM_FLAGS_MASK: [17, flagsOf(u8, NTF)],
+});
+
+export const ndmsgHeader = struct('ndmsg', {
+  family: u8, __pad1: pad(1), __pad2: pad(2), ifindex: s32,
+  state: flagsOf(u16, NUD), flags: flagsOf(u8, NTF), ndm_type: enumOf(u8, RTN_TYPES),
+});
+
+/** Neighbours and bridge FDB entries (family AF_BRIDGE). */
+export const ndmsg = new MessageSchema('rtnl.ndmsg', ndmsgHeader, ndaMap, {
+  familyField: 'family',
+  types: { RTM_NEWNEIGH, RTM_DELNEIGH, RTM_GETNEIGH },
+});
+registerMessageClass(ndmsg);
+
+/** Marshal policy entries of this file (spread by marshal.ts). */
+export const policy: Record<number, MessageSchema<any, any>> = {
+  [RTM_NEWNEIGH]: ndmsg,
+  [RTM_DELNEIGH]: ndmsg,
+  [RTM_GETNEIGH]: ndmsg,
+};

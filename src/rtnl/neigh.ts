@@ -1,0 +1,88 @@
+// Neighbour (ARP/NDP) entries: ipr.neigh(cmd, spec), getNeighbours(filter), as pyroute2 shapes them.
+import { AF_INET, AF_INET6, AF_UNSPEC, NLM_F_DUMP, NetlinkEncodeError, type Message, type NetlinkSocket } from '../core/index.js';
+import { ask, command, maskOf } from './commands.js';
+import { NTF, NUD, RTM_DELNEIGH, RTM_GETNEIGH, RTM_NEWNEIGH, ndmsg } from './ndmsg.js';
+
+export type NeighMessage = Message<typeof ndmsg.header.fields, typeof ndmsg.attrs.decl>;
+
+export interface NeighSpec {
+  /** Protocol address (IPv4 or IPv6); sets the family. */
+  dst?: string;
+  /** Link-layer address. */
+  lladdr?: string;
+  ifindex?: number;
+  /** 'permanent', 'reachable', 'stale', 'noarp', ... (NUD_*), a list, or a number. Default for add: permanent. */
+  state?: string | number | readonly string[];
+  /** 'proxy', 'router', 'use', 'extern_learn', ... (NTF_*), a list, or a number. */
+  flags?: string | number | readonly string[];
+  /** A proxy-ARP/NDP entry (NTF_PROXY). */
+  proxy?: boolean;
+  /** 'inet' | 'inet6' | AF_* number; default from dst (dump: all). */
+  family?: number | 'inet' | 'inet6';
+  /** NDA_PROTOCOL: who installed the entry. */
+  protocol?: number;
+  /** NDA_MASTER (dump filter). */
+  master?: number;
+}
+
+const KNOWN = ['dst', 'lladdr', 'ifindex', 'state', 'flags', 'proxy', 'family', 'protocol', 'master'];
+
+export function familyOf(spec: { family?: number | string; dst?: string; src?: string }, fallback: number): number {
+  if (spec.family === 'inet') return AF_INET;
+  if (spec.family === 'inet6') return AF_INET6;
+  if (typeof spec.family === 'number') return spec.family;
+  if (spec.family !== undefined) throw new NetlinkEncodeError(`unknown family ${JSON.stringify(spec.family)} (inet, inet6 or a number)`);
+  const a = spec.dst ?? spec.src;
+  if (a) return a.includes(':') ? AF_INET6 : AF_INET;
+  return fallback;
+}
+
+export const neighState = (v: unknown): number => maskOf(v, NUD, 'NUD_', 'neighbour state');
+export const neighFlags = (v: unknown): number => maskOf(v, NTF, 'NTF_', 'neighbour flag');
+
+/**
+ * `neigh(sock, 'add'|'replace'|'change'|'del'|'get'|'dump', { dst, lladdr, ifindex, state, proxy })`.
+ * Dumps filter by every field given (ifindex, dst, lladdr, state bits, flags bits).
+ */
+export async function neigh(sock: NetlinkSocket, cmd: string, spec: NeighSpec = {}): Promise<NeighMessage[]> {
+  for (const k of Object.keys(spec)) if (!KNOWN.includes(k)) throw new NetlinkEncodeError(`neigh: unknown option ${k}`);
+  const { verb, flags } = command(cmd);
+  const ndmFlags = neighFlags(spec.flags) | (spec.proxy ? NTF.NTF_PROXY : 0);
+  if (verb === 'dump') return getNeighbours(sock, spec);
+  const family = familyOf(spec, AF_INET);
+  if (!spec.dst) throw new NetlinkEncodeError(`neigh ${cmd}: dst is required`);
+  if (verb !== 'new' && spec.ifindex === undefined && !(ndmFlags & NTF.NTF_PROXY)) {
+    // The kernel needs the device for non-proxy entries.
+    throw new NetlinkEncodeError(`neigh ${cmd}: ifindex is required`);
+  }
+  const state = verb === 'new' ? (spec.state === undefined ? NUD.NUD_PERMANENT : neighState(spec.state)) : 0;
+  const attrs: [string, unknown][] = [['NDA_DST', spec.dst]];
+  if (spec.lladdr !== undefined && verb === 'new') attrs.push(['NDA_LLADDR', spec.lladdr]);
+  if (spec.protocol !== undefined && verb === 'new') attrs.push(['NDA_PROTOCOL', spec.protocol]);
+  const type = verb === 'new' ? RTM_NEWNEIGH : verb === 'del' ? RTM_DELNEIGH : RTM_GETNEIGH;
+  return ask(sock, ndmsg, {
+    type, flags: verb === 'get' ? 0 : flags,
+    fields: { family, ifindex: spec.ifindex ?? 0, state, flags: ndmFlags },
+    attrs,
+  });
+}
+
+/** Every neighbour entry matching the filter (proxy entries only when `proxy: true`). */
+export async function getNeighbours(sock: NetlinkSocket, filter: NeighSpec = {}): Promise<NeighMessage[]> {
+  const family = familyOf(filter, AF_UNSPEC);
+  const ndmFlags = filter.proxy ? NTF.NTF_PROXY : 0;
+  const all = await ask(sock, ndmsg, { type: RTM_GETNEIGH, flags: NLM_F_DUMP, fields: { family, flags: ndmFlags } });
+  const state = filter.state === undefined ? 0 : neighState(filter.state);
+  const fl = filter.flags === undefined ? 0 : neighFlags(filter.flags);
+  const ll = filter.lladdr?.toLowerCase();
+  return all.filter((m) => {
+    const f = m.fields;
+    if (filter.ifindex !== undefined && f.ifindex !== filter.ifindex) return false;
+    if (state && !(f.state & state)) return false;
+    if (fl && (f.flags & fl) !== fl) return false;
+    if (filter.dst !== undefined && m.getAttr('NDA_DST') !== filter.dst) return false;
+    if (ll !== undefined && m.getAttr('NDA_LLADDR') !== ll) return false;
+    if (filter.master !== undefined && m.getAttr('NDA_MASTER') !== filter.master) return false;
+    return true;
+  });
+}

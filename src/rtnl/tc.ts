@@ -1,0 +1,177 @@
+// Traffic control: ipr.tc(cmd, kind, spec) for qdiscs, classes and filters, and their dumps.
+import {
+  AF_UNSPEC, NLM_F_DUMP, NLM_F_REQUEST, NetlinkEncodeError, type Message, type MessageSpec, type NetlinkSocket,
+} from '../core/index.js';
+import { ask, command, type Req } from './commands.js';
+import {
+  RTM_DELQDISC, RTM_DELTCLASS, RTM_DELTFILTER, RTM_GETQDISC, RTM_GETTCLASS, RTM_GETTFILTER,
+  RTM_NEWQDISC, RTM_NEWTCLASS, RTM_NEWTFILTER, tcmsg,
+} from './tcmsg.js';
+import {
+  TC_H_ROOT, filterInfo, parseHandle, parseProtocol, splitFilterInfo, tcKinds, type TcSpec,
+} from './tc/index.js';
+
+export type TcMessage = Message<typeof tcmsg.header.fields, typeof tcmsg.attrs.decl>;
+
+/** Options every object takes; the rest of a spec goes to the kind. */
+export interface TcBaseSpec {
+  /** Interface index (required). */
+  index?: number;
+  /** '1:', '1:10', a number; for u32 filters also 'htid:hash:node' ('800::800'). */
+  handle?: string | number;
+  /** 'root', 'ingress', '1:', '1:10', 'ffff:fff2'... */
+  parent?: string | number;
+  /** Filters: priority (tc's 'prio'/'pref'). */
+  prio?: number;
+  /** Filters: 'ip', 'ipv6', 'all', 'arp', '802.1q' or a number; default 'all' when adding. */
+  protocol?: string | number;
+  /** Filters: chain index. */
+  chain?: number;
+  /** Qdiscs: shared filter blocks. */
+  ingress_block?: number;
+  egress_block?: number;
+  [option: string]: unknown;
+}
+
+type Target = 'qdisc' | 'class' | 'filter';
+const BASE = ['index', 'handle', 'parent', 'prio', 'protocol', 'chain', 'ingress_block', 'egress_block'];
+const TYPES: Record<Target, { new: number; del: number; get: number }> = {
+  qdisc: { new: RTM_NEWQDISC, del: RTM_DELQDISC, get: RTM_GETQDISC },
+  class: { new: RTM_NEWTCLASS, del: RTM_DELTCLASS, get: RTM_GETTCLASS },
+  filter: { new: RTM_NEWTFILTER, del: RTM_DELTFILTER, get: RTM_GETTFILTER },
+};
+
+/** A u32 filter handle 'htid:hash:node' (hex parts, as tc takes them) or a number. */
+export function parseU32Handle(v: string | number): number {
+  if (typeof v === 'number') return v >>> 0;
+  const m = /^([0-9a-f]{0,3}):([0-9a-f]{0,2})(?::([0-9a-f]{0,3}))?$/i.exec(v.trim());
+  if (!m) return parseHandle(v);
+  const h = (x: string | undefined): number => (x ? parseInt(x, 16) : 0);
+  return ((h(m[1]) << 20) | (h(m[2]) << 12) | h(m[3])) >>> 0;
+}
+
+function filterHandle(kind: string | undefined, v: string | number | undefined): number {
+  if (v === undefined) return 0;
+  if (kind === 'u32') return parseU32Handle(v);
+  if (typeof v === 'number') return v >>> 0;
+  if (/^(0x[0-9a-f]+|\d+)$/i.test(v.trim())) return Number(v.trim()) >>> 0;
+  return parseHandle(v);
+}
+
+type Built = { dump: true; target: Target } | { dump: false; request: Req };
+
+/** Check a tc command and build its request (pure: nothing is sent). */
+function build(cmd: string, kind: string | null | undefined, spec: TcBaseSpec): Built {
+  const m = /^(\w+)(?:-(class|filter))?$/.exec(cmd);
+  if (!m) throw new NetlinkEncodeError(`tc: unknown command ${JSON.stringify(cmd)}`);
+  const target = (m[2] ?? 'qdisc') as Target;
+  const { verb, flags } = command(m[1], ['add', 'create', 'replace', 'change', 'set', 'del', 'delete', 'remove', 'get', 'dump', 'show']);
+  if (verb === 'dump') return { dump: true, target };
+  const index = spec.index;
+  if (index === undefined) throw new NetlinkEncodeError(`tc ${cmd}: index is required`);
+  const def = kind ? tcKinds[kind] : undefined;
+  if (kind && !def && verb === 'new') throw new NetlinkEncodeError(`tc: unknown kind ${JSON.stringify(kind)} (${Object.keys(tcKinds).join(', ')})`);
+  const options: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(spec)) if (!BASE.includes(k) && v !== undefined) options[k] = v;
+
+  let handle: number, parent: number, info = 0;
+  const attrs: [string, unknown][] = [];
+  if (kind) attrs.push(['TCA_KIND', kind]);
+  if (target === 'filter') {
+    handle = filterHandle(kind ?? undefined, spec.handle as string | number | undefined);
+    parent = parseHandle(spec.parent as string | number | undefined, 'parent');
+    const protocol = spec.protocol === undefined && verb !== 'new' ? 0 : parseProtocol(spec.protocol);
+    info = filterInfo(spec.prio ?? 0, protocol);
+    if (spec.chain !== undefined) attrs.push(['TCA_CHAIN', spec.chain]);
+  } else {
+    handle = parseHandle(spec.handle as string | number | undefined);
+    parent = spec.parent !== undefined ? parseHandle(spec.parent as string | number, 'parent')
+      : target === 'qdisc' ? def?.qdiscAt?.parent ?? TC_H_ROOT : 0;
+    if (target === 'qdisc' && spec.handle === undefined && def?.qdiscAt) handle = def.qdiscAt.handle;
+  }
+  if (verb === 'new' && def) {
+    const make = target === 'qdisc' ? def.qdisc : target === 'class' ? def.class : def.filter;
+    if (!make) throw new NetlinkEncodeError(`tc: ${kind} is not a ${target} kind`);
+    const opts = make.call(def, options as TcSpec);
+    if (opts !== undefined) attrs.push(['TCA_OPTIONS', opts]);
+  } else if (Object.keys(options).length && verb === 'new') {
+    throw new NetlinkEncodeError(`tc ${cmd}: options need a kind`);
+  }
+  if (target === 'qdisc') {
+    if (spec.ingress_block !== undefined) attrs.push(['TCA_INGRESS_BLOCK', spec.ingress_block]);
+    if (spec.egress_block !== undefined) attrs.push(['TCA_EGRESS_BLOCK', spec.egress_block]);
+  }
+  const t = TYPES[target];
+  return {
+    dump: false,
+    request: {
+      type: verb === 'new' ? t.new : verb === 'del' ? t.del : t.get,
+      flags: verb === 'get' ? 0 : flags,
+      fields: { family: AF_UNSPEC, ifindex: index, handle, parent, info },
+      attrs,
+    },
+  };
+}
+
+/**
+ * `tc(sock, cmd, kind, spec)`. Commands: 'add' | 'replace' | 'change' | 'del' | 'dump' for
+ * qdiscs, the same with '-class' and '-filter' for classes and filters ('add-class',
+ * 'del-filter', ...). Examples:
+ *
+ *     tc(s, 'add', 'htb', { index, handle: '1:', default: 0x20 })
+ *     tc(s, 'add-class', 'htb', { index, parent: '1:', handle: '1:20', rate: '10mbit', ceil: '20mbit' })
+ *     tc(s, 'add-filter', 'u32', { index, parent: '1:', prio: 1, protocol: 'ip', match: 'ip dst 10.0.0.0/8', classid: '1:20' })
+ *     tc(s, 'add', 'ingress', { index })
+ */
+export async function tc(sock: NetlinkSocket, cmd: string, kind?: string | null, spec: TcBaseSpec = {}): Promise<TcMessage[]> {
+  const b = build(cmd, kind, spec);
+  if (!b.dump) return ask(sock, tcmsg, b.request);
+  const index = spec.index;
+  if (b.target === 'qdisc') return getQdiscs(sock, { index, kind: kind ?? undefined });
+  if (index === undefined) throw new NetlinkEncodeError(`tc ${cmd}: index is required`);
+  return b.target === 'class' ? getClasses(sock, index, spec.parent) : getFilters(sock, index, spec.parent, spec.chain);
+}
+
+/** The bytes `tc()` would send for a command (NLM_F_REQUEST set), without sending them. */
+export function tcRequest(cmd: string, kind: string | null, spec: TcBaseSpec, seq = 0): Buffer {
+  const b = build(cmd, kind, spec);
+  if (b.dump) throw new NetlinkEncodeError('tcRequest: dumps are not single requests');
+  return tcmsg.encode({ ...b.request, seq, flags: (b.request.flags ?? 0) | NLM_F_REQUEST } as MessageSpec<any, any>);
+}
+
+/** Qdiscs of every interface, or those matching index/kind/handle/parent. */
+export async function getQdiscs(sock: NetlinkSocket, filter: { index?: number; kind?: string; handle?: string | number; parent?: string | number } = {}): Promise<TcMessage[]> {
+  const all = await ask(sock, tcmsg, { type: RTM_GETQDISC, flags: NLM_F_DUMP, fields: { family: AF_UNSPEC, ifindex: filter.index ?? 0 } });
+  const handle = filter.handle === undefined ? undefined : parseHandle(filter.handle);
+  const parent = filter.parent === undefined ? undefined : parseHandle(filter.parent, 'parent');
+  return all.filter((m) => (filter.index === undefined || m.fields.ifindex === filter.index)
+    && (filter.kind === undefined || m.getAttr('TCA_KIND') === filter.kind)
+    && (handle === undefined || m.fields.handle === handle)
+    && (parent === undefined || m.fields.parent === parent));
+}
+
+/** Classes of an interface (under one parent, if given). */
+export async function getClasses(sock: NetlinkSocket, index: number, parent?: string | number): Promise<TcMessage[]> {
+  const p = parent === undefined ? 0 : parseHandle(parent, 'parent');
+  const all = await ask(sock, tcmsg, { type: RTM_GETTCLASS, flags: NLM_F_DUMP, fields: { family: AF_UNSPEC, ifindex: index, parent: p } });
+  return all.filter((m) => m.fields.ifindex === index);
+}
+
+/**
+ * Filters of an interface under `parent` (default: the root qdisc; 'ingress' or 'ffff:' for
+ * the ingress qdisc, 'ffff:fff2'/'ffff:fff3' for clsact's hooks), optionally of one chain.
+ */
+export async function getFilters(sock: NetlinkSocket, index: number, parent?: string | number, chain?: number): Promise<TcMessage[]> {
+  let p = parent === undefined ? 0 : parseHandle(parent, 'parent');
+  if (p === 0xfffffff1) p = 0xffff0000; // 'ingress' names the qdisc; its filters hang under ffff:
+  const all = await ask(sock, tcmsg, {
+    type: RTM_GETTFILTER, flags: NLM_F_DUMP, fields: { family: AF_UNSPEC, ifindex: index, parent: p },
+    attrs: chain === undefined ? [] : [['TCA_CHAIN', chain]],
+  });
+  return all.filter((m) => m.fields.ifindex === index && (chain === undefined || m.getAttr('TCA_CHAIN') === chain));
+}
+
+/** Priority and protocol name of a filter message. */
+export function filterKey(m: TcMessage): { prio: number; protocol: number } {
+  return splitFilterInfo(m.fields.info);
+}

@@ -1,0 +1,14 @@
+// bfifo qdisc: a FIFO limited in bytes ('10kb', 1500...).
+import { checkKeys, type TcKind, type TcSpec } from './common.js';
+import { tcFifoQopt } from './pfifo.js';
+import { parseSize } from '../rate.js';
+
+/** `{ limit?: bytes | '64kb' }`. */
+export const bfifo: TcKind = {
+  kind: 'bfifo',
+  options: tcFifoQopt,
+  qdisc(spec: TcSpec) {
+    checkKeys('bfifo', spec, ['limit']);
+    return spec.limit === undefined ? undefined : { limit: parseSize(spec.limit as string | number) };
+  },
+};

@@ -1,0 +1,62 @@
+// fq_codel qdisc: fair queueing with CoDel AQM; the default qdisc on most systems (pkt_sched.h).
+import { NetlinkDecodeError, attrMap, nested, s32, struct, u32, u8, type NlaType } from '../../core/index.js';
+import { parseSize, parseTime } from '../rate.js';
+import { checkKeys, num, type TcKind, type TcSpec } from './common.js';
+
+export const fqCodelMap = attrMap('tca_fq_codel', {
+  TCA_FQ_CODEL_TARGET: [1, u32],
+  TCA_FQ_CODEL_LIMIT: [2, u32],
+  TCA_FQ_CODEL_INTERVAL: [3, u32],
+  TCA_FQ_CODEL_ECN: [4, u32],
+  TCA_FQ_CODEL_FLOWS: [5, u32],
+  TCA_FQ_CODEL_QUANTUM: [6, u32],
+  TCA_FQ_CODEL_CE_THRESHOLD: [7, u32],
+  TCA_FQ_CODEL_DROP_BATCH_SIZE: [8, u32],
+  TCA_FQ_CODEL_MEMORY_LIMIT: [9, u32],
+  TCA_FQ_CODEL_CE_THRESHOLD_SELECTOR: [10, u8],
+  TCA_FQ_CODEL_CE_THRESHOLD_MASK: [11, u8],
+});
+
+const qdStats = struct('tc_fq_codel_qd_stats', {
+  maxpacket: u32, drop_overlimit: u32, ecn_mark: u32, new_flow_count: u32, new_flows_len: u32,
+  old_flows_len: u32, ce_mark: u32, memory_usage: u32, drop_overmemory: u32,
+}, { minSize: 4 });
+const clStats = struct('tc_fq_codel_cl_stats', {
+  deficit: s32, ldelay: u32, count: u32, lastcount: u32, dropping: u32, drop_next: s32,
+}, { minSize: 4 });
+
+/** struct tc_fq_codel_xstats: a type word, then the qdisc or the class union member. */
+export const fqCodelXstats: NlaType<Record<string, unknown>, never> = {
+  kind: 'tc_fq_codel_xstats', size: 0, nlaFlags: 0,
+  decode(b, o, len, owner) {
+    if (len < 4) throw new NetlinkDecodeError('tc_fq_codel_xstats needs 4 bytes', o);
+    const type = b.readUInt32LE(o);
+    const body = type === 0 ? qdStats : clStats;
+    return { type: type === 0 ? 'qdisc' : type === 1 ? 'class' : type, ...(len > 4 ? body.decode(b, o + 4, len - 4, owner) : {}) };
+  },
+  encode() { throw new Error('tc_fq_codel_xstats is kernel output only'); },
+  pretty: (v) => Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, Buffer.isBuffer(x) ? x.toString('hex') : x])),
+};
+
+/** `{ limit?, flows?, quantum?, interval?: '100ms', target?: '5ms', ecn?: boolean, ce_threshold?, drop_batch?, memory_limit? }`. */
+export const fqCodel: TcKind = {
+  kind: 'fq_codel',
+  options: nested(fqCodelMap),
+  xstats: fqCodelXstats,
+  qdisc(spec: TcSpec) {
+    checkKeys('fq_codel', spec, ['limit', 'flows', 'quantum', 'interval', 'target', 'ecn', 'ce_threshold', 'drop_batch', 'memory_limit']);
+    const a: [string, unknown][] = [];
+    const limit = num(spec, 'limit'), flows = num(spec, 'flows');
+    if (limit) a.push(['TCA_FQ_CODEL_LIMIT', limit]);
+    if (flows) a.push(['TCA_FQ_CODEL_FLOWS', flows]);
+    if (spec.quantum !== undefined) a.push(['TCA_FQ_CODEL_QUANTUM', parseSize(spec.quantum as string)]);
+    if (spec.interval !== undefined) a.push(['TCA_FQ_CODEL_INTERVAL', parseTime(spec.interval as string)]);
+    if (spec.target !== undefined) a.push(['TCA_FQ_CODEL_TARGET', parseTime(spec.target as string)]);
+    if (spec.ecn !== undefined) a.push(['TCA_FQ_CODEL_ECN', spec.ecn ? 1 : 0]);
+    if (spec.ce_threshold !== undefined) a.push(['TCA_FQ_CODEL_CE_THRESHOLD', parseTime(spec.ce_threshold as string)]);
+    const batch = num(spec, 'drop_batch');
+    if (batch) a.push(['TCA_FQ_CODEL_DROP_BATCH_SIZE', batch]);
+    if (spec.memory_limit !== undefined) a.push(['TCA_FQ_CODEL_MEMORY_LIMIT', parseSize(spec.memory_limit as string)]);
+    return a;
+  },
+};

@@ -1,0 +1,16 @@
+// ingress qdisc: the hook for filters on received packets; always ffff: under TC_H_INGRESS.
+import { attrMap, nested } from '../../core/index.js';
+import { TC_H_INGRESS, checkKeys, tcMake, type TcKind, type TcSpec } from './common.js';
+
+const none = attrMap('tca_ingress', {});
+
+/** No options; tc sends no TCA_OPTIONS. */
+export const ingress: TcKind = {
+  kind: 'ingress',
+  options: nested(none),
+  qdiscAt: { parent: TC_H_INGRESS, handle: tcMake(0xffff, 0) },
+  qdisc(spec: TcSpec) {
+    checkKeys('ingress', spec, []);
+    return undefined;
+  },
+};

@@ -1,0 +1,56 @@
+// Statistics shared by qdiscs, classes, filters and actions: TCA_STATS, TCA_STATS2 (gen_stats.h).
+import {
+  AttrSet, attrMap, hex, nested, pad, struct, u32, u64, type NlaType,
+} from '../../core/index.js';
+
+/** struct tc_stats (TCA_STATS, the old fixed block); 36 bytes padded to 40 on 64-bit. */
+export const tcStats = struct('tc_stats', {
+  bytes: u64, packets: u32, drops: u32, overlimits: u32, bps: u32, pps: u32, qlen: u32, backlog: u32, __pad: pad(4),
+}, { minSize: 36 });
+
+/** struct gnet_stats_basic: 12 bytes of data, 16 with the u64 alignment. */
+export const gnetStatsBasic = struct('gnet_stats_basic', { bytes: u64, packets: u32, __pad: pad(4) }, { minSize: 12 });
+export const gnetStatsRateEst = struct('gnet_stats_rate_est', { bps: u32, pps: u32 });
+export const gnetStatsRateEst64 = struct('gnet_stats_rate_est64', { bps: u64, pps: u64 });
+export const gnetStatsQueue = struct('gnet_stats_queue', {
+  qlen: u32, backlog: u32, drops: u32, requeues: u32, overlimits: u32,
+});
+
+/**
+ * TCA_STATS_APP: the kind's own statistics, chosen by the TCA_KIND of the message (or
+ * TCA_ACT_KIND of the action) that holds this TCA_STATS2.
+ */
+export function appStats(byKind: () => Readonly<Record<string, NlaType<any, any>>>, kindAttr = 'TCA_KIND'): NlaType<unknown, unknown> {
+  const pick = (owner: unknown): NlaType<any, any> => {
+    const parent = owner instanceof AttrSet ? owner.parent : null;
+    let kind: unknown;
+    try { kind = parent?.getAttr(kindAttr); } catch { kind = undefined; }
+    return (typeof kind === 'string' && byKind()[kind]) || hex;
+  };
+  return {
+    kind: 'tc_stats_app', size: 0, nlaFlags: 0,
+    decode: (b, o, len, owner) => pick(owner).decode(b, o, len, owner),
+    encode: (w, v, ctx) => hex.encode(w, v as Buffer, ctx),
+    pretty: (v) => (v instanceof AttrSet ? v.attrsJSON() : Buffer.isBuffer(v) ? v.toString('hex') : v),
+  };
+}
+
+/** TCA_STATS2 children; `app` decodes TCA_STATS_APP. */
+export function statsMap(app: NlaType<any, any>) {
+  return attrMap('tca_stats', {
+    TCA_STATS_BASIC: [1, gnetStatsBasic],
+    TCA_STATS_RATE_EST: [2, gnetStatsRateEst],
+    TCA_STATS_QUEUE: [3, gnetStatsQueue],
+    TCA_STATS_APP: [4, app],
+    TCA_STATS_RATE_EST64: [5, gnetStatsRateEst64],
+    TCA_STATS_PAD: [6, pad(0)],
+    TCA_STATS_BASIC_HW: [7, gnetStatsBasic],
+    TCA_STATS_PKT64: [8, u64],
+  });
+}
+
+/** A nested TCA_STATS2 whose APP part is chosen by kind. */
+export function stats2(byKind: () => Readonly<Record<string, NlaType<any, any>>>, kindAttr = 'TCA_KIND') {
+  const map = statsMap(appStats(byKind, kindAttr));
+  return nested(map);
+}

@@ -1,0 +1,67 @@
+// tbf qdisc: a token bucket shaper. Options: tc_tbf_qopt with tc's rate tables (pkt_sched.h).
+import { NetlinkEncodeError, attrMap, binary, nested, pad, struct, u32, u64 } from '../../core/index.js';
+import { parseRate, parseSize, parseSizeAndCell, parseTime, rateTable, toU32, xmittime, type LinkLayer } from '../rate.js';
+import { checkKeys, num, tcRatespec, type TcKind, type TcSpec } from './common.js';
+
+export const tcTbfQopt = struct('tc_tbf_qopt', {
+  rate: tcRatespec, peakrate: tcRatespec, limit: u32, buffer: u32, mtu: u32,
+});
+
+export const tbfMap = attrMap('tca_tbf', {
+  TCA_TBF_PARMS: [1, tcTbfQopt],
+  TCA_TBF_RTAB: [2, binary],
+  TCA_TBF_PTAB: [3, binary],
+  TCA_TBF_RATE64: [4, u64],
+  TCA_TBF_PRATE64: [5, u64],
+  TCA_TBF_BURST: [6, u32],
+  TCA_TBF_PBURST: [7, u32],
+  TCA_TBF_PAD: [8, pad(0)],
+});
+
+const KEYS = ['rate', 'burst', 'buffer', 'maxburst', 'latency', 'limit', 'mtu', 'minburst', 'peakrate', 'mpu', 'overhead', 'linklayer'];
+
+/**
+ * `{ rate: '10mbit', burst: '10kb'[/cell], latency: '50ms' | limit: bytes, peakrate?, mtu?,
+ * mpu?, overhead?, linklayer? }` — computed exactly as tc does (same ticks, same tables).
+ */
+export const tbf: TcKind = {
+  kind: 'tbf',
+  options: nested(tbfMap),
+  qdisc(spec: TcSpec) {
+    checkKeys('tbf', spec, KEYS);
+    if (spec.rate === undefined) throw new NetlinkEncodeError('tbf: rate is required');
+    const burstIn = spec.burst ?? spec.buffer ?? spec.maxburst;
+    if (burstIn === undefined) throw new NetlinkEncodeError('tbf: burst is required');
+    if ((spec.limit === undefined) === (spec.latency === undefined)) throw new NetlinkEncodeError('tbf: give exactly one of limit and latency');
+    const rate64 = parseRate(spec.rate as string);
+    const prate64 = spec.peakrate === undefined ? 0 : parseRate(spec.peakrate as string);
+    const { size: buffer, cellLog: rcell } = parseSizeAndCell(burstIn as string);
+    const mtuIn = spec.mtu ?? spec.minburst;
+    const { size: mtu, cellLog: pcell } = mtuIn === undefined ? { size: 0, cellLog: undefined } : parseSizeAndCell(mtuIn as string);
+    if (prate64 && !mtu) throw new NetlinkEncodeError('tbf: mtu is required with peakrate');
+    let limit = spec.limit === undefined ? 0 : parseSize(spec.limit as string);
+    if (!limit) {
+      const latency = parseTime(spec.latency as string);
+      let lim = (rate64 * latency) / 1e6 + buffer;
+      if (prate64) lim = Math.min(lim, (prate64 * latency) / 1e6 + mtu);
+      limit = toU32(lim);
+    }
+    const common = { mtu, mpu: num(spec, 'mpu') ?? 0, overhead: num(spec, 'overhead') ?? 0, linklayer: spec.linklayer as LinkLayer | undefined };
+    const r = rateTable(rate64, { ...common, cellLog: rcell });
+    const p = prate64 ? rateTable(prate64, { ...common, cellLog: pcell }) : undefined;
+    const attrs: [string, unknown][] = [
+      ['TCA_TBF_PARMS', {
+        rate: r.spec, peakrate: p ? p.spec : {}, limit,
+        buffer: xmittime(r.spec.rate, buffer), mtu: p ? xmittime(p.spec.rate, mtu) : 0,
+      }],
+      ['TCA_TBF_BURST', buffer],
+    ];
+    if (rate64 >= 2 ** 32) attrs.push(['TCA_TBF_RATE64', rate64]);
+    attrs.push(['TCA_TBF_RTAB', r.table]);
+    if (p) {
+      if (prate64 >= 2 ** 32) attrs.push(['TCA_TBF_PRATE64', prate64]);
+      attrs.push(['TCA_TBF_PBURST', mtu], ['TCA_TBF_PTAB', p.table]);
+    }
+    return attrs;
+  },
+};
