@@ -4,3 +4,4 @@ export { exec, spawn, NetnsExecError, type ExecResult, type ExecVia, type NetnsE
 export { run, current } from './run.js';
 export { NetnsError, NetnsNameError } from './errors.js';
 export { NETNS_RUN_DIR, NETNS_NAME_MAX, validateName, netnsFile } from './names.js';
+export { getNsid, setNsid, listNsids, watchNsid, type NsidOptions, type NsidMessage } from './nsid.js';
