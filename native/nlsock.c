@@ -566,12 +566,15 @@ static napi_value js_poll(napi_env env, napi_callback_info info) {
     poll_stop(p);
     return throw_errno(env, "uv_poll_start", -rc);
   }
-  if (napi_create_external(env, p, poll_finalize, NULL, &external) != napi_ok ||
-      napi_type_tag_object(env, external, &POLL_TAG) != napi_ok) {
+  if (napi_create_external(env, p, poll_finalize, NULL, &external) != napi_ok) {
     poll_stop(p);
     return NULL;
   }
-  p->owners++;
+  p->owners++; /* from here on the external's finalizer will release it */
+  if (napi_type_tag_object(env, external, &POLL_TAG) != napi_ok) {
+    poll_stop(p);
+    return NULL;
+  }
   return external;
 }
 
