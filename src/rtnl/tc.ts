@@ -21,7 +21,7 @@ export interface TcBaseSpec {
   handle?: string | number;
   /** 'root', 'ingress', '1:', '1:10', 'ffff:fff2'... */
   parent?: string | number;
-  /** Filters: priority (tc's 'prio'/'pref'). */
+  /** Filters: priority (tc's 'prio'/'pref'); for htb classes the class priority. */
   prio?: number;
   /** Filters: 'ip', 'ipv6', 'all', 'arp', '802.1q' or a number; default 'all' when adding. */
   protocol?: string | number;
@@ -34,7 +34,11 @@ export interface TcBaseSpec {
 }
 
 type Target = 'qdisc' | 'class' | 'filter';
-const BASE = ['index', 'handle', 'parent', 'prio', 'protocol', 'chain', 'ingress_block', 'egress_block'];
+const BASE: Record<Target, readonly string[]> = {
+  qdisc: ['index', 'handle', 'parent', 'ingress_block', 'egress_block'],
+  class: ['index', 'handle', 'parent'],
+  filter: ['index', 'handle', 'parent', 'prio', 'protocol', 'chain'],
+};
 const TYPES: Record<Target, { new: number; del: number; get: number }> = {
   qdisc: { new: RTM_NEWQDISC, del: RTM_DELQDISC, get: RTM_GETQDISC },
   class: { new: RTM_NEWTCLASS, del: RTM_DELTCLASS, get: RTM_GETTCLASS },
@@ -72,7 +76,7 @@ function build(cmd: string, kind: string | null | undefined, spec: TcBaseSpec): 
   const def = kind ? tcKinds[kind] : undefined;
   if (kind && !def && verb === 'new') throw new NetlinkEncodeError(`tc: unknown kind ${JSON.stringify(kind)} (${Object.keys(tcKinds).join(', ')})`);
   const options: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(spec)) if (!BASE.includes(k) && v !== undefined) options[k] = v;
+  for (const [k, v] of Object.entries(spec)) if (!BASE[target].includes(k) && v !== undefined) options[k] = v;
 
   let handle: number, parent: number, info = 0;
   const attrs: [string, unknown][] = [];

@@ -58,7 +58,11 @@ export const bpfFilter: TcKind = {
     if (spec.pinned !== undefined) {
       throw new NetlinkEncodeError('bpf: a pinned program path needs bpf(BPF_OBJ_GET), which nlroute cannot call; pass the program fd as `fd`');
     }
+    // tc's order: classid and actions, then the program, then the flags.
     const attrs: [string, unknown][] = [];
+    const classid = spec.classid ?? spec.flowid;
+    if (classid !== undefined) attrs.push(['TCA_BPF_CLASSID', parseHandle(classid as string | number, 'classid')]);
+    if (spec.action !== undefined) attrs.push(['TCA_BPF_ACT', buildActions(spec.action as ActionSpec)]);
     const fd = num(spec, 'fd');
     if (fd !== undefined) {
       attrs.push(['TCA_BPF_FD', fd], ['TCA_BPF_NAME', String(spec.name ?? `fd:${fd}`)]);
@@ -66,9 +70,6 @@ export const bpfFilter: TcKind = {
       const ops = parseBytecode(spec.bytecode as string);
       attrs.push(['TCA_BPF_OPS_LEN', ops.length], ['TCA_BPF_OPS', ops]);
     } else throw new NetlinkEncodeError('bpf: give the program as fd or bytecode');
-    const classid = spec.classid ?? spec.flowid;
-    if (classid !== undefined) attrs.push(['TCA_BPF_CLASSID', parseHandle(classid as string | number, 'classid')]);
-    if (spec.action !== undefined) attrs.push(['TCA_BPF_ACT', buildActions(spec.action as ActionSpec)]);
     const gen = (spec.skip_hw ? 1 : 0) | (spec.skip_sw ? 2 : 0);
     if (gen) attrs.push(['TCA_BPF_FLAGS_GEN', gen]);
     if (spec.direct_action || spec.da) attrs.push(['TCA_BPF_FLAGS', 1]);
