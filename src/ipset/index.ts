@@ -1,0 +1,9 @@
+// nlroute/ipset: ipset over nfnetlink (NETLINK_NETFILTER, subsystem IPSET).
+export * from './constants.js';
+export * from './errors.js';
+export * from './nfnetlink.js';
+export * from './ipset_msg.js';
+export * from './types.js';
+export * from './names.js';
+export * from './entries.js';
+export * from './ipset.js';
