@@ -10,7 +10,9 @@ import {
 } from './constants.js';
 import { brportAttrs } from './kinds/bridge_slave.js';
 import { ifla, infoData, infoSlaveData, infoXstats } from './kinds/index.js';
-import { byFamily, namedArray } from './types.js';
+import { byFamily, namedArray, selectBy } from './types.js';
+
+const slaveOf = (kind: unknown): unknown => (typeof kind === 'string' && kind.endsWith('_slave') ? kind.slice(0, -6) : undefined);
 
 /** struct ifinfomsg. */
 export const ifinfomsgHeader = struct('ifinfomsg', {
@@ -48,7 +50,9 @@ const linkinfo = attrMap('ifla_info', {
   IFLA_INFO_DATA: [2, select('IFLA_INFO_KIND', infoData)],
   IFLA_INFO_XSTATS: [3, select('IFLA_INFO_KIND', infoXstats)],
   IFLA_INFO_SLAVE_KIND: [4, string],
-  IFLA_INFO_SLAVE_DATA: [5, select('IFLA_INFO_SLAVE_KIND', infoSlaveData)],
+  // The kernel names the master's kind in IFLA_INFO_SLAVE_KIND; iproute2 instead sends
+  // IFLA_INFO_KIND 'bridge_slave' when it sets port options.
+  IFLA_INFO_SLAVE_DATA: [5, selectBy((get) => get('IFLA_INFO_SLAVE_KIND') ?? slaveOf(get('IFLA_INFO_KIND')), infoSlaveData)],
 });
 
 // ---- IFLA_AF_SPEC ------------------------------------------------------------------
@@ -278,7 +282,7 @@ export const iflaAttrs = attrMap('ifla', {
   IFLA_NEW_IFINDEX: [49, s32],
   IFLA_MIN_MTU: [50, u32],
   IFLA_MAX_MTU: [51, u32],
-  IFLA_PROP_LIST: [52, nested(propList)],
+  IFLA_PROP_LIST: [52, nested(propList, { flag: true })],
   IFLA_ALT_IFNAME: [53, asciiz],
   IFLA_PERM_ADDRESS: [54, l2addr],
   IFLA_PROTO_DOWN_REASON: [55, nested(protoDownReason)],

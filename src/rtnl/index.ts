@@ -10,3 +10,8 @@ export {
 export { ifaddrmsg, ifaddrmsgHeader, ifaAttrs, ifaCacheinfo, type IfaddrMessage } from './ifaddrmsg.js';
 export { rtmsg, rtmsgHeader, rtaAttrs, rtaxAttrs, SEG6_IPTUN_MODE, type RtMessage } from './rtmsg.js';
 export * from './marshal.js';
+export * from './spec.js';
+export * from './link.js';
+export * from './addr.js';
+export * from './route.js';
+export * from './iproute.js';

@@ -2,12 +2,12 @@
 // RTA_MULTIPATH next hops, RTA_METRICS and light-weight tunnel encapsulations.
 import {
   MessageSchema, asciiz, attrMap, be16, be32, be64, binary, enumOf, flagsOf, ipaddr, ipv4, ipv6, nested,
-  registerMessageClass, select, s32, struct, u16, u32, u64, u8, type AttrMap, type NlaType,
+  registerMessageClass, s32, struct, u16, u32, u64, u8, type AttrMap, type NlaType,
 } from '../core/index.js';
 import {
   AF, ICMPV6_ROUTER_PREF, LWTUNNEL_ENCAP, RTAX, RTM, RTM_F, RTN, RTPROT, RT_SCOPE, RT_TABLE,
 } from './constants.js';
-import { mplsLabels, multipath, rtvia, seg6Encap, srh } from './types.js';
+import { mplsLabels, multipath, rtvia, selectBy, seg6Encap, srh } from './types.js';
 
 /** struct rtmsg. rtm_table is 8 bits: tables above 255 travel in RTA_TABLE (with rtm_table = RT_TABLE_UNSPEC). */
 export const rtmsgHeader = struct('rtmsg', {
@@ -178,7 +178,7 @@ export const rtaAttrs = attrMap('rta', {
   RTA_NEWDST: [19, mplsLabels],
   RTA_PREF: [20, enumOf(u8, ICMPV6_ROUTER_PREF)],
   RTA_ENCAP_TYPE: [21, enumOf(u16, LWTUNNEL_ENCAP)],
-  RTA_ENCAP: [22, select('RTA_ENCAP_TYPE', encaps)],
+  RTA_ENCAP: [22, selectBy((get) => get('RTA_ENCAP_TYPE'), encaps, { flag: true })],
   RTA_EXPIRES: [23, u32],
   RTA_PAD: [24, binary],
   RTA_UID: [25, u32],

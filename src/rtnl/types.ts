@@ -2,7 +2,7 @@
 // family-dependent IFLA_AF_SPEC/IFLA_PROTINFO, named devconf arrays, seg6 SRH, and a whole
 // ifinfomsg body inside an attribute (veth peers).
 import {
-  AttrSet, NetlinkDecodeError, NetlinkEncodeError, encodeAttrs, flagNames, ipv4ToString, ipv6ToString,
+  AttrSet, NLA_F_NESTED, NetlinkDecodeError, NetlinkEncodeError, encodeAttrs, flagNames, hex, siblingValue, ipv4ToString, ipv6ToString,
   mplsToString, parseIP, parseIPv6, parseMpls, type AttrDecl, type AttrInput, type AttrMap, type EncodeCtx,
   type NlaType, type Owner, type StructType, type Writer,
 } from '../core/index.js';
@@ -260,6 +260,27 @@ export const seg6Encap: NlaType<Seg6Encap, SrhInput & { mode?: number }> = {
   },
   pretty: srhPretty,
 };
+
+/**
+ * Like the core's select(), but the choice key comes from a function of the siblings, and
+ * the attribute may be sent with NLA_F_NESTED (RTA_ENCAP is, by iproute2 and the kernel).
+ */
+export function selectBy(
+  key: (get: (name: string) => unknown) => unknown,
+  choices: Readonly<Record<string, NlaType<any, any>>>,
+  opts: { flag?: boolean; fallback?: NlaType<any, any> } = {},
+): NlaType<unknown, unknown> {
+  const fallback = opts.fallback ?? hex;
+  const pick = (v: unknown): NlaType<any, any> => (v !== undefined && choices[String(v)]) || fallback;
+  return {
+    kind: 'select', size: 0, nlaFlags: opts.flag ? NLA_F_NESTED : 0,
+    decode: (b, o, len, owner) => pick(key((n) => owner.getAttr(n))).decode(b, o, len, owner),
+    encode(w, v, ctx) {
+      pick(key((n) => siblingValue(ctx.siblings, n))).encode(w, v, ctx);
+    },
+    pretty: (v) => (v instanceof AttrSet ? v.attrsJSON() : Buffer.isBuffer(v) ? v.toString('hex') : v),
+  };
+}
 
 /** The address family a spec's address implies (for headers that need one). */
 export function familyOf(addr: string): number {

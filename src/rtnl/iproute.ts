@@ -1,0 +1,413 @@
+// IPRoute: links, addresses and routes over one NETLINK_ROUTE socket, with pyroute2's call
+// shapes (`ipr.link('add', {...})`) so code ports line by line.
+import { closeSync, openSync } from 'node:fs';
+import {
+  NETLINK_ROUTE, NLM_F_DUMP, NetlinkError, NetlinkSocket, NetlinkTimeoutError, Overrun, SocketClosedError, netnsPath,
+  type AnyMessage, type AnySchema, type BatchOptions, type BatchResult, type MessageSpec, type Subscription,
+} from '../core/index.js';
+import { RTM, RTNLGRP } from './constants.js';
+import { ifaddrmsg, type IfaddrMessage } from './ifaddrmsg.js';
+import { ifinfmsg, type IfinfMessage } from './ifinfmsg.js';
+import { rtnlMarshal } from './marshal.js';
+import { rtmsg, type RtMessage } from './rtmsg.js';
+import { addrDumpRequest, addrMatcher, addrRequest, type AddrCmd, type AddrFilter, type AddrSpec } from './addr.js';
+import { linkDumpRequest, linkMatcher, linkRequest, type LinkCmd, type LinkFilter, type LinkSpec } from './link.js';
+import { routeDumpRequest, routeMatcher, routeRequest, type RouteCmd, type RouteFilter, type RouteSpec } from './route.js';
+import { checkIfname, type IfRef } from './spec.js';
+
+export interface IPRouteOptions {
+  /** Network namespace: a name under /var/run/netns, a path, or an open fd. */
+  netns?: string | number;
+  /** Let the kernel filter dumps (NETLINK_GET_STRICT_CHK); default true. */
+  strictCheck?: boolean;
+  /** Default request timeout in ms (0: none). */
+  timeout?: number;
+  /** Receive buffer bytes of the request socket. */
+  rcvbuf?: number;
+  /** Use this socket (e.g. one with a replay transport) instead of opening one. */
+  socket?: NetlinkSocket;
+}
+
+/** One request of ipr.batch(): `['addr', 'add', { index: 2, address: '10.0.0.1/24' }]`. */
+export type BatchRequest =
+  | readonly ['link', LinkCmd, LinkSpec]
+  | readonly ['addr', AddrCmd, AddrSpec]
+  | readonly ['route', RouteCmd, RouteSpec];
+
+/** Multicast groups by short name for events(). */
+export const EVENT_GROUPS: Readonly<Record<string, number>> = {
+  link: RTNLGRP.RTNLGRP_LINK,
+  ipv4_ifaddr: RTNLGRP.RTNLGRP_IPV4_IFADDR,
+  ipv6_ifaddr: RTNLGRP.RTNLGRP_IPV6_IFADDR,
+  ipv4_route: RTNLGRP.RTNLGRP_IPV4_ROUTE,
+  ipv6_route: RTNLGRP.RTNLGRP_IPV6_ROUTE,
+  neigh: RTNLGRP.RTNLGRP_NEIGH,
+  ipv4_rule: RTNLGRP.RTNLGRP_IPV4_RULE,
+  ipv6_rule: RTNLGRP.RTNLGRP_IPV6_RULE,
+  nsid: RTNLGRP.RTNLGRP_NSID,
+  tc: RTNLGRP.RTNLGRP_TC,
+};
+const DEFAULT_GROUPS = ['link', 'ipv4_ifaddr', 'ipv6_ifaddr', 'ipv4_route', 'ipv6_route'];
+
+type WaitKind = 'link' | 'addr' | 'route';
+const WAIT_GROUPS: Record<WaitKind, string[]> = {
+  link: ['link'], addr: ['ipv4_ifaddr', 'ipv6_ifaddr'], route: ['ipv4_route', 'ipv6_route'],
+};
+const NEW_TYPE: Record<WaitKind, number> = { link: RTM.RTM_NEWLINK, addr: RTM.RTM_NEWADDR, route: RTM.RTM_NEWROUTE };
+
+function groupId(g: string | number): number {
+  if (typeof g === 'number') return g;
+  const n = EVENT_GROUPS[g] ?? (RTNLGRP as Record<string, number>)[g] ?? (RTNLGRP as Record<string, number>)[`RTNLGRP_${g.toUpperCase()}`];
+  if (n === undefined) throw new TypeError(`unknown rtnetlink group ${JSON.stringify(g)}`);
+  return n;
+}
+
+const isENODEV = (e: unknown): boolean => e instanceof NetlinkError && e.code === 'ENODEV';
+
+/** Links, addresses and routes of one network namespace. */
+export class IPRoute {
+  readonly sock: NetlinkSocket;
+  readonly netns: string | number | undefined;
+  private readonly strict: boolean;
+  private eventSock: NetlinkSocket | undefined;
+  private closed = false;
+
+  constructor(opts: IPRouteOptions = {}) {
+    this.netns = opts.netns;
+    this.strict = opts.socket ? opts.strictCheck ?? false : opts.strictCheck ?? true;
+    this.sock = opts.socket ?? new NetlinkSocket({
+      protocol: NETLINK_ROUTE, marshal: rtnlMarshal(), netns: opts.netns, strictCheck: this.strict,
+      timeout: opts.timeout, rcvbuf: opts.rcvbuf ?? 4 << 20,
+    });
+  }
+
+  // ---- names -------------------------------------------------------------------------
+
+  /** The index of an interface given by index or name; NetlinkError ENODEV when there is none. */
+  async ifindex(ref: IfRef): Promise<number> {
+    if (typeof ref === 'number') return ref;
+    checkIfname(ref);
+    try {
+      const [m] = await this.sock.request(ifinfmsg, {
+        type: RTM.RTM_GETLINK, flags: 0, attrs: [['IFLA_IFNAME', ref], ['IFLA_EXT_MASK', 8 /* skip stats */]],
+      });
+      return m.field('index');
+    } catch (e) {
+      if (isENODEV(e)) throw new NetlinkError(19, { message: `no interface named ${JSON.stringify(ref)}` }, undefined, 'lookup');
+      throw e;
+    }
+  }
+
+  /** Indexes of the links matching (pyroute2's link_lookup): `linkLookup({ ifname: 'eth0' })`. */
+  async linkLookup(filter: LinkFilter): Promise<number[]> {
+    return (await this.getLinks(filter)).map((m) => m.field('index'));
+  }
+
+  private async resolveAll<T extends object>(spec: T, keys: readonly string[], cache?: Map<string, number>): Promise<T> {
+    let out: T | undefined;
+    for (const k of keys) {
+      const v = (spec as Record<string, unknown>)[k];
+      if (typeof v !== 'string') continue;
+      out ??= { ...spec };
+      let n = cache?.get(v);
+      if (n === undefined) {
+        n = await this.ifindex(v);
+        cache?.set(v, n);
+      }
+      (out as Record<string, unknown>)[k] = n;
+    }
+    return out ?? spec;
+  }
+
+  /** Open namespace names given as `netns` into fds; returns the spec and the fds to close. */
+  private netnsFds(spec: LinkSpec, fds: number[]): LinkSpec {
+    let out = spec;
+    if (spec.netns !== undefined) {
+      const { netns, ...rest } = spec;
+      out = typeof netns === 'number' ? { ...rest, netNsFd: netns } : { ...rest, netNsFd: this.openNs(netns, fds) };
+    }
+    if (typeof out.peer === 'object' && out.peer !== null && out.peer.netns !== undefined) {
+      out = { ...out, peer: this.netnsFds(out.peer, fds) };
+    }
+    return out;
+  }
+
+  private openNs(name: string, fds: number[]): number {
+    if (typeof name !== 'string' || !name) throw new TypeError('netns must be a namespace name, path or fd');
+    const fd = openSync(netnsPath(name), 'r');
+    fds.push(fd);
+    return fd;
+  }
+
+  private async prepLink(cmd: LinkCmd, spec: LinkSpec, fds: number[], cache?: Map<string, number>): Promise<LinkSpec> {
+    let s = await this.resolveAll(spec, ['link', 'master'], cache);
+    if (typeof s.index === 'string') s = { ...s, index: await this.ifindex(s.index) };
+    if (typeof s.peer === 'object' && s.peer !== null) s = { ...s, peer: await this.resolveAll(s.peer, ['link', 'master'], cache) };
+    return this.netnsFds(s, fds);
+  }
+
+  private async prepAddr(spec: AddrSpec, cache?: Map<string, number>): Promise<AddrSpec> {
+    return this.resolveAll(spec, ['index'], cache);
+  }
+
+  private async prepRoute(spec: RouteSpec, cache?: Map<string, number>): Promise<RouteSpec> {
+    const s = await this.resolveAll(spec, ['oif', 'iif'], cache);
+    if (!s.multipath?.some((nh) => typeof nh.oif === 'string')) return s;
+    return { ...s, multipath: await Promise.all(s.multipath.map((nh) => this.resolveAll(nh, ['oif'], cache))) };
+  }
+
+  // ---- links ---------------------------------------------------------------------------
+
+  /**
+   * Links: `link('add', { ifname: 'v0', kind: 'veth', peer: 'v1' })`, `link('set', { index, state: 'up' })`,
+   * `link('del', { ifname })`, `link('get', { ifname })`, `link('dump', filter)`,
+   * `link('property_add', { ifname, altname })`. Resolves with the kernel's answer messages
+   * (the link for 'get', nothing for changes).
+   */
+  async link(cmd: LinkCmd, spec: LinkSpec = {}): Promise<IfinfMessage[]> {
+    if (cmd === 'dump') return this.getLinks(spec as LinkFilter);
+    const fds: number[] = [];
+    try {
+      const s = await this.prepLink(cmd, spec, fds);
+      const req = linkRequest(cmd, s);
+      const out = await this.sock.request(req.schema, req.spec);
+      if (s.altname !== undefined && (cmd === 'add' || cmd === 'set' || cmd === 'replace')) {
+        const who = s.ifname !== undefined && cmd !== 'set' ? { ifname: s.ifname } : s.index !== undefined ? { index: s.index as number } : { ifname: s.ifname };
+        const p = linkRequest('property_add', { ...who, altname: s.altname });
+        await this.sock.request(p.schema, p.spec);
+      }
+      return out;
+    } finally {
+      for (const fd of fds) closeSync(fd);
+    }
+  }
+
+  /** Links matching a filter (kernel-side: master, kind; the rest here). */
+  async getLinks(filter: LinkFilter = {}): Promise<IfinfMessage[]> {
+    const f = await this.resolveAll(filter, ['master']);
+    const keys = Object.keys(f).filter((k) => f[k] !== undefined);
+    // One link by name or index: a plain GET, not a dump.
+    if (keys.length === 1 && (keys[0] === 'ifname' || keys[0] === 'index')) {
+      try {
+        return await this.sock.request(ifinfmsg, {
+          type: RTM.RTM_GETLINK, flags: 0, fields: keys[0] === 'index' ? { index: f.index } : {},
+          attrs: keys[0] === 'ifname' ? [['IFLA_IFNAME', checkIfname(f.ifname)]] : [],
+        });
+      } catch (e) {
+        if (isENODEV(e)) return [];
+        throw e;
+      }
+    }
+    const all = await this.sock.request(ifinfmsg, { ...linkDumpRequest(f), flags: NLM_F_DUMP } as MessageSpec<any, any>, { retryInterrupted: 3 });
+    const m = linkMatcher(f);
+    return m ? all.filter(m) : all;
+  }
+
+  /** The same as getLinks, streamed: memory stays bounded for huge dumps. */
+  async *dumpLinks(filter: LinkFilter = {}): AsyncGenerator<IfinfMessage> {
+    const f = await this.resolveAll(filter, ['master']);
+    const m = linkMatcher(f);
+    for await (const l of this.sock.dump(ifinfmsg, linkDumpRequest(f))) if (!m || m(l)) yield l;
+  }
+
+  // ---- addresses ---------------------------------------------------------------------------
+
+  /**
+   * Addresses: `addr('add', { index: 'v0', address: '10.0.0.1/24' })`, 'del', 'replace',
+   * 'dump' (a filter), 'flush' ({ index, family? }: deletes them all).
+   */
+  async addr(cmd: AddrCmd | 'flush', spec: AddrSpec | AddrFilter = {}): Promise<IfaddrMessage[]> {
+    if (cmd === 'dump') return this.getAddr(spec as AddrFilter);
+    if (cmd === 'flush') {
+      await this.flushAddr(spec as AddrFilter);
+      return [];
+    }
+    const req = addrRequest(cmd, await this.prepAddr(spec as AddrSpec));
+    return this.sock.request(req.schema, req.spec);
+  }
+
+  /** Addresses matching a filter (kernel-side: family, interface; the rest here). */
+  async getAddr(filter: AddrFilter = {}): Promise<IfaddrMessage[]> {
+    const f = await this.resolveAll(filter, ['index']);
+    const all = await this.sock.request(ifaddrmsg, { ...addrDumpRequest(f), flags: NLM_F_DUMP } as MessageSpec<any, any>, { retryInterrupted: 3 });
+    const m = addrMatcher(f);
+    return m ? all.filter(m) : all;
+  }
+
+  /** getAddr, streamed. */
+  async *dumpAddr(filter: AddrFilter = {}): AsyncGenerator<IfaddrMessage> {
+    const f = await this.resolveAll(filter, ['index']);
+    const m = addrMatcher(f);
+    for await (const a of this.sock.dump(ifaddrmsg, addrDumpRequest(f))) if (!m || m(a)) yield a;
+  }
+
+  /** Delete every address matching the filter (usually `{ index }`); resolves with how many went. */
+  async flushAddr(filter: AddrFilter): Promise<number> {
+    const found = await this.getAddr(filter);
+    // Deleting a primary IPv4 address also removes its secondaries: delete those first.
+    found.sort((a, b) => (b.field('flags') & 1) - (a.field('flags') & 1));
+    const items = found.map((m) => ({
+      schema: ifaddrmsg as AnySchema,
+      spec: {
+        type: RTM.RTM_DELADDR, flags: 5,
+        fields: { family: m.field('family'), prefixlen: m.field('prefixlen'), index: m.field('index') },
+        attrs: m.has('IFA_LOCAL') ? [['IFA_LOCAL', m.getAttr('IFA_LOCAL')], ['IFA_ADDRESS', m.getAttr('IFA_ADDRESS')]] : [['IFA_ADDRESS', m.getAttr('IFA_ADDRESS')]],
+      } as MessageSpec<any, any>,
+    }));
+    if (!items.length) return 0;
+    const res = await this.sock.batch(items, { acks: 'all' });
+    // An address already gone with its primary is not a failure.
+    const bad = res.find((r) => !r.ok && r.error.code !== 'EADDRNOTAVAIL');
+    if (bad && !bad.ok) throw bad.error;
+    return res.filter((r) => r.ok).length;
+  }
+
+  // ---- routes -------------------------------------------------------------------------------
+
+  /**
+   * Routes: `route('add', { dst: '10.0.0.0/24', gateway: '10.1.0.1' })`, 'replace', 'append',
+   * 'change', 'del', 'get' ({ dst } -> the route used), 'dump' (a filter).
+   */
+  async route(cmd: RouteCmd, spec: RouteSpec | RouteFilter = {}): Promise<RtMessage[]> {
+    if (cmd === 'dump') return this.getRoutes(spec as RouteFilter);
+    const req = routeRequest(cmd, await this.prepRoute(spec as RouteSpec));
+    return this.sock.request(req.schema, req.spec);
+  }
+
+  /** Routes matching a filter (kernel-side: family, table, proto, type, oif; the rest here). */
+  async getRoutes(filter: RouteFilter = {}): Promise<RtMessage[]> {
+    const f = await this.resolveAll(filter, ['oif']);
+    let all: RtMessage[];
+    try {
+      all = await this.sock.request(rtmsg, { ...routeDumpRequest(f), flags: NLM_F_DUMP } as MessageSpec<any, any>, { retryInterrupted: 3 });
+    } catch (e) {
+      // A family-specific dump of a table that does not exist.
+      if (e instanceof NetlinkError && e.code === 'ENOENT' && f.table !== undefined) return [];
+      throw e;
+    }
+    const m = routeMatcher(f, this.strict);
+    return m ? all.filter(m) : all;
+  }
+
+  /** getRoutes, streamed: for huge tables, memory stays bounded. */
+  async *dumpRoutes(filter: RouteFilter = {}): AsyncGenerator<RtMessage> {
+    const f = await this.resolveAll(filter, ['oif']);
+    const m = routeMatcher(f, this.strict);
+    for await (const r of this.sock.dump(rtmsg, routeDumpRequest(f))) if (!m || m(r)) yield r;
+  }
+
+  // ---- many at once -----------------------------------------------------------------------
+
+  /**
+   * Pipeline many changes: `batch([['link', 'add', {...}], ['addr', 'add', {...}], ...])`.
+   * Names are resolved once each; every failure is reported with its index, none throws.
+   */
+  async batch(requests: readonly BatchRequest[], opts: BatchOptions = {}): Promise<BatchResult[]> {
+    const cache = new Map<string, number>();
+    const fds: number[] = [];
+    try {
+      const items: { schema: AnySchema; spec: MessageSpec<any, any> }[] = [];
+      for (const [i, r] of requests.entries()) {
+        if (!Array.isArray(r) || r.length !== 3) throw new TypeError(`batch[${i}] must be [kind, cmd, spec]`);
+        const [kind, cmd, spec] = r;
+        if (cmd === 'get' || cmd === 'dump') throw new TypeError(`batch[${i}]: ${cmd} is not a change; use the single call`);
+        if (kind === 'link') items.push(linkRequest(cmd, await this.prepLink(cmd, spec as LinkSpec, fds, cache)));
+        else if (kind === 'addr') items.push(addrRequest(cmd as AddrCmd, await this.prepAddr(spec as AddrSpec, cache)));
+        else if (kind === 'route') items.push(routeRequest(cmd as RouteCmd, await this.prepRoute(spec as RouteSpec, cache)));
+        else throw new TypeError(`batch[${i}]: unknown kind ${JSON.stringify(kind)} (link, addr, route)`);
+      }
+      return await this.sock.batch(items, opts);
+    } finally {
+      for (const fd of fds) closeSync(fd);
+    }
+  }
+
+  // ---- events ---------------------------------------------------------------------------------
+
+  private events$(): NetlinkSocket {
+    if (this.closed) throw new SocketClosedError();
+    this.eventSock ??= new NetlinkSocket({ protocol: NETLINK_ROUTE, marshal: rtnlMarshal(), netns: this.netns });
+    return this.eventSock;
+  }
+
+  /**
+   * Changes as they happen: an async iterable of parsed messages (RTM_NEWLINK, RTM_DELADDR...)
+   * and Overrun markers. Default groups: link, IPv4/IPv6 addresses and routes. `close()` it.
+   */
+  events(groups: readonly (string | number)[] = DEFAULT_GROUPS): Subscription<AnyMessage> {
+    return this.events$().subscribe(groups.map(groupId));
+  }
+
+  /**
+   * Wait until a link/address/route exists that matches a filter or predicate: checks the
+   * current state after subscribing (no race), then each change. Resolves with the match;
+   * NetlinkTimeoutError after `timeout` ms (default 5000).
+   */
+  async waitFor(kind: 'link', match: LinkFilter | ((m: IfinfMessage) => boolean), opts?: { timeout?: number }): Promise<IfinfMessage>;
+  async waitFor(kind: 'addr', match: AddrFilter | ((m: IfaddrMessage) => boolean), opts?: { timeout?: number }): Promise<IfaddrMessage>;
+  async waitFor(kind: 'route', match: RouteFilter | ((m: RtMessage) => boolean), opts?: { timeout?: number }): Promise<RtMessage>;
+  async waitFor(kind: WaitKind, match: object | ((m: any) => boolean), opts: { timeout?: number } = {}): Promise<AnyMessage> {
+    if (!(kind in WAIT_GROUPS)) throw new TypeError(`waitFor: unknown kind ${JSON.stringify(kind)} (link, addr, route)`);
+    const timeout = opts.timeout ?? 5000;
+    const sub = this.events(WAIT_GROUPS[kind]);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      let pred: (m: any) => boolean;
+      let current: () => Promise<AnyMessage[]>;
+      if (typeof match === 'function') {
+        pred = match as (m: any) => boolean;
+        current = () => (kind === 'link' ? this.getLinks() : kind === 'addr' ? this.getAddr() : this.getRoutes());
+      } else if (kind === 'link') {
+        const f = await this.resolveAll(match as LinkFilter, ['master']);
+        pred = linkMatcher(f) ?? (() => true);
+        current = () => this.getLinks(f);
+      } else if (kind === 'addr') {
+        const f = await this.resolveAll(match as AddrFilter, ['index']);
+        pred = addrMatcher(f) ?? (() => true);
+        current = () => this.getAddr(f);
+      } else {
+        const f = await this.resolveAll(match as RouteFilter, ['oif']);
+        pred = routeMatcher(f, false) ?? (() => true);
+        current = () => this.getRoutes(f);
+      }
+      const expired = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new NetlinkTimeoutError(`waitFor ${kind}`, timeout)), timeout);
+      });
+      const search = async (): Promise<AnyMessage> => {
+        const now = (await current()).find(pred);
+        if (now) return now;
+        for await (const ev of sub) {
+          if (ev instanceof Overrun) {
+            const again = (await current()).find(pred);
+            if (again) return again;
+            continue;
+          }
+          if (ev.type === NEW_TYPE[kind] && pred(ev)) return ev;
+        }
+        throw new SocketClosedError();
+      };
+      return await Promise.race([search(), expired]);
+    } finally {
+      if (timer) clearTimeout(timer);
+      sub.close();
+    }
+  }
+
+  // ---- life cycle ---------------------------------------------------------------------------
+
+  /** Close the sockets; pending requests fail with SocketClosedError. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.sock.close();
+    this.eventSock?.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+  }
+
+  [Symbol.dispose](): void {
+    this.close();
+  }
+}
