@@ -1,0 +1,368 @@
+// The workloads of issue 7: for each, the namespace it needs, the implementations to run
+// (nlroute and its peers) and the targets its figures are held to.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { alternate, expectCount, runOnce, scratchDir, stats, type Impl, type ImplResult } from './measure.js';
+import { BenchNetns, ipBatch, ipIn } from './ns.js';
+import { BENCH_DIR, DATA_DIR, DIST_BENCH } from './paths.js';
+import { PYTHON, type PeerStatus } from './peers.js';
+import { ipv4At } from './workloads/common.js';
+import { runEvents } from './events-runner.js';
+
+/** What a workload run needs to know. */
+export interface Ctx {
+  quick: boolean;
+  reps: number;
+  warmup: number;
+  peers: PeerStatus;
+  log: (line: string) => void;
+}
+
+/** One table row: an implementation's samples, or why it has none. */
+export interface Row {
+  id: string;
+  lib: string;
+  mode: 'process' | 'in-process';
+  wall: { median: number; min: number; max: number };
+  rssMB: number;
+  cpu: number;
+  samples: number;
+  /** Time ratio nlroute / this row, against the nlroute row of the same mode. */
+  ratio?: number;
+  notes?: string;
+  error?: string;
+  extra?: Record<string, unknown>;
+}
+
+export interface Target {
+  text: string;
+  pass: boolean | undefined;
+  detail: string;
+}
+
+export interface WorkloadResult {
+  key: string;
+  title: string;
+  rows: Row[];
+  targets: Target[];
+  notes: string[];
+}
+
+export interface WorkloadDef {
+  /** Name for --only (several sizes share one). */
+  group: string;
+  run(ctx: Ctx): Promise<WorkloadResult[]>;
+}
+
+const NODE = process.execPath;
+const peerScript = (name: string): string => join(BENCH_DIR, 'peers', name);
+const workload = (name: string): string => join(DIST_BENCH, 'workloads', `${name}.js`);
+
+/** nlroute as a whole process inside the namespace (entered before the spawn). */
+function nlProcess(id: string, name: string, args: string[], ns: { path: string }, check: Impl['check'], extra: Partial<Impl> = {}): Impl {
+  return { id, lib: 'nlroute', mode: 'process', cmd: [NODE, workload(name), ...args], netns: ns.path, check, ...extra };
+}
+
+/** nlroute in-process: the harness opens its sockets with { netns } and times the run itself. */
+function nlInProcess(id: string, name: string, args: string[], ns: { name: string }, warm: number, check: Impl['check'], extra: Partial<Impl> = {}): Impl {
+  return {
+    id, lib: 'nlroute', mode: 'in-process', selfTimed: true, check,
+    cmd: [NODE, join(DIST_BENCH, 'inproc.js'), name, '--warm', String(warm), '--netns', ns.name, ...args], ...extra,
+  };
+}
+
+function py(id: string, script: string, args: string[], ns: { path: string }, check: Impl['check'], extra: Partial<Impl> = {}): Impl {
+  return { id, lib: 'pyroute2', mode: 'process', cmd: [PYTHON, peerScript(script), ...args], netns: ns.path, check, ...extra };
+}
+
+function nodeNetlink(id: string, script: string, ns: { path: string }, check: Impl['check']): Impl {
+  return { id, lib: 'netlink', mode: 'process', cmd: [NODE, peerScript(script)], netns: ns.path, check };
+}
+
+/** A check for `ip -j` output: a JSON array of at least `min` objects. */
+function jsonArray(min: number): Impl['check'] {
+  return (out) => {
+    const a = JSON.parse(out) as unknown[];
+    if (!Array.isArray(a) || a.length < min) throw new Error(`${Array.isArray(a) ? a.length : 'no'} items < ${min}`);
+    return { count: a.length };
+  };
+}
+
+function toRows(results: ImplResult[]): Row[] {
+  return results.map(({ impl, samples, error }) => {
+    const rss = stats(samples.map((s) => s.rssMB)).median;
+    const cpu = stats(samples.map((s) => s.cpu)).median;
+    return {
+      id: impl.id, lib: impl.lib, mode: impl.mode, wall: stats(samples.map((s) => s.wall)), rssMB: rss, cpu,
+      samples: samples.length, error, extra: samples[samples.length >> 1]?.extra,
+    };
+  });
+}
+
+/** Fill each row's ratio against the nlroute row `refId` (same mode only). */
+function ratios(rows: Row[], refId: string): void {
+  const ref = rows.find((r) => r.id === refId);
+  if (!ref || !ref.samples) return;
+  for (const r of rows) if (r.lib !== 'nlroute' && r.samples && r.mode === ref.mode) r.ratio = ref.wall.median / r.wall.median;
+}
+
+const med = (rows: Row[], id: string): number | undefined => {
+  const r = rows.find((x) => x.id === id);
+  return r && r.samples ? r.wall.median : undefined;
+};
+const rssOf = (rows: Row[], id: string): number | undefined => {
+  const r = rows.find((x) => x.id === id);
+  return r && r.samples ? r.rssMB : undefined;
+};
+const fmt = (s: number): string => (s >= 1 ? s.toFixed(2) : s >= 0.01 ? s.toFixed(3) : s.toFixed(4));
+
+/** "a is at least k times faster than b": a <= b / k. */
+function faster(text: string, a: number | undefined, b: number | undefined, k: number, an: string, bn: string): Target {
+  if (a === undefined || b === undefined) return { text, pass: undefined, detail: 'not measured' };
+  return { text, pass: a * k <= b, detail: `${an} ${fmt(a)} s vs ${bn} ${fmt(b)} s: ${(b / a).toFixed(2)}x (need ${k}x)` };
+}
+
+/** "a takes at most k times b". */
+function atMost(text: string, a: number | undefined, b: number | undefined, k: number, an: string, bn: string, unit = 's'): Target {
+  if (a === undefined || b === undefined) return { text, pass: undefined, detail: 'not measured' };
+  const f = unit === 's' ? fmt : (x: number): string => x.toFixed(1);
+  return { text, pass: a <= b * k, detail: `${an} ${f(a)} ${unit} vs ${bn} ${f(b)} ${unit}: ${(a / b).toFixed(2)}x (limit ${k}x)` };
+}
+
+function logRun(ctx: Ctx, title: string): void {
+  ctx.log(`\n== ${title}`);
+}
+
+// ---- 1. route dump -------------------------------------------------------------------
+
+function routeDump(n: number): WorkloadDef['run'] {
+  return async (ctx) => {
+    const title = `Route dump, ${n.toLocaleString('en')} IPv4 routes`;
+    logRun(ctx, title);
+    const ns = new BenchNetns(`routes${n}`);
+    try {
+      ipBatch(ns.name, Array.from({ length: n }, (_, i) => `route add ${ipv4At('10.0.0.0', i)}/32 dev lo`), scratchDir());
+      const c = expectCount(n);
+      const impls: Impl[] = [
+        nlProcess('nlroute', 'route-dump', [], ns, c),
+        nlInProcess('nlroute', 'route-dump', [], ns, 2, c),
+        nlProcess('raw floor', 'route-floor', [], ns, c, { lib: 'floor' }),
+        nlInProcess('raw floor', 'route-floor', [], ns, 2, c, { lib: 'floor' }),
+      ];
+      if (ctx.peers.pyroute2) impls.push(py('pyroute2 get_routes()', 'pyroute2_route_dump.py', [], ns, c));
+      if (ctx.peers.netlink) impls.push(nodeNetlink('netlink getRoutes()', 'netlink_route_dump.cjs', ns, c));
+      impls.push({ id: 'ip -j route show', lib: 'iproute2', mode: 'process', cmd: ['ip', '-j', 'route', 'show'], netns: ns.path, check: jsonArray(n) });
+      const rows = toRows(await alternate(impls, { reps: ctx.reps, warmup: ctx.warmup, log: ctx.log }));
+      ratios(rows, 'nlroute');
+      const inproc = rows.find((r) => r.id === 'nlroute' && r.mode === 'in-process');
+      const floorIn = rows.find((r) => r.id === 'raw floor' && r.mode === 'in-process');
+      if (inproc?.samples && floorIn?.samples) inproc.ratio = inproc.wall.median / floorIn.wall.median, inproc.notes = 'ratio: vs raw floor in-process';
+      const nl = med(rows, 'nlroute');
+      const targets: Target[] = [
+        faster('>= 3x faster than Node netlink', nl, med(rows, 'netlink getRoutes()'), 3, 'nlroute', 'netlink'),
+        faster('>= 30x faster than pyroute2', nl, med(rows, 'pyroute2 get_routes()'), 30, 'nlroute', 'pyroute2'),
+        atMost('in-process dump <= ip -j route show (whole process)', inproc?.samples ? inproc.wall.median : undefined, med(rows, 'ip -j route show'), 1, 'nlroute in-process', 'ip -j'),
+        atMost('in-process within 1.5x of the raw floor', inproc?.samples ? inproc.wall.median : undefined, floorIn?.samples ? floorIn.wall.median : undefined, 1.5, 'nlroute in-process', 'floor in-process'),
+        atMost('peak RSS <= half of Node netlink', rssOf(rows, 'nlroute'), rssOf(rows, 'netlink getRoutes()'), 0.5, 'nlroute', 'netlink', 'MB'),
+      ];
+      return [{ key: `route-dump-${n}`, title, rows, targets: n >= 100000 || ctx.quick ? targets : [], notes: [] }];
+    } finally {
+      ns.dispose();
+    }
+  };
+}
+
+// ---- 2. link dump --------------------------------------------------------------------
+
+function linkDump(pairs: number): WorkloadDef['run'] {
+  return async (ctx) => {
+    const links = 2 * pairs + 1;
+    const title = `Link dump, ${links.toLocaleString('en')} interfaces (${pairs} veth pairs), details and stats`;
+    logRun(ctx, title);
+    const ns = new BenchNetns('links');
+    try {
+      ipBatch(ns.name, Array.from({ length: pairs }, (_, i) => `link add va${i} type veth peer name vb${i}`), scratchDir());
+      const c = expectCount(links);
+      const impls: Impl[] = [
+        nlProcess('nlroute', 'link-dump', [], ns, c),
+        nlInProcess('nlroute', 'link-dump', [], ns, 2, c),
+      ];
+      if (ctx.peers.pyroute2) impls.push(py('pyroute2 get_links()', 'pyroute2_link_dump.py', [], ns, c));
+      if (ctx.peers.netlink) impls.push(nodeNetlink('netlink getLinks()', 'netlink_link_dump.cjs', ns, c));
+      impls.push({ id: 'ip -j -d -s link show', lib: 'iproute2', mode: 'process', cmd: ['ip', '-j', '-d', '-s', 'link', 'show'], netns: ns.path, check: jsonArray(links) });
+      const rows = toRows(await alternate(impls, { reps: ctx.reps, warmup: ctx.warmup, log: ctx.log }));
+      ratios(rows, 'nlroute');
+      const inproc = rows.find((r) => r.id === 'nlroute' && r.mode === 'in-process');
+      const targets = [
+        faster('>= 3x faster than Node netlink', med(rows, 'nlroute'), med(rows, 'netlink getLinks()'), 3, 'nlroute', 'netlink'),
+        atMost('in-process <= ip -j -d -s link (whole process)', inproc?.samples ? inproc.wall.median : undefined, med(rows, 'ip -j -d -s link show'), 1, 'nlroute in-process', 'ip'),
+      ];
+      return [{ key: 'link-dump', title, rows, targets, notes: [] }];
+    } finally {
+      ns.dispose();
+    }
+  };
+}
+
+// ---- 3. changes ----------------------------------------------------------------------
+
+const ADDR_BASE = '10.64.0.0', ROUTE_BASE = '10.128.0.0';
+
+function changes(n: number): WorkloadDef['run'] {
+  return async (ctx) => {
+    const title = `Changes: ${n.toLocaleString('en')} address adds, then ${n.toLocaleString('en')} route adds, one interface`;
+    logRun(ctx, title);
+    // Every run gets a fresh namespace under the same name, so the command lines stay fixed.
+    let ns: BenchNetns | undefined;
+    const name = `nlr-bench-${process.pid}-changes`;
+    const fixed = { name, path: `/var/run/netns/${name}` };
+    const before = (): void => {
+      ns = new BenchNetns('changes', name);
+      ipIn(name, ['link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1']);
+      ipIn(name, ['link', 'set', 'v0', 'up']);
+      ipIn(name, ['link', 'set', 'v1', 'up']);
+    };
+    const after = (): void => {
+      try {
+        // Whatever made them, the changes must all be there.
+        const addrs = ipIn(name, ['-4', '-o', 'addr', 'show', 'dev', 'v0']).split('\n').filter((l) => l.includes(' inet ')).length;
+        const routes = ipIn(name, ['-4', 'route', 'show', 'dev', 'v0']).split('\n').filter((l) => l.startsWith('10.128.') || l.startsWith('10.129.')).length;
+        if (addrs < n || routes < n) throw new Error(`after the run: ${addrs} addresses, ${routes} routes (expected ${n} each)`);
+      } finally {
+        ns?.dispose();
+      }
+    };
+    const batchFile = join(scratchDir(), `changes-${n}.batch`);
+    writeFileSync(batchFile, [
+      ...Array.from({ length: n }, (_, i) => `address add ${ipv4At(ADDR_BASE, i)}/32 dev v0`),
+      ...Array.from({ length: n }, (_, i) => `route add ${ipv4At(ROUTE_BASE, i)}/32 dev v0`),
+    ].join('\n') + '\n');
+    const c = expectCount(2 * n);
+    const args = ['--n', String(n), '--ifname', 'v0', '--addr-base', ADDR_BASE, '--route-base', ROUTE_BASE];
+    const impls: Impl[] = [
+      nlProcess('nlroute', 'changes', args, fixed, c, { before, after }),
+      nlInProcess('nlroute', 'changes', args, fixed, 0, c, { before, after }),
+    ];
+    if (ctx.peers.pyroute2) impls.push(py('pyroute2 addr()/route() loop', 'pyroute2_changes.py', [String(n), 'v0', ADDR_BASE, ROUTE_BASE], fixed, c, { before, after }));
+    impls.push({ id: 'ip -batch', lib: 'iproute2', mode: 'process', cmd: ['ip', '-batch', batchFile], netns: fixed.path, check: () => ({ count: 2 * n }), before, after });
+    const rows = toRows(await alternate(impls, { reps: ctx.reps, warmup: ctx.warmup, log: ctx.log }));
+    ratios(rows, 'nlroute');
+    const nl = med(rows, 'nlroute');
+    const targets = [
+      faster('>= 1.5x faster than ip -batch (pipelining)', nl, med(rows, 'ip -batch'), 1.5, 'nlroute', 'ip -batch'),
+      faster('>= 5x faster than pyroute2', nl, med(rows, 'pyroute2 addr()/route() loop'), 5, 'nlroute', 'pyroute2'),
+    ];
+    return [{ key: 'changes', title, rows, targets, notes: ['nlroute: IPRoute batch, every request ACKed and checked (acks: all)'] }];
+  };
+}
+
+// ---- 5. events -----------------------------------------------------------------------
+
+function events(n: number): WorkloadDef['run'] {
+  return async (ctx) => {
+    const title = `Events: ${n.toLocaleString('en')} address adds by ip -batch, subscribed to link + IPv4 address groups`;
+    logRun(ctx, title);
+    const results = await runEvents(n, ctx);
+    const rows = toRows(results);
+    for (const r of rows) {
+      const e = r.extra as { received?: number; enobufs?: number; batch_s?: number } | undefined;
+      if (e) r.notes = `received ${e.received}/${n}, ENOBUFS ${e.enobufs}, changes took ${fmt(e.batch_s ?? 0)} s`;
+    }
+    ratios(rows, 'nlroute');
+    const nl = results.find((r) => r.impl.id === 'nlroute');
+    const lost = nl ? Math.max(...nl.samples.map((s) => n - Number(s.extra.received ?? 0))) : undefined;
+    const enobufs = nl ? Math.max(...nl.samples.map((s) => Number(s.extra.enobufs ?? 0))) : undefined;
+    const targets: Target[] = [{
+      text: `0 events lost at ${n.toLocaleString('en')} changes, default settings`,
+      pass: lost === undefined || !nl?.samples.length ? undefined : lost === 0 && enobufs === 0,
+      detail: lost === undefined ? 'not measured' : `worst run: ${lost} lost, ${enobufs} ENOBUFS over ${nl?.samples.length} runs`,
+    }];
+    return [{ key: 'events', title, rows, targets, notes: ['time = drain: from the end of ip -batch to the last event received'] }];
+  };
+}
+
+// ---- 6. codec --------------------------------------------------------------------------
+
+function codec(n: number): WorkloadDef['run'] {
+  return async (ctx) => {
+    const title = `Codec only: decode a recorded dump of ${n.toLocaleString('en')} RTM_NEWROUTE messages in memory`;
+    logRun(ctx, title);
+    const file = join(DATA_DIR, `routes-${n}.bin`);
+    {
+      const ns = new BenchNetns('codec');
+      try {
+        ipBatch(ns.name, Array.from({ length: n }, (_, i) => `route add ${ipv4At('10.0.0.0', i)}/32 dev lo`), scratchDir());
+        await runOnce(nlProcess('record', 'route-floor', ['--save', file], ns, expectCount(n)));
+      } finally {
+        ns.dispose();
+      }
+    }
+    const c = expectCount(n);
+    const speed: Impl = {
+      id: 'nlroute', lib: 'nlroute', mode: 'in-process', selfTimed: true, check: c,
+      cmd: [NODE, workload('codec'), '--file', file, '--mode', 'speed', '--min-msgs', '100000'],
+    };
+    const rows = toRows(await alternate([speed], { reps: ctx.reps, warmup: 0, log: ctx.log }));
+    const allocs: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const s = await runOnce({
+        id: 'alloc', lib: 'nlroute', mode: 'in-process', check: c,
+        cmd: [NODE, '--expose-gc', '--min-semi-space-size=128', '--max-semi-space-size=128', workload('codec'), '--file', file, '--mode', 'alloc'],
+      });
+      if (Number(s.extra.gcs_during) === 0) allocs.push(Number(s.extra.bytes_per_msg));
+    }
+    const rates = rows[0]?.samples ? rows[0].wall.median : undefined;
+    const rate = rates ? n / rates : undefined;
+    const alloc = allocs.length ? stats(allocs).median : undefined;
+    if (rows[0]) rows[0].notes = `${rate ? (rate / 1e6).toFixed(2) : '?'} M msg/s; ${alloc !== undefined ? alloc.toFixed(0) : '?'} bytes allocated per message`;
+    const targets: Target[] = [{
+      text: '>= 2 million RTM_NEWROUTE messages/s decoded (lazily, destination read), one core',
+      pass: rate === undefined ? undefined : rate >= 2e6,
+      detail: rate === undefined ? 'not measured' : `${(rate / 1e6).toFixed(2)} M msg/s (median of ${rows[0].samples} processes), ${alloc?.toFixed(0) ?? '?'} B/msg allocated`,
+    }];
+    return [{ key: 'codec', title, rows, targets, notes: ['time = one decode pass over the recording (median of 7 passes after 3 warm-up passes, per process)'] }];
+  };
+}
+
+// ---- 7. start-up -----------------------------------------------------------------------
+
+function startup(): WorkloadDef['run'] {
+  return async (ctx) => {
+    const title = 'Start-up: import, open a socket, list links (whole process)';
+    logRun(ctx, title);
+    const ns = new BenchNetns('startup');
+    try {
+      const c = expectCount(1);
+      const impls: Impl[] = [
+        nlProcess('nlroute', 'startup', [], ns, c),
+        { id: 'node -e 0', lib: 'node', mode: 'process', cmd: [NODE, '-e', '0'], netns: ns.path, check: () => ({ count: 0 }) },
+      ];
+      if (ctx.peers.netlink) impls.push(nodeNetlink('netlink', 'netlink_startup.cjs', ns, c));
+      if (ctx.peers.pyroute2) impls.push(py('pyroute2', 'pyroute2_startup.py', [], ns, c));
+      impls.push({ id: 'ip -j link show', lib: 'iproute2', mode: 'process', cmd: ['ip', '-j', 'link', 'show'], netns: ns.path, check: jsonArray(1) });
+      const rows = toRows(await alternate(impls, { reps: Math.max(ctx.reps, 5), warmup: ctx.warmup, log: ctx.log }));
+      ratios(rows, 'nlroute');
+      const targets = [atMost('import + socket + link list <= 1.3x node -e 0', med(rows, 'nlroute'), med(rows, 'node -e 0'), 1.3, 'nlroute', 'node -e 0')];
+      return [{ key: 'startup', title, rows, targets, notes: [] }];
+    } finally {
+      ns.dispose();
+    }
+  };
+}
+
+/** Every workload, full or quick sizes. */
+export function suite(quick: boolean): WorkloadDef[] {
+  return [
+    ...(quick ? [{ group: 'route-dump', run: routeDump(1000) }] : [
+      { group: 'route-dump', run: routeDump(10000) },
+      { group: 'route-dump', run: routeDump(100000) },
+    ]),
+    { group: 'link-dump', run: linkDump(quick ? 50 : 500) },
+    { group: 'changes', run: changes(quick ? 1000 : 10000) },
+    { group: 'events', run: events(quick ? 1000 : 10000) },
+    { group: 'codec', run: codec(quick ? 1000 : 100000) },
+    { group: 'startup', run: startup() },
+  ];
+}
+
+export const GROUPS = ['route-dump', 'link-dump', 'changes', 'ipset', 'events', 'codec', 'startup'];

@@ -1,0 +1,34 @@
+// Events: subscribed to link and IPv4 address groups with default settings, count address
+// events until N arrived (or SIGTERM); report ENOBUFS overruns and the last event's time.
+// Prints 'ready' once subscribed so that the changes start only then.
+import { NETLINK_ROUTE, NetlinkSocket, Overrun } from '../../src/core/index.js';
+import { rtnlMarshal } from '../../src/rtnl/marshal.js';
+import { intArg, nsOpt, runIfMain, type Args, type Result } from './common.js';
+
+const RTNLGRP_LINK = 1, RTNLGRP_IPV4_IFADDR = 5, RTM_NEWADDR = 20;
+
+export async function run(args: Args): Promise<Result> {
+  const n = intArg(args, 'n');
+  const sock = new NetlinkSocket({ protocol: NETLINK_ROUTE, marshal: rtnlMarshal(), ...nsOpt(args) });
+  const sub = sock.subscribe([RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR]);
+  const state = { count: 0, other: 0, enobufs: 0, last_ms: 0 };
+  const stop = (): void => sub.close();
+  process.once('SIGTERM', stop);
+  process.stdout.write('ready\n');
+  try {
+    for await (const ev of sub) {
+      if (ev instanceof Overrun) state.enobufs++;
+      else if (ev.type === RTM_NEWADDR) {
+        state.count++;
+        state.last_ms = Date.now();
+        if (state.count >= n) break;
+      } else state.other++;
+    }
+  } finally {
+    process.off('SIGTERM', stop);
+    sock.close();
+  }
+  return state;
+}
+
+runIfMain(import.meta.url, run);
