@@ -15,3 +15,16 @@ export * from './link.js';
 export * from './addr.js';
 export * from './route.js';
 export * from './iproute.js';
+// Part B: neighbours/FDB, rules, traffic control, nsid, netconf.
+export { ndmsg, ndmsgHeader, ndaMap, ndaCacheinfo, NUD, NTF, NTF_EXT, nudByName } from './ndmsg.js';
+export { fibmsg, fibRuleHeader, fraMap, FR_ACT, FIB_RULE, frActByName } from './fibrulemsg.js';
+export { tcmsg, tcmsgHeader, tcaMap, RTNLGRP_TC } from './tcmsg.js';
+export { nsidmsg, netnsaMap, NETNSA_NSID_NOT_ASSIGNED } from './nsidmsg.js';
+export { netconfmsg, netconfaMap, NETCONFA_IFINDEX_ALL, NETCONFA_IFINDEX_DEFAULT } from './netconfmsg.js';
+export * as tckinds from './tc/index.js';
+export * from './rate.js';
+export { neigh, getNeighbours, type NeighSpec, type NeighMessage } from './neigh.js';
+export { fdb, getFdb, type FdbSpec } from './fdb.js';
+export { rule, getRules, ruleTable, type RuleSpec, type RuleMessage } from './rule.js';
+export { tc, tcRequest, getQdiscs, getClasses, getFilters, filterKey, parseU32Handle, type TcBaseSpec, type TcMessage } from './tc.js';
+export { nsid, getNsids, subscribeNsid, type NsidSpec, type NsidMessage } from './nsid.js';

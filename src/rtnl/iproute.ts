@@ -14,6 +14,11 @@ import { addrDumpRequest, addrMatcher, addrRequest, type AddrCmd, type AddrFilte
 import { linkDumpRequest, linkMatcher, linkRequest, type LinkCmd, type LinkFilter, type LinkSpec } from './link.js';
 import { routeDumpRequest, routeMatcher, routeRequest, type RouteCmd, type RouteFilter, type RouteSpec } from './route.js';
 import { checkIfname, type IfRef } from './spec.js';
+import { getNeighbours, neigh, type NeighMessage, type NeighSpec } from './neigh.js';
+import { fdb, type FdbSpec } from './fdb.js';
+import { getRules, rule, type RuleMessage, type RuleSpec } from './rule.js';
+import { getClasses, getFilters, getQdiscs, tc, type TcBaseSpec, type TcMessage } from './tc.js';
+import { getNsids, nsid, type NsidMessage, type NsidSpec } from './nsid.js';
 
 export interface IPRouteOptions {
   /** Network namespace: a name under /var/run/netns, a path, or an open fd. */
@@ -392,6 +397,31 @@ export class IPRoute {
       sub.close();
     }
   }
+
+  // ---- neighbours, fdb, rules, tc, nsid (src/rtnl/{neigh,fdb,rule,tc,nsid}.ts) ---------------
+
+  /** Neighbour entries: 'add' | 'replace' | 'change' | 'del' | 'get' | 'dump'. */
+  neigh(cmd: string, spec: NeighSpec = {}): Promise<NeighMessage[]> { return neigh(this.sock, cmd, spec); }
+  /** Neighbour entries matching a filter. */
+  getNeighbours(filter: NeighSpec = {}): Promise<NeighMessage[]> { return getNeighbours(this.sock, filter); }
+  /** Bridge FDB entries: 'add' | 'append' | 'replace' | 'del' | 'dump'. */
+  fdb(cmd: string, spec: FdbSpec = {}): Promise<NeighMessage[]> { return fdb(this.sock, cmd, spec); }
+  /** Policy routing rules: 'add' | 'del' | 'dump'. */
+  rule(cmd: string, spec: RuleSpec = {}): Promise<RuleMessage[]> { return rule(this.sock, cmd, spec); }
+  /** Rules matching a filter. */
+  getRules(filter: RuleSpec = {}): Promise<RuleMessage[]> { return getRules(this.sock, filter); }
+  /** Traffic control: 'add' | 'replace' | 'change' | 'del' | 'dump', also '-class' and '-filter' forms. */
+  tc(cmd: string, kind?: string | null, spec: TcBaseSpec = {}): Promise<TcMessage[]> { return tc(this.sock, cmd, kind, spec); }
+  /** Qdiscs, optionally of one interface / kind / handle / parent. */
+  getQdiscs(filter: Parameters<typeof getQdiscs>[1] = {}): Promise<TcMessage[]> { return getQdiscs(this.sock, filter); }
+  /** Classes of an interface. */
+  getClasses(index: number, parent?: string | number): Promise<TcMessage[]> { return getClasses(this.sock, index, parent); }
+  /** Filters of an interface under a parent. */
+  getFilters(index: number, parent?: string | number, chain?: number): Promise<TcMessage[]> { return getFilters(this.sock, index, parent, chain); }
+  /** Peer namespace ids: 'set' | 'get'. */
+  nsid(cmd: 'set' | 'add' | 'get', spec: NsidSpec): Promise<number> { return nsid(this.sock, cmd, spec); }
+  /** Every peer namespace id of this namespace. */
+  getNsids(): Promise<NsidMessage[]> { return getNsids(this.sock); }
 
   // ---- life cycle ---------------------------------------------------------------------------
 
