@@ -222,24 +222,27 @@ export function routeBody(cmd: RouteCmd, spec: RouteSpec): { fields: Record<stri
   if (spec.tos !== undefined) fields.tos = spec.tos;
 
   // iproute2's defaults, so that equal commands give equal bytes.
-  let table = cmd === 'get' ? 0 : RT_TABLE.RT_TABLE_MAIN;
+  const type = spec.type !== undefined ? enumValue(RTN, 'RTN_', spec.type, 'route type') : isNew ? RTN.RTN_UNICAST : 0;
+  fields.type = type;
+  const localType = type === RTN.RTN_LOCAL || type === RTN.RTN_BROADCAST || type === RTN.RTN_NAT || type === RTN.RTN_ANYCAST;
+  let table = cmd === 'get' ? 0 : localType ? RT_TABLE.RT_TABLE_LOCAL : RT_TABLE.RT_TABLE_MAIN;
   if (spec.table !== undefined) table = tableId(spec.table);
   if (table < 256) fields.table = table;
   else {
     fields.table = RT_TABLE.RT_TABLE_UNSPEC;
     attrs.push(['RTA_TABLE', table]);
   }
-  const type = spec.type !== undefined ? enumValue(RTN, 'RTN_', spec.type, 'route type') : isNew ? RTN.RTN_UNICAST : 0;
-  fields.type = type;
   fields.proto = spec.proto !== undefined ? enumValue(RTPROT, 'RTPROT_', spec.proto, 'protocol') : isNew ? RTPROT.RTPROT_BOOT : 0;
   const hasNexthop = spec.gateway !== undefined || spec.via !== undefined || spec.multipath !== undefined || spec.nhId !== undefined;
   let scope: number;
   if (spec.scope !== undefined) scope = enumValue(RT_SCOPE, 'RT_SCOPE_', spec.scope, 'scope');
+  // IPv6 and MPLS routes have no scopes.
+  else if (family === AF_INET6 || family === AF_MPLS) scope = RT_SCOPE.RT_SCOPE_UNIVERSE;
   else if (cmd === 'del') scope = RT_SCOPE.RT_SCOPE_NOWHERE;
   else if (!isNew) scope = 0;
   else if (type === RTN.RTN_LOCAL || type === RTN.RTN_NAT) scope = RT_SCOPE.RT_SCOPE_HOST;
   else if (type === RTN.RTN_BROADCAST || type === RTN.RTN_MULTICAST || type === RTN.RTN_ANYCAST) scope = RT_SCOPE.RT_SCOPE_LINK;
-  else if (type === RTN.RTN_UNICAST && !hasNexthop && family !== AF_MPLS) scope = RT_SCOPE.RT_SCOPE_LINK;
+  else if (type === RTN.RTN_UNICAST && !hasNexthop) scope = RT_SCOPE.RT_SCOPE_LINK;
   else scope = RT_SCOPE.RT_SCOPE_UNIVERSE;
   fields.scope = scope;
   let flags = rtFlags(spec.flags);
