@@ -5,3 +5,4 @@ export { run, current } from './run.js';
 export { NetnsError, NetnsNameError } from './errors.js';
 export { NETNS_RUN_DIR, NETNS_NAME_MAX, validateName, netnsFile } from './names.js';
 export { getNsid, setNsid, listNsids, watchNsid, type NsidOptions, type NsidMessage } from './nsid.js';
+export { NetNS, type NetNSOptions } from './netns.js';
