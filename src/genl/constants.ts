@@ -1,0 +1,109 @@
+// Generic netlink constants from linux/genetlink.h (controller) and linux/netlink.h (policy dumps).
+
+/** Family name size including the NUL: names are at most 15 bytes. */
+export const GENL_NAMSIZ = 16;
+export const GENL_HDRLEN = 4;
+export const GENL_MIN_ID = 0x10;
+export const GENL_MAX_ID = 1023;
+
+// Static family ids; every other family gets a dynamic id at registration.
+export const GENL_ID_CTRL = 0x10;
+export const GENL_ID_VFS_DQUOT = 0x11;
+export const GENL_ID_PMCRAID = 0x12;
+export const GENL_START_ALLOC = 0x13;
+
+/** Operation flags (CTRL_ATTR_OP_FLAGS). */
+export const GENL_OP_FLAGS = {
+  GENL_ADMIN_PERM: 0x01,
+  GENL_CMD_CAP_DO: 0x02,
+  GENL_CMD_CAP_DUMP: 0x04,
+  GENL_CMD_CAP_HASPOL: 0x08,
+  GENL_UNS_ADMIN_PERM: 0x10,
+} as const;
+
+export const CTRL_CMD = {
+  CTRL_CMD_UNSPEC: 0,
+  CTRL_CMD_NEWFAMILY: 1,
+  CTRL_CMD_DELFAMILY: 2,
+  CTRL_CMD_GETFAMILY: 3,
+  CTRL_CMD_NEWOPS: 4,
+  CTRL_CMD_DELOPS: 5,
+  CTRL_CMD_GETOPS: 6,
+  CTRL_CMD_NEWMCAST_GRP: 7,
+  CTRL_CMD_DELMCAST_GRP: 8,
+  CTRL_CMD_GETMCAST_GRP: 9,
+  CTRL_CMD_GETPOLICY: 10,
+} as const;
+export const CTRL_CMD_GETFAMILY = CTRL_CMD.CTRL_CMD_GETFAMILY;
+export const CTRL_CMD_GETPOLICY = CTRL_CMD.CTRL_CMD_GETPOLICY;
+export const CTRL_CMD_NEWFAMILY = CTRL_CMD.CTRL_CMD_NEWFAMILY;
+export const CTRL_CMD_DELFAMILY = CTRL_CMD.CTRL_CMD_DELFAMILY;
+
+export const CTRL_ATTR = {
+  CTRL_ATTR_UNSPEC: 0,
+  CTRL_ATTR_FAMILY_ID: 1,
+  CTRL_ATTR_FAMILY_NAME: 2,
+  CTRL_ATTR_VERSION: 3,
+  CTRL_ATTR_HDRSIZE: 4,
+  CTRL_ATTR_MAXATTR: 5,
+  CTRL_ATTR_OPS: 6,
+  CTRL_ATTR_MCAST_GROUPS: 7,
+  CTRL_ATTR_POLICY: 8,
+  CTRL_ATTR_OP_POLICY: 9,
+  CTRL_ATTR_OP: 10,
+} as const;
+
+export const CTRL_ATTR_OP = {
+  CTRL_ATTR_OP_UNSPEC: 0,
+  CTRL_ATTR_OP_ID: 1,
+  CTRL_ATTR_OP_FLAGS: 2,
+} as const;
+
+export const CTRL_ATTR_MCAST_GRP = {
+  CTRL_ATTR_MCAST_GRP_UNSPEC: 0,
+  CTRL_ATTR_MCAST_GRP_NAME: 1,
+  CTRL_ATTR_MCAST_GRP_ID: 2,
+} as const;
+
+export const CTRL_ATTR_POLICY = {
+  CTRL_ATTR_POLICY_UNSPEC: 0,
+  CTRL_ATTR_POLICY_DO: 1,
+  CTRL_ATTR_POLICY_DUMP: 2,
+} as const;
+
+/** enum netlink_attribute_type: what NL_POLICY_TYPE_ATTR_TYPE reports. */
+export const NL_ATTR_TYPE = {
+  NL_ATTR_TYPE_INVALID: 0,
+  NL_ATTR_TYPE_FLAG: 1,
+  NL_ATTR_TYPE_U8: 2,
+  NL_ATTR_TYPE_U16: 3,
+  NL_ATTR_TYPE_U32: 4,
+  NL_ATTR_TYPE_U64: 5,
+  NL_ATTR_TYPE_S8: 6,
+  NL_ATTR_TYPE_S16: 7,
+  NL_ATTR_TYPE_S32: 8,
+  NL_ATTR_TYPE_S64: 9,
+  NL_ATTR_TYPE_BINARY: 10,
+  NL_ATTR_TYPE_STRING: 11,
+  NL_ATTR_TYPE_NUL_STRING: 12,
+  NL_ATTR_TYPE_NESTED: 13,
+  NL_ATTR_TYPE_NESTED_ARRAY: 14,
+  NL_ATTR_TYPE_BITFIELD32: 15,
+} as const;
+
+/** enum netlink_policy_type_attr: one attribute's policy in a CTRL_CMD_GETPOLICY dump. */
+export const NL_POLICY_TYPE_ATTR = {
+  NL_POLICY_TYPE_ATTR_UNSPEC: 0,
+  NL_POLICY_TYPE_ATTR_TYPE: 1,
+  NL_POLICY_TYPE_ATTR_MIN_VALUE_S: 2,
+  NL_POLICY_TYPE_ATTR_MAX_VALUE_S: 3,
+  NL_POLICY_TYPE_ATTR_MIN_VALUE_U: 4,
+  NL_POLICY_TYPE_ATTR_MAX_VALUE_U: 5,
+  NL_POLICY_TYPE_ATTR_MIN_LENGTH: 6,
+  NL_POLICY_TYPE_ATTR_MAX_LENGTH: 7,
+  NL_POLICY_TYPE_ATTR_POLICY_IDX: 8,
+  NL_POLICY_TYPE_ATTR_POLICY_MAXTYPE: 9,
+  NL_POLICY_TYPE_ATTR_BITFIELD32_MASK: 10,
+  NL_POLICY_TYPE_ATTR_PAD: 11,
+  NL_POLICY_TYPE_ATTR_MASK: 12,
+} as const;
