@@ -7,3 +7,4 @@ export * from './types.js';
 export * from './names.js';
 export * from './entries.js';
 export * from './ipset.js';
+export * from './save.js';

@@ -23,6 +23,7 @@ import {
   type EntryInput, type EntryOptions, type EntrySetInfo, type WireOptions,
 } from './entries.js';
 import { IPSetError, IPSetSyntaxError, IPSetUnsupportedError } from './errors.js';
+import { IPSetRestoreError, parseRestore, saveText } from './save.js';
 import { ipsetAdtMsg, ipsetMsg, ipsetPolicy, ipsetType } from './ipset_msg.js';
 import { SET_TYPES, parseEtype, setType, type CreateOption, type Dim, type SetType } from './types.js';
 
@@ -71,6 +72,8 @@ export interface CreateOptions {
 export interface AddOptions extends EntryOptions {
   /** Element type ('ip', 'net,port', ...); default: asked from the kernel (the set's type). */
   etype?: string;
+  /** The set's type, when known: saves asking the kernel (and names it in error messages). */
+  stype?: string;
   /** add: fail if the element exists (default true); del: fail if it is missing. */
   exclusive?: boolean;
   /** The set's family, when the element has no address to tell. */
@@ -94,6 +97,9 @@ export interface BulkResult {
   /** Failures, by index in the input, in order. */
   errors: EntryError[];
 }
+
+/** ipset(8) puts AF_INET in every nfgenmsg; the set's family travels in IPSET_ATTR_FAMILY. */
+const NFGEN = { nfgen_family: 2 };
 
 const FAMILY_NAMES: Readonly<Record<number, 'inet' | 'inet6'>> = { [NFPROTO_IPV4]: 'inet', [NFPROTO_IPV6]: 'inet6' };
 
@@ -406,7 +412,7 @@ export class IPSet {
   private negotiate(): Promise<{ use: number; kernel: number; min: number }> {
     this.proto ??= (async () => {
       const ask = async (v: number) => {
-        const [m] = await this.sock.request(ipsetMsg, { type: ipsetType(IPSET_CMD_PROTOCOL), flags: 0, attrs: [['IPSET_ATTR_PROTOCOL', v]] });
+        const [m] = await this.sock.request(ipsetMsg, { type: ipsetType(IPSET_CMD_PROTOCOL), flags: 0, fields: NFGEN, attrs: [['IPSET_ATTR_PROTOCOL', v]] });
         const t = topAttrs(m.buf, attrStart(m), m.offset + m.length);
         // IPSET_ATTR_PROTOCOL_MIN shares its id with IPSET_ATTR_REVISION_MIN.
         return { kernel: t.protocol ?? v, min: t.revisionMin ?? t.protocol ?? v };
@@ -439,7 +445,7 @@ export class IPSet {
     const { use } = await this.negotiate();
     const schema: AnySchema = cmd === IPSET_CMD_ADD || cmd === IPSET_CMD_DEL || cmd === IPSET_CMD_TEST ? ipsetAdtMsg : ipsetMsg;
     try {
-      return await this.sock.request(schema, { type: ipsetType(cmd), flags, attrs: [['IPSET_ATTR_PROTOCOL', use], ...attrs] as AttrInput });
+      return await this.sock.request(schema, { type: ipsetType(cmd), flags, fields: NFGEN, attrs: [['IPSET_ATTR_PROTOCOL', use], ...attrs] as AttrInput });
     } catch (e) {
       throw ipsetError(e, cmd, ctx);
     }
@@ -492,7 +498,8 @@ export class IPSet {
     }
     let kmin: number, kmax: number;
     try {
-      [kmin, kmax] = await this.getSupportedRevisions(t.name, family);
+      // Like ipset(8), ask with the type's default family (it asks before reading the options).
+      [kmin, kmax] = await this.getSupportedRevisions(t.name, defFam);
     } catch (e) {
       if (e instanceof IPSetError && e.errno === IPSET_ERR_FIND_TYPE) {
         throw new IPSetError(e.errno, IPSET_CMD_CREATE, { setName: name, typeName: t.name, detail: `${t.name} is not available in this kernel` });
@@ -547,12 +554,19 @@ export class IPSet {
   }
 
   /** Dimensions and type of the elements to send: from `etype`, else from the set itself. */
-  private async elementType(name: string, opts: AddOptions): Promise<{ dims: readonly Dim[]; type?: SetType; family: number }> {
+  private async elementType(name: string, opts: AddOptions): Promise<{ dims: readonly Dim[]; type?: SetType; family: number; guessed?: boolean }> {
+    if (opts.stype !== undefined) {
+      const type = setType(opts.stype);
+      if (!type) throw new IPSetSyntaxError(`typename '${opts.stype}' is unknown`);
+      return { dims: type.dims, type, family: familyNumber(opts.family, 0) };
+    }
     if (opts.etype !== undefined) {
       const dims = parseEtype(opts.etype);
       if (!dims) throw new IPSetSyntaxError(`unknown element type '${opts.etype}'`);
-      const type = SET_TYPES.find((t) => t.dims.join(',') === dims.join(','));
-      return { dims, type, family: familyNumber(opts.family, 0) };
+      // Only a guess at the set's type (hash:ip or bitmap:ip?): its kind decides how ports are sent.
+      const key = dims.join(',');
+      const type = SET_TYPES.find((t) => t.kind === 'hash' && t.dims.join(',') === key) ?? SET_TYPES.find((t) => t.dims.join(',') === key);
+      return { dims, type: type && { ...type, required: dims.length }, family: familyNumber(opts.family, 0), guessed: true };
     }
     const h = await this.typeOf(name);
     const type = setType(h.type);
@@ -615,15 +629,15 @@ export class IPSet {
     return this.bulk(IPSET_CMD_DEL, name, entries, opts);
   }
 
-  private async bulk(cmd: number, name: string, input: Iterable<EntryInput>, opts: AddManyOptions): Promise<BulkResult> {
+  private async bulk(cmd: number, name: string, input: Iterable<EntryInput>, opts: AddManyOptions, perEntry?: readonly (EntryOptions | undefined)[]): Promise<BulkResult> {
     checkName(name);
     const list = Array.isArray(input) ? input as EntryInput[] : [...input];
     const { use } = await this.negotiate();
-    const { dims, type, family } = await this.elementType(name, opts);
-    const typeName = type?.name;
+    const { dims, type, family, guessed } = await this.elementType(name, opts);
+    let typeName = guessed ? undefined : type?.name;
     const ctx = { kind: type?.kind, family, typeName, required: type?.required };
     const common = wireOptions(opts);
-    const plain = (dims.length === 1 && (dims[0] === 'ip' || dims[0] === 'net')) && !hasWireOptions(common);
+    const plain = (dims.length === 1 && (dims[0] === 'ip' || dims[0] === 'net')) && !hasWireOptions(common) && !perEntry;
     const flags = opts.exclusive === false ? 0 : NLM_F_EXCL;
     const errors: EntryError[] = [];
     const fail = (index: number, error: IPSetError | IPSetSyntaxError): void => { errors.push({ index, error }); };
@@ -672,7 +686,7 @@ export class IPSet {
         let ok = plain && typeof x === 'string' && writePlainIPv4(w, x);
         if (!ok) {
           try {
-            const eo: EntryOptions = {};
+            const eo: EntryOptions = { ...perEntry?.[i] };
             const e = parseEntry(x, dims, ctx, eo);
             const own = entryOptionsOf(x);
             writeEntry(w, e, own || hasEntryOptions(eo) ? wireOptions(own, wireOptions(eo, common)) : common);
@@ -730,8 +744,83 @@ export class IPSet {
     // The rest of interrupted containers, one element per message: a failure stops nothing else.
     const again = retry.splice(0);
     if (again.length) await send(again, again.length, 1);
+    // Type-specific codes mean different things per type: name the real one.
+    if (guessed && errors.some((x) => x.error instanceof IPSetError && x.error.errno >= IPSET_ERR_TYPE_SPECIFIC)) {
+      typeName = (await this.typeOf(name).catch(() => undefined))?.type;
+      for (const x of errors) {
+        if (x.error instanceof IPSetError) x.error = new IPSetError(x.error.errno, cmd, { setName: name, typeName, extack: x.error.extack, index: x.index });
+      }
+    }
     errors.sort((a, b) => a.index - b.index);
     return { done, errors };
+  }
+
+  // ---- save / restore ---------------------------------------------------------------------------
+
+  /** ipset(8)'s save text of one set or all (IPSET_CMD_SAVE): 'create ...' and 'add ...' lines. */
+  async save(name?: string): Promise<string> {
+    if (name !== undefined) checkName(name);
+    return saveText(this.saveItems(name));
+  }
+
+  /**
+   * Run a restore text (ipset(8)'s save format, or any ipset commands one per line). Like
+   * ipset restore it stops at the first failing line (IPSetRestoreError with its number);
+   * runs of add/del lines go in bulk, so lines after the failing one in the same run may
+   * already be applied. `exist` is ipset's -exist: no error for existing sets or elements.
+   */
+  async restore(text: string, opts: { exist?: boolean } = {}): Promise<{ commands: number }> {
+    const cmds = parseRestore(text);
+    const exclusive = !opts.exist;
+    const known = new Map<string, string>();
+    for (let i = 0; i < cmds.length; ) {
+      const { line, command: c } = cmds[i];
+      try {
+        if (c.cmd === 'add' || c.cmd === 'del') {
+          const entries: string[] = [];
+          const per: (EntryOptions | undefined)[] = [];
+          const lines: number[] = [];
+          let j = i;
+          for (; j < cmds.length; j++) {
+            const d = cmds[j].command;
+            if (d.cmd !== c.cmd || d.name !== c.name) break;
+            entries.push(d.entry);
+            per.push(Object.keys(d.opts).length ? d.opts : undefined);
+            lines.push(cmds[j].line);
+          }
+          const stype = known.get(c.name);
+          const run = await this.bulk(c.cmd === 'add' ? IPSET_CMD_ADD : IPSET_CMD_DEL, c.name, entries,
+            { exclusive, stype }, per.some((x) => x) ? per : undefined);
+          if (run.errors.length) {
+            const first = run.errors[0];
+            throw new IPSetRestoreError(lines[first.index], first.error);
+          }
+          i = j;
+          continue;
+        }
+        switch (c.cmd) {
+          case 'create':
+            await this.create(c.name, { ...c.opts, exclusive });
+            known.set(c.name, setType(c.opts.stype ?? 'hash:ip')?.name ?? '');
+            break;
+          case 'test':
+            if (!(await this.test(c.name, c.entry, { ...c.opts, stype: known.get(c.name) || undefined }))) {
+              throw new IPSetSyntaxError(`${c.entry} is NOT in set ${c.name}.`);
+            }
+            break;
+          case 'destroy': await this.destroy(c.name, { exclusive }); if (c.name) known.delete(c.name); else known.clear(); break;
+          case 'flush': await this.flush(c.name); break;
+          case 'rename': await this.rename(c.name, c.name2); known.delete(c.name); break;
+          case 'swap': await this.swap(c.name, c.name2); known.delete(c.name); known.delete(c.name2); break;
+          default: throw new IPSetSyntaxError(`${c.cmd} is not allowed in restore mode`);
+        }
+      } catch (e) {
+        if (e instanceof IPSetRestoreError) throw e;
+        throw new IPSetRestoreError(line, e as Error);
+      }
+      i++;
+    }
+    return { commands: cmds.length };
   }
 
   // ---- listing ------------------------------------------------------------------------------------
@@ -764,7 +853,7 @@ export class IPSet {
     if (name !== undefined) attrs.push(['IPSET_ATTR_SETNAME', name]);
     if (headersOnly) attrs.push(['IPSET_ATTR_FLAGS', IPSET_FLAG_LIST_HEADER]);
     const headers = new Map<string, IPSetHeader>();
-    const stream = this.sock.dump(ipsetMsg as AnySchema, { type: ipsetType(cmd), flags: NLM_F_ACK | NLM_F_DUMP, attrs: attrs as AttrInput });
+    const stream = this.sock.dump(ipsetMsg as AnySchema, { type: ipsetType(cmd), flags: NLM_F_ACK | NLM_F_DUMP, fields: NFGEN, attrs: attrs as AttrInput });
     try {
       for await (const m of stream) {
         const b = m.buf;
@@ -803,7 +892,8 @@ function hasWireOptions(o: WireOptions): boolean {
 }
 
 function hasEntryOptions(o: EntryOptions): boolean {
-  return o.before !== undefined || o.after !== undefined;
+  for (const k in o) if ((o as Record<string, unknown>)[k] !== undefined) return true;
+  return false;
 }
 
 /** The create options given, by their table names. */
