@@ -3,7 +3,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { alternate, expectCount, runOnce, scratchDir, stats, type Impl, type ImplResult } from './measure.js';
-import { BenchNetns, ipBatch, ipIn } from './ns.js';
+import { BenchNetns, execIn, ipBatch, ipIn } from './ns.js';
 import { BENCH_DIR, DATA_DIR, DIST_BENCH } from './paths.js';
 import { PYTHON, type PeerStatus } from './peers.js';
 import { ipv4At } from './workloads/common.js';
@@ -103,7 +103,10 @@ function toRows(results: ImplResult[]): Row[] {
 function ratios(rows: Row[], refId: string): void {
   const ref = rows.find((r) => r.id === refId);
   if (!ref || !ref.samples) return;
-  for (const r of rows) if (r.lib !== 'nlroute' && r.samples && r.mode === ref.mode) r.ratio = ref.wall.median / r.wall.median;
+  for (const r of rows) {
+    // A zero (e.g. an event drain finished before the changes) has no meaningful ratio.
+    if (r.lib !== 'nlroute' && r.samples && r.mode === ref.mode && r.wall.median > 0 && ref.wall.median > 0) r.ratio = ref.wall.median / r.wall.median;
+  }
 }
 
 const med = (rows: Row[], id: string): number | undefined => {
@@ -256,6 +259,89 @@ function changes(n: number): WorkloadDef['run'] {
   };
 }
 
+// ---- 4. ipset ---------------------------------------------------------------------------
+
+const SET = 'bench';
+
+function ipsetWorkloads(n: number): WorkloadDef['run'] {
+  return async (ctx) => {
+    if (!ctx.peers.ipset) ctx.log('ipset(8) missing: its rows are skipped');
+    const out: WorkloadResult[] = [];
+    const ns = new BenchNetns('ipset');
+    try {
+      const ipset = (args: string[], input?: string): string => execIn(ns.name, 'ipset', args, input);
+      const entriesIn = (): number => Number(/Number of entries: (\d+)/.exec(ipset(['list', '-t', SET]))?.[1] ?? -1);
+      const restoreFile = join(scratchDir(), `ipset-${n}.restore`);
+      writeFileSync(restoreFile, [`create ${SET} hash:ip maxelem ${Math.max(65536, 2 * n)} hashsize ${Math.max(1024, n >> 2)}`,
+        ...Array.from({ length: n }, (_, i) => `add ${SET} ${ipv4At('10.0.0.0', i)}`)].join('\n') + '\n');
+
+      // Adds: every run starts without the set and must end with all n entries in it.
+      let title = `IPSet: add ${n.toLocaleString('en')} entries to a new hash:ip set`;
+      logRun(ctx, title);
+      const before = (): void => { try { ipset(['destroy', SET]); } catch { /* not there */ } };
+      const after = (): void => {
+        const got = entriesIn();
+        before();
+        if (got !== n) throw new Error(`the set has ${got} entries after the run, expected ${n}`);
+      };
+      const c = expectCount(n);
+      const args = ['--n', String(n), '--name', SET, '--base', '10.0.0.0'];
+      const adds: Impl[] = [
+        nlProcess('nlroute addMany()', 'ipset-add', args, ns, c, { before, after }),
+        nlInProcess('nlroute addMany()', 'ipset-add', args, ns, 0, c, { before, after }),
+        nlProcess('nlroute add() loop', 'ipset-add', [...args, '--mode', 'loop'], ns, c, { before, after }),
+      ];
+      if (ctx.peers.pyroute2) adds.push(py('pyroute2 IPSet.add() loop', 'pyroute2_ipset_add.py', [SET, String(n), '10.0.0.0'], ns, c, { before, after }));
+      if (ctx.peers.ipset) adds.push({ id: 'ipset restore', lib: 'ipset', mode: 'process', cmd: ['ipset', 'restore'], stdin: restoreFile, netns: ns.path, check: () => ({ count: n }), before, after });
+      let rows = toRows(await alternate(adds, { reps: ctx.reps, warmup: ctx.warmup, log: ctx.log }));
+      ratios(rows, 'nlroute addMany()');
+      const many = med(rows, 'nlroute addMany()');
+      out.push({
+        key: 'ipset-add', title, rows, notes: [],
+        targets: [
+          atMost('addMany of all entries <= 1.5x ipset restore, end to end', many, med(rows, 'ipset restore'), 1.5, 'nlroute addMany()', 'ipset restore'),
+          faster('addMany >= 20x faster than pyroute2', many, med(rows, 'pyroute2 IPSet.add() loop'), 20, 'nlroute addMany()', 'pyroute2'),
+        ],
+      });
+
+      // List: one populated set, read back completely.
+      title = `IPSet: list ${n.toLocaleString('en')} entries back`;
+      logRun(ctx, title);
+      before();
+      ipset(['restore'], `${[`create ${SET} hash:ip maxelem ${Math.max(65536, 2 * n)} hashsize ${Math.max(1024, n >> 2)}`,
+        ...Array.from({ length: n }, (_, i) => `add ${SET} ${ipv4At('10.0.0.0', i)}`)].join('\n')}\n`);
+      const lists: Impl[] = [
+        nlProcess('nlroute list()', 'ipset-list', ['--name', SET], ns, c),
+        nlInProcess('nlroute list()', 'ipset-list', ['--name', SET], ns, 2, c),
+      ];
+      if (ctx.peers.pyroute2) lists.push(py('pyroute2 IPSet.list()', 'pyroute2_ipset_list.py', [SET], ns, c));
+      if (ctx.peers.ipset) {
+        lists.push({
+          id: 'ipset list', lib: 'ipset', mode: 'process', cmd: ['ipset', 'list', SET], netns: ns.path,
+          check: (o) => {
+            const count = o.split('\n').filter((l) => /^\d+\.\d+\.\d+\.\d+$/.test(l)).length;
+            if (count < n) throw new Error(`listed ${count} < ${n}`);
+            return { count };
+          },
+        });
+      }
+      rows = toRows(await alternate(lists, { reps: ctx.reps, warmup: ctx.warmup, log: ctx.log }));
+      ratios(rows, 'nlroute list()');
+      const list = med(rows, 'nlroute list()');
+      out.push({
+        key: 'ipset-list', title, rows, notes: [],
+        targets: [
+          atMost('list <= 2x ipset list', list, med(rows, 'ipset list'), 2, 'nlroute list()', 'ipset list'),
+          faster('list >= 20x faster than pyroute2', list, med(rows, 'pyroute2 IPSet.list()'), 20, 'nlroute list()', 'pyroute2'),
+        ],
+      });
+      return out;
+    } finally {
+      ns.dispose();
+    }
+  };
+}
+
 // ---- 5. events -----------------------------------------------------------------------
 
 function events(n: number): WorkloadDef['run'] {
@@ -359,6 +445,7 @@ export function suite(quick: boolean): WorkloadDef[] {
     ]),
     { group: 'link-dump', run: linkDump(quick ? 50 : 500) },
     { group: 'changes', run: changes(quick ? 1000 : 10000) },
+    { group: 'ipset', run: ipsetWorkloads(quick ? 10000 : 100000) },
     { group: 'events', run: events(quick ? 1000 : 10000) },
     { group: 'codec', run: codec(quick ? 1000 : 100000) },
     { group: 'startup', run: startup() },

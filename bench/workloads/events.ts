@@ -1,16 +1,16 @@
-// Events: subscribed to link and IPv4 address groups with default settings, count address
-// events until N arrived (or SIGTERM); report ENOBUFS overruns and the last event's time.
-// Prints 'ready' once subscribed so that the changes start only then.
-import { NETLINK_ROUTE, NetlinkSocket, Overrun } from '../../src/core/index.js';
-import { rtnlMarshal } from '../../src/rtnl/marshal.js';
+// Events: IPRoute.events() on the link and IPv4 address groups with default settings; count
+// address events until N arrived (or SIGTERM); report ENOBUFS overruns and the last event's
+// time. Prints 'ready' once subscribed so that the changes start only then.
+import { Overrun } from '../../src/core/index.js';
+import { IPRoute } from '../../src/rtnl/iproute.js';
 import { intArg, nsOpt, runIfMain, type Args, type Result } from './common.js';
 
-const RTNLGRP_LINK = 1, RTNLGRP_IPV4_IFADDR = 5, RTM_NEWADDR = 20;
+const RTM_NEWADDR = 20;
 
 export async function run(args: Args): Promise<Result> {
   const n = intArg(args, 'n');
-  const sock = new NetlinkSocket({ protocol: NETLINK_ROUTE, marshal: rtnlMarshal(), ...nsOpt(args) });
-  const sub = sock.subscribe([RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR]);
+  const ipr = new IPRoute(nsOpt(args));
+  const sub = ipr.events(['link', 'ipv4_ifaddr']);
   const state = { count: 0, other: 0, enobufs: 0, last_ms: 0 };
   const stop = (): void => sub.close();
   process.once('SIGTERM', stop);
@@ -26,7 +26,7 @@ export async function run(args: Args): Promise<Result> {
     }
   } finally {
     process.off('SIGTERM', stop);
-    sock.close();
+    ipr.close();
   }
   return state;
 }

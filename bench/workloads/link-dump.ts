@@ -1,16 +1,12 @@
-// Link dump: every interface with details and stats, listed completely as parsed messages;
-// name, kind and rx bytes read from each.
-import { NETLINK_ROUTE, NLM_F_DUMP, NetlinkSocket } from '../../src/core/index.js';
-import { ifinfmsg } from '../../src/rtnl/ifinfmsg.js';
-import { rtnlMarshal } from '../../src/rtnl/marshal.js';
+// Link dump: every interface with details and stats (IPRoute.getLinks), listed completely as
+// parsed messages; name, kind and rx bytes read from each.
+import { IPRoute } from '../../src/rtnl/iproute.js';
 import { nsOpt, runIfMain, type Args, type Result } from './common.js';
 
-const RTM_GETLINK = 18;
-
 export async function run(args: Args): Promise<Result> {
-  const sock = new NetlinkSocket({ protocol: NETLINK_ROUTE, marshal: rtnlMarshal(), ...nsOpt(args) });
+  const ipr = new IPRoute(nsOpt(args));
   try {
-    const links = await sock.request(ifinfmsg, { type: RTM_GETLINK, flags: NLM_F_DUMP });
+    const links = await ipr.getLinks();
     let kinds = 0, named = 0;
     let rx = 0n;
     for (const l of links) {
@@ -21,7 +17,7 @@ export async function run(args: Args): Promise<Result> {
     }
     return { count: links.length, named, kinds, rx_bytes: Number(rx) };
   } finally {
-    sock.close();
+    ipr.close();
   }
 }
 
