@@ -735,6 +735,99 @@ static napi_value js_netns_create(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+/* Same as throw_errno's error, returned instead of thrown (to reject a promise with). */
+static napi_value netns_errno_error(napi_env env, const char *syscall, int err) {
+  char code[24], msg[256];
+  const char *name = errno_name(err);
+  napi_value js_code, js_msg, js_err, js_errno, js_syscall;
+  if (name == NULL) {
+    snprintf(code, sizeof code, "E%d", err);
+    name = code;
+  }
+  snprintf(msg, sizeof msg, "%s: %s (%s)", syscall, strerror(err), name);
+  if (napi_create_string_utf8(env, name, NAPI_AUTO_LENGTH, &js_code) != napi_ok ||
+      napi_create_string_utf8(env, msg, NAPI_AUTO_LENGTH, &js_msg) != napi_ok ||
+      napi_create_error(env, js_code, js_msg, &js_err) != napi_ok ||
+      napi_create_int32(env, err, &js_errno) != napi_ok ||
+      napi_create_string_utf8(env, syscall, NAPI_AUTO_LENGTH, &js_syscall) != napi_ok ||
+      napi_set_named_property(env, js_err, "errno", js_errno) != napi_ok ||
+      napi_set_named_property(env, js_err, "syscall", js_syscall) != napi_ok)
+    return NULL;
+  return js_err;
+}
+
+typedef struct {
+  char path[PATH_MAX];
+  netns_create_job job;
+  napi_deferred deferred;
+  napi_async_work work;
+} netns_create_async;
+
+/* On a libuv pool thread: that thread only waits; our own short-lived thread does the work,
+ * so no pool thread ever changes namespace. */
+static void netns_create_execute(napi_env env, void *data) {
+  netns_create_async *a = data;
+  pthread_attr_t attr;
+  pthread_t tid;
+  sigset_t all, old;
+  int rc;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 64 * 1024);
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  rc = pthread_create(&tid, &attr, netns_create_thread, &a->job);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  pthread_attr_destroy(&attr);
+  if (rc != 0) {
+    a->job.err = rc, a->job.syscall = "pthread_create";
+    return;
+  }
+  pthread_join(tid, NULL);
+}
+
+static void netns_create_complete(napi_env env, napi_status status, void *data) {
+  netns_create_async *a = data;
+  napi_value result = NULL;
+  if (status == napi_ok && a->job.err == 0) {
+    napi_get_undefined(env, &result);
+    napi_resolve_deferred(env, a->deferred, result);
+  } else {
+    result = netns_errno_error(env, a->job.err ? a->job.syscall : "netnsCreateAsync",
+                               a->job.err ? a->job.err : ECANCELED);
+    if (result == NULL) napi_get_undefined(env, &result);
+    napi_reject_deferred(env, a->deferred, result);
+  }
+  napi_delete_async_work(env, a->work);
+  free(a);
+}
+
+/* netnsCreateAsync(path) -> Promise<void>: netnsCreate without blocking the event loop. */
+static napi_value js_netns_create_async(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1] = {NULL}, promise, name;
+  netns_create_async *a;
+
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if ((a = calloc(1, sizeof *a)) == NULL) return throw_errno(env, "netnsCreateAsync", ENOMEM);
+  if (!arg_netns_path(env, argv[0], "path", a->path, sizeof a->path)) {
+    free(a);
+    return NULL;
+  }
+  a->job.path = a->path;
+  if (napi_create_promise(env, &a->deferred, &promise) != napi_ok ||
+      napi_create_string_utf8(env, "nlroute:netnsCreate", NAPI_AUTO_LENGTH, &name) != napi_ok ||
+      napi_create_async_work(env, NULL, name, netns_create_execute, netns_create_complete, a, &a->work) != napi_ok) {
+    free(a); /* a created promise is simply never settled; it is unreachable */
+    return throw_errno(env, "napi_create_async_work", ENOMEM);
+  }
+  if (napi_queue_async_work(env, a->work) != napi_ok) {
+    napi_delete_async_work(env, a->work);
+    free(a);
+    return throw_errno(env, "napi_queue_async_work", ENOMEM);
+  }
+  return promise;
+}
+
 /* netnsAttach(path, pid): bind-mount the network namespace of process pid on path (which
  * must not exist). The namespace is opened first, so a vanished pid fails with ESRCH before
  * anything is created, and the mount cannot pick up a recycled pid. */
@@ -790,6 +883,7 @@ static bool netns_define(napi_env env, napi_value exports) {
   napi_property_descriptor props[] = {
     {"netnsMountDir", NULL, js_netns_mount_dir, NULL, NULL, NULL, napi_enumerable, NULL},
     {"netnsCreate", NULL, js_netns_create, NULL, NULL, NULL, napi_enumerable, NULL},
+    {"netnsCreateAsync", NULL, js_netns_create_async, NULL, NULL, NULL, napi_enumerable, NULL},
     {"netnsAttach", NULL, js_netns_attach, NULL, NULL, NULL, napi_enumerable, NULL},
     {"netnsRemove", NULL, js_netns_remove, NULL, NULL, NULL, napi_enumerable, NULL},
   };

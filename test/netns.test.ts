@@ -56,8 +56,9 @@ function nsId(path: string): string {
   return `net:[${st.ino}]`;
 }
 
-function mountLines(): number {
-  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes('/netns/')).length;
+/** Mounts of namespace files whose name starts with `prefix` (other processes may add their own). */
+function mountLines(prefix: string): number {
+  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.split(' ')[4]?.startsWith(`/run/netns/${prefix}`)).length;
 }
 
 const ownNs = readlinkSync('/proc/self/ns/net');
@@ -326,11 +327,33 @@ describe('exec and run', () => {
   });
 });
 
+describe('createAsync', () => {
+  it('creates many at once off the event loop; pool threads never change namespace', async () => {
+    const names = Array.from({ length: 20 }, () => uniq('as'));
+    for (const n of names) made.add(n);
+    try {
+      const paths = await Promise.all(names.map((n) => netns.createAsync(n)));
+      assert.deepEqual(paths, names.map((n) => `/var/run/netns/${n}`));
+      const listed = new Set(ipNetnsList());
+      assert.ok(names.every((n) => listed.has(n) && netns.exists(n)));
+      assert.equal(new Set(paths.map(nsId)).size, 20, 'twenty distinct namespaces');
+      assert.deepEqual(await linkNames(names[7]), ['lo']);
+      await assert.rejects(netns.createAsync(names[0]), (e: NetnsError) => e instanceof NetnsError && e.code === 'EEXIST');
+      await assert.rejects(async () => netns.createAsync('bad/name'), { name: 'NetnsNameError' });
+    } finally {
+      cleanup(...names);
+    }
+    assertOwnNamespace();
+  });
+});
+
 describe('resources', () => {
   it('creating and removing 200 namespaces leaks no fd and no mount', (t) => {
     const names = Array.from({ length: 200 }, () => uniq('n'));
     const fds = readdirSync('/proc/self/fd').length;
-    const mounts = mountLines();
+    const prefix = `nlr-test-${process.pid}-n-`;
+    const mounts = mountLines(prefix);
+    assert.equal(mounts, 0);
     let created = 0;
     const t0 = process.hrtime.bigint();
     let t1 = t0;
@@ -341,7 +364,7 @@ describe('resources', () => {
         created++;
       }
       t1 = process.hrtime.bigint();
-      assert.equal(mountLines(), mounts + 200);
+      assert.equal(mountLines(prefix), 200);
       for (const n of names) netns.remove(n);
     } finally {
       cleanup(...names);
@@ -349,7 +372,8 @@ describe('resources', () => {
     const t2 = process.hrtime.bigint();
     assert.equal(created, 200);
     assert.equal(readdirSync('/proc/self/fd').length, fds, 'no fd leaked');
-    assert.equal(mountLines(), mounts, 'no mount leaked');
+    assert.equal(mountLines(prefix), 0, 'no mount leaked');
+    assert.equal(readdirSync('/var/run/netns').filter((n) => n.startsWith(prefix)).length, 0, 'no file left');
     const listed = new Set(netns.list());
     assert.ok(names.every((n) => !listed.has(n)));
     t.diagnostic(`200 namespaces: create ${(Number(t1 - t0) / 200e3).toFixed(0)} us each, remove ${(Number(t2 - t1) / 200e3).toFixed(0)} us each`);

@@ -1,5 +1,5 @@
 // nlroute/netns: network namespaces, interoperable with `ip netns`.
-export { create, remove, list, attach, exists, requireNetns } from './ops.js';
+export { create, createAsync, remove, list, attach, exists, requireNetns } from './ops.js';
 export { exec, spawn, NetnsExecError, type ExecResult, type ExecVia, type NetnsExecOptions, type NetnsSpawnOptions } from './exec.js';
 export { run, current } from './run.js';
 export { NetnsError, NetnsNameError } from './errors.js';

@@ -7,6 +7,8 @@ export interface NetnsNative {
   netnsMountDir(dir: string): void;
   /** Create `path` (O_EXCL) and bind-mount a brand-new network namespace on it, from a short-lived thread. */
   netnsCreate(path: string): void;
+  /** netnsCreate on a libuv pool thread (which only waits for the short-lived thread). */
+  netnsCreateAsync(path: string): Promise<void>;
   /** Create `path` (O_EXCL) and bind-mount the network namespace of `pid` on it. */
   netnsAttach(path: string, pid: number): void;
   /** umount2(MNT_DETACH) then unlink `path`. */

@@ -1,5 +1,6 @@
 // create / remove / list / attach: namespace files interoperable with `ip netns`.
-// These are synchronous: each is a handful of syscalls (see test/netns.test.ts for timings).
+// These are synchronous (a handful of syscalls each; see test/netns.test.ts for timings), except
+// createAsync, which waits for the kernel off the event loop.
 import { readdirSync, statfsSync } from 'node:fs';
 
 import { netnsError, NetnsError } from './errors.js';
@@ -28,6 +29,18 @@ export function create(name: string): string {
   prepareDir('create', name);
   try {
     loadNetnsNative().netnsCreate(path);
+  } catch (e) {
+    throw netnsError(e, 'create', name, path);
+  }
+  return path;
+}
+
+/** create() without blocking the event loop (namespace set-up can take milliseconds under load). */
+export async function createAsync(name: string): Promise<string> {
+  const path = netnsFile(name);
+  prepareDir('create', name);
+  try {
+    await loadNetnsNative().netnsCreateAsync(path);
   } catch (e) {
     throw netnsError(e, 'create', name, path);
   }
