@@ -92,6 +92,7 @@ describe('tc requests are byte-identical to tc', { skip: !haveStrace && 'strace 
           tcRequest('replace', 'tbf', { index: d1, handle: '2:', rate: '8mbit', burst: '10k/16', limit: 30000, peakrate: '10mbit', mtu: 1600, mpu: 64 })],
         ['qdisc replace dev d1 root bfifo limit 10kb', tcRequest('replace', 'bfifo', { index: d1, limit: '10kb' })],
         ['qdisc replace dev d1 root pfifo limit 100', tcRequest('replace', 'pfifo', { index: d1, limit: 100 })],
+        ['qdisc change dev d1 root pfifo limit 50', tcRequest('change', 'pfifo', { index: d1, limit: 50 })],
         ['qdisc add dev d1 clsact', tcRequest('add', 'clsact', { index: d1 })],
         [['filter', 'add', 'dev', 'd1', 'egress', 'bpf', 'bytecode', '1,6 0 0 4294967295', 'classid', '1:1'] as unknown as string,
           tcRequest('add-filter', 'bpf', { index: d1, parent: 'ffff:fff3', bytecode: '1,6 0 0 4294967295', classid: '1:1' })],
@@ -160,6 +161,9 @@ describe('nlroute creates, tc sees', () => {
 
       await tc(s, 'replace-class', 'htb', { index: d0, parent: '1:1', handle: '1:20', rate: '5mbit' });
       assert.ok((await tcClasses(ns, 'd0')).some((l) => /^class htb 1:20 .*rate 5Mbit ceil 5Mbit/.test(l)));
+      await tc(s, 'change-class', 'htb', { index: d0, parent: '1:1', handle: '1:20', rate: '6mbit', ceil: '7mbit' });
+      assert.ok((await tcClasses(ns, 'd0')).some((l) => /^class htb 1:20 .*rate 6Mbit ceil 7Mbit/.test(l)));
+      await assert.rejects(tc(s, 'change-class', 'htb', { index: d0, parent: '1:1', handle: '1:77', rate: '6mbit' }), NetlinkError);
       await tc(s, 'del-filter', null, { index: d0, parent: '1:', prio: 1 });
       assert.equal((await tcJson(ns, 'filter show dev d0')).length, 0);
       await tc(s, 'del-class', null, { index: d0, handle: '1:20' });

@@ -1,6 +1,6 @@
 // Traffic control: ipr.tc(cmd, kind, spec) for qdiscs, classes and filters, and their dumps.
 import {
-  AF_UNSPEC, NLM_F_DUMP, NLM_F_REQUEST, NetlinkEncodeError, type Message, type MessageSpec, type NetlinkSocket,
+  AF_UNSPEC, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NetlinkEncodeError, type Message, type MessageSpec, type NetlinkSocket,
 } from '../core/index.js';
 import { ask, command, type Req } from './commands.js';
 import {
@@ -69,8 +69,10 @@ function build(cmd: string, kind: string | null | undefined, spec: TcBaseSpec): 
   const m = /^(\w+)(?:-(class|filter))?$/.exec(cmd);
   if (!m) throw new NetlinkEncodeError(`tc: unknown command ${JSON.stringify(cmd)}`);
   const target = (m[2] ?? 'qdisc') as Target;
-  const { verb, flags } = command(m[1], ['add', 'create', 'replace', 'change', 'set', 'del', 'delete', 'remove', 'get', 'dump', 'show']);
+  const { verb, flags: f } = command(m[1], ['add', 'create', 'replace', 'change', 'set', 'del', 'delete', 'remove', 'get', 'dump', 'show']);
   if (verb === 'dump') return { dump: true, target };
+  // tc's 'change' sends neither CREATE nor REPLACE: it modifies the existing object only.
+  const flags = m[1] === 'change' || m[1] === 'set' ? NLM_F_ACK : f;
   const index = spec.index;
   if (index === undefined) throw new NetlinkEncodeError(`tc ${cmd}: index is required`);
   const def = kind ? tcKinds[kind] : undefined;
