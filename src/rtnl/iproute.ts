@@ -145,7 +145,9 @@ export class IPRoute {
   }
 
   private async prepLink(cmd: LinkCmd, spec: LinkSpec, fds: number[], cache?: Map<string, number>): Promise<LinkSpec> {
-    let s = await this.resolveAll(spec, ['link', 'master'], cache);
+    // Kind options naming a link (vxlanLink, greLink, iptunLink) take a name too.
+    const linkKeys = ['link', 'master', ...Object.keys(spec).filter((k) => k.length > 4 && k.endsWith('Link'))];
+    let s = await this.resolveAll(spec, linkKeys, cache);
     if (typeof s.index === 'string') s = { ...s, index: await this.ifindex(s.index) };
     if (typeof s.peer === 'object' && s.peer !== null) s = { ...s, peer: await this.resolveAll(s.peer, ['link', 'master'], cache) };
     return this.netnsFds(s, fds);
