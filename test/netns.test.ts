@@ -1,7 +1,7 @@
 // nlroute/netns against the real kernel and iproute2 (run as root). Every namespace made here
 // is removed in a finally; the host namespace is only read, never changed.
 import assert from 'node:assert/strict';
-import { spawn as spawnChild, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn as spawnChild, execFileSync, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -153,6 +153,41 @@ describe('netns create/list/remove with iproute2', () => {
       cleanup(name);
     }
     assertOwnNamespace();
+  });
+});
+
+describe('same syscalls as iproute2', () => {
+  // Both run in a throwaway mount namespace with a fresh tmpfs on /run, so the first-time
+  // set-up of /run/netns (bind onto itself, then shared) happens there and nowhere else.
+  /** What strace (on stderr) says `cmd` did there. */
+  const run = (cmd: string): string => {
+    const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c',
+      `mount -t tmpfs tmpfs /run && exec strace -f -qq -e trace=mkdir,flock,mount,unshare,umount2,unlink ${cmd}`], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`${cmd}: exit ${r.status}: ${r.stderr}`);
+    return r.stderr;
+  };
+  /** Calls as comparable text: no pids, no fs-type pointer, one spelling of the paths. */
+  const normalize = (log: string): string[] => log.split('\n')
+    .map((l) => l.replace(/^\[pid\s+\d+\]\s*/, '').replace(/^\d+\s+/, '').replace(/0x[0-9a-f]+/g, 'T').replace(/\/var\/run\//g, '/run/')
+      .replace('/proc/thread-self/', '/proc/self/').replace('|UMOUNT_NOFOLLOW', '').replace(/flock\(\d+/, 'flock(FD').replace(/\s+/g, ' ').trim())
+    .filter((l) => /^(mkdir|flock|mount|unshare|umount2|unlink)\(/.test(l) && !l.includes('LOCK_UN'));
+
+  it('create/remove make the same mount, unshare and umount calls as ip netns add/del', { skip: !existsSync('/usr/bin/strace') && 'no strace' }, () => {
+    const script = `const n = await import(${JSON.stringify(new URL('../src/netns/index.js', import.meta.url).href)}); n.create('x'); n.remove('x');`;
+    const ours = normalize(run(`${process.execPath} --input-type=module -e "${script.replace(/"/g, '\\"')}"`));
+    const theirs = normalize(run("sh -c 'ip netns add x && ip netns del x'"));
+    assert.deepEqual(ours, theirs);
+    assert.ok(theirs.some((l) => l.startsWith('mount("/run/netns", "/run/netns", T, MS_BIND|MS_REC')), theirs.join('\n'));
+    assert.ok(theirs.some((l) => l.startsWith('unshare(CLONE_NEWNET)')));
+  });
+
+  it('bad names make no namespace syscall at all', { skip: !existsSync('/usr/bin/strace') && 'no strace' }, () => {
+    const script = `const n = await import(${JSON.stringify(new URL('../src/netns/index.js', import.meta.url).href)});
+      let failed = 0;
+      for (const name of ['', 'a/b', '..', '.', 'x'.repeat(256)]) for (const f of [n.create, n.remove, (x) => n.attach(x, 1)]) { try { f(name); } catch (e) { if (e.name === 'NetnsNameError') failed++; } }
+      if (failed !== 15) process.exit(1);`;
+    const calls = normalize(run(`${process.execPath} --input-type=module -e "${script.replace(/"/g, '\\"')}"`));
+    assert.deepEqual(calls, []);
   });
 });
 
