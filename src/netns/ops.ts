@@ -123,4 +123,3 @@ export function requireNetns(nameOrPath: string, op: string): string {
   return path;
 }
 
-export { validateName };
