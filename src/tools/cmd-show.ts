@@ -57,7 +57,10 @@ export async function showObjects(object: string, args: string[]): Promise<numbe
       .filter((r) => r.fields.flags === 0 || !(r.fields.flags & 0x200)) // no cloned routes, as ip
       .map((r) => routeJSON(r, names, { table: table === 0 }));
   } else if (object === 'neigh') {
-    rows = (await dump(sock, ndmsg, RTM_GETNEIGH, { family: o.family })).filter((n) => n.fields.family !== 7 && ((n.fields.state & ~0x40 & 0xff) !== 0 || (n.fields.flags & 0x18) !== 0)) // as ip: no NOARP/NONE entries.map((n) => neighJSON(n, names));
+    // As ip: no NOARP or NONE entries unless proxy or externally learned.
+    rows = (await dump(sock, ndmsg, RTM_GETNEIGH, { family: o.family }))
+      .filter((n) => n.fields.family !== 7 && ((n.fields.state & ~0x40 & 0xff) !== 0 || (n.fields.flags & 0x18) !== 0))
+      .map((n) => neighJSON(n, names));
   } else if (object === 'rule') {
     rows = (await dump(sock, fibmsg, RTM_GETRULE, { family: o.family || 2 })).map(ruleJSON);
   } else {
