@@ -12,7 +12,7 @@ export interface Sample {
   wall: number;
   /** Peak resident set of the whole process, MB. */
   rssMB: number;
-  /** CPU seconds of the process (user + system). */
+  /** CPU seconds (user + system) of the process, or of the timed span for in-process runs. */
   cpu: number;
   /** Extra figures the process reported (counts, events, ENOBUFS...). */
   extra: Record<string, unknown>;
@@ -97,12 +97,13 @@ export async function runOnce(impl: Impl): Promise<Sample> {
       throw new Error(`${impl.cmd.join(' ')} exited ${r.status}: ${msg}`);
     }
     const extra = impl.check(stdout);
-    let wall = r.wall_s;
+    let wall = r.wall_s, cpu = r.user_s + r.sys_s;
     if (impl.selfTimed) {
       if (typeof extra.wall_s !== 'number') throw new Error(`${impl.id}: no wall_s in its output`);
       wall = extra.wall_s;
+      cpu = typeof extra.cpu_s === 'number' ? extra.cpu_s : NaN;
     }
-    return { wall, rssMB: r.maxrss_kb / 1024, cpu: r.user_s + r.sys_s, extra };
+    return { wall, rssMB: r.maxrss_kb / 1024, cpu, extra };
   } finally {
     rmSync(out, { force: true });
     rmSync(err, { force: true });

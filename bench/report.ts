@@ -12,24 +12,25 @@ function ratioText(r: number | undefined): string {
 function rowCells(r: Row): string[] {
   const time = r.samples ? `${secs(r.wall.median)} [${secs(r.wall.min)}–${secs(r.wall.max)}]` : 'failed';
   const notes = [r.notes, r.error ? `error: ${r.error.slice(0, 160)}` : undefined].filter(Boolean).join('; ');
-  return [r.id, r.mode, time, r.samples ? r.rssMB.toFixed(1) : '', ratioText(r.ratio), notes];
+  return [r.id, r.mode, time, r.samples && Number.isFinite(r.cpu) ? secs(r.cpu) : '', r.samples ? r.rssMB.toFixed(1) : '', ratioText(r.ratio), notes];
 }
 
 /** The results table and the targets, as Markdown. */
-export function markdown(results: WorkloadResult[], versions: Record<string, string>, meta: { quick: boolean; reps: number; date: string }): string {
+export function markdown(results: WorkloadResult[], versions: Record<string, string>, meta: { quick: boolean; reps: number; date: string; load: string }): string {
   const out: string[] = [];
   out.push(`Measured ${meta.date}${meta.quick ? ' (--quick: small sizes)' : ''}; median of ${meta.reps} runs after a warm-up, implementations alternating.`);
-  out.push(`Machine: ${versions.machine}, Linux ${versions.kernel}. Versions: ${Object.entries(versions)
+  out.push(`Machine: ${versions.machine}, Linux ${versions.kernel}, load average ${meta.load}. Versions: ${Object.entries(versions)
     .filter(([k]) => k !== 'machine' && k !== 'kernel').map(([k, v]) => `${k} ${v}`).join(', ')}.`);
   out.push('');
   out.push('Time is seconds, median [min–max]: a whole process (start-up included) unless the mode says in-process. '
+    + 'CPU is user + system seconds (median), the steadier figure when the machine is busy. '
     + 'Ratio = nlroute time / peer time (below 1: nlroute is faster).');
   out.push('');
-  out.push('| workload | implementation | mode | time s, median [min–max] | peak RSS MB | nlroute / peer | notes |');
-  out.push('|---|---|---|---|---|---|---|');
+  out.push('| workload | implementation | mode | time s, median [min–max] | CPU s | peak RSS MB | nlroute / peer | notes |');
+  out.push('|---|---|---|---|---|---|---|---|');
   for (const w of results) {
     w.rows.forEach((r, i) => out.push(`| ${i === 0 ? w.title : ''} | ${rowCells(r).join(' | ')} |`));
-    for (const n of w.notes) out.push(`| | _${n}_ | | | | | |`);
+    for (const n of w.notes) out.push(`| | _${n}_ | | | | | | |`);
   }
   out.push('');
   out.push('Targets:');
@@ -46,6 +47,6 @@ function targetMark(t: Target): string {
 }
 
 /** The same results, machine-readable. */
-export function json(results: WorkloadResult[], versions: Record<string, string>, meta: { quick: boolean; reps: number; date: string; notes: string[] }): string {
+export function json(results: WorkloadResult[], versions: Record<string, string>, meta: { quick: boolean; reps: number; date: string; load: string; notes: string[] }): string {
   return JSON.stringify({ ...meta, versions, workloads: results }, null, 2) + '\n';
 }

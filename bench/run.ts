@@ -3,6 +3,7 @@
 // removes, and prints the table and the targets. Exits 0 when targets miss (they print MISS);
 // non-zero only when the benchmark itself could not run.
 import { existsSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { runstat } from './measure.js';
 import { removeAll } from './ns.js';
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
     usage('the native addon is not built: run `npm install` (or `npx node-gyp rebuild`) first');
   }
   const started = Date.now();
+  const loadStart = loadavg()[0];
   const peers = ensurePeers(log);
   for (const n of peers.notes) log(`note: ${n}`);
   runstat();
@@ -64,7 +66,9 @@ async function main(): Promise<void> {
   } finally {
     removeAll();
   }
-  const meta = { quick: opts.quick, reps, date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC' };
+  // Other work on the machine inflates wall times: the load average says how busy it was.
+  const load = `${loadStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end`;
+  const meta = { quick: opts.quick, reps, date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', load };
   const v = versions();
   const table = markdown(results, v, meta);
   process.stdout.write('\n' + table + '\n');
