@@ -178,7 +178,9 @@ export function routeJSON(m: AnyMessage, names: Map<number, string>, opts: { tab
   j.flags = flags;
   const metrics = a('RTA_METRICS') as AttrSet | undefined;
   if (metrics instanceof AttrSet) {
-    for (const [k, v] of metrics.attrsJSON()) if (typeof k === 'string') j[k.replace(/^RTAX_/, '').toLowerCase()] = v;
+    const mj: Json = {};
+    for (const [k, v] of metrics.attrsJSON()) if (typeof k === 'string') mj[k.replace(/^RTAX_/, '').toLowerCase()] = v;
+    if (Object.keys(mj).length) j.metrics = [mj];
   }
   const mp = a('RTA_MULTIPATH') as { ifindex: number; hops: number; attrs: AttrSet }[] | undefined;
   if (Array.isArray(mp)) {
