@@ -202,10 +202,14 @@ function sepAt(s: string, sep: string): number {
   return i > 0 && !s.endsWith(sep) && !s.startsWith(sep) ? i : -1;
 }
 
-function parseAddr(s: string, whole: string): Uint8Array {
+function parseAddr(s: string, whole: string, family = 0): Uint8Array {
   const t = unescape(s.trim());
   const a = parseIPv4(t) ?? (t.includes(':') ? parseIPv6(t) : undefined);
-  if (!a) throw new IPSetSyntaxError(`cannot parse ${t}: not an IPv4 or IPv6 address`, whole);
+  // Same words as ipset(8), which resolves the text in the set's family.
+  if (!a || (family === 2 && a.length !== 4) || (family === 10 && a.length !== 16)) {
+    if (family === 2 || family === 10) throw new IPSetSyntaxError(`cannot parse ${t}: resolving to ${family === 2 ? 'IPv4' : 'IPv6'} address failed`, whole);
+    throw new IPSetSyntaxError(`cannot parse ${t}: not an IPv4 or IPv6 address`, whole);
+  }
   return a;
 }
 
@@ -225,9 +229,9 @@ function setAddr(e: Elem, second: boolean, addr: Uint8Array, cidr: number | unde
   if (second) { e.ip2 = addr; e.cidr2 = cidr; e.ip2To = to; } else { e.ip = addr; e.cidr = cidr; e.ipTo = to; }
 }
 
-function parseAddrPart(v: EntryPart, second: boolean, e: Elem, whole: string): void {
+function parseAddrPart(v: EntryPart, second: boolean, e: Elem, whole: string, fam: number): void {
   if (v instanceof IPRange) {
-    const a = parseAddr(v.from, whole), b = parseAddr(v.to, whole);
+    const a = parseAddr(v.from, whole, fam), b = parseAddr(v.to, whole, fam);
     if (a.length !== b.length) throw new IPSetSyntaxError(`range ${v} mixes IPv4 and IPv6`, whole);
     return setAddr(e, second, a, undefined, b);
   }
@@ -235,7 +239,7 @@ function parseAddrPart(v: EntryPart, second: boolean, e: Elem, whole: string): v
   const s = v.trim();
   const slash = sepAt(s, '/');
   if (slash > 0) {
-    const a = parseAddr(s.slice(0, slash), whole);
+    const a = parseAddr(s.slice(0, slash), whole, fam);
     const max = a.length * 8;
     const cidr = parseNumber(s.slice(slash + 1), 255);
     if (cidr > max) throw new IPSetSyntaxError(`'${s.slice(slash + 1)}' is out of range 0-${max}`, whole);
@@ -244,11 +248,11 @@ function parseAddrPart(v: EntryPart, second: boolean, e: Elem, whole: string): v
   // An escaped address [..] may itself contain '-'; the range separator follows it.
   const dash = s.startsWith('[') ? (s.indexOf(']-') >= 0 ? s.indexOf(']-') + 1 : -1) : sepAt(s, '-');
   if (dash > 0) {
-    const a = parseAddr(s.slice(0, dash), whole), b = parseAddr(s.slice(dash + 1), whole);
+    const a = parseAddr(s.slice(0, dash), whole, fam), b = parseAddr(s.slice(dash + 1), whole, fam);
     if (a.length !== b.length) throw new IPSetSyntaxError(`range ${s} mixes IPv4 and IPv6`, whole);
     return setAddr(e, second, a, undefined, b);
   }
-  setAddr(e, second, parseAddr(s, whole), undefined, undefined);
+  setAddr(e, second, parseAddr(s, whole, fam), undefined, undefined);
 }
 
 function portNumber(p: number | string, proto: string, whole: string): number {
@@ -339,7 +343,7 @@ function checkSetName(s: string, whole: string): string {
 function parsePart(dim: Dim, v: EntryPart, secondAddr: boolean, e: Elem, ctx: ParseContext, whole: string): void {
   switch (dim) {
     case 'ip': case 'net':
-      return parseAddrPart(v, secondAddr, e, whole);
+      return parseAddrPart(v, secondAddr, e, whole, ctx.family ?? 0);
     case 'port':
       return parsePortPart(v, e, ctx, whole);
     case 'mac':
@@ -406,11 +410,11 @@ function fromFields(f: EntryFields, dims: readonly Dim[], e: Elem, ctx: ParseCon
         if (ip === undefined) throw new IPSetSyntaxError(`${second ? 'ip2' : 'ip'} is missing from the element`, whole);
         const cidr = second ? f.cidr2 : f.cidr;
         const to = second ? f.ip2To : f.ipTo;
-        const a = parseAddr(ip, whole);
+        const a = parseAddr(ip, whole, ctx.family ?? 0);
         if (cidr !== undefined && cidr !== null) {
           if (!Number.isInteger(cidr) || cidr < 0 || cidr > a.length * 8) throw new IPSetSyntaxError(`'${cidr}' is out of range 0-${a.length * 8}`, whole);
         }
-        setAddr(e, second, a, cidr ?? undefined, to ? parseAddr(to, whole) : undefined);
+        setAddr(e, second, a, cidr ?? undefined, to ? parseAddr(to, whole, ctx.family ?? 0) : undefined);
         break;
       }
       case 'port':

@@ -637,7 +637,7 @@ export class IPSet {
     let typeName = guessed ? undefined : type?.name;
     const ctx = { kind: type?.kind, family, typeName, required: type?.required };
     const common = wireOptions(opts);
-    const plain = (dims.length === 1 && (dims[0] === 'ip' || dims[0] === 'net')) && !hasWireOptions(common) && !perEntry;
+    const plain = (dims.length === 1 && (dims[0] === 'ip' || dims[0] === 'net')) && family !== NFPROTO_IPV6 && !hasWireOptions(common) && !perEntry;
     const flags = opts.exclusive === false ? 0 : NLM_F_EXCL;
     const errors: EntryError[] = [];
     const fail = (index: number, error: IPSetError | IPSetSyntaxError): void => { errors.push({ index, error }); };
