@@ -71,6 +71,11 @@ function nlInProcess(id: string, name: string, args: string[], ns: { name: strin
   };
 }
 
+/** Warm-up runs for an in-process figure: enough items for the JIT to settle (at least 2 runs). */
+function warmFor(items: number): number {
+  return Math.max(2, Math.ceil(200000 / items));
+}
+
 function py(id: string, script: string, args: string[], ns: { path: string }, check: Impl['check'], extra: Partial<Impl> = {}): Impl {
   return { id, lib: 'pyroute2', mode: 'process', cmd: [PYTHON, peerScript(script), ...args], netns: ns.path, check, ...extra };
 }
@@ -148,9 +153,9 @@ function routeDump(n: number): WorkloadDef['run'] {
       const c = expectCount(n);
       const impls: Impl[] = [
         nlProcess('nlroute', 'route-dump', [], ns, c),
-        nlInProcess('nlroute', 'route-dump', [], ns, 2, c),
+        nlInProcess('nlroute', 'route-dump', [], ns, warmFor(n), c),
         nlProcess('raw floor', 'route-floor', [], ns, c, { lib: 'floor' }),
-        nlInProcess('raw floor', 'route-floor', [], ns, 2, c, { lib: 'floor' }),
+        nlInProcess('raw floor', 'route-floor', [], ns, warmFor(n), c, { lib: 'floor' }),
       ];
       if (ctx.peers.pyroute2) impls.push(py('pyroute2 get_routes()', 'pyroute2_route_dump.py', [], ns, c));
       if (ctx.peers.netlink) impls.push(nodeNetlink('netlink getRoutes()', 'netlink_route_dump.cjs', ns, c));
@@ -188,7 +193,7 @@ function linkDump(pairs: number): WorkloadDef['run'] {
       const c = expectCount(links);
       const impls: Impl[] = [
         nlProcess('nlroute', 'link-dump', [], ns, c),
-        nlInProcess('nlroute', 'link-dump', [], ns, 2, c),
+        nlInProcess('nlroute', 'link-dump', [], ns, warmFor(links * 20), c),
       ];
       if (ctx.peers.pyroute2) impls.push(py('pyroute2 get_links()', 'pyroute2_link_dump.py', [], ns, c));
       if (ctx.peers.netlink) impls.push(nodeNetlink('netlink getLinks()', 'netlink_link_dump.cjs', ns, c));
@@ -312,7 +317,7 @@ function ipsetWorkloads(n: number): WorkloadDef['run'] {
         ...Array.from({ length: n }, (_, i) => `add ${SET} ${ipv4At('10.0.0.0', i)}`)].join('\n')}\n`);
       const lists: Impl[] = [
         nlProcess('nlroute list()', 'ipset-list', ['--name', SET], ns, c),
-        nlInProcess('nlroute list()', 'ipset-list', ['--name', SET], ns, 2, c),
+        nlInProcess('nlroute list()', 'ipset-list', ['--name', SET], ns, warmFor(n), c),
       ];
       if (ctx.peers.pyroute2) lists.push(py('pyroute2 IPSet.list()', 'pyroute2_ipset_list.py', [SET], ns, c));
       if (ctx.peers.ipset) {

@@ -1,0 +1,82 @@
+// Quick ipset figures against ipset(8), in a throw-away namespace (not a timed test):
+//   addMany of N hash:ip entries  vs  `ipset restore` of the same N add lines
+//   list of the N-entry set       vs  `ipset list`
+// Run: npx tsc -p tsconfig.json && node dist/bench/ipset-quick.js [N] [rounds]
+import { execFileSync, spawnSync } from 'node:child_process';
+import { IPSet } from '../src/ipset/index.js';
+
+const N = Number(process.argv[2] ?? 100_000);
+const ROUNDS = Number(process.argv[3] ?? 5);
+const NS = `nlr-bench-ipset-${process.pid}`;
+
+const ms = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Wall time of a whole ipset(8) process in the namespace. */
+function timeIpset(args: string[], input?: string): number {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('ip', ['netns', 'exec', NS, 'ipset', ...args], { input, maxBuffer: 1 << 28 });
+  const t = ms(t0);
+  if (r.status !== 0) throw new Error(`ipset ${args.join(' ')}: ${r.stderr}`);
+  return t;
+}
+
+/** Time of `ip netns exec NS true`, to subtract the wrapper from ipset(8)'s figures. */
+function timeWrapper(): number {
+  const t0 = process.hrtime.bigint();
+  spawnSync('ip', ['netns', 'exec', NS, 'true']);
+  return ms(t0);
+}
+
+async function main(): Promise<void> {
+  execFileSync('ip', ['netns', 'add', NS]);
+  const ipset = new IPSet({ netns: NS });
+  try {
+    const entries: string[] = [];
+    for (let i = 0; i < N; i++) entries.push(`10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
+    const create = `create b hash:ip hashsize 65536 maxelem ${N * 2}\n`;
+    const restoreText = create + entries.map((e) => `add b ${e}`).join('\n') + '\n';
+
+    const wrap = median(Array.from({ length: 5 }, timeWrapper));
+    const tRestore: number[] = [], tAdd: number[] = [], tListIpset: number[] = [], tList: number[] = [], tStream: number[] = [];
+    // A warm-up round for the JIT, not counted.
+    for (let round = -1; round < ROUNDS; round++) {
+      spawnSync('ip', ['netns', 'exec', NS, 'ipset', 'destroy']);
+      const r = timeIpset(['restore'], restoreText);
+      const l = timeIpset(['list', 'b'], undefined);
+      spawnSync('ip', ['netns', 'exec', NS, 'ipset', 'destroy']);
+
+      await ipset.create('b', { hashsize: 65536, maxelem: N * 2 });
+      let t0 = process.hrtime.bigint();
+      const res = await ipset.addMany('b', entries);
+      const a = ms(t0);
+      if (res.done !== N || res.errors.length) throw new Error(`addMany: ${res.done} done, ${res.errors.length} errors`);
+
+      t0 = process.hrtime.bigint();
+      const sets = await ipset.list('b');
+      let chars = 0;
+      for (const e of sets[0].entries) chars += e.toString().length;
+      const li = ms(t0);
+      if (sets[0].entries.length !== N || chars === 0) throw new Error('list: wrong count');
+
+      t0 = process.hrtime.bigint();
+      let n = 0;
+      for await (const e of ipset.list('b')) { if (e.ip) n++; }
+      const st = ms(t0);
+      if (n !== N) throw new Error('stream: wrong count');
+      if (round >= 0) { tRestore.push(r); tAdd.push(a); tListIpset.push(l); tList.push(li); tStream.push(st); }
+    }
+    const f = (x: number): string => `${x.toFixed(1).padStart(7)} ms`;
+    console.log(`ipset bench, ${N} hash:ip entries, median of ${ROUNDS} rounds (ip netns exec wrapper: ${wrap.toFixed(1)} ms)`);
+    console.log(`  ipset restore (whole process)      ${f(median(tRestore))}   without wrapper ${f(median(tRestore) - wrap)}`);
+    console.log(`  nlroute addMany (in process)       ${f(median(tAdd))}`);
+    console.log(`  ipset list (whole process)         ${f(median(tListIpset))}   without wrapper ${f(median(tListIpset) - wrap)}`);
+    console.log(`  nlroute list, all + toString()     ${f(median(tList))}`);
+    console.log(`  nlroute list, streamed, .ip read   ${f(median(tStream))}`);
+  } finally {
+    ipset.close();
+    execFileSync('ip', ['netns', 'del', NS]);
+  }
+}
+
+await main();
