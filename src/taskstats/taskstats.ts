@@ -7,8 +7,11 @@
 // - Pids are read in the calling process's PID namespace (the socket's netns does not matter).
 // - The family answers from any network namespace, but exit records are always sent to the
 //   listener's port in the initial network namespace: a socket elsewhere registers fine and
-//   never receives one. Registering from a non-initial PID or user namespace fails (EINVAL/EPERM).
-//   subscribeExits() refuses those cases up front with TaskStatsNamespaceError.
+//   never receives one (the kernel unicasts to that port id in the initial namespace, and drops
+//   the listener when nothing is bound there). Registering from a non-initial PID namespace fails
+//   with EINVAL, from a user namespace with EPERM. subscribeExits() refuses these cases up front
+//   with TaskStatsNamespaceError, comparing with /proc/1/ns/* (or, when a sandbox hides
+//   /proc/1, with our own namespaces: then only a socket placed in another netns is caught).
 import { fstatSync, readFileSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import {
@@ -32,6 +35,12 @@ export interface TaskStatsOptions {
   rcvbuf?: number;
   /** Transport for queries instead of a kernel socket (tests, replay). */
   transport?: Transport;
+  /**
+   * Queries in flight at once (default 64). Answers are ~600 bytes each and wait in the
+   * socket's receive buffer: measured with the default 208 KiB buffer, 150 concurrent
+   * queries fit and 200 overflow it (ENOBUFS, every pending query fails).
+   */
+  maxInFlight?: number;
 }
 
 /** A task that ended, as the kernel reported it to exit listeners. */
@@ -53,6 +62,8 @@ export class TaskStatsNamespaceError extends Error {
 export class ExitSubscription extends Subscription<TaskExit> {
   /** Settles when the deregistration was answered (or failed) and the socket is closed. */
   readonly whenClosed: Promise<void>;
+  /** The subscription's own socket (records never share a socket with queries). */
+  socket: GenericNetlinkSocket | undefined;
   private settle!: () => void;
 
   constructor(onClose: () => Promise<void>) {
@@ -106,6 +117,19 @@ function sameNs(a: string | number, b: string): boolean | undefined {
   }
 }
 
+/**
+ * The namespace of that kind of the initial process, or (when /proc/1 is not ours to read,
+ * e.g. under a ptrace-restricting sandbox) our own: then only a socket moved elsewhere is caught.
+ */
+function initialNs(kind: 'net' | 'pid' | 'user'): string {
+  try {
+    statSync(`/proc/1/ns/${kind}`);
+    return `/proc/1/ns/${kind}`;
+  } catch {
+    return `/proc/self/ns/${kind}`;
+  }
+}
+
 function checkId(what: string, id: number): void {
   if (!Number.isInteger(id) || id <= 0 || id > 0x7fffffff) throw new RangeError(`${what} must be a positive integer, got ${String(id)}`);
 }
@@ -122,8 +146,12 @@ export class TaskStats {
   /** The query socket. */
   readonly socket: GenericNetlinkSocket;
   private readonly subs = new Set<ExitSubscription>();
+  private readonly maxInFlight: number;
+  private inFlight = 0;
+  private readonly waiting: (() => void)[] = [];
 
   constructor(private readonly opts: TaskStatsOptions = {}) {
+    this.maxInFlight = Math.max(1, opts.maxInFlight ?? 64);
     this.socket = new GenericNetlinkSocket({ netns: opts.netns, timeout: opts.timeout, transport: opts.transport });
     this.socket.register(TASKSTATS_GENL_NAME, taskstatsSchemas);
   }
@@ -142,11 +170,18 @@ export class TaskStats {
 
   private async query(attr: string, id: number, aggr: 'TASKSTATS_TYPE_AGGR_PID' | 'TASKSTATS_TYPE_AGGR_TGID', what: string): Promise<TaskStatsRecord> {
     let answer: AnyMessage[];
+    if (this.inFlight < this.maxInFlight) this.inFlight++;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
     try {
       // No ACK asked: the answer (or an error) ends the request, one message fewer.
       answer = await this.socket.request(TASKSTATS_GENL_NAME, TASKSTATS_CMD_GET, { [attr]: id }, { flags: 0 });
     } catch (e) {
       throw explain(e, what);
+    } finally {
+      // Hand the slot to the next waiting query, or give it back.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.inFlight--;
     }
     const m = answer.find((x) => x.schema === taskstatsMsg) as TaskStatsMessage | undefined;
     const stats = m?.getAttr(aggr)?.getAttr('TASKSTATS_TYPE_STATS');
@@ -166,10 +201,10 @@ export class TaskStats {
     cpumask = cpumask.trim();
     if (this.opts.transport) throw new TypeError('subscribeExits needs a kernel socket, not a custom transport');
     const ns = this.opts.netns;
-    if (sameNs(ns === undefined ? '/proc/self/ns/net' : typeof ns === 'number' ? ns : netnsPath(ns), '/proc/1/ns/net') === false) {
+    if (sameNs(ns === undefined ? '/proc/self/ns/net' : typeof ns === 'number' ? ns : netnsPath(ns), initialNs('net')) === false) {
       throw new TaskStatsNamespaceError('taskstats exit records go only to sockets in the initial network namespace: this socket would register and never receive one');
     }
-    if (sameNs('/proc/self/ns/pid', '/proc/1/ns/pid') === false || sameNs('/proc/self/ns/user', '/proc/1/ns/user') === false) {
+    if (sameNs('/proc/self/ns/pid', initialNs('pid')) === false || sameNs('/proc/self/ns/user', initialNs('user')) === false) {
       throw new TaskStatsNamespaceError('registering for taskstats exit records needs the initial PID and user namespaces');
     }
 
@@ -198,6 +233,7 @@ export class TaskStats {
       () => sub.overrun(),
     );
     sock = new GenericNetlinkSocket({ transport: tap, timeout: this.opts.timeout });
+    sub.socket = sock;
     sock.register(TASKSTATS_GENL_NAME, taskstatsSchemas);
     this.subs.add(sub);
     try {
@@ -241,6 +277,6 @@ function explain(e: unknown, what: string): unknown {
 
 function explainRegister(e: NetlinkError, cpumask: string): NetlinkError {
   if (e.errno === ERANGE) return new NetlinkError(ERANGE, e.extack, undefined, `taskstats: cpumask "${cpumask}" names CPUs this machine cannot have (possible: ${possibleCpus()})`);
-  if (e.errno === EINVAL) return new NetlinkError(EINVAL, e.extack, undefined, `taskstats: the kernel refused cpumask "${cpumask}"`);
+  if (e.errno === EINVAL) return new NetlinkError(EINVAL, e.extack, undefined, `taskstats: the kernel refused to register cpumask "${cpumask}" (a malformed list, or this process is not in the initial PID namespace)`);
   return explain(e, 'exit records') as NetlinkError;
 }
