@@ -184,6 +184,8 @@ const cases: Case[] = [
   },
   { cmd: 'route del 10.1.0.0/16', type: DELROUTE, build: route('del', () => ({ dst: '10.1.0.0/16' })) },
   { cmd: 'route get 10.1.2.3', type: GETROUTE, build: route('get', () => ({ dst: '10.1.2.3' })) },
+  { cmd: 'route get 2001:db8::7', type: GETROUTE, build: route('get', () => ({ dst: '2001:db8::7' })) },
+  { cmd: 'route get fibmatch 10.1.2.3', type: GETROUTE, build: route('get', () => ({ dst: '10.1.2.3', fibMatch: true })) },
   {
     cmd: 'route add 2001:db8:1::/48 via 2001:db8::2 dev v0', type: NEWROUTE,
     build: route('add', (ix) => ({ dst: '2001:db8:1::/48', gateway: '2001:db8::2', oif: ix.v0 })),

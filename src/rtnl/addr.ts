@@ -140,6 +140,9 @@ export function addrOf(m: IfaddrMessage): string | undefined {
 
 export function addrMatcher(filter: AddrFilter = {}): ((m: IfaddrMessage) => boolean) | undefined {
   const checks: ((m: IfaddrMessage) => boolean)[] = [];
+  // A family without a dump handler gets everything (the kernel falls back to AF_UNSPEC).
+  const family = familyValue(filter.family as number | string | undefined);
+  if (family && family !== AF_INET && family !== AF_INET6) checks.push((m) => m.family === family);
   // The kernel filters by index only in strict mode; checking again is cheap.
   if (typeof filter.index === 'number') checks.push((m) => m.field('index') === filter.index);
   if (filter.address !== undefined) {

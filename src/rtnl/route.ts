@@ -246,7 +246,8 @@ export function routeBody(cmd: RouteCmd, spec: RouteSpec): { fields: Record<stri
   else scope = RT_SCOPE.RT_SCOPE_UNIVERSE;
   fields.scope = scope;
   let flags = rtFlags(spec.flags);
-  if (cmd === 'get') flags |= spec.fibMatch ? RTM_F.RTM_F_FIB_MATCH : RTM_F.RTM_F_LOOKUP_TABLE;
+  // As iproute2: IPv4 lookups report the table (IPv6 refuses the flag in strict mode).
+  if (cmd === 'get') flags |= (family === AF_INET ? RTM_F.RTM_F_LOOKUP_TABLE : 0) | (spec.fibMatch ? RTM_F.RTM_F_FIB_MATCH : 0);
   if (flags) fields.flags = flags;
 
   const prio = spec.priority ?? spec.metric;
@@ -343,6 +344,9 @@ export function tableOf(m: RtMessage): number {
  */
 export function routeMatcher(filter: RouteFilter = {}, kernelFiltered = true): ((m: RtMessage) => boolean) | undefined {
   const checks: ((m: RtMessage) => boolean)[] = [];
+  // A family without a dump handler gets everything (the kernel falls back to AF_UNSPEC).
+  const family = familyValue(filter.family as number | string | undefined);
+  if (family && family !== AF_INET && family !== AF_INET6) checks.push((m) => m.family === family);
   if (!kernelFiltered) {
     if (filter.table !== undefined) { const t = tableId(filter.table); checks.push((m) => tableOf(m) === t); }
     if (filter.proto !== undefined) { const p = enumValue(RTPROT, 'RTPROT_', filter.proto, 'protocol'); checks.push((m) => m.field('proto') === p); }
