@@ -3,7 +3,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { NetlinkDecodeError, NetlinkError, ReplayTransport, messageClass, type Exchange, type Owner } from '../src/core/index.js';
+import {
+  NetlinkDecodeError, NetlinkError, ReplayTransport, genlFamilySchema, messageClass, type Exchange, type Owner,
+} from '../src/core/index.js';
+import { decodeStrace } from '../src/tools/decoder.js';
 import { commandSelector, ctrlmsg, familyFromMessage, genlMarshal, type CtrlMessage } from '../src/genl/index.js';
 import {
   TASKSTATS_MIN_SIZE, TaskStats, exitFromMessage, taskstatsCmd, taskstatsMsg, taskstatsSchemas, taskstatsStruct,
@@ -71,6 +74,19 @@ describe('recorded taskstats answers', () => {
   it('classes are registered for the decoder', () => {
     assert.equal(messageClass('taskstats.taskstats_msg'), taskstatsMsg);
     assert.equal(messageClass('taskstats.taskstats_cmd'), taskstatsCmd);
+    assert.equal(genlFamilySchema('TASKSTATS'), taskstatsMsg);
+  });
+
+  it('a strace of a taskstats session decodes: the family id is learned from nlctrl', () => {
+    const text = readFileSync(new URL('../../test/fixtures/genl/taskstats-session.strace.log', import.meta.url), 'utf8');
+    const msgs = decodeStrace(text).flatMap((d) => d.messages);
+    for (const m of msgs) m.validate();
+    const replies = msgs.filter((m) => m.schema === taskstatsMsg && m.fields.cmd === 2) as TaskStatsMessage[];
+    assert.equal(replies.length, 2, 'pid and tgid answers');
+    const s = replies[0].getAttr('TASKSTATS_TYPE_AGGR_PID')!.getAttr('TASKSTATS_TYPE_STATS')!;
+    assert.equal(s.ac_comm, 'node');
+    assert.equal(replies[1].getAttr('TASKSTATS_TYPE_AGGR_TGID')!.getAttr('TASKSTATS_TYPE_TGID'), s.ac_pid);
+    assert.ok(msgs.some((m) => m.schema.name === 'core.nlmsgerr' && m.fields.error === -3), 'the ESRCH answer');
   });
 
   it('pid answer: the struct of the pid that was asked', () => {

@@ -18,6 +18,7 @@ import {
   NETLINK_GENERIC, NativeTransport, NetlinkDecodeError, NetlinkError, Subscription, netnsPath,
   type AnyMessage, type Transport,
 } from '../core/index.js';
+import { netnsContext } from '../core/nscontext.js';
 import { GenericNetlinkSocket } from '../genl/socket.js';
 import { GenlFamilyNotFoundError } from '../genl/errors.js';
 import { TASKSTATS_CMD_GET, TASKSTATS_GENL_NAME } from './constants.js';
@@ -200,7 +201,8 @@ export class TaskStats {
     }
     cpumask = cpumask.trim();
     if (this.opts.transport) throw new TypeError('subscribeExits needs a kernel socket, not a custom transport');
-    const ns = this.opts.netns;
+    // Where NativeTransport will open the socket: the option, else the netns.run() context.
+    const ns = this.opts.netns ?? netnsContext.getStore();
     if (sameNs(ns === undefined ? '/proc/self/ns/net' : typeof ns === 'number' ? ns : netnsPath(ns), initialNs('net')) === false) {
       throw new TaskStatsNamespaceError('taskstats exit records go only to sockets in the initial network namespace: this socket would register and never receive one');
     }

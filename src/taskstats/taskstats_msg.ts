@@ -1,6 +1,6 @@
 // struct taskstats and the TASKSTATS family's message classes.
 import {
-  asciiz, attrMap, cstring, flagsOf, hex, nested, pad, registerMessageClass, s8, struct, u16, u32, u64, u8,
+  asciiz, attrMap, cstring, flagsOf, hex, nested, pad, registerGenlFamily, registerMessageClass, s8, struct, u16, u32, u64, u8,
   type StructValue,
 } from '../core/index.js';
 import { genlSchema } from '../genl/genlmsg.js';
@@ -150,6 +150,9 @@ export const taskstatsCmd = genlSchema('taskstats.taskstats_cmd', taskstatsCmdAt
 /** The kernel's messages: answers and exit records (TASKSTATS_CMD_NEW). */
 export const taskstatsMsg = genlSchema('taskstats.taskstats_msg', taskstatsTypeAttrs, TASKSTATS_CMD);
 registerMessageClass(taskstatsCmd, taskstatsMsg);
+// For offline decoding by family name (one class per family there): the kernel's side, which is
+// most of any session. PID/TGID requests read the same under it; cpumask requests do not.
+registerGenlFamily('TASKSTATS', taskstatsMsg);
 
 /** The family's classes by command, for GenericNetlinkSocket.register('TASKSTATS', ...). */
 export const taskstatsSchemas = { [TASKSTATS_CMD_GET]: taskstatsCmd, [TASKSTATS_CMD_NEW]: taskstatsMsg } as const;
