@@ -11,6 +11,7 @@ const NS = `nlr-bench-ipset-${process.pid}`;
 
 const ms = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const min = (xs: number[]): number => Math.min(...xs);
 
 /** Wall time of a whole ipset(8) process in the namespace. */
 function timeIpset(args: string[], input?: string): number {
@@ -66,13 +67,14 @@ async function main(): Promise<void> {
       if (n !== N) throw new Error('stream: wrong count');
       if (round >= 0) { tRestore.push(r); tAdd.push(a); tListIpset.push(l); tList.push(li); tStream.push(st); }
     }
-    const f = (x: number): string => `${x.toFixed(1).padStart(7)} ms`;
-    console.log(`ipset bench, ${N} hash:ip entries, median of ${ROUNDS} rounds (ip netns exec wrapper: ${wrap.toFixed(1)} ms)`);
-    console.log(`  ipset restore (whole process)      ${f(median(tRestore))}   without wrapper ${f(median(tRestore) - wrap)}`);
-    console.log(`  nlroute addMany (in process)       ${f(median(tAdd))}`);
-    console.log(`  ipset list (whole process)         ${f(median(tListIpset))}   without wrapper ${f(median(tListIpset) - wrap)}`);
-    console.log(`  nlroute list, all + toString()     ${f(median(tList))}`);
-    console.log(`  nlroute list, streamed, .ip read   ${f(median(tStream))}`);
+    const f = (xs: number[], minus = 0): string => `${(median(xs) - minus).toFixed(1).padStart(7)} ms (min ${(min(xs) - minus).toFixed(1).padStart(6)})`;
+    console.log(`ipset bench, ${N} hash:ip entries, median (and min) of ${ROUNDS} rounds`);
+    console.log(`  ipset restore, whole process, less the ip netns exec wrapper (${wrap.toFixed(1)} ms)  ${f(tRestore, wrap)}`);
+    console.log(`  nlroute addMany, in process                                          ${f(tAdd)}`);
+    console.log(`  ipset list, whole process, less the wrapper                          ${f(tListIpset, wrap)}`);
+    console.log(`  nlroute list, all entries + toString() of each                       ${f(tList)}`);
+    console.log(`  nlroute list, streamed (for await), .ip of each                      ${f(tStream)}`);
+    console.log(`  ratios: addMany/restore ${(median(tAdd) / (median(tRestore) - wrap)).toFixed(2)}, list/ipset list ${(median(tList) / (median(tListIpset) - wrap)).toFixed(2)}`);
   } finally {
     ipset.close();
     execFileSync('ip', ['netns', 'del', NS]);

@@ -135,7 +135,7 @@ export async function runIpsetCli(argv: string[], out: NodeJS.WritableStream, er
       case 'list': {
         const listing = ipset.list(cmd.name, { headersOnly: flags.terse || flags.names });
         if (flags.output === 'save') {
-          await write(out, await saveText(listing.items()));
+          await write(out, await saveText(listing.chunks()));
           return 0;
         }
         const sets = await listing.all();

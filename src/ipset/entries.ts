@@ -713,12 +713,15 @@ export interface EntrySetInfo {
   readonly adtOrder: readonly string[];
 }
 
+/** '0'..'255': building dotted quads from a table beats number formatting. */
+const DEC: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
+
 function ipText(b: Buffer, o: number, len: number): string | undefined {
   // A nested IPSET_ATTR_IPADDR_IPV4/IPV6.
   if (len < 4) return undefined;
   const l = b[o] | (b[o + 1] << 8);
   const t = (b[o + 2] | (b[o + 3] << 8)) & 0x3fff;
-  if (t === 1 && l >= 8) return `${b[o + 4]}.${b[o + 5]}.${b[o + 6]}.${b[o + 7]}`;
+  if (t === 1 && l >= 8) return DEC[b[o + 4]] + '.' + DEC[b[o + 5]] + '.' + DEC[b[o + 6]] + '.' + DEC[b[o + 7]];
   if (t === 2 && l >= 20) return ipv6Text(b, o + 4);
   return undefined;
 }
@@ -736,11 +739,16 @@ export function ipv6Text(b: Uint8Array, o: number): string {
   return ipv6ToString(b, o);
 }
 
-interface Fields {
-  ip?: string; ipTo?: string; cidr?: number; ip2?: string; ip2To?: string; cidr2?: number;
-  port?: number; portTo?: number; proto?: number; timeout?: number; cadtFlags?: number; mark?: number;
-  mac?: string; name?: string; nameref?: string; iface?: string; bytes?: bigint; packets?: bigint;
-  comment?: string; skbmark?: bigint; skbprio?: number; skbqueue?: number; lineno?: number;
+/** Decoded fields; every property declared up front so all instances share one shape. */
+class Fields {
+  ip: string | undefined = undefined; ipTo: string | undefined = undefined; cidr: number | undefined = undefined;
+  ip2: string | undefined = undefined; ip2To: string | undefined = undefined; cidr2: number | undefined = undefined;
+  port: number | undefined = undefined; portTo: number | undefined = undefined; proto: number | undefined = undefined;
+  timeout: number | undefined = undefined; cadtFlags: number | undefined = undefined; mark: number | undefined = undefined;
+  mac: string | undefined = undefined; name: string | undefined = undefined; nameref: string | undefined = undefined;
+  iface: string | undefined = undefined; bytes: bigint | undefined = undefined; packets: bigint | undefined = undefined;
+  comment: string | undefined = undefined; skbmark: bigint | undefined = undefined; skbprio: number | undefined = undefined;
+  skbqueue: number | undefined = undefined; lineno: number | undefined = undefined;
 }
 
 function hex2(n: number): string {
@@ -748,7 +756,7 @@ function hex2(n: number): string {
 }
 
 function decodeFields(b: Buffer, start: number, end: number): Fields {
-  const f: Fields = {};
+  const f = new Fields();
   for (let p = start; p + 4 <= end; ) {
     const len = b[p] | (b[p + 1] << 8);
     if (len < 4 || p + len > end) break;
@@ -867,7 +875,24 @@ export class IPSetEntry implements EntryFields {
 
   /** The element as ipset(8) writes it: '192.0.2.0/24,tcp:80'. */
   toString(): string {
-    const f = this.fields, set = this.set;
+    const set = this.set;
+    if (set.dims.length === 1 && (set.dims[0] === 'ip' || set.dims[0] === 'net')) {
+      // The commonest listing: read IP and CIDR straight from the bytes, no full decode.
+      let ip: string | undefined, cidr: number | undefined;
+      if (this.f) { ip = this.f.ip; cidr = this.f.cidr; } else {
+        const b = this.buf, end = this.end;
+        for (let p = this.start; p + 4 <= end; ) {
+          const len = b[p] | (b[p + 1] << 8);
+          if (len < 4 || p + len > end) break;
+          const id = b[p + 2] | ((b[p + 3] & 0x3f) << 8);
+          if (id === IPSET_ATTR_IP) ip = ipText(b, p + 4, len - 4);
+          else if (id === IPSET_ATTR_CIDR) cidr = b[p + 4];
+          p += (len + 3) & ~3;
+        }
+      }
+      if (ip !== undefined) return cidr === undefined || cidr === (ip.includes(':') ? 128 : 32) ? ip : `${ip}/${cidr}`;
+    }
+    const f = this.fields;
     const out: string[] = [];
     let addrSeen = false;
     for (const dim of set.dims) {

@@ -217,20 +217,28 @@ export interface IPSetInfo {
   entries: IPSetEntry[];
 }
 
+/** One dump message's worth of a listing: the set, whether its header is new, its entries. */
+export interface ListChunk {
+  header: IPSetHeader;
+  /** True for the first chunk of a set (the header arrived with it). */
+  first: boolean;
+  entries: IPSetEntry[];
+}
+
 /** What list() returns: await it for every set, or iterate it to stream entries. */
 export class IPSetListing implements PromiseLike<IPSetInfo[]>, AsyncIterable<IPSetEntry> {
-  constructor(private readonly open: () => AsyncGenerator<IPSetHeader | IPSetEntry>) {}
+  constructor(private readonly open: () => AsyncGenerator<ListChunk>) {}
 
   /** Every set with all its entries. */
   async all(): Promise<IPSetInfo[]> {
     const sets: IPSetInfo[] = [];
-    const byHeader = new Map<IPSetHeader, IPSetInfo>();
-    for await (const item of this.open()) {
-      if (item instanceof IPSetHeader) {
-        const info = { header: item, entries: [] };
-        byHeader.set(item, info);
-        sets.push(info);
-      } else byHeader.get(item.set as IPSetHeader)?.entries.push(item);
+    let cur: IPSetInfo | undefined;
+    for await (const c of this.open()) {
+      if (c.first || cur?.header !== c.header) {
+        cur = sets.find((s) => s.header === c.header);
+        if (!cur) sets.push(cur = { header: c.header, entries: [] });
+      }
+      for (const e of c.entries) cur.entries.push(e);
     }
     return sets;
   }
@@ -240,12 +248,28 @@ export class IPSetListing implements PromiseLike<IPSetInfo[]>, AsyncIterable<IPS
   }
 
   /** Entries as they arrive (each knows its set: `entry.set`), with backpressure. */
-  async *[Symbol.asyncIterator](): AsyncIterator<IPSetEntry> {
-    for await (const item of this.open()) if (item instanceof IPSetEntry) yield item;
+  [Symbol.asyncIterator](): AsyncIterator<IPSetEntry> {
+    // Hand-made rather than a generator: one resolved promise per entry, no generator frames.
+    const chunks = this.open();
+    let buf: IPSetEntry[] = [];
+    let i = 0;
+    const next = async (): Promise<IteratorResult<IPSetEntry>> => {
+      while (i >= buf.length) {
+        const r = await chunks.next();
+        if (r.done) return { value: undefined, done: true };
+        buf = r.value.entries;
+        i = 0;
+      }
+      return { value: buf[i++], done: false };
+    };
+    return {
+      next: () => (i < buf.length ? Promise.resolve({ value: buf[i++], done: false }) : next()),
+      return: async () => { await chunks.return(undefined); return { value: undefined, done: true }; },
+    };
   }
 
-  /** Headers and entries in kernel order: a header comes before its set's entries. */
-  items(): AsyncGenerator<IPSetHeader | IPSetEntry> {
+  /** The listing message by message: headers with the entries that came with them. */
+  chunks(): AsyncGenerator<ListChunk> {
     return this.open();
   }
 }
@@ -760,7 +784,7 @@ export class IPSet {
   /** ipset(8)'s save text of one set or all (IPSET_CMD_SAVE): 'create ...' and 'add ...' lines. */
   async save(name?: string): Promise<string> {
     if (name !== undefined) checkName(name);
-    return saveText(this.saveItems(name));
+    return saveText(this.saveChunks(name));
   }
 
   /**
@@ -831,23 +855,21 @@ export class IPSet {
    */
   list(name?: string, opts: { headersOnly?: boolean } = {}): IPSetListing {
     if (name !== undefined) checkName(name);
-    return new IPSetListing(() => this.dumpItems(IPSET_CMD_LIST, name, opts.headersOnly ?? false));
+    return new IPSetListing(() => this.dumpChunks(IPSET_CMD_LIST, name, opts.headersOnly ?? false));
   }
 
   /** Header of a set: type, revision, family, sizes, references, number of entries. */
   async headers(name: string): Promise<IPSetHeader> {
-    for await (const item of this.dumpItems(IPSET_CMD_LIST, checkName(name), true)) {
-      if (item instanceof IPSetHeader) return item;
-    }
+    for await (const c of this.dumpChunks(IPSET_CMD_LIST, checkName(name), true)) return c.header;
     throw new IPSetError(2, IPSET_CMD_LIST, { setName: name });
   }
 
   /** Dump with IPSET_CMD_SAVE (what ipset save sends); same answers as list. */
-  saveItems(name?: string): AsyncGenerator<IPSetHeader | IPSetEntry> {
-    return this.dumpItems(IPSET_CMD_SAVE, name, false);
+  saveChunks(name?: string): AsyncGenerator<ListChunk> {
+    return this.dumpChunks(IPSET_CMD_SAVE, name, false);
   }
 
-  private async *dumpItems(cmd: number, name: string | undefined, headersOnly: boolean): AsyncGenerator<IPSetHeader | IPSetEntry> {
+  private async *dumpChunks(cmd: number, name: string | undefined, headersOnly: boolean): AsyncGenerator<ListChunk> {
     const { use } = await this.negotiate();
     const attrs: [string, unknown][] = [['IPSET_ATTR_PROTOCOL', use]];
     if (name !== undefined) attrs.push(['IPSET_ATTR_SETNAME', name]);
@@ -860,20 +882,25 @@ export class IPSet {
         const t = topAttrs(b, attrStart(m), m.offset + m.length);
         if (t.setname === undefined) continue;
         let h = headers.get(t.setname);
+        let first = false;
         if (t.typename !== undefined) {
           h = new IPSetHeader(t.setname, t.typename, t.revision ?? 0, t.family !== undefined ? FAMILY_NAMES[t.family] : undefined, t.index);
           if (t.data) readHeader(h, b, t.data[0], t.data[1]);
           headers.set(t.setname, h);
-          yield h;
+          first = true;
         }
-        if (!h || !t.adt) continue;
-        const end = t.adt[1];
-        for (let p = t.adt[0]; p + 4 <= end; ) {
-          const len = b[p] | (b[p + 1] << 8);
-          if (len < 4 || p + len > end) break;
-          yield new IPSetEntry(h, b, p + 4, p + len);
-          p += (len + 3) & ~3;
+        if (!h) continue;
+        const entries: IPSetEntry[] = [];
+        if (t.adt) {
+          const end = t.adt[1];
+          for (let p = t.adt[0]; p + 4 <= end; ) {
+            const len = b[p] | (b[p + 1] << 8);
+            if (len < 4 || p + len > end) break;
+            entries.push(new IPSetEntry(h, b, p + 4, p + len));
+            p += (len + 3) & ~3;
+          }
         }
+        if (first || entries.length) yield { header: h, first, entries };
       }
     } catch (e) {
       throw ipsetError(e, cmd, { setName: name });

@@ -1,20 +1,21 @@
 // ipset(8)'s save/restore text format: writing it from listed sets, and reading its
 // commands (the same words the command line takes) into API calls.
-import { IPSetEntry, parseNumber, type EntryOptions } from './entries.js';
+import { parseNumber, type EntryOptions } from './entries.js';
 import { IPSetSyntaxError } from './errors.js';
-import type { AddOptions, CreateOptions, IPSetHeader } from './ipset.js';
+import type { AddOptions, CreateOptions, ListChunk } from './ipset.js';
 
 /** The save text of listed sets: 'create NAME TYPE HEADER' then 'add NAME ELEM OPTIONS' lines. */
-export async function saveText(items: AsyncIterable<IPSetHeader | IPSetEntry>): Promise<string> {
-  const lines: string[] = [];
-  for await (const item of items) {
-    if (item instanceof IPSetEntry) lines.push(`add ${item.set.name} ${item.toString()}${item.optionsText()}`);
-    else {
-      const h = item.toString();
-      lines.push(`create ${item.name} ${item.type}${h ? ` ${h}` : ''}`);
+export async function saveText(chunks: AsyncIterable<ListChunk>): Promise<string> {
+  const parts: string[] = [];
+  for await (const { header, first, entries } of chunks) {
+    if (first) {
+      const h = header.toString();
+      parts.push(`create ${header.name} ${header.type}${h ? ` ${h}` : ''}\n`);
     }
+    const prefix = `add ${header.name} `;
+    for (const e of entries) parts.push(`${prefix}${e.toString()}${e.optionsText()}\n`);
   }
-  return lines.length ? `${lines.join('\n')}\n` : '';
+  return parts.join('');
 }
 
 /** One command of a restore file or command line. */
