@@ -148,6 +148,8 @@ describe('TaskStats on the real kernel', () => {
     assert.ok(a.isClosed && b.isClosed);
     assert.ok(a.socket?.isClosed && b.socket?.isClosed);
     assert.ok(ts.socket.isClosed);
+    await assert.rejects(ts.subscribeExits(), /closed/);
+    await assert.rejects(ts.getPidStats(process.pid), /closed/);
   });
 
   it('bad cpumasks: syntax is checked here, CPUs by the kernel', async () => {

@@ -15,7 +15,7 @@
 import { fstatSync, readFileSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import {
-  NETLINK_GENERIC, NativeTransport, NetlinkDecodeError, NetlinkError, Subscription, netnsPath,
+  NETLINK_GENERIC, NativeTransport, NetlinkDecodeError, NetlinkError, SocketClosedError, Subscription, netnsPath,
   type AnyMessage, type Transport,
 } from '../core/index.js';
 import { netnsContext } from '../core/nscontext.js';
@@ -200,6 +200,7 @@ export class TaskStats {
       throw new RangeError(`cpumask must be a CPU list such as "0-3,8", got ${JSON.stringify(cpumask)}`);
     }
     cpumask = cpumask.trim();
+    if (this.socket.isClosed) throw new SocketClosedError();
     if (this.opts.transport) throw new TypeError('subscribeExits needs a kernel socket, not a custom transport');
     // Where NativeTransport will open the socket: the option, else the netns.run() context.
     const ns = this.opts.netns ?? netnsContext.getStore();
@@ -270,7 +271,7 @@ export class TaskStats {
 
 /** Kernel errors of queries, with what they mean for taskstats. */
 function explain(e: unknown, what: string): unknown {
-  if (e instanceof GenlFamilyNotFoundError) return new GenlFamilyNotFoundError(TASKSTATS_GENL_NAME, e.extack, 'the kernel was built without CONFIG_TASKSTATS');
+  if (e instanceof GenlFamilyNotFoundError) return new GenlFamilyNotFoundError(TASKSTATS_GENL_NAME, e.extack, 'the kernel was built without CONFIG_TASKSTATS, or does not offer it in this network namespace');
   if (!(e instanceof NetlinkError)) return e;
   if (e.errno === ESRCH) return new NetlinkError(ESRCH, e.extack, undefined, `taskstats: no task with ${what}`);
   if (e.errno === EPERM) return new NetlinkError(EPERM, e.extack, undefined, 'taskstats needs CAP_NET_ADMIN in the initial user namespace');
