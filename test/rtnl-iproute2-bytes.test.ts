@@ -211,6 +211,15 @@ const cases: Case[] = [
   { cmd: '-6 route add local 2001:db8:9::1 dev v0', type: NEWROUTE, build: route('add', (ix) => ({ dst: '2001:db8:9::1', type: 'local', oif: ix.v0 })) },
   { cmd: 'route add local 10.20.0.1 dev v0', type: NEWROUTE, build: route('add', (ix) => ({ dst: '10.20.0.1', type: 'local', oif: ix.v0 })) },
   { cmd: 'route del 10.20.0.1 dev v0 table local', type: DELROUTE, build: route('del', (ix) => ({ dst: '10.20.0.1', oif: ix.v0, table: 'local' })) },
+  {
+    cmd: '-f mpls route add 100 as 200/300 via inet 10.0.0.254 dev v0', type: NEWROUTE,
+    build: route('add', (ix) => ({ family: 'mpls', dst: '100', newdst: [200, 300], gateway: '10.0.0.254', oif: ix.v0 })),
+  },
+  {
+    cmd: '-f mpls route add 101 via inet6 fe80::1 dev v0', type: NEWROUTE,
+    build: route('add', (ix) => ({ family: 'mpls', dst: '101', via: 'fe80::1', oif: ix.v0 })),
+  },
+  { cmd: 'route add 10.30.0.0/16 via 10.0.0.254 realm 5', type: NEWROUTE, build: route('add', () => ({ dst: '10.30.0.0/16', gateway: '10.0.0.254', flow: 5 })) },
   { cmd: 'route add default via 10.0.0.254', type: NEWROUTE, build: route('add', () => ({ dst: 'default', gateway: '10.0.0.254' })) },
 ];
 

@@ -157,6 +157,15 @@ test('link changes: up/down, rename, MTU, MAC, alias, master/nomaster, alt names
     assert.equal(l.getAttr('IFLA_MTU'), 1500);
     assert.ok(l.field('flags') & IFF.IFF_UP);
     assert.deepEqual(l.getAttr('IFLA_PROP_LIST')!.getAttrs('IFLA_ALT_IFNAME'), ['second-name', 'third']);
+    // raw attributes merged in, by name or by numeric id (IFLA_GROUP = 27), for what is not modelled
+    await ipr.link('set', { index: ix, attrs: [['IFLA_GROUP', 5]] });
+    assert.equal((await ipLink(ns, 'back0')).group, '5');
+    const six = Buffer.alloc(4);
+    six.writeUInt32LE(6);
+    await ipr.link('set', { index: ix, attrs: [[27, six]] });
+    assert.equal((await ipLink(ns, 'back0')).group, '6');
+    await ipr.link('set', { index: ix, group: 7 });
+    assert.equal((await ipr.getLinks({ group: 7 })).length, 1);
     // delete by name
     await ipr.link('del', { ifname: 'br9' });
     assert.deepEqual(await ipr.linkLookup({ ifname: 'br9' }), []);

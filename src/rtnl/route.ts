@@ -184,9 +184,9 @@ function nexthop(family: number, nh: NexthopSpec, i: number): Record<string, unk
   }
   const attrs: [string | number, unknown][] = [];
   if (nh.encap) attrs.push(...encapAttrs(nh.encap, `${path}.encap`));
+  if (nh.newdst !== undefined) attrs.push(['RTA_NEWDST', Array.isArray(nh.newdst) ? nh.newdst.join('/') : nh.newdst]);
   const gw = gatewayAttr(family, nh.gateway, nh.via, path);
   if (gw) attrs.push(gw);
-  if (nh.newdst !== undefined) attrs.push(['RTA_NEWDST', Array.isArray(nh.newdst) ? nh.newdst.join('/') : nh.newdst]);
   return { flags: rtFlags(nh.flags), hops, ifindex: nh.oif ?? 0, attrs: mergeAttrs(attrs, nh.attrs) };
 }
 
@@ -255,12 +255,12 @@ export function routeBody(cmd: RouteCmd, spec: RouteSpec): { fields: Record<stri
   if (spec.prefsrc !== undefined) attrs.push(['RTA_PREFSRC', parsePrefix(spec.prefsrc, 'prefsrc', family === AF_MPLS ? undefined : family).addr]);
   if (spec.pref !== undefined) attrs.push(['RTA_PREF', enumValue(ICMPV6_ROUTER_PREF, 'ICMPV6_ROUTER_PREF_', spec.pref, 'route preference')]);
   if (spec.expires !== undefined) attrs.push(['RTA_EXPIRES', spec.expires]);
-  if (spec.mark !== undefined) attrs.push(['RTA_MARK', spec.mark]);
-  if (spec.flow !== undefined) attrs.push(['RTA_FLOW', spec.flow]);
   if (spec.encap) attrs.push(...encapAttrs(spec.encap, 'encap'));
+  if (spec.newdst !== undefined) attrs.push(['RTA_NEWDST', Array.isArray(spec.newdst) ? spec.newdst.join('/') : spec.newdst]);
   const gw = gatewayAttr(family, spec.gateway, spec.via, 'route');
   if (gw) attrs.push(gw);
-  if (spec.newdst !== undefined) attrs.push(['RTA_NEWDST', Array.isArray(spec.newdst) ? spec.newdst.join('/') : spec.newdst]);
+  if (spec.flow !== undefined) attrs.push(['RTA_FLOW', spec.flow]);
+  if (spec.mark !== undefined) attrs.push(['RTA_MARK', spec.mark]);
   if (spec.nhId !== undefined) attrs.push(['RTA_NH_ID', spec.nhId]);
   for (const k of ['oif', 'iif'] as const) {
     const v = spec[k];
