@@ -74,7 +74,11 @@ describe('recorded taskstats answers', () => {
   it('classes are registered for the decoder', () => {
     assert.equal(messageClass('taskstats.taskstats_msg'), taskstatsMsg);
     assert.equal(messageClass('taskstats.taskstats_cmd'), taskstatsCmd);
-    assert.equal(genlFamilySchema('TASKSTATS'), taskstatsMsg);
+    const get = Buffer.alloc(20), reply = Buffer.alloc(20);
+    get[16] = 1;
+    reply[16] = 2;
+    assert.equal(genlFamilySchema('TASKSTATS', get, 0), taskstatsCmd);
+    assert.equal(genlFamilySchema('TASKSTATS', reply, 0), taskstatsMsg);
   });
 
   it('a strace of a taskstats session decodes: the family id is learned from nlctrl', () => {

@@ -30,17 +30,21 @@ export function protocolMarshal(protocol: number): { name: string; marshal: () =
   return protocols.get(protocol);
 }
 
-const genlFamilies = new Map<string, AnySchema>();
+/** A class for a family, or a function choosing one per message (e.g. by command). */
+export type FamilySchema = AnySchema | ((buf: Buffer, off: number) => AnySchema | undefined);
+const genlFamilies = new Map<string, FamilySchema>();
 
 /**
  * The message class of a generic netlink family, by family name ('nl80211', 'TASKSTATS'):
  * genl family ids are dynamic, so offline decoders map ids to names from the session's
  * nlctrl answers and then find the class here.
  */
-export function registerGenlFamily(familyName: string, schema: AnySchema): void {
+export function registerGenlFamily(familyName: string, schema: FamilySchema): void {
   genlFamilies.set(familyName, schema);
 }
 
-export function genlFamilySchema(familyName: string): AnySchema | undefined {
-  return genlFamilies.get(familyName);
+/** The class registered for a family, for the message at `off` of `buf`. */
+export function genlFamilySchema(familyName: string, buf: Buffer, off: number): AnySchema | undefined {
+  const s = genlFamilies.get(familyName);
+  return typeof s === 'function' ? s(buf, off) : s;
 }

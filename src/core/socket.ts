@@ -23,6 +23,11 @@ export interface NetlinkSocketOptions extends NativeTransportOptions {
   transport?: Transport;
   /** Default timeout of a request in ms (0: none; the kernel answers synchronously). */
   timeout?: number;
+  /**
+   * Requests (not dumps, not batches) in flight at once; more wait their turn, so a burst of
+   * concurrent calls cannot overflow the receive buffer with answers (default 128).
+   */
+  maxInFlight?: number;
   /** Receive buffer for sockets with subscriptions (default 16 MiB). */
   eventRcvbuf?: number;
 }
@@ -60,6 +65,8 @@ export interface BatchOptions {
 class Pending {
   readonly messages: AnyMessage[] = [];
   interrupted = false;
+  /** Counted against the socket's in-flight limit. */
+  counted = false;
   timer: NodeJS.Timeout | undefined;
   constructor(
     readonly seq: number,
@@ -138,7 +145,7 @@ export class NetlinkSocket {
   private readonly subs = new Set<Subscription<AnyMessage>>();
   private readonly groupRefs = new Map<number, number>();
   private readonly unclaimed: { buf: Buffer; messages: AnyMessage[] }[] = [];
-  private readonly waiters: ((d: { buf: Buffer; messages: AnyMessage[] }) => void)[] = [];
+  private readonly waiters: { resolve: (d: { buf: Buffer; messages: AnyMessage[] }) => void; reject: (e: Error) => void }[] = [];
   private keepUnclaimed = false;
   private closed = false;
   private streams = 0;
@@ -147,6 +154,9 @@ export class NetlinkSocket {
   private batchBuffersSet = false;
   readonly timeout: number;
   private readonly eventRcvbuf: number;
+  private readonly maxInFlight: number;
+  private inFlight = 0;
+  private readonly requestQueue: (() => void)[] = [];
 
   constructor(opts: NetlinkSocketOptions) {
     if (opts.transport) this.transport = opts.transport;
@@ -156,6 +166,7 @@ export class NetlinkSocket {
     }
     this.marshal = opts.marshal ?? new Marshal();
     this.timeout = opts.timeout ?? 0;
+    this.maxInFlight = Math.max(1, opts.maxInFlight ?? 128);
     this.eventRcvbuf = opts.eventRcvbuf ?? 16 << 20;
     this.transport.start({
       data: (buf, start, end, pid, groups) => this.onData(buf, start, end, pid, groups),
@@ -232,6 +243,10 @@ export class NetlinkSocket {
     if (p.timer) clearTimeout(p.timer);
     p.done(err, p);
     if ((p.flags & NLM_F_DUMP) === NLM_F_DUMP) this.nextDump();
+    else if (p.counted) {
+      this.inFlight--;
+      this.requestQueue.shift()?.();
+    }
   }
 
   // The kernel runs one dump per socket at a time (EBUSY otherwise), and a burst of dumps
@@ -264,12 +279,16 @@ export class NetlinkSocket {
       }
     };
     if ((p.flags & NLM_F_DUMP) === NLM_F_DUMP) this.sendDump(send);
-    else send();
+    else {
+      const go = (): void => { p.counted = true; this.inFlight++; send(); };
+      if (this.inFlight < this.maxInFlight) go();
+      else this.requestQueue.push(() => { if (this.pending.get(p.seq) === p) go(); else this.requestQueue.shift()?.(); });
+    }
   }
 
   private queueUnclaimed(d: { buf: Buffer; messages: AnyMessage[] }): void {
     const w = this.waiters.shift();
-    if (w) w(d);
+    if (w) w.resolve(d);
     else this.unclaimed.push(d);
   }
 
@@ -278,7 +297,7 @@ export class NetlinkSocket {
     if (this.closed) return Promise.reject(new SocketClosedError());
     const d = this.unclaimed.shift();
     if (d) return Promise.resolve(d);
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
   // ---- raw and message level -------------------------------------------------------
@@ -489,6 +508,7 @@ export class NetlinkSocket {
     this.closed = true;
     const err = new SocketClosedError();
     for (const p of [...this.pending.values()]) this.finish(p, err);
+    for (const w of this.waiters.splice(0)) w.reject(err);
     this.transport.close();
   }
 

@@ -150,9 +150,8 @@ export const taskstatsCmd = genlSchema('taskstats.taskstats_cmd', taskstatsCmdAt
 /** The kernel's messages: answers and exit records (TASKSTATS_CMD_NEW). */
 export const taskstatsMsg = genlSchema('taskstats.taskstats_msg', taskstatsTypeAttrs, TASKSTATS_CMD);
 registerMessageClass(taskstatsCmd, taskstatsMsg);
-// For offline decoding by family name (one class per family there): the kernel's side, which is
-// most of any session. PID/TGID requests read the same under it; cpumask requests do not.
-registerGenlFamily('TASKSTATS', taskstatsMsg);
+// For offline decoding by family name. Requests (TASKSTATS_CMD_GET) and answers (TASKSTATS_CMD_NEW) share ids but not meanings.
+registerGenlFamily('TASKSTATS', (buf, off) => (buf[off + 16] === TASKSTATS_CMD_GET ? taskstatsCmd : taskstatsMsg));
 
 /** The family's classes by command, for GenericNetlinkSocket.register('TASKSTATS', ...). */
 export const taskstatsSchemas = { [TASKSTATS_CMD_GET]: taskstatsCmd, [TASKSTATS_CMD_NEW]: taskstatsMsg } as const;

@@ -73,7 +73,7 @@ class GenlSessionMarshal extends Marshal {
   override schemaFor(buf: Buffer, off: number): AnySchema {
     const type = buf.readUInt16LE(off + 4);
     const name = this.names.get(type);
-    const fam = name ? genlFamilySchema(name) : undefined;
+    const fam = name ? genlFamilySchema(name, buf, off) : undefined;
     return fam ?? this.base.schemaFor(buf, off);
   }
 
