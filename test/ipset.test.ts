@@ -225,6 +225,8 @@ create i bitmap:ip range 192.168.0.0/16 netmask 24
 add i 192.168.3.0/24
 create j hash:net
 add j 10.0.0.0/8
+create k hash:ip,port family inet6 timeout 0
+add k 2001:db8::5,udp:53 timeout 0
 create e list:set size 4
 add e a
 add e b
@@ -280,6 +282,9 @@ test('sets made by ipset(8), read by nlroute into typed entries', async () => {
     assert.equal(by.get('i')!.header.netmask, 24);
     assert.equal(by.get('i')!.entries[0].toString(), '192.168.3.0');
     assert.deepEqual(by.get('j')!.entries[0].toJSON(), { elem: '10.0.0.0/8', ip: '10.0.0.0', cidr: 8 });
+    assert.deepEqual(by.get('k')!.entries[0].toJSON(), { elem: '2001:db8::5,udp:53', ip: '2001:db8::5', port: 53, proto: 'udp', timeout: 0 });
+    // Every type this kernel has was made by ipset(8) here.
+    assert.deepEqual([...new Set(sets.map((x) => x.header.type))].sort(), KERNEL_TYPES.map((c) => c.stype).sort());
 
     // The whole text, as ipset(8) saves it (timeouts tick between the two reads).
     assert.equal(untimed(await ipset.save()), untimed(ipsetOk(ns, ['save'])));
