@@ -6,7 +6,7 @@ import {
   AttrSet, NETLINK_ROUTE, NLM_F_DUMP, NetlinkSocket, attrMap, messageClass, nested, protocolMarshal, u32, type AnyMessage,
 } from '../src/core/index.js';
 import {
-  HeaderedAttrSet, IPRoute, RTM, ifaddrmsg, ifinfmsg, linkKinds, linkRequest, registerLinkKind, routeRequest, rtmsg, rtnlMarshal,
+  HeaderedAttrSet, IPRoute, RTM, addrRequest, ifaddrmsg, ifinfmsg, linkKinds, linkRequest, registerLinkKind, routeRequest, rtmsg, rtnlMarshal,
 } from '../src/rtnl/index.js';
 import { withNetns } from './helpers/netns.js';
 
@@ -147,6 +147,18 @@ test('custom types round-trip: veth peer, multipath, via, MPLS and seg6 encaps, 
   const pm = ifinfmsg.decode(p.schema.encode(p.spec));
   assert.equal(pm.type, RTM.RTM_NEWLINKPROP);
   assert.deepEqual(pm.getAttr('IFLA_PROP_LIST')!.getAttrs('IFLA_ALT_IFNAME'), ['alt-one', 'alt-two']);
+});
+
+test('address specs: pyroute2 local + address means local and peer', () => {
+  const a = addrRequest('add', { index: 2, local: '10.0.0.1', address: '10.0.0.2', prefixlen: 32 });
+  const m = ifaddrmsg.decode(a.schema.encode(a.spec));
+  assert.equal(m.getAttr('IFA_LOCAL'), '10.0.0.1');
+  assert.equal(m.getAttr('IFA_ADDRESS'), '10.0.0.2');
+  const b = addrRequest('add', { index: 2, address: '10.0.0.1/8' });
+  const n = ifaddrmsg.decode(b.schema.encode(b.spec));
+  assert.equal(n.getAttr('IFA_LOCAL'), '10.0.0.1');
+  assert.equal(n.getAttr('IFA_ADDRESS'), '10.0.0.1');
+  assert.equal(n.field('prefixlen'), 8);
 });
 
 test('classes and the marshal are registered; a kind added at run time is decoded', () => {

@@ -14,7 +14,7 @@ export interface AddrSpec {
   index?: IfRef;
   /** Our address (IFA_LOCAL), optionally with '/len'. */
   address?: string;
-  /** Same as address, for pyroute2 code that sets local. */
+  /** Our address when `address` names the peer (pyroute2's local + address). */
   local?: string;
   prefixlen?: number;
   /** The other end of a point-to-point link (IFA_ADDRESS). */
@@ -56,8 +56,11 @@ function flagMask(v: AddrSpec['flags']): number {
 export function addrBody(cmd: AddrCmd, spec: AddrSpec): { fields: Record<string, unknown>; attrs: [string | number, unknown][] } {
   if (typeof spec !== 'object' || spec === null) throw new TypeError('address spec must be an object');
   if (typeof spec.index !== 'number') throw new TypeError(`address ${cmd} needs the interface index (or a name IPRoute resolves)`);
-  const given = spec.address ?? spec.local;
+  // pyroute2: with both, local is ours and address the other end (as peer).
+  const both = spec.local !== undefined && spec.address !== undefined && spec.peer === undefined;
+  const given = both ? spec.local : spec.address ?? spec.local;
   if (given === undefined) throw new TypeError(`address ${cmd} needs an address`);
+  if (both) spec = { ...spec, peer: spec.address };
   const p = parsePrefix(given, 'address', familyValue(spec.family as number | string | undefined));
   const family = p.family;
   const prefixlen = spec.prefixlen ?? p.len ?? (family === AF_INET6 ? 128 : 32);
