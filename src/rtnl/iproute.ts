@@ -1,6 +1,7 @@
 // IPRoute: links, addresses and routes over one NETLINK_ROUTE socket, with pyroute2's call
 // shapes (`ipr.link('add', {...})`) so code ports line by line.
 import { closeSync, openSync } from 'node:fs';
+import { netnsContext } from '../core/nscontext.js';
 import {
   NETLINK_ROUTE, NLM_F_DUMP, NetlinkError, NetlinkSocket, NetlinkTimeoutError, Overrun, SocketClosedError, netnsPath,
   type AnyMessage, type AnySchema, type BatchOptions, type BatchResult, type MessageSpec, type Subscription,
@@ -78,10 +79,11 @@ export class IPRoute {
   private closed = false;
 
   constructor(opts: IPRouteOptions = {}) {
-    this.netns = opts.netns;
+    // Fixed at construction, so sockets opened later (events) land in the same namespace.
+    this.netns = opts.netns ?? netnsContext.getStore();
     this.strict = opts.socket ? opts.strictCheck ?? false : opts.strictCheck ?? true;
     this.sock = opts.socket ?? new NetlinkSocket({
-      protocol: NETLINK_ROUTE, marshal: rtnlMarshal(), netns: opts.netns, strictCheck: this.strict,
+      protocol: NETLINK_ROUTE, marshal: rtnlMarshal(), netns: this.netns, strictCheck: this.strict,
       timeout: opts.timeout, rcvbuf: opts.rcvbuf ?? 4 << 20,
     });
   }
