@@ -24,7 +24,7 @@ check() { # check <description> <command...>
 
 radios_visible() {
   local dev list i
-  dev=$(iw dev) list=$(iw list)
+  dev=$(timeout 10 iw dev) list=$(timeout 10 iw list)
   for ((i = 0; i < radios; i++)); do
     grep -q "Interface wlan$i\$" <<<"$dev" || { echo "# iw dev lacks wlan$i" >&2; return 1; }
     grep -q "^Wiphy phy$i\$" <<<"$list" || { echo "# iw list lacks phy$i" >&2; return 1; }
@@ -65,7 +65,7 @@ node_genl() {
 }
 
 ap_scan_connect() {
-  local dir ssid=nlroute-smoke i found=0 t0
+  local dir ssid=nlroute-smoke i found=0 t0 out
   dir=$(mktemp -d)
   t0=$(ms)
   cat >"$dir/hostapd.conf" <<EOF
@@ -80,20 +80,28 @@ EOF
   echo "# hostapd up after $(($(ms) - t0)) ms"
   t0=$(ms)
   ip link set wlan1 up
-  # hostapd may still be bringing the BSS up: scan a few times.
-  for i in 1 2 3 4 5; do
-    if iw dev wlan1 scan freq 2412 2>/dev/null | grep -q "SSID: $ssid\$"; then found=1; break; fi
-    sleep 0.5
-  done
-  ((found)) || { echo "# scan did not find $ssid" >&2; cat "$dir/hostapd.log" >&2; return 1; }
-  echo "# scan found $ssid after $(($(ms) - t0)) ms (attempt $i)"
-  t0=$(ms)
-  iw dev wlan1 connect "$ssid"
+  # Not `iw dev wlan1 scan`: iw 5.19 triggers the scan before it subscribes to
+  # the scan events, so a slow iw misses hwsim's fast completion and blocks
+  # forever. Trigger, then poll the results over a fresh socket each time.
   for i in $(seq 50); do
-    iw dev wlan1 link | grep -q "SSID: $ssid" && break
+    if ((i % 10 == 1)); then
+      timeout 10 iw dev wlan1 scan trigger freq 2412 >/dev/null 2>&1 || true
+    fi
+    out=$(timeout 10 iw dev wlan1 scan dump 2>/dev/null || true)
+    if grep -q "SSID: $ssid\$" <<<"$out"; then found=1; break; fi
     sleep 0.1
   done
-  iw dev wlan1 link | grep -q "SSID: $ssid" || { echo "# wlan1 did not associate" >&2; return 1; }
+  ((found)) || { echo "# scan did not find $ssid" >&2; cat "$dir/hostapd.log" >&2; return 1; }
+  echo "# scan found $ssid after $(($(ms) - t0)) ms (poll $i)"
+  t0=$(ms)
+  timeout 10 iw dev wlan1 connect "$ssid"
+  found=0
+  for i in $(seq 100); do
+    out=$(timeout 10 iw dev wlan1 link 2>/dev/null || true)
+    if grep -q "SSID: $ssid" <<<"$out"; then found=1; break; fi
+    sleep 0.1
+  done
+  ((found)) || { echo "# wlan1 did not associate" >&2; return 1; }
   echo "# wlan1 associated after $(($(ms) - t0)) ms"
   kill "$(cat "$dir/hostapd.pid")"
 }
