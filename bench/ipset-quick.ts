@@ -3,6 +3,9 @@
 //   list of the N-entry set       vs  `ipset list`
 // Run: npx tsc -p tsconfig.json && node dist/bench/ipset-quick.js [N] [rounds]
 import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { IPSet } from '../src/ipset/index.js';
 
 const N = Number(process.argv[2] ?? 100_000);
@@ -39,6 +42,28 @@ async function main(): Promise<void> {
     const restoreText = create + entries.map((e) => `add b ${e}`).join('\n') + '\n';
 
     const wrap = median(Array.from({ length: 5 }, timeWrapper));
+    // Whole-process figures for nlroute too: node startup, module load, then the work.
+    const dir = mkdtempSync(join(tmpdir(), 'nlr-ipset-bench-'));
+    const file = join(dir, 'restore.txt');
+    writeFileSync(file, restoreText);
+    const cliJs = new URL('../src/ipset/cli.js', import.meta.url).pathname;
+    const ipsetJs = new URL('../src/ipset/index.js', import.meta.url).pathname;
+    const wholeRestore = `import { runIpsetCli } from '${cliJs}'; process.exitCode = await runIpsetCli(['--netns', '${NS}', 'restore', '-f', '${file}'], process.stdout);`;
+    const wholeAdd = `import { IPSet } from '${ipsetJs}'; const s = new IPSet({ netns: '${NS}' });
+      await s.create('b', { hashsize: 65536, maxelem: ${N * 2} }); const e = [];
+      for (let i = 0; i < ${N}; i++) e.push('10.' + ((i >> 16) & 255) + '.' + ((i >> 8) & 255) + '.' + (i & 255));
+      const r = await s.addMany('b', e); s.close(); if (r.done !== ${N}) process.exitCode = 1;`;
+    const whole = (code: string): number => {
+      spawnSync('ip', ['netns', 'exec', NS, 'ipset', 'destroy']);
+      const t0 = process.hrtime.bigint();
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', code]);
+      const t = ms(t0);
+      if (r.status !== 0) throw new Error(`whole-process run failed: ${r.stderr}`);
+      return t;
+    };
+    const tWholeRestore: number[] = [], tWholeAdd: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) { tWholeRestore.push(whole(wholeRestore)); tWholeAdd.push(whole(wholeAdd)); }
+    rmSync(dir, { recursive: true, force: true });
     const tRestore: number[] = [], tAdd: number[] = [], tListIpset: number[] = [], tList: number[] = [], tStream: number[] = [];
     // A warm-up round for the JIT, not counted.
     for (let round = -1; round < ROUNDS; round++) {
@@ -71,6 +96,8 @@ async function main(): Promise<void> {
     console.log(`ipset bench, ${N} hash:ip entries, median (and min) of ${ROUNDS} rounds`);
     console.log(`  ipset restore, whole process, less the ip netns exec wrapper (${wrap.toFixed(1)} ms)  ${f(tRestore, wrap)}`);
     console.log(`  nlroute addMany, in process                                          ${f(tAdd)}`);
+    console.log(`  nlroute: node process creating the set and running addMany           ${f(tWholeAdd)}`);
+    console.log(`  nlroute ipset restore -f (CLI module, same text file), whole process  ${f(tWholeRestore)}`);
     console.log(`  ipset list, whole process, less the wrapper                          ${f(tListIpset, wrap)}`);
     console.log(`  nlroute list, all entries + toString() of each                       ${f(tList)}`);
     console.log(`  nlroute list, streamed (for await), .ip of each                      ${f(tStream)}`);

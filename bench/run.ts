@@ -74,6 +74,12 @@ async function main(): Promise<void> {
   process.stdout.write('\n' + table + '\n');
   log(`\nbench finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   if (opts.json) writeFileSync(opts.json, json(results, v, { ...meta, notes: peers.notes }));
+  // A peer that fails is a note; nlroute failing is a regression.
+  const broken = results.flatMap((w) => w.rows.filter((r) => (r.lib === 'nlroute' || r.lib === 'floor') && r.error).map((r) => `${w.key}: ${r.id} (${r.mode})`));
+  if (broken.length) {
+    log(`nlroute failed in: ${broken.join(', ')}`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((e: unknown) => {
