@@ -3,7 +3,8 @@
 // --netns NAME to work in a namespace.
 import { readFile } from 'node:fs/promises';
 import { IPSetError, IPSetSyntaxError, IPSetUnsupportedError } from './errors.js';
-import { IPSet, type IPSetInfo } from './ipset.js';
+import { IPSet } from './ipset.js';
+import type { IPSetInfo } from './listing.js';
 import { IPSetRestoreError, parseCommand, saveText } from './save.js';
 import { NetlinkError } from '../core/index.js';
 

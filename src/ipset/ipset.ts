@@ -1,34 +1,29 @@
 // The IPSet class: every ipset command over nfnetlink, with ipset(8)'s wire format,
 // ipset(8)'s error texts, bulk adds and streamed listings.
 import {
-  Marshal, MessageSchema, NETLINK_NETFILTER, NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLMSG_ERROR, NLMSG_HDRLEN,
-  NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NetlinkError, NetlinkSocket, Writer, parseIPv4, parseIPv6,
-  type AnyMessage, type AnySchema, type AttrInput, type MessageSpec, type Transport,
+  Marshal, NETLINK_NETFILTER, NLA_F_NESTED, NLMSG_ERROR, NLMSG_HDRLEN, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL,
+  NetlinkError, NetlinkSocket, Writer, type AnyMessage, type AnySchema, type AttrInput, type Transport,
 } from '../core/index.js';
 import {
-  IPSET_ATTR_ADT, IPSET_ATTR_BITMASK, IPSET_ATTR_BUCKETSIZE, IPSET_ATTR_CADT_FLAGS, IPSET_ATTR_DATA,
-  IPSET_ATTR_ELEMENTS, IPSET_ATTR_FAMILY, IPSET_ATTR_HASHSIZE, IPSET_ATTR_INDEX, IPSET_ATTR_INITVAL, IPSET_ATTR_IP,
-  IPSET_ATTR_IP_TO, IPSET_ATTR_CIDR, IPSET_ATTR_LINENO, IPSET_ATTR_MARKMASK, IPSET_ATTR_MAXELEM, IPSET_ATTR_MEMSIZE,
-  IPSET_ATTR_NETMASK, IPSET_ATTR_PORT, IPSET_ATTR_PORT_TO, IPSET_ATTR_PROTOCOL, IPSET_ATTR_PROTOCOL_MIN,
-  IPSET_ATTR_REFERENCES, IPSET_ATTR_REVISION, IPSET_ATTR_REVISION_MIN, IPSET_ATTR_SETNAME, IPSET_ATTR_SIZE,
-  IPSET_ATTR_TIMEOUT, IPSET_ATTR_TYPENAME, IPSET_CMD_ADD, IPSET_CMD_CREATE, IPSET_CMD_DEL, IPSET_CMD_DESTROY,
-  IPSET_CMD_FLUSH, IPSET_CMD_HEADER, IPSET_CMD_LIST, IPSET_CMD_PROTOCOL, IPSET_CMD_RENAME, IPSET_CMD_SAVE,
-  IPSET_CMD_SWAP, IPSET_CMD_TEST, IPSET_CMD_TYPE, IPSET_ERR_EXIST, IPSET_ERR_FIND_TYPE, IPSET_ERR_PROTOCOL,
-  IPSET_ERR_TYPE_SPECIFIC, IPSET_FLAG_LIST_HEADER, IPSET_FLAG_WITH_COMMENT, IPSET_FLAG_WITH_COUNTERS,
-  IPSET_FLAG_WITH_FORCEADD, IPSET_FLAG_WITH_SKBINFO, IPSET_MAXNAMELEN, IPSET_PROTOCOL, IPSET_PROTOCOL_MIN,
-  NFPROTO_IPV4, NFPROTO_IPV6, NFPROTO_UNSPEC,
-} from './constants.js';
+  BULK_WINDOW, MSG_PER_DATAGRAM, PreEncoded, containerPrefix, encodeContainers, hasWireOptions,
+  type BulkPlan, type Containers,
+} from './bulk.js';
 import {
-  IPSetEntry, entryOptionsOf, ipv6Text, parseEntry, parseNumber, wireOptions, writeEntry, writePlainIPv4,
-  type EntryInput, type EntryOptions, type EntrySetInfo, type WireOptions,
-} from './entries.js';
+  IPSET_ATTR_DATA, IPSET_CMD_ADD, IPSET_CMD_CREATE, IPSET_CMD_DEL, IPSET_CMD_DESTROY, IPSET_CMD_FLUSH,
+  IPSET_CMD_HEADER, IPSET_CMD_LIST, IPSET_CMD_PROTOCOL, IPSET_CMD_RENAME, IPSET_CMD_SAVE, IPSET_CMD_SWAP,
+  IPSET_CMD_TEST, IPSET_CMD_TYPE, IPSET_ERR_EXIST, IPSET_ERR_FIND_TYPE, IPSET_ERR_PROTOCOL, IPSET_ERR_TYPE_SPECIFIC,
+  IPSET_FLAG_LIST_HEADER, IPSET_MAXNAMELEN, IPSET_PROTOCOL, IPSET_PROTOCOL_MIN, NFPROTO_IPV4, NFPROTO_IPV6,
+  NFPROTO_UNSPEC,
+} from './constants.js';
+import { FAMILY_NAMES, createData, createOptionsUsed, familyNumber, type CreateOptions, type Family } from './create.js';
+import { writeEntry } from './encode.js';
+import { entryOptionsOf, parseEntry, wireOptions, type EntryInput, type EntryOptions } from './entries.js';
+import { IPSetEntry } from './entry.js';
 import { IPSetError, IPSetSyntaxError, IPSetUnsupportedError } from './errors.js';
-import { IPSetRestoreError, parseRestore, saveText } from './save.js';
 import { ipsetAdtMsg, ipsetMsg, ipsetPolicy, ipsetType } from './ipset_msg.js';
-import { SET_TYPES, parseEtype, setType, type CreateOption, type Dim, type SetType } from './types.js';
-
-/** An address family as the API takes it. */
-export type Family = 'inet' | 'inet6' | 'ipv4' | 'ipv6' | 'any' | 'unspec' | number;
+import { IPSetHeader, IPSetListing, attrStart, readHeader, topAttrs, type ListChunk } from './listing.js';
+import { IPSetRestoreError, parseRestore, saveText } from './save.js';
+import { SET_TYPES, parseEtype, setType, type Dim, type SetType } from './types.js';
 
 export interface IPSetOptions {
   /** Network namespace (name under /var/run/netns, a path, or an fd): the socket is opened there. */
@@ -37,36 +32,6 @@ export interface IPSetOptions {
   transport?: Transport;
   /** Request timeout in ms (default: none). */
   timeout?: number;
-}
-
-export interface CreateOptions {
-  /** Set type, default 'hash:ip'. */
-  stype?: string;
-  family?: Family;
-  /** Fail if the set exists (default true); false makes create idempotent for an identical set. */
-  exclusive?: boolean;
-  counters?: boolean;
-  comment?: boolean;
-  skbinfo?: boolean;
-  forceadd?: boolean;
-  hashsize?: number;
-  maxelem?: number;
-  bucketsize?: number;
-  initval?: number;
-  /** Default timeout of elements, seconds. */
-  timeout?: number;
-  /** bitmap:port: [first, last]. */
-  bitmapPortsRange?: readonly [number, number];
-  /** bitmap:ip, bitmap:ip,mac: 'FROM-TO', 'IP/CIDR' or [from, to] (bitmap:port: 'FROM-TO' too). */
-  range?: string | readonly [string, string] | readonly [number, number];
-  /** Prefix length stored (hash:ip, hash:ip,port, hash:net,net, bitmap:ip). */
-  netmask?: number;
-  /** Address mask stored (hash:ip, hash:ip,port, hash:net,net). */
-  bitmask?: string;
-  /** hash:ip,mark. */
-  markmask?: number;
-  /** list:set: member count. */
-  size?: number;
 }
 
 export interface AddOptions extends EntryOptions {
@@ -101,294 +66,11 @@ export interface BulkResult {
 /** ipset(8) puts AF_INET in every nfgenmsg; the set's family travels in IPSET_ATTR_FAMILY. */
 const NFGEN = { nfgen_family: 2 };
 
-const FAMILY_NAMES: Readonly<Record<number, 'inet' | 'inet6'>> = { [NFPROTO_IPV4]: 'inet', [NFPROTO_IPV6]: 'inet6' };
-
-function familyNumber(f: Family | undefined, fallback: number): number {
-  if (f === undefined) return fallback;
-  if (typeof f === 'number') {
-    if (f === NFPROTO_IPV4 || f === NFPROTO_IPV6 || f === NFPROTO_UNSPEC) return f;
-    throw new IPSetSyntaxError(`unknown inet family ${f}`);
-  }
-  switch (f) {
-    case 'inet': case 'ipv4': return NFPROTO_IPV4;
-    case 'inet6': case 'ipv6': return NFPROTO_IPV6;
-    case 'any': case 'unspec': return NFPROTO_UNSPEC;
-    default: throw new IPSetSyntaxError(`unknown inet family ${String(f)}`);
-  }
-}
-
 function checkName(name: unknown, what = 'setname'): string {
   if (typeof name !== 'string' || !name) throw new IPSetSyntaxError(`${what} must be a non-empty string`);
   if (Buffer.byteLength(name) > IPSET_MAXNAMELEN - 1) throw new IPSetSyntaxError(`${what} '${name}' is longer than ${IPSET_MAXNAMELEN - 1} characters`);
   return name;
 }
-
-function uint(v: unknown, what: string, max = 0xffffffff): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) throw new IPSetSyntaxError(`'${String(v)}' is out of range 0-${max} (${what})`);
-  return v;
-}
-
-// ---- set headers --------------------------------------------------------------------------
-
-/** A set's header as LIST/SAVE/headers() report it. */
-export class IPSetHeader implements EntrySetInfo {
-  readonly kind: 'bitmap' | 'hash' | 'list';
-  readonly dims: readonly Dim[];
-  readonly adtOrder: readonly string[];
-  readonly createOrder: readonly string[];
-  hashsize?: number;
-  maxelem?: number;
-  /** Bytes of kernel memory the set uses. */
-  memsize?: number;
-  references?: number;
-  /** Number of entries. */
-  elements?: number;
-  /** Default timeout of elements. */
-  timeout?: number;
-  counters = false;
-  comment = false;
-  skbinfo = false;
-  forceadd = false;
-  netmask?: number;
-  bitmask?: string;
-  markmask?: number;
-  bucketsize?: number;
-  initval?: number;
-  size?: number;
-  /** bitmap types: 'FROM-TO'. */
-  range?: string;
-
-  constructor(
-    readonly name: string,
-    readonly type: string,
-    readonly revision: number,
-    /** 'inet', 'inet6', or undefined for family-less types (bitmap:port, hash:mac, list:set). */
-    readonly family: 'inet' | 'inet6' | undefined,
-    /** The kernel's index of the set. */
-    readonly index?: number,
-  ) {
-    const t = setType(type);
-    this.kind = t?.kind ?? (type.startsWith('bitmap:') ? 'bitmap' : type.startsWith('list:') ? 'list' : 'hash');
-    this.dims = t?.dims ?? parseEtype(type.slice(type.indexOf(':') + 1)) ?? [];
-    this.adtOrder = t?.adt ?? ['timeout', 'nomatch', 'wildcard', 'packets', 'bytes', 'comment', 'skbmark', 'skbprio', 'skbqueue'];
-    this.createOrder = t?.create ?? [];
-  }
-
-  /** The header as ipset(8) prints it ("Header:" of list, tail of save's create line). */
-  toString(): string {
-    const out: string[] = [];
-    const t = setType(this.type);
-    for (const opt of this.createOrder) {
-      switch (opt) {
-        case 'family': if (t?.family === 'inet46' && this.family) out.push(`family ${this.family}`); break;
-        case 'range': if (this.range !== undefined) out.push(`range ${this.range}`); break;
-        case 'hashsize': if (this.hashsize !== undefined) out.push(`hashsize ${this.hashsize}`); break;
-        case 'maxelem': if (this.maxelem !== undefined) out.push(`maxelem ${this.maxelem}`); break;
-        case 'netmask': if (this.netmask !== undefined) out.push(`netmask ${this.netmask}`); break;
-        case 'bitmask': if (this.bitmask !== undefined) out.push(`bitmask ${this.bitmask}`); break;
-        case 'markmask': if (this.markmask !== undefined) out.push(`markmask 0x${this.markmask.toString(16).padStart(8, '0')}`); break;
-        case 'size': if (this.size !== undefined) out.push(`size ${this.size}`); break;
-        case 'timeout': if (this.timeout !== undefined) out.push(`timeout ${this.timeout}`); break;
-        case 'counters': if (this.counters) out.push('counters'); break;
-        case 'comment': if (this.comment) out.push('comment'); break;
-        case 'skbinfo': if (this.skbinfo) out.push('skbinfo'); break;
-        case 'forceadd': if (this.forceadd) out.push('forceadd'); break;
-        case 'bucketsize': if (this.bucketsize !== undefined) out.push(`bucketsize ${this.bucketsize}`); break;
-        case 'initval': if (this.initval !== undefined) out.push(`initval 0x${this.initval.toString(16).padStart(8, '0')}`); break;
-      }
-    }
-    return out.join(' ');
-  }
-
-  toJSON(): Record<string, unknown> {
-    const out: Record<string, unknown> = { name: this.name, type: this.type, revision: this.revision };
-    const keys = ['family', 'index', 'range', 'hashsize', 'maxelem', 'netmask', 'bitmask', 'markmask', 'size', 'timeout',
-      'bucketsize', 'initval', 'memsize', 'references', 'elements'] as const;
-    for (const k of keys) if (this[k] !== undefined) out[k] = this[k];
-    for (const k of ['counters', 'comment', 'skbinfo', 'forceadd'] as const) if (this[k]) out[k] = true;
-    out.header = this.toString();
-    return out;
-  }
-}
-
-/** A listed set: its header and its entries. */
-export interface IPSetInfo {
-  header: IPSetHeader;
-  entries: IPSetEntry[];
-}
-
-/** One dump message's worth of a listing: the set, whether its header is new, its entries. */
-export interface ListChunk {
-  header: IPSetHeader;
-  /** True for the first chunk of a set (the header arrived with it). */
-  first: boolean;
-  entries: IPSetEntry[];
-}
-
-/** What list() returns: await it for every set, or iterate it to stream entries. */
-export class IPSetListing implements PromiseLike<IPSetInfo[]>, AsyncIterable<IPSetEntry> {
-  constructor(private readonly open: () => AsyncGenerator<ListChunk>) {}
-
-  /** Every set with all its entries. */
-  async all(): Promise<IPSetInfo[]> {
-    const sets: IPSetInfo[] = [];
-    let cur: IPSetInfo | undefined;
-    for await (const c of this.open()) {
-      if (c.first || cur?.header !== c.header) {
-        cur = sets.find((s) => s.header === c.header);
-        if (!cur) sets.push(cur = { header: c.header, entries: [] });
-      }
-      for (const e of c.entries) cur.entries.push(e);
-    }
-    return sets;
-  }
-
-  then<A = IPSetInfo[], B = never>(ok?: ((v: IPSetInfo[]) => A | PromiseLike<A>) | null, fail?: ((e: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
-    return this.all().then(ok, fail);
-  }
-
-  /** Entries as they arrive (each knows its set: `entry.set`), with backpressure. */
-  [Symbol.asyncIterator](): AsyncIterator<IPSetEntry> {
-    // Hand-made rather than a generator: one resolved promise per entry, no generator frames.
-    const chunks = this.open();
-    let buf: IPSetEntry[] = [];
-    let i = 0;
-    const next = async (): Promise<IteratorResult<IPSetEntry>> => {
-      while (i >= buf.length) {
-        const r = await chunks.next();
-        if (r.done) return { value: undefined, done: true };
-        buf = r.value.entries;
-        i = 0;
-      }
-      return { value: buf[i++], done: false };
-    };
-    return {
-      next: () => (i < buf.length ? Promise.resolve({ value: buf[i++], done: false }) : next()),
-      return: async () => { await chunks.return(undefined); return { value: undefined, done: true }; },
-    };
-  }
-
-  /** The listing message by message: headers with the entries that came with them. */
-  chunks(): AsyncGenerator<ListChunk> {
-    return this.open();
-  }
-}
-
-// ---- reading answers ------------------------------------------------------------------------
-
-interface TopAttrs {
-  setname?: string; typename?: string; revision?: number; revisionMin?: number; family?: number; protocol?: number;
-  index?: number; data?: [number, number]; adt?: [number, number]; lineno?: number;
-}
-
-function cstr(b: Buffer, o: number, n: number): string {
-  const nul = b.indexOf(0, o);
-  return b.toString('utf8', o, nul >= 0 && nul < o + n ? nul : o + n);
-}
-
-/** The command-level attributes of an ipset message (offsets for the nests). */
-function topAttrs(b: Buffer, start: number, end: number): TopAttrs {
-  const t: TopAttrs = {};
-  for (let p = start; p + 4 <= end; ) {
-    const len = b[p] | (b[p + 1] << 8);
-    if (len < 4 || p + len > end) break;
-    const id = (b[p + 2] | (b[p + 3] << 8)) & 0x3fff;
-    const o = p + 4, n = len - 4;
-    switch (id) {
-      case IPSET_ATTR_PROTOCOL: t.protocol = b[o]; break;
-      case IPSET_ATTR_SETNAME: t.setname = cstr(b, o, n); break;
-      case IPSET_ATTR_TYPENAME: t.typename = cstr(b, o, n); break;
-      case IPSET_ATTR_REVISION: t.revision = b[o]; break;
-      case IPSET_ATTR_FAMILY: t.family = b[o]; break;
-      case IPSET_ATTR_DATA: t.data = [o, o + n]; break;
-      case IPSET_ATTR_ADT: t.adt = [o, o + n]; break;
-      case IPSET_ATTR_LINENO: if (n >= 4) t.lineno = b.readUInt32BE(o); break;
-      case IPSET_ATTR_REVISION_MIN: t.revisionMin = b[o]; break;
-      case IPSET_ATTR_INDEX: if (n >= 2) t.index = b.readUInt16BE(o); break;
-    }
-    p += (len + 3) & ~3;
-  }
-  return t;
-}
-
-const attrStart = (m: AnyMessage): number => m.offset + NLMSG_HDRLEN + 4;
-
-function ipOf(b: Buffer, o: number, n: number): string | undefined {
-  if (n < 8) return undefined;
-  const t = (b[o + 2] | (b[o + 3] << 8)) & 0x3fff;
-  if (t === 1) return `${b[o + 4]}.${b[o + 5]}.${b[o + 6]}.${b[o + 7]}`;
-  if (t === 2 && n >= 20) return ipv6Text(b, o + 4);
-  return undefined;
-}
-
-function readHeader(h: IPSetHeader, b: Buffer, start: number, end: number): void {
-  let from: string | undefined, to: string | undefined, cidr: number | undefined, pfrom: number | undefined, pto: number | undefined;
-  for (let p = start; p + 4 <= end; ) {
-    const len = b[p] | (b[p + 1] << 8);
-    if (len < 4 || p + len > end) break;
-    const id = (b[p + 2] | (b[p + 3] << 8)) & 0x3fff;
-    const o = p + 4, n = len - 4;
-    const be32 = (): number => b.readUInt32BE(o);
-    switch (id) {
-      case IPSET_ATTR_IP: from = ipOf(b, o, n); break;
-      case IPSET_ATTR_IP_TO: to = ipOf(b, o, n); break;
-      case IPSET_ATTR_CIDR: cidr = b[o]; break;
-      case IPSET_ATTR_PORT: pfrom = b.readUInt16BE(o); break;
-      case IPSET_ATTR_PORT_TO: pto = b.readUInt16BE(o); break;
-      case IPSET_ATTR_TIMEOUT: h.timeout = be32(); break;
-      case IPSET_ATTR_CADT_FLAGS: {
-        const f = be32();
-        h.counters = !!(f & IPSET_FLAG_WITH_COUNTERS);
-        h.comment = !!(f & IPSET_FLAG_WITH_COMMENT);
-        h.skbinfo = !!(f & IPSET_FLAG_WITH_SKBINFO);
-        h.forceadd = !!(f & IPSET_FLAG_WITH_FORCEADD);
-        break;
-      }
-      case IPSET_ATTR_MARKMASK: h.markmask = be32(); break;
-      case IPSET_ATTR_BITMASK: h.bitmask = ipOf(b, o, n); break;
-      case IPSET_ATTR_INITVAL: h.initval = be32(); break;
-      case IPSET_ATTR_HASHSIZE: h.hashsize = be32(); break;
-      case IPSET_ATTR_MAXELEM: h.maxelem = be32(); break;
-      case IPSET_ATTR_NETMASK: h.netmask = b[o]; break;
-      case IPSET_ATTR_BUCKETSIZE: h.bucketsize = b[o]; break;
-      case IPSET_ATTR_SIZE: h.size = be32(); break;
-      case IPSET_ATTR_ELEMENTS: h.elements = be32(); break;
-      case IPSET_ATTR_REFERENCES: h.references = be32(); break;
-      case IPSET_ATTR_MEMSIZE: h.memsize = be32(); break;
-    }
-    p += (len + 3) & ~3;
-  }
-  if (from !== undefined) h.range = to !== undefined ? `${from}-${to}` : cidr !== undefined ? `${from}/${cidr}` : from;
-  else if (pfrom !== undefined) h.range = `${pfrom}-${pto ?? pfrom}`;
-}
-
-// ---- bulk encoding ----------------------------------------------------------------------------
-
-/**
- * A message class whose messages are already encoded: encodeInto copies the bytes of
- * one container and sets its flags and sequence number (sock.batch drives it).
- */
-class PreEncoded extends MessageSchema<any, any> {
-  /** Sequence number each container went out with, by container index. */
-  readonly seqs: number[] = [];
-  constructor(private readonly bytes: Buffer, private readonly spans: Int32Array) {
-    super('ipset.ipset_adt_msg', ipsetAdtMsg.header, ipsetAdtMsg.attrs, ipsetAdtMsg.opts);
-  }
-
-  override encodeInto(w: Writer, spec: MessageSpec<any, any>): number {
-    const k = (spec as unknown as { k: number }).k;
-    const from = this.spans[2 * k], to = this.spans[2 * k + 1];
-    const at = w.pos;
-    w.bytes(this.bytes.subarray(from, to));
-    w.buf.writeUInt16LE(spec.flags ?? 0, at + 6);
-    w.buf.writeUInt32LE(spec.seq ?? 0, at + 8);
-    this.seqs[k] = spec.seq ?? 0;
-    return at;
-  }
-}
-
-const MAX_CONTAINER = 16 * 1024;
-const MSG_PER_DATAGRAM = 32;
 
 // ---- the class ---------------------------------------------------------------------------------
 
@@ -666,78 +348,16 @@ export class IPSet {
     const errors: EntryError[] = [];
     const fail = (index: number, error: IPSetError | IPSetSyntaxError): void => { errors.push({ index, error }); };
 
-    // Encode containers: [header | PROTOCOL | SETNAME | LINENO | ADT{ DATA{... LINENO=i+1} ... }].
-    const nameBuf = Buffer.from(`${name}\0`);
-    const prefix = new Writer(64);
-    prefix.zeros(NLMSG_HDRLEN);
-    prefix.u8(NFPROTO_IPV4); prefix.u8(0); prefix.u16(0);
-    prefix.u16(5); prefix.u16(IPSET_ATTR_PROTOCOL); prefix.u8(use); prefix.zeros(3);
-    prefix.u16(4 + nameBuf.length); prefix.u16(IPSET_ATTR_SETNAME); prefix.bytes(nameBuf); prefix.pad4();
-    prefix.u16(8); prefix.u16(IPSET_ATTR_LINENO | NLA_F_NET_BYTEORDER); prefix.u32(0);
-    const pre = prefix.toBuffer();
+    const plan: BulkPlan = { list, dims, ctx, common, plain, perEntry, prefix: containerPrefix(name, use, ipsetType(cmd)) };
     const type16 = ipsetType(cmd);
     const perMessage = opts.perMessage ?? Infinity;
-
-    const encode = (indices: ArrayLike<number> | null, count: number, cap: number): { bytes: Buffer; spans: Int32Array; ranges: Int32Array; n: number; order: Int32Array } => {
-      const w = new Writer(Math.max(4096, count * 28 + 1024));
-      const spans: number[] = [];
-      const ranges: number[] = [];
-      const order = new Int32Array(count);
-      let placed = 0;
-      let msgStart = -1, adtAt = 0, inMsg = 0, firstPlaced = 0;
-      const close = (): void => {
-        if (msgStart < 0) return;
-        w.buf.writeUInt16LE(w.pos - adtAt, adtAt);
-        w.buf.writeUInt32LE(w.pos - msgStart, msgStart);
-        spans.push(msgStart, w.pos);
-        ranges.push(firstPlaced, placed);
-        msgStart = -1;
-      };
-      for (let j = 0; j < count; j++) {
-        const i = indices ? indices[j] : j;
-        if (msgStart < 0) {
-          msgStart = w.pos;
-          w.bytes(pre);
-          w.buf.writeUInt16LE(type16, msgStart + 4);
-          adtAt = w.pos;
-          w.u16(0); w.u16(IPSET_ATTR_ADT | NLA_F_NESTED);
-          inMsg = 0;
-          firstPlaced = placed;
-        }
-        const at = w.pos;
-        w.u32(0);
-        const x = list[i];
-        let ok = plain && typeof x === 'string' && writePlainIPv4(w, x);
-        if (!ok) {
-          try {
-            const eo: EntryOptions = { ...perEntry?.[i] };
-            const e = parseEntry(x, dims, ctx, eo);
-            const own = entryOptionsOf(x);
-            writeEntry(w, e, own || hasEntryOptions(eo) ? wireOptions(own, wireOptions(eo, common)) : common);
-            ok = true;
-          } catch (err) {
-            w.pos = at;
-            if (err instanceof IPSetSyntaxError) { fail(i, err); continue; }
-            throw err;
-          }
-        }
-        w.ensure(8);
-        w.buf.writeUInt32LE(((IPSET_ATTR_LINENO | NLA_F_NET_BYTEORDER) << 16 | 8) >>> 0, w.pos);
-        w.buf.writeUInt32BE(i + 1, w.pos + 4);
-        w.pos += 8;
-        w.buf.writeUInt32LE((((IPSET_ATTR_DATA | NLA_F_NESTED) << 16) | (w.pos - at)) >>> 0, at);
-        order[placed++] = i;
-        inMsg++;
-        if (w.pos - adtAt >= MAX_CONTAINER || inMsg >= cap) close();
-      }
-      close();
-      return { bytes: w.buf, spans: Int32Array.from(spans), ranges: Int32Array.from(ranges), n: placed, order };
-    };
+    const encode = (indices: ArrayLike<number> | null, base: number, count: number, cap: number): Containers =>
+      encodeContainers(plan, indices, base, count, cap, fail);
 
     let done = 0;
     const retry: number[] = [];
-    const send = async (indices: number[] | null, count: number, cap: number): Promise<void> => {
-      const enc = encode(indices, count, cap);
+    const send = async (indices: number[] | null, base: number, count: number, cap: number): Promise<void> => {
+      const enc = encode(indices, base, count, cap);
       const nmsg = enc.spans.length / 2;
       if (nmsg === 0) return;
       const schema = new PreEncoded(enc.bytes, enc.spans);
@@ -764,10 +384,14 @@ export class IPSet {
         for (p++; p < hi; p++) retry.push(enc.order[p]);
       }
     };
-    await send(null, list.length, perMessage);
+    // In windows, so memory stays bounded for millions of elements.
+    for (let base = 0; base < list.length; base += BULK_WINDOW) await send(null, base, Math.min(BULK_WINDOW, list.length - base), perMessage);
     // The rest of interrupted containers, one element per message: a failure stops nothing else.
     const again = retry.splice(0);
-    if (again.length) await send(again, again.length, 1);
+    for (let k = 0; k < again.length; k += BULK_WINDOW) {
+      const part = again.slice(k, k + BULK_WINDOW);
+      await send(part, 0, part.length, 1);
+    }
     // Type-specific codes mean different things per type: name the real one.
     if (guessed && errors.some((x) => x.error instanceof IPSetError && x.error.errno >= IPSET_ERR_TYPE_SPECIFIC)) {
       typeName = (await this.typeOf(name).catch(() => undefined))?.type;
@@ -913,95 +537,3 @@ function ipsetError(e: unknown, cmd: number, ctx: { setName?: string; typeName?:
   return e;
 }
 
-function hasWireOptions(o: WireOptions): boolean {
-  return o.cadtFlags !== 0 || o.timeout !== undefined || o.packets !== undefined || o.bytes !== undefined || o.comment !== undefined
-    || o.skbmark !== undefined || o.skbprio !== undefined || o.skbqueue !== undefined || o.nameref !== undefined;
-}
-
-function hasEntryOptions(o: EntryOptions): boolean {
-  for (const k in o) if ((o as Record<string, unknown>)[k] !== undefined) return true;
-  return false;
-}
-
-/** The create options given, by their table names. */
-function createOptionsUsed(o: CreateOptions): CreateOption[] {
-  const used: CreateOption[] = [];
-  const add = (k: CreateOption, v: unknown): void => { if (v !== undefined && v !== null && v !== false) used.push(k); };
-  add('range', o.range ?? o.bitmapPortsRange);
-  add('hashsize', o.hashsize); add('maxelem', o.maxelem); add('netmask', o.netmask); add('bitmask', o.bitmask);
-  add('markmask', o.markmask); add('size', o.size); add('timeout', o.timeout); add('counters', o.counters);
-  add('comment', o.comment); add('skbinfo', o.skbinfo); add('forceadd', o.forceadd); add('bucketsize', o.bucketsize);
-  add('initval', o.initval);
-  return used;
-}
-
-function ipAttrValue(a: Uint8Array): [string, string][] {
-  return a.length === 4 ? [['IPSET_ATTR_IPADDR_IPV4', `${a[0]}.${a[1]}.${a[2]}.${a[3]}`]] : [['IPSET_ATTR_IPADDR_IPV6', ipv6Text(a, 0)]];
-}
-
-function addrOf(s: string): Uint8Array {
-  const a = parseIPv4(s.trim()) ?? parseIPv6(s.trim());
-  if (!a) throw new IPSetSyntaxError(`cannot parse ${s}: not an IPv4 or IPv6 address`);
-  return a;
-}
-
-/** IPSET_ATTR_DATA of a CREATE, in ipset(8)'s order (ascending attribute id). */
-function createData(t: SetType, o: CreateOptions, family: number): [string, unknown][] {
-  const d: [string, unknown][] = [];
-  if (t.name === 'bitmap:port') {
-    let r = o.bitmapPortsRange;
-    if (!r && o.range !== undefined) {
-      if (Array.isArray(o.range)) r = [Number(o.range[0]), Number(o.range[1])];
-      else {
-        const m = /^\s*(\w+)\s*-\s*(\w+)\s*$/.exec(String(o.range));
-        if (!m) throw new IPSetSyntaxError(`range ${String(o.range)} is not FROM-TO`);
-        r = [parseNumber(m[1], 65535), parseNumber(m[2], 65535)];
-      }
-    }
-    if (r) {
-      d.push(['IPSET_ATTR_PORT', uint(r[0], 'range', 65535)], ['IPSET_ATTR_PORT_TO', uint(r[1], 'range', 65535)]);
-    }
-  } else if (o.range !== undefined) {
-    let from: Uint8Array, to: Uint8Array | undefined, cidr: number | undefined;
-    if (Array.isArray(o.range)) {
-      from = addrOf(String(o.range[0]));
-      to = addrOf(String(o.range[1]));
-    } else {
-      const s = String(o.range).trim();
-      const slash = s.indexOf('/');
-      const dash = s.indexOf('-');
-      if (slash > 0) { from = addrOf(s.slice(0, slash)); cidr = parseNumber(s.slice(slash + 1), 32); }
-      else if (dash > 0) { from = addrOf(s.slice(0, dash)); to = addrOf(s.slice(dash + 1)); }
-      else throw new IPSetSyntaxError(`range ${s} is not FROM-TO or IP/CIDR`);
-    }
-    if (from.length !== 4 || (to && to.length !== 4)) throw new IPSetSyntaxError(`${t.name} takes IPv4 ranges only`);
-    d.push(['IPSET_ATTR_IP', ipAttrValue(from)]);
-    if (to) d.push(['IPSET_ATTR_IP_TO', ipAttrValue(to)]);
-    if (cidr !== undefined) d.push(['IPSET_ATTR_CIDR', cidr]);
-  }
-  if (o.timeout !== undefined) d.push(['IPSET_ATTR_TIMEOUT', uint(o.timeout, 'timeout', 2147483)]);
-  let cadt = 0;
-  if (o.counters) cadt |= IPSET_FLAG_WITH_COUNTERS;
-  if (o.comment) cadt |= IPSET_FLAG_WITH_COMMENT;
-  if (o.forceadd) cadt |= IPSET_FLAG_WITH_FORCEADD;
-  if (o.skbinfo) cadt |= IPSET_FLAG_WITH_SKBINFO;
-  if (cadt) d.push(['IPSET_ATTR_CADT_FLAGS', cadt]);
-  if (o.markmask !== undefined) d.push(['IPSET_ATTR_MARKMASK', uint(o.markmask, 'markmask')]);
-  if (o.bitmask !== undefined) {
-    const a = addrOf(o.bitmask);
-    if ((family === NFPROTO_IPV6) !== (a.length === 16)) throw new IPSetSyntaxError(`bitmask is not valid for family = ${FAMILY_NAMES[family] ?? 'unspec'}`);
-    d.push(['IPSET_ATTR_BITMASK', ipAttrValue(a)]);
-  }
-  if (o.initval !== undefined) d.push(['IPSET_ATTR_INITVAL', uint(o.initval, 'initval')]);
-  if (o.hashsize !== undefined) d.push(['IPSET_ATTR_HASHSIZE', uint(o.hashsize, 'hashsize')]);
-  if (o.maxelem !== undefined) d.push(['IPSET_ATTR_MAXELEM', uint(o.maxelem, 'maxelem')]);
-  if (o.netmask !== undefined) {
-    const max = family === NFPROTO_IPV6 ? 128 : 32;
-    if (!Number.isInteger(o.netmask) || o.netmask < 1 || o.netmask > max) throw new IPSetSyntaxError(`netmask is out of the inclusive range of 1-${max}`);
-    if (o.bitmask !== undefined) throw new IPSetSyntaxError('bitmask and netmask are mutually exclusive, provide only one');
-    d.push(['IPSET_ATTR_NETMASK', o.netmask]);
-  }
-  if (o.bucketsize !== undefined) d.push(['IPSET_ATTR_BUCKETSIZE', uint(o.bucketsize, 'bucketsize', 255)]);
-  if (o.size !== undefined) d.push(['IPSET_ATTR_SIZE', uint(o.size, 'size')]);
-  return d;
-}

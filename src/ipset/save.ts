@@ -2,7 +2,9 @@
 // commands (the same words the command line takes) into API calls.
 import { parseNumber, type EntryOptions } from './entries.js';
 import { IPSetSyntaxError } from './errors.js';
-import type { AddOptions, CreateOptions, ListChunk } from './ipset.js';
+import type { CreateOptions } from './create.js';
+import type { AddOptions } from './ipset.js';
+import type { ListChunk } from './listing.js';
 
 /** The save text of listed sets: 'create NAME TYPE HEADER' then 'add NAME ELEM OPTIONS' lines. */
 export async function saveText(chunks: AsyncIterable<ListChunk>): Promise<string> {
@@ -27,6 +29,10 @@ export type IPSetCommand =
 
 /** Split a line into words; "double quoted" words keep their spaces (comments). */
 export function tokenize(line: string): string[] {
+  if (!line.includes('"')) {
+    const t = line.trim();
+    return t ? t.split(/\s+/) : [];
+  }
   const out: string[] = [];
   let i = 0;
   const n = line.length;
@@ -148,6 +154,14 @@ export function parseRestore(text: string): { line: number; command: IPSetComman
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i].trim();
     if (!l || l.startsWith('#') || l === 'COMMIT' || l === 'quit') continue;
+    // The bulk of a save file: 'add NAME ELEM' with no options.
+    if (l.startsWith('add ')) {
+      const sp = l.indexOf(' ', 4);
+      if (sp > 4 && l.indexOf(' ', sp + 1) < 0 && !l.includes('\t') && !l.includes('"')) {
+        out.push({ line: i + 1, command: { cmd: 'add', name: l.slice(4, sp), entry: l.slice(sp + 1), opts: {} } });
+        continue;
+      }
+    }
     try {
       out.push({ line: i + 1, command: parseCommand(tokenize(l)) });
     } catch (e) {
