@@ -442,6 +442,18 @@ test('rename, swap, flush, destroy', async () => {
   });
 });
 
+test('getSetByName / getSetByIndex', async () => {
+  await withIPSet(async (ipset) => {
+    await ipset.create('first');
+    await ipset.create('second', { family: 'inet6' });
+    const [a, b] = await ipset.list();
+    assert.deepEqual(await ipset.getSetByName('second'), { index: b.header.index, family: 'inet6' });
+    assert.equal(await ipset.getSetByIndex(a.header.index!), 'first');
+    await assert.rejects(ipset.getSetByName('nosuch'), (e: unknown) => e instanceof IPSetError && e.code === 'ENOENT');
+    await assert.rejects(ipset.getSetByIndex(4000), (e: unknown) => e instanceof IPSetError && e.code === 'ENOENT');
+  });
+});
+
 test('headers(): type, revision, family, sizes, references, entries', async () => {
   await withIPSet(async (ipset, ns) => {
     ipsetOk(ns, ['restore'], 'create s hash:ip hashsize 128 maxelem 500 timeout 30\nadd s 1.2.3.4\ncreate l list:set\nadd l s\n');

@@ -10,7 +10,7 @@ import {
 } from './bulk.js';
 import {
   IPSET_ATTR_DATA, IPSET_CMD_ADD, IPSET_CMD_CREATE, IPSET_CMD_DEL, IPSET_CMD_DESTROY, IPSET_CMD_FLUSH,
-  IPSET_CMD_HEADER, IPSET_CMD_LIST, IPSET_CMD_PROTOCOL, IPSET_CMD_RENAME, IPSET_CMD_SAVE, IPSET_CMD_SWAP,
+  IPSET_CMD_GET_BYINDEX, IPSET_CMD_GET_BYNAME, IPSET_CMD_HEADER, IPSET_CMD_LIST, IPSET_CMD_PROTOCOL, IPSET_CMD_RENAME, IPSET_CMD_SAVE, IPSET_CMD_SWAP,
   IPSET_CMD_TEST, IPSET_CMD_TYPE, IPSET_ERR_EXIST, IPSET_ERR_FIND_TYPE, IPSET_ERR_PROTOCOL, IPSET_ERR_TYPE_SPECIFIC,
   IPSET_FLAG_LIST_HEADER, IPSET_MAXNAMELEN, IPSET_PROTOCOL, IPSET_PROTOCOL_MIN, NFPROTO_IPV4, NFPROTO_IPV6,
   NFPROTO_UNSPEC,
@@ -257,6 +257,29 @@ export class IPSet {
     const [m] = await this.cmd(IPSET_CMD_HEADER, [['IPSET_ATTR_SETNAME', checkName(name)]], 0, { setName: name });
     const a = topAttrs(m.buf, attrStart(m), m.offset + m.length);
     return { type: a.typename ?? '', revision: a.revision ?? 0, family: a.family ?? 0 };
+  }
+
+  /** A set's kernel index and family (IPSET_CMD_GET_BYNAME, protocol 7). */
+  async getSetByName(name: string): Promise<{ index: number; family: 'inet' | 'inet6' | undefined }> {
+    await this.needProtocol7('getSetByName');
+    const [m] = await this.cmd(IPSET_CMD_GET_BYNAME, [['IPSET_ATTR_SETNAME', checkName(name)]], 0, { setName: name });
+    const a = topAttrs(m.buf, attrStart(m), m.offset + m.length);
+    if (a.index === undefined) throw new IPSetError(IPSET_ERR_PROTOCOL, IPSET_CMD_GET_BYNAME, { setName: name });
+    return { index: a.index, family: a.family !== undefined ? FAMILY_NAMES[a.family] : undefined };
+  }
+
+  /** The name of the set at a kernel index (IPSET_CMD_GET_BYINDEX, protocol 7). */
+  async getSetByIndex(index: number): Promise<string> {
+    if (!Number.isInteger(index) || index < 0 || index > 0xfffe) throw new IPSetSyntaxError(`'${index}' is out of range 0-65534`);
+    await this.needProtocol7('getSetByIndex');
+    const [m] = await this.cmd(IPSET_CMD_GET_BYINDEX, [['IPSET_ATTR_INDEX', index]], 0);
+    const a = topAttrs(m.buf, attrStart(m), m.offset + m.length);
+    if (a.setname === undefined) throw new IPSetError(IPSET_ERR_PROTOCOL, IPSET_CMD_GET_BYINDEX);
+    return a.setname;
+  }
+
+  private async needProtocol7(what: string): Promise<void> {
+    if ((await this.negotiate()).use < 7) throw new IPSetUnsupportedError(`${what} needs ipset protocol 7; this kernel speaks 6`);
   }
 
   /** Dimensions and type of the elements to send: from `etype`, else from the set itself. */
