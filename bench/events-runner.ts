@@ -3,6 +3,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { lastJson, runstat, scratchDir, type Impl, type ImplResult, type Sample } from './measure.js';
 import { BenchNetns, ipIn } from './ns.js';
@@ -13,6 +14,8 @@ import { ipv4At } from './workloads/common.js';
 
 const execFileP = promisify(execFile);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** Epoch milliseconds with sub-millisecond precision (the listeners report the same clock). */
+const nowMs = (): number => performance.timeOrigin + performance.now();
 /** How long after the last change a listener may take before it is stopped and counted. */
 const GRACE_MS = 5000;
 
@@ -23,8 +26,8 @@ interface Listener extends Impl {
 
 /** ip -ts prints "[2026-11-23T19:28:04.859654] ..." in local time. */
 function tsOf(line: string): number {
-  const m = /^\[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3})\d*\]/.exec(line);
-  return m ? new Date(m[1]).getTime() : NaN;
+  const m = /^\[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)\]/.exec(line);
+  return m ? new Date(m[1]).getTime() + Number(m[2]) * 1000 : NaN;
 }
 
 async function once(l: Listener, n: number, batchFile: string): Promise<Sample> {
@@ -47,9 +50,9 @@ async function once(l: Listener, n: number, batchFile: string): Promise<Sample> 
         await sleep(5);
       }
     } else await sleep(300);
-    const t0 = Date.now();
+    const t0 = nowMs();
     await execFileP('ip', ['-n', ns.name, '-batch', batchFile]);
-    const t1 = Date.now();
+    const t1 = nowMs();
     // A listener that got everything exits by itself; ip monitor never does.
     const count = (s: string): number => s.split('\n').filter((x) => x.includes(' inet ')).length;
     for (let t = 0; !done && t < GRACE_MS; t += 5) {
@@ -73,7 +76,8 @@ async function once(l: Listener, n: number, batchFile: string): Promise<Sample> 
       enobufs = readFileSync(err, 'utf8').split('\n').filter((x) => /No buffer space/i.test(x)).length;
     }
     const drain = Number.isFinite(last) && received > 0 ? Math.max(0, last - t1) / 1000 : NaN;
-    return { wall: drain, rssMB: r.maxrss_kb / 1024, cpu: r.user_s + r.sys_s, extra: { received, enobufs, batch_s: (t1 - t0) / 1000 } };
+    const all = Number.isFinite(last) && received > 0 ? (last - t0) / 1000 : NaN;
+    return { wall: drain, rssMB: r.maxrss_kb / 1024, cpu: r.user_s + r.sys_s, extra: { received, enobufs, batch_s: (t1 - t0) / 1000, all_s: all } };
   } finally {
     for (const f of [result, out, err]) rmSync(f, { force: true });
     ns.dispose();
@@ -97,7 +101,7 @@ export async function runEvents(n: number, ctx: Ctx): Promise<ImplResult[]> {
       try {
         const s = await once(r.impl as Listener, n, batchFile);
         if (round >= ctx.warmup) r.samples.push(s);
-        ctx.log(`  ${round < ctx.warmup ? 'warm-up' : `rep ${round - ctx.warmup + 1}/${ctx.reps}`} ${r.impl.id}: drain ${(s.wall * 1000).toFixed(1)} ms, ${String(s.extra.received)}/${n} received, ENOBUFS ${String(s.extra.enobufs)}`);
+        ctx.log(`  ${round < ctx.warmup ? 'warm-up' : `rep ${round - ctx.warmup + 1}/${ctx.reps}`} ${r.impl.id}: drain ${(s.wall * 1000).toFixed(2)} ms, last event ${(Number(s.extra.all_s) * 1000).toFixed(1)} ms after the first change, ${String(s.extra.received)}/${n} received, ENOBUFS ${String(s.extra.enobufs)}`);
       } catch (e) {
         r.error = (e as Error).message;
         ctx.log(`  ${r.impl.id}: FAILED ${r.error}`);

@@ -1,6 +1,7 @@
 // Events: IPRoute.events() on the link and IPv4 address groups with default settings; count
 // address events until N arrived (or SIGTERM); report ENOBUFS overruns and the last event's
 // time. Prints 'ready' once subscribed so that the changes start only then.
+import { performance } from 'node:perf_hooks';
 import { Overrun } from '../../src/core/index.js';
 import { IPRoute } from '../../src/rtnl/iproute.js';
 import { intArg, nsOpt, runIfMain, type Args, type Result } from './common.js';
@@ -20,7 +21,7 @@ export async function run(args: Args): Promise<Result> {
       if (ev instanceof Overrun) state.enobufs++;
       else if (ev.type === RTM_NEWADDR) {
         state.count++;
-        state.last_ms = Date.now();
+        state.last_ms = performance.timeOrigin + performance.now();
         if (state.count >= n) break;
       } else state.other++;
     }
