@@ -8,7 +8,7 @@ import { NLMSG_DONE, NLM_F_MULTI, ReplayTransport } from '../src/core/index.js';
 import { parseStraceLog } from '../src/tools/straceparse.js';
 import {
   IPSet, IPSetSyntaxError, PortEntry, PortRange, icmpName, icmpTypeCode, ipsetMsg, ipsetType, nfnetlinkMarshal,
-  parseEntry, setType, IPSET_CMD_LIST, IPSET_CMD_PROTOCOL, IPSET_ERR_PROTOCOL,
+  parseEntry, setType, containerPrefix, encodeContainers, IPSET_CMD_ADD, IPSET_CMD_LIST, IPSET_CMD_PROTOCOL, IPSET_ERR_PROTOCOL,
 } from '../src/ipset/index.js';
 
 const NFGEN = { nfgen_family: 2 };
@@ -111,6 +111,25 @@ test('every captured ipset(8) request decodes strictly', () => {
     }
   }
   assert.ok(n > 150);
+});
+
+test('bulk containers decode strictly: one IPSET_ATTR_DATA per element, LINENO = index + 1', () => {
+  const t = setType('hash:net,port')!;
+  const plan = {
+    list: ['192.0.2.0/24,tcp:80', 'bogus', ['198.51.100.0/24', new PortEntry('echo-request', 'icmp')]] as const,
+    dims: t.dims, ctx: { kind: t.kind, family: 2 }, common: { cadtFlags: 0 }, plain: false,
+    prefix: containerPrefix('s', 7, ipsetType(IPSET_CMD_ADD)),
+  };
+  const failed: number[] = [];
+  const c = encodeContainers(plan, null, 0, 3, Infinity, (i) => failed.push(i));
+  assert.deepEqual(failed, [1]);
+  assert.equal(c.spans.length, 2);
+  const [m] = nfnetlinkMarshal().parse(c.bytes.subarray(c.spans[0], c.spans[1]));
+  m.validate();
+  const adt = m.getAttr('IPSET_ATTR_ADT') as { getAttr(n: string): unknown }[];
+  assert.deepEqual(adt.map((d) => d.getAttr('IPSET_ATTR_LINENO')), [1, 3]);
+  assert.deepEqual(adt.map((d) => d.getAttr('IPSET_ATTR_PORT')), [80, 0x0800]);
+  assert.deepEqual([...c.order.subarray(0, 2)], [0, 2]);
 });
 
 test('ICMP names as ipset(8) reads and prints them', () => {
