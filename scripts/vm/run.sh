@@ -10,9 +10,9 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/config.sh"
 
-usage() {
-  sed -n '2,10s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
-  exit 125
+usage() { # usage <exit status>
+  sed -n '2,9s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2
+  exit "$1"
 }
 
 radios=$NLROUTE_VM_RADIOS
@@ -30,12 +30,12 @@ while (($#)); do
     --keep) keep=1; shift ;;
     --timing) timing=1; shift ;;
     --) shift; break ;;
-    -h|--help) usage ;;
-    -*) vm_log "unknown option $1"; usage ;;
+    -h|--help) usage 0 ;;
+    -*) vm_log "unknown option $1"; usage 125 ;;
     *) break ;;
   esac
 done
-(($#)) || usage
+(($#)) || usage 125
 [[ $modules =~ ^[A-Za-z0-9_\ -]*$ ]] || vm_die "--modules wants module names, got '$modules'"
 for v in NLROUTE_VM_BOOT_TIMEOUT NLROUTE_VM_MEM NLROUTE_VM_SMP; do
   [[ ${!v} =~ ^[1-9][0-9]*$ ]] || vm_die "$v wants a positive integer, got '${!v}'"
