@@ -256,6 +256,16 @@ export class IW {
     ] as AttrsIn);
   }
 
+  /** TX power of a whole radio (wiphy index), as `iw phy X set txpower`. */
+  async setWiphyTxPower(phy: number, mode: TxPowerMode | number, mbm?: number): Promise<void> {
+    const m = txPowerValue(mode);
+    if (m !== 0 && mbm === undefined) throw new TypeError('tx power modes limited and fixed need a level in mBm');
+    await this.request('NL80211_CMD_SET_WIPHY', [
+      ['NL80211_ATTR_WIPHY', phy], ['NL80211_ATTR_WIPHY_TX_POWER_SETTING', m],
+      ...(mbm !== undefined ? [['NL80211_ATTR_WIPHY_TX_POWER_LEVEL', mbm] as [string, unknown]] : []),
+    ] as AttrsIn);
+  }
+
   /** Move a radio to the network namespace of a process. */
   async setWiphyNetnsByPid(wiphy: number, pid: number): Promise<void> {
     await this.request('NL80211_CMD_SET_WIPHY_NETNS', { NL80211_ATTR_WIPHY: wiphy, NL80211_ATTR_PID: pid });

@@ -30,6 +30,7 @@ const commands: Record<string, () => Promise<Handler>> = {
   route: async () => showCommand('route'),
   neigh: async () => showCommand('neigh'),
   rule: async () => showCommand('rule'),
+  iw: async () => (await import('./cmd-iw.js')).iwCommand,
 };
 
 async function showCommand(object: string): Promise<Handler> {
