@@ -32,6 +32,8 @@ export interface Row {
   notes?: string;
   error?: string;
   extra?: Record<string, unknown>;
+  /** Every counted run, in order: seconds and peak RSS MB. */
+  runs?: { wall: number; rssMB: number; cpu: number }[];
 }
 
 export interface Target {
@@ -100,6 +102,7 @@ function toRows(results: ImplResult[]): Row[] {
     return {
       id: impl.id, lib: impl.lib, mode: impl.mode, wall: stats(samples.map((s) => s.wall)), rssMB: rss, cpu,
       samples: samples.length, error, extra: samples[samples.length >> 1]?.extra,
+      runs: samples.map((s) => ({ wall: s.wall, rssMB: s.rssMB, cpu: s.cpu })),
     };
   });
 }
@@ -114,27 +117,36 @@ function ratios(rows: Row[], refId: string): void {
   }
 }
 
-const med = (rows: Row[], id: string): number | undefined => {
-  const r = rows.find((x) => x.id === id);
-  return r && r.samples ? r.wall.median : undefined;
-};
-const rssOf = (rows: Row[], id: string): number | undefined => {
-  const r = rows.find((x) => x.id === id);
-  return r && r.samples ? r.rssMB : undefined;
-};
 const fmt = (s: number): string => (s >= 1 ? s.toFixed(2) : s >= 0.01 ? s.toFixed(3) : s.toFixed(4));
 
-/** "a is at least k times faster than b": a <= b / k. */
-function faster(text: string, a: number | undefined, b: number | undefined, k: number, an: string, bn: string): Target {
-  if (a === undefined || b === undefined) return { text, pass: undefined, detail: 'not measured' };
-  return { text, pass: a * k <= b, detail: `${an} ${fmt(a)} s vs ${bn} ${fmt(b)} s: ${(b / a).toFixed(2)}x (need ${k}x)` };
+/** Row by id (the first, i.e. the whole-process one when both modes exist). */
+const rowOf = (rows: Row[], id: string, mode: Row['mode'] = 'process'): Row | undefined => rows.find((x) => x.id === id && x.mode === mode && x.samples);
+
+/** A factor shown without rounding it across a limit (29.996 is not "30.00"). */
+const factor = (x: number, up: boolean): string => ((up ? Math.ceil(x * 100) : Math.floor(x * 100)) / 100).toFixed(2);
+
+/** The same comparison in CPU seconds, steadier than wall time on a busy machine. */
+function cpuNote(a: Row, b: Row, x: (ac: number, bc: number) => number): string {
+  if (!Number.isFinite(a.cpu) || !Number.isFinite(b.cpu) || a.cpu <= 0 || b.cpu <= 0) return '';
+  return `; CPU ${fmt(a.cpu)} vs ${fmt(b.cpu)} s: ${x(a.cpu, b.cpu).toFixed(2)}x`;
 }
 
-/** "a takes at most k times b". */
-function atMost(text: string, a: number | undefined, b: number | undefined, k: number, an: string, bn: string, unit = 's'): Target {
-  if (a === undefined || b === undefined) return { text, pass: undefined, detail: 'not measured' };
-  const f = unit === 's' ? fmt : (x: number): string => x.toFixed(1);
-  return { text, pass: a <= b * k, detail: `${an} ${f(a)} ${unit} vs ${bn} ${f(b)} ${unit}: ${(a / b).toFixed(2)}x (limit ${k}x)` };
+/** "a is at least k times faster than b": a <= b / k. */
+function faster(text: string, a: Row | undefined, b: Row | undefined, k: number, an: string, bn: string): Target {
+  if (!a || !b) return { text, pass: undefined, detail: 'not measured' };
+  const x = b.wall.median / a.wall.median;
+  return { text, pass: x >= k, detail: `${an} ${fmt(a.wall.median)} s vs ${bn} ${fmt(b.wall.median)} s: ${factor(x, false)}x faster (need ${k}x)${cpuNote(a, b, (ac, bc) => bc / ac)}` };
+}
+
+/** "a takes at most k times b" (time, or peak RSS with unit 'MB'). */
+function atMost(text: string, a: Row | undefined, b: Row | undefined, k: number, an: string, bn: string, unit = 's'): Target {
+  if (!a || !b) return { text, pass: undefined, detail: 'not measured' };
+  if (unit === 'MB') {
+    const x = a.rssMB / b.rssMB;
+    return { text, pass: x <= k, detail: `${an} ${a.rssMB.toFixed(1)} MB vs ${bn} ${b.rssMB.toFixed(1)} MB: ${factor(x, true)}x (limit ${k}x)` };
+  }
+  const x = a.wall.median / b.wall.median;
+  return { text, pass: x <= k, detail: `${an} ${fmt(a.wall.median)} s vs ${bn} ${fmt(b.wall.median)} s: ${factor(x, true)}x (limit ${k}x)${cpuNote(a, b, (ac, bc) => ac / bc)}` };
 }
 
 function logRun(ctx: Ctx, title: string): void {
@@ -165,13 +177,13 @@ function routeDump(n: number): WorkloadDef['run'] {
       const inproc = rows.find((r) => r.id === 'nlroute' && r.mode === 'in-process');
       const floorIn = rows.find((r) => r.id === 'raw floor' && r.mode === 'in-process');
       if (inproc?.samples && floorIn?.samples) inproc.ratio = inproc.wall.median / floorIn.wall.median, inproc.notes = 'ratio: vs raw floor in-process';
-      const nl = med(rows, 'nlroute');
+      const nl = rowOf(rows, 'nlroute');
       const targets: Target[] = [
-        faster('>= 3x faster than Node netlink', nl, med(rows, 'netlink getRoutes()'), 3, 'nlroute', 'netlink'),
-        faster('>= 30x faster than pyroute2', nl, med(rows, 'pyroute2 get_routes()'), 30, 'nlroute', 'pyroute2'),
-        atMost('in-process dump <= ip -j route show (whole process)', inproc?.samples ? inproc.wall.median : undefined, med(rows, 'ip -j route show'), 1, 'nlroute in-process', 'ip -j'),
-        atMost('in-process within 1.5x of the raw floor', inproc?.samples ? inproc.wall.median : undefined, floorIn?.samples ? floorIn.wall.median : undefined, 1.5, 'nlroute in-process', 'floor in-process'),
-        atMost('peak RSS <= half of Node netlink', rssOf(rows, 'nlroute'), rssOf(rows, 'netlink getRoutes()'), 0.5, 'nlroute', 'netlink', 'MB'),
+        faster('>= 3x faster than Node netlink', nl, rowOf(rows, 'netlink getRoutes()'), 3, 'nlroute', 'netlink'),
+        faster('>= 30x faster than pyroute2', nl, rowOf(rows, 'pyroute2 get_routes()'), 30, 'nlroute', 'pyroute2'),
+        atMost('in-process dump <= ip -j route show (whole process)', inproc?.samples ? inproc : undefined, rowOf(rows, 'ip -j route show'), 1, 'nlroute in-process', 'ip -j'),
+        atMost('in-process within 1.5x of the raw floor', inproc?.samples ? inproc : undefined, floorIn?.samples ? floorIn : undefined, 1.5, 'nlroute in-process', 'floor in-process'),
+        atMost('peak RSS <= half of Node netlink', rowOf(rows, 'nlroute'), rowOf(rows, 'netlink getRoutes()'), 0.5, 'nlroute', 'netlink', 'MB'),
       ];
       return [{ key: `route-dump-${n}`, title, rows, targets: n >= 100000 || ctx.quick ? targets : [], notes: [] }];
     } finally {
@@ -202,8 +214,8 @@ function linkDump(pairs: number): WorkloadDef['run'] {
       ratios(rows, 'nlroute');
       const inproc = rows.find((r) => r.id === 'nlroute' && r.mode === 'in-process');
       const targets = [
-        faster('>= 3x faster than Node netlink', med(rows, 'nlroute'), med(rows, 'netlink getLinks()'), 3, 'nlroute', 'netlink'),
-        atMost('in-process <= ip -j -d -s link (whole process)', inproc?.samples ? inproc.wall.median : undefined, med(rows, 'ip -j -d -s link show'), 1, 'nlroute in-process', 'ip'),
+        faster('>= 3x faster than Node netlink', rowOf(rows, 'nlroute'), rowOf(rows, 'netlink getLinks()'), 3, 'nlroute', 'netlink'),
+        atMost('in-process <= ip -j -d -s link (whole process)', inproc?.samples ? inproc : undefined, rowOf(rows, 'ip -j -d -s link show'), 1, 'nlroute in-process', 'ip'),
       ];
       return [{ key: 'link-dump', title, rows, targets, notes: [] }];
     } finally {
@@ -255,10 +267,10 @@ function changes(n: number): WorkloadDef['run'] {
     impls.push({ id: 'ip -batch', lib: 'iproute2', mode: 'process', cmd: ['ip', '-batch', batchFile], netns: fixed.path, check: () => ({ count: 2 * n }), before, after });
     const rows = toRows(await alternate(impls, { reps: ctx.reps, warmup: ctx.warmup, log: ctx.log }));
     ratios(rows, 'nlroute');
-    const nl = med(rows, 'nlroute');
+    const nl = rowOf(rows, 'nlroute');
     const targets = [
-      faster('>= 1.5x faster than ip -batch (pipelining)', nl, med(rows, 'ip -batch'), 1.5, 'nlroute', 'ip -batch'),
-      faster('>= 5x faster than pyroute2', nl, med(rows, 'pyroute2 addr()/route() loop'), 5, 'nlroute', 'pyroute2'),
+      faster('>= 1.5x faster than ip -batch (pipelining)', nl, rowOf(rows, 'ip -batch'), 1.5, 'nlroute', 'ip -batch'),
+      faster('>= 5x faster than pyroute2', nl, rowOf(rows, 'pyroute2 addr()/route() loop'), 5, 'nlroute', 'pyroute2'),
     ];
     return [{ key: 'changes', title, rows, targets, notes: ['nlroute: IPRoute batch, every request ACKed and checked (acks: all)'] }];
   };
@@ -300,12 +312,12 @@ function ipsetWorkloads(n: number): WorkloadDef['run'] {
       if (ctx.peers.ipset) adds.push({ id: 'ipset restore', lib: 'ipset', mode: 'process', cmd: ['ipset', 'restore'], stdin: restoreFile, netns: ns.path, check: () => ({ count: n }), before, after });
       let rows = toRows(await alternate(adds, { reps: ctx.reps, warmup: ctx.warmup, log: ctx.log }));
       ratios(rows, 'nlroute addMany()');
-      const many = med(rows, 'nlroute addMany()');
+      const many = rowOf(rows, 'nlroute addMany()');
       out.push({
         key: 'ipset-add', title, rows, notes: [],
         targets: [
-          atMost('addMany of all entries <= 1.5x ipset restore, end to end', many, med(rows, 'ipset restore'), 1.5, 'nlroute addMany()', 'ipset restore'),
-          faster('addMany >= 20x faster than pyroute2', many, med(rows, 'pyroute2 IPSet.add() loop'), 20, 'nlroute addMany()', 'pyroute2'),
+          atMost('addMany of all entries <= 1.5x ipset restore, end to end', many, rowOf(rows, 'ipset restore'), 1.5, 'nlroute addMany()', 'ipset restore'),
+          faster('addMany >= 20x faster than pyroute2', many, rowOf(rows, 'pyroute2 IPSet.add() loop'), 20, 'nlroute addMany()', 'pyroute2'),
         ],
       });
 
@@ -332,12 +344,12 @@ function ipsetWorkloads(n: number): WorkloadDef['run'] {
       }
       rows = toRows(await alternate(lists, { reps: ctx.reps, warmup: ctx.warmup, log: ctx.log }));
       ratios(rows, 'nlroute list()');
-      const list = med(rows, 'nlroute list()');
+      const list = rowOf(rows, 'nlroute list()');
       out.push({
         key: 'ipset-list', title, rows, notes: [],
         targets: [
-          atMost('list <= 2x ipset list', list, med(rows, 'ipset list'), 2, 'nlroute list()', 'ipset list'),
-          faster('list >= 20x faster than pyroute2', list, med(rows, 'pyroute2 IPSet.list()'), 20, 'nlroute list()', 'pyroute2'),
+          atMost('list <= 2x ipset list', list, rowOf(rows, 'ipset list'), 2, 'nlroute list()', 'ipset list'),
+          faster('list >= 20x faster than pyroute2', list, rowOf(rows, 'pyroute2 IPSet.list()'), 20, 'nlroute list()', 'pyroute2'),
         ],
       });
       return out;
@@ -433,7 +445,7 @@ function startup(): WorkloadDef['run'] {
       impls.push({ id: 'ip -j link show', lib: 'iproute2', mode: 'process', cmd: ['ip', '-j', 'link', 'show'], netns: ns.path, check: jsonArray(1) });
       const rows = toRows(await alternate(impls, { reps: Math.max(ctx.reps, 5), warmup: ctx.warmup, log: ctx.log }));
       ratios(rows, 'nlroute');
-      const targets = [atMost('import + socket + link list <= 1.3x node -e 0', med(rows, 'nlroute'), med(rows, 'node -e 0'), 1.3, 'nlroute', 'node -e 0')];
+      const targets = [atMost('import + socket + link list <= 1.3x node -e 0', rowOf(rows, 'nlroute'), rowOf(rows, 'node -e 0'), 1.3, 'nlroute', 'node -e 0')];
       return [{ key: 'startup', title, rows, targets, notes: [] }];
     } finally {
       ns.dispose();
