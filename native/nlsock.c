@@ -891,6 +891,215 @@ static bool netns_define(napi_env env, napi_value exports) {
 }
 /* ============================================================== end netns */
 
+/* ================================================================= tuntap
+ * tun/tap devices. The kernel creates them only through /dev/net/tun ioctls (TUNSETIFF and
+ * friends), never over rtnetlink, so this is the one link kind that needs native code. The
+ * device lands in the namespace of the process that opened /dev/net/tun: for another
+ * namespace the whole sequence runs on a short-lived thread that setns()es first.
+ */
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <linux/if_tun.h>
+
+typedef struct {
+  char name[IFNAMSIZ];  /* in: wanted name ("" or "x%d" lets the kernel pick); out: created */
+  short flags;          /* TUNSETIFF flags */
+  bool persist;
+  bool set_owner, set_group;
+  uint32_t owner, group;
+  const char *nspath;   /* namespace to create in (path), or NULL */
+  int nsfd;             /* ... or an fd of one; -1 with nspath NULL: the caller's namespace */
+  int err;              /* errno of the failing call, 0 on success */
+  const char *syscall;
+} tun_job;
+
+/* open + TUNSETIFF (+ owner, group, persist), then close: a persistent device outlives the
+ * fd; on any failure before TUNSETPERSIST the close removes the half-made device. */
+static void tun_do(tun_job *job) {
+  struct ifreq ifr;
+  int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+  if (fd < 0) {
+    job->err = errno, job->syscall = "open /dev/net/tun";
+    return;
+  }
+  memset(&ifr, 0, sizeof ifr);
+  memcpy(ifr.ifr_name, job->name, IFNAMSIZ);
+  ifr.ifr_flags = job->flags;
+  if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+    job->err = errno, job->syscall = "ioctl TUNSETIFF";
+  } else if (job->set_owner && ioctl(fd, TUNSETOWNER, (unsigned long)job->owner) < 0) {
+    job->err = errno, job->syscall = "ioctl TUNSETOWNER";
+  } else if (job->set_group && ioctl(fd, TUNSETGROUP, (unsigned long)job->group) < 0) {
+    job->err = errno, job->syscall = "ioctl TUNSETGROUP";
+  } else if (job->persist && ioctl(fd, TUNSETPERSIST, 1UL) < 0) {
+    job->err = errno, job->syscall = "ioctl TUNSETPERSIST";
+  } else {
+    /* TUNSETIFF writes back the final name (a "%d" filled in). */
+    memcpy(job->name, ifr.ifr_name, IFNAMSIZ);
+    job->name[IFNAMSIZ - 1] = '\0';
+  }
+  close(fd);
+}
+
+/* Thread body: join the namespace, then create. The thread exits in that namespace, so no
+ * Node thread ever changes its own. */
+static void *tun_thread(void *arg) {
+  tun_job *job = arg;
+  int nsfd = job->nsfd;
+  if (job->nspath != NULL && (nsfd = open(job->nspath, O_RDONLY | O_CLOEXEC)) < 0) {
+    job->err = errno, job->syscall = "open";
+    return NULL;
+  }
+  if (setns(nsfd, CLONE_NEWNET) < 0) job->err = errno, job->syscall = "setns";
+  else tun_do(job);
+  if (job->nspath != NULL) close(nsfd);
+  return NULL;
+}
+
+static void tun_run_in_netns(tun_job *job) {
+  pthread_attr_t attr;
+  pthread_t tid;
+  sigset_t all, old;
+  int rc;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 64 * 1024);
+  sigfillset(&all); /* signals stay with Node's threads */
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  rc = pthread_create(&tid, &attr, tun_thread, job);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  pthread_attr_destroy(&attr);
+  if (rc != 0) {
+    job->err = rc, job->syscall = "pthread_create";
+    return;
+  }
+  pthread_join(tid, NULL);
+}
+
+static const char *const TUN_OPTS[] = {"tap", "persist", "owner", "group", "multiQueue", "vnetHdr", "pi"};
+
+/* Optional boolean option: undefined keeps *out. */
+static bool tun_opt_bool(napi_env env, napi_value opts, const char *key, bool *out) {
+  napi_value v;
+  napi_valuetype t;
+  char what[48];
+  if (napi_get_named_property(env, opts, key, &v) != napi_ok || napi_typeof(env, v, &t) != napi_ok) return false;
+  if (t == napi_undefined) return true;
+  snprintf(what, sizeof what, "opts.%s", key);
+  if (t != napi_boolean) return type_error(env, what, "a boolean or undefined");
+  return napi_get_value_bool(env, v, out) == napi_ok;
+}
+
+/* Optional uid/gid option: undefined or null leaves it unset. */
+static bool tun_opt_id(napi_env env, napi_value opts, const char *key, bool *set, uint32_t *out) {
+  napi_value v;
+  napi_valuetype t;
+  char what[48];
+  if (napi_get_named_property(env, opts, key, &v) != napi_ok || napi_typeof(env, v, &t) != napi_ok) return false;
+  if (t == napi_undefined || t == napi_null) return true;
+  snprintf(what, sizeof what, "opts.%s", key);
+  /* (uid_t)-1 means "no id" to the kernel; refuse it here rather than get EINVAL later. */
+  int64_t x;
+  if (!arg_int(env, v, what, 0, UINT32_MAX - 1, &x)) return false;
+  *set = true, *out = (uint32_t)x;
+  return true;
+}
+
+/* Reads opts into job; unknown keys are refused so a typo is not silently ignored. */
+static bool tun_parse_opts(napi_env env, napi_value opts, tun_job *job) {
+  napi_valuetype t = napi_undefined;
+  napi_value keys;
+  uint32_t n;
+  bool tap = false, multi = false, vnet = false, pi = false;
+  if (opts != NULL) napi_typeof(env, opts, &t);
+  if (t != napi_undefined && t != napi_null) {
+    if (t != napi_object) return type_error(env, "opts", "an object, null or undefined");
+    if (napi_get_property_names(env, opts, &keys) != napi_ok || napi_get_array_length(env, keys, &n) != napi_ok) return false;
+    for (uint32_t i = 0; i < n; i++) {
+      napi_value k;
+      char key[32];
+      size_t len = 0, j;
+      if (napi_get_element(env, keys, i, &k) != napi_ok ||
+          napi_get_value_string_utf8(env, k, key, sizeof key, &len) != napi_ok)
+        return false;
+      for (j = 0; j < sizeof TUN_OPTS / sizeof TUN_OPTS[0]; j++)
+        if (strcmp(key, TUN_OPTS[j]) == 0) break;
+      if (j == sizeof TUN_OPTS / sizeof TUN_OPTS[0]) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "Unknown tunCreate option \"%s\" (tap, persist, owner, group, multiQueue, vnetHdr, pi)", key);
+        napi_throw_type_error(env, "ERR_INVALID_ARG_VALUE", msg);
+        return false;
+      }
+    }
+    if (!tun_opt_bool(env, opts, "tap", &tap) || !tun_opt_bool(env, opts, "persist", &job->persist) ||
+        !tun_opt_bool(env, opts, "multiQueue", &multi) || !tun_opt_bool(env, opts, "vnetHdr", &vnet) ||
+        !tun_opt_bool(env, opts, "pi", &pi) ||
+        !tun_opt_id(env, opts, "owner", &job->set_owner, &job->owner) ||
+        !tun_opt_id(env, opts, "group", &job->set_group, &job->group))
+      return false;
+  }
+  /* IFF_TUN_EXCL: an existing name is EBUSY instead of silently attaching to that device. */
+  job->flags = (short)((tap ? IFF_TAP : IFF_TUN) | IFF_TUN_EXCL | (pi ? 0 : IFF_NO_PI) |
+                       (multi ? IFF_MULTI_QUEUE : 0) | (vnet ? IFF_VNET_HDR : 0));
+  return true;
+}
+
+/* tunCreate(name, opts?, netns?) -> the created interface's name. name: up to IFNAMSIZ-1
+ * bytes, may hold one "%d"; empty/null/undefined lets the kernel name it tun%d / tap%d. */
+static napi_value js_tun_create(napi_env env, napi_callback_info info) {
+  size_t argc = 3;
+  napi_value argv[3] = {NULL, NULL, NULL}, result;
+  napi_valuetype t = napi_undefined;
+  char path[PATH_MAX];
+  tun_job job;
+
+  memset(&job, 0, sizeof job);
+  job.persist = true, job.nsfd = -1;
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argv[0] != NULL) napi_typeof(env, argv[0], &t);
+  if (t == napi_string) {
+    char buf[IFNAMSIZ + 1];
+    size_t len = 0;
+    CHECK(env, napi_get_value_string_utf8(env, argv[0], buf, sizeof buf, &len));
+    if (len >= IFNAMSIZ || strlen(buf) != len) {
+      napi_throw_range_error(env, "ERR_INVALID_ARG_VALUE",
+                             "The \"name\" argument must be at most 15 bytes (IFNAMSIZ - 1) without NUL bytes");
+      return NULL;
+    }
+    memcpy(job.name, buf, len + 1);
+  } else if (t != napi_undefined && t != napi_null) {
+    return type_error(env, "name", "a string, null or undefined"), NULL;
+  }
+  if (!tun_parse_opts(env, argv[1], &job)) return NULL;
+
+  t = napi_undefined;
+  if (argv[2] != NULL) napi_typeof(env, argv[2], &t);
+  if (t == napi_undefined || t == napi_null) {
+    tun_do(&job);
+  } else {
+    if (t == napi_string) {
+      if (!arg_netns_path(env, argv[2], "netns", path, sizeof path)) return NULL;
+      job.nspath = path;
+    } else if (t == napi_number) {
+      if (!arg_i32(env, argv[2], "netns", &job.nsfd)) return NULL;
+    } else {
+      return type_error(env, "netns", "a path string, a namespace fd number, null or undefined"), NULL;
+    }
+    tun_run_in_netns(&job);
+  }
+  if (job.err != 0) return throw_errno(env, job.syscall, job.err);
+  CHECK(env, napi_create_string_utf8(env, job.name, NAPI_AUTO_LENGTH, &result));
+  return result;
+}
+
+/* Adds the tun/tap functions to the exports object. */
+static bool tuntap_define(napi_env env, napi_value exports) {
+  napi_property_descriptor props[] = {
+    {"tunCreate", NULL, js_tun_create, NULL, NULL, NULL, napi_enumerable, NULL},
+  };
+  return napi_define_properties(env, exports, sizeof props / sizeof props[0], props) == napi_ok;
+}
+/* ============================================================= end tuntap */
+
 /* ------------------------------------------------------------------- init */
 
 static void env_cleanup(void *arg) {
@@ -944,5 +1153,6 @@ NAPI_MODULE_INIT() {
   };
   CHECK(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   if (!netns_define(env, exports)) return NULL;
+  if (!tuntap_define(env, exports)) return NULL;
   return exports;
 }
