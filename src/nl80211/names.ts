@@ -48,7 +48,6 @@ const txpowerByValue = reverse(TX_POWER_NAMES);
 export function lookup<N extends Readonly<Record<string, number>>>(what: string, names: N, v: unknown): number {
   if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
   if (typeof v === 'string' && Object.hasOwn(names, v)) return names[v];
-  if (typeof v === 'string' && /^\d+$/.test(v) && !Object.hasOwn(names, v)) return Number(v);
   throw new NetlinkEncodeError(`unknown ${what} ${JSON.stringify(v)} (one of ${Object.keys(names).join(', ')}, or a number)`);
 }
 
