@@ -2,7 +2,9 @@
 # `npm run test:wireless`: compile, then in ONE VM boot run test/wireless/smoke.sh
 # and every dist/test/wireless/*.test.js (or the files given) with node:test.
 # Usage: scripts/vm/run-tests.sh [dist/test/wireless/x.test.js ...]
-# NLROUTE_SKIP_BUILD=1 skips tsc; VM settings come from the NLROUTE_VM_* env vars.
+# NLROUTE_SKIP_BUILD=1 skips tsc; NLROUTE_TEST_TIMEOUT (s, default 60) bounds each
+# test so one hang fails that test instead of the whole VM; VM settings come from
+# the NLROUTE_VM_* env vars.
 # Exit: non-zero if tsc, the smoke test or any node test failed; 124/125 from run.sh
 # mean the VM timed out / never reached the tests.
 set -euo pipefail
@@ -33,7 +35,8 @@ files=("$@")
 ((${#files[@]})) || files=(dist/test/wireless/*.test.js)
 if ((${#files[@]})); then
   echo "# node --test ${files[*]}"
-  node --test --test-concurrency=1 --test-reporter=spec "${files[@]}" || status=1
+  node --test --test-concurrency=1 --test-reporter=spec \
+    --test-timeout="$((${NLROUTE_TEST_TIMEOUT:-60} * 1000))" "${files[@]}" || status=1
 else
   echo "# no dist/test/wireless/*.test.js to run"
 fi
