@@ -135,7 +135,7 @@ function cpuNote(a: Row, b: Row, x: (ac: number, bc: number) => number): string 
 function faster(text: string, a: Row | undefined, b: Row | undefined, k: number, an: string, bn: string): Target {
   if (!a || !b) return { text, pass: undefined, detail: 'not measured' };
   const x = b.wall.median / a.wall.median;
-  return { text, pass: x >= k, detail: `${an} ${fmt(a.wall.median)} s vs ${bn} ${fmt(b.wall.median)} s: ${factor(x, false)}x faster (need ${k}x)${cpuNote(a, b, (ac, bc) => bc / ac)}` };
+  return { text, pass: x >= k, detail: `${an} ${fmt(a.wall.median)} s vs ${bn} ${fmt(b.wall.median)} s: speed-up ${factor(x, false)}x (need ${k}x)${cpuNote(a, b, (ac, bc) => bc / ac)}` };
 }
 
 /** "a takes at most k times b" (time, or peak RSS with unit 'MB'). */
