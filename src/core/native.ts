@@ -52,6 +52,24 @@ export const RECV_TOO_SMALL = -2;
 /** Slots of the Int32Array passed to recv(). PID and GROUPS are u32: read them with `>>> 0`. */
 export const RECV_INFO = { PID: 0, GROUPS: 1, FLAGS: 2, SIZE: 3 } as const;
 
+/** Options of NativeBinding.tunCreate(); unknown keys are a TypeError. */
+export interface TunCreateOptions {
+  /** A tap (ethernet frames) instead of a tun (IP packets). Default false. */
+  tap?: boolean;
+  /** Keep the device after the creating fd closes (TUNSETPERSIST). Default true; false makes a device that is gone on return. */
+  persist?: boolean;
+  /** uid allowed to attach (TUNSETOWNER). */
+  owner?: number | null;
+  /** gid allowed to attach (TUNSETGROUP). */
+  group?: number | null;
+  /** IFF_MULTI_QUEUE. */
+  multiQueue?: boolean;
+  /** IFF_VNET_HDR. */
+  vnetHdr?: boolean;
+  /** Keep the packet information header (no IFF_NO_PI). Default false, as `ip tuntap`. */
+  pi?: boolean;
+}
+
 /** The functions exported by build/Release/nlroute_native.node. All fds are plain numbers. */
 export interface NativeBinding {
   /**
@@ -87,6 +105,13 @@ export interface NativeBinding {
   pollStop(handle: PollHandle): void;
   /** Stops any poll on fd, then closes it. */
   close(fd: number): void;
+  /**
+   * Creates a tun/tap device through /dev/net/tun (the kernel has no rtnetlink path for it),
+   * in `netns` (path or fd) when given, by a short-lived thread. `name` may hold one "%d";
+   * empty/null lets the kernel pick tun%d/tap%d. Returns the name created. An existing name is
+   * EBUSY (IFF_TUN_EXCL); names over 15 bytes are a RangeError.
+   */
+  tunCreate(name: string | null | undefined, opts?: TunCreateOptions | null, netns?: string | number | null): string;
   readonly constants: NativeConstants;
 }
 

@@ -20,6 +20,7 @@ import { fdb, type FdbSpec } from './fdb.js';
 import { getRules, rule, type RuleMessage, type RuleSpec } from './rule.js';
 import { getClasses, getFilters, getQdiscs, tc, type TcBaseSpec, type TcMessage } from './tc.js';
 import { getNsids, nsid, type NsidMessage, type NsidSpec } from './nsid.js';
+import { addTuntap, isTuntapAdd } from './tuntap.js';
 
 export interface IPRouteOptions {
   /** Network namespace: a name under /var/run/netns, a path, or an open fd. */
@@ -171,13 +172,15 @@ export class IPRoute {
    * Links: `link('add', { ifname: 'v0', kind: 'veth', peer: 'v1' })`, `link('set', { index, state: 'up' })`,
    * `link('del', { ifname })`, `link('get', { ifname })`, `link('dump', filter)`,
    * `link('property_add', { ifname, altname })`. Resolves with the kernel's answer messages
-   * (the link for 'get', nothing for changes).
+   * (the link for 'get', nothing for changes). `link('add', { kind: 'tun' | 'tap', tunOwner, ... })`
+   * creates through /dev/net/tun (src/rtnl/tuntap.ts) and resolves with the new link.
    */
   async link(cmd: LinkCmd, spec: LinkSpec = {}): Promise<IfinfMessage[]> {
     if (cmd === 'dump') return this.getLinks(spec as LinkFilter);
     const fds: number[] = [];
     try {
       const s = await this.prepLink(cmd, spec, fds);
+      if (isTuntapAdd(cmd, s)) return await addTuntap(this.sock, this.netns, s);
       const req = linkRequest(cmd, s);
       const out = await this.sock.request(req.schema, req.spec);
       if (s.altname !== undefined && (cmd === 'add' || cmd === 'set' || cmd === 'replace')) {
@@ -320,6 +323,7 @@ export class IPRoute {
         if (!Array.isArray(r) || r.length !== 3) throw new TypeError(`batch[${i}] must be [kind, cmd, spec]`);
         const [kind, cmd, spec] = r;
         if (cmd === 'get' || cmd === 'dump') throw new TypeError(`batch[${i}]: ${cmd} is not a change; use the single call`);
+        if (kind === 'link' && isTuntapAdd(cmd, spec as LinkSpec)) throw new TypeError(`batch[${i}]: a ${(spec as LinkSpec).kind} is made through /dev/net/tun, not a netlink message; use link('add')`);
         if (kind === 'link') items.push(linkRequest(cmd, await this.prepLink(cmd, spec as LinkSpec, fds, cache)));
         else if (kind === 'addr') items.push(addrRequest(cmd as AddrCmd, await this.prepAddr(spec as AddrSpec, cache)));
         else if (kind === 'route') items.push(routeRequest(cmd as RouteCmd, await this.prepRoute(spec as RouteSpec, cache)));
