@@ -367,9 +367,14 @@ function events(n: number): WorkloadDef['run'] {
     logRun(ctx, title);
     const results = await runEvents(n, ctx);
     const rows = toRows(results);
-    for (const r of rows) {
-      const e = r.extra as { received?: number; enobufs?: number; batch_s?: number; all_s?: number } | undefined;
-      if (e) r.notes = `received ${e.received}/${n}, ENOBUFS ${e.enobufs}; changes took ${fmt(e.batch_s ?? 0)} s, last event at ${fmt(e.all_s ?? NaN)} s`;
+    for (const [i, r] of rows.entries()) {
+      const ss = results[i].samples;
+      if (!ss.length) continue;
+      const e = r.extra as { batch_s?: number; all_s?: number } | undefined;
+      const got = ss.map((x) => Number(x.extra.received));
+      const overruns = ss.map((x) => Number(x.extra.enobufs));
+      r.notes = `received ${Math.min(...got)}–${Math.max(...got)} of ${n}, ENOBUFS ${Math.min(...overruns)}–${Math.max(...overruns)} per run; `
+        + `changes took ${fmt(e?.batch_s ?? NaN)} s, last event at ${fmt(e?.all_s ?? NaN)} s`;
     }
     ratios(rows, 'nlroute');
     const nl = results.find((r) => r.impl.id === 'nlroute');
