@@ -9,7 +9,7 @@ import { idNest } from '../genl/index.js';
 import * as C from './constants.js';
 import { ies } from './ies.js';
 import { AKM_SUITES, CIPHER_SUITES } from './suites.js';
-import { bitIndexes, flagNest, signedByte, ssid, typedMap } from './types.js';
+import { bitIndexes, flagNest, signedByte, ssid, typedMap, u16OrFlag } from './types.js';
 
 const s8 = signedByte();
 const cipher = enumOf(u32, CIPHER_SUITES);
@@ -129,7 +129,9 @@ export const wmmRuleAttrs = typedMap('nl80211_wmm_rule', C.NL80211_WMM_RULE, {
   NL80211_WMMR_CW_MIN: u16, NL80211_WMMR_CW_MAX: u16, NL80211_WMMR_AIFSN: u8, NL80211_WMMR_TXOP: u16,
 });
 
-export const freqAttrs = typedMap('nl80211_frequency_attr', C.NL80211_FREQUENCY_ATTR, {
+// The kernel still sends the old NO_IBSS flag (now private in the header) next to NO_IR.
+export const freqAttrs = typedMap('nl80211_frequency_attr', { ...C.NL80211_FREQUENCY_ATTR, __NL80211_FREQUENCY_ATTR_NO_IBSS: 4 }, {
+  __NL80211_FREQUENCY_ATTR_NO_IBSS: flag,
   NL80211_FREQUENCY_ATTR_FREQ: u32,
   NL80211_FREQUENCY_ATTR_DISABLED: flag,
   NL80211_FREQUENCY_ATTR_NO_IR: flag,
@@ -316,6 +318,19 @@ export const schedScanMatchAttrs = typedMap('nl80211_sched_scan_match_attr', C.N
 let top: AttrMap | undefined;
 const topLevel = (): AttrMap => top!;
 
+export const staWmeAttrs = typedMap('nl80211_sta_wme_attr', C.NL80211_STA_WME_ATTR, {
+  NL80211_STA_WME_UAPSD_QUEUES: u8,
+  NL80211_STA_WME_MAX_SP: u8,
+});
+
+export const schedScanPlanAttrs = typedMap('nl80211_sched_scan_plan', C.NL80211_SCHED_SCAN_PLAN, {
+  NL80211_SCHED_SCAN_PLAN_INTERVAL: u32,
+  NL80211_SCHED_SCAN_PLAN_ITERATIONS: u32,
+});
+
+/** struct nl80211_vendor_cmd_info, as listed in NL80211_ATTR_VENDOR_EVENTS. */
+const vendorCmdInfo = struct('nl80211_vendor_cmd_info', { vendor_id: u32, subcmd: u32 });
+
 const u32s = (names?: Readonly<Record<string, number>>): NlaType<any, any> => (names ? enumOf(u32, names) : u32);
 
 /** Every top-level attribute of an nl80211 message. */
@@ -423,7 +438,7 @@ export const nl80211Attrs = typedMap('nl80211_attrs', C.NL80211_ATTRS, {
   NL80211_ATTR_TX_FRAME_TYPES: idNest(nestedArray(u16)),
   NL80211_ATTR_RX_FRAME_TYPES: idNest(nestedArray(u16)),
   NL80211_ATTR_FRAME_TYPE: u16,
-  NL80211_ATTR_CONTROL_PORT_ETHERTYPE: u16,
+  NL80211_ATTR_CONTROL_PORT_ETHERTYPE: u16OrFlag,
   NL80211_ATTR_CONTROL_PORT_NO_ENCRYPT: flag,
   NL80211_ATTR_SUPPORT_IBSS_RSN: flag,
   NL80211_ATTR_WIPHY_ANTENNA_TX: u32,
@@ -618,6 +633,12 @@ export const nl80211Attrs = typedMap('nl80211_attrs', C.NL80211_ATTRS, {
   NL80211_ATTR_PUNCT_BITMAP: u32,
   NL80211_ATTR_MAX_HW_TIMESTAMP_PEERS: u16,
   NL80211_ATTR_HW_TIMESTAMP_ENABLED: flag,
+  NL80211_ATTR_RADAR_BACKGROUND: flag,
+  NL80211_ATTR_VENDOR_EVENTS: arrayOf(vendorCmdInfo),
+  // band id -> rates (units of 500 kb/s)
+  NL80211_ATTR_SCAN_SUPP_RATES: idNest(arrayOf(u8)),
+  NL80211_ATTR_STA_WME: nested(staWmeAttrs),
+  NL80211_ATTR_SCHED_SCAN_PLANS: nestedArray(nested(schedScanPlanAttrs)),
 });
 
 top = nl80211Attrs as unknown as AttrMap;

@@ -189,7 +189,7 @@ function heMcs(map: number): (number | undefined)[] {
 
 function freqInfo(f: Attrs): FrequencyInfo {
   const flags: string[] = [];
-  for (const e of f.entries()) if (e.type?.kind === 'flag') flags.push(String(e.name).replace('NL80211_FREQUENCY_ATTR_', ''));
+  for (const e of f.entries()) if (e.type?.kind === 'flag' && !String(e.name).startsWith('__')) flags.push(String(e.name).replace('NL80211_FREQUENCY_ATTR_', ''));
   const mhz = f.getAttr('NL80211_FREQUENCY_ATTR_FREQ') ?? 0;
   const p = f.getAttr('NL80211_FREQUENCY_ATTR_MAX_TX_POWER');
   const dfs = f.getAttr('NL80211_FREQUENCY_ATTR_DFS_STATE');

@@ -103,3 +103,22 @@ export function signedByte(): NlaType<number> {
     pretty: (v) => v,
   };
 }
+
+/**
+ * A u16 that the kernel also sends empty, as a capability flag (NL80211_ATTR_CONTROL_PORT_ETHERTYPE:
+ * a u16 ethertype in requests, a flag in wiphy answers). Decodes to true or the number.
+ */
+export const u16OrFlag: NlaType<number | true, number | true> = {
+  kind: 'u16|flag', size: 0, nlaFlags: 0,
+  decode(b, o, len) {
+    if (len === 0) return true;
+    if (len < 2) throw new NetlinkDecodeError(`u16 needs 2 bytes, has ${len}`, o);
+    return b.readUInt16LE(o);
+  },
+  encode(w, v, ctx) {
+    if (v === true) return;
+    if (!Number.isInteger(v) || v < 0 || v > 0xffff) throw new NetlinkEncodeError(`u16 value ${String(v)} out of range 0..65535`, ctx.path);
+    w.u16(v);
+  },
+  pretty: (v) => v,
+};
