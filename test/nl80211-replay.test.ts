@@ -32,7 +32,7 @@ describe('nl80211 decoders on recorded kernel answers', () => {
     await using iw = new IW({ transport: new ReplayTransport(exchanges) });
     const all = [...await iw.listDev(), await iw.getWiphy(0), ...await iw.getScan(3), ...await iw.getStations(2), ...await iw.getStations(3),
       ...await iw.survey(3), ...await iw.getRegulatoryDomain()];
-    assert.ok(all.length >= 10);
+    assert.ok(all.length >= 8, `${all.length} messages`);
     assert.deepEqual([...new Set(all.flatMap((m) => gaps(m)))], []);
   });
 
