@@ -1,11 +1,11 @@
 // Workload 5 needs two processes at once: a listener (nlroute, pyroute2 or `ip monitor`),
 // measured as a whole process, and `ip -batch` making the changes once the listener is ready.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import { lastJson, runstat, scratchDir, type Impl, type ImplResult, type Sample } from './measure.js';
+import { lastJson, scratchDir, spawnTracked, type Impl, type ImplResult, type Sample } from './measure.js';
 import { BenchNetns, ipIn } from './ns.js';
 import { BENCH_DIR, DIST_BENCH } from './paths.js';
 import { PYTHON } from './peers.js';
@@ -39,7 +39,7 @@ async function once(l: Listener, n: number, batchFile: string): Promise<Sample> 
     ipIn(ns.name, ['link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1']);
     ipIn(ns.name, ['link', 'set', 'v0', 'up']);
     ipIn(ns.name, ['link', 'set', 'v1', 'up']);
-    const p = spawn(runstat(), ['--result', result, '--stdout', out, '--stderr', err, '--timeout', '120', '--netns', ns.path, '--', ...l.cmd], { stdio: 'inherit' });
+    const p = spawnTracked(['--result', result, '--stdout', out, '--stderr', err, '--timeout', '120', '--netns', ns.path, '--', ...l.cmd]);
     const exited = new Promise<void>((resolve) => p.on('exit', () => resolve()));
     let done = false;
     void exited.then(() => { done = true; });

@@ -1,10 +1,23 @@
 // Whole-process measurement: each run is one process, started by a tiny C wrapper (runstat)
 // that reports wall time and peak RSS; implementations alternate A B A B after a warm-up.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { onInterrupt } from './ns.js';
 import { BENCH_DIR, PEERS_DIR } from './paths.js';
+
+/** Processes running now: stopped (runstat passes the signal on) if the benchmark is interrupted. */
+const running = new Set<ChildProcess>();
+onInterrupt(() => { for (const p of running) p.kill('SIGTERM'); });
+
+/** Spawn runstat and keep track of it until it exits. */
+export function spawnTracked(args: string[]): ChildProcess {
+  const p = spawn(runstat(), args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  running.add(p);
+  p.on('exit', () => running.delete(p));
+  return p;
+}
 
 /** One measured run. */
 export interface Sample {
@@ -86,7 +99,7 @@ export async function runOnce(impl: Impl): Promise<Sample> {
   await impl.before?.();
   try {
     await new Promise<void>((resolve, reject) => {
-      const p = spawn(runstat(), [...args, '--', ...impl.cmd], { stdio: ['ignore', 'inherit', 'inherit'] });
+      const p = spawnTracked([...args, '--', ...impl.cmd]);
       p.on('error', reject);
       p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`runstat exited ${code}`))));
     });

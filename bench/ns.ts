@@ -5,6 +5,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const live = new Set<string>();
+const interruptHooks: (() => void)[] = [];
+
+/** Run `fn` (synchronously) when the benchmark is interrupted, before namespaces go. */
+export function onInterrupt(fn: () => void): void {
+  interruptHooks.push(fn);
+}
 let counter = 0;
 let handlersInstalled = false;
 
@@ -31,6 +37,7 @@ function installHandlers(): void {
   process.on('exit', removeAll);
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(sig, () => {
+      for (const fn of interruptHooks) try { fn(); } catch { /* keep cleaning up */ }
       removeAll();
       process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1));
     });
