@@ -201,6 +201,22 @@ test('native tunCreate: argument errors, netns by fd, the process stays in its n
   assert.equal(readlinkSync('/proc/self/ns/net'), ours);
 });
 
+test('without a netns the device is made in the caller\'s own namespace (a child process inside a test namespace)', async () => {
+  await withNetns(async (ns) => {
+    const url = new URL('../src/rtnl/index.js', import.meta.url).href;
+    const script = `const { IPRoute } = await import(${JSON.stringify(url)});
+      const ipr = new IPRoute();
+      const [l] = await ipr.link('add', { ifname: 'own%d', kind: 'tap', tunGroup: 7 });
+      console.log(l.getAttr('IFLA_IFNAME'));
+      ipr.close();`;
+    const out = await ns.exec(process.execPath, ['--input-type=module', '-e', script]);
+    assert.equal(out.trim(), 'own0');
+    const l = await ipLink(ns, 'own0');
+    assert.equal(l.linkinfo.info_data.type, 'tap');
+    assert.equal(l.linkinfo.info_data.group, idAs('group', 7));
+  });
+});
+
 test('a tap moved to another namespace by its spec resolves with [] and lives there', async () => {
   const other = await createNetns();
   try {
