@@ -91,6 +91,14 @@ describe('nl80211 with hostapd (VM)', { skip: skipOutsideVm }, () => {
       const mine = (await iw.getStations(sta)).map(stationInfo);
       assert.deepEqual(mine.map((s) => s.mac), [openBssid]);
       assert.ok(mine[0].txBitrate?.mbps && mine[0].signalDbm !== undefined, 'tx bitrate and signal of the AP');
+      // The CLI's read-only views of the same link.
+      const cli = new URL('../../src/tools/cli.js', import.meta.url).pathname;
+      const link = JSON.parse(sh(process.execPath, [cli, 'iw', 'link', 'wlan1', '--json'])) as { connected: boolean; bss: { bssid: string; ssid: string } };
+      assert.deepEqual([link.connected, link.bss.bssid, link.bss.ssid], [true, openBssid, OPEN]);
+      assert.match(sh(process.execPath, [cli, 'iw', 'link', 'wlan1']), new RegExp(`^Connected to ${openBssid} \\(on wlan1\\)\n\tSSID: ${OPEN}\n\tfreq: 2412`));
+      const dump = JSON.parse(sh(process.execPath, [cli, 'iw', 'station', 'dump', 'wlan0', '--json'])) as { mac: string }[];
+      assert.deepEqual(dump.map((s) => s.mac), [staMac]);
+      assert.match(sh(process.execPath, [cli, 'iw', 'station', 'dump', 'wlan0']), new RegExp(`^Station ${staMac} \\(on wlan0\\)\n\tinactive time:`));
       await iw.disconnect(sta);
       await waitUntil('DISCONNECT event', 5000, () => seen.includes('DISCONNECT'));
       assert.equal(await iw.getAssociatedBss(sta), undefined);

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  IW, Nl80211Error, interfaceInfo, regDomainInfo, surveyInfo, wiphyInfo, type Nl80211Message,
+  IW, NL80211_COMMANDS, Nl80211Error, interfaceInfo, waitFor, regDomainInfo, surveyInfo, wiphyInfo, type Nl80211Message,
 } from '../../src/nl80211/index.js';
 import { ifindexOf, iwDev, iwList, linkDown, linkUp, sh, skipOutsideVm, waitUntil } from './nl80211-helpers.js';
 
@@ -30,9 +30,19 @@ describe('nl80211 interfaces and radios (VM)', { skip: skipOutsideVm }, () => {
     }
   });
 
-  it('adds a monitor and a station interface with nlroute; `iw dev` shows them', async () => {
+  it('adds a monitor and a station interface with nlroute; `iw dev` shows them; config events arrive', async () => {
+    const ev = await iw.events(['config']);
     const mon = interfaceInfo(await iw.addInterface('nlrmon0', 'monitor', { phy: 0 }));
     const sta = interfaceInfo(await iw.addInterface('nlrsta0', 2, { dev: ifindexOf('wlan1') }));
+    const seen: string[] = [];
+    try {
+      await waitFor(ev, 3000, 'NEW_INTERFACE events', (m) => {
+        if (m.field('cmd') === NL80211_COMMANDS.NL80211_CMD_NEW_INTERFACE) seen.push(m.getAttr('NL80211_ATTR_IFNAME') ?? '');
+        return seen.includes('nlrmon0') && seen.includes('nlrsta0');
+      });
+    } finally {
+      ev.close();
+    }
     assert.equal(mon.ifname, 'nlrmon0');
     assert.equal(mon.type, 'monitor');
     assert.equal(sta.wiphy, 1);
@@ -136,12 +146,17 @@ describe('nl80211 interfaces and radios (VM)', { skip: skipOutsideVm }, () => {
     const text = sh('iw', ['reg', 'get']);
     const [global] = (await iw.getRegulatoryDomain()).map(regDomainInfo);
     assert.equal(global.alpha2, text.match(/^global\ncountry (\S+):/)?.[1]);
-    const want = [...text.split(/\nphy#/)[0].matchAll(/\((\d+) - (\d+) @ (\d+)\), \(N\/A, (\d+)\)/g)].map((m) => [Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])]);
-    assert.deepEqual(global.rules.map((r) => [r.startMhz, r.endMhz, r.maxBandwidthMhz, r.maxEirpDbm]), want);
+    // iw: (start - end @ bandwidth), (antenna gain or N/A, EIRP)
+    const want = [...text.split(/\nphy#/)[0].matchAll(/\((\d+) - (\d+) @ (\d+)\), \((N\/A|[\d.]+), ([\d.]+)\)/g)]
+      .map((m) => [Number(m[1]), Number(m[2]), Number(m[3]), m[4] === 'N/A' ? 0 : Number(m[4]), Number(m[5])]);
+    assert.ok(want.length > 0, text);
+    assert.deepEqual(global.rules.map((r) => [r.startMhz, r.endMhz, r.maxBandwidthMhz, r.maxAntennaGainDbi, r.maxEirpDbm]), want, text);
     const ev = await iw.events(['regulatory']);
     try {
       await iw.setRegulatoryDomain('DE');
-      await waitUntil('regdomain DE', 10_000, async () => regDomainInfo((await iw.getRegulatoryDomain())[0]).alpha2 === 'DE');
+      const change = await waitFor(ev, 10_000, 'REG_CHANGE event', (m) => m.field('cmd') === NL80211_COMMANDS.NL80211_CMD_REG_CHANGE && m.getAttr('NL80211_ATTR_REG_ALPHA2') === 'DE');
+      assert.equal(change.getAttr('NL80211_ATTR_REG_INITIATOR'), 1, 'initiated by the user');
+      assert.equal(regDomainInfo((await iw.getRegulatoryDomain())[0]).alpha2, 'DE');
       assert.match(sh('iw', ['reg', 'get']), /country DE/);
     } finally {
       ev.close();
@@ -156,6 +171,20 @@ describe('nl80211 interfaces and radios (VM)', { skip: skipOutsideVm }, () => {
     } finally {
       linkDown('wlan0');
     }
+  });
+
+  it('nlroute iw dev | phy | reg get (CLI) show what the API returns', async () => {
+    const cli = new URL('../../src/tools/cli.js', import.meta.url).pathname;
+    const dev = JSON.parse(sh(process.execPath, [cli, 'iw', 'dev', '--json'])) as { ifname: string; ifindex: number; mac: string }[];
+    const api = (await iw.listDev()).map(interfaceInfo);
+    assert.deepEqual(dev.map((d) => [d.ifname, d.ifindex, d.mac]).sort(), api.map((d) => [d.ifname, d.ifindex, d.mac]).sort());
+    const text = sh(process.execPath, [cli, 'iw', 'dev']);
+    assert.match(text, /phy#0\n\tInterface wlan0\n\t\tifindex \d+\n\t\twdev 0x1\n\t\taddr 02:00:00:00:00:00\n\t\ttype managed/);
+    const phy = sh(process.execPath, [cli, 'iw', 'phy']);
+    assert.match(phy, /Wiphy phy0\n\tBand 1: \(2GHz\)/);
+    assert.match(phy, /\* 2412 MHz \[1\] \(20\.0 dBm\)/);
+    assert.match(sh(process.execPath, [cli, 'iw', 'reg', 'get']), /^global\ncountry \S\S: DFS-/);
+    assert.equal((JSON.parse(sh(process.execPath, [cli, 'iw', 'phy', '--json'])) as unknown[]).length, 2);
   });
 
   it('typed errors: unknown ifindex / phy, scan on a down interface', async () => {
