@@ -3,8 +3,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  IW, NL80211_COMMANDS, Nl80211Error, interfaceInfo, waitFor, regDomainInfo, surveyInfo, wiphyInfo, type Nl80211Message,
+  IW, NL80211_COMMANDS, Nl80211Error, ScanAbortedError, interfaceInfo, waitFor, regDomainInfo, surveyInfo, wiphyInfo, type Nl80211Message,
 } from '../../src/nl80211/index.js';
+import { NetlinkTimeoutError } from '../../src/core/index.js';
 import { ifindexOf, iwDev, iwList, linkDown, linkUp, sh, skipOutsideVm, waitUntil } from './nl80211-helpers.js';
 
 describe('nl80211 interfaces and radios (VM)', { skip: skipOutsideVm }, () => {
@@ -185,6 +186,27 @@ describe('nl80211 interfaces and radios (VM)', { skip: skipOutsideVm }, () => {
     assert.match(phy, /\* 2412 MHz \[1\] \(20\.0 dBm\)/);
     assert.match(sh(process.execPath, [cli, 'iw', 'reg', 'get']), /^global\ncountry \S\S: DFS-/);
     assert.equal((JSON.parse(sh(process.execPath, [cli, 'iw', 'phy', '--json'])) as unknown[]).length, 2);
+  });
+
+  it('a scan aborted by the kernel and a scan that times out are typed errors, and leave no scan running', async () => {
+    const w1 = ifindexOf('wlan1');
+    linkUp('wlan1');
+    // A full scan takes seconds under TCG: take the interface down in the middle of it.
+    const t0 = Date.now();
+    const scanning = iw.scan(w1, { timeout: 10_000 });
+    setTimeout(() => linkDown('wlan1'), 300);
+    await assert.rejects(scanning, (e: Error) => e instanceof ScanAbortedError && e.ifindex === w1);
+    const aborted = Date.now() - t0;
+    linkUp('wlan1');
+    const t1 = Date.now();
+    await assert.rejects(iw.scan(w1, { timeout: 200 }), (e: Error) => e instanceof NetlinkTimeoutError && /scan on ifindex/.test(e.message));
+    const timedOut = Date.now() - t1;
+    assert.ok(timedOut < 2000, `timeout honoured (${timedOut} ms)`);
+    // The timed-out scan was aborted: a new one can start at once.
+    const list = await iw.scan(w1, { freqs: [2412], timeout: 10_000 });
+    assert.ok(Array.isArray(list));
+    linkDown('wlan1');
+    console.log(`# scan aborted after ${aborted} ms, timed out after ${timedOut} ms`);
   });
 
   it('typed errors: unknown ifindex / phy, scan on a down interface', async () => {
