@@ -322,13 +322,12 @@ export class IW {
     const sub = await this.subscribe(['scan']);
     try {
       await this.request('NL80211_CMD_TRIGGER_SCAN', attrs as AttrsIn, { target: `ifindex ${ifindex}` });
-      const done = await waitFor(sub, timeout, `scan on ifindex ${ifindex}`, (m) => {
+      await waitFor(sub, timeout, `scan on ifindex ${ifindex}`, (m) => {
         if (m.getAttr('NL80211_ATTR_IFINDEX') !== ifindex) return false;
         const cmd = m.field('cmd');
         if (cmd === NL80211_COMMANDS.NL80211_CMD_SCAN_ABORTED) throw new ScanAbortedError(ifindex);
         return cmd === NL80211_COMMANDS.NL80211_CMD_NEW_SCAN_RESULTS;
       });
-      void done;
     } catch (e) {
       // Leave no scan running behind a timeout.
       if (e instanceof NetlinkTimeoutError) await this.request('NL80211_CMD_ABORT_SCAN', { NL80211_ATTR_IFINDEX: ifindex }).catch(() => undefined);
