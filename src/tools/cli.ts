@@ -31,6 +31,12 @@ const commands: Record<string, () => Promise<Handler>> = {
   neigh: async () => showCommand('neigh'),
   rule: async () => showCommand('rule'),
   iw: async () => (await import('./cmd-iw.js')).iwCommand,
+  genl: async () => (await import('./cmd-misc.js')).genlCommand,
+  taskstats: async () => (await import('./cmd-misc.js')).taskstatsCommand,
+  ipset: async () => {
+    const { runIpsetCli } = await import('../ipset/cli.js');
+    return (args) => runIpsetCli(args, process.stdout);
+  },
 };
 
 async function showCommand(object: string): Promise<Handler> {
@@ -56,6 +62,12 @@ async function main(argv: string[]): Promise<number> {
   }
   return (await load())(args);
 }
+
+// `nlroute ... | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },
