@@ -2,7 +2,7 @@
 // family-dependent IFLA_AF_SPEC/IFLA_PROTINFO, named devconf arrays, seg6 SRH, and a whole
 // ifinfomsg body inside an attribute (veth peers).
 import {
-  AttrSet, NLA_F_NESTED, NetlinkDecodeError, NetlinkEncodeError, encodeAttrs, flagNames, hex, siblingValue, ipv4ToString, ipv6ToString,
+  AttrSet, arrayOf, NLA_F_NESTED, NetlinkDecodeError, NetlinkEncodeError, encodeAttrs, flagNames, hex, siblingValue, ipv4ToString, ipv6ToString,
   mplsToString, parseIP, parseIPv6, parseMpls, type AttrDecl, type AttrInput, type AttrMap, type EncodeCtx,
   type NlaType, type Owner, type StructType, type Writer,
 } from '../core/index.js';
@@ -52,18 +52,10 @@ export const rtvia: NlaType<RtVia, RtVia | string> = {
 };
 
 /** A u32/s32/u64 array whose indexes have names (IFLA_INET_CONF, IFLA_INET6_CONF, stats). */
-export function namedArray<T>(item: NlaType<T, any>, names: readonly string[], first = 0): NlaType<T[], T[]> {
+export function namedArray<T>(item: NlaType<T, any>, names: readonly string[], first = 0): NlaType<T[], readonly T[]> {
   return {
-    kind: `${item.kind}[named]`, size: 0, nlaFlags: 0,
-    decode(b, o, len, owner) {
-      const out: T[] = [];
-      for (let p = 0; p + item.size <= len; p += item.size) out.push(item.decode(b, o + p, item.size, owner));
-      return out;
-    },
-    encode(w, v, ctx) {
-      if (!Array.isArray(v)) throw new NetlinkEncodeError('array needs an array', ctx.path);
-      v.forEach((x, i) => item.encode(w, x, { ...ctx, path: `${ctx.path}[${i}]` }));
-    },
+    ...arrayOf(item),
+    kind: `${item.kind}[named]`,
     pretty(v) {
       const out: Record<string, unknown> = {};
       v.forEach((x, i) => { out[names[i + first] ?? String(i + first)] = item.pretty(x); });

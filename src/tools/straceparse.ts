@@ -3,35 +3,11 @@
 // write/read hex dumps and the older raw "\x.." string form, -f pid prefixes,
 // <unfinished ...>/<... resumed> splits, -t/-tt/-ttt timestamps, -T times and
 // -y/-yy fd annotations. Never throws on odd lines: it skips them.
-
+import { NETLINK_PROTOCOLS as CORE_PROTOCOLS } from '../core/constants.js';
 import { decodeStraceString, parseDumpHeader, parseHexDumpLine } from './hexinput.js';
 
-/** Netlink protocol numbers from <linux/netlink.h>. */
-export const NETLINK_PROTOCOLS: Readonly<Record<string, number>> = {
-  NETLINK_ROUTE: 0,
-  NETLINK_UNUSED: 1,
-  NETLINK_USERSOCK: 2,
-  NETLINK_FIREWALL: 3,
-  NETLINK_SOCK_DIAG: 4,
-  NETLINK_INET_DIAG: 4,
-  NETLINK_NFLOG: 5,
-  NETLINK_XFRM: 6,
-  NETLINK_SELINUX: 7,
-  NETLINK_ISCSI: 8,
-  NETLINK_AUDIT: 9,
-  NETLINK_FIB_LOOKUP: 10,
-  NETLINK_CONNECTOR: 11,
-  NETLINK_NETFILTER: 12,
-  NETLINK_IP6_FW: 13,
-  NETLINK_DNRTMSG: 14,
-  NETLINK_KOBJECT_UEVENT: 15,
-  NETLINK_GENERIC: 16,
-  NETLINK_SCSITRANSPORT: 18,
-  NETLINK_ECRYPTFS: 19,
-  NETLINK_RDMA: 20,
-  NETLINK_CRYPTO: 21,
-  NETLINK_SMC: 22,
-};
+/** Netlink protocol numbers from <linux/netlink.h> (the core's table, plus the INET_DIAG alias). */
+export const NETLINK_PROTOCOLS: Readonly<Record<string, number>> = { ...CORE_PROTOCOLS, NETLINK_INET_DIAG: 4 };
 
 /** Name for a netlink protocol number (`NETLINK_<n>` when unknown). */
 export function netlinkProtocolName(protocol: number): string {
