@@ -1,5 +1,6 @@
-// Start-up: import the library (nlroute/rtnl), open a socket, list links; timed as a whole process.
-import { IPRoute } from '../../src/rtnl/index.js';
+// Start-up: import the library as a user does (the package's nlroute/rtnl export, the bundle),
+// open a socket, list links; timed as a whole process.
+import { IPRoute } from 'nlroute/rtnl';
 import { nsOpt, runIfMain, type Args, type Result } from './common.js';
 
 export async function run(args: Args): Promise<Result> {
