@@ -76,7 +76,9 @@ it('the namespace context set by nlroute/netns reaches sockets opened from other
         const ipr = new IPRoute();
         try { return (await ipr.getLinks()).map((l) => l.getAttr('IFLA_IFNAME')); } finally { ipr.close(); }
       });
-      console.log(JSON.stringify({ names }));`);
+      const addon = (await import('node:fs')).readFileSync('/proc/self/maps', 'utf8').includes('nlroute_native.node');
+      console.log(JSON.stringify({ names, addon }));`);
     assert.deepEqual(r.names.sort(), ['lo', 'nlrb0', 'nlrb1']);
+    assert.equal(r.addon, true, 'the addon, found from dist/bundle, is mapped once a socket is open');
   });
 });
