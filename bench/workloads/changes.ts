@@ -1,7 +1,7 @@
 // Changes: N address adds, then N route adds, on one interface, through IPRoute.batch:
 // pipelined (many requests in flight), every request ACKed and its answer checked (acks 'all',
 // or --acks errors for the library's default).
-import { IPRoute, type BatchRequest } from '../../src/rtnl/iproute.js';
+import { IPRoute, type BatchRequest } from 'nlroute/rtnl';
 import { intArg, ipv4At, nsOpt, runIfMain, type Args, type Result } from './common.js';
 
 export async function run(args: Args): Promise<Result> {

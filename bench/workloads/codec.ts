@@ -5,8 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { PerformanceObserver, performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
-import { rtnlMarshal } from '../../src/rtnl/marshal.js';
-import type { RtMessage } from '../../src/rtnl/rtmsg.js';
+import { rtnlMarshal } from 'nlroute/rtnl';
+import type { RtMessage } from 'nlroute/rtnl';
 import { intArg, runIfMain, type Args, type Result } from './common.js';
 
 const RTM_NEWROUTE = 24;

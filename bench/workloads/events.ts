@@ -2,8 +2,8 @@
 // address events until N arrived (or SIGTERM); report ENOBUFS overruns and the last event's
 // time. Prints 'ready' once subscribed so that the changes start only then.
 import { performance } from 'node:perf_hooks';
-import { Overrun } from '../../src/core/index.js';
-import { IPRoute } from '../../src/rtnl/iproute.js';
+import { Overrun } from 'nlroute/core';
+import { IPRoute } from 'nlroute/rtnl';
 import { intArg, nsOpt, runIfMain, type Args, type Result } from './common.js';
 
 const RTM_NEWADDR = 20;

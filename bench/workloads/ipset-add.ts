@@ -1,6 +1,6 @@
 // IPSet adds: create a hash:ip set and add N IPv4 entries, with addMany (packed, pipelined)
 // or a plain add() loop (--mode loop).
-import { IPSet } from '../../src/ipset/index.js';
+import { IPSet } from 'nlroute/ipset';
 import { intArg, ipv4At, nsOpt, runIfMain, type Args, type Result } from './common.js';
 
 export async function run(args: Args): Promise<Result> {

@@ -1,5 +1,5 @@
 // IPSet list: list one set back completely, every entry's address read.
-import { IPSet } from '../../src/ipset/index.js';
+import { IPSet } from 'nlroute/ipset';
 import { nsOpt, runIfMain, type Args, type Result } from './common.js';
 
 export async function run(args: Args): Promise<Result> {

@@ -1,6 +1,6 @@
 // Link dump: every interface with details and stats (IPRoute.getLinks), listed completely as
 // parsed messages; name, kind and rx bytes read from each.
-import { IPRoute } from '../../src/rtnl/iproute.js';
+import { IPRoute } from 'nlroute/rtnl';
 import { nsOpt, runIfMain, type Args, type Result } from './common.js';
 
 export async function run(args: Args): Promise<Result> {

@@ -1,6 +1,6 @@
 // Route dump: every IPv4 route listed completely as parsed messages (IPRoute.getRoutes), the
 // destination read from each, as an application walking a routing table would.
-import { IPRoute } from '../../src/rtnl/iproute.js';
+import { IPRoute } from 'nlroute/rtnl';
 import { nsOpt, runIfMain, type Args, type Result } from './common.js';
 
 export async function run(args: Args): Promise<Result> {

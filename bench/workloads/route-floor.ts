@@ -2,7 +2,7 @@
 // transport, bytes counted and message headers walked only to find the end; no parsing.
 // With --save FILE the datagrams are written back to back (the codec workload's input).
 import { writeFileSync } from 'node:fs';
-import { NativeTransport, NETLINK_ROUTE, NLMSG_DONE, NLMSG_ERROR, NLM_F_DUMP, NLM_F_REQUEST } from '../../src/core/index.js';
+import { NativeTransport, NETLINK_ROUTE, NLMSG_DONE, NLMSG_ERROR, NLM_F_DUMP, NLM_F_REQUEST } from 'nlroute/core';
 import { nsOpt, runIfMain, type Args, type Result } from './common.js';
 
 const RTM_GETROUTE = 26;
