@@ -8,7 +8,7 @@
 // - dist/bundle mirrors dist/src's layout (entry `rtnl/index.js`, chunks one level down), so
 //   the relative specifiers resolved at run time (src/lazy.ts's createRequire paths, the
 //   decoder's protocol imports, the CLI's package.json) point at the same files there;
-//   the check below fails the build if a module using import.meta.url moved in depth.
+//   the check below fails the build if such a module moved in depth.
 // - Types are not bundled: package.json's "types" stay on dist/src/**/*.d.ts.
 // - esbuild's own postinstall is denied in package.json "allowScripts": its platform binary
 //   comes as an optionalDependency (@esbuild/linux-x64), which is all the JS API needs.
@@ -57,22 +57,24 @@ const result = await build({
   logLevel: 'warning',
 });
 
-// A module that resolves paths from import.meta.url must sit as deep in dist/bundle as it
+// A module that resolves paths at run time (from import.meta.url, or a dynamic import() of
+// a computed specifier, which esbuild leaves alone) must sit as deep in dist/bundle as it
 // did in dist/src, or its relative paths would miss.
 const depth = (p) => p.split(sep).length - 1;
+const resolvesAtRunTime = (code) => code.includes('import.meta.url') || /\bimport\((?!\s*['"`])/.test(code);
 const problems = [];
 for (const [out, info] of Object.entries(result.metafile.outputs)) {
   if (!out.endsWith('.js')) continue;
   const outDepth = depth(relative(outDir, join(root, out)));
   for (const input of Object.keys(info.inputs)) {
     const abs = join(root, input);
-    if (!readFileSync(abs, 'utf8').includes('import.meta.url')) continue;
+    if (!resolvesAtRunTime(readFileSync(abs, 'utf8'))) continue;
     const inDepth = depth(relative(srcDir, abs));
     if (inDepth !== outDepth) problems.push(`${input} (depth ${inDepth}) landed in ${out} (depth ${outDepth})`);
   }
 }
 if (problems.length) {
-  console.error(`bundle: modules using import.meta.url changed depth:\n  ${problems.join('\n  ')}`);
+  console.error(`bundle: modules resolving paths at run time changed depth:\n  ${problems.join('\n  ')}`);
   process.exit(1);
 }
 
