@@ -1,10 +1,10 @@
-// Listed elements: a lazy view over the kernel's bytes, decoded on first use, printed as
-// ipset(8) prints them.
+// Listed elements: views over the kernel's bytes, each field read when asked for, printed
+// as ipset(8) prints them.
 import { ipv6ToString } from '../core/index.js';
 import {
   IPPROTO_ICMP, IPPROTO_ICMPV6, IPSET_ATTR_BYTES, IPSET_ATTR_CADT_FLAGS, IPSET_ATTR_CIDR, IPSET_ATTR_CIDR2,
   IPSET_ATTR_COMMENT, IPSET_ATTR_ETHER, IPSET_ATTR_IFACE, IPSET_ATTR_IP, IPSET_ATTR_IP2, IPSET_ATTR_IP2_TO,
-  IPSET_ATTR_IP_TO, IPSET_ATTR_LINENO, IPSET_ATTR_MARK, IPSET_ATTR_NAME, IPSET_ATTR_NAMEREF, IPSET_ATTR_PACKETS,
+  IPSET_ATTR_IP_TO, IPSET_ATTR_MARK, IPSET_ATTR_NAME, IPSET_ATTR_PACKETS,
   IPSET_ATTR_PORT, IPSET_ATTR_PORT_TO, IPSET_ATTR_PROTO, IPSET_ATTR_SKBMARK, IPSET_ATTR_SKBPRIO, IPSET_ATTR_SKBQUEUE,
   IPSET_ATTR_TIMEOUT, IPSET_FLAG_IFACE_WILDCARD, IPSET_FLAG_NOMATCH, IPSET_FLAG_PHYSDEV,
 } from './constants.js';
@@ -23,16 +23,29 @@ export interface EntrySetInfo {
   readonly adtOrder: readonly string[];
 }
 
-/** '0'..'255': building dotted quads from a table beats number formatting. */
+/** '0'..'255', and the same with a dot: dotted quads from a table beat number formatting. */
 const DEC: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
+const DEC_DOT: readonly string[] = DEC.map((d) => `${d}.`);
+/** '00'..'FF', as ipset(8) prints MAC addresses. */
+const HEX2: readonly string[] = Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16).toUpperCase());
 
-function ipText(b: Buffer, o: number, len: number): string | undefined {
-  // A nested IPSET_ATTR_IPADDR_IPV4/IPV6.
-  if (len < 4) return undefined;
+/** Text of a nested IPSET_ATTR_IPADDR_IPV4/IPV6 (payload at o, n bytes). */
+function ipText(b: Buffer, o: number, n: number): string | undefined {
+  if (n < 4) return undefined;
   const l = b[o] | (b[o + 1] << 8);
   const t = (b[o + 2] | (b[o + 3] << 8)) & 0x3fff;
-  if (t === 1 && l >= 8) return DEC[b[o + 4]] + '.' + DEC[b[o + 5]] + '.' + DEC[b[o + 6]] + '.' + DEC[b[o + 7]];
-  if (t === 2 && l >= 20) return ipv6Text(b, o + 4);
+  if (t === 1 && l >= 8 && n >= 8) return DEC_DOT[b[o + 4]] + DEC_DOT[b[o + 5]] + DEC_DOT[b[o + 6]] + DEC[b[o + 7]];
+  if (t === 2 && l >= 20 && n >= 20) return ipv6Text(b, o + 4);
+  return undefined;
+}
+
+/** 'inet' or 'inet6' for a nested address that ipText can print. */
+function ipFamily(b: Buffer, o: number, n: number): 'inet' | 'inet6' | undefined {
+  if (n < 4) return undefined;
+  const l = b[o] | (b[o + 1] << 8);
+  const t = (b[o + 2] | (b[o + 3] << 8)) & 0x3fff;
+  if (t === 1 && l >= 8 && n >= 8) return 'inet';
+  if (t === 2 && l >= 20 && n >= 20) return 'inet6';
   return undefined;
 }
 
@@ -49,67 +62,79 @@ export function ipv6Text(b: Uint8Array, o: number): string {
   return ipv6ToString(b, o);
 }
 
-/** Decoded fields; every property declared up front so all instances share one shape. */
-class Fields {
-  ip: string | undefined = undefined; ipTo: string | undefined = undefined; cidr: number | undefined = undefined;
-  ip2: string | undefined = undefined; ip2To: string | undefined = undefined; cidr2: number | undefined = undefined;
-  port: number | undefined = undefined; portTo: number | undefined = undefined; proto: number | undefined = undefined;
-  timeout: number | undefined = undefined; cadtFlags: number | undefined = undefined; mark: number | undefined = undefined;
-  mac: string | undefined = undefined; name: string | undefined = undefined; nameref: string | undefined = undefined;
-  iface: string | undefined = undefined; bytes: bigint | undefined = undefined; packets: bigint | undefined = undefined;
-  comment: string | undefined = undefined; skbmark: bigint | undefined = undefined; skbprio: number | undefined = undefined;
-  skbqueue: number | undefined = undefined; lineno: number | undefined = undefined;
+/** A NUL-terminated string in [o, o + n), read no further than n bytes. */
+function cstr(b: Buffer, o: number, n: number): string {
+  let e = o;
+  const end = o + n;
+  while (e < end && b[e] !== 0) e++;
+  return b.toString('utf8', o, e);
 }
 
-function hex2(n: number): string {
-  return (n < 16 ? '0' : '') + n.toString(16).toUpperCase();
+// Reading an entry: attributes are found in the kernel's bytes each time a field is asked
+// for, nothing is kept. Methods that need several fields scan once into AT, one table
+// shared by every entry: reads are synchronous, so no two scans interleave.
+
+/** Offset of the first attribute `id` in [start, end), or -1. */
+function find(b: Buffer, start: number, end: number, id: number): number {
+  for (let p = start; p + 4 <= end; ) {
+    const len = b[p] | (b[p + 1] << 8);
+    if (len < 4 || p + len > end) break;
+    if (((b[p + 2] | (b[p + 3] << 8)) & 0x3fff) === id) return p;
+    p += (len + 3) & ~3;
+  }
+  return -1;
 }
 
-function decodeFields(b: Buffer, start: number, end: number): Fields {
-  const f = new Fields();
+/** Attribute offsets of the entry scanned last, by id (0: absent; an attribute never starts at 0). */
+const AT = new Int32Array(32);
+
+function scan(b: Buffer, start: number, end: number): void {
+  AT.fill(0);
   for (let p = start; p + 4 <= end; ) {
     const len = b[p] | (b[p + 1] << 8);
     if (len < 4 || p + len > end) break;
     const id = (b[p + 2] | (b[p + 3] << 8)) & 0x3fff;
-    const o = p + 4, n = len - 4;
-    switch (id) {
-      case IPSET_ATTR_IP: f.ip = ipText(b, o, n); break;
-      case IPSET_ATTR_IP_TO: f.ipTo = ipText(b, o, n); break;
-      case IPSET_ATTR_CIDR: if (n >= 1) f.cidr = b[o]; break;
-      case IPSET_ATTR_PORT: if (n >= 2) f.port = b.readUInt16BE(o); break;
-      case IPSET_ATTR_PORT_TO: if (n >= 2) f.portTo = b.readUInt16BE(o); break;
-      case IPSET_ATTR_TIMEOUT: if (n >= 4) f.timeout = b.readUInt32BE(o); break;
-      case IPSET_ATTR_PROTO: if (n >= 1) f.proto = b[o]; break;
-      case IPSET_ATTR_CADT_FLAGS: if (n >= 4) f.cadtFlags = b.readUInt32BE(o); break;
-      case IPSET_ATTR_LINENO: if (n >= 4) f.lineno = b.readUInt32BE(o); break;
-      case IPSET_ATTR_MARK: if (n >= 4) f.mark = b.readUInt32BE(o); break;
-      case IPSET_ATTR_ETHER:
-        if (n >= 6) f.mac = `${hex2(b[o])}:${hex2(b[o + 1])}:${hex2(b[o + 2])}:${hex2(b[o + 3])}:${hex2(b[o + 4])}:${hex2(b[o + 5])}`;
-        break;
-      case IPSET_ATTR_NAME: f.name = cstr(b, o, n); break;
-      case IPSET_ATTR_NAMEREF: f.nameref = cstr(b, o, n); break;
-      case IPSET_ATTR_IP2: f.ip2 = ipText(b, o, n); break;
-      case IPSET_ATTR_CIDR2: if (n >= 1) f.cidr2 = b[o]; break;
-      case IPSET_ATTR_IP2_TO: f.ip2To = ipText(b, o, n); break;
-      case IPSET_ATTR_IFACE: f.iface = cstr(b, o, n); break;
-      case IPSET_ATTR_BYTES: if (n >= 8) f.bytes = b.readBigUInt64BE(o); break;
-      case IPSET_ATTR_PACKETS: if (n >= 8) f.packets = b.readBigUInt64BE(o); break;
-      case IPSET_ATTR_COMMENT: f.comment = cstr(b, o, n); break;
-      case IPSET_ATTR_SKBMARK: if (n >= 8) f.skbmark = b.readBigUInt64BE(o); break;
-      case IPSET_ATTR_SKBPRIO: if (n >= 4) f.skbprio = b.readUInt32BE(o); break;
-      case IPSET_ATTR_SKBQUEUE: if (n >= 2) f.skbqueue = b.readUInt16BE(o); break;
-      default: break;
-    }
+    if (id < 32) AT[id] = p;
     p += (len + 3) & ~3;
   }
-  return f;
 }
 
-function cstr(b: Buffer, o: number, n: number): string {
-  let e = o + n;
-  const nul = b.indexOf(0, o);
-  if (nul >= 0 && nul < e) e = nul;
-  return b.toString('utf8', o, e);
+/** Payload size of the attribute at p. */
+const size = (b: Buffer, p: number): number => (b[p] | (b[p + 1] << 8)) - 4;
+
+// Typed reads of one attribute (at p, 0 or -1 when absent): undefined when absent or short.
+function ipOf(b: Buffer, p: number): string | undefined {
+  return p > 0 ? ipText(b, p + 4, size(b, p)) : undefined;
+}
+function u8Of(b: Buffer, p: number): number | undefined {
+  return p > 0 && size(b, p) >= 1 ? b[p + 4] : undefined;
+}
+function be16Of(b: Buffer, p: number): number | undefined {
+  return p > 0 && size(b, p) >= 2 ? (b[p + 4] << 8) | b[p + 5] : undefined;
+}
+function be32Of(b: Buffer, p: number): number | undefined {
+  return p > 0 && size(b, p) >= 4 ? b.readUInt32BE(p + 4) : undefined;
+}
+function be64Of(b: Buffer, p: number): bigint | undefined {
+  return p > 0 && size(b, p) >= 8 ? b.readBigUInt64BE(p + 4) : undefined;
+}
+function strOf(b: Buffer, p: number): string | undefined {
+  return p > 0 ? cstr(b, p + 4, size(b, p)) : undefined;
+}
+function macOf(b: Buffer, p: number): string | undefined {
+  if (!(p > 0 && size(b, p) >= 6)) return undefined;
+  const o = p + 4;
+  return `${HEX2[b[o]]}:${HEX2[b[o + 1]]}:${HEX2[b[o + 2]]}:${HEX2[b[o + 3]]}:${HEX2[b[o + 4]]}:${HEX2[b[o + 5]]}`;
+}
+function skbmarkOf(b: Buffer, p: number): [mark: number, mask: number] | undefined {
+  return p > 0 && size(b, p) >= 8 ? [b.readUInt32BE(p + 4), b.readUInt32BE(p + 8)] : undefined;
+}
+function skbprioOf(b: Buffer, p: number): string | undefined {
+  const v = be32Of(b, p);
+  return v === undefined ? undefined : `${(v >>> 16).toString(16)}:${(v & 0xffff).toString(16)}`;
+}
+function skbmarkText(m: readonly [number, number]): string {
+  return m[1] === 0xffffffff ? `0x${m[0].toString(16)}` : `0x${m[0].toString(16)}/0x${m[1].toString(16)}`;
 }
 
 function portText(port: number, proto: number | undefined, bitmap: boolean, portTo?: number): string {
@@ -123,114 +148,133 @@ function portText(port: number, proto: number | undefined, bitmap: boolean, port
   return `${pname}:${range}`;
 }
 
+/** What the entries of one dump message share: their set and the bytes they are read from. */
+export class EntrySource {
+  constructor(readonly set: EntrySetInfo, readonly buf: Buffer) {}
+}
+
 /**
- * One element of a listed set, decoded lazily from the kernel's bytes: nothing is read
- * until a field is asked for. Field names match what add() accepts, so an entry can be
- * passed back to add/delete/test (of this or another set).
+ * One element of a listed set, read lazily from the kernel's bytes: an entry holds only
+ * where its IPSET_ATTR_DATA nest is, and each field is read from there when asked for
+ * (nothing is cached). Field names match what add() accepts, so an entry can be passed
+ * back to add/delete/test (of this or another set).
  */
 export class IPSetEntry implements EntryFields {
-  private f: Fields | undefined;
+  /** Made by listings: `off` is where the entry's IPSET_ATTR_DATA attribute starts in `src.buf`. */
+  constructor(private readonly src: EntrySource, private readonly off: number) {}
 
-  constructor(
-    /** The set this element was listed from. */
-    readonly set: EntrySetInfo,
-    private readonly buf: Buffer,
-    private readonly start: number,
-    private readonly end: number,
-  ) {}
+  /** The set this element was listed from. */
+  get set(): EntrySetInfo { return this.src.set; }
 
-  private get fields(): Fields {
-    return (this.f ??= decodeFields(this.buf, this.start, this.end));
+  /** Offset of attribute `id` in this entry's nest, or -1. */
+  private at(id: number): number {
+    const b = this.src.buf, o = this.off;
+    return find(b, o + 4, o + (b[o] | (b[o + 1] << 8)), id);
   }
 
-  get ip(): string | undefined { return this.fields.ip; }
-  get cidr(): number | undefined { return this.fields.cidr; }
-  get ipTo(): string | undefined { return this.fields.ipTo; }
-  get ip2(): string | undefined { return this.fields.ip2; }
-  get cidr2(): number | undefined { return this.fields.cidr2; }
-  get ip2To(): string | undefined { return this.fields.ip2To; }
-  get port(): number | undefined { return this.fields.port; }
-  get portTo(): number | undefined { return this.fields.portTo; }
+  /** Fill AT with this entry's attributes. */
+  private scan(): Buffer {
+    const b = this.src.buf, o = this.off;
+    scan(b, o + 4, o + (b[o] | (b[o + 1] << 8)));
+    return b;
+  }
+
+  get ip(): string | undefined { return ipOf(this.src.buf, this.at(IPSET_ATTR_IP)); }
+  get cidr(): number | undefined { return u8Of(this.src.buf, this.at(IPSET_ATTR_CIDR)); }
+  get ipTo(): string | undefined { return ipOf(this.src.buf, this.at(IPSET_ATTR_IP_TO)); }
+  get ip2(): string | undefined { return ipOf(this.src.buf, this.at(IPSET_ATTR_IP2)); }
+  get cidr2(): number | undefined { return u8Of(this.src.buf, this.at(IPSET_ATTR_CIDR2)); }
+  get ip2To(): string | undefined { return ipOf(this.src.buf, this.at(IPSET_ATTR_IP2_TO)); }
+  get port(): number | undefined { return be16Of(this.src.buf, this.at(IPSET_ATTR_PORT)); }
+  get portTo(): number | undefined { return be16Of(this.src.buf, this.at(IPSET_ATTR_PORT_TO)); }
   /** Protocol number of the port part. */
-  get proto(): number | undefined { return this.fields.proto; }
+  get proto(): number | undefined { return u8Of(this.src.buf, this.at(IPSET_ATTR_PROTO)); }
   /** Uppercase, as ipset(8) prints it. */
-  get mac(): string | undefined { return this.fields.mac; }
-  get iface(): string | undefined { return this.fields.iface; }
-  get physdev(): boolean { return !!((this.fields.cadtFlags ?? 0) & IPSET_FLAG_PHYSDEV); }
-  get wildcard(): boolean { return !!((this.fields.cadtFlags ?? 0) & IPSET_FLAG_IFACE_WILDCARD); }
-  get nomatch(): boolean { return !!((this.fields.cadtFlags ?? 0) & IPSET_FLAG_NOMATCH); }
-  get mark(): number | undefined { return this.fields.mark; }
+  get mac(): string | undefined { return macOf(this.src.buf, this.at(IPSET_ATTR_ETHER)); }
+  get iface(): string | undefined { return strOf(this.src.buf, this.at(IPSET_ATTR_IFACE)); }
+  get physdev(): boolean { return !!(this.cadtFlags() & IPSET_FLAG_PHYSDEV); }
+  get wildcard(): boolean { return !!(this.cadtFlags() & IPSET_FLAG_IFACE_WILDCARD); }
+  get nomatch(): boolean { return !!(this.cadtFlags() & IPSET_FLAG_NOMATCH); }
+  get mark(): number | undefined { return be32Of(this.src.buf, this.at(IPSET_ATTR_MARK)); }
   /** list:set: the member's name. */
-  get name(): string | undefined { return this.fields.name; }
-  get timeout(): number | undefined { return this.fields.timeout; }
-  get packets(): bigint | undefined { return this.fields.packets; }
-  get bytes(): bigint | undefined { return this.fields.bytes; }
-  get comment(): string | undefined { return this.fields.comment; }
+  get name(): string | undefined { return strOf(this.src.buf, this.at(IPSET_ATTR_NAME)); }
+  get timeout(): number | undefined { return be32Of(this.src.buf, this.at(IPSET_ATTR_TIMEOUT)); }
+  get packets(): bigint | undefined { return be64Of(this.src.buf, this.at(IPSET_ATTR_PACKETS)); }
+  get bytes(): bigint | undefined { return be64Of(this.src.buf, this.at(IPSET_ATTR_BYTES)); }
+  get comment(): string | undefined { return strOf(this.src.buf, this.at(IPSET_ATTR_COMMENT)); }
   /** skb mark and mask, when set. */
-  get skbmark(): readonly [mark: number, mask: number] | undefined {
-    const v = this.fields.skbmark;
-    return v === undefined ? undefined : [Number(v >> 32n), Number(v & 0xffffffffn)];
-  }
+  get skbmark(): readonly [mark: number, mask: number] | undefined { return skbmarkOf(this.src.buf, this.at(IPSET_ATTR_SKBMARK)); }
   /** 'MAJOR:MINOR' in hex, as ipset(8) prints it. */
-  get skbprio(): string | undefined {
-    const v = this.fields.skbprio;
-    return v === undefined ? undefined : `${(v >>> 16).toString(16)}:${(v & 0xffff).toString(16)}`;
-  }
-  get skbqueue(): number | undefined { return this.fields.skbqueue; }
+  get skbprio(): string | undefined { return skbprioOf(this.src.buf, this.at(IPSET_ATTR_SKBPRIO)); }
+  get skbqueue(): number | undefined { return be16Of(this.src.buf, this.at(IPSET_ATTR_SKBQUEUE)); }
   /** 'inet' or 'inet6' for elements with an address. */
   get family(): 'inet' | 'inet6' | undefined {
-    const ip = this.fields.ip;
-    return ip === undefined ? undefined : ip.includes(':') ? 'inet6' : 'inet';
+    const b = this.src.buf, p = this.at(IPSET_ATTR_IP);
+    return p > 0 ? ipFamily(b, p + 4, size(b, p)) : undefined;
+  }
+
+  private cadtFlags(): number {
+    return be32Of(this.src.buf, this.at(IPSET_ATTR_CADT_FLAGS)) ?? 0;
   }
 
   /** The element as ipset(8) writes it: '192.0.2.0/24,tcp:80'. */
   toString(): string {
-    const set = this.set;
+    const set = this.src.set;
+    const b = this.src.buf;
     if (set.dims.length === 1 && (set.dims[0] === 'ip' || set.dims[0] === 'net')) {
-      // The commonest listing: read IP and CIDR straight from the bytes, no full decode.
+      // The commonest listing: IP and CIDR in one pass, no table.
       let ip: string | undefined, cidr: number | undefined;
-      if (this.f) { ip = this.f.ip; cidr = this.f.cidr; } else {
-        const b = this.buf, end = this.end;
-        for (let p = this.start; p + 4 <= end; ) {
-          const len = b[p] | (b[p + 1] << 8);
-          if (len < 4 || p + len > end) break;
-          const id = b[p + 2] | ((b[p + 3] & 0x3f) << 8);
-          if (id === IPSET_ATTR_IP) ip = ipText(b, p + 4, len - 4);
-          else if (id === IPSET_ATTR_CIDR) cidr = b[p + 4];
-          p += (len + 3) & ~3;
-        }
+      const o = this.off, end = o + (b[o] | (b[o + 1] << 8));
+      for (let p = o + 4; p + 4 <= end; ) {
+        const len = b[p] | (b[p + 1] << 8);
+        if (len < 4 || p + len > end) break;
+        const id = (b[p + 2] | (b[p + 3] << 8)) & 0x3fff;
+        if (id === IPSET_ATTR_IP) ip = ipText(b, p + 4, len - 4);
+        else if (id === IPSET_ATTR_CIDR && len > 4) cidr = b[p + 4];
+        p += (len + 3) & ~3;
       }
       if (ip !== undefined) return cidr === undefined || cidr === (ip.includes(':') ? 128 : 32) ? ip : `${ip}/${cidr}`;
     }
-    const f = this.fields;
+    this.scan();
     const out: string[] = [];
     let addrSeen = false;
     for (const dim of set.dims) {
       switch (dim) {
         case 'ip': case 'net': {
-          const ip = addrSeen ? f.ip2 : f.ip;
-          const cidr = addrSeen ? f.cidr2 : f.cidr;
+          const ip = ipOf(b, addrSeen ? AT[IPSET_ATTR_IP2] : AT[IPSET_ATTR_IP]);
+          const cidr = u8Of(b, addrSeen ? AT[IPSET_ATTR_CIDR2] : AT[IPSET_ATTR_CIDR]);
           addrSeen = true;
           if (ip === undefined) break;
           const host = ip.includes(':') ? 128 : 32;
           out.push(cidr !== undefined && cidr !== host ? `${ip}/${cidr}` : ip);
           break;
         }
-        case 'port':
-          if (f.port !== undefined) out.push(portText(f.port, f.proto, set.kind === 'bitmap', f.portTo));
+        case 'port': {
+          const port = be16Of(b, AT[IPSET_ATTR_PORT]);
+          if (port !== undefined) out.push(portText(port, u8Of(b, AT[IPSET_ATTR_PROTO]), set.kind === 'bitmap', be16Of(b, AT[IPSET_ATTR_PORT_TO])));
           break;
-        case 'mac':
-          if (f.mac !== undefined) out.push(f.mac);
+        }
+        case 'mac': {
+          const mac = macOf(b, AT[IPSET_ATTR_ETHER]);
+          if (mac !== undefined) out.push(mac);
           break;
-        case 'iface':
-          if (f.iface !== undefined) out.push(this.physdev ? `physdev:${f.iface}` : f.iface);
+        }
+        case 'iface': {
+          const iface = strOf(b, AT[IPSET_ATTR_IFACE]);
+          const physdev = ((be32Of(b, AT[IPSET_ATTR_CADT_FLAGS]) ?? 0) & IPSET_FLAG_PHYSDEV) !== 0;
+          if (iface !== undefined) out.push(physdev ? `physdev:${iface}` : iface);
           break;
-        case 'mark':
-          if (f.mark !== undefined) out.push(`0x${f.mark.toString(16).padStart(8, '0')}`);
+        }
+        case 'mark': {
+          const mark = be32Of(b, AT[IPSET_ATTR_MARK]);
+          if (mark !== undefined) out.push(`0x${mark.toString(16).padStart(8, '0')}`);
           break;
-        case 'set':
-          if (f.name !== undefined) out.push(f.name);
+        }
+        case 'set': {
+          const name = strOf(b, AT[IPSET_ATTR_NAME]);
+          if (name !== undefined) out.push(name);
           break;
+        }
       }
     }
     return out.join(',');
@@ -238,23 +282,20 @@ export class IPSetEntry implements EntryFields {
 
   /** The element's options as ipset(8) appends them: ' timeout 5 packets 0 bytes 0 comment "x"'. */
   optionsText(): string {
-    const f = this.fields;
+    const b = this.scan();
+    const flags = be32Of(b, AT[IPSET_ATTR_CADT_FLAGS]) ?? 0;
     let s = '';
-    for (const opt of this.set.adtOrder) {
+    for (const opt of this.src.set.adtOrder) {
       switch (opt) {
-        case 'timeout': if (f.timeout !== undefined) s += ` timeout ${f.timeout}`; break;
-        case 'nomatch': if (this.nomatch) s += ' nomatch'; break;
-        case 'wildcard': if (this.wildcard) s += ' wildcard'; break;
-        case 'packets': if (f.packets !== undefined) s += ` packets ${f.packets}`; break;
-        case 'bytes': if (f.bytes !== undefined) s += ` bytes ${f.bytes}`; break;
-        case 'comment': if (f.comment !== undefined) s += ` comment "${f.comment}"`; break;
-        case 'skbmark': {
-          const m = this.skbmark;
-          if (m) s += m[1] === 0xffffffff ? ` skbmark 0x${m[0].toString(16)}` : ` skbmark 0x${m[0].toString(16)}/0x${m[1].toString(16)}`;
-          break;
-        }
-        case 'skbprio': if (f.skbprio !== undefined) s += ` skbprio ${this.skbprio}`; break;
-        case 'skbqueue': if (f.skbqueue !== undefined) s += ` skbqueue ${f.skbqueue}`; break;
+        case 'timeout': { const v = be32Of(b, AT[IPSET_ATTR_TIMEOUT]); if (v !== undefined) s += ` timeout ${v}`; break; }
+        case 'nomatch': if (flags & IPSET_FLAG_NOMATCH) s += ' nomatch'; break;
+        case 'wildcard': if (flags & IPSET_FLAG_IFACE_WILDCARD) s += ' wildcard'; break;
+        case 'packets': { const v = be64Of(b, AT[IPSET_ATTR_PACKETS]); if (v !== undefined) s += ` packets ${v}`; break; }
+        case 'bytes': { const v = be64Of(b, AT[IPSET_ATTR_BYTES]); if (v !== undefined) s += ` bytes ${v}`; break; }
+        case 'comment': { const v = strOf(b, AT[IPSET_ATTR_COMMENT]); if (v !== undefined) s += ` comment "${v}"`; break; }
+        case 'skbmark': { const m = skbmarkOf(b, AT[IPSET_ATTR_SKBMARK]); if (m) s += ` skbmark ${skbmarkText(m)}`; break; }
+        case 'skbprio': { const v = skbprioOf(b, AT[IPSET_ATTR_SKBPRIO]); if (v !== undefined) s += ` skbprio ${v}`; break; }
+        case 'skbqueue': { const v = be16Of(b, AT[IPSET_ATTR_SKBQUEUE]); if (v !== undefined) s += ` skbqueue ${v}`; break; }
         default: break;
       }
     }
@@ -263,19 +304,25 @@ export class IPSetEntry implements EntryFields {
 
   /** Every present field, JSON-friendly (counters as numbers while exact). */
   toJSON(): Record<string, unknown> {
-    const f = this.fields;
     const out: Record<string, unknown> = { elem: this.toString() };
+    const b = this.scan();
+    const flags = be32Of(b, AT[IPSET_ATTR_CADT_FLAGS]) ?? 0;
     const put = (k: string, v: unknown): void => { if (v !== undefined && v !== false) out[k] = v; };
-    put('ip', f.ip); put('cidr', f.cidr); put('ipTo', f.ipTo); put('ip2', f.ip2); put('cidr2', f.cidr2); put('ip2To', f.ip2To);
-    put('port', f.port); put('portTo', f.portTo);
-    if (f.proto !== undefined) out.proto = protoName(f.proto) ?? f.proto;
-    put('mac', f.mac); put('iface', f.iface); put('physdev', this.physdev); put('wildcard', this.wildcard);
-    put('mark', f.mark); put('name', f.name); put('nomatch', this.nomatch); put('timeout', f.timeout);
     const big = (v: bigint | undefined): unknown => (v === undefined ? undefined : v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString());
-    put('packets', big(f.packets)); put('bytes', big(f.bytes)); put('comment', f.comment);
-    const m = this.skbmark;
-    if (m) out.skbmark = m[1] === 0xffffffff ? `0x${m[0].toString(16)}` : `0x${m[0].toString(16)}/0x${m[1].toString(16)}`;
-    put('skbprio', this.skbprio); put('skbqueue', f.skbqueue);
+    put('ip', ipOf(b, AT[IPSET_ATTR_IP])); put('cidr', u8Of(b, AT[IPSET_ATTR_CIDR])); put('ipTo', ipOf(b, AT[IPSET_ATTR_IP_TO]));
+    put('ip2', ipOf(b, AT[IPSET_ATTR_IP2])); put('cidr2', u8Of(b, AT[IPSET_ATTR_CIDR2])); put('ip2To', ipOf(b, AT[IPSET_ATTR_IP2_TO]));
+    put('port', be16Of(b, AT[IPSET_ATTR_PORT])); put('portTo', be16Of(b, AT[IPSET_ATTR_PORT_TO]));
+    const proto = u8Of(b, AT[IPSET_ATTR_PROTO]);
+    if (proto !== undefined) out.proto = protoName(proto) ?? proto;
+    put('mac', macOf(b, AT[IPSET_ATTR_ETHER])); put('iface', strOf(b, AT[IPSET_ATTR_IFACE]));
+    put('physdev', (flags & IPSET_FLAG_PHYSDEV) !== 0); put('wildcard', (flags & IPSET_FLAG_IFACE_WILDCARD) !== 0);
+    put('mark', be32Of(b, AT[IPSET_ATTR_MARK])); put('name', strOf(b, AT[IPSET_ATTR_NAME]));
+    put('nomatch', (flags & IPSET_FLAG_NOMATCH) !== 0); put('timeout', be32Of(b, AT[IPSET_ATTR_TIMEOUT]));
+    put('packets', big(be64Of(b, AT[IPSET_ATTR_PACKETS]))); put('bytes', big(be64Of(b, AT[IPSET_ATTR_BYTES])));
+    put('comment', strOf(b, AT[IPSET_ATTR_COMMENT]));
+    const m = skbmarkOf(b, AT[IPSET_ATTR_SKBMARK]);
+    if (m) out.skbmark = skbmarkText(m);
+    put('skbprio', skbprioOf(b, AT[IPSET_ATTR_SKBPRIO])); put('skbqueue', be16Of(b, AT[IPSET_ATTR_SKBQUEUE]));
     return out;
   }
 }

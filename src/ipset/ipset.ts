@@ -18,10 +18,9 @@ import {
 import { FAMILY_NAMES, createData, createOptionsUsed, familyNumber, type CreateOptions, type Family } from './create.js';
 import { writeEntry } from './encode.js';
 import { entryOptionsOf, parseEntry, wireOptions, type EntryInput, type EntryOptions } from './entries.js';
-import { IPSetEntry } from './entry.js';
 import { IPSetError, IPSetSyntaxError, IPSetUnsupportedError } from './errors.js';
 import { ipsetAdtMsg, ipsetMsg, ipsetPolicy, ipsetType } from './ipset_msg.js';
-import { IPSetHeader, IPSetListing, attrStart, readHeader, topAttrs, type ListChunk } from './listing.js';
+import { IPSetHeader, IPSetListing, attrStart, messageChunk, readHeader, topAttrs, type ListChunk } from './listing.js';
 import { IPSetRestoreError, parseRestore, saveText } from './save.js';
 import { SET_TYPES, parseEtype, setType, type Dim, type SetType } from './types.js';
 
@@ -537,17 +536,8 @@ export class IPSet {
           first = true;
         }
         if (!h) continue;
-        const entries: IPSetEntry[] = [];
-        if (t.adt) {
-          const end = t.adt[1];
-          for (let p = t.adt[0]; p + 4 <= end; ) {
-            const len = b[p] | (b[p + 1] << 8);
-            if (len < 4 || p + len > end) break;
-            entries.push(new IPSetEntry(h, b, p + 4, p + len));
-            p += (len + 3) & ~3;
-          }
-        }
-        if (first || entries.length) yield { header: h, first, entries };
+        const c = messageChunk(h, first, b, t.adt?.[0] ?? 0, t.adt?.[1] ?? 0);
+        if (first || c.hasEntries) yield c;
       }
     } catch (e) {
       throw ipsetError(e, cmd, { setName: name });

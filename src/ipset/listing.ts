@@ -9,7 +9,7 @@ import {
   IPSET_ATTR_REVISION_MIN, IPSET_ATTR_SETNAME, IPSET_ATTR_SIZE, IPSET_ATTR_TIMEOUT, IPSET_ATTR_TYPENAME,
   IPSET_FLAG_WITH_COMMENT, IPSET_FLAG_WITH_COUNTERS, IPSET_FLAG_WITH_FORCEADD, IPSET_FLAG_WITH_SKBINFO,
 } from './constants.js';
-import { IPSetEntry, ipv6Text, type EntrySetInfo } from './entry.js';
+import { EntrySource, IPSetEntry, ipv6Text, type EntrySetInfo } from './entry.js';
 import { parseEtype, setType, type Dim } from './types.js';
 
 // ---- set headers --------------------------------------------------------------------------
@@ -109,6 +109,63 @@ export interface ListChunk {
   entries: IPSetEntry[];
 }
 
+/** A ListChunk over one dump message: entry views are made when first asked for. */
+export class MessageChunk implements ListChunk {
+  private made: IPSetEntry[] | undefined;
+
+  constructor(
+    readonly header: IPSetHeader,
+    readonly first: boolean,
+    private readonly src: EntrySource,
+    /** The IPSET_ATTR_ADT nest's payload: [start, end) in src.buf. */
+    private readonly start: number,
+    private readonly end: number,
+  ) {}
+
+  get entries(): IPSetEntry[] {
+    if (!this.made) {
+      const made: IPSetEntry[] = [];
+      this.fill(made, 0);
+      this.made = made;
+    }
+    return this.made;
+  }
+
+  /** Whether the message carries at least one entry. */
+  get hasEntries(): boolean {
+    const b = this.src.buf, p = this.start;
+    if (p + 4 > this.end) return false;
+    const len = b[p] | (b[p + 1] << 8);
+    return len >= 4 && p + len <= this.end;
+  }
+
+  /** Write this message's entries into `out` from index `at` on; returns the next index. */
+  fill(out: IPSetEntry[], at: number): number {
+    if (this.made) {
+      for (const e of this.made) out[at++] = e;
+      return at;
+    }
+    const src = this.src, b = src.buf, end = this.end;
+    for (let p = this.start; p + 4 <= end; ) {
+      const len = b[p] | (b[p + 1] << 8);
+      if (len < 4 || p + len > end) break;
+      out[at++] = new IPSetEntry(src, p);
+      p += (len + 3) & ~3;
+    }
+    return at;
+  }
+}
+
+/** An array for `n` entries (as the set's header counts them), filled by index. */
+function presized(n: number | undefined): IPSetEntry[] {
+  return n !== undefined && n > 0 && n <= 1 << 24 ? new Array<IPSetEntry>(n) : [];
+}
+
+/** The entries of a dump message from [start, end) of its IPSET_ATTR_ADT nest. */
+export function messageChunk(header: IPSetHeader, first: boolean, buf: Buffer, start: number, end: number): MessageChunk {
+  return new MessageChunk(header, first, new EntrySource(header, buf), start, end);
+}
+
 /** What list() returns: await it for every set, or iterate it to stream entries. */
 export class IPSetListing implements PromiseLike<IPSetInfo[]>, AsyncIterable<IPSetEntry> {
   constructor(private readonly open: () => AsyncGenerator<ListChunk>) {}
@@ -116,14 +173,23 @@ export class IPSetListing implements PromiseLike<IPSetInfo[]>, AsyncIterable<IPS
   /** Every set with all its entries. */
   async all(): Promise<IPSetInfo[]> {
     const sets: IPSetInfo[] = [];
-    let cur: IPSetInfo | undefined;
+    /** Entries written so far, by set: arrays start at the size the header announced. */
+    const filled: number[] = [];
+    let k = -1;
     for await (const c of this.open()) {
-      if (c.first || cur?.header !== c.header) {
-        cur = sets.find((s) => s.header === c.header);
-        if (!cur) sets.push(cur = { header: c.header, entries: [] });
+      if (c.first || sets[k]?.header !== c.header) {
+        k = sets.findIndex((s) => s.header === c.header);
+        if (k < 0) {
+          k = sets.push({ header: c.header, entries: presized(c.header.elements) }) - 1;
+          filled.push(0);
+        }
       }
-      for (const e of c.entries) cur.entries.push(e);
+      const out = sets[k].entries;
+      if (c instanceof MessageChunk) filled[k] = c.fill(out, filled[k]);
+      else for (const e of c.entries) out[filled[k]++] = e;
     }
+    // The count may have changed while listing.
+    for (let i = 0; i < sets.length; i++) sets[i].entries.length = filled[i];
     return sets;
   }
 
