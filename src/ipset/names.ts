@@ -1,6 +1,7 @@
 // Protocol and service names as getprotobyname(3)/getservbyname(3) see them: read from
 // /etc/protocols and /etc/services once, with a built-in table for hosts without them.
-import { readFileSync } from 'node:fs';
+// fs comes from process.getBuiltinModule: `import ... from 'node:fs'` builds fs's ES module
+// facade, which loads node:stream at start-up (~1 ms), and these files are read on first use.
 
 const BUILTIN_PROTOCOLS: readonly [string, number, ...string[]][] = [
   ['ip', 0, 'IP'], ['icmp', 1, 'ICMP'], ['igmp', 2, 'IGMP'], ['tcp', 6, 'TCP'], ['udp', 17, 'UDP'],
@@ -15,7 +16,7 @@ let services: Map<string, number> | undefined;
 
 function readLines(path: string): string[] | undefined {
   try {
-    return readFileSync(path, 'utf8').split('\n');
+    return process.getBuiltinModule('node:fs').readFileSync(path, 'utf8').split('\n');
   } catch {
     return undefined;
   }
