@@ -4,7 +4,7 @@ import { ipv6ToString } from '../core/index.js';
 import {
   IPPROTO_ICMP, IPPROTO_ICMPV6, IPSET_ATTR_BYTES, IPSET_ATTR_CADT_FLAGS, IPSET_ATTR_CIDR, IPSET_ATTR_CIDR2,
   IPSET_ATTR_COMMENT, IPSET_ATTR_ETHER, IPSET_ATTR_IFACE, IPSET_ATTR_IP, IPSET_ATTR_IP2, IPSET_ATTR_IP2_TO,
-  IPSET_ATTR_IP_TO, IPSET_ATTR_MARK, IPSET_ATTR_NAME, IPSET_ATTR_PACKETS,
+  IPSET_ATTR_IPADDR_IPV4, IPSET_ATTR_IP_TO, IPSET_ATTR_MARK, IPSET_ATTR_NAME, IPSET_ATTR_PACKETS,
   IPSET_ATTR_PORT, IPSET_ATTR_PORT_TO, IPSET_ATTR_PROTO, IPSET_ATTR_SKBMARK, IPSET_ATTR_SKBPRIO, IPSET_ATTR_SKBQUEUE,
   IPSET_ATTR_TIMEOUT, IPSET_FLAG_IFACE_WILDCARD, IPSET_FLAG_NOMATCH, IPSET_FLAG_PHYSDEV,
 } from './constants.js';
@@ -179,7 +179,16 @@ export class IPSetEntry implements EntryFields {
     return b;
   }
 
-  get ip(): string | undefined { return ipOf(this.src.buf, this.at(IPSET_ATTR_IP)); }
+  get ip(): string | undefined {
+    const b = this.src.buf, o = this.off;
+    // The commonest layout first, with no calls (a cold process reads 100k of these once):
+    // IPSET_ATTR_IP leads the nest and holds an IPv4 address.
+    if ((b[o] | (b[o + 1] << 8)) >= 16 && b[o + 4] === 12 && b[o + 5] === 0 && (b[o + 6] | ((b[o + 7] & 0x3f) << 8)) === IPSET_ATTR_IP
+      && b[o + 8] === 8 && b[o + 9] === 0 && (b[o + 10] | ((b[o + 11] & 0x3f) << 8)) === IPSET_ATTR_IPADDR_IPV4) {
+      return DEC_DOT[b[o + 12]] + DEC_DOT[b[o + 13]] + DEC_DOT[b[o + 14]] + DEC[b[o + 15]];
+    }
+    return ipOf(b, this.at(IPSET_ATTR_IP));
+  }
   get cidr(): number | undefined { return u8Of(this.src.buf, this.at(IPSET_ATTR_CIDR)); }
   get ipTo(): string | undefined { return ipOf(this.src.buf, this.at(IPSET_ATTR_IP_TO)); }
   get ip2(): string | undefined { return ipOf(this.src.buf, this.at(IPSET_ATTR_IP2)); }
