@@ -56,23 +56,21 @@ export interface AttrEntry {
 }
 
 /**
- * A lazy view of a run of attributes in a buffer. Nothing is decoded until asked:
- * getAttr scans the headers and decodes only the attribute requested.
+ * A lazy view of a run of attributes, buf[start, end). Nothing is decoded until asked:
+ * getAttr scans the headers and decodes only the attribute requested. Subclasses decide
+ * how the span is stored: a nest keeps it (AttrSet), a message derives it from its own
+ * header (Message), which keeps the objects of a large dump small.
  */
-export class AttrSet<D extends AttrDecl = AttrDecl> implements Owner {
-  constructor(
-    readonly buf: Buffer,
-    /** First attribute header. */
-    readonly start: number,
-    /** End of the attribute run. */
-    readonly end: number,
-    readonly map: AttrMap<D>,
-    readonly parent: Owner | null,
-  ) {}
-
-  get family(): number {
-    return this.parent ? this.parent.family : 0;
-  }
+export abstract class AttrView<D extends AttrDecl = AttrDecl> implements Owner {
+  abstract readonly buf: Buffer;
+  /** First attribute header. */
+  abstract readonly start: number;
+  /** End of the attribute run. */
+  abstract readonly end: number;
+  abstract readonly map: AttrMap<D>;
+  /** The message or nest this one sits in (null for a message). */
+  abstract readonly parent: Owner | null;
+  abstract readonly family: number;
 
   /** Offset of the first attribute with this id, or -1. Stops at a malformed header. */
   protected find(id: number, from = this.start): number {
@@ -157,7 +155,7 @@ export class AttrSet<D extends AttrDecl = AttrDecl> implements Owner {
         try {
           const v = info.type.decode(b, p + 4, len - 4, this);
           // Decode nested views eagerly here so that errors inside them surface now.
-          if (v instanceof AttrSet) v.entries(strict);
+          if (v instanceof AttrView) v.entries(strict);
           entry.value = v;
         } catch (e) {
           if (strict || !(e instanceof NetlinkDecodeError)) throw e;
@@ -177,6 +175,23 @@ export class AttrSet<D extends AttrDecl = AttrDecl> implements Owner {
 
   toJSON(): unknown {
     return this.attrsJSON();
+  }
+}
+
+/** The attributes of a nest (or any run of attributes): `msg.getAttr('IFLA_LINKINFO')`. */
+export class AttrSet<D extends AttrDecl = AttrDecl> extends AttrView<D> {
+  constructor(
+    readonly buf: Buffer,
+    readonly start: number,
+    readonly end: number,
+    readonly map: AttrMap<D>,
+    readonly parent: Owner | null,
+  ) {
+    super();
+  }
+
+  get family(): number {
+    return this.parent ? this.parent.family : 0;
   }
 }
 

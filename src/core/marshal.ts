@@ -37,7 +37,7 @@ export class Marshal {
 
   /** The class of the message at `off`. */
   schemaFor(buf: Buffer, off: number): AnySchema {
-    const type = buf.readUInt16LE(off + 4);
+    const type = buf[off + 4] | (buf[off + 5] << 8);
     if (type === NLMSG_ERROR) return nlmsgerr;
     if (type === NLMSG_DONE) return nlmsgdone;
     if (type === NLMSG_NOOP || type === NLMSG_OVERRUN) return nlmsgempty;
@@ -52,21 +52,28 @@ export class Marshal {
    */
   parse(buf: Buffer, start = 0, end = buf.length, strict = true, onError?: (e: NetlinkDecodeError) => void): AnyMessage[] {
     const out: AnyMessage[] = [];
+    this.each(buf, start, end, (m) => { out.push(m); }, strict ? (e) => { throw e; } : onError);
+    return out;
+  }
+
+  /**
+   * Hand each message of `buf[start, end)` to `visit` as it is split off (no array in
+   * between). A malformed length stops the split and goes to `onError`.
+   */
+  each(buf: Buffer, start: number, end: number, visit: (m: AnyMessage) => void, onError?: (e: NetlinkDecodeError) => void): void {
+    const fixup = this.fixup;
     let p = start;
     while (p < end) {
-      const err = checkLength(buf, p, end);
-      if (err) {
-        if (strict) throw err;
-        onError?.(err);
-        break;
+      const len = p + NLMSG_HDRLEN <= end ? (buf[p] | (buf[p + 1] << 8) | (buf[p + 2] << 16) | (buf[p + 3] << 24)) >>> 0 : 0;
+      if (len < NLMSG_HDRLEN || p + len > end) {
+        onError?.(checkLength(buf, p, end)!);
+        return;
       }
-      const len = buf.readUInt32LE(p);
-      const msg = new Message(buf, p, len, this.schemaFor(buf, p));
-      if (this.fixup) this.fixup(msg);
-      out.push(msg);
+      const msg = new Message(buf, p, this.schemaFor(buf, p));
+      if (fixup) fixup(msg);
+      visit(msg);
       p += (len + 3) & ~3;
     }
-    return out;
   }
 }
 

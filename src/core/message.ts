@@ -1,6 +1,6 @@
 // Message classes: a schema (header struct + attribute map) declared once as data, and the
 // lazy Message view it decodes into. Encoding comes from the same declaration.
-import { AttrSet, encodeAttrs, type AttrDecl, type AttrInput, type AttrMap } from './attrs.js';
+import { AttrSet, AttrView, encodeAttrs, type AttrDecl, type AttrInput, type AttrMap } from './attrs.js';
 import { NLMSG_HDRLEN, align4 } from './constants.js';
 import { NetlinkDecodeError, NetlinkEncodeError } from './errors.js';
 import type { StructFields, StructInput, StructType, StructValue } from './types.js';
@@ -31,6 +31,9 @@ export class MessageSchema<H extends StructFields = StructFields, D extends Attr
   readonly headerSize: number;
   readonly familyOffset: number;
   readonly typeNames = new Map<number, string>();
+  /** Where attributes begin, from the message start, when no attrStart function is given. */
+  readonly attrOffset: number;
+  readonly attrStartFn: SchemaOptions<H>['attrStart'];
 
   constructor(
     readonly name: string,
@@ -40,6 +43,8 @@ export class MessageSchema<H extends StructFields = StructFields, D extends Attr
   ) {
     this.headerSize = align4(header.size);
     this.familyOffset = opts.familyField ? header.offsets[opts.familyField] : -1;
+    this.attrOffset = NLMSG_HDRLEN + this.headerSize;
+    this.attrStartFn = opts.attrStart;
     for (const [n, v] of Object.entries(opts.types ?? {})) if (!this.typeNames.has(v)) this.typeNames.set(v, n);
   }
 
@@ -50,7 +55,13 @@ export class MessageSchema<H extends StructFields = StructFields, D extends Attr
     if (len < NLMSG_HDRLEN || off + len > buf.length) {
       throw new NetlinkDecodeError(`message length ${len} invalid (${buf.length - off} bytes available)`, off);
     }
-    return new Message(buf, off, len, this);
+    return new Message(buf, off, this);
+  }
+
+  /** Offset of the first attribute of the message at `off` (its length already checked). */
+  attrsAt(buf: Buffer, off: number): number {
+    const fn = this.attrStartFn;
+    return fn ? fn(buf, off, buf.readUInt32LE(off)) : off + this.attrOffset;
   }
 
   /** Encode into `w` (appending, for batches) and return the message's offset. */
@@ -83,30 +94,57 @@ export class MessageSchema<H extends StructFields = StructFields, D extends Attr
 /**
  * One netlink message, decoded lazily: header fields and attributes are read from the
  * buffer when asked for. `msg.getAttr('RTA_DST')`, `msg.fields.family`, `msg.toJSON()`.
+ * A dump keeps every message, so the object holds only what cannot be derived (buffer,
+ * offset, schema, the decoded header once asked): length, start, end and map are read
+ * from the bytes and the schema.
  */
-export class Message<H extends StructFields = StructFields, D extends AttrDecl = AttrDecl> extends AttrSet<D> {
-  private _fields: StructValue<H> | undefined;
+export class Message<H extends StructFields = StructFields, D extends AttrDecl = AttrDecl> extends AttrView<D> {
+  // Assigned in the constructor, not as a class field: a field initializer is one more
+  // call per message.
+  private declare _fields: StructValue<H> | undefined;
 
-  constructor(buf: Buffer, readonly offset: number, readonly length: number, readonly schema: MessageSchema<H, D>) {
-    super(buf, schema.opts.attrStart ? schema.opts.attrStart(buf, offset, length) : offset + NLMSG_HDRLEN + schema.headerSize,
-      offset + length, schema.attrs, null);
+  constructor(readonly buf: Buffer, readonly offset: number, readonly schema: MessageSchema<H, D>) {
+    super();
+    this._fields = undefined;
   }
 
-  override get family(): number {
+  // Header fields are read byte by byte: these run for every message of a dump, often
+  // before the JIT has optimized them, where a call to Buffer's readers costs more.
+
+  /** nlmsg_len. */
+  get length(): number {
+    const b = this.buf, o = this.offset;
+    return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+  }
+  get start(): number {
+    const s = this.schema;
+    return s.attrStartFn === undefined ? this.offset + s.attrOffset : s.attrsAt(this.buf, this.offset);
+  }
+  get end(): number { return this.offset + this.length; }
+  get map(): AttrMap<D> { return this.schema.attrs; }
+  get parent(): null { return null; }
+
+  get family(): number {
     const fo = this.schema.familyOffset;
-    return fo >= 0 && this.offset + NLMSG_HDRLEN + fo < this.end ? this.buf[this.offset + NLMSG_HDRLEN + fo] : 0;
+    return fo >= 0 && NLMSG_HDRLEN + fo < this.length ? this.buf[this.offset + NLMSG_HDRLEN + fo] : 0;
   }
 
-  get type(): number { return this.buf.readUInt16LE(this.offset + 4); }
-  get flags(): number { return this.buf.readUInt16LE(this.offset + 6); }
-  get seq(): number { return this.buf.readUInt32LE(this.offset + 8); }
-  get pid(): number { return this.buf.readUInt32LE(this.offset + 12); }
+  get type(): number { const b = this.buf, o = this.offset + 4; return b[o] | (b[o + 1] << 8); }
+  get flags(): number { const b = this.buf, o = this.offset + 6; return b[o] | (b[o + 1] << 8); }
+  get seq(): number {
+    const b = this.buf, o = this.offset + 8;
+    return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+  }
+  get pid(): number {
+    const b = this.buf, o = this.offset + 12;
+    return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
+  }
 
   /** The message's own header struct (ifinfomsg, rtmsg, genlmsghdr...), decoded once. */
   get fields(): StructValue<H> {
     if (!this._fields) {
-      const h = this.schema.header;
-      this._fields = h.decode(this.buf, this.offset + NLMSG_HDRLEN, Math.min(this.length - NLMSG_HDRLEN, Math.max(h.size, this.start - this.offset - NLMSG_HDRLEN)), this);
+      const h = this.schema.header, len = this.length;
+      this._fields = h.decode(this.buf, this.offset + NLMSG_HDRLEN, Math.min(len - NLMSG_HDRLEN, Math.max(h.size, this.start - this.offset - NLMSG_HDRLEN)), this);
     }
     return this._fields;
   }
@@ -152,6 +190,10 @@ export class Message<H extends StructFields = StructFields, D extends AttrDecl =
     };
   }
 }
+
+// A message is an attribute set too (`msg instanceof AttrSet`), as it always was; the class
+// extends AttrView only so that it does not inherit AttrSet's stored span.
+Object.setPrototypeOf(Message.prototype, AttrSet.prototype);
 
 export interface MessageJSON {
   class: string;

@@ -142,6 +142,11 @@ export class NetlinkSocket {
   readonly marshal: Marshal;
   private seq = 0;
   private readonly pending = new Map<number, Pending>();
+  /** The request last looked up: a dump's answers all carry the same seq. */
+  private lastPending: Pending | undefined;
+  /** Per datagram, while it is split: unicast or multicast, and unclaimed messages. */
+  private dataGroups = 0;
+  private stray: AnyMessage[] | undefined;
   private readonly subs = new Set<Subscription<AnyMessage>>();
   private readonly groupRefs = new Map<number, number>();
   private readonly unclaimed: { buf: Buffer; messages: AnyMessage[] }[] = [];
@@ -188,31 +193,50 @@ export class NetlinkSocket {
   // ---- receiving ---------------------------------------------------------------
 
   private onData(buf: Buffer, start: number, end: number, _pid: number, groups: number): void {
-    const messages = this.marshal.parse(buf, start, end, false, (e) => this.onDecodeError(e));
-    let stray: AnyMessage[] | undefined;
-    for (const m of messages) {
-      const seq = m.seq;
-      const p = groups === 0 && seq !== 0 ? this.pending.get(seq) : undefined;
-      if (p) this.feed(p, m);
-      else if (groups !== 0 || seq === 0) for (const s of this.subs) s.push(m);
-      else if (this.keepUnclaimed) (stray ??= []).push(m);
+    this.dataGroups = groups;
+    this.stray = undefined;
+    this.marshal.each(buf, start, end, this.route, this.onDecodeError);
+    const stray = this.stray;
+    if (stray) {
+      this.stray = undefined;
+      this.queueUnclaimed({ buf: buf.subarray(start, end), messages: stray });
     }
-    if (stray) this.queueUnclaimed({ buf: buf.subarray(start, end), messages: stray });
   }
 
-  private onDecodeError(e: Error): void {
+  /** Where one received message goes: its request, subscribers, or get(). */
+  private readonly route = (m: AnyMessage): void => {
+    const seq = m.seq;
+    if (this.dataGroups !== 0 || seq === 0) {
+      for (const s of this.subs) s.push(m);
+      return;
+    }
+    let p = this.lastPending;
+    if (!p || p.seq !== seq) {
+      p = this.pending.get(seq);
+      if (p) this.lastPending = p;
+    }
+    if (p) this.feed(p, m);
+    else if (this.keepUnclaimed) (this.stray ??= []).push(m);
+  };
+
+  private readonly onDecodeError = (e: Error): void => {
     // The kernel sent bytes we cannot split: fail what was waiting rather than hang.
-    for (const p of [...this.pending.values()]) this.finish(p, e);
+    this.failAll(e);
+  };
+
+  /** Fail every request still waiting. */
+  private failAll(err: Error): void {
+    for (const p of [...this.pending.values()]) this.finish(p, err);
   }
 
   private onError(err: Error & { code?: string }): void {
     if (err.code === 'ENOBUFS') {
       // Messages were dropped: subscribers must resync; answers to requests may be lost.
       for (const s of this.subs) s.overrun();
-      for (const p of [...this.pending.values()]) this.finish(p, new NetlinkError(105, { message: 'receive buffer overrun: answers were lost' }));
+      this.failAll(new NetlinkError(105, { message: 'receive buffer overrun: answers were lost' }));
       return;
     }
-    for (const p of [...this.pending.values()]) this.finish(p, err);
+    this.failAll(err);
   }
 
   private feed(p: Pending, m: AnyMessage): void {
@@ -240,6 +264,7 @@ export class NetlinkSocket {
   private finish(p: Pending, err: Error | undefined): void {
     if (this.pending.get(p.seq) !== p) return;
     this.pending.delete(p.seq);
+    if (this.lastPending === p) this.lastPending = undefined;
     if (p.timer) clearTimeout(p.timer);
     p.done(err, p);
     if ((p.flags & NLM_F_DUMP) === NLM_F_DUMP) this.nextDump();
@@ -507,7 +532,7 @@ export class NetlinkSocket {
     for (const s of [...this.subs]) s.close();
     this.closed = true;
     const err = new SocketClosedError();
-    for (const p of [...this.pending.values()]) this.finish(p, err);
+    this.failAll(err);
     for (const w of this.waiters.splice(0)) w.reject(err);
     this.transport.close();
   }
