@@ -64,16 +64,19 @@ export class MessageSchema<H extends StructFields = StructFields, D extends Attr
     return fn ? fn(buf, off, buf.readUInt32LE(off)) : off + this.attrOffset;
   }
 
-  /** Encode into `w` (appending, for batches) and return the message's offset. */
-  encodeInto(w: Writer, spec: MessageSpec<H, D>): number {
+  /**
+   * Encode into `w` (appending, for batches) and return the message's offset. `flags` and
+   * `seq`, when given, replace the spec's (so callers need not copy the spec to set them).
+   */
+  encodeInto(w: Writer, spec: MessageSpec<H, D>, flags = spec.flags ?? 0, seq = spec.seq ?? 0): number {
     const at = w.pos;
     if (!Number.isInteger(spec.type) || spec.type < 0 || spec.type > 0xffff) {
       throw new NetlinkEncodeError(`nlmsg_type ${spec.type} out of range`, this.name);
     }
     w.reserve(4);
     w.u16(spec.type);
-    w.u16(spec.flags ?? 0);
-    w.u32(spec.seq ?? 0);
+    w.u16(flags);
+    w.u32(seq);
     w.u32(spec.pid ?? 0);
     this.header.encode(w, (spec.fields ?? {}) as StructInput<H>, { family: 0, siblings: undefined, path: this.name });
     w.pad4();
@@ -83,10 +86,10 @@ export class MessageSchema<H extends StructFields = StructFields, D extends Attr
     return at;
   }
 
-  /** Encode one message to a new buffer. */
-  encode(spec: MessageSpec<H, D>): Buffer {
+  /** Encode one message to a new buffer (`flags`, `seq`: as for encodeInto). */
+  encode(spec: MessageSpec<H, D>, flags?: number, seq?: number): Buffer {
     const w = new Writer(256);
-    this.encodeInto(w, spec);
+    this.encodeInto(w, spec, flags, seq);
     return w.toBuffer();
   }
 }

@@ -1,11 +1,11 @@
 // NetlinkSocket: every level of talking to the kernel, from raw datagrams to requests,
 // streamed dumps, pipelined batches and multicast subscriptions.
 import {
-  NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_MULTI, NLM_F_REQUEST,
+  NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_MULTI, NLM_F_REQUEST,
   SO_RCVBUF, SO_RCVBUFFORCE, SO_SNDBUF, SO_SNDBUFFORCE,
 } from './constants.js';
 import { readAck } from './control.js';
-import { DumpInterruptedError, NetlinkError, NetlinkTimeoutError, SocketClosedError } from './errors.js';
+import { DumpInterruptedError, NetlinkError, NetlinkTimeoutError, SocketClosedError, type ExtAck } from './errors.js';
 import { Marshal } from './marshal.js';
 import type { AnyMessage, AnySchema, Message, MessageSchema, MessageSpec } from './message.js';
 import type { AttrDecl } from './attrs.js';
@@ -77,6 +77,81 @@ class Pending {
   ) {}
 }
 
+/**
+ * One datagram of a batch: its items have consecutive sequence numbers, so an answer finds
+ * its item by subtraction, and one object tracks them all (no per-item request state).
+ */
+class BatchChunk {
+  /** Items answered (or given up on); the chunk settles when all are. */
+  private readonly answered: Uint8Array;
+  private left: number;
+  constructor(
+    readonly run: BatchRun,
+    readonly firstSeq: number,
+    /** Index (in the batch) of the chunk's first item. */
+    readonly first: number,
+    readonly count: number,
+  ) {
+    this.answered = new Uint8Array(count);
+    this.left = count;
+  }
+
+  /** Whether item k is still waiting for its answer. */
+  open(k: number): boolean {
+    return this.answered[k] === 0;
+  }
+
+  /** Item k is answered; returns true when that settles the chunk. */
+  answer(k: number): boolean {
+    if (this.answered[k]) return false;
+    this.answered[k] = 1;
+    return --this.left === 0;
+  }
+
+  /** Every item still open is done, successfully. */
+  answerRest(): void {
+    this.answered.fill(1);
+    this.left = 0;
+  }
+
+  /** Items still open, by index in the batch. */
+  *openItems(): Generator<number> {
+    for (let k = 0; k < this.count; k++) if (!this.answered[k]) yield this.first + k;
+  }
+}
+
+/** The state of one batch() call: failures and replies by item index, chunks in flight. */
+class BatchRun {
+  readonly failed = new Map<number, NetlinkError>();
+  /** Messages answered to items (NLM_F_ECHO, a get): rare, so kept only when there are some. */
+  replies: Map<number, AnyMessage[]> | undefined;
+  fatal: Error | undefined;
+  /** Chunks sent and not yet settled. */
+  inFlight = 0;
+  wake: (() => void) | undefined;
+  constructor(
+    readonly items: readonly { schema: AnySchema; spec: MessageSpec<any, any> }[],
+    readonly all: boolean,
+    readonly onError: ((err: NetlinkError, index: number) => void) | undefined,
+  ) {}
+
+  fail(index: number, errno: number, extack: ExtAck): void {
+    const e = new NetlinkError(errno, extack, index);
+    this.failed.set(index, e);
+    this.onError?.(e, index);
+  }
+
+  /** Results in the public shape, built once every item is answered. */
+  results(): BatchResult[] {
+    const n = this.items.length, out = new Array<BatchResult>(n), failed = this.failed, replies = this.replies;
+    for (let i = 0; i < n; i++) {
+      const error = failed.size ? failed.get(i) : undefined;
+      out[i] = error ? { index: i, ok: false, error } : { index: i, ok: true, messages: replies?.get(i) ?? [] };
+    }
+    return out;
+  }
+}
+
 /** A stream of dump messages with backpressure on the socket. */
 class DumpStream implements AsyncIterableIterator<AnyMessage> {
   private readonly queue: AnyMessage[] = [];
@@ -144,6 +219,8 @@ export class NetlinkSocket {
   private readonly pending = new Map<number, Pending>();
   /** The request last looked up: a dump's answers all carry the same seq. */
   private lastPending: Pending | undefined;
+  /** Batch datagrams awaiting answers (few: a batch keeps `inflight` of them). */
+  private readonly chunks: BatchChunk[] = [];
   /** Per datagram, while it is split: unicast or multicast, and unclaimed messages. */
   private dataGroups = 0;
   private stray: AnyMessage[] | undefined;
@@ -190,6 +267,14 @@ export class NetlinkSocket {
     return this.seq;
   }
 
+  /** `n` consecutive sequence numbers (not wrapping through 0); returns the first. */
+  private reserveSeqs(n: number): number {
+    if (this.seq + n > 0xffffffff) this.seq = 0;
+    const first = this.seq + 1;
+    this.seq += n;
+    return first;
+  }
+
   // ---- receiving ---------------------------------------------------------------
 
   private onData(buf: Buffer, start: number, end: number, _pid: number, groups: number): void {
@@ -203,12 +288,17 @@ export class NetlinkSocket {
     }
   }
 
-  /** Where one received message goes: its request, subscribers, or get(). */
+  /** Where one received message goes: its request, its batch item, subscribers, or get(). */
   private readonly route = (m: AnyMessage): void => {
     const seq = m.seq;
     if (this.dataGroups !== 0 || seq === 0) {
       for (const s of this.subs) s.push(m);
       return;
+    }
+    const chunks = this.chunks;
+    for (let i = 0; i < chunks.length; i++) {
+      const c = chunks[i], k = seq - c.firstSeq;
+      if (k >= 0 && k < c.count) return this.feedChunk(c, k, m);
     }
     let p = this.lastPending;
     if (!p || p.seq !== seq) {
@@ -224,9 +314,10 @@ export class NetlinkSocket {
     this.failAll(e);
   };
 
-  /** Fail every request still waiting. */
+  /** Fail every request and batch item still waiting. */
   private failAll(err: Error): void {
     for (const p of [...this.pending.values()]) this.finish(p, err);
+    for (const c of [...this.chunks]) this.failChunk(c, err);
   }
 
   private onError(err: Error & { code?: string }): void {
@@ -259,6 +350,53 @@ export class NetlinkSocket {
     else p.messages.push(m);
     // A single answer without an ACK asked for ends the request.
     if (!(flags & NLM_F_MULTI) && !(p.flags & NLM_F_ACK) && (p.flags & NLM_F_DUMP) !== NLM_F_DUMP) this.finish(p, undefined);
+  }
+
+  /** An answer to item k of a batch datagram. */
+  private feedChunk(c: BatchChunk, k: number, m: AnyMessage): void {
+    if (!c.open(k)) return;
+    const run = c.run, index = c.first + k, type = m.type;
+    if (type === NLMSG_ERROR || type === NLMSG_DONE) {
+      const b = m.buf, o = m.offset;
+      const error = b.readUInt32LE(o) >= NLMSG_HDRLEN + 4 ? b.readInt32LE(o + NLMSG_HDRLEN) : 0;
+      if (error < 0) run.fail(index, -error, readAck(b, o).extack);
+      if (!run.all && k === c.count - 1) {
+        // The chunk's ACK: the kernel handles a datagram in order, so every earlier item
+        // that did not fail has succeeded.
+        c.answerRest();
+        this.settle(c);
+      } else if (c.answer(k)) this.settle(c);
+      return;
+    }
+    if (type === NLMSG_NOOP || type === NLMSG_OVERRUN) return;
+    const replies = (run.replies ??= new Map());
+    const list = replies.get(index);
+    if (list) list.push(m);
+    else replies.set(index, [m]);
+    // A single answer without an ACK asked for ends the item.
+    const flags = (run.items[index].spec.flags ?? 0) | (run.all || k === c.count - 1 ? NLM_F_ACK : 0);
+    if (!(m.flags & NLM_F_MULTI) && !(flags & NLM_F_ACK) && (flags & NLM_F_DUMP) !== NLM_F_DUMP && c.answer(k)) this.settle(c);
+  }
+
+  /** A batch datagram is done with: let the batch send the next one. */
+  private settle(c: BatchChunk): void {
+    const i = this.chunks.indexOf(c);
+    if (i < 0) return;
+    this.chunks.splice(i, 1);
+    const run = c.run;
+    run.inFlight--;
+    const w = run.wake;
+    run.wake = undefined;
+    w?.();
+  }
+
+  /** Every open item of a chunk fails: kernel errors per item, anything else ends the batch. */
+  private failChunk(c: BatchChunk, err: Error): void {
+    const run = c.run;
+    if (err instanceof NetlinkError) for (const i of c.openItems()) run.fail(i, err.errno, err.extack);
+    else run.fatal ??= err;
+    c.answerRest();
+    this.settle(c);
   }
 
   private finish(p: Pending, err: Error | undefined): void {
@@ -342,7 +480,7 @@ export class NetlinkSocket {
   /** Encode and send a message; returns its sequence number. Answers arrive through get(). */
   put<H extends StructFields, D extends AttrDecl>(schema: MessageSchema<H, D>, spec: MessageSpec<H, D>): number {
     const seq = spec.seq ?? this.nextSeq();
-    this.sendto(schema.encode({ ...spec, seq, flags: (spec.flags ?? 0) | NLM_F_REQUEST }));
+    this.sendto(schema.encode(spec, (spec.flags ?? 0) | NLM_F_REQUEST, seq));
     return seq;
   }
 
@@ -380,7 +518,7 @@ export class NetlinkSocket {
   private requestOnce(schema: AnySchema, spec: MessageSpec<any, any>, opts: RequestOptions): Promise<AnyMessage[]> {
     const flags = (spec.flags ?? NLM_F_ACK) | NLM_F_REQUEST;
     const seq = this.nextSeq();
-    const buf = schema.encode({ ...spec, flags, seq });
+    const buf = schema.encode(spec, flags, seq);
     return new Promise((resolve, reject) => {
       const p = this.track(seq, flags, opts.timeout ?? this.timeout, (err, p) => {
         if (err) reject(err);
@@ -417,7 +555,7 @@ export class NetlinkSocket {
       }
     });
     this.streams++;
-    this.sendTracked(p, schema.encode({ ...spec, flags, seq }));
+    this.sendTracked(p, schema.encode(spec, flags, seq));
     return stream as unknown as AsyncIterableIterator<Message<H, D>>;
   }
 
@@ -441,54 +579,34 @@ export class NetlinkSocket {
     const all = opts.acks === 'all';
     const chunk = Math.max(1, opts.chunk ?? (all ? 128 : 1024));
     const inflight = Math.max(1, opts.inflight ?? 2);
-    const results = new Array<BatchResult>(items.length);
+    const run = new BatchRun(items, all, opts.onError);
     this.sizeForBatches();
-    let open = 0;
-    let wake: (() => void) | undefined;
-    let fatal: Error | undefined;
-    const settle = (): void => { open--; const w = wake; wake = undefined; w?.(); };
     const w = new Writer(64 * 1024);
-    for (let i = 0; i < items.length && !fatal; ) {
+    const wait = (): Promise<void> => new Promise<void>((r) => { run.wake = r; });
+    for (let i = 0; i < items.length && !run.fatal; ) {
+      if (this.closed) throw new SocketClosedError();
+      const first = i, count = Math.min(items.length - i, chunk);
+      const firstSeq = this.reserveSeqs(count);
       w.pos = 0;
-      const first = i;
-      const last = Math.min(items.length, i + chunk) - 1;
-      const seqs: number[] = [];
-      for (; i <= last; i++) {
+      for (let k = 0; k < count; k++, i++) {
         const { schema, spec } = items[i];
-        const ack = all || i === last;
-        const flags = (spec.flags ?? 0) | NLM_F_REQUEST | (ack ? NLM_F_ACK : 0);
-        const seq = this.nextSeq();
-        seqs.push(seq);
-        const index = i;
-        schema.encodeInto(w, { ...spec, flags, seq });
-        open++;
-        this.track(seq, flags, 0, (err, p) => {
-          if (err instanceof NetlinkError) {
-            const e = new NetlinkError(err.errno, err.extack, index);
-            results[index] = { index, ok: false, error: e };
-            opts.onError?.(e, index);
-          } else if (err) fatal ??= err;
-          else results[index] = { index, ok: true, messages: p.messages };
-          settle();
-          // The chunk's last ACK: every earlier message of it that did not fail succeeded.
-          if (!all && index === last) {
-            for (let k = first; k < last; k++) {
-              const q = this.pending.get(seqs[k - first]);
-              if (q) this.finish(q, undefined);
-            }
-          }
-        });
+        const ack = all || k === count - 1;
+        schema.encodeInto(w, spec, (spec.flags ?? 0) | NLM_F_REQUEST | (ack ? NLM_F_ACK : 0), firstSeq + k);
       }
+      // Tracked before it is sent: a transport may answer from inside send().
+      const c = new BatchChunk(run, firstSeq, first, count);
+      this.chunks.push(c);
+      run.inFlight++;
       try {
         this.transport.send(w.buf.subarray(0, w.pos));
       } catch (e) {
-        for (const s of seqs) { const q = this.pending.get(s); if (q) this.finish(q, e as Error); }
+        this.failChunk(c, e as Error);
       }
-      while (open > 0 && Math.ceil(open / chunk) >= inflight && !fatal) await new Promise<void>((r) => { wake = r; });
+      while (run.inFlight >= inflight && !run.fatal) await wait();
     }
-    while (open > 0) await new Promise<void>((r) => { wake = r; });
-    if (fatal) throw fatal;
-    return results;
+    while (run.inFlight > 0) await wait();
+    if (run.fatal) throw run.fatal;
+    return run.results();
   }
 
   // ---- multicast -----------------------------------------------------------------------

@@ -130,14 +130,14 @@ export class PreEncoded extends MessageSchema<any, any> {
     super('ipset.ipset_adt_msg', ipsetAdtMsg.header, ipsetAdtMsg.attrs, ipsetAdtMsg.opts);
   }
 
-  override encodeInto(w: Writer, spec: MessageSpec<any, any>): number {
+  override encodeInto(w: Writer, spec: MessageSpec<any, any>, flags = spec.flags ?? 0, seq = spec.seq ?? 0): number {
     const k = (spec as unknown as { k: number }).k;
     const from = this.spans[2 * k], to = this.spans[2 * k + 1];
     const at = w.pos;
     w.bytes(this.bytes.subarray(from, to));
-    w.buf.writeUInt16LE(spec.flags ?? 0, at + 6);
-    w.buf.writeUInt32LE(spec.seq ?? 0, at + 8);
-    this.seqs[k] = spec.seq ?? 0;
+    w.buf.writeUInt16LE(flags, at + 6);
+    w.buf.writeUInt32LE(seq, at + 8);
+    this.seqs[k] = seq;
     return at;
   }
 }
