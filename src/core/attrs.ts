@@ -1,7 +1,7 @@
 // Attribute maps (name <-> id <-> type), the lazy attribute view, and the attribute encoder.
 import { NLA_F_NESTED, NLA_TYPE_MASK, align4 } from './constants.js';
 import { NetlinkDecodeError, NetlinkEncodeError } from './errors.js';
-import { hex, type EncodeCtx, type NlaType, type Owner } from './types.js';
+import { PartCtx, hex, type NlaType, type Owner } from './types.js';
 import type { Writer } from './writer.js';
 
 /** Declaration of an attribute map: `{ IFLA_IFNAME: [3, asciiz], ... }`. */
@@ -204,11 +204,6 @@ export function entryPretty(e: AttrEntry): unknown {
 
 // ---- encoding -----------------------------------------------------------------
 
-function pairsOf(input: AttrInput<any>): [string | number, unknown][] {
-  if (Array.isArray(input)) return input as [string | number, unknown][];
-  return Object.entries(input as object);
-}
-
 /** Value of a sibling attribute in an input (object or pairs), for dependent types. */
 export function siblingValue(input: unknown, name: string): unknown {
   if (!input) return undefined;
@@ -218,27 +213,37 @@ export function siblingValue(input: unknown, name: string): unknown {
 
 /** Append attributes to a writer, each aligned to 4 bytes. */
 export function encodeAttrs(w: Writer, map: AttrMap<any>, input: AttrInput<any>, family: number, path: string): void {
-  for (const [name, value] of pairsOf(input)) {
-    if (value === undefined || value === null) continue;
-    const at = w.reserve(4);
-    let nlaType: number;
-    if (typeof name === 'number') {
-      // A raw attribute: the full nla_type (flags included) and its bytes, e.g. from toJSON().
-      if (name < 0 || name > 0xffff) throw new NetlinkEncodeError(`attribute type ${name} out of range`, path);
-      nlaType = name;
-      hex.encode(w, value as Buffer, { family, siblings: input, path: `${path}.${name}` });
-    } else {
-      const info = map.byName.get(name);
-      if (!info) throw new NetlinkEncodeError(`${map.name} has no attribute ${name}`, path);
-      nlaType = info.id | info.type.nlaFlags;
-      info.type.encode(w, value, { family, siblings: input, path: `${path}.${name}` });
-    }
-    const len = w.pos - at;
-    if (len > 0xffff) throw new NetlinkEncodeError(`attribute ${String(name)} is ${len} bytes, over 65535`, path);
-    w.buf.writeUInt16LE(len, at);
-    w.buf.writeUInt16LE(nlaType, at + 2);
-    w.pad4();
+  // One context for every attribute of this level; pairs or an object, without copying either.
+  const ctx = new PartCtx(path, family, input);
+  if (Array.isArray(input)) {
+    for (const pair of input as readonly (readonly [string | number, unknown])[]) encodeAttr(w, map, pair[0], pair[1], ctx, path);
+  } else {
+    const obj = input as Record<string, unknown>;
+    for (const name in obj) if (Object.hasOwn(obj, name)) encodeAttr(w, map, name, obj[name], ctx, path);
   }
+}
+
+function encodeAttr(w: Writer, map: AttrMap<any>, name: string | number, value: unknown, ctx: PartCtx, path: string): void {
+  if (value === undefined || value === null) return;
+  const at = w.reserve(4);
+  let nlaType: number;
+  ctx.name = name;
+  if (typeof name === 'number') {
+    // A raw attribute: the full nla_type (flags included) and its bytes, e.g. from toJSON().
+    if (name < 0 || name > 0xffff) throw new NetlinkEncodeError(`attribute type ${name} out of range`, path);
+    nlaType = name;
+    hex.encode(w, value as Buffer, ctx);
+  } else {
+    const info = map.byName.get(name);
+    if (!info) throw new NetlinkEncodeError(`${map.name} has no attribute ${name}`, path);
+    nlaType = info.id | info.type.nlaFlags;
+    info.type.encode(w, value, ctx);
+  }
+  const len = w.pos - at;
+  if (len > 0xffff) throw new NetlinkEncodeError(`attribute ${String(name)} is ${len} bytes, over 65535`, path);
+  w.buf.writeUInt16LE(len, at);
+  w.buf.writeUInt16LE(nlaType, at + 2);
+  w.pad4();
 }
 
 // ---- nested types ----------------------------------------------------------------

@@ -3,7 +3,7 @@
 import { AttrSet, AttrView, encodeAttrs, type AttrDecl, type AttrInput, type AttrMap } from './attrs.js';
 import { NLMSG_HDRLEN, align4 } from './constants.js';
 import { NetlinkDecodeError, NetlinkEncodeError } from './errors.js';
-import type { StructFields, StructInput, StructType, StructValue } from './types.js';
+import type { EncodeCtx, StructFields, StructInput, StructType, StructValue } from './types.js';
 import { Writer } from './writer.js';
 
 /** What to send: header fields, the message's own header struct, attributes. */
@@ -34,6 +34,8 @@ export class MessageSchema<H extends StructFields = StructFields, D extends Attr
   /** Where attributes begin, from the message start, when no attrStart function is given. */
   readonly attrOffset: number;
   readonly attrStartFn: SchemaOptions<H>['attrStart'];
+  /** The header struct's encoding context: the same for every message. */
+  private readonly headerCtx: EncodeCtx;
 
   constructor(
     readonly name: string,
@@ -45,6 +47,7 @@ export class MessageSchema<H extends StructFields = StructFields, D extends Attr
     this.familyOffset = opts.familyField ? header.offsets[opts.familyField] : -1;
     this.attrOffset = NLMSG_HDRLEN + this.headerSize;
     this.attrStartFn = opts.attrStart;
+    this.headerCtx = Object.freeze({ family: 0, siblings: undefined, path: name });
     for (const [n, v] of Object.entries(opts.types ?? {})) if (!this.typeNames.has(v)) this.typeNames.set(v, n);
   }
 
@@ -78,7 +81,7 @@ export class MessageSchema<H extends StructFields = StructFields, D extends Attr
     w.u16(flags);
     w.u32(seq);
     w.u32(spec.pid ?? 0);
-    this.header.encode(w, (spec.fields ?? {}) as StructInput<H>, { family: 0, siblings: undefined, path: this.name });
+    this.header.encode(w, (spec.fields ?? {}) as StructInput<H>, this.headerCtx);
     w.pad4();
     const family = this.familyOffset >= 0 ? w.buf[at + NLMSG_HDRLEN + this.familyOffset] : 0;
     if (spec.attrs) encodeAttrs(w, this.attrs, spec.attrs, family, this.name);

@@ -25,6 +25,20 @@ export interface EncodeCtx {
   path: string;
 }
 
+/**
+ * The context of one part of what is being encoded (a struct field, an attribute), reused
+ * from part to part: its path is only built when an error asks for it.
+ */
+export class PartCtx implements EncodeCtx {
+  /** The current part's name. */
+  name: string | number = '';
+  constructor(private readonly parent: string | { readonly path: string }, public family: number, public siblings: unknown) {}
+  get path(): string {
+    const p = this.parent;
+    return `${typeof p === 'string' ? p : p.path}.${this.name}`;
+  }
+}
+
 /** One type: decode `len` bytes at `off`, encode a value, show it. */
 export interface NlaType<T = unknown, In = T> {
   readonly kind: string;
@@ -391,6 +405,8 @@ export function struct<F extends StructFields>(name: string, fields: F, opts: { 
   }
   const minSize = opts.minSize ?? size;
   const entries = Object.entries(fields).filter(([, t]) => t.kind !== 'pad');
+  // For encoding, every field in order (pads too), as plain arrays: no pair per field per call.
+  const names = Object.keys(fields), types = Object.values(fields);
   return {
     kind: `struct ${name}`, size, nlaFlags: 0, fields, offsets, minSize,
     decode(b, o, len, owner) {
@@ -405,13 +421,17 @@ export function struct<F extends StructFields>(name: string, fields: F, opts: { 
     },
     encode(w, v, ctx) {
       const input = (v ?? {}) as Record<string, unknown>;
-      for (const k of Object.keys(input)) {
-        if (k !== '_tail' && !(k in fields)) throw new NetlinkEncodeError(`struct ${name} has no field ${k}`, ctx.path);
+      for (const k in input) {
+        if (k !== '_tail' && !(k in fields) && Object.hasOwn(input, k)) throw new NetlinkEncodeError(`struct ${name} has no field ${k}`, ctx.path);
       }
-      for (const [k, t] of Object.entries(fields)) {
-        const x = input[k];
+      const part = new PartCtx(ctx, ctx.family, ctx.siblings);
+      for (let i = 0; i < names.length; i++) {
+        const k = names[i], t = types[i], x = input[k];
         if (x === undefined && t.kind !== 'pad') w.zeros(t.size);
-        else t.encode(w, x, { ...ctx, path: `${ctx.path}.${k}` });
+        else {
+          part.name = k;
+          t.encode(w, x, part);
+        }
       }
       if (input._tail) w.bytes(input._tail as Uint8Array);
     },
