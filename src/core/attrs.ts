@@ -180,14 +180,20 @@ export abstract class AttrView<D extends AttrDecl = AttrDecl> implements Owner {
 
 /** The attributes of a nest (or any run of attributes): `msg.getAttr('IFLA_LINKINFO')`. */
 export class AttrSet<D extends AttrDecl = AttrDecl> extends AttrView<D> {
-  constructor(
-    readonly buf: Buffer,
-    readonly start: number,
-    readonly end: number,
-    readonly map: AttrMap<D>,
-    readonly parent: Owner | null,
-  ) {
+  // Declared and assigned (not emitted class fields, whose initializer is a call per object).
+  declare readonly buf: Buffer;
+  declare readonly start: number;
+  declare readonly end: number;
+  declare readonly map: AttrMap<D>;
+  declare readonly parent: Owner | null;
+
+  constructor(buf: Buffer, start: number, end: number, map: AttrMap<D>, parent: Owner | null) {
     super();
+    this.buf = buf;
+    this.start = start;
+    this.end = end;
+    this.map = map;
+    this.parent = parent;
   }
 
   get family(): number {

@@ -31,8 +31,16 @@ export interface EncodeCtx {
  */
 export class PartCtx implements EncodeCtx {
   /** The current part's name. */
-  name: string | number = '';
-  constructor(private readonly parent: string | { readonly path: string }, public family: number, public siblings: unknown) {}
+  declare name: string | number;
+  declare family: number;
+  declare siblings: unknown;
+  private declare readonly parent: string | { readonly path: string };
+  constructor(parent: string | { readonly path: string }, family: number, siblings: unknown) {
+    this.parent = parent;
+    this.family = family;
+    this.siblings = siblings;
+    this.name = '';
+  }
   get path(): string {
     const p = this.parent;
     return `${typeof p === 'string' ? p : p.path}.${this.name}`;
