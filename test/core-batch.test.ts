@@ -179,6 +179,30 @@ describe('batch', () => {
   });
 });
 
+describe('receiving', () => {
+  it('a datagram delivered from inside a listener does not disturb the one being split', async () => {
+    const t = new Scripted((msgs) => [link.encode({ type: RTM_NEWLINK, seq: msgs[0].seq, attrs: { IFLA_IFNAME: 'inner' } })], true);
+    const sock = new NetlinkSocket({ transport: t, marshal: marshal() });
+    const sub = sock.subscribe([1]);
+    let once = false;
+    // Notifications (seq 0) reach subscribers synchronously; this one sends, and the answer comes at once.
+    sub.on('message', () => { if (!once) { once = true; sock.put(link, { type: RTM_NEWLINK, seq: 500 }); } });
+    const outer = Buffer.concat([
+      link.encode({ type: RTM_NEWLINK, seq: 77, attrs: { IFLA_IFNAME: 'outer-1' } }),
+      link.encode({ type: RTM_NEWLINK, seq: 0, attrs: { IFLA_IFNAME: 'note' } }),
+      link.encode({ type: RTM_NEWLINK, seq: 78, attrs: { IFLA_IFNAME: 'outer-2' } }),
+    ]);
+    sock.put(link, { type: RTM_NEWLINK, seq: 400 }); // from now on, unclaimed answers are kept for get()
+    t.sink!.data(outer, 0, outer.length, 0, 0);
+    const zero = await sock.get(), first = await sock.get(), second = await sock.get();
+    assert.deepEqual(zero.map((m) => m.seq), [400]);
+    assert.deepEqual(first.map((m) => [m.seq, m.getAttr('IFLA_IFNAME' as never)]), [[500, 'inner']]);
+    assert.deepEqual(second.map((m) => [m.seq, m.getAttr('IFLA_IFNAME' as never)]), [[77, 'outer-1'], [78, 'outer-2']]);
+    sub.close();
+    sock.close();
+  });
+});
+
 describe('message view', () => {
   it('keeps only buffer, offset, schema and the decoded header per message', () => {
     const buf = link.encode({ type: RTM_NEWLINK, flags: 2, seq: 9, pid: 4, fields: { family: 7, index: 3 }, attrs: { IFLA_IFNAME: 'eth0', IFLA_NEST: { IN_A: 5 } } });

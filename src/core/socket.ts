@@ -221,8 +221,7 @@ export class NetlinkSocket {
   private lastPending: Pending | undefined;
   /** Batch datagrams awaiting answers (few: a batch keeps `inflight` of them). */
   private readonly chunks: BatchChunk[] = [];
-  /** Per datagram, while it is split: unicast or multicast, and unclaimed messages. */
-  private dataGroups = 0;
+  /** Unclaimed messages of the unicast datagram being split. */
   private stray: AnyMessage[] | undefined;
   private readonly subs = new Set<Subscription<AnyMessage>>();
   private readonly groupRefs = new Map<number, number>();
@@ -278,23 +277,28 @@ export class NetlinkSocket {
   // ---- receiving ---------------------------------------------------------------
 
   private onData(buf: Buffer, start: number, end: number, _pid: number, groups: number): void {
-    this.dataGroups = groups;
+    if (groups !== 0) return this.marshal.each(buf, start, end, this.toSubscribers, this.onDecodeError);
+    // Saved and restored: a callback may make a transport deliver another datagram at once.
+    const outer = this.stray;
     this.stray = undefined;
-    this.marshal.each(buf, start, end, this.route, this.onDecodeError);
-    const stray = this.stray;
-    if (stray) {
-      this.stray = undefined;
-      this.queueUnclaimed({ buf: buf.subarray(start, end), messages: stray });
+    let stray: AnyMessage[] | undefined;
+    try {
+      this.marshal.each(buf, start, end, this.route, this.onDecodeError);
+    } finally {
+      stray = this.stray;
+      this.stray = outer;
     }
+    if (stray) this.queueUnclaimed({ buf: buf.subarray(start, end), messages: stray });
   }
 
-  /** Where one received message goes: its request, its batch item, subscribers, or get(). */
+  private readonly toSubscribers = (m: AnyMessage): void => {
+    for (const s of this.subs) s.push(m);
+  };
+
+  /** Where one unicast message goes: its request, its batch item, subscribers (seq 0), or get(). */
   private readonly route = (m: AnyMessage): void => {
     const seq = m.seq;
-    if (this.dataGroups !== 0 || seq === 0) {
-      for (const s of this.subs) s.push(m);
-      return;
-    }
+    if (seq === 0) return this.toSubscribers(m);
     const chunks = this.chunks;
     for (let i = 0; i < chunks.length; i++) {
       const c = chunks[i], k = seq - c.firstSeq;
