@@ -59,7 +59,8 @@ mount -t devtmpfs devtmpfs $R/dev
 mkdir -p $R/dev/pts $R/dev/shm
 mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts $R/dev/pts
 mount -t tmpfs -o mode=1777 tmpfs $R/dev/shm
-mount -t tmpfs -o mode=1777 tmpfs $R/tmp
+# /tmp stays the overlay's (host files visible, writes in RAM): a checkout under the host's
+# /tmp, as CI clones may be, must be reachable from the guest.
 mount -t tmpfs -o mode=0755 tmpfs $R/run
 mount -t debugfs debugfs $R/sys/kernel/debug 2>/dev/null
 # The host's /lib/modules lacks this kernel: lend it the cached tree so

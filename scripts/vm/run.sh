@@ -166,7 +166,7 @@ trap cleanup EXIT
 printf '%s\n' "KVER=$kver" "MODDIR=$kdir/root/lib/modules/$kver" "RADIOS=$radios" \
   "VM_TIMEOUT=$timeout" "EXTRA_MODULES='$modules'" >"$run/params"
 {
-  printf 'cd -- %q || { echo "nlroute-vm: cannot enter the working directory in the guest (/tmp and /run are fresh tmpfs there)" >&2; exit 126; }\n' "$PWD"
+  printf 'cd -- %q || { echo "nlroute-vm: cannot enter the working directory in the guest (is it on the host root filesystem?)" >&2; exit 126; }\n' "$PWD"
   for v in PATH HOME USER LANG LC_ALL TERM TZ CI NO_COLOR FORCE_COLOR NODE_OPTIONS NODE_PATH \
     ${NLROUTE_VM_PASSENV:-} $(compgen -e | grep -E '^NLROUTE_' | grep -v '^NLROUTE_VM_' || true); do
     [[ -n ${!v+x} ]] && printf 'export %s=%q\n' "$v" "${!v}"
