@@ -7,6 +7,7 @@ import {
   NetlinkError, NetlinkSocket, SocketClosedError, asciiz, attrMap, nested, pad, s32, struct, u16, u32, u8,
   type Transport, type TransportSink,
 } from '../src/core/index.js';
+import { ack } from './helpers/acks.js';
 
 const inner = attrMap('inner', { IN_A: [1, u32] });
 const link = new MessageSchema('test.ifinfmsg',
@@ -28,23 +29,6 @@ function split(datagram: Buffer): Sent[] {
   return out;
 }
 
-function ack(seq: number, errno = 0, text?: string): Buffer {
-  const tlv = text ? Buffer.alloc(4 + ((text.length + 1 + 3) & ~3)) : Buffer.alloc(0);
-  if (text) {
-    tlv.writeUInt16LE(4 + text.length + 1, 0);
-    tlv.writeUInt16LE(1, 2);
-    tlv.write(text, 4);
-  }
-  const b = Buffer.alloc(36 + tlv.length);
-  b.writeUInt32LE(b.length, 0);
-  b.writeUInt16LE(NLMSG_ERROR, 4);
-  b.writeUInt16LE(NLM_F_CAPPED | (text ? NLM_F_ACK_TLVS : 0), 6);
-  b.writeUInt32LE(seq, 8);
-  b.writeInt32LE(-errno, 16);
-  b.writeUInt32LE(16, 20);
-  tlv.copy(b, 36);
-  return b;
-}
 
 /** A transport whose answers a function computes from each sent datagram. */
 class Scripted implements Transport {

@@ -8,6 +8,7 @@ import {
   NLM_F_DUMP_INTR, NLM_F_MULTI, NetlinkError, NetlinkSocket, Overrun, ReplayTransport, SocketClosedError,
   asciiz, attrMap, l2addr, pad, s32, struct, u16, u32, u8, type Transport, type TransportSink,
 } from '../src/core/index.js';
+import { ack, done } from './helpers/acks.js';
 
 // A minimal link class, so the core is tested without the rtnl module.
 const link = new MessageSchema('test.ifinfmsg',
@@ -21,32 +22,7 @@ function linkMsg(seq: number, index: number, name: string, flags = NLM_F_MULTI):
   return link.encode({ type: RTM_NEWLINK, flags, seq, fields: { index }, attrs: { IFLA_IFNAME: name } });
 }
 
-function done(seq: number, flags = NLM_F_MULTI): Buffer {
-  const b = Buffer.alloc(20);
-  b.writeUInt32LE(20, 0);
-  b.writeUInt16LE(NLMSG_DONE, 4);
-  b.writeUInt16LE(flags, 6);
-  b.writeUInt32LE(seq, 8);
-  return b;
-}
 
-function ack(seq: number, errno = 0, text?: string): Buffer {
-  const tlv = text ? Buffer.alloc(4 + ((text.length + 1 + 3) & ~3)) : Buffer.alloc(0);
-  if (text) {
-    tlv.writeUInt16LE(4 + text.length + 1, 0);
-    tlv.writeUInt16LE(1, 2);
-    tlv.write(text, 4);
-  }
-  const b = Buffer.alloc(36 + tlv.length);
-  b.writeUInt32LE(b.length, 0);
-  b.writeUInt16LE(NLMSG_ERROR, 4);
-  b.writeUInt16LE(NLM_F_CAPPED | (text ? NLM_F_ACK_TLVS : 0), 6);
-  b.writeUInt32LE(seq, 8);
-  b.writeInt32LE(-errno, 16);
-  b.writeUInt32LE(16, 20);
-  tlv.copy(b, 36);
-  return b;
-}
 
 describe('request engine on replayed answers', () => {
   it('collects a multipart dump across datagrams until DONE', async () => {
