@@ -11,21 +11,8 @@ import {
   GENL_OP_FLAGS, GenericNetlinkSocket, GenlFamilyNotFoundError, commandSelector, ctrlmsg, familyFromMessage,
   genlMarshal, genlSchema, genlmsg, policyFromMessages, type CtrlMessage,
 } from '../src/genl/index.js';
+import { fixture } from './helpers/genl-fixture.js';
 
-/** A .hex fixture: `>` request, `<` received datagrams, as replayable exchanges. */
-function fixture(name: string): Exchange[] {
-  const text = readFileSync(new URL(`../../test/fixtures/genl/${name}`, import.meta.url), 'utf8');
-  const out: Exchange[] = [];
-  for (const line of text.split('\n')) {
-    const hex = Buffer.from(line.slice(2).trim(), 'hex');
-    if (line.startsWith('> ')) out.push({ sent: hex, received: [] });
-    else if (line.startsWith('< ')) {
-      if (!out.length) out.push({ received: [] });
-      out[out.length - 1].received.push(hex);
-    }
-  }
-  return out;
-}
 
 /** Every message of a fixture's answers, decoded strictly by a genl marshal. */
 function answers(name: string, marshal = genlMarshal()): AnyMessage[] {

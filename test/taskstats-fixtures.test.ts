@@ -12,20 +12,8 @@ import {
   TASKSTATS_MIN_SIZE, TaskStats, exitFromMessage, taskstatsCmd, taskstatsMsg, taskstatsSchemas, taskstatsStruct,
   type TaskStatsMessage,
 } from '../src/taskstats/index.js';
+import { fixture } from './helpers/genl-fixture.js';
 
-function fixture(name: string): Exchange[] {
-  const text = readFileSync(new URL(`../../test/fixtures/genl/${name}`, import.meta.url), 'utf8');
-  const out: Exchange[] = [];
-  for (const line of text.split('\n')) {
-    const hex = Buffer.from(line.slice(2).trim(), 'hex');
-    if (line.startsWith('> ')) out.push({ sent: hex, received: [] });
-    else if (line.startsWith('< ')) {
-      if (!out.length) out.push({ received: [] });
-      out[out.length - 1].received.push(hex);
-    }
-  }
-  return out;
-}
 
 /** The TASKSTATS family id of the recording, from its recorded nlctrl answer. */
 const familyId = familyFromMessage(ctrlmsg.decode(fixture('nlctrl-getfamily-taskstats.hex')[0].received[0]) as CtrlMessage).id;

@@ -151,7 +151,8 @@ function mcsBitmap(b: Buffer, off: number, bytes: number): number[] {
   return out;
 }
 
-function vhtMcsMap(map: number): (number | undefined)[] {
+/** Max VHT MCS per spatial stream from a 16-bit MCS map (trailing unsupported streams dropped). */
+export function vhtMcsMap(map: number): (number | undefined)[] {
   const out: (number | undefined)[] = [];
   for (let ss = 0; ss < 8; ss++) {
     const v = (map >> (ss * 2)) & 3;

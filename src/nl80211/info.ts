@@ -10,6 +10,7 @@ import { commandName, type Nl80211Message } from './nl80211cmd.js';
 import { STA_FLAG_BITS, WLAN_CAPABILITY, type rateInfoAttrs } from './attrs.js';
 import { flagNames } from '../core/index.js';
 import { cipherName } from './suites.js';
+import { vhtMcsMap } from './ies.js';
 
 type Attrs = AttrSet<any>;
 const num = (v: bigint | number | undefined): number | undefined => (v === undefined ? undefined : Number(v));
@@ -172,15 +173,7 @@ export interface WiphyInfo {
   generation?: number;
 }
 
-function vhtMcs(map: number): (number | undefined)[] {
-  const out: (number | undefined)[] = [];
-  for (let ss = 0; ss < 8; ss++) {
-    const v = (map >> (ss * 2)) & 3;
-    out.push(v === 3 ? undefined : 7 + v);
-  }
-  while (out.length && out[out.length - 1] === undefined) out.pop();
-  return out;
-}
+const vhtMcs = vhtMcsMap;
 function heMcs(map: number): (number | undefined)[] {
   const out = vhtMcs(map);
   // HE: 0 -> MCS 0-7, 1 -> 0-9, 2 -> 0-11 (VHT's encoding shifted by the same +7, +2 steps).
