@@ -140,11 +140,11 @@ export function netorder<T, I>(t: NlaType<T, I>): NlaType<T, I> {
 }
 
 /** Values shown by name: `enumOf(u8, {RTN_UNICAST: 1, ...})`. Decodes to the number. */
-export function enumOf<N extends Record<string, number>>(base: NlaType<number>, names: N): NlaType<number, number | (keyof N & string)> & { names: N } {
+export function enumOf<N extends Record<string, number>>(base: NlaType<number>, names: N): NlaType<number, number | (keyof N & string)> & { names: N; mode: 'enum' } {
   const byValue = new Map<number, string>();
   for (const [k, v] of Object.entries(names)) if (!byValue.has(v)) byValue.set(v, k);
   return {
-    kind: `enum(${base.kind})`, size: base.size, nlaFlags: base.nlaFlags, names,
+    kind: `enum(${base.kind})`, size: base.size, nlaFlags: base.nlaFlags, names, mode: 'enum',
     decode: base.decode,
     encode(w, v, ctx) {
       if (typeof v === 'string') {
@@ -158,9 +158,9 @@ export function enumOf<N extends Record<string, number>>(base: NlaType<number>, 
 }
 
 /** A bit mask shown as flag names: `flagsOf(u32, {IFF_UP: 1, ...})`. Decodes to the number. */
-export function flagsOf<N extends Record<string, number>>(base: NlaType<number>, names: N): NlaType<number, number | readonly (keyof N & string)[]> & { names: N } {
+export function flagsOf<N extends Record<string, number>>(base: NlaType<number>, names: N): NlaType<number, number | readonly (keyof N & string)[]> & { names: N; mode: 'flags' } {
   return {
-    kind: `flags(${base.kind})`, size: base.size, nlaFlags: base.nlaFlags, names,
+    kind: `flags(${base.kind})`, size: base.size, nlaFlags: base.nlaFlags, names, mode: 'flags',
     decode: base.decode,
     encode(w, v, ctx) {
       if (Array.isArray(v)) {
