@@ -88,6 +88,8 @@ function int(kind: string, size: number, signed: boolean, be: boolean): NlaType<
       return read(b, o);
     },
     encode(w, v, ctx) {
+      // A u8 often holds an on/off option: true and false are 1 and 0.
+      if (typeof v === 'boolean' && size === 1) v = v ? 1 : 0;
       intRange(kind, v, lo, hi, ctx);
       w.ensure(size);
       const b = w.buf, o = w.pos;
@@ -122,7 +124,8 @@ function int64(kind: string, signed: boolean, be: boolean): NlaType<bigint, bigi
   };
 }
 
-export const u8 = int('u8', 1, false, false);
+/** An 8-bit unsigned integer; true and false encode as 1 and 0 (on/off options). */
+export const u8: NlaType<number, number | boolean> = int('u8', 1, false, false);
 export const u16 = int('u16', 2, false, false);
 export const u32 = int('u32', 4, false, false);
 export const s8 = int('s8', 1, true, false);

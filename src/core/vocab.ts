@@ -80,8 +80,21 @@ function commonPrefix(keys: string[]): string {
   let p = keys[0];
   for (const k of keys) while (!k.startsWith(p)) p = p.slice(0, -1);
   // Only whole words: up to the last underscore.
-  const cut = keys.length === 1 ? p.lastIndexOf('_') : p.lastIndexOf('_');
-  return cut < 0 ? '' : p.slice(0, cut + 1);
+  return p.slice(0, p.lastIndexOf('_') + 1);
+}
+
+/**
+ * The prefix dropped from one name: the table's common prefix, or, in a table that merges
+ * families (RTNH_F_* with RTM_F_*), the longest word prefix it shares with another name.
+ */
+function prefixOf(key: string, keys: string[], common: string): string {
+  if (common) return common;
+  let best = '';
+  for (let i = key.indexOf('_'); i > 0 && i < key.length - 1; i = key.indexOf('_', i + 1)) {
+    const p = key.slice(0, i + 1);
+    if (keys.some((k) => k !== key && k.startsWith(p))) best = p;
+  }
+  return best;
 }
 
 /** The short-name table of an enumeration or flag set ({ IF_OPER_UP: 6, ... }). */
@@ -93,7 +106,7 @@ export function enumNames(names: Readonly<Record<string, number>>): EnumNames {
   const byValue = new Map<number, string>();
   const byShort = new Map<string, number>();
   for (const k of keys) {
-    const s = k.slice(prefix.length).toLowerCase();
+    const s = k.slice(prefixOf(k, keys, prefix).length).toLowerCase();
     if (!byValue.has(names[k])) byValue.set(names[k], s);
     byShort.set(s, names[k]);
   }
@@ -112,7 +125,7 @@ export function enumNames(names: Readonly<Record<string, number>>): EnumNames {
       if (/^\d+$/.test(name)) return Number(name);
       if (/^0x[0-9a-f]+$/i.test(name)) return parseInt(name, 16);
       return names[name] ?? byShort.get(name.toLowerCase().replace(/-/g, '_'))
-        ?? (name.toUpperCase().startsWith(prefix) ? byShort.get(name.slice(prefix.length).toLowerCase()) : undefined);
+        ?? (prefix && name.toUpperCase().startsWith(prefix) ? byShort.get(name.slice(prefix.length).toLowerCase()) : undefined);
     },
     list: () => [...byShort.keys()],
   };
