@@ -212,6 +212,7 @@ export function typeCheck(t: NlaType<any, any>, names?: { byName(v: string): num
       return undefined;
     };
   }
+  if (intC && base === 'u8') return (v) => (typeof v === 'boolean' ? undefined : intC(v));
   if (intC) return intC;
   switch (base) {
     case 'u64': case 'be64': return u64Check(false);

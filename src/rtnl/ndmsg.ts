@@ -1,7 +1,7 @@
 // ndmsg: neighbour (ARP/NDP) entries and bridge FDB entries (RTM_*NEIGH), linux/neighbour.h.
 import {
   MessageSchema, attrMap, enumOf, flag, flagsOf, ipaddr, l2addr, nested, pad, registerMessageClass,
-  s32, struct, u16, u32, u8, be16,
+  s32, struct, u16, u32, u8, be16, vocab,
 } from '../core/index.js';
 
 export const RTM_NEWNEIGH = 28;
@@ -84,3 +84,26 @@ export const policy: Record<number, MessageSchema<any, any>> = {
   [RTM_DELNEIGH]: ndmsg,
   [RTM_GETNEIGH]: ndmsg,
 };
+
+// ---- vocabularies: the friendly names of neighbours and FDB entries ------------------------
+
+/** Neighbours: `{ ifindex, dst: '10.0.0.2', lladdr, state: ['permanent'], flags: ['router'] }`. */
+export const neighVocab = vocab('neigh', ndaMap, ndmsgHeader, {
+  fields: { family: 'family', ifindex: 'ifindex', state: 'state', flags: 'flags', ndmType: 'ndm_type' },
+  attrs: {
+    dst: 'NDA_DST', lladdr: 'NDA_LLADDR', probes: 'NDA_PROBES', master: 'NDA_MASTER', protocol: 'NDA_PROTOCOL',
+    linkNetnsid: 'NDA_LINK_NETNSID', flagsExt: 'NDA_FLAGS_EXT',
+  },
+  aliases: { ndm_ifindex: 'ifindex', ndm_state: 'state', ndm_flags: 'flags', ndm_family: 'family', ndm_type: 'ndmType' },
+});
+
+/** Bridge FDB entries (AF_BRIDGE ndmsg): `{ ifindex, lladdr, vlan, master, dst, vni, state, flags }`. */
+export const fdbVocab = vocab('fdb', ndaMap, ndmsgHeader, {
+  fields: { ifindex: 'ifindex', state: 'state', flags: 'flags' },
+  attrs: {
+    lladdr: 'NDA_LLADDR', dst: 'NDA_DST', vlan: 'NDA_VLAN', port: 'NDA_PORT', vni: 'NDA_VNI', via: 'NDA_IFINDEX',
+    master: 'NDA_MASTER', srcVni: 'NDA_SRC_VNI', nhId: 'NDA_NH_ID', linkNetnsid: 'NDA_LINK_NETNSID', flagsExt: 'NDA_FLAGS_EXT',
+  },
+  // The names this API took before, and pyroute2's.
+  aliases: { src_vni: 'srcVni', nh_id: 'nhId', ndm_ifindex: 'ifindex', ndm_state: 'state', ndm_flags: 'flags' },
+});
