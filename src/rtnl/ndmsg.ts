@@ -3,10 +3,8 @@ import {
   MessageSchema, attrMap, enumOf, flag, flagsOf, ipaddr, l2addr, nested, pad, registerMessageClass,
   s32, struct, u16, u32, u8, be16, vocab,
 } from '../core/index.js';
+import { RTM } from './constants.js';
 
-export const RTM_NEWNEIGH = 28;
-export const RTM_DELNEIGH = 29;
-export const RTM_GETNEIGH = 30;
 
 /** Neighbour states (ndm_state), a bit mask. */
 export const NUD = {
@@ -74,15 +72,15 @@ export const ndmsgHeader = struct('ndmsg', {
 /** Neighbours and bridge FDB entries (family AF_BRIDGE). */
 export const ndmsg = new MessageSchema('rtnl.ndmsg', ndmsgHeader, ndaMap, {
   familyField: 'family',
-  types: { RTM_NEWNEIGH, RTM_DELNEIGH, RTM_GETNEIGH },
+  types: { RTM_NEWNEIGH: RTM.RTM_NEWNEIGH, RTM_DELNEIGH: RTM.RTM_DELNEIGH, RTM_GETNEIGH: RTM.RTM_GETNEIGH },
 });
 registerMessageClass(ndmsg);
 
 /** Marshal policy entries of this file (spread by marshal.ts). */
 export const policy: Record<number, MessageSchema<any, any>> = {
-  [RTM_NEWNEIGH]: ndmsg,
-  [RTM_DELNEIGH]: ndmsg,
-  [RTM_GETNEIGH]: ndmsg,
+  [RTM.RTM_NEWNEIGH]: ndmsg,
+  [RTM.RTM_DELNEIGH]: ndmsg,
+  [RTM.RTM_GETNEIGH]: ndmsg,
 };
 
 // ---- vocabularies: the friendly names of neighbours and FDB entries ------------------------
