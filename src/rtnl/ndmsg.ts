@@ -1,9 +1,9 @@
 // ndmsg: neighbour (ARP/NDP) entries and bridge FDB entries (RTM_*NEIGH), linux/neighbour.h.
 import {
   MessageSchema, attrMap, enumOf, flag, flagsOf, ipaddr, l2addr, nested, pad, registerMessageClass,
-  s32, struct, u16, u32, u8, be16, vocab,
+  s32, struct, u16, u32, u8, be16, vocab, enumNames,
 } from '../core/index.js';
-import { RTM } from './constants.js';
+import { AF, RTM } from './constants.js';
 
 
 /** Neighbour states (ndm_state), a bit mask. */
@@ -85,6 +85,8 @@ export const policy: Record<number, MessageSchema<any, any>> = {
 
 // ---- vocabularies: the friendly names of neighbours and FDB entries ------------------------
 
+const familyNames = enumNames(AF);
+
 /** Neighbours: `{ ifindex, dst: '10.0.0.2', lladdr, state: ['permanent'], flags: ['router'] }`. */
 export const neighVocab = vocab('neigh', ndaMap, ndmsgHeader, {
   fields: { family: 'family', ifindex: 'ifindex', state: 'state', flags: 'flags', ndmType: 'ndm_type' },
@@ -93,6 +95,8 @@ export const neighVocab = vocab('neigh', ndaMap, ndmsgHeader, {
     linkNetnsid: 'NDA_LINK_NETNSID', flagsExt: 'NDA_FLAGS_EXT',
   },
   aliases: { ndm_ifindex: 'ifindex', ndm_state: 'state', ndm_flags: 'flags', ndm_family: 'family', ndm_type: 'ndmType' },
+  // ndm_family is a plain u8 on the wire; records name it as the other objects do ('inet').
+  convert: { family: (v: number) => familyNames.short(v) },
 });
 
 /** Bridge FDB entries (AF_BRIDGE ndmsg): `{ ifindex, lladdr, vlan, master, dst, vni, state, flags }`. */

@@ -50,6 +50,4 @@ export type KindSpec =
 /** Kind options of a link record, by its kind. */
 export type KindRecord =
   | { kind?: undefined }
-  | { [K in LinkKindName]: { kind: K } & Rec<KindVocabs[K]> }[LinkKindName]
-  // A kind registered later, or one without a table: its name only.
-  | { kind: string & {} };
+  | { [K in LinkKindName]: { kind: K } & Rec<KindVocabs[K]> }[LinkKindName];
