@@ -482,6 +482,15 @@ export class NetlinkSocket extends EventEmitter {
     }
   }
 
+  /**
+   * A dump taken whole, for callers that want the current state: retried while the kernel
+   * reports it was interrupted by a change (NLM_F_DUMP_INTR), for up to `retryFor` ms (default:
+   * the socket's request timeout), so a busy system slows it down rather than failing it.
+   */
+  snapshot<H extends StructFields, D extends AttrDecl>(schema: MessageSchema<H, D>, spec: MessageSpec<H, D>, retryFor = this.timeout || DEFAULT_REQUEST_TIMEOUT): Promise<Message<H, D>[]> {
+    return this.request(schema, { ...spec, flags: (spec.flags ?? 0) | NLM_F_DUMP }, { retryInterruptedFor: retryFor });
+  }
+
   private requestOnce(schema: AnySchema, spec: MessageSpec<any, any>, opts: RequestOptions): Promise<AnyMessage[]> {
     const flags = (spec.flags ?? NLM_F_ACK) | NLM_F_REQUEST;
     const seq = this.nextSeq();

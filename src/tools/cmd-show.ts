@@ -31,7 +31,7 @@ function parseArgs(args: string[]): ShowArgs {
 }
 
 async function dump(sock: NetlinkSocket, schema: AnySchema, type: number, fields: Record<string, unknown> = {}): Promise<AnyMessage[]> {
-  return sock.request(schema, { type, flags: NLM_F_DUMP, fields }, { retryInterrupted: 3 });
+  return sock.snapshot(schema, { type, flags: NLM_F_DUMP, fields });
 }
 
 /** Print one kind of object of a namespace (or of this host): a read-only view. */
