@@ -101,6 +101,13 @@ export interface DropInfo {
 
 interface Datagram { buf: Buffer; messages: AnyMessage[] }
 
+/** A failed send as a typed error: a syscall's errno becomes NetlinkTransportError. */
+function sendError(e: unknown): Error {
+  const err = e as Error & { code?: unknown };
+  if (err instanceof SocketClosedError || err instanceof NetlinkTransportError || typeof err?.code !== 'string') return err;
+  return new NetlinkTransportError(err as Error & { code: string });
+}
+
 /**
  * A netlink socket speaking one protocol. Levels, lowest first: `sendto`/`recv` (bytes),
  * `put`/`get` (messages), `request` (sequence-tracked answer, errors as NetlinkError),
@@ -390,7 +397,7 @@ export class NetlinkSocket extends EventEmitter {
       try {
         this.transport.send(buf);
       } catch (e) {
-        this.finish(p, e as Error);
+        this.finish(p, sendError(e));
       }
       return true;
     };
@@ -585,7 +592,7 @@ export class NetlinkSocket extends EventEmitter {
       try {
         this.transport.send(w.buf.subarray(0, w.pos));
       } catch (e) {
-        this.failChunk(c, e as Error);
+        this.failChunk(c, sendError(e));
       }
       while (run.inFlight >= inflight && !run.fatal) await wait();
     }
