@@ -3,10 +3,10 @@
 import { closeSync, openSync } from 'node:fs';
 import { netnsContext } from '../core/nscontext.js';
 import {
-  DumpInterruptedError, NETLINK_ROUTE, NLM_F_DUMP, NetlinkError, NetlinkSocket, NetlinkTimeoutError, Overrun, SocketClosedError, netnsPath,
+  DumpInterruptedError, NETLINK_ROUTE, NLM_F_ACK, NLM_F_REQUEST, NetlinkError, NetlinkSocket, NetlinkTimeoutError, Overrun, SocketClosedError, netnsPath,
   type AnyMessage, type AnySchema, type BatchOptions, type BatchResult, type MessageSpec, type Subscription,
 } from '../core/index.js';
-import { RTM, RTNLGRP } from './constants.js';
+import { RTEXT_FILTER, RTM, RTNLGRP } from './constants.js';
 import { ifaddrmsg, type IfaddrMessage } from './ifaddrmsg.js';
 import { ifinfmsg, type IfinfMessage } from './ifinfmsg.js';
 import { rtnlMarshal } from './marshal.js';
@@ -34,6 +34,9 @@ export interface IPRouteOptions {
   /** Use this socket (e.g. one with a replay transport) instead of opening one. */
   socket?: NetlinkSocket;
 }
+
+/** Receive buffer of the request socket: room for a large dump's answers in flight. */
+const REQUEST_RCVBUF = 4 << 20;
 
 /** How long a dump helper retries a dump a concurrent change interrupted. */
 export interface SnapshotOptions {
@@ -91,7 +94,7 @@ export class IPRoute {
     this.strict = opts.socket ? opts.strictCheck ?? false : opts.strictCheck ?? true;
     this.sock = opts.socket ?? new NetlinkSocket({
       protocol: NETLINK_ROUTE, marshal: rtnlMarshal(), netns: this.netns, strictCheck: this.strict,
-      timeout: opts.timeout, rcvbuf: opts.rcvbuf ?? 4 << 20,
+      timeout: opts.timeout, rcvbuf: opts.rcvbuf ?? REQUEST_RCVBUF,
     });
   }
 
@@ -103,7 +106,7 @@ export class IPRoute {
     checkIfname(ref);
     try {
       const [m] = await this.sock.request(ifinfmsg, {
-        type: RTM.RTM_GETLINK, flags: 0, attrs: [['IFLA_IFNAME', ref], ['IFLA_EXT_MASK', 8 /* skip stats */]],
+        type: RTM.RTM_GETLINK, flags: 0, attrs: [['IFLA_IFNAME', ref], ['IFLA_EXT_MASK', RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS]],
       });
       return m.field('index');
     } catch (e) {
@@ -117,7 +120,7 @@ export class IPRoute {
     if (typeof ref === 'string') return checkIfname(ref);
     try {
       const [m] = await this.sock.request(ifinfmsg, {
-        type: RTM.RTM_GETLINK, flags: 0, fields: { index: ref }, attrs: [['IFLA_EXT_MASK', 8 /* skip stats */]],
+        type: RTM.RTM_GETLINK, flags: 0, fields: { index: ref }, attrs: [['IFLA_EXT_MASK', RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS]],
       });
       return m.getAttr('IFLA_IFNAME') ?? '';
     } catch (e) {
@@ -291,7 +294,7 @@ export class IPRoute {
     const items = found.map((m) => ({
       schema: ifaddrmsg as AnySchema,
       spec: {
-        type: RTM.RTM_DELADDR, flags: 5,
+        type: RTM.RTM_DELADDR, flags: NLM_F_REQUEST | NLM_F_ACK,
         fields: { family: m.field('family'), prefixlen: m.field('prefixlen'), index: m.field('index') },
         attrs: m.has('IFA_LOCAL') ? [['IFA_LOCAL', m.getAttr('IFA_LOCAL')], ['IFA_ADDRESS', m.getAttr('IFA_ADDRESS')]] : [['IFA_ADDRESS', m.getAttr('IFA_ADDRESS')]],
       } as MessageSpec<any, any>,
