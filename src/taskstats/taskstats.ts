@@ -56,6 +56,11 @@ export interface TaskExit {
   tgidStats?: TaskStatsRecord;
 }
 
+/** Receive buffer of an exit-record socket: every task exit on the CPUs lands there. */
+const EXIT_RCVBUF = 16 << 20;
+/** How long close() waits for the kernel to confirm a deregistration. */
+const DEREGISTER_TIMEOUT = 2000;
+
 /** Exit records cannot reach this socket or process because of its namespaces. */
 export class TaskStatsNamespaceError extends Error {
   override name = 'TaskStatsNamespaceError';
@@ -230,14 +235,14 @@ export class TaskStats {
       if (!sock) return;
       try {
         if (registered && !sock.isClosed) {
-          await sock.request(TASKSTATS_GENL_NAME, TASKSTATS_CMD_GET, { TASKSTATS_CMD_ATTR_DEREGISTER_CPUMASK: cpumask }, { timeout: 2000 });
+          await sock.request(TASKSTATS_GENL_NAME, TASKSTATS_CMD_GET, { TASKSTATS_CMD_ATTR_DEREGISTER_CPUMASK: cpumask }, { timeout: DEREGISTER_TIMEOUT });
         }
       } catch { /* the kernel drops a listener whose socket is gone anyway */ } finally {
         sock.close();
       }
     });
     const tap = new ExitRecordTap(
-      new NativeTransport(NETLINK_GENERIC, { netns: ns, rcvbuf: this.opts.rcvbuf ?? 16 << 20 }),
+      new NativeTransport(NETLINK_GENERIC, { netns: ns, rcvbuf: this.opts.rcvbuf ?? EXIT_RCVBUF }),
       (buf, start, end) => {
         for (const m of sock!.marshal.parse(buf, start, end, false)) {
           if (m.schema !== taskstatsMsg) continue;
