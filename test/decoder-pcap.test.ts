@@ -18,13 +18,19 @@ import { netlinkProtocolName } from '../src/tools/straceparse.js';
 const cli = fileURLToPath(new URL('../src/tools/cli.js', import.meta.url));
 const pcapPath = fileURLToPath(new URL('../../test/fixtures/pcap/nlmon.pcap', import.meta.url));
 
-function decodeCapture(file: string, target = 'auto', opts: { filters?: string[]; families?: Record<string, number> } = {}) {
+interface CaptureOpts { filters?: string[]; families?: Record<string, number> }
+
+function decodeCapture(file: string, target = 'auto', opts: CaptureOpts = {}) {
   const items: DecodedBuffer[] = [];
-  const dec = new StreamDecoder({ target, families: opts.families, filters: (opts.filters ?? []).map(parseFilter) }, (d) => items.push(d));
+  const filters = (opts.filters ?? []).map(parseFilter);
+  const dec = new StreamDecoder({ target, families: opts.families, filters }, (d) => items.push(d));
   for (const p of readCapture(new ByteSource(openSync(file, 'r')))) {
     const nl = netlinkPayload(p);
     if ('error' in nl) dec.packetError(p.index, nl.error);
-    else dec.packetData({ index: p.index, protocol: nl.protocol, protocolName: netlinkProtocolName(nl.protocol), truncated: p.truncated }, nl.messages);
+    else {
+      const protocolName = netlinkProtocolName(nl.protocol);
+      dec.packetData({ index: p.index, protocol: nl.protocol, protocolName, truncated: p.truncated }, nl.messages);
+    }
   }
   return { items, summary: dec.summary, msgs: items.flatMap((d) => d.messages) };
 }
@@ -101,9 +107,11 @@ describe('nlmon captures', () => {
     const { msgs } = decodeCapture(pcapPath);
     const create = msgs.find((m) => m.schema.name === 'ipset.ipset_msg' && m.getAttr('IPSET_ATTR_SETNAME') === 'nlcap');
     assert.ok(create);
-    const svc = msgs.find((m) => m.schema.name === 'ipvs.ipvs_msg' && m.fields.cmd === 1)!.getAttr('IPVS_CMD_ATTR_SERVICE')!;
-    assert.deepEqual([svc.getAttr('IPVS_SVC_ATTR_ADDR'), svc.getAttr('IPVS_SVC_ATTR_PORT'), svc.getAttr('IPVS_SVC_ATTR_SCHED_NAME')], ['10.9.0.1', 80, 'rr']);
-    const dest = msgs.find((m) => m.schema.name === 'ipvs.ipvs_msg' && m.fields.cmd === 5)!.getAttr('IPVS_CMD_ATTR_DEST')!;
+    const ipvs = (cmd: number) => msgs.find((m) => m.schema.name === 'ipvs.ipvs_msg' && m.fields.cmd === cmd)!;
+    const svc = ipvs(1).getAttr('IPVS_CMD_ATTR_SERVICE')!;
+    const got = ['IPVS_SVC_ATTR_ADDR', 'IPVS_SVC_ATTR_PORT', 'IPVS_SVC_ATTR_SCHED_NAME'].map((k) => svc.getAttr(k as never));
+    assert.deepEqual(got, ['10.9.0.1', 80, 'rr']);
+    const dest = ipvs(5).getAttr('IPVS_CMD_ATTR_DEST')!;
     assert.equal(dest.getAttr('IPVS_DEST_ATTR_ADDR'), '10.9.0.2');
     const ifaces = msgs.filter((m) => m.schema.name === 'nl80211.nl80211cmd' && m.has('NL80211_ATTR_IFNAME'));
     assert.deepEqual(ifaces.map((m) => m.getAttr('NL80211_ATTR_IFNAME')).sort(), ['wlan0', 'wlan1']);
@@ -116,7 +124,8 @@ describe('nlmon captures', () => {
     // ipvsadm -a (the request) and ipvsadm -L (the kernel's dump answer uses NEW_DEST too)
     assert.deepEqual(ipvs.msgs.map((m) => [m.schema.name, m.flags & 1]), [['ipvs.ipvs_msg', 1], ['ipvs.ipvs_msg', 0]]);
     assert.equal(ipvs.summary.filtered, 155 - 2);
-    const either = decodeCapture(pcapPath, 'auto', { filters: ['family=IPVS,cmd=IPVS_CMD_NEW_DEST', 'class=rtnl.rtgenmsg'] });
+    const filters = ['family=IPVS,cmd=IPVS_CMD_NEW_DEST', 'class=rtnl.rtgenmsg'];
+    const either = decodeCapture(pcapPath, 'auto', { filters });
     assert.equal(either.msgs.length, 5);
     const nfnl = decodeCapture(pcapPath, 'nfnl');
     assert.ok(nfnl.msgs.length > 0 && nfnl.items.every((d) => d.packet?.protocol === 12));
@@ -134,7 +143,8 @@ describe('nlmon captures', () => {
     const bytes = readFileSync(pcapPath);
     const cut = join(tmp, 'cut.pcap');
     writeFileSync(cut, bytes.subarray(0, 1000));
-    assert.throws(() => [...readCapture(new ByteSource(openSync(cut, 'r')))], (e: Error) => e instanceof CaptureError && /cut short/.test(e.message));
+    assert.throws(() => [...readCapture(new ByteSource(openSync(cut, 'r')))],
+      (e: Error) => e instanceof CaptureError && /cut short/.test(e.message));
     const r = spawnSync('node', [cli, 'decode', cut], { encoding: 'utf8' });
     assert.equal(r.status, 1);
     assert.match(r.stdout, /--- packet 1 NETLINK_ROUTE/);
@@ -143,7 +153,8 @@ describe('nlmon captures', () => {
   });
 
   it('runs as `nlroute decode FILE.pcap` with -m, exit 0, a summary', () => {
-    const out = execFileSync('node', [cli, 'decode', pcapPath, '-m', 'family=IPVS,cmd=IPVS_CMD_NEW_SERVICE'], { encoding: 'utf8' });
+    const args = ['decode', pcapPath, '-m', 'family=IPVS,cmd=IPVS_CMD_NEW_SERVICE'];
+    const out = execFileSync('node', [cli, ...args], { encoding: 'utf8' });
     assert.match(out, /ipvs\.ipvs_msg 34 flags=NLM_F_REQUEST\|NLM_F_ACK /);
     assert.match(out, /IPVS_SVC_ATTR_SCHED_NAME: rr/);
     assert.match(out, /# 2 messages decoded, 0 bytes skipped, 0 errors \(139 packets, 153 filtered out\)\n$/);

@@ -21,7 +21,8 @@ describe('sample-file conventions', () => {
 
   it('a #: metadata block, a blank line inside a message, comments with quotes, a #! code block', () => {
     const items = decodeHex(sample('ipset-create.data'), 'ipset.ipset_msg');
-    assert.deepEqual(items.find((d) => d.meta)?.meta, { source: 'nlmon capture in the VM, packet 54', command: 'ipset create nlcap hash:ip', kernel: '6.1' });
+    assert.deepEqual(items.find((d) => d.meta)?.meta,
+      { source: 'nlmon capture in the VM, packet 54', command: 'ipset create nlcap hash:ip', kernel: '6.1' });
     const msgs = all(items);
     assert.equal(msgs.length, 1, 'one CREATE message, not split at the blank line');
     assert.equal(msgs[0]!.length, 72);
@@ -76,8 +77,8 @@ describe('protocol-level targets and the named class', () => {
     const [m] = all(decodeHex(sample('ipvs-new-service.data'), 'genl', { families: { IPVS: 34 } }));
     assert.equal(m!.schema.name, 'ipvs.ipvs_msg');
     const svc = m!.getAttr('IPVS_CMD_ATTR_SERVICE')!;
-    assert.deepEqual([svc.getAttr('IPVS_SVC_ATTR_ADDR'), svc.getAttr('IPVS_SVC_ATTR_PORT'), svc.getAttr('IPVS_SVC_ATTR_SCHED_NAME')],
-      ['10.9.0.1', 80, 'rr']);
+    const got = ['IPVS_SVC_ATTR_ADDR', 'IPVS_SVC_ATTR_PORT', 'IPVS_SVC_ATTR_SCHED_NAME'].map((k) => svc.getAttr(k as never));
+    assert.deepEqual(got, ['10.9.0.1', 80, 'rr']);
     const [bare] = all(decodeHex(sample('ipvs-new-service.data'), 'genl'));
     assert.equal(bare!.schema.name, 'genl.genlmsg');
   });

@@ -8,7 +8,8 @@ import { ctrlmsg } from '../src/genl/index.js';
 import { IW, NL80211_COMMANDS, ScanAbortedError, nl80211cmd } from '../src/nl80211/index.js';
 import { ack, done } from './helpers/acks.js';
 
-const session = JSON.parse(readFileSync(new URL('../../test/fixtures/nl80211/session.json', import.meta.url), 'utf8')) as
+const sessionFile = new URL('../../test/fixtures/nl80211/session.json', import.meta.url);
+const session = JSON.parse(readFileSync(sessionFile, 'utf8')) as
   { exchanges: { sent?: string; received: string[] }[] };
 /** The recorded CTRL_CMD_GETFAMILY nl80211 exchange: family id and multicast groups. */
 const getFamily: Exchange = {
@@ -19,7 +20,8 @@ const IFINDEX = 3;
 
 /** A scan notice as the kernel multicasts it on the 'scan' group. */
 function notice(cmd: keyof typeof NL80211_COMMANDS, ifindex = IFINDEX): Buffer {
-  return nl80211cmd.encode({ type: familyId, fields: { cmd: NL80211_COMMANDS[cmd] }, attrs: { NL80211_ATTR_IFINDEX: ifindex } } as never);
+  const spec = { type: familyId, fields: { cmd: NL80211_COMMANDS[cmd] }, attrs: { NL80211_ATTR_IFINDEX: ifindex } };
+  return nl80211cmd.encode(spec as never);
 }
 
 /** Replays answers, and multicasts `events` right after the TRIGGER_SCAN request is sent. */

@@ -145,6 +145,7 @@ function isZero(b: Buffer): boolean {
 }
 
 function truncation(pending: Buffer, at: number): NetlinkDecodeError {
-  if (pending.length < NLMSG_HDRLEN) return new NetlinkDecodeError(`truncated netlink header (${pending.length} bytes)`, at);
-  return new NetlinkDecodeError(`nlmsg_len ${pending.readUInt32LE(0)} runs past the buffer (${pending.length} bytes left)`, at);
+  const n = pending.length;
+  if (n < NLMSG_HDRLEN) return new NetlinkDecodeError(`truncated netlink header (${n} bytes)`, at);
+  return new NetlinkDecodeError(`nlmsg_len ${pending.readUInt32LE(0)} runs past the buffer (${n} bytes left)`, at);
 }

@@ -96,7 +96,10 @@ async function streamDecode(a: DecodeArgs, target: string): Promise<number> {
         for (const p of readCapture(src)) {
           const nl = netlinkPayload(p);
           if ('error' in nl) dec.packetError(p.index, nl.error);
-          else dec.packetData({ index: p.index, protocol: nl.protocol, protocolName: netlinkProtocolName(nl.protocol), truncated: p.truncated }, nl.messages);
+          else {
+            const info = { index: p.index, protocol: nl.protocol, truncated: p.truncated };
+            dec.packetData({ ...info, protocolName: netlinkProtocolName(nl.protocol) }, nl.messages);
+          }
           if (pending.length > 64) await flush();
         }
       } catch (e) {

@@ -68,7 +68,9 @@ export function marshalForClass(name: string): Marshal {
  * class ('rtnl.ifinfmsg') or a whole protocol ('rtnl', 'genl', 'nfnl'). Messages of another
  * class are shown raw, with the reason in `mismatches`. For large input use StreamDecoder.
  */
-export function decodeHex(text: string, target: string, opts: Omit<StreamDecodeOptions, 'target'> = {}): DecodedBuffer[] {
+export function decodeHex(
+  text: string, target: string, opts: Omit<StreamDecodeOptions, 'target'> = {},
+): DecodedBuffer[] {
   const out: DecodedBuffer[] = [];
   const dec = new StreamDecoder({ ...opts, target }, (d) => out.push(d));
   dec.write(text);
@@ -89,7 +91,8 @@ export function decodeStrace(text: string): DecodedBuffer[] {
     const key = `${t.pid}:${t.fd}:${t.protocol}`;
     let m = marshals.get(key);
     if (!m) {
-      m = t.protocol === NETLINK_GENERIC ? new GenlSessionMarshal() : protocolMarshal(t.protocol)?.marshal() ?? new Marshal();
+      m = t.protocol === NETLINK_GENERIC ? new GenlSessionMarshal()
+        : protocolMarshal(t.protocol)?.marshal() ?? new Marshal();
       marshals.set(key, m);
     }
     const { bytes, ...transfer } = t;

@@ -129,7 +129,11 @@ export class StreamDecoder {
         this.flushWith({ notes: [`!! ${e.error.message}`] });
         break;
       case 'meta': this.flushWith({ meta: e.value }); break;
-      case 'code': this.flushWith({ notes: [`(code block of ${e.text.split('\n').length - 1} lines from line ${e.line})`] }); break;
+      case 'code': {
+        const lines = e.text.split('\n').length - 1;
+        this.flushWith({ notes: [`(code block of ${lines} lines from line ${e.line})`] });
+        break;
+      }
     }
   }
 

@@ -52,7 +52,8 @@ function attrLines(entries: AttrEntry[], indent: string, out: string[], count?: 
 export function messageText(m: AnyMessage, count?: ProblemCounter): string[] {
   const j = m.toJSON();
   const flags = headerFlagNames(j.header.type, j.header.flags, j.fields?.cmd).join('|') || '0';
-  const out = [`${j.class} ${j.header.type} flags=${flags} seq=${j.header.seq} pid=${j.header.pid} len=${j.header.length}`];
+  const h = j.header;
+  const out = [`${j.class} ${h.type} flags=${flags} seq=${h.seq} pid=${h.pid} len=${h.length}`];
   const fields = Object.entries(j.fields);
   if (fields.length) out.push(`  ${fields.map(([k, v]) => `${k}=${show(v)}`).join(' ')}`);
   if (count && fields.length === 1 && typeof j.fields.error === 'string') count.problems++; // the header did not decode
@@ -90,17 +91,22 @@ export function formatText(items: DecodedBuffer[], count?: ProblemCounter): stri
 export function formatJSON(items: DecodedBuffer[]): unknown[] {
   return items.map((d) => ({
     ...(d.transfer ? { direction: d.transfer.direction, syscall: d.transfer.syscall, pid: d.transfer.pid, fd: d.transfer.fd, protocol: d.transfer.protocolName } : {}),
-    ...(d.packet ? { packet: d.packet.index, protocol: d.packet.protocolName, ...(d.packet.truncated ? { truncated: true } : {}) } : {}),
+    ...(d.packet ? packetJSON(d.packet) : {}),
     ...(d.meta !== undefined ? { meta: d.meta } : {}),
     messages: d.messages.map((m, i) => {
       const j = m.toJSON();
       const why = d.mismatches?.[i];
-      return { ...j, flagNames: headerFlagNames(j.header.type, m.flags, j.fields?.cmd), ...(why ? { mismatch: why } : {}) };
+      const flagNames = headerFlagNames(j.header.type, m.flags, j.fields?.cmd);
+      return { ...j, flagNames, ...(why ? { mismatch: why } : {}) };
     }),
     ...(d.notes ? { notes: d.notes.map((n) => n.replace(/^!! /, '')) } : {}),
     ...(d.error ? { error: { message: d.error.message, offset: d.error.offset } } : {}),
     ...(d.padding ? { padding: d.padding } : {}),
   }));
+}
+
+function packetJSON(p: NonNullable<DecodedBuffer['packet']>): Record<string, unknown> {
+  return { packet: p.index, protocol: p.protocolName, ...(p.truncated ? { truncated: true } : {}) };
 }
 
 /** JSON text with bigints as strings. */

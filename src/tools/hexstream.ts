@@ -262,7 +262,8 @@ export class HexLineReader {
         parts.push(Buffer.from(digits, 'hex'));
       }
     }
-    if (parts.length) this.emit({ kind: 'bytes', bytes: parts.length === 1 ? parts[0]! : Buffer.concat(parts), line: no });
+    if (!parts.length) return;
+    this.emit({ kind: 'bytes', bytes: parts.length === 1 ? parts[0]! : Buffer.concat(parts), line: no });
   }
 }
 

@@ -13,6 +13,7 @@ const COOKED_PROTOCOL_OFFSET = 14;
 const PCAP_MAGIC_US = 0xa1b2c3d4;
 const PCAP_MAGIC_NS = 0xa1b23c4d;
 const PCAPNG_SHB = 0x0a0d0d0a;
+const SHB_TYPE_BYTES = Buffer.from([0x0a, 0x0d, 0x0d, 0x0a]);
 const PCAPNG_BYTE_ORDER = 0x1a2b3c4d;
 const PCAPNG_IDB = 1;
 const PCAPNG_OPB = 2;
@@ -124,7 +125,9 @@ function* readPcap(src: ByteSource, first: Buffer): Generator<CapturePacket> {
     const sec = u32(rec, 0), frac = u32(rec, 4), incl = u32(rec, 8), orig = u32(rec, 12);
     if (incl > MAX_RECORD) throw new CaptureError(`packet ${index} claims ${incl} captured bytes`, at);
     const data = Buffer.from(src.read(incl));
-    if (data.length < incl) throw new CaptureError(`packet ${index} is cut short (${data.length} of ${incl} bytes)`, at);
+    if (data.length < incl) {
+      throw new CaptureError(`packet ${index} is cut short (${data.length} of ${incl} bytes)`, at);
+    }
     yield { index, linktype, data, truncated: orig > incl, time: sec + frac / (nano ? 1e9 : 1e6) };
   }
 }
@@ -138,7 +141,8 @@ function* readPcapng(src: ByteSource): Generator<CapturePacket> {
   let firstBlock = true;
   for (;;) {
     const at = src.offset - (firstBlock ? 4 : 0);
-    let head = firstBlock ? Buffer.concat([Buffer.from([0x0a, 0x0d, 0x0d, 0x0a]), src.read(8)]) : Buffer.from(src.read(8));
+    // The first block's type was read to tell pcapng from pcap.
+    let head = firstBlock ? Buffer.concat([SHB_TYPE_BYTES, src.read(8)]) : Buffer.from(src.read(8));
     if (head.length === 0) return;
     if (head.length < 8) throw new CaptureError('truncated pcapng block header', at);
     const type = head.readUInt32LE(0); // the SHB type reads the same in both orders
@@ -147,13 +151,17 @@ function* readPcapng(src: ByteSource): Generator<CapturePacket> {
     if (type === PCAPNG_SHB) {
       if (head.length < 12) throw new CaptureError('truncated section header', at);
       const bom = head.readUInt32LE(8);
-      if (bom !== PCAPNG_BYTE_ORDER && head.readUInt32BE(8) !== PCAPNG_BYTE_ORDER) throw new CaptureError('bad pcapng byte-order magic', at);
+      if (bom !== PCAPNG_BYTE_ORDER && head.readUInt32BE(8) !== PCAPNG_BYTE_ORDER) {
+        throw new CaptureError('bad pcapng byte-order magic', at);
+      }
       le = bom === PCAPNG_BYTE_ORDER;
       ifaces = [];
     }
     const total = le ? head.readUInt32LE(4) : head.readUInt32BE(4);
     const headLen = type === PCAPNG_SHB ? 12 : 8;
-    if (total < headLen + 4 || total % 4 || total > MAX_RECORD) throw new CaptureError(`bad pcapng block length ${total}`, at);
+    if (total < headLen + 4 || total % 4 || total > MAX_RECORD) {
+      throw new CaptureError(`bad pcapng block length ${total}`, at);
+    }
     const body = Buffer.from(src.read(total - headLen));
     if (body.length < total - headLen) throw new CaptureError('truncated pcapng block', at);
     const u32 = (o: number) => (le ? body.readUInt32LE(o) : body.readUInt32BE(o));
@@ -173,7 +181,8 @@ function* readPcapng(src: ByteSource): Generator<CapturePacket> {
       const info = ifaces[0];
       if (!info) throw new CaptureError('simple packet before any interface description', at);
       const cap = Math.min(orig, body.length - 8);
-      yield { index: ++index, linktype: info.linktype, data: body.subarray(4, 4 + cap), truncated: orig > cap, time: 0 };
+      const data = body.subarray(4, 4 + cap);
+      yield { index: ++index, linktype: info.linktype, data, truncated: orig > cap, time: 0 };
     }
   }
 }

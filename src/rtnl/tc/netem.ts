@@ -48,7 +48,8 @@ export interface NetemOptions {
 export const netemOptions: NlaType<NetemOptions, never> = {
   kind: 'tc_netem_options', size: 0, nlaFlags: 0,
   decode(buf, off, len, owner) {
-    if (len < tcNetemQopt.size) throw new NetlinkDecodeError(`tc_netem_qopt needs ${tcNetemQopt.size} bytes, has ${len}`, off);
+    const need = tcNetemQopt.size;
+    if (len < need) throw new NetlinkDecodeError(`tc_netem_qopt needs ${need} bytes, has ${len}`, off);
     return {
       qopt: tcNetemQopt.decode(buf, off, tcNetemQopt.size, owner) as Record<string, unknown>,
       attrs: new AttrSet(buf, off + tcNetemQopt.size, off + len, netemMap, owner),
