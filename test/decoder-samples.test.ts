@@ -125,6 +125,12 @@ describe('streaming, summary and exit status', () => {
     assert.deepEqual(j.summary, { messages: 3, bytesSkipped: 0, errors: 0, filtered: 0, mismatched: 0, packets: 0 });
   });
 
+  it('--strace ends with the summary too', () => {
+    const log = fileURLToPath(new URL('../../test/fixtures/strace/ipset-list-netns.log', import.meta.url));
+    const out = execFileSync('node', [cli, 'decode', '--strace', log], { encoding: 'utf8' });
+    assert.match(out, /# 5 messages decoded, 0 bytes skipped, 0 errors\n$/);
+  });
+
   it('usage errors exit 2 with a reason', () => {
     const r = spawnSync('node', [cli, 'decode', 'rtnl', '--family', 'nl80211'], { encoding: 'utf8' });
     assert.equal(r.status, 2);

@@ -4,7 +4,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, readSync, r
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeStrace, messageClassNames, type DecodedBuffer } from './decoder.js';
-import { StreamDecoder } from './decodestream.js';
+import { StreamDecoder, type DecodeSummary } from './decodestream.js';
 import { parseFilter, type MessageFilter } from './filter.js';
 import { formatJSON, formatText, stringify, summaryText } from './format.js';
 import { ByteSource, CaptureError, isCapture, netlinkPayload, readCapture } from './pcap.js';
@@ -135,8 +135,14 @@ export async function decodeCommand(args: string[]): Promise<number> {
     return 0;
   }
   if (args[0] === '--strace') {
-    print(decodeStrace(readInput(args.find((x, i) => i > 0 && x !== '--json'))), args.includes('--json'));
-    return 0;
+    const items = decodeStrace(readInput(args.find((x, i) => i > 0 && x !== '--json')));
+    const json = args.includes('--json');
+    const count = { problems: 0 };
+    process.stdout.write(json ? stringify(formatJSON(items)) + '\n' : formatText(items, count));
+    const s = straceSummary(items);
+    s.errors += count.problems;
+    if (!json) process.stdout.write(summaryText(s));
+    return s.errors ? 1 : 0;
   }
   let a: DecodeArgs;
   try {
@@ -154,6 +160,18 @@ export async function decodeCommand(args: string[]): Promise<number> {
     process.stderr.write(`nlroute decode: ${(e as Error).message}\n`);
     return 2;
   }
+}
+
+/** The summary of a strace log's decode: what each buffer's split left over. */
+function straceSummary(items: DecodedBuffer[]): DecodeSummary {
+  const s: DecodeSummary = { messages: 0, bytesSkipped: 0, errors: 0, filtered: 0, mismatched: 0, packets: 0 };
+  for (const d of items) {
+    s.messages += d.messages.length;
+    if (!d.error) continue;
+    s.errors++;
+    s.bytesSkipped += d.buffer.length - d.error.offset;
+  }
+  return s;
 }
 
 function looksLikeCapture(path: string): boolean {
