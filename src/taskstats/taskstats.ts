@@ -23,7 +23,9 @@ import { GenericNetlinkSocket } from '../genl/socket.js';
 import { GenlFamilyNotFoundError } from '../genl/errors.js';
 import { TASKSTATS_CMD_GET, TASKSTATS_GENL_NAME } from './constants.js';
 import { ExitRecordTap } from './exittap.js';
-import { taskstatsMsg, taskstatsSchemas, type TaskStatsMessage, type TaskStatsRecord } from './taskstats_msg.js';
+import {
+  jsonSafe, taskStatsInfo, taskstatsMsg, taskstatsSchemas, type TaskStatsInfo, type TaskStatsMessage, type TaskStatsRecord,
+} from './taskstats_msg.js';
 
 const EPERM = 1, ESRCH = 3, EINVAL = 22, ERANGE = 34;
 
@@ -78,7 +80,7 @@ export class ExitSubscription extends Subscription<TaskExit> {
 /** A copy of a decoded struct that does not keep the receive buffer alive. */
 function detach(s: TaskStatsRecord): TaskStatsRecord {
   const tail = (s as { _tail?: Buffer })._tail;
-  return tail ? { ...s, _tail: Buffer.from(tail) } as TaskStatsRecord : s;
+  return jsonSafe(tail ? { ...s, _tail: Buffer.from(tail) } as TaskStatsRecord : s);
 }
 
 /** The exit record in a TASKSTATS_CMD_NEW message, or undefined if it has none. */
@@ -169,6 +171,16 @@ export class TaskStats {
     return this.query('TASKSTATS_CMD_ATTR_TGID', tgid, 'TASKSTATS_TYPE_AGGR_TGID', `tgid ${tgid}`);
   }
 
+  /** getPidStats as a record: `{ pid, comm, utime, readBytes, ... }` (camelCase, JSON-safe). */
+  async pidStats(pid: number): Promise<TaskStatsInfo> {
+    return taskStatsInfo(await this.getPidStats(pid));
+  }
+
+  /** getTgidStats as a record. */
+  async tgidStats(tgid: number): Promise<TaskStatsInfo> {
+    return taskStatsInfo(await this.getTgidStats(tgid));
+  }
+
   private async query(attr: string, id: number, aggr: 'TASKSTATS_TYPE_AGGR_PID' | 'TASKSTATS_TYPE_AGGR_TGID', what: string): Promise<TaskStatsRecord> {
     let answer: AnyMessage[];
     if (this.inFlight < this.maxInFlight) this.inFlight++;
@@ -237,6 +249,9 @@ export class TaskStats {
     );
     sock = new GenericNetlinkSocket({ transport: tap, timeout: this.opts.timeout });
     sub.socket = sock;
+    // A reader waiting for records holds the process; an idle subscription does not.
+    const held = sock.socket;
+    sub.watchWaiting((waiting) => (waiting ? held.retain() : held.release()));
     sock.register(TASKSTATS_GENL_NAME, taskstatsSchemas);
     this.subs.add(sub);
     try {
