@@ -2,6 +2,7 @@
 export * from './constants.js';
 export * from './errno.js';
 export * from './errors.js';
+export * from './caller.js';
 export * from './addr.js';
 export * from './types.js';
 export * from './attrs.js';

@@ -1,7 +1,7 @@
 // ipset(8)'s save/restore text format: writing it from listed sets, and reading its
 // commands (the same words the command line takes) into API calls.
 import { parseNumber, type EntryOptions } from './entries.js';
-import { IPSetSyntaxError } from './errors.js';
+import { IPSetError, IPSetSyntaxError } from './errors.js';
 import type { CreateOptions } from './create.js';
 import type { AddOptions } from './ipset.js';
 import type { ListChunk } from './listing.js';
@@ -176,6 +176,7 @@ export function parseRestore(text: string): { line: number; command: IPSetComman
 export class IPSetRestoreError extends Error {
   override name = 'IPSetRestoreError';
   constructor(readonly line: number, override readonly cause: Error) {
-    super(`Error in line ${line}: ${cause.message}`);
+    // ipset(8)'s words: without the description of the call that failed.
+    super(`Error in line ${line}: ${cause instanceof IPSetError ? cause.ipsetText : cause.message}`);
   }
 }

@@ -16,8 +16,12 @@ export class Nl80211UnavailableError extends GenlFamilyNotFoundError {
 /** The kernel refused an nl80211 command; `command` is its NL80211_CMD_* name. */
 export class Nl80211Error extends NetlinkError {
   override name = 'Nl80211Error';
+  override readonly operation: string;
+  override readonly object: string;
   constructor(readonly command: string, readonly target: string, cause: NetlinkError) {
     super(cause.errno, cause.extack, cause.index, `nl80211 ${command}${target ? ` (${target})` : ''}`);
+    this.operation = `nl80211 ${command}`;
+    this.object = target;
   }
 }
 

@@ -3,7 +3,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { netnsContext } from '../core/nscontext.js';
 import {
-  NETLINK_ROUTE, NLM_F_DUMP, NetlinkError, NetlinkSocket, NetlinkTimeoutError, Overrun, SocketClosedError, netnsPath,
+  NETLINK_ROUTE, NLM_F_DUMP, NetlinkError, describeCalls, NetlinkSocket, NetlinkTimeoutError, Overrun, SocketClosedError, netnsPath,
   type AnyMessage, type AnySchema, type BatchOptions, type BatchResult, type MessageSpec, type Subscription,
 } from '../core/index.js';
 import { RTM, RTNLGRP } from './constants.js';
@@ -21,6 +21,7 @@ import { getRules, rule, type RuleMessage, type RuleSpec } from './rule.js';
 import { getClasses, getFilters, getQdiscs, tc, type TcBaseSpec, type TcMessage } from './tc.js';
 import { getNsids, nsid, type NsidMessage, type NsidSpec } from './nsid.js';
 import { addTuntap, isTuntapAdd } from './tuntap.js';
+import { IPROUTE_CALLS, describeBatchResults } from './describe.js';
 
 export interface IPRouteOptions {
   /** Network namespace: a name under /var/run/netns, a path, or an open fd. */
@@ -101,7 +102,7 @@ export class IPRoute {
       });
       return m.field('index');
     } catch (e) {
-      if (isENODEV(e)) throw new NetlinkError(19, { message: `no interface named ${JSON.stringify(ref)}` }, undefined, 'lookup');
+      if (isENODEV(e)) throw new NetlinkError(19, { message: `no interface named ${JSON.stringify(ref)}` });
       throw e;
     }
   }
@@ -329,7 +330,7 @@ export class IPRoute {
         else if (kind === 'route') items.push(routeRequest(cmd as RouteCmd, await this.prepRoute(spec as RouteSpec, cache)));
         else throw new TypeError(`batch[${i}]: unknown kind ${JSON.stringify(kind)} (link, addr, route)`);
       }
-      return await this.sock.batch(items, opts);
+      return describeBatchResults(requests, await this.sock.batch(items, opts));
     } finally {
       for (const fd of fds) closeSync(fd);
     }
@@ -449,3 +450,6 @@ export class IPRoute {
     this.close();
   }
 }
+
+// Kernel errors of these calls name the call and point at the caller's line (src/rtnl/describe.ts).
+describeCalls(IPRoute, IPROUTE_CALLS);
