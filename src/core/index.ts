@@ -3,6 +3,7 @@ export * from './constants.js';
 export * from './errno.js';
 export * from './errors.js';
 export * from './caller.js';
+export * from './netnsref.js';
 export * from './addr.js';
 export * from './types.js';
 export * from './attrs.js';

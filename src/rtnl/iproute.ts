@@ -3,7 +3,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { netnsContext } from '../core/nscontext.js';
 import {
-  NETLINK_ROUTE, NLM_F_DUMP, NetlinkError, describeCalls, NetlinkSocket, NetlinkTimeoutError, Overrun, SocketClosedError, netnsPath,
+  NETLINK_ROUTE, NLM_F_DUMP, NetlinkError, describeCalls, NetlinkSocket, NetlinkTimeoutError, Overrun, SocketClosedError, netnsError, netnsPath,
   type AnyMessage, type AnySchema, type BatchOptions, type BatchResult, type MessageSpec, type Subscription,
 } from '../core/index.js';
 import { RTM, RTNLGRP } from './constants.js';
@@ -142,8 +142,14 @@ export class IPRoute {
   }
 
   private openNs(name: string, fds: number[]): number {
-    if (typeof name !== 'string' || !name) throw new TypeError('netns must be a namespace name, path or fd');
-    const fd = openSync(netnsPath(name), 'r');
+    if (typeof name !== 'string') throw new TypeError('netns must be a namespace name, an absolute path or an fd');
+    const path = netnsPath(name);
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (e) {
+      throw netnsError(e, 'open', name, path);
+    }
     fds.push(fd);
     return fd;
   }
