@@ -103,3 +103,12 @@ export class IPSetUnsupportedError extends Error {
     super(message);
   }
 }
+
+/** A restore that stopped: which line, and why (ipset(8): "Error in line N: ..."). */
+export class IPSetRestoreError extends Error {
+  override name = 'IPSetRestoreError';
+  constructor(readonly line: number, override readonly cause: Error) {
+    // ipset(8)'s words: without the description of the call that failed.
+    super(`Error in line ${line}: ${cause instanceof IPSetError ? cause.ipsetText : cause.message}`);
+  }
+}

@@ -1,7 +1,7 @@
 // Typed errors of the nl80211 layer. Kernel refusals stay NetlinkErrors (errno, code and the
 // kernel's extack text), with the command and its target in the message.
 import { NetlinkError, type ExtAck } from '../core/index.js';
-import { GenlFamilyNotFoundError } from '../genl/index.js';
+import { GenlFamilyNotFoundError } from '../genl/errors.js';
 import { REASON_CODES, STATUS_CODES } from './names.js';
 
 /** The running kernel has no nl80211 family: cfg80211 is not built or not loaded. */

@@ -22,7 +22,10 @@ import { netnsContext } from '../core/nscontext.js';
 import { GenericNetlinkSocket } from '../genl/socket.js';
 import { GenlFamilyNotFoundError } from '../genl/errors.js';
 import { TASKSTATS_CMD_GET, TASKSTATS_GENL_NAME } from './constants.js';
+import { TaskStatsNamespaceError } from './errors.js';
 import { ExitRecordTap } from './exittap.js';
+
+export { TaskStatsNamespaceError };
 import { taskstatsMsg, taskstatsSchemas, type TaskStatsMessage, type TaskStatsRecord } from './taskstats_msg.js';
 
 const EPERM = 1, EINVAL = 22, ERANGE = 34;
@@ -52,11 +55,6 @@ export interface TaskExit {
   /** Set when the task was the last of a multi-threaded group: the group's id and summed stats. */
   tgid?: number;
   tgidStats?: TaskStatsRecord;
-}
-
-/** Exit records cannot reach this socket or process because of its namespaces. */
-export class TaskStatsNamespaceError extends Error {
-  override name = 'TaskStatsNamespaceError';
 }
 
 /** A stream of exit records; `close()` deregisters the cpumask and closes its socket. */
