@@ -4,7 +4,7 @@ import { closeSync, openSync } from 'node:fs';
 import { netnsContext } from '../core/nscontext.js';
 import {
   DumpInterruptedError, NETLINK_ROUTE, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NetlinkError, NetlinkSocket, NetlinkTimeoutError,
-  Overrun, SocketClosedError, netnsPath, badValue, macCheck,
+  Overrun, SocketClosedError, badValue, describeCalls, macCheck, netnsError, netnsPath,
   type AnyMessage, type AnySchema, type BatchOptions, type BatchResult, type MessageSpec, type Subscription,
 } from '../core/index.js';
 import { RTEXT_FILTER, RTM, RTNLGRP } from './constants.js';
@@ -28,6 +28,7 @@ import {
   addrRecord, fdbRecord, linkRecord, neighRecord, routeRecord,
   type AddrRecord, type FdbRecord, type LinkRecord, type NeighRecord, type RouteRecord,
 } from './records.js';
+import { IPROUTE_CALLS, describeBatchResults } from './describe.js';
 
 export interface IPRouteOptions {
   /** Network namespace: a name under /var/run/netns, a path, or an open fd. */
@@ -120,7 +121,7 @@ export class IPRoute {
       });
       return m.field('index');
     } catch (e) {
-      if (isENODEV(e)) throw new NetlinkError(19, { message: `no interface named ${JSON.stringify(ref)}` }, undefined, 'lookup');
+      if (isENODEV(e)) throw new NetlinkError(19, { message: `no interface named ${JSON.stringify(ref)}` });
       throw e;
     }
   }
@@ -173,8 +174,14 @@ export class IPRoute {
   }
 
   private openNs(name: string, fds: number[]): number {
-    if (typeof name !== 'string' || !name) throw new TypeError('netns must be a namespace name, path or fd');
-    const fd = openSync(netnsPath(name), 'r');
+    if (typeof name !== 'string') throw new TypeError('netns must be a namespace name, an absolute path or an fd');
+    const path = netnsPath(name);
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (e) {
+      throw netnsError(e, 'open', name, path);
+    }
     fds.push(fd);
     return fd;
   }
@@ -408,7 +415,7 @@ export class IPRoute {
         else if (kind === 'route') items.push(routeRequest(cmd as RouteCmd, await this.prepRoute(spec as RouteSpec, cache)));
         else throw new TypeError(`batch[${i}]: unknown kind ${JSON.stringify(kind)} (link, addr, route)`);
       }
-      return await this.sock.batch(items, opts);
+      return describeBatchResults(requests, await this.sock.batch(items, opts));
     } finally {
       for (const fd of fds) closeSync(fd);
     }
@@ -554,3 +561,6 @@ export class IPRoute {
     this.close();
   }
 }
+
+// Kernel errors of these calls name the call and point at the caller's line (src/rtnl/describe.ts).
+describeCalls(IPRoute, IPROUTE_CALLS);
