@@ -1,6 +1,6 @@
 // `nlroute tc qdisc|class|filter add|del|change|replace|show`: tc(8) grammar over IPRoute.tc().
 import { AttrSet } from '../core/index.js';
-import type { TcBaseSpec, TcMessage } from '../rtnl/tc.js';
+import type { TcBaseSpec, TcCmd, TcMessage } from '../rtnl/tc.js';
 import { UsageError, Words, pick } from './cli-args.js';
 import type { CliContext } from './cli-context.js';
 
@@ -137,7 +137,7 @@ export async function tcCommand(ctx: CliContext, words: string[]): Promise<numbe
   if (dev === undefined) throw new UsageError(`tc ${target} ${verb}: "dev" is required`);
   const ipr = ctx.route();
   const index = await ipr.ifindex(dev);
-  const cmd = (verb === 'delete' ? 'del' : verb) + (target === 'qdisc' ? '' : `-${target}`);
+  const cmd = ((verb === 'delete' ? 'del' : verb) + (target === 'qdisc' ? '' : `-${target}`)) as TcCmd;
   await ipr.tc(cmd, kind ?? null, { ...spec, index });
   return 0;
 }
