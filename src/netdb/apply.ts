@@ -43,8 +43,11 @@ export interface ApplyResult {
   timings: { plan: number; apply: number; verify: number; rollback: number };
   /** With confirmWithin: keep the change. */
   confirm?: () => Promise<void>;
-  /** With confirmWithin: 'confirmed', or 'rolled back' when the time ran out. */
-  settled?: Promise<'confirmed' | 'rolled back'>;
+  /**
+   * With confirmWithin: 'confirmed', 'rolled back' when the time ran out, or 'closed' when
+   * the view closed first (the journal, if any, stays for recover()).
+   */
+  settled?: Promise<'confirmed' | 'rolled back' | 'closed'>;
 }
 
 export class VerifyError extends Error {
@@ -85,6 +88,8 @@ const ALREADY = new Set(['ENODEV', 'ESRCH', 'ENOENT', 'EADDRNOTAVAIL', 'EEXIST']
 
 export class Transactions {
   private readonly locks = new KeyLock();
+  /** Changes waiting for confirm(): closing the view abandons them to their journal. */
+  private readonly pendingConfirm = new Set<() => void>();
 
   constructor(private readonly db: TxHost) {}
 
@@ -149,27 +154,45 @@ export class Transactions {
   }
 
   private tryAndConfirm(s: Source, scope: Scope, pre: ScopeState, r: ApplyResult, ms: number, journal?: string): ApplyResult {
-    let settle!: (v: 'confirmed' | 'rolled back') => void;
-    let done = false;
+    let settle!: (v: 'confirmed' | 'rolled back' | 'closed') => void;
+    let done: string | undefined;
     r.settled = new Promise((resolve) => { settle = resolve; });
+    const abandon = (): void => {
+      if (done) return;
+      done = 'closed';
+      clearTimeout(timer);
+      settle('closed');
+    };
+    this.pendingConfirm.add(abandon);
     const timer = setTimeout(() => {
       if (done) return;
-      done = true;
+      done = 'rolled back';
+      this.pendingConfirm.delete(abandon);
       void rollback(s, scope, pre).then((errors) => {
         r.rolledBack = true;
         r.rollbackErrors = errors;
         if (journal && !errors.length) removeJournal(journal);
-        settle('rolled back');
-      });
+      }, (e: Error) => {
+        r.rolledBack = false;
+        r.rollbackErrors = [e.message];
+      }).finally(() => settle('rolled back'));
     }, ms);
     r.confirm = async () => {
-      if (done) throw new Error(r.rolledBack !== undefined ? 'confirm: too late, the change was rolled back' : 'confirm: already confirmed');
-      done = true;
+      if (done === 'rolled back') throw new Error('confirm: too late, the change was rolled back');
+      if (done) throw new Error(`confirm: the change was already ${done}`);
+      done = 'confirmed';
+      this.pendingConfirm.delete(abandon);
       clearTimeout(timer);
       if (journal) removeJournal(journal);
       settle('confirmed');
     };
     return r;
+  }
+
+  /** Abandon changes waiting for confirm() (their journals stay, for recover()). */
+  close(): void {
+    for (const abandon of [...this.pendingConfirm]) abandon();
+    this.pendingConfirm.clear();
   }
 
   /** Finish the rollback a journal describes; undefined when there is no journal. */
@@ -249,13 +272,28 @@ async function verify(s: Source, steps: readonly Step[], timeout: number): Promi
   }
 }
 
-/** Put a scope back as `pre` had it; returns what could not be put back. */
-export async function rollback(s: Source, scope: Scope, pre: ScopeState): Promise<string[]> {
+/**
+ * Put a scope back as `pre` had it; returns what could not be put back. Objects the kernel
+ * makes by itself (link-local addresses, prefix and local routes) are waited for first: a
+ * link's carrier is published by a deferred worker, up to a second later.
+ */
+export async function rollback(s: Source, scope: Scope, pre: ScopeState, settleMs = 3000): Promise<string[]> {
   const errors: string[] = [];
-  for (let pass = 0; pass < 4; pass++) {
+  const deadline = now() + settleMs;
+  for (let rounds = 0; rounds < 8;) {
     await s.sync();
-    const steps = restoreSteps(pre, stateIn(s, scope), pass > 0);
-    if (!steps.length) return [];
+    const cur = stateIn(s, scope);
+    let steps = restoreSteps(pre, cur, false);
+    if (!steps.length) {
+      if (!differences(pre, cur).length) return [];
+      if (now() < deadline) {
+        await new Promise((r) => setTimeout(r, 50));
+        continue;
+      }
+      steps = restoreSteps(pre, cur, true);
+      if (!steps.length) break;
+    }
+    rounds++;
     const res = await runSteps(s, steps, undefined, ALREADY);
     errors.length = 0;
     for (const [i, e] of res.entries()) if (e) errors.push(`${steps[i].what}: ${e.message}`);

@@ -205,6 +205,7 @@ export class NetDB extends EventEmitter {
   // ---- life cycle -----------------------------------------------------------------------
 
   close(): void {
+    this.tx.close();
     for (const w of [...this.watches]) w.close();
     for (const s of this.sources.values()) s.close();
     this.sources.clear();

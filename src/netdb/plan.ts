@@ -20,7 +20,7 @@ import type { Source } from './source.js';
 export type StepRequest =
   | { kind: 'link'; cmd: 'add' | 'set' | 'del'; spec: LinkSpec }
   | { kind: 'addr'; cmd: 'add' | 'replace' | 'del'; spec: AddrSpec }
-  | { kind: 'route'; cmd: 'add' | 'replace' | 'del'; spec: RouteSpec }
+  | { kind: 'route'; cmd: 'add' | 'replace' | 'append' | 'del'; spec: RouteSpec }
   | { kind: 'neigh'; cmd: 'replace' | 'del'; spec: Record<string, unknown> }
   | { kind: 'rule'; cmd: 'add' | 'del'; spec: Record<string, unknown> };
 
@@ -443,6 +443,11 @@ export function makePlan(s: Source, d: Desired, opts: { proto: number; prune?: b
   }
   const p = new Planner(s, opts.proto);
   const links = d.links ?? [];
+  for (const l of links) checkLink(l);
+  const absent = new Set(links.filter((l) => l.state === ABSENT).map((l) => l.ifname));
+  for (const l of links) {
+    if (l.state !== ABSENT && absent.has(l.ifname)) throw new PlanError(`link ${l.ifname} is both absent and configured`);
+  }
   p.routesOf(d.routes ?? [], true);
   p.addresses(d.addresses ?? [], true);
   if (opts.prune) p.prune(d);

@@ -149,7 +149,10 @@ export function restoreSteps(pre: ScopeState, cur: ScopeState, final: boolean): 
     const c = C.routes.get(k) as RouteRecord | undefined;
     if (c && (c.metrics === rr.metrics || JSON.stringify(c.metrics) === JSON.stringify(rr.metrics)) && c.proto === rr.proto && c.prefsrc === rr.prefsrc) continue;
     if (!c && !final && kernelRoute(rr)) continue;
-    out.push(step('routes', `route replace ${rr.dst}`, { kind: 'route', cmd: 'replace', spec: routeSpec(rr) }));
+    // Never 'replace': the kernel replaces the first route of that prefix and metric, which
+    // may be another interface's. Delete the one that differs, then append exactly this one.
+    if (c) out.push(step('routes', `route del ${c.dst}`, { kind: 'route', cmd: 'del', spec: routeDel(c) }));
+    out.push(step('routes', `route append ${rr.dst}`, { kind: 'route', cmd: 'append', spec: routeSpec(rr) }));
   }
   for (const [k, n] of P.neighbours) {
     const nn = n as NeighRecord, c = C.neighbours.get(k) as NeighRecord | undefined;

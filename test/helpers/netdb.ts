@@ -81,12 +81,23 @@ function strip(v: unknown): unknown {
   return out;
 }
 
-/** `ip -j -d` of links, addresses, routes (all tables, both families) and rules, comparable. */
-export async function ipState(ns: TestNetns): Promise<string> {
-  const parts: unknown[] = [];
+/** `ip -j -d` of links, addresses, routes (all tables, both families) and rules: one sorted line per object. */
+export async function ipState(ns: TestNetns): Promise<string[]> {
+  const out: string[] = [];
   for (const cmd of ['-d link show', '-d addr show', '-d -4 route show table all', '-d -6 route show table all', '-4 rule show', '-6 rule show']) {
     const rows = (await ns.json(cmd)) as unknown[];
-    parts.push(rows.map((r) => JSON.stringify(strip(r))).sort());
+    for (const r of rows) out.push(`${cmd}: ${JSON.stringify(strip(r))}`);
   }
-  return JSON.stringify(parts, null, 1);
+  return out.sort();
+}
+
+/** Lines of `a` missing from `b` and the other way round: a readable difference of two ipState()s. */
+export function stateDiff(before: string[], after: string[]): { gone: string[]; extra: string[] } {
+  const b = new Set(after), a = new Set(before);
+  return { gone: before.filter((l) => !b.has(l)), extra: after.filter((l) => !a.has(l)) };
+}
+
+/** Turn off IPv6 duplicate address detection in a test namespace, so addresses settle at once. */
+export async function noDad(ns: TestNetns): Promise<void> {
+  await ns.exec('sysctl', ['-qw', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0']);
 }
