@@ -14,7 +14,7 @@ import { rtnlMarshal } from '../rtnl/marshal.js';
 import { IPRoute } from '../rtnl/iproute.js';
 import {
   addrRecord, linkRecord, neighRecord, routeBaseKey, routeDevs, routeRecord, ruleRecord, TABLES,
-  type AnyRecord, type RecordOf, type RouteRecord, type TableName,
+  type AnyRecord, type LinkRecord, type RecordOf, type RouteRecord, type TableName,
 } from './records.js';
 import { makeTables, sameRecord, type Tables } from './tables.js';
 
@@ -44,6 +44,7 @@ type Redump =
   | { what: 'routes'; family: number; oif?: number; table?: number }
   | { what: 'neighbours'; ifindex: number }
   | { what: 'addresses'; index: number }
+  | { what: 'link'; index: number }
   | { what: 'all' };
 
 const GROUPS = [
@@ -164,6 +165,9 @@ export class Source {
   private newLink(m: AnyMessage): void {
     const l = linkRecord(m, this.name);
     const old = this.put('links', l);
+    // A veth end reported before its partner exists (the peer half of a new pair) names no
+    // partner, and gets no event when the partner appears: read it again once it has one.
+    if (l.kind === 'veth' && !l.link) this.schedule({ what: 'link', index: l.index });
     if (l.kind === 'veth' && l.link && l.linkNetnsid === undefined) {
       // A veth pair registers its peer first, which reports no partner yet and gets no
       // event when the second end appears.
@@ -184,7 +188,11 @@ export class Source {
 
   private delLink(m: AnyMessage): void {
     const index = m.fields.index as number;
-    if (!this.remove('links', index)) return;
+    const gone = this.remove('links', index) as LinkRecord | undefined;
+    if (!gone) return;
+    // A veth end leaving for another namespace: its peer here now names that namespace's
+    // id (IFLA_LINK_NETNSID), without an event.
+    if (gone.kind === 'veth' && gone.link && gone.linkNetnsid === undefined) this.schedule({ what: 'link', index: gone.link });
     // Gone (deleted or moved to another namespace): with it its addresses, neighbours and
     // every route through it; IPv6 multipath routes lose only that next hop.
     for (const a of [...this.tables.addresses.lookup('index', index)]) this.remove('addresses', this.tables.addresses.keyOf(a));
@@ -297,6 +305,20 @@ export class Source {
     if (r.what === 'neighbours') {
       const got = (await this.dumpNeighbours()).filter((n) => n.ifindex === r.ifindex);
       this.merge('neighbours', got, [...this.tables.neighbours.lookup('ifindex', r.ifindex)]);
+      return;
+    }
+    if (r.what === 'link') {
+      let msgs: AnyMessage[] = [];
+      try {
+        msgs = await this.ipr.sock.request(ifinfmsg, {
+          type: RTM.RTM_GETLINK, fields: { index: r.index }, attrs: [['IFLA_EXT_MASK', RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS]],
+        });
+      } catch (e) {
+        if (!(e instanceof NetlinkError && e.code === 'ENODEV')) throw e;
+      }
+      const got = msgs.filter((m) => m.type === RTM.RTM_NEWLINK).map((m) => linkRecord(m, this.name));
+      const cur = this.tables.links.get(r.index);
+      this.merge('links', got, cur ? [cur] : []);
       return;
     }
     if (r.what === 'addresses') {

@@ -45,10 +45,10 @@ function fieldDiff(view: Record<string, unknown>, kernel: Record<string, unknown
  * is published by a deferred worker; dumps show the carrier at once): the view must catch
  * up by the events that work sends, within `ms`.
  */
-export async function settledVsFresh(db: NetDB, netns: string, ms = 3000): Promise<{ diff: string[]; retries: number }> {
+export async function settledVsFresh(db: NetDB, netns: string, ms = 3000, source?: string): Promise<{ diff: string[]; retries: number }> {
   const until = Date.now() + ms;
   for (let retries = 0; ; retries++) {
-    const diff = await viewVsFresh(db, netns);
+    const diff = await viewVsFresh(db, netns, source);
     if (!diff.length || Date.now() > until) return { diff, retries };
     await new Promise((r) => setTimeout(r, 100));
   }
