@@ -7,6 +7,7 @@ import type * as ipset from './ipset/index.js';
 import type * as genl from './genl/index.js';
 import type * as taskstats from './taskstats/index.js';
 import type * as nl80211 from './nl80211/index.js';
+import type * as netdb from './netdb/index.js';
 
 export * from './core/index.js';
 
@@ -28,3 +29,7 @@ export type TaskStats = taskstats.TaskStats;
 /** nl80211 wireless. */
 export const IW = lazyClass<typeof nl80211.IW>('./nl80211/index.js', 'IW');
 export type IW = nl80211.IW;
+/** A live, exact view of the network with verified, reversible changes (`await NetDB.open()`). */
+// Its constructor is private (a view is made loaded, by open()), hence the cast.
+export const NetDB = lazyClass<abstract new () => unknown>('./netdb/index.js', 'NetDB') as unknown as typeof netdb.NetDB;
+export type NetDB = netdb.NetDB;
