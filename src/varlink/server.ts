@@ -78,9 +78,12 @@ export class VarlinkServer {
   private readonly conns = new Set<Socket>();
   private readonly opts: Required<Omit<ServerOptions, 'authorize' | 'log'>> & ServerOptions;
   private readonly paths: string[] = [];
+  /** Called before each method of a registered interface; throw a VarlinkError to deny. */
+  authorize: ((ctx: CallContext) => void) | undefined;
 
   constructor(options: ServerOptions) {
     this.opts = { maxMessageBytes: 1 << 20, maxConnections: 64, idleTimeoutMs: 60_000, maxQueuedCalls: 64, ...options };
+    this.authorize = options.authorize;
     this.addInterface(SERVICE_INTERFACE, {
       GetInfo: () => ({ ...this.opts.info, interfaces: [...this.interfaces.keys()] }),
       GetInterfaceDescription: (p: { interface: string }) => {
@@ -170,6 +173,10 @@ export class VarlinkServer {
         if (!busy) sock.destroy();
       });
     }
+    // Streaming calls (monitors) may be quiet for long: idleness counts only between calls.
+    const idle = (on: boolean): void => {
+      if (this.opts.idleTimeoutMs > 0) sock.setTimeout(on ? this.opts.idleTimeoutMs : 0);
+    };
     const send = (msg: unknown): void => {
       if (!sock.destroyed) sock.write(frame(msg));
     };
@@ -186,11 +193,13 @@ export class VarlinkServer {
     const pump = async (): Promise<void> => {
       if (busy) return;
       busy = true;
+      idle(false);
       while (queue.length && !sock.destroyed) {
         const call = queue.shift()!;
         await this.run(call, { method: call.method, peer, more: call.more, oneway: call.oneway, signal: abort.signal }, send);
       }
       busy = false;
+      idle(true);
     };
 
     sock.on('data', (chunk: Buffer) => {
@@ -238,7 +247,7 @@ export class VarlinkServer {
       if (!m) throw serviceErrors.methodNotFound(call.method);
       const bad = checkValue(reg.iface, m.input, call.parameters, '');
       if (bad !== undefined) throw serviceErrors.invalidParameter(bad);
-      if (ifname !== 'org.varlink.service') this.opts.authorize?.(ctx);
+      if (ifname !== 'org.varlink.service') this.authorize?.(ctx);
       const out = await reg.handlers[mname](call.parameters, ctx);
       if (isAsyncGenerator(out)) {
         if (!call.more && !call.oneway) {
