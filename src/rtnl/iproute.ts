@@ -17,8 +17,8 @@ import { routeDumpRequest, routeMatcher, routeRequest, type RouteCmd, type Route
 import { checkIfname, type IfRef } from './spec.js';
 import { getNeighbours, neigh, type NeighMessage, type NeighSpec } from './neigh.js';
 import { fdb, type FdbSpec } from './fdb.js';
-import { getRules, rule, type RuleMessage, type RuleSpec } from './rule.js';
-import { getClasses, getFilters, getQdiscs, tc, type TcBaseSpec, type TcMessage } from './tc.js';
+import { getRules, rule, type RuleCmd, type RuleMessage, type RuleSpec } from './rule.js';
+import { getClasses, getFilters, getQdiscs, tc, type QdiscFilter, type TcBaseSpec, type TcCmd, type TcMessage } from './tc.js';
 import { getNsids, nsid, type NsidMessage, type NsidSpec } from './nsid.js';
 import { addTuntap, isTuntapAdd } from './tuntap.js';
 
@@ -106,6 +106,20 @@ export class IPRoute {
     }
   }
 
+  /** The name of an interface given by index or name; NetlinkError ENODEV when there is none. */
+  async ifname(ref: IfRef): Promise<string> {
+    if (typeof ref === 'string') return checkIfname(ref);
+    try {
+      const [m] = await this.sock.request(ifinfmsg, {
+        type: RTM.RTM_GETLINK, flags: 0, fields: { index: ref }, attrs: [['IFLA_EXT_MASK', 8 /* skip stats */]],
+      });
+      return m.getAttr('IFLA_IFNAME') ?? '';
+    } catch (e) {
+      if (isENODEV(e)) throw new NetlinkError(19, { message: `no interface with index ${ref}` }, undefined, 'lookup');
+      throw e;
+    }
+  }
+
   /** Indexes of the links matching (pyroute2's link_lookup): `linkLookup({ ifname: 'eth0' })`. */
   async linkLookup(filter: LinkFilter): Promise<number[]> {
     return (await this.getLinks(filter)).map((m) => m.field('index'));
@@ -164,6 +178,16 @@ export class IPRoute {
     const s = await this.resolveAll(spec, ['oif', 'iif'], cache);
     if (!s.multipath?.some((nh) => typeof nh.oif === 'string')) return s;
     return { ...s, multipath: await Promise.all(s.multipath.map((nh) => this.resolveAll(nh, ['oif'], cache))) };
+  }
+
+  /** Rules name their interfaces (FRA_IIFNAME): an index given for iif/oif is looked up. */
+  private async prepRule(spec: RuleSpec): Promise<RuleSpec> {
+    let out = spec;
+    for (const k of ['iif', 'oif', 'iifname', 'oifname'] as const) {
+      const v = (spec as Record<string, unknown>)[k];
+      if (typeof v === 'number') out = { ...out, [k]: await this.ifname(v) };
+    }
+    return out;
   }
 
   // ---- links ---------------------------------------------------------------------------
@@ -414,18 +438,26 @@ export class IPRoute {
   getNeighbours(filter: NeighSpec = {}): Promise<NeighMessage[]> { return getNeighbours(this.sock, filter); }
   /** Bridge FDB entries: 'add' | 'append' | 'replace' | 'del' | 'dump'. */
   fdb(cmd: string, spec: FdbSpec = {}): Promise<NeighMessage[]> { return fdb(this.sock, cmd, spec); }
-  /** Policy routing rules: 'add' | 'del' | 'dump'. */
-  rule(cmd: string, spec: RuleSpec = {}): Promise<RuleMessage[]> { return rule(this.sock, cmd, spec); }
+  /** Policy routing rules: 'add' | 'del' | 'dump'; `iif`/`oif` by name or index. */
+  async rule(cmd: RuleCmd, spec: RuleSpec = {}): Promise<RuleMessage[]> { return rule(this.sock, cmd, await this.prepRule(spec)); }
   /** Rules matching a filter. */
-  getRules(filter: RuleSpec = {}): Promise<RuleMessage[]> { return getRules(this.sock, filter); }
+  async getRules(filter: RuleSpec = {}): Promise<RuleMessage[]> { return getRules(this.sock, await this.prepRule(filter)); }
   /** Traffic control: 'add' | 'replace' | 'change' | 'del' | 'dump', also '-class' and '-filter' forms. */
-  tc(cmd: string, kind?: string | null, spec: TcBaseSpec = {}): Promise<TcMessage[]> { return tc(this.sock, cmd, kind, spec); }
-  /** Qdiscs, optionally of one interface / kind / handle / parent. */
-  getQdiscs(filter: Parameters<typeof getQdiscs>[1] = {}): Promise<TcMessage[]> { return getQdiscs(this.sock, filter); }
-  /** Classes of an interface. */
-  getClasses(index: number, parent?: string | number): Promise<TcMessage[]> { return getClasses(this.sock, index, parent); }
-  /** Filters of an interface under a parent. */
-  getFilters(index: number, parent?: string | number, chain?: number): Promise<TcMessage[]> { return getFilters(this.sock, index, parent, chain); }
+  async tc(cmd: TcCmd, kind?: string | null, spec: TcBaseSpec = {}): Promise<TcMessage[]> {
+    return tc(this.sock, cmd, kind, await this.resolveAll(spec, ['index']) as TcBaseSpec & { index?: number });
+  }
+  /** Qdiscs, optionally of one interface (name or index) / kind / handle / parent. */
+  async getQdiscs(filter: QdiscFilter = {}): Promise<TcMessage[]> {
+    return getQdiscs(this.sock, await this.resolveAll(filter, ['index']) as QdiscFilter & { index?: number });
+  }
+  /** Classes of an interface (name or index). */
+  async getClasses(index: IfRef, parent?: string | number): Promise<TcMessage[]> {
+    return getClasses(this.sock, await this.ifindex(index), parent);
+  }
+  /** Filters of an interface (name or index) under a parent. */
+  async getFilters(index: IfRef, parent?: string | number, chain?: number): Promise<TcMessage[]> {
+    return getFilters(this.sock, await this.ifindex(index), parent, chain);
+  }
   /** Peer namespace ids: 'set' | 'get'. */
   nsid(cmd: 'set' | 'add' | 'get', spec: NsidSpec): Promise<number> { return nsid(this.sock, cmd, spec); }
   /** Every peer namespace id of this namespace. */

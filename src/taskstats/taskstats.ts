@@ -237,6 +237,9 @@ export class TaskStats {
     );
     sock = new GenericNetlinkSocket({ transport: tap, timeout: this.opts.timeout });
     sub.socket = sock;
+    // A reader waiting for records holds the process; an idle subscription does not.
+    const held = sock.socket;
+    sub.watchWaiting((waiting) => (waiting ? held.retain() : held.release()));
     sock.register(TASKSTATS_GENL_NAME, taskstatsSchemas);
     this.subs.add(sub);
     try {

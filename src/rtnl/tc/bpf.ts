@@ -42,10 +42,10 @@ export function parseBytecode(v: string | readonly SockFilter[]): SockFilter[] {
   });
 }
 
-const KEYS = ['fd', 'name', 'bytecode', 'pinned', 'classid', 'flowid', 'direct_action', 'da', 'action', 'skip_hw', 'skip_sw'];
+const KEYS = ['fd', 'name', 'bytecode', 'pinned', 'classid', 'flowid', 'directAction', 'action', 'skipHw', 'skipSw'];
 
 /**
- * `{ fd: progFd, name?: 'prog.o:[sec]', direct_action?: true, classid?, action?, skip_hw?, skip_sw? }`
+ * `{ fd: progFd, name?: 'prog.o:[sec]', directAction?: true, classid?, action?, skipHw?, skipSw? }`
  * for an eBPF program already loaded in this process, or `{ bytecode: '4,40 0 0 12,...' }`
  * for classic BPF. A pinned path cannot be used directly: opening it needs the bpf(2)
  * syscall (BPF_OBJ_GET), which Node cannot make; get an fd from a native loader instead.
@@ -53,6 +53,8 @@ const KEYS = ['fd', 'name', 'bytecode', 'pinned', 'classid', 'flowid', 'direct_a
 export const bpfFilter: TcKind = {
   kind: 'bpf',
   options: nested(bpfMap),
+  keys: { filter: KEYS },
+  aliases: { direct_action: 'directAction', da: 'directAction', skip_hw: 'skipHw', skip_sw: 'skipSw' },
   filter(spec: TcSpec) {
     checkKeys('bpf', spec, KEYS);
     if (spec.pinned !== undefined) {
@@ -70,9 +72,9 @@ export const bpfFilter: TcKind = {
       const ops = parseBytecode(spec.bytecode as string);
       attrs.push(['TCA_BPF_OPS_LEN', ops.length], ['TCA_BPF_OPS', ops]);
     } else throw new NetlinkEncodeError('bpf: give the program as fd or bytecode');
-    const gen = (spec.skip_hw ? 1 : 0) | (spec.skip_sw ? 2 : 0);
+    const gen = (spec.skipHw ? 1 : 0) | (spec.skipSw ? 2 : 0);
     if (gen) attrs.push(['TCA_BPF_FLAGS_GEN', gen]);
-    if (spec.direct_action || spec.da) attrs.push(['TCA_BPF_FLAGS', 1]);
+    if (spec.directAction) attrs.push(['TCA_BPF_FLAGS', 1]);
     return attrs;
   },
 };

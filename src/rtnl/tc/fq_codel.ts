@@ -39,12 +39,16 @@ export const fqCodelXstats: NlaType<Record<string, unknown>, never> = {
 };
 
 /** `{ limit?, flows?, quantum?, interval?: '100ms', target?: '5ms', ecn?: boolean, ce_threshold?, drop_batch?, memory_limit? }`. */
+const KEYS = ['limit', 'flows', 'quantum', 'interval', 'target', 'ecn', 'ceThreshold', 'dropBatch', 'memoryLimit'];
+
 export const fqCodel: TcKind = {
   kind: 'fq_codel',
+  keys: { qdisc: KEYS },
+  aliases: { ce_threshold: 'ceThreshold', drop_batch: 'dropBatch', memory_limit: 'memoryLimit' },
   options: nested(fqCodelMap),
   xstats: fqCodelXstats,
   qdisc(spec: TcSpec) {
-    checkKeys('fq_codel', spec, ['limit', 'flows', 'quantum', 'interval', 'target', 'ecn', 'ce_threshold', 'drop_batch', 'memory_limit']);
+    checkKeys('fq_codel', spec, KEYS);
     const a: [string, unknown][] = [];
     const limit = num(spec, 'limit'), flows = num(spec, 'flows');
     if (limit) a.push(['TCA_FQ_CODEL_LIMIT', limit]);
@@ -53,10 +57,10 @@ export const fqCodel: TcKind = {
     if (spec.interval !== undefined) a.push(['TCA_FQ_CODEL_INTERVAL', parseTime(spec.interval as string)]);
     if (spec.target !== undefined) a.push(['TCA_FQ_CODEL_TARGET', parseTime(spec.target as string)]);
     if (spec.ecn !== undefined) a.push(['TCA_FQ_CODEL_ECN', spec.ecn ? 1 : 0]);
-    if (spec.ce_threshold !== undefined) a.push(['TCA_FQ_CODEL_CE_THRESHOLD', parseTime(spec.ce_threshold as string)]);
-    const batch = num(spec, 'drop_batch');
+    if (spec.ceThreshold !== undefined) a.push(['TCA_FQ_CODEL_CE_THRESHOLD', parseTime(spec.ceThreshold as string)]);
+    const batch = num(spec, 'dropBatch');
     if (batch) a.push(['TCA_FQ_CODEL_DROP_BATCH_SIZE', batch]);
-    if (spec.memory_limit !== undefined) a.push(['TCA_FQ_CODEL_MEMORY_LIMIT', parseSize(spec.memory_limit as string)]);
+    if (spec.memoryLimit !== undefined) a.push(['TCA_FQ_CODEL_MEMORY_LIMIT', parseSize(spec.memoryLimit as string)]);
     return a;
   },
 };

@@ -35,22 +35,25 @@ function defaultClass(v: unknown): number {
   return parseInt(m[1], 16);
 }
 
+const QDISC_KEYS = ['default', 'r2q', 'directQlen', 'offload', 'debug'];
 const CLASS_KEYS = ['rate', 'ceil', 'burst', 'buffer', 'maxburst', 'cburst', 'cbuffer', 'cmaxburst', 'prio', 'quantum', 'mtu', 'mpu', 'overhead', 'linklayer'];
 
 /**
- * Qdisc: `{ default?: 0x20 | '20', r2q?: 10, direct_qlen?, offload? }`.
+ * Qdisc: `{ default?: 0x20 | '20', r2q?: 10, directQlen?, offload? }`.
  * Class: `{ rate: '10mbit', ceil?, burst?, cburst?, prio?, quantum?, mtu?: 1600, mpu?, overhead?, linklayer? }`.
  */
 export const htb: TcKind = {
   kind: 'htb',
   options: nested(htbMap),
   xstats: tcHtbXstats,
+  keys: { qdisc: QDISC_KEYS, class: CLASS_KEYS },
+  aliases: { direct_qlen: 'directQlen' },
   qdisc(spec: TcSpec) {
-    checkKeys('htb', spec, ['default', 'r2q', 'direct_qlen', 'offload', 'debug']);
+    checkKeys('htb', spec, QDISC_KEYS);
     const attrs: [string, unknown][] = [['TCA_HTB_INIT', {
       version: 3, rate2quantum: num(spec, 'r2q') ?? 10, defcls: defaultClass(spec.default), debug: num(spec, 'debug') ?? 0,
     }]];
-    const dq = num(spec, 'direct_qlen');
+    const dq = num(spec, 'directQlen');
     if (dq !== undefined) attrs.push(['TCA_HTB_DIRECT_QLEN', dq]);
     if (spec.offload) attrs.push(['TCA_HTB_OFFLOAD', true]);
     return attrs;

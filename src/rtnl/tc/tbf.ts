@@ -27,6 +27,7 @@ const KEYS = ['rate', 'burst', 'buffer', 'maxburst', 'latency', 'limit', 'mtu', 
 export const tbf: TcKind = {
   kind: 'tbf',
   options: nested(tbfMap),
+  keys: { qdisc: KEYS },
   qdisc(spec: TcSpec) {
     checkKeys('tbf', spec, KEYS);
     if (spec.rate === undefined) throw new NetlinkEncodeError('tbf: rate is required');

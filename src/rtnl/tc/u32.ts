@@ -167,15 +167,17 @@ function parseKeyText(keys: U32Key[], text: string): void {
   packKey(keys, Number(m[1]) >>> 0, Number(m[2]) >>> 0, Number(m[3]), /nexthdr/.test(text) ? -1 : 0);
 }
 
-const KEYS = ['match', 'keys', 'classid', 'flowid', 'target', 'action', 'divisor', 'link', 'hash', 'ht', 'indev', 'flags', 'skip_hw', 'skip_sw'];
+const KEYS = ['match', 'keys', 'classid', 'flowid', 'target', 'action', 'divisor', 'link', 'hash', 'ht', 'indev', 'flags', 'skipHw', 'skipSw'];
 
 /**
  * `{ match: 'ip dst 10.0.0.0/8' | [...], keys?: ['0x0a000000/0xff000000+16'], classid?: '1:10',
- * action?: 'drop' | {kind: 'mirred', ...} | [...], divisor?, link?, hash?, indev?, skip_hw?, skip_sw? }`.
+ * action?: 'drop' | {kind: 'mirred', ...} | [...], divisor?, link?, hash?, indev?, skipHw?, skipSw? }`.
  */
 export const u32Filter: TcKind = {
   kind: 'u32',
   options: nested(u32Map),
+  keys: { filter: KEYS },
+  aliases: { skip_hw: 'skipHw', skip_sw: 'skipSw' },
   filter(spec: TcSpec) {
     checkKeys('u32', spec, KEYS);
     const keys: U32Key[] = [];
@@ -206,7 +208,7 @@ export const u32Filter: TcKind = {
     const ht = spec.hash ?? spec.ht;
     if (ht !== undefined) attrs.push(['TCA_U32_HASH', parseHandle(ht as string | number, 'hash table')]);
     if (matches.length || keys.length) attrs.push(['TCA_U32_SEL', { flags: terminal ? 1 : 0, keys }]);
-    const flags = (num(spec, 'flags') ?? 0) | (spec.skip_hw ? 1 : 0) | (spec.skip_sw ? 2 : 0);
+    const flags = (num(spec, 'flags') ?? 0) | (spec.skipHw ? 1 : 0) | (spec.skipSw ? 2 : 0);
     if (flags) attrs.push(['TCA_U32_FLAGS', flags]);
     return attrs;
   },
