@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // nlroutectl: talks to nlrouted over varlink.
 // Exit codes: 0 ok, 1 error, 2 usage, 3 a difference or drift was found, 4 permission denied.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { VarlinkClient } from '../varlink/client.js';
 import { VarlinkError } from '../varlink/errors.js';
+import { loadConfigDir, parseConfig } from './config.js';
 import { configJsonSchema } from './schema.js';
 
 export const EXIT = { ok: 0, error: 1, usage: 2, difference: 3, denied: 4 } as const;
@@ -19,6 +20,7 @@ const USAGE = `usage: nlroutectl [--socket PATH] [--json] COMMAND
   rollback                        undo a change applied with --try now
   reload                          re-read the configuration directory
   monitor                         stream changes and drift
+  check FILE|DIR                  validate a configuration file or directory without the daemon
   schema                          print the configuration's JSON Schema
 exit codes: 0 ok, 1 error, 2 usage, 3 difference found, 4 permission denied`;
 
@@ -76,6 +78,21 @@ export async function run(argv: string[], out: (s: string) => void, err: (s: str
   if (!cmd) {
     err(USAGE);
     return EXIT.usage;
+  }
+  if (cmd === 'check') {
+    if (rest.length !== 1) {
+      err(`nlroutectl: check takes one FILE or DIR\n${USAGE}`);
+      return EXIT.usage;
+    }
+    try {
+      const { files } = statSync(rest[0]).isDirectory() ? loadConfigDir(rest[0]) : { files: [rest[0]] };
+      if (!statSync(rest[0]).isDirectory()) parseConfig(readFileSync(rest[0], 'utf8'), rest[0]);
+      out(`ok: ${files.join(', ') || 'no configuration files'}`);
+      return EXIT.ok;
+    } catch (e) {
+      err(`nlroutectl: ${(e as Error).message}`);
+      return EXIT.error;
+    }
   }
   if (cmd === 'schema') {
     out(JSON.stringify(configJsonSchema(), null, 2));
