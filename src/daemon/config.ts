@@ -3,6 +3,7 @@
 // same object overrides the earlier one field by field. Any error rejects the whole set.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { load as loadYaml } from 'js-yaml';
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { configSchema, identityOf, LIST_KEYS, type Config } from './schema.js';
@@ -38,22 +39,39 @@ export function configFiles(dir: string): string[] {
     .filter((p) => statSync(p).isFile());
 }
 
-/** Parses and checks one file's text. */
+/**
+ * Parses and checks one file's text. The fast parsers (JSON.parse, js-yaml) read it; only
+ * when something is wrong is it parsed again with `yaml`, whose nodes know their positions.
+ */
 export function parseConfig(text: string, file: string): Config {
+  let value: unknown;
+  try {
+    value = /\.json$/.test(file) ? JSON.parse(text) : loadYaml(text);
+  } catch (e) {
+    throw syntaxError(text, file, e);
+  }
+  const r = configSchema.safeParse(value ?? {});
+  if (r.success) return r.data;
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const issue = r.error.issues[0];
+  const unknownKey = issue.code === 'unrecognized_keys';
+  const { line, col } = position(doc, lc, unknownKey ? [...issue.path, issue.keys[0]] : issue.path, unknownKey);
+  throw new ConfigError(describe(issue), file, line, col);
+}
+
+/** A syntax error with the position the full parser finds (or the fast one reported). */
+function syntaxError(text: string, file: string, e: unknown): ConfigError {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const err = doc.errors[0];
   if (err) {
     const pos = lc.linePos(err.pos[0]);
-    throw new ConfigError(err.message.split('\n')[0], file, pos.line, pos.col);
+    return new ConfigError(err.message.split('\n')[0], file, pos.line, pos.col);
   }
-  const value = doc.toJS() ?? {};
-  const r = configSchema.safeParse(value);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  const unknownKey = issue.code === 'unrecognized_keys';
-  const { line, col } = position(doc, lc, unknownKey ? [...issue.path, issue.keys[0]] : issue.path, unknownKey);
-  throw new ConfigError(describe(issue), file, line, col);
+  const mark = (e as { mark?: { line: number; column: number } }).mark;
+  const reason = (e as { reason?: string }).reason ?? (e as Error).message;
+  return new ConfigError(reason, file, mark ? mark.line + 1 : undefined, mark ? mark.column + 1 : undefined);
 }
 
 function describe(issue: z.core.$ZodIssue): string {

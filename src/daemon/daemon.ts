@@ -90,15 +90,20 @@ export class Daemon {
 
   /** Opens the view, finishes rollbacks left by a crash, then applies the configuration. */
   async start(): Promise<void> {
+    const t0 = performance.now();
+    const took = (what: string): void => this.opts.log('debug', `${what} after ${(performance.now() - t0).toFixed(0)} ms`);
     mkdirSync(this.opts.runtimeDir, { recursive: true, mode: 0o750 });
     this.db = await NetDB.open({ source: MAIN, netns: this.opts.netns });
+    took('view loaded');
     await this.recoverJournals();
     const loaded = this.tryLoad();
+    took('configuration read');
     if (loaded) {
       this.config = loaded.config;
       this.files = loaded.files;
     }
     await this.applyConfig();
+    took('configuration applied');
     this.watchDrift();
   }
 

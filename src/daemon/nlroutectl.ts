@@ -3,7 +3,7 @@
 // Exit codes: 0 ok, 1 error, 2 usage, 3 a difference or drift was found, 4 permission denied.
 import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parse as parseYaml } from 'yaml';
+import { load as parseYaml } from 'js-yaml';
 import { VarlinkClient } from '../varlink/client.js';
 import { VarlinkError } from '../varlink/errors.js';
 import { loadConfigDir, parseConfig } from './config.js';
