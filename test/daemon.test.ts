@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -208,6 +209,79 @@ describe('nlrouted', () => {
     assert.equal(readdirSync(run).filter((n) => n.startsWith('pending-')).length, 0);
     // And the configured state is intact, without duplicates.
     assert.equal((await routes()).filter((x) => x.dst === '10.78.0.0/16').length, 1);
+  });
+
+  it('creates and manages the namespaces the configuration names', async () => {
+    const other = `${ns.name}-x`;
+    writeFileSync(join(cfg, '40-ns.yaml'), `namespaces:\n  ${other}:\n    links:\n      - { ifname: brx, kind: bridge, state: up }\n`);
+    try {
+      const r = ctl(d!.socket, ['reload']);
+      assert.equal(r.code, 0, r.err);
+      const l = JSON.parse(execFileSync('ip', ['-n', other, '-j', 'link', 'show', 'brx'], { encoding: 'utf8' }));
+      assert.ok(l[0].flags.includes('UP'));
+      const shown = JSON.parse(ctl(d!.socket, ['show', 'links', '--netns', other, '--json']).out);
+      assert.deepEqual(shown.links.map((x: any) => x.ifname).sort(), ['brx', 'lo']);
+    } finally {
+      rmSync(join(cfg, '40-ns.yaml'));
+      spawnSync('ip', ['netns', 'del', other]);
+    }
+  });
+
+  it('nlroutectl monitor streams changes as JSON lines', async () => {
+    const mon = spawn(process.execPath, [NLROUTECTL, '--socket', d!.socket, 'monitor', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    mon.stdout!.on('data', (b) => (out += b));
+    mon.stderr!.on('data', (b) => (err += b));
+    try {
+      await until('subscribed', () => err.includes('monitoring') || undefined);
+      await ns.ip('route add 10.98.0.0/16 via 10.77.0.7');
+      const line = await until('event', () => out.split('\n').find((l) => l.includes('10.98.0.0/16')));
+      const ev = JSON.parse(line);
+      assert.equal(ev.event.type, 'added');
+      assert.equal(ev.event.object, 'routes');
+    } finally {
+      mon.kill();
+      await ns.ip('route del 10.98.0.0/16').catch(() => undefined);
+    }
+  });
+
+  it('keeps serving through 10,000 mutated API messages from hostile clients', async () => {
+    const seeds = [
+      '{"method":"io.nlroute.Network.GetStatus"}',
+      '{"method":"io.nlroute.Network.Show","parameters":{"objects":["links"],"filter":{"ifname":"br0"}}}',
+      '{"method":"io.nlroute.Network.Diff","parameters":{"desired":{"links":[{"ifname":"br0","mtu":1400}]}}}',
+      '{"method":"org.varlink.service.GetInterfaceDescription","parameters":{"interface":"io.nlroute.Network"}}',
+    ];
+    let rnd = 4242;
+    const rand = (n: number): number => ((rnd = (rnd * 1103515245 + 12345) & 0x7fffffff) % n);
+    const good = await VarlinkClient.connect(`unix:${d!.socket}`);
+    let sent = 0;
+    try {
+      while (sent < 10_000) {
+        const s = await new Promise<import('node:net').Socket | undefined>((res) => {
+          const c = connect(d!.socket);
+          c.once('connect', () => res(c));
+          c.once('error', () => res(undefined));
+        });
+        if (!s) continue;
+        s.on('error', () => undefined);
+        const chunks: Buffer[] = [];
+        for (let k = 0; k < 100; k++, sent++) {
+          const b = Buffer.from(seeds[rand(seeds.length)]);
+          for (let j = rand(4); j >= 0; j--) b[rand(b.length)] = rand(256);
+          chunks.push(b, Buffer.alloc(1));
+        }
+        s.end(Buffer.concat(chunks));
+        await new Promise((r) => s.once('close', r));
+        const st = await good.call<{ state: string }>('io.nlroute.Network.GetStatus');
+        assert.equal(st.state, 'ready');
+      }
+    } finally {
+      good.close();
+    }
+    // The namespace is as configured: the fuzz changed nothing.
+    assert.equal(ctl(d!.socket, ['diff']).code, 0);
   });
 
   it('stops with STOPPING=1 on SIGTERM', async () => {

@@ -124,6 +124,8 @@ export function addNetworkInterface(server: VarlinkServer, daemon: Daemon, polic
         }
       })().catch(() => undefined);
       try {
+        // An empty first reply says the subscription is in place: nothing after it is missed.
+        yield {};
         while (!ctx.signal.aborted) {
           if (!queue.length) await new Promise<void>((r) => (wake = r));
           wake = undefined;

@@ -65,7 +65,8 @@ method Rollback() -> (rolled_back: bool)
 # Re-reads the configuration directory and applies what changed.
 method Reload() -> (plan: []Step, changes: int)
 
-# Streams changes of the live state and drift events.
+# Streams changes of the live state and drift events. The first reply is empty: it says the
+# subscription is in place.
 method Monitor(netns: ?string) -> (event: ?Event, drift: ?Drift)
 
 error PermissionDenied (method: string)

@@ -173,6 +173,10 @@ export async function run(argv: string[], out: (s: string) => void, err: (s: str
         need(0, '');
         let drift = false;
         for await (const m of (await connectTo()).stream<Record<string, any>>(`${IFACE}.Monitor`, o.netns ? { netns: o.netns } : {})) {
+          if (!m.event && !m.drift) {
+            err('monitoring changes and drift (interrupt to stop)');
+            continue;
+          }
           if (m.drift) drift = true;
           print(m, () => {
             if (m.event) out(`[${m.event.netns}] ${m.event.type} ${m.event.object} ${JSON.stringify(m.event.new ?? m.event.old)}`);
