@@ -16,6 +16,9 @@ import {
 } from './desired.js';
 import type { Source } from './source.js';
 
+// Specs are built key by key here; IPRoute's strict checks validate them whole.
+type SpecBuilder = Record<string, any>;
+
 /** The request a step sends. */
 export type StepRequest =
   | { kind: 'link'; cmd: 'add' | 'set' | 'del'; spec: LinkSpec }
@@ -117,7 +120,7 @@ class Planner {
         throw new PlanError(`link ${d.ifname}: it does not exist and has no kind to create it with`);
       }
       const index = this.allocIndex(d.index);
-      const spec: LinkSpec = { ifname: d.ifname, kind: d.kind, index };
+      const spec: SpecBuilder = { ifname: d.ifname, kind: d.kind, index };
       for (const k of ['mtu', 'address', 'txqlen', 'group', 'ifalias'] as const) if (d[k] !== undefined) (spec as Record<string, unknown>)[k] = d[k];
       let peerIndex: number | undefined;
       if (d.kind === 'veth' && d.peer) {
@@ -146,7 +149,7 @@ class Planner {
       if (d.state === ABSENT) continue;
       const { index, after } = this.ref(d.ifname, `link ${d.ifname}`);
       const cur = this.s.tables.links.get(index);
-      const spec: LinkSpec = { index };
+      const spec: SpecBuilder = { index };
       const deps = [...after];
       const changes: string[] = [];
       if (cur) {

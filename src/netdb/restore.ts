@@ -14,6 +14,9 @@ import { keysOf, type ScopeState } from './scope.js';
 import type { Step, StepRequest } from './plan.js';
 import { sameRecord } from './tables.js';
 
+// Specs are built key by key here; IPRoute's strict checks validate them whole.
+type SpecBuilder = Record<string, any>;
+
 const kernelAddr = (a: AddrRecord): boolean => a.family === AF_INET6 && a.address.startsWith('fe80:');
 
 let ids = 0;
@@ -57,12 +60,12 @@ function addrSpec(a: AddrRecord): Record<string, unknown> {
 
 function linkAdd(l: LinkRecord, peer: LinkRecord | undefined): LinkSpec | undefined {
   if (!l.kind) return undefined;
-  const spec: LinkSpec = { ifname: l.ifname, index: l.index, kind: l.kind };
+  const spec: SpecBuilder = { ifname: l.ifname, index: l.index, kind: l.kind };
   if (l.mtu !== undefined) spec.mtu = l.mtu;
   if (l.address && l.kind !== 'bridge') spec.address = l.address;
   if (l.txqlen !== undefined) spec.txqlen = l.txqlen;
   if (peer) {
-    const p: LinkSpec = { ifname: peer.ifname, index: peer.index };
+    const p: SpecBuilder = { ifname: peer.ifname, index: peer.index };
     if (peer.mtu !== undefined) p.mtu = peer.mtu;
     if (peer.address) p.address = peer.address;
     if (peer.txqlen !== undefined) p.txqlen = peer.txqlen;
@@ -73,7 +76,7 @@ function linkAdd(l: LinkRecord, peer: LinkRecord | undefined): LinkSpec | undefi
 
 /** The settable differences of a link, as a 'set' spec (undefined: none). */
 function linkSet(want: LinkRecord, cur: LinkRecord | undefined, recreated: boolean): LinkSpec | undefined {
-  const spec: LinkSpec = { index: want.index };
+  const spec: SpecBuilder = { index: want.index };
   let n = 0;
   if (cur && cur.ifname !== want.ifname) { spec.ifname = want.ifname; n++; }
   if (cur && want.mtu !== undefined && cur.mtu !== want.mtu) { spec.mtu = want.mtu; n++; }
