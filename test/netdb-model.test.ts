@@ -95,3 +95,22 @@ test(`netdb: random changes by ip and nlroute; the view equals a fresh load at e
     t.diagnostic(`${checks} quiet points, 0 divergences (${late} waited for the kernel's deferred link events), ${db.source().applied} events applied`);
   });
 });
+
+test('netdb: a burst of changes by ip -batch is followed; the view equals a fresh load afterwards', async (t) => {
+  const n = Number(process.env.NETDB_LIVE ?? 3000);
+  await withNetns(async (ns) => {
+    await ipForce(ns.name, ['link add v0 type veth peer name p0', 'link set v0 up', 'link set p0 up', 'addr add 10.0.0.1/16 dev v0']);
+    await using db = await NetDB.open({ netns: ns.name });
+    let resyncs = 0;
+    db.on('resync', () => resyncs++);
+    const lines: string[] = [];
+    for (let i = 0; i < n; i++) lines.push(`route add 10.${100 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32 via 10.0.0.${1 + (i % 250) + 1}`);
+    for (let i = 0; i < n; i += 2) lines.push(`route del 10.${100 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32`);
+    for (let i = 0; i < n / 10; i++) lines.push(`addr add 10.1.${i >> 8}.${i & 255}/32 dev v0`);
+    await ipForce(ns.name, lines);
+    const { diff } = await settledVsFresh(db, ns.name);
+    assert.deepEqual(diff, []);
+    assert.equal(db.filter('routes', { dev: db.get('links', 'v0')!.index, table: 254 }).filter((r) => r.gateway).length, n / 2);
+    t.diagnostic(`${lines.length} changes, ${db.source().applied} events applied, ${resyncs} resyncs after overruns`);
+  });
+});

@@ -101,3 +101,18 @@ test('netdb: kernel side effects without events are in the view', async () => {
     assert.equal(db.filter('neighbours', {}).length, 0);
   });
 });
+
+test('netdb: a watcher that falls behind gets WatchOverflowError; waitFor resolves on a change or times out', async () => {
+  await withNetns(async (ns) => {
+    await using db = await NetDB.open({ netns: ns.name });
+    const w = db.watch({ table: 'links', limit: 2 });
+    const appeared = db.waitFor('links', { ifname: 'o3' }, { timeout: 10_000 });
+    await ns.batch(['link add o0 type veth peer name o1', 'link add o2 type veth peer name o3']);
+    await db.sync();
+    assert.equal((await appeared).ifname, 'o3');
+    await assert.rejects(w.next(), { name: 'WatchOverflowError' });
+    assert.deepEqual(await w.next(), { value: undefined, done: true });
+    await assert.rejects(db.waitFor('links', (l) => l.ifname === 'never', { timeout: 50 }), { name: 'NetlinkTimeoutError' });
+    assert.throws(() => db.filter('nope' as never), /unknown table "nope"/);
+  });
+});

@@ -66,7 +66,8 @@ export class NetDB extends EventEmitter {
   async attach(name: string, opts: SourceOptions = {}): Promise<Source> {
     if (typeof name !== 'string' || !name) throw new TypeError('attach: a source needs a non-empty name');
     if (this.sources.has(name)) throw new TypeError(`attach: source ${JSON.stringify(name)} exists`);
-    const s = new Source(name, opts, (c) => this.changed(c), (src, changes) => this.emit('resync', { source: src, changes }));
+    const s = new Source(name, opts, (c) => this.changed(c), () => this.watches.size > 0 || this.listenerCount('change') > 0,
+      (src, changes) => this.emit('resync', { source: src, changes }));
     this.sources.set(name, s);
     try {
       await s.start();

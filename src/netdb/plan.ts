@@ -71,6 +71,8 @@ class Planner {
   private readonly newNames = new Map<string, { index: number; step: number }>();
   private nextIndex: number;
   private readonly linkStep = new Map<number, number[]>();
+  /** Address steps: a route's gateway may need any of them. */
+  private readonly addrSteps: number[] = [];
 
   constructor(readonly s: Source, readonly proto: number) {
     let max = 0;
@@ -232,8 +234,10 @@ class Planner {
       spec.proto = d.proto ?? this.proto;
       if (cur && addrMatches(cur, d)) continue;
       const cmd = cur ? 'replace' : 'add';
-      this.add('addresses', `addr ${cmd} ${local}/${prefixlen} dev ${name}`, { kind: 'addr', cmd, spec }, after,
+      const id = this.add('addresses', `addr ${cmd} ${local}/${prefixlen} dev ${name}`, { kind: 'addr', cmd, spec }, after,
         (s) => { const a = s.tables.addresses.get(key); return a && addrMatches(a, d) ? undefined : `address ${local}/${prefixlen} not on ${name}`; });
+      this.noteLink(index, id);
+      this.addrSteps.push(id);
     }
   }
 
@@ -293,8 +297,8 @@ class Planner {
     }
     for (const k of ['tos', 'type', 'scope', 'prefsrc', 'src', 'metrics'] as const) if (d[k] !== undefined) (spec as Record<string, unknown>)[k] = d[k];
     spec.proto = d.proto ?? this.proto;
-    // Addresses and states first: the kernel checks that a gateway is reachable.
-    for (const st of this.steps) if (st.table === 'addresses' || st.request.kind === 'link') after.push(st.id);
+    // A gateway must be reachable: through the addresses of its interface, or of any.
+    if ((d.gateway !== undefined || d.multipath) && d.oif === undefined) after.push(...this.addrSteps);
     return { rec, spec, after };
   }
 

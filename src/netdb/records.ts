@@ -1,7 +1,8 @@
 // Messages -> plain records of the view: friendly camelCase names, only the state a fresh
 // dump shows the same way (no counters, timers or cache ages), and each table's key.
 // Routes, the bulk of any large table, are read by one walk over the attributes.
-import { ipv4ToString, ipv6ToString, macToString, type AnyMessage, type AttrMap } from '../core/index.js';
+import { ipv6ToString, macToString, type AnyMessage, type AttrMap } from '../core/index.js';
+import { char, done, flat, ipv4, num, start, text } from './text.js';
 import { AF_INET, AF_INET6, IFF_UP, RT_TABLE } from '../rtnl/constants.js';
 import { iflaAttrs } from '../rtnl/ifinfmsg.js';
 import { rtaAttrs, rtaxAttrs } from '../rtnl/rtmsg.js';
@@ -126,8 +127,24 @@ const id = (map: AttrMap<any>, name: string): number => {
   return info.id;
 };
 
-const ipText = (b: Buffer, o: number, len: number): string | undefined =>
-  len === 4 ? ipv4ToString(b, o) : len === 16 ? ipv6ToString(b, o) : undefined;
+function ipText(b: Buffer, o: number, len: number): string | undefined {
+  if (len === 16) return flat(ipv6ToString(b, o));
+  if (len !== 4) return undefined;
+  start();
+  ipv4(b, o);
+  return done();
+}
+
+/** 'address/len', one flat string. */
+function prefixText(b: Buffer, o: number, len: number, plen: number): string | undefined {
+  if (len !== 4 && len !== 16) return undefined;
+  start();
+  if (len === 4) ipv4(b, o);
+  else text(ipv6ToString(b, o));
+  char(SLASH);
+  num(plen);
+  return done();
+}
 
 // ---- routes -----------------------------------------------------------------------------
 
@@ -143,6 +160,7 @@ for (const [name, info] of rtaxAttrs.byName) {
 }
 /** struct rtmsg after the netlink header: attributes start 12 bytes later. */
 const RTMSG_LEN = 12, NLMSG_HDRLEN = 16, RTNH_LEN = 8;
+const SLASH = 0x2f, BAR = 0x7c, GT = 0x3e, COMMA = 0x2c;
 
 function nexthops(b: Buffer, o: number, end: number): NexthopRecord[] {
   const out: NexthopRecord[] = [];
@@ -162,39 +180,51 @@ function nexthops(b: Buffer, o: number, end: number): NexthopRecord[] {
   return out;
 }
 
-/** A route message as a record (one pass over the attributes). */
+/**
+ * A route message as a record (one pass over the attributes). Fields most routes lack are
+ * added only when present: a large table holds fewer, smaller objects.
+ */
 export function routeRecord(m: AnyMessage, source: string): RouteRecord {
   const b = m.buf, o = m.offset, end = o + b.readUInt32LE(o), h = o + NLMSG_HDRLEN;
   const family = b[h], dstLen = b[h + 1], srcLen = b[h + 2];
-  const r: RouteRecord = {
-    source, family, table: b[h + 4], dst: '', src: undefined, tos: b[h + 3], priority: 0, type: b[h + 7], proto: b[h + 5],
-    scope: b[h + 6], flags: b.readUInt32LE(h + 8), oif: undefined, gateway: undefined, prefsrc: undefined,
-    multipath: undefined, metrics: undefined, pref: undefined, mark: undefined, encapType: undefined, nhId: undefined,
-  };
-  let dst: string | undefined, src: string | undefined;
+  let table = b[h + 4], priority = 0, oif: number | undefined, dst: string | undefined, src: string | undefined;
+  let gateway: string | undefined, prefsrc: string | undefined, multipath: NexthopRecord[] | undefined;
+  let rtMetrics: Record<string, number> | undefined, pref: number | undefined, mark: number | undefined;
+  let encapType: number | undefined, nhId: number | undefined;
   for (let p = h + RTMSG_LEN; p + 4 <= end;) {
     const len = b[p] | (b[p + 1] << 8), type = (b[p + 2] | (b[p + 3] << 8)) & 0x3fff;
     if (len < 4 || p + len > end) break;
     const v = p + 4, vl = len - 4;
     switch (type) {
-      case RTA_DST: dst = ipText(b, v, vl); break;
-      case RTA_SRC: src = ipText(b, v, vl); break;
-      case RTA_OIF: r.oif = b.readUInt32LE(v); break;
-      case RTA_GATEWAY: r.gateway = ipText(b, v, vl); break;
-      case RTA_PRIORITY: r.priority = b.readUInt32LE(v); break;
-      case RTA_PREFSRC: r.prefsrc = ipText(b, v, vl); break;
-      case RTA_TABLE: r.table = b.readUInt32LE(v); break;
-      case RTA_MARK: r.mark = b.readUInt32LE(v); break;
-      case RTA_PREF: r.pref = b[v]; break;
-      case RTA_ENCAP_TYPE: r.encapType = b.readUInt16LE(v); break;
-      case RTA_NH_ID: r.nhId = b.readUInt32LE(v); break;
-      case RTA_MULTIPATH: r.multipath = nexthops(b, v, v + vl); break;
-      case RTA_METRICS: r.metrics = metrics(b, v, v + vl); break;
+      case RTA_DST: dst = prefixText(b, v, vl, dstLen); break;
+      case RTA_SRC: src = prefixText(b, v, vl, srcLen); break;
+      case RTA_OIF: oif = b.readUInt32LE(v); break;
+      case RTA_GATEWAY: gateway = ipText(b, v, vl); break;
+      case RTA_PRIORITY: priority = b.readUInt32LE(v); break;
+      case RTA_PREFSRC: prefsrc = ipText(b, v, vl); break;
+      case RTA_TABLE: table = b.readUInt32LE(v); break;
+      case RTA_MARK: mark = b.readUInt32LE(v); break;
+      case RTA_PREF: pref = b[v]; break;
+      case RTA_ENCAP_TYPE: encapType = b.readUInt16LE(v); break;
+      case RTA_NH_ID: nhId = b.readUInt32LE(v); break;
+      case RTA_MULTIPATH: multipath = nexthops(b, v, v + vl); break;
+      case RTA_METRICS: rtMetrics = metrics(b, v, v + vl); break;
     }
     p += (len + 3) & ~3;
   }
-  r.dst = dst === undefined ? (dstLen === 0 ? 'default' : `?/${dstLen}`) : `${dst}/${dstLen}`;
-  if (src !== undefined) r.src = `${src}/${srcLen}`;
+  const r: RouteRecord = {
+    source, family, table, dst: dst ?? (dstLen === 0 ? 'default' : `?/${dstLen}`),
+    tos: b[h + 3], priority, type: b[h + 7], proto: b[h + 5], scope: b[h + 6], flags: b.readUInt32LE(h + 8), oif,
+  };
+  if (src !== undefined) r.src = src;
+  if (gateway !== undefined) r.gateway = gateway;
+  if (prefsrc !== undefined) r.prefsrc = prefsrc;
+  if (multipath !== undefined) r.multipath = multipath;
+  if (rtMetrics !== undefined) r.metrics = rtMetrics;
+  if (pref !== undefined) r.pref = pref;
+  if (mark !== undefined) r.mark = mark;
+  if (encapType !== undefined) r.encapType = encapType;
+  if (nhId !== undefined) r.nhId = nhId;
   return r;
 }
 
@@ -215,16 +245,39 @@ export function routeDevs(r: RouteRecord): number[] {
   return r.multipath.map((nh) => nh.oif);
 }
 
+function baseInto(r: RouteRecord): void {
+  start();
+  char(r.family === AF_INET6 ? 54 : 52);
+  char(BAR); num(r.table);
+  char(BAR); text(r.dst);
+  char(BAR); if (r.src !== undefined) text(r.src);
+  char(BAR); num(r.tos);
+  char(BAR); num(r.priority);
+}
+
 /** What the kernel tells routes of one prefix apart by: family, table, prefix, tos, metric. */
 export function routeBaseKey(r: RouteRecord): string {
-  return `${r.family === AF_INET6 ? 6 : 4}|${r.table}|${r.dst}|${r.src ?? ''}|${r.tos}|${r.priority}`;
+  baseInto(r);
+  return done();
 }
 
 /** Route key: the base plus the next hops, since several routes may share a prefix and metric. */
 export function routeKey(r: RouteRecord): string {
-  const base = routeBaseKey(r);
-  if (r.multipath) return `${base}|${r.multipath.map((nh) => `${nh.oif}>${nh.gateway ?? ''}`).join(',')}`;
-  return `${base}|${r.oif ?? ''}>${r.gateway ?? ''}|${r.type}`;
+  baseInto(r);
+  char(BAR);
+  if (r.multipath) {
+    r.multipath.forEach((nh, i) => {
+      if (i) char(COMMA);
+      num(nh.oif); char(GT); if (nh.gateway !== undefined) text(nh.gateway);
+    });
+  } else {
+    if (r.oif !== undefined) num(r.oif);
+    char(GT);
+    if (r.gateway !== undefined) text(r.gateway);
+    char(BAR);
+    num(r.type);
+  }
+  return done();
 }
 
 // ---- links ------------------------------------------------------------------------------

@@ -97,11 +97,13 @@ export function restoreSteps(pre: ScopeState, cur: ScopeState, final: boolean): 
   // 1. What was not there before goes, most dependent first.
   for (const [k, r] of C.routes) {
     const rr = r as RouteRecord;
-    if (!P.routes.has(k) && (final || !kernelRoute(rr))) out.push(step('routes', `route del ${rr.dst}`, { kind: 'route', cmd: 'del', spec: routeDel(rr) }));
+    // The kernel's own objects that appeared meanwhile (a link-local address finishing its
+    // detection) are left to it: they go with the address or link that made them.
+    if (!P.routes.has(k) && !kernelRoute(rr)) out.push(step('routes', `route del ${rr.dst}`, { kind: 'route', cmd: 'del', spec: routeDel(rr) }));
   }
   for (const [k, a] of C.addresses) {
     const aa = a as AddrRecord;
-    if (!P.addresses.has(k) && (final || !kernelAddr(aa))) {
+    if (!P.addresses.has(k) && !kernelAddr(aa)) {
       out.push(step('addresses', `addr del ${aa.local ?? aa.address}/${aa.prefixlen}`, { kind: 'addr', cmd: 'del', spec: addrSpec(aa) }));
     }
   }
@@ -186,9 +188,13 @@ export function differences(pre: ScopeState, cur: ScopeState): string[] {
       if (!c) out.push(`${table} ${k} missing`);
       else if (table === 'links' && !sameLink(r as LinkRecord, c as LinkRecord)) out.push(`${table} ${k} differs`);
     }
-    for (const k of C[table].keys()) if (!P[table].has(k)) out.push(`${table} ${k} extra`);
+    for (const [k, r] of C[table]) if (!P[table].has(k) && !kernelMade(table, r)) out.push(`${table} ${k} extra`);
   }
   return out;
+}
+
+function kernelMade(table: string, r: unknown): boolean {
+  return (table === 'routes' && kernelRoute(r as RouteRecord)) || (table === 'addresses' && kernelAddr(r as AddrRecord));
 }
 
 function sameLink(a: LinkRecord, b: LinkRecord): boolean {

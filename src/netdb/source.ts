@@ -1,7 +1,7 @@
 // One source of the view: a network namespace, its tables, kept equal to the kernel's state
 // by its events plus targeted re-dumps where the kernel changes state without telling.
 import {
-  DumpInterruptedError, NETLINK_ROUTE, NLM_F_DUMP, NLM_F_REPLACE, NetlinkError, NetlinkSocket,
+  DumpInterruptedError, NETLINK_ROUTE, NLMSG_HDRLEN, NLM_F_DUMP, NLM_F_REPLACE, NetlinkError, NetlinkSocket,
   type AnyMessage, type AnySchema, type MessageSpec, type Subscription,
 } from '../core/index.js';
 import { AF_BRIDGE, AF_INET, AF_INET6, IFF, RTEXT_FILTER, RTM, RTNLGRP } from '../rtnl/constants.js';
@@ -85,6 +85,8 @@ export class Source {
     readonly name: string,
     readonly opts: SourceOptions,
     private readonly emit: (c: Change) => void,
+    /** Whether anyone listens: changes are not even built when no one does. */
+    private readonly watched: () => boolean,
     private readonly onResync: (source: string, changes: Change[]) => void,
   ) {
     this.withNeigh = opts.neighbours ?? true;
@@ -228,17 +230,20 @@ export class Source {
 
   // ---- table changes ------------------------------------------------------------------
 
-  private put<T extends TableName>(table: T, r: RecordOf[T]): RecordOf[T] | undefined {
-    const t = this.tables[table] as unknown as { put(r: AnyRecord): AnyRecord | undefined; keyOf(r: AnyRecord): string | number };
-    const old = t.put(r);
+  private put<T extends TableName>(table: T, r: RecordOf[T], key?: string | number): RecordOf[T] | undefined {
+    const t = this.tables[table] as unknown as {
+      putKeyed(k: string | number, r: AnyRecord): AnyRecord | undefined; keyOf(r: AnyRecord): string | number;
+    };
+    const k = key ?? t.keyOf(r);
+    const old = t.putKeyed(k, r);
     if (old && sameRecord(old, r)) return old as RecordOf[T];
-    this.changed({ type: old ? 'changed' : 'added', table, source: this.name, key: t.keyOf(r), old, new: r } as Change);
+    if (this.collecting || this.watched()) this.changed({ type: old ? 'changed' : 'added', table, source: this.name, key: k, old, new: r } as Change);
     return old as RecordOf[T] | undefined;
   }
 
   private remove(table: TableName, key: string | number): AnyRecord | undefined {
     const old = (this.tables[table] as unknown as { delete(k: string | number): AnyRecord | undefined }).delete(key);
-    if (old) this.changed({ type: 'removed', table, source: this.name, key, old, new: undefined } as Change);
+    if (old && (this.collecting || this.watched())) this.changed({ type: 'removed', table, source: this.name, key, old, new: undefined } as Change);
     return old;
   }
 
@@ -356,12 +361,32 @@ export class Source {
     const t = this.tables[table] as unknown as { keyOf(r: AnyRecord): string | number };
     const seen = new Set<string | number>();
     for (const r of got) {
-      seen.add(t.keyOf(r));
-      this.put(table, r);
+      const k = t.keyOf(r);
+      seen.add(k);
+      this.put(table, r, k);
     }
     for (const r of before) {
       const k = t.keyOf(r);
       if (!seen.has(k)) this.remove(table, k);
+    }
+  }
+
+  /**
+   * Every IPv4 and IPv6 route, made into records as the dump streams in: the messages of a
+   * large table are never all held at once.
+   */
+  private async dumpRoutes(): Promise<RouteRecord[]> {
+    for (let attempt = 0; ; attempt++) {
+      const out: RouteRecord[] = [];
+      try {
+        for await (const m of this.ipr.sock.dump(rtmsg, { type: RTM.RTM_GETROUTE, fields: { family: 0 } } as MessageSpec<any, any>)) {
+          const f = m.buf[m.offset + NLMSG_HDRLEN];
+          if (f === AF_INET || f === AF_INET6) out.push(routeRecord(m, this.name));
+        }
+        return out;
+      } catch (e) {
+        if (!(e instanceof DumpInterruptedError) || attempt >= this.retries) throw e;
+      }
     }
   }
 
@@ -386,11 +411,7 @@ export class Source {
       type: RTM.RTM_GETLINK, attrs: [['IFLA_EXT_MASK', RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS]],
     })).map((m) => linkRecord(m, this.name));
     const addrs = (await this.dump(ifaddrmsg, { type: RTM.RTM_GETADDR, fields: { family: 0 } })).map((m) => addrRecord(m, this.name));
-    const routes: RouteRecord[] = [];
-    for (const m of await this.dump(rtmsg, { type: RTM.RTM_GETROUTE, fields: { family: 0 } })) {
-      const f = m.buf[m.offset + 16];
-      if (f === AF_INET || f === AF_INET6) routes.push(routeRecord(m, this.name));
-    }
+    const routes = await this.dumpRoutes();
     const neigh = this.withNeigh ? await this.dumpNeighbours() : [];
     const rules = this.withRules
       ? (await this.dump(fibmsg, { type: RTM.RTM_GETRULE, fields: { family: 0 } })).map((m) => ruleRecord(m, this.name))

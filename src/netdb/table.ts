@@ -9,49 +9,53 @@ class Index<R> {
   private readonly map = new Map<unknown, R | Set<R>>();
   constructor(readonly name: string, private readonly values: IndexFn<R>, private readonly multi: boolean) {}
 
-  private each(r: R, f: (v: unknown) => void): void {
+  // No closures or iterators per call: a load inserts every record through here.
+  add(r: R): void {
     const v = this.values(r);
     if (v === undefined) return;
-    if (this.multi) for (const x of v as unknown[]) f(x);
-    else f(v);
-  }
-
-  add(r: R): void {
-    this.each(r, (v) => {
-      const cur = this.map.get(v);
-      if (cur === undefined) this.map.set(v, r);
-      else if (cur instanceof Set) cur.add(r);
-      else if (cur !== r) this.map.set(v, new Set([cur, r]));
-    });
+    if (this.multi && Array.isArray(v)) for (let i = 0; i < v.length; i++) this.addOne(v[i], r);
+    else this.addOne(v, r);
   }
 
   delete(r: R): void {
-    this.each(r, (v) => {
-      const cur = this.map.get(v);
-      if (cur === r) this.map.delete(v);
-      else if (cur instanceof Set) {
-        cur.delete(r);
-        if (cur.size === 1) this.map.set(v, cur.values().next().value as R);
-        else if (cur.size === 0) this.map.delete(v);
-      }
-    });
+    const v = this.values(r);
+    if (v === undefined) return;
+    if (this.multi && Array.isArray(v)) for (let i = 0; i < v.length; i++) this.deleteOne(v[i], r);
+    else this.deleteOne(v, r);
+  }
+
+  private addOne(v: unknown, r: R): void {
+    const cur = this.map.get(v);
+    if (cur === undefined) this.map.set(v, r);
+    else if (cur instanceof Set) cur.add(r);
+    else if (cur !== r) this.map.set(v, new Set([cur, r]));
+  }
+
+  private deleteOne(v: unknown, r: R): void {
+    const cur = this.map.get(v);
+    if (cur === r) this.map.delete(v);
+    else if (cur instanceof Set) {
+      cur.delete(r);
+      if (cur.size === 1) this.map.set(v, cur.values().next().value as R);
+      else if (cur.size === 0) this.map.delete(v);
+    }
+  }
+
+  /** Whether r is found under v. */
+  holds(r: R, v: unknown): boolean {
+    const x = this.values(r);
+    return this.multi && Array.isArray(x) ? x.includes(v) : x === v;
+  }
+
+  count(v: unknown): number {
+    const cur = this.map.get(v);
+    return cur === undefined ? 0 : cur instanceof Set ? cur.size : 1;
   }
 
   find(v: unknown): Iterable<R> {
     const cur = this.map.get(v);
     if (cur === undefined) return [];
     return cur instanceof Set ? cur : [cur];
-  }
-
-  /** Whether r is found under v. */
-  holds(r: R, v: unknown): boolean {
-    const x = this.values(r);
-    return this.multi ? (x as unknown[] | undefined)?.includes(v) ?? false : x === v;
-  }
-
-  count(v: unknown): number {
-    const cur = this.map.get(v);
-    return cur === undefined ? 0 : cur instanceof Set ? cur.size : 1;
   }
 
   clear(): void { this.map.clear(); }
@@ -68,9 +72,14 @@ export interface IndexDecl<R> {
 export class Table<R extends object> {
   private readonly rows = new Map<string | number, R>();
   private readonly indexes = new Map<string, Index<R>>();
+  private readonly list: Index<R>[] = [];
 
   constructor(readonly name: string, readonly keyOf: (r: R) => string | number, indexes: readonly IndexDecl<R>[] = []) {
-    for (const d of indexes) this.indexes.set(d.field, new Index(d.field, d.values, d.multi ?? false));
+    for (const d of indexes) {
+      const ix = new Index(d.field, d.values, d.multi ?? false);
+      this.indexes.set(d.field, ix);
+      this.list.push(ix);
+    }
   }
 
   get size(): number { return this.rows.size; }
@@ -83,11 +92,16 @@ export class Table<R extends object> {
 
   /** Insert or replace; returns the record it replaced. */
   put(r: R): R | undefined {
-    const key = this.keyOf(r);
+    return this.putKeyed(this.keyOf(r), r);
+  }
+
+  /** put() with the key already computed. */
+  putKeyed(key: string | number, r: R): R | undefined {
     const old = this.rows.get(key);
-    if (old) for (const ix of this.indexes.values()) ix.delete(old);
+    const list = this.list;
+    if (old) for (let i = 0; i < list.length; i++) list[i].delete(old);
     this.rows.set(key, r);
-    for (const ix of this.indexes.values()) ix.add(r);
+    for (let i = 0; i < list.length; i++) list[i].add(r);
     return old;
   }
 
@@ -96,7 +110,7 @@ export class Table<R extends object> {
     const old = this.rows.get(key);
     if (!old) return undefined;
     this.rows.delete(key);
-    for (const ix of this.indexes.values()) ix.delete(old);
+    for (const ix of this.list) ix.delete(old);
     return old;
   }
 

@@ -1,6 +1,6 @@
 // The five tables of one source, with their keys and indexes.
 import {
-  addrKey, neighKey, routeDevs, routeKey, ruleKey,
+  addrKey, neighKey, routeKey, ruleKey,
   type AddrRecord, type AnyRecord, type LinkRecord, type NeighRecord, type RecordOf, type RouteRecord, type RuleRecord,
   type TableName,
 } from './records.js';
@@ -19,8 +19,8 @@ export function makeTables(): Tables {
     routes: new Table<RouteRecord>('routes', routeKey, [
       { field: 'table', values: (r) => r.table },
       { field: 'dst', values: (r) => r.dst },
-      // Any interface the route leaves through, next hops included.
-      { field: 'dev', values: routeDevs, multi: true },
+      // Any interface the route leaves through, next hops included (no list for one).
+      { field: 'dev', values: (r) => (r.multipath ? r.multipath.map((nh) => nh.oif) : r.oif), multi: true },
       { field: 'prefsrc', values: (r) => r.prefsrc },
     ]),
     neighbours: new Table<NeighRecord>('neighbours', neighKey, [{ field: 'ifindex', values: (n) => n.ifindex }]),
