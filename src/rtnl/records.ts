@@ -93,6 +93,9 @@ export function linkRecord(m: IfinfMessage): LinkRecord {
     if (alt.length) r.altnames = alt;
   }
   if (r.ifname === undefined) delete r.ifname;
+  // Off is the default, and devices without proto_down refuse the attribute even when off.
+  if (r.protoDown === 0) delete r.protoDown;
+  if (r.family === 'unspec') delete r.family;
   return attachMessage(r, m) as LinkRecord;
 }
 
