@@ -109,8 +109,7 @@ test('link records: names for enums, strings for addresses, exact counters, JSON
     assert.equal(v0.mtu, 1400);
     (v0 as { note?: string }).note = 'mine';
     assert.equal((v0 as { note?: string }).note, 'mine');
-    const [r] = await ipr.routes({ family: 'inet6' }).then((x) => x.length ? x : ipr.routes());
-    assert.equal(r === undefined || typeof r === 'object', true);
+
   });
 });
 
