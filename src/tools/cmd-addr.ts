@@ -5,7 +5,7 @@ import { UsageError, Words, pick } from './cli-args.js';
 import type { CliContext } from './cli-context.js';
 import { addrText } from './cli-text.js';
 import { linkRows } from './cmd-link.js';
-import { addrInfoJSON } from './ipjson.js';
+import { addrInfoJSON } from '../rtnl/ipjson.js';
 
 const VERBS = ['add', 'change', 'replace', 'delete', 'list', 'flush', 'show', 'lst', 'help'] as const;
 const FLAGS = ['home', 'nodad', 'mngtmpaddr', 'noprefixroute', 'autojoin', 'optimistic'];

@@ -8,7 +8,7 @@ import { IFF } from '../rtnl/constants.js';
 import { UsageError, Words, pick } from './cli-args.js';
 import type { CliContext } from './cli-context.js';
 import { linkText } from './cli-text.js';
-import { linkJSON } from './ipjson.js';
+import { linkJSON } from '../rtnl/ipjson.js';
 
 const VERBS = ['add', 'set', 'change', 'delete', 'show', 'list', 'lst', 'replace', 'property', 'help'] as const;
 

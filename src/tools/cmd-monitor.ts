@@ -5,7 +5,7 @@ import { RTM } from '../rtnl/constants.js';
 import { UsageError, AF_INET, AF_INET6, pick } from './cli-args.js';
 import type { CliContext } from './cli-context.js';
 import { addrText, linkText, neighText, routeText, ruleText } from './cli-text.js';
-import { addrInfoJSON, linkJSON, neighJSON, routeJSON, ruleJSON } from './ipjson.js';
+import { addrInfoJSON, linkJSON, neighJSON, routeJSON, ruleJSON } from '../rtnl/ipjson.js';
 
 const OBJECTS = ['link', 'address', 'route', 'neigh', 'rule', 'all'] as const;
 type Obj = Exclude<(typeof OBJECTS)[number], 'all'>;

@@ -4,7 +4,7 @@ import type { NeighSpec } from '../rtnl/neigh.js';
 import { AF_INET, AF_INET6, UsageError, Words, pick } from './cli-args.js';
 import type { CliContext } from './cli-context.js';
 import { neighText } from './cli-text.js';
-import { neighJSON } from './ipjson.js';
+import { neighJSON } from '../rtnl/ipjson.js';
 
 const VERBS = ['add', 'change', 'replace', 'delete', 'show', 'list', 'lst', 'flush', 'get', 'help'] as const;
 const AF_BRIDGE = 7;

@@ -6,7 +6,7 @@ import { tableOf } from '../rtnl/route.js';
 import { AF_INET, AF_INET6, UsageError, Words, pick } from './cli-args.js';
 import type { CliContext } from './cli-context.js';
 import { routeText } from './cli-text.js';
-import { routeJSON } from './ipjson.js';
+import { routeJSON } from '../rtnl/ipjson.js';
 
 const VERBS = ['add', 'change', 'replace', 'prepend', 'append', 'test', 'delete', 'list', 'flush', 'get', 'save',
   'restore', 'show', 'showdump', 'lst', 'help'] as const;

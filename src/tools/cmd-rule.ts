@@ -3,7 +3,7 @@ import type { RuleSpec } from '../rtnl/rule.js';
 import { AF_INET, AF_INET6, UsageError, Words, pick } from './cli-args.js';
 import type { CliContext } from './cli-context.js';
 import { ruleText } from './cli-text.js';
-import { ruleJSON } from './ipjson.js';
+import { ruleJSON } from '../rtnl/ipjson.js';
 
 const VERBS = ['add', 'delete', 'flush', 'show', 'list', 'lst', 'help'] as const;
 const ACTIONS = ['blackhole', 'unreachable', 'prohibit', 'nop'];
