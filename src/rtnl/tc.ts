@@ -5,8 +5,8 @@ import {
 import { ask, command, type Req } from './commands.js';
 import type { IfRef } from './spec.js';
 import {
-  anyCheck, checkSpec, eitherCheck, ifRefCheck, intCheck, stringCheck, type Check,
-} from '../core/strict.js';
+  anyCheck, badValue, checkSpec, eitherCheck, ifRefCheck, intCheck, objectCheck, oneOfCheck, stringCheck, type Check,
+} from '../core/index.js';
 import {
   RTM_DELQDISC, RTM_DELTCLASS, RTM_DELTFILTER, RTM_GETQDISC, RTM_GETTCLASS, RTM_GETTFILTER,
   RTM_NEWQDISC, RTM_NEWTCLASS, RTM_NEWTFILTER, tcmsg,
@@ -67,12 +67,24 @@ const BASE_ALIASES: Readonly<Record<string, string>> = {
   TCA_EGRESS_BLOCK: 'egressBlock', TCA_CHAIN: 'chain', pref: 'prio', priority: 'prio',
 };
 
-/** A spec with its keys checked against the target's and the kind's, aliases replaced. */
+/** What a record read back holds beside the spec's keys: accepted in specs (a record is a spec), not sent. */
+const READ_ONLY: Readonly<Record<string, Check>> = {
+  object: oneOfCheck('qdisc', 'class', 'filter'), kind: stringCheck(), stats: objectCheck,
+};
+
+/** A spec with its keys checked against the target's and the kind's, aliases replaced, read-only keys dropped. */
 function checkTcSpec(cmd: string, kind: string | null | undefined, target: Target, spec: TcBaseSpec): TcBaseSpec {
   const def = kind ? tcKinds[kind] : undefined;
-  const keys: Record<string, Check> = { ...BASE[target] };
+  const keys: Record<string, Check> = { ...BASE[target], ...READ_ONLY };
   for (const k of def?.keys?.[target] ?? []) keys[k] ??= anyCheck;
-  return checkSpec(`tc ${cmd}${kind ? ` ${kind}` : ''}`, spec, { keys, aliases: { ...BASE_ALIASES, ...def?.aliases } });
+  const what = `tc ${cmd}${kind ? ` ${kind}` : ''}`;
+  // A record of another kind or object: say so before its options look like typos.
+  const given = spec as { kind?: unknown; object?: unknown };
+  if (given.kind !== undefined && given.kind !== kind) throw badValue(what, 'kind', `the kind given to tc() (${JSON.stringify(kind ?? null)})`, given.kind);
+  if (given.object !== undefined && given.object !== target) throw badValue(what, 'object', `"${target}" for this command`, given.object);
+  const { object, kind: k, stats, ...rest } = checkSpec(what, spec, { keys, aliases: { ...BASE_ALIASES, ...def?.aliases } });
+  void object; void k; void stats;
+  return rest;
 }
 const TYPES: Record<Target, { new: number; del: number; get: number }> = {
   qdisc: { new: RTM_NEWQDISC, del: RTM_DELQDISC, get: RTM_GETQDISC },
@@ -174,6 +186,8 @@ function build(cmd: string, kind: string | null | undefined, given: TcBaseSpec):
  *     tc(s, 'add', 'ingress', { index })
  */
 export async function tc(sock: NetlinkSocket, cmd: TcCmd, kind?: string | null, spec: TcBaseSpec = {}): Promise<TcMessage[]> {
+  // A record carries its kind: tc('add', null, record) takes it from there.
+  if (kind == null && typeof spec.kind === 'string' && spec.kind) kind = spec.kind;
   const b = build(cmd, kind, spec);
   if (!b.dump) return ask(sock, tcmsg, b.request);
   if (b.target === 'qdisc') return getQdiscs(sock, { index: spec.index === undefined ? undefined : ifindexOf(spec.index, cmd), kind: kind ?? undefined });
