@@ -43,6 +43,11 @@ export interface VocabDecl {
   readonly aliases?: Readonly<Record<string, string>>;
   /** Vocabularies of nested attributes and structs, by friendly key: read into sub-records. */
   readonly nests?: Readonly<Record<string, Vocab<any, any, any, any>>>;
+  /**
+   * Keys the kernel reports but a request does not set (counters, timers, ids): read into
+   * records, accepted in specs (a record is a valid spec) and not sent.
+   */
+  readonly readOnly?: readonly string[];
   /** Record forms of values with a shape of their own (next hops, encapsulations), by friendly key. */
   readonly convert?: Readonly<Record<string, (decoded: any) => unknown>>;
 }
@@ -220,6 +225,8 @@ export class Vocab<H extends StructFields, D extends AttrDecl, F extends Readonl
   readonly wireOf = new Map<string, string>();
   readonly keyOf = new Map<string, string>();
   private rulesCache: SpecRules | undefined;
+  /** Keys read into records and not sent (see VocabDecl.readOnly). */
+  readonly readOnly: ReadonlySet<string>;
 
   constructor(
     readonly object: string,
@@ -227,6 +234,7 @@ export class Vocab<H extends StructFields, D extends AttrDecl, F extends Readonl
     readonly header: StructType<H> | undefined,
     readonly decl: { readonly fields?: F; readonly attrs?: A } & Omit<VocabDecl, 'fields' | 'attrs'>,
   ) {
+    this.readOnly = new Set(decl.readOnly ?? []);
     for (const [key, wire] of Object.entries(decl.fields ?? {})) {
       const type = header?.fields[wire];
       if (!type) throw new Error(`vocabulary ${object}: ${header?.kind ?? 'no header'} has no field ${wire}`);
@@ -324,7 +332,7 @@ export class Vocab<H extends StructFields, D extends AttrDecl, F extends Readonl
   attrPairs(spec: Readonly<Record<string, unknown>>, skip?: ReadonlySet<string>): [string, unknown][] {
     const out: [string, unknown][] = [];
     for (const [k, v] of Object.entries(spec)) {
-      if (v === undefined || skip?.has(k)) continue;
+      if (v === undefined || skip?.has(k) || this.readOnly.has(k)) continue;
       const wire = this.wireOf.get(k);
       if (wire === undefined || !this.map?.byName.has(wire)) continue;
       const t = this.map.byName.get(wire)!.type;

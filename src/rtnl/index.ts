@@ -13,6 +13,7 @@ export {
   rtmsg, rtmsgHeader, rtaAttrs, rtaxAttrs, SEG6_IPTUN_MODE, routeVocab, metricsVocab, nexthopVocab, type RtMessage,
 } from './rtmsg.js';
 export * from './records.js';
+export { toIpJson, linkJSON, addrInfoJSON, routeJSON, neighJSON, ruleJSON, linkFlags, type IpJsonOptions } from './ipjson.js';
 export * from './marshal.js';
 export * from './spec.js';
 export * from './link.js';

@@ -12,21 +12,20 @@ import { ifaddrmsg, type IfaddrMessage } from './ifaddrmsg.js';
 import { ifinfmsg, type IfinfMessage } from './ifinfmsg.js';
 import { rtnlMarshal } from './marshal.js';
 import { rtmsg, type RtMessage } from './rtmsg.js';
-import { addrDumpRequest, addrMatcher, addrRequest, type AddrCmd, type AddrFilter, type AddrSpec } from './addr.js';
+import { addrDumpRequest, addrMatcher, addrRequest, checkAddrSpec, type AddrCmd, type AddrFilter, type AddrSpec } from './addr.js';
 import {
   checkLinkSpec, hwAddrLen, linkDumpRequest, linkMatcher, linkRequest, type LinkBaseSpec, type LinkCmd, type LinkFilter, type LinkSpec,
 } from './link.js';
-import { routeDumpRequest, routeMatcher, routeRequest, type RouteCmd, type RouteFilter, type RouteSpec } from './route.js';
+import { checkRouteSpec, routeDumpRequest, routeMatcher, routeRequest, type RouteCmd, type RouteFilter, type RouteSpec } from './route.js';
 import { checkIfname, type IfRef } from './spec.js';
-import { getNeighbours, neigh, type NeighMessage, type NeighSpec } from './neigh.js';
-import { fdb, type FdbSpec } from './fdb.js';
+import { checkNeighSpec, getNeighbours, neigh, type NeighCmd, type NeighMessage, type NeighSpec } from './neigh.js';
+import { checkFdbSpec, fdb, type FdbCmd, type FdbSpec } from './fdb.js';
 import { getRules, rule, ruleRecord, type RuleCmd, type RuleMessage, type RuleRecord, type RuleSpec } from './rule.js';
 import { getClasses, getFilters, getQdiscs, tc, type QdiscFilter, type TcBaseSpec, type TcCmd, type TcMessage } from './tc.js';
 import { getNsids, nsid, nsidRecord, type NsidMessage, type NsidRecord, type NsidSpec } from './nsid.js';
 import { getNetconf, netconfRecord, type NetconfFilter, type NetconfMessage, type NetconfRecord } from './netconf.js';
 import { tcRecord, type TcRecord } from './tcrecord.js';
 import { addTuntap, isTuntapAdd } from './tuntap.js';
-import { getFdb } from './fdb.js';
 import {
   addrRecord, fdbRecord, linkRecord, neighRecord, routeRecord,
   type AddrRecord, type FdbRecord, type LinkRecord, type NeighRecord, type RouteRecord,
@@ -207,11 +206,11 @@ export class IPRoute {
   }
 
   private async prepAddr(spec: AddrSpec, cache?: Map<string, number>): Promise<AddrSpec> {
-    return this.resolveAll(spec, ['index'], cache);
+    return this.resolveAll(checkAddrSpec(spec), ['index'], cache);
   }
 
   private async prepRoute(spec: RouteSpec, cache?: Map<string, number>): Promise<RouteSpec> {
-    const s = await this.resolveAll(spec, ['oif', 'iif'], cache);
+    const s = await this.resolveAll(checkRouteSpec(spec), ['oif', 'iif'], cache);
     if (!s.multipath?.some((nh) => typeof nh.oif === 'string')) return s;
     return { ...s, multipath: await Promise.all(s.multipath.map((nh) => this.resolveAll(nh, ['oif'], cache))) };
   }
@@ -379,7 +378,7 @@ export class IPRoute {
   /** Neighbours as records; the same filters as getNeighbours. */
   async neighbours(filter: NeighSpec = {}): Promise<NeighRecord[]> { return (await this.getNeighbours(filter)).map(neighRecord); }
   /** Bridge FDB entries as records; the same filters as fdb('dump'). */
-  async fdbEntries(filter: FdbSpec = {}): Promise<FdbRecord[]> { return (await getFdb(this.sock, filter)).map(fdbRecord); }
+  async fdbEntries(filter: FdbSpec = {}): Promise<FdbRecord[]> { return (await this.fdb('dump', filter)).map(fdbRecord); }
 
   // ---- many at once -----------------------------------------------------------------------
 
@@ -481,12 +480,18 @@ export class IPRoute {
 
   // ---- neighbours, fdb, rules, tc, nsid (src/rtnl/{neigh,fdb,rule,tc,nsid}.ts) ---------------
 
-  /** Neighbour entries: 'add' | 'replace' | 'change' | 'del' | 'get' | 'dump'. */
-  neigh(cmd: string, spec: NeighSpec = {}): Promise<NeighMessage[]> { return neigh(this.sock, cmd, spec); }
+  /** Neighbour entries: 'add' | 'replace' | 'change' | 'del' | 'get' | 'dump'; `ifindex`/`master` take names. */
+  async neigh(cmd: NeighCmd, spec: NeighSpec = {}): Promise<NeighMessage[]> {
+    return neigh(this.sock, cmd, await this.resolveAll(checkNeighSpec(spec), ['ifindex', 'master']));
+  }
   /** Neighbour entries matching a filter. */
-  getNeighbours(filter: NeighSpec = {}): Promise<NeighMessage[]> { return getNeighbours(this.sock, filter); }
-  /** Bridge FDB entries: 'add' | 'append' | 'replace' | 'del' | 'dump'. */
-  fdb(cmd: string, spec: FdbSpec = {}): Promise<NeighMessage[]> { return fdb(this.sock, cmd, spec); }
+  async getNeighbours(filter: NeighSpec = {}): Promise<NeighMessage[]> {
+    return getNeighbours(this.sock, await this.resolveAll(checkNeighSpec(filter), ['ifindex', 'master']));
+  }
+  /** Bridge FDB entries: 'add' | 'append' | 'replace' | 'del' | 'dump'; `ifindex`/`master`/`via` take names. */
+  async fdb(cmd: FdbCmd, spec: FdbSpec = {}): Promise<NeighMessage[]> {
+    return fdb(this.sock, cmd, await this.resolveAll(checkFdbSpec(spec), ['ifindex', 'master', 'via']));
+  }
   /** Policy routing rules: 'add' | 'del' | 'dump'; `iif`/`oif` by name or index. */
   async rule(cmd: RuleCmd, spec: RuleSpec = {}): Promise<RuleMessage[]> { return rule(this.sock, cmd, await this.prepRule(spec)); }
   /** Rules matching a filter. */

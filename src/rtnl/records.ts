@@ -4,7 +4,7 @@
 import { AttrView, attachMessage, type AttrSet, type VocabRecord } from '../core/index.js';
 import { AF_INET6, AF_MPLS, IFF } from './constants.js';
 import { addrVocab, type IfaddrMessage } from './ifaddrmsg.js';
-import { linkVocab, type IfinfMessage } from './ifinfmsg.js';
+import { linkVocab, stats64Vocab, type IfinfMessage } from './ifinfmsg.js';
 import { linkKinds } from './kinds/index.js';
 import type { KindRecord } from './kinds/types.js';
 import { fdbVocab, neighVocab } from './ndmsg.js';
@@ -16,7 +16,9 @@ export { messageOf, SpecError } from '../core/index.js';
 const FOREVER = 0xffffffff;
 
 /** A link: header and IFLA_* by friendly name, its state, its kind with the kind's options, its alternative names. */
-export type LinkRecord = VocabRecord<typeof linkVocab> & {
+export type LinkRecord = Omit<VocabRecord<typeof linkVocab>, 'stats'> & {
+  /** Counters of IFLA_STATS64 (`rxBytes`, `txPackets`...): numbers while exact, else decimal strings. */
+  stats?: VocabRecord<typeof stats64Vocab>;
   /** 'up' when IFF_UP is set (administratively up; `flags` tells the rest). */
   state?: 'up' | 'down';
   /** Alternative names (IFLA_PROP_LIST); read only. */
@@ -91,6 +93,9 @@ export function linkRecord(m: IfinfMessage): LinkRecord {
     if (alt.length) r.altnames = alt;
   }
   if (r.ifname === undefined) delete r.ifname;
+  // Off is the default, and devices without proto_down refuse the attribute even when off.
+  if (r.protoDown === 0) delete r.protoDown;
+  if (r.family === 'unspec') delete r.family;
   return attachMessage(r, m) as LinkRecord;
 }
 

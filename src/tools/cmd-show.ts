@@ -8,7 +8,7 @@ import { rtnlMarshal } from '../rtnl/marshal.js';
 import { ndmsg } from '../rtnl/ndmsg.js';
 import { rtmsg } from '../rtnl/rtmsg.js';
 import { stringify } from './format.js';
-import { addrInfoJSON, linkJSON, neighJSON, routeJSON, ruleJSON } from './ipjson.js';
+import { addrInfoJSON, linkJSON, neighJSON, routeJSON, ruleJSON } from '../rtnl/ipjson.js';
 
 const RTM_GETLINK = 18, RTM_GETADDR = 22, RTM_GETROUTE = 26, RTM_GETNEIGH = 30, RTM_GETRULE = 34;
 

@@ -1,6 +1,11 @@
 // Parsed rtnetlink messages in the JSON shape `ip -j -d` prints, so scripts can switch tools.
-import { AttrSet, flagNames, type AnyMessage } from '../core/index.js';
-import { ARPHRD, IFF, RTPROT, RT_SCOPE, RT_TABLE, RTN } from '../rtnl/constants.js';
+import { AttrSet, flagNames, messageOf, type AnyMessage } from '../core/index.js';
+import { ARPHRD, IFF, RTPROT, RT_SCOPE, RT_TABLE, RTN } from './constants.js';
+import { fibmsg } from './fibrulemsg.js';
+import { ifaddrmsg } from './ifaddrmsg.js';
+import { ifinfmsg } from './ifinfmsg.js';
+import { ndmsg } from './ndmsg.js';
+import { rtmsg } from './rtmsg.js';
 
 type Json = Record<string, unknown>;
 
@@ -229,6 +234,33 @@ export function ruleJSON(m: AnyMessage): Json {
   if (f.action === 1) j.table = TABLES[table] ?? String(table);
   else j.action = ['unspec', 'to_tbl', 'goto', 'nop', 'res3', 'res4', 'blackhole', 'unreachable', 'prohibit'][f.action] ?? f.action;
   return j;
+}
+
+/** Options of toIpJson: interface names by index (for `dev`, `master`, `link`), `ip -d` / `-s` detail. */
+export interface IpJsonOptions {
+  names?: ReadonlyMap<number, string>;
+  details?: boolean;
+  stats?: boolean;
+}
+
+/**
+ * A record (or a message) in the JSON shape `ip -j` prints for it, so scripts can switch
+ * between nlroute and `ip`: a link as `ip -j [-d] [-s] link show`, an address as one
+ * `addr_info` entry, a route as `ip -j route show`, a neighbour as `ip -j neigh show`, a rule
+ * as `ip -j rule show`. Pass `names` (index -> name) to get `dev` names instead of indexes.
+ */
+export function toIpJson(recordOrMessage: object, opts: IpJsonOptions = {}): Record<string, unknown> {
+  const m = (recordOrMessage instanceof AttrSet ? recordOrMessage : messageOf(recordOrMessage)) as AnyMessage | undefined;
+  if (!m || !('schema' in m)) throw new TypeError('toIpJson needs a record read by nlroute (or its message)');
+  const names = new Map(opts.names ?? []);
+  switch (m.schema) {
+    case ifinfmsg: return linkJSON(m, names, { details: opts.details, stats: opts.stats });
+    case ifaddrmsg: return addrInfoJSON(m);
+    case rtmsg: return routeJSON(m, names, { table: true });
+    case ndmsg: return neighJSON(m, names);
+    case fibmsg: return ruleJSON(m);
+    default: throw new TypeError(`toIpJson: no ip -j shape for ${m.schema.name}`);
+  }
 }
 
 // Kept for callers that want the raw tables.
