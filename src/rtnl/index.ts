@@ -37,7 +37,7 @@ export {
 } from './rule.js';
 export {
   tc, tcRequest, getQdiscs, getClasses, getFilters, filterKey, parseU32Handle,
-  type TcBaseSpec, type TcMessage, type TcCmd, type TcVerb, type QdiscFilter,
+  type TcBaseSpec, type TcMessage, type TcCmd, type TcVerb, type TcSpecOf, type QdiscFilter,
 } from './tc.js';
 export { tcRecord, type TcRecord, type TcStats } from './tcrecord.js';
 export { nsid, getNsids, subscribeNsid, nsidRecord, type NsidSpec, type NsidMessage, type NsidRecord } from './nsid.js';

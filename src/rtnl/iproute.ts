@@ -21,7 +21,7 @@ import { checkIfname, type IfRef } from './spec.js';
 import { checkNeighSpec, getNeighbours, neigh, type NeighCmd, type NeighMessage, type NeighSpec } from './neigh.js';
 import { checkFdbSpec, fdb, type FdbCmd, type FdbSpec } from './fdb.js';
 import { getRules, rule, ruleRecord, type RuleCmd, type RuleMessage, type RuleRecord, type RuleSpec } from './rule.js';
-import { getClasses, getFilters, getQdiscs, tc, type QdiscFilter, type TcBaseSpec, type TcCmd, type TcMessage } from './tc.js';
+import { getClasses, getFilters, getQdiscs, tc, type QdiscFilter, type TcBaseSpec, type TcCmd, type TcMessage, type TcSpecOf } from './tc.js';
 import { getNsids, nsid, nsidRecord, type NsidMessage, type NsidRecord, type NsidSpec } from './nsid.js';
 import { getNetconf, netconfRecord, type NetconfFilter, type NetconfMessage, type NetconfRecord } from './netconf.js';
 import { tcRecord, type TcRecord } from './tcrecord.js';
@@ -497,8 +497,8 @@ export class IPRoute {
   /** Rules matching a filter. */
   async getRules(filter: RuleSpec = {}): Promise<RuleMessage[]> { return getRules(this.sock, await this.prepRule(filter)); }
   /** Traffic control: 'add' | 'replace' | 'change' | 'del' | 'dump', also '-class' and '-filter' forms. */
-  async tc(cmd: TcCmd, kind?: string | null, spec: TcBaseSpec = {}): Promise<TcMessage[]> {
-    return tc(this.sock, cmd, kind, await this.resolveAll(spec, ['index']) as TcBaseSpec & { index?: number });
+  async tc<C extends TcCmd, K extends string | null | undefined = undefined>(cmd: C, kind?: K, spec: TcSpecOf<C, K> = {} as TcSpecOf<C, K>): Promise<TcMessage[]> {
+    return tc(this.sock, cmd, kind, await this.resolveAll(spec as TcBaseSpec, ['index']) as TcSpecOf<C, K>);
   }
   /** Qdiscs, optionally of one interface (name or index) / kind / handle / parent. */
   async getQdiscs(filter: QdiscFilter = {}): Promise<TcMessage[]> {
