@@ -65,6 +65,33 @@ describe('interfaces by name in tc and rule specs', () => {
   });
 });
 
+describe('rules print names, not numbers', () => {
+  it('a rule message and its record name the family and the table', async () => {
+    await withNetns(async (ns) => {
+      await using ipr = new IPRoute({ netns: ns.name });
+      const [m] = await ipr.getRules({ family: 'inet', priority: 0 });
+      const j = m.toJSON() as { fields: Record<string, unknown> };
+      assert.equal(j.fields.family, 'AF_INET');
+      assert.equal(j.fields.table, 'RT_TABLE_LOCAL');
+      const [r] = await ipr.rules({ family: 'inet', priority: 0 });
+      assert.deepEqual(JSON.parse(JSON.stringify(r)), { family: 'inet', priority: 0, action: 'table', table: 'local', protocol: 'kernel' });
+    });
+  });
+
+  it('tc handles print as tc writes them', async () => {
+    await withNetns(async (ns) => {
+      await veth(ns);
+      await using ipr = new IPRoute({ netns: ns.name });
+      await ipr.tc('add', 'htb', { index: 'd0', handle: '1:' });
+      await ipr.tc('add-class', 'htb', { index: 'd0', parent: '1:', handle: '1:10', rate: '1mbit' });
+      const [q] = await ipr.qdiscs({ index: 'd0', kind: 'htb' });
+      const [c] = await ipr.classes('d0');
+      assert.deepEqual([q.handle, q.parent, c.handle, c.parent], ['1:', 'root', '1:10', 'root']);
+      assert.doesNotMatch(inspect(q), /65552|4294967295/);
+    });
+  });
+});
+
 describe('rule specs: one case convention, strict keys', () => {
   it('srcLen (camelCase) and src_len (pyroute2 alias) both work', async () => {
     await withNetns(async (ns) => {

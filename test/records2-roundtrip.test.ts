@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 
 import { messageOf } from '../src/core/index.js';
 import { IPRoute } from '../src/rtnl/iproute.js';
+import { toIpJson } from '../src/rtnl/index.js';
 import type { RuleRecord } from '../src/rtnl/rule.js';
 import type { TcRecord } from '../src/rtnl/tcrecord.js';
 import { createNetns, deleteNetns, withNetns, type TestNetns } from './helpers/netns.js';
@@ -76,6 +77,8 @@ describe('rule records', () => {
           if (expect.protocol === undefined && protocol === 'kernel') delete expect.protocol;
           else if (protocol !== undefined) (r as Record<string, unknown>).protocol = protocol;
           assert.deepEqual(r, expect, `rule ${j.priority}`);
+          // And the record converts to ip's own shape.
+          assert.deepEqual(toIpJson(ours[i]), j, `toIpJson of rule ${j.priority}`);
         }
       }
       // The record keeps its message; util.inspect prints the record's names.
