@@ -30,7 +30,10 @@ type Widened = 'srcLen' | 'dstLen' | 'family' | 'table' | 'action' | 'iif' | 'oi
  * ruleVocab (fibrulemsg.ts). pyroute2's keys (`src_len`, `iifname`, `ip_proto`...) and the
  * FRA_* names are accepted as aliases.
  */
-export interface RuleSpec extends Omit<VocabSpec<typeof ruleVocab>, Widened> {
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+type RuleVocabSpec = Writable<Omit<VocabSpec<typeof ruleVocab>, Widened>>;
+
+export interface RuleSpec extends RuleVocabSpec {
   family?: number | 'inet' | 'inet6';
   /** Prefix length of `src`/`dst` given without one. */
   srcLen?: number;
