@@ -1,6 +1,7 @@
 // IPRoute: links, addresses and routes over one NETLINK_ROUTE socket, with pyroute2's call
 // shapes (`ipr.link('add', {...})`) so code ports line by line.
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, readdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { netnsContext } from '../core/nscontext.js';
 import {
   DumpInterruptedError, NETLINK_ROUTE, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NetlinkError, NetlinkSocket, NetlinkTimeoutError,
@@ -20,9 +21,11 @@ import { checkRouteSpec, routeDumpRequest, routeMatcher, routeRequest, type Rout
 import { checkIfname, type IfRef } from './spec.js';
 import { checkNeighSpec, getNeighbours, neigh, type NeighCmd, type NeighMessage, type NeighSpec } from './neigh.js';
 import { checkFdbSpec, fdb, type FdbCmd, type FdbSpec } from './fdb.js';
-import { getRules, rule, type RuleCmd, type RuleMessage, type RuleSpec } from './rule.js';
-import { getClasses, getFilters, getQdiscs, tc, type QdiscFilter, type TcBaseSpec, type TcCmd, type TcMessage } from './tc.js';
-import { getNsids, nsid, type NsidMessage, type NsidSpec } from './nsid.js';
+import { getRules, rule, ruleRecord, type RuleCmd, type RuleMessage, type RuleRecord, type RuleSpec } from './rule.js';
+import { getClasses, getFilters, getQdiscs, tc, type QdiscFilter, type TcBaseSpec, type TcCmd, type TcMessage, type TcSpecOf } from './tc.js';
+import { getNsids, nsid, nsidRecord, type NsidMessage, type NsidRecord, type NsidSpec } from './nsid.js';
+import { getNetconf, netconfRecord, type NetconfFilter, type NetconfMessage, type NetconfRecord } from './netconf.js';
+import { tcRecord, type TcRecord } from './tcrecord.js';
 import { addTuntap, isTuntapAdd } from './tuntap.js';
 import {
   addrRecord, fdbRecord, linkRecord, neighRecord, routeKey, routeRecord,
@@ -526,8 +529,8 @@ export class IPRoute {
   /** Rules matching a filter. */
   async getRules(filter: RuleSpec = {}): Promise<RuleMessage[]> { return getRules(this.sock, await this.prepRule(filter)); }
   /** Traffic control: 'add' | 'replace' | 'change' | 'del' | 'dump', also '-class' and '-filter' forms. */
-  async tc(cmd: TcCmd, kind?: string | null, spec: TcBaseSpec = {}): Promise<TcMessage[]> {
-    return tc(this.sock, cmd, kind, await this.resolveAll(spec, ['index']) as TcBaseSpec & { index?: number });
+  async tc<C extends TcCmd, K extends string | null | undefined = undefined>(cmd: C, kind?: K, spec: TcSpecOf<C, K> = {} as TcSpecOf<C, K>): Promise<TcMessage[]> {
+    return tc(this.sock, cmd, kind, await this.resolveAll(spec as TcBaseSpec, ['index']) as TcSpecOf<C, K>);
   }
   /** Qdiscs, optionally of one interface (name or index) / kind / handle / parent. */
   async getQdiscs(filter: QdiscFilter = {}): Promise<TcMessage[]> {
@@ -545,6 +548,42 @@ export class IPRoute {
   nsid(cmd: 'set' | 'add' | 'get', spec: NsidSpec): Promise<number> { return nsid(this.sock, cmd, spec); }
   /** Every peer namespace id of this namespace. */
   getNsids(): Promise<NsidMessage[]> { return getNsids(this.sock); }
+  /** Per-device IP settings (`ip netconf show`), of one family or all. */
+  getNetconf(filter: NetconfFilter = {}): Promise<NetconfMessage[]> { return getNetconf(this.sock, filter); }
+
+  // ---- records of rules, tc, nsid, netconf (rule.ts, tcrecord.ts, nsid.ts, netconf.ts) ---------
+
+  /** Rules as records: `{ priority, table: 'main', src: '10.0.0.0/8', action: 'table' }`; the same filters as getRules. */
+  async rules(filter: RuleSpec = {}): Promise<RuleRecord[]> { return (await this.getRules(filter)).map(ruleRecord); }
+  /** Qdiscs as records: `{ object: 'qdisc', kind: 'htb', index, handle: '1:', parent: 'root', default: 32, stats }`. */
+  async qdiscs(filter: QdiscFilter = {}): Promise<TcRecord[]> { return (await this.getQdiscs(filter)).map(tcRecord); }
+  /** Classes of an interface (name or index) as records. */
+  async classes(index: IfRef, parent?: string | number): Promise<TcRecord[]> { return (await this.getClasses(index, parent)).map(tcRecord); }
+  /** Filters of an interface (name or index) under a parent, as records. */
+  async filters(index: IfRef, parent?: string | number, chain?: number): Promise<TcRecord[]> {
+    return (await this.getFilters(index, parent, chain)).map(tcRecord);
+  }
+  /** Per-device IP settings as records: `{ family: 'inet', index: 'all', forwarding: false, rpFilter: 'off' }`. */
+  async netconf(filter: NetconfFilter = {}): Promise<NetconfRecord[]> { return (await this.getNetconf(filter)).map(netconfRecord); }
+
+  /**
+   * Peer namespace ids as records, each with its name under /var/run/netns when it has one
+   * (as `ip netns list-id` finds them): `{ nsid: 5, netns: 'blue' }` feeds back to nsid('set').
+   */
+  async nsids(): Promise<NsidRecord[]> {
+    const out = (await this.getNsids()).map(nsidRecord);
+    if (!out.length) return out;
+    let names: string[] = [];
+    // The directory `ip netns` names namespaces in (the one netnsPath resolves names into).
+    try { names = readdirSync(dirname(netnsPath('x'))); } catch { /* no named namespaces */ }
+    const byId = new Map(out.map((r) => [r.nsid, r]));
+    for (const name of names) {
+      const id = await this.nsid('get', { netns: name }).catch(() => -1);
+      const r = byId.get(id);
+      if (r && r.netns === undefined) r.netns = name;
+    }
+    return out;
+  }
 
   // ---- life cycle ---------------------------------------------------------------------------
 
