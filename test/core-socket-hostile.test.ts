@@ -154,6 +154,25 @@ describe('timeouts', () => {
   });
 });
 
+describe('dump idle time', () => {
+  it('does not count while the reader holds the dump back', async () => {
+    const k = new FakeKernel();
+    const sock = open(k, { dumpIdleTimeout: 20 });
+    const stream = sock.dump(link, { type: RTM_GETLINK });
+    const [sd] = seqs(k);
+    const parts = Array.from({ length: 20 }, (_, d) => Buffer.concat(Array.from({ length: 1000 }, (_, i) => linkMsg(sd, d * 1000 + i))));
+    for (const p of parts) k.deliver(p);
+    k.deliver(done(sd));
+    assert.ok(k.paused, 'reading stopped while the reader lags');
+    // Several idle periods go by in turn (one long timer could fire in the same turn as the idle one).
+    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 30));
+    let n = 0;
+    for await (const m of stream) { void m; n++; }
+    assert.equal(n, 20_000);
+    sock.close();
+  });
+});
+
 describe('subscriptions', () => {
   it('bound their queue and mark the loss with Overrun', async () => {
     const k = new FakeKernel();
