@@ -2,7 +2,9 @@
 // requests sent before close() reach it.
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { NETLINK_ROUTE, NativeTransport, NetlinkSocket, RecordingTransport, SocketClosedError } from '../src/core/index.js';
+import {
+  NETLINK_ROUTE, NativeTransport, NetlinkSocket, RecordingTransport, SocketClosedError,
+} from '../src/core/index.js';
 import { addrRequest, rtnlMarshal } from '../src/rtnl/index.js';
 import { withNetns } from './helpers/netns.js';
 
