@@ -165,7 +165,7 @@ export async function runIpsetCli(argv: string[], out: NodeJS.WritableStream, er
     }
     if (e instanceof IPSetError || e instanceof IPSetSyntaxError || e instanceof IPSetRestoreError
       || e instanceof IPSetUnsupportedError || e instanceof NetlinkError) {
-      await write(err, `nlroute ipset: ${e.message}\n`);
+      await write(err, `nlroute ipset: ${e instanceof IPSetError ? e.ipsetText : e.message}\n`);
       return 1;
     }
     await write(err, `nlroute ipset: ${(e as Error).message ?? String(e)}\n`);

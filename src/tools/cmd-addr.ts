@@ -4,7 +4,8 @@ import { IFF } from '../rtnl/constants.js';
 import { UsageError, Words, pick } from './cli-args.js';
 import type { CliContext } from './cli-context.js';
 import { addrText } from './cli-text.js';
-import { addrInfoJSON, linkJSON } from './ipjson.js';
+import { linkRows } from './cmd-link.js';
+import { addrInfoJSON } from './ipjson.js';
 
 const VERBS = ['add', 'change', 'replace', 'delete', 'list', 'flush', 'show', 'lst', 'help'] as const;
 const FLAGS = ['home', 'nodad', 'mngtmpaddr', 'noprefixroute', 'autojoin', 'optimistic'];
@@ -76,12 +77,13 @@ async function show(ctx: CliContext, words: string[]): Promise<number> {
   // As ip: every link is listed, also without addresses, unless a filter narrows the addresses.
   const narrowed = filter.scope !== undefined || filter.label !== undefined || filter.address !== undefined
     || filter.family !== undefined;
+  const linkRow = linkRows(links, names, { linkmode: false });
   const rows = links
-    .filter((l) => index === undefined || l.fields.index === index)
-    .filter((l) => !up || l.fields.flags & IFF.IFF_UP)
-    .map((l) => ({ link: l, addrs: addrs.filter((a) => a.fields.index === l.fields.index) }))
+    .map((l, i) => ({ link: l, row: linkRow[i], addrs: addrs.filter((a) => a.fields.index === l.fields.index) }))
+    .filter((x) => index === undefined || x.link.fields.index === index)
+    .filter((x) => !up || x.link.fields.flags & IFF.IFF_UP)
     .filter((x) => !narrowed || x.addrs.length)
-    .map((x) => ({ ...linkJSON(x.link, names, { linkmode: false }), addr_info: x.addrs.map(addrInfoJSON) }));
+    .map((x) => ({ ...x.row, addr_info: x.addrs.map(addrInfoJSON) }));
   ctx.print(rows, addrText);
   return 0;
 }

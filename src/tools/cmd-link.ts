@@ -1,4 +1,5 @@
 // `nlroute link add|set|del|show|property`: `ip link` grammar over IPRoute.link().
+import type { IfinfMessage } from '../rtnl/ifinfmsg.js';
 import type { LinkSpec } from '../rtnl/link.js';
 
 // The command line builds a spec key by key; the library's strict checks validate it whole.
@@ -149,6 +150,22 @@ async function change(ctx: CliContext, verb: 'add' | 'set' | 'del' | 'replace', 
   return 0;
 }
 
+/**
+ * ip adds M-DOWN to a link whose lower link (IFLA_LINK, same namespace) is down, e.g. a veth
+ * whose peer is down.
+ */
+export function linkRows(links: readonly IfinfMessage[], names: Map<number, string>, opts: Parameters<typeof linkJSON>[2]):
+  Record<string, unknown>[] {
+  const up = new Map(links.map((l) => [l.fields.index, (l.fields.flags & IFF.IFF_UP) !== 0]));
+  return links.map((l) => {
+    const j = linkJSON(l, names, opts);
+    const lower = l.getAttr('IFLA_LINK');
+    if (lower !== undefined && lower !== l.fields.index && l.getAttr('IFLA_LINK_NETNSID') === undefined
+      && up.get(lower) === false) (j.flags as string[]).push('M-DOWN');
+    return j;
+  });
+}
+
 async function show(ctx: CliContext, words: string[]): Promise<number> {
   const w = new Words(words, 'link show');
   let dev: string | undefined, up = false, master: string | undefined, kind: string | undefined;
@@ -165,6 +182,8 @@ async function show(ctx: CliContext, words: string[]): Promise<number> {
   const all = await ipr.getLinks();
   const names = new Map<number, string>(all.map((l) => [l.fields.index, l.getAttr('IFLA_IFNAME') ?? '']));
   let links = all;
+  const rowsOf = (keep: readonly IfinfMessage[]): Record<string, unknown>[] =>
+    linkRows(all, names, { details: ctx.opts.details, stats: ctx.opts.stats }).filter((_, i) => keep.includes(all[i]));
   if (dev !== undefined) {
     const index = await ipr.ifindex(dev);
     links = links.filter((l) => l.fields.index === index);
@@ -177,8 +196,7 @@ async function show(ctx: CliContext, words: string[]): Promise<number> {
   if (kind !== undefined) {
     links = links.filter((l) => (l.getAttr('IFLA_LINKINFO') as any)?.getAttr('IFLA_INFO_KIND') === kind);
   }
-  const opts = { details: ctx.opts.details, stats: ctx.opts.stats };
-  ctx.print(links.map((l) => linkJSON(l, names, opts)), linkText);
+  ctx.print(rowsOf(links), linkText);
   return 0;
 }
 
