@@ -17,3 +17,5 @@ export * from './replay.js';
 export * from './subscription.js';
 export * from './socket.js';
 export { loadNative, NativeUnavailableError } from './native.js';
+export * from './strict.js';
+export * from './vocab.js';

@@ -3,25 +3,32 @@
 import { closeSync, openSync } from 'node:fs';
 import { netnsContext } from '../core/nscontext.js';
 import {
-  NETLINK_ROUTE, NLM_F_DUMP, NetlinkError, describeCalls, NetlinkSocket, NetlinkTimeoutError, Overrun, SocketClosedError, netnsError, netnsPath,
-  type AnyMessage, type AnySchema, type BatchOptions, type BatchResult, type MessageSpec, type Subscription,
+  NETLINK_ROUTE, NLM_F_DUMP, NetlinkError, NetlinkSocket, NetlinkTimeoutError, Overrun, SocketClosedError, describeCalls,
+  netnsError, netnsPath, badValue, macCheck, type AnyMessage, type AnySchema, type BatchOptions, type BatchResult,
+  type MessageSpec, type Subscription,
 } from '../core/index.js';
 import { RTM, RTNLGRP } from './constants.js';
 import { ifaddrmsg, type IfaddrMessage } from './ifaddrmsg.js';
 import { ifinfmsg, type IfinfMessage } from './ifinfmsg.js';
 import { rtnlMarshal } from './marshal.js';
 import { rtmsg, type RtMessage } from './rtmsg.js';
-import { addrDumpRequest, addrMatcher, addrRequest, type AddrCmd, type AddrFilter, type AddrSpec } from './addr.js';
-import { linkDumpRequest, linkMatcher, linkRequest, type LinkCmd, type LinkFilter, type LinkSpec } from './link.js';
-import { routeDumpRequest, routeMatcher, routeRequest, type RouteCmd, type RouteFilter, type RouteSpec } from './route.js';
+import { addrDumpRequest, addrMatcher, addrRequest, checkAddrSpec, type AddrCmd, type AddrFilter, type AddrSpec } from './addr.js';
+import {
+  checkLinkSpec, hwAddrLen, linkDumpRequest, linkMatcher, linkRequest, type LinkBaseSpec, type LinkCmd, type LinkFilter, type LinkSpec,
+} from './link.js';
+import { checkRouteSpec, routeDumpRequest, routeMatcher, routeRequest, type RouteCmd, type RouteFilter, type RouteSpec } from './route.js';
 import { checkIfname, type IfRef } from './spec.js';
-import { getNeighbours, neigh, type NeighMessage, type NeighSpec } from './neigh.js';
-import { fdb, type FdbSpec } from './fdb.js';
+import { checkNeighSpec, getNeighbours, neigh, type NeighCmd, type NeighMessage, type NeighSpec } from './neigh.js';
+import { checkFdbSpec, fdb, type FdbCmd, type FdbSpec } from './fdb.js';
 import { getRules, rule, type RuleMessage, type RuleSpec } from './rule.js';
 import { getClasses, getFilters, getQdiscs, tc, type TcBaseSpec, type TcMessage } from './tc.js';
 import { getNsids, nsid, type NsidMessage, type NsidSpec } from './nsid.js';
 import { addTuntap, isTuntapAdd } from './tuntap.js';
 import { IPROUTE_CALLS, describeBatchResults } from './describe.js';
+import {
+  addrRecord, fdbRecord, linkRecord, neighRecord, routeRecord,
+  type AddrRecord, type FdbRecord, type LinkRecord, type NeighRecord, type RouteRecord,
+} from './records.js';
 
 export interface IPRouteOptions {
   /** Network namespace: a name under /var/run/netns, a path, or an open fd. */
@@ -69,6 +76,9 @@ function groupId(g: string | number): number {
   if (n === undefined) throw new TypeError(`unknown rtnetlink group ${JSON.stringify(g)}`);
   return n;
 }
+
+/** A link spec of any kind, for the steps that only move keys around. */
+type LooseLink = LinkBaseSpec & { kind?: string; peer?: unknown; [option: string]: unknown };
 
 const isENODEV = (e: unknown): boolean => e instanceof NetlinkError && e.code === 'ENODEV';
 
@@ -129,15 +139,14 @@ export class IPRoute {
   }
 
   /** Open namespace names given as `netns` into fds; returns the spec and the fds to close. */
-  private netnsFds(spec: LinkSpec, fds: number[]): LinkSpec {
+  private netnsFds(spec: LooseLink, fds: number[]): LooseLink {
     let out = spec;
     if (spec.netns !== undefined) {
       const { netns, ...rest } = spec;
       out = typeof netns === 'number' ? { ...rest, netNsFd: netns } : { ...rest, netNsFd: this.openNs(netns, fds) };
     }
-    if (typeof out.peer === 'object' && out.peer !== null && out.peer.netns !== undefined) {
-      out = { ...out, peer: this.netnsFds(out.peer, fds) };
-    }
+    const peer = out.peer as LooseLink | string | undefined;
+    if (typeof peer === 'object' && peer !== null && peer.netns !== undefined) out = { ...out, peer: this.netnsFds(peer, fds) };
     return out;
   }
 
@@ -155,20 +164,44 @@ export class IPRoute {
   }
 
   private async prepLink(cmd: LinkCmd, spec: LinkSpec, fds: number[], cache?: Map<string, number>): Promise<LinkSpec> {
+    // Refused before any name lookup is sent.
+    let s = checkLinkSpec(spec) as LooseLink;
     // Kind options naming a link (vxlanLink, greLink, iptunLink) take a name too.
-    const linkKeys = ['link', 'master', ...Object.keys(spec).filter((k) => k.length > 4 && k.endsWith('Link'))];
-    let s = await this.resolveAll(spec, linkKeys, cache);
+    const linkKeys = ['link', 'master', ...Object.keys(s).filter((k) => k.length > 4 && k.endsWith('Link'))];
+    s = await this.resolveAll(s, linkKeys, cache);
     if (typeof s.index === 'string') s = { ...s, index: await this.ifindex(s.index) };
-    if (typeof s.peer === 'object' && s.peer !== null) s = { ...s, peer: await this.resolveAll(s.peer, ['link', 'master'], cache) };
-    return this.netnsFds(s, fds);
+    const peer = s.peer as LooseLink | string | undefined;
+    if (typeof peer === 'object' && peer !== null) s = { ...s, peer: await this.resolveAll(peer, ['link', 'master'], cache) };
+    if (s.address !== undefined || s.broadcast !== undefined) await this.checkHwAddr(cmd, s);
+    return this.netnsFds(s, fds) as LinkSpec;
+  }
+
+  /**
+   * A link-layer address must have the device's length: the kernel keeps the first bytes of
+   * a longer one. The length comes from the kind, or from the existing link.
+   */
+  private async checkHwAddr(cmd: LinkCmd, s: LooseLink): Promise<void> {
+    let len = s.kind !== undefined ? hwAddrLen(String(s.kind)) : undefined;
+    if (len === undefined && cmd !== 'add' && (s.index !== undefined || s.ifname !== undefined)) {
+      const [cur] = await this.getLinks(s.index !== undefined ? { index: s.index as number } : { ifname: String(s.ifname) });
+      const a = cur?.raw('IFLA_ADDRESS');
+      if (a) len = a.length;
+    }
+    if (len === undefined) return;
+    for (const k of ['address', 'broadcast'] as const) {
+      const v = s[k];
+      if (v === undefined) continue;
+      const why = macCheck(len)(v);
+      if (why) throw badValue('link', k, why, v);
+    }
   }
 
   private async prepAddr(spec: AddrSpec, cache?: Map<string, number>): Promise<AddrSpec> {
-    return this.resolveAll(spec, ['index'], cache);
+    return this.resolveAll(checkAddrSpec(spec), ['index'], cache);
   }
 
   private async prepRoute(spec: RouteSpec, cache?: Map<string, number>): Promise<RouteSpec> {
-    const s = await this.resolveAll(spec, ['oif', 'iif'], cache);
+    const s = await this.resolveAll(checkRouteSpec(spec), ['oif', 'iif'], cache);
     if (!s.multipath?.some((nh) => typeof nh.oif === 'string')) return s;
     return { ...s, multipath: await Promise.all(s.multipath.map((nh) => this.resolveAll(nh, ['oif'], cache))) };
   }
@@ -315,6 +348,19 @@ export class IPRoute {
     for await (const r of this.sock.dump(rtmsg, routeDumpRequest(f))) if (!m || m(r)) yield r;
   }
 
+  // ---- records: plain JSON-safe objects named as specs name them (records.ts) ---------------
+
+  /** Links as records: `(await ipr.links()).map((l) => l.ifname)`; the same filters as getLinks. */
+  async links(filter: LinkFilter = {}): Promise<LinkRecord[]> { return (await this.getLinks(filter)).map(linkRecord); }
+  /** Addresses as records; the same filters as getAddr. */
+  async addresses(filter: AddrFilter = {}): Promise<AddrRecord[]> { return (await this.getAddr(filter)).map(addrRecord); }
+  /** Routes as records; the same filters as getRoutes. */
+  async routes(filter: RouteFilter = {}): Promise<RouteRecord[]> { return (await this.getRoutes(filter)).map(routeRecord); }
+  /** Neighbours as records; the same filters as getNeighbours. */
+  async neighbours(filter: NeighSpec = {}): Promise<NeighRecord[]> { return (await this.getNeighbours(filter)).map(neighRecord); }
+  /** Bridge FDB entries as records; the same filters as fdb('dump'). */
+  async fdbEntries(filter: FdbSpec = {}): Promise<FdbRecord[]> { return (await this.fdb('dump', filter)).map(fdbRecord); }
+
   // ---- many at once -----------------------------------------------------------------------
 
   /**
@@ -415,12 +461,18 @@ export class IPRoute {
 
   // ---- neighbours, fdb, rules, tc, nsid (src/rtnl/{neigh,fdb,rule,tc,nsid}.ts) ---------------
 
-  /** Neighbour entries: 'add' | 'replace' | 'change' | 'del' | 'get' | 'dump'. */
-  neigh(cmd: string, spec: NeighSpec = {}): Promise<NeighMessage[]> { return neigh(this.sock, cmd, spec); }
+  /** Neighbour entries: 'add' | 'replace' | 'change' | 'del' | 'get' | 'dump'; `ifindex`/`master` take names. */
+  async neigh(cmd: NeighCmd, spec: NeighSpec = {}): Promise<NeighMessage[]> {
+    return neigh(this.sock, cmd, await this.resolveAll(checkNeighSpec(spec), ['ifindex', 'master']));
+  }
   /** Neighbour entries matching a filter. */
-  getNeighbours(filter: NeighSpec = {}): Promise<NeighMessage[]> { return getNeighbours(this.sock, filter); }
-  /** Bridge FDB entries: 'add' | 'append' | 'replace' | 'del' | 'dump'. */
-  fdb(cmd: string, spec: FdbSpec = {}): Promise<NeighMessage[]> { return fdb(this.sock, cmd, spec); }
+  async getNeighbours(filter: NeighSpec = {}): Promise<NeighMessage[]> {
+    return getNeighbours(this.sock, await this.resolveAll(checkNeighSpec(filter), ['ifindex', 'master']));
+  }
+  /** Bridge FDB entries: 'add' | 'append' | 'replace' | 'del' | 'dump'; `ifindex`/`master`/`via` take names. */
+  async fdb(cmd: FdbCmd, spec: FdbSpec = {}): Promise<NeighMessage[]> {
+    return fdb(this.sock, cmd, await this.resolveAll(checkFdbSpec(spec), ['ifindex', 'master', 'via']));
+  }
   /** Policy routing rules: 'add' | 'del' | 'dump'. */
   rule(cmd: string, spec: RuleSpec = {}): Promise<RuleMessage[]> { return rule(this.sock, cmd, spec); }
   /** Rules matching a filter. */
