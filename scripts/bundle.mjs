@@ -24,7 +24,7 @@ const outDir = join(root, 'dist', 'bundle');
 /** The package's entry points, as paths under dist/src (package.json "exports" and "bin"). */
 const ENTRIES = [
   'index.js', 'core/index.js', 'rtnl/index.js', 'genl/index.js', 'taskstats/index.js',
-  'ipset/index.js', 'nl80211/index.js', 'netns/index.js', 'tools/decoder.js', 'tools/cli.js',
+  'ipset/index.js', 'nl80211/index.js', 'ipvs/index.js', 'netns/index.js', 'tools/decoder.js', 'tools/cli.js',
 ];
 
 for (const e of ENTRIES) {

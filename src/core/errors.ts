@@ -1,5 +1,5 @@
 // Typed errors of the core. Every failure a user can meet has its own class.
-import { errnoName, errnoText } from './errno.js';
+import { errnoName, errnoNumber, errnoText } from './errno.js';
 
 /** The kernel's extended ACK: why a request failed, in the kernel's words. */
 export interface ExtAck {
@@ -82,5 +82,31 @@ export class SocketClosedError extends Error {
   override name = 'SocketClosedError';
   constructor() {
     super('netlink socket is closed');
+  }
+}
+
+/**
+ * The receive buffer overran (ENOBUFS) while this request waited: the kernel may have
+ * dropped its answer, so whether it took effect is unknown. Re-read the state to find out.
+ */
+export class AnswersLostError extends NetlinkError {
+  override name = 'AnswersLostError';
+  constructor(index?: number) {
+    super(errnoNumber('ENOBUFS')!, { message: 'receive buffer overrun: the answer may have been lost' }, index);
+  }
+}
+
+/** The transport failed (a recvmsg/sendmsg error such as EIO), not the request itself. */
+export class NetlinkTransportError extends Error {
+  override name = 'NetlinkTransportError';
+  /** Errno name, e.g. 'EIO'. */
+  readonly code: string;
+  readonly errno: number | undefined;
+  readonly syscall: string | undefined;
+  constructor(cause: Error & { code?: string; errno?: number; syscall?: string }) {
+    super(`netlink transport error: ${cause.message}`, { cause });
+    this.code = cause.code ?? 'EIO';
+    this.errno = cause.errno;
+    this.syscall = cause.syscall;
   }
 }

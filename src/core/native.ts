@@ -100,6 +100,8 @@ export interface NativeBinding {
    * the handle: if it is garbage-collected the poll is stopped.
    */
   poll(fd: number, callback: () => void): PollHandle;
+  /** Whether a poll keeps the event loop alive (uv_ref/uv_unref); polls start referenced. */
+  pollRef(handle: PollHandle, ref: boolean): void;
   /** Stops and frees a poll; safe to call more than once. */
   pollStop(handle: PollHandle): void;
   /** Stops any poll on fd, then closes it. */

@@ -20,6 +20,11 @@ export interface TransportSink {
 export interface Transport {
   /** Our port id (0 if the transport has none). */
   readonly portId: number;
+  /**
+   * Accept unicast answers from any port. A kernel transport leaves this unset: only the
+   * kernel (port 0) may answer requests, so another process cannot forge an ACK.
+   */
+  readonly anyPort?: boolean;
   /** Send one datagram made of the buffers (a batch of messages, in one syscall). */
   send(bufs: Buffer | readonly Buffer[]): void;
   /** Start delivering datagrams to `sink`. Called once. */
@@ -32,6 +37,10 @@ export interface Transport {
   /** Integer socket options, where the transport has them. */
   setOption?(level: number, name: number, value: number): void;
   getOption?(level: number, name: number): number;
+  /** Hold the process open while reading (like net.Socket#ref); the socket calls it while busy. */
+  ref?(): void;
+  /** Let the process exit while idle. */
+  unref?(): void;
   close(): void;
 }
 
@@ -66,6 +75,7 @@ export class NativeTransport implements Transport {
   private readonly info = new Int32Array(4);
   private paused = false;
   private closed = false;
+  private refed = true;
 
   constructor(readonly protocol: number, opts: NativeTransportOptions = {}) {
     this.nat = loadNative();
@@ -114,7 +124,22 @@ export class NativeTransport implements Transport {
 
   start(sink: TransportSink): void {
     this.sink = sink;
-    if (!this.paused) this.handle = this.nat.poll(this.fd, this.onReadable);
+    if (!this.paused) this.startPoll();
+  }
+
+  private startPoll(): void {
+    this.handle = this.nat.poll(this.fd, this.onReadable);
+    if (!this.refed) this.nat.pollRef(this.handle, false);
+  }
+
+  ref(): void {
+    this.refed = true;
+    if (this.handle) this.nat.pollRef(this.handle, true);
+  }
+
+  unref(): void {
+    this.refed = false;
+    if (this.handle) this.nat.pollRef(this.handle, false);
   }
 
   pause(): void {
@@ -128,7 +153,7 @@ export class NativeTransport implements Transport {
     if (!this.paused || this.closed) return;
     this.paused = false;
     if (this.sink) {
-      this.handle = this.nat.poll(this.fd, this.onReadable);
+      this.startPoll();
       // Level-triggered polling would call us anyway; reading now keeps latency low.
       setImmediate(this.onReadable);
     }

@@ -185,7 +185,8 @@ export function flagNames(v: number, names: Record<string, number>): string[] {
   const out: string[] = [];
   let rest = v >>> 0;
   for (const [k, bit] of Object.entries(names)) {
-    if (bit && (rest & bit) === bit) { out.push(k); rest = (rest & ~bit) >>> 0; }
+    // `>>> 0` on both sides: with bit 31 set, `&` gives a negative number.
+    if (bit && ((rest & bit) >>> 0) === bit >>> 0) { out.push(k); rest = (rest & ~bit) >>> 0; }
   }
   if (rest) out.push(`0x${rest.toString(16)}`);
   return out;

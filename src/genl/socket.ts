@@ -176,8 +176,8 @@ export class GenericNetlinkSocket {
   async subscribe<M extends AnyMessage = AnyMessage>(familyName: string, groups: string | readonly string[]): Promise<Subscription<M>> {
     const fam = await this.resolve(familyName);
     const ids = (typeof groups === 'string' ? [groups] : groups).map((g) => {
-      const id = fam.mcastGroups.get(g);
-      if (id === undefined) throw new GenlGroupNotFoundError(familyName, g, [...fam.mcastGroups.keys()]);
+      const id = Object.hasOwn(fam.mcastGroups, g) ? fam.mcastGroups[g] : undefined;
+      if (id === undefined) throw new GenlGroupNotFoundError(familyName, g, Object.keys(fam.mcastGroups));
       return id;
     });
     return this.socket.subscribe<M>(ids, (m) => m.type === fam.id);

@@ -148,6 +148,7 @@ const call = (operation: string, object?: string, request?: unknown): CallDescri
 /** Every public IPRoute call that talks to the kernel, and how its errors name it. */
 export const IPROUTE_CALLS: CallTable<IPRoute> = {
   ifindex: (ref) => call('link lookup', show(ref)),
+  ifname: (ref) => call('link lookup', dev(ref)),
   linkLookup: (filter) => call('link lookup', describeFilter(filter), filter),
   link: (cmd, spec) => call(`link ${cmd}`, cmd === 'dump' ? describeFilter(spec) : describeLink(cmd, spec), spec),
   getLinks: (filter) => call('link dump', describeFilter(filter), filter),

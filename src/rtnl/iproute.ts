@@ -3,11 +3,11 @@
 import { closeSync, openSync } from 'node:fs';
 import { netnsContext } from '../core/nscontext.js';
 import {
-  NETLINK_ROUTE, NLM_F_DUMP, NetlinkError, NetlinkSocket, NetlinkTimeoutError, Overrun, SocketClosedError, describeCalls,
-  netnsError, netnsPath, badValue, macCheck, type AnyMessage, type AnySchema, type BatchOptions, type BatchResult,
-  type MessageSpec, type Subscription,
+  DumpInterruptedError, NETLINK_ROUTE, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NetlinkError, NetlinkSocket, NetlinkTimeoutError,
+  Overrun, SocketClosedError, badValue, describeCalls, macCheck, netnsError, netnsPath,
+  type AnyMessage, type AnySchema, type BatchOptions, type BatchResult, type MessageSpec, type Subscription,
 } from '../core/index.js';
-import { RTM, RTNLGRP } from './constants.js';
+import { RTEXT_FILTER, RTM, RTNLGRP } from './constants.js';
 import { ifaddrmsg, type IfaddrMessage } from './ifaddrmsg.js';
 import { ifinfmsg, type IfinfMessage } from './ifinfmsg.js';
 import { rtnlMarshal } from './marshal.js';
@@ -20,15 +20,15 @@ import { checkRouteSpec, routeDumpRequest, routeMatcher, routeRequest, type Rout
 import { checkIfname, type IfRef } from './spec.js';
 import { checkNeighSpec, getNeighbours, neigh, type NeighCmd, type NeighMessage, type NeighSpec } from './neigh.js';
 import { checkFdbSpec, fdb, type FdbCmd, type FdbSpec } from './fdb.js';
-import { getRules, rule, type RuleMessage, type RuleSpec } from './rule.js';
-import { getClasses, getFilters, getQdiscs, tc, type TcBaseSpec, type TcMessage } from './tc.js';
+import { getRules, rule, type RuleCmd, type RuleMessage, type RuleSpec } from './rule.js';
+import { getClasses, getFilters, getQdiscs, tc, type QdiscFilter, type TcBaseSpec, type TcCmd, type TcMessage } from './tc.js';
 import { getNsids, nsid, type NsidMessage, type NsidSpec } from './nsid.js';
 import { addTuntap, isTuntapAdd } from './tuntap.js';
-import { IPROUTE_CALLS, describeBatchResults } from './describe.js';
 import {
   addrRecord, fdbRecord, linkRecord, neighRecord, routeRecord,
   type AddrRecord, type FdbRecord, type LinkRecord, type NeighRecord, type RouteRecord,
 } from './records.js';
+import { IPROUTE_CALLS, describeBatchResults } from './describe.js';
 
 export interface IPRouteOptions {
   /** Network namespace: a name under /var/run/netns, a path, or an open fd. */
@@ -41,6 +41,15 @@ export interface IPRouteOptions {
   rcvbuf?: number;
   /** Use this socket (e.g. one with a replay transport) instead of opening one. */
   socket?: NetlinkSocket;
+}
+
+/** Receive buffer of the request socket: room for a large dump's answers in flight. */
+const REQUEST_RCVBUF = 4 << 20;
+
+/** How long a dump helper retries a dump a concurrent change interrupted. */
+export interface SnapshotOptions {
+  /** Milliseconds (default: the socket's request timeout); then DumpInterruptedError. */
+  retryFor?: number;
 }
 
 /** One request of ipr.batch(): `['addr', 'add', { index: 2, address: '10.0.0.1/24' }]`. */
@@ -96,7 +105,7 @@ export class IPRoute {
     this.strict = opts.socket ? opts.strictCheck ?? false : opts.strictCheck ?? true;
     this.sock = opts.socket ?? new NetlinkSocket({
       protocol: NETLINK_ROUTE, marshal: rtnlMarshal(), netns: this.netns, strictCheck: this.strict,
-      timeout: opts.timeout, rcvbuf: opts.rcvbuf ?? 4 << 20,
+      timeout: opts.timeout, rcvbuf: opts.rcvbuf ?? REQUEST_RCVBUF,
     });
   }
 
@@ -108,11 +117,25 @@ export class IPRoute {
     checkIfname(ref);
     try {
       const [m] = await this.sock.request(ifinfmsg, {
-        type: RTM.RTM_GETLINK, flags: 0, attrs: [['IFLA_IFNAME', ref], ['IFLA_EXT_MASK', 8 /* skip stats */]],
+        type: RTM.RTM_GETLINK, flags: 0, attrs: [['IFLA_IFNAME', ref], ['IFLA_EXT_MASK', RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS]],
       });
       return m.field('index');
     } catch (e) {
       if (isENODEV(e)) throw new NetlinkError(19, { message: `no interface named ${JSON.stringify(ref)}` });
+      throw e;
+    }
+  }
+
+  /** The name of an interface given by index or name; NetlinkError ENODEV when there is none. */
+  async ifname(ref: IfRef): Promise<string> {
+    if (typeof ref === 'string') return checkIfname(ref);
+    try {
+      const [m] = await this.sock.request(ifinfmsg, {
+        type: RTM.RTM_GETLINK, flags: 0, fields: { index: ref }, attrs: [['IFLA_EXT_MASK', RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS]],
+      });
+      return m.getAttr('IFLA_IFNAME') ?? '';
+    } catch (e) {
+      if (isENODEV(e)) throw new NetlinkError(19, { message: `no interface with index ${ref}` }, undefined, 'lookup');
       throw e;
     }
   }
@@ -206,6 +229,16 @@ export class IPRoute {
     return { ...s, multipath: await Promise.all(s.multipath.map((nh) => this.resolveAll(nh, ['oif'], cache))) };
   }
 
+  /** Rules name their interfaces (FRA_IIFNAME): an index given for iif/oif is looked up. */
+  private async prepRule(spec: RuleSpec): Promise<RuleSpec> {
+    let out = spec;
+    for (const k of ['iif', 'oif', 'iifname', 'oifname'] as const) {
+      const v = (spec as Record<string, unknown>)[k];
+      if (typeof v === 'number') out = { ...out, [k]: await this.ifname(v) };
+    }
+    return out;
+  }
+
   // ---- links ---------------------------------------------------------------------------
 
   /**
@@ -235,7 +268,7 @@ export class IPRoute {
   }
 
   /** Links matching a filter (kernel-side: master, kind; the rest here). */
-  async getLinks(filter: LinkFilter = {}): Promise<IfinfMessage[]> {
+  async getLinks(filter: LinkFilter = {}, opts: SnapshotOptions = {}): Promise<IfinfMessage[]> {
     const f = await this.resolveAll(filter, ['master']);
     const keys = Object.keys(f).filter((k) => f[k] !== undefined);
     // One link by name or index: a plain GET, not a dump.
@@ -250,7 +283,7 @@ export class IPRoute {
         throw e;
       }
     }
-    const all = await this.sock.request(ifinfmsg, { ...linkDumpRequest(f), flags: NLM_F_DUMP } as MessageSpec<any, any>, { retryInterrupted: 3 });
+    const all = await this.sock.snapshot(ifinfmsg, { ...linkDumpRequest(f) } as MessageSpec<any, any>, opts.retryFor);
     const m = linkMatcher(f);
     return m ? all.filter(m) : all;
   }
@@ -279,9 +312,9 @@ export class IPRoute {
   }
 
   /** Addresses matching a filter (kernel-side: family, interface; the rest here). */
-  async getAddr(filter: AddrFilter = {}): Promise<IfaddrMessage[]> {
+  async getAddr(filter: AddrFilter = {}, opts: SnapshotOptions = {}): Promise<IfaddrMessage[]> {
     const f = await this.resolveAll(filter, ['index']);
-    const all = await this.sock.request(ifaddrmsg, { ...addrDumpRequest(f), flags: NLM_F_DUMP } as MessageSpec<any, any>, { retryInterrupted: 3 });
+    const all = await this.sock.snapshot(ifaddrmsg, { ...addrDumpRequest(f) } as MessageSpec<any, any>, opts.retryFor);
     const m = addrMatcher(f);
     return m ? all.filter(m) : all;
   }
@@ -301,7 +334,7 @@ export class IPRoute {
     const items = found.map((m) => ({
       schema: ifaddrmsg as AnySchema,
       spec: {
-        type: RTM.RTM_DELADDR, flags: 5,
+        type: RTM.RTM_DELADDR, flags: NLM_F_REQUEST | NLM_F_ACK,
         fields: { family: m.field('family'), prefixlen: m.field('prefixlen'), index: m.field('index') },
         attrs: m.has('IFA_LOCAL') ? [['IFA_LOCAL', m.getAttr('IFA_LOCAL')], ['IFA_ADDRESS', m.getAttr('IFA_ADDRESS')]] : [['IFA_ADDRESS', m.getAttr('IFA_ADDRESS')]],
       } as MessageSpec<any, any>,
@@ -327,11 +360,11 @@ export class IPRoute {
   }
 
   /** Routes matching a filter (kernel-side: family, table, proto, type, oif; the rest here). */
-  async getRoutes(filter: RouteFilter = {}): Promise<RtMessage[]> {
+  async getRoutes(filter: RouteFilter = {}, opts: SnapshotOptions = {}): Promise<RtMessage[]> {
     const f = await this.resolveAll(filter, ['oif']);
     let all: RtMessage[];
     try {
-      all = await this.sock.request(rtmsg, { ...routeDumpRequest(f), flags: NLM_F_DUMP } as MessageSpec<any, any>, { retryInterrupted: 3 });
+      all = await this.sock.snapshot(rtmsg, { ...routeDumpRequest(f) } as MessageSpec<any, any>, opts.retryFor);
     } catch (e) {
       // A family-specific dump of a table that does not exist.
       if (e instanceof NetlinkError && e.code === 'ENOENT' && f.table !== undefined) return [];
@@ -415,36 +448,48 @@ export class IPRoute {
   async waitFor(kind: WaitKind, match: object | ((m: any) => boolean), opts: { timeout?: number } = {}): Promise<AnyMessage> {
     if (!(kind in WAIT_GROUPS)) throw new TypeError(`waitFor: unknown kind ${JSON.stringify(kind)} (link, addr, route)`);
     const timeout = opts.timeout ?? 5000;
+    const deadline = performance.now() + timeout;
+    const left = (): number => Math.max(0, deadline - performance.now());
     const sub = this.events(WAIT_GROUPS[kind]);
     let timer: NodeJS.Timeout | undefined;
     try {
       let pred: (m: any) => boolean;
       let current: () => Promise<AnyMessage[]>;
+      const retry = (): SnapshotOptions => ({ retryFor: left() });
       if (typeof match === 'function') {
         pred = match as (m: any) => boolean;
-        current = () => (kind === 'link' ? this.getLinks() : kind === 'addr' ? this.getAddr() : this.getRoutes());
+        current = () => (kind === 'link' ? this.getLinks({}, retry()) : kind === 'addr' ? this.getAddr({}, retry()) : this.getRoutes({}, retry()));
       } else if (kind === 'link') {
         const f = await this.resolveAll(match as LinkFilter, ['master']);
         pred = linkMatcher(f) ?? (() => true);
-        current = () => this.getLinks(f);
+        current = () => this.getLinks(f, retry());
       } else if (kind === 'addr') {
         const f = await this.resolveAll(match as AddrFilter, ['index']);
         pred = addrMatcher(f) ?? (() => true);
-        current = () => this.getAddr(f);
+        current = () => this.getAddr(f, retry());
       } else {
         const f = await this.resolveAll(match as RouteFilter, ['oif']);
         pred = routeMatcher(f, false) ?? (() => true);
-        current = () => this.getRoutes(f);
+        current = () => this.getRoutes(f, retry());
       }
       const expired = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new NetlinkTimeoutError(`waitFor ${kind}`, timeout)), timeout);
+        timer = setTimeout(() => reject(new NetlinkTimeoutError(`waitFor ${kind}`, timeout)), left());
       });
+      // A dump interrupted until the deadline is no answer yet: events (or the timer) decide.
+      const look = async (): Promise<AnyMessage | undefined> => {
+        try {
+          return (await current()).find(pred);
+        } catch (e) {
+          if (e instanceof DumpInterruptedError) return undefined;
+          throw e;
+        }
+      };
       const search = async (): Promise<AnyMessage> => {
-        const now = (await current()).find(pred);
+        const now = await look();
         if (now) return now;
         for await (const ev of sub) {
           if (ev instanceof Overrun) {
-            const again = (await current()).find(pred);
+            const again = await look();
             if (again) return again;
             continue;
           }
@@ -473,18 +518,26 @@ export class IPRoute {
   async fdb(cmd: FdbCmd, spec: FdbSpec = {}): Promise<NeighMessage[]> {
     return fdb(this.sock, cmd, await this.resolveAll(checkFdbSpec(spec), ['ifindex', 'master', 'via']));
   }
-  /** Policy routing rules: 'add' | 'del' | 'dump'. */
-  rule(cmd: string, spec: RuleSpec = {}): Promise<RuleMessage[]> { return rule(this.sock, cmd, spec); }
+  /** Policy routing rules: 'add' | 'del' | 'dump'; `iif`/`oif` by name or index. */
+  async rule(cmd: RuleCmd, spec: RuleSpec = {}): Promise<RuleMessage[]> { return rule(this.sock, cmd, await this.prepRule(spec)); }
   /** Rules matching a filter. */
-  getRules(filter: RuleSpec = {}): Promise<RuleMessage[]> { return getRules(this.sock, filter); }
+  async getRules(filter: RuleSpec = {}): Promise<RuleMessage[]> { return getRules(this.sock, await this.prepRule(filter)); }
   /** Traffic control: 'add' | 'replace' | 'change' | 'del' | 'dump', also '-class' and '-filter' forms. */
-  tc(cmd: string, kind?: string | null, spec: TcBaseSpec = {}): Promise<TcMessage[]> { return tc(this.sock, cmd, kind, spec); }
-  /** Qdiscs, optionally of one interface / kind / handle / parent. */
-  getQdiscs(filter: Parameters<typeof getQdiscs>[1] = {}): Promise<TcMessage[]> { return getQdiscs(this.sock, filter); }
-  /** Classes of an interface. */
-  getClasses(index: number, parent?: string | number): Promise<TcMessage[]> { return getClasses(this.sock, index, parent); }
-  /** Filters of an interface under a parent. */
-  getFilters(index: number, parent?: string | number, chain?: number): Promise<TcMessage[]> { return getFilters(this.sock, index, parent, chain); }
+  async tc(cmd: TcCmd, kind?: string | null, spec: TcBaseSpec = {}): Promise<TcMessage[]> {
+    return tc(this.sock, cmd, kind, await this.resolveAll(spec, ['index']) as TcBaseSpec & { index?: number });
+  }
+  /** Qdiscs, optionally of one interface (name or index) / kind / handle / parent. */
+  async getQdiscs(filter: QdiscFilter = {}): Promise<TcMessage[]> {
+    return getQdiscs(this.sock, await this.resolveAll(filter, ['index']) as QdiscFilter & { index?: number });
+  }
+  /** Classes of an interface (name or index). */
+  async getClasses(index: IfRef, parent?: string | number): Promise<TcMessage[]> {
+    return getClasses(this.sock, await this.ifindex(index), parent);
+  }
+  /** Filters of an interface (name or index) under a parent. */
+  async getFilters(index: IfRef, parent?: string | number, chain?: number): Promise<TcMessage[]> {
+    return getFilters(this.sock, await this.ifindex(index), parent, chain);
+  }
   /** Peer namespace ids: 'set' | 'get'. */
   nsid(cmd: 'set' | 'add' | 'get', spec: NsidSpec): Promise<number> { return nsid(this.sock, cmd, spec); }
   /** Every peer namespace id of this namespace. */

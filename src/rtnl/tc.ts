@@ -3,6 +3,10 @@ import {
   AF_UNSPEC, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NetlinkEncodeError, type Message, type MessageSpec, type NetlinkSocket,
 } from '../core/index.js';
 import { ask, command, type Req } from './commands.js';
+import type { IfRef } from './spec.js';
+import {
+  anyCheck, checkSpec, eitherCheck, ifRefCheck, intCheck, stringCheck, type Check,
+} from '../core/strict.js';
 import {
   RTM_DELQDISC, RTM_DELTCLASS, RTM_DELTFILTER, RTM_GETQDISC, RTM_GETTCLASS, RTM_GETTFILTER,
   RTM_NEWQDISC, RTM_NEWTCLASS, RTM_NEWTFILTER, tcmsg,
@@ -13,10 +17,23 @@ import {
 
 export type TcMessage = Message<typeof tcmsg.header.fields, typeof tcmsg.attrs.decl>;
 
+/** Command words of tc(): a verb for qdiscs, with '-class' or '-filter' for the others. */
+export type TcVerb = 'add' | 'create' | 'replace' | 'change' | 'set' | 'del' | 'delete' | 'remove' | 'get' | 'dump' | 'show';
+export type TcCmd = TcVerb | `${TcVerb}-class` | `${TcVerb}-filter`;
+
+/** What getQdiscs() filters on. */
+export interface QdiscFilter {
+  /** The interface, by index (or by name through IPRoute). */
+  index?: IfRef;
+  kind?: string;
+  handle?: string | number;
+  parent?: string | number;
+}
+
 /** Options every object takes; the rest of a spec goes to the kind. */
 export interface TcBaseSpec {
-  /** Interface index (required). */
-  index?: number;
+  /** The interface (required): its index, or its name through IPRoute. */
+  index?: IfRef;
   /** '1:', '1:10', a number; for u32 filters also 'htid:hash:node' ('800::800'). */
   handle?: string | number;
   /** 'root', 'ingress', '1:', '1:10', 'ffff:fff2'... */
@@ -28,17 +45,35 @@ export interface TcBaseSpec {
   /** Filters: chain index. */
   chain?: number;
   /** Qdiscs: shared filter blocks. */
-  ingress_block?: number;
-  egress_block?: number;
+  ingressBlock?: number;
+  egressBlock?: number;
+  /** @deprecated alias of ingressBlock */ ingress_block?: number;
+  /** @deprecated alias of egressBlock */ egress_block?: number;
+  /** The kind's options: see the kind's file in tc/ (each declares its keys). */
   [option: string]: unknown;
 }
 
 type Target = 'qdisc' | 'class' | 'filter';
-const BASE: Record<Target, readonly string[]> = {
-  qdisc: ['index', 'handle', 'parent', 'ingress_block', 'egress_block'],
-  class: ['index', 'handle', 'parent'],
-  filter: ['index', 'handle', 'parent', 'prio', 'protocol', 'chain'],
+const handleC: Check = eitherCheck(intCheck(0, 0xffffffff), stringCheck());
+const u32C = intCheck(0, 0xffffffff);
+/** The keys every object of a target takes, beside its kind's (TcKind.keys). */
+const BASE: Record<Target, Readonly<Record<string, Check>>> = {
+  qdisc: { index: ifRefCheck, handle: handleC, parent: handleC, ingressBlock: u32C, egressBlock: u32C },
+  class: { index: ifRefCheck, handle: handleC, parent: handleC },
+  filter: { index: ifRefCheck, handle: handleC, parent: handleC, prio: intCheck(0, 0xffff), protocol: handleC, chain: u32C },
 };
+const BASE_ALIASES: Readonly<Record<string, string>> = {
+  ingress_block: 'ingressBlock', egress_block: 'egressBlock', TCA_INGRESS_BLOCK: 'ingressBlock',
+  TCA_EGRESS_BLOCK: 'egressBlock', TCA_CHAIN: 'chain', pref: 'prio', priority: 'prio',
+};
+
+/** A spec with its keys checked against the target's and the kind's, aliases replaced. */
+function checkTcSpec(cmd: string, kind: string | null | undefined, target: Target, spec: TcBaseSpec): TcBaseSpec {
+  const def = kind ? tcKinds[kind] : undefined;
+  const keys: Record<string, Check> = { ...BASE[target] };
+  for (const k of def?.keys?.[target] ?? []) keys[k] ??= anyCheck;
+  return checkSpec(`tc ${cmd}${kind ? ` ${kind}` : ''}`, spec, { keys, aliases: { ...BASE_ALIASES, ...def?.aliases } });
+}
 const TYPES: Record<Target, { new: number; del: number; get: number }> = {
   qdisc: { new: RTM_NEWQDISC, del: RTM_DELQDISC, get: RTM_GETQDISC },
   class: { new: RTM_NEWTCLASS, del: RTM_DELTCLASS, get: RTM_GETTCLASS },
@@ -62,23 +97,32 @@ function filterHandle(kind: string | undefined, v: string | number | undefined):
   return parseHandle(v);
 }
 
+/** The interface index of a spec; a name must have been resolved (IPRoute does) before here. */
+function ifindexOf(v: IfRef | undefined, cmd: string): number {
+  if (v === undefined) throw new NetlinkEncodeError(`tc ${cmd}: index is required`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0 || v > 0x7fffffff) {
+    throw new NetlinkEncodeError(`tc ${cmd}: index must be an interface index, got ${JSON.stringify(v)} (IPRoute.tc takes names)`);
+  }
+  return v;
+}
+
 type Built = { dump: true; target: Target } | { dump: false; request: Req };
 
 /** Check a tc command and build its request (pure: nothing is sent). */
-function build(cmd: string, kind: string | null | undefined, spec: TcBaseSpec): Built {
+function build(cmd: string, kind: string | null | undefined, given: TcBaseSpec): Built {
   const m = /^(\w+)(?:-(class|filter))?$/.exec(cmd);
   if (!m) throw new NetlinkEncodeError(`tc: unknown command ${JSON.stringify(cmd)}`);
   const target = (m[2] ?? 'qdisc') as Target;
   const { verb, flags: f } = command(m[1], ['add', 'create', 'replace', 'change', 'set', 'del', 'delete', 'remove', 'get', 'dump', 'show']);
   if (verb === 'dump') return { dump: true, target };
+  const spec = checkTcSpec(cmd, kind, target, given);
   // tc's 'change' sends neither CREATE nor REPLACE: it modifies the existing object only.
   const flags = m[1] === 'change' || m[1] === 'set' ? NLM_F_ACK : f;
-  const index = spec.index;
-  if (index === undefined) throw new NetlinkEncodeError(`tc ${cmd}: index is required`);
+  const index = ifindexOf(spec.index, cmd);
   const def = kind ? tcKinds[kind] : undefined;
   if (kind && !def && verb === 'new') throw new NetlinkEncodeError(`tc: unknown kind ${JSON.stringify(kind)} (${Object.keys(tcKinds).join(', ')})`);
   const options: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(spec)) if (!BASE[target].includes(k) && v !== undefined) options[k] = v;
+  for (const [k, v] of Object.entries(spec)) if (!(k in BASE[target]) && v !== undefined) options[k] = v;
 
   let handle: number, parent: number, info = 0;
   const attrs: [string, unknown][] = [];
@@ -104,8 +148,8 @@ function build(cmd: string, kind: string | null | undefined, spec: TcBaseSpec): 
     throw new NetlinkEncodeError(`tc ${cmd}: options need a kind`);
   }
   if (target === 'qdisc') {
-    if (spec.ingress_block !== undefined) attrs.push(['TCA_INGRESS_BLOCK', spec.ingress_block]);
-    if (spec.egress_block !== undefined) attrs.push(['TCA_EGRESS_BLOCK', spec.egress_block]);
+    if (spec.ingressBlock !== undefined) attrs.push(['TCA_INGRESS_BLOCK', spec.ingressBlock]);
+    if (spec.egressBlock !== undefined) attrs.push(['TCA_EGRESS_BLOCK', spec.egressBlock]);
   }
   const t = TYPES[target];
   return {
@@ -129,28 +173,28 @@ function build(cmd: string, kind: string | null | undefined, spec: TcBaseSpec): 
  *     tc(s, 'add-filter', 'u32', { index, parent: '1:', prio: 1, protocol: 'ip', match: 'ip dst 10.0.0.0/8', classid: '1:20' })
  *     tc(s, 'add', 'ingress', { index })
  */
-export async function tc(sock: NetlinkSocket, cmd: string, kind?: string | null, spec: TcBaseSpec = {}): Promise<TcMessage[]> {
+export async function tc(sock: NetlinkSocket, cmd: TcCmd, kind?: string | null, spec: TcBaseSpec = {}): Promise<TcMessage[]> {
   const b = build(cmd, kind, spec);
   if (!b.dump) return ask(sock, tcmsg, b.request);
-  const index = spec.index;
-  if (b.target === 'qdisc') return getQdiscs(sock, { index, kind: kind ?? undefined });
-  if (index === undefined) throw new NetlinkEncodeError(`tc ${cmd}: index is required`);
+  if (b.target === 'qdisc') return getQdiscs(sock, { index: spec.index === undefined ? undefined : ifindexOf(spec.index, cmd), kind: kind ?? undefined });
+  const index = ifindexOf(spec.index, cmd);
   return b.target === 'class' ? getClasses(sock, index, spec.parent) : getFilters(sock, index, spec.parent, spec.chain);
 }
 
 /** The bytes `tc()` would send for a command (NLM_F_REQUEST set), without sending them. */
-export function tcRequest(cmd: string, kind: string | null, spec: TcBaseSpec, seq = 0): Buffer {
+export function tcRequest(cmd: TcCmd, kind: string | null, spec: TcBaseSpec, seq = 0): Buffer {
   const b = build(cmd, kind, spec);
   if (b.dump) throw new NetlinkEncodeError('tcRequest: dumps are not single requests');
   return tcmsg.encode({ ...b.request, seq, flags: (b.request.flags ?? 0) | NLM_F_REQUEST } as MessageSpec<any, any>);
 }
 
 /** Qdiscs of every interface, or those matching index/kind/handle/parent. */
-export async function getQdiscs(sock: NetlinkSocket, filter: { index?: number; kind?: string; handle?: string | number; parent?: string | number } = {}): Promise<TcMessage[]> {
-  const all = await ask(sock, tcmsg, { type: RTM_GETQDISC, flags: NLM_F_DUMP, fields: { family: AF_UNSPEC, ifindex: filter.index ?? 0 } });
+export async function getQdiscs(sock: NetlinkSocket, filter: QdiscFilter = {}): Promise<TcMessage[]> {
+  const index = filter.index === undefined ? undefined : ifindexOf(filter.index, 'qdisc dump');
+  const all = await ask(sock, tcmsg, { type: RTM_GETQDISC, flags: NLM_F_DUMP, fields: { family: AF_UNSPEC, ifindex: index ?? 0 } });
   const handle = filter.handle === undefined ? undefined : parseHandle(filter.handle);
   const parent = filter.parent === undefined ? undefined : parseHandle(filter.parent, 'parent');
-  return all.filter((m) => (filter.index === undefined || m.fields.ifindex === filter.index)
+  return all.filter((m) => (index === undefined || m.fields.ifindex === index)
     && (filter.kind === undefined || m.getAttr('TCA_KIND') === filter.kind)
     && (handle === undefined || m.fields.handle === handle)
     && (parent === undefined || m.fields.parent === parent));

@@ -24,9 +24,11 @@ import { GenlFamilyNotFoundError } from '../genl/errors.js';
 import { TASKSTATS_CMD_GET, TASKSTATS_GENL_NAME } from './constants.js';
 import { TaskStatsNamespaceError } from './errors.js';
 import { ExitRecordTap } from './exittap.js';
+import {
+  jsonSafe, taskStatsInfo, taskstatsMsg, taskstatsSchemas, type TaskStatsInfo, type TaskStatsMessage, type TaskStatsRecord,
+} from './taskstats_msg.js';
 
 export { TaskStatsNamespaceError };
-import { taskstatsMsg, taskstatsSchemas, type TaskStatsMessage, type TaskStatsRecord } from './taskstats_msg.js';
 
 const EPERM = 1, EINVAL = 22, ERANGE = 34;
 
@@ -57,6 +59,11 @@ export interface TaskExit {
   tgidStats?: TaskStatsRecord;
 }
 
+/** Receive buffer of an exit-record socket: every task exit on the CPUs lands there. */
+const EXIT_RCVBUF = 16 << 20;
+/** How long close() waits for the kernel to confirm a deregistration. */
+const DEREGISTER_TIMEOUT = 2000;
+
 /** A stream of exit records; `close()` deregisters the cpumask and closes its socket. */
 export class ExitSubscription extends Subscription<TaskExit> {
   /** Settles when the deregistration was answered (or failed) and the socket is closed. */
@@ -76,7 +83,7 @@ export class ExitSubscription extends Subscription<TaskExit> {
 /** A copy of a decoded struct that does not keep the receive buffer alive. */
 function detach(s: TaskStatsRecord): TaskStatsRecord {
   const tail = (s as { _tail?: Buffer })._tail;
-  return tail ? { ...s, _tail: Buffer.from(tail) } as TaskStatsRecord : s;
+  return jsonSafe(tail ? { ...s, _tail: Buffer.from(tail) } as TaskStatsRecord : s);
 }
 
 /** The exit record in a TASKSTATS_CMD_NEW message, or undefined if it has none. */
@@ -167,6 +174,16 @@ export class TaskStats {
     return this.query('TASKSTATS_CMD_ATTR_TGID', tgid, 'TASKSTATS_TYPE_AGGR_TGID', `tgid ${tgid}`);
   }
 
+  /** getPidStats as a record: `{ pid, comm, utime, readBytes, ... }` (camelCase, JSON-safe). */
+  async pidStats(pid: number): Promise<TaskStatsInfo> {
+    return taskStatsInfo(await this.getPidStats(pid));
+  }
+
+  /** getTgidStats as a record. */
+  async tgidStats(tgid: number): Promise<TaskStatsInfo> {
+    return taskStatsInfo(await this.getTgidStats(tgid));
+  }
+
   private async query(attr: string, id: number, aggr: 'TASKSTATS_TYPE_AGGR_PID' | 'TASKSTATS_TYPE_AGGR_TGID', what: string): Promise<TaskStatsRecord> {
     let answer: AnyMessage[];
     if (this.inFlight < this.maxInFlight) this.inFlight++;
@@ -216,14 +233,14 @@ export class TaskStats {
       if (!sock) return;
       try {
         if (registered && !sock.isClosed) {
-          await sock.request(TASKSTATS_GENL_NAME, TASKSTATS_CMD_GET, { TASKSTATS_CMD_ATTR_DEREGISTER_CPUMASK: cpumask }, { timeout: 2000 });
+          await sock.request(TASKSTATS_GENL_NAME, TASKSTATS_CMD_GET, { TASKSTATS_CMD_ATTR_DEREGISTER_CPUMASK: cpumask }, { timeout: DEREGISTER_TIMEOUT });
         }
       } catch { /* the kernel drops a listener whose socket is gone anyway */ } finally {
         sock.close();
       }
     });
     const tap = new ExitRecordTap(
-      new NativeTransport(NETLINK_GENERIC, { netns: ns, rcvbuf: this.opts.rcvbuf ?? 16 << 20 }),
+      new NativeTransport(NETLINK_GENERIC, { netns: ns, rcvbuf: this.opts.rcvbuf ?? EXIT_RCVBUF }),
       (buf, start, end) => {
         for (const m of sock!.marshal.parse(buf, start, end, false)) {
           if (m.schema !== taskstatsMsg) continue;
@@ -235,6 +252,9 @@ export class TaskStats {
     );
     sock = new GenericNetlinkSocket({ transport: tap, timeout: this.opts.timeout });
     sub.socket = sock;
+    // A reader waiting for records holds the process; an idle subscription does not.
+    const held = sock.socket;
+    sub.watchWaiting((waiting) => (waiting ? held.retain() : held.release()));
     sock.register(TASKSTATS_GENL_NAME, taskstatsSchemas);
     this.subs.add(sub);
     try {
@@ -287,6 +307,8 @@ const call = (operation: string, object?: string): CallDescription => ({ operati
 const TASKSTATS_CALLS: CallTable<TaskStats> = {
   getPidStats: (pid) => call('taskstats get', `pid ${pid}`),
   getTgidStats: (tgid) => call('taskstats get', `tgid ${tgid}`),
+  pidStats: (pid) => call('taskstats get', `pid ${pid}`),
+  tgidStats: (tgid) => call('taskstats get', `tgid ${tgid}`),
   subscribeExits: (cpumask) => call('taskstats register', cpumask === undefined ? 'all CPUs' : `cpumask ${cpumask}`),
 };
 // Kernel errors of these calls name the call and point at the caller's line.

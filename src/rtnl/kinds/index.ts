@@ -9,6 +9,7 @@ import { greKinds } from './gre.js';
 import { ifb } from './ifb.js';
 import { iptunKinds } from './iptun.js';
 import { ipvlan, ipvtap } from './ipvlan.js';
+import { macsec } from './macsec.js';
 import { macvlan, macvtap } from './macvlan.js';
 import { registerLinkKind, type LinkKind } from './registry.js';
 import { tun } from './tun.js';
@@ -21,7 +22,7 @@ import { xfrm } from './xfrm.js';
 
 export const builtinKinds: readonly LinkKind[] = [
   veth, bridge, bridgeSlave, macvlan, macvtap, vxlan, tun, ifb, dummy, vlan, bond, bondSlave, vrf, vrfSlave,
-  ...greKinds, ...iptunKinds, wireguard, ipvlan, ipvtap, geneve, xfrm,
+  ...greKinds, ...iptunKinds, wireguard, ipvlan, ipvtap, geneve, xfrm, macsec,
 ];
 registerLinkKind(...builtinKinds);
 

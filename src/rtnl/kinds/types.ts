@@ -9,6 +9,7 @@ import type { geneveVocab } from './geneve.js';
 import type { greVocab } from './gre.js';
 import type { ip6tnlVocab, iptunVocab } from './iptun.js';
 import type { ipvlanVocab } from './ipvlan.js';
+import type { macsecVocab } from './macsec.js';
 import type { macvlanVocab } from './macvlan.js';
 import type { tunVocab } from './tun.js';
 import type { vlanVocab } from './vlan.js';
@@ -25,6 +26,7 @@ export interface KindVocabs {
   macvlan: typeof macvlanVocab; macvtap: typeof macvlanVocab;
   ipvlan: typeof ipvlanVocab; ipvtap: typeof ipvlanVocab;
   vxlan: typeof vxlanVocab; geneve: typeof geneveVocab; vlan: typeof vlanVocab; xfrm: typeof xfrmVocab;
+  macsec: typeof macsecVocab;
   tun: typeof tunVocab; tap: typeof tunVocab;
   gre: typeof greVocab; gretap: typeof greVocab; ip6gre: typeof greVocab; ip6gretap: typeof greVocab;
   erspan: typeof greVocab; ip6erspan: typeof greVocab;
