@@ -20,7 +20,7 @@ import { writeEntry } from './encode.js';
 import { entryOptionsOf, parseEntry, wireOptions, type EntryInput, type EntryOptions } from './entries.js';
 import { IPSET_CALLS } from './describe.js';
 import { IPSetError, IPSetSyntaxError, IPSetUnsupportedError } from './errors.js';
-import { ipsetAdtMsg, ipsetMsg, ipsetPolicy, ipsetType } from './ipset_msg.js';
+import { ipsetMsg, ipsetPolicy, ipsetSchemaFor, ipsetType } from './ipset_msg.js';
 import { IPSetHeader, IPSetListing, attrStart, messageChunk, readHeader, topAttrs, type ListChunk } from './listing.js';
 import { IPSetRestoreError, parseRestore, saveText } from './save.js';
 import { checkAddOptions, checkCreateOptions } from './specs.js';
@@ -150,7 +150,7 @@ export class IPSet {
   /** Send one command with IPSET_ATTR_PROTOCOL first; errors become IPSetError. */
   private async cmd(cmd: number, attrs: [string | number, unknown][], flags: number, ctx: { setName?: string; typeName?: string; detail?: string } = {}): Promise<AnyMessage[]> {
     const { use } = await this.negotiate();
-    const schema: AnySchema = cmd === IPSET_CMD_ADD || cmd === IPSET_CMD_DEL || cmd === IPSET_CMD_TEST ? ipsetAdtMsg : ipsetMsg;
+    const schema: AnySchema = ipsetSchemaFor(cmd);
     try {
       return await this.sock.request(schema, { type: ipsetType(cmd), flags, fields: NFGEN, attrs: [['IPSET_ATTR_PROTOCOL', use], ...attrs] as AttrInput });
     } catch (e) {
