@@ -150,3 +150,4 @@ test('EPERM says which capability is missing', () => {
   assert.equal(e.code, 'EPERM');
   assert.match(e.message, /^Operation not permitted \(EPERM\): x \(needs CAP_NET_ADMIN\)$/);
 });
+

@@ -8,7 +8,7 @@ import { readlinkSync } from 'node:fs';
 import { withNetns, type TestNetns } from './helpers/netns.js';
 import {
   IPRange, IPSet, IPSetError, IPSetEntry, IPSetRestoreError, IPSetSyntaxError, PortEntry, PortRange, SET_TYPES,
-  type CreateOptions, type EntryInput, type AddOptions,
+  type CreateOptions, type EntryInput, type AddOptions, type SetTypeName,
 } from '../src/ipset/index.js';
 
 /** Run ipset(8) in the namespace. */
@@ -188,7 +188,7 @@ for (const c of KERNEL_TYPES) {
   test(`${c.stype}: created and filled by nlroute, checked with ipset save`, async () => {
     await withIPSet(async (ipset, ns) => {
       if (c.setup) ipsetOk(ns, ['restore'], c.setup.join('\n') + '\n');
-      await ipset.create('s', { stype: c.stype, ...c.opts });
+      await ipset.create('s', { stype: c.stype as SetTypeName, ...c.opts });
       for (const [entry, opts] of c.entries) await ipset.add('s', entry, opts);
       const save = ipsetOk(ns, ['save']);
       assert.match(save, c.create);
@@ -327,7 +327,7 @@ test('supported revisions match ipset help for this kernel', async () => {
 
 test('types this kernel lacks: create fails with a clear error naming the type', async () => {
   await withIPSet(async (ipset) => {
-    for (const stype of ['hash:mac', 'hash:ip,mac', 'hash:net,net', 'hash:ip,mark', 'hash:net,port,net']) {
+    for (const stype of ['hash:mac', 'hash:ip,mac', 'hash:net,net', 'hash:ip,mark', 'hash:net,port,net'] as const) {
       await assert.rejects(ipset.create('x', { stype }), (e: unknown) => {
         assert.ok(e instanceof IPSetError);
         assert.equal(e.code, 'IPSET_ERR_FIND_TYPE');
@@ -386,7 +386,7 @@ test('input errors are typed and worded like ipset(8)', async () => {
       [['add', 's', '1.2.3.4,80'], (s) => s.add('s', '1.2.3.4,80')],
       [['add', 'np', '10.0.0.0/33,80'], (s) => s.add('np', '10.0.0.0/33,80')],
       [['add', 's', '1.2.3.4', 'comment', 'a"b'], (s) => s.add('s', '1.2.3.4', { comment: 'a"b' })],
-      [['create', 'x', 'hash:foo'], (s) => s.create('x', { stype: 'hash:foo' })],
+      [['create', 'x', 'hash:foo'], (s) => s.create('x', { stype: 'hash:foo' as never })],
     ];
     for (const [args, run] of cases) {
       const want = ipsetError(ns, args);

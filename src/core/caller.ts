@@ -53,28 +53,38 @@ export async function forCaller<T>(work: Promise<T>, what: () => CallDescription
   }
 }
 
-/** For each public method: how to describe a call from its arguments. */
+/** The public methods of T that answer later: a promise or an async iterable (a dump). */
+export type LaterMethods<T> = {
+  [K in keyof T]: K extends string ? T[K] extends (...args: any[]) => Promise<unknown> | AsyncIterable<unknown> ? K : never : never;
+}[keyof T];
+
+/**
+ * For each public method answering later, how to describe a call from its arguments, or null
+ * for one whose result reports its own errors (a subscription). Every such method must be
+ * listed: a method added without a description fails to compile.
+ */
 export type CallTable<T> = {
-  [K in keyof T]?: T[K] extends (...args: infer A) => unknown ? (...args: A) => CallDescription : never;
+  [K in LaterMethods<T>]: T[K] extends (...args: infer A) => unknown ? ((...args: A) => CallDescription) | null : never;
 };
 
 /**
  * Make the listed methods of a class hand their socket-side errors to the caller through
- * forCaller: a method returning a promise is awaited in forCaller; an async iterator (a dump)
+ * forCaller: a method returning a promise is awaited in forCaller; an async generator (a dump)
  * has each `next()` awaited there. Other results pass through untouched.
  *
  *     describeCalls(IPRoute, { route: (cmd, spec) => ({ operation: `route ${cmd}`, object: describeRoute(spec) }) });
  */
 export function describeCalls<T extends object>(cls: { prototype: T }, table: CallTable<T>): void {
   const proto = cls.prototype as Record<string, unknown>;
-  for (const [name, describe] of Object.entries(table) as [string, (...args: unknown[]) => CallDescription][]) {
+  for (const [name, describe] of Object.entries(table) as [string, ((...args: unknown[]) => CallDescription) | null][]) {
+    if (describe === null) continue;
     const method = proto[name];
     if (typeof method !== 'function') throw new TypeError(`describeCalls: ${name} is not a method`);
     const described = function (this: unknown, ...args: unknown[]): unknown {
       const out = method.apply(this, args);
       const what = (): CallDescription => describe(...args);
       if (out instanceof Promise) return forCaller(out, what);
-      if (isAsyncIterator(out)) return iterateForCaller(out, what);
+      if (isAsyncGenerator(out)) return iterateForCaller(out, what);
       return out;
     };
     Object.defineProperty(described, 'name', { value: name });
@@ -82,9 +92,9 @@ export function describeCalls<T extends object>(cls: { prototype: T }, table: Ca
   }
 }
 
-function isAsyncIterator(x: unknown): x is AsyncIterableIterator<unknown> {
-  return typeof x === 'object' && x !== null && typeof (x as AsyncIterator<unknown>).next === 'function'
-    && typeof (x as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
+// Only generators: an iterable class (a subscription) has more methods than a wrapper keeps.
+function isAsyncGenerator(x: unknown): x is AsyncGenerator<unknown> {
+  return Object.prototype.toString.call(x) === '[object AsyncGenerator]';
 }
 
 /** An async iterator whose `next()` failures point at the loop that awaits them. */

@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import { BatchChunk, BatchRun, type BatchOptions, type BatchResult } from './batch.js';
 import {
   NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_MULTI,
-  NLM_F_REQUEST, SOL_SOCKET, SO_RCVBUF, SO_RCVBUFFORCE, SO_SNDBUF, SO_SNDBUFFORCE,
+  NLM_F_REQUEST, SO_RCVBUF, SO_RCVBUFFORCE, SO_SNDBUF, SO_SNDBUFFORCE,
 } from './constants.js';
 import { checkAck, readAck } from './control.js';
 import { DumpStream, STREAM_HIGH } from './dumpstream.js';
@@ -19,7 +19,7 @@ import { Pending } from './pending.js';
 import { SendGate } from './sendgate.js';
 import type { StructFields } from './types.js';
 import { Subscription, Overrun, type SubscriptionOptions } from './subscription.js';
-import { NativeTransport, type NativeTransportOptions, type Transport } from './transport.js';
+import { NativeTransport, setBufferSize, type NativeTransportOptions, type Transport } from './transport.js';
 import { Writer } from './writer.js';
 
 export type { BatchOptions, BatchResult } from './batch.js';
@@ -562,13 +562,13 @@ export class NetlinkSocket extends EventEmitter {
   private sizeForBatches(): void {
     if (this.batchBuffersSet || !this.transport.setOption) return;
     this.batchBuffersSet = true;
-    const set = (force: number, plain: number, bytes: number): void => {
-      try { this.transport.setOption!(SOL_SOCKET, force, bytes); } catch {
-        try { this.transport.setOption!(SOL_SOCKET, plain, bytes); } catch { /* keep default */ }
-      }
-    };
-    set(SO_RCVBUFFORCE, SO_RCVBUF, BATCH_RCVBUF);
-    set(SO_SNDBUFFORCE, SO_SNDBUF, BATCH_SNDBUF);
+    this.tryBufferSize(SO_RCVBUFFORCE, SO_RCVBUF, BATCH_RCVBUF);
+    this.tryBufferSize(SO_SNDBUFFORCE, SO_SNDBUF, BATCH_SNDBUF);
+  }
+
+  /** A bigger buffer where the transport allows one; otherwise the default stays. */
+  private tryBufferSize(force: number, plain: number, bytes: number): void {
+    try { setBufferSize(this.transport, force, plain, bytes); } catch { /* keep default */ }
   }
 
   /**
@@ -633,9 +633,7 @@ export class NetlinkSocket extends EventEmitter {
     if (this.closed) throw new SocketClosedError();
     if (!this.eventBufferSet && this.transport.setOption) {
       this.eventBufferSet = true;
-      try { this.transport.setOption(SOL_SOCKET, SO_RCVBUFFORCE, this.eventRcvbuf); } catch {
-        try { this.transport.setOption(SOL_SOCKET, SO_RCVBUF, this.eventRcvbuf); } catch { /* keep default */ }
-      }
+      this.tryBufferSize(SO_RCVBUFFORCE, SO_RCVBUF, this.eventRcvbuf);
     }
     for (const g of groups) {
       const n = this.groupRefs.get(g) ?? 0;

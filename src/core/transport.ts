@@ -8,6 +8,19 @@ import { RECV_EMPTY, RECV_TOO_SMALL, loadNative, type NativeBinding, type PollHa
 import { netnsContext } from './nscontext.js';
 import { netnsError, netnsLabel, netnsTarget } from './netnsref.js';
 
+/**
+ * Set a socket buffer size: past the sysctl limit with the FORCE option where allowed (root),
+ * else with the plain one, which the kernel caps. Throws when neither can be set.
+ */
+export function setBufferSize(t: Pick<Transport, 'setOption'>, force: number, plain: number, bytes: number): void {
+  if (!t.setOption) throw new TypeError('this transport has no socket options');
+  try {
+    t.setOption(SOL_SOCKET, force, bytes);
+  } catch {
+    t.setOption(SOL_SOCKET, plain, bytes);
+  }
+}
+
 /** Where a transport delivers what it receives. */
 export interface TransportSink {
   /** One datagram: bytes in buf[start, end), from port `pid`, multicast `groups` (0 if unicast). */
@@ -110,11 +123,7 @@ export class NativeTransport implements Transport {
 
   /** Set a buffer size, forcing past the sysctl limit when we may (root). */
   setBuffer(force: number, plain: number, bytes: number): void {
-    try {
-      this.nat.setsockopt(this.fd, SOL_SOCKET, force, bytes);
-    } catch {
-      this.nat.setsockopt(this.fd, SOL_SOCKET, plain, bytes);
-    }
+    setBufferSize(this, force, plain, bytes);
   }
 
   send(bufs: Buffer | readonly Buffer[]): void {

@@ -8,14 +8,14 @@ import {
 import { ipv6Text } from './entry.js';
 import { parseNumber } from './entries.js';
 import { IPSetSyntaxError } from './errors.js';
-import type { CreateOption, SetType } from './types.js';
+import type { CreateOption, SetType, SetTypeName } from './types.js';
 
 /** An address family as the API takes it. */
 export type Family = 'inet' | 'inet6' | 'ipv4' | 'ipv6' | 'any' | 'unspec' | number;
 
 export interface CreateOptions {
   /** Set type, default 'hash:ip'. */
-  stype?: string;
+  stype?: SetTypeName;
   family?: Family;
   /** Fail if the set exists (default true); false makes create idempotent for an identical set. */
   exclusive?: boolean;

@@ -38,4 +38,8 @@ export const IPSET_CALLS: CallTable<IPSet> = {
   deleteMany: (name) => call('ipset del', `${name} (many)`),
   headers: (name) => call('ipset list', `${name} (header)`),
   save: (name) => call('ipset save', setOrAll(name)),
+  saveChunks: (name) => call('ipset save', setOrAll(name)),
+  restore: () => call('ipset restore'),
+  // A listing is awaited or iterated later; its errors are IPSetErrors naming the set already.
+  list: null,
 };

@@ -31,7 +31,7 @@ const DEC_DOT: readonly string[] = DEC.map((d) => `${d}.`);
 const HEX2: readonly string[] = Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16).toUpperCase());
 
 /** Text of a nested IPSET_ATTR_IPADDR_IPV4/IPV6 (payload at o, n bytes). */
-function ipText(b: Buffer, o: number, n: number): string | undefined {
+export function ipText(b: Buffer, o: number, n: number): string | undefined {
   if (n < 4) return undefined;
   const l = b[o] | (b[o + 1] << 8);
   const t = (b[o + 2] | (b[o + 3] << 8)) & 0x3fff;
@@ -64,7 +64,7 @@ export function ipv6Text(b: Uint8Array, o: number): string {
 }
 
 /** A NUL-terminated string in [o, o + n), read no further than n bytes. */
-function cstr(b: Buffer, o: number, n: number): string {
+export function cstr(b: Buffer, o: number, n: number): string {
   let e = o;
   const end = o + n;
   while (e < end && b[e] !== 0) e++;

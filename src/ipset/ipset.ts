@@ -20,10 +20,11 @@ import { writeEntry } from './encode.js';
 import { entryOptionsOf, parseEntry, wireOptions, type EntryInput, type EntryOptions } from './entries.js';
 import { IPSET_CALLS } from './describe.js';
 import { IPSetError, IPSetSyntaxError, IPSetUnsupportedError } from './errors.js';
-import { ipsetAdtMsg, ipsetMsg, ipsetPolicy, ipsetType } from './ipset_msg.js';
+import { ipsetMsg, ipsetPolicy, ipsetSchemaFor, ipsetType } from './ipset_msg.js';
 import { IPSetHeader, IPSetListing, attrStart, messageChunk, readHeader, topAttrs, type ListChunk } from './listing.js';
 import { IPSetRestoreError, parseRestore, saveText } from './save.js';
-import { SET_TYPES, parseEtype, setType, type Dim, type SetType } from './types.js';
+import { checkAddOptions, checkCreateOptions } from './specs.js';
+import { SET_TYPES, etypeOf, parseEtype, setType, type Dim, type Etype, type SetType, type SetTypeName } from './types.js';
 
 export interface IPSetOptions {
   /** Network namespace (name under /var/run/netns, a path, or an fd): the socket is opened there. */
@@ -36,9 +37,9 @@ export interface IPSetOptions {
 
 export interface AddOptions extends EntryOptions {
   /** Element type ('ip', 'net,port', ...); default: asked from the kernel (the set's type). */
-  etype?: string;
+  etype?: Etype;
   /** The set's type, when known: saves asking the kernel (and names it in error messages). */
-  stype?: string;
+  stype?: SetTypeName;
   /** add: fail if the element exists (default true); del: fail if it is missing. */
   exclusive?: boolean;
   /** The set's family, when the element has no address to tell. */
@@ -149,7 +150,7 @@ export class IPSet {
   /** Send one command with IPSET_ATTR_PROTOCOL first; errors become IPSetError. */
   private async cmd(cmd: number, attrs: [string | number, unknown][], flags: number, ctx: { setName?: string; typeName?: string; detail?: string } = {}): Promise<AnyMessage[]> {
     const { use } = await this.negotiate();
-    const schema: AnySchema = cmd === IPSET_CMD_ADD || cmd === IPSET_CMD_DEL || cmd === IPSET_CMD_TEST ? ipsetAdtMsg : ipsetMsg;
+    const schema: AnySchema = ipsetSchemaFor(cmd);
     try {
       return await this.sock.request(schema, { type: ipsetType(cmd), flags, fields: NFGEN, attrs: [['IPSET_ATTR_PROTOCOL', use], ...attrs] as AttrInput });
     } catch (e) {
@@ -185,6 +186,7 @@ export class IPSet {
   /** Create a set (default type hash:ip). */
   async create(name: string, opts: CreateOptions = {}): Promise<void> {
     checkName(name);
+    opts = checkCreateOptions(opts);
     const stype = opts.stype ?? 'hash:ip';
     const t = setType(stype);
     if (!t) throw new IPSetSyntaxError(`typename '${stype}' is unknown`);
@@ -314,6 +316,7 @@ export class IPSet {
     try {
       return await this.cmd(cmd, [['IPSET_ATTR_SETNAME', name], [IPSET_ATTR_DATA | NLA_F_NESTED, w.toBuffer()]], flags, { setName: name, typeName: type?.name });
     } catch (e) {
+      if (e instanceof IPSetError && opts.etype !== undefined && e.errno === IPSET_ERR_PROTOCOL) throw await this.etypeError(name, opts.etype, e);
       // Type-specific codes need the real type for ipset(8)'s words.
       if (e instanceof IPSetError && opts.etype !== undefined && e.errno >= IPSET_ERR_TYPE_SPECIFIC) {
         const real = await this.typeOf(name).catch(() => undefined);
@@ -323,18 +326,30 @@ export class IPSet {
     }
   }
 
+  /** The kernel could not read the element: say when that is because `etype` is not the set's. */
+  private async etypeError(name: string, etype: Etype, e: IPSetError): Promise<Error> {
+    const real = await this.typeOf(name).catch(() => undefined);
+    const t = real && setType(real.type);
+    const given = parseEtype(etype)?.join(',');
+    if (!t || given === etypeOf(t)) return e;
+    return new IPSetSyntaxError(`etype '${given}' does not match set ${name}: its type ${t.name} takes elements of type '${etypeOf(t)}'`);
+  }
+
   /** Add an element. `exclusive` (default true) fails if it is already there. */
   async add(name: string, entry: EntryInput, opts: AddOptions = {}): Promise<void> {
+    checkAddOptions('add', opts);
     await this.adt(IPSET_CMD_ADD, name, entry, opts, NLM_F_ACK | (opts.exclusive === false ? 0 : NLM_F_EXCL));
   }
 
   /** Delete an element. `exclusive` (default true) fails if it is not there. */
   async delete(name: string, entry: EntryInput, opts: AddOptions = {}): Promise<void> {
+    checkAddOptions('del', opts);
     await this.adt(IPSET_CMD_DEL, name, entry, opts, NLM_F_ACK | (opts.exclusive === false ? 0 : NLM_F_EXCL));
   }
 
   /** Whether an element is in the set: true or false, never an error for "not in set". */
   async test(name: string, entry: EntryInput, opts: AddOptions = {}): Promise<boolean> {
+    checkAddOptions('test', opts);
     try {
       await this.adt(IPSET_CMD_TEST, name, entry, opts, NLM_F_ACK);
       return true;
@@ -350,11 +365,13 @@ export class IPSet {
    * added. Fast path for plain IPv4 strings.
    */
   async addMany(name: string, entries: Iterable<EntryInput>, opts: AddManyOptions = {}): Promise<BulkResult> {
+    checkAddOptions('add', opts, true);
     return this.bulk(IPSET_CMD_ADD, name, entries, opts);
   }
 
   /** Delete many elements, as addMany adds them. */
   async deleteMany(name: string, entries: Iterable<EntryInput>, opts: AddManyOptions = {}): Promise<BulkResult> {
+    checkAddOptions('del', opts, true);
     return this.bulk(IPSET_CMD_DEL, name, entries, opts);
   }
 
@@ -363,7 +380,7 @@ export class IPSet {
     const list = Array.isArray(input) ? input as EntryInput[] : [...input];
     const { use } = await this.negotiate();
     const { dims, type, family, guessed } = await this.elementType(name, opts);
-    let typeName = guessed ? undefined : type?.name;
+    let typeName: string | undefined = guessed ? undefined : type?.name;
     const ctx = { kind: type?.kind, family, typeName, required: type?.required };
     const common = wireOptions(opts);
     const plain = (dims.length === 1 && (dims[0] === 'ip' || dims[0] === 'net')) && family !== NFPROTO_IPV6 && !hasWireOptions(common) && !perEntry;
@@ -443,7 +460,7 @@ export class IPSet {
   async restore(text: string, opts: { exist?: boolean } = {}): Promise<{ commands: number }> {
     const cmds = parseRestore(text);
     const exclusive = !opts.exist;
-    const known = new Map<string, string>();
+    const known = new Map<string, SetTypeName | undefined>();
     for (let i = 0; i < cmds.length; ) {
       const { line, command: c } = cmds[i];
       try {
@@ -472,7 +489,7 @@ export class IPSet {
         switch (c.cmd) {
           case 'create':
             await this.create(c.name, { ...c.opts, exclusive });
-            known.set(c.name, setType(c.opts.stype ?? 'hash:ip')?.name ?? '');
+            known.set(c.name, setType(c.opts.stype ?? 'hash:ip')?.name);
             break;
           case 'test':
             if (!(await this.test(c.name, c.entry, { ...c.opts, stype: known.get(c.name) || undefined }))) {

@@ -9,7 +9,8 @@ import {
   IPSET_ATTR_REVISION_MIN, IPSET_ATTR_SETNAME, IPSET_ATTR_SIZE, IPSET_ATTR_TIMEOUT, IPSET_ATTR_TYPENAME,
   IPSET_FLAG_WITH_COMMENT, IPSET_FLAG_WITH_COUNTERS, IPSET_FLAG_WITH_FORCEADD, IPSET_FLAG_WITH_SKBINFO,
 } from './constants.js';
-import { EntrySource, IPSetEntry, ipv6Text, type EntrySetInfo } from './entry.js';
+import { EntrySource, IPSetEntry, cstr, ipText, type EntrySetInfo } from './entry.js';
+import { NFGENMSG_LEN } from './nfnetlink.js';
 import { parseEtype, setType, type Dim } from './types.js';
 import { inspectRecord, type IPSetHeaderRecord } from './record.js';
 
@@ -244,11 +245,6 @@ export interface TopAttrs {
   index?: number; data?: [number, number]; adt?: [number, number]; lineno?: number;
 }
 
-function cstr(b: Buffer, o: number, n: number): string {
-  const nul = b.indexOf(0, o);
-  return b.toString('utf8', o, nul >= 0 && nul < o + n ? nul : o + n);
-}
-
 /** The command-level attributes of an ipset message (offsets for the nests). */
 export function topAttrs(b: Buffer, start: number, end: number): TopAttrs {
   const t: TopAttrs = {};
@@ -274,16 +270,11 @@ export function topAttrs(b: Buffer, start: number, end: number): TopAttrs {
   return t;
 }
 
-/** Where an ipset message's attributes start. */
-export const attrStart = (m: AnyMessage): number => m.offset + NLMSG_HDRLEN + 4;
+/** Where an ipset message's attributes start: after the netlink and nfgenmsg headers. */
+export const attrStart = (m: AnyMessage): number => m.offset + NLMSG_HDRLEN + NFGENMSG_LEN;
 
-function ipOf(b: Buffer, o: number, n: number): string | undefined {
-  if (n < 8) return undefined;
-  const t = (b[o + 2] | (b[o + 3] << 8)) & 0x3fff;
-  if (t === 1) return `${b[o + 4]}.${b[o + 5]}.${b[o + 6]}.${b[o + 7]}`;
-  if (t === 2 && n >= 20) return ipv6Text(b, o + 4);
-  return undefined;
-}
+/** A nested address attribute (IPSET_ATTR_IPADDR_IPV4/IPV6) in [o, o + n), as text. */
+const ipOf = ipText;
 
 /** Fill a header from the create-space DATA of a LIST answer. */
 export function readHeader(h: IPSetHeader, b: Buffer, start: number, end: number): void {

@@ -5,6 +5,7 @@ import { IPSetRestoreError, IPSetSyntaxError } from './errors.js';
 
 export { IPSetRestoreError };
 import type { CreateOptions } from './create.js';
+import type { SetTypeName } from './types.js';
 import type { AddOptions } from './ipset.js';
 import type { ListChunk } from './listing.js';
 
@@ -134,7 +135,8 @@ export function parseCommand(words: readonly string[]): IPSetCommand {
     case 'create': {
       const name = need(words, 1, 'setname');
       const stype = need(words, 2, 'settype');
-      return { cmd, name, opts: { stype, ...parseCreateWords(words.slice(3)) } };
+      // Checked by create() (an unknown type name is ipset(8)'s syntax error there).
+      return { cmd, name, opts: { stype: stype as SetTypeName, ...parseCreateWords(words.slice(3)) } };
     }
     case 'add': case 'del': case 'test':
       return { cmd, name: need(words, 1, 'setname'), entry: need(words, 2, 'element'), opts: parseAddWords(words.slice(3)) };

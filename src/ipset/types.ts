@@ -4,6 +4,15 @@
 
 /** One component of an element. 'ip' and 'net' differ only in how ipset(8) reads them. */
 export type Dim = 'ip' | 'net' | 'port' | 'mac' | 'iface' | 'mark' | 'set';
+/** A set type by its kernel name. */
+export type SetTypeName =
+  | 'bitmap:ip' | 'bitmap:ip,mac' | 'bitmap:port' | 'hash:ip' | 'hash:mac' | 'hash:ip,mac' | 'hash:net'
+  | 'hash:net,net' | 'hash:ip,port' | 'hash:net,port' | 'hash:ip,port,ip' | 'hash:ip,port,net' | 'hash:ip,mark'
+  | 'hash:net,port,net' | 'hash:net,iface' | 'list:set';
+/** The element type of a set type (its name after the colon), or its parts as an array. */
+export type Etype =
+  | 'ip' | 'mac' | 'ip,mac' | 'net' | 'net,net' | 'ip,port' | 'net,port' | 'ip,port,ip' | 'ip,port,net' | 'ip,mark'
+  | 'net,port,net' | 'net,iface' | 'port' | 'set' | readonly Dim[];
 /** 'inet': IPv4 only; 'inet46': inet or inet6 (default inet); 'unspec': no address family. */
 export type FamilyKind = 'inet' | 'inet46' | 'unspec';
 export type CreateOption =
@@ -15,7 +24,7 @@ export type AdtOption =
 
 export interface SetType {
   /** Kernel name, e.g. 'hash:net,port'. */
-  readonly name: string;
+  readonly name: SetTypeName;
   readonly kind: 'bitmap' | 'hash' | 'list';
   readonly dims: readonly Dim[];
   /** How many leading dims an element must have (bitmap:ip,mac takes IP[,MAC]). */
@@ -129,7 +138,7 @@ export const SET_TYPES: readonly SetType[] = [
   }),
 ];
 
-const BY_NAME = new Map(SET_TYPES.map((t) => [t.name, t]));
+const BY_NAME = new Map<string, SetType>(SET_TYPES.map((t) => [t.name, t]));
 // Names ipset(8) still accepts for old scripts.
 const ALIASES: Readonly<Record<string, string>> = {
   ipmap: 'bitmap:ip', macipmap: 'bitmap:ip,mac', portmap: 'bitmap:port', iphash: 'hash:ip', machash: 'hash:mac',

@@ -7,6 +7,7 @@ import {
 } from '../core/index.js';
 import { GenericNetlinkSocket, GenlFamilyNotFoundError, type GenericNetlinkSocketOptions, type GenlFamily } from '../genl/index.js';
 import { NL80211_COMMANDS, NL80211_MULTICAST_GROUPS, NL80211_SCAN_FLAGS } from './constants.js';
+import { checkIwOptions } from './specs.js';
 import { ConnectFailedError, DisconnectedError, Nl80211Error, Nl80211UnavailableError, ScanAbortedError } from './errors.js';
 import type { InfoElementInput } from './ies.js';
 import {
@@ -141,6 +142,7 @@ export class IW {
 
   /** Create a virtual interface on a radio (`dev`: ifindex of one of its interfaces, or `phy`). */
   async addInterface(ifname: string, iftype: IftypeName | number, opts: AddInterfaceOptions = {}): Promise<Nl80211Message> {
+    checkIwOptions('addInterface', opts);
     if (typeof ifname !== 'string' || !ifname || Buffer.byteLength(ifname) > 15) throw new TypeError(`interface name must be 1..15 bytes: ${JSON.stringify(ifname)}`);
     const attrs: [string, unknown][] = [];
     if (opts.dev !== undefined) attrs.push(['NL80211_ATTR_IFINDEX', opts.dev]);
@@ -231,6 +233,7 @@ export class IW {
    * NL80211_CMD_SET_WIPHY with the frequency, width, legacy channel type and center frequencies.
    */
   async setFrequency(ifindex: number, opts: SetFrequencyOptions): Promise<void> {
+    checkIwOptions('setFrequency', opts);
     const width = chanWidthValue(opts.width ?? '20_noht');
     const attrs: [string, unknown][] = [['NL80211_ATTR_IFINDEX', ifindex], ['NL80211_ATTR_WIPHY_FREQ', opts.freq], ['NL80211_ATTR_CHANNEL_WIDTH', width]];
     let center1 = opts.center1;
@@ -318,6 +321,7 @@ export class IW {
    * results. ScanAbortedError if the kernel aborts it, NetlinkTimeoutError after `timeout`.
    */
   async scan(ifindex: number, opts: ScanOptions = {}): Promise<Nl80211Message[]> {
+    checkIwOptions('scan', opts);
     const timeout = opts.timeout ?? 30_000;
     const attrs: [string, unknown][] = [['NL80211_ATTR_IFINDEX', ifindex]];
     if (opts.ssids) attrs.push(['NL80211_ATTR_SCAN_SSIDS', opts.ssids]);
@@ -367,6 +371,7 @@ export class IW {
    * status (e.g. no such SSID), NetlinkTimeoutError when no result comes in time.
    */
   async connect(ifindex: number, ssid: string, bssid?: string | null, opts: ConnectOptions = {}): Promise<Nl80211Message | undefined> {
+    checkIwOptions('connect', opts);
     const attrs: [string, unknown][] = [['NL80211_ATTR_IFINDEX', ifindex], ['NL80211_ATTR_SSID', ssid]];
     if (bssid) attrs.push(['NL80211_ATTR_MAC', bssid]);
     if (opts.freq !== undefined) attrs.push(['NL80211_ATTR_WIPHY_FREQ', opts.freq]);
@@ -397,12 +402,14 @@ export class IW {
 
   /** Disconnect (station) or leave the connection attempt. */
   async disconnect(ifindex: number, opts: { reasonCode?: number } = {}): Promise<void> {
+    checkIwOptions('disconnect', opts);
     await this.request('NL80211_CMD_DISCONNECT', opts.reasonCode !== undefined
       ? { NL80211_ATTR_IFINDEX: ifindex, NL80211_ATTR_REASON_CODE: opts.reasonCode } : { NL80211_ATTR_IFINDEX: ifindex });
   }
 
   /** Send an Authentication frame (userspace SME). */
   async authenticate(ifindex: number, opts: { bssid: string; ssid: string; freq: number; authType?: keyof typeof AUTH_TYPE_NAMES | number }): Promise<void> {
+    checkIwOptions('authenticate', opts);
     await this.request('NL80211_CMD_AUTHENTICATE', [
       ['NL80211_ATTR_IFINDEX', ifindex], ['NL80211_ATTR_MAC', opts.bssid], ['NL80211_ATTR_SSID', opts.ssid],
       ['NL80211_ATTR_WIPHY_FREQ', opts.freq], ['NL80211_ATTR_AUTH_TYPE', lookup('auth type', AUTH_TYPE_NAMES, opts.authType ?? 0)],
@@ -411,6 +418,7 @@ export class IW {
 
   /** Send an Association Request (after authenticate). */
   async associate(ifindex: number, opts: { bssid: string; ssid: string; freq: number; ies?: Uint8Array | string | readonly InfoElementInput[] }): Promise<void> {
+    checkIwOptions('associate', opts);
     const attrs: [string, unknown][] = [['NL80211_ATTR_IFINDEX', ifindex], ['NL80211_ATTR_MAC', opts.bssid], ['NL80211_ATTR_SSID', opts.ssid], ['NL80211_ATTR_WIPHY_FREQ', opts.freq]];
     if (opts.ies !== undefined) attrs.push(['NL80211_ATTR_IE', opts.ies]);
     await this.request('NL80211_CMD_ASSOCIATE', attrs as AttrsIn);
@@ -418,16 +426,19 @@ export class IW {
 
   /** Send a Deauthentication frame (reason 1, unspecified, by default as the seed). */
   async deauthenticate(ifindex: number, opts: { bssid: string; reasonCode?: number }): Promise<void> {
+    checkIwOptions('deauthenticate', opts);
     await this.request('NL80211_CMD_DEAUTHENTICATE', { NL80211_ATTR_IFINDEX: ifindex, NL80211_ATTR_MAC: opts.bssid, NL80211_ATTR_REASON_CODE: opts.reasonCode ?? 1 });
   }
 
   /** Send a Disassociation frame (reason 3, leaving, by default as the seed). */
   async disassociate(ifindex: number, opts: { bssid: string; reasonCode?: number }): Promise<void> {
+    checkIwOptions('disassociate', opts);
     await this.request('NL80211_CMD_DISASSOCIATE', { NL80211_ATTR_IFINDEX: ifindex, NL80211_ATTR_MAC: opts.bssid, NL80211_ATTR_REASON_CODE: opts.reasonCode ?? 3 });
   }
 
   /** Join (or create) an IBSS (ad-hoc network); the interface must be of type adhoc. */
   async joinIbss(ifindex: number, opts: JoinIbssOptions): Promise<void> {
+    checkIwOptions('joinIbss', opts);
     const attrs: [string, unknown][] = [['NL80211_ATTR_IFINDEX', ifindex], ['NL80211_ATTR_SSID', opts.ssid], ['NL80211_ATTR_WIPHY_FREQ', opts.freq]];
     if (opts.channelFixed) {
       attrs.push(['NL80211_ATTR_FREQ_FIXED', true]);

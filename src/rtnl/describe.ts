@@ -148,6 +148,7 @@ const call = (operation: string, object?: string, request?: unknown): CallDescri
 /** Every public IPRoute call that talks to the kernel, and how its errors name it. */
 export const IPROUTE_CALLS: CallTable<IPRoute> = {
   ifindex: (ref) => call('link lookup', show(ref)),
+  ifname: (ref) => call('link lookup', dev(ref)),
   linkLookup: (filter) => call('link lookup', describeFilter(filter), filter),
   link: (cmd, spec) => call(`link ${cmd}`, cmd === 'dump' ? describeFilter(spec) : describeLink(cmd, spec), spec),
   getLinks: (filter) => call('link dump', describeFilter(filter), filter),
@@ -159,7 +160,13 @@ export const IPROUTE_CALLS: CallTable<IPRoute> = {
   route: (cmd, spec) => call(`route ${cmd}`, cmd === 'dump' ? describeFilter(spec) : describeRoute(spec), spec),
   getRoutes: (filter) => call('route dump', describeFilter(filter), filter),
   dumpRoutes: (filter) => call('route dump', describeFilter(filter), filter),
+  links: (filter) => call('link dump', describeFilter(filter), filter),
+  addresses: (filter) => call('addr dump', describeFilter(filter), filter),
+  routes: (filter) => call('route dump', describeFilter(filter), filter),
+  neighbours: (filter) => call('neigh dump', describeFilter(filter), filter),
+  fdbEntries: (filter) => call('fdb dump', describeFilter(filter), filter),
   batch: (requests) => call('batch', `of ${requests.length} requests`),
+  events: null,
   waitFor: (kind, match) => call(`wait for ${kind}`, typeof match === 'function' ? undefined : describeFilter(match)),
   neigh: (cmd, spec) => call(`neigh ${cmd}`, describeNeigh(spec), spec),
   getNeighbours: (filter) => call('neigh dump', describeFilter(filter), filter),

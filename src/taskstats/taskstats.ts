@@ -307,6 +307,8 @@ const call = (operation: string, object?: string): CallDescription => ({ operati
 const TASKSTATS_CALLS: CallTable<TaskStats> = {
   getPidStats: (pid) => call('taskstats get', `pid ${pid}`),
   getTgidStats: (tgid) => call('taskstats get', `tgid ${tgid}`),
+  pidStats: (pid) => call('taskstats get', `pid ${pid}`),
+  tgidStats: (tgid) => call('taskstats get', `tgid ${tgid}`),
   subscribeExits: (cpumask) => call('taskstats register', cpumask === undefined ? 'all CPUs' : `cpumask ${cpumask}`),
 };
 // Kernel errors of these calls name the call and point at the caller's line.

@@ -1,0 +1,48 @@
+// The keys IPSet's option objects take, checked with core's strict specs: an unknown key (a
+// typo such as `counter` or `comentt`) is refused before anything is sent, with the allowed
+// keys and a did-you-mean. Values keep ipset(8)'s own checks and words where it has them.
+import {
+  anyCheck, boolCheck, checkSpec, eitherCheck, intCheck, oneOfCheck, stringCheck, type Check, type SpecRules,
+} from '../core/index.js';
+import type { CreateOptions } from './create.js';
+import type { EntryOptions } from './entries.js';
+
+const familyCheck: Check = eitherCheck(oneOfCheck('inet', 'inet6', 'ipv4', 'ipv6', 'any', 'unspec'), intCheck(0, 255));
+/** Numbers: ipset(8)'s range checks (and messages) come later, in create.ts and entries.ts. */
+const numeric = anyCheck;
+
+/** create's options; pyroute2's snake_case name is an alias. */
+export const CREATE_RULES: SpecRules = {
+  keys: {
+    stype: stringCheck(), family: familyCheck, exclusive: boolCheck, counters: boolCheck, comment: boolCheck,
+    skbinfo: boolCheck, forceadd: boolCheck, hashsize: numeric, maxelem: numeric, bucketsize: numeric,
+    initval: numeric, timeout: numeric, bitmapPortsRange: anyCheck, range: anyCheck, netmask: numeric,
+    bitmask: stringCheck(), markmask: numeric, size: numeric,
+  },
+  aliases: { bitmap_ports_range: 'bitmapPortsRange' },
+};
+
+/** Per-element options (add/del/test), also inside an element given as fields. */
+const ENTRY_OPTION_KEYS: Record<keyof EntryOptions, Check> = {
+  timeout: numeric, packets: anyCheck, bytes: anyCheck, comment: stringCheck(), skbmark: anyCheck, skbprio: anyCheck,
+  skbqueue: numeric, nomatch: boolCheck, wildcard: boolCheck, physdev: boolCheck, before: stringCheck(),
+  after: stringCheck(),
+};
+
+/** add/delete/test's options. */
+export const ADD_RULES: SpecRules = {
+  keys: { ...ENTRY_OPTION_KEYS, etype: anyCheck, stype: stringCheck(), exclusive: boolCheck, family: familyCheck },
+};
+
+/** addMany/deleteMany's options. */
+export const ADD_MANY_RULES: SpecRules = { keys: { ...ADD_RULES.keys, perMessage: intCheck(1, 0xffff) } };
+
+/** Check create's options; returns them with aliases replaced. */
+export function checkCreateOptions(opts: CreateOptions): CreateOptions {
+  return checkSpec('ipset create', opts, CREATE_RULES);
+}
+
+/** Check the options of add/del/test (`many`: addMany/deleteMany), naming the command. */
+export function checkAddOptions<T extends object>(command: string, opts: T, many = false): T {
+  return checkSpec(`ipset ${command}`, opts, many ? ADD_MANY_RULES : ADD_RULES);
+}
