@@ -19,14 +19,15 @@ function linkHead(r: Row, withMode: boolean): string {
 
 function linkDetails(r: Row): string {
   if (r.promiscuity === undefined) return '';
-  let s = ` promiscuity ${r.promiscuity}${opt(r.allmulti, ` allmulti ${r.allmulti}`)} minmtu ${r.min_mtu} maxmtu ${r.max_mtu}`;
+  // ip's spacing, blanks at the ends included, so text compares equal line by line.
+  let s = ` promiscuity ${r.promiscuity} ${opt(r.allmulti, ` allmulti ${r.allmulti}`)} minmtu ${r.min_mtu} maxmtu ${r.max_mtu} `;
   const li = r.linkinfo;
-  if (li?.info_kind) s += `\n    ${li.info_kind}${kv(li.info_data)}`;
-  if (li?.info_slave_kind) s += `\n    ${li.info_slave_kind}_slave${kv(li.info_slave_data)}`;
+  if (li?.info_kind) s += `\n    ${li.info_kind}${kv(li.info_data)} `;
+  if (li?.info_slave_kind) s += `\n    ${li.info_slave_kind}_slave${kv(li.info_slave_data)} `;
   const rest = [['addrgenmode', r.inet6_addr_gen_mode], ['numtxqueues', r.num_tx_queues], ['numrxqueues', r.num_rx_queues],
     ['gso_max_size', r.gso_max_size], ['gso_max_segs', r.gso_max_segs], ['tso_max_size', r.tso_max_size],
     ['tso_max_segs', r.tso_max_segs], ['gro_max_size', r.gro_max_size]].filter(([, v]) => v !== undefined);
-  if (rest.length) s += `${li?.info_kind ? '' : '\n   '} ${rest.map(([k, v]) => `${k} ${v}`).join(' ')}`;
+  if (rest.length) s += `${rest.map(([k, v]) => `${k} ${v}`).join(' ')} `;
   return s;
 }
 
@@ -57,7 +58,8 @@ function addrLine(a: Row, ifname: string): string {
   const local = a.address !== undefined ? `${a.local} peer ${a.address}/${a.prefixlen}` : `${a.local}/${a.prefixlen}`;
   let s = `    ${a.family} ${local}${opt(a.broadcast, ` brd ${a.broadcast}`)} scope ${a.scope}`;
   s += ADDR_FLAGS.filter((f) => a[f]).map((f) => ` ${f}`).join('');
-  if (a.family === 'inet') s += ` ${a.label ?? ifname}`;
+  // ip ends an IPv4 line with the label, an IPv6 line with a blank.
+  s += a.family === 'inet' ? ` ${a.label ?? ifname}` : ' ';
   const life = (v: number | undefined): string => (v === undefined || v === 0xffffffff ? 'forever' : `${v}sec`);
   return `${s}\n       valid_lft ${life(a.valid_life_time)} preferred_lft ${life(a.preferred_life_time)}\n`;
 }

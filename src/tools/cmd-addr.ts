@@ -77,13 +77,17 @@ async function show(ctx: CliContext, words: string[]): Promise<number> {
   // As ip: every link is listed, also without addresses, unless a filter narrows the addresses.
   const narrowed = filter.scope !== undefined || filter.label !== undefined || filter.address !== undefined
     || filter.family !== undefined;
-  const linkRow = linkRows(links, names, { linkmode: false });
+  const linkRow = linkRows(links, names, { linkmode: false, details: ctx.opts.details, stats: ctx.opts.stats });
   const rows = links
     .map((l, i) => ({ link: l, row: linkRow[i], addrs: addrs.filter((a) => a.fields.index === l.fields.index) }))
     .filter((x) => index === undefined || x.link.fields.index === index)
     .filter((x) => !up || x.link.fields.flags & IFF.IFF_UP)
     .filter((x) => !narrowed || x.addrs.length)
-    .map((x) => ({ ...x.row, addr_info: x.addrs.map(addrInfoJSON) }));
+    .map((x) => {
+      // ip's address view leaves out the IPv6 address generation mode of its link details.
+      const { inet6_addr_gen_mode: _mode, ...row } = x.row;
+      return { ...row, addr_info: x.addrs.map(addrInfoJSON) };
+    });
   ctx.print(rows, addrText);
   return 0;
 }
