@@ -97,6 +97,16 @@ describe('nlroute as ip', () => {
     assert.deepEqual(json('-n', ns.name, '-j', 'l', 'sh', 'lo'), await ns.json('link show lo'));
   });
 
+  it('text output is ip\'s, line for line', async () => {
+    for (const view of ['link show', 'addr show', 'route show table all', 'neigh show', 'rule show', '-6 rule show', '-s link show lo']) {
+      const r = nlroute('-n', ns.name, ...view.split(' '));
+      assert.equal(r.code, 0, r.stderr);
+      // ip pads some lines with trailing blanks; so do we, but compare without them to name the real difference.
+      const trim = (t: string): string[] => t.split('\n').map((l) => l.trimEnd());
+      assert.deepEqual(trim(r.stdout), trim(await ns.ip(view)), view);
+    }
+  });
+
   it('route get answers like ip route get', async () => {
     assert.deepEqual(json('-n', ns.name, '-j', 'route', 'get', '10.1.0.7'), await ns.json('route get 10.1.0.7'));
   });
