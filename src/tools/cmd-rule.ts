@@ -43,10 +43,10 @@ function parse(words: string[], verb: string, family: number): RuleSpec {
       }
       case 'iif':
       case 'dev':
-        spec.iifname = w.next(word);
+        spec.iif = w.next(word);
         break;
       case 'oif':
-        spec.oifname = w.next(word);
+        spec.oif = w.next(word);
         break;
       case 'priority':
       case 'pref':
@@ -66,22 +66,22 @@ function parse(words: string[], verb: string, family: number): RuleSpec {
         spec.goto = w.number(word);
         break;
       case 'uidrange':
-        spec.uid_range = w.next(word);
+        spec.uidRange = w.next(word);
         break;
       case 'ipproto':
-        spec.ip_proto = w.next(word);
+        spec.ipProto = w.next(word);
         break;
       case 'sport':
-        spec.sport_range = w.next(word);
+        spec.sportRange = w.next(word);
         break;
       case 'dport':
-        spec.dport_range = w.next(word);
+        spec.dportRange = w.next(word);
         break;
       case 'suppress_prefixlength':
-        spec.suppress_prefixlength = w.number(word);
+        spec.suppressPrefixlength = w.number(word);
         break;
       case 'suppress_ifgroup':
-        spec.suppress_ifgroup = w.number(word);
+        spec.suppressIfgroup = w.number(word);
         break;
       case 'protocol':
         spec.protocol = w.number(word, 0xff);
