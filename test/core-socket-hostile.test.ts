@@ -119,6 +119,17 @@ describe('errors go to the request whose seq they carry', () => {
   });
 });
 
+describe('failed sends', () => {
+  it('reject with NetlinkTransportError', async () => {
+    const k = new FakeKernel();
+    k.send = () => { throw Object.assign(new Error('sendmsg: EIO'), { code: 'EIO', errno: 5, syscall: 'sendmsg' }); };
+    const sock = open(k);
+    await assert.rejects(get(sock), (e: unknown) => e instanceof NetlinkTransportError && e.syscall === 'sendmsg');
+    await assert.rejects(sock.batch([{ schema: link, spec: { type: RTM_NEWLINK } }]), NetlinkTransportError);
+    sock.close();
+  });
+});
+
 describe('timeouts', () => {
   it('has finite defaults for requests and dump idle time', () => {
     const sock = open(new FakeKernel());

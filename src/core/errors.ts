@@ -12,11 +12,19 @@ export interface ExtAck {
   policy?: Buffer;
 }
 
+const EPERM = 1;
+
 /** A request the kernel answered with a negative errno. */
 export class NetlinkError extends Error {
   override name = 'NetlinkError';
   /** Errno name, e.g. 'EEXIST'. */
   readonly code: string;
+  /** What was asked, when a public method made the request: 'route add', 'link set'. */
+  readonly operation?: string;
+  /** What it was asked about: '10.40.0.0/16 via 10.0.0.9 table main', 'v0'. */
+  readonly object?: string;
+  /** The request as the caller gave it (the spec), when a public method made it. */
+  readonly request?: unknown;
   constructor(
     /** Positive errno. */
     readonly errno: number,
@@ -27,7 +35,9 @@ export class NetlinkError extends Error {
   ) {
     const text = errnoText(errno);
     const why = extack.message ? `: ${extack.message}` : '';
-    super(`${what ? what + ': ' : ''}${text} (${errnoName(errno)})${why}`);
+    const message = `${what ? what + ': ' : ''}${text} (${errnoName(errno)})${why}`;
+    // Netlink changes need CAP_NET_ADMIN over the socket's network namespace; say so once.
+    super(errno === EPERM && !message.includes('CAP_') ? `${message} (needs CAP_NET_ADMIN)` : message);
     this.code = errnoName(errno);
   }
 }

@@ -101,6 +101,13 @@ export interface DropInfo {
 
 interface Datagram { buf: Buffer; messages: AnyMessage[] }
 
+/** A failed send as a typed error: a syscall's errno becomes NetlinkTransportError. */
+function sendError(e: unknown): Error {
+  const err = e as Error & { code?: unknown };
+  if (err instanceof SocketClosedError || err instanceof NetlinkTransportError || typeof err?.code !== 'string') return err;
+  return new NetlinkTransportError(err as Error & { code: string });
+}
+
 /**
  * A netlink socket speaking one protocol. Levels, lowest first: `sendto`/`recv` (bytes),
  * `put`/`get` (messages), `request` (sequence-tracked answer, errors as NetlinkError),
@@ -390,7 +397,7 @@ export class NetlinkSocket extends EventEmitter {
       try {
         this.transport.send(buf);
       } catch (e) {
-        this.finish(p, e as Error);
+        this.finish(p, sendError(e));
       }
       return true;
     };
@@ -480,6 +487,15 @@ export class NetlinkSocket extends EventEmitter {
         throw e;
       }
     }
+  }
+
+  /**
+   * A dump taken whole, for callers that want the current state: retried while the kernel
+   * reports it was interrupted by a change (NLM_F_DUMP_INTR), for up to `retryFor` ms (default:
+   * the socket's request timeout), so a busy system slows it down rather than failing it.
+   */
+  snapshot<H extends StructFields, D extends AttrDecl>(schema: MessageSchema<H, D>, spec: MessageSpec<H, D>, retryFor = this.timeout || DEFAULT_REQUEST_TIMEOUT): Promise<Message<H, D>[]> {
+    return this.request(schema, { ...spec, flags: (spec.flags ?? 0) | NLM_F_DUMP }, { retryInterruptedFor: retryFor });
   }
 
   private requestOnce(schema: AnySchema, spec: MessageSpec<any, any>, opts: RequestOptions): Promise<AnyMessage[]> {
@@ -576,7 +592,7 @@ export class NetlinkSocket extends EventEmitter {
       try {
         this.transport.send(w.buf.subarray(0, w.pos));
       } catch (e) {
-        this.failChunk(c, e as Error);
+        this.failChunk(c, sendError(e));
       }
       while (run.inFlight >= inflight && !run.fatal) await wait();
     }

@@ -208,10 +208,13 @@ export function typeCheck(t: NlaType<any, any>, names?: { byName(v: string): num
       if (typeof v === 'number') return intC!(v);
       const arr = typeof v === 'string' ? [v] : v;
       if (!Array.isArray(arr)) return `a number or an array of names (${names.list().join(', ')})`;
-      for (const x of arr) if (typeof x !== 'string' || names.byName(x) === undefined) return `names among ${names.list().join(', ')}`;
+      for (const x of arr) {
+        if (typeof x !== 'string' || names.byName(x) === undefined) return `names among ${names.list().join(', ')} (${describeValue(x)} is not one)`;
+      }
       return undefined;
     };
   }
+  if (intC && base === 'u8') return (v) => (typeof v === 'boolean' ? undefined : intC(v));
   if (intC) return intC;
   switch (base) {
     case 'u64': case 'be64': return u64Check(false);

@@ -6,6 +6,7 @@ import {
 import { SocketClosedError } from './errors.js';
 import { RECV_EMPTY, RECV_TOO_SMALL, loadNative, type NativeBinding, type PollHandle } from './native.js';
 import { netnsContext } from './nscontext.js';
+import { netnsError, netnsLabel, netnsTarget } from './netnsref.js';
 
 /** Where a transport delivers what it receives. */
 export interface TransportSink {
@@ -57,11 +58,6 @@ export interface NativeTransportOptions {
   strictCheck?: boolean;
 }
 
-/** Path of a namespace given by name (as `ip netns` keeps them) or path. */
-export function netnsPath(ns: string): string {
-  return ns.includes('/') ? ns : `/var/run/netns/${ns}`;
-}
-
 // Datagrams are received straight into a shared slab, and messages are views into it:
 // no copy and no allocation per datagram. A slab is replaced when under MIN_ROOM is left.
 const SLAB = 1 << 20;
@@ -84,8 +80,15 @@ export class NativeTransport implements Transport {
   constructor(readonly protocol: number, opts: NativeTransportOptions = {}) {
     this.nat = loadNative();
     const want = opts.netns ?? netnsContext.getStore();
-    const ns = typeof want === 'string' ? netnsPath(want) : want;
-    this.fd = this.nat.open(protocol, ns ?? null);
+    const ns = want === undefined ? undefined : netnsTarget(want);
+    try {
+      this.fd = this.nat.open(protocol, ns ?? null);
+    } catch (e) {
+      // Opening or entering the namespace failed: say which one, as a NetnsError.
+      const syscall = (e as { syscall?: unknown }).syscall;
+      if (want === undefined || (syscall !== 'open' && syscall !== 'setns')) throw e;
+      throw netnsError(e, 'open a socket in', netnsLabel(want), String(ns));
+    }
     try {
       this.nat.bind(this.fd, 0, 0);
       this.portId = this.nat.getsockname(this.fd);

@@ -34,7 +34,9 @@ Other protocols:
   taskstats PID [--json]             per-task accounting of a process
 
 Protocol debugging:
-  decode <class> [FILE|-] [--json]   decode hex (strace strings, strace hex dumps, plain hex)
+  decode TARGET [FILE|-] [--json]    decode hex (sample files, strace strings and dumps, plain hex);
+                                     TARGET: a class, or rtnl/genl/nfnl (class per message type)
+  decode [TARGET] FILE.pcap[ng]      decode an nlmon capture [--family NAME=ID] [-m KEY=VAL,...]
   decode --list                      list message classes
   decode --strace FILE [--json]      decode every netlink payload of a strace log
   trace [--json] -- COMMAND...       run COMMAND under strace and decode its netlink session

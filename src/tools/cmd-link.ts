@@ -1,6 +1,9 @@
 // `nlroute link add|set|del|show|property`: `ip link` grammar over IPRoute.link().
 import type { IfinfMessage } from '../rtnl/ifinfmsg.js';
 import type { LinkSpec } from '../rtnl/link.js';
+
+// The command line builds a spec key by key; the library's strict checks validate it whole.
+type SpecBuilder = Record<string, any>;
 import { IFF } from '../rtnl/constants.js';
 import { UsageError, Words, pick } from './cli-args.js';
 import type { CliContext } from './cli-context.js';
@@ -64,13 +67,13 @@ const VXLAN_FLAGS: Record<string, [string, number]> = {
 };
 
 /** `type KIND [options]` at the end of an add/set line. */
-function kindOptions(w: Words, kind: string, spec: LinkSpec): void {
+function kindOptions(w: Words, kind: string, spec: SpecBuilder): void {
   spec.kind = kind;
   const table = KIND_OPTIONS[kind] ?? {};
   while (!w.done) {
     const word = w.take()!;
     if (kind === 'veth' && word === 'peer') {
-      const peer: LinkSpec = {};
+      const peer: SpecBuilder = {};
       commonOptions(w, peer, 'add', true);
       if (peer.ifname === undefined) throw new UsageError('link: veth peer needs a name');
       spec.peer = Object.keys(peer).length === 1 ? peer.ifname : peer;
@@ -102,7 +105,7 @@ const FLAG_WORDS: Record<string, [number, boolean]> = {
  * The options `ip link add` and `ip link set` share, read until `type` or the end. In a veth
  * peer, anything unknown ends them (the kind's options resume there).
  */
-function commonOptions(w: Words, spec: LinkSpec, verb: string, inPeer = false): void {
+function commonOptions(w: Words, spec: SpecBuilder, verb: string, inPeer = false): void {
   while (!w.done) {
     const word = w.peek()!;
     if (word === 'type') return;
@@ -189,7 +192,7 @@ function commonOptions(w: Words, spec: LinkSpec, verb: string, inPeer = false): 
 
 async function change(ctx: CliContext, verb: 'add' | 'set' | 'del' | 'replace', words: string[]): Promise<number> {
   const w = new Words(words, `link ${verb}`);
-  const spec: LinkSpec = {};
+  const spec: SpecBuilder = {};
   if (verb === 'del') {
     while (!w.done) {
       const word = w.take()!;

@@ -1,9 +1,9 @@
 // bpf filter: an eBPF program by fd, or a classic BPF program given as bytecode (pkt_cls.h).
 import {
-  NetlinkEncodeError, arrayOf, asciiz, attrMap, binary, flagsOf, hex, nested, struct, u16, u32, u8,
+  NetlinkEncodeError, arrayOf, asciiz, attrMap, binary, flagsOf, hex, nested, struct, u16, u32, u8, type AttrSet,
 } from '../../core/index.js';
 import { actionList, buildActions, type ActionSpec } from './action.js';
-import { checkKeys, num, parseHandle, tcHandle, type TcKind, type TcSpec } from './common.js';
+import { checkKeys, formatHandle, num, parseHandle, tcHandle, type TcKind, type TcSpec } from './common.js';
 import { TCA_CLS_FLAGS } from './u32.js';
 
 export const TCA_BPF_FLAG = { TCA_BPF_FLAG_ACT_DIRECT: 1 } as const;
@@ -55,6 +55,21 @@ export const bpfFilter: TcKind = {
   options: nested(bpfMap),
   keys: { filter: KEYS },
   aliases: { direct_action: 'directAction', da: 'directAction', skip_hw: 'skipHw', skip_sw: 'skipSw' },
+  read(o: AttrSet<typeof bpfMap.decl>) {
+    // An eBPF program cannot be named again by the record (its fd is the loader's); classic bytecode can.
+    const out: Record<string, unknown> = {};
+    const classid = o.getAttr('TCA_BPF_CLASSID');
+    if (classid !== undefined) out.classid = formatHandle(classid);
+    const name = o.getAttr('TCA_BPF_NAME');
+    if (name !== undefined) out.name = name;
+    const ops = o.getAttr('TCA_BPF_OPS') as SockFilter[] | undefined;
+    if (ops) out.bytecode = `${ops.length},${ops.map((i) => `${i.code} ${i.jt} ${i.jf} ${i.k}`).join(',')}`;
+    if ((o.getAttr('TCA_BPF_FLAGS') ?? 0) & TCA_BPF_FLAG.TCA_BPF_FLAG_ACT_DIRECT) out.directAction = true;
+    const gen = o.getAttr('TCA_BPF_FLAGS_GEN') ?? 0;
+    if (gen & TCA_CLS_FLAGS.TCA_CLS_FLAGS_SKIP_HW) out.skipHw = true;
+    if (gen & TCA_CLS_FLAGS.TCA_CLS_FLAGS_SKIP_SW) out.skipSw = true;
+    return out;
+  },
   filter(spec: TcSpec) {
     checkKeys('bpf', spec, KEYS);
     if (spec.pinned !== undefined) {

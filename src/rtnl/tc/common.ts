@@ -128,6 +128,9 @@ export function protocolName(p: number): string {
   return `0x${p.toString(16).padStart(4, '0')}`;
 }
 
+/** What a tc object is. */
+export type TcTarget = 'qdisc' | 'class' | 'filter';
+
 /** A user's spec for one object: options by name. */
 export type TcSpec = Readonly<Record<string, unknown>>;
 
@@ -147,6 +150,11 @@ export interface TcKind {
   readonly aliases?: Readonly<Record<string, string>>;
   /** Header defaults of a qdisc of this kind (ingress and clsact sit at a fixed place). */
   readonly qdiscAt?: { parent: number; handle: number };
+  /**
+   * The decoded TCA_OPTIONS of a kernel message in the spec's names, so that a record read
+   * back can be fed to tc() again. Absent: the record carries no options.
+   */
+  read?(options: any, target: TcTarget): Record<string, unknown>;
   /** TCA_OPTIONS value for a qdisc spec; undefined sends no TCA_OPTIONS. */
   qdisc?(spec: TcSpec): unknown;
   /** TCA_OPTIONS value for a class spec. */

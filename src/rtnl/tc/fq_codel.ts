@@ -1,5 +1,5 @@
 // fq_codel qdisc: fair queueing with CoDel AQM; the default qdisc on most systems (pkt_sched.h).
-import { NetlinkDecodeError, attrMap, nested, s32, struct, u32, u8, type NlaType } from '../../core/index.js';
+import { NetlinkDecodeError, attrMap, type AttrSet, nested, s32, struct, u32, u8, type NlaType } from '../../core/index.js';
 import { parseSize, parseTime } from '../rate.js';
 import { checkKeys, num, type TcKind, type TcSpec } from './common.js';
 
@@ -38,15 +38,31 @@ export const fqCodelXstats: NlaType<Record<string, unknown>, never> = {
   pretty: (v) => Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, Buffer.isBuffer(x) ? x.toString('hex') : x])),
 };
 
-/** `{ limit?, flows?, quantum?, interval?: '100ms', target?: '5ms', ecn?: boolean, ce_threshold?, drop_batch?, memory_limit? }`. */
 const KEYS = ['limit', 'flows', 'quantum', 'interval', 'target', 'ecn', 'ceThreshold', 'dropBatch', 'memoryLimit'];
 
+/** `{ limit?, flows?, quantum?, interval?: '100ms', target?: '5ms', ecn?: boolean, ceThreshold?, dropBatch?, memoryLimit? }`. */
 export const fqCodel: TcKind = {
   kind: 'fq_codel',
   keys: { qdisc: KEYS },
   aliases: { ce_threshold: 'ceThreshold', drop_batch: 'dropBatch', memory_limit: 'memoryLimit' },
   options: nested(fqCodelMap),
   xstats: fqCodelXstats,
+  read(o: AttrSet<typeof fqCodelMap.decl>) {
+    const out: Record<string, unknown> = {};
+    const put = (k: string, v: unknown): void => { if (v !== undefined) out[k] = v; };
+    put('limit', o.getAttr('TCA_FQ_CODEL_LIMIT'));
+    put('flows', o.getAttr('TCA_FQ_CODEL_FLOWS'));
+    put('quantum', o.getAttr('TCA_FQ_CODEL_QUANTUM'));
+    // Times in microseconds, as the spec takes a bare number.
+    put('interval', o.getAttr('TCA_FQ_CODEL_INTERVAL'));
+    put('target', o.getAttr('TCA_FQ_CODEL_TARGET'));
+    const ecn = o.getAttr('TCA_FQ_CODEL_ECN');
+    if (ecn !== undefined) out.ecn = ecn !== 0;
+    put('ceThreshold', o.getAttr('TCA_FQ_CODEL_CE_THRESHOLD'));
+    put('dropBatch', o.getAttr('TCA_FQ_CODEL_DROP_BATCH_SIZE'));
+    put('memoryLimit', o.getAttr('TCA_FQ_CODEL_MEMORY_LIMIT'));
+    return out;
+  },
   qdisc(spec: TcSpec) {
     checkKeys('fq_codel', spec, KEYS);
     const a: [string, unknown][] = [];

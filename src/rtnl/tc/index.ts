@@ -6,6 +6,7 @@ import { clsact } from './clsact.js';
 import { fqCodel } from './fq_codel.js';
 import { htb } from './htb.js';
 import { ingress } from './ingress.js';
+import { netem } from './netem.js';
 import { pfifo, pfifoHeadDrop } from './pfifo.js';
 import { tbf } from './tbf.js';
 import { u32Filter } from './u32.js';
@@ -18,7 +19,7 @@ export { parseBytecode } from './bpf.js';
 
 /** Every known qdisc, class and filter kind, by TCA_KIND. Register new kinds here. */
 export const tcKinds: Readonly<Record<string, TcKind>> = Object.fromEntries(
-  [pfifo, pfifoHeadDrop, bfifo, tbf, htb, ingress, clsact, fqCodel, u32Filter, bpfFilter].map((k) => [k.kind, k]),
+  [pfifo, pfifoHeadDrop, bfifo, tbf, htb, ingress, clsact, fqCodel, netem, u32Filter, bpfFilter].map((k) => [k.kind, k]),
 );
 
 /** TCA_OPTIONS types by kind, for select('TCA_KIND', ...). */

@@ -9,6 +9,7 @@ export const pfifo: TcKind = {
   kind: 'pfifo',
   options: tcFifoQopt,
   keys: { qdisc: ['limit'] },
+  read: (o: { limit: number }) => ({ limit: o.limit }),
   qdisc(spec: TcSpec) {
     checkKeys('pfifo', spec, ['limit']);
     const limit = num(spec, 'limit');
