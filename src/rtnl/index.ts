@@ -28,3 +28,5 @@ export { fdb, getFdb, type FdbSpec } from './fdb.js';
 export { rule, getRules, ruleTable, type RuleSpec, type RuleMessage } from './rule.js';
 export { tc, tcRequest, getQdiscs, getClasses, getFilters, filterKey, parseU32Handle, type TcBaseSpec, type TcMessage } from './tc.js';
 export { nsid, getNsids, subscribeNsid, type NsidSpec, type NsidMessage } from './nsid.js';
+export { nhmsg, nhmsgHeader, nhaAttrs, nexthopGrp, NEXTHOP_GRP_TYPE } from './nhmsg.js';
+export { nexthop, getNexthops, parseGroup, type NexthopSpec, type NexthopFilter, type NexthopMessage, type NexthopGroupMember } from './nexthop.js';

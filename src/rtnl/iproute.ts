@@ -20,6 +20,7 @@ import { fdb, type FdbSpec } from './fdb.js';
 import { getRules, rule, type RuleMessage, type RuleSpec } from './rule.js';
 import { getClasses, getFilters, getQdiscs, tc, type TcBaseSpec, type TcMessage } from './tc.js';
 import { getNsids, nsid, type NsidMessage, type NsidSpec } from './nsid.js';
+import { getNexthops, nexthop, type NexthopFilter, type NexthopMessage, type NexthopSpec } from './nexthop.js';
 import { addTuntap, isTuntapAdd } from './tuntap.js';
 
 export interface IPRouteOptions {
@@ -430,6 +431,20 @@ export class IPRoute {
   nsid(cmd: 'set' | 'add' | 'get', spec: NsidSpec): Promise<number> { return nsid(this.sock, cmd, spec); }
   /** Every peer namespace id of this namespace. */
   getNsids(): Promise<NsidMessage[]> { return getNsids(this.sock); }
+  /** Nexthop objects (`ip nexthop`): 'add' | 'replace' | 'del' | 'get' | 'dump'; `oif`/`master` take names. */
+  async nexthop(cmd: string, spec: Omit<NexthopSpec & NexthopFilter, 'oif' | 'master'> & { oif?: IfRef; master?: IfRef } = {}): Promise<NexthopMessage[]> {
+    return nexthop(this.sock, cmd, await this.nhRefs(spec));
+  }
+  /** Nexthops matching a filter (id, groups, oif, master, fdb), filtered by the kernel. */
+  async getNexthops(filter: Omit<NexthopFilter, 'oif' | 'master'> & { oif?: IfRef; master?: IfRef } = {}): Promise<NexthopMessage[]> {
+    return getNexthops(this.sock, await this.nhRefs(filter));
+  }
+  private async nhRefs<T extends { oif?: IfRef; master?: IfRef }>(s: T): Promise<T & { oif?: number; master?: number }> {
+    const out = { ...s } as T & { oif?: number; master?: number };
+    if (s.oif !== undefined) out.oif = await this.ifindex(s.oif);
+    if (s.master !== undefined) out.master = await this.ifindex(s.master);
+    return out;
+  }
 
   // ---- life cycle ---------------------------------------------------------------------------
 

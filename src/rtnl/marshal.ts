@@ -9,6 +9,7 @@ import { policy as fibPolicy } from './fibrulemsg.js';
 import { policy as tcPolicy } from './tcmsg.js';
 import { policy as nsidPolicy } from './nsidmsg.js';
 import { policy as netconfPolicy } from './netconfmsg.js';
+import { policy as nhPolicy } from './nhmsg.js';
 
 /** Every rtnetlink class nlroute knows, by message type. */
 export const rtnlPolicy: Record<number, SchemaSelector> = {
@@ -20,6 +21,7 @@ export const rtnlPolicy: Record<number, SchemaSelector> = {
   ...tcPolicy,
   ...nsidPolicy,
   ...netconfPolicy,
+  ...nhPolicy,
 };
 
 /** A fresh marshal for a NETLINK_ROUTE socket. */
