@@ -26,7 +26,12 @@ export * from './rate.js';
 export { neigh, getNeighbours, type NeighSpec, type NeighMessage } from './neigh.js';
 export { fdb, getFdb, type FdbSpec } from './fdb.js';
 export { rule, getRules, ruleTable, type RuleSpec, type RuleMessage } from './rule.js';
-export { tc, tcRequest, getQdiscs, getClasses, getFilters, filterKey, parseU32Handle, type TcBaseSpec, type TcMessage } from './tc.js';
+export {
+  tc, tcRequest, getQdiscs, getClasses, getFilters, getChains, filterKey, parseU32Handle, estimator, TCM_IFINDEX_MAGIC_BLOCK,
+  type TcBaseSpec, type TcMessage,
+} from './tc.js';
+export { tcamsg, tcaRootMap, TCA_ACT_FLAG } from './tcamsg.js';
+export { tcAction, type TcActionMessage } from './tcaction.js';
 export { nsid, getNsids, subscribeNsid, type NsidSpec, type NsidMessage } from './nsid.js';
 export { nhmsg, nhmsgHeader, nhaAttrs, nexthopGrp, NEXTHOP_GRP_TYPE } from './nhmsg.js';
 export { nexthop, getNexthops, parseGroup, type NexthopSpec, type NexthopFilter, type NexthopMessage, type NexthopGroupMember } from './nexthop.js';

@@ -20,6 +20,8 @@ import { fdb, type FdbSpec } from './fdb.js';
 import { getRules, rule, type RuleMessage, type RuleSpec } from './rule.js';
 import { getClasses, getFilters, getQdiscs, tc, type TcBaseSpec, type TcMessage } from './tc.js';
 import { getNsids, nsid, type NsidMessage, type NsidSpec } from './nsid.js';
+import { tcAction, type TcActionMessage } from './tcaction.js';
+import type { ActionSpec } from './tc/action.js';
 import { getNexthops, nexthop, type NexthopFilter, type NexthopMessage, type NexthopSpec } from './nexthop.js';
 import { addTuntap, isTuntapAdd } from './tuntap.js';
 
@@ -431,6 +433,8 @@ export class IPRoute {
   nsid(cmd: 'set' | 'add' | 'get', spec: NsidSpec): Promise<number> { return nsid(this.sock, cmd, spec); }
   /** Every peer namespace id of this namespace. */
   getNsids(): Promise<NsidMessage[]> { return getNsids(this.sock); }
+  /** Standalone tc actions (`tc actions`): 'add' | 'replace' | 'del' | 'get' | 'dump'. */
+  tcAction(cmd: string, spec: ActionSpec | readonly ActionSpec[]): Promise<TcActionMessage[]> { return tcAction(this.sock, cmd, spec); }
   /** Nexthop objects (`ip nexthop`): 'add' | 'replace' | 'del' | 'get' | 'dump'; `oif`/`master` take names. */
   async nexthop(cmd: string, spec: Omit<NexthopSpec & NexthopFilter, 'oif' | 'master'> & { oif?: IfRef; master?: IfRef } = {}): Promise<NexthopMessage[]> {
     return nexthop(this.sock, cmd, await this.nhRefs(spec));

@@ -10,6 +10,7 @@ import { policy as tcPolicy } from './tcmsg.js';
 import { policy as nsidPolicy } from './nsidmsg.js';
 import { policy as netconfPolicy } from './netconfmsg.js';
 import { policy as nhPolicy } from './nhmsg.js';
+import { policy as tcaPolicy } from './tcamsg.js';
 
 /** Every rtnetlink class nlroute knows, by message type. */
 export const rtnlPolicy: Record<number, SchemaSelector> = {
@@ -22,6 +23,7 @@ export const rtnlPolicy: Record<number, SchemaSelector> = {
   ...nsidPolicy,
   ...netconfPolicy,
   ...nhPolicy,
+  ...tcaPolicy,
 };
 
 /** A fresh marshal for a NETLINK_ROUTE socket. */
