@@ -29,6 +29,8 @@ export { actionKinds, buildActions, type ActionSpec } from './action.js';
 export { parseMatch, packKey, type U32Key } from './u32.js';
 export { parseBytecode } from './bpf.js';
 export { statsRecord, type TcStatsRecord } from './stats.js';
+export { redWlog, redPlog, redIdleDamping } from './red.js';
+export { parseCtState } from './flower.js';
 
 /** Every known qdisc, class and filter kind, by TCA_KIND. Register new kinds here. */
 export const tcKinds: Readonly<Record<string, TcKind>> = Object.fromEntries(
