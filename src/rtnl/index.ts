@@ -35,3 +35,4 @@ export { tcAction, type TcActionMessage } from './tcaction.js';
 export { nsid, getNsids, subscribeNsid, type NsidSpec, type NsidMessage } from './nsid.js';
 export { nhmsg, nhmsgHeader, nhaAttrs, nexthopGrp, NEXTHOP_GRP_TYPE } from './nhmsg.js';
 export { nexthop, getNexthops, parseGroup, type NexthopSpec, type NexthopFilter, type NexthopMessage, type NexthopGroupMember } from './nexthop.js';
+export { bridgeVlan, getBridgeVlans, type BridgeVlanSpec, type BridgeVlanRecord } from './brvlan.js';

@@ -21,6 +21,7 @@ import { getRules, rule, type RuleMessage, type RuleSpec } from './rule.js';
 import { getClasses, getFilters, getQdiscs, tc, type TcBaseSpec, type TcMessage } from './tc.js';
 import { getNsids, nsid, type NsidMessage, type NsidSpec } from './nsid.js';
 import { tcAction, type TcActionMessage } from './tcaction.js';
+import { bridgeVlan, getBridgeVlans, type BridgeVlanRecord, type BridgeVlanSpec } from './brvlan.js';
 import type { ActionSpec } from './tc/action.js';
 import { getNexthops, nexthop, type NexthopFilter, type NexthopMessage, type NexthopSpec } from './nexthop.js';
 import { addTuntap, isTuntapAdd } from './tuntap.js';
@@ -433,6 +434,14 @@ export class IPRoute {
   nsid(cmd: 'set' | 'add' | 'get', spec: NsidSpec): Promise<number> { return nsid(this.sock, cmd, spec); }
   /** Every peer namespace id of this namespace. */
   getNsids(): Promise<NsidMessage[]> { return getNsids(this.sock); }
+  /** Bridge port VLANs (`bridge vlan add|del`); `index` takes a name too. */
+  async bridgeVlan(cmd: 'add' | 'del', spec: Omit<BridgeVlanSpec, 'index'> & { index: IfRef }): Promise<void> {
+    return bridgeVlan(this.sock, cmd, { ...spec, index: await this.ifindex(spec.index) });
+  }
+  /** Every bridge port's VLANs as records (`bridge vlan show`). */
+  async getBridgeVlans(filter: { index?: IfRef } = {}): Promise<BridgeVlanRecord[]> {
+    return getBridgeVlans(this.sock, filter.index === undefined ? {} : { index: await this.ifindex(filter.index) });
+  }
   /** Standalone tc actions (`tc actions`): 'add' | 'replace' | 'del' | 'get' | 'dump'. */
   tcAction(cmd: string, spec: ActionSpec | readonly ActionSpec[]): Promise<TcActionMessage[]> { return tcAction(this.sock, cmd, spec); }
   /** Nexthop objects (`ip nexthop`): 'add' | 'replace' | 'del' | 'get' | 'dump'; `oif`/`master` take names. */
