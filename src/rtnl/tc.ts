@@ -112,6 +112,10 @@ function build(cmd: string, kind: string | null | undefined, spec: TcBaseSpec): 
     attrs.unshift(['TCA_CHAIN', spec.chain ?? 0]);
   } else if (target === 'filter') {
     handle = filterHandle(kind ?? undefined, spec.handle as string | number | undefined);
+    if (spec.handle === undefined && verb === 'new' && def?.filterHandle) {
+      const opts: TcSpec = Object.fromEntries(Object.entries(spec).filter(([k]) => !BASE.filter.includes(k)));
+      handle = def.filterHandle(opts) ?? 0;
+    }
     parent = block ?? parseHandle(spec.parent as string | number | undefined, 'parent');
     const protocol = spec.protocol === undefined && verb !== 'new' ? 0 : parseProtocol(spec.protocol);
     info = filterInfo(spec.prio ?? 0, protocol);

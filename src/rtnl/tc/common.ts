@@ -146,6 +146,8 @@ export interface TcKind {
   class?(spec: TcSpec): unknown;
   /** TCA_OPTIONS value for a filter spec. */
   filter?(spec: TcSpec): unknown;
+  /** A filter handle derived from the options when none is given (route: from the realms). */
+  filterHandle?(spec: TcSpec): number | undefined;
   /** The filter matches on the ethertype itself (flower): its spec also gets the filter's `protocol`. */
   readonly keysProtocol?: boolean;
 }
