@@ -4,7 +4,7 @@
 # of test/vm/<area>.test.js (wireless: test/wireless/smoke.sh and test/wireless/*.test.js);
 # tests make their own namespaces inside the guest. A failure names its area.
 # Usage: scripts/vm/run-tests.sh [area ...]         (default: every area)
-# NLROUTE_SKIP_BUILD=1 skips tsc; NLROUTE_TEST_TIMEOUT (s, default 60) bounds each test so
+# NLROUTE_SKIP_BUILD=1 skips tsc; NLROUTE_TEST_TIMEOUT (s, default 240) bounds each test file so
 # one hang fails that test instead of the whole VM; VM settings come from NLROUTE_VM_*.
 # Exit: non-zero if tsc or any area failed; 125 = the VM did not start (after one retry),
 # 124 = the VM ran out of time.
@@ -66,7 +66,7 @@ run_area() {
   esac
   [[ -e ${files[0]:-} ]] || { echo "# area $area: no compiled tests (${files[*]:-none})" >&2; return 1; }
   node --test --test-concurrency=1 --test-reporter=spec \
-    --test-timeout="$((${NLROUTE_TEST_TIMEOUT:-60} * 1000))" "${files[@]}" || status=1
+    --test-timeout="$((${NLROUTE_TEST_TIMEOUT:-240} * 1000))" "${files[@]}" || status=1
   return "$status"
 }
 

@@ -41,3 +41,9 @@ export {
 } from './tc.js';
 export { tcRecord, type TcRecord, type TcStats } from './tcrecord.js';
 export { nsid, getNsids, subscribeNsid, nsidRecord, type NsidSpec, type NsidMessage, type NsidRecord } from './nsid.js';
+export { getChains, estimator, TCM_IFINDEX_MAGIC_BLOCK } from './tc.js';
+export { tcamsg, tcaRootMap, TCA_ACT_FLAG } from './tcamsg.js';
+export { tcAction, type TcActionMessage } from './tcaction.js';
+export { nhmsg, nhmsgHeader, nhaAttrs, nexthopGrp, NEXTHOP_GRP_TYPE } from './nhmsg.js';
+export { nexthop, getNexthops, parseGroup, type NexthopSpec, type NexthopFilter, type NexthopMessage, type NexthopGroupMember } from './nexthop.js';
+export { bridgeVlan, getBridgeVlans, type BridgeVlanSpec, type BridgeVlanRecord } from './brvlan.js';

@@ -26,6 +26,10 @@ import { getClasses, getFilters, getQdiscs, tc, type QdiscFilter, type TcBaseSpe
 import { getNsids, nsid, nsidRecord, type NsidMessage, type NsidRecord, type NsidSpec } from './nsid.js';
 import { getNetconf, netconfRecord, type NetconfFilter, type NetconfMessage, type NetconfRecord } from './netconf.js';
 import { tcRecord, type TcRecord } from './tcrecord.js';
+import { tcAction, type TcActionMessage } from './tcaction.js';
+import { bridgeVlan, getBridgeVlans, type BridgeVlanRecord, type BridgeVlanSpec } from './brvlan.js';
+import type { ActionSpec } from './tc/action.js';
+import { getNexthops, nexthop, type NexthopFilter, type NexthopMessage, type NexthopSpec } from './nexthop.js';
 import { addTuntap, isTuntapAdd } from './tuntap.js';
 import {
   addrRecord, fdbRecord, linkRecord, neighRecord, routeKey, routeRecord,
@@ -582,6 +586,31 @@ export class IPRoute {
       const r = byId.get(id);
       if (r && r.netns === undefined) r.netns = name;
     }
+    return out;
+  }
+
+  /** Bridge port VLANs (`bridge vlan add|del`); `index` takes a name too. */
+  async bridgeVlan(cmd: 'add' | 'del', spec: Omit<BridgeVlanSpec, 'index'> & { index: IfRef }): Promise<void> {
+    return bridgeVlan(this.sock, cmd, { ...spec, index: await this.ifindex(spec.index) });
+  }
+  /** Every bridge port's VLANs as records (`bridge vlan show`). */
+  async getBridgeVlans(filter: { index?: IfRef } = {}): Promise<BridgeVlanRecord[]> {
+    return getBridgeVlans(this.sock, filter.index === undefined ? {} : { index: await this.ifindex(filter.index) });
+  }
+  /** Standalone tc actions (`tc actions`): 'add' | 'replace' | 'del' | 'get' | 'dump'. */
+  tcAction(cmd: string, spec: ActionSpec | readonly ActionSpec[]): Promise<TcActionMessage[]> { return tcAction(this.sock, cmd, spec); }
+  /** Nexthop objects (`ip nexthop`): 'add' | 'replace' | 'del' | 'get' | 'dump'; `oif`/`master` take names. */
+  async nexthop(cmd: string, spec: Omit<NexthopSpec & NexthopFilter, 'oif' | 'master'> & { oif?: IfRef; master?: IfRef } = {}): Promise<NexthopMessage[]> {
+    return nexthop(this.sock, cmd, await this.nhRefs(spec));
+  }
+  /** Nexthops matching a filter (id, groups, oif, master, fdb), filtered by the kernel. */
+  async getNexthops(filter: Omit<NexthopFilter, 'oif' | 'master'> & { oif?: IfRef; master?: IfRef } = {}): Promise<NexthopMessage[]> {
+    return getNexthops(this.sock, await this.nhRefs(filter));
+  }
+  private async nhRefs<T extends { oif?: IfRef; master?: IfRef }>(s: T): Promise<T & { oif?: number; master?: number }> {
+    const out = { ...s } as T & { oif?: number; master?: number };
+    if (s.oif !== undefined) out.oif = await this.ifindex(s.oif);
+    if (s.master !== undefined) out.master = await this.ifindex(s.master);
     return out;
   }
 

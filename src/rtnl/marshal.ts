@@ -13,6 +13,8 @@ import { policy as fibPolicy } from './fibrulemsg.js';
 import { policy as tcPolicy } from './tcmsg.js';
 import { policy as nsidPolicy } from './nsidmsg.js';
 import { policy as netconfPolicy } from './netconfmsg.js';
+import { policy as nhPolicy } from './nhmsg.js';
+import { policy as tcaPolicy } from './tcamsg.js';
 
 /** Every rtnetlink class nlroute knows, by message type. */
 export const rtnlPolicy: Record<number, SchemaSelector> = {
@@ -24,6 +26,8 @@ export const rtnlPolicy: Record<number, SchemaSelector> = {
   ...tcPolicy,
   ...nsidPolicy,
   ...netconfPolicy,
+  ...nhPolicy,
+  ...tcaPolicy,
 };
 
 /** Old tools (busybox ip, early iproute2) dump with a bare rtgenmsg instead of the type's header. */

@@ -112,7 +112,8 @@ export function tableId(v: number | string): number {
   return n;
 }
 
-function encapAttrs(e: EncapSpec, path: string): [string, unknown][] {
+/** RTA_ENCAP and RTA_ENCAP_TYPE for an encap spec (also used for NHA_ENCAP). */
+export function encapAttrs(e: EncapSpec, path: string): [string, unknown][] {
   if (typeof e !== 'object' || e === null) throw new TypeError(`${path} must be an object with a type`);
   if (e.type === 'mpls' && 'labels' in e) {
     const data: [string, unknown][] = [['MPLS_IPTUNNEL_DST', Array.isArray(e.labels) ? e.labels.join('/') : e.labels]];

@@ -143,7 +143,8 @@ const ioam6Encap = attrMap('ioam6_iptunnel', {
 });
 const xfrmEncap = attrMap('lwt_xfrm', { LWT_XFRM_IF_ID: [1, u32], LWT_XFRM_LINK: [2, u32] });
 
-const encaps: Record<string, NlaType<any, any>> = {};
+/** RTA_ENCAP (and NHA_ENCAP) types by LWTUNNEL_ENCAP name. */
+export const encaps: Record<string, NlaType<any, any>> = {};
 for (const [name, map] of [
   ['MPLS', mplsEncap], ['IP', ipEncap], ['ILA', ilaEncap], ['IP6', ip6Encap], ['SEG6', seg6EncapAttrs],
   ['BPF', bpfEncap], ['SEG6_LOCAL', seg6LocalEncap], ['RPL', rplEncap], ['IOAM6', ioam6Encap], ['XFRM', xfrmEncap],

@@ -11,9 +11,10 @@ import {
   anyCheck, badValue, checkSpec, eitherCheck, ifRefCheck, intCheck, objectCheck, oneOfCheck, stringCheck, type Check,
 } from '../core/index.js';
 import {
-  RTM_DELQDISC, RTM_DELTCLASS, RTM_DELTFILTER, RTM_GETQDISC, RTM_GETTCLASS, RTM_GETTFILTER,
-  RTM_NEWQDISC, RTM_NEWTCLASS, RTM_NEWTFILTER, tcmsg,
+  RTM_DELCHAIN, RTM_DELQDISC, RTM_DELTCLASS, RTM_DELTFILTER, RTM_GETCHAIN, RTM_GETQDISC, RTM_GETTCLASS, RTM_GETTFILTER,
+  RTM_NEWCHAIN, RTM_NEWQDISC, RTM_NEWTCLASS, RTM_NEWTFILTER, tcmsg,
 } from './tcmsg.js';
+import { TIME_UNITS_PER_SEC, parseTime } from './rate.js';
 import {
   TC_H_ROOT, filterInfo, parseHandle, parseProtocol, splitFilterInfo, tcKinds, type TcSpec,
 } from './tc/index.js';
@@ -48,18 +49,25 @@ export interface TcBaseSpec {
   egressBlock?: number;
   /** @deprecated alias of ingressBlock */ ingress_block?: number;
   /** @deprecated alias of egressBlock */ egress_block?: number;
+  /** Filters and chains of a shared block instead of an interface (`tc filter add block N ...`). */
+  block?: number;
+  /** Qdiscs and classes: a rate estimator, [interval, time constant] as tc's `estimator 250ms 1sec`. */
+  estimator?: readonly [string | number, string | number];
   /** The kind's options: see the kind's file in tc/ (each declares its keys). */
   [option: string]: unknown;
 }
 
-type Target = 'qdisc' | 'class' | 'filter';
+type Target = 'qdisc' | 'class' | 'filter' | 'chain';
 const handleC: Check = eitherCheck(intCheck(0, 0xffffffff), stringCheck());
 const u32C = intCheck(0, 0xffffffff);
 /** The keys every object of a target takes, beside its kind's (TcKind.keys). */
 const BASE: Record<Target, Readonly<Record<string, Check>>> = {
-  qdisc: { index: ifRefCheck, handle: handleC, parent: handleC, ingressBlock: u32C, egressBlock: u32C },
-  class: { index: ifRefCheck, handle: handleC, parent: handleC },
-  filter: { index: ifRefCheck, handle: handleC, parent: handleC, prio: intCheck(0, 0xffff), protocol: handleC, chain: u32C },
+  qdisc: { index: ifRefCheck, handle: handleC, parent: handleC, ingressBlock: u32C, egressBlock: u32C, estimator: anyCheck },
+  class: { index: ifRefCheck, handle: handleC, parent: handleC, estimator: anyCheck },
+  filter: {
+    index: ifRefCheck, handle: handleC, parent: handleC, prio: intCheck(0, 0xffff), protocol: handleC, chain: u32C, block: u32C,
+  },
+  chain: { index: ifRefCheck, parent: handleC, chain: u32C, block: u32C },
 };
 const BASE_ALIASES: Readonly<Record<string, string>> = {
   ingress_block: 'ingressBlock', egress_block: 'egressBlock', TCA_INGRESS_BLOCK: 'ingressBlock',
@@ -68,14 +76,17 @@ const BASE_ALIASES: Readonly<Record<string, string>> = {
 
 /** What a record read back holds beside the spec's keys: accepted in specs (a record is a spec), not sent. */
 const READ_ONLY: Readonly<Record<string, Check>> = {
-  object: oneOfCheck('qdisc', 'class', 'filter'), kind: stringCheck(), stats: objectCheck,
+  object: oneOfCheck('qdisc', 'class', 'filter', 'chain'), kind: stringCheck(), stats: objectCheck,
 };
 
 /** A spec with its keys checked against the target's and the kind's, aliases replaced, read-only keys dropped. */
 function checkTcSpec(cmd: string, kind: string | null | undefined, target: Target, spec: TcBaseSpec): TcBaseSpec {
   const def = kind ? tcKinds[kind] : undefined;
   const keys: Record<string, Check> = { ...BASE[target], ...READ_ONLY };
-  for (const k of def?.keys?.[target] ?? []) keys[k] ??= anyCheck;
+  const own = target === 'chain' ? undefined : def?.keys?.[target];
+  // A kind that does not declare its keys checks its own options (checkKeys in its qdisc/filter).
+  if (def && !own) return spec;
+  for (const k of own ?? []) keys[k] ??= anyCheck;
   const what = `tc ${cmd}${kind ? ` ${kind}` : ''}`;
   // A record of another kind or object: say so before its options look like typos.
   const given = spec as { kind?: unknown; object?: unknown };
@@ -89,7 +100,23 @@ const TYPES: Record<Target, { new: number; del: number; get: number }> = {
   qdisc: { new: RTM_NEWQDISC, del: RTM_DELQDISC, get: RTM_GETQDISC },
   class: { new: RTM_NEWTCLASS, del: RTM_DELTCLASS, get: RTM_GETTCLASS },
   filter: { new: RTM_NEWTFILTER, del: RTM_DELTFILTER, get: RTM_GETTFILTER },
+  chain: { new: RTM_NEWCHAIN, del: RTM_DELCHAIN, get: RTM_GETCHAIN },
 };
+/** tcm_ifindex of objects that belong to a shared block (tcm_parent then holds the block index). */
+export const TCM_IFINDEX_MAGIC_BLOCK = 0xffffffff;
+
+/** tc_estimator from an interval and a time constant (tc_setup_estimator). */
+export function estimator(interval: string | number, timeConst: string | number): { interval: number; ewma_log: number } {
+  const a = parseTime(interval), tc = parseTime(timeConst);
+  let i = 0;
+  while (i <= 5 && a > 2 ** i * (TIME_UNITS_PER_SEC / 4)) i++;
+  if (i > 5) throw new NetlinkEncodeError(`estimator interval ${interval} too long (at most 8s)`);
+  let e = 1;
+  while (e < 32 && !(a / -Math.log(1 - 1 / 2 ** e) > tc)) e++;
+  e--;
+  if (e === 0 || e >= 31) throw new NetlinkEncodeError(`estimator time constant ${timeConst} does not fit interval ${interval}`);
+  return { interval: i - 2, ewma_log: e };
+}
 
 /** A u32 filter handle 'htid:hash:node' (hex parts, as tc takes them) or a number. */
 export function parseU32Handle(v: string | number): number {
@@ -121,7 +148,7 @@ type Built = { dump: true; target: Target } | { dump: false; request: Req };
 
 /** Check a tc command and build its request (pure: nothing is sent). */
 function build(cmd: string, kind: string | null | undefined, given: TcBaseSpec): Built {
-  const m = /^(\w+)(?:-(class|filter))?$/.exec(cmd);
+  const m = /^(\w+)(?:-(class|filter|chain))?$/.exec(cmd);
   if (!m) throw new NetlinkEncodeError(`tc: unknown command ${JSON.stringify(cmd)}`);
   const target = (m[2] ?? 'qdisc') as Target;
   const { verb, flags: f } = command(m[1], ['add', 'create', 'replace', 'change', 'set', 'del', 'delete', 'remove', 'get', 'dump', 'show']);
@@ -129,7 +156,8 @@ function build(cmd: string, kind: string | null | undefined, given: TcBaseSpec):
   const spec = checkTcSpec(cmd, kind, target, given);
   // tc's 'change' sends neither CREATE nor REPLACE: it modifies the existing object only.
   const flags = m[1] === 'change' || m[1] === 'set' ? NLM_F_ACK : f;
-  const index = ifindexOf(spec.index, cmd);
+  const block = spec.block;
+  const index = block !== undefined ? TCM_IFINDEX_MAGIC_BLOCK | 0 : ifindexOf(spec.index, cmd);
   const def = kind ? tcKinds[kind] : undefined;
   if (kind && !def && verb === 'new') throw new NetlinkEncodeError(`tc: unknown kind ${JSON.stringify(kind)} (${Object.keys(tcKinds).join(', ')})`);
   const options: Record<string, unknown> = {};
@@ -138,9 +166,17 @@ function build(cmd: string, kind: string | null | undefined, given: TcBaseSpec):
   let handle: number, parent: number, info = 0;
   const attrs: [string, unknown][] = [];
   if (kind) attrs.push(['TCA_KIND', kind]);
-  if (target === 'filter') {
+  if (target === 'chain') {
+    handle = 0;
+    parent = block ?? parseHandle(spec.parent as string | number | undefined, 'parent');
+    attrs.unshift(['TCA_CHAIN', spec.chain ?? 0]);
+  } else if (target === 'filter') {
     handle = filterHandle(kind ?? undefined, spec.handle as string | number | undefined);
-    parent = parseHandle(spec.parent as string | number | undefined, 'parent');
+    if (spec.handle === undefined && verb === 'new' && def?.filterHandle) {
+      const opts: TcSpec = Object.fromEntries(Object.entries(spec).filter(([k]) => !(k in BASE.filter)));
+      handle = def.filterHandle(opts) ?? 0;
+    }
+    parent = block ?? parseHandle(spec.parent as string | number | undefined, 'parent');
     const protocol = spec.protocol === undefined && verb !== 'new' ? 0 : parseProtocol(spec.protocol);
     info = filterInfo(spec.prio ?? 0, protocol);
     if (spec.chain !== undefined) attrs.push(['TCA_CHAIN', spec.chain]);
@@ -151,12 +187,17 @@ function build(cmd: string, kind: string | null | undefined, given: TcBaseSpec):
     if (target === 'qdisc' && spec.handle === undefined && def?.qdiscAt) handle = def.qdiscAt.handle;
   }
   if (verb === 'new' && def) {
+    // A chain's template is a filter of that kind without handle or priority.
     const make = target === 'qdisc' ? def.qdisc : target === 'class' ? def.class : def.filter;
     if (!make) throw new NetlinkEncodeError(`tc: ${kind} is not a ${target} kind`);
+    if (def.keysProtocol && spec.protocol !== undefined) options.protocol = spec.protocol;
     const opts = make.call(def, options as TcSpec);
     if (opts !== undefined) attrs.push(['TCA_OPTIONS', opts]);
   } else if (Object.keys(options).length && verb === 'new') {
     throw new NetlinkEncodeError(`tc ${cmd}: options need a kind`);
+  }
+  if (spec.estimator !== undefined && (target === 'qdisc' || target === 'class')) {
+    attrs.push(['TCA_RATE', estimator(spec.estimator[0], spec.estimator[1])]);
   }
   if (target === 'qdisc') {
     if (spec.ingressBlock !== undefined) attrs.push(['TCA_INGRESS_BLOCK', spec.ingressBlock]);
@@ -192,9 +233,13 @@ export async function tc<C extends TcCmd, K extends string | null | undefined = 
   const k: string | null | undefined = kind == null && typeof spec.kind === 'string' && spec.kind ? spec.kind : kind;
   const b = build(cmd, k, spec);
   if (!b.dump) return ask(sock, tcmsg, b.request);
-  if (b.target === 'qdisc') return getQdiscs(sock, { index: spec.index === undefined ? undefined : ifindexOf(spec.index, cmd), kind: k ?? undefined });
-  const index = ifindexOf(spec.index, cmd);
-  return b.target === 'class' ? getClasses(sock, index, spec.parent) : getFilters(sock, index, spec.parent, spec.chain);
+  const index = spec.block !== undefined ? TCM_IFINDEX_MAGIC_BLOCK | 0
+    : spec.index === undefined ? undefined : ifindexOf(spec.index, cmd);
+  const parent = spec.block ?? spec.parent;
+  if (b.target === 'qdisc') return getQdiscs(sock, { index, kind: k ?? undefined });
+  if (index === undefined) throw new NetlinkEncodeError(`tc ${cmd}: index is required (or block for a shared block)`);
+  if (b.target === 'chain') return getChains(sock, index, parent);
+  return b.target === 'class' ? getClasses(sock, index, parent) : getFilters(sock, index, parent, spec.chain);
 }
 
 /** The bytes `tc()` would send for a command (NLM_F_REQUEST set), without sending them. */
@@ -235,6 +280,14 @@ export async function getFilters(sock: NetlinkSocket, index: number, parent?: st
     attrs: chain === undefined ? [] : [['TCA_CHAIN', chain]],
   });
   return all.filter((m) => m.fields.ifindex === index && (chain === undefined || m.getAttr('TCA_CHAIN') === chain));
+}
+
+/** Filter chains (with their templates) of an interface's qdisc, or of a shared block (index TCM_IFINDEX_MAGIC_BLOCK). */
+export async function getChains(sock: NetlinkSocket, index: number, parent?: string | number): Promise<TcMessage[]> {
+  let p = parent === undefined ? 0 : parseHandle(parent, 'parent');
+  if (p === 0xfffffff1) p = 0xffff0000;
+  const all = await ask(sock, tcmsg, { type: RTM_GETCHAIN, flags: NLM_F_DUMP, fields: { family: AF_UNSPEC, ifindex: index, parent: p } });
+  return all.filter((m) => m.fields.ifindex === index);
 }
 
 /** Priority and protocol name of a filter message. */

@@ -3,13 +3,23 @@ import {
   NLA_F_NESTED, NetlinkEncodeError, asciiz, attrMap, binary, nested, nestedArray, pad, select,
   struct, u32, type AttrInput,
 } from '../../core/index.js';
+import { csum } from './csum.js';
+import { ct } from './ct.js';
 import { gact } from './gact.js';
 import { mirred } from './mirred.js';
+import { nat } from './nat.js';
+import { pedit } from './pedit.js';
+import { police } from './police.js';
+import { skbedit } from './skbedit.js';
+import { tunnelKey } from './tunnel_key.js';
+import { vlanAct } from './vlan_act.js';
 import { stats2 } from './stats.js';
 import type { TcActionKind, TcSpec } from './common.js';
 
 /** Action kinds known by name; add new ones here. */
-export const actionKinds: Readonly<Record<string, TcActionKind>> = { gact, mirred };
+export const actionKinds: Readonly<Record<string, TcActionKind>> = Object.fromEntries(
+  [gact, mirred, police, pedit, skbedit, vlanAct, tunnelKey, csum, nat, ct].map((k) => [k.kind, k]),
+);
 
 const bitfield32 = struct('nla_bitfield32', { value: u32, selector: u32 });
 

@@ -1,6 +1,7 @@
 // Shared pieces of traffic control: handles, ratespecs, verdicts, protocols, kind contracts.
 import {
-  NetlinkEncodeError, enumOf, s16, s32, struct, u16, u32, u64, u8, type NlaType,
+  AttrSet, NetlinkEncodeError, encodeAttrs, enumOf, s16, s32, struct, u16, u32, u64, u8,
+  type AttrInput, type AttrMap, type NlaType, type StructType,
 } from '../../core/index.js';
 import { unknownKey } from '../../core/strict.js';
 
@@ -161,6 +162,10 @@ export interface TcKind {
   class?(spec: TcSpec): unknown;
   /** TCA_OPTIONS value for a filter spec. */
   filter?(spec: TcSpec): unknown;
+  /** A filter handle derived from the options when none is given (route: from the realms). */
+  filterHandle?(spec: TcSpec): number | undefined;
+  /** The filter matches on the ethertype itself (flower): its spec also gets the filter's `protocol`. */
+  readonly keysProtocol?: boolean;
 }
 
 /** What an action kind contributes (the TCA_ACT_OPTIONS of a filter's action list). */
@@ -187,4 +192,39 @@ export function checkKeys(kind: string, spec: TcSpec, known: readonly string[]):
   for (const k of Object.keys(spec)) {
     if (spec[k] !== undefined && !known.includes(k)) throw unknownKey(kind, k, known);
   }
+}
+
+/** A probability as the kernel stores it (fraction of 2^32 - 1) from tc's '1%', '0.5%' or a fraction. */
+export function percent(v: unknown, what: string): number {
+  const s = typeof v === 'number' ? `${v * 100}%` : String(v).trim();
+  const m = /^(\d+(?:\.\d+)?)%?$/.exec(s);
+  const p = m ? Number(m[1]) : NaN;
+  if (!m || p > 100) throw new NetlinkEncodeError(`${what}: expected a percentage like '1%' or '0.25%', got ${JSON.stringify(v)}`);
+  return Math.round((p / 100) * 0xffffffff) >>> 0;
+}
+
+/** Options made of a fixed struct followed by attributes (netem): decoded as `{ ...struct, attrs }`. */
+export function structThenAttrs<M extends AttrMap<any>>(head: StructType<any>, map: M): NlaType<Record<string, unknown>, unknown> {
+  const at = (head.size + 3) & ~3;
+  return {
+    kind: `${head.kind} + ${map.name}`, size: 0, nlaFlags: 0,
+    decode(b, o, len, owner) {
+      const v: Record<string, unknown> = head.decode(b, o, Math.min(len, head.size), owner) as Record<string, unknown>;
+      v.attrs = new AttrSet(b, o + Math.min(at, len), o + len, map, owner);
+      return v;
+    },
+    encode(w, v, ctx) {
+      const { attrs, ...fields } = v as { attrs?: AttrInput<any> };
+      head.encode(w, fields, ctx);
+      w.pad4();
+      if (attrs) encodeAttrs(w, map, attrs, ctx.family, ctx.path);
+    },
+    pretty: (v) => ({ ...head.pretty(v as any) as object, attrs: (v.attrs as AttrSet<any>).attrsJSON() }),
+  };
+}
+
+/** TCA_CLS_FLAGS_* of a filter spec's skip_hw / skip_sw. */
+export const TCA_CLS_FLAGS = { TCA_CLS_FLAGS_SKIP_HW: 1, TCA_CLS_FLAGS_SKIP_SW: 2 } as const;
+export function classFlags(spec: TcSpec): number {
+  return (spec.skip_hw ? TCA_CLS_FLAGS.TCA_CLS_FLAGS_SKIP_HW : 0) | (spec.skip_sw ? TCA_CLS_FLAGS.TCA_CLS_FLAGS_SKIP_SW : 0);
 }

@@ -1,12 +1,24 @@
 // The registry of traffic-control kinds: what TCA_OPTIONS and TCA_XSTATS mean for each.
 import type { NlaType } from '../../core/index.js';
+import { basic } from './basic.js';
 import { bfifo } from './bfifo.js';
+import { cake } from './cake.js';
+import { drr } from './drr.js';
+import { flower } from './flower.js';
+import { fq } from './fq.js';
+import { fw } from './fw.js';
+import { hfsc } from './hfsc.js';
+import { matchall } from './matchall.js';
+import { netem } from './netem.js';
+import { prio } from './prio.js';
+import { red } from './red.js';
+import { route4 } from './route.js';
+import { sfq } from './sfq.js';
 import { bpfFilter } from './bpf.js';
 import { clsact } from './clsact.js';
 import { fqCodel } from './fq_codel.js';
 import { htb } from './htb.js';
 import { ingress } from './ingress.js';
-import { netem } from './netem.js';
 import { pfifo, pfifoHeadDrop } from './pfifo.js';
 import { tbf } from './tbf.js';
 import { u32Filter } from './u32.js';
@@ -16,10 +28,16 @@ export * from './common.js';
 export { actionKinds, buildActions, type ActionSpec } from './action.js';
 export { parseMatch, packKey, type U32Key } from './u32.js';
 export { parseBytecode } from './bpf.js';
+export { statsRecord, type TcStatsRecord } from './stats.js';
+export { redWlog, redPlog, redIdleDamping } from './red.js';
+export { parseCtState } from './flower.js';
 
 /** Every known qdisc, class and filter kind, by TCA_KIND. Register new kinds here. */
 export const tcKinds: Readonly<Record<string, TcKind>> = Object.fromEntries(
-  [pfifo, pfifoHeadDrop, bfifo, tbf, htb, ingress, clsact, fqCodel, netem, u32Filter, bpfFilter].map((k) => [k.kind, k]),
+  [
+    pfifo, pfifoHeadDrop, bfifo, tbf, htb, ingress, clsact, fqCodel, netem, fq, sfq, prio, cake, red, hfsc, drr,
+    u32Filter, bpfFilter, matchall, basic, fw, route4, flower,
+  ].map((k) => [k.kind, k]),
 );
 
 /** TCA_OPTIONS types by kind, for select('TCA_KIND', ...). */

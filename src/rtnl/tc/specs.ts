@@ -7,7 +7,7 @@ import type { U32Key } from './u32.js';
 
 /** Command words of tc(): a verb for qdiscs, with '-class' or '-filter' for the others. */
 export type TcVerb = 'add' | 'create' | 'replace' | 'change' | 'set' | 'del' | 'delete' | 'remove' | 'get' | 'dump' | 'show';
-export type TcCmd = TcVerb | `${TcVerb}-class` | `${TcVerb}-filter`;
+export type TcCmd = TcVerb | `${TcVerb}-class` | `${TcVerb}-filter` | `${TcVerb}-chain`;
 
 /** A size: bytes, or tc's text ('10kb', '1mbit' for rates). */
 type Amount = number | string;
@@ -21,8 +21,12 @@ interface Common {
   handle?: Handle;
   /** 'root', 'ingress', '1:', '1:10', 'ffff:fff2'... */
   parent?: Handle;
+  /** Filters and chains of a shared block instead of an interface (`tc filter add block N ...`). */
+  block?: number;
+  /** Qdiscs and classes: a rate estimator, [interval, time constant] as tc's `estimator 250ms 1sec`. */
+  estimator?: readonly [string | number, string | number];
   /** Read from records. */
-  object?: 'qdisc' | 'class' | 'filter';
+  object?: 'qdisc' | 'class' | 'filter' | 'chain';
   kind?: string;
   stats?: object;
 }
@@ -103,14 +107,15 @@ export interface TcClassSpecs { htb: HtbClassSpec }
 /** Options of each filter kind. */
 export interface TcFilterSpecs { u32: U32Spec; bpf: BpfSpec }
 
-type TargetOf<C> = C extends `${string}-class` ? 'class' : C extends `${string}-filter` ? 'filter' : 'qdisc';
+type TargetOf<C> = C extends `${string}-class` ? 'class' : C extends `${string}-filter` | `${string}-chain` ? 'filter' : 'qdisc';
 type CommonOf<T> = T extends 'class' ? ClassCommon : T extends 'filter' ? FilterCommon : QdiscCommon;
 type KindsOf<T> = T extends 'class' ? TcClassSpecs : T extends 'filter' ? TcFilterSpecs : TcQdiscSpecs;
 
 /**
  * The spec tc(cmd, kind, spec) takes: `tc('add-class', 'htb', { index, rate })` allows htb's
- * class options and the common keys of a class; a kind it does not model gets the common keys.
+ * class options and the common keys of a class. A kind without a typed spec here (fq, cake,
+ * flower...) takes any key at compile time; its own file refuses unknown keys at run time.
  */
 export type TcSpecOf<C extends TcCmd, K> = K extends keyof KindsOf<TargetOf<C>>
   ? CommonOf<TargetOf<C>> & KindsOf<TargetOf<C>>[K]
-  : CommonOf<TargetOf<C>>;
+  : CommonOf<TargetOf<C>> & { [option: string]: unknown };

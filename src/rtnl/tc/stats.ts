@@ -54,3 +54,27 @@ export function stats2(byKind: () => Readonly<Record<string, NlaType<any, any>>>
   const map = statsMap(appStats(byKind, kindAttr));
   return nested(map);
 }
+
+/** Statistics of a qdisc, class, filter or action as one plain record. */
+export interface TcStatsRecord {
+  bytes: bigint; packets: number; drops: number; overlimits: number; requeues: number; qlen: number; backlog: number;
+  /** Rate estimator (bytes and packets per second); 0 without an estimator. */
+  bps: bigint; pps: bigint;
+}
+
+/**
+ * The TCA_STATS2 nest (basic, queue, rate estimator) of a message or action as a record:
+ * `statsRecord(msg.getAttr('TCA_STATS2'))`.
+ */
+export function statsRecord(stats2: AttrSet<any> | undefined): TcStatsRecord {
+  const basic = stats2?.getAttr('TCA_STATS_BASIC') as { bytes?: bigint; packets?: number } | undefined;
+  const q = stats2?.getAttr('TCA_STATS_QUEUE') as Record<string, number> | undefined;
+  const r64 = stats2?.getAttr('TCA_STATS_RATE_EST64') as { bps: bigint; pps: bigint } | undefined;
+  const r = stats2?.getAttr('TCA_STATS_RATE_EST') as { bps: number; pps: number } | undefined;
+  const pkt64 = stats2?.getAttr('TCA_STATS_PKT64') as bigint | undefined;
+  return {
+    bytes: BigInt(basic?.bytes ?? 0n), packets: pkt64 !== undefined ? Number(pkt64) : basic?.packets ?? 0,
+    drops: q?.drops ?? 0, overlimits: q?.overlimits ?? 0, requeues: q?.requeues ?? 0, qlen: q?.qlen ?? 0,
+    backlog: q?.backlog ?? 0, bps: r64?.bps ?? BigInt(r?.bps ?? 0), pps: r64?.pps ?? BigInt(r?.pps ?? 0),
+  };
+}

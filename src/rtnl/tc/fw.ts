@@ -1,0 +1,29 @@
+// fw filter: classify by the packet's firewall mark; the filter handle is the mark (pkt_cls.h TCA_FW_*).
+import { asciiz, attrMap, binary, nested, u32 } from '../../core/index.js';
+import { actionList, buildActions, type ActionSpec } from './action.js';
+import { checkKeys, num, parseHandle, tcHandle, type TcKind, type TcSpec } from './common.js';
+
+export const fwMap = attrMap('tca_fw', {
+  TCA_FW_CLASSID: [1, tcHandle],
+  TCA_FW_POLICE: [2, binary],
+  TCA_FW_INDEV: [3, asciiz],
+  TCA_FW_ACT: [4, actionList],
+  TCA_FW_MASK: [5, u32],
+});
+
+/** `{ handle: mark, classid?: '1:10', mask?: 0xff, indev?: 'eth0', action? }` (handle is a base option). */
+export const fw: TcKind = {
+  kind: 'fw',
+  options: nested(fwMap),
+  filter(spec: TcSpec) {
+    checkKeys('fw', spec, ['classid', 'flowid', 'mask', 'indev', 'action']);
+    const a: [string, unknown][] = [];
+    const classid = spec.classid ?? spec.flowid;
+    if (classid !== undefined) a.push(['TCA_FW_CLASSID', parseHandle(classid as string | number, 'classid')]);
+    if (spec.indev !== undefined) a.push(['TCA_FW_INDEV', String(spec.indev)]);
+    if (spec.action !== undefined) a.push(['TCA_FW_ACT', buildActions(spec.action as ActionSpec)]);
+    const mask = num(spec, 'mask');
+    if (mask !== undefined) a.push(['TCA_FW_MASK', mask]);
+    return a;
+  },
+};
