@@ -1,7 +1,8 @@
 // `nlroute X show -n NS --json` against `ip -n NS -j [-d] X show` for the same objects.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { isDeepStrictEqual, promisify } from 'node:util';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { createNetns, deleteNetns, type TestNetns } from './helpers/netns.js';
@@ -51,8 +52,14 @@ describe('read-only views match ip -j', () => {
   after(async () => { await deleteNetns(ns); });
 
   it('link show', async () => {
-    const ip = await ns.json('-d link show');
-    const ours = await nlroute('-d', 'link', 'show', '-n', ns.name, '--json');
+    // Operstates settle asynchronously after "up" (a bridge goes UNKNOWN -> UP): read both until they agree.
+    let ip = await ns.json('-d link show');
+    let ours = await nlroute('-d', 'link', 'show', '-n', ns.name, '--json');
+    for (let i = 0; i < 20 && !isDeepStrictEqual(withoutInfoData(ours), withoutInfoData(ip)); i++) {
+      await sleep(250);
+      ip = await ns.json('-d link show');
+      ours = await nlroute('-d', 'link', 'show', '-n', ns.name, '--json');
+    }
     assert.deepEqual(withoutInfoData(ours), withoutInfoData(ip));
     assert.equal(ours.find((l: any) => l.ifname === 'v1').master, 'br0');
     assert.deepEqual(ours.find((l: any) => l.ifname === 'v0').altnames, ['veth-zero']);
