@@ -8,6 +8,7 @@ import { BENCH_DIR, DATA_DIR, DIST_BENCH } from './paths.js';
 import { PYTHON, type PeerStatus } from './peers.js';
 import { ipv4At } from './workloads/common.js';
 import { runEvents } from './events-runner.js';
+import { netdbSuite } from './netdb-suite.js';
 
 /** What a workload run needs to know. */
 export interface Ctx {
@@ -63,12 +64,12 @@ const peerScript = (name: string): string => join(BENCH_DIR, 'peers', name);
 const workload = (name: string): string => join(DIST_BENCH, 'workloads', `${name}.js`);
 
 /** nlroute as a whole process inside the namespace (entered before the spawn). */
-function nlProcess(id: string, name: string, args: string[], ns: { path: string }, check: Impl['check'], extra: Partial<Impl> = {}): Impl {
+export function nlProcess(id: string, name: string, args: string[], ns: { path: string }, check: Impl['check'], extra: Partial<Impl> = {}): Impl {
   return { id, lib: 'nlroute', mode: 'process', cmd: [NODE, workload(name), ...args], netns: ns.path, check, ...extra };
 }
 
 /** nlroute in-process: the harness opens its sockets with { netns } and times the run itself. */
-function nlInProcess(id: string, name: string, args: string[], ns: { name: string }, warm: number, check: Impl['check'], extra: Partial<Impl> = {}): Impl {
+export function nlInProcess(id: string, name: string, args: string[], ns: { name: string }, warm: number, check: Impl['check'], extra: Partial<Impl> = {}): Impl {
   return {
     id, lib: 'nlroute', mode: 'in-process', selfTimed: true, check,
     cmd: [NODE, join(DIST_BENCH, 'inproc.js'), name, '--warm', String(warm), '--netns', ns.name, ...args], ...extra,
@@ -80,7 +81,7 @@ function warmFor(items: number): number {
   return Math.max(2, Math.ceil(200000 / items));
 }
 
-function py(id: string, script: string, args: string[], ns: { path: string }, check: Impl['check'], extra: Partial<Impl> = {}): Impl {
+export function py(id: string, script: string, args: string[], ns: { path: string }, check: Impl['check'], extra: Partial<Impl> = {}): Impl {
   return { id, lib: 'pyroute2', mode: 'process', cmd: [PYTHON, peerScript(script), ...args], netns: ns.path, check, ...extra };
 }
 
@@ -115,7 +116,7 @@ export async function measureNodeBaseline(ctx: Ctx): Promise<number> {
   }
 }
 
-function toRows(results: ImplResult[]): Row[] {
+export function toRows(results: ImplResult[]): Row[] {
   return results.map(({ impl, samples, error }) => {
     const rss = stats(samples.map((s) => s.rssMB)).median;
     const cpu = stats(samples.map((s) => s.cpu)).median;
@@ -130,7 +131,7 @@ function toRows(results: ImplResult[]): Row[] {
 }
 
 /** Fill each row's ratio against the nlroute row `refId` (same mode only). */
-function ratios(rows: Row[], refId: string): void {
+export function ratios(rows: Row[], refId: string): void {
   const ref = rows.find((r) => r.id === refId);
   if (!ref || !ref.samples) return;
   for (const r of rows) {
@@ -139,10 +140,10 @@ function ratios(rows: Row[], refId: string): void {
   }
 }
 
-const fmt = (s: number): string => (s >= 1 ? s.toFixed(2) : s >= 0.01 ? s.toFixed(3) : s.toFixed(4));
+export const fmt = (s: number): string => (s >= 1 ? s.toFixed(2) : s >= 0.01 ? s.toFixed(3) : s.toFixed(4));
 
 /** Row by id (the first, i.e. the whole-process one when both modes exist). */
-const rowOf = (rows: Row[], id: string, mode: Row['mode'] = 'process'): Row | undefined => rows.find((x) => x.id === id && x.mode === mode && x.samples);
+export const rowOf = (rows: Row[], id: string, mode: Row['mode'] = 'process'): Row | undefined => rows.find((x) => x.id === id && x.mode === mode && x.samples);
 
 /** A factor shown without rounding it across a limit (29.996 is not "30.00"). */
 const factor = (x: number, up: boolean): string => ((up ? Math.ceil(x * 100) : Math.floor(x * 100)) / 100).toFixed(2);
@@ -163,7 +164,7 @@ function timesOf(a: Row, b: Row): { at: number; bt: number; how: string } {
 }
 
 /** "a is at least k times faster than b": a <= b / k. */
-function faster(text: string, a: Row | undefined, b: Row | undefined, k: number, an: string, bn: string): Target {
+export function faster(text: string, a: Row | undefined, b: Row | undefined, k: number, an: string, bn: string): Target {
   if (!a || !b) return { text, pass: undefined, detail: 'not measured' };
   const { at, bt, how } = timesOf(a, b);
   const x = bt / at;
@@ -178,7 +179,7 @@ function cpuAtMost(text: string, a: Row | undefined, b: Row | undefined, k: numb
 }
 
 /** "a takes at most k times b" (time, or peak RSS with unit 'MB'). */
-function atMost(text: string, a: Row | undefined, b: Row | undefined, k: number, an: string, bn: string, unit = 's'): Target {
+export function atMost(text: string, a: Row | undefined, b: Row | undefined, k: number, an: string, bn: string, unit = 's'): Target {
   if (!a || !b) return { text, pass: undefined, detail: 'not measured' };
   if (unit === 'MB') {
     const x = a.rssMB / b.rssMB;
@@ -198,7 +199,7 @@ function startupOver(nl: Row | undefined, node: Row | undefined, k: number): Tar
   return { text, pass: x <= k, detail: `nlroute ${fmt(nl.wall.median)} s - node -e 0 ${fmt(node.wall.median)} s = ${fmt(added)} s: ${x.toFixed(2)}x (limit ${k}x)${cpuNote(nl, node, (ac, bc) => ac / bc)}` };
 }
 
-function logRun(ctx: Ctx, title: string): void {
+export function logRun(ctx: Ctx, title: string): void {
   ctx.log(`\n== ${title}`);
 }
 
@@ -215,6 +216,7 @@ function routeDump(n: number): WorkloadDef['run'] {
       const impls: Impl[] = [
         nlProcess('nlroute', 'route-dump', [], ns, c),
         nlInProcess('nlroute', 'route-dump', [], ns, warmFor(n), c),
+        nlInProcess('nlroute records', 'route-records', [], ns, warmFor(n), c),
         nlProcess('raw floor', 'route-floor', [], ns, c, { lib: 'floor' }),
         nlInProcess('raw floor', 'route-floor', [], ns, warmFor(n), c, { lib: 'floor' }),
       ];
@@ -226,12 +228,15 @@ function routeDump(n: number): WorkloadDef['run'] {
       const inproc = rows.find((r) => r.id === 'nlroute' && r.mode === 'in-process');
       const floorIn = rows.find((r) => r.id === 'raw floor' && r.mode === 'in-process');
       if (inproc?.samples && floorIn?.samples) inproc.ratio = inproc.wall.median / floorIn.wall.median, inproc.notes = 'ratio: vs raw floor in-process';
+      const records = rows.find((r) => r.id === 'nlroute records' && r.mode === 'in-process');
+      if (records?.samples && inproc?.samples) records.ratio = records.wall.median / inproc.wall.median, records.notes = 'ratio: vs nlroute messages in-process';
       const nl = rowOf(rows, 'nlroute');
       const targets: Target[] = [
         faster('>= 3x faster than Node netlink', nl, rowOf(rows, 'netlink getRoutes()'), 3, 'nlroute', 'netlink'),
         faster('>= 30x faster than pyroute2', nl, rowOf(rows, 'pyroute2 get_routes()'), 30, 'nlroute', 'pyroute2'),
         atMost('in-process dump <= ip -j route show (whole process)', inproc?.samples ? inproc : undefined, rowOf(rows, 'ip -j route show'), 1, 'nlroute in-process', 'ip -j'),
         atMost('in-process within 1.5x of the raw floor', inproc?.samples ? inproc : undefined, floorIn?.samples ? floorIn : undefined, 1.5, 'nlroute in-process', 'floor in-process'),
+        atMost('records dump within 1.5x of the message dump (in-process)', records?.samples ? records : undefined, inproc?.samples ? inproc : undefined, 1.5, 'records', 'messages'),
         atMost('peak RSS <= half of Node netlink', rowOf(rows, 'nlroute'), rowOf(rows, 'netlink getRoutes()'), 0.5, 'nlroute', 'netlink', 'MB'),
       ];
       return [{ key: `route-dump-${n}`, title, rows, targets: n >= 100000 || ctx.quick ? targets : [], notes: [] }];
@@ -522,7 +527,8 @@ export function suite(quick: boolean): WorkloadDef[] {
     { group: 'events', run: events(quick ? 1000 : 10000) },
     { group: 'codec', run: codec(quick ? 1000 : 100000) },
     { group: 'startup', run: startup() },
+    ...netdbSuite(quick),
   ];
 }
 
-export const GROUPS = ['route-dump', 'link-dump', 'changes', 'ipset', 'events', 'codec', 'startup'];
+export const GROUPS = ['route-dump', 'link-dump', 'changes', 'ipset', 'events', 'codec', 'startup', 'netdb'];

@@ -25,6 +25,8 @@
 #include <node_api.h>
 #include <uv.h>
 
+#include "unixsock.h"
+
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
@@ -1145,5 +1147,6 @@ NAPI_MODULE_INIT() {
   CHECK(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   if (!netns_define(env, exports)) return NULL;
   if (!tuntap_define(env, exports)) return NULL;
+  if (!unixsock_define(env, exports)) return NULL;
   return exports;
 }

@@ -5,9 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Reference tools for cross-checks (iproute2, ipset, iw, strace), the benchmark peer
-# (pyroute2), the wireless test VM (qemu, busybox, hostapd, wpasupplicant, kmod,
-# wireless-regdb, xz, cpio) and the native build (python3, make, g++).
-PACKAGES=(iproute2 ipset iw strace python3 python3-pyroute2 make g++
+# (pyroute2), the daemon's references (varlink-go's certification, systemd's
+# systemd-analyze and systemd-socket-activate), the wireless test VM (qemu, busybox, hostapd,
+# wpasupplicant, kmod, wireless-regdb, xz, cpio) and the native build (python3, make, g++).
+PACKAGES=(iproute2 ipset iw strace python3 python3-pyroute2 make g++ varlink-go systemd
           qemu-system-x86 busybox-static hostapd wpasupplicant kmod wireless-regdb xz-utils cpio)
 missing=()
 for p in "${PACKAGES[@]}"; do

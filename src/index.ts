@@ -7,6 +7,7 @@ import type * as ipset from './ipset/index.js';
 import type * as genl from './genl/index.js';
 import type * as taskstats from './taskstats/index.js';
 import type * as nl80211 from './nl80211/index.js';
+import type * as netdb from './netdb/index.js';
 
 export * from './core/index.js';
 // Constants, entry helpers and error classes of rtnl, ipset and genl come from small modules
@@ -69,3 +70,8 @@ export const TaskStatsNamespaceError = lazyClass<typeof taskstats.TaskStatsNames
 export type TaskStatsNamespaceError = taskstats.TaskStatsNamespaceError;
 export const NetnsExecError = lazyClass<typeof netns.NetnsExecError>('./netns/index.js', 'NetnsExecError');
 export type NetnsExecError = netns.NetnsExecError;
+
+/** A live, exact view of the network with verified, reversible changes (`await NetDB.open()`). */
+// Its constructor is private (a view is made loaded, by open()), hence the cast.
+export const NetDB = lazyClass<abstract new () => unknown>('./netdb/index.js', 'NetDB') as unknown as typeof netdb.NetDB;
+export type NetDB = netdb.NetDB;

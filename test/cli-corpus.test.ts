@@ -24,7 +24,10 @@ export const IP_CORPUS = [
   'link set dev v0 alias uplink',
   'link set br0 txqueuelen 500',
   'link set mv0 arp off multicast off',
-  'link set lo up', 'link set v0 up', 'link set v1 up', 'link set br0 up',
+  'link set lo up',
+  'link set v0 up',
+  'link set v1 up',
+  'link set br0 up',
   'link property add dev v0 altname veth-zero',
   'link del ifb0',
   'addr add 10.1.0.1/24 brd + dev v0',
@@ -81,13 +84,19 @@ const words = (line: string): string[] => line.split(/\s+/);
 function sh(cmd: string, args: string[], input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const p = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [], err: Buffer[] = [];
+    const out: Buffer[] = [],
+      err: Buffer[] = [];
     p.stdout.on('data', (d: Buffer) => out.push(d));
     p.stderr.on('data', (d: Buffer) => err.push(d));
     p.on('error', reject);
-    p.on('close', (code) => (code === 0 ? resolve(Buffer.concat(out).toString())
-      : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${Buffer.concat(err).toString().trim()}`))));
-    p.stdin.on('error', () => { /* a command that reads no input may exit first */ });
+    p.on('close', (code) =>
+      code === 0
+        ? resolve(Buffer.concat(out).toString())
+        : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${Buffer.concat(err).toString().trim()}`)),
+    );
+    p.stdin.on('error', () => {
+      /* a command that reads no input may exit first */
+    });
     p.stdin.end(input ?? '');
   });
 }
@@ -101,7 +110,11 @@ const AUTO_HANDLE = /^(8[0-9a-f]{3}|[9a-e][0-9a-f]{3}|f[0-9a-e][0-9a-f]{2}):$/;
 function normalise(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(normalise);
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).filter(([k]) => !VOLATILE.test(k)).map(([k, x]) => [k, normalise(x)]));
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([k]) => !VOLATILE.test(k))
+        .map(([k, x]) => [k, normalise(x)]),
+    );
   }
   if (typeof v === 'string' && AUTO_HANDLE.test(v)) return 'auto:';
   return v;
@@ -111,9 +124,11 @@ function normalise(v: unknown): unknown {
 const sorted = (rows: unknown): unknown => (rows as unknown[]).map((r) => JSON.stringify(r)).sort();
 
 async function state(ns: TestNetns): Promise<Record<string, unknown>> {
-  const ip = async (args: string): Promise<unknown> => JSON.parse((await sh('ip', ['-n', ns.name, '-j', '-d', ...words(args)])) || '[]');
+  const ip = async (args: string): Promise<unknown> =>
+    JSON.parse((await sh('ip', ['-n', ns.name, '-j', '-d', ...words(args)])) || '[]');
   // tc -j -d prints some htb details as text, so tc's state is read without -d.
-  const tc = async (args: string): Promise<unknown> => JSON.parse((await sh('tc', ['-n', ns.name, '-j', ...words(args)])) || '[]');
+  const tc = async (args: string): Promise<unknown> =>
+    JSON.parse((await sh('tc', ['-n', ns.name, '-j', ...words(args)])) || '[]');
   return normalise({
     link: await ip('link show'),
     addr: await ip('addr show'),
@@ -130,7 +145,8 @@ async function state(ns: TestNetns): Promise<Record<string, unknown>> {
 
 /** Both namespaces' state, once it has settled (carrier and DAD are asynchronous). */
 async function compare(a: TestNetns, b: TestNetns): Promise<void> {
-  let sa = await state(a), sb = await state(b);
+  let sa = await state(a),
+    sb = await state(b);
   for (let i = 0; i < 20 && JSON.stringify(sa) !== JSON.stringify(sb); i++) {
     await sleep(250);
     sa = await state(a);
@@ -140,7 +156,8 @@ async function compare(a: TestNetns, b: TestNetns): Promise<void> {
 }
 
 async function withPair(body: (ref: TestNetns, ours: TestNetns) => Promise<void>): Promise<void> {
-  const ref = await createNetns(), ours = await createNetns();
+  const ref = await createNetns(),
+    ours = await createNetns();
   try {
     await body(ref, ours);
   } finally {

@@ -31,7 +31,9 @@ describe('nlroute as ip', () => {
       'link set v0 up', // v1 stays down: v0 has no carrier, its routes are linkdown
     ]);
   });
-  after(async () => { await deleteNetns(ns); });
+  after(async () => {
+    await deleteNetns(ns);
+  });
 
   it('link show dev lo and link show lo select one device', async () => {
     const ref = await ns.json('link show dev lo');
@@ -76,9 +78,15 @@ describe('nlroute as ip', () => {
   });
 
   it('refuses what it does not support, with status 2', () => {
-    for (const args of [['link', 'show', 'v0', 'frobnicate'], ['route', 'add', '10.9.0.0/16', 'via', '10.1.0.2', 'realmz', '1'],
-      ['maddress', 'show'], ['link', 'add', 'x0', 'type', 'veth', 'peer', 'name', 'x1', 'bogus', '1'], ['nosuchcommand'],
-      ['link', 'set', 'dev', 'v0', 'mtu'], ['--bogus', 'link']]) {
+    for (const args of [
+      ['link', 'show', 'v0', 'frobnicate'],
+      ['route', 'add', '10.9.0.0/16', 'via', '10.1.0.2', 'realmz', '1'],
+      ['maddress', 'show'],
+      ['link', 'add', 'x0', 'type', 'veth', 'peer', 'name', 'x1', 'bogus', '1'],
+      ['nosuchcommand'],
+      ['link', 'set', 'dev', 'v0', 'mtu'],
+      ['--bogus', 'link'],
+    ]) {
       const r = nlroute('-n', ns.name, ...args);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, /^nlroute: /);
@@ -95,6 +103,24 @@ describe('nlroute as ip', () => {
     assert.deepEqual(json('-n', ns.name, '-j', 'r'), await ns.json('route show'));
     assert.deepEqual(json('-n', ns.name, '-j', 'a'), await ns.json('addr show'));
     assert.deepEqual(json('-n', ns.name, '-j', 'l', 'sh', 'lo'), await ns.json('link show lo'));
+  });
+
+  it("text output is ip's, line for line", async () => {
+    for (const view of [
+      'link show',
+      'addr show',
+      'route show table all',
+      'neigh show',
+      'rule show',
+      '-6 rule show',
+      '-s link show lo',
+    ]) {
+      const r = nlroute('-n', ns.name, ...view.split(' '));
+      assert.equal(r.code, 0, r.stderr);
+      // ip pads some lines with trailing blanks; so do we, but compare without them to name the real difference.
+      const trim = (t: string): string[] => t.split('\n').map((l) => l.trimEnd());
+      assert.deepEqual(trim(r.stdout), trim(await ns.ip(view)), view);
+    }
   });
 
   it('route get answers like ip route get', async () => {
@@ -124,7 +150,9 @@ describe('nlroute as ip', () => {
       });
       // Keep adding until the monitor, which subscribes asynchronously, has seen one.
       let n = 0;
-      const adder = setInterval(() => { void ns.ip(`addr add 10.2.0.${++n}/32 dev v0`); }, 100);
+      const adder = setInterval(() => {
+        void ns.ip(`addr add 10.2.0.${++n}/32 dev v0`);
+      }, 100);
       const line = await first.finally(() => clearInterval(adder));
       const ev = JSON.parse(line);
       assert.equal(ev.ifname, 'v0');

@@ -18,8 +18,10 @@ const RTM_NEWLINK = 16, RTM_GETLINK = 18;
 const marshal = (): Marshal => new Marshal({ [RTM_NEWLINK]: link });
 const linkMsg = (seq: number, index: number, flags = NLM_F_MULTI): Buffer =>
   link.encode({ type: RTM_NEWLINK, flags, seq, fields: { index }, attrs: { IFLA_IFNAME: `if${index}` } });
-const open = (k: FakeKernel, opts: object = {}): NetlinkSocket => new NetlinkSocket({ transport: k, marshal: marshal(), ...opts });
-const get = (sock: NetlinkSocket, index = 1): Promise<unknown> => sock.request(link, { type: RTM_GETLINK, fields: { index } });
+const open = (k: FakeKernel, opts: object = {}): NetlinkSocket =>
+  new NetlinkSocket({ transport: k, marshal: marshal(), ...opts });
+const get = (sock: NetlinkSocket, index = 1): Promise<unknown> =>
+  sock.request(link, { type: RTM_GETLINK, fields: { index } });
 const seqs = (k: FakeKernel): number[] => k.messages.map((m) => m.seq);
 /** Settles without an unhandled rejection; resolves to the error or 'ok'. */
 const outcome = (p: Promise<unknown>): Promise<unknown> => p.then(() => 'ok', (e: unknown) => e);
@@ -150,6 +152,27 @@ describe('timeouts', () => {
     const d = sock.request(link, { type: RTM_GETLINK, flags: NLM_F_DUMP });
     k.deliver(linkMsg(seqs(k)[0], 1));
     await assert.rejects(d, NetlinkTimeoutError);
+    sock.close();
+  });
+});
+
+describe('dump idle time', () => {
+  it('does not count while the reader holds the dump back', async () => {
+    const k = new FakeKernel();
+    const sock = open(k, { dumpIdleTimeout: 20 });
+    const stream = sock.dump(link, { type: RTM_GETLINK });
+    const [sd] = seqs(k);
+    const part = (d: number): Buffer =>
+      Buffer.concat(Array.from({ length: 1000 }, (_, i) => linkMsg(sd, d * 1000 + i)));
+    const parts = Array.from({ length: 20 }, (_, d) => part(d));
+    for (const p of parts) k.deliver(p);
+    k.deliver(done(sd));
+    assert.ok(k.paused, 'reading stopped while the reader lags');
+    // Several idle periods go by in turn (one long timer could fire in the same turn as the idle one).
+    for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 30));
+    let n = 0;
+    for await (const m of stream) { void m; n++; }
+    assert.equal(n, 20_000);
     sock.close();
   });
 });

@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { NLM_F_REQUEST, NetlinkTimeoutError, ReplayTransport, type Exchange } from '../src/core/index.js';
+import {
+  NLM_F_DUMP_INTR, NLM_F_MULTI, NLM_F_REQUEST, NetlinkTimeoutError, ReplayTransport, type Exchange,
+} from '../src/core/index.js';
 import { ctrlmsg } from '../src/genl/index.js';
 import { IW, NL80211_COMMANDS, ScanAbortedError, nl80211cmd } from '../src/nl80211/index.js';
 import { ack, done } from './helpers/acks.js';
@@ -66,5 +68,23 @@ describe('IW.scan matches notices to its own scan', () => {
     ]);
     await using iw = new IW({ transport: kernel });
     assert.deepEqual(await iw.scan(IFINDEX, { timeout: 5000 }), []);
+  });
+});
+
+describe('IW dumps are snapshots', () => {
+  it('a dump the kernel marks interrupted (NLM_F_DUMP_INTR) is asked again, not failed', async () => {
+    const bss = (flags: number) => {
+      const spec = { type: familyId, fields: { cmd: NL80211_COMMANDS.NL80211_CMD_NEW_SCAN_RESULTS }, attrs: { NL80211_ATTR_IFINDEX: IFINDEX } };
+      return nl80211cmd.encode(spec as never, flags);
+    };
+    const kernel = new ReplayTransport([
+      getFamily,
+      [bss(NLM_F_MULTI | NLM_F_DUMP_INTR), done(0, NLM_F_MULTI | NLM_F_DUMP_INTR)],
+      [bss(NLM_F_MULTI), done(0)],
+    ]);
+    await using iw = new IW({ transport: kernel });
+    const got = await iw.getScan(IFINDEX);
+    assert.equal(got.length, 1);
+    assert.equal(kernel.sent.length, 3, 'GETFAMILY, the interrupted dump, the retry');
   });
 });

@@ -49,9 +49,9 @@ it('the root loads a protocol only when its class is first used', () => {
 it('exposes the CLI as a bin and every documented subpath', () => {
   const pkg = JSON.parse(execFileSync('node', ['-p', 'JSON.stringify(require("./package.json"))'], { cwd: root, encoding: 'utf8' }));
   assert.equal(pkg.bin.nlroute, './dist/bundle/tools/cli.js');
-  for (const sub of ['.', './core', './rtnl', './genl', './taskstats', './ipset', './nl80211', './netns', './decoder']) assert.ok(pkg.exports[sub], sub);
+  for (const sub of ['.', './core', './rtnl', './genl', './taskstats', './ipset', './nl80211', './netns', './netdb', './decoder']) assert.ok(pkg.exports[sub], sub);
   const help = execFileSync('node', [`${root}/${pkg.bin.nlroute}`, '--help'], { encoding: 'utf8' });
-  assert.match(help, /decode <class>/);
+  assert.match(help, /decode TARGET/);
 });
 
 it('the root exports constants, entry helpers and error classes without loading a protocol', () => {

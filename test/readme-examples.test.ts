@@ -18,7 +18,12 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OUT = join(ROOT, 'dist', 'readme-examples');
 const NETNS_DIR = '/var/run/netns';
 
-interface Example { file: string; line: number; code: string; needs?: string }
+interface Example {
+  file: string;
+  line: number;
+  code: string;
+  needs?: string;
+}
 
 function markdownFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -52,8 +57,14 @@ function typeErrors(): Map<string, string[]> {
     return f;
   });
   const program = ts.createProgram(names, {
-    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    lib: ['lib.es2022.d.ts', 'lib.esnext.disposable.d.ts'], types: ['node'], strict: true, noEmit: true, skipLibCheck: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    lib: ['lib.es2022.d.ts', 'lib.esnext.disposable.d.ts'],
+    types: ['node'],
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
   });
   const out = new Map<string, string[]>();
   for (const d of ts.getPreEmitDiagnostics(program)) {
@@ -70,11 +81,18 @@ function run(cmd: string, args: string[]): Promise<{ code: number | null; out: s
   return new Promise((resolve, reject) => {
     const p = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
     let out = '';
-    p.stdout.on('data', (d: Buffer) => { out += d; });
-    p.stderr.on('data', (d: Buffer) => { out += d; });
+    p.stdout.on('data', (d: Buffer) => {
+      out += d;
+    });
+    p.stderr.on('data', (d: Buffer) => {
+      out += d;
+    });
     const timer = setTimeout(() => p.kill('SIGKILL'), 60_000);
     p.on('error', reject);
-    p.on('close', (code) => { clearTimeout(timer); resolve({ code, out }); });
+    p.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
   });
 }
 
@@ -87,7 +105,10 @@ describe('README examples', () => {
 
   it('there are examples in every module README', () => {
     for (const dir of ['rtnl', 'netns', 'ipset', 'genl', 'taskstats', 'nl80211', 'core', 'tools']) {
-      assert.ok(examples.some((e) => e.file.startsWith(`src/${dir}/`)), `src/${dir} has no TypeScript example`);
+      assert.ok(
+        examples.some((e) => e.file.startsWith(`src/${dir}/`)),
+        `src/${dir} has no TypeScript example`,
+      );
     }
   });
 
@@ -109,8 +130,10 @@ describe('README examples', () => {
       let r: { code: number | null; out: string };
       let left: string[];
       try {
-        r = e.needs === 'initial-netns' ? await run(process.execPath, [file])
-          : await run('ip', ['netns', 'exec', ns.name, process.execPath, file]);
+        r =
+          e.needs === 'initial-netns'
+            ? await run(process.execPath, [file])
+            : await run('ip', ['netns', 'exec', ns.name, process.execPath, file]);
       } finally {
         await deleteNetns(ns);
         // An example removes the namespaces it creates (other suites' namespaces may come and go meanwhile).

@@ -44,8 +44,8 @@ describe('interfaces by name in tc and rule specs', () => {
     await withNetns(async (ns) => {
       await veth(ns);
       await using ipr = new IPRoute({ netns: ns.name });
-      await ipr.tc('add', 'htb', { index: 'd0' as never, handle: '1:', default: 0x20 });
-      await ipr.tc('add-class', 'htb', { index: 'd0' as never, parent: '1:', handle: '1:20', rate: '1mbit' });
+      await ipr.tc('add', 'htb', { index: 'd0', handle: '1:', default: 0x20 });
+      await ipr.tc('add-class', 'htb', { index: 'd0', parent: '1:', handle: '1:20', rate: '1mbit' });
       const q = JSON.parse(await ns.exec('tc', ['-j', 'qdisc', 'show', 'dev', 'd0']));
       assert.equal(q[0].kind, 'htb');
       assert.equal(q[0].handle, '1:');
@@ -61,6 +61,33 @@ describe('interfaces by name in tc and rule specs', () => {
       const rules = await ns.json('rule show');
       assert.equal(rules.find((r: any) => r.priority === 100)?.iif, 'd0');
       assert.equal(rules.find((r: any) => r.priority === 101)?.oif, 'd1');
+    });
+  });
+});
+
+describe('rules print names, not numbers', () => {
+  it('a rule message and its record name the family and the table', async () => {
+    await withNetns(async (ns) => {
+      await using ipr = new IPRoute({ netns: ns.name });
+      const [m] = await ipr.getRules({ family: 'inet', priority: 0 });
+      const j = m.toJSON() as { fields: Record<string, unknown> };
+      assert.equal(j.fields.family, 'AF_INET');
+      assert.equal(j.fields.table, 'RT_TABLE_LOCAL');
+      const [r] = await ipr.rules({ family: 'inet', priority: 0 });
+      assert.deepEqual(JSON.parse(JSON.stringify(r)), { family: 'inet', priority: 0, action: 'table', table: 'local', protocol: 'kernel' });
+    });
+  });
+
+  it('tc handles print as tc writes them', async () => {
+    await withNetns(async (ns) => {
+      await veth(ns);
+      await using ipr = new IPRoute({ netns: ns.name });
+      await ipr.tc('add', 'htb', { index: 'd0', handle: '1:' });
+      await ipr.tc('add-class', 'htb', { index: 'd0', parent: '1:', handle: '1:10', rate: '1mbit' });
+      const [q] = await ipr.qdiscs({ index: 'd0', kind: 'htb' });
+      const [c] = await ipr.classes('d0');
+      assert.deepEqual([q.handle, q.parent, c.handle, c.parent], ['1:', 'root', '1:10', 'root']);
+      assert.doesNotMatch(inspect(q), /65552|4294967295/);
     });
   });
 });
@@ -102,7 +129,7 @@ describe('tc specs: one case convention, strict keys', () => {
     await withNetns(async (ns) => {
       await veth(ns);
       await using ipr = new IPRoute({ netns: ns.name });
-      const e = await rejection(ipr.tc('add', 'htb', { index: 'd0' as never, hadle: '1:' }));
+      const e = await rejection(ipr.tc('add', 'htb', { index: 'd0', hadle: '1:' } as never));
       assert.match(e.message, /hadle/);
       assert.match(e.message, /did you mean "?handle"?/i);
     });
@@ -112,7 +139,7 @@ describe('tc specs: one case convention, strict keys', () => {
     await withNetns(async (ns) => {
       await veth(ns);
       await using ipr = new IPRoute({ netns: ns.name });
-      const e = await rejection(ipr.tc('add', 'htb', { index: 'd0' as never, handle: '1:', defualt: 0x20 }));
+      const e = await rejection(ipr.tc('add', 'htb', { index: 'd0', handle: '1:', defualt: 0x20 } as never));
       assert.match(e.message, /did you mean "?default"?/i);
     });
   });
@@ -121,8 +148,8 @@ describe('tc specs: one case convention, strict keys', () => {
     await withNetns(async (ns) => {
       await veth(ns);
       await using ipr = new IPRoute({ netns: ns.name });
-      await ipr.tc('add', 'clsact', { index: 'd0' as never, ingressBlock: 7 } as never);
-      await ipr.tc('add', 'clsact', { index: 'd1' as never, ingress_block: 8 });
+      await ipr.tc('add', 'clsact', { index: 'd0', ingressBlock: 7 } as never);
+      await ipr.tc('add', 'clsact', { index: 'd1', ingress_block: 8 });
       const q0 = JSON.parse(await ns.exec('tc', ['-j', 'qdisc', 'show', 'dev', 'd0']));
       const q1 = JSON.parse(await ns.exec('tc', ['-j', 'qdisc', 'show', 'dev', 'd1']));
       assert.equal(q0.find((q: any) => q.kind === 'clsact')?.ingress_block, 7);

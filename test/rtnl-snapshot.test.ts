@@ -2,7 +2,9 @@
 // dumps the kernel marks interrupted are retried, and waitFor fails only by its deadline.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DumpInterruptedError, NLM_F_DUMP_INTR, NLM_F_MULTI, NetlinkSocket, NetlinkTimeoutError } from '../src/core/index.js';
+import {
+  DumpInterruptedError, NLM_F_DUMP_INTR, NLM_F_MULTI, NetlinkSocket, NetlinkTimeoutError,
+} from '../src/core/index.js';
 import { IPRoute, RTM, ifinfmsg, rtnlMarshal } from '../src/rtnl/index.js';
 import { done } from './helpers/acks.js';
 import { FakeKernel, type SentMessage } from './helpers/fake-kernel.js';
@@ -15,7 +17,8 @@ function churningKernel(interrupted: number): FakeKernel {
     answer: (msgs: SentMessage[]) => msgs.map((m) => {
       const intr = dumps++ < interrupted ? NLM_F_DUMP_INTR : 0;
       const link = ifinfmsg.encode({
-        type: RTM.RTM_NEWLINK, flags: NLM_F_MULTI | intr, seq: m.seq, fields: { index: 7 }, attrs: { IFLA_IFNAME: 'x0' },
+        type: RTM.RTM_NEWLINK, flags: NLM_F_MULTI | intr, seq: m.seq,
+        fields: { index: 7 }, attrs: { IFLA_IFNAME: 'x0' },
       });
       return Buffer.concat([link, done(m.seq, NLM_F_MULTI | intr)]);
     }),
@@ -27,7 +30,8 @@ describe('snapshots under change', () => {
   // waitFor also subscribes (a kernel socket): it lives in a namespace made for the test.
   before(async () => { ns = await createNetns(); });
   after(async () => { await deleteNetns(ns); });
-  const ipr = (k: FakeKernel): IPRoute => new IPRoute({ socket: new NetlinkSocket({ transport: k, marshal: rtnlMarshal() }), netns: ns.name });
+  const ipr = (k: FakeKernel): IPRoute =>
+    new IPRoute({ socket: new NetlinkSocket({ transport: k, marshal: rtnlMarshal() }), netns: ns.name });
 
   it('getLinks retries a dump interrupted many times', async () => {
     const k = churningKernel(20);
@@ -53,7 +57,8 @@ describe('snapshots under change', () => {
 
   it('waitFor rejects only with NetlinkTimeoutError when every dump is interrupted', async () => {
     const r = ipr(churningKernel(Infinity));
-    await assert.rejects(r.waitFor('link', (l) => l.getAttr('IFLA_IFNAME') === 'nope', { timeout: 200 }), NetlinkTimeoutError);
+    const wait = r.waitFor('link', (l) => l.getAttr('IFLA_IFNAME') === 'nope', { timeout: 200 });
+    await assert.rejects(wait, NetlinkTimeoutError);
     r.close();
   });
 });

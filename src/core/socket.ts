@@ -100,11 +100,14 @@ export interface DropInfo {
 }
 
 interface Datagram { buf: Buffer; messages: AnyMessage[] }
+/** One request of a batch. */
+type BatchItem = { schema: AnySchema; spec: MessageSpec<any, any> };
 
 /** A failed send as a typed error: a syscall's errno becomes NetlinkTransportError. */
 function sendError(e: unknown): Error {
   const err = e as Error & { code?: unknown };
-  if (err instanceof SocketClosedError || err instanceof NetlinkTransportError || typeof err?.code !== 'string') return err;
+  const typed = err instanceof SocketClosedError || err instanceof NetlinkTransportError;
+  if (typed || typeof err?.code !== 'string') return err;
   return new NetlinkTransportError(err as Error & { code: string });
 }
 
@@ -348,7 +351,8 @@ export class NetlinkSocket extends EventEmitter {
     else replies.set(index, [m]);
     // A single answer without an ACK asked for ends the item.
     const flags = (run.items[index].spec.flags ?? 0) | (run.all || k === c.count - 1 ? NLM_F_ACK : 0);
-    if (!(m.flags & NLM_F_MULTI) && !(flags & NLM_F_ACK) && (flags & NLM_F_DUMP) !== NLM_F_DUMP && c.answer(k)) this.settle(c);
+    const single = !(m.flags & NLM_F_MULTI) && !(flags & NLM_F_ACK) && (flags & NLM_F_DUMP) !== NLM_F_DUMP;
+    if (single && c.answer(k)) this.settle(c);
   }
 
   /** A batch datagram is done with: let the batch send the next one. */
@@ -463,12 +467,18 @@ export class NetlinkSocket extends EventEmitter {
 
   // ---- requests ----------------------------------------------------------------------
 
-  private track(seq: number, flags: number, timeout: number, done: (err: Error | undefined, p: Pending) => void, onMessage?: (m: AnyMessage) => void): Pending {
+  private track(
+    seq: number, flags: number, timeout: number,
+    done: (err: Error | undefined, p: Pending) => void, onMessage?: (m: AnyMessage) => void,
+  ): Pending {
     if (this.closed) throw new SocketClosedError();
     const p = new Pending(seq, flags, (flags & NLM_F_DUMP) === NLM_F_DUMP, done, onMessage);
     this.pending.set(seq, p);
     this.retain();
-    if (timeout > 0) p.timer = setTimeout(() => this.finish(p, new NetlinkTimeoutError(`netlink request seq ${seq}`, timeout)), timeout);
+    if (timeout > 0) {
+      const expire = (): void => this.finish(p, new NetlinkTimeoutError(`netlink request seq ${seq}`, timeout));
+      p.timer = setTimeout(expire, timeout);
+    }
     return p;
   }
 
@@ -477,13 +487,16 @@ export class NetlinkSocket extends EventEmitter {
    * reply and ACK. A negative answer throws NetlinkError with the kernel's extended-ACK text.
    * Default flags: NLM_F_ACK (NLM_F_REQUEST is always set).
    */
-  async request<H extends StructFields, D extends AttrDecl>(schema: MessageSchema<H, D>, spec: MessageSpec<H, D>, opts: RequestOptions = {}): Promise<Message<H, D>[]> {
+  async request<H extends StructFields, D extends AttrDecl>(
+    schema: MessageSchema<H, D>, spec: MessageSpec<H, D>, opts: RequestOptions = {},
+  ): Promise<Message<H, D>[]> {
     const until = opts.retryInterruptedFor !== undefined ? performance.now() + opts.retryInterruptedFor : 0;
     for (let attempt = 0; ; attempt++) {
       try {
         return (await this.requestOnce(schema, spec, opts)) as Message<H, D>[];
       } catch (e) {
-        if (e instanceof DumpInterruptedError && (attempt < (opts.retryInterrupted ?? 0) || performance.now() < until)) continue;
+        const again = attempt < (opts.retryInterrupted ?? 0) || performance.now() < until;
+        if (e instanceof DumpInterruptedError && again) continue;
         throw e;
       }
     }
@@ -494,7 +507,9 @@ export class NetlinkSocket extends EventEmitter {
    * reports it was interrupted by a change (NLM_F_DUMP_INTR), for up to `retryFor` ms (default:
    * the socket's request timeout), so a busy system slows it down rather than failing it.
    */
-  snapshot<H extends StructFields, D extends AttrDecl>(schema: MessageSchema<H, D>, spec: MessageSpec<H, D>, retryFor = this.timeout || DEFAULT_REQUEST_TIMEOUT): Promise<Message<H, D>[]> {
+  snapshot<H extends StructFields, D extends AttrDecl>(
+    schema: MessageSchema<H, D>, spec: MessageSpec<H, D>, retryFor = this.timeout || DEFAULT_REQUEST_TIMEOUT,
+  ): Promise<Message<H, D>[]> {
     return this.request(schema, { ...spec, flags: (spec.flags ?? 0) | NLM_F_DUMP }, { retryInterruptedFor: retryFor });
   }
 
@@ -519,10 +534,14 @@ export class NetlinkSocket extends EventEmitter {
    *
    *     for await (const route of sock.dump(rtmsg, { type: RTM_GETROUTE, fields: { family: 2 } })) ...
    */
-  dump<H extends StructFields, D extends AttrDecl>(schema: MessageSchema<H, D>, spec: MessageSpec<H, D>, opts: RequestOptions = {}): AsyncIterableIterator<Message<H, D>> {
+  dump<H extends StructFields, D extends AttrDecl>(
+    schema: MessageSchema<H, D>, spec: MessageSpec<H, D>, opts: RequestOptions = {},
+  ): AsyncIterableIterator<Message<H, D>> {
     const flags = (spec.flags ?? 0) | NLM_F_DUMP | NLM_F_REQUEST;
     const seq = this.nextSeq();
-    const unpause = (): void => { if (this.pausedBy.delete(stream) && this.pausedBy.size === 0) this.transport.resume(); };
+    const unpause = (): void => {
+      if (this.pausedBy.delete(stream) && this.pausedBy.size === 0) this.transport.resume();
+    };
     const stream: DumpStream = new DumpStream(unpause, unpause);
     const p = this.track(seq, flags, opts.timeout ?? 0, (err, p) => {
       unpause();
@@ -557,7 +576,7 @@ export class NetlinkSocket extends EventEmitter {
    * failure reported with its index. Resolves when all are answered; never throws for a
    * failed item (see each result).
    */
-  async batch(items: readonly { schema: AnySchema; spec: MessageSpec<any, any> }[], opts: BatchOptions = {}): Promise<BatchResult[]> {
+  async batch(items: readonly BatchItem[], opts: BatchOptions = {}): Promise<BatchResult[]> {
     if (this.closed) throw new SocketClosedError();
     this.retain();
     try {
@@ -567,7 +586,7 @@ export class NetlinkSocket extends EventEmitter {
     }
   }
 
-  private async runBatch(items: readonly { schema: AnySchema; spec: MessageSpec<any, any> }[], opts: BatchOptions): Promise<BatchResult[]> {
+  private async runBatch(items: readonly BatchItem[], opts: BatchOptions): Promise<BatchResult[]> {
     const all = opts.acks === 'all';
     const chunk = Math.max(1, opts.chunk ?? (all ? BATCH_CHUNK_ALL : BATCH_CHUNK_ERRORS));
     const inflight = Math.max(1, opts.inflight ?? BATCH_INFLIGHT);
@@ -608,7 +627,9 @@ export class NetlinkSocket extends EventEmitter {
    * kernel's ENOBUFS, or the reader falling `maxQueue` behind) arrives as an Overrun marker
    * (re-read the state), and the subscription keeps working.
    */
-  subscribe<M extends AnyMessage = AnyMessage>(groups: readonly number[], filter?: (m: M) => boolean, opts: SubscriptionOptions = {}): Subscription<M> {
+  subscribe<M extends AnyMessage = AnyMessage>(
+    groups: readonly number[], filter?: (m: M) => boolean, opts: SubscriptionOptions = {},
+  ): Subscription<M> {
     if (this.closed) throw new SocketClosedError();
     if (!this.eventBufferSet && this.transport.setOption) {
       this.eventBufferSet = true;

@@ -39,7 +39,9 @@ export class Subscription<M> extends EventEmitter implements AsyncIterableIterat
   /** Messages dropped because the reader fell more than maxQueue behind. */
   dropped = 0;
 
-  constructor(private readonly onClose: () => void, private readonly filter?: (m: M) => boolean, opts: SubscriptionOptions = {}) {
+  constructor(
+    private readonly onClose: () => void, private readonly filter?: (m: M) => boolean, opts: SubscriptionOptions = {},
+  ) {
     super();
     const max = opts.maxQueue ?? DEFAULT_SUBSCRIPTION_QUEUE;
     if (!Number.isInteger(max) || max < 1) throw new RangeError(`maxQueue must be a positive integer, got ${max}`);

@@ -1,6 +1,6 @@
 // Listed elements: views over the kernel's bytes, each field read when asked for, printed
 // as ipset(8) prints them.
-import { attachMessage, ipv6ToString, u64Value } from '../core/index.js';
+import { INSPECT, attachMessage, ipv6ToString, u64Value } from '../core/index.js';
 import {
   IPPROTO_ICMP, IPPROTO_ICMPV6, IPSET_ATTR_BYTES, IPSET_ATTR_CADT_FLAGS, IPSET_ATTR_CIDR, IPSET_ATTR_CIDR2,
   IPSET_ATTR_COMMENT, IPSET_ATTR_ETHER, IPSET_ATTR_IFACE, IPSET_ATTR_IP, IPSET_ATTR_IP2, IPSET_ATTR_IP2_TO,
@@ -10,7 +10,7 @@ import {
 } from './constants.js';
 import { icmpName, type EntryFields } from './entries.js';
 import { protoName } from './names.js';
-import { INSPECT, inspectRecord, type IPSetEntryRecord } from './record.js';
+import { inspectRecord, type IPSetEntryRecord } from './record.js';
 import type { Dim } from './types.js';
 
 /** What an entry view needs to know about its set. */

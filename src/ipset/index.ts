@@ -13,3 +13,4 @@ export * from './listing.js';
 export * from './bulk.js';
 export * from './ipset.js';
 export * from './save.js';
+export * from './record.js';

@@ -1,6 +1,6 @@
 // Listings: set headers, entries by dump message, and the object list() returns (await it
 // for everything, iterate it to stream).
-import { NLMSG_HDRLEN, attachMessage, type AnyMessage } from '../core/index.js';
+import { INSPECT, NLMSG_HDRLEN, attachMessage, type AnyMessage } from '../core/index.js';
 import {
   IPSET_ATTR_ADT, IPSET_ATTR_BITMASK, IPSET_ATTR_BUCKETSIZE, IPSET_ATTR_CADT_FLAGS, IPSET_ATTR_CIDR, IPSET_ATTR_DATA,
   IPSET_ATTR_ELEMENTS, IPSET_ATTR_FAMILY, IPSET_ATTR_HASHSIZE, IPSET_ATTR_INDEX, IPSET_ATTR_INITVAL, IPSET_ATTR_IP,
@@ -12,7 +12,7 @@ import {
 import { EntrySource, IPSetEntry, cstr, ipText, type EntrySetInfo } from './entry.js';
 import { NFGENMSG_LEN } from './nfnetlink.js';
 import { parseEtype, setType, type Dim } from './types.js';
-import { INSPECT, inspectRecord, type IPSetHeaderRecord } from './record.js';
+import { inspectRecord, type IPSetHeaderRecord } from './record.js';
 
 // ---- set headers --------------------------------------------------------------------------
 

@@ -77,9 +77,6 @@ export const HEADER_READ_ONLY: ReadonlySet<string> = new Set(['name', 'revision'
 /** Entry record keys add() accepts but does not read (the text form of the parts). */
 export const ENTRY_READ_ONLY: ReadonlySet<string> = new Set(['elem']);
 
-/** Node's util.inspect hook, by its registered symbol (no import of node:util here). */
-export const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom') as never;
-
 type Inspect = (v: unknown, o: unknown) => string;
 
 /** util.inspect of a record-backed object: `IPSetEntry { elem: '192.0.2.7', packets: 3, ... }`. */

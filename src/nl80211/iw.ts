@@ -17,6 +17,9 @@ import {
 import { nl80211cmd, type Nl80211Message } from './nl80211cmd.js';
 import { mergeWiphyParts } from './split.js';
 
+/** How often an interrupted dump is asked again before DumpInterruptedError. */
+const DUMP_RETRIES = 5;
+
 type CmdName = keyof typeof NL80211_COMMANDS;
 type AttrsIn = Parameters<typeof nl80211cmd.encode>[0]['attrs'];
 
@@ -122,8 +125,11 @@ export class IW {
   async request(cmd: CmdName, attrs: AttrsIn = {}, opts: { dump?: boolean; target?: string; flags?: number; timeout?: number } = {}): Promise<Nl80211Message[]> {
     await this.family();
     try {
+      // A dump is a snapshot: one the kernel marks interrupted (scan results change with every
+      // beacon, stations come and go) is asked again rather than failed.
       const msgs = await this.genl.request<Nl80211Message>('nl80211', cmd, attrs, {
         dump: opts.dump, flags: opts.flags ?? (opts.dump ? undefined : NLM_F_ACK), timeout: opts.timeout,
+        ...(opts.dump ? { retryInterrupted: DUMP_RETRIES } : {}),
       });
       return msgs.filter((m) => m.schema === nl80211cmd);
     } catch (e) {

@@ -368,15 +368,13 @@ export const linkVocab = vocab('link', iflaAttrs, ifinfomsgHeader, {
   },
   aliases: { IFLA_IFNAME: 'ifname', ifi_index: 'index', ifi_flags: 'flags', ifi_change: 'change', ifi_type: 'linkType' },
   nests: { stats: stats64Vocab },
+  readOnly: [
+    'linkType', 'qdisc', 'numVf', 'promiscuity', 'carrier', 'carrierChanges', 'carrierUpCount', 'carrierDownCount',
+    'linkNetnsid', 'physPortId', 'physPortName', 'physSwitchId', 'tsoMaxSize', 'tsoMaxSegs', 'minMtu', 'maxMtu',
+    'permAddress', 'parentDevName', 'parentDevBusName', 'allmulti', 'newNetnsid', 'newIfindex', 'headroom', 'tailroom',
+    'netnsImmutable', 'stats', 'operstate', 'linkmode', 'numTxQueues', 'numRxQueues',
+  ],
 });
 
-/**
- * What the kernel reports but a request does not set: accepted in specs (a record is a
- * valid spec) and not sent.
- */
-export const linkReadOnly: ReadonlySet<string> = new Set([
-  'linkType', 'qdisc', 'numVf', 'promiscuity', 'carrier', 'carrierChanges', 'carrierUpCount', 'carrierDownCount',
-  'linkNetnsid', 'physPortId', 'physPortName', 'physSwitchId', 'tsoMaxSize', 'tsoMaxSegs', 'minMtu', 'maxMtu',
-  'permAddress', 'parentDevName', 'parentDevBusName', 'allmulti', 'newNetnsid', 'newIfindex', 'headroom', 'tailroom',
-  'netnsImmutable', 'stats', 'operstate', 'linkmode', 'altnames', 'numTxQueues', 'numRxQueues',
-]);
+/** Link keys read into records and not sent (see VocabDecl.readOnly). */
+export const linkReadOnly = linkVocab.readOnly;

@@ -13,6 +13,7 @@ export {
   rtmsg, rtmsgHeader, rtaAttrs, rtaxAttrs, SEG6_IPTUN_MODE, routeVocab, metricsVocab, nexthopVocab, type RtMessage,
 } from './rtmsg.js';
 export * from './records.js';
+export { toIpJson, linkJSON, addrInfoJSON, routeJSON, neighJSON, ruleJSON, linkFlags, type IpJsonOptions } from './ipjson.js';
 export * from './marshal.js';
 export * from './spec.js';
 export * from './link.js';
@@ -21,14 +22,22 @@ export * from './route.js';
 export * from './iproute.js';
 // Part B: neighbours/FDB, rules, traffic control, nsid, netconf.
 export { ndmsg, ndmsgHeader, ndaMap, ndaCacheinfo, NUD, NTF, NTF_EXT, nudByName, neighVocab, fdbVocab } from './ndmsg.js';
-export { fibmsg, fibRuleHeader, fraMap, FR_ACT, FIB_RULE, frActByName } from './fibrulemsg.js';
-export { tcmsg, tcmsgHeader, tcaMap, RTNLGRP_TC } from './tcmsg.js';
-export { nsidmsg, netnsaMap, NETNSA_NSID_NOT_ASSIGNED } from './nsidmsg.js';
-export { netconfmsg, netconfaMap, NETCONFA_IFINDEX_ALL, NETCONFA_IFINDEX_DEFAULT } from './netconfmsg.js';
+export { fibmsg, fibRuleHeader, fraMap, FR_ACT, FIB_RULE, frActByName, ruleVocab } from './fibrulemsg.js';
+export { tcmsg, tcmsgHeader, tcaMap, RTNLGRP_TC, tcVocab } from './tcmsg.js';
+export { nsidmsg, netnsaMap, NETNSA_NSID_NOT_ASSIGNED, nsidVocab } from './nsidmsg.js';
+export { netconfmsg, netconfaMap, NETCONFA_IFINDEX_ALL, NETCONFA_IFINDEX_DEFAULT, netconfVocab } from './netconfmsg.js';
+export { getNetconf, netconfRecord, type NetconfFilter, type NetconfMessage, type NetconfRecord } from './netconf.js';
 export * as tckinds from './tc/index.js';
 export * from './rate.js';
 export { neigh, getNeighbours, type NeighSpec, type NeighMessage } from './neigh.js';
 export { fdb, getFdb, type FdbSpec } from './fdb.js';
-export { rule, getRules, ruleTable, type RuleSpec, type RuleMessage } from './rule.js';
-export { tc, tcRequest, getQdiscs, getClasses, getFilters, filterKey, parseU32Handle, type TcBaseSpec, type TcMessage } from './tc.js';
-export { nsid, getNsids, subscribeNsid, type NsidSpec, type NsidMessage } from './nsid.js';
+export {
+  rule, getRules, ruleTable, ruleRecord, checkRuleSpec,
+  type RuleSpec, type RuleMessage, type RuleRecord, type RuleCmd, type RuleRange, type RuleAction, type TableRef,
+} from './rule.js';
+export {
+  tc, tcRequest, getQdiscs, getClasses, getFilters, filterKey, parseU32Handle,
+  type TcBaseSpec, type TcMessage, type TcCmd, type TcVerb, type TcSpecOf, type QdiscFilter,
+} from './tc.js';
+export { tcRecord, type TcRecord, type TcStats } from './tcrecord.js';
+export { nsid, getNsids, subscribeNsid, nsidRecord, type NsidSpec, type NsidMessage, type NsidRecord } from './nsid.js';

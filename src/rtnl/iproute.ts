@@ -1,10 +1,11 @@
 // IPRoute: links, addresses and routes over one NETLINK_ROUTE socket, with pyroute2's call
 // shapes (`ipr.link('add', {...})`) so code ports line by line.
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, readdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { netnsContext } from '../core/nscontext.js';
 import {
   DumpInterruptedError, NETLINK_ROUTE, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NetlinkError, NetlinkSocket, NetlinkTimeoutError,
-  Overrun, SocketClosedError, badValue, describeCalls, macCheck, netnsError, netnsPath,
+  Overrun, SocketClosedError, badValue, describeCalls, lazyRecord, macCheck, netnsError, netnsPath,
   type AnyMessage, type AnySchema, type BatchOptions, type BatchResult, type MessageSpec, type Subscription,
 } from '../core/index.js';
 import { RTEXT_FILTER, RTM, RTNLGRP } from './constants.js';
@@ -20,12 +21,14 @@ import { checkRouteSpec, routeDumpRequest, routeMatcher, routeRequest, type Rout
 import { checkIfname, type IfRef } from './spec.js';
 import { checkNeighSpec, getNeighbours, neigh, type NeighCmd, type NeighMessage, type NeighSpec } from './neigh.js';
 import { checkFdbSpec, fdb, type FdbCmd, type FdbSpec } from './fdb.js';
-import { getRules, rule, type RuleCmd, type RuleMessage, type RuleSpec } from './rule.js';
-import { getClasses, getFilters, getQdiscs, tc, type QdiscFilter, type TcBaseSpec, type TcCmd, type TcMessage } from './tc.js';
-import { getNsids, nsid, type NsidMessage, type NsidSpec } from './nsid.js';
+import { getRules, rule, ruleRecord, type RuleCmd, type RuleMessage, type RuleRecord, type RuleSpec } from './rule.js';
+import { getClasses, getFilters, getQdiscs, tc, type QdiscFilter, type TcBaseSpec, type TcCmd, type TcMessage, type TcSpecOf } from './tc.js';
+import { getNsids, nsid, nsidRecord, type NsidMessage, type NsidRecord, type NsidSpec } from './nsid.js';
+import { getNetconf, netconfRecord, type NetconfFilter, type NetconfMessage, type NetconfRecord } from './netconf.js';
+import { tcRecord, type TcRecord } from './tcrecord.js';
 import { addTuntap, isTuntapAdd } from './tuntap.js';
 import {
-  addrRecord, fdbRecord, linkRecord, neighRecord, routeRecord,
+  addrRecord, fdbRecord, linkRecord, neighRecord, routeKey, routeRecord,
   type AddrRecord, type FdbRecord, type LinkRecord, type NeighRecord, type RouteRecord,
 } from './records.js';
 import { IPROUTE_CALLS, describeBatchResults } from './describe.js';
@@ -384,15 +387,18 @@ export class IPRoute {
   // ---- records: plain JSON-safe objects named as specs name them (records.ts) ---------------
 
   /** Links as records: `(await ipr.links()).map((l) => l.ifname)`; the same filters as getLinks. */
-  async links(filter: LinkFilter = {}): Promise<LinkRecord[]> { return (await this.getLinks(filter)).map(linkRecord); }
+  // Records are built on first use (lazyRecord): a large dump costs what the program reads.
+  async links(filter: LinkFilter = {}): Promise<LinkRecord[]> { return (await this.getLinks(filter)).map((m) => lazyRecord(m, linkRecord)); }
   /** Addresses as records; the same filters as getAddr. */
-  async addresses(filter: AddrFilter = {}): Promise<AddrRecord[]> { return (await this.getAddr(filter)).map(addrRecord); }
+  async addresses(filter: AddrFilter = {}): Promise<AddrRecord[]> { return (await this.getAddr(filter)).map((m) => lazyRecord(m, addrRecord)); }
   /** Routes as records; the same filters as getRoutes. */
-  async routes(filter: RouteFilter = {}): Promise<RouteRecord[]> { return (await this.getRoutes(filter)).map(routeRecord); }
+  async routes(filter: RouteFilter = {}): Promise<RouteRecord[]> { return (await this.getRoutes(filter)).map((m) => lazyRecord(m, routeRecord, routeKey)); }
   /** Neighbours as records; the same filters as getNeighbours. */
-  async neighbours(filter: NeighSpec = {}): Promise<NeighRecord[]> { return (await this.getNeighbours(filter)).map(neighRecord); }
+  async neighbours(filter: NeighSpec = {}): Promise<NeighRecord[]> {
+    return (await this.getNeighbours(filter)).map((m) => lazyRecord(m, neighRecord));
+  }
   /** Bridge FDB entries as records; the same filters as fdb('dump'). */
-  async fdbEntries(filter: FdbSpec = {}): Promise<FdbRecord[]> { return (await this.fdb('dump', filter)).map(fdbRecord); }
+  async fdbEntries(filter: FdbSpec = {}): Promise<FdbRecord[]> { return (await this.fdb('dump', filter)).map((m) => lazyRecord(m, fdbRecord)); }
 
   // ---- many at once -----------------------------------------------------------------------
 
@@ -523,8 +529,8 @@ export class IPRoute {
   /** Rules matching a filter. */
   async getRules(filter: RuleSpec = {}): Promise<RuleMessage[]> { return getRules(this.sock, await this.prepRule(filter)); }
   /** Traffic control: 'add' | 'replace' | 'change' | 'del' | 'dump', also '-class' and '-filter' forms. */
-  async tc(cmd: TcCmd, kind?: string | null, spec: TcBaseSpec = {}): Promise<TcMessage[]> {
-    return tc(this.sock, cmd, kind, await this.resolveAll(spec, ['index']) as TcBaseSpec & { index?: number });
+  async tc<C extends TcCmd, K extends string | null | undefined = undefined>(cmd: C, kind?: K, spec: TcSpecOf<C, K> = {} as TcSpecOf<C, K>): Promise<TcMessage[]> {
+    return tc(this.sock, cmd, kind, await this.resolveAll(spec as TcBaseSpec, ['index']) as TcSpecOf<C, K>);
   }
   /** Qdiscs, optionally of one interface (name or index) / kind / handle / parent. */
   async getQdiscs(filter: QdiscFilter = {}): Promise<TcMessage[]> {
@@ -542,6 +548,42 @@ export class IPRoute {
   nsid(cmd: 'set' | 'add' | 'get', spec: NsidSpec): Promise<number> { return nsid(this.sock, cmd, spec); }
   /** Every peer namespace id of this namespace. */
   getNsids(): Promise<NsidMessage[]> { return getNsids(this.sock); }
+  /** Per-device IP settings (`ip netconf show`), of one family or all. */
+  getNetconf(filter: NetconfFilter = {}): Promise<NetconfMessage[]> { return getNetconf(this.sock, filter); }
+
+  // ---- records of rules, tc, nsid, netconf (rule.ts, tcrecord.ts, nsid.ts, netconf.ts) ---------
+
+  /** Rules as records: `{ priority, table: 'main', src: '10.0.0.0/8', action: 'table' }`; the same filters as getRules. */
+  async rules(filter: RuleSpec = {}): Promise<RuleRecord[]> { return (await this.getRules(filter)).map(ruleRecord); }
+  /** Qdiscs as records: `{ object: 'qdisc', kind: 'htb', index, handle: '1:', parent: 'root', default: 32, stats }`. */
+  async qdiscs(filter: QdiscFilter = {}): Promise<TcRecord[]> { return (await this.getQdiscs(filter)).map(tcRecord); }
+  /** Classes of an interface (name or index) as records. */
+  async classes(index: IfRef, parent?: string | number): Promise<TcRecord[]> { return (await this.getClasses(index, parent)).map(tcRecord); }
+  /** Filters of an interface (name or index) under a parent, as records. */
+  async filters(index: IfRef, parent?: string | number, chain?: number): Promise<TcRecord[]> {
+    return (await this.getFilters(index, parent, chain)).map(tcRecord);
+  }
+  /** Per-device IP settings as records: `{ family: 'inet', index: 'all', forwarding: false, rpFilter: 'off' }`. */
+  async netconf(filter: NetconfFilter = {}): Promise<NetconfRecord[]> { return (await this.getNetconf(filter)).map(netconfRecord); }
+
+  /**
+   * Peer namespace ids as records, each with its name under /var/run/netns when it has one
+   * (as `ip netns list-id` finds them): `{ nsid: 5, netns: 'blue' }` feeds back to nsid('set').
+   */
+  async nsids(): Promise<NsidRecord[]> {
+    const out = (await this.getNsids()).map(nsidRecord);
+    if (!out.length) return out;
+    let names: string[] = [];
+    // The directory `ip netns` names namespaces in (the one netnsPath resolves names into).
+    try { names = readdirSync(dirname(netnsPath('x'))); } catch { /* no named namespaces */ }
+    const byId = new Map(out.map((r) => [r.nsid, r]));
+    for (const name of names) {
+      const id = await this.nsid('get', { netns: name }).catch(() => -1);
+      const r = byId.get(id);
+      if (r && r.netns === undefined) r.netns = name;
+    }
+    return out;
+  }
 
   // ---- life cycle ---------------------------------------------------------------------------
 

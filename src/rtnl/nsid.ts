@@ -1,9 +1,12 @@
 // Peer namespace ids on a socket: ipr.nsid('set'|'get', spec), getNsids(), nsid events.
 // (src/netns/nsid.ts offers the same by namespace name with its own sockets.)
 import { closeSync, openSync } from 'node:fs';
-import { AF_UNSPEC, NLM_F_DUMP, NetlinkEncodeError, type Message, type NetlinkSocket, type Subscription } from '../core/index.js';
+import {
+  AF_UNSPEC, NLM_F_DUMP, NetlinkEncodeError, attachMessage, checkSpec, intCheck, stringCheck,
+  type Message, type NetlinkSocket, type Subscription,
+} from '../core/index.js';
 import { ask } from './commands.js';
-import { RTM_GETNSID, RTM_NEWNSID, RTNLGRP_NSID, nsidmsg } from './nsidmsg.js';
+import { RTM_GETNSID, RTM_NEWNSID, RTNLGRP_NSID, nsidVocab, nsidmsg } from './nsidmsg.js';
 
 export type NsidMessage = Message<typeof nsidmsg.header.fields, typeof nsidmsg.attrs.decl>;
 
@@ -17,10 +20,26 @@ export interface NsidSpec {
   /** The id to give ('set'); omitted or -1 lets the kernel pick. */
   nsid?: number;
   /** 'get': ask for the id as seen from another namespace (by its nsid here). */
-  target_nsid?: number;
+  targetNsid?: number;
+  /** @deprecated alias of targetNsid */ target_nsid?: number;
+  /** Read from records; accepted and not sent. */
+  currentNsid?: number;
 }
 
-const KNOWN = ['netns', 'fd', 'pid', 'nsid', 'target_nsid'];
+/** A peer namespace id: its id here and, when it has one, its name under /var/run/netns. */
+export interface NsidRecord {
+  nsid: number;
+  netns?: string;
+  currentNsid?: number;
+}
+
+const RULES = nsidVocab.rules({ netns: stringCheck(), nsid: intCheck(-1, 0x7fffffff) });
+
+/** The peer id of a dump message as a record (IPRoute.nsids adds the name). */
+export function nsidRecord(m: NsidMessage): NsidRecord {
+  const r = nsidVocab.readAttrs(m, {} as Record<string, unknown>);
+  return attachMessage(r, m) as unknown as NsidRecord;
+}
 
 /** Run `body` with NETNSA_FD/PID attributes for the peer, closing an fd we opened. */
 async function withPeer<T>(spec: NsidSpec, body: (attrs: [string, unknown][]) => Promise<T>): Promise<T> {
@@ -42,7 +61,7 @@ async function withPeer<T>(spec: NsidSpec, body: (attrs: [string, unknown][]) =>
  * the peer's id, or -1 (NETNSA_NSID_NOT_ASSIGNED) when it has none.
  */
 export async function nsid(sock: NetlinkSocket, cmd: 'set' | 'add' | 'get', spec: NsidSpec): Promise<number> {
-  for (const k of Object.keys(spec)) if (!KNOWN.includes(k)) throw new NetlinkEncodeError(`nsid: unknown option ${k}`);
+  spec = checkSpec('nsid', spec, RULES);
   if (cmd === 'set' || cmd === 'add') {
     const id = spec.nsid ?? -1;
     await withPeer(spec, (attrs) => ask(sock, nsidmsg, { type: RTM_NEWNSID, fields: { family: AF_UNSPEC }, attrs: [['NETNSA_NSID', id], ...attrs] }));
@@ -51,7 +70,7 @@ export async function nsid(sock: NetlinkSocket, cmd: 'set' | 'add' | 'get', spec
   if (cmd !== 'get') throw new NetlinkEncodeError(`nsid: unknown command ${JSON.stringify(cmd)} (set, get; the kernel has no delete)`);
   const answer = await withPeer(spec, (attrs) => ask(sock, nsidmsg, {
     type: RTM_GETNSID, flags: 0, fields: { family: AF_UNSPEC },
-    attrs: spec.target_nsid === undefined ? attrs : [...attrs, ['NETNSA_TARGET_NSID', spec.target_nsid]],
+    attrs: spec.targetNsid === undefined ? attrs : [...attrs, ['NETNSA_TARGET_NSID', spec.targetNsid]],
   }));
   return answer[0]?.getAttr('NETNSA_NSID') ?? -1;
 }

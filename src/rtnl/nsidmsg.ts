@@ -1,5 +1,5 @@
 // rtgenmsg + NETNSA_*: ids of peer network namespaces (RTM_*NSID), linux/net_namespace.h.
-import { MessageSchema, attrMap, registerMessageClass, s32, struct, u32, u8 } from '../core/index.js';
+import { MessageSchema, attrMap, registerMessageClass, s32, struct, u32, u8, vocab } from '../core/index.js';
 
 export const RTM_NEWNSID = 88;
 export const RTM_DELNSID = 89;
@@ -30,3 +30,12 @@ export const policy: Record<number, MessageSchema<any, any>> = {
   [RTM_DELNSID]: nsidmsg,
   [RTM_GETNSID]: nsidmsg,
 };
+
+/** Peer namespace ids: `{ nsid: 5, netns: 'blue' }` (the name is looked up by IPRoute.nsids). */
+export const nsidVocab = vocab('nsid', netnsaMap, nsidmsg.header, {
+  attrs: {
+    nsid: 'NETNSA_NSID', pid: 'NETNSA_PID', fd: 'NETNSA_FD', targetNsid: 'NETNSA_TARGET_NSID',
+    currentNsid: 'NETNSA_CURRENT_NSID',
+  },
+  aliases: { target_nsid: 'targetNsid' },
+});

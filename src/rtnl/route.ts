@@ -2,7 +2,7 @@
 import {
   NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST, SpecError, anyCheck, arrayCheck,
   boolCheck, checkSpec, eitherCheck, encoderValue, ifRefCheck, intCheck, objectCheck, stringCheck, type Check,
-  type MessageSpec, type SpecRules,
+  type MessageSpec, type SpecRules, type VocabSpec,
 } from '../core/index.js';
 import {
   AF_INET, AF_INET6, AF_MPLS, ICMPV6_ROUTER_PREF, LWTUNNEL_ENCAP, RTAX, RTM, RTM_F, RTN, RTPROT, RT_SCOPE, RT_TABLE,
@@ -63,8 +63,8 @@ export interface RouteSpec {
   /** rtm_flags: a mask or names ('onlink', 'RTM_F_NOTIFY'). */
   flags?: number | string[];
   multipath?: NexthopSpec[];
-  /** RTAX_* by camelCase name: { mtu: 1400, advmss: 1300, lock: ['mtu'] }. */
-  metrics?: Record<string, number | string | string[]>;
+  /** Route metrics by their names in metricsVocab: { mtu: 1400, advmss: 1300, lock: ['mtu'] }. */
+  metrics?: Omit<VocabSpec<typeof metricsVocab>, 'lock'> & { lock?: number | string | readonly string[] };
   encap?: EncapSpec;
   /** MPLS routes: the outgoing label stack. */
   newdst?: string | number[];

@@ -1,15 +1,13 @@
 // Policy routing rules: ipr.rule(cmd, spec) and getRules(filter), encoded the way `ip rule` does.
 import {
-  AF_INET, AF_INET6, AF_UNSPEC, NLM_F_DUMP, NetlinkEncodeError, type Message, type NetlinkSocket,
+  AF_INET, AF_UNSPEC, NLM_F_DUMP, NetlinkEncodeError, attachMessage, boolCheck, enumNames, checkSpec, eitherCheck, ifRefCheck,
+  intCheck, objectCheck, oneOfCheck, stringCheck, type Check, type Message, type NetlinkSocket, type SpecRules,
+  type VocabRecord, type VocabSpec,
 } from '../core/index.js';
-import {
-  boolCheck, checkSpec, eitherCheck, ifRefCheck, intCheck, objectCheck, oneOfCheck, stringCheck, u64Check,
-  type Check, type SpecRules,
-} from '../core/strict.js';
 import { ask, command, type Req, type Verb } from './commands.js';
 import { RTPROT, RT_TABLE } from './constants.js';
 import { enumValue, type IfRef } from './spec.js';
-import { FIB_RULE, FR_ACT, RTM_DELRULE, RTM_GETRULE, RTM_NEWRULE, fibmsg, frActByName } from './fibrulemsg.js';
+import { FIB_RULE, FR_ACT, IP_PROTO, RTM_DELRULE, RTM_GETRULE, RTM_NEWRULE, fibmsg, frActByName, ruleVocab } from './fibrulemsg.js';
 import { familyOf } from './neigh.js';
 
 export type RuleMessage = Message<typeof fibmsg.header.fields, typeof fibmsg.attrs.decl>;
@@ -20,42 +18,38 @@ export type RuleCmd = 'add' | 'create' | 'append' | 'replace' | 'set' | 'change'
 /** A port, uid or other range: { start, end }, '1000-2000', or one number. */
 export type RuleRange = { start: number; end: number } | string | number;
 /** A routing table: its id, or 'main', 'local', 'default'. */
-export type TableRef = number | 'main' | 'local' | 'default';
+export type TableRef = number | 'main' | 'local' | 'default' | (string & {});
 /** What a rule does (fib_rule_hdr.action). */
 export type RuleAction = 'table' | 'goto' | 'nop' | 'blackhole' | 'unreachable' | 'prohibit';
 
+/** Keys of the rule vocabulary (fibrulemsg.ts) whose spec form is wider than the wire's. */
+type Widened = 'srcLen' | 'dstLen' | 'family' | 'table' | 'action' | 'iif' | 'oif' | 'uidRange' | 'sportRange' | 'dportRange' | 'ipProto' | 'protocol' | 'l3mdev' | 'tunId';
+
 /**
- * A policy routing rule, as rule() takes it and ruleRecord() gives it back. Keys are the
- * names below; pyroute2's (`src_len`, `iifname`, `ip_proto`...) and the FRA_* names are
- * accepted as aliases (RULE_ALIASES).
+ * A policy routing rule, as rule() takes it and ruleRecord() gives it back: the names of
+ * ruleVocab (fibrulemsg.ts). pyroute2's keys (`src_len`, `iifname`, `ip_proto`...) and the
+ * FRA_* names are accepted as aliases.
  */
-export interface RuleSpec {
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+type RuleVocabSpec = Writable<Omit<VocabSpec<typeof ruleVocab>, Widened>>;
+
+export interface RuleSpec extends RuleVocabSpec {
   family?: number | 'inet' | 'inet6';
-  priority?: number;
+  /** Prefix length of `src`/`dst` given without one. */
+  srcLen?: number;
+  dstLen?: number;
   /** Routing table (any u32; ids over 255 travel in FRA_TABLE, as `ip rule` sends them). */
   table?: TableRef;
   /** 'table' (to_tbl), 'goto', 'nop', 'blackhole', 'unreachable', 'prohibit', or FR_ACT_*. */
   action?: RuleAction | (string & {}) | number;
-  /** Target priority of a 'goto' rule. */
-  goto?: number;
-  /** Source prefix: '10.0.0.0/8', or an address with srcLen. */
-  src?: string;
-  srcLen?: number;
-  dst?: string;
-  dstLen?: number;
-  tos?: number;
-  fwmark?: number;
-  fwmask?: number;
-  /** Incoming interface, by name or index. */
+  /** Incoming interface, by name (or index through IPRoute). */
   iif?: IfRef;
-  /** Outgoing interface (of locally generated packets), by name or index. */
+  /** Outgoing interface (of locally generated packets), by name (or index through IPRoute). */
   oif?: IfRef;
   /** Negate the selector (`ip rule add not ...`). */
   invert?: boolean;
   /** fib_rule_hdr.flags bits beyond invert. */
   flags?: number;
-  suppressPrefixlength?: number;
-  suppressIfgroup?: number;
   /** FRA_UID_RANGE: { start, end } or '1000-2000'. */
   uidRange?: RuleRange;
   sportRange?: RuleRange;
@@ -66,10 +60,7 @@ export interface RuleSpec {
   protocol?: number | string;
   l3mdev?: boolean;
   tunId?: number | bigint | string;
-  /** FRA_FLOW realms. */
-  flow?: number;
-  dscp?: number;
-  // pyroute2's names, kept so its code ports line by line.
+  // pyroute2's names, so its code ports line by line.
   /** @deprecated alias of srcLen */ src_len?: number;
   /** @deprecated alias of dstLen */ dst_len?: number;
   /** @deprecated alias of iif */ iifname?: IfRef;
@@ -83,98 +74,46 @@ export interface RuleSpec {
   /** @deprecated alias of tunId */ tun_id?: number | bigint | string;
 }
 
-/** A rule read back: the spec's names, enums as names, ranges as 'a-b'. Feed it to rule('add'). */
-export interface RuleRecord {
+/** A rule read back: the spec's names, enums as names, 'addr/len' prefixes, ranges as 'a-b'. Feeds back to rule('add'). */
+export type RuleRecord = Omit<VocabRecord<typeof ruleVocab>, 'srcLen' | 'dstLen' | 'family' | 'table' | 'action' | 'uidRange' | 'sportRange' | 'dportRange' | 'ipProto' | 'l3mdev'> & {
   family: 'inet' | 'inet6' | number;
   priority: number;
   action: RuleAction | number;
   table?: TableRef;
-  goto?: number;
-  /** 'address/len'. */
-  src?: string;
-  dst?: string;
-  tos?: number;
-  fwmark?: number;
-  fwmask?: number;
-  iif?: string;
-  oif?: string;
   invert?: true;
-  suppressPrefixlength?: number;
-  suppressIfgroup?: number;
   uidRange?: string;
   sportRange?: string;
   dportRange?: string;
   ipProto?: string | number;
-  protocol?: string | number;
-  l3mdev?: true;
-  /** u64: a number while exact, else a decimal string. */
-  tunId?: number | string;
-  flow?: number;
-  dscp?: number;
-}
-
-const u8 = intCheck(0, 0xff), u32 = intCheck(0, 0xffffffff);
-const rangeC: Check = eitherCheck(intCheck(0, 0xffffffff), stringCheck(), objectCheck);
-const nameOrNum: Check = eitherCheck(u8, stringCheck());
-
-/**
- * The rule vocabulary: each friendly key with its check, beside fraMap (fibrulemsg.ts).
- * Header fields: family, action, tos, flags, src/dst lengths; the rest are FRA_* attributes.
- */
-export const RULE_KEYS = {
-  family: eitherCheck(u8, oneOfCheck('inet', 'inet6')),
-  priority: u32, // FRA_PRIORITY
-  table: eitherCheck(u32, oneOfCheck('main', 'local', 'default')), // FRA_TABLE or the header byte
-  action: eitherCheck(u8, stringCheck()),
-  goto: u32, // FRA_GOTO
-  src: stringCheck(), // FRA_SRC
-  srcLen: u8,
-  dst: stringCheck(), // FRA_DST
-  dstLen: u8,
-  tos: u8,
-  fwmark: u32, // FRA_FWMARK
-  fwmask: u32, // FRA_FWMASK
-  iif: ifRefCheck, // FRA_IIFNAME
-  oif: ifRefCheck, // FRA_OIFNAME
-  invert: boolCheck,
-  flags: u32,
-  suppressPrefixlength: u32, // FRA_SUPPRESS_PREFIXLEN
-  suppressIfgroup: u32, // FRA_SUPPRESS_IFGROUP
-  uidRange: rangeC, // FRA_UID_RANGE
-  sportRange: rangeC, // FRA_SPORT_RANGE
-  dportRange: rangeC, // FRA_DPORT_RANGE
-  ipProto: nameOrNum, // FRA_IP_PROTO
-  protocol: nameOrNum, // FRA_PROTOCOL
-  l3mdev: boolCheck, // FRA_L3MDEV
-  tunId: u64Check(), // FRA_TUN_ID
-  flow: u32, // FRA_FLOW
-  dscp: intCheck(0, 63), // FRA_DSCP
-} as const satisfies Record<string, Check>;
-
-/** pyroute2's keys and the FRA_* names, accepted for the keys above. */
-export const RULE_ALIASES: Readonly<Record<string, keyof typeof RULE_KEYS>> = {
-  src_len: 'srcLen', dst_len: 'dstLen', iifname: 'iif', oifname: 'oif', suppress_prefixlength: 'suppressPrefixlength',
-  suppress_prefixlen: 'suppressPrefixlength', suppress_ifgroup: 'suppressIfgroup', uid_range: 'uidRange',
-  sport_range: 'sportRange', dport_range: 'dportRange', ip_proto: 'ipProto', tun_id: 'tunId',
-  FRA_PRIORITY: 'priority', FRA_TABLE: 'table', FRA_GOTO: 'goto', FRA_SRC: 'src', FRA_DST: 'dst', FRA_FWMARK: 'fwmark',
-  FRA_FWMASK: 'fwmask', FRA_IIFNAME: 'iif', FRA_OIFNAME: 'oif', FRA_SUPPRESS_PREFIXLEN: 'suppressPrefixlength',
-  FRA_SUPPRESS_IFGROUP: 'suppressIfgroup', FRA_UID_RANGE: 'uidRange', FRA_SPORT_RANGE: 'sportRange',
-  FRA_DPORT_RANGE: 'dportRange', FRA_IP_PROTO: 'ipProto', FRA_PROTOCOL: 'protocol', FRA_L3MDEV: 'l3mdev',
-  FRA_TUN_ID: 'tunId', FRA_FLOW: 'flow', FRA_DSCP: 'dscp',
+  l3mdev?: boolean;
 };
 
-const RULES: SpecRules = { keys: RULE_KEYS, aliases: RULE_ALIASES };
+const u32 = intCheck(0, 0xffffffff);
+const rangeC: Check = eitherCheck(u32, stringCheck(), objectCheck);
 
-/** A rule spec with aliases replaced by the keys above; SpecError for an unknown key or a bad value. */
+/** Checks of the keys whose spec form is wider than their attribute's (the rest come from the vocabulary). */
+const EXTRA: Readonly<Record<string, Check>> = {
+  family: eitherCheck(intCheck(0, 0xff), oneOfCheck('inet', 'inet6')),
+  table: eitherCheck(u32, oneOfCheck('main', 'local', 'default')),
+  action: eitherCheck(intCheck(0, 0xff), stringCheck()),
+  iif: ifRefCheck, oif: ifRefCheck, invert: boolCheck, flags: u32,
+  uidRange: rangeC, sportRange: rangeC, dportRange: rangeC,
+  ipProto: eitherCheck(intCheck(0, 0xff), stringCheck()),
+  l3mdev: boolCheck,
+};
+const RULES: SpecRules = ruleVocab.rules(EXTRA);
+
+/** A rule spec with aliases replaced by the vocabulary's keys; SpecError for an unknown key or a bad value. */
 export function checkRuleSpec(spec: RuleSpec, what = 'rule'): RuleSpec {
   return checkSpec(what, spec, RULES);
 }
 
-const IP_PROTO: Readonly<Record<string, number>> = { icmp: 1, igmp: 2, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, icmpv6: 58, ipv6_icmp: 58, sctp: 132 };
-const TABLES: Readonly<Record<string, number>> = { default: RT_TABLE.RT_TABLE_DEFAULT, main: RT_TABLE.RT_TABLE_MAIN, local: RT_TABLE.RT_TABLE_LOCAL };
+const TABLES = enumNames(RT_TABLE);
 
 function tableId(t: TableRef): number {
-  return typeof t === 'number' ? t : TABLES[t];
+  const id = typeof t === 'number' ? t : TABLES.byName(t);
+  if (id === undefined) throw new NetlinkEncodeError(`rule: unknown table ${JSON.stringify(t)} (a number, main, local, default)`);
+  return id;
 }
 
 function range(v: RuleRange, what: string): { start: number; end: number } {
@@ -291,61 +230,31 @@ export async function getRules(sock: NetlinkSocket, filter: RuleSpec = {}): Prom
 
 // ---- records -------------------------------------------------------------------------------
 
-const FR_ACT_NAMES: Readonly<Record<number, RuleAction>> = {
-  [FR_ACT.FR_ACT_TO_TBL]: 'table', [FR_ACT.FR_ACT_GOTO]: 'goto', [FR_ACT.FR_ACT_NOP]: 'nop',
-  [FR_ACT.FR_ACT_BLACKHOLE]: 'blackhole', [FR_ACT.FR_ACT_UNREACHABLE]: 'unreachable', [FR_ACT.FR_ACT_PROHIBIT]: 'prohibit',
-};
-const TABLE_NAMES: Readonly<Record<number, TableRef>> = { 253: 'default', 254: 'main', 255: 'local' };
-
-function rangeText(r: { start: number; end: number } | undefined): string | undefined {
-  return r === undefined ? undefined : r.start === r.end ? String(r.start) : `${r.start}-${r.end}`;
-}
-
-function nameOf(table: Readonly<Record<string, number>>, prefix: string, v: number): string | number {
-  for (const [k, x] of Object.entries(table)) if (x === v) return k.slice(prefix.length).toLowerCase();
-  return v;
-}
-
 /** A rule as a plain record: what rule('add') takes, with enums as names. */
 export function ruleRecord(m: RuleMessage): RuleRecord {
   const f = m.fields;
-  const family = f.family === AF_INET ? 'inet' : f.family === AF_INET6 ? 'inet6' : f.family;
-  const r: RuleRecord = { family, priority: m.getAttr('FRA_PRIORITY') ?? 0, action: FR_ACT_NAMES[f.action] ?? f.action };
-  const put = <K extends keyof RuleRecord>(k: K, v: RuleRecord[K] | undefined): void => { if (v !== undefined) r[k] = v; };
-  const t = ruleTable(m);
-  if (t !== 0) r.table = TABLE_NAMES[t] ?? t;
-  put('goto', m.getAttr('FRA_GOTO'));
-  const src = m.getAttr('FRA_SRC'), dst = m.getAttr('FRA_DST');
-  if (src !== undefined) r.src = `${src}/${f.src_len}`;
-  if (dst !== undefined) r.dst = `${dst}/${f.dst_len}`;
-  if (f.tos) r.tos = f.tos;
-  put('fwmark', m.getAttr('FRA_FWMARK'));
-  put('fwmask', m.getAttr('FRA_FWMASK'));
-  put('iif', m.getAttr('FRA_IIFNAME'));
-  put('oif', m.getAttr('FRA_OIFNAME'));
+  // Keys set (undefined) up front lead the record, in the order people read a rule.
+  const r: Record<string, unknown> = { family: undefined, priority: undefined, action: undefined, table: undefined };
+  ruleVocab.readFields(f, r);
+  ruleVocab.readAttrs(m, r);
+  r.priority ??= 0;
+  // The table travels in the header byte, or in FRA_TABLE when above 255.
+  if (r.table === undefined && f.table !== 0) r.table = ruleVocab.recordValue('table', f.table);
+  // Rules that look up no table (blackhole, goto...) report table 0.
+  if (r.table === 'unspec' || r.table === undefined) delete r.table;
+  // The prefixes carry their lengths: 'addr/len'.
+  if (r.src !== undefined) r.src = `${r.src}/${f.src_len}`;
+  if (r.dst !== undefined) r.dst = `${r.dst}/${f.dst_len}`;
+  delete r.srcLen;
+  delete r.dstLen;
+  if (!r.tos) delete r.tos;
   if (f.flags & FIB_RULE.FIB_RULE_INVERT) r.invert = true;
-  const spl = m.getAttr('FRA_SUPPRESS_PREFIXLEN');
-  // The kernel reports "no suppression" as 0xffffffff (-1).
-  if (spl !== undefined && spl !== 0xffffffff) r.suppressPrefixlength = spl;
-  const sig = m.getAttr('FRA_SUPPRESS_IFGROUP');
-  if (sig !== undefined && sig !== 0xffffffff) r.suppressIfgroup = sig;
-  put('uidRange', rangeText(m.getAttr('FRA_UID_RANGE')));
-  put('sportRange', rangeText(m.getAttr('FRA_SPORT_RANGE')));
-  put('dportRange', rangeText(m.getAttr('FRA_DPORT_RANGE')));
-  const ipp = m.getAttr('FRA_IP_PROTO');
-  if (ipp !== undefined) r.ipProto = Object.keys(IP_PROTO).find((k) => IP_PROTO[k] === ipp) ?? ipp;
-  const proto = m.getAttr('FRA_PROTOCOL');
-  if (proto !== undefined && proto !== 0) r.protocol = nameOf(RTPROT, 'RTPROT_', proto);
-  if (m.getAttr('FRA_L3MDEV')) r.l3mdev = true;
-  const tun = m.getAttr('FRA_TUN_ID');
-  if (tun !== undefined) r.tunId = exactNumber(tun);
-  put('flow', m.getAttr('FRA_FLOW'));
-  const dscp = m.getAttr('FRA_DSCP');
-  if (dscp) r.dscp = dscp;
-  return r;
-}
-
-/** A u64 as a number while exact, else its decimal string. */
-function exactNumber(v: bigint): number | string {
-  return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+  // A full mask is what a fwmark alone means (the kernel fills it in), as ip prints it.
+  if (r.fwmask === 0xffffffff) delete r.fwmask;
+  // The kernel reports "no suppression" as 0xffffffff.
+  if (r.suppressPrefixlength === 0xffffffff) delete r.suppressPrefixlength;
+  if (r.suppressIfgroup === 0xffffffff) delete r.suppressIfgroup;
+  if (r.protocol === 'unspec') delete r.protocol;
+  if (!r.dscp) delete r.dscp;
+  return attachMessage(r, m) as RuleRecord;
 }

@@ -4,9 +4,12 @@ import {
 } from '../core/index.js';
 import { ask, command, type Req } from './commands.js';
 import type { IfRef } from './spec.js';
+import type { TcCmd, TcSpecOf } from './tc/specs.js';
+
+export type { TcCmd, TcVerb, TcSpecOf } from './tc/specs.js';
 import {
-  anyCheck, checkSpec, eitherCheck, ifRefCheck, intCheck, stringCheck, type Check,
-} from '../core/strict.js';
+  anyCheck, badValue, checkSpec, eitherCheck, ifRefCheck, intCheck, objectCheck, oneOfCheck, stringCheck, type Check,
+} from '../core/index.js';
 import {
   RTM_DELQDISC, RTM_DELTCLASS, RTM_DELTFILTER, RTM_GETQDISC, RTM_GETTCLASS, RTM_GETTFILTER,
   RTM_NEWQDISC, RTM_NEWTCLASS, RTM_NEWTFILTER, tcmsg,
@@ -16,10 +19,6 @@ import {
 } from './tc/index.js';
 
 export type TcMessage = Message<typeof tcmsg.header.fields, typeof tcmsg.attrs.decl>;
-
-/** Command words of tc(): a verb for qdiscs, with '-class' or '-filter' for the others. */
-export type TcVerb = 'add' | 'create' | 'replace' | 'change' | 'set' | 'del' | 'delete' | 'remove' | 'get' | 'dump' | 'show';
-export type TcCmd = TcVerb | `${TcVerb}-class` | `${TcVerb}-filter`;
 
 /** What getQdiscs() filters on. */
 export interface QdiscFilter {
@@ -67,12 +66,24 @@ const BASE_ALIASES: Readonly<Record<string, string>> = {
   TCA_EGRESS_BLOCK: 'egressBlock', TCA_CHAIN: 'chain', pref: 'prio', priority: 'prio',
 };
 
-/** A spec with its keys checked against the target's and the kind's, aliases replaced. */
+/** What a record read back holds beside the spec's keys: accepted in specs (a record is a spec), not sent. */
+const READ_ONLY: Readonly<Record<string, Check>> = {
+  object: oneOfCheck('qdisc', 'class', 'filter'), kind: stringCheck(), stats: objectCheck,
+};
+
+/** A spec with its keys checked against the target's and the kind's, aliases replaced, read-only keys dropped. */
 function checkTcSpec(cmd: string, kind: string | null | undefined, target: Target, spec: TcBaseSpec): TcBaseSpec {
   const def = kind ? tcKinds[kind] : undefined;
-  const keys: Record<string, Check> = { ...BASE[target] };
+  const keys: Record<string, Check> = { ...BASE[target], ...READ_ONLY };
   for (const k of def?.keys?.[target] ?? []) keys[k] ??= anyCheck;
-  return checkSpec(`tc ${cmd}${kind ? ` ${kind}` : ''}`, spec, { keys, aliases: { ...BASE_ALIASES, ...def?.aliases } });
+  const what = `tc ${cmd}${kind ? ` ${kind}` : ''}`;
+  // A record of another kind or object: say so before its options look like typos.
+  const given = spec as { kind?: unknown; object?: unknown };
+  if (given.kind !== undefined && given.kind !== kind) throw badValue(what, 'kind', `the kind given to tc() (${JSON.stringify(kind ?? null)})`, given.kind);
+  if (given.object !== undefined && given.object !== target) throw badValue(what, 'object', `"${target}" for this command`, given.object);
+  const { object, kind: k, stats, ...rest } = checkSpec(what, spec, { keys, aliases: { ...BASE_ALIASES, ...def?.aliases } });
+  void object; void k; void stats;
+  return rest;
 }
 const TYPES: Record<Target, { new: number; del: number; get: number }> = {
   qdisc: { new: RTM_NEWQDISC, del: RTM_DELQDISC, get: RTM_GETQDISC },
@@ -173,17 +184,22 @@ function build(cmd: string, kind: string | null | undefined, given: TcBaseSpec):
  *     tc(s, 'add-filter', 'u32', { index, parent: '1:', prio: 1, protocol: 'ip', match: 'ip dst 10.0.0.0/8', classid: '1:20' })
  *     tc(s, 'add', 'ingress', { index })
  */
-export async function tc(sock: NetlinkSocket, cmd: TcCmd, kind?: string | null, spec: TcBaseSpec = {}): Promise<TcMessage[]> {
-  const b = build(cmd, kind, spec);
+export async function tc<C extends TcCmd, K extends string | null | undefined = undefined>(
+  sock: NetlinkSocket, cmd: C, kind?: K, given: TcSpecOf<C, K> = {} as TcSpecOf<C, K>,
+): Promise<TcMessage[]> {
+  const spec = given as TcBaseSpec;
+  // A record carries its kind: tc('add', null, record) takes it from there.
+  const k: string | null | undefined = kind == null && typeof spec.kind === 'string' && spec.kind ? spec.kind : kind;
+  const b = build(cmd, k, spec);
   if (!b.dump) return ask(sock, tcmsg, b.request);
-  if (b.target === 'qdisc') return getQdiscs(sock, { index: spec.index === undefined ? undefined : ifindexOf(spec.index, cmd), kind: kind ?? undefined });
+  if (b.target === 'qdisc') return getQdiscs(sock, { index: spec.index === undefined ? undefined : ifindexOf(spec.index, cmd), kind: k ?? undefined });
   const index = ifindexOf(spec.index, cmd);
   return b.target === 'class' ? getClasses(sock, index, spec.parent) : getFilters(sock, index, spec.parent, spec.chain);
 }
 
 /** The bytes `tc()` would send for a command (NLM_F_REQUEST set), without sending them. */
-export function tcRequest(cmd: TcCmd, kind: string | null, spec: TcBaseSpec, seq = 0): Buffer {
-  const b = build(cmd, kind, spec);
+export function tcRequest<C extends TcCmd, K extends string | null>(cmd: C, kind: K, spec: TcSpecOf<C, K>, seq = 0): Buffer {
+  const b = build(cmd, kind, spec as TcBaseSpec);
   if (b.dump) throw new NetlinkEncodeError('tcRequest: dumps are not single requests');
   return tcmsg.encode({ ...b.request, seq, flags: (b.request.flags ?? 0) | NLM_F_REQUEST } as MessageSpec<any, any>);
 }

@@ -2,10 +2,10 @@
 // and pkt_sched.h. TCA_OPTIONS and TCA_XSTATS are typed by TCA_KIND through the tc/ registry.
 import {
   MessageSchema, asciiz, attrMap, flag, hex, nested, pad, registerMessageClass, s8, select, struct,
-  s16, s32, u32, u8,
+  s16, s32, u32, u8, vocab,
 } from '../core/index.js';
 import { stats2, tcStats } from './tc/stats.js';
-import { optionsByKind, tcHandle, xstatsByKind } from './tc/index.js';
+import { formatHandle, optionsByKind, tcHandle, xstatsByKind } from './tc/index.js';
 
 export const RTM_NEWQDISC = 36;
 export const RTM_DELQDISC = 37;
@@ -84,3 +84,15 @@ export const policy: Record<number, MessageSchema<any, any>> = {
   [RTM_DELCHAIN]: tcmsg,
   [RTM_GETCHAIN]: tcmsg,
 };
+
+/**
+ * The keys every qdisc, class and filter has, beside its kind's options (tc/*.ts `keys`):
+ * `{ index, handle: '1:10', parent: 'root', kind, chain, ingressBlock, egressBlock }`.
+ * A filter's prio and protocol share tcm_info (tcRecord reads them).
+ */
+export const tcVocab = vocab('tc', tcaMap, tcmsgHeader, {
+  fields: { index: 'ifindex', handle: 'handle', parent: 'parent' },
+  attrs: { kind: 'TCA_KIND', chain: 'TCA_CHAIN', ingressBlock: 'TCA_INGRESS_BLOCK', egressBlock: 'TCA_EGRESS_BLOCK' },
+  aliases: { ingress_block: 'ingressBlock', egress_block: 'egressBlock', ifindex: 'index' },
+  convert: { handle: formatHandle, parent: formatHandle },
+});

@@ -1,12 +1,13 @@
 // Traffic-control objects as plain records: the names tc() takes, handles as tc writes them
 // ('1:10', 'root', 'ingress'), the kind's options read back by the kind (tc/*.ts `read`).
-import { RTM_NEWQDISC, RTM_NEWTCLASS, RTM_DELQDISC, RTM_DELTCLASS, RTM_GETQDISC, RTM_GETTCLASS } from './tcmsg.js';
-import { formatHandle, protocolName, splitFilterInfo, tcKinds, type TcTarget } from './tc/index.js';
+import { attachMessage, u64Value, type U64 } from '../core/index.js';
+import { RTM_NEWQDISC, RTM_NEWTCLASS, RTM_DELQDISC, RTM_DELTCLASS, RTM_GETQDISC, RTM_GETTCLASS, tcVocab } from './tcmsg.js';
+import { protocolName, splitFilterInfo, tcKinds, type TcTarget } from './tc/index.js';
 import type { TcMessage } from './tc.js';
 
 /** Counters of a qdisc, class or filter (TCA_STATS2, else TCA_STATS). */
 export interface TcStats {
-  bytes: number | string;
+  bytes: U64;
   packets: number;
   drops?: number;
   overlimits?: number;
@@ -44,10 +45,7 @@ const TARGET: Readonly<Record<number, TcTarget>> = {
   [RTM_NEWTCLASS]: 'class', [RTM_DELTCLASS]: 'class', [RTM_GETTCLASS]: 'class',
 };
 
-/** A u64 counter as a number while exact, else its decimal string. */
-function exact(v: bigint | number): number | string {
-  return typeof v === 'number' || v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
-}
+const exact = (v: bigint | number): U64 => (typeof v === 'number' ? v : u64Value(v));
 
 /** A u32 filter handle as tc writes it: 'htid:hash:node' in hex. */
 function u32Handle(h: number): string {
@@ -74,26 +72,20 @@ function statsOf(m: TcMessage): TcStats | undefined {
 export function tcRecord(m: TcMessage): TcRecord {
   const f = m.fields;
   const object = TARGET[m.type] ?? 'filter';
-  const kind = m.getAttr('TCA_KIND') ?? '';
-  const r: TcRecord = {
-    object, kind, index: f.ifindex,
-    handle: object === 'filter' && kind === 'u32' && f.handle ? u32Handle(f.handle) : formatHandle(f.handle),
-    parent: formatHandle(f.parent),
-  };
+  const r: Record<string, unknown> = { object };
+  tcVocab.readFields(f, r);
+  tcVocab.readAttrs(m, r);
+  const kind = (r.kind ??= '') as string;
   if (object === 'filter') {
+    if (kind === 'u32' && f.handle) r.handle = u32Handle(f.handle);
     const { prio, protocol } = splitFilterInfo(f.info);
     r.prio = prio;
     r.protocol = protocolName(protocol);
-    const chain = m.getAttr('TCA_CHAIN');
-    if (chain !== undefined) r.chain = chain;
   }
-  const ib = m.getAttr('TCA_INGRESS_BLOCK'), eb = m.getAttr('TCA_EGRESS_BLOCK');
-  if (ib !== undefined) r.ingressBlock = ib;
-  if (eb !== undefined) r.egressBlock = eb;
   const def = tcKinds[kind];
   const opts = def?.read ? m.getAttr('TCA_OPTIONS') : undefined;
   if (def?.read && opts !== undefined) Object.assign(r, def.read(opts, object));
   const stats = statsOf(m);
   if (stats) r.stats = stats;
-  return r;
+  return attachMessage(r, m) as TcRecord;
 }

@@ -32,7 +32,10 @@ export function pick<T extends string>(word: string, table: readonly T[]): T | u
 /** A cursor over the words of one command. */
 export class Words {
   private i = 0;
-  constructor(private readonly words: readonly string[], readonly context: string) {}
+  constructor(
+    private readonly words: readonly string[],
+    readonly context: string,
+  ) {}
 
   get done(): boolean {
     return this.i >= this.words.length;
@@ -70,7 +73,8 @@ export class Words {
   number(what: string, max = 0xffffffff): number {
     const w = this.next(what);
     const n = /^0x[0-9a-f]+$/i.test(w) ? parseInt(w, 16) : /^\d+$/.test(w) ? Number(w) : NaN;
-    if (!Number.isSafeInteger(n) || n > max) throw new UsageError(`${this.context}: ${what} "${w}" is not a number (0..${max})`);
+    if (!Number.isSafeInteger(n) || n > max)
+      throw new UsageError(`${this.context}: ${what} "${w}" is not a number (0..${max})`);
     return n;
   }
 
@@ -104,18 +108,19 @@ export function parseGlobals(argv: readonly string[], into?: GlobalOptions): { o
       const v = argv[++i];
       if (v === undefined || v === '') throw new UsageError(`${a} needs a namespace name`);
       opts.netns = v;
-    } else if (o === 'j' || matches(o, 'json') && o.length > 1) opts.json = true;
+    } else if (o === 'j' || (matches(o, 'json') && o.length > 1)) opts.json = true;
     else if (matches(o, 'details')) opts.details = true;
     else if (matches(o, 'stats') || matches(o, 'statistics')) opts.stats = true;
     else if (o === '4') opts.family = AF_INET;
     else if (o === '6') opts.family = AF_INET6;
-    else if (o === 'b' || matches(o, 'batch') && o.length > 1) {
+    else if (o === 'b' || (matches(o, 'batch') && o.length > 1)) {
       const v = argv[++i];
       if (v === undefined || v === '') throw new UsageError(`${a} needs a file name (or - for stdin)`);
       opts.batch = v;
     } else if (matches(o, 'force') && o.length > 1) opts.force = true;
-    else if (o === 'p' || matches(o, 'pretty') && o.length > 1) { /* JSON is always pretty-printed */ }
-    else throw new UsageError(`unknown option "${a}" (${GLOBAL_USAGE})`);
+    else if (o === 'p' || (matches(o, 'pretty') && o.length > 1)) {
+      /* JSON is always pretty-printed */
+    } else throw new UsageError(`unknown option "${a}" (${GLOBAL_USAGE})`);
   }
   return { opts, rest: argv.slice(i) };
 }
@@ -128,7 +133,7 @@ export function pullTrailingGlobals(words: readonly string[], opts: GlobalOption
   const out: string[] = [];
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
-    if (w.startsWith('-') && w !== '-' && !/^-\d+$/.test(w) || w === '-4' || w === '-6') {
+    if ((w.startsWith('-') && w !== '-' && !/^-\d+$/.test(w)) || w === '-4' || w === '-6') {
       const take = w.replace(/^--?/, '') === 'n' || w.replace(/^--?/, '') === 'netns' ? 2 : 1;
       parseGlobals(words.slice(i, i + take), opts);
       i += take - 1;

@@ -48,9 +48,36 @@ type IpHandler = (ctx: CliContext, words: string[]) => Promise<number>;
 type RawHandler = (args: string[]) => Promise<number>;
 
 /** ip's objects in ip's order, so abbreviations resolve as they do there (`ip r` is route). */
-const IP_OBJECTS = ['address', 'addrlabel', 'maddress', 'route', 'rule', 'neighbour', 'ntable', 'link', 'l2tp', 'fou',
-  'ila', 'macsec', 'tunnel', 'tuntap', 'token', 'tcpmetrics', 'monitor', 'xfrm', 'mroute', 'mrule', 'netns',
-  'netconf', 'vrf', 'sr', 'nexthop', 'mptcp', 'ioam', 'stats'] as const;
+const IP_OBJECTS = [
+  'address',
+  'addrlabel',
+  'maddress',
+  'route',
+  'rule',
+  'neighbour',
+  'ntable',
+  'link',
+  'l2tp',
+  'fou',
+  'ila',
+  'macsec',
+  'tunnel',
+  'tuntap',
+  'token',
+  'tcpmetrics',
+  'monitor',
+  'xfrm',
+  'mroute',
+  'mrule',
+  'netns',
+  'netconf',
+  'vrf',
+  'sr',
+  'nexthop',
+  'mptcp',
+  'ioam',
+  'stats',
+] as const;
 
 /** The ip-style objects nlroute implements, each loaded only when used. */
 const ipObjects: Partial<Record<(typeof IP_OBJECTS)[number] | 'tc', () => Promise<IpHandler>>> = {
@@ -90,7 +117,10 @@ function isUsage(e: unknown): boolean {
 /** One command (argv after the global options), with a context that may be shared by a batch. */
 async function runCommand(ctx: CliContext, words: string[]): Promise<number> {
   const [cmd, ...args] = words;
-  if (cmd === 'help') { ctx.write(USAGE); return 0; }
+  if (cmd === 'help') {
+    ctx.write(USAGE);
+    return 0;
+  }
   const raw = rawCommands[cmd];
   if (raw) return (await raw(ctx.opts))(args);
   const obj = cmd === 'tc' ? 'tc' : cmd === 'addr' ? 'address' : cmd === 'neigh' ? 'neighbour' : pick(cmd, IP_OBJECTS);
@@ -98,7 +128,8 @@ async function runCommand(ctx: CliContext, words: string[]): Promise<number> {
   const load = ipObjects[obj];
   if (!load) throw new UsageError(`"ip ${obj}" is not supported by nlroute`);
   // Views also take their options after the object (`nlroute link show -n NS --json`).
-  const rest = obj === 'netns' && args[0] !== undefined && pick(args[0], ['exec']) ? args : pullTrailingGlobals(args, ctx.opts);
+  const rest =
+    obj === 'netns' && args[0] !== undefined && pick(args[0], ['exec']) ? args : pullTrailingGlobals(args, ctx.opts);
   return (await load())(ctx, rest);
 }
 
@@ -147,9 +178,14 @@ function report(e: unknown): void {
 }
 
 async function main(argv: string[]): Promise<number> {
-  if (argv[0] === '-h' || argv[0] === '--help') { process.stdout.write(USAGE); return 0; }
+  if (argv[0] === '-h' || argv[0] === '--help') {
+    process.stdout.write(USAGE);
+    return 0;
+  }
   if (argv[0] === '--version' || argv[0] === '-V') {
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     process.stdout.write(`nlroute ${pkg.version}\n`);
     return 0;
   }
@@ -178,7 +214,9 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
 });
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
+  (code) => {
+    process.exitCode = code;
+  },
   (err: unknown) => {
     report(err);
     process.exitCode = isUsage(err) ? 2 : 1;

@@ -50,25 +50,37 @@ export async function netnsCommand(ctx: CliContext, words: string[]): Promise<nu
     return rest[0];
   };
   switch (verb) {
-    case 'list': case 'show': case 'lst': {
+    case 'list':
+    case 'show':
+    case 'lst': {
       const names = list().sort();
       if (ctx.opts.json) ctx.write(JSON.stringify(names.map((n) => ({ name: n }))) + '\n');
       else for (const n of names) ctx.write(`${n}\n`);
       return 0;
     }
-    case 'add': create(name()); return 0;
-    case 'delete': remove(name()); return 0;
-    case 'identify': return identify(ctx, rest[0]);
-    case 'pids': return pids(ctx, name());
-    case 'exec': return exec(name(), rest.slice(1));
-    case 'help': ctx.write(NETNS_USAGE); return 0;
-    default: throw new UsageError(`netns: "${first}" is not supported (add, del, list, exec, identify, pids)`);
+    case 'add':
+      create(name());
+      return 0;
+    case 'delete':
+      remove(name());
+      return 0;
+    case 'identify':
+      return identify(ctx, rest[0]);
+    case 'pids':
+      return pids(ctx, name());
+    case 'exec':
+      return exec(name(), rest.slice(1));
+    case 'help':
+      ctx.write(NETNS_USAGE);
+      return 0;
+    default:
+      throw new UsageError(`netns: "${first}" is not supported (add, del, list, exec, identify, pids)`);
   }
 }
 
-export const NETNS_USAGE = `usage: nlroute netns {add|del|pids} NAME
+export const NETNS_USAGE = `\
+usage: nlroute netns {add|del|pids} NAME
        nlroute netns list
        nlroute netns exec NAME COMMAND...
        nlroute netns identify [PID]
 `;
-

@@ -6,16 +6,44 @@ import { tableOf } from '../rtnl/route.js';
 import { AF_INET, AF_INET6, UsageError, Words, pick } from './cli-args.js';
 import type { CliContext } from './cli-context.js';
 import { routeText } from './cli-text.js';
-import { routeJSON } from './ipjson.js';
+import { routeJSON } from '../rtnl/ipjson.js';
 
-const VERBS = ['add', 'change', 'replace', 'prepend', 'append', 'test', 'delete', 'list', 'flush', 'get', 'save',
-  'restore', 'show', 'showdump', 'lst', 'help'] as const;
+const VERBS = [
+  'add',
+  'change',
+  'replace',
+  'prepend',
+  'append',
+  'test',
+  'delete',
+  'list',
+  'flush',
+  'get',
+  'save',
+  'restore',
+  'show',
+  'showdump',
+  'lst',
+  'help',
+] as const;
 const TYPES = ['unicast', 'local', 'broadcast', 'multicast', 'throw', 'unreachable', 'prohibit', 'blackhole', 'nat'];
 // Route metrics by ip's names: RTAX_* in camelCase for the library.
 const METRICS: Record<string, string> = {
-  mtu: 'mtu', advmss: 'advmss', rtt: 'rtt', rttvar: 'rttvar', reordering: 'reordering', window: 'window',
-  cwnd: 'cwnd', initcwnd: 'initcwnd', initrwnd: 'initrwnd', ssthresh: 'ssthresh', hoplimit: 'hoplimit',
-  rto_min: 'rtoMin', features: 'features', quickack: 'quickack', fastopen_no_cookie: 'fastopenNoCookie',
+  mtu: 'mtu',
+  advmss: 'advmss',
+  rtt: 'rtt',
+  rttvar: 'rttvar',
+  reordering: 'reordering',
+  window: 'window',
+  cwnd: 'cwnd',
+  initcwnd: 'initcwnd',
+  initrwnd: 'initrwnd',
+  ssthresh: 'ssthresh',
+  hoplimit: 'hoplimit',
+  rto_min: 'rtoMin',
+  features: 'features',
+  quickack: 'quickack',
+  fastopen_no_cookie: 'fastopenNoCookie',
 };
 const MAIN_TABLE = 254;
 
@@ -32,8 +60,11 @@ function nexthop(w: Words, nh: NexthopSpec): void {
       nh.gateway = a;
     } else if (word === 'dev' || word === 'oif') nh.oif = w.next(word);
     else if (word === 'weight') nh.weight = w.number(word, 256);
-    else if (word === 'onlink' || word === 'pervasive') nh.flags = [...(nh.flags as string[] ?? []), word];
-    else { w.back(); return; }
+    else if (word === 'onlink' || word === 'pervasive') nh.flags = [...((nh.flags as string[]) ?? []), word];
+    else {
+      w.back();
+      return;
+    }
   }
 }
 
@@ -48,7 +79,10 @@ function parseRoute(words: string[], verb: string, family: number): RouteSpec {
     const word = w.take()!;
     const metric = METRICS[word];
     if (metric) {
-      if (w.peek() === 'lock') { w.take(); lock.push(metric); }
+      if (w.peek() === 'lock') {
+        w.take();
+        lock.push(metric);
+      }
       metrics[metric] = w.number(word);
       continue;
     }
@@ -59,26 +93,62 @@ function parseRoute(words: string[], verb: string, family: number): RouteSpec {
         spec.gateway = a;
         break;
       }
-      case 'dev': case 'oif': spec.oif = w.next(word); break;
-      case 'table': case 'lookup': spec.table = w.next(word); break;
-      case 'proto': case 'protocol': spec.proto = w.next(word); break;
-      case 'scope': spec.scope = w.next(word); break;
-      case 'metric': case 'priority': case 'preference': spec.priority = w.number(word); break;
-      case 'src': spec.prefsrc = w.next(word); break;
-      case 'from': spec.src = w.next(word); break;
-      case 'tos': case 'dsfield': spec.tos = w.number(word, 0xff); break;
-      case 'realm': case 'realms': spec.flow = w.number(word); break;
-      case 'pref': spec.pref = w.next(word); break;
-      case 'expires': spec.expires = w.number(word); break;
-      case 'onlink': case 'pervasive': flags.push(word); break;
-      case 'congctl': metrics.congctl = w.next(word); break;
+      case 'dev':
+      case 'oif':
+        spec.oif = w.next(word);
+        break;
+      case 'table':
+      case 'lookup':
+        spec.table = w.next(word);
+        break;
+      case 'proto':
+      case 'protocol':
+        spec.proto = w.next(word);
+        break;
+      case 'scope':
+        spec.scope = w.next(word);
+        break;
+      case 'metric':
+      case 'priority':
+      case 'preference':
+        spec.priority = w.number(word);
+        break;
+      case 'src':
+        spec.prefsrc = w.next(word);
+        break;
+      case 'from':
+        spec.src = w.next(word);
+        break;
+      case 'tos':
+      case 'dsfield':
+        spec.tos = w.number(word, 0xff);
+        break;
+      case 'realm':
+      case 'realms':
+        spec.flow = w.number(word);
+        break;
+      case 'pref':
+        spec.pref = w.next(word);
+        break;
+      case 'expires':
+        spec.expires = w.number(word);
+        break;
+      case 'onlink':
+      case 'pervasive':
+        flags.push(word);
+        break;
+      case 'congctl':
+        metrics.congctl = w.next(word);
+        break;
       case 'nexthop': {
         const nh: NexthopSpec = {};
         nexthop(w, nh);
         (spec.multipath ??= []).push(nh);
         break;
       }
-      case 'to': spec.dst = w.next(word); break;
+      case 'to':
+        spec.dst = w.next(word);
+        break;
       default:
         if (TYPES.includes(word) && spec.type === undefined && spec.dst === undefined) spec.type = word;
         else if (spec.dst === undefined) spec.dst = word;
@@ -88,12 +158,21 @@ function parseRoute(words: string[], verb: string, family: number): RouteSpec {
   if (spec.dst === undefined) throw new UsageError(`route ${verb}: which destination? (a prefix or "default")`);
   if (Object.keys(metrics).length) spec.metrics = lock.length ? { ...metrics, lock } : metrics;
   if (flags.length) spec.flags = flags;
-  spec.family = family || familyOfAddr(spec.dst) || familyOfAddr(spec.gateway)
-    || familyOfAddr(spec.multipath?.[0]?.gateway) || AF_INET;
+  spec.family =
+    family ||
+    familyOfAddr(spec.dst) ||
+    familyOfAddr(spec.gateway) ||
+    familyOfAddr(spec.multipath?.[0]?.gateway) ||
+    AF_INET;
   return spec;
 }
 
-interface ShowFilter { filter: RouteFilter; table: number | 'all'; root?: string; match?: string }
+interface ShowFilter {
+  filter: RouteFilter;
+  table: number | 'all';
+  root?: string;
+  match?: string;
+}
 
 function parseShow(words: string[], what: string, family: number): ShowFilter {
   const w = new Words(words, `route ${what}`);
@@ -110,16 +189,40 @@ function parseShow(words: string[], what: string, family: number): ShowFilter {
         else table = ({ main: MAIN_TABLE, local: 255, default: 253 } as Record<string, number>)[t] ?? numberOr(t, what);
         break;
       }
-      case 'dev': case 'oif': filter.oif = w.next(word); break;
-      case 'proto': case 'protocol': filter.proto = w.next(word); break;
-      case 'type': filter.type = w.next(word); break;
-      case 'scope': filter.scope = w.next(word); break;
-      case 'via': filter.gateway = w.next(word); break;
-      case 'src': filter.prefsrc = w.next(word); break;
-      case 'metric': case 'priority': case 'preference': filter.priority = w.number(word); break;
-      case 'root': root = w.next(word); break;
-      case 'match': match = w.next(word); break;
-      case 'exact': filter.dst = w.next(word); break;
+      case 'dev':
+      case 'oif':
+        filter.oif = w.next(word);
+        break;
+      case 'proto':
+      case 'protocol':
+        filter.proto = w.next(word);
+        break;
+      case 'type':
+        filter.type = w.next(word);
+        break;
+      case 'scope':
+        filter.scope = w.next(word);
+        break;
+      case 'via':
+        filter.gateway = w.next(word);
+        break;
+      case 'src':
+        filter.prefsrc = w.next(word);
+        break;
+      case 'metric':
+      case 'priority':
+      case 'preference':
+        filter.priority = w.number(word);
+        break;
+      case 'root':
+        root = w.next(word);
+        break;
+      case 'match':
+        match = w.next(word);
+        break;
+      case 'exact':
+        filter.dst = w.next(word);
+        break;
       default:
         if (TYPES.includes(word) && filter.type === undefined) filter.type = word;
         else if (filter.dst === undefined && root === undefined) filter.dst = word;
@@ -153,7 +256,8 @@ async function select(ctx: CliContext, s: ShowFilter): Promise<{ routes: RtMessa
 /** `root P`: routes inside P; `match P`: routes that contain P. */
 function within(prefix: string, inside: boolean): (r: RtMessage) => boolean {
   const [addr, lenText] = prefix.split('/');
-  const bits = (a: string): bigint => a.includes(':') ? v6(a) : a.split('.').reduce((n, x) => (n << 8n) | BigInt(x), 0n);
+  const bits = (a: string): bigint =>
+    a.includes(':') ? v6(a) : a.split('.').reduce((n, x) => (n << 8n) | BigInt(x), 0n);
   const width = addr.includes(':') ? 128 : 32;
   const len = lenText === undefined ? width : Number(lenText);
   const p = bits(addr);
@@ -165,7 +269,7 @@ function within(prefix: string, inside: boolean): (r: RtMessage) => boolean {
     const short = inside ? len : dlen;
     if (inside ? dlen < len : dlen > len) return false;
     const shift = BigInt(width - short);
-    return (dv >> shift) === (p >> shift);
+    return dv >> shift === p >> shift;
   };
 }
 
@@ -180,7 +284,10 @@ function v6(a: string): bigint {
 async function show(ctx: CliContext, words: string[]): Promise<number> {
   const s = parseShow(words, 'show', ctx.opts.family);
   const { routes, names } = await select(ctx, s);
-  ctx.print(routes.map((r) => routeJSON(r, names, { table: s.table === 'all' })), routeText);
+  ctx.print(
+    routes.map((r) => routeJSON(r, names, { table: s.table === 'all' })),
+    routeText,
+  );
   return 0;
 }
 
@@ -192,9 +299,15 @@ async function flush(ctx: CliContext, words: string[]): Promise<number> {
   for (const r of routes) {
     const dst = r.getAttr('RTA_DST') as string | undefined;
     await ipr.route('del', {
-      family: r.fields.family, dst: dst === undefined ? 'default' : `${dst}/${r.fields.dst_len}`,
-      table: tableOf(r), type: r.fields.type, proto: r.fields.proto, scope: r.fields.scope, tos: r.fields.tos,
-      priority: r.getAttr('RTA_PRIORITY'), oif: r.getAttr('RTA_OIF'),
+      family: r.fields.family,
+      dst: dst === undefined ? 'default' : `${dst}/${r.fields.dst_len}`,
+      table: tableOf(r),
+      type: r.fields.type,
+      proto: r.fields.proto,
+      scope: r.fields.scope,
+      tos: r.fields.tos,
+      priority: r.getAttr('RTA_PRIORITY'),
+      oif: r.getAttr('RTA_OIF'),
     });
   }
   return 0;
@@ -206,23 +319,49 @@ async function get(ctx: CliContext, words: string[]): Promise<number> {
   while (!w.done) {
     const word = w.take()!;
     switch (word) {
-      case 'from': spec.src = w.next(word); break;
-      case 'iif': spec.iif = w.next(word); break;
-      case 'oif': case 'dev': spec.oif = w.next(word); break;
-      case 'mark': spec.mark = w.number(word); break;
-      case 'tos': case 'dsfield': spec.tos = w.number(word, 0xff); break;
-      case 'ipproto': spec.ipProto = w.number(word, 0xff); break;
-      case 'sport': spec.sport = w.number(word, 0xffff); break;
-      case 'dport': spec.dport = w.number(word, 0xffff); break;
-      case 'fibmatch': spec.fibMatch = true; break;
-      case 'to': spec.dst = w.next(word); break;
-      default: if (spec.dst === undefined) spec.dst = word; else w.unsupported(word);
+      case 'from':
+        spec.src = w.next(word);
+        break;
+      case 'iif':
+        spec.iif = w.next(word);
+        break;
+      case 'oif':
+      case 'dev':
+        spec.oif = w.next(word);
+        break;
+      case 'mark':
+        spec.mark = w.number(word);
+        break;
+      case 'tos':
+      case 'dsfield':
+        spec.tos = w.number(word, 0xff);
+        break;
+      case 'ipproto':
+        spec.ipProto = w.number(word, 0xff);
+        break;
+      case 'sport':
+        spec.sport = w.number(word, 0xffff);
+        break;
+      case 'dport':
+        spec.dport = w.number(word, 0xffff);
+        break;
+      case 'fibmatch':
+        spec.fibMatch = true;
+        break;
+      case 'to':
+        spec.dst = w.next(word);
+        break;
+      default:
+        if (spec.dst === undefined) spec.dst = word;
+        else w.unsupported(word);
     }
   }
   if (spec.dst === undefined) throw new UsageError('route get: which address?');
   spec.family = ctx.opts.family || familyOfAddr(spec.dst);
   const ipr = ctx.route();
-  const names = new Map<number, string>((await ipr.getLinks()).map((l) => [l.fields.index, l.getAttr('IFLA_IFNAME') ?? '']));
+  const names = new Map<number, string>(
+    (await ipr.getLinks()).map((l) => [l.fields.index, l.getAttr('IFLA_IFNAME') ?? '']),
+  );
   const rows = (await ipr.route('get', spec)).map((r) => {
     const j = routeJSON(r, names);
     if (spec.fibMatch) return j;
@@ -239,18 +378,35 @@ export async function routeCommand(ctx: CliContext, words: string[]): Promise<nu
   const verb = first === undefined ? 'show' : pick(first, VERBS);
   const family = ctx.opts.family;
   switch (verb) {
-    case 'add': case 'replace': case 'append': await ctx.route().route(verb, parseRoute(rest, verb, family)); return 0;
-    case 'change': await ctx.route().route('change', parseRoute(rest, verb, family)); return 0;
-    case 'delete': await ctx.route().route('del', parseRoute(rest, 'del', family)); return 0;
-    case 'get': return get(ctx, rest);
-    case 'flush': return flush(ctx, rest);
-    case 'show': case 'list': case 'lst': return show(ctx, rest);
-    case 'help': ctx.write(ROUTE_USAGE); return 0;
-    default: throw new UsageError(`route: "${first}" is not supported (add, change, append, replace, del, get, show, flush)`);
+    case 'add':
+    case 'replace':
+    case 'append':
+      await ctx.route().route(verb, parseRoute(rest, verb, family));
+      return 0;
+    case 'change':
+      await ctx.route().route('change', parseRoute(rest, verb, family));
+      return 0;
+    case 'delete':
+      await ctx.route().route('del', parseRoute(rest, 'del', family));
+      return 0;
+    case 'get':
+      return get(ctx, rest);
+    case 'flush':
+      return flush(ctx, rest);
+    case 'show':
+    case 'list':
+    case 'lst':
+      return show(ctx, rest);
+    case 'help':
+      ctx.write(ROUTE_USAGE);
+      return 0;
+    default:
+      throw new UsageError(`route: "${first}" is not supported (add, change, append, replace, del, get, show, flush)`);
   }
 }
 
-export const ROUTE_USAGE = `usage: nlroute route {add|change|append|replace|del} [TYPE] PREFIX [tos N] [table T] [proto P]
+export const ROUTE_USAGE = `\
+usage: nlroute route {add|change|append|replace|del} [TYPE] PREFIX [tos N] [table T] [proto P]
                         [scope S] [metric N] [via ADDR] [dev DEV] [src ADDR] [onlink] [mtu [lock] N] [advmss N] ...
                         [nexthop via ADDR dev DEV weight N]...
        nlroute route get ADDR [from ADDR] [iif DEV] [oif DEV] [mark N] [fibmatch]

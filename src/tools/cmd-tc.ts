@@ -10,26 +10,49 @@ const VERBS = ['add', 'delete', 'change', 'replace', 'show', 'list', 'ls', 'help
 // Words that take no value, by where they may appear.
 const FLAGS = new Set(['skip_hw', 'skip_sw', 'offload', 'da', 'direct-action']);
 // Words that end a u32 `match` clause.
-const U32_KEYWORDS = new Set(['match', 'classid', 'flowid', 'action', 'ht', 'hash', 'link', 'divisor', 'indev',
-  'skip_hw', 'skip_sw', 'police', 'sample', 'offset', 'hashkey']);
+const U32_KEYWORDS = new Set([
+  'match',
+  'classid',
+  'flowid',
+  'action',
+  'ht',
+  'hash',
+  'link',
+  'divisor',
+  'indev',
+  'skip_hw',
+  'skip_sw',
+  'police',
+  'sample',
+  'offset',
+  'hashkey',
+]);
 const VERDICTS = new Set(['ok', 'pass', 'drop', 'shot', 'reclassify', 'continue', 'pipe', 'stolen', 'trap']);
 
 /** `action mirred egress redirect dev X` or `action drop`: one action of a filter. */
 function action(w: Words, ctxIfindex: (dev: string) => Promise<number>, pending: Promise<unknown>[]): unknown {
   const kind = w.next('action');
-  if (VERDICTS.has(kind) || kind === 'gact' && VERDICTS.has(w.peek() ?? '')) {
+  if (VERDICTS.has(kind) || (kind === 'gact' && VERDICTS.has(w.peek() ?? ''))) {
     return { kind: 'gact', action: kind === 'gact' ? w.take() : kind };
   }
   if (kind !== 'mirred') throw new UsageError(`tc: action "${kind}" is not supported (mirred, or a verdict)`);
   const spec: Record<string, unknown> = { kind: 'mirred', direction: w.next('mirred'), action: w.next('mirred') };
   if (w.take() !== 'dev') throw new UsageError('tc: mirred needs "dev DEV"');
   const dev = w.next('dev');
-  pending.push(ctxIfindex(dev).then((i) => { spec.ifindex = i; }));
+  pending.push(
+    ctxIfindex(dev).then((i) => {
+      spec.ifindex = i;
+    }),
+  );
   if (w.peek() !== undefined && VERDICTS.has(w.peek()!)) spec.verdict = w.take();
   return spec;
 }
 
-interface Parsed { dev?: string; kind?: string; spec: TcBaseSpec }
+interface Parsed {
+  dev?: string;
+  kind?: string;
+  spec: TcBaseSpec;
+}
 
 async function parse(ctx: CliContext, target: Target, verb: string, words: string[]): Promise<Parsed> {
   const w = new Words(words, `tc ${target} ${verb}`);
@@ -41,22 +64,58 @@ async function parse(ctx: CliContext, target: Target, verb: string, words: strin
     const word = w.take()!;
     if (kind === undefined) {
       switch (word) {
-        case 'dev': dev = w.next(word); continue;
-        case 'root': spec.parent = 'root'; continue;
-        case 'ingress': case 'clsact':
-          if (target === 'qdisc') { kind = word; spec.parent = word === 'ingress' ? 'ingress' : 'clsact'; }
-          else spec.parent = word === 'ingress' ? 'ffff:fff2' : word;
+        case 'dev':
+          dev = w.next(word);
           continue;
-        case 'egress': spec.parent = 'ffff:fff3'; continue;
-        case 'parent': spec.parent = w.next(word); continue;
-        case 'handle': spec.handle = w.next(word); continue;
-        case 'classid': if (target === 'class') { spec.handle = w.next(word); continue; } break;
-        case 'prio': case 'pref': case 'priority': if (target === 'filter') { spec.prio = w.number(word, 0xffff); continue; } break;
-        case 'protocol': spec.protocol = w.next(word); continue;
-        case 'chain': spec.chain = w.number(word); continue;
-        case 'estimator': case 'stab': case 'ingress_block': case 'egress_block': w.unsupported(word);
+        case 'root':
+          spec.parent = 'root';
+          continue;
+        case 'ingress':
+        case 'clsact':
+          if (target === 'qdisc') {
+            kind = word;
+            spec.parent = word === 'ingress' ? 'ingress' : 'clsact';
+          } else spec.parent = word === 'ingress' ? 'ffff:fff2' : word;
+          continue;
+        case 'egress':
+          spec.parent = 'ffff:fff3';
+          continue;
+        case 'parent':
+          spec.parent = w.next(word);
+          continue;
+        case 'handle':
+          spec.handle = w.next(word);
+          continue;
+        case 'classid':
+          if (target === 'class') {
+            spec.handle = w.next(word);
+            continue;
+          }
+          break;
+        case 'prio':
+        case 'pref':
+        case 'priority':
+          if (target === 'filter') {
+            spec.prio = w.number(word, 0xffff);
+            continue;
+          }
+          break;
+        case 'protocol':
+          spec.protocol = w.next(word);
+          continue;
+        case 'chain':
+          spec.chain = w.number(word);
+          continue;
+        case 'estimator':
+        case 'stab':
+        case 'ingress_block':
+        case 'egress_block':
+          w.unsupported(word);
       }
-      if (kind === undefined) { kind = word; continue; }
+      if (kind === undefined) {
+        kind = word;
+        continue;
+      }
     }
     // Kind options.
     if (word === 'match' && kind === 'u32') {
@@ -77,7 +136,8 @@ async function parse(ctx: CliContext, target: Target, verb: string, words: strin
 
 /** A handle as tc prints it: hex major and minor, the minor left out when 0 ("1:", "ffff:fff1"). */
 function handleText(h: number): string {
-  const maj = h >>> 16, min = h & 0xffff;
+  const maj = h >>> 16,
+    min = h & 0xffff;
   return `${maj.toString(16)}:${min ? min.toString(16) : ''}`;
 }
 
@@ -87,7 +147,8 @@ function tcJSON(m: TcMessage, target: Target, names: Map<number, string>): Recor
   const j: Record<string, unknown> = { kind: m.getAttr('TCA_KIND') };
   if (target !== 'filter') j.handle = handleText(f.handle);
   j.dev = names.get(f.ifindex) ?? f.ifindex;
-  if (f.parent === 0xffffffff) j.root = true; else j.parent = handleText(f.parent);
+  if (f.parent === 0xffffffff) j.root = true;
+  else j.parent = handleText(f.parent);
   if (target === 'filter') {
     j.protocol = f.info & 0xffff;
     j.pref = f.info >>> 16;
@@ -95,7 +156,14 @@ function tcJSON(m: TcMessage, target: Target, names: Map<number, string>): Recor
   }
   const opts = m.getAttr('TCA_OPTIONS') as unknown;
   if (opts instanceof AttrSet) {
-    j.options = Object.fromEntries([...opts.attrsJSON()].map(([k, v]) => [String(k).replace(/^TCA_[A-Z0-9]+_/, '').toLowerCase(), v]));
+    j.options = Object.fromEntries(
+      [...opts.attrsJSON()].map(([k, v]) => [
+        String(k)
+          .replace(/^TCA_[A-Z0-9]+_/, '')
+          .toLowerCase(),
+        v,
+      ]),
+    );
   }
   return j;
 }
@@ -103,9 +171,15 @@ function tcJSON(m: TcMessage, target: Target, names: Map<number, string>): Recor
 function tcText(target: Target) {
   return (j: Record<string, any>): string => {
     const where = j.root ? 'root' : `parent ${j.parent}`;
-    const head = target === 'filter' ? `filter ${where} protocol ${j.protocol} pref ${j.pref} ${j.kind}${j.handle ? ` handle ${j.handle}` : ''}`
-      : `${target} ${j.kind} ${j.handle} dev ${j.dev} ${where}`;
-    const opts = j.options ? Object.entries(j.options).map(([k, v]) => ` ${k} ${typeof v === 'object' ? JSON.stringify(v) : v}`).join('') : '';
+    const head =
+      target === 'filter'
+        ? `filter ${where} protocol ${j.protocol} pref ${j.pref} ${j.kind}${j.handle ? ` handle ${j.handle}` : ''}`
+        : `${target} ${j.kind} ${j.handle} dev ${j.dev} ${where}`;
+    const opts = j.options
+      ? Object.entries(j.options)
+          .map(([k, v]) => ` ${k} ${typeof v === 'object' ? JSON.stringify(v) : v}`)
+          .join('')
+      : '';
     return head + opts + '\n';
   };
 }
@@ -113,7 +187,9 @@ function tcText(target: Target) {
 async function show(ctx: CliContext, target: Target, words: string[]): Promise<number> {
   const { dev, spec, kind } = await parse(ctx, target, 'show', words);
   const ipr = ctx.route();
-  const names = new Map<number, string>((await ipr.getLinks()).map((l) => [l.fields.index, l.getAttr('IFLA_IFNAME') ?? '']));
+  const names = new Map<number, string>(
+    (await ipr.getLinks()).map((l) => [l.fields.index, l.getAttr('IFLA_IFNAME') ?? '']),
+  );
   const index = dev === undefined ? undefined : await ipr.ifindex(dev);
   let msgs: TcMessage[];
   if (target === 'qdisc') msgs = await ipr.getQdiscs({ index, kind });
@@ -121,7 +197,10 @@ async function show(ctx: CliContext, target: Target, words: string[]): Promise<n
     if (index === undefined) throw new UsageError(`tc ${target} show: "dev" is required`);
     msgs = target === 'class' ? await ipr.getClasses(index, spec.parent) : await ipr.getFilters(index, spec.parent);
   }
-  ctx.print(msgs.map((m) => tcJSON(m, target, names)), tcText(target));
+  ctx.print(
+    msgs.map((m) => tcJSON(m, target, names)),
+    tcText(target),
+  );
   return 0;
 }
 
@@ -131,7 +210,10 @@ export async function tcCommand(ctx: CliContext, words: string[]): Promise<numbe
   if (!target) throw new UsageError(`tc: "${obj ?? ''}" is not supported (qdisc, class, filter)`);
   const verb = verbWord === undefined ? 'show' : pick(verbWord, VERBS);
   if (verb === 'show' || verb === 'list' || verb === 'ls') return show(ctx, target, rest);
-  if (verb === 'help') { ctx.write(TC_USAGE); return 0; }
+  if (verb === 'help') {
+    ctx.write(TC_USAGE);
+    return 0;
+  }
   if (!verb) throw new UsageError(`tc ${target}: "${verbWord}" is not supported (add, del, change, replace, show)`);
   const { dev, kind, spec } = await parse(ctx, target, verb, rest);
   if (dev === undefined) throw new UsageError(`tc ${target} ${verb}: "dev" is required`);
@@ -142,7 +224,8 @@ export async function tcCommand(ctx: CliContext, words: string[]): Promise<numbe
   return 0;
 }
 
-export const TC_USAGE = `usage: nlroute tc qdisc {add|del|change|replace} dev DEV [root|ingress|clsact|parent P] [handle H]
+export const TC_USAGE = `\
+usage: nlroute tc qdisc {add|del|change|replace} dev DEV [root|ingress|clsact|parent P] [handle H]
                             [KIND [OPTIONS]]        (htb, tbf, pfifo, bfifo, fq_codel, ingress, clsact)
        nlroute tc class {add|del|change|replace} dev DEV parent P classid C [KIND [OPTIONS]]
        nlroute tc filter {add|del|change|replace} dev DEV [parent P] [protocol P] [prio N] [handle H]

@@ -19,7 +19,9 @@ const PER_SOCKET = 1000;
 const INNOCENT_INDEX = 42;
 
 const linkMsg = (seq: number, index: number, flags = NLM_F_MULTI): Buffer =>
-  link.encode({ type: RTM_NEWLINK, flags, seq, fields: { index }, attrs: { IFLA_IFNAME: `if${index}`, IFLA_MTU: 1500 } });
+  link.encode({
+    type: RTM_NEWLINK, flags, seq, fields: { index }, attrs: { IFLA_IFNAME: `if${index}`, IFLA_MTU: 1500 },
+  });
 
 /** Answers a victim may get before mutation: replies, dumps, errors with extended ACK. */
 export function answerSeeds(captured: readonly Buffer[] = []): Buffer[] {
@@ -80,7 +82,8 @@ export async function fuzzSocket(seeds: readonly Buffer[], iterations: number, s
   const t0 = performance.now();
   let k = new FakeKernel(), sock = new NetlinkSocket({ transport: k, marshal: new Marshal({ [RTM_NEWLINK]: link }) });
   const fail = (what: string, i: number, input: Buffer, e: unknown): void => {
-    res.firstFailure ??= `iteration ${i} (seed ${seed}): ${what}: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}; ` +
+    const why = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+    res.firstFailure ??= `iteration ${i} (seed ${seed}): ${what}: ${why}; ` +
       `victim answer ${input.toString('hex')}`;
   };
   for (let i = 0; i < iterations; i++) {

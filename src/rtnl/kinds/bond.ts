@@ -70,6 +70,7 @@ export const bondVocab = vocab('bond options', bondAttrs, undefined, {
     bondMissedMax: 'IFLA_BOND_MISSED_MAX', bondNsIp6Target: 'IFLA_BOND_NS_IP6_TARGET',
     bondCoupledControl: 'IFLA_BOND_COUPLED_CONTROL', bondBroadcastNeigh: 'IFLA_BOND_BROADCAST_NEIGH',
   },
+  readOnly: ['bondAdInfo'],
 });
 
 export const bond: LinkKind = { kind: 'bond', data: nested(bondAttrs), dataMap: bondAttrs, vocab: bondVocab };

@@ -33,6 +33,11 @@ export const bondSlaveVocab = vocab('bond port options', bondSlaveAttrs, undefin
     bondSlaveAdChurnActorState: 'IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE',
     bondSlaveAdChurnPartnerState: 'IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE',
   },
+  readOnly: [
+    'bondSlaveState', 'bondSlaveMiiStatus', 'bondSlaveLinkFailureCount', 'bondSlavePermHwaddr',
+    'bondSlaveAdAggregatorId', 'bondSlaveAdActorOperPortState', 'bondSlaveAdPartnerOperPortState',
+    'bondSlaveAdChurnActorState', 'bondSlaveAdChurnPartnerState',
+  ],
 });
 
 export const bondSlave: LinkKind = {

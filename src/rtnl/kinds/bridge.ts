@@ -96,6 +96,10 @@ export const bridgeVocab = vocab('bridge options', bridgeAttrs, undefined, {
     brMultiBoolopt: 'IFLA_BR_MULTI_BOOLOPT', brMcastQuerierState: 'IFLA_BR_MCAST_QUERIER_STATE',
     brFdbNLearned: 'IFLA_BR_FDB_N_LEARNED', brFdbMaxLearned: 'IFLA_BR_FDB_MAX_LEARNED',
   },
+  readOnly: [
+    'brRootId', 'brBridgeId', 'brRootPort', 'brRootPathCost', 'brTopologyChange', 'brTopologyChangeDetected',
+    'brHelloTimer', 'brTcnTimer', 'brTopologyChangeTimer', 'brGcTimer', 'brFdbNLearned', 'brMcastQuerierState',
+  ],
 });
 
 export const bridge: LinkKind = { kind: 'bridge', data: nested(bridgeAttrs), dataMap: bridgeAttrs, vocab: bridgeVocab };

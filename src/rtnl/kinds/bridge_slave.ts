@@ -82,6 +82,11 @@ export const brportVocab = vocab('bridge port options', brportAttrs, undefined, 
     brportMcastMaxGroups: 'IFLA_BRPORT_MCAST_MAX_GROUPS',
     brportNeighVlanSuppress: 'IFLA_BRPORT_NEIGH_VLAN_SUPPRESS', brportBackupNhid: 'IFLA_BRPORT_BACKUP_NHID',
   },
+  readOnly: [
+    'brportRootId', 'brportBridgeId', 'brportDesignatedPort', 'brportDesignatedCost', 'brportId', 'brportNo',
+    'brportTopologyChangeAck', 'brportConfigPending', 'brportMessageAgeTimer', 'brportForwardDelayTimer',
+    'brportHoldTimer', 'brportMcastEhtHostsCnt', 'brportMcastNGroups',
+  ],
 });
 
 export const bridgeSlave: LinkKind = {

@@ -33,6 +33,7 @@ export const macvlanVocab = vocab('macvlan options', macvlanAttrs, undefined, {
     macvlanBcQueueLen: 'IFLA_MACVLAN_BC_QUEUE_LEN', macvlanBcQueueLenUsed: 'IFLA_MACVLAN_BC_QUEUE_LEN_USED',
     macvlanBcCutoff: 'IFLA_MACVLAN_BC_CUTOFF',
   },
+  readOnly: ['macvlanMacaddrCount', 'macvlanBcQueueLenUsed'],
 });
 
 const data = nested(macvlanAttrs);

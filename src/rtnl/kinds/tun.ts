@@ -23,6 +23,7 @@ export const tunVocab = vocab('tun options', tunAttrs, undefined, {
     tunVnetHdr: 'IFLA_TUN_VNET_HDR', tunPersist: 'IFLA_TUN_PERSIST', tunMultiQueue: 'IFLA_TUN_MULTI_QUEUE',
     tunNumQueues: 'IFLA_TUN_NUM_QUEUES', tunNumDisabledQueues: 'IFLA_TUN_NUM_DISABLED_QUEUES',
   },
+  readOnly: ['tunNumQueues', 'tunNumDisabledQueues'],
 });
 
 export const tun: LinkKind = { kind: 'tun', data: nested(tunAttrs), dataMap: tunAttrs, vocab: tunVocab };

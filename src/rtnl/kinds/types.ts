@@ -44,9 +44,12 @@ type Rec<V> = V extends Vocab<any, any, any, any> ? VocabRecord<V> : unknown;
 /** A veth's peer: a name, or a spec of its own (ifname, address, netns...). */
 export interface VethSpec { peer?: string | (import('../link.js').LinkBaseSpec & KindSpec) }
 
-/** Kind options of a link spec: `{ kind: 'vxlan', vxlanId: 5 }`, or no kind at all. */
+/** Every kind option key of every kind. */
+type AllOptionKeys = { [K in LinkKindName]: keyof Opts<KindVocabs[K]> }[LinkKindName] | 'peer';
+
+/** Kind options of a link spec: `{ kind: 'vxlan', vxlanId: 5 }`, or no kind and none of them. */
 export type KindSpec =
-  | { kind?: undefined }
+  | ({ kind?: undefined } & { [K in AllOptionKeys]?: never })
   | { [K in LinkKindName]: { kind: K } & Opts<KindVocabs[K]> & (K extends 'veth' ? VethSpec : unknown) }[LinkKindName];
 
 /** Kind options of a link record, by its kind. */

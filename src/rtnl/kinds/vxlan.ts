@@ -59,6 +59,7 @@ export const vxlanVocab = vocab('vxlan options', vxlanAttrs, undefined, {
     vxlanLabelPolicy: 'IFLA_VXLAN_LABEL_POLICY', vxlanReservedBits: 'IFLA_VXLAN_RESERVED_BITS',
     vxlanMcRoute: 'IFLA_VXLAN_MC_ROUTE',
   },
+  readOnly: ['vxlanReservedBits'],
 });
 
 export const vxlan: LinkKind = { kind: 'vxlan', data: nested(vxlanAttrs), dataMap: vxlanAttrs, vocab: vxlanVocab };

@@ -33,3 +33,4 @@ export function xstatsByKind(): Record<string, NlaType<any, any>> {
   for (const k of Object.values(tcKinds)) if (k.xstats) out[k.kind] = k.xstats;
   return out;
 }
+export * from './specs.js';

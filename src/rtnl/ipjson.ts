@@ -1,6 +1,11 @@
 // Parsed rtnetlink messages in the JSON shape `ip -j -d` prints, so scripts can switch tools.
-import { AttrSet, flagNames, type AnyMessage } from '../core/index.js';
-import { ARPHRD, IFF, RTM_F, RTNH_F, RTPROT, RT_SCOPE, RT_TABLE, RTN } from '../rtnl/constants.js';
+import { AttrSet, flagNames, messageOf, type AnyMessage } from '../core/index.js';
+import { AF_INET, ARPHRD, IFF, RTM_F, RTNH_F, RTPROT, RT_SCOPE, RT_TABLE, RTN } from './constants.js';
+import { FIB_RULE, FR_ACT, IP_PROTO, fibmsg } from './fibrulemsg.js';
+import { ifaddrmsg } from './ifaddrmsg.js';
+import { ifinfmsg } from './ifinfmsg.js';
+import { ndmsg } from './ndmsg.js';
+import { rtmsg } from './rtmsg.js';
 
 type Json = Record<string, unknown>;
 
@@ -221,24 +226,88 @@ export function neighJSON(m: AnyMessage, names: Map<number, string>): Json {
   return j;
 }
 
-/** One rule as `ip -j rule show` prints it. */
+/** One rule as `ip -j rule show` prints it (iproute2's print_rule, in its order). */
 export function ruleJSON(m: AnyMessage): Json {
   const f = m.fields;
   const a = (n: string): any => m.getAttr(n);
+  const host = f.family === AF_INET ? 32 : 128;
+  const hex = (v: number): string => `0x${v.toString(16)}`;
   const j: Json = { priority: a('FRA_PRIORITY') ?? 0 };
+  if (f.flags & FIB_RULE.FIB_RULE_INVERT) j.not = null;
   j.src = a('FRA_SRC') !== undefined ? a('FRA_SRC') : 'all';
-  if (a('FRA_SRC') !== undefined && f.src_len !== (f.family === 2 ? 32 : 128)) j.srclen = f.src_len;
+  if (a('FRA_SRC') !== undefined && f.src_len !== host) j.srclen = f.src_len;
   if (a('FRA_DST') !== undefined) {
     j.dst = a('FRA_DST');
-    if (f.dst_len !== (f.family === 2 ? 32 : 128)) j.dstlen = f.dst_len;
+    if (f.dst_len !== host) j.dstlen = f.dst_len;
   }
-  if (a('FRA_FWMARK') !== undefined) j.fwmark = `0x${a('FRA_FWMARK').toString(16)}`;
+  if (f.tos) j.tos = hex(f.tos);
+  const mark = a('FRA_FWMARK'), mask = a('FRA_FWMASK');
+  if (mark || mask) {
+    j.fwmark = hex(mark ?? 0);
+    if (mask !== undefined && mask !== 0xffffffff) j.fwmask = hex(mask);
+  }
   if (a('FRA_IIFNAME') !== undefined) j.iif = a('FRA_IIFNAME');
   if (a('FRA_OIFNAME') !== undefined) j.oif = a('FRA_OIFNAME');
+  if (a('FRA_L3MDEV')) j.l3mdev = null;
+  const uid = a('FRA_UID_RANGE');
+  if (uid) Object.assign(j, { uid_start: uid.start, uid_end: uid.end });
+  const proto = a('FRA_IP_PROTO');
+  if (proto !== undefined) j.ipproto = IP_PROTO_NAMES[proto] ?? `ipproto-${proto}`;
+  for (const [k, n] of [['sport', 'FRA_SPORT_RANGE'], ['dport', 'FRA_DPORT_RANGE']] as const) {
+    const r = a(n);
+    if (!r) continue;
+    if (r.start === r.end) j[k] = r.start;
+    else Object.assign(j, { [`${k}_start`]: r.start, [`${k}_end`]: r.end });
+  }
+  if (a('FRA_TUN_ID') !== undefined) j.tun_id = Number(a('FRA_TUN_ID'));
   const table = a('FRA_TABLE') ?? f.table;
-  if (f.action === 1) j.table = TABLES[table] ?? String(table);
-  else j.action = ['unspec', 'to_tbl', 'goto', 'nop', 'res3', 'res4', 'blackhole', 'unreachable', 'prohibit'][f.action] ?? f.action;
+  if (table) {
+    j.table = TABLES[table] ?? String(table);
+    const spl = a('FRA_SUPPRESS_PREFIXLEN');
+    if (spl !== undefined && spl !== 0xffffffff) j.suppress_prefixlen = spl;
+    const sig = a('FRA_SUPPRESS_IFGROUP');
+    if (sig !== undefined && sig !== 0xffffffff) j.suppress_ifgroup = String(sig);
+  }
+  if (a('FRA_FLOW') !== undefined) j.flow = a('FRA_FLOW');
+  if (f.action === FR_ACT.FR_ACT_GOTO) {
+    j.goto = a('FRA_GOTO') ?? 'none';
+    if (f.flags & FIB_RULE.FIB_RULE_UNRESOLVED) j.unresolved = null;
+  } else if (f.action === FR_ACT.FR_ACT_NOP) j.nop = null;
+  else if (f.action !== FR_ACT.FR_ACT_TO_TBL) j.action = RULE_ACTIONS[f.action] ?? String(f.action);
+  const rp = a('FRA_PROTOCOL');
+  // ip names who installed a rule unless it was the kernel.
+  if (rp && rp !== RTPROT.RTPROT_KERNEL) j.protocol = PROTOS[rp] ?? String(rp);
   return j;
+}
+
+const IP_PROTO_NAMES: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(IP_PROTO).map(([k, v]) => [v, k]));
+const RULE_ACTIONS: Readonly<Record<number, string>> = { 6: 'blackhole', 7: 'unreachable', 8: 'prohibit' };
+
+/** Options of toIpJson: interface names by index (for `dev`, `master`, `link`), `ip -d` / `-s` detail. */
+export interface IpJsonOptions {
+  names?: ReadonlyMap<number, string>;
+  details?: boolean;
+  stats?: boolean;
+}
+
+/**
+ * A record (or a message) in the JSON shape `ip -j` prints for it, so scripts can switch
+ * between nlroute and `ip`: a link as `ip -j [-d] [-s] link show`, an address as one
+ * `addr_info` entry, a route as `ip -j route show`, a neighbour as `ip -j neigh show`, a rule
+ * as `ip -j rule show`. Pass `names` (index -> name) to get `dev` names instead of indexes.
+ */
+export function toIpJson(recordOrMessage: object, opts: IpJsonOptions = {}): Record<string, unknown> {
+  const m = (recordOrMessage instanceof AttrSet ? recordOrMessage : messageOf(recordOrMessage)) as AnyMessage | undefined;
+  if (!m || !('schema' in m)) throw new TypeError('toIpJson needs a record read by nlroute (or its message)');
+  const names = new Map(opts.names ?? []);
+  switch (m.schema) {
+    case ifinfmsg: return linkJSON(m, names, { details: opts.details, stats: opts.stats });
+    case ifaddrmsg: return addrInfoJSON(m);
+    case rtmsg: return routeJSON(m, names, { table: true });
+    case ndmsg: return neighJSON(m, names);
+    case fibmsg: return ruleJSON(m);
+    default: throw new TypeError(`toIpJson: no ip -j shape for ${m.schema.name}`);
+  }
 }
 
 // Kept for callers that want the raw tables.
