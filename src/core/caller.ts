@@ -13,6 +13,11 @@ export interface CallDescription {
   request?: unknown;
 }
 
+/** A CallDescription in one line: `describeCall('route add', '10.0.0.0/8 table main', spec)`. */
+export function describeCall(operation: string, object?: string, request?: unknown): CallDescription {
+  return { operation, object, request };
+}
+
 /** Errors raised away from the caller's stack: in the socket's receive path, or by a timer. */
 function fromSocket(e: unknown): e is Error {
   return e instanceof NetlinkError || e instanceof NetlinkTimeoutError || e instanceof SocketClosedError
@@ -30,7 +35,8 @@ const bare = new WeakMap<object, string>();
  */
 export function callerError(e: unknown, what: CallDescription, top?: Function): unknown {
   if (!fromSocket(e)) return e;
-  const copy = Object.create(Object.getPrototypeOf(e)) as Error & { -readonly [K in keyof CallDescription]?: CallDescription[K] };
+  type Described = Error & { -readonly [K in keyof CallDescription]?: CallDescription[K] };
+  const copy = Object.create(Object.getPrototypeOf(e)) as Described;
   for (const [key, d] of Object.entries(Object.getOwnPropertyDescriptors(e))) {
     if (key !== 'stack') Object.defineProperty(copy, key, d);
   }
@@ -54,9 +60,8 @@ export async function forCaller<T>(work: Promise<T>, what: () => CallDescription
 }
 
 /** The public methods of T that answer later: a promise or an async iterable (a dump). */
-export type LaterMethods<T> = {
-  [K in keyof T]: K extends string ? T[K] extends (...args: any[]) => Promise<unknown> | AsyncIterable<unknown> ? K : never : never;
-}[keyof T];
+type Later = (...args: any[]) => Promise<unknown> | AsyncIterable<unknown>;
+export type LaterMethods<T> = { [K in keyof T]: K extends string ? (T[K] extends Later ? K : never) : never }[keyof T];
 
 /**
  * For each public method answering later, how to describe a call from its arguments, or null
@@ -76,7 +81,8 @@ export type CallTable<T> = {
  */
 export function describeCalls<T extends object>(cls: { prototype: T }, table: CallTable<T>): void {
   const proto = cls.prototype as Record<string, unknown>;
-  for (const [name, describe] of Object.entries(table) as [string, ((...args: unknown[]) => CallDescription) | null][]) {
+  type Describe = ((...args: unknown[]) => CallDescription) | null;
+  for (const [name, describe] of Object.entries(table) as [string, Describe][]) {
     if (describe === null) continue;
     const method = proto[name];
     if (typeof method !== 'function') throw new TypeError(`describeCalls: ${name} is not a method`);

@@ -1,10 +1,10 @@
 // How generic netlink calls are named in their errors: `genl resolve TASKSTATS`,
 // `genl TASKSTATS TASKSTATS_CMD_GET`.
-import type { CallDescription, CallTable } from '../core/index.js';
+import { describeCall, type CallTable } from '../core/index.js';
 import type { GenericNetlink } from './genl.js';
 import type { GenericNetlinkSocket } from './socket.js';
 
-const call = (operation: string, object?: string, request?: unknown): CallDescription => ({ operation, object, request });
+const call = describeCall;
 const command = (family: string, cmd: number | string): string => `${family} ${cmd}`;
 
 /** GenericNetlinkSocket's public calls that talk to the kernel. */

@@ -1,6 +1,6 @@
 // How an IPSet call is named in its errors, in ipset(8)'s words: `ipset add foo 10.0.0.1`,
 // `ipset create foo hash:ip`. A description must never throw, whatever the input.
-import type { CallDescription, CallTable } from '../core/index.js';
+import { describeCall, type CallTable } from '../core/index.js';
 import type { EntryInput } from './entries.js';
 import type { IPSet } from './ipset.js';
 
@@ -8,7 +8,9 @@ import type { IPSet } from './ipset.js';
 export function entryText(entry: EntryInput): string {
   if (typeof entry === 'string' || typeof entry === 'number') return String(entry);
   if (Array.isArray(entry)) return entry.map((p) => entryText(p)).join(',');
-  if (typeof entry === 'object' && entry !== null && Object.getPrototypeOf(entry) !== Object.prototype) return String(entry);
+  // PortEntry, PortRange, IPRange print as ipset(8) writes them.
+  const own = typeof entry === 'object' && entry !== null && Object.getPrototypeOf(entry) !== Object.prototype;
+  if (own) return String(entry);
   try {
     return JSON.stringify(entry) ?? String(entry);
   } catch {
@@ -16,13 +18,14 @@ export function entryText(entry: EntryInput): string {
   }
 }
 
-const call = (operation: string, object?: string, request?: unknown): CallDescription => ({ operation, object, request });
+const call = describeCall;
 const setOrAll = (name: unknown): string => (name === undefined ? 'all sets' : String(name));
 
 /** Every public IPSet call that talks to the kernel, and how its errors name it. */
 export const IPSET_CALLS: CallTable<IPSet> = {
   getProtocolVersion: () => call('ipset protocol'),
-  getSupportedRevisions: (stype, family) => call('ipset type', `${stype}${family !== undefined ? ` family ${family}` : ''}`),
+  getSupportedRevisions: (stype, family) =>
+    call('ipset type', `${stype}${family !== undefined ? ` family ${family}` : ''}`),
   create: (name, opts) => call('ipset create', `${name} ${opts?.stype ?? 'hash:ip'}`, opts),
   destroy: (name) => call('ipset destroy', setOrAll(name)),
   flush: (name) => call('ipset flush', setOrAll(name)),

@@ -1,7 +1,7 @@
 // How an IPRoute call is named in its errors, in ip(8)'s words: `route add 10.40.0.0/16 via
 // 10.0.0.9 table main`, `link set v0`, `addr add 10.0.0.1/24 dev v0`. Specs are read loosely
 // (camelCase and pyroute2's snake_case keys alike): a description must never throw.
-import { callerError, type BatchResult, type CallDescription, type CallTable } from '../core/index.js';
+import { callerError, describeCall, type BatchResult, type CallDescription, type CallTable } from '../core/index.js';
 import type { BatchRequest, IPRoute } from './iproute.js';
 
 type Loose = Record<string, unknown>;
@@ -45,7 +45,8 @@ function pick(s: Loose, ...keys: string[]): unknown {
 /** A dump filter: its keys and values. */
 export function describeFilter(filter: unknown): string {
   if (typeof filter !== 'object' || filter === null) return '';
-  return words(...Object.entries(filter as Loose).filter(([, v]) => v !== undefined).map(([k, v]) => `${k} ${show(v)}`));
+  const given = Object.entries(filter as Loose).filter(([, v]) => v !== undefined);
+  return words(...given.map(([k, v]) => `${k} ${show(v)}`));
 }
 
 /** `v0`, `index 5`, `v0 type veth`, `index 5 name v1` (a rename). */
@@ -71,9 +72,9 @@ export function describeRoute(spec: unknown): string {
   const dst = prefixed(s.dst, pick(s, 'dstLen', 'dst_len')) ?? 'default';
   const via = pick(s, 'gateway', 'via');
   const gw = typeof via === 'object' && via !== null ? (via as Loose).addr ?? (via as Loose).address : via;
-  const hops = Array.isArray(s.multipath)
-    ? s.multipath.map((h: Loose) => words('nexthop', h?.gateway !== undefined && `via ${show(h.gateway)}`, h?.oif !== undefined && `dev ${dev(h.oif)}`))
-    : [];
+  const hop = (h: Loose): string =>
+    words('nexthop', h?.gateway !== undefined && `via ${show(h.gateway)}`, h?.oif !== undefined && `dev ${dev(h.oif)}`);
+  const hops = Array.isArray(s.multipath) ? s.multipath.map(hop) : [];
   const family = s.family;
   const table = family === 'mpls' || family === 28 ? undefined : s.table ?? 254;
   const tableName = typeof table === 'number' ? TABLE_NAMES[table] ?? String(table) : table;
@@ -143,7 +144,7 @@ export function describeBatchResults(requests: readonly BatchRequest[], results:
   return results;
 }
 
-const call = (operation: string, object?: string, request?: unknown): CallDescription => ({ operation, object, request });
+const call = describeCall;
 
 /** Every public IPRoute call that talks to the kernel, and how its errors name it. */
 export const IPROUTE_CALLS: CallTable<IPRoute> = {
@@ -153,7 +154,10 @@ export const IPROUTE_CALLS: CallTable<IPRoute> = {
   link: (cmd, spec) => call(`link ${cmd}`, cmd === 'dump' ? describeFilter(spec) : describeLink(cmd, spec), spec),
   getLinks: (filter) => call('link dump', describeFilter(filter), filter),
   dumpLinks: (filter) => call('link dump', describeFilter(filter), filter),
-  addr: (cmd, spec) => call(`addr ${cmd}`, cmd === 'add' || cmd === 'del' || cmd === 'replace' ? describeAddr(spec) : describeFilter(spec), spec),
+  addr: (cmd, spec) => {
+    const one = cmd === 'add' || cmd === 'del' || cmd === 'replace';
+    return call(`addr ${cmd}`, one ? describeAddr(spec) : describeFilter(spec), spec);
+  },
   getAddr: (filter) => call('addr dump', describeFilter(filter), filter),
   dumpAddr: (filter) => call('addr dump', describeFilter(filter), filter),
   flushAddr: (filter) => call('addr flush', describeFilter(filter), filter),
