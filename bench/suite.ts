@@ -215,6 +215,7 @@ function routeDump(n: number): WorkloadDef['run'] {
       const impls: Impl[] = [
         nlProcess('nlroute', 'route-dump', [], ns, c),
         nlInProcess('nlroute', 'route-dump', [], ns, warmFor(n), c),
+        nlInProcess('nlroute records', 'route-records', [], ns, warmFor(n), c),
         nlProcess('raw floor', 'route-floor', [], ns, c, { lib: 'floor' }),
         nlInProcess('raw floor', 'route-floor', [], ns, warmFor(n), c, { lib: 'floor' }),
       ];
@@ -226,12 +227,15 @@ function routeDump(n: number): WorkloadDef['run'] {
       const inproc = rows.find((r) => r.id === 'nlroute' && r.mode === 'in-process');
       const floorIn = rows.find((r) => r.id === 'raw floor' && r.mode === 'in-process');
       if (inproc?.samples && floorIn?.samples) inproc.ratio = inproc.wall.median / floorIn.wall.median, inproc.notes = 'ratio: vs raw floor in-process';
+      const records = rows.find((r) => r.id === 'nlroute records' && r.mode === 'in-process');
+      if (records?.samples && inproc?.samples) records.ratio = records.wall.median / inproc.wall.median, records.notes = 'ratio: vs nlroute messages in-process';
       const nl = rowOf(rows, 'nlroute');
       const targets: Target[] = [
         faster('>= 3x faster than Node netlink', nl, rowOf(rows, 'netlink getRoutes()'), 3, 'nlroute', 'netlink'),
         faster('>= 30x faster than pyroute2', nl, rowOf(rows, 'pyroute2 get_routes()'), 30, 'nlroute', 'pyroute2'),
         atMost('in-process dump <= ip -j route show (whole process)', inproc?.samples ? inproc : undefined, rowOf(rows, 'ip -j route show'), 1, 'nlroute in-process', 'ip -j'),
         atMost('in-process within 1.5x of the raw floor', inproc?.samples ? inproc : undefined, floorIn?.samples ? floorIn : undefined, 1.5, 'nlroute in-process', 'floor in-process'),
+        atMost('records dump within 1.5x of the message dump (in-process)', records?.samples ? records : undefined, inproc?.samples ? inproc : undefined, 1.5, 'records', 'messages'),
         atMost('peak RSS <= half of Node netlink', rowOf(rows, 'nlroute'), rowOf(rows, 'netlink getRoutes()'), 0.5, 'nlroute', 'netlink', 'MB'),
       ];
       return [{ key: `route-dump-${n}`, title, rows, targets: n >= 100000 || ctx.quick ? targets : [], notes: [] }];

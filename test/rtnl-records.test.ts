@@ -101,6 +101,15 @@ test('link records: names for enums, strings for addresses, exact counters, JSON
     assert.match(mt, /IFLA_IFNAME: 'v0'/);
     assert.doesNotMatch(mt, /Buffer|MessageSchema|more bytes/);
     assert.equal(Object.keys(v0).includes('message'), false);
+    // Records from a dump are built on first use, and behave as plain objects.
+    assert.equal(Object.getPrototypeOf(v0), Object.prototype);
+    assert.ok(Object.keys(v0).includes('mtu'));
+    const copy = { ...v0, mtu: 9000 };
+    assert.equal(copy.mtu, 9000);
+    assert.equal(v0.mtu, 1400);
+    (v0 as { note?: string }).note = 'mine';
+    assert.equal((v0 as { note?: string }).note, 'mine');
+
   });
 });
 

@@ -204,6 +204,8 @@ export class Message<H extends StructFields = StructFields, D extends AttrDecl =
 
   /** util.inspect: type, header fields and attributes by name; no buffer or schema dump. */
   override [INSPECT](depth: number, opts: object, inspect: (v: unknown, o: unknown) => string): string {
+    // A lazy record wraps its message, and util.inspect finds this hook through it: print the record.
+    if (!(this instanceof Message)) return inspect({ ...(this as object) }, opts);
     const j = this.toJSON();
     const head = `${j.class} ${j.header.type}`;
     if (depth < 0) return `[${head}]`;

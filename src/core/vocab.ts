@@ -8,7 +8,7 @@
 // while exact and decimal strings beyond 2^53 (`BigInt(x)` is exact either way). The message a
 // record was read from stays reachable with messageOf(record).
 import { AttrSet, AttrView, type AttrDecl, type AttrMap } from './attrs.js';
-import { NLA_TYPE_MASK } from './constants.js';
+import { NLA_TYPE_MASK, NLMSG_HDRLEN } from './constants.js';
 import {
   anyCheck, checkSpec, typeCheck, type Check, type SpecRules,
 } from './strict.js';
@@ -157,8 +157,80 @@ export function messageOf<M = unknown>(record: object): M | undefined {
 
 /** Attach the message to a record, invisibly: not enumerable, so JSON, spread and inspect skip it. */
 export function attachMessage<R extends object>(record: R, msg: unknown): R {
-  Object.defineProperty(record, MESSAGE, { value: msg, enumerable: false });
+  Object.defineProperty(record, MESSAGE, { value: msg, enumerable: false, configurable: true });
   return record;
+}
+
+// ---- lazy records -------------------------------------------------------------------------
+
+const INSPECT_HOOK = Symbol.for('nodejs.util.inspect.custom');
+/** What a key reader returns for a key it cannot read alone: the whole record is built. */
+export const WHOLE = Symbol('nlroute.whole');
+
+type Build = (m: any) => object;
+type Read = (m: any, key: string) => unknown;
+
+/** How one kind of lazy record is read: its builder and single-key reader, and the records built. */
+interface LazyKind {
+  build: Build;
+  read: Read | undefined;
+  built: WeakMap<object, Record<PropertyKey, unknown>>;
+  /** Whether any record of the kind was built: until then, no WeakMap lookup per read. */
+  anyBuilt: boolean;
+}
+
+// The proxy's target is the message itself, so a pending record costs one object (the proxy).
+// A record built whole is kept by message in its kind's WeakMap; the traps show only it.
+function lazyHandler(kind: LazyKind): ProxyHandler<object> {
+  const whole = (m: object): Record<PropertyKey, unknown> => {
+    let r = kind.built.get(m);
+    if (r === undefined) {
+      kind.built.set(m, r = kind.build(m) as Record<PropertyKey, unknown>);
+      kind.anyBuilt = true;
+    }
+    return r;
+  };
+  const read = kind.read;
+  return {
+    get(m, k) {
+      if (k === MESSAGE) return m;
+      if (k === INSPECT_HOOK) return inspectRecord;
+      // One key read alone, while the record is not built: what a loop over a dump reads. Not
+      // cached: reading it again is as cheap as a lookup, and costs no object per record.
+      if (read !== undefined && typeof k === 'string' && !(kind.anyBuilt && kind.built.has(m))) {
+        const v = read(m, k);
+        if (v !== WHOLE) return v;
+      }
+      return whole(m)[k];
+    },
+    has: (m, k) => k in whole(m),
+    // A record is a plain object.
+    getPrototypeOf: () => Object.prototype,
+    ownKeys: (m) => Reflect.ownKeys(whole(m)),
+    getOwnPropertyDescriptor: (m, k) => Reflect.getOwnPropertyDescriptor(whole(m), k),
+    set: (m, k, v) => Reflect.set(whole(m), k, v),
+    deleteProperty: (m, k) => Reflect.deleteProperty(whole(m), k),
+    defineProperty: (m, k, d) => Reflect.defineProperty(whole(m), k, d),
+  };
+}
+
+const handlers = new WeakMap<Build, ProxyHandler<object>>();
+
+// util.inspect looks through proxies at their target: print the built record, not the pending one.
+function inspectRecord(this: object, depth: number, opts: object, inspect: (v: unknown, o: object) => string): string {
+  return inspect({ ...this }, opts);
+}
+
+/**
+ * A record built on first use: `lazyRecord(msg, routeRecord)`. A dump of 100,000 routes
+ * returns at once and pays for the records a program reads; each looks and behaves as the
+ * plain object `build(msg)` returns (keys, JSON, spread, inspect), and messageOf() works on it.
+ * `read(msg, key)`, when given, reads one key without building the rest (or returns WHOLE).
+ */
+export function lazyRecord<R extends object>(msg: object, build: (m: any) => R, read?: Read): R {
+  let h = handlers.get(build);
+  if (h === undefined) handlers.set(build, h = lazyHandler({ build, read, built: new WeakMap(), anyBuilt: false }));
+  return new Proxy(msg, h) as unknown as R;
 }
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -171,7 +243,8 @@ type Conv = (v: any) => unknown;
 export function recordConverter(t: NlaType<any, any>, sub?: Vocab<any, any, any, any>): Conv {
   const n = t as Named;
   if (n.names && n.mode === 'enum') { const e = enumNames(n.names); return (v: number) => e.short(v); }
-  if (n.names && n.mode === 'flags') { const e = enumNames(n.names); return (v: number) => e.flags(v); }
+  // An empty flag set is left out of records.
+  if (n.names && n.mode === 'flags') { const e = enumNames(n.names); return (v: number) => (v ? e.flags(v) : undefined); }
   if (sub) return (v) => (v instanceof AttrView ? sub.readAttrs(v, {}) : sub.readFields(v, {}));
   if (n.fields) {
     const convs = Object.entries(n.fields).filter(([, ft]) => ft.kind !== 'pad').map(([k, ft]) => [k, recordConverter(ft)] as const);
@@ -208,6 +281,8 @@ export function plainValue(v: unknown): unknown {
 
 interface Term {
   readonly key: string;
+  /** An attribute that replaces a header field of the same key (RTA_TABLE over rtm_table). */
+  readonly override?: boolean;
   readonly wire: string;
   readonly type: NlaType<any, any>;
   readonly conv: Conv;
@@ -245,11 +320,14 @@ export class Vocab<H extends StructFields, D extends AttrDecl, F extends Readonl
     for (const [key, wire] of Object.entries(decl.attrs ?? {})) {
       const info = map?.byName.get(wire);
       if (!info) throw new Error(`vocabulary ${object}: ${map?.name ?? 'no map'} has no attribute ${wire}`);
-      if (this.wireOf.has(key)) throw new Error(`vocabulary ${object}: ${key} declared twice`);
-      const term = { key, wire, type: info.type, conv: decl.convert?.[key] ?? recordConverter(info.type, decl.nests?.[key]) };
+      // A key may name a header field and an attribute that widens it (rtm_table, RTA_TABLE):
+      // the attribute wins when present; specs encode such a key themselves.
+      const override = this.wireOf.has(key);
+      if (override && this.keyOf.get(this.wireOf.get(key)!) !== key) throw new Error(`vocabulary ${object}: ${key} declared twice`);
+      const term = { key, wire, type: info.type, override, conv: decl.convert?.[key] ?? recordConverter(info.type, decl.nests?.[key]) };
       // The first key for an id reads it (a twin like IFLA_IF_NETNSID shares the id).
       this.byId[info.id] ??= term;
-      this.wireOf.set(key, wire);
+      if (!override) this.wireOf.set(key, wire);
       this.keyOf.set(wire, key);
     }
   }
@@ -281,6 +359,42 @@ export class Vocab<H extends StructFields, D extends AttrDecl, F extends Readonl
     return out;
   }
 
+  /** One key of a message in record form (undefined when absent), without reading the others. */
+  readKey(msg: AttrView<any> & { readonly offset: number }, key: string): unknown {
+    const f = this.fieldTerms.find((t) => t.key === key);
+    const a = this.attrTerm(key);
+    if (a) {
+      const raw = msg.raw(a.wire as never);
+      if (raw !== undefined) return a.conv(a.type.decode(raw, 0, raw.length, msg as Owner));
+    }
+    if (!f) return undefined;
+    return f.conv(f.type.decode(msg.buf, msg.offset + NLMSG_HDRLEN + this.header!.offsets[f.wire], f.type.size, msg as Owner));
+  }
+
+  private attrTerm(key: string): Term | undefined {
+    let m = this.attrByKey;
+    if (!m) {
+      m = this.attrByKey = new Map();
+      for (const t of this.byId) if (t && !m.has(t.key)) m.set(t.key, t);
+    }
+    return m.get(key);
+  }
+  private attrByKey: Map<string, Term> | undefined;
+
+  /**
+   * Header fields of a message into `out`, read straight from its bytes (no struct object).
+   * A value whose record form is undefined (an empty flag set) is left out.
+   */
+  readHeader<R extends Record<string, unknown>>(msg: { readonly buf: Buffer; readonly offset: number } & Owner, out: R): R {
+    const o = out as Record<string, unknown>;
+    const b = msg.buf, base = msg.offset + NLMSG_HDRLEN, offs = this.header!.offsets;
+    for (const t of this.fieldTerms) {
+      const v = t.conv(t.type.decode(b, base + offs[t.wire], t.type.size, msg));
+      if (v !== undefined) o[t.key] = v;
+    }
+    return out;
+  }
+
   /** Attributes of a message or nest into `out` in one pass; the first of a repeated attribute wins. */
   readAttrs<R extends Record<string, unknown>>(view: AttrView<any>, out: R): R {
     const o = out as Record<string, unknown>;
@@ -290,7 +404,10 @@ export class Vocab<H extends StructFields, D extends AttrDecl, F extends Readonl
       const len = b[p] | (b[p + 1] << 8);
       if (len < 4 || p + len > end) break;
       const t = byId[(b[p + 2] | (b[p + 3] << 8)) & NLA_TYPE_MASK];
-      if (t !== undefined && o[t.key] === undefined) o[t.key] = t.conv(t.type.decode(b, p + 4, len - 4, view as Owner));
+      if (t !== undefined && (t.override || o[t.key] === undefined)) {
+        const v = t.conv(t.type.decode(b, p + 4, len - 4, view as Owner));
+        if (v !== undefined) o[t.key] = v;
+      }
       p += (len + 3) & ~3;
     }
     return out;

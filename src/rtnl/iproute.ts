@@ -5,7 +5,7 @@ import { dirname } from 'node:path';
 import { netnsContext } from '../core/nscontext.js';
 import {
   DumpInterruptedError, NETLINK_ROUTE, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NetlinkError, NetlinkSocket, NetlinkTimeoutError,
-  Overrun, SocketClosedError, badValue, describeCalls, macCheck, netnsError, netnsPath,
+  Overrun, SocketClosedError, badValue, describeCalls, lazyRecord, macCheck, netnsError, netnsPath,
   type AnyMessage, type AnySchema, type BatchOptions, type BatchResult, type MessageSpec, type Subscription,
 } from '../core/index.js';
 import { RTEXT_FILTER, RTM, RTNLGRP } from './constants.js';
@@ -28,7 +28,7 @@ import { getNetconf, netconfRecord, type NetconfFilter, type NetconfMessage, typ
 import { tcRecord, type TcRecord } from './tcrecord.js';
 import { addTuntap, isTuntapAdd } from './tuntap.js';
 import {
-  addrRecord, fdbRecord, linkRecord, neighRecord, routeRecord,
+  addrRecord, fdbRecord, linkRecord, neighRecord, routeKey, routeRecord,
   type AddrRecord, type FdbRecord, type LinkRecord, type NeighRecord, type RouteRecord,
 } from './records.js';
 import { IPROUTE_CALLS, describeBatchResults } from './describe.js';
@@ -387,15 +387,18 @@ export class IPRoute {
   // ---- records: plain JSON-safe objects named as specs name them (records.ts) ---------------
 
   /** Links as records: `(await ipr.links()).map((l) => l.ifname)`; the same filters as getLinks. */
-  async links(filter: LinkFilter = {}): Promise<LinkRecord[]> { return (await this.getLinks(filter)).map(linkRecord); }
+  // Records are built on first use (lazyRecord): a large dump costs what the program reads.
+  async links(filter: LinkFilter = {}): Promise<LinkRecord[]> { return (await this.getLinks(filter)).map((m) => lazyRecord(m, linkRecord)); }
   /** Addresses as records; the same filters as getAddr. */
-  async addresses(filter: AddrFilter = {}): Promise<AddrRecord[]> { return (await this.getAddr(filter)).map(addrRecord); }
+  async addresses(filter: AddrFilter = {}): Promise<AddrRecord[]> { return (await this.getAddr(filter)).map((m) => lazyRecord(m, addrRecord)); }
   /** Routes as records; the same filters as getRoutes. */
-  async routes(filter: RouteFilter = {}): Promise<RouteRecord[]> { return (await this.getRoutes(filter)).map(routeRecord); }
+  async routes(filter: RouteFilter = {}): Promise<RouteRecord[]> { return (await this.getRoutes(filter)).map((m) => lazyRecord(m, routeRecord, routeKey)); }
   /** Neighbours as records; the same filters as getNeighbours. */
-  async neighbours(filter: NeighSpec = {}): Promise<NeighRecord[]> { return (await this.getNeighbours(filter)).map(neighRecord); }
+  async neighbours(filter: NeighSpec = {}): Promise<NeighRecord[]> {
+    return (await this.getNeighbours(filter)).map((m) => lazyRecord(m, neighRecord));
+  }
   /** Bridge FDB entries as records; the same filters as fdb('dump'). */
-  async fdbEntries(filter: FdbSpec = {}): Promise<FdbRecord[]> { return (await this.fdb('dump', filter)).map(fdbRecord); }
+  async fdbEntries(filter: FdbSpec = {}): Promise<FdbRecord[]> { return (await this.fdb('dump', filter)).map((m) => lazyRecord(m, fdbRecord)); }
 
   // ---- many at once -----------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 // Records: links, addresses, routes, neighbours and FDB entries as plain JSON-safe objects,
 // named as specs name them, so a record can be fed back as a spec. Read through each
 // object's vocabulary (the tables beside the schemas); messageOf(record) gives the message.
-import { AttrView, attachMessage, type AttrSet, type VocabRecord } from '../core/index.js';
+import { AttrView, NLMSG_HDRLEN, WHOLE, attachMessage, type AttrSet, type VocabRecord } from '../core/index.js';
 import { AF_INET6, AF_MPLS, IFF } from './constants.js';
 import { addrVocab, type IfaddrMessage } from './ifaddrmsg.js';
 import { linkVocab, stats64Vocab, type IfinfMessage } from './ifinfmsg.js';
@@ -9,7 +9,7 @@ import { linkKinds } from './kinds/index.js';
 import type { KindRecord } from './kinds/types.js';
 import { fdbVocab, neighVocab } from './ndmsg.js';
 import type { NeighMessage } from './neigh.js';
-import { routeVocab, type RtMessage } from './rtmsg.js';
+import { routeVocab, rtmsgHeader, type RtMessage } from './rtmsg.js';
 
 export { messageOf, SpecError } from '../core/index.js';
 
@@ -80,10 +80,9 @@ function readLinkinfo(info: AttrSet<any>, r: Record<string, unknown>): void {
 
 /** A link message as a record: `{ index, ifname, state, mtu, kind, vxlanId, stats: { rxBytes }, ... }`. */
 export function linkRecord(m: IfinfMessage): LinkRecord {
-  const f = m.fields;
-  const r: Record<string, unknown> = { index: f.index, ifname: undefined, state: f.flags & IFF_UP ? 'up' : 'down' };
-  linkVocab.readFields(f, r);
-  delete r.change;
+  const flags = m.field('flags');
+  const r: Record<string, unknown> = { index: m.field('index'), ifname: undefined, state: flags & IFF_UP ? 'up' : 'down' };
+  linkVocab.readHeader(m, r);
   linkVocab.readAttrs(m, r);
   const info = m.getAttr('IFLA_LINKINFO');
   if (info) readLinkinfo(info, r);
@@ -103,14 +102,13 @@ const lft = (v: number): number | 'forever' => (v === FOREVER ? 'forever' : v);
 
 /** An address message as a record: `{ index, family: 'inet', address, prefixlen, scope, flags, ... }`. */
 export function addrRecord(m: IfaddrMessage): AddrRecord {
-  const f = m.fields;
   const r: Record<string, unknown> = {};
-  addrVocab.readFields(f, r);
+  addrVocab.readHeader(m, r);
   addrVocab.readAttrs(m, r);
   // IPv6 sends only IFA_ADDRESS: then it is ours, not a peer.
   if (r.address === undefined) { r.address = r.peer; delete r.peer; }
   else if (r.peer === r.address) delete r.peer;
-  if (r.flags === undefined) r.flags = addrFlagNames(f.flags);
+  if (r.flags === undefined) r.flags = addrFlagNames(m.field('flags'));
   const ci = m.getAttr('IFA_CACHEINFO');
   if (ci) {
     r.validLft = lft(ci.ifa_valid);
@@ -123,24 +121,36 @@ const addrFlagNames = (mask: number): unknown => addrVocab.recordValue('flags', 
 
 /** A route message as a record: `{ family: 'inet', dst: '10.0.0.0/24', gateway, oif, table: 'main', ... }`. */
 export function routeRecord(m: RtMessage): RouteRecord {
-  const f = m.fields;
   const r: Record<string, unknown> = {};
-  routeVocab.readFields(f, r);
+  routeVocab.readHeader(m, r);
   routeVocab.readAttrs(m, r);
-  const t = m.getAttr('RTA_TABLE');
-  if (t !== undefined) r.table = routeVocab.recordValue('table', t);
-  const family = f.family;
-  if (r.dst !== undefined && family !== AF_MPLS) r.dst = `${r.dst}/${f.dst_len}`;
-  if (r.src !== undefined) r.src = `${r.src}/${f.src_len}`;
-  if (family === AF_INET6 || family === AF_MPLS) { /* no scopes there, but the kernel reports universe: keep it */ }
-  if ((r.flags as string[]).length === 0) delete r.flags;
+  // MPLS labels carry no length; addresses read as 'addr/len'.
+  if (r.dst !== undefined && r.family !== 'mpls') r.dst = `${r.dst as string}/${r.dstLen as number}`;
+  if (r.src !== undefined) r.src = `${r.src as string}/${r.srcLen as number}`;
   return attachMessage(r, m) as RouteRecord;
+}
+
+const RTM_DST_LEN = rtmsgHeader.offsets.dst_len, RTM_SRC_LEN = rtmsgHeader.offsets.src_len;
+
+/** One key of a route record without building the rest (for lazy records); WHOLE for the others. */
+export function routeKey(m: RtMessage, key: string): unknown {
+  switch (key) {
+    case 'dst': case 'src': {
+      const a = m.getAttr(key === 'dst' ? 'RTA_DST' : 'RTA_SRC');
+      // rtm_family, rtm_dst_len and rtm_src_len are the first bytes of struct rtmsg.
+      const h = m.offset + NLMSG_HDRLEN;
+      if (a === undefined || m.buf[h] === AF_MPLS) return a;
+      return `${a}/${m.buf[h + (key === 'dst' ? RTM_DST_LEN : RTM_SRC_LEN)]}`;
+    }
+    case 'multipath': case 'encap': case 'metrics': case 'via': return WHOLE;
+    default: return routeVocab.wireOf.has(key) ? routeVocab.readKey(m, key) : WHOLE;
+  }
 }
 
 /** A neighbour message as a record. */
 export function neighRecord(m: NeighMessage): NeighRecord {
   const r: Record<string, unknown> = {};
-  neighVocab.readFields(m.fields, r);
+  neighVocab.readHeader(m, r);
   neighVocab.readAttrs(m, r);
   return attachMessage(r, m) as NeighRecord;
 }
@@ -148,7 +158,7 @@ export function neighRecord(m: NeighMessage): NeighRecord {
 /** A bridge FDB message as a record. */
 export function fdbRecord(m: NeighMessage): FdbRecord {
   const r: Record<string, unknown> = {};
-  fdbVocab.readFields(m.fields, r);
+  fdbVocab.readHeader(m, r);
   fdbVocab.readAttrs(m, r);
   return attachMessage(r, m) as FdbRecord;
 }

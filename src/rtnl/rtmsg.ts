@@ -276,11 +276,11 @@ export const routeVocab = vocab('route', rtaAttrs, rtmsgHeader, {
     prefsrc: 'RTA_PREFSRC', metrics: 'RTA_METRICS', flow: 'RTA_FLOW', mark: 'RTA_MARK', pref: 'RTA_PREF',
     expires: 'RTA_EXPIRES', uid: 'RTA_UID', ttlPropagate: 'RTA_TTL_PROPAGATE', ipProto: 'RTA_IP_PROTO',
     sport: 'RTA_SPORT', dport: 'RTA_DPORT', nhId: 'RTA_NH_ID', flowlabel: 'RTA_FLOWLABEL',
-    via: 'RTA_VIA', newdst: 'RTA_NEWDST', encap: 'RTA_ENCAP', multipath: 'RTA_MULTIPATH',
+    via: 'RTA_VIA', newdst: 'RTA_NEWDST', encap: 'RTA_ENCAP', multipath: 'RTA_MULTIPATH', table: 'RTA_TABLE',
   },
   // pyroute2's names.
   aliases: {
-    dst_len: 'dstLen', src_len: 'srcLen', metric: 'priority', RTA_TABLE: 'table', rtm_table: 'table',
+    dst_len: 'dstLen', src_len: 'srcLen', metric: 'priority', rtm_table: 'table',
     rtm_type: 'type', rtm_scope: 'scope', rtm_protocol: 'proto', protocol: 'proto', nh_id: 'nhId',
   },
   nests: { metrics: metricsVocab },

@@ -1,6 +1,6 @@
-// Friendly specs: pyroute2-style keys in camelCase ({ ifname, mtu, vxlanId, dst: '10.0.0.0/16' })
-// turned into header fields and attributes, with checks that fail before anything is sent.
-import { ipv4ToString, ipv6ToString, parseIPv4, parseIPv6, type AttrMap, type NlaType } from '../core/index.js';
+// Friendly-spec helpers: interface names, families, prefixes, enumeration values. The names of
+// spec keys come from the vocabularies beside the schemas (core/vocab.ts), not from here.
+import { ipv4ToString, ipv6ToString, parseIPv4, parseIPv6 } from '../core/index.js';
 import { AF, AF_INET, AF_INET6, AF_MPLS } from './constants.js';
 
 /** A spec value that names an interface: its index, or its name (resolved by IPRoute). */
@@ -8,11 +8,6 @@ export type IfRef = number | string;
 
 /** Raw attributes merged into a request: `[['IFLA_GROUP', 5], [60, Buffer]]`. */
 export type RawAttrs = ReadonlyArray<readonly [string | number, unknown]>;
-
-/** 'gsoMaxSize' -> 'GSO_MAX_SIZE', 'netNsFd' -> 'NET_NS_FD'. */
-export function camelToSnake(k: string): string {
-  return k.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toUpperCase();
-}
 
 /** Check an interface name as the kernel would (dev_valid_name), before sending. */
 export function checkIfname(name: unknown, what = 'ifname'): string {
@@ -97,48 +92,6 @@ export function enumValue(table: Readonly<Record<string, number>>, prefix: strin
   }
   const names = Object.keys(table).map((k) => (k.startsWith(prefix) ? k.slice(prefix.length).toLowerCase() : k));
   throw new TypeError(`unknown ${what} ${JSON.stringify(v)} (one of ${names.join(', ')})`);
-}
-
-/** Friendly value for an attribute type: enum/flag short names ('bridge' -> MACVLAN_MODE_BRIDGE). */
-export function attrValue(type: NlaType<any, any>, v: unknown, name: string): unknown {
-  const names = (type as { names?: Record<string, number> }).names;
-  if (!names) return v;
-  const one = (x: unknown): unknown => {
-    if (typeof x !== 'string' || x in names) return x;
-    const up = x.toUpperCase().replace(/-/g, '_');
-    const hit = Object.keys(names).find((k) => k === up || k.endsWith(`_${up}`));
-    if (!hit) throw new TypeError(`${name}: unknown value ${JSON.stringify(x)} (one of ${Object.keys(names).join(', ')})`);
-    return hit;
-  };
-  return Array.isArray(v) ? v.map(one) : one(v);
-}
-
-/**
- * Attributes named by spec keys: `specPrefix` + CamelRest -> `attrPrefix` + SNAKE_REST
- * ('vxlanId' -> IFLA_VXLAN_ID). An IPv6 value for an IPv4-only attribute goes to its '6'
- * twin (IFLA_VXLAN_GROUP -> IFLA_VXLAN_GROUP6). Flags: true sends, false omits.
- */
-export function prefixedAttrs(spec: Readonly<Record<string, unknown>>, map: AttrMap<any>, specPrefix: string, attrPrefix: string): [string, unknown][] {
-  const out: [string, unknown][] = [];
-  for (const [k, v] of Object.entries(spec)) {
-    if (v === undefined || !k.startsWith(specPrefix) || k.length === specPrefix.length) continue;
-    const rest = k.slice(specPrefix.length);
-    if (!/^[A-Z0-9]/.test(rest)) continue;
-    let name = attrPrefix + camelToSnake(rest);
-    let info = map.byName.get(name);
-    if (!info) throw new TypeError(`unknown option ${k}: ${map.name} has no ${name}`);
-    if (info.type.kind === 'ipv4' && typeof v === 'string' && v.includes(':') && map.byName.get(`${name}6`)) {
-      name = `${name}6`;
-      info = map.byName.get(name)!;
-    }
-    if (info.type.kind === 'flag') {
-      if (v) out.push([name, true]);
-      continue;
-    }
-    if (typeof v === 'boolean' && info.type.size === 1) out.push([name, v ? 1 : 0]);
-    else out.push([name, attrValue(info.type, v, k)]);
-  }
-  return out;
 }
 
 /** Merge raw attributes after the modelled ones; a raw entry replaces a modelled one of the same name. */
