@@ -5,7 +5,7 @@
       "target_name": "nlroute_native",
       "conditions": [
         ["OS=='linux'", {
-          "sources": ["native/nlsock.c"],
+          "sources": ["native/nlsock.c", "native/unixsock.c"],
           "defines": ["NAPI_VERSION=8"],
           "cflags": ["-std=gnu11", "-fvisibility=hidden"],
           "libraries": ["-lpthread"]

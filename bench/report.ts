@@ -12,7 +12,8 @@ function ratioText(r: number | undefined): string {
 function rowCells(r: Row): string[] {
   const time = r.samples ? `${secs(r.wall.median)} [${secs(r.wall.min)}–${secs(r.wall.max)}]` : 'failed';
   const notes = [r.notes, r.error ? `error: ${r.error.slice(0, 160)}` : undefined].filter(Boolean).join('; ');
-  return [r.id, r.mode, time, r.samples && Number.isFinite(r.cpu) ? secs(r.cpu) : '', r.samples ? r.rssMB.toFixed(1) : '', ratioText(r.ratio), notes];
+  const net = r.net === undefined ? '' : secs(r.net);
+  return [r.id, r.mode, time, net, r.samples && Number.isFinite(r.cpu) ? secs(r.cpu) : '', r.samples ? r.rssMB.toFixed(1) : '', ratioText(r.ratio), notes];
 }
 
 /** The results table and the targets, as Markdown. */
@@ -24,13 +25,15 @@ export function markdown(results: WorkloadResult[], versions: Record<string, str
   out.push('');
   out.push('Time is seconds, median [min–max]: a whole process (start-up included) unless the mode says in-process. '
     + 'CPU is user + system seconds (median), the steadier figure when the machine is busy. '
+    + 'Minus node -e 0: a whole Node process\'s median time less the median of `node -e 0` measured at the start of the same run '
+    + '(Node\'s own start-up); targets between two Node processes use it. '
     + 'Ratio = nlroute time / peer time (below 1: nlroute is faster).');
   out.push('');
-  out.push('| workload | implementation | mode | time s, median [min–max] | CPU s | peak RSS MB | nlroute / peer | notes |');
-  out.push('|---|---|---|---|---|---|---|---|');
+  out.push('| workload | implementation | mode | time s, median [min–max] | minus node -e 0 s | CPU s | peak RSS MB | nlroute / peer | notes |');
+  out.push('|---|---|---|---|---|---|---|---|---|');
   for (const w of results) {
     w.rows.forEach((r, i) => out.push(`| ${i === 0 ? w.title : ''} | ${rowCells(r).join(' | ')} |`));
-    for (const n of w.notes) out.push(`| | _${n}_ | | | | | | |`);
+    for (const n of w.notes) out.push(`| | _${n}_ | | | | | | | |`);
   }
   out.push('');
   out.push('Targets:');

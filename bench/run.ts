@@ -10,7 +10,7 @@ import { removeAll } from './ns.js';
 import { ROOT } from './paths.js';
 import { ensurePeers, versions } from './peers.js';
 import { json, markdown } from './report.js';
-import { GROUPS, suite, type WorkloadResult } from './suite.js';
+import { GROUPS, measureNodeBaseline, suite, type WorkloadResult } from './suite.js';
 
 interface Options {
   quick: boolean;
@@ -59,6 +59,7 @@ async function main(): Promise<void> {
   const ctx = { quick: opts.quick, reps, warmup: 1, peers, log };
   const results: WorkloadResult[] = [];
   try {
+    log(`node -e 0 (this run's baseline): ${(await measureNodeBaseline(ctx)).toFixed(4)} s`);
     for (const w of suite(opts.quick)) {
       if (opts.only && !opts.only.includes(w.group)) continue;
       results.push(...(await w.run(ctx)));

@@ -25,6 +25,8 @@
 #include <node_api.h>
 #include <uv.h>
 
+#include "unixsock.h"
+
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
 #endif
@@ -184,6 +186,28 @@ typedef struct {
   const char *syscall;
 } netns_job;
 
+/* Runs fn(arg) on a short-lived thread and waits for it; returns 0 or pthread_create's error.
+ * Namespace work happens there: setns()/unshare() move only the calling thread, so no Node
+ * thread (main or libuv pool) ever leaves its namespace. */
+static int run_on_thread(void *(*fn)(void *), void *arg) {
+  pthread_attr_t attr;
+  pthread_t tid;
+  sigset_t all, old;
+  int rc;
+
+  /* The job needs almost no stack; keep the mapping small since opens can be frequent. */
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 64 * 1024);
+  /* Signals must keep going to Node's threads, not to this short-lived one. */
+  sigfillset(&all);
+  pthread_sigmask(SIG_SETMASK, &all, &old);
+  rc = pthread_create(&tid, &attr, fn, arg);
+  pthread_sigmask(SIG_SETMASK, &old, NULL);
+  pthread_attr_destroy(&attr);
+  if (rc == 0) pthread_join(tid, NULL);
+  return rc;
+}
+
 static int netlink_socket(int protocol) {
   return socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, protocol);
 }
@@ -211,25 +235,8 @@ static void *netns_thread(void *arg) {
 }
 
 static int open_in_netns(netns_job *job) {
-  pthread_attr_t attr;
-  pthread_t tid;
-  sigset_t all, old;
-  int rc;
-
-  /* The job needs almost no stack; keep the mapping small since opens can be frequent. */
-  pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, 64 * 1024);
-  /* Signals must keep going to Node's threads, not to this short-lived one. */
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  rc = pthread_create(&tid, &attr, netns_thread, job);
-  pthread_sigmask(SIG_SETMASK, &old, NULL);
-  pthread_attr_destroy(&attr);
-  if (rc != 0) {
-    job->err = rc, job->syscall = "pthread_create";
-    return -1;
-  }
-  pthread_join(tid, NULL);
+  int rc = run_on_thread(netns_thread, job);
+  if (rc != 0) job->err = rc, job->syscall = "pthread_create";
   return job->err ? -1 : job->fd;
 }
 
@@ -578,21 +585,47 @@ static napi_value js_poll(napi_env env, napi_callback_info info) {
   return external;
 }
 
-/* pollStop(handle): safe to call any number of times. */
-static napi_value js_poll_stop(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value argv[1] = {NULL};
+/* Reads a handle returned by poll(); false (with a TypeError thrown) for anything else. */
+static bool arg_poll(napi_env env, napi_value v, nl_poll **out) {
   napi_valuetype t = napi_undefined;
   bool tagged = false;
   void *p = NULL;
 
+  if (v != NULL) napi_typeof(env, v, &t);
+  if (t != napi_external || napi_check_object_type_tag(env, v, &POLL_TAG, &tagged) != napi_ok || !tagged ||
+      napi_get_value_external(env, v, &p) != napi_ok)
+    return type_error(env, "handle", "a handle returned by poll()");
+  *out = p;
+  return true;
+}
+
+/* pollStop(handle): safe to call any number of times. */
+static napi_value js_poll_stop(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1] = {NULL};
+  nl_poll *p;
+
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argv[0] != NULL) napi_typeof(env, argv[0], &t);
-  if (t != napi_external || napi_check_object_type_tag(env, argv[0], &POLL_TAG, &tagged) != napi_ok ||
-      !tagged)
-    return type_error(env, "handle", "a handle returned by poll()"), NULL;
-  CHECK(env, napi_get_value_external(env, argv[0], &p));
+  if (!arg_poll(env, argv[0], &p)) return NULL;
   poll_stop(p);
+  return NULL;
+}
+
+/* pollRef(handle, ref): whether the poll keeps the event loop alive, like net.Socket#ref. */
+static napi_value js_poll_ref(napi_env env, napi_callback_info info) {
+  size_t argc = 2;
+  napi_value argv[2] = {NULL, NULL};
+  nl_poll *p;
+  bool ref = true;
+
+  CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (!arg_poll(env, argv[0], &p)) return NULL;
+  if (argv[1] == NULL || napi_get_value_bool(env, argv[1], &ref) != napi_ok)
+    return type_error(env, "ref", "a boolean"), NULL;
+  /* A stopped poll is closing: its handle must not be touched again. */
+  if (!p->active) return NULL;
+  if (ref) uv_ref((uv_handle_t *)&p->uv);
+  else uv_unref((uv_handle_t *)&p->uv);
   return NULL;
 }
 
@@ -714,23 +747,11 @@ static napi_value js_netns_create(napi_env env, napi_callback_info info) {
   napi_value argv[1] = {NULL};
   char path[PATH_MAX];
   netns_create_job job = {.path = path, .err = 0, .syscall = NULL};
-  pthread_attr_t attr;
-  pthread_t tid;
-  sigset_t all, old;
   int rc;
 
   CHECK(env, napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
   if (!arg_netns_path(env, argv[0], "path", path, sizeof path)) return NULL;
-  pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, 64 * 1024);
-  /* Signals stay with Node's threads. */
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  rc = pthread_create(&tid, &attr, netns_create_thread, &job);
-  pthread_sigmask(SIG_SETMASK, &old, NULL);
-  pthread_attr_destroy(&attr);
-  if (rc != 0) return throw_errno(env, "pthread_create", rc);
-  pthread_join(tid, NULL);
+  if ((rc = run_on_thread(netns_create_thread, &job)) != 0) return throw_errno(env, "pthread_create", rc);
   if (job.err != 0) return throw_errno(env, job.syscall, job.err);
   return NULL;
 }
@@ -767,22 +788,8 @@ typedef struct {
  * so no pool thread ever changes namespace. */
 static void netns_create_execute(napi_env env, void *data) {
   netns_create_async *a = data;
-  pthread_attr_t attr;
-  pthread_t tid;
-  sigset_t all, old;
-  int rc;
-  pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, 64 * 1024);
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  rc = pthread_create(&tid, &attr, netns_create_thread, &a->job);
-  pthread_sigmask(SIG_SETMASK, &old, NULL);
-  pthread_attr_destroy(&attr);
-  if (rc != 0) {
-    a->job.err = rc, a->job.syscall = "pthread_create";
-    return;
-  }
-  pthread_join(tid, NULL);
+  int rc = run_on_thread(netns_create_thread, &a->job);
+  if (rc != 0) a->job.err = rc, a->job.syscall = "pthread_create";
 }
 
 static void netns_create_complete(napi_env env, napi_status status, void *data) {
@@ -957,22 +964,8 @@ static void *tun_thread(void *arg) {
 }
 
 static void tun_run_in_netns(tun_job *job) {
-  pthread_attr_t attr;
-  pthread_t tid;
-  sigset_t all, old;
-  int rc;
-  pthread_attr_init(&attr);
-  pthread_attr_setstacksize(&attr, 64 * 1024);
-  sigfillset(&all); /* signals stay with Node's threads */
-  pthread_sigmask(SIG_SETMASK, &all, &old);
-  rc = pthread_create(&tid, &attr, tun_thread, job);
-  pthread_sigmask(SIG_SETMASK, &old, NULL);
-  pthread_attr_destroy(&attr);
-  if (rc != 0) {
-    job->err = rc, job->syscall = "pthread_create";
-    return;
-  }
-  pthread_join(tid, NULL);
+  int rc = run_on_thread(tun_thread, job);
+  if (rc != 0) job->err = rc, job->syscall = "pthread_create";
 }
 
 static const char *const TUN_OPTS[] = {"tap", "persist", "owner", "group", "multiQueue", "vnetHdr", "pi"};
@@ -1147,12 +1140,13 @@ NAPI_MODULE_INIT() {
 #define F(js, c) {js, NULL, c, NULL, NULL, NULL, napi_enumerable, NULL},
     F("open", js_open) F("bind", js_bind) F("getsockname", js_getsockname)
     F("setsockopt", js_setsockopt) F("getsockopt", js_getsockopt) F("send", js_send)
-    F("recv", js_recv) F("poll", js_poll) F("pollStop", js_poll_stop) F("close", js_close)
+    F("recv", js_recv) F("poll", js_poll) F("pollStop", js_poll_stop) F("pollRef", js_poll_ref) F("close", js_close)
 #undef F
     {"constants", NULL, NULL, NULL, NULL, constants, napi_enumerable, NULL},
   };
   CHECK(env, napi_define_properties(env, exports, sizeof props / sizeof props[0], props));
   if (!netns_define(env, exports)) return NULL;
   if (!tuntap_define(env, exports)) return NULL;
+  if (!unixsock_define(env, exports)) return NULL;
   return exports;
 }

@@ -5,10 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Reference tools for cross-checks (iproute2, ipset, iw, strace), the benchmark peer
-# (pyroute2), the wireless test VM (qemu, busybox, hostapd, wpasupplicant, kmod,
+# (pyroute2), the varlink reference implementation (varlink-go), the wireless test VM (qemu, busybox, hostapd, wpasupplicant, kmod,
 # wireless-regdb, xz, cpio) and the native build (python3, make, g++).
-PACKAGES=(iproute2 ipset iw strace python3 python3-pyroute2 make g++
-          qemu-system-x86 busybox-static hostapd wpasupplicant kmod wireless-regdb xz-utils cpio)
+PACKAGES=(iproute2 ipset iw strace python3 python3-pyroute2 make g++ varlink-go
+          qemu-system-x86 busybox-static hostapd wpasupplicant kmod wireless-regdb xz-utils cpio tcpdump)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -82,3 +82,17 @@ it('the namespace context set by nlroute/netns reaches sockets opened from other
     assert.equal(r.addon, true, 'the addon, found from dist/bundle, is mapped once a socket is open');
   });
 });
+
+it('error classes keep their names in the bundle (console.log shows IPSetError, not _IPSetError)', () => {
+  const r = probe(`const { inspect } = await import('node:util');
+    const m = await import('nlroute'); const ipset = await import('nlroute/ipset');
+    const nl = await import('nlroute/nl80211'); const genl = await import('nlroute/genl'); const ns = await import('nlroute/netns');
+    const errs = [new ipset.IPSetError(2, 9, { setName: 's' }), new ipset.IPSetSyntaxError('x'), new genl.GenlFamilyNotFoundError('f'),
+      new nl.Nl80211UnavailableError(), new ns.NetnsNameError('a', 'b'), new m.NetlinkError(2), new m.NetlinkEncodeError('x')];
+    console.log(JSON.stringify(errs.map((e) => [e.name, e.constructor.name, inspect(e).split(/[: \\n]/)[0]])));`);
+  for (const [name, ctor, shown] of r) {
+    assert.equal(ctor, name);
+    assert.equal(shown, name);
+  }
+  assert.equal(r.length, 7);
+});

@@ -52,7 +52,7 @@ describe('read-only views match ip -j', () => {
 
   it('link show', async () => {
     const ip = await ns.json('-d link show');
-    const ours = await nlroute('link', 'show', '-n', ns.name, '--json');
+    const ours = await nlroute('-d', 'link', 'show', '-n', ns.name, '--json');
     assert.deepEqual(withoutInfoData(ours), withoutInfoData(ip));
     assert.equal(ours.find((l: any) => l.ifname === 'v1').master, 'br0');
     assert.deepEqual(ours.find((l: any) => l.ifname === 'v0').altnames, ['veth-zero']);

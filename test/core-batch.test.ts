@@ -5,9 +5,9 @@ import { describe, it } from 'node:test';
 import {
   AttrSet, Marshal, MessageSchema, NLMSG_ERROR, NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLM_F_REQUEST,
   NetlinkError, NetlinkSocket, SocketClosedError, asciiz, attrMap, nested, pad, s32, struct, u16, u32, u8,
-  type Transport, type TransportSink,
 } from '../src/core/index.js';
 import { ack } from './helpers/acks.js';
+import { FakeKernel } from './helpers/fake-kernel.js';
 
 const inner = attrMap('inner', { IN_A: [1, u32] });
 const link = new MessageSchema('test.ifinfmsg',
@@ -30,27 +30,11 @@ function split(datagram: Buffer): Sent[] {
 }
 
 
-/** A transport whose answers a function computes from each sent datagram. */
-class Scripted implements Transport {
-  readonly portId = 5;
-  readonly sent: Sent[][] = [];
-  sink: TransportSink | undefined;
-  constructor(private readonly answer: (msgs: Sent[]) => Buffer[], private readonly sync = false) {}
-  send(b: Buffer | readonly Buffer[]): void {
-    const msgs = split(Buffer.isBuffer(b) ? Buffer.from(b) : Buffer.concat(b as Buffer[]));
-    this.sent.push(msgs);
-    const out = this.answer(msgs);
-    const deliver = (): void => { for (const d of out) this.sink?.data(d, 0, d.length, 0, 0); };
-    if (this.sync) deliver();
-    else setImmediate(deliver);
-  }
-  start(s: TransportSink): void { this.sink = s; }
-  pause(): void {}
-  resume(): void {}
-  addMembership(): void {}
-  dropMembership(): void {}
-  close(): void { this.sink = undefined; }
-}
+/** The shared fake kernel, answering each sent datagram with `answer` (inside send() if `sync`). */
+const scripted = (answer: (msgs: Sent[]) => Buffer[], sync = false): FakeKernel =>
+  new FakeKernel({ portId: 5, sync, answer: (msgs) => answer(split(Buffer.concat(msgs.map((m) => m.bytes)))) });
+/** What was sent, datagram by datagram. */
+const datagrams = (t: FakeKernel): Sent[][] => t.sent.map(split);
 
 /** Answers like the kernel: an ACK where asked, an error for the names in `fail`. */
 const kernel = (fail: Record<string, number> = {}) => (msgs: Sent[]): Buffer[] =>
@@ -65,12 +49,12 @@ const items = (n: number, extra: object = {}) =>
 
 describe('batch', () => {
   it("'errors' mode: one ACK per datagram, consecutive seqs, failures by index", async () => {
-    const t = new Scripted(kernel({ v1: 17, v4: 22 }));
+    const t = scripted(kernel({ v1: 17, v4: 22 }));
     const sock = new NetlinkSocket({ transport: t, marshal: marshal() });
     const seen: [string, number][] = [];
     const res = await sock.batch(items(5), { chunk: 2, onError: (e, i) => seen.push([e.code, i]) });
-    assert.equal(t.sent.length, 3);
-    const all = t.sent.flat();
+    assert.equal(datagrams(t).length, 3);
+    const all = datagrams(t).flat();
     for (let i = 1; i < all.length; i++) assert.equal(all[i].seq, all[i - 1].seq + 1);
     assert.deepEqual(all.map((m) => (m.flags & NLM_F_ACK) !== 0), [false, true, false, true, true]);
     assert.ok(all.every((m) => m.flags & NLM_F_REQUEST));
@@ -84,18 +68,18 @@ describe('batch', () => {
   });
 
   it("'all' mode: every item waits for its own ACK", async () => {
-    const t = new Scripted(kernel({ v2: 1 }));
+    const t = scripted(kernel({ v2: 1 }));
     const sock = new NetlinkSocket({ transport: t, marshal: marshal() });
     const res = await sock.batch(items(7), { acks: 'all', chunk: 3, inflight: 1 });
-    assert.deepEqual(t.sent.map((d) => d.length), [3, 3, 1]);
-    assert.ok(t.sent.flat().every((m) => m.flags & NLM_F_ACK));
+    assert.deepEqual(datagrams(t).map((d) => d.length), [3, 3, 1]);
+    assert.ok(datagrams(t).flat().every((m) => m.flags & NLM_F_ACK));
     assert.deepEqual(res.map((r) => r.ok), [true, true, false, true, true, true, true]);
     for (const r of res) if (r.ok) assert.deepEqual(r.messages, []);
     sock.close();
   });
 
   it('keeps replies sent to an item (e.g. NLM_F_ECHO) as its messages', async () => {
-    const t = new Scripted((msgs) => [Buffer.concat(msgs.flatMap((m) => [
+    const t = scripted((msgs) => [Buffer.concat(msgs.flatMap((m) => [
       link.encode({ type: RTM_NEWLINK, seq: m.seq, fields: { index: 7 }, attrs: { IFLA_IFNAME: `echo-${m.name}` } }),
       ...(m.flags & NLM_F_ACK ? [ack(m.seq)] : []),
     ]))]);
@@ -106,7 +90,7 @@ describe('batch', () => {
   });
 
   it('works with a transport that answers from inside send()', async () => {
-    const t = new Scripted(kernel({ v0: 17 }), true);
+    const t = scripted(kernel({ v0: 17 }), true);
     const sock = new NetlinkSocket({ transport: t, marshal: marshal() });
     const res = await sock.batch(items(300), { chunk: 64 });
     assert.equal(res.filter((r) => !r.ok).length, 1);
@@ -116,11 +100,11 @@ describe('batch', () => {
 
   it('a receive overrun fails the open items with ENOBUFS; requests alongside a batch work', async () => {
     let first = true;
-    const t = new Scripted((msgs) => {
+    const t = scripted((msgs) => {
       if (msgs.length === 1) return [ack(msgs[0].seq)];
       if (first) {
         first = false;
-        setImmediate(() => t.sink?.error(Object.assign(new Error('ENOBUFS'), { code: 'ENOBUFS' })));
+        setImmediate(() => t.fail('ENOBUFS'));
         return [];
       }
       return kernel()(msgs);
@@ -139,13 +123,13 @@ describe('batch', () => {
   });
 
   it('rejects with SocketClosedError when the socket closes mid-batch, and with a send failure', async () => {
-    const sock = new NetlinkSocket({ transport: new Scripted(() => []), marshal: marshal() });
+    const sock = new NetlinkSocket({ transport: scripted(() => []), marshal: marshal() });
     const p = sock.batch(items(3));
     setImmediate(() => sock.close());
     await assert.rejects(p, SocketClosedError);
     await assert.rejects(sock.batch(items(1)), SocketClosedError);
 
-    const broken = new Scripted(() => []);
+    const broken = scripted(() => []);
     broken.send = () => { throw Object.assign(new Error('EPERM'), { code: 'EPERM' }); };
     const s2 = new NetlinkSocket({ transport: broken, marshal: marshal() });
     await assert.rejects(s2.batch(items(2)), /EPERM/);
@@ -153,19 +137,19 @@ describe('batch', () => {
   });
 
   it('sequence numbers of a datagram never wrap through 0', async () => {
-    const t = new Scripted(kernel());
+    const t = scripted(kernel());
     const sock = new NetlinkSocket({ transport: t, marshal: marshal() });
     (sock as unknown as { seq: number }).seq = 0xffffffff - 2;
     const res = await sock.batch(items(5));
     assert.ok(res.every((r) => r.ok));
-    assert.deepEqual(t.sent[0].map((m) => m.seq), [1, 2, 3, 4, 5]);
+    assert.deepEqual(datagrams(t)[0].map((m) => m.seq), [1, 2, 3, 4, 5]);
     sock.close();
   });
 });
 
 describe('receiving', () => {
   it('a datagram delivered from inside a listener does not disturb the one being split', async () => {
-    const t = new Scripted((msgs) => [link.encode({ type: RTM_NEWLINK, seq: msgs[0].seq, attrs: { IFLA_IFNAME: 'inner' } })], true);
+    const t = scripted((msgs) => [link.encode({ type: RTM_NEWLINK, seq: msgs[0].seq, attrs: { IFLA_IFNAME: 'inner' } })], true);
     const sock = new NetlinkSocket({ transport: t, marshal: marshal() });
     const sub = sock.subscribe([1]);
     let once = false;
@@ -177,7 +161,7 @@ describe('receiving', () => {
       link.encode({ type: RTM_NEWLINK, seq: 78, attrs: { IFLA_IFNAME: 'outer-2' } }),
     ]);
     sock.put(link, { type: RTM_NEWLINK, seq: 400 }); // from now on, unclaimed answers are kept for get()
-    t.sink!.data(outer, 0, outer.length, 0, 0);
+    t.deliver(outer);
     const zero = await sock.get(), first = await sock.get(), second = await sock.get();
     assert.deepEqual(zero.map((m) => m.seq), [400]);
     assert.deepEqual(first.map((m) => [m.seq, m.getAttr('IFLA_IFNAME' as never)]), [[500, 'inner']]);

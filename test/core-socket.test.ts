@@ -6,9 +6,10 @@ import { after, before, describe, it } from 'node:test';
 import {
   DumpInterruptedError, Marshal, MessageSchema, NLMSG_DONE, NLMSG_ERROR, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLM_F_DUMP,
   NLM_F_DUMP_INTR, NLM_F_MULTI, NetlinkError, NetlinkSocket, Overrun, ReplayTransport, SocketClosedError,
-  asciiz, attrMap, l2addr, pad, s32, struct, u16, u32, u8, type Transport, type TransportSink,
+  asciiz, attrMap, l2addr, pad, s32, struct, u16, u32, u8,
 } from '../src/core/index.js';
 import { ack, done } from './helpers/acks.js';
+import { FakeKernel } from './helpers/fake-kernel.js';
 
 // A minimal link class, so the core is tested without the rtnl module.
 const link = new MessageSchema('test.ifinfmsg',
@@ -87,10 +88,7 @@ describe('request engine on replayed answers', () => {
   });
 
   it('fails pending requests on close', async () => {
-    const pendingTransport: Transport = {
-      portId: 1, send() {}, start() {}, pause() {}, resume() {}, addMembership() {}, dropMembership() {}, close() {},
-    };
-    const sock = new NetlinkSocket({ transport: pendingTransport, marshal: marshal() });
+    const sock = new NetlinkSocket({ transport: new FakeKernel(), marshal: marshal() });
     const p = sock.request(link, { type: RTM_GETLINK, flags: NLM_F_DUMP });
     sock.close();
     await assert.rejects(p, SocketClosedError);
@@ -98,24 +96,9 @@ describe('request engine on replayed answers', () => {
   });
 });
 
-/** A user-supplied transport: the test decides what arrives and when. */
-class ManualTransport implements Transport {
-  readonly portId = 77;
-  sink!: TransportSink;
-  sent: Buffer[] = [];
-  send(b: Buffer | readonly Buffer[]): void { this.sent.push(Buffer.isBuffer(b) ? b : Buffer.concat(b as Buffer[])); }
-  start(s: TransportSink): void { this.sink = s; }
-  pause(): void {}
-  resume(): void {}
-  addMembership(): void {}
-  dropMembership(): void {}
-  close(): void {}
-  deliver(b: Buffer, groups = 0): void { this.sink.data(b, 0, b.length, 0, groups); }
-}
-
 describe('several requests in flight', () => {
   it('matches interleaved answers by sequence number, multicast goes to subscribers', async () => {
-    const t = new ManualTransport();
+    const t = new FakeKernel();
     const sock = new NetlinkSocket({ transport: t, marshal: marshal() });
     const sub = sock.subscribe([1]);
     const a = sock.request(link, { type: RTM_GETLINK, flags: NLM_F_DUMP });
@@ -125,7 +108,7 @@ describe('several requests in flight', () => {
     const [sa, sb] = t.sent.map((x) => x.readUInt32LE(8));
     t.deliver(linkMsg(sb, 20, 'b1', 0));
     t.deliver(linkMsg(sa, 10, 'a1'));
-    t.deliver(linkMsg(0, 99, 'event', 0), 1);
+    t.deliver(linkMsg(0, 99, 'event', 0), { groups: 1 });
     t.deliver(Buffer.concat([linkMsg(sa, 11, 'a2'), ack(sb)]));
     t.deliver(done(sa));
     assert.deepEqual((await a).map((m) => m.fields.index), [10, 11]);

@@ -46,7 +46,7 @@ describe('genl codec on recorded kernel answers', () => {
     const f = familyFromMessage(m);
     assert.equal(f.id, 16);
     assert.equal(f.name, 'nlctrl');
-    assert.deepEqual([...f.mcastGroups], [['notify', 16]]);
+    assert.deepEqual({ ...f.mcastGroups }, { notify: 16 });
     const j = m.toJSON();
     assert.equal(j.header.type, 'GENL_ID_CTRL');
     assert.deepEqual(j.fields, { cmd: 'CTRL_CMD_NEWFAMILY', version: 2, reserved: 0 });

@@ -5,8 +5,8 @@ import {
   HexInputError,
   decodeStraceString,
   parseHexDumpLine,
-  parseHexInput,
 } from '../src/tools/hexinput.js';
+import { parseHexInput } from '../src/tools/hexstream.js';
 import { parseStraceLog } from '../src/tools/straceparse.js';
 
 const FIXTURES = new URL('../../test/fixtures/strace/', import.meta.url);

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseStraceLog } from '../src/tools/straceparse.js';
-import type { Transport, TransportSink } from '../src/core/index.js';
+import { FakeKernel } from './helpers/fake-kernel.js';
 import {
   IPRange, IPSet, PortEntry, PortRange, ipsetMsg, ipsetAdtMsg, IPSET_CMD_ADD, IPSET_CMD_DEL, IPSET_CMD_TEST,
 } from '../src/ipset/index.js';
@@ -75,48 +75,35 @@ function ack(seq: number, error = 0): Buffer {
 }
 
 /**
- * A kernel that knows every set type (revisions 0..255) and one set of the given type,
- * as the capture shim answered ipset(8). Records what it was sent.
+ * The shared fake kernel, knowing every set type (revisions 0..255) and one set of the given
+ * type, as the capture shim answered ipset(8).
  */
-class FakeKernel implements Transport {
-  readonly portId = 4242;
-  readonly sent: Buffer[] = [];
-  private sink: TransportSink | undefined;
-  constructor(private readonly set: FakeSet) {}
+function ipsetKernel(set: FakeSet): FakeKernel {
+  return new FakeKernel({ answer: (msgs) => msgs.flatMap((sm) => answer(set, sm.bytes)) });
+}
 
-  send(bufs: Buffer | readonly Buffer[]): void {
-    const buf = Buffer.isBuffer(bufs) ? bufs : Buffer.concat(bufs as Buffer[]);
-    for (const m of split(buf)) {
-      this.sent.push(m);
-      const type = m.readUInt16LE(4), flags = m.readUInt16LE(6), seq = m.readUInt32LE(8);
-      const cmd = type & 0xff;
-      const schema = cmd === IPSET_CMD_ADD || cmd === IPSET_CMD_DEL || cmd === IPSET_CMD_TEST ? ipsetAdtMsg : ipsetMsg;
-      const req = schema.decode(m);
-      const replies: Buffer[] = [];
-      const name = req.getAttr('IPSET_ATTR_SETNAME') as string | undefined;
-      if (cmd === 1) replies.push(message(type, 0, seq, [attr(1, u8(7)), attr(10, u8(6))]));
-      else if (cmd === 13) {
-        replies.push(message(type, 0, seq, [attr(1, u8(7)), attr(3, str(req.getAttr('IPSET_ATTR_TYPENAME') as string)),
-          attr(5, u8(req.getAttr('IPSET_ATTR_FAMILY') as number)), attr(4, u8(255)), attr(10, u8(0))]));
-      } else if (cmd === 12) {
-        replies.push(message(type, 0, seq, [attr(1, u8(7)), attr(2, str(name ?? '')), attr(3, str(this.set.type)),
-          attr(5, u8(this.set.family)), attr(4, u8(this.set.revision))]));
-      } else if (cmd === 7 || cmd === 8) {
-        const done = Buffer.alloc(NLMSG_HDRLEN + 4);
-        done.writeUInt32LE(done.length, 0); done.writeUInt16LE(3, 4); done.writeUInt16LE(2, 6); done.writeUInt32LE(seq, 8);
-        replies.push(message(0x607, 2, seq, [attr(1, u8(7)), attr(2, str(name ?? 's')), attr(3, str(this.set.type)),
-          attr(5, u8(this.set.family)), attr(4, u8(this.set.revision)), attr(7 | 0x8000, Buffer.alloc(0))]), done);
-      } else if (flags & 4) replies.push(ack(seq));
-      for (const r of replies) setImmediate(() => this.sink?.data(r, 0, r.length, 0, 0));
-    }
-  }
-
-  start(sink: TransportSink): void { this.sink = sink; }
-  pause(): void {}
-  resume(): void {}
-  addMembership(): void {}
-  dropMembership(): void {}
-  close(): void { this.sink = undefined; }
+/** The kernel's answers to one ipset message. */
+function answer(set: FakeSet, m: Buffer): Buffer[] {
+  const type = m.readUInt16LE(4), flags = m.readUInt16LE(6), seq = m.readUInt32LE(8);
+  const cmd = type & 0xff;
+  const schema = cmd === IPSET_CMD_ADD || cmd === IPSET_CMD_DEL || cmd === IPSET_CMD_TEST ? ipsetAdtMsg : ipsetMsg;
+  const req = schema.decode(m);
+  const replies: Buffer[] = [];
+  const name = req.getAttr('IPSET_ATTR_SETNAME') as string | undefined;
+  if (cmd === 1) replies.push(message(type, 0, seq, [attr(1, u8(7)), attr(10, u8(6))]));
+  else if (cmd === 13) {
+    replies.push(message(type, 0, seq, [attr(1, u8(7)), attr(3, str(req.getAttr('IPSET_ATTR_TYPENAME') as string)),
+      attr(5, u8(req.getAttr('IPSET_ATTR_FAMILY') as number)), attr(4, u8(255)), attr(10, u8(0))]));
+  } else if (cmd === 12) {
+    replies.push(message(type, 0, seq, [attr(1, u8(7)), attr(2, str(name ?? '')), attr(3, str(set.type)),
+      attr(5, u8(set.family)), attr(4, u8(set.revision))]));
+  } else if (cmd === 7 || cmd === 8) {
+    const done = Buffer.alloc(NLMSG_HDRLEN + 4);
+    done.writeUInt32LE(done.length, 0); done.writeUInt16LE(3, 4); done.writeUInt16LE(2, 6); done.writeUInt32LE(seq, 8);
+    replies.push(message(0x607, 2, seq, [attr(1, u8(7)), attr(2, str(name ?? 's')), attr(3, str(set.type)),
+      attr(5, u8(set.family)), attr(4, u8(set.revision)), attr(7 | 0x8000, Buffer.alloc(0))]), done);
+  } else if (flags & 4) replies.push(ack(seq));
+  return replies;
 }
 
 type Case = [name: string, set: FakeSet | null, run: (s: IPSet) => Promise<unknown>];
@@ -200,7 +187,7 @@ test('every capture has a case and every case a capture', () => {
 
 for (const [name, set, run] of CASES) {
   test(`requests equal ipset(8)'s: ${name}`, async () => {
-    const kernel = new FakeKernel(set ?? T('hash:ip', 2, 6));
+    const kernel = ipsetKernel(set ?? T('hash:ip', 2, 6));
     const ipset = new IPSet({ transport: kernel });
     try {
       await run(ipset);
@@ -208,7 +195,7 @@ for (const [name, set, run] of CASES) {
       ipset.close();
     }
     const want = sentMessages(name).map(normal);
-    const got = kernel.sent.map(normal);
+    const got = kernel.messages.map((m) => normal(m.bytes));
     assert.deepEqual(got, want);
   });
 }

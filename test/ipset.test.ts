@@ -331,7 +331,8 @@ test('types this kernel lacks: create fails with a clear error naming the type',
       await assert.rejects(ipset.create('x', { stype }), (e: unknown) => {
         assert.ok(e instanceof IPSetError);
         assert.equal(e.code, 'IPSET_ERR_FIND_TYPE');
-        assert.equal(e.message, `Kernel error received: set type not supported (${stype} is not available in this kernel)`);
+        assert.equal(e.ipsetText, `Kernel error received: set type not supported (${stype} is not available in this kernel)`);
+        assert.equal(e.message, `ipset create x ${stype}: ${e.ipsetText}`);
         return true;
       });
     }

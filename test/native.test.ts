@@ -153,7 +153,7 @@ describe('native addon', () => {
 
   it('loads once and exports the transport API and constants', () => {
     assert.equal(loadNative(), nat);
-    for (const fn of ['bind', 'close', 'getsockname', 'getsockopt', 'open', 'poll', 'pollStop', 'recv', 'send', 'setsockopt'] as const) {
+    for (const fn of ['bind', 'close', 'getsockname', 'getsockopt', 'open', 'poll', 'pollRef', 'pollStop', 'recv', 'send', 'setsockopt'] as const) {
       assert.equal(typeof nat[fn], 'function', fn);
     }
     assert.equal(nat.constants.SOL_NETLINK, 270);
@@ -332,6 +332,8 @@ describe('native addon', () => {
       ['poll', [0, 'cb']],
       ['pollStop', [{}]],
       ['pollStop', []],
+      ['pollRef', [{}, true]],
+      ['pollRef', []],
       ['close', ['3']],
     ];
     for (const [fn, args] of typeErrors) {
@@ -465,6 +467,20 @@ describe('native addon', () => {
     const r = runChild(`const fd = nat.open(0); nat.poll(fd, () => {}); setTimeout(() => { console.log('alive'); process.exit(0); }, 300);`);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim(), 'alive');
+  });
+
+  it('an unref\'d poll lets the process exit; ref() holds it again', () => {
+    const r = runChild(`
+      const a = nat.open(0), b = nat.open(0);
+      const ha = nat.poll(a, () => {}), hb = nat.poll(b, () => {});
+      nat.pollRef(ha, false);         // idle: may exit
+      nat.pollRef(hb, false);
+      nat.pollRef(hb, true);          // busy again: holds the loop
+      setTimeout(() => { console.log('held'); nat.pollRef(hb, false); }, 200).unref();
+      process.on('exit', () => console.log('exited'));`, 5000);
+    assert.equal(r.signal, null, 'did not hang');
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.stdout.trim().split('\n'), ['held', 'exited']);
   });
 
   it('stops the poll of a garbage-collected handle (no crash, no loop kept alive)', () => {

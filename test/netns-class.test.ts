@@ -113,7 +113,9 @@ describe('NetNS', () => {
     const name = uniq('opt');
     try {
       assert.throws(() => new NetNS(name), (e: NetnsError) => e instanceof NetnsError && e.code === 'ENOENT');
-      assert.throws(() => new NetNS('bad/name/'), (e: NetnsError) => e instanceof NetnsError && e.code === 'ENOENT');
+      // A relative path is refused (it would be opened relative to the working directory).
+      assert.throws(() => new NetNS('bad/name/'), { name: 'NetnsNameError', code: 'EINVAL' });
+      assert.throws(() => new NetNS('/nonexistent/netns'), (e: NetnsError) => e instanceof NetnsError && e.code === 'ENOENT');
       assert.throws(() => new NetNS(''), { name: 'NetnsNameError', code: 'EINVAL' });
       const first = new NetNS(name, { create: 'exclusive' });
       assert.equal(first.created, true);

@@ -85,7 +85,8 @@ describe('nsid', () => {
       await assert.rejects(getNsid(a, { in: uniq('missing') }), { name: 'NetnsError', code: 'ENOENT' });
       await assert.rejects(setNsid(a, -5, { in: a }), { code: 'EINVAL' });
       await assert.rejects(setNsid(a, 1.5, { in: a }), { code: 'EINVAL' });
-      await assert.rejects(getNsid('a/../b'), { code: 'ENOENT' });
+      await assert.rejects(getNsid('a/../b'), { name: 'NetnsNameError', code: 'EINVAL' });
+      await assert.rejects(getNsid('/nonexistent/b'), { code: 'ENOENT' });
       await assert.rejects(getNsid(''), { name: 'NetnsNameError' });
     } finally {
       cleanup([a]);

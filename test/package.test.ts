@@ -49,7 +49,28 @@ it('the root loads a protocol only when its class is first used', () => {
 it('exposes the CLI as a bin and every documented subpath', () => {
   const pkg = JSON.parse(execFileSync('node', ['-p', 'JSON.stringify(require("./package.json"))'], { cwd: root, encoding: 'utf8' }));
   assert.equal(pkg.bin.nlroute, './dist/bundle/tools/cli.js');
-  for (const sub of ['.', './core', './rtnl', './genl', './taskstats', './ipset', './nl80211', './netns', './decoder']) assert.ok(pkg.exports[sub], sub);
+  for (const sub of ['.', './core', './rtnl', './genl', './taskstats', './ipset', './nl80211', './netns', './netdb', './decoder']) assert.ok(pkg.exports[sub], sub);
   const help = execFileSync('node', [`${root}/${pkg.bin.nlroute}`, '--help'], { encoding: 'utf8' });
   assert.match(help, /decode <class>/);
+});
+
+it('the root exports constants, entry helpers and error classes without loading a protocol', () => {
+  const r = probe(`const m = await import('nlroute');
+    const names = ['RTM', 'IFF', 'RTNLGRP', 'IPSET_CMD', 'CTRL_CMD',
+      'PortEntry', 'PortRange', 'IPRange', 'NetlinkError', 'IPSetError', 'IPSetSyntaxError', 'NetnsError',
+      'NetnsNameError', 'GenlFamilyNotFoundError', 'Nl80211Error', 'Nl80211UnavailableError', 'TaskStatsNamespaceError'];
+    const missing = names.filter((n) => m[n] === undefined);
+    const before = m.messageClassNames().length;
+    const values = { rtm: m.RTM.RTM_NEWLINK, iff: m.IFF.IFF_UP, grp: m.RTNLGRP.RTNLGRP_LINK };
+    const after = m.messageClassNames().length;
+    const addon = (await import('node:fs')).readFileSync('/proc/self/maps', 'utf8').includes('nlroute_native.node');
+    console.log(JSON.stringify({ missing, before, after, values, addon }));`);
+  assert.deepEqual(r, { missing: [], before: 0, after: 0, values: { rtm: 16, iff: 1, grp: 1 }, addon: false });
+  // Entry helpers and error classes work through the root and are the protocol's own.
+  const s = probe(`const m = await import('nlroute'); const ipset = await import('nlroute/ipset');
+    const p = new m.PortEntry(80, 'tcp');
+    const e = new m.IPSetError(2, 9, { setName: 's' });
+    console.log(JSON.stringify({ port: p instanceof ipset.PortEntry, range: new m.PortRange(1, 2) instanceof ipset.PortRange,
+      err: e instanceof ipset.IPSetError && e instanceof m.NetlinkError, name: e.constructor.name }));`);
+  assert.deepEqual(s, { port: true, range: true, err: true, name: 'IPSetError' });
 });

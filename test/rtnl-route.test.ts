@@ -184,9 +184,9 @@ test('route input errors are caught before sending', async () => {
     await assert.rejects(ipr.route('add', { dst: '10.0.0.0/33', oif: 1 }), /prefix length/);
     await assert.rejects(ipr.route('add', { dst: '10.0.0/8', oif: 1 }), /not an IP address/);
     await assert.rejects(ipr.route('add', { dst: '10.0.0.0/8', gateway: '2001:db8::1', family: 'inet', via: undefined, table: 'nosuch' }), /unknown table/);
-    await assert.rejects(ipr.route('add', { dst: '10.0.0.0/8', type: 'bouncy' }), /unknown route type/);
-    await assert.rejects(ipr.route('add', { dst: '10.0.0.0/8', multipath: [{ gateway: '10.0.0.1', weight: 0 }] }), /weight must be 1\.\.256/);
-    await assert.rejects(ipr.route('add', { dst: '10.0.0.0/8', metrics: { speed: 5 } }), /unknown route metric speed/);
+    await assert.rejects(ipr.route('add', { dst: '10.0.0.0/8', type: 'bouncy' }), /type must be one of unspec, unicast.*got the string "bouncy"/);
+    await assert.rejects(ipr.route('add', { dst: '10.0.0.0/8', multipath: [{ gateway: '10.0.0.1', weight: 0 }] }), /multipath\[0\]: weight must be an integer 1\.\.256, got the number 0/);
+    await assert.rejects(ipr.route('add', { dst: '10.0.0.0/8', metrics: { speed: 5 } as never }), /route metrics: unknown key "speed"/);
     await assert.rejects(ipr.route('add', { dst: '10.0.0.0/8', encap: { type: 'mpls' } as never }), /encap needs/);
     await assert.rejects(ipr.route('add', { dst: '10.0.0.0/8', oif: 'nope' }), (e: Error) => e instanceof NetlinkError && e.code === 'ENODEV');
     await assert.rejects(ipr.route('add', { family: 'inet6', dst: '10.0.0.0/8' }), /does not match address family/);

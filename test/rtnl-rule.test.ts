@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { NETLINK_ROUTE, NetlinkEncodeError, NetlinkError, NetlinkSocket } from '../src/core/index.js';
 import { rtnlMarshal } from '../src/rtnl/marshal.js';
 import { FR_ACT, fibmsg } from '../src/rtnl/fibrulemsg.js';
-import { getRules, rule, ruleTable } from '../src/rtnl/rule.js';
+import { getRules, rule, ruleTable, type RuleCmd } from '../src/rtnl/rule.js';
 import { parseStraceLog } from '../src/tools/straceparse.js';
 import { withNetns, type TestNetns } from './helpers/netns.js';
 
@@ -42,7 +42,7 @@ function zero(b: Buffer): Buffer {
 async function ours(cmd: string, spec: Parameters<typeof rule>[2]): Promise<Buffer> {
   let sent: Buffer | undefined;
   const fake = { request: async (schema: typeof fibmsg, s: never) => { sent = schema.encode({ ...(s as object), flags: ((s as { flags?: number }).flags ?? 0) | 1 } as never); return []; } } as unknown as NetlinkSocket;
-  await rule(fake, cmd, spec);
+  await rule(fake, cmd as RuleCmd, spec);
   return zero(sent!);
 }
 
@@ -54,7 +54,7 @@ describe('rules', () => {
       await rule(s, 'add', { priority: 1001, fwmark: 0x10, fwmask: 0xff, iifname: 'lo', table: 1000 });
       await rule(s, 'add', { priority: 1002, dst: '192.0.2.0/24', action: 'blackhole' });
       await rule(s, 'add', { family: 'inet6', priority: 1003, src: '2001:db8::/32', table: 200, invert: true });
-      await rule(s, 'add', { priority: 1004, ip_proto: 'tcp', dport_range: '80-90', sport_range: { start: 1024, end: 2048 }, uid_range: '1000-2000', table: 300 });
+      await rule(s, 'add', { priority: 1004, ipProto: 'tcp', dportRange: '80-90', sport_range: { start: 1024, end: 2048 }, uidRange: '1000-2000', table: 300 });
       await rule(s, 'add', { priority: 1005, oifname: 'lo', goto: 32766 });
       const v4 = await ns.json('rule show');
       const by = new Map<number, any>(v4.map((r: any) => [r.priority, r]));
@@ -123,8 +123,8 @@ describe('rules', () => {
     await assert.rejects(rule(fake, 'add', { action: 'teleport' }), /unknown action/);
     await assert.rejects(rule(fake, 'add', { src: '10.0.0.0/40' }), /prefix length/);
     await assert.rejects(rule(fake, 'add', { src: '2001:db8::/32', family: 'inet' }), NetlinkEncodeError);
-    await assert.rejects(rule(fake, 'add', { dport_range: '80-x' }), /dport_range/);
-    await assert.rejects(rule(fake, 'add', { ip_proto: 'carrier-pigeon' }), /ip_proto/);
-    await assert.rejects(rule(fake, 'add', { prio: 5 } as never), /unknown option prio/);
+    await assert.rejects(rule(fake, 'add', { dport_range: '80-x' }), /dportRange "80-x"/);
+    await assert.rejects(rule(fake, 'add', { ip_proto: 'carrier-pigeon' }), /ipProto "carrier-pigeon"/);
+    await assert.rejects(rule(fake, 'add', { prio: 5 } as never), /unknown key "prio".*allowed: family, priority/);
   });
 });

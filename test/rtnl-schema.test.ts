@@ -3,10 +3,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  AttrSet, NETLINK_ROUTE, NLM_F_DUMP, NetlinkSocket, attrMap, messageClass, nested, protocolMarshal, u32, type AnyMessage,
+  AttrSet, NETLINK_ROUTE, NLM_F_DUMP, NetlinkSocket, attrMap, messageClass, nested, protocolMarshal, u32, vocab, type AnyMessage,
 } from '../src/core/index.js';
 import {
   HeaderedAttrSet, IPRoute, RTM, addrRequest, ifaddrmsg, ifinfmsg, linkKinds, linkRequest, registerLinkKind, routeRequest, rtmsg, rtnlMarshal,
+  type LinkSpec,
 } from '../src/rtnl/index.js';
 import { withNetns } from './helpers/netns.js';
 
@@ -171,12 +172,14 @@ test('classes and the marshal are registered; a kind added at run time is decode
   assert.equal(reg.marshal().parse(buf)[0].schema, rtmsg);
 
   const fooAttrs = attrMap('ifla_foo', { IFLA_FOO_ANSWER: [1, u32] });
-  registerLinkKind({ kind: 'foo', data: nested(fooAttrs), dataMap: fooAttrs, specPrefix: 'foo', attrPrefix: 'IFLA_FOO_' });
+  const fooVocab = vocab('foo options', fooAttrs, undefined, { attrs: { fooAnswer: 'IFLA_FOO_ANSWER' } });
+  registerLinkKind({ kind: 'foo', data: nested(fooAttrs), dataMap: fooAttrs, vocab: fooVocab });
   try {
-    const req = linkRequest('add', { ifname: 'f0', kind: 'foo', fooAnswer: 42 });
+    // A kind registered at run time is not in the LinkSpec union (module augmentation of KindVocabs adds it).
+    const req = linkRequest('add', { ifname: 'f0', kind: 'foo', fooAnswer: 42 } as unknown as LinkSpec);
     const m = ifinfmsg.decode(req.schema.encode(req.spec));
     assert.equal((m.getAttr('IFLA_LINKINFO')!.getAttr('IFLA_INFO_DATA') as AttrSet<any>).getAttr('IFLA_FOO_ANSWER'), 42);
-    assert.throws(() => linkRequest('add', { ifname: 'f0', kind: 'foo', fooQuestion: 1 }), /IFLA_FOO_QUESTION/);
+    assert.throws(() => linkRequest('add', { ifname: 'f0', kind: 'foo', fooQuestion: 1 } as unknown as LinkSpec), /unknown key "fooQuestion"; allowed: fooAnswer, /);
   } finally {
     linkKinds.delete('foo');
   }

@@ -82,7 +82,7 @@ describe('TaskStats on the real kernel', () => {
   it('an unknown pid is NetlinkError ESRCH', async () => {
     await using ts = new TaskStats();
     const pidMax = Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8'));
-    await assert.rejects(ts.getPidStats(pidMax), (e: unknown) => e instanceof NetlinkError && e.code === 'ESRCH' && /no task with pid/.test(e.message));
+    await assert.rejects(ts.getPidStats(pidMax), (e: unknown) => e instanceof NetlinkError && e.code === 'ESRCH' && /^taskstats get pid \d+: No such process \(ESRCH\)$/.test(e.message));
     await assert.rejects(ts.getTgidStats(pidMax), (e: unknown) => e instanceof NetlinkError && e.code === 'ESRCH');
   });
 

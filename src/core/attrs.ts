@@ -4,6 +4,9 @@ import { NetlinkDecodeError, NetlinkEncodeError } from './errors.js';
 import { PartCtx, hex, type NlaType, type Owner } from './types.js';
 import type { Writer } from './writer.js';
 
+/** Node's util.inspect hook, by its registered symbol (no import of node:util in the core). */
+export const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom') as never;
+
 /** Declaration of an attribute map: `{ IFLA_IFNAME: [3, asciiz], ... }`. */
 export type AttrDecl = Readonly<Record<string, readonly [id: number, type: NlaType<any, any>]>>;
 export type AttrOut<E> = 0 extends (1 & E) ? any : E extends readonly [number, NlaType<infer T, any>] ? T : never;
@@ -176,6 +179,25 @@ export abstract class AttrView<D extends AttrDecl = AttrDecl> implements Owner {
   toJSON(): unknown {
     return this.attrsJSON();
   }
+
+  /** util.inspect: the attributes by name, not the buffer and map behind them. */
+  [INSPECT](depth: number, opts: { stylize?: unknown }, inspect: (v: unknown, o: unknown) => string): string {
+    if (depth < 0) return `[${this.map.name}]`;
+    return `${this.map.name} ${inspect(attrsObject(this.attrsJSON()), opts)}`;
+  }
+}
+
+
+/** `[name, value]` pairs as an object; a repeated name collects its values in an array. */
+export function attrsObject(pairs: [string | number, unknown][]): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  const many = new Set<string | number>();
+  for (const [k, v] of pairs) {
+    if (!(k in o)) o[k] = v;
+    else if (many.has(k)) (o[k] as unknown[]).push(v);
+    else { o[k] = [o[k], v]; many.add(k); }
+  }
+  return o;
 }
 
 /** The attributes of a nest (or any run of attributes): `msg.getAttr('IFLA_LINKINFO')`. */

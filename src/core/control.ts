@@ -3,7 +3,7 @@ import { attrMap } from './attrs.js';
 import {
   NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_ACK_TLVS, NLM_F_CAPPED, align4,
 } from './constants.js';
-import type { ExtAck } from './errors.js';
+import { NetlinkDecodeError, type ExtAck } from './errors.js';
 import { MessageSchema } from './message.js';
 import { asciiz, binary, hex, s32, struct, u16, u32 } from './types.js';
 
@@ -69,4 +69,20 @@ export function readAck(buf: Buffer, off: number): { error: number; extack: ExtA
     }
   }
   return { error, extack };
+}
+
+/**
+ * Why an NLMSG_ERROR or NLMSG_DONE at `off` cannot be trusted, or undefined if it can. The
+ * kernel's NLMSG_ERROR always holds an errno and the request's header, and an errno is never
+ * positive: anything else must not pass for an ACK.
+ */
+export function checkAck(buf: Buffer, off: number): NetlinkDecodeError | undefined {
+  const len = buf.readUInt32LE(off);
+  if (buf.readUInt16LE(off + 4) === NLMSG_ERROR && len < NLMSG_HDRLEN + 4 + NLMSG_HDRLEN) {
+    return new NetlinkDecodeError(`NLMSG_ERROR of ${len} bytes is shorter than struct nlmsgerr`, off);
+  }
+  if (len >= NLMSG_HDRLEN + 4 && buf.readInt32LE(off + NLMSG_HDRLEN) > 0) {
+    return new NetlinkDecodeError(`positive errno ${buf.readInt32LE(off + NLMSG_HDRLEN)} in an acknowledgement`, off);
+  }
+  return undefined;
 }

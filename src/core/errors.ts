@@ -1,5 +1,5 @@
 // Typed errors of the core. Every failure a user can meet has its own class.
-import { errnoName, errnoText } from './errno.js';
+import { errnoName, errnoNumber, errnoText } from './errno.js';
 
 /** The kernel's extended ACK: why a request failed, in the kernel's words. */
 export interface ExtAck {
@@ -12,11 +12,19 @@ export interface ExtAck {
   policy?: Buffer;
 }
 
+const EPERM = 1;
+
 /** A request the kernel answered with a negative errno. */
 export class NetlinkError extends Error {
   override name = 'NetlinkError';
   /** Errno name, e.g. 'EEXIST'. */
   readonly code: string;
+  /** What was asked, when a public method made the request: 'route add', 'link set'. */
+  readonly operation?: string;
+  /** What it was asked about: '10.40.0.0/16 via 10.0.0.9 table main', 'v0'. */
+  readonly object?: string;
+  /** The request as the caller gave it (the spec), when a public method made it. */
+  readonly request?: unknown;
   constructor(
     /** Positive errno. */
     readonly errno: number,
@@ -27,7 +35,9 @@ export class NetlinkError extends Error {
   ) {
     const text = errnoText(errno);
     const why = extack.message ? `: ${extack.message}` : '';
-    super(`${what ? what + ': ' : ''}${text} (${errnoName(errno)})${why}`);
+    const message = `${what ? what + ': ' : ''}${text} (${errnoName(errno)})${why}`;
+    // Netlink changes need CAP_NET_ADMIN over the socket's network namespace; say so once.
+    super(errno === EPERM && !message.includes('CAP_') ? `${message} (needs CAP_NET_ADMIN)` : message);
     this.code = errnoName(errno);
   }
 }
@@ -72,5 +82,31 @@ export class SocketClosedError extends Error {
   override name = 'SocketClosedError';
   constructor() {
     super('netlink socket is closed');
+  }
+}
+
+/**
+ * The receive buffer overran (ENOBUFS) while this request waited: the kernel may have
+ * dropped its answer, so whether it took effect is unknown. Re-read the state to find out.
+ */
+export class AnswersLostError extends NetlinkError {
+  override name = 'AnswersLostError';
+  constructor(index?: number) {
+    super(errnoNumber('ENOBUFS')!, { message: 'receive buffer overrun: the answer may have been lost' }, index);
+  }
+}
+
+/** The transport failed (a recvmsg/sendmsg error such as EIO), not the request itself. */
+export class NetlinkTransportError extends Error {
+  override name = 'NetlinkTransportError';
+  /** Errno name, e.g. 'EIO'. */
+  readonly code: string;
+  readonly errno: number | undefined;
+  readonly syscall: string | undefined;
+  constructor(cause: Error & { code?: string; errno?: number; syscall?: string }) {
+    super(`netlink transport error: ${cause.message}`, { cause });
+    this.code = cause.code ?? 'EIO';
+    this.errno = cause.errno;
+    this.syscall = cause.syscall;
   }
 }

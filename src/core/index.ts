@@ -2,6 +2,8 @@
 export * from './constants.js';
 export * from './errno.js';
 export * from './errors.js';
+export * from './caller.js';
+export * from './netnsref.js';
 export * from './addr.js';
 export * from './types.js';
 export * from './attrs.js';
@@ -15,3 +17,5 @@ export * from './replay.js';
 export * from './subscription.js';
 export * from './socket.js';
 export { loadNative, NativeUnavailableError } from './native.js';
+export * from './strict.js';
+export * from './vocab.js';

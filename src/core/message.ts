@@ -1,6 +1,6 @@
 // Message classes: a schema (header struct + attribute map) declared once as data, and the
 // lazy Message view it decodes into. Encoding comes from the same declaration.
-import { AttrSet, AttrView, encodeAttrs, type AttrDecl, type AttrInput, type AttrMap } from './attrs.js';
+import { AttrSet, AttrView, INSPECT, attrsObject, encodeAttrs, type AttrDecl, type AttrInput, type AttrMap } from './attrs.js';
 import { NLMSG_HDRLEN, align4 } from './constants.js';
 import { NetlinkDecodeError, NetlinkEncodeError } from './errors.js';
 import type { EncodeCtx, StructFields, StructInput, StructType, StructValue } from './types.js';
@@ -200,6 +200,14 @@ export class Message<H extends StructFields = StructFields, D extends AttrDecl =
       fields: fields as Record<string, unknown>,
       attrs: this.attrsJSON(),
     };
+  }
+
+  /** util.inspect: type, header fields and attributes by name; no buffer or schema dump. */
+  override [INSPECT](depth: number, opts: object, inspect: (v: unknown, o: unknown) => string): string {
+    const j = this.toJSON();
+    const head = `${j.class} ${j.header.type}`;
+    if (depth < 0) return `[${head}]`;
+    return `${head} ${inspect({ ...j.fields, ...attrsObject(j.attrs) }, opts)}`;
   }
 }
 

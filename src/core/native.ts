@@ -100,6 +100,8 @@ export interface NativeBinding {
    * the handle: if it is garbage-collected the poll is stopped.
    */
   poll(fd: number, callback: () => void): PollHandle;
+  /** Whether a poll keeps the event loop alive (uv_ref/uv_unref); polls start referenced. */
+  pollRef(handle: PollHandle, ref: boolean): void;
   /** Stops and frees a poll; safe to call more than once. */
   pollStop(handle: PollHandle): void;
   /** Stops any poll on fd, then closes it. */
@@ -111,6 +113,13 @@ export interface NativeBinding {
    * EBUSY (IFF_TUN_EXCL); names over 15 bytes are a RangeError.
    */
   tunCreate(name: string | null | undefined, opts?: TunCreateOptions | null, netns?: string | number | null): string;
+  /** SO_PEERCRED of a connected AF_UNIX socket: the peer process's pid, uid and gid. */
+  peerCred(fd: number): { pid: number; uid: number; gid: number };
+  /**
+   * One SOCK_DGRAM datagram to an AF_UNIX path ('@name' is the abstract namespace), as
+   * sd_notify sends to NOTIFY_SOCKET; Node's dgram module has no AF_UNIX. Returns bytes sent.
+   */
+  sendDatagram(path: string, data: Buffer): number;
   readonly constants: NativeConstants;
 }
 

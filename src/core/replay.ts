@@ -95,6 +95,7 @@ export class RecordingTransport implements Transport {
   constructor(readonly inner: Transport) {}
 
   get portId(): number { return this.inner.portId; }
+  get anyPort(): boolean | undefined { return this.inner.anyPort; }
 
   send(bufs: Buffer | readonly Buffer[]): void {
     const buf = Buffer.isBuffer(bufs) ? bufs : Buffer.concat(bufs as Buffer[]);
@@ -120,6 +121,8 @@ export class RecordingTransport implements Transport {
 
   pause(): void { this.inner.pause(); }
   resume(): void { this.inner.resume(); }
+  ref(): void { this.inner.ref?.(); }
+  unref(): void { this.inner.unref?.(); }
   addMembership(g: number): void { this.inner.addMembership(g); }
   dropMembership(g: number): void { this.inner.dropMembership(g); }
   close(): void { this.inner.close(); }

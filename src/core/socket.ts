@@ -1,18 +1,43 @@
 // NetlinkSocket: every level of talking to the kernel, from raw datagrams to requests,
 // streamed dumps, pipelined batches and multicast subscriptions.
+import { EventEmitter } from 'node:events';
+import { BatchChunk, BatchRun, type BatchOptions, type BatchResult } from './batch.js';
 import {
-  NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_MULTI, NLM_F_REQUEST,
-  SO_RCVBUF, SO_RCVBUFFORCE, SO_SNDBUF, SO_SNDBUFFORCE,
+  NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_MULTI,
+  NLM_F_REQUEST, SOL_SOCKET, SO_RCVBUF, SO_RCVBUFFORCE, SO_SNDBUF, SO_SNDBUFFORCE,
 } from './constants.js';
-import { readAck } from './control.js';
-import { DumpInterruptedError, NetlinkError, NetlinkTimeoutError, SocketClosedError, type ExtAck } from './errors.js';
+import { checkAck, readAck } from './control.js';
+import { DumpStream, STREAM_HIGH } from './dumpstream.js';
+import {
+  AnswersLostError, DumpInterruptedError, NetlinkDecodeError, NetlinkError, NetlinkTimeoutError, NetlinkTransportError,
+  SocketClosedError,
+} from './errors.js';
 import { Marshal } from './marshal.js';
 import type { AnyMessage, AnySchema, Message, MessageSchema, MessageSpec } from './message.js';
 import type { AttrDecl } from './attrs.js';
+import { Pending } from './pending.js';
+import { SendGate } from './sendgate.js';
 import type { StructFields } from './types.js';
-import { Subscription, Overrun } from './subscription.js';
+import { Subscription, Overrun, type SubscriptionOptions } from './subscription.js';
 import { NativeTransport, type NativeTransportOptions, type Transport } from './transport.js';
 import { Writer } from './writer.js';
+
+export type { BatchOptions, BatchResult } from './batch.js';
+
+/** Default request timeout (ms): the kernel answers at once, so this only catches a lost answer. */
+export const DEFAULT_REQUEST_TIMEOUT = 30_000;
+/** Default longest silence (ms) between the parts of a dump. */
+export const DEFAULT_DUMP_IDLE_TIMEOUT = 30_000;
+/** Default number of unclaimed datagrams kept for recv()/get(). */
+export const DEFAULT_MAX_STRAYS = 1024;
+const DEFAULT_MAX_IN_FLIGHT = 128;
+const DEFAULT_EVENT_RCVBUF = 16 << 20;
+const BATCH_RCVBUF = 8 << 20;
+const BATCH_SNDBUF = 4 << 20;
+const BATCH_CHUNK_ERRORS = 1024;
+const BATCH_CHUNK_ALL = 128;
+const BATCH_INFLIGHT = 2;
+const WRITER_SIZE = 64 * 1024;
 
 export interface NetlinkSocketOptions extends NativeTransportOptions {
   /** NETLINK_ROUTE, NETLINK_GENERIC, ... (needed unless a transport is given). */
@@ -21,8 +46,10 @@ export interface NetlinkSocketOptions extends NativeTransportOptions {
   marshal?: Marshal;
   /** Use this transport instead of a kernel socket (replay, custom). */
   transport?: Transport;
-  /** Default timeout of a request in ms (0: none; the kernel answers synchronously). */
+  /** Default timeout of a request in ms (default 30000; 0: none). Dumps use dumpIdleTimeout. */
   timeout?: number;
+  /** Longest silence in ms between the parts of a dump (default 30000; 0: none). */
+  dumpIdleTimeout?: number;
   /**
    * Requests (not dumps, not batches) in flight at once; more wait their turn, so a burst of
    * concurrent calls cannot overflow the receive buffer with answers (default 128).
@@ -30,191 +57,75 @@ export interface NetlinkSocketOptions extends NativeTransportOptions {
   maxInFlight?: number;
   /** Receive buffer for sockets with subscriptions (default 16 MiB). */
   eventRcvbuf?: number;
+  /** Unclaimed datagrams kept for recv()/get() (default 1024); more are dropped and counted. */
+  maxStrays?: number;
+  /** Default queue bound of subscriptions (see SubscriptionOptions.maxQueue). */
+  subscriptionQueue?: number;
 }
 
 export interface RequestOptions {
-  /** Timeout in ms; overrides the socket's default. */
+  /** Timeout in ms; overrides the socket's default (for a dump: of the whole dump). */
   timeout?: number;
   /** Retry a dump interrupted by a concurrent change this many times. */
   retryInterrupted?: number;
+  /** Retry a dump interrupted by a concurrent change for up to this many ms (then throw). */
+  retryInterruptedFor?: number;
   /** Resolve with the partial result of an interrupted dump instead of throwing. */
   allowInterrupted?: boolean;
 }
 
-/** What a batched request ended with. */
-export type BatchResult =
-  | { index: number; ok: true; messages: AnyMessage[] }
-  | { index: number; ok: false; error: NetlinkError };
+/** Why a datagram or message was dropped (see the socket's 'drop' event and `stats`). */
+export type DropReason = 'malformed' | 'foreign' | 'stray';
 
-export interface BatchOptions {
-  /**
-   * 'errors' (default): only the last message of each chunk asks for an ACK; the kernel
-   * still answers every failure, and handles a datagram in order, so the chunk's final ACK
-   * proves the others succeeded. 'all': every message asks for its ACK.
-   */
-  acks?: 'errors' | 'all';
-  /** Messages per datagram (default 1024 in 'errors' mode, 128 in 'all' mode). */
-  chunk?: number;
-  /** Datagrams in flight at once (default 2). */
-  inflight?: number;
-  /** Called for each failure as it arrives. */
-  onError?: (err: NetlinkError, index: number) => void;
+/** Counters of what the socket dropped instead of failing innocent requests. */
+export interface SocketStats {
+  /** Bytes that could not be split into messages and named no waiting request. */
+  malformed: number;
+  /** Unicast datagrams from a port other than the kernel's. */
+  foreign: number;
+  /** Unclaimed datagrams dropped because recv()/get() did not keep up. */
+  strays: number;
+  /** Receive buffer overruns (ENOBUFS) reported by the transport. */
+  overruns: number;
 }
 
-/** One outstanding request: collects its answer until ACK, error or end of dump. */
-class Pending {
-  readonly messages: AnyMessage[] = [];
-  interrupted = false;
-  /** Counted against the socket's in-flight limit. */
-  counted = false;
-  timer: NodeJS.Timeout | undefined;
-  constructor(
-    readonly seq: number,
-    readonly flags: number,
-    readonly done: (err: Error | undefined, p: Pending) => void,
-    /** Streaming consumer: gets messages instead of collecting them. */
-    readonly onMessage?: (m: AnyMessage) => void,
-  ) {}
+/** The 'drop' event's argument. */
+export interface DropInfo {
+  reason: DropReason;
+  /** The dropped bytes (a view: copy to keep). */
+  bytes: Buffer;
+  /** Sender port id. */
+  pid: number;
+  error?: NetlinkDecodeError;
 }
 
-/**
- * One datagram of a batch: its items have consecutive sequence numbers, so an answer finds
- * its item by subtraction, and one object tracks them all (no per-item request state).
- */
-class BatchChunk {
-  /** Items answered (or given up on); the chunk settles when all are. */
-  private readonly answered: Uint8Array;
-  private left: number;
-  constructor(
-    readonly run: BatchRun,
-    readonly firstSeq: number,
-    /** Index (in the batch) of the chunk's first item. */
-    readonly first: number,
-    readonly count: number,
-  ) {
-    this.answered = new Uint8Array(count);
-    this.left = count;
-  }
+interface Datagram { buf: Buffer; messages: AnyMessage[] }
 
-  /** Whether item k is still waiting for its answer. */
-  open(k: number): boolean {
-    return this.answered[k] === 0;
-  }
-
-  /** Item k is answered; returns true when that settles the chunk. */
-  answer(k: number): boolean {
-    if (this.answered[k]) return false;
-    this.answered[k] = 1;
-    return --this.left === 0;
-  }
-
-  /** Every item still open is done, successfully. */
-  answerRest(): void {
-    this.answered.fill(1);
-    this.left = 0;
-  }
-
-  /** Items still open, by index in the batch. */
-  *openItems(): Generator<number> {
-    for (let k = 0; k < this.count; k++) if (!this.answered[k]) yield this.first + k;
-  }
+/** A failed send as a typed error: a syscall's errno becomes NetlinkTransportError. */
+function sendError(e: unknown): Error {
+  const err = e as Error & { code?: unknown };
+  if (err instanceof SocketClosedError || err instanceof NetlinkTransportError || typeof err?.code !== 'string') return err;
+  return new NetlinkTransportError(err as Error & { code: string });
 }
-
-/** The state of one batch() call: failures and replies by item index, chunks in flight. */
-class BatchRun {
-  readonly failed = new Map<number, NetlinkError>();
-  /** Messages answered to items (NLM_F_ECHO, a get): rare, so kept only when there are some. */
-  replies: Map<number, AnyMessage[]> | undefined;
-  fatal: Error | undefined;
-  /** Chunks sent and not yet settled. */
-  inFlight = 0;
-  wake: (() => void) | undefined;
-  constructor(
-    readonly items: readonly { schema: AnySchema; spec: MessageSpec<any, any> }[],
-    readonly all: boolean,
-    readonly onError: ((err: NetlinkError, index: number) => void) | undefined,
-  ) {}
-
-  fail(index: number, errno: number, extack: ExtAck): void {
-    const e = new NetlinkError(errno, extack, index);
-    this.failed.set(index, e);
-    this.onError?.(e, index);
-  }
-
-  /** Results in the public shape, built once every item is answered. */
-  results(): BatchResult[] {
-    const n = this.items.length, out = new Array<BatchResult>(n), failed = this.failed, replies = this.replies;
-    for (let i = 0; i < n; i++) {
-      const error = failed.size ? failed.get(i) : undefined;
-      out[i] = error ? { index: i, ok: false, error } : { index: i, ok: true, messages: replies?.get(i) ?? [] };
-    }
-    return out;
-  }
-}
-
-/** A stream of dump messages with backpressure on the socket. */
-class DumpStream implements AsyncIterableIterator<AnyMessage> {
-  private readonly queue: AnyMessage[] = [];
-  private head = 0;
-  private waiter: { resolve: (r: IteratorResult<AnyMessage>) => void; reject: (e: Error) => void } | undefined;
-  private ended = false;
-  private error: Error | undefined;
-  discard = false;
-
-  constructor(private readonly onDrain: () => void, private readonly onAbandon: () => void) {}
-
-  get size(): number { return this.queue.length - this.head; }
-
-  push(m: AnyMessage): void {
-    if (this.discard) return;
-    const w = this.waiter;
-    if (w) { this.waiter = undefined; w.resolve({ value: m, done: false }); } else this.queue.push(m);
-  }
-
-  end(err?: Error): void {
-    this.ended = true;
-    this.error = err;
-    const w = this.waiter;
-    this.waiter = undefined;
-    if (w) (err ? w.reject(err) : w.resolve({ value: undefined, done: true }));
-  }
-
-  next(): Promise<IteratorResult<AnyMessage>> {
-    if (this.head < this.queue.length) {
-      const value = this.queue[this.head++];
-      if (this.head >= 4096) { this.queue.splice(0, this.head); this.head = 0; this.onDrain(); }
-      return Promise.resolve({ value, done: false });
-    }
-    this.onDrain();
-    if (this.ended) return this.error ? Promise.reject(this.error) : Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve, reject) => { this.waiter = { resolve, reject }; });
-  }
-
-  return(): Promise<IteratorResult<AnyMessage>> {
-    // The kernel keeps sending the rest of the dump: drop it as it comes.
-    this.discard = true;
-    this.queue.length = 0;
-    this.head = 0;
-    this.onAbandon();
-    return Promise.resolve({ value: undefined, done: true });
-  }
-
-  [Symbol.asyncIterator](): this { return this; }
-}
-
-const STREAM_HIGH = 16384;
 
 /**
  * A netlink socket speaking one protocol. Levels, lowest first: `sendto`/`recv` (bytes),
  * `put`/`get` (messages), `request` (sequence-tracked answer, errors as NetlinkError),
  * `dump` (streamed), `batch` (pipelined), `subscribe` (multicast).
  *
+ * The process may exit while the socket is idle (like an unref'd net.Socket); it is held
+ * open while a request, dump, batch, recv()/get() or iterated subscription waits.
+ * Emits 'drop' (DropInfo) for what it discards.
+ *
  *     await using sock = new NetlinkSocket({ protocol: NETLINK_ROUTE, marshal });
  *     const links = await sock.request(ifinfmsg, { type: RTM_GETLINK, flags: NLM_F_DUMP });
  */
-export class NetlinkSocket {
+export class NetlinkSocket extends EventEmitter {
   readonly transport: Transport;
   readonly marshal: Marshal;
+  readonly stats: SocketStats = { malformed: 0, foreign: 0, strays: 0, overruns: 0 };
+  readonly timeout: number;
+  readonly dumpIdleTimeout: number;
   private seq = 0;
   private readonly pending = new Map<number, Pending>();
   /** The request last looked up: a dump's answers all carry the same seq. */
@@ -223,36 +134,45 @@ export class NetlinkSocket {
   private readonly chunks: BatchChunk[] = [];
   /** Unclaimed messages of the unicast datagram being split. */
   private stray: AnyMessage[] | undefined;
+  /** The datagram being split, for errors that must find their request. */
+  private current: { buf: Buffer; end: number; pid: number; groups: number } | undefined;
   private readonly subs = new Set<Subscription<AnyMessage>>();
   private readonly groupRefs = new Map<number, number>();
-  private readonly unclaimed: { buf: Buffer; messages: AnyMessage[] }[] = [];
-  private readonly waiters: { resolve: (d: { buf: Buffer; messages: AnyMessage[] }) => void; reject: (e: Error) => void }[] = [];
+  private readonly unclaimed: Datagram[] = [];
+  private readonly waiters: { resolve: (d: Datagram) => void; reject: (e: Error) => void }[] = [];
   private keepUnclaimed = false;
   private closed = false;
-  private streams = 0;
-  private pausedBy = new Set<DumpStream>();
+  private readonly pausedBy = new Set<DumpStream>();
   private eventBufferSet = false;
   private batchBuffersSet = false;
-  readonly timeout: number;
   private readonly eventRcvbuf: number;
-  private readonly maxInFlight: number;
-  private inFlight = 0;
-  private readonly requestQueue: (() => void)[] = [];
+  private readonly maxStrays: number;
+  private readonly subscriptionQueue: number | undefined;
+  private readonly gate: SendGate;
+  /** Things waiting on this socket; while there are none, it does not hold the process. */
+  private busy = 0;
+  private readonly anyPort: boolean;
 
   constructor(opts: NetlinkSocketOptions) {
+    super();
     if (opts.transport) this.transport = opts.transport;
     else {
       if (opts.protocol === undefined) throw new TypeError('NetlinkSocket needs a protocol or a transport');
       this.transport = new NativeTransport(opts.protocol, opts);
     }
     this.marshal = opts.marshal ?? new Marshal();
-    this.timeout = opts.timeout ?? 0;
-    this.maxInFlight = Math.max(1, opts.maxInFlight ?? 128);
-    this.eventRcvbuf = opts.eventRcvbuf ?? 16 << 20;
+    this.timeout = opts.timeout ?? DEFAULT_REQUEST_TIMEOUT;
+    this.dumpIdleTimeout = opts.dumpIdleTimeout ?? DEFAULT_DUMP_IDLE_TIMEOUT;
+    this.gate = new SendGate(Math.max(1, opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT));
+    this.eventRcvbuf = opts.eventRcvbuf ?? DEFAULT_EVENT_RCVBUF;
+    this.maxStrays = Math.max(0, opts.maxStrays ?? DEFAULT_MAX_STRAYS);
+    this.subscriptionQueue = opts.subscriptionQueue;
+    this.anyPort = this.transport.anyPort === true;
     this.transport.start({
       data: (buf, start, end, pid, groups) => this.onData(buf, start, end, pid, groups),
       error: (err) => this.onError(err),
     });
+    this.transport.unref?.();
   }
 
   /** Our netlink port id. */
@@ -274,21 +194,46 @@ export class NetlinkSocket {
     return first;
   }
 
+  // ---- holding the process -----------------------------------------------------------
+
+  /** Keep the process alive until the matching release(): something waits on this socket. */
+  retain(): void {
+    if (this.busy++ === 0 && !this.closed) this.transport.ref?.();
+  }
+
+  release(): void {
+    if (--this.busy === 0 && !this.closed) this.transport.unref?.();
+  }
+
   // ---- receiving ---------------------------------------------------------------
 
-  private onData(buf: Buffer, start: number, end: number, _pid: number, groups: number): void {
-    if (groups !== 0) return this.marshal.each(buf, start, end, this.toSubscribers, this.onDecodeError);
+  private onData(buf: Buffer, start: number, end: number, pid: number, groups: number): void {
+    if (groups !== 0) {
+      this.current = { buf, end, pid, groups };
+      this.marshal.each(buf, start, end, this.toSubscribers, this.onDecodeError);
+      this.current = undefined;
+      return;
+    }
+    // Only the kernel answers requests: another process could forge an ACK.
+    if (pid !== 0 && !this.anyPort) return this.drop('foreign', buf.subarray(start, end), pid);
     // Saved and restored: a callback may make a transport deliver another datagram at once.
-    const outer = this.stray;
+    const outer = this.stray, outerCurrent = this.current;
     this.stray = undefined;
+    this.current = { buf, end, pid, groups };
     let stray: AnyMessage[] | undefined;
     try {
       this.marshal.each(buf, start, end, this.route, this.onDecodeError);
     } finally {
       stray = this.stray;
       this.stray = outer;
+      this.current = outerCurrent;
     }
     if (stray) this.queueUnclaimed({ buf: buf.subarray(start, end), messages: stray });
+  }
+
+  private drop(reason: DropReason, bytes: Buffer, pid: number, error?: NetlinkDecodeError): void {
+    this.stats[reason === 'stray' ? 'strays' : reason]++;
+    if (this.listenerCount('drop')) this.emit('drop', { reason, bytes, pid, error } satisfies DropInfo);
   }
 
   private readonly toSubscribers = (m: AnyMessage): void => {
@@ -299,51 +244,73 @@ export class NetlinkSocket {
   private readonly route = (m: AnyMessage): void => {
     const seq = m.seq;
     if (seq === 0) return this.toSubscribers(m);
+    const c = this.chunkOf(seq);
+    if (c) return this.feedChunk(c, seq - c.firstSeq, m);
+    const p = this.pendingOf(seq);
+    if (p) this.feed(p, m);
+    else if (this.keepUnclaimed) (this.stray ??= []).push(m);
+  };
+
+  private chunkOf(seq: number): BatchChunk | undefined {
     const chunks = this.chunks;
     for (let i = 0; i < chunks.length; i++) {
       const c = chunks[i], k = seq - c.firstSeq;
-      if (k >= 0 && k < c.count) return this.feedChunk(c, k, m);
+      if (k >= 0 && k < c.count) return c;
     }
+    return undefined;
+  }
+
+  private pendingOf(seq: number): Pending | undefined {
     let p = this.lastPending;
     if (!p || p.seq !== seq) {
       p = this.pending.get(seq);
       if (p) this.lastPending = p;
     }
-    if (p) this.feed(p, m);
-    else if (this.keepUnclaimed) (this.stray ??= []).push(m);
-  };
-
-  private readonly onDecodeError = (e: Error): void => {
-    // The kernel sent bytes we cannot split: fail what was waiting rather than hang.
-    this.failAll(e);
-  };
-
-  /** Fail every request and batch item still waiting. */
-  private failAll(err: Error): void {
-    for (const p of [...this.pending.values()]) this.finish(p, err);
-    for (const c of [...this.chunks]) this.failChunk(c, err);
+    return p;
   }
 
+  /**
+   * Bytes the splitter cannot read. If their header names a waiting request, that request
+   * fails; otherwise nobody can claim them: they are dropped and counted.
+   */
+  private readonly onDecodeError = (e: NetlinkDecodeError): void => {
+    const cur = this.current!, at = e.offset, buf = cur.buf;
+    const seq = cur.groups === 0 && at + NLMSG_HDRLEN <= cur.end ? buf.readUInt32LE(at + 8) : 0;
+    const c = seq ? this.chunkOf(seq) : undefined;
+    const p = seq && !c ? this.pendingOf(seq) : undefined;
+    if (c) this.failChunk(c, e);
+    else if (p) this.finish(p, e);
+    else this.drop('malformed', buf.subarray(at, cur.end), cur.pid, e);
+  };
+
   private onError(err: Error & { code?: string }): void {
-    if (err.code === 'ENOBUFS') {
-      // Messages were dropped: subscribers must resync; answers to requests may be lost.
-      for (const s of this.subs) s.overrun();
-      this.failAll(new NetlinkError(105, { message: 'receive buffer overrun: answers were lost' }));
-      return;
-    }
-    this.failAll(err);
+    if (err.code === 'ENOBUFS') return this.onOverrun();
+    // The transport itself failed: what was sent may never be answered.
+    const e = new NetlinkTransportError(err);
+    for (const p of [...this.pending.values()]) if (p.sent) this.finish(p, e);
+    for (const c of [...this.chunks]) this.failChunk(c, e);
+  }
+
+  /**
+   * The kernel dropped messages. Subscribers must resync. Answers to requests in flight may
+   * be among the losses; a dump's parts are not (the kernel waits for room), and requests
+   * sent from now on are unaffected.
+   */
+  private onOverrun(): void {
+    this.stats.overruns++;
+    for (const s of this.subs) s.overrun();
+    for (const p of [...this.pending.values()]) if (p.sent && !p.isDump) this.finish(p, new AnswersLostError());
+    for (const c of [...this.chunks]) this.failChunk(c, new AnswersLostError());
   }
 
   private feed(p: Pending, m: AnyMessage): void {
     const type = m.type;
-    if (type === NLMSG_ERROR) {
+    p.active = true;
+    if (type === NLMSG_ERROR || type === NLMSG_DONE) {
+      const bad = checkAck(m.buf, m.offset);
+      if (bad) return this.finish(p, bad);
       const { error, extack } = readAck(m.buf, m.offset);
-      this.finish(p, error < 0 ? new NetlinkError(-error, extack) : undefined);
-      return;
-    }
-    if (type === NLMSG_DONE) {
-      const { error, extack } = readAck(m.buf, m.offset);
-      if (m.flags & NLM_F_DUMP_INTR) p.interrupted = true;
+      if (type === NLMSG_DONE && m.flags & NLM_F_DUMP_INTR) p.interrupted = true;
       this.finish(p, error < 0 ? new NetlinkError(-error, extack) : undefined);
       return;
     }
@@ -353,7 +320,7 @@ export class NetlinkSocket {
     if (p.onMessage) p.onMessage(m);
     else p.messages.push(m);
     // A single answer without an ACK asked for ends the request.
-    if (!(flags & NLM_F_MULTI) && !(p.flags & NLM_F_ACK) && (p.flags & NLM_F_DUMP) !== NLM_F_DUMP) this.finish(p, undefined);
+    if (!(flags & NLM_F_MULTI) && !(p.flags & NLM_F_ACK) && !p.isDump) this.finish(p, undefined);
   }
 
   /** An answer to item k of a batch datagram. */
@@ -362,6 +329,8 @@ export class NetlinkSocket {
     const run = c.run, index = c.first + k, type = m.type;
     if (type === NLMSG_ERROR || type === NLMSG_DONE) {
       const b = m.buf, o = m.offset;
+      const bad = checkAck(b, o);
+      if (bad) return this.failChunk(c, bad);
       const error = b.readUInt32LE(o) >= NLMSG_HDRLEN + 4 ? b.readInt32LE(o + NLMSG_HDRLEN) : 0;
       if (error < 0) run.fail(index, -error, readAck(b, o).extack);
       if (!run.all && k === c.count - 1) {
@@ -397,7 +366,8 @@ export class NetlinkSocket {
   /** Every open item of a chunk fails: kernel errors per item, anything else ends the batch. */
   private failChunk(c: BatchChunk, err: Error): void {
     const run = c.run;
-    if (err instanceof NetlinkError) for (const i of c.openItems()) run.fail(i, err.errno, err.extack);
+    if (err instanceof AnswersLostError) for (const i of c.openItems()) run.failWith(i, new AnswersLostError(i));
+    else if (err instanceof NetlinkError) for (const i of c.openItems()) run.fail(i, err.errno, err.extack);
     else run.fatal ??= err;
     c.answerRest();
     this.settle(c);
@@ -407,63 +377,61 @@ export class NetlinkSocket {
     if (this.pending.get(p.seq) !== p) return;
     this.pending.delete(p.seq);
     if (this.lastPending === p) this.lastPending = undefined;
-    if (p.timer) clearTimeout(p.timer);
+    p.clearTimers();
     p.done(err, p);
-    if ((p.flags & NLM_F_DUMP) === NLM_F_DUMP) this.nextDump();
-    else if (p.counted) {
-      this.inFlight--;
-      this.requestQueue.shift()?.();
+    if (p.counted) {
+      p.counted = false;
+      if (p.isDump) this.gate.dumpDone();
+      else this.gate.requestDone();
     }
+    this.release();
   }
 
-  // The kernel runs one dump per socket at a time (EBUSY otherwise), and a burst of dumps
-  // would overflow the receive buffer: dumps wait their turn here.
-  private dumping = false;
-  private readonly dumpQueue: (() => void)[] = [];
-
-  private sendDump(send: () => void): void {
-    if (this.dumping) this.dumpQueue.push(send);
-    else {
-      this.dumping = true;
-      send();
-    }
-  }
-
-  private nextDump(): void {
-    const next = this.dumpQueue.shift();
-    if (next) next();
-    else this.dumping = false;
-  }
-
-  /** Send a tracked request now, or when the running dump ends; a failed send fails it. */
+  /** Send a tracked request when the gate lets it go; a failed send fails it. */
   private sendTracked(p: Pending, buf: Buffer): void {
-    const send = (): void => {
-      if (this.pending.get(p.seq) !== p) return this.nextDump();
+    const job = (): boolean => {
+      if (this.closed || this.pending.get(p.seq) !== p) return false;
+      p.counted = true;
+      p.sent = true;
+      if (p.isDump) this.armIdle(p);
       try {
         this.transport.send(buf);
       } catch (e) {
-        this.finish(p, e as Error);
+        this.finish(p, sendError(e));
       }
+      return true;
     };
-    if ((p.flags & NLM_F_DUMP) === NLM_F_DUMP) this.sendDump(send);
-    else {
-      const go = (): void => { p.counted = true; this.inFlight++; send(); };
-      if (this.inFlight < this.maxInFlight) go();
-      else this.requestQueue.push(() => { if (this.pending.get(p.seq) === p) go(); else this.requestQueue.shift()?.(); });
-    }
+    if (p.isDump) this.gate.dump(job);
+    else this.gate.request(job);
   }
 
-  private queueUnclaimed(d: { buf: Buffer; messages: AnyMessage[] }): void {
+  /** A dump fails when no part arrives for dumpIdleTimeout, unless its reader holds it back. */
+  private armIdle(p: Pending): void {
+    const ms = this.dumpIdleTimeout;
+    if (!(ms > 0)) return;
+    p.idleTimer = setTimeout(() => {
+      if (p.active || this.pausedBy.size) {
+        p.active = false;
+        p.idleTimer!.refresh();
+      } else this.finish(p, new NetlinkTimeoutError(`netlink dump seq ${p.seq}: no answer for`, ms));
+    }, ms);
+  }
+
+  private queueUnclaimed(d: Datagram): void {
     const w = this.waiters.shift();
-    if (w) w.resolve(d);
-    else this.unclaimed.push(d);
+    if (w) {
+      this.release();
+      w.resolve(d);
+    } else if (this.unclaimed.length < this.maxStrays) this.unclaimed.push(d);
+    else this.drop('stray', d.buf, 0);
   }
 
-  private nextUnclaimed(): Promise<{ buf: Buffer; messages: AnyMessage[] }> {
+  private nextUnclaimed(): Promise<Datagram> {
     this.keepUnclaimed = true;
     if (this.closed) return Promise.reject(new SocketClosedError());
     const d = this.unclaimed.shift();
     if (d) return Promise.resolve(d);
+    this.retain();
     return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
@@ -497,8 +465,9 @@ export class NetlinkSocket {
 
   private track(seq: number, flags: number, timeout: number, done: (err: Error | undefined, p: Pending) => void, onMessage?: (m: AnyMessage) => void): Pending {
     if (this.closed) throw new SocketClosedError();
-    const p = new Pending(seq, flags, done, onMessage);
+    const p = new Pending(seq, flags, (flags & NLM_F_DUMP) === NLM_F_DUMP, done, onMessage);
     this.pending.set(seq, p);
+    this.retain();
     if (timeout > 0) p.timer = setTimeout(() => this.finish(p, new NetlinkTimeoutError(`netlink request seq ${seq}`, timeout)), timeout);
     return p;
   }
@@ -509,22 +478,33 @@ export class NetlinkSocket {
    * Default flags: NLM_F_ACK (NLM_F_REQUEST is always set).
    */
   async request<H extends StructFields, D extends AttrDecl>(schema: MessageSchema<H, D>, spec: MessageSpec<H, D>, opts: RequestOptions = {}): Promise<Message<H, D>[]> {
+    const until = opts.retryInterruptedFor !== undefined ? performance.now() + opts.retryInterruptedFor : 0;
     for (let attempt = 0; ; attempt++) {
       try {
         return (await this.requestOnce(schema, spec, opts)) as Message<H, D>[];
       } catch (e) {
-        if (e instanceof DumpInterruptedError && attempt < (opts.retryInterrupted ?? 0)) continue;
+        if (e instanceof DumpInterruptedError && (attempt < (opts.retryInterrupted ?? 0) || performance.now() < until)) continue;
         throw e;
       }
     }
+  }
+
+  /**
+   * A dump taken whole, for callers that want the current state: retried while the kernel
+   * reports it was interrupted by a change (NLM_F_DUMP_INTR), for up to `retryFor` ms (default:
+   * the socket's request timeout), so a busy system slows it down rather than failing it.
+   */
+  snapshot<H extends StructFields, D extends AttrDecl>(schema: MessageSchema<H, D>, spec: MessageSpec<H, D>, retryFor = this.timeout || DEFAULT_REQUEST_TIMEOUT): Promise<Message<H, D>[]> {
+    return this.request(schema, { ...spec, flags: (spec.flags ?? 0) | NLM_F_DUMP }, { retryInterruptedFor: retryFor });
   }
 
   private requestOnce(schema: AnySchema, spec: MessageSpec<any, any>, opts: RequestOptions): Promise<AnyMessage[]> {
     const flags = (spec.flags ?? NLM_F_ACK) | NLM_F_REQUEST;
     const seq = this.nextSeq();
     const buf = schema.encode(spec, flags, seq);
+    const isDump = (flags & NLM_F_DUMP) === NLM_F_DUMP;
     return new Promise((resolve, reject) => {
-      const p = this.track(seq, flags, opts.timeout ?? this.timeout, (err, p) => {
+      const p = this.track(seq, flags, opts.timeout ?? (isDump ? 0 : this.timeout), (err, p) => {
         if (err) reject(err);
         else if (p.interrupted && !opts.allowInterrupted) reject(new DumpInterruptedError(p.messages));
         else resolve(p.messages);
@@ -542,13 +522,10 @@ export class NetlinkSocket {
   dump<H extends StructFields, D extends AttrDecl>(schema: MessageSchema<H, D>, spec: MessageSpec<H, D>, opts: RequestOptions = {}): AsyncIterableIterator<Message<H, D>> {
     const flags = (spec.flags ?? 0) | NLM_F_DUMP | NLM_F_REQUEST;
     const seq = this.nextSeq();
-    const stream: DumpStream = new DumpStream(
-      () => { if (this.pausedBy.delete(stream) && this.pausedBy.size === 0) this.transport.resume(); },
-      () => { if (this.pausedBy.delete(stream) && this.pausedBy.size === 0) this.transport.resume(); },
-    );
-    const p = this.track(seq, flags, opts.timeout ?? this.timeout, (err, p) => {
-      this.streams--;
-      if (this.pausedBy.delete(stream) && this.pausedBy.size === 0) this.transport.resume();
+    const unpause = (): void => { if (this.pausedBy.delete(stream) && this.pausedBy.size === 0) this.transport.resume(); };
+    const stream: DumpStream = new DumpStream(unpause, unpause);
+    const p = this.track(seq, flags, opts.timeout ?? 0, (err, p) => {
+      unpause();
       if (!err && p.interrupted && !opts.allowInterrupted) err = new DumpInterruptedError([]);
       stream.end(err);
     }, (m) => {
@@ -558,7 +535,6 @@ export class NetlinkSocket {
         this.pausedBy.add(stream);
       }
     });
-    this.streams++;
     this.sendTracked(p, schema.encode(spec, flags, seq));
     return stream as unknown as AsyncIterableIterator<Message<H, D>>;
   }
@@ -568,10 +544,12 @@ export class NetlinkSocket {
     if (this.batchBuffersSet || !this.transport.setOption) return;
     this.batchBuffersSet = true;
     const set = (force: number, plain: number, bytes: number): void => {
-      try { this.transport.setOption!(1, force, bytes); } catch { try { this.transport.setOption!(1, plain, bytes); } catch { /* keep default */ } }
+      try { this.transport.setOption!(SOL_SOCKET, force, bytes); } catch {
+        try { this.transport.setOption!(SOL_SOCKET, plain, bytes); } catch { /* keep default */ }
+      }
     };
-    set(SO_RCVBUFFORCE, SO_RCVBUF, 8 << 20);
-    set(SO_SNDBUFFORCE, SO_SNDBUF, 4 << 20);
+    set(SO_RCVBUFFORCE, SO_RCVBUF, BATCH_RCVBUF);
+    set(SO_SNDBUFFORCE, SO_SNDBUF, BATCH_SNDBUF);
   }
 
   /**
@@ -580,12 +558,22 @@ export class NetlinkSocket {
    * failed item (see each result).
    */
   async batch(items: readonly { schema: AnySchema; spec: MessageSpec<any, any> }[], opts: BatchOptions = {}): Promise<BatchResult[]> {
+    if (this.closed) throw new SocketClosedError();
+    this.retain();
+    try {
+      return await this.runBatch(items, opts);
+    } finally {
+      this.release();
+    }
+  }
+
+  private async runBatch(items: readonly { schema: AnySchema; spec: MessageSpec<any, any> }[], opts: BatchOptions): Promise<BatchResult[]> {
     const all = opts.acks === 'all';
-    const chunk = Math.max(1, opts.chunk ?? (all ? 128 : 1024));
-    const inflight = Math.max(1, opts.inflight ?? 2);
+    const chunk = Math.max(1, opts.chunk ?? (all ? BATCH_CHUNK_ALL : BATCH_CHUNK_ERRORS));
+    const inflight = Math.max(1, opts.inflight ?? BATCH_INFLIGHT);
     const run = new BatchRun(items, all, opts.onError);
     this.sizeForBatches();
-    const w = new Writer(64 * 1024);
+    const w = new Writer(WRITER_SIZE);
     const wait = (): Promise<void> => new Promise<void>((r) => { run.wake = r; });
     for (let i = 0; i < items.length && !run.fatal; ) {
       if (this.closed) throw new SocketClosedError();
@@ -604,7 +592,7 @@ export class NetlinkSocket {
       try {
         this.transport.send(w.buf.subarray(0, w.pos));
       } catch (e) {
-        this.failChunk(c, e as Error);
+        this.failChunk(c, sendError(e));
       }
       while (run.inFlight >= inflight && !run.fatal) await wait();
     }
@@ -616,15 +604,16 @@ export class NetlinkSocket {
   // ---- multicast -----------------------------------------------------------------------
 
   /**
-   * Join multicast groups and stream their messages until `close()`. An ENOBUFS overrun
-   * arrives as an Overrun marker (re-read the state), and the subscription keeps working.
+   * Join multicast groups and stream their messages until `close()`. An overrun (the
+   * kernel's ENOBUFS, or the reader falling `maxQueue` behind) arrives as an Overrun marker
+   * (re-read the state), and the subscription keeps working.
    */
-  subscribe<M extends AnyMessage = AnyMessage>(groups: readonly number[], filter?: (m: M) => boolean): Subscription<M> {
+  subscribe<M extends AnyMessage = AnyMessage>(groups: readonly number[], filter?: (m: M) => boolean, opts: SubscriptionOptions = {}): Subscription<M> {
     if (this.closed) throw new SocketClosedError();
     if (!this.eventBufferSet && this.transport.setOption) {
       this.eventBufferSet = true;
-      try { this.transport.setOption(1, SO_RCVBUFFORCE, this.eventRcvbuf); } catch {
-        try { this.transport.setOption(1, SO_RCVBUF, this.eventRcvbuf); } catch { /* keep default */ }
+      try { this.transport.setOption(SOL_SOCKET, SO_RCVBUFFORCE, this.eventRcvbuf); } catch {
+        try { this.transport.setOption(SOL_SOCKET, SO_RCVBUF, this.eventRcvbuf); } catch { /* keep default */ }
       }
     }
     for (const g of groups) {
@@ -641,20 +630,23 @@ export class NetlinkSocket {
           if (!this.closed) try { this.transport.dropMembership(g); } catch { /* socket going away */ }
         } else this.groupRefs.set(g, n);
       }
-    }, filter);
+    }, filter, { maxQueue: this.subscriptionQueue, ...opts });
+    sub.watchWaiting((waiting) => (waiting ? this.retain() : this.release()));
     this.subs.add(sub as unknown as Subscription<AnyMessage>);
     return sub;
   }
 
   // ---- life cycle ------------------------------------------------------------------------
 
-  /** Close the socket: pending requests fail with SocketClosedError, subscriptions end. */
+  /** Close the socket: pending requests fail with SocketClosedError, subscriptions end. Nothing more is sent. */
   close(): void {
     if (this.closed) return;
     for (const s of [...this.subs]) s.close();
     this.closed = true;
+    this.gate.close();
     const err = new SocketClosedError();
-    this.failAll(err);
+    for (const p of [...this.pending.values()]) this.finish(p, err);
+    for (const c of [...this.chunks]) this.failChunk(c, err);
     for (const w of this.waiters.splice(0)) w.reject(err);
     this.transport.close();
   }

@@ -6,6 +6,7 @@ import {
 import { SocketClosedError } from './errors.js';
 import { RECV_EMPTY, RECV_TOO_SMALL, loadNative, type NativeBinding, type PollHandle } from './native.js';
 import { netnsContext } from './nscontext.js';
+import { netnsError, netnsLabel, netnsTarget } from './netnsref.js';
 
 /** Where a transport delivers what it receives. */
 export interface TransportSink {
@@ -19,6 +20,11 @@ export interface TransportSink {
 export interface Transport {
   /** Our port id (0 if the transport has none). */
   readonly portId: number;
+  /**
+   * Accept unicast answers from any port. A kernel transport leaves this unset: only the
+   * kernel (port 0) may answer requests, so another process cannot forge an ACK.
+   */
+  readonly anyPort?: boolean;
   /** Send one datagram made of the buffers (a batch of messages, in one syscall). */
   send(bufs: Buffer | readonly Buffer[]): void;
   /** Start delivering datagrams to `sink`. Called once. */
@@ -31,6 +37,10 @@ export interface Transport {
   /** Integer socket options, where the transport has them. */
   setOption?(level: number, name: number, value: number): void;
   getOption?(level: number, name: number): number;
+  /** Hold the process open while reading (like net.Socket#ref); the socket calls it while busy. */
+  ref?(): void;
+  /** Let the process exit while idle. */
+  unref?(): void;
   close(): void;
 }
 
@@ -46,11 +56,6 @@ export interface NativeTransportOptions {
   capAck?: boolean;
   /** NETLINK_GET_STRICT_CHK: let the kernel filter dumps by header fields and attributes. */
   strictCheck?: boolean;
-}
-
-/** Path of a namespace given by name (as `ip netns` keeps them) or path. */
-export function netnsPath(ns: string): string {
-  return ns.includes('/') ? ns : `/var/run/netns/${ns}`;
 }
 
 // Datagrams are received straight into a shared slab, and messages are views into it:
@@ -70,12 +75,20 @@ export class NativeTransport implements Transport {
   private readonly info = new Int32Array(4);
   private paused = false;
   private closed = false;
+  private refed = true;
 
   constructor(readonly protocol: number, opts: NativeTransportOptions = {}) {
     this.nat = loadNative();
     const want = opts.netns ?? netnsContext.getStore();
-    const ns = typeof want === 'string' ? netnsPath(want) : want;
-    this.fd = this.nat.open(protocol, ns ?? null);
+    const ns = want === undefined ? undefined : netnsTarget(want);
+    try {
+      this.fd = this.nat.open(protocol, ns ?? null);
+    } catch (e) {
+      // Opening or entering the namespace failed: say which one, as a NetnsError.
+      const syscall = (e as { syscall?: unknown }).syscall;
+      if (want === undefined || (syscall !== 'open' && syscall !== 'setns')) throw e;
+      throw netnsError(e, 'open a socket in', netnsLabel(want), String(ns));
+    }
     try {
       this.nat.bind(this.fd, 0, 0);
       this.portId = this.nat.getsockname(this.fd);
@@ -111,7 +124,22 @@ export class NativeTransport implements Transport {
 
   start(sink: TransportSink): void {
     this.sink = sink;
-    if (!this.paused) this.handle = this.nat.poll(this.fd, this.onReadable);
+    if (!this.paused) this.startPoll();
+  }
+
+  private startPoll(): void {
+    this.handle = this.nat.poll(this.fd, this.onReadable);
+    if (!this.refed) this.nat.pollRef(this.handle, false);
+  }
+
+  ref(): void {
+    this.refed = true;
+    if (this.handle) this.nat.pollRef(this.handle, true);
+  }
+
+  unref(): void {
+    this.refed = false;
+    if (this.handle) this.nat.pollRef(this.handle, false);
   }
 
   pause(): void {
@@ -125,7 +153,7 @@ export class NativeTransport implements Transport {
     if (!this.paused || this.closed) return;
     this.paused = false;
     if (this.sink) {
-      this.handle = this.nat.poll(this.fd, this.onReadable);
+      this.startPoll();
       // Level-triggered polling would call us anyway; reading now keeps latency low.
       setImmediate(this.onReadable);
     }

@@ -88,6 +88,8 @@ function int(kind: string, size: number, signed: boolean, be: boolean): NlaType<
       return read(b, o);
     },
     encode(w, v, ctx) {
+      // A u8 often holds an on/off option: true and false are 1 and 0.
+      if (typeof v === 'boolean' && size === 1) v = v ? 1 : 0;
       intRange(kind, v, lo, hi, ctx);
       w.ensure(size);
       const b = w.buf, o = w.pos;
@@ -122,7 +124,8 @@ function int64(kind: string, signed: boolean, be: boolean): NlaType<bigint, bigi
   };
 }
 
-export const u8 = int('u8', 1, false, false);
+/** An 8-bit unsigned integer; true and false encode as 1 and 0 (on/off options). */
+export const u8: NlaType<number, number | boolean> = int('u8', 1, false, false);
 export const u16 = int('u16', 2, false, false);
 export const u32 = int('u32', 4, false, false);
 export const s8 = int('s8', 1, true, false);
@@ -140,11 +143,11 @@ export function netorder<T, I>(t: NlaType<T, I>): NlaType<T, I> {
 }
 
 /** Values shown by name: `enumOf(u8, {RTN_UNICAST: 1, ...})`. Decodes to the number. */
-export function enumOf<N extends Record<string, number>>(base: NlaType<number>, names: N): NlaType<number, number | (keyof N & string)> & { names: N } {
+export function enumOf<N extends Record<string, number>>(base: NlaType<number>, names: N): NlaType<number, number | (keyof N & string)> & { names: N; mode: 'enum' } {
   const byValue = new Map<number, string>();
   for (const [k, v] of Object.entries(names)) if (!byValue.has(v)) byValue.set(v, k);
   return {
-    kind: `enum(${base.kind})`, size: base.size, nlaFlags: base.nlaFlags, names,
+    kind: `enum(${base.kind})`, size: base.size, nlaFlags: base.nlaFlags, names, mode: 'enum',
     decode: base.decode,
     encode(w, v, ctx) {
       if (typeof v === 'string') {
@@ -158,9 +161,9 @@ export function enumOf<N extends Record<string, number>>(base: NlaType<number>, 
 }
 
 /** A bit mask shown as flag names: `flagsOf(u32, {IFF_UP: 1, ...})`. Decodes to the number. */
-export function flagsOf<N extends Record<string, number>>(base: NlaType<number>, names: N): NlaType<number, number | readonly (keyof N & string)[]> & { names: N } {
+export function flagsOf<N extends Record<string, number>>(base: NlaType<number>, names: N): NlaType<number, number | readonly (keyof N & string)[]> & { names: N; mode: 'flags' } {
   return {
-    kind: `flags(${base.kind})`, size: base.size, nlaFlags: base.nlaFlags, names,
+    kind: `flags(${base.kind})`, size: base.size, nlaFlags: base.nlaFlags, names, mode: 'flags',
     decode: base.decode,
     encode(w, v, ctx) {
       if (Array.isArray(v)) {
@@ -182,7 +185,8 @@ export function flagNames(v: number, names: Record<string, number>): string[] {
   const out: string[] = [];
   let rest = v >>> 0;
   for (const [k, bit] of Object.entries(names)) {
-    if (bit && (rest & bit) === bit) { out.push(k); rest = (rest & ~bit) >>> 0; }
+    // `>>> 0` on both sides: with bit 31 set, `&` gives a negative number.
+    if (bit && ((rest & bit) >>> 0) === bit >>> 0) { out.push(k); rest = (rest & ~bit) >>> 0; }
   }
   if (rest) out.push(`0x${rest.toString(16)}`);
   return out;

@@ -15,8 +15,8 @@ export interface GenlFamily {
   hdrsize: number;
   maxattr: number;
   ops: GenlOp[];
-  /** Multicast group name -> group id (to join with NETLINK_ADD_MEMBERSHIP). */
-  mcastGroups: Map<string, number>;
+  /** Multicast group name -> group id (to join with NETLINK_ADD_MEMBERSHIP); a plain object, so JSON keeps it. */
+  mcastGroups: Record<string, number>;
 }
 
 /** A decoded nlctrl message. */
@@ -24,11 +24,11 @@ export type CtrlMessage = ReturnType<(typeof ctrlmsg)['decode']>;
 
 /** The family described by a CTRL_CMD_NEWFAMILY message (an answer or a notification). */
 export function familyFromMessage(m: CtrlMessage): GenlFamily {
-  const mcastGroups = new Map<string, number>();
+  const mcastGroups: Record<string, number> = {};
   for (const g of m.getAttr('CTRL_ATTR_MCAST_GROUPS') ?? []) {
     const name = g.getAttr('CTRL_ATTR_MCAST_GRP_NAME');
     const id = g.getAttr('CTRL_ATTR_MCAST_GRP_ID');
-    if (name !== undefined && id !== undefined) mcastGroups.set(name, id);
+    if (name !== undefined && id !== undefined) mcastGroups[name] = id;
   }
   return {
     id: m.getAttr('CTRL_ATTR_FAMILY_ID') ?? 0,

@@ -1,6 +1,8 @@
 // GenericNetlink: the user-facing entry to generic netlink (family discovery).
 import type { GenlFamily } from './family.js';
 import type { GenlPolicy } from './policy.js';
+import { describeCalls } from '../core/index.js';
+import { GENL_CALLS } from './describe.js';
 import { GenericNetlinkSocket, type GenericNetlinkSocketOptions } from './socket.js';
 
 /**
@@ -44,3 +46,6 @@ export class GenericNetlink {
     this.close();
   }
 }
+
+// Kernel errors of these calls name the call and point at the caller's line (src/genl/describe.ts).
+describeCalls(GenericNetlink, GENL_CALLS);

@@ -2,12 +2,13 @@
 // names to the kernel's dynamic ids (cached), parses each family's answers with the classes
 // registered for it, and joins multicast groups by name.
 import {
-  NETLINK_GENERIC, NLM_F_ACK, NLM_F_DUMP, NetlinkEncodeError, NetlinkError, NetlinkSocket,
+  NETLINK_GENERIC, NLM_F_ACK, NLM_F_DUMP, NetlinkEncodeError, NetlinkError, NetlinkSocket, describeCalls,
   type AnyMessage, type AnySchema, type AttrInput, type Marshal, type NetlinkSocketOptions,
   type RequestOptions, type Subscription,
 } from '../core/index.js';
 import { CTRL_CMD_GETFAMILY, CTRL_CMD_GETPOLICY, GENL_ID_CTRL, GENL_NAMSIZ } from './constants.js';
 import { ctrlmsg } from './ctrlmsg.js';
+import { GENL_SOCKET_CALLS } from './describe.js';
 import { GenlFamilyNotFoundError, GenlGroupNotFoundError } from './errors.js';
 import { familyFromMessage, type CtrlMessage, type GenlFamily } from './family.js';
 import { commandByName, commandSelector, genlmsg, schemaForCommand, type GenlSchemas } from './genlmsg.js';
@@ -175,8 +176,8 @@ export class GenericNetlinkSocket {
   async subscribe<M extends AnyMessage = AnyMessage>(familyName: string, groups: string | readonly string[]): Promise<Subscription<M>> {
     const fam = await this.resolve(familyName);
     const ids = (typeof groups === 'string' ? [groups] : groups).map((g) => {
-      const id = fam.mcastGroups.get(g);
-      if (id === undefined) throw new GenlGroupNotFoundError(familyName, g, [...fam.mcastGroups.keys()]);
+      const id = Object.hasOwn(fam.mcastGroups, g) ? fam.mcastGroups[g] : undefined;
+      if (id === undefined) throw new GenlGroupNotFoundError(familyName, g, Object.keys(fam.mcastGroups));
       return id;
     });
     return this.socket.subscribe<M>(ids, (m) => m.type === fam.id);
@@ -215,3 +216,6 @@ export class GenericNetlinkSocket {
     this.close();
   }
 }
+
+// Kernel errors of these calls name the call and point at the caller's line (src/genl/describe.ts).
+describeCalls(GenericNetlinkSocket, GENL_SOCKET_CALLS);

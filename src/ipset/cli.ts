@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { IPSetError, IPSetSyntaxError, IPSetUnsupportedError } from './errors.js';
 import { IPSet } from './ipset.js';
-import type { IPSetInfo } from './listing.js';
+import type { IPSetHeader, IPSetInfo } from './listing.js';
 import { IPSetRestoreError, parseCommand, saveText } from './save.js';
 import { NetlinkError } from '../core/index.js';
 
@@ -80,6 +80,12 @@ export function listText(info: IPSetInfo, terse: boolean): string {
   return lines.join('\n');
 }
 
+/** The CLI's JSON header: the record with ipset(8)'s words (`type`, and the header line). */
+function cliHeader(h: IPSetHeader): Record<string, unknown> {
+  const { name, stype, ...rest } = h.record();
+  return { name, type: stype, ...rest, header: h.toString() };
+}
+
 function write(out: NodeJS.WritableStream, s: string): Promise<void> {
   return new Promise((resolve, reject) => {
     out.write(s, (e) => (e ? reject(e) : resolve()));
@@ -141,7 +147,7 @@ export async function runIpsetCli(argv: string[], out: NodeJS.WritableStream, er
         }
         const sets = await listing.all();
         if (flags.output === 'json') {
-          await write(out, `${JSON.stringify(sets.map((s) => ({ ...s.header.toJSON(), ...(flags.terse || flags.names ? {} : { entries: s.entries }) })), null, 2)}\n`);
+          await write(out, `${JSON.stringify(sets.map((s) => ({ ...cliHeader(s.header), ...(flags.terse || flags.names ? {} : { entries: s.entries }) })), null, 2)}\n`);
         } else if (flags.names) {
           await write(out, sets.map((s) => `${s.header.name}\n`).join(''));
         } else {
@@ -159,7 +165,7 @@ export async function runIpsetCli(argv: string[], out: NodeJS.WritableStream, er
     }
     if (e instanceof IPSetError || e instanceof IPSetSyntaxError || e instanceof IPSetRestoreError
       || e instanceof IPSetUnsupportedError || e instanceof NetlinkError) {
-      await write(err, `nlroute ipset: ${e.message}\n`);
+      await write(err, `nlroute ipset: ${e instanceof IPSetError ? e.ipsetText : e.message}\n`);
       return 1;
     }
     await write(err, `nlroute ipset: ${(e as Error).message ?? String(e)}\n`);

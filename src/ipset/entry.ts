@@ -1,6 +1,6 @@
 // Listed elements: views over the kernel's bytes, each field read when asked for, printed
 // as ipset(8) prints them.
-import { ipv6ToString } from '../core/index.js';
+import { attachMessage, ipv6ToString, u64Value } from '../core/index.js';
 import {
   IPPROTO_ICMP, IPPROTO_ICMPV6, IPSET_ATTR_BYTES, IPSET_ATTR_CADT_FLAGS, IPSET_ATTR_CIDR, IPSET_ATTR_CIDR2,
   IPSET_ATTR_COMMENT, IPSET_ATTR_ETHER, IPSET_ATTR_IFACE, IPSET_ATTR_IP, IPSET_ATTR_IP2, IPSET_ATTR_IP2_TO,
@@ -10,6 +10,7 @@ import {
 } from './constants.js';
 import { icmpName, type EntryFields } from './entries.js';
 import { protoName } from './names.js';
+import { INSPECT, inspectRecord, type IPSetEntryRecord } from './record.js';
 import type { Dim } from './types.js';
 
 /** What an entry view needs to know about its set. */
@@ -311,13 +312,23 @@ export class IPSetEntry implements EntryFields {
     return s;
   }
 
-  /** Every present field, JSON-friendly (counters as numbers while exact). */
-  toJSON(): Record<string, unknown> {
+  /** The entry as a record: its element, parts and options (counters as numbers while exact). */
+  toJSON(): IPSetEntryRecord {
+    return this.record();
+  }
+
+  /** util.inspect: the record, not the bytes behind it. */
+  [INSPECT](depth: number, opts: unknown, inspect: (v: unknown, o: unknown) => string): string {
+    return inspectRecord('IPSetEntry', this.record(), depth, opts, inspect);
+  }
+
+  /** Every present field as a plain record (record.ts); the entry stays reachable with messageOf(). */
+  record(): IPSetEntryRecord {
     const out: Record<string, unknown> = { elem: this.toString() };
     const b = this.scan();
     const flags = be32Of(b, AT[IPSET_ATTR_CADT_FLAGS]) ?? 0;
     const put = (k: string, v: unknown): void => { if (v !== undefined && v !== false) out[k] = v; };
-    const big = (v: bigint | undefined): unknown => (v === undefined ? undefined : v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString());
+    const big = (v: bigint | undefined): unknown => (v === undefined ? undefined : u64Value(v));
     put('ip', ipOf(b, AT[IPSET_ATTR_IP])); put('cidr', u8Of(b, AT[IPSET_ATTR_CIDR])); put('ipTo', ipOf(b, AT[IPSET_ATTR_IP_TO]));
     put('ip2', ipOf(b, AT[IPSET_ATTR_IP2])); put('cidr2', u8Of(b, AT[IPSET_ATTR_CIDR2])); put('ip2To', ipOf(b, AT[IPSET_ATTR_IP2_TO]));
     put('port', be16Of(b, AT[IPSET_ATTR_PORT])); put('portTo', be16Of(b, AT[IPSET_ATTR_PORT_TO]));
@@ -332,6 +343,6 @@ export class IPSetEntry implements EntryFields {
     const m = skbmarkOf(b, AT[IPSET_ATTR_SKBMARK]);
     if (m) out.skbmark = skbmarkText(m);
     put('skbprio', skbprioOf(b, AT[IPSET_ATTR_SKBPRIO])); put('skbqueue', be16Of(b, AT[IPSET_ATTR_SKBQUEUE]));
-    return out;
+    return attachMessage(out, this) as unknown as IPSetEntryRecord;
   }
 }

@@ -68,6 +68,8 @@ export class IPSetError extends NetlinkError {
   readonly typeName?: string;
   /** ipset(8)'s text alone, without the set name. */
   readonly ipsetMessage: string;
+  /** What ipset(8) prints for this error (its text and detail, without the call's description). */
+  readonly ipsetText: string;
 
   constructor(errno: number, cmd: number, opts: { setName?: string; typeName?: string; extack?: ExtAck; index?: number; detail?: string } = {}) {
     super(errno, opts.extack ?? {}, opts.index);
@@ -77,7 +79,7 @@ export class IPSetError extends NetlinkError {
     this.code = ipsetErrorName(errno, opts.typeName);
     this.ipsetMessage = ipsetMessage(errno, cmd, opts.typeName);
     const where = opts.detail ? ` (${opts.detail})` : '';
-    this.message = `${this.ipsetMessage}${where}`;
+    this.message = this.ipsetText = `${this.ipsetMessage}${where}`;
   }
 
   /** Rebuild from a NetlinkError the socket layer raised. */
@@ -99,5 +101,14 @@ export class IPSetUnsupportedError extends Error {
   override name = 'IPSetUnsupportedError';
   constructor(message: string) {
     super(message);
+  }
+}
+
+/** A restore that stopped: which line, and why (ipset(8): "Error in line N: ..."). */
+export class IPSetRestoreError extends Error {
+  override name = 'IPSetRestoreError';
+  constructor(readonly line: number, override readonly cause: Error) {
+    // ipset(8)'s words: without the description of the call that failed.
+    super(`Error in line ${line}: ${cause instanceof IPSetError ? cause.ipsetText : cause.message}`);
   }
 }

@@ -2,7 +2,7 @@
 // ipset(8)'s error texts, bulk adds and streamed listings.
 import {
   Marshal, NETLINK_NETFILTER, NLA_F_NESTED, NLMSG_ERROR, NLMSG_HDRLEN, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL,
-  NetlinkError, NetlinkSocket, Writer, type AnyMessage, type AnySchema, type AttrInput, type Transport,
+  NetlinkError, NetlinkSocket, Writer, describeCalls, type AnyMessage, type AnySchema, type AttrInput, type Transport,
 } from '../core/index.js';
 import {
   BULK_WINDOW, MSG_PER_DATAGRAM, PreEncoded, containerPrefix, encodeContainers, hasWireOptions,
@@ -18,6 +18,7 @@ import {
 import { FAMILY_NAMES, createData, createOptionsUsed, familyNumber, type CreateOptions, type Family } from './create.js';
 import { writeEntry } from './encode.js';
 import { entryOptionsOf, parseEntry, wireOptions, type EntryInput, type EntryOptions } from './entries.js';
+import { IPSET_CALLS } from './describe.js';
 import { IPSetError, IPSetSyntaxError, IPSetUnsupportedError } from './errors.js';
 import { ipsetAdtMsg, ipsetMsg, ipsetPolicy, ipsetType } from './ipset_msg.js';
 import { IPSetHeader, IPSetListing, attrStart, messageChunk, readHeader, topAttrs, type ListChunk } from './listing.js';
@@ -550,3 +551,5 @@ function ipsetError(e: unknown, cmd: number, ctx: { setName?: string; typeName?:
   return e;
 }
 
+// Kernel errors of these calls name the call and point at the caller's line (src/ipset/describe.ts).
+describeCalls(IPSet, IPSET_CALLS);

@@ -1,6 +1,6 @@
 // Listings: set headers, entries by dump message, and the object list() returns (await it
 // for everything, iterate it to stream).
-import { NLMSG_HDRLEN, type AnyMessage } from '../core/index.js';
+import { NLMSG_HDRLEN, attachMessage, type AnyMessage } from '../core/index.js';
 import {
   IPSET_ATTR_ADT, IPSET_ATTR_BITMASK, IPSET_ATTR_BUCKETSIZE, IPSET_ATTR_CADT_FLAGS, IPSET_ATTR_CIDR, IPSET_ATTR_DATA,
   IPSET_ATTR_ELEMENTS, IPSET_ATTR_FAMILY, IPSET_ATTR_HASHSIZE, IPSET_ATTR_INDEX, IPSET_ATTR_INITVAL, IPSET_ATTR_IP,
@@ -11,6 +11,7 @@ import {
 } from './constants.js';
 import { EntrySource, IPSetEntry, ipv6Text, type EntrySetInfo } from './entry.js';
 import { parseEtype, setType, type Dim } from './types.js';
+import { INSPECT, inspectRecord, type IPSetHeaderRecord } from './record.js';
 
 // ---- set headers --------------------------------------------------------------------------
 
@@ -84,14 +85,25 @@ export class IPSetHeader implements EntrySetInfo {
     return out.join(' ');
   }
 
-  toJSON(): Record<string, unknown> {
-    const out: Record<string, unknown> = { name: this.name, type: this.type, revision: this.revision };
-    const keys = ['family', 'index', 'range', 'hashsize', 'maxelem', 'netmask', 'bitmask', 'markmask', 'size', 'timeout',
-      'bucketsize', 'initval', 'memsize', 'references', 'elements'] as const;
+  /** The header as a record: create()'s names (`stype`, `counters`...) and the kernel's reports. */
+  record(): IPSetHeaderRecord {
+    const out: Record<string, unknown> = { name: this.name, stype: this.type };
+    const keys = ['family', 'range', 'hashsize', 'maxelem', 'netmask', 'bitmask', 'markmask', 'size', 'timeout',
+      'bucketsize', 'initval'] as const;
     for (const k of keys) if (this[k] !== undefined) out[k] = this[k];
     for (const k of ['counters', 'comment', 'skbinfo', 'forceadd'] as const) if (this[k]) out[k] = true;
-    out.header = this.toString();
-    return out;
+    out.revision = this.revision;
+    for (const k of ['index', 'memsize', 'references', 'elements'] as const) if (this[k] !== undefined) out[k] = this[k];
+    return attachMessage(out, this) as unknown as IPSetHeaderRecord;
+  }
+
+  toJSON(): IPSetHeaderRecord {
+    return this.record();
+  }
+
+  /** util.inspect: the record, and the header as ipset(8) prints it. */
+  [INSPECT](depth: number, opts: unknown, inspect: (v: unknown, o: unknown) => string): string {
+    return inspectRecord('IPSetHeader', this.record(), depth, opts, inspect);
   }
 }
 

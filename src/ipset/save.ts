@@ -1,7 +1,9 @@
 // ipset(8)'s save/restore text format: writing it from listed sets, and reading its
 // commands (the same words the command line takes) into API calls.
 import { parseNumber, type EntryOptions } from './entries.js';
-import { IPSetSyntaxError } from './errors.js';
+import { IPSetRestoreError, IPSetSyntaxError } from './errors.js';
+
+export { IPSetRestoreError };
 import type { CreateOptions } from './create.js';
 import type { AddOptions } from './ipset.js';
 import type { ListChunk } from './listing.js';
@@ -170,12 +172,4 @@ export function parseRestore(text: string): { line: number; command: IPSetComman
     }
   }
   return out;
-}
-
-/** A restore that stopped: which line, and why (ipset(8): "Error in line N: ..."). */
-export class IPSetRestoreError extends Error {
-  override name = 'IPSetRestoreError';
-  constructor(readonly line: number, override readonly cause: Error) {
-    super(`Error in line ${line}: ${cause.message}`);
-  }
 }

@@ -5,7 +5,9 @@
 // namespace and /etc/netns/NAME/* bind-mounted over /etc (resolv.conf and friends).
 import { spawn as spawnChild, type ChildProcess, type SpawnOptions } from 'node:child_process';
 
-import { NetnsError } from './errors.js';
+import { NetnsError, NetnsExecError } from './errors.js';
+
+export { NetnsExecError };
 import { requireNetns } from './ops.js';
 
 /** How the child enters the namespace. */
@@ -34,14 +36,6 @@ export interface ExecResult {
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
-}
-
-/** exec() with `check: true` and a child that failed. */
-export class NetnsExecError extends Error {
-  override name = 'NetnsExecError';
-  constructor(readonly argv: readonly string[], readonly result: ExecResult) {
-    super(`${argv.join(' ')}: ${result.signal ? `killed by ${result.signal}` : `exit status ${result.code}`}${result.stderr ? `: ${result.stderr.trim().slice(0, 500)}` : ''}`);
-  }
 }
 
 function command(name: string, argv: readonly string[], via: ExecVia): [string, string[]] {

@@ -1,7 +1,7 @@
 // Typed errors of the nl80211 layer. Kernel refusals stay NetlinkErrors (errno, code and the
 // kernel's extack text), with the command and its target in the message.
 import { NetlinkError, type ExtAck } from '../core/index.js';
-import { GenlFamilyNotFoundError } from '../genl/index.js';
+import { GenlFamilyNotFoundError } from '../genl/errors.js';
 import { REASON_CODES, STATUS_CODES } from './names.js';
 
 /** The running kernel has no nl80211 family: cfg80211 is not built or not loaded. */
@@ -16,8 +16,12 @@ export class Nl80211UnavailableError extends GenlFamilyNotFoundError {
 /** The kernel refused an nl80211 command; `command` is its NL80211_CMD_* name. */
 export class Nl80211Error extends NetlinkError {
   override name = 'Nl80211Error';
+  override readonly operation: string;
+  override readonly object: string;
   constructor(readonly command: string, readonly target: string, cause: NetlinkError) {
     super(cause.errno, cause.extack, cause.index, `nl80211 ${command}${target ? ` (${target})` : ''}`);
+    this.operation = `nl80211 ${command}`;
+    this.object = target;
   }
 }
 

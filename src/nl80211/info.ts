@@ -1,6 +1,6 @@
 // Plain objects with friendly field names and units from nl80211 messages: what `iw dev`,
 // `iw list`, `iw scan`, `iw station dump`, `iw survey dump` and `iw reg get` show.
-import type { AttrSet } from '../core/index.js';
+import { u64Value, type AttrSet, type U64 } from '../core/index.js';
 import { NL80211_DFS_REGIONS, NL80211_EXT_FEATURE_INDEX, NL80211_FEATURE_FLAGS, NL80211_REG_RULE_FLAGS } from './constants.js';
 import { summarizeIes, type IeSummary, type InfoElement } from './ies.js';
 import {
@@ -14,6 +14,8 @@ import { vhtMcsMap } from './ies.js';
 
 type Attrs = AttrSet<any>;
 const num = (v: bigint | number | undefined): number | undefined => (v === undefined ? undefined : Number(v));
+/** A u64 in record form (numbers while exact, decimal strings beyond 2^53), as every record keeps them. */
+const u64 = (v: bigint | number | undefined): U64 | undefined => (v === undefined ? undefined : typeof v === 'number' ? v : u64Value(v));
 const strip = (prefix: string, names: string[]): string[] => names.map((n) => n.replace(prefix, ''));
 function nameOf(names: Readonly<Record<string, number>>, v: number, prefix: string): string {
   for (const [k, x] of Object.entries(names)) if (x === v) return k.replace(prefix, '');
@@ -34,7 +36,8 @@ export interface InterfaceInfo {
   wiphy: number;
   /** 'phy0' */
   phy: string;
-  wdev?: bigint;
+  /** Wireless device id (u64). */
+  wdev?: U64;
   /** Friendly type name ('station', 'monitor'...) and the NL80211_IFTYPE_* value. */
   type: string;
   iftype: number;
@@ -64,7 +67,7 @@ export function interfaceInfo(m: Nl80211Message): InterfaceInfo {
     ifindex: m.getAttr('NL80211_ATTR_IFINDEX'),
     ifname: m.getAttr('NL80211_ATTR_IFNAME'),
     wiphy, phy: `phy${wiphy}`,
-    wdev: m.getAttr('NL80211_ATTR_WDEV'),
+    wdev: u64(m.getAttr('NL80211_ATTR_WDEV')),
     type: iftypeName(iftype), iftype,
     mac: m.getAttr('NL80211_ATTR_MAC'),
     ssid: m.getAttr('NL80211_ATTR_SSID'),
@@ -293,7 +296,7 @@ export function wiphyInfo(m: Nl80211Message): WiphyInfo {
 /** One scan result, as `iw scan` shows it: the BSS attributes with its IEs parsed. */
 export interface BssInfo extends IeSummary {
   ifindex?: number;
-  wdev?: bigint;
+  wdev?: U64;
   bssid: string;
   frequency: number;
   beaconInterval?: number;
@@ -306,8 +309,8 @@ export interface BssInfo extends IeSummary {
   seenMsAgo?: number;
   /** 'associated', 'authenticated', 'ibss_joined' when the interface uses this BSS. */
   status?: string;
-  tsf?: bigint;
-  lastSeenBoottimeNs?: bigint;
+  tsf?: U64;
+  lastSeenBoottimeNs?: U64;
   /** Every element (probe response or beacon), parsed. */
   ies: InfoElement[];
   beaconIes?: InfoElement[];
@@ -323,7 +326,7 @@ export function bssInfo(m: Nl80211Message): BssInfo | undefined {
   const st = b.getAttr('NL80211_BSS_STATUS');
   return compact({
     ifindex: m.getAttr('NL80211_ATTR_IFINDEX'),
-    wdev: m.getAttr('NL80211_ATTR_WDEV'),
+    wdev: u64(m.getAttr('NL80211_ATTR_WDEV')),
     bssid: b.getAttr('NL80211_BSS_BSSID') ?? '',
     frequency: b.getAttr('NL80211_BSS_FREQUENCY') ?? 0,
     beaconInterval: b.getAttr('NL80211_BSS_BEACON_INTERVAL'),
@@ -334,8 +337,8 @@ export function bssInfo(m: Nl80211Message): BssInfo | undefined {
     signalUnspec: b.getAttr('NL80211_BSS_SIGNAL_UNSPEC'),
     seenMsAgo: b.getAttr('NL80211_BSS_SEEN_MS_AGO'),
     status: st !== undefined ? bssStatusName(st) : undefined,
-    tsf: b.getAttr('NL80211_BSS_TSF'),
-    lastSeenBoottimeNs: b.getAttr('NL80211_BSS_LAST_SEEN_BOOTTIME'),
+    tsf: u64(b.getAttr('NL80211_BSS_TSF')),
+    lastSeenBoottimeNs: u64(b.getAttr('NL80211_BSS_LAST_SEEN_BOOTTIME')),
     ...summarizeIes(ies),
     ies,
     beaconIes: b.getAttr('NL80211_BSS_BEACON_IES'),
@@ -380,15 +383,15 @@ export interface StationInfo {
   ifindex?: number;
   mac: string;
   inactiveTimeMs?: number;
-  rxBytes?: number;
-  txBytes?: number;
+  rxBytes?: U64;
+  txBytes?: U64;
   rxPackets?: number;
   txPackets?: number;
   txRetries?: number;
   txFailed?: number;
-  rxDropMisc?: number;
+  rxDropMisc?: U64;
   beaconLoss?: number;
-  beaconRx?: number;
+  beaconRx?: U64;
   signalDbm?: number;
   signalAvgDbm?: number;
   chainSignalDbm?: number[];
@@ -401,9 +404,9 @@ export interface StationInfo {
   /** Station flags the kernel reports as set (AUTHORIZED, AUTHENTICATED, ASSOCIATED, WME, MFP...). */
   flags?: string[];
   bssParam?: { ctsProtection: boolean; shortPreamble: boolean; shortSlotTime: boolean; dtimPeriod?: number; beaconInterval?: number };
-  rxDurationUs?: number;
-  txDurationUs?: number;
-  assocAtBoottimeNs?: bigint;
+  rxDurationUs?: U64;
+  txDurationUs?: U64;
+  assocAtBoottimeNs?: U64;
 }
 
 /** StationInfo from an NL80211_CMD_NEW_STATION message. */
@@ -418,15 +421,15 @@ export function stationInfo(m: Nl80211Message): StationInfo {
   const bp = s.getAttr('NL80211_STA_INFO_BSS_PARAM');
   Object.assign(out, compact({
     inactiveTimeMs: s.getAttr('NL80211_STA_INFO_INACTIVE_TIME'),
-    rxBytes: rx64 !== undefined ? Number(rx64) : s.getAttr('NL80211_STA_INFO_RX_BYTES'),
-    txBytes: tx64 !== undefined ? Number(tx64) : s.getAttr('NL80211_STA_INFO_TX_BYTES'),
+    rxBytes: rx64 !== undefined ? u64(rx64) : s.getAttr('NL80211_STA_INFO_RX_BYTES'),
+    txBytes: tx64 !== undefined ? u64(tx64) : s.getAttr('NL80211_STA_INFO_TX_BYTES'),
     rxPackets: s.getAttr('NL80211_STA_INFO_RX_PACKETS'),
     txPackets: s.getAttr('NL80211_STA_INFO_TX_PACKETS'),
     txRetries: s.getAttr('NL80211_STA_INFO_TX_RETRIES'),
     txFailed: s.getAttr('NL80211_STA_INFO_TX_FAILED'),
-    rxDropMisc: num(s.getAttr('NL80211_STA_INFO_RX_DROP_MISC')),
+    rxDropMisc: u64(s.getAttr('NL80211_STA_INFO_RX_DROP_MISC')),
     beaconLoss: s.getAttr('NL80211_STA_INFO_BEACON_LOSS'),
-    beaconRx: num(s.getAttr('NL80211_STA_INFO_BEACON_RX')),
+    beaconRx: u64(s.getAttr('NL80211_STA_INFO_BEACON_RX')),
     signalDbm: s.getAttr('NL80211_STA_INFO_SIGNAL'),
     signalAvgDbm: s.getAttr('NL80211_STA_INFO_SIGNAL_AVG'),
     chainSignalDbm: chain ? [...chain.values()] : undefined,
@@ -444,9 +447,9 @@ export function stationInfo(m: Nl80211Message): StationInfo {
       dtimPeriod: bp.getAttr('NL80211_STA_BSS_PARAM_DTIM_PERIOD'),
       beaconInterval: bp.getAttr('NL80211_STA_BSS_PARAM_BEACON_INTERVAL'),
     }) : undefined,
-    rxDurationUs: num(s.getAttr('NL80211_STA_INFO_RX_DURATION')),
-    txDurationUs: num(s.getAttr('NL80211_STA_INFO_TX_DURATION')),
-    assocAtBoottimeNs: s.getAttr('NL80211_STA_INFO_ASSOC_AT_BOOTTIME'),
+    rxDurationUs: u64(s.getAttr('NL80211_STA_INFO_RX_DURATION')),
+    txDurationUs: u64(s.getAttr('NL80211_STA_INFO_TX_DURATION')),
+    assocAtBoottimeNs: u64(s.getAttr('NL80211_STA_INFO_ASSOC_AT_BOOTTIME')),
   }));
   return out;
 }

@@ -322,12 +322,18 @@ export class IW {
     const sub = await this.subscribe(['scan']);
     try {
       await this.request('NL80211_CMD_TRIGGER_SCAN', attrs as AttrsIn, { target: `ifindex ${ifindex}` });
+      // The kernel multicasts TRIGGER_SCAN when our scan starts, in order with the other notices
+      // of the group: a result or abort before it belongs to an earlier scan (one that was
+      // aborted, or someone else's) and is skipped. After an overrun that notice may be lost.
+      let started = false;
       await waitFor(sub, timeout, `scan on ifindex ${ifindex}`, (m) => {
         if (m.getAttr('NL80211_ATTR_IFINDEX') !== ifindex) return false;
         const cmd = m.field('cmd');
+        if (cmd === NL80211_COMMANDS.NL80211_CMD_TRIGGER_SCAN) started = true;
+        if (!started) return false;
         if (cmd === NL80211_COMMANDS.NL80211_CMD_SCAN_ABORTED) throw new ScanAbortedError(ifindex);
         return cmd === NL80211_COMMANDS.NL80211_CMD_NEW_SCAN_RESULTS;
-      });
+      }, () => { started = true; });
     } catch (e) {
       // Leave no scan running behind a timeout.
       if (e instanceof NetlinkTimeoutError) await this.request('NL80211_CMD_ABORT_SCAN', { NL80211_ATTR_IFINDEX: ifindex }).catch(() => undefined);
@@ -472,16 +478,21 @@ function targetOf(attrs: AttrsIn): string {
 
 /**
  * The first event for which `match` returns true (it may throw to fail the wait), within
- * `ms`; NetlinkTimeoutError otherwise. Overrun markers are skipped.
+ * `ms`; NetlinkTimeoutError otherwise. Overrun markers are skipped (after telling `onOverrun`).
  */
-export async function waitFor<M>(sub: Subscription<M>, ms: number, what: string, match: (m: M) => boolean): Promise<M> {
+export async function waitFor<M>(
+  sub: Subscription<M>, ms: number, what: string, match: (m: M) => boolean, onOverrun?: () => void,
+): Promise<M> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new NetlinkTimeoutError(what, ms)), ms); });
   const loop = (async () => {
     for (;;) {
       const r = await sub.next();
       if (r.done) throw new Error(`${what}: event stream closed`);
-      if (r.value instanceof Overrun) continue;
+      if (r.value instanceof Overrun) {
+        onOverrun?.();
+        continue;
+      }
       if (match(r.value)) return r.value;
     }
   })();

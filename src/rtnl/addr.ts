@@ -1,12 +1,38 @@
 // Addresses: friendly specs -> RTM_*ADDR requests, and dump filters.
-import { NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST, type MessageSpec } from '../core/index.js';
+import {
+  NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST, SpecError, anyCheck, arrayCheck, boolCheck,
+  checkSpec, eitherCheck, ifRefCheck, intCheck, oneOfCheck, stringCheck, type Check, type MessageSpec, type SpecRules,
+} from '../core/index.js';
 import { AF_INET, AF_INET6, IFAPROT, IFA_F, RTM, RT_SCOPE } from './constants.js';
-import { ifaddrmsg, type IfaddrMessage } from './ifaddrmsg.js';
+import { addrVocab, ifaddrmsg, type IfaddrMessage } from './ifaddrmsg.js';
 import {
   broadcastOf, canonicalIP, enumValue, familyValue, mergeAttrs, parsePrefix, type IfRef, type RawAttrs,
 } from './spec.js';
 
 export type AddrCmd = 'add' | 'set' | 'replace' | 'del' | 'dump';
+
+const lftCheck: Check = eitherCheck(intCheck(0, 0xffffffff), oneOfCheck('forever'));
+const ADDR_EXTRA: Record<string, Check> = {
+  index: ifRefCheck, address: stringCheck(), local: stringCheck(), peer: stringCheck(),
+  broadcast: eitherCheck(stringCheck(), boolCheck), family: eitherCheck(intCheck(0, 255), stringCheck()),
+  validLft: lftCheck, preferredLft: lftCheck, attrs: arrayCheck(anyCheck), label: stringCheck(15),
+};
+let addrRules: SpecRules | undefined;
+
+/**
+ * Check an address spec before anything is sent (unknown keys, wrong values, a prefix length
+ * given twice differently). pyroute2's `mask` is `prefixlen`. Throws SpecError.
+ */
+export function checkAddrSpec<T extends object>(spec: T): T {
+  const out = checkSpec('address', spec, addrRules ??= addrVocab.rules(ADDR_EXTRA)) as AddrSpec;
+  const given = out.local ?? out.address;
+  const slash = typeof given === 'string' ? given.indexOf('/') : -1;
+  if (slash >= 0 && out.prefixlen !== undefined && Number(given!.slice(slash + 1)) !== out.prefixlen) {
+    throw new SpecError(`address: ${JSON.stringify(given)} has prefix length ${given!.slice(slash + 1)}, but prefixlen is ${out.prefixlen}`,
+      { object: 'address', key: 'prefixlen' });
+  }
+  return out as T;
+}
 
 /** An address, pyroute2-style: `{ index, address: '10.0.0.1/24' }` or with `prefixlen`. */
 export interface AddrSpec {
@@ -26,13 +52,15 @@ export interface AddrSpec {
   family?: number | string;
   scope?: number | string;
   /** IFA_F_* flags: a mask or names ('nodad', 'noprefixroute', 'IFA_F_MANAGETEMPADDR'). */
-  flags?: number | string[];
+  flags?: number | readonly string[];
   /** Lifetimes in seconds (IFA_CACHEINFO); 'forever' or omitted = infinite. */
   validLft?: number | 'forever';
   preferredLft?: number | 'forever';
   /** Metric of the prefix route (IFA_RT_PRIORITY). */
   metric?: number;
   proto?: number | string;
+  /** Read from records (IFA_MULTICAST); accepted and not sent. */
+  multicast?: string;
   attrs?: RawAttrs;
 }
 
@@ -54,7 +82,7 @@ function flagMask(v: AddrSpec['flags']): number {
 
 /** Header fields and attributes of an address spec. */
 export function addrBody(cmd: AddrCmd, spec: AddrSpec): { fields: Record<string, unknown>; attrs: [string | number, unknown][] } {
-  if (typeof spec !== 'object' || spec === null) throw new TypeError('address spec must be an object');
+  spec = checkAddrSpec(spec);
   if (typeof spec.index !== 'number') throw new TypeError(`address ${cmd} needs the interface index (or a name IPRoute resolves)`);
   // pyroute2: with both, local is ours and address the other end (as peer).
   const both = spec.local !== undefined && spec.address !== undefined && spec.peer === undefined;

@@ -49,7 +49,10 @@ export interface Req {
 export async function ask<H extends StructFields, D extends AttrDecl>(
   sock: NetlinkSocket, schema: MessageSchema<H, D>, spec: Req,
 ): Promise<Message<H, D>[]> {
-  return typed(schema, await sock.request(schema, spec as MessageSpec<any, any>));
+  const isDump = (((spec as { flags?: number }).flags ?? 0) & NLM_F_DUMP) === NLM_F_DUMP;
+  // A dump answers "what is there now": a concurrent change retries it rather than failing.
+  const answer = isDump ? sock.snapshot(schema, spec as MessageSpec<any, any>) : sock.request(schema, spec as MessageSpec<any, any>);
+  return typed(schema, await answer);
 }
 
 /** A mask from names (any case, with or without prefix), a list of them, or a number. */

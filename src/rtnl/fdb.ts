@@ -1,25 +1,35 @@
 // Bridge forwarding database: ipr.fdb(cmd, spec) over AF_BRIDGE ndmsg, with `bridge fdb` semantics.
-import { AF_BRIDGE, NLM_F_DUMP, NetlinkEncodeError, type NetlinkSocket } from '../core/index.js';
+import {
+  AF_BRIDGE, NLM_F_DUMP, NetlinkEncodeError, anyCheck, arrayCheck, checkSpec, eitherCheck, ifRefCheck, intCheck, macCheck,
+  stringCheck, type Check, type NetlinkSocket, type SpecRules,
+} from '../core/index.js';
 import { ask, command, maskOf } from './commands.js';
-import { NTF, NUD, RTM_DELNEIGH, RTM_NEWNEIGH, RTM_GETNEIGH, ndmsg } from './ndmsg.js';
+import { RTM } from './constants.js';
+import { NTF, NUD, fdbVocab, ndmsg } from './ndmsg.js';
+
+const { RTM_NEWNEIGH, RTM_DELNEIGH, RTM_GETNEIGH } = RTM;
+
+/** Commands of ipr.fdb(). */
+export type FdbCmd = 'add' | 'create' | 'append' | 'replace' | 'set' | 'change' | 'del' | 'delete' | 'remove' | 'dump' | 'show';
 import type { NeighMessage } from './neigh.js';
 
 export interface FdbSpec {
   /** MAC address of the entry. */
   lladdr?: string;
-  /** The port (or the vxlan device) the entry belongs to. */
-  ifindex?: number;
+  /** The port (or the vxlan device) the entry belongs to: an index or a name (resolved by IPRoute). */
+  ifindex?: number | string;
   /** NDA_MASTER: the bridge (dump filter; on add it selects the bridge of a port). */
-  master?: number;
+  master?: number | string;
   vlan?: number;
   /** Remote VTEP for vxlan entries. */
   dst?: string;
   vni?: number;
-  src_vni?: number;
+  /** NDA_SRC_VNI (`src_vni` is accepted too). */
+  srcVni?: number;
   /** UDP port of the remote VTEP. */
   port?: number;
-  /** NDA_IFINDEX: the device to reach `dst` through. */
-  via?: number;
+  /** NDA_IFINDEX: the device to reach `dst` through: an index or a name. */
+  via?: number | string;
   /**
    * 'permanent' (local), 'static', 'dynamic' as `bridge fdb` means them, or NUD_* names /
    * a number. Default: NUD_NOARP, which the bridge keeps as a static entry.
@@ -27,10 +37,24 @@ export interface FdbSpec {
   state?: string | number | readonly string[];
   /** 'self', 'master', 'router', 'use', 'extern_learn', 'sticky'; default 'self' when neither self nor master. */
   flags?: string | number | readonly string[];
-  nh_id?: number;
+  /** NDA_NH_ID (`nh_id` is accepted too). */
+  nhId?: number;
+  /** Read from records; accepted and not sent. */
+  linkNetnsid?: number;
+  flagsExt?: number | readonly string[];
 }
 
-const KNOWN = ['lladdr', 'ifindex', 'master', 'vlan', 'dst', 'vni', 'src_vni', 'port', 'via', 'state', 'flags', 'nh_id'];
+const namesCheck: Check = eitherCheck(intCheck(0, 0xffff), stringCheck(), arrayCheck(stringCheck()));
+const FDB_EXTRA: Record<string, Check> = {
+  ifindex: ifRefCheck, master: ifRefCheck, via: ifRefCheck, lladdr: macCheck(6), dst: stringCheck(), state: namesCheck,
+  flags: namesCheck, flagsExt: anyCheck,
+};
+let fdbRules: SpecRules | undefined;
+
+/** Check an FDB spec or filter before anything is sent (unknown keys, wrong values, a MAC not of 6 bytes). */
+export function checkFdbSpec<T extends object>(spec: T): T {
+  return checkSpec('fdb', spec, fdbRules ??= fdbVocab.rules(FDB_EXTRA));
+}
 
 const NTF_NAMES = { ...NTF, NTF_EXTERN_LEARN: NTF.NTF_EXT_LEARNED };
 
@@ -54,8 +78,11 @@ function fdbState(v: FdbSpec['state']): number {
  * `fdb(sock, 'add'|'append'|'replace'|'del'|'dump', { lladdr, ifindex, master?, vlan?, dst?, vni?, state?, flags? })`.
  * Dumps filter by ifindex, master, lladdr, vlan and dst.
  */
-export async function fdb(sock: NetlinkSocket, cmd: string, spec: FdbSpec = {}): Promise<NeighMessage[]> {
-  for (const k of Object.keys(spec)) if (!KNOWN.includes(k)) throw new NetlinkEncodeError(`fdb: unknown option ${k}`);
+export async function fdb(sock: NetlinkSocket, cmd: FdbCmd, spec: FdbSpec = {}): Promise<NeighMessage[]> {
+  spec = checkFdbSpec(spec);
+  for (const k of ['ifindex', 'master', 'via'] as const) {
+    if (typeof spec[k] === 'string') throw new NetlinkEncodeError(`fdb: ${k} ${JSON.stringify(spec[k])} must be resolved to an index first (IPRoute does)`);
+  }
   const { verb, flags } = command(cmd, ['add', 'create', 'append', 'replace', 'set', 'change', 'del', 'delete', 'remove', 'dump', 'show']);
   if (verb === 'dump') return getFdb(sock, spec);
   if (!spec.lladdr || spec.ifindex === undefined) throw new NetlinkEncodeError(`fdb ${cmd}: lladdr and ifindex are required`);
@@ -64,11 +91,11 @@ export async function fdb(sock: NetlinkSocket, cmd: string, spec: FdbSpec = {}):
   const attrs: [string, unknown][] = [['NDA_LLADDR', spec.lladdr]];
   if (spec.dst !== undefined) attrs.push(['NDA_DST', spec.dst]);
   if (spec.vlan !== undefined) attrs.push(['NDA_VLAN', spec.vlan]);
-  if (spec.src_vni !== undefined) attrs.push(['NDA_SRC_VNI', spec.src_vni]);
+  if (spec.srcVni !== undefined) attrs.push(['NDA_SRC_VNI', spec.srcVni]);
   if (spec.port !== undefined) attrs.push(['NDA_PORT', spec.port]);
   if (spec.vni !== undefined) attrs.push(['NDA_VNI', spec.vni]);
   if (spec.via !== undefined) attrs.push(['NDA_IFINDEX', spec.via]);
-  if (spec.nh_id !== undefined) attrs.push(['NDA_NH_ID', spec.nh_id]);
+  if (spec.nhId !== undefined) attrs.push(['NDA_NH_ID', spec.nhId]);
   if (spec.master !== undefined) attrs.push(['NDA_MASTER', spec.master]);
   return ask(sock, ndmsg, {
     type: verb === 'new' ? RTM_NEWNEIGH : RTM_DELNEIGH, flags,
@@ -79,6 +106,7 @@ export async function fdb(sock: NetlinkSocket, cmd: string, spec: FdbSpec = {}):
 
 /** The bridge FDB, filtered by the fields given. */
 export async function getFdb(sock: NetlinkSocket, filter: FdbSpec = {}): Promise<NeighMessage[]> {
+  filter = checkFdbSpec(filter);
   const all = await ask(sock, ndmsg, { type: RTM_GETNEIGH, flags: NLM_F_DUMP, fields: { family: AF_BRIDGE } });
   const ll = filter.lladdr?.toLowerCase();
   return all.filter((m) => {

@@ -1,6 +1,6 @@
 // rtnl.ifaddrmsg: addresses (RTM_NEWADDR/DELADDR/GETADDR). struct ifaddrmsg + IFA_*.
 import {
-  MessageSchema, asciiz, attrMap, enumOf, flagsOf, ipaddr, registerMessageClass, s32, struct, u32, u8,
+  MessageSchema, asciiz, attrMap, enumOf, flagsOf, ipaddr, registerMessageClass, s32, struct, u32, u8, vocab,
 } from '../core/index.js';
 import { AF, IFAPROT, IFA_F, RTM, RT_SCOPE } from './constants.js';
 
@@ -43,3 +43,20 @@ export const policy: Record<number, MessageSchema<any, any>> = {
 };
 
 export type IfaddrMessage = ReturnType<typeof ifaddrmsg.decode>;
+
+// ---- vocabulary: the friendly names of addresses in specs and records --------------------
+
+/**
+ * Addresses: `{ index, address: '10.0.0.1', prefixlen: 24, broadcast, label, ... }`. The
+ * address a spec names is IFA_LOCAL (ours); `peer` is the other end (IFA_ADDRESS). `local`,
+ * `validLft`, `preferredLft` have a meaning of their own (addr.ts).
+ */
+export const addrVocab = vocab('address', ifaAttrs, ifaddrmsgHeader, {
+  fields: { family: 'family', prefixlen: 'prefixlen', scope: 'scope', index: 'index' },
+  attrs: {
+    address: 'IFA_LOCAL', peer: 'IFA_ADDRESS', label: 'IFA_LABEL', broadcast: 'IFA_BROADCAST',
+    anycast: 'IFA_ANYCAST', multicast: 'IFA_MULTICAST', flags: 'IFA_FLAGS', metric: 'IFA_RT_PRIORITY', proto: 'IFA_PROTO',
+  },
+  // pyroute2's names.
+  aliases: { mask: 'prefixlen', ifa_index: 'index', ifa_prefixlen: 'prefixlen', ifa_scope: 'scope', ifa_family: 'family' },
+});

@@ -2,7 +2,7 @@
 // struct ifinfomsg + IFLA_* attributes, every id of linux/if_link.h up to Linux 6.18.
 import {
   MessageSchema, asciiz, attrMap, binary, bytes, enumOf, flagsOf, hex, ipv6, l2addr, nested,
-  pad, registerMessageClass, s32, select, string, struct, u16, u32, u64, u8,
+  pad, registerMessageClass, s32, select, string, struct, u16, u32, u64, u8, vocab,
 } from '../core/index.js';
 import {
   AF, ARPHRD, AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, BRIDGE_FLAGS, BRIDGE_MODE, BRIDGE_VLAN_INFO, ICMP6_MIB,
@@ -325,3 +325,58 @@ export const policy: Record<number, MessageSchema<any, any>> = {
 };
 
 export type IfinfMessage = ReturnType<typeof ifinfmsg.decode>;
+
+// ---- vocabulary: the friendly names of links in specs and records -----------------------
+
+/** Counters of IFLA_STATS64 in records (`link.stats.rxBytes`). */
+export const stats64Vocab = vocab('link stats', undefined, rtnlLinkStats64, {
+  fields: {
+    rxPackets: 'rx_packets', txPackets: 'tx_packets', rxBytes: 'rx_bytes', txBytes: 'tx_bytes',
+    rxErrors: 'rx_errors', txErrors: 'tx_errors', rxDropped: 'rx_dropped', txDropped: 'tx_dropped',
+    multicast: 'multicast', collisions: 'collisions', rxLengthErrors: 'rx_length_errors',
+    rxOverErrors: 'rx_over_errors', rxCrcErrors: 'rx_crc_errors', rxFrameErrors: 'rx_frame_errors',
+    rxFifoErrors: 'rx_fifo_errors', rxMissedErrors: 'rx_missed_errors', txAbortedErrors: 'tx_aborted_errors',
+    txCarrierErrors: 'tx_carrier_errors', txFifoErrors: 'tx_fifo_errors', txHeartbeatErrors: 'tx_heartbeat_errors',
+    txWindowErrors: 'tx_window_errors', rxCompressed: 'rx_compressed', txCompressed: 'tx_compressed',
+    rxNohandler: 'rx_nohandler', rxOtherhostDropped: 'rx_otherhost_dropped',
+  },
+});
+
+/**
+ * Links: `{ index, ifname, mtu, address, master, ... }`. Kind options live in each kind's
+ * table (kinds/*.ts); `state`, `kind`, `peer`, `altname`, `netns` are spec keys with a
+ * meaning of their own (link.ts).
+ */
+export const linkVocab = vocab('link', iflaAttrs, ifinfomsgHeader, {
+  fields: { index: 'index', family: 'family', linkType: 'ifi_type', flags: 'flags', change: 'change' },
+  attrs: {
+    ifname: 'IFLA_IFNAME', mtu: 'IFLA_MTU', address: 'IFLA_ADDRESS', broadcast: 'IFLA_BROADCAST',
+    link: 'IFLA_LINK', master: 'IFLA_MASTER', txqlen: 'IFLA_TXQLEN', qdisc: 'IFLA_QDISC',
+    operstate: 'IFLA_OPERSTATE', linkmode: 'IFLA_LINKMODE', ifalias: 'IFLA_IFALIAS', group: 'IFLA_GROUP',
+    netNsPid: 'IFLA_NET_NS_PID', netNsFd: 'IFLA_NET_NS_FD', numVf: 'IFLA_NUM_VF', promiscuity: 'IFLA_PROMISCUITY',
+    numTxQueues: 'IFLA_NUM_TX_QUEUES', numRxQueues: 'IFLA_NUM_RX_QUEUES', carrier: 'IFLA_CARRIER',
+    carrierChanges: 'IFLA_CARRIER_CHANGES', carrierUpCount: 'IFLA_CARRIER_UP_COUNT',
+    carrierDownCount: 'IFLA_CARRIER_DOWN_COUNT', linkNetnsid: 'IFLA_LINK_NETNSID', physPortId: 'IFLA_PHYS_PORT_ID',
+    physPortName: 'IFLA_PHYS_PORT_NAME', physSwitchId: 'IFLA_PHYS_SWITCH_ID', protoDown: 'IFLA_PROTO_DOWN',
+    gsoMaxSegs: 'IFLA_GSO_MAX_SEGS', gsoMaxSize: 'IFLA_GSO_MAX_SIZE', groMaxSize: 'IFLA_GRO_MAX_SIZE',
+    gsoIpv4MaxSize: 'IFLA_GSO_IPV4_MAX_SIZE', groIpv4MaxSize: 'IFLA_GRO_IPV4_MAX_SIZE',
+    tsoMaxSize: 'IFLA_TSO_MAX_SIZE', tsoMaxSegs: 'IFLA_TSO_MAX_SEGS', minMtu: 'IFLA_MIN_MTU', maxMtu: 'IFLA_MAX_MTU',
+    permAddress: 'IFLA_PERM_ADDRESS', parentDevName: 'IFLA_PARENT_DEV_NAME', parentDevBusName: 'IFLA_PARENT_DEV_BUS_NAME',
+    allmulti: 'IFLA_ALLMULTI', targetNetnsid: 'IFLA_TARGET_NETNSID', newNetnsid: 'IFLA_NEW_NETNSID',
+    newIfindex: 'IFLA_NEW_IFINDEX', headroom: 'IFLA_HEADROOM', tailroom: 'IFLA_TAILROOM',
+    netnsImmutable: 'IFLA_NETNS_IMMUTABLE', stats: 'IFLA_STATS64',
+  },
+  aliases: { IFLA_IFNAME: 'ifname', ifi_index: 'index', ifi_flags: 'flags', ifi_change: 'change', ifi_type: 'linkType' },
+  nests: { stats: stats64Vocab },
+});
+
+/**
+ * What the kernel reports but a request does not set: accepted in specs (a record is a
+ * valid spec) and not sent.
+ */
+export const linkReadOnly: ReadonlySet<string> = new Set([
+  'linkType', 'qdisc', 'numVf', 'promiscuity', 'carrier', 'carrierChanges', 'carrierUpCount', 'carrierDownCount',
+  'linkNetnsid', 'physPortId', 'physPortName', 'physSwitchId', 'tsoMaxSize', 'tsoMaxSegs', 'minMtu', 'maxMtu',
+  'permAddress', 'parentDevName', 'parentDevBusName', 'allmulti', 'newNetnsid', 'newIfindex', 'headroom', 'tailroom',
+  'netnsImmutable', 'stats', 'operstate', 'linkmode', 'altnames', 'numTxQueues', 'numRxQueues',
+]);

@@ -5,10 +5,14 @@ export * from './types.js';
 export * from './kinds/index.js';
 export {
   ifinfmsg, ifinfomsgHeader, iflaAttrs, inet6Attrs, bridgeAfAttrs, rtnlLinkStats, rtnlLinkStats64, rtnlLinkIfmap,
+  linkVocab, stats64Vocab, linkReadOnly,
   type IfinfMessage,
 } from './ifinfmsg.js';
-export { ifaddrmsg, ifaddrmsgHeader, ifaAttrs, ifaCacheinfo, type IfaddrMessage } from './ifaddrmsg.js';
-export { rtmsg, rtmsgHeader, rtaAttrs, rtaxAttrs, SEG6_IPTUN_MODE, type RtMessage } from './rtmsg.js';
+export { ifaddrmsg, ifaddrmsgHeader, ifaAttrs, ifaCacheinfo, addrVocab, type IfaddrMessage } from './ifaddrmsg.js';
+export {
+  rtmsg, rtmsgHeader, rtaAttrs, rtaxAttrs, SEG6_IPTUN_MODE, routeVocab, metricsVocab, nexthopVocab, type RtMessage,
+} from './rtmsg.js';
+export * from './records.js';
 export * from './marshal.js';
 export * from './spec.js';
 export * from './link.js';
@@ -16,7 +20,7 @@ export * from './addr.js';
 export * from './route.js';
 export * from './iproute.js';
 // Part B: neighbours/FDB, rules, traffic control, nsid, netconf.
-export { ndmsg, ndmsgHeader, ndaMap, ndaCacheinfo, NUD, NTF, NTF_EXT, nudByName } from './ndmsg.js';
+export { ndmsg, ndmsgHeader, ndaMap, ndaCacheinfo, NUD, NTF, NTF_EXT, nudByName, neighVocab, fdbVocab } from './ndmsg.js';
 export { fibmsg, fibRuleHeader, fraMap, FR_ACT, FIB_RULE, frActByName } from './fibrulemsg.js';
 export { tcmsg, tcmsgHeader, tcaMap, RTNLGRP_TC } from './tcmsg.js';
 export { nsidmsg, netnsaMap, NETNSA_NSID_NOT_ASSIGNED } from './nsidmsg.js';

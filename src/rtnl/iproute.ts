@@ -3,28 +3,36 @@
 import { closeSync, openSync } from 'node:fs';
 import { netnsContext } from '../core/nscontext.js';
 import {
-  NETLINK_ROUTE, NLM_F_DUMP, NetlinkError, NetlinkSocket, NetlinkTimeoutError, Overrun, SocketClosedError, netnsPath,
+  DumpInterruptedError, NETLINK_ROUTE, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NetlinkError, NetlinkSocket, NetlinkTimeoutError,
+  Overrun, SocketClosedError, badValue, describeCalls, macCheck, netnsError, netnsPath,
   type AnyMessage, type AnySchema, type BatchOptions, type BatchResult, type MessageSpec, type Subscription,
 } from '../core/index.js';
-import { RTM, RTNLGRP } from './constants.js';
+import { RTEXT_FILTER, RTM, RTNLGRP } from './constants.js';
 import { ifaddrmsg, type IfaddrMessage } from './ifaddrmsg.js';
 import { ifinfmsg, type IfinfMessage } from './ifinfmsg.js';
 import { rtnlMarshal } from './marshal.js';
 import { rtmsg, type RtMessage } from './rtmsg.js';
-import { addrDumpRequest, addrMatcher, addrRequest, type AddrCmd, type AddrFilter, type AddrSpec } from './addr.js';
-import { linkDumpRequest, linkMatcher, linkRequest, type LinkCmd, type LinkFilter, type LinkSpec } from './link.js';
-import { routeDumpRequest, routeMatcher, routeRequest, type RouteCmd, type RouteFilter, type RouteSpec } from './route.js';
+import { addrDumpRequest, addrMatcher, addrRequest, checkAddrSpec, type AddrCmd, type AddrFilter, type AddrSpec } from './addr.js';
+import {
+  checkLinkSpec, hwAddrLen, linkDumpRequest, linkMatcher, linkRequest, type LinkBaseSpec, type LinkCmd, type LinkFilter, type LinkSpec,
+} from './link.js';
+import { checkRouteSpec, routeDumpRequest, routeMatcher, routeRequest, type RouteCmd, type RouteFilter, type RouteSpec } from './route.js';
 import { checkIfname, type IfRef } from './spec.js';
-import { getNeighbours, neigh, type NeighMessage, type NeighSpec } from './neigh.js';
-import { fdb, type FdbSpec } from './fdb.js';
-import { getRules, rule, type RuleMessage, type RuleSpec } from './rule.js';
-import { getClasses, getFilters, getQdiscs, tc, type TcBaseSpec, type TcMessage } from './tc.js';
+import { checkNeighSpec, getNeighbours, neigh, type NeighCmd, type NeighMessage, type NeighSpec } from './neigh.js';
+import { checkFdbSpec, fdb, type FdbCmd, type FdbSpec } from './fdb.js';
+import { getRules, rule, type RuleCmd, type RuleMessage, type RuleSpec } from './rule.js';
+import { getClasses, getFilters, getQdiscs, tc, type QdiscFilter, type TcBaseSpec, type TcCmd, type TcMessage } from './tc.js';
 import { getNsids, nsid, type NsidMessage, type NsidSpec } from './nsid.js';
 import { tcAction, type TcActionMessage } from './tcaction.js';
 import { bridgeVlan, getBridgeVlans, type BridgeVlanRecord, type BridgeVlanSpec } from './brvlan.js';
 import type { ActionSpec } from './tc/action.js';
 import { getNexthops, nexthop, type NexthopFilter, type NexthopMessage, type NexthopSpec } from './nexthop.js';
 import { addTuntap, isTuntapAdd } from './tuntap.js';
+import {
+  addrRecord, fdbRecord, linkRecord, neighRecord, routeRecord,
+  type AddrRecord, type FdbRecord, type LinkRecord, type NeighRecord, type RouteRecord,
+} from './records.js';
+import { IPROUTE_CALLS, describeBatchResults } from './describe.js';
 
 export interface IPRouteOptions {
   /** Network namespace: a name under /var/run/netns, a path, or an open fd. */
@@ -37,6 +45,15 @@ export interface IPRouteOptions {
   rcvbuf?: number;
   /** Use this socket (e.g. one with a replay transport) instead of opening one. */
   socket?: NetlinkSocket;
+}
+
+/** Receive buffer of the request socket: room for a large dump's answers in flight. */
+const REQUEST_RCVBUF = 4 << 20;
+
+/** How long a dump helper retries a dump a concurrent change interrupted. */
+export interface SnapshotOptions {
+  /** Milliseconds (default: the socket's request timeout); then DumpInterruptedError. */
+  retryFor?: number;
 }
 
 /** One request of ipr.batch(): `['addr', 'add', { index: 2, address: '10.0.0.1/24' }]`. */
@@ -73,6 +90,9 @@ function groupId(g: string | number): number {
   return n;
 }
 
+/** A link spec of any kind, for the steps that only move keys around. */
+type LooseLink = LinkBaseSpec & { kind?: string; peer?: unknown; [option: string]: unknown };
+
 const isENODEV = (e: unknown): boolean => e instanceof NetlinkError && e.code === 'ENODEV';
 
 /** Links, addresses and routes of one network namespace. */
@@ -89,7 +109,7 @@ export class IPRoute {
     this.strict = opts.socket ? opts.strictCheck ?? false : opts.strictCheck ?? true;
     this.sock = opts.socket ?? new NetlinkSocket({
       protocol: NETLINK_ROUTE, marshal: rtnlMarshal(), netns: this.netns, strictCheck: this.strict,
-      timeout: opts.timeout, rcvbuf: opts.rcvbuf ?? 4 << 20,
+      timeout: opts.timeout, rcvbuf: opts.rcvbuf ?? REQUEST_RCVBUF,
     });
   }
 
@@ -101,11 +121,25 @@ export class IPRoute {
     checkIfname(ref);
     try {
       const [m] = await this.sock.request(ifinfmsg, {
-        type: RTM.RTM_GETLINK, flags: 0, attrs: [['IFLA_IFNAME', ref], ['IFLA_EXT_MASK', 8 /* skip stats */]],
+        type: RTM.RTM_GETLINK, flags: 0, attrs: [['IFLA_IFNAME', ref], ['IFLA_EXT_MASK', RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS]],
       });
       return m.field('index');
     } catch (e) {
-      if (isENODEV(e)) throw new NetlinkError(19, { message: `no interface named ${JSON.stringify(ref)}` }, undefined, 'lookup');
+      if (isENODEV(e)) throw new NetlinkError(19, { message: `no interface named ${JSON.stringify(ref)}` });
+      throw e;
+    }
+  }
+
+  /** The name of an interface given by index or name; NetlinkError ENODEV when there is none. */
+  async ifname(ref: IfRef): Promise<string> {
+    if (typeof ref === 'string') return checkIfname(ref);
+    try {
+      const [m] = await this.sock.request(ifinfmsg, {
+        type: RTM.RTM_GETLINK, flags: 0, fields: { index: ref }, attrs: [['IFLA_EXT_MASK', RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS]],
+      });
+      return m.getAttr('IFLA_IFNAME') ?? '';
+    } catch (e) {
+      if (isENODEV(e)) throw new NetlinkError(19, { message: `no interface with index ${ref}` }, undefined, 'lookup');
       throw e;
     }
   }
@@ -132,42 +166,81 @@ export class IPRoute {
   }
 
   /** Open namespace names given as `netns` into fds; returns the spec and the fds to close. */
-  private netnsFds(spec: LinkSpec, fds: number[]): LinkSpec {
+  private netnsFds(spec: LooseLink, fds: number[]): LooseLink {
     let out = spec;
     if (spec.netns !== undefined) {
       const { netns, ...rest } = spec;
       out = typeof netns === 'number' ? { ...rest, netNsFd: netns } : { ...rest, netNsFd: this.openNs(netns, fds) };
     }
-    if (typeof out.peer === 'object' && out.peer !== null && out.peer.netns !== undefined) {
-      out = { ...out, peer: this.netnsFds(out.peer, fds) };
-    }
+    const peer = out.peer as LooseLink | string | undefined;
+    if (typeof peer === 'object' && peer !== null && peer.netns !== undefined) out = { ...out, peer: this.netnsFds(peer, fds) };
     return out;
   }
 
   private openNs(name: string, fds: number[]): number {
-    if (typeof name !== 'string' || !name) throw new TypeError('netns must be a namespace name, path or fd');
-    const fd = openSync(netnsPath(name), 'r');
+    if (typeof name !== 'string') throw new TypeError('netns must be a namespace name, an absolute path or an fd');
+    const path = netnsPath(name);
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (e) {
+      throw netnsError(e, 'open', name, path);
+    }
     fds.push(fd);
     return fd;
   }
 
   private async prepLink(cmd: LinkCmd, spec: LinkSpec, fds: number[], cache?: Map<string, number>): Promise<LinkSpec> {
+    // Refused before any name lookup is sent.
+    let s = checkLinkSpec(spec) as LooseLink;
     // Kind options naming a link (vxlanLink, greLink, iptunLink) take a name too.
-    const linkKeys = ['link', 'master', ...Object.keys(spec).filter((k) => k.length > 4 && k.endsWith('Link'))];
-    let s = await this.resolveAll(spec, linkKeys, cache);
+    const linkKeys = ['link', 'master', ...Object.keys(s).filter((k) => k.length > 4 && k.endsWith('Link'))];
+    s = await this.resolveAll(s, linkKeys, cache);
     if (typeof s.index === 'string') s = { ...s, index: await this.ifindex(s.index) };
-    if (typeof s.peer === 'object' && s.peer !== null) s = { ...s, peer: await this.resolveAll(s.peer, ['link', 'master'], cache) };
-    return this.netnsFds(s, fds);
+    const peer = s.peer as LooseLink | string | undefined;
+    if (typeof peer === 'object' && peer !== null) s = { ...s, peer: await this.resolveAll(peer, ['link', 'master'], cache) };
+    if (s.address !== undefined || s.broadcast !== undefined) await this.checkHwAddr(cmd, s);
+    return this.netnsFds(s, fds) as LinkSpec;
+  }
+
+  /**
+   * A link-layer address must have the device's length: the kernel keeps the first bytes of
+   * a longer one. The length comes from the kind, or from the existing link.
+   */
+  private async checkHwAddr(cmd: LinkCmd, s: LooseLink): Promise<void> {
+    let len = s.kind !== undefined ? hwAddrLen(String(s.kind)) : undefined;
+    if (len === undefined && cmd !== 'add' && (s.index !== undefined || s.ifname !== undefined)) {
+      const [cur] = await this.getLinks(s.index !== undefined ? { index: s.index as number } : { ifname: String(s.ifname) });
+      const a = cur?.raw('IFLA_ADDRESS');
+      if (a) len = a.length;
+    }
+    if (len === undefined) return;
+    for (const k of ['address', 'broadcast'] as const) {
+      const v = s[k];
+      if (v === undefined) continue;
+      const why = macCheck(len)(v);
+      if (why) throw badValue('link', k, why, v);
+    }
   }
 
   private async prepAddr(spec: AddrSpec, cache?: Map<string, number>): Promise<AddrSpec> {
-    return this.resolveAll(spec, ['index'], cache);
+    return this.resolveAll(checkAddrSpec(spec), ['index'], cache);
   }
 
   private async prepRoute(spec: RouteSpec, cache?: Map<string, number>): Promise<RouteSpec> {
-    const s = await this.resolveAll(spec, ['oif', 'iif'], cache);
+    const s = await this.resolveAll(checkRouteSpec(spec), ['oif', 'iif'], cache);
     if (!s.multipath?.some((nh) => typeof nh.oif === 'string')) return s;
     return { ...s, multipath: await Promise.all(s.multipath.map((nh) => this.resolveAll(nh, ['oif'], cache))) };
+  }
+
+  /** Rules name their interfaces (FRA_IIFNAME): an index given for iif/oif is looked up. */
+  private async prepRule(spec: RuleSpec): Promise<RuleSpec> {
+    let out = spec;
+    for (const k of ['iif', 'oif', 'iifname', 'oifname'] as const) {
+      const v = (spec as Record<string, unknown>)[k];
+      if (typeof v === 'number') out = { ...out, [k]: await this.ifname(v) };
+    }
+    return out;
   }
 
   // ---- links ---------------------------------------------------------------------------
@@ -199,7 +272,7 @@ export class IPRoute {
   }
 
   /** Links matching a filter (kernel-side: master, kind; the rest here). */
-  async getLinks(filter: LinkFilter = {}): Promise<IfinfMessage[]> {
+  async getLinks(filter: LinkFilter = {}, opts: SnapshotOptions = {}): Promise<IfinfMessage[]> {
     const f = await this.resolveAll(filter, ['master']);
     const keys = Object.keys(f).filter((k) => f[k] !== undefined);
     // One link by name or index: a plain GET, not a dump.
@@ -214,7 +287,7 @@ export class IPRoute {
         throw e;
       }
     }
-    const all = await this.sock.request(ifinfmsg, { ...linkDumpRequest(f), flags: NLM_F_DUMP } as MessageSpec<any, any>, { retryInterrupted: 3 });
+    const all = await this.sock.snapshot(ifinfmsg, { ...linkDumpRequest(f) } as MessageSpec<any, any>, opts.retryFor);
     const m = linkMatcher(f);
     return m ? all.filter(m) : all;
   }
@@ -243,9 +316,9 @@ export class IPRoute {
   }
 
   /** Addresses matching a filter (kernel-side: family, interface; the rest here). */
-  async getAddr(filter: AddrFilter = {}): Promise<IfaddrMessage[]> {
+  async getAddr(filter: AddrFilter = {}, opts: SnapshotOptions = {}): Promise<IfaddrMessage[]> {
     const f = await this.resolveAll(filter, ['index']);
-    const all = await this.sock.request(ifaddrmsg, { ...addrDumpRequest(f), flags: NLM_F_DUMP } as MessageSpec<any, any>, { retryInterrupted: 3 });
+    const all = await this.sock.snapshot(ifaddrmsg, { ...addrDumpRequest(f) } as MessageSpec<any, any>, opts.retryFor);
     const m = addrMatcher(f);
     return m ? all.filter(m) : all;
   }
@@ -265,7 +338,7 @@ export class IPRoute {
     const items = found.map((m) => ({
       schema: ifaddrmsg as AnySchema,
       spec: {
-        type: RTM.RTM_DELADDR, flags: 5,
+        type: RTM.RTM_DELADDR, flags: NLM_F_REQUEST | NLM_F_ACK,
         fields: { family: m.field('family'), prefixlen: m.field('prefixlen'), index: m.field('index') },
         attrs: m.has('IFA_LOCAL') ? [['IFA_LOCAL', m.getAttr('IFA_LOCAL')], ['IFA_ADDRESS', m.getAttr('IFA_ADDRESS')]] : [['IFA_ADDRESS', m.getAttr('IFA_ADDRESS')]],
       } as MessageSpec<any, any>,
@@ -291,11 +364,11 @@ export class IPRoute {
   }
 
   /** Routes matching a filter (kernel-side: family, table, proto, type, oif; the rest here). */
-  async getRoutes(filter: RouteFilter = {}): Promise<RtMessage[]> {
+  async getRoutes(filter: RouteFilter = {}, opts: SnapshotOptions = {}): Promise<RtMessage[]> {
     const f = await this.resolveAll(filter, ['oif']);
     let all: RtMessage[];
     try {
-      all = await this.sock.request(rtmsg, { ...routeDumpRequest(f), flags: NLM_F_DUMP } as MessageSpec<any, any>, { retryInterrupted: 3 });
+      all = await this.sock.snapshot(rtmsg, { ...routeDumpRequest(f) } as MessageSpec<any, any>, opts.retryFor);
     } catch (e) {
       // A family-specific dump of a table that does not exist.
       if (e instanceof NetlinkError && e.code === 'ENOENT' && f.table !== undefined) return [];
@@ -311,6 +384,19 @@ export class IPRoute {
     const m = routeMatcher(f, this.strict);
     for await (const r of this.sock.dump(rtmsg, routeDumpRequest(f))) if (!m || m(r)) yield r;
   }
+
+  // ---- records: plain JSON-safe objects named as specs name them (records.ts) ---------------
+
+  /** Links as records: `(await ipr.links()).map((l) => l.ifname)`; the same filters as getLinks. */
+  async links(filter: LinkFilter = {}): Promise<LinkRecord[]> { return (await this.getLinks(filter)).map(linkRecord); }
+  /** Addresses as records; the same filters as getAddr. */
+  async addresses(filter: AddrFilter = {}): Promise<AddrRecord[]> { return (await this.getAddr(filter)).map(addrRecord); }
+  /** Routes as records; the same filters as getRoutes. */
+  async routes(filter: RouteFilter = {}): Promise<RouteRecord[]> { return (await this.getRoutes(filter)).map(routeRecord); }
+  /** Neighbours as records; the same filters as getNeighbours. */
+  async neighbours(filter: NeighSpec = {}): Promise<NeighRecord[]> { return (await this.getNeighbours(filter)).map(neighRecord); }
+  /** Bridge FDB entries as records; the same filters as fdb('dump'). */
+  async fdbEntries(filter: FdbSpec = {}): Promise<FdbRecord[]> { return (await this.fdb('dump', filter)).map(fdbRecord); }
 
   // ---- many at once -----------------------------------------------------------------------
 
@@ -333,7 +419,7 @@ export class IPRoute {
         else if (kind === 'route') items.push(routeRequest(cmd as RouteCmd, await this.prepRoute(spec as RouteSpec, cache)));
         else throw new TypeError(`batch[${i}]: unknown kind ${JSON.stringify(kind)} (link, addr, route)`);
       }
-      return await this.sock.batch(items, opts);
+      return describeBatchResults(requests, await this.sock.batch(items, opts));
     } finally {
       for (const fd of fds) closeSync(fd);
     }
@@ -366,36 +452,48 @@ export class IPRoute {
   async waitFor(kind: WaitKind, match: object | ((m: any) => boolean), opts: { timeout?: number } = {}): Promise<AnyMessage> {
     if (!(kind in WAIT_GROUPS)) throw new TypeError(`waitFor: unknown kind ${JSON.stringify(kind)} (link, addr, route)`);
     const timeout = opts.timeout ?? 5000;
+    const deadline = performance.now() + timeout;
+    const left = (): number => Math.max(0, deadline - performance.now());
     const sub = this.events(WAIT_GROUPS[kind]);
     let timer: NodeJS.Timeout | undefined;
     try {
       let pred: (m: any) => boolean;
       let current: () => Promise<AnyMessage[]>;
+      const retry = (): SnapshotOptions => ({ retryFor: left() });
       if (typeof match === 'function') {
         pred = match as (m: any) => boolean;
-        current = () => (kind === 'link' ? this.getLinks() : kind === 'addr' ? this.getAddr() : this.getRoutes());
+        current = () => (kind === 'link' ? this.getLinks({}, retry()) : kind === 'addr' ? this.getAddr({}, retry()) : this.getRoutes({}, retry()));
       } else if (kind === 'link') {
         const f = await this.resolveAll(match as LinkFilter, ['master']);
         pred = linkMatcher(f) ?? (() => true);
-        current = () => this.getLinks(f);
+        current = () => this.getLinks(f, retry());
       } else if (kind === 'addr') {
         const f = await this.resolveAll(match as AddrFilter, ['index']);
         pred = addrMatcher(f) ?? (() => true);
-        current = () => this.getAddr(f);
+        current = () => this.getAddr(f, retry());
       } else {
         const f = await this.resolveAll(match as RouteFilter, ['oif']);
         pred = routeMatcher(f, false) ?? (() => true);
-        current = () => this.getRoutes(f);
+        current = () => this.getRoutes(f, retry());
       }
       const expired = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new NetlinkTimeoutError(`waitFor ${kind}`, timeout)), timeout);
+        timer = setTimeout(() => reject(new NetlinkTimeoutError(`waitFor ${kind}`, timeout)), left());
       });
+      // A dump interrupted until the deadline is no answer yet: events (or the timer) decide.
+      const look = async (): Promise<AnyMessage | undefined> => {
+        try {
+          return (await current()).find(pred);
+        } catch (e) {
+          if (e instanceof DumpInterruptedError) return undefined;
+          throw e;
+        }
+      };
       const search = async (): Promise<AnyMessage> => {
-        const now = (await current()).find(pred);
+        const now = await look();
         if (now) return now;
         for await (const ev of sub) {
           if (ev instanceof Overrun) {
-            const again = (await current()).find(pred);
+            const again = await look();
             if (again) return again;
             continue;
           }
@@ -412,24 +510,38 @@ export class IPRoute {
 
   // ---- neighbours, fdb, rules, tc, nsid (src/rtnl/{neigh,fdb,rule,tc,nsid}.ts) ---------------
 
-  /** Neighbour entries: 'add' | 'replace' | 'change' | 'del' | 'get' | 'dump'. */
-  neigh(cmd: string, spec: NeighSpec = {}): Promise<NeighMessage[]> { return neigh(this.sock, cmd, spec); }
+  /** Neighbour entries: 'add' | 'replace' | 'change' | 'del' | 'get' | 'dump'; `ifindex`/`master` take names. */
+  async neigh(cmd: NeighCmd, spec: NeighSpec = {}): Promise<NeighMessage[]> {
+    return neigh(this.sock, cmd, await this.resolveAll(checkNeighSpec(spec), ['ifindex', 'master']));
+  }
   /** Neighbour entries matching a filter. */
-  getNeighbours(filter: NeighSpec = {}): Promise<NeighMessage[]> { return getNeighbours(this.sock, filter); }
-  /** Bridge FDB entries: 'add' | 'append' | 'replace' | 'del' | 'dump'. */
-  fdb(cmd: string, spec: FdbSpec = {}): Promise<NeighMessage[]> { return fdb(this.sock, cmd, spec); }
-  /** Policy routing rules: 'add' | 'del' | 'dump'. */
-  rule(cmd: string, spec: RuleSpec = {}): Promise<RuleMessage[]> { return rule(this.sock, cmd, spec); }
+  async getNeighbours(filter: NeighSpec = {}): Promise<NeighMessage[]> {
+    return getNeighbours(this.sock, await this.resolveAll(checkNeighSpec(filter), ['ifindex', 'master']));
+  }
+  /** Bridge FDB entries: 'add' | 'append' | 'replace' | 'del' | 'dump'; `ifindex`/`master`/`via` take names. */
+  async fdb(cmd: FdbCmd, spec: FdbSpec = {}): Promise<NeighMessage[]> {
+    return fdb(this.sock, cmd, await this.resolveAll(checkFdbSpec(spec), ['ifindex', 'master', 'via']));
+  }
+  /** Policy routing rules: 'add' | 'del' | 'dump'; `iif`/`oif` by name or index. */
+  async rule(cmd: RuleCmd, spec: RuleSpec = {}): Promise<RuleMessage[]> { return rule(this.sock, cmd, await this.prepRule(spec)); }
   /** Rules matching a filter. */
-  getRules(filter: RuleSpec = {}): Promise<RuleMessage[]> { return getRules(this.sock, filter); }
+  async getRules(filter: RuleSpec = {}): Promise<RuleMessage[]> { return getRules(this.sock, await this.prepRule(filter)); }
   /** Traffic control: 'add' | 'replace' | 'change' | 'del' | 'dump', also '-class' and '-filter' forms. */
-  tc(cmd: string, kind?: string | null, spec: TcBaseSpec = {}): Promise<TcMessage[]> { return tc(this.sock, cmd, kind, spec); }
-  /** Qdiscs, optionally of one interface / kind / handle / parent. */
-  getQdiscs(filter: Parameters<typeof getQdiscs>[1] = {}): Promise<TcMessage[]> { return getQdiscs(this.sock, filter); }
-  /** Classes of an interface. */
-  getClasses(index: number, parent?: string | number): Promise<TcMessage[]> { return getClasses(this.sock, index, parent); }
-  /** Filters of an interface under a parent. */
-  getFilters(index: number, parent?: string | number, chain?: number): Promise<TcMessage[]> { return getFilters(this.sock, index, parent, chain); }
+  async tc(cmd: TcCmd, kind?: string | null, spec: TcBaseSpec = {}): Promise<TcMessage[]> {
+    return tc(this.sock, cmd, kind, await this.resolveAll(spec, ['index']) as TcBaseSpec & { index?: number });
+  }
+  /** Qdiscs, optionally of one interface (name or index) / kind / handle / parent. */
+  async getQdiscs(filter: QdiscFilter = {}): Promise<TcMessage[]> {
+    return getQdiscs(this.sock, await this.resolveAll(filter, ['index']) as QdiscFilter & { index?: number });
+  }
+  /** Classes of an interface (name or index). */
+  async getClasses(index: IfRef, parent?: string | number): Promise<TcMessage[]> {
+    return getClasses(this.sock, await this.ifindex(index), parent);
+  }
+  /** Filters of an interface (name or index) under a parent. */
+  async getFilters(index: IfRef, parent?: string | number, chain?: number): Promise<TcMessage[]> {
+    return getFilters(this.sock, await this.ifindex(index), parent, chain);
+  }
   /** Peer namespace ids: 'set' | 'get'. */
   nsid(cmd: 'set' | 'add' | 'get', spec: NsidSpec): Promise<number> { return nsid(this.sock, cmd, spec); }
   /** Every peer namespace id of this namespace. */
@@ -477,3 +589,6 @@ export class IPRoute {
     this.close();
   }
 }
+
+// Kernel errors of these calls name the call and point at the caller's line (src/rtnl/describe.ts).
+describeCalls(IPRoute, IPROUTE_CALLS);

@@ -3,81 +3,156 @@ import {
   NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST, type MessageSpec,
 } from '../core/index.js';
 import { IFF_UP, RTM, RTEXT_FILTER } from './constants.js';
-import { ifinfmsg, iflaAttrs, type IfinfMessage } from './ifinfmsg.js';
+import {
+  SpecError, anyCheck, arrayCheck, checkSpec, describeValue, didYouMean, eitherCheck, encoderValue, ifRefCheck, intCheck,
+  objectCheck, oneOfCheck, stringCheck, unknownKey, type Check, type SpecRules, type VocabSpec,
+} from '../core/index.js';
+import { ifinfmsg, ifinfomsgHeader, linkReadOnly, linkVocab, type IfinfMessage } from './ifinfmsg.js';
 import { linkKinds, type LinkKind } from './kinds/index.js';
+import type { KindSpec, VethSpec } from './kinds/types.js';
 import type { HeaderedInput } from './types.js';
-import { attrValue, camelToSnake, checkIfname, familyValue, mergeAttrs, prefixedAttrs, type IfRef, type RawAttrs } from './spec.js';
+import { checkIfname, familyValue, mergeAttrs, type IfRef, type RawAttrs } from './spec.js';
 
 export type LinkCmd = 'add' | 'set' | 'replace' | 'del' | 'get' | 'dump' | 'property_add' | 'property_del';
 
 /**
- * A link, pyroute2-style in camelCase. Names in `link`/`master` are resolved by IPRoute;
- * kind options use the kind's prefix (`vxlanId`, `brStpState`, `macvlanMode`...), and any
- * IFLA_* attribute can be named in camelCase (`gsoMaxSize`, `numTxQueues`).
+ * The link keys of a spec, from the link vocabulary (ifinfmsg.ts): `mtu`, `address`,
+ * `txqlen`, `gsoMaxSize`..., plus the keys with a meaning of their own below.
  */
-export interface LinkSpec {
-  index?: number;
-  ifname?: string;
+type LinkVocabSpec = Omit<VocabSpec<typeof linkVocab>, 'index' | 'link' | 'master' | 'family' | 'flags' | 'change'>;
+
+/** The keys every link spec may hold, whatever its kind. */
+export interface LinkBaseSpec extends LinkVocabSpec {
+  /** The link to act on (with `ifname` too, `set` renames it): an index or a name. */
+  index?: IfRef;
   family?: number | string;
-  kind?: string;
   state?: 'up' | 'down';
-  /** ifi_flags and ifi_change, raw (state sets IFF_UP in both). */
-  flags?: number;
-  change?: number;
-  mtu?: number;
-  address?: string;
-  broadcast?: string;
-  txqlen?: number;
-  /** Parent link (IFLA_LINK), e.g. of a vlan or macvlan. */
+  /** ifi_flags and ifi_change: a mask or names ('up', 'noarp'); `state` sets IFF_UP in both. */
+  flags?: number | readonly string[];
+  change?: number | readonly string[];
+  /** Parent link (IFLA_LINK), e.g. of a vlan or macvlan: an index or a name. */
   link?: IfRef;
-  /** Master (bridge, bond, vrf); 0 releases. */
+  /** Master (bridge, bond, vrf): an index or a name; 0 releases. */
   master?: IfRef;
-  /** Move to the namespace of this pid / open fd / name (IPRoute opens the name). */
-  netNsPid?: number;
-  netNsFd?: number;
+  /** Move to this namespace: a name, a path, or an open fd (IPRoute opens the name). */
   netns?: string | number;
-  ifalias?: string;
-  group?: number;
   /** Alternative name(s), added with RTM_NEWLINKPROP after the link exists. */
   altname?: string | string[];
-  /** veth peer: a name or a spec of its own (ifname, address, netns...). */
-  peer?: string | LinkSpec;
+  /** Read from records; accepted and not sent. */
+  altnames?: readonly string[];
+  slaveKind?: string;
   /** IFLA_INFO_DATA / IFLA_INFO_SLAVE_DATA given as attributes. */
   data?: RawAttrs | Record<string, unknown>;
   /** Raw attributes merged into the message. */
   attrs?: RawAttrs;
-  [option: string]: unknown;
 }
 
-/** Keys with a meaning of their own; everything else must name an attribute. */
+/**
+ * A link, pyroute2-style in camelCase. Kind options are the kind's own keys (`vxlanId`,
+ * `brStpState`, `macvlanMode: 'bridge'`), allowed only with their `kind`: the type is a
+ * union discriminated by `kind`, so `{ kind: 'vxlan', vxlanid: 5 }` does not compile.
+ */
+export type LinkSpec = LinkBaseSpec & KindSpec;
+
+/** Keys with a meaning of their own; the other keys name an attribute through the vocabulary. */
 const SPECIAL = new Set([
   'index', 'ifname', 'family', 'kind', 'state', 'flags', 'change', 'peer', 'data', 'attrs', 'altname', 'netns',
+  'altnames', 'slaveKind',
 ]);
 // iproute2 adds these as it meets them on the command line; nlroute's fixed order is the
 // order of a natural `ip link add` line, so equal commands give equal bytes.
 const ORDER = ['link', 'mtu', 'address', 'broadcast', 'txqlen', 'master', 'netNsPid', 'netNsFd'];
 
 function kindOf(name: unknown): LinkKind {
-  if (typeof name !== 'string' || !name) throw new TypeError(`kind must be a non-empty string, got ${JSON.stringify(name)}`);
+  if (typeof name !== 'string' || !name) throw new SpecError(`link: kind must be a non-empty string, got ${describeValue(name)}`, { object: 'link', key: 'kind' });
   const k = linkKinds.get(name);
-  if (!k) throw new TypeError(`unknown link kind ${JSON.stringify(name)} (known: ${[...linkKinds.keys()].sort().join(', ')})`);
+  if (!k) {
+    const known = [...linkKinds.keys()].sort();
+    const near = didYouMean(name, known);
+    throw new SpecError(`link: unknown kind ${JSON.stringify(name)}${near ? ` (did you mean ${near}?)` : ''}; known: ${known.join(', ')}`,
+      { object: 'link', key: 'kind', allowed: known, suggestion: near });
+  }
   return k;
 }
 
-function dataPairs(data: LinkSpec['data']): [string | number, unknown][] {
+const ifnameCheck: Check = (v) => {
+  if (typeof v !== 'string') return 'an interface name (a string)';
+  try { checkIfname(v); } catch (e) { return `a valid interface name (${(e as Error).message})`; }
+  return undefined;
+};
+const LINK_EXTRA: Record<string, Check> = {
+  index: ifRefCheck, ifname: ifnameCheck, link: ifRefCheck, master: ifRefCheck, state: oneOfCheck('up', 'down'),
+  family: eitherCheck(intCheck(0, 255), stringCheck()), kind: stringCheck(), netns: eitherCheck(stringCheck(), intCheck(0, 0x7fffffff)),
+  altname: eitherCheck(ifnameCheck, arrayCheck(ifnameCheck)), altnames: anyCheck, slaveKind: anyCheck,
+  peer: eitherCheck(ifnameCheck, objectCheck), data: objectCheck, attrs: arrayCheck(anyCheck),
+};
+
+// Kinds whose devices have no 6-byte Ethernet address.
+const HW_ADDR_LEN: Readonly<Record<string, number>> = { ipip: 4, sit: 4, gre: 4, ip6tnl: 16, ip6gre: 16 };
+const NO_HW_ADDR = new Set(['wireguard', 'xfrm', 'tun']);
+
+/** The link-layer address length of a kind's devices (undefined when it has none or it varies). */
+export function hwAddrLen(kind: string): number | undefined {
+  if (NO_HW_ADDR.has(kind) || !linkKinds.has(kind) || linkKinds.get(kind)!.slaveOf) return undefined;
+  return HW_ADDR_LEN[kind] ?? 6;
+}
+
+const rulesByKind = new Map<string, SpecRules>();
+
+/** The rules of a link spec of this kind: the link's keys and the kind's options. */
+function linkRules(kind: LinkKind | undefined): SpecRules {
+  const key = kind?.kind ?? '';
+  let r = rulesByKind.get(key);
+  if (!r) {
+    const base = linkVocab.rules(LINK_EXTRA);
+    const opts = kind?.vocab?.rules();
+    // The kind's options first: an error lists the allowed keys in this order.
+    r = opts ? { keys: { ...opts.keys, ...base.keys }, aliases: { ...base.aliases, ...opts.aliases } } : base;
+    // Kind options naming a link (vxlanLink, greLink) take a name too, as `link` does.
+    if (opts) for (const k of Object.keys(opts.keys)) if (k.endsWith('Link')) (r.keys as Record<string, Check>)[k] = ifRefCheck;
+    rulesByKind.set(key, r);
+  }
+  return r;
+}
+
+/**
+ * Check a link spec before anything is sent: every key known for the link and its kind,
+ * every value of the right shape, names without NUL. Returns it with aliases (IFLA_MTU,
+ * ifi_index...) replaced by their friendly keys. Throws SpecError.
+ */
+export function checkLinkSpec<T extends object>(spec: T): T {
+  if (typeof spec !== 'object' || spec === null) throw new SpecError(`link: the spec must be an object, got ${describeValue(spec)}`, { object: 'link', key: '' });
+  const k = (spec as { kind?: unknown }).kind;
+  // A tap is a tun device in tap mode: the same options.
+  const kind = k === undefined ? undefined : kindOf(k === 'tap' ? 'tun' : k);
+  const out = checkSpec(kind ? `link (kind ${String(k)})` : 'link', spec, linkRules(kind));
+  const peer = (out as { peer?: unknown }).peer;
+  if (typeof peer === 'object' && peer !== null) checkLinkSpec(peer);
+  return out;
+}
+
+function dataPairs(data: LinkBaseSpec['data']): [string | number, unknown][] {
   if (!data) return [];
   return (Array.isArray(data) ? data : Object.entries(data)).map(([k, v]) => [k, v] as [string | number, unknown]);
+}
+
+/** Kind options as attributes, in the spec's order. An IPv6 value for an IPv4-only option goes to its '6' twin. */
+function kindAttrs(k: LinkKind, spec: Readonly<Record<string, unknown>>): [string, unknown][] {
+  if (!k.vocab) return [];
+  const map = k.vocab.map!;
+  return k.vocab.attrPairs(spec).map(([name, v]) => {
+    const twin = `${name}6`;
+    if (map.byName.get(name)!.type.kind === 'ipv4' && typeof v === 'string' && v.includes(':') && map.byName.has(twin)) return [twin, v];
+    return [name, v];
+  });
 }
 
 /** IFLA_LINKINFO for a spec with a kind. */
 function linkinfo(spec: LinkSpec): [string, unknown][] | undefined {
   if (spec.kind === undefined) return undefined;
   const k = kindOf(spec.kind);
-  const opts = prefixedAttrs(spec, (k.slaveDataMap ?? k.dataMap ?? iflaAttrs), k.specPrefix ?? k.kind,
-    k.attrPrefix ?? `IFLA_${k.kind.toUpperCase()}_`);
-  if (!k.dataMap && !k.slaveDataMap && opts.length) throw new TypeError(`link kind ${k.kind} takes no options`);
-  const data = [...opts, ...dataPairs(spec.data)];
-  if (k.kind === 'veth' && spec.peer !== undefined) data.push(['VETH_INFO_PEER', peerBody(spec.peer)]);
+  const data = [...kindAttrs(k, spec as unknown as Record<string, unknown>), ...dataPairs(spec.data)];
+  if (k.kind === 'veth' && (spec as { peer?: unknown }).peer !== undefined) data.push(['VETH_INFO_PEER', peerBody((spec as VethSpec).peer!)]);
   const out: [string, unknown][] = [['IFLA_INFO_KIND', k.kind]];
   if (data.length) out.push([k.slaveOf ? 'IFLA_INFO_SLAVE_DATA' : 'IFLA_INFO_DATA', data]);
   return out;
@@ -89,19 +164,20 @@ function peerBody(peer: string | LinkSpec): HeaderedInput {
   return { fields, attrs };
 }
 
+const flagsType = ifinfomsgHeader.fields.flags;
+
 /** Header fields and attributes of a link spec (without the message type). */
 export function linkBody(cmd: LinkCmd, spec: LinkSpec): { fields: Record<string, unknown>; attrs: [string | number, unknown][] } {
-  if (typeof spec !== 'object' || spec === null) throw new TypeError('link spec must be an object');
+  spec = checkLinkSpec(spec);
   const fields: Record<string, unknown> = {};
   const family = familyValue(spec.family as number | string | undefined);
   if (family) fields.family = family;
   if (spec.index !== undefined) {
-    if (!Number.isInteger(spec.index) || spec.index < 0) throw new TypeError(`index must be a non-negative integer, got ${spec.index}`);
+    if (typeof spec.index !== 'number') throw new TypeError(`index ${JSON.stringify(spec.index)} must be resolved to an index first`);
     fields.index = spec.index;
   }
-  let flags = spec.flags ?? 0, change = spec.change ?? 0;
+  let flags = encoderValue(flagsType, spec.flags ?? 0) as number, change = encoderValue(flagsType, spec.change ?? 0) as number;
   if (spec.state !== undefined) {
-    if (spec.state !== 'up' && spec.state !== 'down') throw new TypeError(`state must be 'up' or 'down', got ${JSON.stringify(spec.state)}`);
     change |= IFF_UP;
     if (spec.state === 'up') flags |= IFF_UP; else flags &= ~IFF_UP;
   }
@@ -110,17 +186,14 @@ export function linkBody(cmd: LinkCmd, spec: LinkSpec): { fields: Record<string,
 
   const attrs: [string | number, unknown][] = [];
   const kind = spec.kind !== undefined ? kindOf(spec.kind) : undefined;
-  const kindPrefix = kind ? (kind.specPrefix ?? kind.kind) : undefined;
+  const rec = spec as unknown as Record<string, unknown>;
   const keys = [...ORDER.filter((k) => k in spec), ...Object.keys(spec).filter((k) => !ORDER.includes(k))];
   for (const k of keys) {
-    const v = spec[k];
-    if (v === undefined || SPECIAL.has(k)) continue;
-    if (kindPrefix && k.startsWith(kindPrefix) && /^[A-Z0-9]/.test(k.slice(kindPrefix.length))) continue;
-    const name = `IFLA_${camelToSnake(k)}`;
-    const info = iflaAttrs.byName.get(name);
-    if (!info) throw new TypeError(`unknown link option ${k}${kind ? ` for kind ${kind.kind}` : ''}`);
+    const v = rec[k];
+    if (v === undefined || SPECIAL.has(k) || linkReadOnly.has(k) || kind?.vocab?.wireOf.has(k)) continue;
+    const name = linkVocab.wireOf.get(k)!;
     if (typeof v === 'string' && (k === 'link' || k === 'master')) throw new TypeError(`${k} ${JSON.stringify(v)} must be resolved to an index first`);
-    attrs.push([name, attrValue(info.type, v, k)]);
+    attrs.push([name, encoderValue(linkVocab.typeOf(k)!, v)]);
   }
   // With an index, IFLA_IFNAME renames; without one, it names the link to act on.
   if (spec.ifname !== undefined) attrs.push(['IFLA_IFNAME', checkIfname(spec.ifname)]);
@@ -201,8 +274,8 @@ export function linkMatcher(filter: LinkFilter = {}): ((m: IfinfMessage) => bool
   }
   for (const [k, v] of Object.entries(filter)) {
     if (FILTER_SPECIAL.has(k) || v === undefined) continue;
-    const name = `IFLA_${camelToSnake(k)}` as 'IFLA_MTU';
-    if (!iflaAttrs.byName.has(name)) throw new TypeError(`unknown link filter ${k}`);
+    const name = (linkVocab.wireOf.get(k) ?? (k.startsWith('IFLA_') ? k : undefined)) as 'IFLA_MTU' | undefined;
+    if (!name || !name.startsWith('IFLA_')) throw unknownKey('link filter', k, [...FILTER_SPECIAL, ...linkVocab.keys()]);
     checks.push((m) => m.getAttr(name) === v);
   }
   if (filter.match) checks.push(filter.match);

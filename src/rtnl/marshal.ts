@@ -1,6 +1,10 @@
 // The NETLINK_ROUTE marshal: which class decodes which RTM_* type. Each schema file exports
 // its `policy` entries; add a file's entries with one import line and one spread below.
-import { Marshal, NETLINK_ROUTE, registerProtocol, type SchemaSelector } from '../core/index.js';
+import {
+  Marshal, MessageSchema, NETLINK_ROUTE, NLMSG_HDRLEN, attrMap, registerMessageClass, registerProtocol, struct, u8,
+  type SchemaSelector,
+} from '../core/index.js';
+import { RTM } from './constants.js';
 import { policy as ifaddrPolicy } from './ifaddrmsg.js';
 import { policy as ifinfPolicy } from './ifinfmsg.js';
 import { policy as rtPolicy } from './rtmsg.js';
@@ -26,7 +30,30 @@ export const rtnlPolicy: Record<number, SchemaSelector> = {
   ...tcaPolicy,
 };
 
+/** Old tools (busybox ip, early iproute2) dump with a bare rtgenmsg instead of the type's header. */
+export const rtgenmsg = new MessageSchema('rtnl.rtgenmsg', struct('rtgenmsg', { family: u8 }), attrMap('rtgen', {}), {
+  familyField: 'family',
+  types: Object.fromEntries(Object.entries(RTM).filter(([k]) => k.startsWith('RTM_GET'))),
+});
+registerMessageClass(rtgenmsg);
+
+/** A GET request shorter than its class's header is a legacy rtgenmsg request. */
+function legacyGet(sel: SchemaSelector): SchemaSelector {
+  return (buf, off) => {
+    const schema = typeof sel === 'function' ? sel(buf, off) : sel;
+    const payload = buf.readUInt32LE(off) - NLMSG_HDRLEN;
+    return schema && payload < schema.headerSize && payload <= rtgenmsg.headerSize ? rtgenmsg : schema;
+  };
+}
+
+const policyWithLegacy: Record<number, SchemaSelector> = Object.fromEntries(Object.entries(rtnlPolicy).map(([t, sel]) =>
+  [t, rtmName(Number(t)).startsWith('RTM_GET') ? legacyGet(sel) : sel]));
+
+function rtmName(type: number): string {
+  return Object.entries(RTM).find(([, v]) => v === type)?.[0] ?? '';
+}
+
 /** A fresh marshal for a NETLINK_ROUTE socket. */
-export const rtnlMarshal = (): Marshal => new Marshal(rtnlPolicy);
+export const rtnlMarshal = (): Marshal => new Marshal(policyWithLegacy);
 
 registerProtocol(NETLINK_ROUTE, 'NETLINK_ROUTE', rtnlMarshal);

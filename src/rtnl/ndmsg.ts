@@ -1,12 +1,10 @@
 // ndmsg: neighbour (ARP/NDP) entries and bridge FDB entries (RTM_*NEIGH), linux/neighbour.h.
 import {
   MessageSchema, attrMap, enumOf, flag, flagsOf, ipaddr, l2addr, nested, pad, registerMessageClass,
-  s32, struct, u16, u32, u8, be16,
+  s32, struct, u16, u32, u8, be16, vocab, enumNames,
 } from '../core/index.js';
+import { AF, RTM } from './constants.js';
 
-export const RTM_NEWNEIGH = 28;
-export const RTM_DELNEIGH = 29;
-export const RTM_GETNEIGH = 30;
 
 /** Neighbour states (ndm_state), a bit mask. */
 export const NUD = {
@@ -74,13 +72,40 @@ export const ndmsgHeader = struct('ndmsg', {
 /** Neighbours and bridge FDB entries (family AF_BRIDGE). */
 export const ndmsg = new MessageSchema('rtnl.ndmsg', ndmsgHeader, ndaMap, {
   familyField: 'family',
-  types: { RTM_NEWNEIGH, RTM_DELNEIGH, RTM_GETNEIGH },
+  types: { RTM_NEWNEIGH: RTM.RTM_NEWNEIGH, RTM_DELNEIGH: RTM.RTM_DELNEIGH, RTM_GETNEIGH: RTM.RTM_GETNEIGH },
 });
 registerMessageClass(ndmsg);
 
 /** Marshal policy entries of this file (spread by marshal.ts). */
 export const policy: Record<number, MessageSchema<any, any>> = {
-  [RTM_NEWNEIGH]: ndmsg,
-  [RTM_DELNEIGH]: ndmsg,
-  [RTM_GETNEIGH]: ndmsg,
+  [RTM.RTM_NEWNEIGH]: ndmsg,
+  [RTM.RTM_DELNEIGH]: ndmsg,
+  [RTM.RTM_GETNEIGH]: ndmsg,
 };
+
+// ---- vocabularies: the friendly names of neighbours and FDB entries ------------------------
+
+const familyNames = enumNames(AF);
+
+/** Neighbours: `{ ifindex, dst: '10.0.0.2', lladdr, state: ['permanent'], flags: ['router'] }`. */
+export const neighVocab = vocab('neigh', ndaMap, ndmsgHeader, {
+  fields: { family: 'family', ifindex: 'ifindex', state: 'state', flags: 'flags', ndmType: 'ndm_type' },
+  attrs: {
+    dst: 'NDA_DST', lladdr: 'NDA_LLADDR', probes: 'NDA_PROBES', master: 'NDA_MASTER', protocol: 'NDA_PROTOCOL',
+    linkNetnsid: 'NDA_LINK_NETNSID', flagsExt: 'NDA_FLAGS_EXT',
+  },
+  aliases: { ndm_ifindex: 'ifindex', ndm_state: 'state', ndm_flags: 'flags', ndm_family: 'family', ndm_type: 'ndmType' },
+  // ndm_family is a plain u8 on the wire; records name it as the other objects do ('inet').
+  convert: { family: (v: number) => familyNames.short(v) },
+});
+
+/** Bridge FDB entries (AF_BRIDGE ndmsg): `{ ifindex, lladdr, vlan, master, dst, vni, state, flags }`. */
+export const fdbVocab = vocab('fdb', ndaMap, ndmsgHeader, {
+  fields: { ifindex: 'ifindex', state: 'state', flags: 'flags' },
+  attrs: {
+    lladdr: 'NDA_LLADDR', dst: 'NDA_DST', vlan: 'NDA_VLAN', port: 'NDA_PORT', vni: 'NDA_VNI', via: 'NDA_IFINDEX',
+    master: 'NDA_MASTER', srcVni: 'NDA_SRC_VNI', nhId: 'NDA_NH_ID', linkNetnsid: 'NDA_LINK_NETNSID', flagsExt: 'NDA_FLAGS_EXT',
+  },
+  // The names this API took before, and pyroute2's.
+  aliases: { src_vni: 'srcVni', nh_id: 'nhId', ndm_ifindex: 'ifindex', ndm_state: 'state', ndm_flags: 'flags' },
+});

@@ -1,13 +1,15 @@
 // Routes: friendly specs -> RTM_*ROUTE requests, and dump filters (kernel side where it can).
 import {
-  NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST, type MessageSpec,
+  NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST, SpecError, anyCheck, arrayCheck,
+  boolCheck, checkSpec, eitherCheck, encoderValue, ifRefCheck, intCheck, objectCheck, stringCheck, type Check,
+  type MessageSpec, type SpecRules,
 } from '../core/index.js';
 import {
   AF_INET, AF_INET6, AF_MPLS, ICMPV6_ROUTER_PREF, LWTUNNEL_ENCAP, RTAX, RTM, RTM_F, RTN, RTPROT, RT_SCOPE, RT_TABLE,
 } from './constants.js';
-import { rtaxAttrs, rtmsg, SEG6_IPTUN_MODE, type RtMessage } from './rtmsg.js';
+import { metricsVocab, nexthopVocab, rtaxAttrs, routeVocab, rtmsg, SEG6_IPTUN_MODE, type RtMessage } from './rtmsg.js';
 import {
-  attrValue, camelToSnake, canonicalIP, enumValue, familyValue, mergeAttrs, parsePrefix, type IfRef, type RawAttrs,
+  canonicalIP, enumValue, familyValue, mergeAttrs, parsePrefix, type IfRef, type RawAttrs,
 } from './spec.js';
 import type { RtVia } from './types.js';
 
@@ -78,12 +80,17 @@ export interface RouteSpec {
   ipProto?: number;
   sport?: number;
   dport?: number;
+  /** IPv6 flow label (route get). */
+  flowlabel?: number;
   /** route get: return the FIB entry that matched (RTM_F_FIB_MATCH). */
   fibMatch?: boolean;
   attrs?: RawAttrs;
 }
 
 const FLAGS_NAMES: Record<string, number> = { ...RTM_F };
+// Flags the kernel reports about a route and refuses in a request (a record lists them).
+const STATE_FLAGS = RTM_F.RTNH_F_DEAD | RTM_F.RTNH_F_LINKDOWN | RTM_F.RTNH_F_OFFLOAD | RTM_F.RTNH_F_TRAP
+  | RTM_F.RTNH_F_UNRESOLVED | RTM_F.RTM_F_OFFLOAD | RTM_F.RTM_F_TRAP | RTM_F.RTM_F_OFFLOAD_FAILED;
 
 function rtFlags(v: RouteSpec['flags']): number {
   if (v === undefined) return 0;
@@ -95,7 +102,7 @@ function rtFlags(v: RouteSpec['flags']): number {
     if (bit === undefined) throw new TypeError(`unknown route flag ${JSON.stringify(f)}`);
     n |= bit;
   }
-  return n >>> 0;
+  return (n & ~STATE_FLAGS) >>> 0;
 }
 
 /** A table id from a number or name. */
@@ -148,16 +155,14 @@ function gatewayAttr(family: number, gateway: string | undefined, via: string | 
 
 function metricsAttr(m: RouteSpec['metrics']): [string, unknown][] {
   if (!m) return [];
-  if (typeof m !== 'object') throw new TypeError('metrics must be an object like { mtu: 1400 }');
+  const spec = checkSpec('route metrics', m, metricsRules ??= metricsVocab.rules({ lock: anyCheck }));
   const out: [string, unknown][] = [];
   let lock: unknown;
-  for (const [k, v] of Object.entries(m)) {
+  for (const [k, v] of Object.entries(spec)) {
     if (v === undefined) continue;
     if (k === 'lock') { lock = v; continue; }
-    const name = k.startsWith('RTAX_') ? k : `RTAX_${camelToSnake(k)}`;
-    const info = rtaxAttrs.byName.get(name);
-    if (!info) throw new TypeError(`unknown route metric ${k} (${Object.keys(RTAX).map((x) => x.slice(5).toLowerCase()).join(', ')})`);
-    out.push([name, attrValue(info.type, v, k)]);
+    const name = metricsVocab.wireOf.get(k)!;
+    out.push([name, encoderValue(metricsVocab.typeOf(k)!, v)]);
   }
   // iproute2 adds the lock mask last.
   if (lock !== undefined) {
@@ -165,18 +170,20 @@ function metricsAttr(m: RouteSpec['metrics']): [string, unknown][] {
     let mask = 0;
     for (const n of names) {
       if (typeof n === 'number') { mask |= n; continue; }
-      const id = (RTAX as Record<string, number>)[`RTAX_${camelToSnake(String(n))}`];
-      if (id === undefined) throw new TypeError(`unknown metric to lock: ${String(n)}`);
+      const wire = metricsVocab.wireOf.get(String(n)) ?? String(n);
+      const id = (RTAX as Record<string, number>)[wire];
+      if (id === undefined) throw new SpecError(`route metrics: cannot lock ${JSON.stringify(n)} (one of ${metricsVocab.keys().join(', ')})`, { object: 'route metrics', key: 'lock' });
       mask |= 1 << id;
     }
     out.push(['RTAX_LOCK', mask >>> 0]);
   }
   return out;
 }
+let metricsRules: SpecRules | undefined;
 
 function nexthop(family: number, nh: NexthopSpec, i: number): Record<string, unknown> {
   const path = `multipath[${i}]`;
-  if (typeof nh !== 'object' || nh === null) throw new TypeError(`${path} must be an object`);
+  nh = checkSpec(`route ${path}`, nh, nexthopRules ??= nexthopVocab.rules(NEXTHOP_EXTRA));
   if (nh.oif !== undefined && typeof nh.oif !== 'number') throw new TypeError(`${path}.oif must be resolved to an index first`);
   let hops = nh.hops ?? 0;
   if (nh.weight !== undefined) {
@@ -201,9 +208,43 @@ export function routeFamily(spec: RouteSpec): number {
   return AF_INET;
 }
 
+const viaCheck: Check = eitherCheck(stringCheck(), objectCheck);
+const flagsCheck: Check = eitherCheck(intCheck(0, 0xffffffff), arrayCheck(stringCheck()));
+const NEXTHOP_EXTRA: Record<string, Check> = {
+  oif: ifRefCheck, weight: intCheck(1, 256), hops: intCheck(0, 255), flags: flagsCheck, encap: objectCheck,
+  via: viaCheck, newdst: eitherCheck(stringCheck(), arrayCheck(intCheck(0, 0xfffff))), attrs: arrayCheck(anyCheck),
+};
+const ROUTE_EXTRA: Record<string, Check> = {
+  family: eitherCheck(intCheck(0, 255), stringCheck()), dst: stringCheck(), src: stringCheck(), gateway: stringCheck(),
+  via: viaCheck, oif: ifRefCheck, iif: ifRefCheck, table: eitherCheck(intCheck(0, 0xffffffff), stringCheck()),
+  flags: flagsCheck, multipath: arrayCheck(objectCheck), encap: objectCheck, metrics: objectCheck,
+  newdst: NEXTHOP_EXTRA.newdst, ttlPropagate: eitherCheck(boolCheck, intCheck(0, 255)), fibMatch: boolCheck,
+  attrs: arrayCheck(anyCheck),
+};
+let routeRules: SpecRules | undefined, nexthopRules: SpecRules | undefined;
+
+/** A prefix length given in 'addr/len' and again as a number must agree. */
+function samePrefix(object: string, key: string, v: string | undefined, lenKey: string, len: number | undefined): void {
+  const slash = typeof v === 'string' ? v.indexOf('/') : -1;
+  if (slash < 0 || len === undefined || Number(v!.slice(slash + 1)) === len) return;
+  throw new SpecError(`${object}: ${key} ${JSON.stringify(v)} has prefix length ${v!.slice(slash + 1)}, but ${lenKey} is ${len}`, { object, key: lenKey });
+}
+
+/**
+ * Check a route spec before anything is sent: unknown keys (with a did-you-mean), wrong
+ * values, prefix lengths given twice differently. pyroute2's `dst_len`, `metric`... are
+ * aliases. Throws SpecError.
+ */
+export function checkRouteSpec<T extends object>(spec: T): T {
+  const out = checkSpec('route', spec, routeRules ??= routeVocab.rules(ROUTE_EXTRA)) as RouteSpec;
+  samePrefix('route', 'dst', out.dst, 'dstLen', out.dstLen);
+  samePrefix('route', 'src', out.src, 'srcLen', out.srcLen);
+  return out as T;
+}
+
 /** Header fields and attributes of a route spec. */
 export function routeBody(cmd: RouteCmd, spec: RouteSpec): { fields: Record<string, unknown>; attrs: [string | number, unknown][] } {
-  if (typeof spec !== 'object' || spec === null) throw new TypeError('route spec must be an object');
+  spec = checkRouteSpec(spec);
   const family = routeFamily(spec);
   const isNew = cmd !== 'del' && cmd !== 'get' && cmd !== 'dump';
   const fields: Record<string, unknown> = { family };
@@ -280,6 +321,7 @@ export function routeBody(cmd: RouteCmd, spec: RouteSpec): { fields: Record<stri
   if (spec.ipProto !== undefined) attrs.push(['RTA_IP_PROTO', spec.ipProto]);
   if (spec.sport !== undefined) attrs.push(['RTA_SPORT', spec.sport]);
   if (spec.dport !== undefined) attrs.push(['RTA_DPORT', spec.dport]);
+  if (spec.flowlabel !== undefined) attrs.push(['RTA_FLOWLABEL', spec.flowlabel]);
   return { fields, attrs: mergeAttrs(attrs, spec.attrs) };
 }
 

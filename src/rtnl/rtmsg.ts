@@ -2,12 +2,14 @@
 // RTA_MULTIPATH next hops, RTA_METRICS and light-weight tunnel encapsulations.
 import {
   MessageSchema, asciiz, attrMap, be16, be32, be64, binary, enumOf, flagsOf, ipaddr, ipv4, ipv6, nested,
-  registerMessageClass, s32, struct, u16, u32, u64, u8, type AttrMap, type NlaType,
+  registerMessageClass, s32, struct, u16, u32, u64, u8, vocab, enumNames, type AttrMap, type AttrSet, type NlaType,
 } from '../core/index.js';
 import {
-  AF, ICMPV6_ROUTER_PREF, LWTUNNEL_ENCAP, RTAX, RTM, RTM_F, RTN, RTPROT, RT_SCOPE, RT_TABLE,
+  AF, ICMPV6_ROUTER_PREF, LWTUNNEL_ENCAP, RTAX, RTM, RTM_F, RTN, RTNH_F, RTPROT, RT_SCOPE, RT_TABLE,
 } from './constants.js';
-import { mplsLabels, multipath, rtvia, selectBy, seg6Encap, srh } from './types.js';
+import {
+  mplsLabels, multipath, rtvia, selectBy, seg6Encap, srh, type RtNexthop, type RtVia, type Seg6Encap,
+} from './types.js';
 
 /** struct rtmsg. rtm_table is 8 bits: tables above 255 travel in RTA_TABLE (with rtm_table = RT_TABLE_UNSPEC). */
 export const rtmsgHeader = struct('rtmsg', {
@@ -204,3 +206,84 @@ export const policy: Record<number, MessageSchema<any, any>> = {
 };
 
 export type RtMessage = ReturnType<typeof rtmsg.decode>;
+
+// ---- vocabulary: the friendly names of routes in specs and records ------------------------
+
+/** A gateway of another family (RTA_VIA) in records: its address; the family follows from it. */
+function viaRecord(v: RtVia): string { return v.addr; }
+
+const encapNames = enumNames(LWTUNNEL_ENCAP);
+const seg6Modes = enumNames(SEG6_IPTUN_MODE);
+
+/** An encapsulation in records: `{ type: 'mpls', labels: '100/200' }`, `{ type: 'seg6', mode, segs }`, else raw. */
+function encapRecord(set: AttrSet<any>): Record<string, unknown> {
+  const a = (n: string): any => set.getAttr(n as never);
+  if (set.map === mplsEncap) {
+    const out: Record<string, unknown> = { type: 'mpls', labels: a('MPLS_IPTUNNEL_DST') };
+    if (a('MPLS_IPTUNNEL_TTL') !== undefined) out.ttl = a('MPLS_IPTUNNEL_TTL');
+    return out;
+  }
+  if (set.map === seg6EncapAttrs) {
+    const e = a('SEG6_IPTUNNEL_SRH') as Seg6Encap | undefined;
+    // The header lists the segments last-first; specs give them in travel order.
+    return { type: 'seg6', mode: seg6Modes.short(e?.mode ?? 0), segs: [...(e?.segments ?? [])].reverse() };
+  }
+  const type = set.parent?.getAttr('RTA_ENCAP_TYPE');
+  return { type: typeof type === 'number' ? encapNames.short(type) : 'none', attrs: set.attrsJSON() };
+}
+
+const rtnhFlags = enumNames(RTNH_F);
+
+/** RTA_MULTIPATH in records: `[{ gateway, oif, weight, flags }]`, as route specs take them. */
+function nexthopsRecord(list: RtNexthop[]): Record<string, unknown>[] {
+  return list.map((nh) => {
+    const r: Record<string, unknown> = {};
+    nexthopVocab.readAttrs(nh.attrs, r);
+    if (nh.ifindex) r.oif = nh.ifindex;
+    r.weight = nh.hops + 1;
+    if (nh.flags) r.flags = rtnhFlags.flags(nh.flags);
+    return r;
+  });
+}
+
+/** Route metrics (RTA_METRICS): `{ mtu: 1400, advmss: 1360, lock: ['mtu'] }`. */
+export const metricsVocab = vocab('route metrics', rtaxAttrs, undefined, {
+  attrs: {
+    lock: 'RTAX_LOCK', mtu: 'RTAX_MTU', window: 'RTAX_WINDOW', rtt: 'RTAX_RTT', rttvar: 'RTAX_RTTVAR',
+    ssthresh: 'RTAX_SSTHRESH', cwnd: 'RTAX_CWND', advmss: 'RTAX_ADVMSS', reordering: 'RTAX_REORDERING',
+    hoplimit: 'RTAX_HOPLIMIT', initcwnd: 'RTAX_INITCWND', features: 'RTAX_FEATURES', rtoMin: 'RTAX_RTO_MIN',
+    initrwnd: 'RTAX_INITRWND', quickack: 'RTAX_QUICKACK', ccAlgo: 'RTAX_CC_ALGO', fastopenNoCookie: 'RTAX_FASTOPEN_NO_COOKIE',
+  },
+});
+
+/** One next hop of RTA_MULTIPATH: the attributes it may carry. */
+export const nexthopVocab = vocab('next hop', rtaAttrs, undefined, {
+  attrs: { gateway: 'RTA_GATEWAY', via: 'RTA_VIA', newdst: 'RTA_NEWDST', encap: 'RTA_ENCAP', flow: 'RTA_FLOW' },
+  convert: { via: viaRecord, encap: encapRecord },
+});
+
+/**
+ * Routes: `{ dst: '10.0.0.0/24', gateway, oif, table: 'main', priority, metrics, multipath }`.
+ * `table` is rtm_table or RTA_TABLE (ids above 255); `dst`/`src` take 'addr/len';
+ * `via`, `encap`, `multipath` and `newdst` have shapes of their own (route.ts).
+ */
+export const routeVocab = vocab('route', rtaAttrs, rtmsgHeader, {
+  fields: {
+    family: 'family', dstLen: 'dst_len', srcLen: 'src_len', tos: 'tos', table: 'table', proto: 'proto',
+    scope: 'scope', type: 'type', flags: 'flags',
+  },
+  attrs: {
+    dst: 'RTA_DST', src: 'RTA_SRC', iif: 'RTA_IIF', oif: 'RTA_OIF', gateway: 'RTA_GATEWAY', priority: 'RTA_PRIORITY',
+    prefsrc: 'RTA_PREFSRC', metrics: 'RTA_METRICS', flow: 'RTA_FLOW', mark: 'RTA_MARK', pref: 'RTA_PREF',
+    expires: 'RTA_EXPIRES', uid: 'RTA_UID', ttlPropagate: 'RTA_TTL_PROPAGATE', ipProto: 'RTA_IP_PROTO',
+    sport: 'RTA_SPORT', dport: 'RTA_DPORT', nhId: 'RTA_NH_ID', flowlabel: 'RTA_FLOWLABEL',
+    via: 'RTA_VIA', newdst: 'RTA_NEWDST', encap: 'RTA_ENCAP', multipath: 'RTA_MULTIPATH',
+  },
+  // pyroute2's names.
+  aliases: {
+    dst_len: 'dstLen', src_len: 'srcLen', metric: 'priority', RTA_TABLE: 'table', rtm_table: 'table',
+    rtm_type: 'type', rtm_scope: 'scope', rtm_protocol: 'proto', protocol: 'proto', nh_id: 'nhId',
+  },
+  nests: { metrics: metricsVocab },
+  convert: { via: viaRecord, encap: encapRecord, multipath: nexthopsRecord },
+});

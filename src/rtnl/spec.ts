@@ -19,7 +19,7 @@ export function checkIfname(name: unknown, what = 'ifname'): string {
   if (typeof name !== 'string') throw new TypeError(`${what} must be a string, got ${typeof name}`);
   const n = Buffer.byteLength(name);
   if (n === 0 || n > 15) throw new TypeError(`${what} ${JSON.stringify(name)} must be 1..15 bytes (IFNAMSIZ - 1), has ${n}`);
-  if (name === '.' || name === '..' || /[/:\s]/.test(name)) throw new TypeError(`${what} ${JSON.stringify(name)} is not a valid interface name`);
+  if (name === '.' || name === '..' || /[/:\s\u0000]/.test(name)) throw new TypeError(`${what} ${JSON.stringify(name)} is not a valid interface name`);
   return name;
 }
 

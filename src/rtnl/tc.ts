@@ -3,6 +3,10 @@ import {
   AF_UNSPEC, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NetlinkEncodeError, type Message, type MessageSpec, type NetlinkSocket,
 } from '../core/index.js';
 import { ask, command, type Req } from './commands.js';
+import type { IfRef } from './spec.js';
+import {
+  anyCheck, checkSpec, eitherCheck, ifRefCheck, intCheck, stringCheck, type Check,
+} from '../core/strict.js';
 import {
   RTM_DELCHAIN, RTM_DELQDISC, RTM_DELTCLASS, RTM_DELTFILTER, RTM_GETCHAIN, RTM_GETQDISC, RTM_GETTCLASS, RTM_GETTFILTER,
   RTM_NEWCHAIN, RTM_NEWQDISC, RTM_NEWTCLASS, RTM_NEWTFILTER, tcmsg,
@@ -14,10 +18,23 @@ import {
 
 export type TcMessage = Message<typeof tcmsg.header.fields, typeof tcmsg.attrs.decl>;
 
+/** Command words of tc(): a verb for qdiscs, with '-class' or '-filter' for the others. */
+export type TcVerb = 'add' | 'create' | 'replace' | 'change' | 'set' | 'del' | 'delete' | 'remove' | 'get' | 'dump' | 'show';
+export type TcCmd = TcVerb | `${TcVerb}-class` | `${TcVerb}-filter` | `${TcVerb}-chain`;
+
+/** What getQdiscs() filters on. */
+export interface QdiscFilter {
+  /** The interface, by index (or by name through IPRoute). */
+  index?: IfRef;
+  kind?: string;
+  handle?: string | number;
+  parent?: string | number;
+}
+
 /** Options every object takes; the rest of a spec goes to the kind. */
 export interface TcBaseSpec {
-  /** Interface index (required). */
-  index?: number;
+  /** The interface (required): its index, or its name through IPRoute. */
+  index?: IfRef;
   /** '1:', '1:10', a number; for u32 filters also 'htid:hash:node' ('800::800'). */
   handle?: string | number;
   /** 'root', 'ingress', '1:', '1:10', 'ffff:fff2'... */
@@ -29,22 +46,43 @@ export interface TcBaseSpec {
   /** Filters: chain index. */
   chain?: number;
   /** Qdiscs: shared filter blocks. */
-  ingress_block?: number;
-  egress_block?: number;
+  ingressBlock?: number;
+  egressBlock?: number;
+  /** @deprecated alias of ingressBlock */ ingress_block?: number;
+  /** @deprecated alias of egressBlock */ egress_block?: number;
   /** Filters and chains of a shared block instead of an interface (`tc filter add block N ...`). */
   block?: number;
   /** Qdiscs and classes: a rate estimator, [interval, time constant] as tc's `estimator 250ms 1sec`. */
   estimator?: readonly [string | number, string | number];
+  /** The kind's options: see the kind's file in tc/ (each declares its keys). */
   [option: string]: unknown;
 }
 
 type Target = 'qdisc' | 'class' | 'filter' | 'chain';
-const BASE: Record<Target, readonly string[]> = {
-  qdisc: ['index', 'handle', 'parent', 'ingress_block', 'egress_block', 'estimator'],
-  class: ['index', 'handle', 'parent', 'estimator'],
-  filter: ['index', 'handle', 'parent', 'prio', 'protocol', 'chain', 'block'],
-  chain: ['index', 'parent', 'chain', 'block'],
+const handleC: Check = eitherCheck(intCheck(0, 0xffffffff), stringCheck());
+const u32C = intCheck(0, 0xffffffff);
+/** The keys every object of a target takes, beside its kind's (TcKind.keys). */
+const BASE: Record<Target, Readonly<Record<string, Check>>> = {
+  qdisc: { index: ifRefCheck, handle: handleC, parent: handleC, ingressBlock: u32C, egressBlock: u32C, estimator: anyCheck },
+  class: { index: ifRefCheck, handle: handleC, parent: handleC, estimator: anyCheck },
+  filter: {
+    index: ifRefCheck, handle: handleC, parent: handleC, prio: intCheck(0, 0xffff), protocol: handleC, chain: u32C, block: u32C,
+  },
+  chain: { index: ifRefCheck, parent: handleC, chain: u32C, block: u32C, protocol: handleC },
 };
+const BASE_ALIASES: Readonly<Record<string, string>> = {
+  ingress_block: 'ingressBlock', egress_block: 'egressBlock', TCA_INGRESS_BLOCK: 'ingressBlock',
+  TCA_EGRESS_BLOCK: 'egressBlock', TCA_CHAIN: 'chain', pref: 'prio', priority: 'prio',
+};
+
+/** A spec with its keys checked against the target's and the kind's, aliases replaced. */
+function checkTcSpec(cmd: string, kind: string | null | undefined, target: Target, spec: TcBaseSpec): TcBaseSpec {
+  const def = kind ? tcKinds[kind] : undefined;
+  const keys: Record<string, Check> = { ...BASE[target] };
+  // A chain's template is a filter of its kind.
+  for (const k of def?.keys?.[target === 'chain' ? 'filter' : target] ?? []) keys[k] ??= anyCheck;
+  return checkSpec(`tc ${cmd}${kind ? ` ${kind}` : ''}`, spec, { keys, aliases: { ...BASE_ALIASES, ...def?.aliases } });
+}
 const TYPES: Record<Target, { new: number; del: number; get: number }> = {
   qdisc: { new: RTM_NEWQDISC, del: RTM_DELQDISC, get: RTM_GETQDISC },
   class: { new: RTM_NEWTCLASS, del: RTM_DELTCLASS, get: RTM_GETTCLASS },
@@ -67,6 +105,11 @@ export function estimator(interval: string | number, timeConst: string | number)
   return { interval: i - 2, ewma_log: e };
 }
 
+/** tcm_ifindex of a spec: the interface, or the shared-block marker. */
+function targetIndex(spec: TcBaseSpec, cmd: string): number {
+  return spec.block !== undefined ? TCM_IFINDEX_MAGIC_BLOCK | 0 : ifindexOf(spec.index, cmd);
+}
+
 /** A u32 filter handle 'htid:hash:node' (hex parts, as tc takes them) or a number. */
 export function parseU32Handle(v: string | number): number {
   if (typeof v === 'number') return v >>> 0;
@@ -84,24 +127,33 @@ function filterHandle(kind: string | undefined, v: string | number | undefined):
   return parseHandle(v);
 }
 
+/** The interface index of a spec; a name must have been resolved (IPRoute does) before here. */
+function ifindexOf(v: IfRef | undefined, cmd: string): number {
+  if (v === undefined) throw new NetlinkEncodeError(`tc ${cmd}: index is required`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0 || v > 0x7fffffff) {
+    throw new NetlinkEncodeError(`tc ${cmd}: index must be an interface index, got ${JSON.stringify(v)} (IPRoute.tc takes names)`);
+  }
+  return v;
+}
+
 type Built = { dump: true; target: Target } | { dump: false; request: Req };
 
 /** Check a tc command and build its request (pure: nothing is sent). */
-function build(cmd: string, kind: string | null | undefined, spec: TcBaseSpec): Built {
+function build(cmd: string, kind: string | null | undefined, given: TcBaseSpec): Built {
   const m = /^(\w+)(?:-(class|filter|chain))?$/.exec(cmd);
   if (!m) throw new NetlinkEncodeError(`tc: unknown command ${JSON.stringify(cmd)}`);
   const target = (m[2] ?? 'qdisc') as Target;
   const { verb, flags: f } = command(m[1], ['add', 'create', 'replace', 'change', 'set', 'del', 'delete', 'remove', 'get', 'dump', 'show']);
   if (verb === 'dump') return { dump: true, target };
+  const spec = checkTcSpec(cmd, kind, target, given);
   // tc's 'change' sends neither CREATE nor REPLACE: it modifies the existing object only.
   const flags = m[1] === 'change' || m[1] === 'set' ? NLM_F_ACK : f;
   const block = spec.block;
-  const index = block !== undefined ? TCM_IFINDEX_MAGIC_BLOCK | 0 : spec.index;
-  if (index === undefined) throw new NetlinkEncodeError(`tc ${cmd}: index is required (or block for a shared block)`);
+  const index = targetIndex(spec, cmd);
   const def = kind ? tcKinds[kind] : undefined;
   if (kind && !def && verb === 'new') throw new NetlinkEncodeError(`tc: unknown kind ${JSON.stringify(kind)} (${Object.keys(tcKinds).join(', ')})`);
   const options: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(spec)) if (!BASE[target].includes(k) && v !== undefined) options[k] = v;
+  for (const [k, v] of Object.entries(spec)) if (!(k in BASE[target]) && v !== undefined) options[k] = v;
 
   let handle: number, parent: number, info = 0;
   const attrs: [string, unknown][] = [];
@@ -112,10 +164,7 @@ function build(cmd: string, kind: string | null | undefined, spec: TcBaseSpec): 
     attrs.unshift(['TCA_CHAIN', spec.chain ?? 0]);
   } else if (target === 'filter') {
     handle = filterHandle(kind ?? undefined, spec.handle as string | number | undefined);
-    if (spec.handle === undefined && verb === 'new' && def?.filterHandle) {
-      const opts: TcSpec = Object.fromEntries(Object.entries(spec).filter(([k]) => !BASE.filter.includes(k)));
-      handle = def.filterHandle(opts) ?? 0;
-    }
+    if (spec.handle === undefined && verb === 'new' && def?.filterHandle) handle = def.filterHandle(options as TcSpec) ?? 0;
     parent = block ?? parseHandle(spec.parent as string | number | undefined, 'parent');
     const protocol = spec.protocol === undefined && verb !== 'new' ? 0 : parseProtocol(spec.protocol);
     info = filterInfo(spec.prio ?? 0, protocol);
@@ -140,8 +189,8 @@ function build(cmd: string, kind: string | null | undefined, spec: TcBaseSpec): 
     attrs.push(['TCA_RATE', estimator(spec.estimator[0], spec.estimator[1])]);
   }
   if (target === 'qdisc') {
-    if (spec.ingress_block !== undefined) attrs.push(['TCA_INGRESS_BLOCK', spec.ingress_block]);
-    if (spec.egress_block !== undefined) attrs.push(['TCA_EGRESS_BLOCK', spec.egress_block]);
+    if (spec.ingressBlock !== undefined) attrs.push(['TCA_INGRESS_BLOCK', spec.ingressBlock]);
+    if (spec.egressBlock !== undefined) attrs.push(['TCA_EGRESS_BLOCK', spec.egressBlock]);
   }
   const t = TYPES[target];
   return {
@@ -165,30 +214,30 @@ function build(cmd: string, kind: string | null | undefined, spec: TcBaseSpec): 
  *     tc(s, 'add-filter', 'u32', { index, parent: '1:', prio: 1, protocol: 'ip', match: 'ip dst 10.0.0.0/8', classid: '1:20' })
  *     tc(s, 'add', 'ingress', { index })
  */
-export async function tc(sock: NetlinkSocket, cmd: string, kind?: string | null, spec: TcBaseSpec = {}): Promise<TcMessage[]> {
+export async function tc(sock: NetlinkSocket, cmd: TcCmd, kind?: string | null, spec: TcBaseSpec = {}): Promise<TcMessage[]> {
   const b = build(cmd, kind, spec);
   if (!b.dump) return ask(sock, tcmsg, b.request);
-  const index = spec.block !== undefined ? TCM_IFINDEX_MAGIC_BLOCK | 0 : spec.index;
+  if (b.target === 'qdisc') return getQdiscs(sock, { index: spec.index === undefined ? undefined : ifindexOf(spec.index, cmd), kind: kind ?? undefined });
+  const index = targetIndex(spec, cmd);
   const parent = spec.block ?? spec.parent;
-  if (b.target === 'qdisc') return getQdiscs(sock, { index, kind: kind ?? undefined });
-  if (index === undefined) throw new NetlinkEncodeError(`tc ${cmd}: index is required (or block for a shared block)`);
   if (b.target === 'chain') return getChains(sock, index, parent);
   return b.target === 'class' ? getClasses(sock, index, parent) : getFilters(sock, index, parent, spec.chain);
 }
 
 /** The bytes `tc()` would send for a command (NLM_F_REQUEST set), without sending them. */
-export function tcRequest(cmd: string, kind: string | null, spec: TcBaseSpec, seq = 0): Buffer {
+export function tcRequest(cmd: TcCmd, kind: string | null, spec: TcBaseSpec, seq = 0): Buffer {
   const b = build(cmd, kind, spec);
   if (b.dump) throw new NetlinkEncodeError('tcRequest: dumps are not single requests');
   return tcmsg.encode({ ...b.request, seq, flags: (b.request.flags ?? 0) | NLM_F_REQUEST } as MessageSpec<any, any>);
 }
 
 /** Qdiscs of every interface, or those matching index/kind/handle/parent. */
-export async function getQdiscs(sock: NetlinkSocket, filter: { index?: number; kind?: string; handle?: string | number; parent?: string | number } = {}): Promise<TcMessage[]> {
-  const all = await ask(sock, tcmsg, { type: RTM_GETQDISC, flags: NLM_F_DUMP, fields: { family: AF_UNSPEC, ifindex: filter.index ?? 0 } });
+export async function getQdiscs(sock: NetlinkSocket, filter: QdiscFilter = {}): Promise<TcMessage[]> {
+  const index = filter.index === undefined ? undefined : ifindexOf(filter.index, 'qdisc dump');
+  const all = await ask(sock, tcmsg, { type: RTM_GETQDISC, flags: NLM_F_DUMP, fields: { family: AF_UNSPEC, ifindex: index ?? 0 } });
   const handle = filter.handle === undefined ? undefined : parseHandle(filter.handle);
   const parent = filter.parent === undefined ? undefined : parseHandle(filter.parent, 'parent');
-  return all.filter((m) => (filter.index === undefined || m.fields.ifindex === filter.index)
+  return all.filter((m) => (index === undefined || m.fields.ifindex === index)
     && (filter.kind === undefined || m.getAttr('TCA_KIND') === filter.kind)
     && (handle === undefined || m.fields.handle === handle)
     && (parent === undefined || m.fields.parent === parent));

@@ -35,6 +35,8 @@ export class ExitRecordTap implements Transport {
   send(bufs: Buffer | readonly Buffer[]): void { this.inner.send(bufs); }
   pause(): void { this.inner.pause(); }
   resume(): void { this.inner.resume(); }
+  ref(): void { this.inner.ref?.(); }
+  unref(): void { this.inner.unref?.(); }
   addMembership(group: number): void { this.inner.addMembership(group); }
   dropMembership(group: number): void { this.inner.dropMembership(group); }
   setOption(level: number, name: number, value: number): void { this.inner.setOption?.(level, name, value); }

@@ -15,17 +15,22 @@
 import { fstatSync, readFileSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import {
-  NETLINK_GENERIC, NativeTransport, NetlinkDecodeError, NetlinkError, SocketClosedError, Subscription, netnsPath,
-  type AnyMessage, type Transport,
+  NETLINK_GENERIC, NativeTransport, NetlinkDecodeError, NetlinkError, SocketClosedError, Subscription, describeCalls,
+  netnsPath, type AnyMessage, type CallDescription, type CallTable, type Transport,
 } from '../core/index.js';
 import { netnsContext } from '../core/nscontext.js';
 import { GenericNetlinkSocket } from '../genl/socket.js';
 import { GenlFamilyNotFoundError } from '../genl/errors.js';
 import { TASKSTATS_CMD_GET, TASKSTATS_GENL_NAME } from './constants.js';
+import { TaskStatsNamespaceError } from './errors.js';
 import { ExitRecordTap } from './exittap.js';
-import { taskstatsMsg, taskstatsSchemas, type TaskStatsMessage, type TaskStatsRecord } from './taskstats_msg.js';
+import {
+  jsonSafe, taskStatsInfo, taskstatsMsg, taskstatsSchemas, type TaskStatsInfo, type TaskStatsMessage, type TaskStatsRecord,
+} from './taskstats_msg.js';
 
-const EPERM = 1, ESRCH = 3, EINVAL = 22, ERANGE = 34;
+export { TaskStatsNamespaceError };
+
+const EPERM = 1, EINVAL = 22, ERANGE = 34;
 
 export interface TaskStatsOptions {
   /** Network namespace of the socket (name under /var/run/netns, path or fd). See the notes above. */
@@ -54,10 +59,10 @@ export interface TaskExit {
   tgidStats?: TaskStatsRecord;
 }
 
-/** Exit records cannot reach this socket or process because of its namespaces. */
-export class TaskStatsNamespaceError extends Error {
-  override name = 'TaskStatsNamespaceError';
-}
+/** Receive buffer of an exit-record socket: every task exit on the CPUs lands there. */
+const EXIT_RCVBUF = 16 << 20;
+/** How long close() waits for the kernel to confirm a deregistration. */
+const DEREGISTER_TIMEOUT = 2000;
 
 /** A stream of exit records; `close()` deregisters the cpumask and closes its socket. */
 export class ExitSubscription extends Subscription<TaskExit> {
@@ -78,7 +83,7 @@ export class ExitSubscription extends Subscription<TaskExit> {
 /** A copy of a decoded struct that does not keep the receive buffer alive. */
 function detach(s: TaskStatsRecord): TaskStatsRecord {
   const tail = (s as { _tail?: Buffer })._tail;
-  return tail ? { ...s, _tail: Buffer.from(tail) } as TaskStatsRecord : s;
+  return jsonSafe(tail ? { ...s, _tail: Buffer.from(tail) } as TaskStatsRecord : s);
 }
 
 /** The exit record in a TASKSTATS_CMD_NEW message, or undefined if it has none. */
@@ -169,6 +174,16 @@ export class TaskStats {
     return this.query('TASKSTATS_CMD_ATTR_TGID', tgid, 'TASKSTATS_TYPE_AGGR_TGID', `tgid ${tgid}`);
   }
 
+  /** getPidStats as a record: `{ pid, comm, utime, readBytes, ... }` (camelCase, JSON-safe). */
+  async pidStats(pid: number): Promise<TaskStatsInfo> {
+    return taskStatsInfo(await this.getPidStats(pid));
+  }
+
+  /** getTgidStats as a record. */
+  async tgidStats(tgid: number): Promise<TaskStatsInfo> {
+    return taskStatsInfo(await this.getTgidStats(tgid));
+  }
+
   private async query(attr: string, id: number, aggr: 'TASKSTATS_TYPE_AGGR_PID' | 'TASKSTATS_TYPE_AGGR_TGID', what: string): Promise<TaskStatsRecord> {
     let answer: AnyMessage[];
     if (this.inFlight < this.maxInFlight) this.inFlight++;
@@ -177,7 +192,7 @@ export class TaskStats {
       // No ACK asked: the answer (or an error) ends the request, one message fewer.
       answer = await this.socket.request(TASKSTATS_GENL_NAME, TASKSTATS_CMD_GET, { [attr]: id }, { flags: 0 });
     } catch (e) {
-      throw explain(e, what);
+      throw explain(e);
     } finally {
       // Hand the slot to the next waiting query, or give it back.
       const next = this.waiting.shift();
@@ -218,14 +233,14 @@ export class TaskStats {
       if (!sock) return;
       try {
         if (registered && !sock.isClosed) {
-          await sock.request(TASKSTATS_GENL_NAME, TASKSTATS_CMD_GET, { TASKSTATS_CMD_ATTR_DEREGISTER_CPUMASK: cpumask }, { timeout: 2000 });
+          await sock.request(TASKSTATS_GENL_NAME, TASKSTATS_CMD_GET, { TASKSTATS_CMD_ATTR_DEREGISTER_CPUMASK: cpumask }, { timeout: DEREGISTER_TIMEOUT });
         }
       } catch { /* the kernel drops a listener whose socket is gone anyway */ } finally {
         sock.close();
       }
     });
     const tap = new ExitRecordTap(
-      new NativeTransport(NETLINK_GENERIC, { netns: ns, rcvbuf: this.opts.rcvbuf ?? 16 << 20 }),
+      new NativeTransport(NETLINK_GENERIC, { netns: ns, rcvbuf: this.opts.rcvbuf ?? EXIT_RCVBUF }),
       (buf, start, end) => {
         for (const m of sock!.marshal.parse(buf, start, end, false)) {
           if (m.schema !== taskstatsMsg) continue;
@@ -237,10 +252,13 @@ export class TaskStats {
     );
     sock = new GenericNetlinkSocket({ transport: tap, timeout: this.opts.timeout });
     sub.socket = sock;
+    // A reader waiting for records holds the process; an idle subscription does not.
+    const held = sock.socket;
+    sub.watchWaiting((waiting) => (waiting ? held.retain() : held.release()));
     sock.register(TASKSTATS_GENL_NAME, taskstatsSchemas);
     this.subs.add(sub);
     try {
-      tap.familyId = (await sock.resolve(TASKSTATS_GENL_NAME).catch((e) => { throw explain(e, 'exit records'); })).id;
+      tap.familyId = (await sock.resolve(TASKSTATS_GENL_NAME).catch((e) => { throw explain(e); })).id;
       await sock.request(TASKSTATS_GENL_NAME, TASKSTATS_CMD_GET, { TASKSTATS_CMD_ATTR_REGISTER_CPUMASK: cpumask });
       registered = true;
     } catch (e) {
@@ -269,17 +287,27 @@ export class TaskStats {
   }
 }
 
-/** Kernel errors of queries, with what they mean for taskstats. */
-function explain(e: unknown, what: string): unknown {
+/** Kernel errors of queries, with what they mean for taskstats (the call names the task). */
+function explain(e: unknown): unknown {
   if (e instanceof GenlFamilyNotFoundError) return new GenlFamilyNotFoundError(TASKSTATS_GENL_NAME, e.extack, 'the kernel was built without CONFIG_TASKSTATS, or does not offer it in this network namespace');
   if (!(e instanceof NetlinkError)) return e;
-  if (e.errno === ESRCH) return new NetlinkError(ESRCH, e.extack, undefined, `taskstats: no task with ${what}`);
   if (e.errno === EPERM) return new NetlinkError(EPERM, e.extack, undefined, 'taskstats needs CAP_NET_ADMIN in the initial user namespace');
   return e;
 }
 
 function explainRegister(e: NetlinkError, cpumask: string): NetlinkError {
-  if (e.errno === ERANGE) return new NetlinkError(ERANGE, e.extack, undefined, `taskstats: cpumask "${cpumask}" names CPUs this machine cannot have (possible: ${possibleCpus()})`);
-  if (e.errno === EINVAL) return new NetlinkError(EINVAL, e.extack, undefined, `taskstats: the kernel refused to register cpumask "${cpumask}" (a malformed list, or this process is not in the initial PID namespace)`);
-  return explain(e, 'exit records') as NetlinkError;
+  if (e.errno === ERANGE) return new NetlinkError(ERANGE, e.extack, undefined, `cpumask "${cpumask}" names CPUs this machine cannot have (possible: ${possibleCpus()})`);
+  if (e.errno === EINVAL) return new NetlinkError(EINVAL, e.extack, undefined, `the kernel refused to register cpumask "${cpumask}" (a malformed list, or this process is not in the initial PID namespace)`);
+  return explain(e) as NetlinkError;
 }
+
+const call = (operation: string, object?: string): CallDescription => ({ operation, object });
+
+/** TaskStats' public calls that talk to the kernel, and how their errors name them. */
+const TASKSTATS_CALLS: CallTable<TaskStats> = {
+  getPidStats: (pid) => call('taskstats get', `pid ${pid}`),
+  getTgidStats: (tgid) => call('taskstats get', `tgid ${tgid}`),
+  subscribeExits: (cpumask) => call('taskstats register', cpumask === undefined ? 'all CPUs' : `cpumask ${cpumask}`),
+};
+// Kernel errors of these calls name the call and point at the caller's line.
+describeCalls(TaskStats, TASKSTATS_CALLS);

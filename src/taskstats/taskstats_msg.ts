@@ -1,7 +1,7 @@
 // struct taskstats and the TASKSTATS family's message classes.
 import {
   asciiz, attrMap, cstring, flagsOf, hex, nested, pad, registerGenlFamily, registerMessageClass, s8, struct, u16, u32, u64, u8,
-  type StructValue,
+  attachMessage, plainValue, vocab, type StructValue, type VocabRecord,
 } from '../core/index.js';
 import { genlSchema } from '../genl/genlmsg.js';
 import { ACCT_FLAGS, TASKSTATS_CMD, TASKSTATS_CMD_GET, TASKSTATS_CMD_NEW, TS_COMM_LEN } from './constants.js';
@@ -157,3 +157,54 @@ registerGenlFamily('TASKSTATS', (buf, off) => (buf[off + 16] === TASKSTATS_CMD_G
 export const taskstatsSchemas = { [TASKSTATS_CMD_GET]: taskstatsCmd, [TASKSTATS_CMD_NEW]: taskstatsMsg } as const;
 
 export type TaskStatsMessage = ReturnType<(typeof taskstatsMsg)['decode']>;
+
+/**
+ * The friendly names of struct taskstats, declared once: records read by them, and the
+ * kernel's names (ac_utime...) stay accepted wherever a name is looked up.
+ */
+export const taskstatsVocab = vocab('taskstats', undefined, taskstatsStruct, {
+  fields: {
+    version: 'version', exitcode: 'ac_exitcode', flags: 'ac_flag', nice: 'ac_nice',
+    cpuCount: 'cpu_count', cpuDelayTotal: 'cpu_delay_total', blkioCount: 'blkio_count',
+    blkioDelayTotal: 'blkio_delay_total', swapinCount: 'swapin_count', swapinDelayTotal: 'swapin_delay_total',
+    cpuRunRealTotal: 'cpu_run_real_total', cpuRunVirtualTotal: 'cpu_run_virtual_total',
+    comm: 'ac_comm', sched: 'ac_sched', uid: 'ac_uid', gid: 'ac_gid', pid: 'ac_pid', ppid: 'ac_ppid',
+    btime: 'ac_btime', etime: 'ac_etime', utime: 'ac_utime', stime: 'ac_stime', minflt: 'ac_minflt', majflt: 'ac_majflt',
+    coremem: 'coremem', virtmem: 'virtmem', hiwaterRss: 'hiwater_rss', hiwaterVm: 'hiwater_vm',
+    readChar: 'read_char', writeChar: 'write_char', readSyscalls: 'read_syscalls', writeSyscalls: 'write_syscalls',
+    readBytes: 'read_bytes', writeBytes: 'write_bytes', cancelledWriteBytes: 'cancelled_write_bytes',
+    nvcsw: 'nvcsw', nivcsw: 'nivcsw', utimescaled: 'ac_utimescaled', stimescaled: 'ac_stimescaled',
+    cpuScaledRunRealTotal: 'cpu_scaled_run_real_total', freepagesCount: 'freepages_count',
+    freepagesDelayTotal: 'freepages_delay_total', thrashingCount: 'thrashing_count',
+    thrashingDelayTotal: 'thrashing_delay_total', btime64: 'ac_btime64', compactCount: 'compact_count',
+    compactDelayTotal: 'compact_delay_total', tgid: 'ac_tgid', tgetime: 'ac_tgetime', exeDev: 'ac_exe_dev',
+    exeInode: 'ac_exe_inode', wpcopyCount: 'wpcopy_count', wpcopyDelayTotal: 'wpcopy_delay_total',
+    irqCount: 'irq_count', irqDelayTotal: 'irq_delay_total', cpuDelayMax: 'cpu_delay_max', cpuDelayMin: 'cpu_delay_min',
+    blkioDelayMax: 'blkio_delay_max', blkioDelayMin: 'blkio_delay_min', swapinDelayMax: 'swapin_delay_max',
+    swapinDelayMin: 'swapin_delay_min', freepagesDelayMax: 'freepages_delay_max',
+    freepagesDelayMin: 'freepages_delay_min', thrashingDelayMax: 'thrashing_delay_max',
+    thrashingDelayMin: 'thrashing_delay_min', compactDelayMax: 'compact_delay_max', compactDelayMin: 'compact_delay_min',
+    wpcopyDelayMax: 'wpcopy_delay_max', wpcopyDelayMin: 'wpcopy_delay_min', irqDelayMax: 'irq_delay_max',
+    irqDelayMin: 'irq_delay_min',
+  },
+});
+
+/**
+ * One task's statistics as a record: camelCase names, times in µs and ns as the kernel gives
+ * them, 64-bit counters as numbers while exact (decimal strings beyond 2^53), flags by name.
+ */
+export type TaskStatsInfo = VocabRecord<typeof taskstatsVocab>;
+
+/** The record of decoded statistics (getPidStats' result or an exit's), its source reachable with messageOf(). */
+export function taskStatsInfo(s: TaskStatsRecord): TaskStatsInfo {
+  return attachMessage(taskstatsVocab.readFields(s as unknown as Record<string, unknown>, {}), s) as TaskStatsInfo;
+}
+
+/**
+ * Make decoded statistics JSON-safe in place: JSON.stringify gives the kernel's names with
+ * 64-bit counters as numbers while exact, decimal strings beyond (the object keeps its bigints).
+ */
+export function jsonSafe<T extends object>(s: T): T {
+  Object.defineProperty(s, 'toJSON', { value: () => plainValue(s), enumerable: false, configurable: true });
+  return s;
+}

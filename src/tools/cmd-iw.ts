@@ -23,7 +23,7 @@ function devText(list: InterfaceInfo[]): string {
     s += `phy#${p}\n`;
     for (const i of list.filter((x) => x.wiphy === p)) {
       s += i.ifname ? `\tInterface ${i.ifname}\n\t\tifindex ${i.ifindex}\n` : '\tUnnamed/non-netdev interface\n';
-      if (i.wdev !== undefined) s += `\t\twdev 0x${i.wdev.toString(16)}\n`;
+      if (i.wdev !== undefined) s += `\t\twdev 0x${BigInt(i.wdev).toString(16)}\n`;
       if (i.mac) s += `\t\taddr ${i.mac}\n`;
       if (i.ssid !== undefined) s += `\t\tssid ${i.ssid}\n`;
       s += `\t\ttype ${IW_TYPE[i.type] ?? i.type}\n`;

@@ -14,7 +14,7 @@ export async function genlCommand(args: string[]): Promise<number> {
   await using genl = new GenericNetlink();
   const families = (await genl.listFamilies()).map((f) => ({
     id: f.id, name: f.name, version: f.version, hdrsize: f.hdrsize, maxattr: f.maxattr,
-    ops: f.ops.length, mcast_groups: Object.fromEntries(f.mcastGroups),
+    ops: f.ops.length, mcast_groups: { ...f.mcastGroups },
   }));
   if (json) process.stdout.write(stringify(families) + '\n');
   else for (const f of families) {

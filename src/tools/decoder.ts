@@ -1,9 +1,10 @@
 // The protocol decoder: hex dumps, strace logs and live traces into readable messages.
 import {
-  Marshal, NLA_TYPE_MASK, NetlinkDecodeError, checkLength, genlFamilySchema, messageClass,
-  messageClassNames, protocolMarshal, type AnyMessage, type AnySchema,
+  Marshal, NETLINK_GENERIC, NetlinkDecodeError, checkLength, messageClass, messageClassNames, protocolMarshal,
+  type AnyMessage,
 } from '../core/index.js';
-import { parseHexInput } from './hexinput.js';
+import { StreamDecoder, type PacketInfo, type StreamDecodeOptions } from './decodestream.js';
+import { GenlSessionMarshal } from './picker.js';
 import { parseStraceLog, type StraceTransfer } from './straceparse.js';
 
 /** One buffer's worth of decoded messages, with where it came from. */
@@ -16,6 +17,14 @@ export interface DecodedBuffer {
   padding: number;
   /** Set when the buffer came from a strace log. */
   transfer?: Omit<StraceTransfer, 'bytes'>;
+  /** Set when the buffer came from a capture packet. */
+  packet?: PacketInfo;
+  /** By message index: why that message is shown raw (its type is not of the class asked for). */
+  mismatches?: Record<number, string>;
+  /** Problems found in the input around this buffer, one line each. */
+  notes?: string[];
+  /** A sample file's `#:` metadata block. */
+  meta?: unknown;
 }
 
 /** Split one buffer with a marshal, never throwing: a bad length is reported in `error`. */
@@ -54,44 +63,19 @@ export function marshalForClass(name: string): Marshal {
   return new Marshal({}, { fallback: schema });
 }
 
-/** Decode hex text (strace strings, strace hex-dump lines or plain hex) with one class. */
-export function decodeHex(text: string, className: string): DecodedBuffer[] {
-  const marshal = marshalForClass(className);
-  return parseHexInput(text).map((b) => decodeBuffer(b, marshal));
-}
-
 /**
- * A marshal for generic netlink that learns family ids from the session's nlctrl answers,
- * then decodes each family's messages with its registered class.
+ * Decode hex text (sample files, strace strings, strace hex-dump lines or plain hex) with a
+ * class ('rtnl.ifinfmsg') or a whole protocol ('rtnl', 'genl', 'nfnl'). Messages of another
+ * class are shown raw, with the reason in `mismatches`. For large input use StreamDecoder.
  */
-class GenlSessionMarshal extends Marshal {
-  private readonly names = new Map<number, string>();
-  constructor(private readonly base: Marshal) {
-    super({}, { fallback: messageClass('genl.genlmsg') ?? base.fallback });
-  }
-
-  override schemaFor(buf: Buffer, off: number): AnySchema {
-    const type = buf.readUInt16LE(off + 4);
-    const name = this.names.get(type);
-    const fam = name ? genlFamilySchema(name, buf, off) : undefined;
-    return fam ?? this.base.schemaFor(buf, off);
-  }
-
-  /** Remember id -> name from a CTRL_CMD_NEWFAMILY answer (CTRL_ATTR_FAMILY_ID 1, _NAME 2). */
-  learn(msgs: AnyMessage[]): void {
-    for (const m of msgs) {
-      if (m.type !== GENL_ID_CTRL_TYPE || m.length < 20) continue;
-      let id: number | undefined, name: string | undefined;
-      for (let p = m.offset + 20; p + 4 <= m.offset + m.length; ) {
-        const len = m.buf.readUInt16LE(p), t = m.buf.readUInt16LE(p + 2) & NLA_TYPE_MASK;
-        if (len < 4 || p + len > m.offset + m.length) break;
-        if (t === 1 && len >= 6) id = m.buf.readUInt16LE(p + 4);
-        if (t === 2) name = m.buf.toString('utf8', p + 4, p + len).replace(/\0+$/, '');
-        p += (len + 3) & ~3;
-      }
-      if (id !== undefined && name) this.names.set(id, name);
-    }
-  }
+export function decodeHex(
+  text: string, target: string, opts: Omit<StreamDecodeOptions, 'target'> = {},
+): DecodedBuffer[] {
+  const out: DecodedBuffer[] = [];
+  const dec = new StreamDecoder({ ...opts, target }, (d) => out.push(d));
+  dec.write(text);
+  dec.endText();
+  return out;
 }
 
 /**
@@ -107,19 +91,19 @@ export function decodeStrace(text: string): DecodedBuffer[] {
     const key = `${t.pid}:${t.fd}:${t.protocol}`;
     let m = marshals.get(key);
     if (!m) {
-      const reg = protocolMarshal(t.protocol)?.marshal() ?? new Marshal();
-      m = t.protocol === 16 ? new GenlSessionMarshal(reg) : reg;
+      m = t.protocol === NETLINK_GENERIC ? new GenlSessionMarshal()
+        : protocolMarshal(t.protocol)?.marshal() ?? new Marshal();
       marshals.set(key, m);
     }
     const { bytes, ...transfer } = t;
     const d = decodeBuffer(bytes, m);
-    if (m instanceof GenlSessionMarshal && t.direction === 'recv') m.learn(d.messages);
+    if (m instanceof GenlSessionMarshal && t.direction === 'recv') for (const msg of d.messages) m.learn(msg);
     out.push({ ...d, transfer });
   }
   return out;
 }
 
-export { messageClassNames };
-
-/** nlctrl's fixed message type. */
-const GENL_ID_CTRL_TYPE = 16;
+export { messageClassNames, StreamDecoder, type StreamDecodeOptions, type PacketInfo };
+export type { DecodeSummary } from './decodestream.js';
+export { parseHexInput } from './hexstream.js';
+export { readCapture, netlinkPayload, isCapture, ByteSource, CaptureError } from './pcap.js';

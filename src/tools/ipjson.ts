@@ -1,6 +1,6 @@
 // Parsed rtnetlink messages in the JSON shape `ip -j -d` prints, so scripts can switch tools.
 import { AttrSet, flagNames, type AnyMessage } from '../core/index.js';
-import { ARPHRD, IFF, RTPROT, RT_SCOPE, RT_TABLE, RTN } from '../rtnl/constants.js';
+import { ARPHRD, IFF, RTM_F, RTNH_F, RTPROT, RT_SCOPE, RT_TABLE, RTN } from '../rtnl/constants.js';
 
 type Json = Record<string, unknown>;
 
@@ -150,6 +150,20 @@ const PROTOS: Record<number, string> = { 0: 'unspec', 1: 'redirect', 2: 'kernel'
 const TYPES = ['unspec', 'unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat', 'xresolve'];
 const TABLES: Record<number, string> = { 0: 'unspec', 252: 'compat', 253: 'default', 254: 'main', 255: 'local' };
 
+// Route and next-hop flags in the order ip prints them (RTNH_F_* in the low byte, RTM_F_* above).
+const ROUTE_FLAGS: [number, string][] = [
+  [RTNH_F.RTNH_F_DEAD, 'dead'], [RTNH_F.RTNH_F_ONLINK, 'onlink'], [RTNH_F.RTNH_F_PERVASIVE, 'pervasive'],
+  [RTNH_F.RTNH_F_OFFLOAD, 'offload'], [RTNH_F.RTNH_F_TRAP, 'trap'], [RTM_F.RTM_F_NOTIFY, 'notify'],
+  [RTNH_F.RTNH_F_LINKDOWN, 'linkdown'], [RTNH_F.RTNH_F_UNRESOLVED, 'unresolved'], [RTM_F.RTM_F_OFFLOAD, 'rt_offload'],
+  [RTM_F.RTM_F_TRAP, 'rt_trap'], [RTM_F.RTM_F_OFFLOAD_FAILED, 'rt_offload_failed'],
+];
+const ROUTER_PREFS: Record<number, string> = { 0: 'medium', 1: 'high', 3: 'low' };
+
+/** Route or next-hop flag names as `ip -j` lists them. */
+export function routeFlags(flags: number): string[] {
+  return ROUTE_FLAGS.filter(([bit]) => flags & bit).map(([, name]) => name);
+}
+
 /** One route as `ip -j route show` prints it. */
 export function routeJSON(m: AnyMessage, names: Map<number, string>, opts: { table?: boolean } = {}): Json {
   const f = m.fields;
@@ -169,13 +183,9 @@ export function routeJSON(m: AnyMessage, names: Map<number, string>, opts: { tab
   if (f.scope !== 0) j.scope = scopeName(f.scope);
   if (a('RTA_PRIORITY') !== undefined) j.metric = a('RTA_PRIORITY');
   if (a('RTA_PREFSRC') !== undefined) j.prefsrc = a('RTA_PREFSRC');
-  const flags: string[] = [];
-  if (f.flags & 1) flags.push('dead');
-  if (f.flags & 4) flags.push('onlink');
-  if (f.flags & 8) flags.push('pervasive');
-  if (f.flags & 16) flags.push('offload');
-  if (f.flags & 64) flags.push('linkdown');
-  j.flags = flags;
+  j.flags = routeFlags(f.flags);
+  const pref = a('RTA_PREF');
+  if (pref !== undefined) j.pref = ROUTER_PREFS[pref] ?? pref;
   const metrics = a('RTA_METRICS') as AttrSet | undefined;
   if (metrics instanceof AttrSet) {
     const mj: Json = {};
@@ -190,7 +200,7 @@ export function routeJSON(m: AnyMessage, names: Map<number, string>, opts: { tab
       if (gw !== undefined) o.gateway = gw;
       if (nh.ifindex) o.dev = names.get(nh.ifindex) ?? nh.ifindex;
       o.weight = (nh.hops ?? 0) + 1;
-      o.flags = [];
+      o.flags = routeFlags(nh.flags ?? 0);
       return o;
     });
   }

@@ -1,6 +1,6 @@
 // Loads every protocol's message classes into the registry, for the decoder and CLI.
 // Each protocol registers its classes when its schema module is imported.
-const modules = ['../rtnl/index.js', '../genl/index.js', '../taskstats/index.js', '../ipset/index.js', '../nl80211/index.js'];
+const modules = ['../rtnl/index.js', '../genl/index.js', '../taskstats/index.js', '../ipset/index.js', '../nl80211/index.js', '../ipvs/index.js'];
 
 let loaded: Promise<void> | undefined;
 

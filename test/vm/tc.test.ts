@@ -110,11 +110,11 @@ describe('tc (VM)', vmOnly, () => {
       await tc(ns, 'qdisc add dev g root red limit 200000 min 20000 max 60000 avpkt 1000 burst 30 probability 0.1');
       const root = async (d: string): Promise<TcMessage> => (await ipr.getQdiscs({ index: ix[d] })).find((m) => m.fields.parent === 0xffffffff)!;
       const ne = opts(await root('a')) as any;
-      assert.equal(ne.limit, 300);
-      assert.equal(ne.gap, 5);
+      assert.equal(ne.qopt.limit, 300);
+      assert.equal(ne.qopt.gap, 5);
       assert.equal(ne.attrs.getAttr('TCA_NETEM_RATE').rate, 250000);
       assert.equal(ne.attrs.getAttr('TCA_NETEM_CORRUPT').probability, tckinds.percent('0.5%', 'x'));
-      assert.equal(ne.loss, tckinds.percent('2%', 'x'));
+      assert.equal(ne.qopt.loss, tckinds.percent('2%', 'x'));
       const fq = opts(await root('b'));
       assert.deepEqual([fq.getAttr('TCA_FQ_PLIMIT'), fq.getAttr('TCA_FQ_FLOW_PLIMIT'), fq.getAttr('TCA_FQ_FLOW_MAX_RATE')], [500, 20, 1250000]);
       const sfq = opts(await root('c')) as any;

@@ -1,5 +1,5 @@
 // bonding master: IFLA_BOND_*.
-import { attrMap, enumOf, ipv4, ipv6, l2addr, nested, nestedArray, u16, u32, u8 } from '../../core/index.js';
+import { attrMap, enumOf, ipv4, ipv6, l2addr, nested, nestedArray, u16, u32, u8, vocab } from '../../core/index.js';
 import type { LinkKind } from './registry.js';
 
 export const BOND_MODE = {
@@ -51,4 +51,25 @@ export const bondAttrs = attrMap('ifla_bond', {
   IFLA_BOND_BROADCAST_NEIGH: [33, u8],
 });
 
-export const bond: LinkKind = { kind: 'bond', data: nested(bondAttrs), dataMap: bondAttrs, specPrefix: 'bond', attrPrefix: 'IFLA_BOND_' };
+/** The friendly names of the bond options, flat in a link spec or record. */
+export const bondVocab = vocab('bond options', bondAttrs, undefined, {
+  attrs: {
+    bondMode: 'IFLA_BOND_MODE', bondActiveSlave: 'IFLA_BOND_ACTIVE_SLAVE', bondMiimon: 'IFLA_BOND_MIIMON',
+    bondUpdelay: 'IFLA_BOND_UPDELAY', bondDowndelay: 'IFLA_BOND_DOWNDELAY', bondUseCarrier: 'IFLA_BOND_USE_CARRIER',
+    bondArpInterval: 'IFLA_BOND_ARP_INTERVAL', bondArpIpTarget: 'IFLA_BOND_ARP_IP_TARGET',
+    bondArpValidate: 'IFLA_BOND_ARP_VALIDATE', bondArpAllTargets: 'IFLA_BOND_ARP_ALL_TARGETS',
+    bondPrimary: 'IFLA_BOND_PRIMARY', bondPrimaryReselect: 'IFLA_BOND_PRIMARY_RESELECT',
+    bondFailOverMac: 'IFLA_BOND_FAIL_OVER_MAC', bondXmitHashPolicy: 'IFLA_BOND_XMIT_HASH_POLICY',
+    bondResendIgmp: 'IFLA_BOND_RESEND_IGMP', bondNumPeerNotif: 'IFLA_BOND_NUM_PEER_NOTIF',
+    bondAllSlavesActive: 'IFLA_BOND_ALL_SLAVES_ACTIVE', bondMinLinks: 'IFLA_BOND_MIN_LINKS',
+    bondLpInterval: 'IFLA_BOND_LP_INTERVAL', bondPacketsPerSlave: 'IFLA_BOND_PACKETS_PER_SLAVE',
+    bondAdLacpRate: 'IFLA_BOND_AD_LACP_RATE', bondAdSelect: 'IFLA_BOND_AD_SELECT', bondAdInfo: 'IFLA_BOND_AD_INFO',
+    bondAdActorSysPrio: 'IFLA_BOND_AD_ACTOR_SYS_PRIO', bondAdUserPortKey: 'IFLA_BOND_AD_USER_PORT_KEY',
+    bondAdActorSystem: 'IFLA_BOND_AD_ACTOR_SYSTEM', bondTlbDynamicLb: 'IFLA_BOND_TLB_DYNAMIC_LB',
+    bondPeerNotifDelay: 'IFLA_BOND_PEER_NOTIF_DELAY', bondAdLacpActive: 'IFLA_BOND_AD_LACP_ACTIVE',
+    bondMissedMax: 'IFLA_BOND_MISSED_MAX', bondNsIp6Target: 'IFLA_BOND_NS_IP6_TARGET',
+    bondCoupledControl: 'IFLA_BOND_COUPLED_CONTROL', bondBroadcastNeigh: 'IFLA_BOND_BROADCAST_NEIGH',
+  },
+});
+
+export const bond: LinkKind = { kind: 'bond', data: nested(bondAttrs), dataMap: bondAttrs, vocab: bondVocab };

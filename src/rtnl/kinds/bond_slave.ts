@@ -1,5 +1,5 @@
 // bonding ports: IFLA_BOND_SLAVE_* in IFLA_INFO_SLAVE_DATA (slave kind 'bond').
-import { attrMap, enumOf, l2addr, nested, s32, u16, u32, u8 } from '../../core/index.js';
+import { attrMap, enumOf, l2addr, nested, s32, u16, u32, u8, vocab } from '../../core/index.js';
 import type { LinkKind } from './registry.js';
 
 export const BOND_STATE = { BOND_STATE_ACTIVE: 0, BOND_STATE_BACKUP: 1 } as const;
@@ -20,7 +20,22 @@ export const bondSlaveAttrs = attrMap('ifla_bond_slave', {
   IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE: [12, u8],
 });
 
+/** The friendly names of the bond port options, flat in a link spec or record. */
+export const bondSlaveVocab = vocab('bond port options', bondSlaveAttrs, undefined, {
+  attrs: {
+    bondSlaveState: 'IFLA_BOND_SLAVE_STATE', bondSlaveMiiStatus: 'IFLA_BOND_SLAVE_MII_STATUS',
+    bondSlaveLinkFailureCount: 'IFLA_BOND_SLAVE_LINK_FAILURE_COUNT',
+    bondSlavePermHwaddr: 'IFLA_BOND_SLAVE_PERM_HWADDR', bondSlaveQueueId: 'IFLA_BOND_SLAVE_QUEUE_ID',
+    bondSlaveAdAggregatorId: 'IFLA_BOND_SLAVE_AD_AGGREGATOR_ID',
+    bondSlaveAdActorOperPortState: 'IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE',
+    bondSlaveAdPartnerOperPortState: 'IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE',
+    bondSlavePrio: 'IFLA_BOND_SLAVE_PRIO', bondSlaveActorPortPrio: 'IFLA_BOND_SLAVE_ACTOR_PORT_PRIO',
+    bondSlaveAdChurnActorState: 'IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE',
+    bondSlaveAdChurnPartnerState: 'IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE',
+  },
+});
+
 export const bondSlave: LinkKind = {
   kind: 'bond_slave', slaveOf: 'bond', slaveData: nested(bondSlaveAttrs), slaveDataMap: bondSlaveAttrs,
-  specPrefix: 'bondSlave', attrPrefix: 'IFLA_BOND_SLAVE_',
+  vocab: bondSlaveVocab,
 };

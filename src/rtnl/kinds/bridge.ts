@@ -1,6 +1,6 @@
 // bridge: IFLA_BR_* (linux/if_link.h), ids up to 6.18.
 import {
-  attrMap, binary, be16, flag, ipv4, ipv6, l2addr, mac, nested, struct, bytes, u16, u32, u64, u8,
+  attrMap, binary, be16, flag, ipv4, ipv6, l2addr, mac, nested, struct, bytes, u16, u32, u64, u8, vocab,
 } from '../../core/index.js';
 import type { LinkKind } from './registry.js';
 
@@ -69,4 +69,33 @@ export const bridgeAttrs = attrMap('ifla_br', {
   IFLA_BR_FDB_MAX_LEARNED: [49, u32],
 });
 
-export const bridge: LinkKind = { kind: 'bridge', data: nested(bridgeAttrs), dataMap: bridgeAttrs, specPrefix: 'br', attrPrefix: 'IFLA_BR_' };
+/** The friendly names of the bridge options, flat in a link spec or record. */
+export const bridgeVocab = vocab('bridge options', bridgeAttrs, undefined, {
+  attrs: {
+    brForwardDelay: 'IFLA_BR_FORWARD_DELAY', brHelloTime: 'IFLA_BR_HELLO_TIME', brMaxAge: 'IFLA_BR_MAX_AGE',
+    brAgeingTime: 'IFLA_BR_AGEING_TIME', brStpState: 'IFLA_BR_STP_STATE', brPriority: 'IFLA_BR_PRIORITY',
+    brVlanFiltering: 'IFLA_BR_VLAN_FILTERING', brVlanProtocol: 'IFLA_BR_VLAN_PROTOCOL',
+    brGroupFwdMask: 'IFLA_BR_GROUP_FWD_MASK', brRootId: 'IFLA_BR_ROOT_ID', brBridgeId: 'IFLA_BR_BRIDGE_ID',
+    brRootPort: 'IFLA_BR_ROOT_PORT', brRootPathCost: 'IFLA_BR_ROOT_PATH_COST',
+    brTopologyChange: 'IFLA_BR_TOPOLOGY_CHANGE', brTopologyChangeDetected: 'IFLA_BR_TOPOLOGY_CHANGE_DETECTED',
+    brHelloTimer: 'IFLA_BR_HELLO_TIMER', brTcnTimer: 'IFLA_BR_TCN_TIMER',
+    brTopologyChangeTimer: 'IFLA_BR_TOPOLOGY_CHANGE_TIMER', brGcTimer: 'IFLA_BR_GC_TIMER',
+    brGroupAddr: 'IFLA_BR_GROUP_ADDR', brFdbFlush: 'IFLA_BR_FDB_FLUSH', brMcastRouter: 'IFLA_BR_MCAST_ROUTER',
+    brMcastSnooping: 'IFLA_BR_MCAST_SNOOPING', brMcastQueryUseIfaddr: 'IFLA_BR_MCAST_QUERY_USE_IFADDR',
+    brMcastQuerier: 'IFLA_BR_MCAST_QUERIER', brMcastHashElasticity: 'IFLA_BR_MCAST_HASH_ELASTICITY',
+    brMcastHashMax: 'IFLA_BR_MCAST_HASH_MAX', brMcastLastMemberCnt: 'IFLA_BR_MCAST_LAST_MEMBER_CNT',
+    brMcastStartupQueryCnt: 'IFLA_BR_MCAST_STARTUP_QUERY_CNT',
+    brMcastLastMemberIntvl: 'IFLA_BR_MCAST_LAST_MEMBER_INTVL',
+    brMcastMembershipIntvl: 'IFLA_BR_MCAST_MEMBERSHIP_INTVL', brMcastQuerierIntvl: 'IFLA_BR_MCAST_QUERIER_INTVL',
+    brMcastQueryIntvl: 'IFLA_BR_MCAST_QUERY_INTVL', brMcastQueryResponseIntvl: 'IFLA_BR_MCAST_QUERY_RESPONSE_INTVL',
+    brMcastStartupQueryIntvl: 'IFLA_BR_MCAST_STARTUP_QUERY_INTVL', brNfCallIptables: 'IFLA_BR_NF_CALL_IPTABLES',
+    brNfCallIp6tables: 'IFLA_BR_NF_CALL_IP6TABLES', brNfCallArptables: 'IFLA_BR_NF_CALL_ARPTABLES',
+    brVlanDefaultPvid: 'IFLA_BR_VLAN_DEFAULT_PVID', brVlanStatsEnabled: 'IFLA_BR_VLAN_STATS_ENABLED',
+    brMcastStatsEnabled: 'IFLA_BR_MCAST_STATS_ENABLED', brMcastIgmpVersion: 'IFLA_BR_MCAST_IGMP_VERSION',
+    brMcastMldVersion: 'IFLA_BR_MCAST_MLD_VERSION', brVlanStatsPerPort: 'IFLA_BR_VLAN_STATS_PER_PORT',
+    brMultiBoolopt: 'IFLA_BR_MULTI_BOOLOPT', brMcastQuerierState: 'IFLA_BR_MCAST_QUERIER_STATE',
+    brFdbNLearned: 'IFLA_BR_FDB_N_LEARNED', brFdbMaxLearned: 'IFLA_BR_FDB_MAX_LEARNED',
+  },
+});
+
+export const bridge: LinkKind = { kind: 'bridge', data: nested(bridgeAttrs), dataMap: bridgeAttrs, vocab: bridgeVocab };

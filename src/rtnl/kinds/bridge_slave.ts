@@ -1,6 +1,6 @@
 // bridge ports: IFLA_BRPORT_* in IFLA_INFO_SLAVE_DATA (slave kind 'bridge') and in
 // IFLA_PROTINFO of AF_BRIDGE link messages.
-import { attrMap, binary, flag, nested, u16, u32, u64, u8, enumOf } from '../../core/index.js';
+import { attrMap, binary, flag, nested, u16, u32, u64, u8, enumOf, vocab } from '../../core/index.js';
 import { bridgeId } from './bridge.js';
 import type { LinkKind } from './registry.js';
 
@@ -56,7 +56,35 @@ export const brportAttrs = attrMap('ifla_brport', {
   IFLA_BRPORT_BACKUP_NHID: [44, u32],
 });
 
+/** The friendly names of the bridge port options, flat in a link spec or record. */
+export const brportVocab = vocab('bridge port options', brportAttrs, undefined, {
+  attrs: {
+    brportState: 'IFLA_BRPORT_STATE', brportPriority: 'IFLA_BRPORT_PRIORITY', brportCost: 'IFLA_BRPORT_COST',
+    brportMode: 'IFLA_BRPORT_MODE', brportGuard: 'IFLA_BRPORT_GUARD', brportProtect: 'IFLA_BRPORT_PROTECT',
+    brportFastLeave: 'IFLA_BRPORT_FAST_LEAVE', brportLearning: 'IFLA_BRPORT_LEARNING',
+    brportUnicastFlood: 'IFLA_BRPORT_UNICAST_FLOOD', brportProxyarp: 'IFLA_BRPORT_PROXYARP',
+    brportLearningSync: 'IFLA_BRPORT_LEARNING_SYNC', brportProxyarpWifi: 'IFLA_BRPORT_PROXYARP_WIFI',
+    brportRootId: 'IFLA_BRPORT_ROOT_ID', brportBridgeId: 'IFLA_BRPORT_BRIDGE_ID',
+    brportDesignatedPort: 'IFLA_BRPORT_DESIGNATED_PORT', brportDesignatedCost: 'IFLA_BRPORT_DESIGNATED_COST',
+    brportId: 'IFLA_BRPORT_ID', brportNo: 'IFLA_BRPORT_NO',
+    brportTopologyChangeAck: 'IFLA_BRPORT_TOPOLOGY_CHANGE_ACK', brportConfigPending: 'IFLA_BRPORT_CONFIG_PENDING',
+    brportMessageAgeTimer: 'IFLA_BRPORT_MESSAGE_AGE_TIMER',
+    brportForwardDelayTimer: 'IFLA_BRPORT_FORWARD_DELAY_TIMER', brportHoldTimer: 'IFLA_BRPORT_HOLD_TIMER',
+    brportFlush: 'IFLA_BRPORT_FLUSH', brportMulticastRouter: 'IFLA_BRPORT_MULTICAST_ROUTER',
+    brportMcastFlood: 'IFLA_BRPORT_MCAST_FLOOD', brportMcastToUcast: 'IFLA_BRPORT_MCAST_TO_UCAST',
+    brportVlanTunnel: 'IFLA_BRPORT_VLAN_TUNNEL', brportBcastFlood: 'IFLA_BRPORT_BCAST_FLOOD',
+    brportGroupFwdMask: 'IFLA_BRPORT_GROUP_FWD_MASK', brportNeighSuppress: 'IFLA_BRPORT_NEIGH_SUPPRESS',
+    brportIsolated: 'IFLA_BRPORT_ISOLATED', brportBackupPort: 'IFLA_BRPORT_BACKUP_PORT',
+    brportMrpRingOpen: 'IFLA_BRPORT_MRP_RING_OPEN', brportMrpInOpen: 'IFLA_BRPORT_MRP_IN_OPEN',
+    brportMcastEhtHostsLimit: 'IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT',
+    brportMcastEhtHostsCnt: 'IFLA_BRPORT_MCAST_EHT_HOSTS_CNT', brportLocked: 'IFLA_BRPORT_LOCKED',
+    brportMab: 'IFLA_BRPORT_MAB', brportMcastNGroups: 'IFLA_BRPORT_MCAST_N_GROUPS',
+    brportMcastMaxGroups: 'IFLA_BRPORT_MCAST_MAX_GROUPS',
+    brportNeighVlanSuppress: 'IFLA_BRPORT_NEIGH_VLAN_SUPPRESS', brportBackupNhid: 'IFLA_BRPORT_BACKUP_NHID',
+  },
+});
+
 export const bridgeSlave: LinkKind = {
   kind: 'bridge_slave', slaveOf: 'bridge', slaveData: nested(brportAttrs), slaveDataMap: brportAttrs,
-  specPrefix: 'brport', attrPrefix: 'IFLA_BRPORT_',
+  vocab: brportVocab,
 };

@@ -1,5 +1,5 @@
 // geneve: IFLA_GENEVE_*.
-import { attrMap, be16, be32, enumOf, flag, ipv4, ipv6, nested, struct, u32, u8 } from '../../core/index.js';
+import { attrMap, be16, be32, enumOf, flag, ipv4, ipv6, nested, struct, u32, u8, vocab } from '../../core/index.js';
 import type { LinkKind } from './registry.js';
 
 export const GENEVE_DF = { GENEVE_DF_UNSET: 0, GENEVE_DF_SET: 1, GENEVE_DF_INHERIT: 2 } as const;
@@ -22,4 +22,17 @@ export const geneveAttrs = attrMap('ifla_geneve', {
   IFLA_GENEVE_PORT_RANGE: [15, struct('ifla_geneve_port_range', { low: be16, high: be16 })],
 });
 
-export const geneve: LinkKind = { kind: 'geneve', data: nested(geneveAttrs), dataMap: geneveAttrs, specPrefix: 'geneve', attrPrefix: 'IFLA_GENEVE_' };
+/** The friendly names of the geneve options, flat in a link spec or record. */
+export const geneveVocab = vocab('geneve options', geneveAttrs, undefined, {
+  attrs: {
+    geneveId: 'IFLA_GENEVE_ID', geneveRemote: 'IFLA_GENEVE_REMOTE', geneveTtl: 'IFLA_GENEVE_TTL',
+    geneveTos: 'IFLA_GENEVE_TOS', genevePort: 'IFLA_GENEVE_PORT',
+    geneveCollectMetadata: 'IFLA_GENEVE_COLLECT_METADATA', geneveRemote6: 'IFLA_GENEVE_REMOTE6',
+    geneveUdpCsum: 'IFLA_GENEVE_UDP_CSUM', geneveUdpZeroCsum6Tx: 'IFLA_GENEVE_UDP_ZERO_CSUM6_TX',
+    geneveUdpZeroCsum6Rx: 'IFLA_GENEVE_UDP_ZERO_CSUM6_RX', geneveLabel: 'IFLA_GENEVE_LABEL',
+    geneveTtlInherit: 'IFLA_GENEVE_TTL_INHERIT', geneveDf: 'IFLA_GENEVE_DF',
+    geneveInnerProtoInherit: 'IFLA_GENEVE_INNER_PROTO_INHERIT', genevePortRange: 'IFLA_GENEVE_PORT_RANGE',
+  },
+});
+
+export const geneve: LinkKind = { kind: 'geneve', data: nested(geneveAttrs), dataMap: geneveAttrs, vocab: geneveVocab };

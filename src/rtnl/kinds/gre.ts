@@ -1,5 +1,5 @@
 // GRE family (gre, gretap, ip6gre, ip6gretap, erspan, ip6erspan): IFLA_GRE_*.
-import { attrMap, be16, be32, flag, ipaddr, nested, u16, u32, u8, flagsOf } from '../../core/index.js';
+import { attrMap, be16, be32, flag, ipaddr, nested, u16, u32, u8, flagsOf, vocab } from '../../core/index.js';
 import type { LinkKind } from './registry.js';
 
 /** GRE header flags as they sit in IFLA_GRE_IFLAGS/OFLAGS (big-endian). */
@@ -38,6 +38,20 @@ export const greAttrs = attrMap('ifla_gre', {
   IFLA_GRE_ERSPAN_HWID: [24, u16],
 });
 
+/** The friendly names of the gre options, flat in a link spec or record. */
+export const greVocab = vocab('gre options', greAttrs, undefined, {
+  attrs: {
+    greLink: 'IFLA_GRE_LINK', greIflags: 'IFLA_GRE_IFLAGS', greOflags: 'IFLA_GRE_OFLAGS', greIkey: 'IFLA_GRE_IKEY',
+    greOkey: 'IFLA_GRE_OKEY', greLocal: 'IFLA_GRE_LOCAL', greRemote: 'IFLA_GRE_REMOTE', greTtl: 'IFLA_GRE_TTL',
+    greTos: 'IFLA_GRE_TOS', grePmtudisc: 'IFLA_GRE_PMTUDISC', greEncapLimit: 'IFLA_GRE_ENCAP_LIMIT',
+    greFlowinfo: 'IFLA_GRE_FLOWINFO', greFlags: 'IFLA_GRE_FLAGS', greEncapType: 'IFLA_GRE_ENCAP_TYPE',
+    greEncapFlags: 'IFLA_GRE_ENCAP_FLAGS', greEncapSport: 'IFLA_GRE_ENCAP_SPORT',
+    greEncapDport: 'IFLA_GRE_ENCAP_DPORT', greCollectMetadata: 'IFLA_GRE_COLLECT_METADATA',
+    greIgnoreDf: 'IFLA_GRE_IGNORE_DF', greFwmark: 'IFLA_GRE_FWMARK', greErspanIndex: 'IFLA_GRE_ERSPAN_INDEX',
+    greErspanVer: 'IFLA_GRE_ERSPAN_VER', greErspanDir: 'IFLA_GRE_ERSPAN_DIR', greErspanHwid: 'IFLA_GRE_ERSPAN_HWID',
+  },
+});
+
 const data = nested(greAttrs);
-const gk = (kind: string): LinkKind => ({ kind, data, dataMap: greAttrs, specPrefix: 'gre', attrPrefix: 'IFLA_GRE_' });
+const gk = (kind: string): LinkKind => ({ kind, data, dataMap: greAttrs, vocab: greVocab });
 export const greKinds: LinkKind[] = ['gre', 'gretap', 'ip6gre', 'ip6gretap', 'erspan', 'ip6erspan'].map(gk);

@@ -27,3 +27,4 @@ export const builtinKinds: readonly LinkKind[] = [
 registerLinkKind(...builtinKinds);
 
 export * from './registry.js';
+export type { KindVocabs, KindSpec, KindRecord, LinkKindName, VethSpec } from './types.js';

@@ -1,5 +1,5 @@
 // ipvlan and ipvtap: IFLA_IPVLAN_*.
-import { attrMap, enumOf, flagsOf, nested, u16 } from '../../core/index.js';
+import { attrMap, enumOf, flagsOf, nested, u16, vocab } from '../../core/index.js';
 import type { LinkKind } from './registry.js';
 
 export const IPVLAN_MODE = { IPVLAN_MODE_L2: 0, IPVLAN_MODE_L3: 1, IPVLAN_MODE_L3S: 2 } as const;
@@ -10,6 +10,13 @@ export const ipvlanAttrs = attrMap('ifla_ipvlan', {
   IFLA_IPVLAN_FLAGS: [2, flagsOf(u16, IPVLAN_F)],
 });
 
+/** The friendly names of the ipvlan options, flat in a link spec or record. */
+export const ipvlanVocab = vocab('ipvlan options', ipvlanAttrs, undefined, {
+  attrs: {
+    ipvlanMode: 'IFLA_IPVLAN_MODE', ipvlanFlags: 'IFLA_IPVLAN_FLAGS',
+  },
+});
+
 const data = nested(ipvlanAttrs);
-export const ipvlan: LinkKind = { kind: 'ipvlan', data, dataMap: ipvlanAttrs, specPrefix: 'ipvlan', attrPrefix: 'IFLA_IPVLAN_' };
-export const ipvtap: LinkKind = { kind: 'ipvtap', data, dataMap: ipvlanAttrs, specPrefix: 'ipvlan', attrPrefix: 'IFLA_IPVLAN_' };
+export const ipvlan: LinkKind = { kind: 'ipvlan', data, dataMap: ipvlanAttrs, vocab: ipvlanVocab };
+export const ipvtap: LinkKind = { kind: 'ipvtap', data, dataMap: ipvlanAttrs, vocab: ipvlanVocab };

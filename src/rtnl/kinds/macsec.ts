@@ -1,5 +1,5 @@
 // MACsec (802.1AE): IFLA_MACSEC_*. Keys and secure associations go over generic netlink.
-import { attrMap, be16, be64, enumOf, nested, pad, u32, u64, u8 } from '../../core/index.js';
+import { attrMap, be16, be64, enumOf, nested, pad, u32, u64, u8, vocab } from '../../core/index.js';
 import type { LinkKind } from './registry.js';
 
 export const MACSEC_VALIDATE = { MACSEC_VALIDATE_DISABLED: 0, MACSEC_VALIDATE_CHECK: 1, MACSEC_VALIDATE_STRICT: 2 } as const;
@@ -29,6 +29,16 @@ export const macsecAttrs = attrMap('ifla_macsec', {
   IFLA_MACSEC_OFFLOAD: [15, enumOf(u8, MACSEC_OFFLOAD)],
 });
 
-export const macsec: LinkKind = {
-  kind: 'macsec', data: nested(macsecAttrs), dataMap: macsecAttrs, specPrefix: 'macsec', attrPrefix: 'IFLA_MACSEC_',
-};
+/** The friendly names of the macsec options, flat in a link spec or record. */
+export const macsecVocab = vocab('macsec options', macsecAttrs, undefined, {
+  attrs: {
+    macsecSci: 'IFLA_MACSEC_SCI', macsecPort: 'IFLA_MACSEC_PORT', macsecIcvLen: 'IFLA_MACSEC_ICV_LEN',
+    macsecCipherSuite: 'IFLA_MACSEC_CIPHER_SUITE', macsecWindow: 'IFLA_MACSEC_WINDOW',
+    macsecEncodingSa: 'IFLA_MACSEC_ENCODING_SA', macsecEncrypt: 'IFLA_MACSEC_ENCRYPT',
+    macsecProtect: 'IFLA_MACSEC_PROTECT', macsecIncSci: 'IFLA_MACSEC_INC_SCI', macsecEs: 'IFLA_MACSEC_ES',
+    macsecScb: 'IFLA_MACSEC_SCB', macsecReplayProtect: 'IFLA_MACSEC_REPLAY_PROTECT',
+    macsecValidation: 'IFLA_MACSEC_VALIDATION', macsecOffload: 'IFLA_MACSEC_OFFLOAD',
+  },
+});
+
+export const macsec: LinkKind = { kind: 'macsec', data: nested(macsecAttrs), dataMap: macsecAttrs, vocab: macsecVocab };

@@ -1,5 +1,5 @@
 // macvlan and macvtap share IFLA_MACVLAN_*.
-import { attrMap, enumOf, flagsOf, l2addr, nested, s32, u16, u32 } from '../../core/index.js';
+import { attrMap, enumOf, flagsOf, l2addr, nested, s32, u16, u32, vocab } from '../../core/index.js';
 import type { LinkKind } from './registry.js';
 
 export const MACVLAN_MODE = {
@@ -24,6 +24,17 @@ export const macvlanAttrs = attrMap('ifla_macvlan', {
   IFLA_MACVLAN_BC_CUTOFF: [9, s32],
 });
 
+/** The friendly names of the macvlan options, flat in a link spec or record. */
+export const macvlanVocab = vocab('macvlan options', macvlanAttrs, undefined, {
+  attrs: {
+    macvlanMode: 'IFLA_MACVLAN_MODE', macvlanFlags: 'IFLA_MACVLAN_FLAGS',
+    macvlanMacaddrMode: 'IFLA_MACVLAN_MACADDR_MODE', macvlanMacaddr: 'IFLA_MACVLAN_MACADDR',
+    macvlanMacaddrData: 'IFLA_MACVLAN_MACADDR_DATA', macvlanMacaddrCount: 'IFLA_MACVLAN_MACADDR_COUNT',
+    macvlanBcQueueLen: 'IFLA_MACVLAN_BC_QUEUE_LEN', macvlanBcQueueLenUsed: 'IFLA_MACVLAN_BC_QUEUE_LEN_USED',
+    macvlanBcCutoff: 'IFLA_MACVLAN_BC_CUTOFF',
+  },
+});
+
 const data = nested(macvlanAttrs);
-export const macvlan: LinkKind = { kind: 'macvlan', data, dataMap: macvlanAttrs, specPrefix: 'macvlan', attrPrefix: 'IFLA_MACVLAN_' };
-export const macvtap: LinkKind = { kind: 'macvtap', data, dataMap: macvlanAttrs, specPrefix: 'macvlan', attrPrefix: 'IFLA_MACVLAN_' };
+export const macvlan: LinkKind = { kind: 'macvlan', data, dataMap: macvlanAttrs, vocab: macvlanVocab };
+export const macvtap: LinkKind = { kind: 'macvtap', data, dataMap: macvlanAttrs, vocab: macvlanVocab };

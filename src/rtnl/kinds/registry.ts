@@ -1,7 +1,7 @@
 // The link-kind plug-in registry: what IFLA_INFO_DATA / IFLA_INFO_SLAVE_DATA hold for each
 // IFLA_INFO_KIND. ifinfmsg's `select`s read these tables at decode time, so a kind
 // registered later is still decoded. Kind files import only this module and the core.
-import type { AttrMap, NlaType, StructType } from '../../core/index.js';
+import type { AttrMap, NlaType, StructType, Vocab } from '../../core/index.js';
 
 /** One link kind ('veth', 'vxlan', ...): its attribute types and friendly-spec naming. */
 export interface LinkKind {
@@ -21,11 +21,10 @@ export interface LinkKind {
   readonly slaveData?: NlaType<any, any>;
   readonly slaveDataMap?: AttrMap<any>;
   /**
-   * Friendly spec keys: camelCase keys starting with `specPrefix` name attributes of
-   * `attrPrefix` ('vxlanId' -> IFLA_VXLAN_ID). Defaults: the kind and IFLA_<KIND>_.
+   * The friendly names of the kind's options (of IFLA_INFO_DATA, or IFLA_INFO_SLAVE_DATA for
+   * port kinds): `vxlanId: 'IFLA_VXLAN_ID'`. Specs and records use these names, flat in the link.
    */
-  readonly specPrefix?: string;
-  readonly attrPrefix?: string;
+  readonly vocab?: Vocab<any, any, any, any>;
   /** Whether the running kernel of the test host has this kind (documentation for tests). */
   readonly note?: string;
 }

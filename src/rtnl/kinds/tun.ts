@@ -1,5 +1,5 @@
 // tun/tap: the kernel reports IFLA_TUN_* (creation itself goes through /dev/net/tun ioctls).
-import { attrMap, enumOf, nested, u32, u8 } from '../../core/index.js';
+import { attrMap, enumOf, nested, u32, u8, vocab } from '../../core/index.js';
 import type { LinkKind } from './registry.js';
 
 export const TUN_TYPE = { IFF_TUN: 1, IFF_TAP: 2 } as const;
@@ -16,4 +16,13 @@ export const tunAttrs = attrMap('ifla_tun', {
   IFLA_TUN_NUM_DISABLED_QUEUES: [9, u32],
 });
 
-export const tun: LinkKind = { kind: 'tun', data: nested(tunAttrs), dataMap: tunAttrs, specPrefix: 'tun', attrPrefix: 'IFLA_TUN_' };
+/** The friendly names of the tun options, flat in a link spec or record. */
+export const tunVocab = vocab('tun options', tunAttrs, undefined, {
+  attrs: {
+    tunOwner: 'IFLA_TUN_OWNER', tunGroup: 'IFLA_TUN_GROUP', tunType: 'IFLA_TUN_TYPE', tunPi: 'IFLA_TUN_PI',
+    tunVnetHdr: 'IFLA_TUN_VNET_HDR', tunPersist: 'IFLA_TUN_PERSIST', tunMultiQueue: 'IFLA_TUN_MULTI_QUEUE',
+    tunNumQueues: 'IFLA_TUN_NUM_QUEUES', tunNumDisabledQueues: 'IFLA_TUN_NUM_DISABLED_QUEUES',
+  },
+});
+
+export const tun: LinkKind = { kind: 'tun', data: nested(tunAttrs), dataMap: tunAttrs, vocab: tunVocab };

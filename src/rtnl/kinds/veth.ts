@@ -7,4 +7,4 @@ export const vethAttrs = attrMap('veth_info', {
   VETH_INFO_PEER: [1, headered(() => ifla.header!, () => ifla.map!)],
 });
 
-export const veth: LinkKind = { kind: 'veth', data: nested(vethAttrs), dataMap: vethAttrs, specPrefix: 'veth', attrPrefix: 'VETH_INFO_' };
+export const veth: LinkKind = { kind: 'veth', data: nested(vethAttrs), dataMap: vethAttrs };

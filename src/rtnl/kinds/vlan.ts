@@ -1,5 +1,5 @@
 // 802.1Q / 802.1ad VLAN: IFLA_VLAN_*.
-import { attrMap, be16, nested, struct, u16, u32, flagsOf } from '../../core/index.js';
+import { attrMap, be16, nested, struct, u16, u32, flagsOf, vocab } from '../../core/index.js';
 import type { LinkKind } from './registry.js';
 
 export const VLAN_FLAG = {
@@ -21,4 +21,12 @@ export const vlanAttrs = attrMap('ifla_vlan', {
   IFLA_VLAN_PROTOCOL: [5, be16],
 });
 
-export const vlan: LinkKind = { kind: 'vlan', data: nested(vlanAttrs), dataMap: vlanAttrs, specPrefix: 'vlan', attrPrefix: 'IFLA_VLAN_' };
+/** The friendly names of the vlan options, flat in a link spec or record. */
+export const vlanVocab = vocab('vlan options', vlanAttrs, undefined, {
+  attrs: {
+    vlanId: 'IFLA_VLAN_ID', vlanFlags: 'IFLA_VLAN_FLAGS', vlanEgressQos: 'IFLA_VLAN_EGRESS_QOS',
+    vlanIngressQos: 'IFLA_VLAN_INGRESS_QOS', vlanProtocol: 'IFLA_VLAN_PROTOCOL',
+  },
+});
+
+export const vlan: LinkKind = { kind: 'vlan', data: nested(vlanAttrs), dataMap: vlanAttrs, vocab: vlanVocab };

@@ -7,6 +7,8 @@ import { parseSize } from '../rate.js';
 export const bfifo: TcKind = {
   kind: 'bfifo',
   options: tcFifoQopt,
+  keys: { qdisc: ['limit'] },
+  read: (o: { limit: number }) => ({ limit: o.limit }),
   qdisc(spec: TcSpec) {
     checkKeys('bfifo', spec, ['limit']);
     return spec.limit === undefined ? undefined : { limit: parseSize(spec.limit as string | number) };

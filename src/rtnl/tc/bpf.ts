@@ -1,9 +1,9 @@
 // bpf filter: an eBPF program by fd, or a classic BPF program given as bytecode (pkt_cls.h).
 import {
-  NetlinkEncodeError, arrayOf, asciiz, attrMap, binary, flagsOf, hex, nested, struct, u16, u32, u8,
+  NetlinkEncodeError, arrayOf, asciiz, attrMap, binary, flagsOf, hex, nested, struct, u16, u32, u8, type AttrSet,
 } from '../../core/index.js';
 import { actionList, buildActions, type ActionSpec } from './action.js';
-import { checkKeys, num, parseHandle, tcHandle, type TcKind, type TcSpec } from './common.js';
+import { checkKeys, formatHandle, num, parseHandle, tcHandle, type TcKind, type TcSpec } from './common.js';
 import { TCA_CLS_FLAGS } from './u32.js';
 
 export const TCA_BPF_FLAG = { TCA_BPF_FLAG_ACT_DIRECT: 1 } as const;
@@ -42,10 +42,10 @@ export function parseBytecode(v: string | readonly SockFilter[]): SockFilter[] {
   });
 }
 
-const KEYS = ['fd', 'name', 'bytecode', 'pinned', 'classid', 'flowid', 'direct_action', 'da', 'action', 'skip_hw', 'skip_sw'];
+const KEYS = ['fd', 'name', 'bytecode', 'pinned', 'classid', 'flowid', 'directAction', 'action', 'skipHw', 'skipSw'];
 
 /**
- * `{ fd: progFd, name?: 'prog.o:[sec]', direct_action?: true, classid?, action?, skip_hw?, skip_sw? }`
+ * `{ fd: progFd, name?: 'prog.o:[sec]', directAction?: true, classid?, action?, skipHw?, skipSw? }`
  * for an eBPF program already loaded in this process, or `{ bytecode: '4,40 0 0 12,...' }`
  * for classic BPF. A pinned path cannot be used directly: opening it needs the bpf(2)
  * syscall (BPF_OBJ_GET), which Node cannot make; get an fd from a native loader instead.
@@ -53,6 +53,23 @@ const KEYS = ['fd', 'name', 'bytecode', 'pinned', 'classid', 'flowid', 'direct_a
 export const bpfFilter: TcKind = {
   kind: 'bpf',
   options: nested(bpfMap),
+  keys: { filter: KEYS },
+  aliases: { direct_action: 'directAction', da: 'directAction', skip_hw: 'skipHw', skip_sw: 'skipSw' },
+  read(o: AttrSet<typeof bpfMap.decl>) {
+    // An eBPF program cannot be named again by the record (its fd is the loader's); classic bytecode can.
+    const out: Record<string, unknown> = {};
+    const classid = o.getAttr('TCA_BPF_CLASSID');
+    if (classid !== undefined) out.classid = formatHandle(classid);
+    const name = o.getAttr('TCA_BPF_NAME');
+    if (name !== undefined) out.name = name;
+    const ops = o.getAttr('TCA_BPF_OPS') as SockFilter[] | undefined;
+    if (ops) out.bytecode = `${ops.length},${ops.map((i) => `${i.code} ${i.jt} ${i.jf} ${i.k}`).join(',')}`;
+    if ((o.getAttr('TCA_BPF_FLAGS') ?? 0) & TCA_BPF_FLAG.TCA_BPF_FLAG_ACT_DIRECT) out.directAction = true;
+    const gen = o.getAttr('TCA_BPF_FLAGS_GEN') ?? 0;
+    if (gen & TCA_CLS_FLAGS.TCA_CLS_FLAGS_SKIP_HW) out.skipHw = true;
+    if (gen & TCA_CLS_FLAGS.TCA_CLS_FLAGS_SKIP_SW) out.skipSw = true;
+    return out;
+  },
   filter(spec: TcSpec) {
     checkKeys('bpf', spec, KEYS);
     if (spec.pinned !== undefined) {
@@ -70,9 +87,9 @@ export const bpfFilter: TcKind = {
       const ops = parseBytecode(spec.bytecode as string);
       attrs.push(['TCA_BPF_OPS_LEN', ops.length], ['TCA_BPF_OPS', ops]);
     } else throw new NetlinkEncodeError('bpf: give the program as fd or bytecode');
-    const gen = (spec.skip_hw ? 1 : 0) | (spec.skip_sw ? 2 : 0);
+    const gen = (spec.skipHw ? 1 : 0) | (spec.skipSw ? 2 : 0);
     if (gen) attrs.push(['TCA_BPF_FLAGS_GEN', gen]);
-    if (spec.direct_action || spec.da) attrs.push(['TCA_BPF_FLAGS', 1]);
+    if (spec.directAction) attrs.push(['TCA_BPF_FLAGS', 1]);
     return attrs;
   },
 };

@@ -52,6 +52,7 @@ const BOOLS: Record<string, string> = {
 export const cake: TcKind = {
   kind: 'cake',
   options: nested(cakeMap),
+  keys: { qdisc: KEYS },
   qdisc(spec: TcSpec) {
     checkKeys('cake', spec, KEYS);
     const a: [string, unknown][] = [];

@@ -9,6 +9,7 @@ export const clsact: TcKind = {
   kind: 'clsact',
   options: nested(none),
   qdiscAt: { parent: TC_H_CLSACT, handle: tcMake(0xffff, 0) },
+  keys: { qdisc: [] },
   qdisc(spec: TcSpec) {
     checkKeys('clsact', spec, []);
     return undefined;

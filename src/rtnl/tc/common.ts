@@ -3,6 +3,7 @@ import {
   AttrSet, NetlinkEncodeError, encodeAttrs, enumOf, s16, s32, struct, u16, u32, u64, u8,
   type AttrInput, type AttrMap, type NlaType, type StructType,
 } from '../../core/index.js';
+import { unknownKey } from '../../core/strict.js';
 
 export const TC_H_ROOT = 0xffffffff;
 export const TC_H_INGRESS = 0xfffffff1;
@@ -128,6 +129,9 @@ export function protocolName(p: number): string {
   return `0x${p.toString(16).padStart(4, '0')}`;
 }
 
+/** What a tc object is. */
+export type TcTarget = 'qdisc' | 'class' | 'filter';
+
 /** A user's spec for one object: options by name. */
 export type TcSpec = Readonly<Record<string, unknown>>;
 
@@ -138,8 +142,20 @@ export interface TcKind {
   readonly options: NlaType<any, any>;
   /** Type of TCA_XSTATS (and TCA_STATS_APP) for this kind. */
   readonly xstats?: NlaType<any, any>;
+  /**
+   * The options each object of this kind takes (the spec's camelCase names), declared once:
+   * tc() refuses any other key before anything is sent.
+   */
+  readonly keys?: { readonly qdisc?: readonly string[]; readonly class?: readonly string[]; readonly filter?: readonly string[] };
+  /** Other accepted names of options (tc's and pyroute2's snake_case): alias -> key. */
+  readonly aliases?: Readonly<Record<string, string>>;
   /** Header defaults of a qdisc of this kind (ingress and clsact sit at a fixed place). */
   readonly qdiscAt?: { parent: number; handle: number };
+  /**
+   * The decoded TCA_OPTIONS of a kernel message in the spec's names, so that a record read
+   * back can be fed to tc() again. Absent: the record carries no options.
+   */
+  read?(options: any, target: TcTarget): Record<string, unknown>;
   /** TCA_OPTIONS value for a qdisc spec; undefined sends no TCA_OPTIONS. */
   qdisc?(spec: TcSpec): unknown;
   /** TCA_OPTIONS value for a class spec. */
@@ -171,12 +187,10 @@ export function num(spec: TcSpec, key: string): number | undefined {
   return n;
 }
 
-/** Reject options a kind does not know, so typos do not pass silently. */
+/** Reject options a kind does not know, so typos do not pass silently (SpecError, with a did-you-mean). */
 export function checkKeys(kind: string, spec: TcSpec, known: readonly string[]): void {
   for (const k of Object.keys(spec)) {
-    if (spec[k] !== undefined && !known.includes(k)) {
-      throw new NetlinkEncodeError(`${kind}: unknown option ${k} (known: ${known.join(', ')})`);
-    }
+    if (spec[k] !== undefined && !known.includes(k)) throw unknownKey(kind, k, known);
   }
 }
 

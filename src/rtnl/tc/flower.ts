@@ -144,6 +144,7 @@ function ports(a: [string, unknown][], proto: number, which: 'SRC' | 'DST', v: u
 export const flower: TcKind = {
   kind: 'flower',
   options: nested(flowerMap),
+  keys: { filter: KEYS },
   keysProtocol: true,
   filter(spec: TcSpec) {
     checkKeys('flower', spec, KEYS);

@@ -32,6 +32,7 @@ const KEYS = ['limit', 'flow_limit', 'quantum', 'initial_quantum', 'maxrate', 'b
 export const fq: TcKind = {
   kind: 'fq',
   options: nested(fqMap),
+  keys: { qdisc: KEYS },
   qdisc(spec: TcSpec) {
     checkKeys('fq', spec, KEYS);
     const a: [string, unknown][] = [];

@@ -1,5 +1,5 @@
 // fq_codel qdisc: fair queueing with CoDel AQM; the default qdisc on most systems (pkt_sched.h).
-import { NetlinkDecodeError, attrMap, nested, s32, struct, u32, u8, type NlaType } from '../../core/index.js';
+import { NetlinkDecodeError, attrMap, type AttrSet, nested, s32, struct, u32, u8, type NlaType } from '../../core/index.js';
 import { parseSize, parseTime } from '../rate.js';
 import { checkKeys, num, type TcKind, type TcSpec } from './common.js';
 
@@ -38,13 +38,33 @@ export const fqCodelXstats: NlaType<Record<string, unknown>, never> = {
   pretty: (v) => Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, Buffer.isBuffer(x) ? x.toString('hex') : x])),
 };
 
-/** `{ limit?, flows?, quantum?, interval?: '100ms', target?: '5ms', ecn?: boolean, ce_threshold?, drop_batch?, memory_limit? }`. */
+const KEYS = ['limit', 'flows', 'quantum', 'interval', 'target', 'ecn', 'ceThreshold', 'dropBatch', 'memoryLimit'];
+
+/** `{ limit?, flows?, quantum?, interval?: '100ms', target?: '5ms', ecn?: boolean, ceThreshold?, dropBatch?, memoryLimit? }`. */
 export const fqCodel: TcKind = {
   kind: 'fq_codel',
+  keys: { qdisc: KEYS },
+  aliases: { ce_threshold: 'ceThreshold', drop_batch: 'dropBatch', memory_limit: 'memoryLimit' },
   options: nested(fqCodelMap),
   xstats: fqCodelXstats,
+  read(o: AttrSet<typeof fqCodelMap.decl>) {
+    const out: Record<string, unknown> = {};
+    const put = (k: string, v: unknown): void => { if (v !== undefined) out[k] = v; };
+    put('limit', o.getAttr('TCA_FQ_CODEL_LIMIT'));
+    put('flows', o.getAttr('TCA_FQ_CODEL_FLOWS'));
+    put('quantum', o.getAttr('TCA_FQ_CODEL_QUANTUM'));
+    // Times in microseconds, as the spec takes a bare number.
+    put('interval', o.getAttr('TCA_FQ_CODEL_INTERVAL'));
+    put('target', o.getAttr('TCA_FQ_CODEL_TARGET'));
+    const ecn = o.getAttr('TCA_FQ_CODEL_ECN');
+    if (ecn !== undefined) out.ecn = ecn !== 0;
+    put('ceThreshold', o.getAttr('TCA_FQ_CODEL_CE_THRESHOLD'));
+    put('dropBatch', o.getAttr('TCA_FQ_CODEL_DROP_BATCH_SIZE'));
+    put('memoryLimit', o.getAttr('TCA_FQ_CODEL_MEMORY_LIMIT'));
+    return out;
+  },
   qdisc(spec: TcSpec) {
-    checkKeys('fq_codel', spec, ['limit', 'flows', 'quantum', 'interval', 'target', 'ecn', 'ce_threshold', 'drop_batch', 'memory_limit']);
+    checkKeys('fq_codel', spec, KEYS);
     const a: [string, unknown][] = [];
     const limit = num(spec, 'limit'), flows = num(spec, 'flows');
     if (limit) a.push(['TCA_FQ_CODEL_LIMIT', limit]);
@@ -53,10 +73,10 @@ export const fqCodel: TcKind = {
     if (spec.interval !== undefined) a.push(['TCA_FQ_CODEL_INTERVAL', parseTime(spec.interval as string)]);
     if (spec.target !== undefined) a.push(['TCA_FQ_CODEL_TARGET', parseTime(spec.target as string)]);
     if (spec.ecn !== undefined) a.push(['TCA_FQ_CODEL_ECN', spec.ecn ? 1 : 0]);
-    if (spec.ce_threshold !== undefined) a.push(['TCA_FQ_CODEL_CE_THRESHOLD', parseTime(spec.ce_threshold as string)]);
-    const batch = num(spec, 'drop_batch');
+    if (spec.ceThreshold !== undefined) a.push(['TCA_FQ_CODEL_CE_THRESHOLD', parseTime(spec.ceThreshold as string)]);
+    const batch = num(spec, 'dropBatch');
     if (batch) a.push(['TCA_FQ_CODEL_DROP_BATCH_SIZE', batch]);
-    if (spec.memory_limit !== undefined) a.push(['TCA_FQ_CODEL_MEMORY_LIMIT', parseSize(spec.memory_limit as string)]);
+    if (spec.memoryLimit !== undefined) a.push(['TCA_FQ_CODEL_MEMORY_LIMIT', parseSize(spec.memoryLimit as string)]);
     return a;
   },
 };

@@ -31,6 +31,7 @@ export const hfsc: TcKind = {
     encode: (w, v, ctx) => (Array.isArray(v) ? nested(hfscMap).encode(w, v, ctx) : tcHfscQopt.encode(w, v as any, ctx)),
     pretty: (v: any) => (typeof v?.attrsJSON === 'function' ? v.attrsJSON() : tcHfscQopt.pretty(v)),
   },
+  keys: { qdisc: ['default'], class: ['sc', 'rt', 'ls', 'ul'] },
   qdisc(spec: TcSpec) {
     checkKeys('hfsc', spec, ['default']);
     const d = spec.default;

@@ -1,6 +1,6 @@
 // htb qdisc and classes: hierarchical token buckets (pkt_sched.h). Classes carry tc's rate tables.
-import { NetlinkEncodeError, attrMap, binary, flag, nested, pad, s32, struct, u32, u64 } from '../../core/index.js';
-import { getPsched, parseRate, parseSizeAndCell, rateTable, xmittime, type LinkLayer } from '../rate.js';
+import { NetlinkEncodeError, attrMap, type AttrSet, binary, flag, nested, pad, s32, struct, u32, u64 } from '../../core/index.js';
+import { getPsched, parseRate, parseSizeAndCell, rateTable, xmitsize, xmittime, type LinkLayer } from '../rate.js';
 import { checkKeys, num, tcRatespec, type TcKind, type TcSpec } from './common.js';
 
 export const tcHtbOpt = struct('tc_htb_opt', {
@@ -35,22 +35,45 @@ function defaultClass(v: unknown): number {
   return parseInt(m[1], 16);
 }
 
+const QDISC_KEYS = ['default', 'r2q', 'directQlen', 'offload', 'debug'];
 const CLASS_KEYS = ['rate', 'ceil', 'burst', 'buffer', 'maxburst', 'cburst', 'cbuffer', 'cmaxburst', 'prio', 'quantum', 'mtu', 'mpu', 'overhead', 'linklayer'];
 
 /**
- * Qdisc: `{ default?: 0x20 | '20', r2q?: 10, direct_qlen?, offload? }`.
+ * Qdisc: `{ default?: 0x20 | '20', r2q?: 10, directQlen?, offload? }`.
  * Class: `{ rate: '10mbit', ceil?, burst?, cburst?, prio?, quantum?, mtu?: 1600, mpu?, overhead?, linklayer? }`.
  */
 export const htb: TcKind = {
   kind: 'htb',
   options: nested(htbMap),
   xstats: tcHtbXstats,
+  keys: { qdisc: QDISC_KEYS, class: CLASS_KEYS },
+  aliases: { direct_qlen: 'directQlen' },
+  read(o: AttrSet<typeof htbMap.decl>, target) {
+    const out: Record<string, unknown> = {};
+    if (target === 'qdisc') {
+      const g = o.getAttr('TCA_HTB_INIT');
+      if (g) Object.assign(out, { default: g.defcls, r2q: g.rate2quantum });
+      const dq = o.getAttr('TCA_HTB_DIRECT_QLEN');
+      if (dq !== undefined) out.directQlen = dq;
+      if (o.has('TCA_HTB_OFFLOAD')) out.offload = true;
+      return out;
+    }
+    const p = o.getAttr('TCA_HTB_PARMS');
+    if (!p) return out;
+    const rate = Number(o.getAttr('TCA_HTB_RATE64') ?? p.rate.rate);
+    const ceil = Number(o.getAttr('TCA_HTB_CEIL64') ?? p.ceil.rate);
+    Object.assign(out, { rate, ceil, burst: xmitsize(rate, p.buffer), cburst: xmitsize(ceil, p.cbuffer), prio: p.prio });
+    if (p.quantum) out.quantum = p.quantum;
+    if (p.rate.mpu) out.mpu = p.rate.mpu;
+    if (p.rate.overhead) out.overhead = p.rate.overhead;
+    return out;
+  },
   qdisc(spec: TcSpec) {
-    checkKeys('htb', spec, ['default', 'r2q', 'direct_qlen', 'offload', 'debug']);
+    checkKeys('htb', spec, QDISC_KEYS);
     const attrs: [string, unknown][] = [['TCA_HTB_INIT', {
       version: 3, rate2quantum: num(spec, 'r2q') ?? 10, defcls: defaultClass(spec.default), debug: num(spec, 'debug') ?? 0,
     }]];
-    const dq = num(spec, 'direct_qlen');
+    const dq = num(spec, 'directQlen');
     if (dq !== undefined) attrs.push(['TCA_HTB_DIRECT_QLEN', dq]);
     if (spec.offload) attrs.push(['TCA_HTB_OFFLOAD', true]);
     return attrs;

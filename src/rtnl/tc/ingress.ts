@@ -9,6 +9,7 @@ export const ingress: TcKind = {
   kind: 'ingress',
   options: nested(none),
   qdiscAt: { parent: TC_H_INGRESS, handle: tcMake(0xffff, 0) },
+  keys: { qdisc: [] },
   qdisc(spec: TcSpec) {
     checkKeys('ingress', spec, []);
     return undefined;

@@ -8,6 +8,8 @@ export const tcFifoQopt = struct('tc_fifo_qopt', { limit: u32 });
 export const pfifo: TcKind = {
   kind: 'pfifo',
   options: tcFifoQopt,
+  keys: { qdisc: ['limit'] },
+  read: (o: { limit: number }) => ({ limit: o.limit }),
   qdisc(spec: TcSpec) {
     checkKeys('pfifo', spec, ['limit']);
     const limit = num(spec, 'limit');

@@ -13,6 +13,7 @@ export const tcPrioQopt = struct('tc_prio_qopt', { bands: s32, priomap });
 export const prio: TcKind = {
   kind: 'prio',
   options: tcPrioQopt,
+  keys: { qdisc: ['bands', 'priomap'] },
   qdisc(spec: TcSpec) {
     checkKeys('prio', spec, ['bands', 'priomap']);
     const bands = num(spec, 'bands') ?? 3;

@@ -57,6 +57,7 @@ const KEYS = ['limit', 'min', 'max', 'avpkt', 'burst', 'probability', 'bandwidth
 export const red: TcKind = {
   kind: 'red',
   options: nested(redMap),
+  keys: { qdisc: KEYS },
   qdisc(spec: TcSpec) {
     checkKeys('red', spec, KEYS);
     if (spec.limit === undefined || spec.avpkt === undefined) throw new NetlinkEncodeError('red: limit and avpkt are required');

@@ -16,6 +16,7 @@ export const route4Map = attrMap('tca_route4', {
 export const route4: TcKind = {
   kind: 'route',
   options: nested(route4Map),
+  keys: { filter: ['to', 'from', 'fromif', 'classid', 'flowid', 'action'] },
   // The kernel files route filters by a handle made of the realms, as tc computes it.
   filterHandle(spec: TcSpec) {
     let h = 0xffff8000;

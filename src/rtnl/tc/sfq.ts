@@ -13,6 +13,7 @@ export const tcSfqQopt = struct('tc_sfq_qopt_v1', {
 export const sfq: TcKind = {
   kind: 'sfq',
   options: tcSfqQopt,
+  keys: { qdisc: ['quantum', 'perturb', 'limit', 'divisor', 'flows', 'depth', 'headdrop'] },
   qdisc(spec: TcSpec) {
     checkKeys('sfq', spec, ['quantum', 'perturb', 'limit', 'divisor', 'flows', 'depth', 'headdrop']);
     return {

@@ -1,6 +1,6 @@
 // tbf qdisc: a token bucket shaper. Options: tc_tbf_qopt with tc's rate tables (pkt_sched.h).
-import { NetlinkEncodeError, attrMap, binary, nested, pad, struct, u32, u64 } from '../../core/index.js';
-import { parseRate, parseSize, parseSizeAndCell, parseTime, rateTable, toU32, xmittime, type LinkLayer } from '../rate.js';
+import { NetlinkEncodeError, attrMap, type AttrSet, binary, nested, pad, struct, u32, u64 } from '../../core/index.js';
+import { parseRate, parseSize, parseSizeAndCell, parseTime, rateTable, toU32, xmitsize, xmittime, type LinkLayer } from '../rate.js';
 import { checkKeys, num, tcRatespec, type TcKind, type TcSpec } from './common.js';
 
 export const tcTbfQopt = struct('tc_tbf_qopt', {
@@ -27,6 +27,18 @@ const KEYS = ['rate', 'burst', 'buffer', 'maxburst', 'latency', 'limit', 'mtu', 
 export const tbf: TcKind = {
   kind: 'tbf',
   options: nested(tbfMap),
+  keys: { qdisc: KEYS },
+  read(o: AttrSet<typeof tbfMap.decl>) {
+    const p = o.getAttr('TCA_TBF_PARMS');
+    if (!p) return {};
+    const rate = Number(o.getAttr('TCA_TBF_RATE64') ?? p.rate.rate);
+    const out: Record<string, unknown> = { rate, burst: o.getAttr('TCA_TBF_BURST') ?? xmitsize(rate, p.buffer), limit: p.limit };
+    const prate = Number(o.getAttr('TCA_TBF_PRATE64') ?? p.peakrate.rate);
+    if (prate) Object.assign(out, { peakrate: prate, mtu: o.getAttr('TCA_TBF_PBURST') ?? xmitsize(prate, p.mtu) });
+    if (p.rate.mpu) out.mpu = p.rate.mpu;
+    if (p.rate.overhead) out.overhead = p.rate.overhead;
+    return out;
+  },
   qdisc(spec: TcSpec) {
     checkKeys('tbf', spec, KEYS);
     if (spec.rate === undefined) throw new NetlinkEncodeError('tbf: rate is required');

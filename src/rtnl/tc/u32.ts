@@ -1,10 +1,10 @@
 // u32 filter: matches 32-bit words of the packet at offsets (pkt_cls.h), with tc's 'match' syntax.
 import {
   NetlinkDecodeError, NetlinkEncodeError, arrayOf, asciiz, attrMap, be16, be32, flagsOf, hex, pad,
-  parseIPv4, parseIPv6, s16, s32, struct, u16, u32, u64, u8, nested, type NlaType,
+  parseIPv4, parseIPv6, s16, s32, struct, u16, u32, u64, u8, nested, type AttrSet, type NlaType,
 } from '../../core/index.js';
 import { actionList, buildActions, type ActionSpec } from './action.js';
-import { checkKeys, num, parseHandle, tcHandle, type TcKind, type TcSpec } from './common.js';
+import { checkKeys, formatHandle, num, parseHandle, tcHandle, type TcKind, type TcSpec } from './common.js';
 
 export const TC_U32_FLAGS = { TC_U32_TERMINAL: 1, TC_U32_OFFSET: 2, TC_U32_VAROFFSET: 4, TC_U32_EAT: 8 } as const;
 export const TCA_CLS_FLAGS = {
@@ -167,15 +167,41 @@ function parseKeyText(keys: U32Key[], text: string): void {
   packKey(keys, Number(m[1]) >>> 0, Number(m[2]) >>> 0, Number(m[3]), /nexthdr/.test(text) ? -1 : 0);
 }
 
-const KEYS = ['match', 'keys', 'classid', 'flowid', 'target', 'action', 'divisor', 'link', 'hash', 'ht', 'indev', 'flags', 'skip_hw', 'skip_sw'];
+/** A key as parseKeyText reads it back: '0x0a000000/0xff000000+16'. */
+function keyText(k: U32Key): string {
+  const hex = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
+  return `${hex(k.val)}/${hex(k.mask)}${k.off < 0 ? '' : '+'}${k.off}${k.offmask ? ' nexthdr' : ''}`;
+}
+
+const KEYS = ['match', 'keys', 'classid', 'flowid', 'target', 'action', 'divisor', 'link', 'hash', 'ht', 'indev', 'flags', 'skipHw', 'skipSw'];
 
 /**
  * `{ match: 'ip dst 10.0.0.0/8' | [...], keys?: ['0x0a000000/0xff000000+16'], classid?: '1:10',
- * action?: 'drop' | {kind: 'mirred', ...} | [...], divisor?, link?, hash?, indev?, skip_hw?, skip_sw? }`.
+ * action?: 'drop' | {kind: 'mirred', ...} | [...], divisor?, link?, hash?, indev?, skipHw?, skipSw? }`.
  */
 export const u32Filter: TcKind = {
   kind: 'u32',
   options: nested(u32Map),
+  keys: { filter: KEYS },
+  aliases: { skip_hw: 'skipHw', skip_sw: 'skipSw' },
+  read(o: AttrSet<typeof u32Map.decl>) {
+    const out: Record<string, unknown> = {};
+    const sel = o.getAttr('TCA_U32_SEL') as { keys: U32Key[] } | undefined;
+    // Keys in the 'VALUE/MASK+OFFSET' text the spec takes: tc's 'match' words do not survive packing.
+    if (sel?.keys.length) out.keys = sel.keys.map((k) => keyText(k));
+    const classid = o.getAttr('TCA_U32_CLASSID');
+    if (classid !== undefined) out.classid = formatHandle(classid);
+    const divisor = o.getAttr('TCA_U32_DIVISOR');
+    if (divisor !== undefined) out.divisor = divisor;
+    const link = o.getAttr('TCA_U32_LINK');
+    if (link !== undefined) out.link = formatHandle(link);
+    const indev = o.getAttr('TCA_U32_INDEV');
+    if (indev !== undefined) out.indev = indev;
+    const flags = o.getAttr('TCA_U32_FLAGS') ?? 0;
+    if (flags & TCA_CLS_FLAGS.TCA_CLS_FLAGS_SKIP_HW) out.skipHw = true;
+    if (flags & TCA_CLS_FLAGS.TCA_CLS_FLAGS_SKIP_SW) out.skipSw = true;
+    return out;
+  },
   filter(spec: TcSpec) {
     checkKeys('u32', spec, KEYS);
     const keys: U32Key[] = [];
@@ -206,7 +232,7 @@ export const u32Filter: TcKind = {
     const ht = spec.hash ?? spec.ht;
     if (ht !== undefined) attrs.push(['TCA_U32_HASH', parseHandle(ht as string | number, 'hash table')]);
     if (matches.length || keys.length) attrs.push(['TCA_U32_SEL', { flags: terminal ? 1 : 0, keys }]);
-    const flags = (num(spec, 'flags') ?? 0) | (spec.skip_hw ? 1 : 0) | (spec.skip_sw ? 2 : 0);
+    const flags = (num(spec, 'flags') ?? 0) | (spec.skipHw ? 1 : 0) | (spec.skipSw ? 2 : 0);
     if (flags) attrs.push(['TCA_U32_FLAGS', flags]);
     return attrs;
   },

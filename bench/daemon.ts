@@ -1,0 +1,170 @@
+// `npm run bench:daemon`: nlrouted's figures in namespaces this script makes and removes.
+//  1. reconcile from empty: 100 links (50 veth pairs), 1,000 addresses, 10,000 routes, from
+//     start to READY=1, against `ip -batch` making the same state in another namespace;
+//  2. a reload with one route changed: the plan's length (must be 1);
+//  3. drift: 100 injected changes (links down, routes and addresses deleted by `ip`), the
+//     time until the daemon reports each corrected: median and p99;
+//  4. idle: the daemon's RSS and CPU over 10 s with nothing to do.
+// Options: --small (10 links, 100 addresses, 1,000 routes; for a quick look), --json FILE.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { VarlinkClient } from '../src/varlink/client.js';
+import { BenchNetns, ipBatch, ipIn } from './ns.js';
+import { NotifyListener } from '../test/helpers/notify.js';
+
+const small = process.argv.includes('--small');
+const jsonOut = process.argv.includes('--json') ? process.argv[process.argv.indexOf('--json') + 1] : undefined;
+const PAIRS = small ? 5 : 50;
+const ADDRS_PER_LINK = 10;
+const ROUTES = small ? 1000 : 10_000;
+const DRIFTS = small ? 20 : 100;
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const NLROUTED = join(root, 'dist/bundle/daemon/nlrouted.js');
+const work = mkdtempSync(join(tmpdir(), 'nlroute-bench-daemon-'));
+
+interface Setup {
+  yaml: string;
+  batch: string[];
+  links: string[];
+}
+
+/** The same state as a configuration and as `ip -batch` lines. */
+function setup(): Setup {
+  const links: string[] = [];
+  const y: string[] = ['links:'];
+  const b: string[] = [];
+  for (let i = 0; i < PAIRS; i++) {
+    y.push(`  - { ifname: va${i}, kind: veth, peer: vb${i}, state: up }`, `  - { ifname: vb${i}, state: up }`);
+    b.push(`link add va${i} type veth peer name vb${i}`, `link set va${i} up`, `link set vb${i} up`);
+    links.push(`va${i}`, `vb${i}`);
+  }
+  y.push('addresses:');
+  links.forEach((l, li) => {
+    for (let k = 0; k < ADDRS_PER_LINK; k++) {
+      y.push(`  - { ifname: ${l}, address: 10.${100 + Math.floor(li / 2)}.${(li % 2) * 100 + k}.1/24 }`);
+      b.push(`addr add 10.${100 + Math.floor(li / 2)}.${(li % 2) * 100 + k}.1/24 dev ${l}`);
+    }
+  });
+  y.push('routes:');
+  for (let r = 0; r < ROUTES; r++) {
+    const li = r % links.length;
+    const gw = `10.${100 + Math.floor(li / 2)}.${(li % 2) * 100}.2`;
+    const dst = `172.${16 + Math.floor(r / 65536)}.${Math.floor(r / 256) % 256}.${r % 256}/32`;
+    y.push(`  - { dst: ${dst}, gateway: ${gw} }`);
+    b.push(`route add ${dst} via ${gw}`);
+  }
+  return { yaml: `${y.join('\n')}\n`, batch: b, links };
+}
+
+const ms = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
+const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
+
+async function main(): Promise<void> {
+  const s = setup();
+  const out: Record<string, unknown> = { links: s.links.length, addresses: s.links.length * ADDRS_PER_LINK, routes: ROUTES };
+
+  // ip -batch, best of 3 fresh namespaces.
+  const ipTimes: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const ns = new BenchNetns('daemon-ip');
+    const t0 = process.hrtime.bigint();
+    ipBatch(ns.name, s.batch, work);
+    ipTimes.push(ms(t0));
+    ns.dispose();
+  }
+  out.ipBatchMs = Math.min(...ipTimes);
+
+  const ns = new BenchNetns('daemon');
+  const cfg = join(work, 'etc');
+  spawnSync('mkdir', ['-p', cfg]);
+  writeFileSync(join(cfg, '10-bench.yaml'), s.yaml);
+  const notify = await NotifyListener.open(join(work, 'notify.sock'));
+  const socket = join(work, 'api.sock');
+  const t0 = process.hrtime.bigint();
+  const child = spawn(process.execPath, [NLROUTED, '--netns', ns.name, '--config-dir', cfg, '--runtime-dir', join(work, 'run'),
+    '--socket', socket, '--group', 'root', '--log-level', 'warning', '--no-watch'], {
+    env: { ...process.env, NOTIFY_SOCKET: notify.path },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  try {
+    await notify.wait(/READY=1/, 600_000);
+    out.reconcileMs = ms(t0);
+    out.reconcileVsIpBatch = (out.reconcileMs as number) / (out.ipBatchMs as number);
+    const routesNow = Number(spawnSync('sh', ['-c', `ip -n ${ns.name} route show | wc -l`], { encoding: 'utf8' }).stdout);
+    out.routesInKernel = routesNow;
+
+    const c = await VarlinkClient.connect(`unix:${socket}`);
+    // One route changed: exactly one step.
+    writeFileSync(join(cfg, '10-bench.yaml'), s.yaml.replace(/(dst: 172\.16\.0\.0\/32, gateway: )[\d.]+/, '$110.100.0.3'));
+    const t1 = process.hrtime.bigint();
+    const rl = await c.call<{ changes: number }>('io.nlroute.Network.Reload');
+    out.reloadOneRouteMs = ms(t1);
+    out.reloadOneRouteChanges = rl.changes;
+
+    // Drift: a monitor sees each correction.
+    const mon = await VarlinkClient.connect(`unix:${socket}`);
+    const corrected: number[] = [];
+    const waiters: (() => void)[] = [];
+    void (async () => {
+      for await (const m of mon.stream<{ drift?: { action: string } }>('io.nlroute.Network.Monitor')) {
+        if (m.drift?.action === 'corrected') {
+          corrected.push(Date.now());
+          waiters.shift()?.();
+        }
+      }
+    })().catch(() => undefined);
+    const lat: number[] = [];
+    for (let i = 0; i < DRIFTS; i++) {
+      const kind = i % 3;
+      const li = (i * 7) % s.links.length;
+      const l = s.links[li];
+      const args = kind === 0 ? ['link', 'set', l, 'down']
+        : kind === 1 ? ['route', 'del', `172.16.${Math.floor((i * 13) / 256) % 256}.${(i * 13) % 256}/32`]
+          : ['addr', 'del', `10.${100 + Math.floor(li / 2)}.${(li % 2) * 100 + 5}.1/24`, 'dev', l];
+      const done = new Promise<void>((r) => waiters.push(r));
+      const t = process.hrtime.bigint();
+      ipIn(ns.name, args);
+      await Promise.race([done, new Promise((r) => setTimeout(r, 10_000))]);
+      lat.push(ms(t));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    out.driftInjected = DRIFTS;
+    out.driftCorrected = corrected.length;
+    out.driftMedianMs = pct(lat, 50);
+    out.driftP99Ms = pct(lat, 99);
+    mon.close();
+
+    // Idle.
+    const stat = (): number => {
+      const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      return (Number(f[11]) + Number(f[12])) / 100;
+    };
+    const cpu0 = stat();
+    await new Promise((r) => setTimeout(r, 10_000));
+    out.idleCpuPercent = ((stat() - cpu0) / 10) * 100;
+    out.idleRssMB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024;
+    c.close();
+  } finally {
+    child.kill('SIGTERM');
+    notify.close();
+    ns.dispose();
+    rmSync(work, { recursive: true, force: true });
+  }
+  console.log(JSON.stringify(out, null, 2));
+  const fmt = (x: unknown): string => (typeof x === 'number' ? (Number.isInteger(x) ? String(x) : x.toFixed(2)) : String(x));
+  console.log(`\nreconcile ${out.links} links, ${out.addresses} addresses, ${out.routes} routes from empty: ` +
+    `${fmt(out.reconcileMs)} ms vs ip -batch ${fmt(out.ipBatchMs)} ms = ${fmt(out.reconcileVsIpBatch)}x (target <= 1.5x)`);
+  console.log(`reload with one route changed: ${out.reloadOneRouteChanges} change(s) in ${fmt(out.reloadOneRouteMs)} ms (target: exactly 1)`);
+  console.log(`drift: ${out.driftCorrected}/${out.driftInjected} corrected; median ${fmt(out.driftMedianMs)} ms, p99 ${fmt(out.driftP99Ms)} ms (target <= 1000 ms)`);
+  console.log(`idle: RSS ${fmt(out.idleRssMB)} MB, CPU ${fmt(out.idleCpuPercent)} %`);
+  if (jsonOut) writeFileSync(jsonOut, JSON.stringify(out, null, 2));
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exitCode = 1;
+});

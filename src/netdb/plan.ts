@@ -1,0 +1,471 @@
+// Desired state + the view -> a plan: ordered steps with dependencies. Links created here get
+// their index chosen up front, so later steps can name them and the whole plan can go to the
+// kernel as one pipelined batch.
+import type { AddrSpec } from '../rtnl/addr.js';
+import type { LinkSpec } from '../rtnl/link.js';
+import type { RouteSpec } from '../rtnl/route.js';
+import { IFF_UP } from '../rtnl/constants.js';
+import { NUD } from '../rtnl/ndmsg.js';
+import {
+  addrKey, routeBaseKey, ruleKey, AF_INET6, MAIN_TABLE,
+  type AddrRecord, type LinkRecord, type RouteRecord, type RuleRecord, type TableName,
+} from './records.js';
+import {
+  addrParts, canonicalPrefix, defaultPriority, kernelAddress, kernelRoute,
+  type Desired, type DesiredAddress, type DesiredLink, type DesiredRoute, type IfName,
+} from './desired.js';
+import type { Source } from './source.js';
+
+// Specs are built key by key here; IPRoute's strict checks validate them whole.
+type SpecBuilder = Record<string, any>;
+
+/** The request a step sends. */
+export type StepRequest =
+  | { kind: 'link'; cmd: 'add' | 'set' | 'del'; spec: LinkSpec }
+  | { kind: 'addr'; cmd: 'add' | 'replace' | 'del'; spec: AddrSpec }
+  | { kind: 'route'; cmd: 'add' | 'replace' | 'append' | 'del'; spec: RouteSpec }
+  | { kind: 'neigh'; cmd: 'replace' | 'del'; spec: Record<string, unknown> }
+  | { kind: 'rule'; cmd: 'add' | 'del'; spec: Record<string, unknown> };
+
+export interface Step {
+  /** 1-based position in the plan. */
+  id: number;
+  table: TableName;
+  /** 'link add br0 (bridge)': what a person reads in a dry run. */
+  what: string;
+  request: StepRequest;
+  /** Steps that must have succeeded first. */
+  after: number[];
+  /** Undefined when the view shows the step took effect; otherwise what differs. */
+  verify(s: Source): string | undefined;
+}
+
+export interface Plan {
+  steps: Step[];
+  /** Link indexes the plan touches (existing) or creates. */
+  links: Set<number>;
+  created: Set<number>;
+  /** Address and route base keys, rule keys the plan touches. */
+  addrs: Set<string>;
+  routes: Set<string>;
+  rules: Set<string>;
+  /** Printable plan. */
+  toString(): string;
+}
+
+export class PlanError extends Error {
+  override name = 'PlanError';
+}
+
+/** Route and address protocols that belong to the kernel, never to a plan. */
+const ABSENT = 'absent';
+
+class Planner {
+  readonly steps: Step[] = [];
+  readonly links = new Set<number>();
+  readonly created = new Set<number>();
+  readonly addrs = new Set<string>();
+  readonly routes = new Set<string>();
+  readonly rules = new Set<string>();
+  /** Names of links the plan creates -> their index and creating step. */
+  private readonly newNames = new Map<string, { index: number; step: number }>();
+  private nextIndex: number;
+  private readonly linkStep = new Map<number, number[]>();
+
+  constructor(readonly s: Source, readonly proto: number) {
+    let max = 0;
+    for (const l of s.tables.links.values()) max = Math.max(max, l.index);
+    this.nextIndex = max + 1;
+  }
+
+  add(table: TableName, what: string, request: StepRequest, after: number[], verify: Step['verify']): number {
+    const id = this.steps.length + 1;
+    this.steps.push({ id, table, what, request, after: [...new Set(after)].sort((a, b) => a - b), verify });
+    return id;
+  }
+
+  /** Index of a named or numbered interface, and the steps that must come first. */
+  ref(name: IfName, what: string): { index: number; after: number[] } {
+    if (typeof name === 'number') return { index: name, after: this.linkStep.get(name) ?? [] };
+    const made = this.newNames.get(name);
+    if (made) return { index: made.index, after: this.linkStep.get(made.index) ?? [made.step] };
+    const l = this.s.tables.links.filter({ ifname: name })[0];
+    if (!l) throw new PlanError(`${what}: no interface ${JSON.stringify(name)} (in the view or the plan)`);
+    return { index: l.index, after: this.linkStep.get(l.index) ?? [] };
+  }
+
+  private noteLink(index: number, step: number): void {
+    const list = this.linkStep.get(index) ?? [];
+    list.push(step);
+    this.linkStep.set(index, list);
+  }
+
+  private allocIndex(want?: number): number {
+    if (want !== undefined) return want;
+    while (this.s.tables.links.get(this.nextIndex)) this.nextIndex++;
+    return this.nextIndex++;
+  }
+
+  // ---- links ----------------------------------------------------------------------------
+
+  linkCreates(list: readonly DesiredLink[]): void {
+    const peers = new Set(list.filter((d) => d.kind === 'veth' && d.peer).map((d) => d.peer));
+    for (const d of list) {
+      checkLink(d);
+      if (d.state === ABSENT || this.s.tables.links.filter({ ifname: d.ifname }).length) continue;
+      if (!d.kind) {
+        if (peers.has(d.ifname)) continue;
+        throw new PlanError(`link ${d.ifname}: it does not exist and has no kind to create it with`);
+      }
+      const index = this.allocIndex(d.index);
+      const spec: SpecBuilder = { ifname: d.ifname, kind: d.kind, index };
+      for (const k of ['mtu', 'address', 'txqlen', 'group', 'ifalias'] as const) if (d[k] !== undefined) (spec as Record<string, unknown>)[k] = d[k];
+      let peerIndex: number | undefined;
+      if (d.kind === 'veth' && d.peer) {
+        const pd = list.find((x) => x.ifname === d.peer);
+        peerIndex = this.allocIndex(pd?.index);
+        spec.peer = { ifname: d.peer, index: peerIndex };
+      }
+      const id = this.add('links', `link add ${d.ifname} (${d.kind}${d.peer ? `, peer ${d.peer}` : ''}) index ${index}`,
+        { kind: 'link', cmd: 'add', spec }, [], (s) => (s.tables.links.get(index)?.ifname === d.ifname ? undefined : `link ${d.ifname} missing`));
+      this.newNames.set(d.ifname, { index, step: id });
+      this.created.add(index);
+      this.links.add(index);
+      this.noteLink(index, id);
+      if (peerIndex !== undefined && d.peer) {
+        this.newNames.set(d.peer, { index: peerIndex, step: id });
+        this.created.add(peerIndex);
+        this.links.add(peerIndex);
+        this.noteLink(peerIndex, id);
+      }
+    }
+  }
+
+  linkSets(list: readonly DesiredLink[]): void {
+    // Masters first (a port joins a bridge that exists), then states.
+    for (const d of list) {
+      if (d.state === ABSENT) continue;
+      const { index, after } = this.ref(d.ifname, `link ${d.ifname}`);
+      const cur = this.s.tables.links.get(index);
+      const spec: SpecBuilder = { index };
+      const deps = [...after];
+      const changes: string[] = [];
+      if (cur) {
+        if (d.kind !== undefined && cur.kind !== d.kind && !(d.kind === 'veth' && cur.kind === 'veth')) {
+          throw new PlanError(`link ${d.ifname} is a ${cur.kind ?? 'device without kind'}, not a ${d.kind}: delete it first`);
+        }
+        for (const k of ['mtu', 'txqlen', 'group', 'ifalias'] as const) {
+          if (d[k] !== undefined && cur[k] !== d[k]) { (spec as Record<string, unknown>)[k] = d[k]; changes.push(`${k} ${d[k]}`); }
+        }
+        if (d.address !== undefined && cur.address !== d.address.toLowerCase()) { spec.address = d.address; changes.push(`address ${d.address}`); }
+      }
+      const masterNow = cur?.master ?? 0;
+      let master: number | undefined;
+      if (d.master === null) master = 0;
+      else if (d.master !== undefined) {
+        const m = this.ref(d.master, `link ${d.ifname} master`);
+        master = m.index;
+        deps.push(...m.after);
+      }
+      if (master !== undefined && master !== masterNow) { spec.master = master; changes.push(master ? `master ${d.master}` : 'nomaster'); }
+      if (changes.length) {
+        const want = { ...spec };
+        const id = this.add('links', `link set ${d.ifname} ${changes.join(' ')}`, { kind: 'link', cmd: 'set', spec }, deps,
+          (s) => linkDiffers(s.tables.links.get(index), want));
+        this.noteLink(index, id);
+        this.links.add(index);
+      }
+    }
+    for (const d of list) {
+      if (d.state !== 'up' && d.state !== 'down') continue;
+      const { index, after } = this.ref(d.ifname, `link ${d.ifname}`);
+      const cur = this.s.tables.links.get(index);
+      const up = cur ? (cur.flags & IFF_UP) !== 0 : false;
+      if ((d.state === 'up') === up) continue;
+      const state = d.state;
+      const id = this.add('links', `link set ${d.ifname} ${state}`, { kind: 'link', cmd: 'set', spec: { index, state } }, after,
+        (s) => (s.tables.links.get(index)?.state === state ? undefined : `link ${d.ifname} is not ${state}`));
+      this.noteLink(index, id);
+      this.links.add(index);
+    }
+  }
+
+  linkDeletes(list: readonly DesiredLink[]): void {
+    for (const d of list) {
+      if (d.state !== ABSENT) continue;
+      const cur = this.s.tables.links.filter({ ifname: d.ifname })[0];
+      if (!cur) continue;
+      const index = cur.index;
+      this.links.add(index);
+      // A veth takes its peer with it.
+      if (cur.kind === 'veth' && cur.link && cur.linkNetnsid === undefined) this.links.add(cur.link);
+      this.add('links', `link del ${d.ifname}`, { kind: 'link', cmd: 'del', spec: { index } }, [],
+        (s) => (s.tables.links.get(index) ? `link ${d.ifname} still exists` : undefined));
+    }
+  }
+
+  // ---- addresses -------------------------------------------------------------------------
+
+  addresses(list: readonly DesiredAddress[], removals: boolean): void {
+    for (const d of list) {
+      if ((d.state === ABSENT) !== removals) continue;
+      const name = d.ifname ?? d.index;
+      if (name === undefined) throw new PlanError(`address ${d.address}: name its interface (ifname or index)`);
+      if (removals && typeof name === 'string' && !this.s.tables.links.filter({ ifname: name }).length) continue;
+      const { index, after } = this.ref(name, `address ${d.address}`);
+      const { local, prefixlen, family } = addrParts(d);
+      const key = addrKey({ index, address: local, local, prefixlen } as AddrRecord);
+      this.addrs.add(key);
+      this.links.add(index);
+      const cur = this.s.tables.addresses.get(key);
+      const spec: AddrSpec = { index, address: local, prefixlen, family };
+      if (removals) {
+        if (!cur) continue;
+        this.add('addresses', `addr del ${local}/${prefixlen} dev ${name}`, { kind: 'addr', cmd: 'del', spec }, after,
+          (s) => (s.tables.addresses.get(key) ? `address ${local}/${prefixlen} still on ${name}` : undefined));
+        continue;
+      }
+      if (d.broadcast !== undefined) spec.broadcast = d.broadcast;
+      if (d.label !== undefined) spec.label = d.label;
+      if (d.scope !== undefined) spec.scope = d.scope;
+      if (d.flags !== undefined) spec.flags = d.flags;
+      spec.proto = d.proto ?? this.proto;
+      if (cur && addrMatches(cur, d)) continue;
+      const cmd = cur ? 'replace' : 'add';
+      this.add('addresses', `addr ${cmd} ${local}/${prefixlen} dev ${name}`, { kind: 'addr', cmd, spec }, after,
+        (s) => { const a = s.tables.addresses.get(key); return a && addrMatches(a, d) ? undefined : `address ${local}/${prefixlen} not on ${name}`; });
+    }
+  }
+
+  // ---- routes -----------------------------------------------------------------------------
+
+  routesOf(list: readonly DesiredRoute[], removals: boolean): void {
+    for (const d of list) {
+      if ((d.state === ABSENT) !== removals) continue;
+      const want = this.routeWanted(d);
+      if (!want) continue;
+      const { rec, spec, after } = want;
+      const base = routeBaseKey(rec);
+      this.routes.add(base);
+      const same = this.s.tables.routes.filter({ dst: rec.dst }).filter((r) => routeBaseKey(r) === base);
+      if (removals) {
+        for (const r of same) {
+          if (!nexthopMatches(r, rec)) continue;
+          const key = this.s.tables.routes.keyOf(r);
+          const del: RouteSpec = { family: r.family, dst: r.dst, table: r.table, priority: r.priority, tos: r.tos, type: r.type };
+          if (r.oif !== undefined) del.oif = r.oif;
+          if (r.gateway) del.gateway = r.gateway;
+          this.add('routes', `route del ${r.dst} table ${r.table} metric ${r.priority}`, { kind: 'route', cmd: 'del', spec: del }, after,
+            (s) => (s.tables.routes.get(key) ? `route ${r.dst} still there` : undefined));
+        }
+        continue;
+      }
+      if (same.some((r) => routeMatches(r, rec, d))) continue;
+      const cmd = same.length ? 'replace' : 'add';
+      this.add('routes', `route ${cmd} ${describeRoute(d, rec)}`, { kind: 'route', cmd, spec }, after,
+        (s) => (s.tables.routes.filter({ dst: rec.dst }).some((r) => routeBaseKey(r) === base && routeMatches(r, rec, d))
+          ? undefined : `route ${rec.dst} table ${rec.table} not as asked`));
+    }
+  }
+
+  private routeWanted(d: DesiredRoute): { rec: RouteRecord; spec: RouteSpec; after: number[] } | undefined {
+    if (typeof d.dst !== 'string') throw new PlanError(`route: dst must be 'default' or a prefix, got ${JSON.stringify(d.dst)}`);
+    const family = d.family ?? (d.gateway?.includes(':') || d.dst.includes(':') ? AF_INET6 : undefined);
+    const { dst, family: fam } = canonicalPrefix(d.dst, family);
+    const after: number[] = [];
+    const spec: RouteSpec = { family: fam, dst, table: d.table ?? MAIN_TABLE, priority: d.priority ?? defaultPriority(fam) };
+    const rec = { family: fam, dst, table: spec.table as number, priority: spec.priority as number, tos: d.tos ?? 0, src: d.src } as RouteRecord;
+    if (d.oif !== undefined) {
+      if (d.state === ABSENT && typeof d.oif === 'string' && !this.s.tables.links.filter({ ifname: d.oif }).length) return undefined;
+      const r = this.ref(d.oif, `route ${d.dst}`);
+      spec.oif = r.index;
+      rec.oif = r.index;
+      after.push(...r.after);
+    }
+    if (d.gateway !== undefined) { spec.gateway = d.gateway; rec.gateway = canonicalGateway(d.gateway); }
+    if (d.multipath) {
+      spec.multipath = d.multipath.map((nh) => {
+        const o = nh.oif === undefined ? undefined : this.ref(nh.oif, `route ${d.dst} next hop`);
+        if (o) after.push(...o.after);
+        return { oif: o?.index, gateway: nh.gateway, weight: nh.weight };
+      });
+      rec.multipath = spec.multipath.map((nh) => ({ oif: (nh.oif as number) ?? 0, gateway: nh.gateway && canonicalGateway(nh.gateway), weight: nh.weight ?? 1, flags: 0 }));
+    }
+    for (const k of ['tos', 'type', 'scope', 'prefsrc', 'src', 'metrics'] as const) if (d[k] !== undefined) (spec as Record<string, unknown>)[k] = d[k];
+    spec.proto = d.proto ?? this.proto;
+    // Addresses and states first: the kernel checks that a gateway is reachable.
+    for (const st of this.steps) if (st.table === 'addresses' || st.request.kind === 'link') after.push(st.id);
+    return { rec, spec, after };
+  }
+
+  // ---- neighbours and rules -----------------------------------------------------------
+
+  neighbours(list: Desired['neighbours'] = []): void {
+    for (const d of list) {
+      const name = d.ifname ?? d.ifindex;
+      if (name === undefined) throw new PlanError(`neighbour ${d.dst}: name its interface`);
+      if (d.state === ABSENT && typeof name === 'string' && !this.s.tables.links.filter({ ifname: name }).length) continue;
+      const { index, after } = this.ref(name, `neighbour ${d.dst}`);
+      this.links.add(index);
+      const cur = this.s.tables.neighbours.filter({ ifindex: index, dst: d.dst })[0];
+      if (d.state === ABSENT) {
+        if (!cur) continue;
+        this.add('neighbours', `neigh del ${d.dst} dev ${name}`, { kind: 'neigh', cmd: 'del', spec: { ifindex: index, dst: d.dst } }, after,
+          (s) => (s.tables.neighbours.filter({ ifindex: index, dst: d.dst }).length ? `neighbour ${d.dst} still there` : undefined));
+        continue;
+      }
+      const state = d.state ?? NUD.NUD_PERMANENT;
+      if (cur && cur.state === state && (d.lladdr === undefined || cur.lladdr === d.lladdr.toLowerCase())) continue;
+      const spec = { ifindex: index, dst: d.dst, lladdr: d.lladdr, state, protocol: d.proto ?? this.proto };
+      const deps = [...after, ...this.steps.filter((st) => st.request.kind === 'link').map((st) => st.id)];
+      this.add('neighbours', `neigh replace ${d.dst} lladdr ${d.lladdr} dev ${name}`, { kind: 'neigh', cmd: 'replace', spec }, deps,
+        (s) => (s.tables.neighbours.filter({ ifindex: index, dst: d.dst }).length ? undefined : `neighbour ${d.dst} missing`));
+    }
+  }
+
+  rulesOf(list: Desired['rules'] = []): void {
+    for (const d of list) {
+      const rec = { family: 2, priority: 0, table: MAIN_TABLE, action: 1, tos: 0, flags: 0, ...d, source: this.s.name } as RuleRecord;
+      const key = ruleKey(rec);
+      this.rules.add(key);
+      const cur = this.s.tables.rules.get(key);
+      const spec: Record<string, unknown> = {
+        family: rec.family, priority: rec.priority, table: rec.table, action: rec.action, src: rec.src, dst: rec.dst,
+        tos: rec.tos || undefined, fwmark: rec.fwmark, fwmask: rec.fwmask, iifname: rec.iifname, oifname: rec.oifname,
+        goto: rec.goto, protocol: d.state === ABSENT ? undefined : rec.proto ?? this.proto,
+      };
+      if (d.state === ABSENT) {
+        if (!cur) continue;
+        this.add('rules', `rule del priority ${rec.priority} table ${rec.table}`, { kind: 'rule', cmd: 'del', spec }, [],
+          (s) => (s.tables.rules.get(key) ? 'rule still there' : undefined));
+      } else if (!cur) {
+        this.add('rules', `rule add priority ${rec.priority} table ${rec.table}`, { kind: 'rule', cmd: 'add', spec }, [],
+          (s) => (s.tables.rules.get(key) ? undefined : 'rule missing'));
+      }
+    }
+  }
+
+  // ---- pruning (restore) ------------------------------------------------------------------
+
+  /** Remove what the view has beyond the desired state (kernel-made objects stay). */
+  prune(d: Desired): void {
+    const links = new Set((d.links ?? []).map((l) => l.ifname));
+    const t = this.s.tables;
+    const name = (i: number): string | number => t.links.get(i)?.ifname ?? i;
+    const addrKeys = new Set((d.addresses ?? []).map((a) => {
+      const { local, prefixlen } = addrParts(a);
+      return `${name(typeof a.ifname === 'string' ? this.ref(a.ifname, 'address').index : (a.ifname ?? a.index) as number)}|${local}/${prefixlen}`;
+    }));
+    const routeKeys = new Set((d.routes ?? []).map((r) => this.routeWanted(r)).filter((x) => x).map((x) => routeBaseKey(x!.rec)));
+    for (const r of t.routes.values()) {
+      if (!kernelRoute(r) && !routeKeys.has(routeBaseKey(r))) this.routesOf([{ ...routeSpecOf(r), state: ABSENT }], true);
+    }
+    for (const a of t.addresses.values()) {
+      if (kernelAddress(a, t.links) || addrKeys.has(`${name(a.index)}|${a.local ?? a.address}/${a.prefixlen}`)) continue;
+      this.addresses([{ index: a.index, address: `${a.local ?? a.address}/${a.prefixlen}`, state: ABSENT }], true);
+    }
+    const gone: DesiredLink[] = [];
+    for (const l of t.links.values()) if (l.ifname !== 'lo' && !links.has(l.ifname)) gone.push({ ifname: l.ifname, state: ABSENT });
+    this.linkDeletes(gone);
+  }
+}
+
+function routeSpecOf(r: RouteRecord): DesiredRoute {
+  return { dst: r.dst, family: r.family, table: r.table, priority: r.priority, tos: r.tos, oif: r.oif, gateway: r.gateway };
+}
+
+function checkLink(d: DesiredLink): void {
+  if (typeof d !== 'object' || d === null || typeof d.ifname !== 'string' || !d.ifname) {
+    throw new PlanError(`link: every desired link needs an ifname, got ${JSON.stringify(d)}`);
+  }
+  if (d.state !== undefined && !['up', 'down', ABSENT].includes(d.state)) {
+    throw new PlanError(`link ${d.ifname}: state must be 'up', 'down' or 'absent', got ${JSON.stringify(d.state)}`);
+  }
+}
+
+const canonicalGateway = (g: string): string => canonicalPrefix(g).dst.replace(/\/\d+$/, '');
+
+function linkDiffers(cur: LinkRecord | undefined, want: LinkSpec): string | undefined {
+  if (!cur) return `link ${want.index} missing`;
+  for (const k of ['mtu', 'txqlen', 'group', 'ifalias'] as const) if (want[k] !== undefined && cur[k] !== want[k]) return `link ${cur.ifname} ${k} is ${cur[k]}`;
+  if (want.address !== undefined && cur.address !== String(want.address).toLowerCase()) return `link ${cur.ifname} address is ${cur.address}`;
+  if (want.master !== undefined && (cur.master ?? 0) !== want.master) return `link ${cur.ifname} master is ${cur.master ?? 'none'}`;
+  return undefined;
+}
+
+function addrMatches(a: AddrRecord, d: DesiredAddress): boolean {
+  if (d.label !== undefined && a.label !== d.label) return false;
+  if (d.broadcast !== undefined && a.broadcast !== d.broadcast) return false;
+  if (d.scope !== undefined && a.scope !== d.scope) return false;
+  return true;
+}
+
+function nexthopMatches(r: RouteRecord, want: RouteRecord): boolean {
+  if (want.oif !== undefined && r.oif !== want.oif) return false;
+  if (want.gateway !== undefined && r.gateway !== want.gateway) return false;
+  return true;
+}
+
+/** Whether a route of the view is what was asked, with the kernel's defaults filled in. */
+function routeMatches(r: RouteRecord, want: RouteRecord, d: DesiredRoute): boolean {
+  if (!nexthopMatches(r, want)) return false;
+  if (d.type !== undefined && r.type !== d.type) return false;
+  if (d.scope !== undefined && r.scope !== d.scope) return false;
+  if (d.prefsrc !== undefined && r.prefsrc !== canonicalGateway(d.prefsrc)) return false;
+  if (want.multipath) {
+    const got = r.multipath ?? [];
+    if (got.length !== want.multipath.length) return false;
+    const sig = (x: { oif: number; gateway?: string; weight: number }): string => `${x.oif}>${x.gateway ?? ''}*${x.weight}`;
+    const a = got.map(sig).sort().join(), b = want.multipath.map(sig).sort().join();
+    if (a !== b) return false;
+  }
+  if (d.metrics) for (const [k, v] of Object.entries(d.metrics)) if (r.metrics?.[k] !== v) return false;
+  return true;
+}
+
+function describeRoute(d: DesiredRoute, rec: RouteRecord): string {
+  const parts = [rec.dst];
+  if (d.gateway) parts.push(`via ${d.gateway}`);
+  if (d.oif !== undefined) parts.push(`dev ${d.oif}`);
+  if (rec.table !== MAIN_TABLE) parts.push(`table ${rec.table}`);
+  parts.push(`metric ${rec.priority}`);
+  return parts.join(' ');
+}
+
+/**
+ * The plan for a desired state: removals of routes, addresses and links first, then link
+ * creations, settings and states, then addresses, routes, neighbours and rules.
+ */
+export function makePlan(s: Source, d: Desired, opts: { proto: number; prune?: boolean }): Plan {
+  if (typeof d !== 'object' || d === null) throw new PlanError('desired state must be an object');
+  for (const k of Object.keys(d)) {
+    if (!['links', 'addresses', 'routes', 'neighbours', 'rules'].includes(k)) {
+      throw new PlanError(`desired state: unknown section ${JSON.stringify(k)} (links, addresses, routes, neighbours, rules)`);
+    }
+    if (!Array.isArray((d as Record<string, unknown>)[k])) throw new PlanError(`desired state: ${k} must be an array`);
+  }
+  const p = new Planner(s, opts.proto);
+  const links = d.links ?? [];
+  for (const l of links) checkLink(l);
+  const absent = new Set(links.filter((l) => l.state === ABSENT).map((l) => l.ifname));
+  for (const l of links) {
+    if (l.state !== ABSENT && absent.has(l.ifname)) throw new PlanError(`link ${l.ifname} is both absent and configured`);
+  }
+  p.routesOf(d.routes ?? [], true);
+  p.addresses(d.addresses ?? [], true);
+  if (opts.prune) p.prune(d);
+  p.linkDeletes(links);
+  p.linkCreates(links);
+  p.linkSets(links);
+  p.addresses(d.addresses ?? [], false);
+  p.routesOf(d.routes ?? [], false);
+  p.neighbours(d.neighbours);
+  p.rulesOf(d.rules);
+  const steps = p.steps;
+  return {
+    steps, links: p.links, created: p.created, addrs: p.addrs, routes: p.routes, rules: p.rules,
+    toString: () => steps.map((st) => `${st.id}. ${st.what}${st.after.length ? ` (after ${st.after.join(', ')})` : ''}`).join('\n'),
+  };
+}
+
+export { kernelRoute };

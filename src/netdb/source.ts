@@ -1,0 +1,445 @@
+// One source of the view: a network namespace, its tables, kept equal to the kernel's state
+// by its events plus targeted re-dumps where the kernel changes state without telling.
+import {
+  DumpInterruptedError, NETLINK_ROUTE, NLM_F_DUMP, NLM_F_REPLACE, NetlinkError, NetlinkSocket,
+  type AnyMessage, type AnySchema, type MessageSpec, type Subscription,
+} from '../core/index.js';
+import { AF_BRIDGE, AF_INET, AF_INET6, IFF, RTEXT_FILTER, RTM, RTNLGRP } from '../rtnl/constants.js';
+import { ifaddrmsg } from '../rtnl/ifaddrmsg.js';
+import { ifinfmsg } from '../rtnl/ifinfmsg.js';
+import { rtmsg } from '../rtnl/rtmsg.js';
+import { ndmsg, NUD } from '../rtnl/ndmsg.js';
+import { fibmsg } from '../rtnl/fibrulemsg.js';
+import { rtnlMarshal } from '../rtnl/marshal.js';
+import { IPRoute } from '../rtnl/iproute.js';
+import {
+  addrRecord, linkRecord, neighRecord, routeBaseKey, routeDevs, routeRecord, ruleRecord, TABLES,
+  type AnyRecord, type LinkRecord, type RecordOf, type RouteRecord, type TableName,
+} from './records.js';
+import { makeTables, sameRecord, type Tables } from './tables.js';
+
+/** One change of the view. */
+export interface Change<T extends TableName = TableName> {
+  type: 'added' | 'changed' | 'removed';
+  table: T;
+  source: string;
+  key: string | number;
+  old: RecordOf[T] | undefined;
+  new: RecordOf[T] | undefined;
+}
+
+export interface SourceOptions {
+  /** A namespace name under /run/netns, a path, or an open fd; none: the current one. */
+  netns?: string | number;
+  /** Keep neighbours (default true). */
+  neighbours?: boolean;
+  /** Keep rules (default true). */
+  rules?: boolean;
+  /** Retries of a dump the kernel reports interrupted by a concurrent change. */
+  dumpRetries?: number;
+}
+
+/** A re-dump of part of a table; `all` re-reads every table. */
+type Redump =
+  | { what: 'routes'; family: number; oif?: number; table?: number }
+  | { what: 'neighbours'; ifindex: number }
+  | { what: 'addresses'; index: number }
+  | { what: 'link'; index: number }
+  | { what: 'all' };
+
+const GROUPS = [
+  RTNLGRP.RTNLGRP_LINK, RTNLGRP.RTNLGRP_IPV4_IFADDR, RTNLGRP.RTNLGRP_IPV6_IFADDR,
+  RTNLGRP.RTNLGRP_IPV4_ROUTE, RTNLGRP.RTNLGRP_IPV6_ROUTE,
+];
+// Flags whose change flushes or marks routes and neighbours without an event of their own.
+const LINK_STATE_FLAGS = IFF.IFF_UP | IFF.IFF_LOWER_UP | IFF.IFF_RUNNING;
+const NTF_PROXY = 0x08;
+
+/** A neighbour entry the kernel makes and drops by itself, without events. */
+const untracked = (state: number): boolean => state === 0 || state === NUD.NUD_NOARP;
+
+export class Source {
+  readonly tables: Tables = makeTables();
+  readonly ipr: IPRoute;
+  private readonly events: NetlinkSocket;
+  private sub: Subscription<AnyMessage> | undefined;
+  /** Events held while a dump runs: applied in order once it is merged. */
+  private held: AnyMessage[] = [];
+  private holds = 0;
+  private readonly redumps: Redump[] = [];
+  private readonly redumpKeys = new Set<string>();
+  private running: Promise<void> | undefined;
+  private readonly idleWaiters: (() => void)[] = [];
+  private readonly withNeigh: boolean;
+  private readonly withRules: boolean;
+  private readonly retries: number;
+  /** Changes collected for a `resync` report; undefined when not collecting. */
+  private collecting: Change[] | undefined;
+  closed = false;
+  /** Events applied (for statistics and benchmarks). */
+  applied = 0;
+  resyncs = 0;
+  lastError: Error | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly opts: SourceOptions,
+    private readonly emit: (c: Change) => void,
+    private readonly onResync: (source: string, changes: Change[]) => void,
+  ) {
+    this.withNeigh = opts.neighbours ?? true;
+    this.withRules = opts.rules ?? true;
+    this.retries = opts.dumpRetries ?? 10;
+    this.ipr = new IPRoute({ netns: opts.netns });
+    this.events = new NetlinkSocket({ protocol: NETLINK_ROUTE, marshal: rtnlMarshal(), netns: opts.netns });
+  }
+
+  /** Subscribe, then dump every table: no change can fall between the two. */
+  async start(): Promise<void> {
+    const groups: number[] = [...GROUPS];
+    if (this.withNeigh) groups.push(RTNLGRP.RTNLGRP_NEIGH);
+    if (this.withRules) groups.push(RTNLGRP.RTNLGRP_IPV4_RULE, RTNLGRP.RTNLGRP_IPV6_RULE);
+    // Each message is consumed as the socket splits it (the filter), so nothing queues in the
+    // subscription and the view is current as soon as a datagram has been read.
+    this.sub = this.events.subscribe(groups, (m) => { this.onEvent(m); return false; });
+    this.sub.on('overrun', () => this.schedule({ what: 'all' }));
+    this.schedule({ what: 'all' });
+    await this.idle();
+    if (this.lastError) throw this.lastError;
+  }
+
+  // ---- events -----------------------------------------------------------------------
+
+  /** Apply one event now, or hold it while a dump is being merged. */
+  onEvent(m: AnyMessage): void {
+    if (this.holds > 0) this.held.push(m);
+    else this.apply(m);
+  }
+
+  /** Apply one rtnetlink message to the tables (also used to replay recordings). */
+  apply(m: AnyMessage): void {
+    this.applied++;
+    switch (m.type) {
+      case RTM.RTM_NEWROUTE: return this.newRoute(m);
+      case RTM.RTM_DELROUTE: return this.delRoute(m);
+      // A bridge also reports its ports as AF_BRIDGE messages (port state, VLANs): not links.
+      case RTM.RTM_NEWLINK: if (m.fields.family !== AF_BRIDGE) this.newLink(m); return;
+      case RTM.RTM_DELLINK: if (m.fields.family !== AF_BRIDGE) this.delLink(m); return;
+      case RTM.RTM_NEWADDR: this.put('addresses', addrRecord(m, this.name)); return;
+      case RTM.RTM_DELADDR: return this.delAddr(m);
+      case RTM.RTM_NEWNEIGH: case RTM.RTM_DELNEIGH: return this.neigh(m);
+      case RTM.RTM_NEWRULE: if (this.withRules) this.put('rules', ruleRecord(m, this.name)); return;
+      case RTM.RTM_DELRULE: if (this.withRules) this.remove('rules', this.tables.rules.keyOf(ruleRecord(m, this.name))); return;
+    }
+  }
+
+  private newRoute(m: AnyMessage): void {
+    const r = routeRecord(m, this.name);
+    const t = this.tables.routes;
+    if (m.flags & NLM_F_REPLACE) {
+      // The route replaced one of the same prefix and metric, which gets no event of its own.
+      const base = routeBaseKey(r);
+      for (const o of [...t.lookup('dst', r.dst)]) if (routeBaseKey(o) === base && t.keyOf(o) !== t.keyOf(r)) this.remove('routes', t.keyOf(o));
+    } else if (r.family === AF_INET6 && (r.multipath || r.gateway)) {
+      // IPv6 merges routes with gateways into multipath routes: re-read the table to see how.
+      const base = routeBaseKey(r);
+      for (const o of t.lookup('dst', r.dst)) {
+        if (routeBaseKey(o) === base && t.keyOf(o) !== t.keyOf(r)) {
+          this.schedule({ what: 'routes', family: AF_INET6, table: r.table });
+          break;
+        }
+      }
+    }
+    this.put('routes', r);
+  }
+
+  private delRoute(m: AnyMessage): void {
+    const r = routeRecord(m, this.name);
+    const t = this.tables.routes;
+    if (this.remove('routes', t.keyOf(r))) return;
+    // A next hop leaving an IPv6 multipath route, or a deletion worded differently from the
+    // route it deleted: re-read that table.
+    this.schedule({ what: 'routes', family: r.family, table: r.table });
+  }
+
+  private newLink(m: AnyMessage): void {
+    const l = linkRecord(m, this.name);
+    const old = this.put('links', l);
+    // A veth end reported before its partner exists (the peer half of a new pair) names no
+    // partner, and gets no event when the partner appears: read it again once it has one.
+    if (l.kind === 'veth' && !l.link) this.schedule({ what: 'link', index: l.index });
+    if (l.kind === 'veth' && l.link && l.linkNetnsid === undefined) {
+      // A veth pair registers its peer first, which reports no partner yet and gets no
+      // event when the second end appears.
+      const peer = this.tables.links.get(l.link);
+      if (peer && peer.kind === 'veth' && peer.linkNetnsid === undefined && peer.link !== l.index) this.put('links', { ...peer, link: l.index });
+    }
+    if (!old) return;
+    if (((old.flags ^ l.flags) & LINK_STATE_FLAGS) || old.operstate !== l.operstate || old.master !== l.master) {
+      // Down flushes IPv4 routes and marks next hops dead or linkdown, all without events.
+      this.schedule({ what: 'routes', family: AF_INET, oif: l.index });
+      this.schedule({ what: 'routes', family: AF_INET6, oif: l.index });
+      if (this.withNeigh) this.schedule({ what: 'neighbours', ifindex: l.index });
+      // IPv6 restarts duplicate address detection on a carrier change: addresses turn
+      // tentative without an event (the event comes when detection ends).
+      this.schedule({ what: 'addresses', index: l.index });
+    }
+  }
+
+  private delLink(m: AnyMessage): void {
+    const index = m.fields.index as number;
+    const gone = this.remove('links', index) as LinkRecord | undefined;
+    if (!gone) return;
+    // A veth end leaving for another namespace: its peer here now names that namespace's
+    // id (IFLA_LINK_NETNSID), without an event.
+    if (gone.kind === 'veth' && gone.link && gone.linkNetnsid === undefined) this.schedule({ what: 'link', index: gone.link });
+    // Gone (deleted or moved to another namespace): with it its addresses, neighbours and
+    // every route through it; IPv6 multipath routes lose only that next hop.
+    for (const a of [...this.tables.addresses.lookup('index', index)]) this.remove('addresses', this.tables.addresses.keyOf(a));
+    for (const n of [...this.tables.neighbours.lookup('ifindex', index)]) this.remove('neighbours', this.tables.neighbours.keyOf(n));
+    for (const r of [...this.tables.routes.lookup('dev', index)]) {
+      if (r.family === AF_INET6 && r.multipath) this.schedule({ what: 'routes', family: AF_INET6, table: r.table });
+      this.remove('routes', this.tables.routes.keyOf(r));
+    }
+  }
+
+  private delAddr(m: AnyMessage): void {
+    const a = addrRecord(m, this.name);
+    this.remove('addresses', this.tables.addresses.keyOf(a));
+    if (a.family !== AF_INET) return;
+    // IPv4: routes using the address as source go when no interface keeps it, and the
+    // interface's routes go with its last address; neither sends events.
+    const local = a.local ?? a.address;
+    let kept = false;
+    for (const o of this.tables.addresses.values()) if (o.family === AF_INET && (o.local ?? o.address) === local) kept = true;
+    if (!kept) for (const r of [...this.tables.routes.lookup('prefsrc', local)]) this.remove('routes', this.tables.routes.keyOf(r));
+    this.schedule({ what: 'routes', family: AF_INET, oif: a.index });
+  }
+
+  private neigh(m: AnyMessage): void {
+    if (!this.withNeigh) return;
+    const family = m.fields.family as number;
+    if (family !== AF_INET && family !== AF_INET6) return;
+    const n = neighRecord(m, this.name);
+    const key = this.tables.neighbours.keyOf(n);
+    if (m.type === RTM.RTM_DELNEIGH || untracked(n.state)) this.remove('neighbours', key);
+    else this.put('neighbours', n);
+  }
+
+  // ---- table changes ------------------------------------------------------------------
+
+  private put<T extends TableName>(table: T, r: RecordOf[T]): RecordOf[T] | undefined {
+    const t = this.tables[table] as unknown as { put(r: AnyRecord): AnyRecord | undefined; keyOf(r: AnyRecord): string | number };
+    const old = t.put(r);
+    if (old && sameRecord(old, r)) return old as RecordOf[T];
+    this.changed({ type: old ? 'changed' : 'added', table, source: this.name, key: t.keyOf(r), old, new: r } as Change);
+    return old as RecordOf[T] | undefined;
+  }
+
+  private remove(table: TableName, key: string | number): AnyRecord | undefined {
+    const old = (this.tables[table] as unknown as { delete(k: string | number): AnyRecord | undefined }).delete(key);
+    if (old) this.changed({ type: 'removed', table, source: this.name, key, old, new: undefined } as Change);
+    return old;
+  }
+
+  private changed(c: Change): void {
+    this.collecting?.push(c);
+    this.emit(c);
+  }
+
+  // ---- re-dumps -----------------------------------------------------------------------
+
+  /** Queue a re-dump (duplicates coalesce); held events wait for it. */
+  schedule(r: Redump): void {
+    const key = JSON.stringify(r);
+    if (this.redumpKeys.has(key) || this.closed) return;
+    this.redumpKeys.add(key);
+    this.redumps.push(r);
+    this.running ??= this.runRedumps();
+  }
+
+  private async runRedumps(): Promise<void> {
+    this.holds++;
+    try {
+      while (this.redumps.length) {
+        const all = this.redumps.find((r) => r.what === 'all');
+        const batch = all ? [all] : [...this.redumps];
+        this.redumps.length = 0;
+        this.redumpKeys.clear();
+        for (const r of batch) {
+          try {
+            await this.redump(r);
+          } catch (e) {
+            if (this.closed) return;
+            this.lastError = e as Error;
+          }
+          this.flushHeld();
+        }
+      }
+    } finally {
+      this.holds--;
+      this.running = undefined;
+      this.flushHeld();
+      if (!this.redumps.length) for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+
+  private flushHeld(): void {
+    // Held events apply between re-dumps too, so a long queue of them cannot grow forever.
+    const held = this.held;
+    this.held = [];
+    for (const m of held) this.apply(m);
+  }
+
+  private async dump(schema: AnySchema, spec: Record<string, unknown>): Promise<AnyMessage[]> {
+    try {
+      return await this.ipr.sock.request(schema, { ...spec, flags: NLM_F_DUMP } as MessageSpec<any, any>, { retryInterrupted: this.retries });
+    } catch (e) {
+      if (e instanceof DumpInterruptedError) throw new Error(`${this.name}: dump kept being interrupted (${this.retries} retries)`);
+      throw e;
+    }
+  }
+
+  private async redump(r: Redump): Promise<void> {
+    if (r.what === 'all') return this.resyncAll();
+    if (r.what === 'neighbours') {
+      const got = (await this.dumpNeighbours()).filter((n) => n.ifindex === r.ifindex);
+      this.merge('neighbours', got, [...this.tables.neighbours.lookup('ifindex', r.ifindex)]);
+      return;
+    }
+    if (r.what === 'link') {
+      let msgs: AnyMessage[] = [];
+      try {
+        msgs = await this.ipr.sock.request(ifinfmsg, {
+          type: RTM.RTM_GETLINK, fields: { index: r.index }, attrs: [['IFLA_EXT_MASK', RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS]],
+        });
+      } catch (e) {
+        if (!(e instanceof NetlinkError && e.code === 'ENODEV')) throw e;
+      }
+      const got = msgs.filter((m) => m.type === RTM.RTM_NEWLINK).map((m) => linkRecord(m, this.name));
+      const cur = this.tables.links.get(r.index);
+      this.merge('links', got, cur ? [cur] : []);
+      return;
+    }
+    if (r.what === 'addresses') {
+      let msgs: AnyMessage[] = [];
+      try {
+        msgs = await this.dump(ifaddrmsg, { type: RTM.RTM_GETADDR, fields: { family: 0, index: r.index } });
+      } catch (e) {
+        if (!(e instanceof NetlinkError && e.code === 'ENODEV')) throw e;
+      }
+      const got = msgs.map((m) => addrRecord(m, this.name)).filter((a) => a.index === r.index);
+      this.merge('addresses', got, [...this.tables.addresses.lookup('index', r.index)]);
+      return;
+    }
+    let msgs: AnyMessage[];
+    const spec = { type: RTM.RTM_GETROUTE, fields: { family: r.family } as Record<string, unknown>, attrs: [] as [string, unknown][] };
+    if (r.oif !== undefined) spec.attrs.push(['RTA_OIF', r.oif]);
+    if (r.table !== undefined) spec.attrs.push(['RTA_TABLE', r.table]);
+    try {
+      msgs = await this.dump(rtmsg, spec);
+    } catch (e) {
+      // The interface or table is gone: nothing of it is left.
+      if (e instanceof NetlinkError && (e.code === 'ENODEV' || e.code === 'ENOENT')) msgs = [];
+      else throw e;
+    }
+    const got = msgs.map((m) => routeRecord(m, this.name));
+    const inView = (x: RouteRecord): boolean => x.family === r.family && (r.table === undefined || x.table === r.table);
+    const before = r.oif !== undefined
+      ? [...this.tables.routes.lookup('dev', r.oif)].filter(inView)
+      : [...this.tables.routes.lookup('table', r.table)].filter(inView);
+    this.merge('routes', got.filter((x) => (r.oif === undefined || routeDevs(x).includes(r.oif))), before);
+  }
+
+  /** Make a part of a table equal to a dump of it. */
+  private merge<T extends TableName>(table: T, got: RecordOf[T][], before: Iterable<RecordOf[T]>): void {
+    const t = this.tables[table] as unknown as { keyOf(r: AnyRecord): string | number };
+    const seen = new Set<string | number>();
+    for (const r of got) {
+      seen.add(t.keyOf(r));
+      this.put(table, r);
+    }
+    for (const r of before) {
+      const k = t.keyOf(r);
+      if (!seen.has(k)) this.remove(table, k);
+    }
+  }
+
+  private async dumpNeighbours(): Promise<RecordOf['neighbours'][]> {
+    const out: RecordOf['neighbours'][] = [];
+    for (const family of [AF_INET, AF_INET6]) {
+      for (const flags of [0, NTF_PROXY]) {
+        for (const m of await this.dump(ndmsg, { type: RTM.RTM_GETNEIGH, fields: { family, flags } })) {
+          const n = neighRecord(m, this.name);
+          if (!untracked(n.state) || n.flags & NTF_PROXY) out.push(n);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Every table, read afresh, so the view equals the kernel's state again. */
+  private async resyncAll(): Promise<void> {
+    const first = this.tables.links.size === 0 && this.tables.routes.size === 0;
+    this.collecting = first ? undefined : [];
+    const links = (await this.dump(ifinfmsg, {
+      type: RTM.RTM_GETLINK, attrs: [['IFLA_EXT_MASK', RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS]],
+    })).map((m) => linkRecord(m, this.name));
+    const addrs = (await this.dump(ifaddrmsg, { type: RTM.RTM_GETADDR, fields: { family: 0 } })).map((m) => addrRecord(m, this.name));
+    const routes: RouteRecord[] = [];
+    for (const m of await this.dump(rtmsg, { type: RTM.RTM_GETROUTE, fields: { family: 0 } })) {
+      const f = m.buf[m.offset + 16];
+      if (f === AF_INET || f === AF_INET6) routes.push(routeRecord(m, this.name));
+    }
+    const neigh = this.withNeigh ? await this.dumpNeighbours() : [];
+    const rules = this.withRules
+      ? (await this.dump(fibmsg, { type: RTM.RTM_GETRULE, fields: { family: 0 } })).map((m) => ruleRecord(m, this.name))
+      : [];
+    this.merge('links', links, [...this.tables.links.values()]);
+    this.merge('addresses', addrs, [...this.tables.addresses.values()]);
+    this.merge('routes', routes, [...this.tables.routes.values()]);
+    this.merge('neighbours', neigh, [...this.tables.neighbours.values()]);
+    this.merge('rules', rules, [...this.tables.rules.values()]);
+    const changes = this.collecting;
+    this.collecting = undefined;
+    if (changes) {
+      this.resyncs++;
+      this.onResync(this.name, changes);
+    }
+  }
+
+  // ---- quiet points -----------------------------------------------------------------------
+
+  /** Resolves when no re-dump is queued or running. */
+  idle(): Promise<void> {
+    if (!this.running && !this.redumps.length) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /**
+   * Resolves once every change the kernel made before the call is in the view: a request
+   * on the event socket is answered after every event queued before it.
+   */
+  async sync(): Promise<void> {
+    await this.events.request(ifinfmsg, {
+      type: RTM.RTM_GETLINK, fields: { index: 1 }, attrs: [['IFLA_EXT_MASK', RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS]],
+    }).catch(() => undefined);
+    await this.idle();
+  }
+
+  /** Records of a table. */
+  all<T extends TableName>(table: T): RecordOf[T][] {
+    return [...(this.tables[table] as unknown as { values(): Iterable<RecordOf[T]> }).values()];
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.sub?.close();
+    this.events.close();
+    this.ipr.close();
+    for (const w of this.idleWaiters.splice(0)) w();
+  }
+}
+
+export { TABLES };

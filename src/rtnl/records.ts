@@ -1,0 +1,151 @@
+// Records: links, addresses, routes, neighbours and FDB entries as plain JSON-safe objects,
+// named as specs name them, so a record can be fed back as a spec. Read through each
+// object's vocabulary (the tables beside the schemas); messageOf(record) gives the message.
+import { AttrView, attachMessage, type AttrSet, type VocabRecord } from '../core/index.js';
+import { AF_INET6, AF_MPLS, IFF } from './constants.js';
+import { addrVocab, type IfaddrMessage } from './ifaddrmsg.js';
+import { linkVocab, stats64Vocab, type IfinfMessage } from './ifinfmsg.js';
+import { linkKinds } from './kinds/index.js';
+import type { KindRecord } from './kinds/types.js';
+import { fdbVocab, neighVocab } from './ndmsg.js';
+import type { NeighMessage } from './neigh.js';
+import { routeVocab, type RtMessage } from './rtmsg.js';
+
+export { messageOf, SpecError } from '../core/index.js';
+
+const FOREVER = 0xffffffff;
+
+/** A link: header and IFLA_* by friendly name, its state, its kind with the kind's options, its alternative names. */
+export type LinkRecord = Omit<VocabRecord<typeof linkVocab>, 'stats'> & {
+  /** Counters of IFLA_STATS64 (`rxBytes`, `txPackets`...): numbers while exact, else decimal strings. */
+  stats?: VocabRecord<typeof stats64Vocab>;
+  /** 'up' when IFF_UP is set (administratively up; `flags` tells the rest). */
+  state?: 'up' | 'down';
+  /** Alternative names (IFLA_PROP_LIST); read only. */
+  altnames?: string[];
+  /** The kind of the master this link is a port of ('bridge', 'bond'), with its port options. */
+  slaveKind?: string;
+} & KindRecord;
+
+/** An address. `address` is ours (IFA_LOCAL, or IFA_ADDRESS when it is the only one); `peer` the other end. */
+export type AddrRecord = VocabRecord<typeof addrVocab> & {
+  /** Lifetimes in seconds, or 'forever'. */
+  validLft?: number | 'forever';
+  preferredLft?: number | 'forever';
+};
+
+/** A route. `dst`/`src` are 'addr/len'; `table` is the full table id (RTA_TABLE when above 255). */
+export type RouteRecord = Omit<VocabRecord<typeof routeVocab>, 'multipath' | 'encap' | 'metrics'> & {
+  multipath?: NexthopRecord[];
+  encap?: EncapRecord;
+  metrics?: Record<string, number | string | string[]>;
+};
+
+export interface NexthopRecord {
+  gateway?: string;
+  via?: string;
+  oif?: number;
+  weight: number;
+  flags?: string[];
+  encap?: EncapRecord;
+  newdst?: string;
+  flow?: number;
+}
+
+export type EncapRecord =
+  | { type: 'mpls'; labels: string; ttl?: number }
+  | { type: 'seg6'; mode: string | number; segs: string[] }
+  | { type: string; attrs: [string | number, unknown][] };
+
+export type NeighRecord = VocabRecord<typeof neighVocab>;
+export type FdbRecord = VocabRecord<typeof fdbVocab>;
+
+const IFF_UP = IFF.IFF_UP;
+
+/** Kind options of IFLA_LINKINFO into a link record, by the kind's own table. */
+function readLinkinfo(info: AttrSet<any>, r: Record<string, unknown>): void {
+  const kind = info.getAttr('IFLA_INFO_KIND') as string | undefined;
+  if (kind !== undefined) r.kind = kind;
+  const data = info.getAttr('IFLA_INFO_DATA');
+  const k = kind !== undefined ? linkKinds.get(kind) : undefined;
+  if (k?.vocab && data instanceof AttrView) k.vocab.readAttrs(data, r);
+  const skind = info.getAttr('IFLA_INFO_SLAVE_KIND') as string | undefined;
+  if (skind !== undefined) {
+    r.slaveKind = skind;
+    const sdata = info.getAttr('IFLA_INFO_SLAVE_DATA');
+    const sk = linkKinds.get(`${skind}_slave`);
+    if (sk?.vocab && sdata instanceof AttrView) sk.vocab.readAttrs(sdata, r);
+  }
+}
+
+/** A link message as a record: `{ index, ifname, state, mtu, kind, vxlanId, stats: { rxBytes }, ... }`. */
+export function linkRecord(m: IfinfMessage): LinkRecord {
+  const f = m.fields;
+  const r: Record<string, unknown> = { index: f.index, ifname: undefined, state: f.flags & IFF_UP ? 'up' : 'down' };
+  linkVocab.readFields(f, r);
+  delete r.change;
+  linkVocab.readAttrs(m, r);
+  const info = m.getAttr('IFLA_LINKINFO');
+  if (info) readLinkinfo(info, r);
+  const props = m.getAttr('IFLA_PROP_LIST');
+  if (props) {
+    const alt = props.getAttrs('IFLA_ALT_IFNAME');
+    if (alt.length) r.altnames = alt;
+  }
+  if (r.ifname === undefined) delete r.ifname;
+  return attachMessage(r, m) as LinkRecord;
+}
+
+const lft = (v: number): number | 'forever' => (v === FOREVER ? 'forever' : v);
+
+/** An address message as a record: `{ index, family: 'inet', address, prefixlen, scope, flags, ... }`. */
+export function addrRecord(m: IfaddrMessage): AddrRecord {
+  const f = m.fields;
+  const r: Record<string, unknown> = {};
+  addrVocab.readFields(f, r);
+  addrVocab.readAttrs(m, r);
+  // IPv6 sends only IFA_ADDRESS: then it is ours, not a peer.
+  if (r.address === undefined) { r.address = r.peer; delete r.peer; }
+  else if (r.peer === r.address) delete r.peer;
+  if (r.flags === undefined) r.flags = addrFlagNames(f.flags);
+  const ci = m.getAttr('IFA_CACHEINFO');
+  if (ci) {
+    r.validLft = lft(ci.ifa_valid);
+    r.preferredLft = lft(ci.ifa_prefered);
+  }
+  return attachMessage(r, m) as AddrRecord;
+}
+
+const addrFlagNames = (mask: number): unknown => addrVocab.recordValue('flags', mask);
+
+/** A route message as a record: `{ family: 'inet', dst: '10.0.0.0/24', gateway, oif, table: 'main', ... }`. */
+export function routeRecord(m: RtMessage): RouteRecord {
+  const f = m.fields;
+  const r: Record<string, unknown> = {};
+  routeVocab.readFields(f, r);
+  routeVocab.readAttrs(m, r);
+  const t = m.getAttr('RTA_TABLE');
+  if (t !== undefined) r.table = routeVocab.recordValue('table', t);
+  const family = f.family;
+  if (r.dst !== undefined && family !== AF_MPLS) r.dst = `${r.dst}/${f.dst_len}`;
+  if (r.src !== undefined) r.src = `${r.src}/${f.src_len}`;
+  if (family === AF_INET6 || family === AF_MPLS) { /* no scopes there, but the kernel reports universe: keep it */ }
+  if ((r.flags as string[]).length === 0) delete r.flags;
+  return attachMessage(r, m) as RouteRecord;
+}
+
+/** A neighbour message as a record. */
+export function neighRecord(m: NeighMessage): NeighRecord {
+  const r: Record<string, unknown> = {};
+  neighVocab.readFields(m.fields, r);
+  neighVocab.readAttrs(m, r);
+  return attachMessage(r, m) as NeighRecord;
+}
+
+/** A bridge FDB message as a record. */
+export function fdbRecord(m: NeighMessage): FdbRecord {
+  const r: Record<string, unknown> = {};
+  fdbVocab.readFields(m.fields, r);
+  fdbVocab.readAttrs(m, r);
+  return attachMessage(r, m) as FdbRecord;
+}

@@ -1,0 +1,103 @@
+// NetDB's live view: loading, queries, watch, and exactness after changes made by nlroute
+// and by `ip`, the kernel's silent side effects included.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { NetDB, type Change } from '../src/netdb/index.js';
+import { IPRoute } from '../src/rtnl/index.js';
+import { withNetns } from './helpers/netns.js';
+import { viewVsFresh } from './helpers/netdb.js';
+
+test('netdb: loads a namespace; get and filter use the indexes', async () => {
+  await withNetns(async (ns) => {
+    await ns.batch([
+      'link add v0 type veth peer name p0', 'link set v0 up', 'link set p0 up',
+      'addr add 10.1.0.1/24 dev v0', 'addr add 2001:db8:1::1/64 dev v0 nodad',
+      'route add 10.2.0.0/16 via 10.1.0.254 table 100', 'route add 10.3.0.0/16 via 10.1.0.254 metric 7',
+      'route add 10.4.0.0/16 nexthop via 10.1.0.253 nexthop via 10.1.0.254',
+    ]);
+    await using db = await NetDB.open({ netns: ns.name });
+    const v0 = db.get('links', 'v0');
+    assert.ok(v0);
+    assert.equal(v0.kind, 'veth');
+    assert.equal(v0.state, 'up');
+    assert.equal(db.get('links', v0.index)?.ifname, 'v0');
+    assert.equal(db.filter('routes', { table: 100 }).length, 1);
+    assert.equal(db.filter('routes', { dst: '10.3.0.0/16' })[0].priority, 7);
+    const mp = db.filter('routes', { dst: '10.4.0.0/16' })[0];
+    assert.equal(mp.multipath?.length, 2);
+    assert.ok(db.filter('routes', { dev: v0.index }).length >= 4);
+    assert.deepEqual(db.filter('addresses', { index: v0.index, family: 2 }).map((a) => a.address), ['10.1.0.1']);
+    assert.equal(db.get('routes', { dst: '10.2.0.0/16', table: 100 })?.gateway, '10.1.0.254');
+    assert.deepEqual(await viewVsFresh(db, ns.name), []);
+  });
+});
+
+test('netdb: watch reports changes in order with old and new records', async () => {
+  await withNetns(async (ns) => {
+    await using db = await NetDB.open({ netns: ns.name });
+    const w = db.watch({ table: ['links', 'addresses'] });
+    await using ipr = new IPRoute({ netns: ns.name });
+    await ipr.link('add', { ifname: 'w0', kind: 'veth', peer: 'w1' });
+    const [idx] = await ipr.linkLookup({ ifname: 'w0' });
+    await ipr.link('set', { index: idx, mtu: 1400 });
+    await ipr.addr('add', { index: idx, address: '10.5.0.1/24' });
+    await ipr.link('set', { index: idx, ifname: 'w9' });
+    await ipr.link('del', { index: idx });
+    await db.sync();
+    const seen: Change[] = [];
+    while (true) {
+      const c = await w.next();
+      seen.push(c.value);
+      if (c.value.type === 'removed' && c.value.table === 'links' && c.value.key === idx) break;
+    }
+    w.close();
+    const mine = seen.filter((c) => (c.table === 'links' && c.key === idx) || (c.table === 'addresses' && ((c.old ?? c.new) as { index: number }).index === idx));
+    assert.equal(mine[0].type, 'added');
+    assert.equal(mine[0].old, undefined);
+    const mtu = mine.find((c) => c.type === 'changed' && c.old && 'mtu' in c.old && c.old.mtu !== (c.new as { mtu: number }).mtu);
+    assert.ok(mtu, 'an mtu change with the old mtu');
+    assert.equal((mtu.old as { mtu: number }).mtu, 1500);
+    assert.equal((mtu.new as { mtu: number }).mtu, 1400);
+    const addr = mine.findIndex((c) => c.table === 'addresses' && c.type === 'added');
+    const rename = mine.findIndex((c) => c.type === 'changed' && (c.new as { ifname: string }).ifname === 'w9');
+    assert.ok(addr > 0 && rename > addr, 'address added before the rename');
+    assert.equal((mine[rename].old as { ifname: string }).ifname, 'w0');
+    const last = mine[mine.length - 1];
+    assert.equal(last.type, 'removed');
+    assert.equal((last.old as { ifname: string }).ifname, 'w9');
+    assert.ok(mine.some((c) => c.table === 'addresses' && c.type === 'removed'), 'the address went with its link');
+  });
+});
+
+test('netdb: kernel side effects without events are in the view', async () => {
+  await withNetns(async (ns) => {
+    await ns.batch([
+      'link add v0 type veth peer name p0', 'link set v0 up', 'link set p0 up',
+      'link add v1 type veth peer name p1', 'link set v1 up', 'link set p1 up',
+      'addr add 10.1.0.1/24 dev v0', 'addr add 10.7.0.1/24 dev v1',
+      'route add 10.2.0.0/16 via 10.1.0.254', 'route add 10.3.0.0/16 dev v1 src 10.1.0.1',
+      'route add 10.4.0.0/16 nexthop via 10.1.0.254 dev v0 nexthop via 10.7.0.254 dev v1',
+    ]);
+    await using db = await NetDB.open({ netns: ns.name });
+    assert.ok(db.get('routes', { dst: '10.2.0.0/16' }));
+    // The peer going down takes v0's carrier: next hops get 'linkdown', silently.
+    await ns.ip('link set p0 down');
+    assert.deepEqual(await viewVsFresh(db, ns.name), []);
+    await ns.ip('link set p0 up');
+    // Down flushes v0's IPv4 routes and marks the multipath next hop dead, silently.
+    await ns.ip('link set v0 down');
+    assert.deepEqual(await viewVsFresh(db, ns.name), []);
+    assert.equal(db.get('routes', { dst: '10.2.0.0/16' }), undefined);
+    await ns.ip('link set v0 up');
+    await ns.ip('route add 10.2.0.0/16 via 10.1.0.254');
+    // Deleting the address removes the route using it as source.
+    await ns.ip('addr del 10.1.0.1/24 dev v0');
+    assert.deepEqual(await viewVsFresh(db, ns.name), []);
+    assert.equal(db.get('routes', { dst: '10.3.0.0/16' }), undefined);
+    // A deleted link takes its routes, addresses and neighbours.
+    await ns.ip('neigh add 10.7.0.9 lladdr 02:00:00:00:00:09 dev v1 nud permanent');
+    await ns.ip('link del v1');
+    assert.deepEqual(await viewVsFresh(db, ns.name), []);
+    assert.equal(db.filter('neighbours', {}).length, 0);
+  });
+});
