@@ -20,9 +20,24 @@ describe('decoder on a live nlmon capture (VM)', vmOnly, () => {
         await ns.ip('link add nlmon0 type nlmon');
         await ns.ip('link set nlmon0 up');
         const pcap = join(dir, 'cap.pcap');
-        const dump = spawn('ip', ['netns', 'exec', ns.name, 'tcpdump', '-i', 'nlmon0', '-Z', 'root', '-U', '-n', '-w', pcap]);
+        const dump = spawn('ip', [
+          'netns',
+          'exec',
+          ns.name,
+          'tcpdump',
+          '-i',
+          'nlmon0',
+          '-Z',
+          'root',
+          '-U',
+          '-n',
+          '-w',
+          pcap,
+        ]);
         let log = '';
-        dump.stderr.on('data', (d: Buffer) => { log += d.toString(); });
+        dump.stderr.on('data', (d: Buffer) => {
+          log += d.toString();
+        });
         for (let i = 0; i < 100 && !log.includes('listening'); i++) await new Promise((r) => setTimeout(r, 100));
         assert.match(log, /listening/, 'tcpdump started');
         await ns.ip('link add d0 type dummy');
