@@ -40,13 +40,16 @@ describe('decoder on a live nlmon capture (VM)', vmOnly, () => {
         });
         for (let i = 0; i < 100 && !log.includes('listening'); i++) await new Promise((r) => setTimeout(r, 100));
         assert.match(log, /listening/, 'tcpdump started');
+        // Under load the tap may start a little after tcpdump says it listens.
+        await new Promise((r) => setTimeout(r, 500));
         await ns.ip('link add d0 type dummy');
         {
           await using ipr = new IPRoute({ netns: ns.name });
           await ipr.link('add', { ifname: 'nlr0', kind: 'dummy', mtu: 1400 });
           await ipr.addr('add', { index: 'nlr0', address: '10.7.0.1/24' });
         }
-        await new Promise((r) => setTimeout(r, 500));
+        // Let the last answers reach the tap and tcpdump write them before it stops.
+        await new Promise((r) => setTimeout(r, 1500));
         const done = new Promise((r) => dump.on('close', r));
         dump.kill('SIGINT');
         await done;
