@@ -6,10 +6,10 @@ cd "$(dirname "$0")/.."
 
 # Reference tools for cross-checks (iproute2, ipset, iw, strace), the benchmark peer
 # (pyroute2), the daemon's references (varlink-go's certification, systemd's
-# systemd-analyze and systemd-socket-activate), the wireless test VM (qemu, busybox, hostapd,
-# wpasupplicant, kmod, wireless-regdb, xz, cpio) and the native build (python3, make, g++).
+# systemd-analyze and systemd-socket-activate), the VM test suite (qemu, busybox, hostapd,
+# wpasupplicant, kmod, wireless-regdb, xz, cpio, tcpdump) and the native build (python3, make, g++).
 PACKAGES=(iproute2 ipset iw strace python3 python3-pyroute2 make g++ varlink-go systemd
-          qemu-system-x86 busybox-static hostapd wpasupplicant kmod wireless-regdb xz-utils cpio)
+          qemu-system-x86 busybox-static hostapd wpasupplicant kmod wireless-regdb xz-utils cpio tcpdump)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

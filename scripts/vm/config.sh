@@ -19,7 +19,7 @@ VM_BOOT_MODULES="virtio_pci 9pnet_virtio 9p overlay"
 VM_TEST_MODULES="cfg80211 mac80211 mac80211_hwsim nlmon"
 
 # Debian packages the harness needs on the host (also the CI list).
-VM_HOST_PACKAGES="qemu-system-x86 busybox-static hostapd wpasupplicant iw kmod wireless-regdb xz-utils cpio"
+VM_HOST_PACKAGES="qemu-system-x86 busybox-static hostapd wpasupplicant iw kmod wireless-regdb xz-utils cpio tcpdump"
 
 vm_log() { echo "nlroute-vm: $*" >&2; }
 vm_die() { vm_log "$*"; exit 125; }

@@ -19,15 +19,23 @@ export interface BridgeVlanSpec {
 }
 
 /** One VLAN of a port as a record. */
-export interface BridgeVlanRecord { ifindex: number; vid: number; pvid: boolean; untagged: boolean }
+export interface BridgeVlanRecord {
+  ifindex: number;
+  vid: number;
+  pvid: boolean;
+  untagged: boolean;
+}
 
 function vlanInfos(spec: BridgeVlanSpec): { flags: number; vid: number }[] {
   const [from, to] = typeof spec.vid === 'number' ? [spec.vid, spec.vid] : spec.vid;
   for (const v of [from, to]) {
-    if (!Number.isInteger(v) || v < 1 || v > 4094) throw new NetlinkEncodeError(`bridge vlan: vid ${v} must be 1..4094`);
+    if (!Number.isInteger(v) || v < 1 || v > 4094)
+      throw new NetlinkEncodeError(`bridge vlan: vid ${v} must be 1..4094`);
   }
   if (to < from) throw new NetlinkEncodeError(`bridge vlan: range ${from}-${to} is reversed`);
-  const flags = (spec.pvid ? BRIDGE_VLAN_INFO.BRIDGE_VLAN_INFO_PVID : 0) | (spec.untagged ? BRIDGE_VLAN_INFO.BRIDGE_VLAN_INFO_UNTAGGED : 0);
+  const flags =
+    (spec.pvid ? BRIDGE_VLAN_INFO.BRIDGE_VLAN_INFO_PVID : 0) |
+    (spec.untagged ? BRIDGE_VLAN_INFO.BRIDGE_VLAN_INFO_UNTAGGED : 0);
   if (from === to) return [{ flags, vid: from }];
   return [
     { flags: flags | BRIDGE_VLAN_INFO.BRIDGE_VLAN_INFO_RANGE_BEGIN, vid: from },
@@ -40,20 +48,28 @@ function vlanInfos(spec: BridgeVlanSpec): { flags: number; vid: number }[] {
  * 'dump' for every port's VLANs as records.
  */
 export async function bridgeVlan(sock: NetlinkSocket, cmd: 'add' | 'del', spec: BridgeVlanSpec): Promise<void> {
-  if (cmd !== 'add' && cmd !== 'del') throw new NetlinkEncodeError(`bridge vlan: unknown command ${JSON.stringify(cmd)} (add, del)`);
+  if (cmd !== 'add' && cmd !== 'del')
+    throw new NetlinkEncodeError(`bridge vlan: unknown command ${JSON.stringify(cmd)} (add, del)`);
   const attrs: [string, unknown][] = [];
   if (spec.self) attrs.push(['IFLA_BRIDGE_FLAGS', BRIDGE_FLAGS.BRIDGE_FLAGS_SELF]);
   for (const info of vlanInfos(spec)) attrs.push(['IFLA_BRIDGE_VLAN_INFO', info]);
   await ask(sock, ifinfmsg, {
-    type: cmd === 'add' ? RTM.RTM_SETLINK : RTM.RTM_DELLINK, flags: NLM_F_ACK,
-    fields: { family: AF_BRIDGE, index: spec.index }, attrs: [['IFLA_AF_SPEC', attrs]],
+    type: cmd === 'add' ? RTM.RTM_SETLINK : RTM.RTM_DELLINK,
+    flags: NLM_F_ACK,
+    fields: { family: AF_BRIDGE, index: spec.index },
+    attrs: [['IFLA_AF_SPEC', attrs]],
   });
 }
 
 /** Every bridge port's (and bridge's) VLANs, one record per VLAN, ranges expanded. */
-export async function getBridgeVlans(sock: NetlinkSocket, filter: { index?: number } = {}): Promise<BridgeVlanRecord[]> {
+export async function getBridgeVlans(
+  sock: NetlinkSocket,
+  filter: { index?: number } = {},
+): Promise<BridgeVlanRecord[]> {
   const links: IfinfMessage[] = await ask(sock, ifinfmsg, {
-    type: RTM.RTM_GETLINK, flags: NLM_F_DUMP, fields: { family: AF_BRIDGE },
+    type: RTM.RTM_GETLINK,
+    flags: NLM_F_DUMP,
+    fields: { family: AF_BRIDGE },
     attrs: [['IFLA_EXT_MASK', RTEXT_FILTER.RTEXT_FILTER_BRVLAN]],
   });
   const out: BridgeVlanRecord[] = [];
@@ -64,7 +80,9 @@ export async function getBridgeVlans(sock: NetlinkSocket, filter: { index?: numb
     for (const v of spec?.getAttrs('IFLA_BRIDGE_VLAN_INFO') ?? []) {
       const f = typeof v.flags === 'number' ? v.flags : 0;
       out.push({
-        ifindex, vid: v.vid, pvid: !!(f & BRIDGE_VLAN_INFO.BRIDGE_VLAN_INFO_PVID),
+        ifindex,
+        vid: v.vid,
+        pvid: !!(f & BRIDGE_VLAN_INFO.BRIDGE_VLAN_INFO_PVID),
         untagged: !!(f & BRIDGE_VLAN_INFO.BRIDGE_VLAN_INFO_UNTAGGED),
       });
     }

@@ -1,6 +1,12 @@
 // Nexthop objects: ipr.nexthop(cmd, spec) as `ip nexthop` does it, and filtered dumps.
 import {
-  AF_INET, AF_INET6, AF_UNSPEC, NLM_F_DUMP, NetlinkEncodeError, type Message, type NetlinkSocket,
+  AF_INET,
+  AF_INET6,
+  AF_UNSPEC,
+  NLM_F_DUMP,
+  NetlinkEncodeError,
+  type Message,
+  type NetlinkSocket,
 } from '../core/index.js';
 import { ask, command } from './commands.js';
 import { RTM, RTNH_F, RTPROT } from './constants.js';
@@ -55,26 +61,46 @@ export interface NexthopFilter {
   family?: 'inet' | 'inet6';
 }
 
-const KNOWN = ['id', 'gateway', 'oif', 'blackhole', 'fdb', 'onlink', 'group', 'groupType', 'buckets', 'idleTimer',
-  'unbalancedTimer', 'encap', 'protocol', 'family'];
+const KNOWN = [
+  'id',
+  'gateway',
+  'oif',
+  'blackhole',
+  'fdb',
+  'onlink',
+  'group',
+  'groupType',
+  'buckets',
+  'idleTimer',
+  'unbalancedTimer',
+  'encap',
+  'protocol',
+  'family',
+];
 
 function familyOf(spec: { family?: string; gateway?: string }, fallback: number): number {
   if (spec.family === 'inet') return AF_INET;
   if (spec.family === 'inet6') return AF_INET6;
-  if (spec.family !== undefined) throw new NetlinkEncodeError(`nexthop: family must be inet or inet6, got ${spec.family}`);
+  if (spec.family !== undefined)
+    throw new NetlinkEncodeError(`nexthop: family must be inet or inet6, got ${spec.family}`);
   if (spec.gateway) return spec.gateway.includes(':') ? AF_INET6 : AF_INET;
   return fallback;
 }
 
 /** Group members on the wire: the kernel stores weight - 1 in a u8. */
 export function parseGroup(g: readonly NexthopGroupMember[] | string): { id: number; weight: number }[] {
-  const list: NexthopGroupMember[] = typeof g === 'string'
-    ? g.split('/').map((s) => { const [id, w] = s.split(','); return { id: Number(id), weight: w === undefined ? 1 : Number(w) }; })
-    : [...g];
+  const list: NexthopGroupMember[] =
+    typeof g === 'string'
+      ? g.split('/').map((s) => {
+          const [id, w] = s.split(',');
+          return { id: Number(id), weight: w === undefined ? 1 : Number(w) };
+        })
+      : [...g];
   if (!list.length) throw new NetlinkEncodeError('nexthop: group needs at least one member');
   return list.map((m) => {
     const { id, weight = 1 } = typeof m === 'number' ? { id: m } : m;
-    if (!Number.isInteger(id) || id <= 0 || id > 0xffffffff) throw new NetlinkEncodeError(`nexthop: bad group member id ${id}`);
+    if (!Number.isInteger(id) || id <= 0 || id > 0xffffffff)
+      throw new NetlinkEncodeError(`nexthop: bad group member id ${id}`);
     if (!Number.isInteger(weight) || weight < 1 || weight > 256) {
       throw new NetlinkEncodeError(`nexthop: weight of ${id} must be 1..256, got ${weight}`);
     }
@@ -85,7 +111,9 @@ export function parseGroup(g: readonly NexthopGroupMember[] | string): { id: num
 function protocolOf(p: number | string | undefined): number {
   if (p === undefined) return RTPROT.RTPROT_BOOT;
   if (typeof p === 'number') return p;
-  const v = (RTPROT as Record<string, number>)[p.toUpperCase().startsWith('RTPROT_') ? p.toUpperCase() : `RTPROT_${p.toUpperCase()}`];
+  const v = (RTPROT as Record<string, number>)[
+    p.toUpperCase().startsWith('RTPROT_') ? p.toUpperCase() : `RTPROT_${p.toUpperCase()}`
+  ];
   if (v === undefined) throw new NetlinkEncodeError(`nexthop: unknown protocol ${JSON.stringify(p)}`);
   return v;
 }
@@ -129,9 +157,14 @@ function body(spec: NexthopSpec): [string, unknown][] {
  *     nexthop(s, 'add', { id: 10, group: [1, { id: 2, weight: 3 }], groupType: 'resilient', buckets: 32 })
  *     nexthop(s, 'dump', { groups: true })
  */
-export async function nexthop(sock: NetlinkSocket, cmd: string, spec: NexthopSpec & NexthopFilter = {}): Promise<NexthopMessage[]> {
+export async function nexthop(
+  sock: NetlinkSocket,
+  cmd: string,
+  spec: NexthopSpec & NexthopFilter = {},
+): Promise<NexthopMessage[]> {
   for (const k of Object.keys(spec)) {
-    if (!KNOWN.includes(k) && k !== 'groups' && k !== 'master') throw new NetlinkEncodeError(`nexthop: unknown option ${k}`);
+    if (!KNOWN.includes(k) && k !== 'groups' && k !== 'master')
+      throw new NetlinkEncodeError(`nexthop: unknown option ${k}`);
   }
   const { verb, flags } = command(cmd, ['add', 'create', 'replace', 'del', 'delete', 'remove', 'get', 'dump', 'show']);
   if (verb === 'dump') return getNexthops(sock, spec);
@@ -145,10 +178,13 @@ export async function nexthop(sock: NetlinkSocket, cmd: string, spec: NexthopSpe
     throw new NetlinkEncodeError(`nexthop ${cmd}: give exactly one of group, blackhole, or gateway/oif`);
   }
   return ask(sock, nhmsg, {
-    type: RTM.RTM_NEWNEXTHOP, flags,
+    type: RTM.RTM_NEWNEXTHOP,
+    flags,
     fields: {
       // Groups have no family; the kernel wants one for anything else (ip defaults to IPv4).
-      family: familyOf(spec, spec.group !== undefined ? AF_UNSPEC : AF_INET), protocol: protocolOf(spec.protocol), flags: spec.onlink ? RTNH_F.RTNH_F_ONLINK : 0,
+      family: familyOf(spec, spec.group !== undefined ? AF_UNSPEC : AF_INET),
+      protocol: protocolOf(spec.protocol),
+      flags: spec.onlink ? RTNH_F.RTNH_F_ONLINK : 0,
     },
     attrs: body(spec),
   });
@@ -158,7 +194,12 @@ export async function nexthop(sock: NetlinkSocket, cmd: string, spec: NexthopSpe
 export async function getNexthops(sock: NetlinkSocket, filter: NexthopFilter = {}): Promise<NexthopMessage[]> {
   if (filter.id !== undefined) {
     try {
-      return await ask(sock, nhmsg, { type: RTM.RTM_GETNEXTHOP, flags: 0, fields: { family: AF_UNSPEC }, attrs: [['NHA_ID', filter.id]] });
+      return await ask(sock, nhmsg, {
+        type: RTM.RTM_GETNEXTHOP,
+        flags: 0,
+        fields: { family: AF_UNSPEC },
+        attrs: [['NHA_ID', filter.id]],
+      });
     } catch (e) {
       if ((e as { code?: string }).code === 'ENOENT') return [];
       throw e;
@@ -169,5 +210,10 @@ export async function getNexthops(sock: NetlinkSocket, filter: NexthopFilter = {
   if (filter.fdb) attrs.push(['NHA_FDB', true]);
   if (filter.oif !== undefined) attrs.push(['NHA_OIF', filter.oif]);
   if (filter.master !== undefined) attrs.push(['NHA_MASTER', filter.master]);
-  return ask(sock, nhmsg, { type: RTM.RTM_GETNEXTHOP, flags: NLM_F_DUMP, fields: { family: familyOf(filter, AF_UNSPEC) }, attrs });
+  return ask(sock, nhmsg, {
+    type: RTM.RTM_GETNEXTHOP,
+    flags: NLM_F_DUMP,
+    fields: { family: familyOf(filter, AF_UNSPEC) },
+    attrs,
+  });
 }

@@ -1,7 +1,20 @@
 // nhmsg + NHA_*: nexthop objects (RTM_*NEXTHOP, `ip nexthop`), linux/nexthop.h.
 import {
-  MessageSchema, arrayOf, attrMap, enumOf, flag, flagsOf, ipaddr, nested, pad, registerMessageClass, struct,
-  u16, u32, u64, u8,
+  MessageSchema,
+  arrayOf,
+  attrMap,
+  enumOf,
+  flag,
+  flagsOf,
+  ipaddr,
+  nested,
+  pad,
+  registerMessageClass,
+  struct,
+  u16,
+  u32,
+  u64,
+  u8,
 } from '../core/index.js';
 import { AF, LWTUNNEL_ENCAP, RTM, RTNH_F, RTPROT, RT_SCOPE } from './constants.js';
 import { encaps } from './rtmsg.js';
@@ -11,7 +24,10 @@ export const NEXTHOP_GRP_TYPE = { NEXTHOP_GRP_TYPE_MPATH: 0, NEXTHOP_GRP_TYPE_RE
 
 /** struct nhmsg. */
 export const nhmsgHeader = struct('nhmsg', {
-  family: enumOf(u8, AF), scope: enumOf(u8, RT_SCOPE), protocol: enumOf(u8, RTPROT), __resvd: pad(1),
+  family: enumOf(u8, AF),
+  scope: enumOf(u8, RT_SCOPE),
+  protocol: enumOf(u8, RTPROT),
+  __resvd: pad(1),
   flags: flagsOf(u32, RTNH_F),
 });
 
@@ -52,8 +68,11 @@ export const nhaAttrs = attrMap('nha', {
 export const nhmsg = new MessageSchema('rtnl.nhmsg', nhmsgHeader, nhaAttrs, {
   familyField: 'family',
   types: {
-    RTM_NEWNEXTHOP: RTM.RTM_NEWNEXTHOP, RTM_DELNEXTHOP: RTM.RTM_DELNEXTHOP, RTM_GETNEXTHOP: RTM.RTM_GETNEXTHOP,
-    RTM_NEWNEXTHOPBUCKET: RTM.RTM_NEWNEXTHOPBUCKET, RTM_DELNEXTHOPBUCKET: RTM.RTM_DELNEXTHOPBUCKET,
+    RTM_NEWNEXTHOP: RTM.RTM_NEWNEXTHOP,
+    RTM_DELNEXTHOP: RTM.RTM_DELNEXTHOP,
+    RTM_GETNEXTHOP: RTM.RTM_GETNEXTHOP,
+    RTM_NEWNEXTHOPBUCKET: RTM.RTM_NEWNEXTHOPBUCKET,
+    RTM_DELNEXTHOPBUCKET: RTM.RTM_DELNEXTHOPBUCKET,
     RTM_GETNEXTHOPBUCKET: RTM.RTM_GETNEXTHOPBUCKET,
   },
 });

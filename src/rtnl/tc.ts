@@ -67,7 +67,7 @@ const BASE: Record<Target, Readonly<Record<string, Check>>> = {
   filter: {
     index: ifRefCheck, handle: handleC, parent: handleC, prio: intCheck(0, 0xffff), protocol: handleC, chain: u32C, block: u32C,
   },
-  chain: { index: ifRefCheck, parent: handleC, chain: u32C, block: u32C },
+  chain: { index: ifRefCheck, parent: handleC, chain: u32C, block: u32C, protocol: handleC },
 };
 const BASE_ALIASES: Readonly<Record<string, string>> = {
   ingress_block: 'ingressBlock', egress_block: 'egressBlock', TCA_INGRESS_BLOCK: 'ingressBlock',
@@ -83,7 +83,8 @@ const READ_ONLY: Readonly<Record<string, Check>> = {
 function checkTcSpec(cmd: string, kind: string | null | undefined, target: Target, spec: TcBaseSpec): TcBaseSpec {
   const def = kind ? tcKinds[kind] : undefined;
   const keys: Record<string, Check> = { ...BASE[target], ...READ_ONLY };
-  const own = target === 'chain' ? undefined : def?.keys?.[target];
+  // A chain's template is a filter of its kind.
+  const own = def?.keys?.[target === 'chain' ? 'filter' : target];
   // A kind that does not declare its keys checks its own options (checkKeys in its qdisc/filter).
   if (def && !own) return spec;
   for (const k of own ?? []) keys[k] ??= anyCheck;

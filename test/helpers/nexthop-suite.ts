@@ -6,7 +6,8 @@ import { Overrun, type AnyMessage } from '../../src/core/index.js';
 import { IPRoute, RTM, type NexthopMessage } from '../../src/rtnl/index.js';
 import { withNetns } from './netns.js';
 
-const ids = (l: readonly NexthopMessage[]): number[] => l.map((m) => m.getAttr('NHA_ID') as number).sort((a, b) => a - b);
+const ids = (l: readonly NexthopMessage[]): number[] =>
+  l.map((m) => m.getAttr('NHA_ID') as number).sort((a, b) => a - b);
 
 async function setup(ipr: IPRoute): Promise<void> {
   await ipr.link('set', { ifname: 'lo', state: 'up' });
@@ -38,7 +39,11 @@ export function nexthopTests(opts: { mpls?: boolean } = {}): void {
       assert.ok((byId.get(4) as any).flags.includes('onlink'));
       assert.equal((byId.get(4) as any).protocol, 'static');
       assert.equal((byId.get(5) as any).dev, 'v0');
-      await ns.batch(['nexthop add id 11 via 10.0.0.3 dev v0', 'nexthop add id 12 blackhole', 'nexthop add id 13 via fd00::3 dev v0']);
+      await ns.batch([
+        'nexthop add id 11 via 10.0.0.3 dev v0',
+        'nexthop add id 12 blackhole',
+        'nexthop add id 13 via fd00::3 dev v0',
+      ]);
       const [n11] = await ipr.nexthop('get', { id: 11 });
       assert.equal(n11.getAttr('NHA_GATEWAY'), '10.0.0.3');
       assert.equal(n11.getAttr('NHA_OIF'), await ipr.ifindex('v0'));
@@ -46,11 +51,17 @@ export function nexthopTests(opts: { mpls?: boolean } = {}): void {
       assert.equal((await ipr.nexthop('get', { id: 12 }))[0].getAttr('NHA_BLACKHOLE'), true);
       assert.equal((await ipr.nexthop('get', { id: 13 }))[0].getAttr('NHA_GATEWAY'), 'fd00::3');
       await ipr.nexthop('replace', { id: 1, gateway: '10.0.0.5', oif: 'v0' });
-      assert.equal((await ns.json('nexthop show id 1'))[0]?.gateway ?? (await ns.json('nexthop show id 1')).gateway, '10.0.0.5');
+      assert.equal(
+        (await ns.json('nexthop show id 1'))[0]?.gateway ?? (await ns.json('nexthop show id 1')).gateway,
+        '10.0.0.5',
+      );
       await ipr.nexthop('del', { id: 1 });
       assert.ok(!(await ns.json('nexthop show')).some((n: any) => n.id === 1));
       await assert.rejects(ipr.nexthop('get', { id: 1 }), /ENOENT/);
-      await assert.rejects(ipr.nexthop('add', { id: 9, gateway: '10.0.0.2', oif: 'v0', blackhole: true }), /exactly one of/);
+      await assert.rejects(
+        ipr.nexthop('add', { id: 9, gateway: '10.0.0.2', oif: 'v0', blackhole: true }),
+        /exactly one of/,
+      );
     });
   });
 
@@ -61,10 +72,23 @@ export function nexthopTests(opts: { mpls?: boolean } = {}): void {
       await ipr.nexthop('add', { id: 1, gateway: '10.0.0.2', oif: 'v0' });
       await ipr.nexthop('add', { id: 2, gateway: '10.0.0.3', oif: 'v0' });
       await ipr.nexthop('add', { id: 10, group: [1, { id: 2, weight: 3 }] });
-      await ipr.nexthop('add', { id: 20, group: '1/2,5', groupType: 'resilient', buckets: 32, idleTimer: 60, unbalancedTimer: 10 });
-      const g10 = (await ns.json('nexthop show id 10'));
+      await ipr.nexthop('add', {
+        id: 20,
+        group: '1/2,5',
+        groupType: 'resilient',
+        buckets: 32,
+        idleTimer: 60,
+        unbalancedTimer: 10,
+      });
+      const g10 = await ns.json('nexthop show id 10');
       const g = Array.isArray(g10) ? g10[0] : g10;
-      assert.deepEqual(g.group.map((m: any) => [m.id, m.weight ?? 1]), [[1, 1], [2, 3]]);
+      assert.deepEqual(
+        g.group.map((m: any) => [m.id, m.weight ?? 1]),
+        [
+          [1, 1],
+          [2, 3],
+        ],
+      );
       const r20 = await ns.json('nexthop show id 20');
       const r = Array.isArray(r20) ? r20[0] : r20;
       assert.equal(r.type, 'resilient');
@@ -73,7 +97,13 @@ export function nexthopTests(opts: { mpls?: boolean } = {}): void {
       assert.equal(r.resilient_args.unbalanced_timer, 10);
       await ns.ip('nexthop add id 30 group 1,4/2,2 type resilient buckets 16 idle_timer 5');
       const [m30] = await ipr.nexthop('get', { id: 30 });
-      assert.deepEqual(m30.getAttr('NHA_GROUP')!.map((x: any) => [x.id, x.weight]), [[1, 3], [2, 1]]);
+      assert.deepEqual(
+        m30.getAttr('NHA_GROUP')!.map((x: any) => [x.id, x.weight]),
+        [
+          [1, 3],
+          [2, 1],
+        ],
+      );
       assert.equal(m30.getAttr('NHA_GROUP_TYPE'), 1);
       const res = m30.getAttr('NHA_RES_GROUP') as any;
       assert.equal(res.getAttr('NHA_RES_GROUP_BUCKETS'), 16);
@@ -83,7 +113,9 @@ export function nexthopTests(opts: { mpls?: boolean } = {}): void {
       const routes: any[] = await ns.json('route show 10.50.0.0/16');
       assert.equal(routes[0].nhid, 10);
       await ns.ip('route add 10.60.0.0/16 nhid 20');
-      const [rt] = (await ipr.getRoutes({ dst: '10.60.0.0/16' } as any)).filter((x) => x.getAttr('RTA_DST') === '10.60.0.0');
+      const [rt] = (await ipr.getRoutes({ dst: '10.60.0.0/16' } as any)).filter(
+        (x) => x.getAttr('RTA_DST') === '10.60.0.0',
+      );
       assert.equal(rt.getAttr('RTA_NH_ID'), 20);
       // A lookup resolves through the group; fibmatch returns the route with its nhid.
       const [got] = await ipr.route('get', { dst: '10.50.1.1' });
@@ -104,7 +136,8 @@ export function nexthopTests(opts: { mpls?: boolean } = {}): void {
       await ipr.nexthop('add', { id: 5, group: [3, 4], fdb: true });
       await ipr.nexthop('add', { id: 6, group: [1, 2] });
       // The kernel does the filtering; nlroute's filtered dumps match ip's.
-      const viaIp = async (f: string): Promise<number[]> => (await ns.json(`nexthop show ${f}`)).map((n: any) => n.id).sort();
+      const viaIp = async (f: string): Promise<number[]> =>
+        (await ns.json(`nexthop show ${f}`)).map((n: any) => n.id).sort();
       const fdbIds = ids(await ipr.getNexthops({ fdb: true }));
       assert.deepEqual(fdbIds, await viaIp('fdb'));
       for (const id of [3, 4, 5]) assert.ok(fdbIds.includes(id), `fdb dump has ${id}`);
@@ -140,7 +173,10 @@ export function nexthopTests(opts: { mpls?: boolean } = {}): void {
       await ns.ip('nexthop del id 7');
       await reader;
       const adds = seen.filter((m) => m.type === RTM.RTM_NEWNEXTHOP);
-      assert.deepEqual(adds.map((m) => m.getAttr('NHA_GATEWAY')), ['10.0.0.2', '10.0.0.4']);
+      assert.deepEqual(
+        adds.map((m) => m.getAttr('NHA_GATEWAY')),
+        ['10.0.0.2', '10.0.0.4'],
+      );
       assert.equal(seen.at(-1)!.getAttr('NHA_ID'), 7);
     });
   });
@@ -150,7 +186,12 @@ export function nexthopTests(opts: { mpls?: boolean } = {}): void {
       await withNetns(async (ns) => {
         await using ipr = new IPRoute({ netns: ns.name });
         await setup(ipr);
-        await ipr.nexthop('add', { id: 1, gateway: '10.0.0.2', oif: 'v0', encap: { type: 'mpls', labels: [100, 200] } });
+        await ipr.nexthop('add', {
+          id: 1,
+          gateway: '10.0.0.2',
+          oif: 'v0',
+          encap: { type: 'mpls', labels: [100, 200] },
+        });
         const n = await ns.json('nexthop show id 1');
         const one = Array.isArray(n) ? n[0] : n;
         assert.deepEqual([one.encap, one.dst], ['mpls', '100/200'], JSON.stringify(one));

@@ -52,8 +52,10 @@ describe('link kinds (VM)', vmOnly, () => {
       assert.equal(p1.linkinfo.info_slave_kind, 'bond');
       assert.equal(p1.linkinfo.info_slave_data.queue_id, 3);
       // Wait until p0 carries traffic, then cut its carrier: the bond moves to p1.
-      const active = async (): Promise<number | undefined> => data(await one(ipr, 'bo0')).getAttr('IFLA_BOND_ACTIVE_SLAVE');
-      const p0 = await ipr.ifindex('p0'), p1i = await ipr.ifindex('p1');
+      const active = async (): Promise<number | undefined> =>
+        data(await one(ipr, 'bo0')).getAttr('IFLA_BOND_ACTIVE_SLAVE');
+      const p0 = await ipr.ifindex('p0'),
+        p1i = await ipr.ifindex('p1');
       await until(async () => (await active()) === p0, 'p0 active');
       assert.equal(slaveData(await one(ipr, 'p0')).getAttr('IFLA_BOND_SLAVE_STATE'), 0);
       await ipr.link('set', { ifname: 'p0peer', state: 'down' });
@@ -75,27 +77,44 @@ describe('link kinds (VM)', vmOnly, () => {
       await using ipr = new IPRoute({ netns: ns.name });
       await ipr.link('add', { ifname: 'd0', kind: 'dummy' });
       await ipr.link('add', {
-        ifname: 'vl10', link: 'd0', kind: 'vlan', vlanId: 10,
-        vlanEgressQos: [['IFLA_VLAN_QOS_MAPPING', { from: 1, to: 5 }], ['IFLA_VLAN_QOS_MAPPING', { from: 2, to: 6 }]],
+        ifname: 'vl10',
+        link: 'd0',
+        kind: 'vlan',
+        vlanId: 10,
+        vlanEgressQos: [
+          ['IFLA_VLAN_QOS_MAPPING', { from: 1, to: 5 }],
+          ['IFLA_VLAN_QOS_MAPPING', { from: 2, to: 6 }],
+        ],
         vlanIngressQos: [['IFLA_VLAN_QOS_MAPPING', { from: 3, to: 7 }]],
       });
       await ipr.link('add', { ifname: 'vl20', link: 'd0', kind: 'vlan', vlanId: 20, vlanProtocol: 0x88a8 });
       const v10 = (await ipLink(ns, 'vl10')).linkinfo.info_data;
       assert.equal(v10.protocol, '802.1Q');
       assert.equal(v10.id, 10);
-      assert.deepEqual(v10.egress_qos, [{ from: 1, to: 5 }, { from: 2, to: 6 }]);
+      assert.deepEqual(v10.egress_qos, [
+        { from: 1, to: 5 },
+        { from: 2, to: 6 },
+      ]);
       assert.deepEqual(v10.ingress_qos, [{ from: 3, to: 7 }]);
       const v20 = (await ipLink(ns, 'vl20')).linkinfo.info_data;
       assert.equal(v20.protocol, '802.1ad');
       assert.equal(v20.id, 20);
-      await ns.ip('link add link d0 name vl30 type vlan proto 802.1ad id 30 egress-qos-map 4:2 ingress-qos-map 1:3 reorder_hdr off');
+      await ns.ip(
+        'link add link d0 name vl30 type vlan proto 802.1ad id 30 egress-qos-map 4:2 ingress-qos-map 1:3 reorder_hdr off',
+      );
       const d = data(await one(ipr, 'vl30'));
       assert.equal(d.getAttr('IFLA_VLAN_ID'), 30);
       assert.equal(d.getAttr('IFLA_VLAN_PROTOCOL'), 0x88a8);
       const egress = (d.getAttr('IFLA_VLAN_EGRESS_QOS') as AttrSet<any>).getAttrs('IFLA_VLAN_QOS_MAPPING');
-      assert.deepEqual(egress.map((m: any) => [m.from, m.to]), [[4, 2]]);
+      assert.deepEqual(
+        egress.map((m: any) => [m.from, m.to]),
+        [[4, 2]],
+      );
       const ingress = (d.getAttr('IFLA_VLAN_INGRESS_QOS') as AttrSet<any>).getAttrs('IFLA_VLAN_QOS_MAPPING');
-      assert.deepEqual(ingress.filter((m: any) => m.to !== 0).map((m: any) => [m.from, m.to]), [[1, 3]]);
+      assert.deepEqual(
+        ingress.filter((m: any) => m.to !== 0).map((m: any) => [m.from, m.to]),
+        [[1, 3]],
+      );
       // reorder_hdr off leaves no flag set, and the kernel then omits IFLA_VLAN_FLAGS.
       assert.equal(d.has('IFLA_VLAN_FLAGS'), false);
       assert.equal((d10(await one(ipr, 'vl10')) as any).flags, 1);
@@ -118,11 +137,20 @@ describe('link kinds (VM)', vmOnly, () => {
       assert.equal(slaveData(await one(ipr, 'd0')).getAttr('IFLA_VRF_PORT_TABLE'), 100);
       // The kernel adds the l3mdev rule with the first VRF; both tools see it.
       const rules = await ipr.rule('dump', { family: 2 });
-      assert.ok(rules.some((r) => r.getAttr('FRA_L3MDEV') === 1), 'nlroute sees the l3mdev rule');
+      assert.ok(
+        rules.some((r) => r.getAttr('FRA_L3MDEV') === 1),
+        'nlroute sees the l3mdev rule',
+      );
       const ipRules: any[] = await ns.json('-4 rule show');
-      assert.ok(ipRules.some((r) => 'l3mdev' in r), JSON.stringify(ipRules));
+      assert.ok(
+        ipRules.some((r) => 'l3mdev' in r),
+        JSON.stringify(ipRules),
+      );
       const r100: any[] = await ns.json('route show table 100');
-      assert.ok(r100.some((r) => r.dst === '10.60.0.0/16' && r.gateway === '10.50.0.254'), JSON.stringify(r100));
+      assert.ok(
+        r100.some((r) => r.dst === '10.60.0.0/16' && r.gateway === '10.50.0.254'),
+        JSON.stringify(r100),
+      );
       const [got] = await ipr.route('get', { dst: '10.60.1.2', oif: 'vrf0' });
       assert.equal(got.getAttr('RTA_TABLE'), 100);
       assert.equal(got.getAttr('RTA_GATEWAY'), '10.50.0.254');
@@ -138,15 +166,52 @@ describe('link kinds (VM)', vmOnly, () => {
     await withNetns(async (ns) => {
       await using ipr = new IPRoute({ netns: ns.name });
       await ipr.link('add', {
-        ifname: 'gre1', kind: 'gre', greIkey: 5, greOkey: 6, greIflags: ['GRE_KEY'], greOflags: ['GRE_KEY'],
-        greLocal: '10.0.0.1', greRemote: '10.0.0.2', greTtl: 64,
+        ifname: 'gre1',
+        kind: 'gre',
+        greIkey: 5,
+        greOkey: 6,
+        greIflags: ['GRE_KEY'],
+        greOflags: ['GRE_KEY'],
+        greLocal: '10.0.0.1',
+        greRemote: '10.0.0.2',
+        greTtl: 64,
       });
-      await ipr.link('add', { ifname: 'gtap1', kind: 'gretap', greLocal: '10.0.0.1', greRemote: '10.0.0.3', greTos: 0x10 });
+      await ipr.link('add', {
+        ifname: 'gtap1',
+        kind: 'gretap',
+        greLocal: '10.0.0.1',
+        greRemote: '10.0.0.3',
+        greTos: 0x10,
+      });
       await ipr.link('add', { ifname: 'g6', kind: 'ip6gre', greLocal: 'fd00::1', greRemote: 'fd00::2', greTtl: 9 });
-      await ipr.link('add', { ifname: 'g6tap', kind: 'ip6gretap', greLocal: 'fd00::1', greRemote: 'fd00::3', greEncapLimit: 3 });
-      await ipr.link('add', { ifname: 'ipip1', kind: 'ipip', iptunLocal: '10.0.0.1', iptunRemote: '10.0.1.2', iptunTtl: 33 });
-      await ipr.link('add', { ifname: 'sit1', kind: 'sit', iptunLocal: '10.0.0.1', iptunRemote: '10.0.2.2', iptunTtl: 34 });
-      await ipr.link('add', { ifname: 'tnl6', kind: 'ip6tnl', iptunLocal: 'fd00::1', iptunRemote: 'fd00::9', iptunProto: 41 });
+      await ipr.link('add', {
+        ifname: 'g6tap',
+        kind: 'ip6gretap',
+        greLocal: 'fd00::1',
+        greRemote: 'fd00::3',
+        greEncapLimit: 3,
+      });
+      await ipr.link('add', {
+        ifname: 'ipip1',
+        kind: 'ipip',
+        iptunLocal: '10.0.0.1',
+        iptunRemote: '10.0.1.2',
+        iptunTtl: 33,
+      });
+      await ipr.link('add', {
+        ifname: 'sit1',
+        kind: 'sit',
+        iptunLocal: '10.0.0.1',
+        iptunRemote: '10.0.2.2',
+        iptunTtl: 34,
+      });
+      await ipr.link('add', {
+        ifname: 'tnl6',
+        kind: 'ip6tnl',
+        iptunLocal: 'fd00::1',
+        iptunRemote: 'fd00::9',
+        iptunProto: 41,
+      });
       const gre = (await ipLink(ns, 'gre1')).linkinfo.info_data;
       assert.equal(gre.local, '10.0.0.1');
       assert.equal(gre.remote, '10.0.0.2');
@@ -210,12 +275,32 @@ describe('link kinds (VM)', vmOnly, () => {
     await withNetns(async (ns) => {
       await using ipr = new IPRoute({ netns: ns.name });
       await ipr.link('add', { ifname: 'd0', kind: 'dummy' });
-      await ipr.link('add', { ifname: 'gnv0', kind: 'geneve', geneveId: 10, geneveRemote: '10.0.0.2', geneveTtl: 8, genevePort: 6082 });
-      await ipr.link('add', { ifname: 'ipv0', link: 'd0', kind: 'ipvlan', ipvlanMode: 'IPVLAN_MODE_L3', ipvlanFlags: ['IPVLAN_F_PRIVATE'] });
+      await ipr.link('add', {
+        ifname: 'gnv0',
+        kind: 'geneve',
+        geneveId: 10,
+        geneveRemote: '10.0.0.2',
+        geneveTtl: 8,
+        genevePort: 6082,
+      });
+      await ipr.link('add', {
+        ifname: 'ipv0',
+        link: 'd0',
+        kind: 'ipvlan',
+        ipvlanMode: 'IPVLAN_MODE_L3',
+        ipvlanFlags: ['IPVLAN_F_PRIVATE'],
+      });
       await ipr.link('add', { ifname: 'd2', kind: 'dummy' });
       await ipr.link('add', { ifname: 'ipvt0', link: 'd2', kind: 'ipvtap', ipvlanMode: 'IPVLAN_MODE_L2' });
       await ipr.link('add', { ifname: 'd1', kind: 'dummy' });
-      await ipr.link('add', { ifname: 'ms0', link: 'd1', kind: 'macsec', macsecPort: 11, macsecEncrypt: 1, macsecIcvLen: 16 });
+      await ipr.link('add', {
+        ifname: 'ms0',
+        link: 'd1',
+        kind: 'macsec',
+        macsecPort: 11,
+        macsecEncrypt: 1,
+        macsecIcvLen: 16,
+      });
       await ipr.link('add', { ifname: 'xf0', kind: 'xfrm', xfrmLink: 'd0', xfrmIfId: 42 });
       await ipr.link('add', { ifname: 'wg0', kind: 'wireguard' });
       const gnv = (await ipLink(ns, 'gnv0')).linkinfo.info_data;

@@ -12,7 +12,12 @@ async function setup(ns: TestNetns, ipr: IPRoute): Promise<void> {
   for (const l of ['lo', 'v0', 'v1']) await ipr.link('set', { ifname: l, state: 'up' });
   await ipr.addr('add', { index: 'v0', address: '10.0.0.1/24' });
   await ipr.addr('add', { index: 'v0', address: 'fd00::1/64', flags: ['nodad'] });
-  await ns.exec('sysctl', ['-qw', 'net.mpls.platform_labels=1000', 'net.mpls.conf.v0.input=1', 'net.ipv6.conf.all.seg6_enabled=1']);
+  await ns.exec('sysctl', [
+    '-qw',
+    'net.mpls.platform_labels=1000',
+    'net.mpls.conf.v0.input=1',
+    'net.ipv6.conf.all.seg6_enabled=1',
+  ]);
 }
 
 describe('MPLS and seg6 (VM)', vmOnly, () => {
@@ -44,10 +49,16 @@ describe('MPLS and seg6 (VM)', vmOnly, () => {
     await withNetns(async (ns) => {
       await using ipr = new IPRoute({ netns: ns.name });
       await setup(ns, ipr);
-      await ipr.route('add', { dst: 'fd10::/64', oif: 'v0', encap: { type: 'seg6', mode: 'encap', segs: ['fc00::1', 'fc00::2'] } } as any);
+      await ipr.route('add', {
+        dst: 'fd10::/64',
+        oif: 'v0',
+        encap: { type: 'seg6', mode: 'encap', segs: ['fc00::1', 'fc00::2'] },
+      } as any);
       assert.match(await ns.ip('-6 route show fd10::/64'), /encap seg6 mode encap segs 2 \[ fc00::1 fc00::2 \]/);
       await ipr.route('add', {
-        dst: 'fc00::100/128', oif: 'v0', encap: { type: 'seg6_local', attrs: [['SEG6_LOCAL_ACTION', 'SEG6_LOCAL_ACTION_END']] },
+        dst: 'fc00::100/128',
+        oif: 'v0',
+        encap: { type: 'seg6_local', attrs: [['SEG6_LOCAL_ACTION', 'SEG6_LOCAL_ACTION_END']] },
       } as any);
       assert.match(await ns.ip('-6 route show fc00::100'), /encap seg6local action End /);
       await ns.ip('-6 route add fd11::/64 encap seg6 mode inline segs fc00::5 dev v0');

@@ -43,8 +43,16 @@ describe('tc (VM)', vmOnly, () => {
         return q.options;
       };
       const ne = await put('netem', {
-        delay: '100ms', jitter: '10ms', delay_corr: '25%', loss: '1%', corrupt: '0.1%', reorder: '25%', reorder_corr: '50%',
-        rate: '1mbit', slot: { min: '800us', max: '1ms', packets: 32 }, limit: 500,
+        delay: '100ms',
+        jitter: '10ms',
+        delay_corr: '25%',
+        loss: '1%',
+        corrupt: '0.1%',
+        reorder: '25%',
+        reorder_corr: '50%',
+        rate: '1mbit',
+        slot: { min: '800us', max: '1ms', packets: 32 },
+        limit: 500,
       });
       assert.equal(ne.limit, 500);
       assert.deepEqual(ne.delay, { delay: 0.1, jitter: 0.01, correlation: 0.25 });
@@ -60,9 +68,26 @@ describe('tc (VM)', vmOnly, () => {
       const prio = await put('prio', { bands: 4, priomap: [1, 2, 2, 2, 1, 2, 0, 0, 1, 1, 1, 1, 1, 1, 1, 3] });
       assert.equal(prio.bands, 4);
       assert.deepEqual(prio.priomap, [1, 2, 2, 2, 1, 2, 0, 0, 1, 1, 1, 1, 1, 1, 1, 3]);
-      const cake = await put('cake', { bandwidth: '100mbit', diffserv: 'diffserv4', flowmode: 'triple-isolate', nat: true, rtt: '50ms' });
-      assert.deepEqual([cake.bandwidth, cake.diffserv, cake.flowmode, cake.nat, cake.rtt], [12500000, 'diffserv4', 'triple-isolate', true, 50000]);
-      const red = await put('red', { limit: '400kb', avpkt: 1000, min: 30000, max: 90000, probability: 0.02, bandwidth: '10mbit', ecn: true });
+      const cake = await put('cake', {
+        bandwidth: '100mbit',
+        diffserv: 'diffserv4',
+        flowmode: 'triple-isolate',
+        nat: true,
+        rtt: '50ms',
+      });
+      assert.deepEqual(
+        [cake.bandwidth, cake.diffserv, cake.flowmode, cake.nat, cake.rtt],
+        [12500000, 'diffserv4', 'triple-isolate', true, 50000],
+      );
+      const red = await put('red', {
+        limit: '400kb',
+        avpkt: 1000,
+        min: 30000,
+        max: 90000,
+        probability: 0.02,
+        bandwidth: '10mbit',
+        ecn: true,
+      });
       assert.deepEqual([red.limit, red.min, red.max], [409600, 30000, 90000]);
       assert.match(JSON.stringify(red), /ecn/);
     });
@@ -71,9 +96,16 @@ describe('tc (VM)', vmOnly, () => {
   it('hfsc and drr with classes and an estimator, both ways', async () => {
     await withNetns(async (ns) => {
       await using ipr = new IPRoute({ netns: ns.name });
-      const d0 = await dev(ipr, 'd0'), d1 = await dev(ipr, 'd1');
+      const d0 = await dev(ipr, 'd0'),
+        d1 = await dev(ipr, 'd1');
       await ipr.tc('add', 'hfsc', { index: d0, handle: '1:', default: 0x10, estimator: ['1s', '8s'] });
-      await ipr.tc('add-class', 'hfsc', { index: d0, parent: '1:', handle: '1:10', sc: { m1: '2mbit', d: '10ms', m2: '1mbit' }, ul: '5mbit' });
+      await ipr.tc('add-class', 'hfsc', {
+        index: d0,
+        parent: '1:',
+        handle: '1:10',
+        sc: { m1: '2mbit', d: '10ms', m2: '1mbit' },
+        ul: '5mbit',
+      });
       // tc's JSON for hfsc is malformed (tc 6.1), so its text is read.
       assert.match(await tc(ns, 'qdisc show dev d0'), /qdisc hfsc 1: root refcnt \d+ default 10/);
       const cls = await tc(ns, 'class show dev d0');
@@ -102,21 +134,28 @@ describe('tc (VM)', vmOnly, () => {
       await using ipr = new IPRoute({ netns: ns.name });
       const ix: Record<string, number> = {};
       for (const d of ['a', 'b', 'c', 'e', 'f', 'g']) ix[d] = await dev(ipr, d);
-      await tc(ns, 'qdisc add dev a root netem delay 20ms 5ms loss 2% duplicate 1% corrupt 0.5% reorder 10% gap 5 rate 2mbit limit 300');
+      await tc(
+        ns,
+        'qdisc add dev a root netem delay 20ms 5ms loss 2% duplicate 1% corrupt 0.5% reorder 10% gap 5 rate 2mbit limit 300',
+      );
       await tc(ns, 'qdisc add dev b root fq limit 500 flow_limit 20 maxrate 10mbit');
       await tc(ns, 'qdisc add dev c root sfq perturb 5 limit 100');
       await tc(ns, 'qdisc add dev e root prio bands 5');
       await tc(ns, 'qdisc add dev f root cake bandwidth 20mbit besteffort flows');
       await tc(ns, 'qdisc add dev g root red limit 200000 min 20000 max 60000 avpkt 1000 burst 30 probability 0.1');
-      const root = async (d: string): Promise<TcMessage> => (await ipr.getQdiscs({ index: ix[d] })).find((m) => m.fields.parent === 0xffffffff)!;
+      const root = async (d: string): Promise<TcMessage> =>
+        (await ipr.getQdiscs({ index: ix[d] })).find((m) => m.fields.parent === 0xffffffff)!;
       const ne = opts(await root('a')) as any;
-      assert.equal(ne.limit, 300);
-      assert.equal(ne.gap, 5);
+      assert.equal(ne.qopt.limit, 300);
+      assert.equal(ne.qopt.gap, 5);
       assert.equal(ne.attrs.getAttr('TCA_NETEM_RATE').rate, 250000);
       assert.equal(ne.attrs.getAttr('TCA_NETEM_CORRUPT').probability, tckinds.percent('0.5%', 'x'));
-      assert.equal(ne.loss, tckinds.percent('2%', 'x'));
+      assert.equal(ne.qopt.loss, tckinds.percent('2%', 'x'));
       const fq = opts(await root('b'));
-      assert.deepEqual([fq.getAttr('TCA_FQ_PLIMIT'), fq.getAttr('TCA_FQ_FLOW_PLIMIT'), fq.getAttr('TCA_FQ_FLOW_MAX_RATE')], [500, 20, 1250000]);
+      assert.deepEqual(
+        [fq.getAttr('TCA_FQ_PLIMIT'), fq.getAttr('TCA_FQ_FLOW_PLIMIT'), fq.getAttr('TCA_FQ_FLOW_MAX_RATE')],
+        [500, 20, 1250000],
+      );
       const sfq = opts(await root('c')) as any;
       assert.deepEqual([sfq.perturb_period, sfq.limit], [5, 100]);
       assert.equal((opts(await root('e')) as any).bands, 5);
@@ -124,7 +163,7 @@ describe('tc (VM)', vmOnly, () => {
       assert.equal(cake.getAttr('TCA_CAKE_BASE_RATE64'), 2500000n);
       assert.equal(cake.getAttr('TCA_CAKE_DIFFSERV_MODE'), 3);
       assert.equal(cake.getAttr('TCA_CAKE_FLOW_MODE'), 4);
-      const red = (opts(await root('g')).getAttr('TCA_RED_PARMS')) as any;
+      const red = opts(await root('g')).getAttr('TCA_RED_PARMS') as any;
       assert.deepEqual([red.limit, red.qth_min, red.qth_max], [200000, 20000, 60000]);
       // nlroute computes RED's weight and probability shift as tc does for the same numbers.
       assert.equal(red.Wlog, tckinds.redWlog(20000, 30, 1000));
@@ -142,43 +181,114 @@ describe('tc (VM)', vmOnly, () => {
           throw new Error(`${kind} prio ${String(spec.prio)}: ${e.message}`);
         });
       await add('flower', {
-        prio: 1, protocol: 'ip', dst_mac: '02:00:00:00:00:01', ip_proto: 'tcp', src_ip: '10.0.0.0/8', dst_ip: '192.168.1.1',
-        dst_port: 80, src_port: 1234, ip_tos: '0x10/0xfc', tcp_flags: '0x02/0x12', ct_state: '+trk+est', ct_zone: 5,
-        skip_hw: true, action: 'drop',
+        prio: 1,
+        protocol: 'ip',
+        dst_mac: '02:00:00:00:00:01',
+        ip_proto: 'tcp',
+        src_ip: '10.0.0.0/8',
+        dst_ip: '192.168.1.1',
+        dst_port: 80,
+        src_port: 1234,
+        ip_tos: '0x10/0xfc',
+        tcp_flags: '0x02/0x12',
+        ct_state: '+trk+est',
+        ct_zone: 5,
+        skip_hw: true,
+        action: 'drop',
       });
       await add('flower', {
-        prio: 2, protocol: 'ip', enc_key_id: 42, enc_dst_ip: '10.1.1.1', enc_src_ip: '10.1.1.2', enc_dst_port: 4789,
+        prio: 2,
+        protocol: 'ip',
+        enc_key_id: 42,
+        enc_dst_ip: '10.1.1.1',
+        enc_src_ip: '10.1.1.2',
+        enc_dst_port: 4789,
         action: { kind: 'tunnel_key', op: 'release' },
       });
-      await add('matchall', { prio: 3, action: [{ kind: 'police', rate: '1mbit', burst: '10k', exceed: 'drop', conform: 'ok' }, { kind: 'skbedit', mark: 5, priority: '1:2' }] });
-      await add('basic', { prio: 4, action: [{ kind: 'vlan', op: 'push', id: 100, protocol: '802.1ad', priority: 3 }, { kind: 'csum', update: ['iph', 'tcp'] }] });
-      await add('fw', { prio: 5, handle: 7, mask: 0xff, action: [{ kind: 'nat', direction: 'egress', old: '10.0.0.0/8', new: '192.168.0.0' }] });
-      await add('route', { prio: 6, to: 10, action: [{ kind: 'pedit', keys: [{ off: 16, val: 0x0a000001 }] }, { kind: 'ct', commit: true, zone: 3, mark: 9 }] });
-      await add('matchall', { prio: 7, action: { kind: 'tunnel_key', op: 'set', src_ip: '10.0.0.1', dst_ip: '10.0.0.2', id: 11, dst_port: 4789, ttl: 64 } });
+      await add('matchall', {
+        prio: 3,
+        action: [
+          { kind: 'police', rate: '1mbit', burst: '10k', exceed: 'drop', conform: 'ok' },
+          { kind: 'skbedit', mark: 5, priority: '1:2' },
+        ],
+      });
+      await add('basic', {
+        prio: 4,
+        action: [
+          { kind: 'vlan', op: 'push', id: 100, protocol: '802.1ad', priority: 3 },
+          { kind: 'csum', update: ['iph', 'tcp'] },
+        ],
+      });
+      await add('fw', {
+        prio: 5,
+        handle: 7,
+        mask: 0xff,
+        action: [{ kind: 'nat', direction: 'egress', old: '10.0.0.0/8', new: '192.168.0.0' }],
+      });
+      await add('route', {
+        prio: 6,
+        to: 10,
+        action: [
+          { kind: 'pedit', keys: [{ off: 16, val: 0x0a000001 }] },
+          { kind: 'ct', commit: true, zone: 3, mark: 9 },
+        ],
+      });
+      await add('matchall', {
+        prio: 7,
+        action: {
+          kind: 'tunnel_key',
+          op: 'set',
+          src_ip: '10.0.0.1',
+          dst_ip: '10.0.0.2',
+          id: 11,
+          dst_port: 4789,
+          ttl: 64,
+        },
+      });
       // Port ranges and exact ports cannot share a filter.
       await add('flower', { prio: 9, protocol: 'ip', ip_proto: 'udp', dst_port: '1000-2000', action: 'pass' });
-      await add('matchall', { prio: 8, action: { kind: 'mirred', direction: 'egress', action: 'mirror', ifindex: d1 } });
+      await add('matchall', {
+        prio: 8,
+        action: { kind: 'mirred', direction: 'egress', action: 'mirror', ifindex: d1 },
+      });
       // tc's JSON for fw and route filters is malformed (tc 6.1): read by priority, those two as text.
       const fl: any[] = [];
       for (const p of [1, 2, 3, 4, 7, 8, 9]) {
-        fl.push(...(await tcj(ns, `filter show dev d1 egress pref ${p}`)).filter((f) => f.options).map((f) => ({ ...f, pref: p })));
+        fl.push(
+          ...(await tcj(ns, `filter show dev d1 egress pref ${p}`))
+            .filter((f) => f.options)
+            .map((f) => ({ ...f, pref: p })),
+        );
       }
       const by = (prio: number): any => fl.find((f) => f.pref === prio).options;
       // Every mismatch is collected, so one run shows them all with tc's own JSON.
       const bad: string[] = [];
       const eq = (x: unknown, y: unknown, what: string): void => {
-        if (JSON.stringify(x) !== JSON.stringify(y)) bad.push(`${what}: got ${JSON.stringify(x)}, want ${JSON.stringify(y)}`);
+        if (JSON.stringify(x) !== JSON.stringify(y))
+          bad.push(`${what}: got ${JSON.stringify(x)}, want ${JSON.stringify(y)}`);
       };
       const k1 = by(1).keys;
-      eq([k1.dst_mac, k1.eth_type, k1.ip_proto, k1.dst_ip, k1.src_ip, k1.dst_port], ['02:00:00:00:00:01', 'ipv4', 'tcp', '192.168.1.1', '10.0.0.0/8', 80], 'check 1');
+      eq(
+        [k1.dst_mac, k1.eth_type, k1.ip_proto, k1.dst_ip, k1.src_ip, k1.dst_port],
+        ['02:00:00:00:00:01', 'ipv4', 'tcp', '192.168.1.1', '10.0.0.0/8', 80],
+        'check 1',
+      );
       eq(k1.src_port, 1234, 'check 2');
       const k9 = by(9).keys;
       eq([k9.ip_proto, JSON.stringify(k9)].slice(0, 1), ['udp'], 'check 3');
       eq(/1000.*2000/.test(JSON.stringify(k9)), true, 'port range ' + JSON.stringify(k9));
       eq(k1.ct_state, '+trk+est', 'check 4');
       eq(k1.ct_zone, 5, 'check 5');
-      eq([k1.tcp_flags].map(String).map((x) => x.replace(/^0x0?2\/0?x?12$/, 'ok').replace(/^2$/, 'ok')), ['ok'], 'tcp_flags');
-      eq([String(k1.ip_tos)].map((x) => (/^(0x10\/fc|16)$/.test(x) ? 'ok' : x)), ['ok'], 'ip_tos');
+      eq(
+        [k1.tcp_flags].map(String).map((x) => x.replace(/^0x0?2\/0?x?12$/, 'ok').replace(/^2$/, 'ok')),
+        ['ok'],
+        'tcp_flags',
+      );
+      eq(
+        [String(k1.ip_tos)].map((x) => (/^(0x10\/fc|16)$/.test(x) ? 'ok' : x)),
+        ['ok'],
+        'ip_tos',
+      );
       eq(by(1).skip_hw, true, 'check 6');
       eq(by(1).actions[0].control_action.type, 'drop', 'check 7');
       const k2 = by(2).keys;
@@ -205,12 +315,18 @@ describe('tc (VM)', vmOnly, () => {
       assert.match(rt, /pedit .*\n(.*\n)*.*key #0 +at 16: val 0a000001 mask 00000000/);
       assert.match(rt, /ct commit mark 9 zone 3 pipe/);
       const tk = by(7).actions[0];
-      eq([tk.mode, tk.src_ip, tk.dst_ip, tk.key_id, tk.dst_port, tk.ttl], ['set', '10.0.0.1', '10.0.0.2', 11, 4789, 64], 'check 18');
+      eq(
+        [tk.mode, tk.src_ip, tk.dst_ip, tk.key_id, tk.dst_port, tk.ttl],
+        ['set', '10.0.0.1', '10.0.0.2', 11, 4789, 64],
+        'check 18',
+      );
       eq([by(8).actions[0].kind, by(8).actions[0].mirred_action], ['mirred', 'mirror'], 'check 19');
       assert.deepEqual(bad, [], JSON.stringify(fl));
       // nlroute reads its own filters back with the same values.
       const ours = await ipr.getFilters(d1, 'ffff:fff3');
-      const f1 = ours.find((m) => m.getAttr('TCA_KIND') === 'flower' && opts(m)?.getAttr('TCA_FLOWER_KEY_CT_ZONE') === 5)!;
+      const f1 = ours.find(
+        (m) => m.getAttr('TCA_KIND') === 'flower' && opts(m)?.getAttr('TCA_FLOWER_KEY_CT_ZONE') === 5,
+      )!;
       assert.equal(opts(f1).getAttr('TCA_FLOWER_KEY_IPV4_SRC_MASK'), '255.0.0.0');
       assert.equal(opts(f1).getAttr('TCA_FLOWER_KEY_CT_STATE'), 10);
     });
@@ -222,20 +338,40 @@ describe('tc (VM)', vmOnly, () => {
       const d1 = await dev(ipr, 'd1');
       await tc(ns, 'qdisc add dev d1 clsact');
       const T = (s: string): Promise<string> => tc(ns, `filter add dev d1 egress ${s}`);
-      await T('prio 1 protocol 802.1Q flower vlan_id 5 vlan_ethtype ipv6 src_ip 2001:db8::/32 ip_proto udp dst_port 53 action pass');
+      await T(
+        'prio 1 protocol 802.1Q flower vlan_id 5 vlan_ethtype ipv6 src_ip 2001:db8::/32 ip_proto udp dst_port 53 action pass',
+      );
       await T('prio 2 protocol ip flower ct_state +trk+new ct_mark 5/0xff action ct commit zone 7');
-      await T('prio 3 matchall action police rate 2mbit burst 20k conform-exceed drop/pipe action skbedit queue_mapping 2');
+      await T(
+        'prio 3 matchall action police rate 2mbit burst 20k conform-exceed drop/pipe action skbedit queue_mapping 2',
+      );
       await T('prio 4 basic action vlan pop action csum udp');
       await T('prio 5 handle 9/0xf fw action nat ingress 192.168.0.0/16 10.0.0.0');
       await T('prio 6 route to 3 from 4 action tunnel_key set src_ip 1.1.1.1 dst_ip 2.2.2.2 id 5 dst_port 6081');
       await T('prio 7 matchall action pedit munge offset 12 u32 set 0x0a000009');
       const all = await ipr.getFilters(d1, 'ffff:fff3');
-      const at = (prio: number, kind: string): TcMessage => all.find((m) => tckinds.splitFilterInfo(m.fields.info).prio === prio && m.getAttr('TCA_OPTIONS'))!;
+      const at = (prio: number, kind: string): TcMessage =>
+        all.find((m) => tckinds.splitFilterInfo(m.fields.info).prio === prio && m.getAttr('TCA_OPTIONS'))!;
       const o1 = opts(at(1, 'flower'));
-      assert.deepEqual([o1.getAttr('TCA_FLOWER_KEY_ETH_TYPE'), o1.getAttr('TCA_FLOWER_KEY_VLAN_ID'), o1.getAttr('TCA_FLOWER_KEY_IPV6_SRC'),
-        o1.getAttr('TCA_FLOWER_KEY_IP_PROTO'), o1.getAttr('TCA_FLOWER_KEY_UDP_DST')], [0x86dd, 5, '2001:db8::', 17, 53]);
+      assert.deepEqual(
+        [
+          o1.getAttr('TCA_FLOWER_KEY_ETH_TYPE'),
+          o1.getAttr('TCA_FLOWER_KEY_VLAN_ID'),
+          o1.getAttr('TCA_FLOWER_KEY_IPV6_SRC'),
+          o1.getAttr('TCA_FLOWER_KEY_IP_PROTO'),
+          o1.getAttr('TCA_FLOWER_KEY_UDP_DST'),
+        ],
+        [0x86dd, 5, '2001:db8::', 17, 53],
+      );
       const o2 = opts(at(2, 'flower'));
-      assert.deepEqual([o2.getAttr('TCA_FLOWER_KEY_CT_STATE'), o2.getAttr('TCA_FLOWER_KEY_CT_STATE_MASK'), o2.getAttr('TCA_FLOWER_KEY_CT_MARK_MASK')], [9, 9, 0xff]);
+      assert.deepEqual(
+        [
+          o2.getAttr('TCA_FLOWER_KEY_CT_STATE'),
+          o2.getAttr('TCA_FLOWER_KEY_CT_STATE_MASK'),
+          o2.getAttr('TCA_FLOWER_KEY_CT_MARK_MASK'),
+        ],
+        [9, 9, 0xff],
+      );
       const ct = actOpts(acts(o2, 'TCA_FLOWER_ACT')[0]);
       assert.deepEqual([ct.getAttr('TCA_CT_ACTION'), ct.getAttr('TCA_CT_ZONE')], [1, 7]);
       const [pol, skb] = acts(opts(at(3, 'matchall')), 'TCA_MATCHALL_ACT');
@@ -250,11 +386,21 @@ describe('tc (VM)', vmOnly, () => {
       assert.equal(fw.fields.handle, 9);
       assert.equal(opts(fw).getAttr('TCA_FW_MASK'), 0xf);
       const nat = actOpts(acts(opts(fw), 'TCA_FW_ACT')[0]).getAttr('TCA_NAT_PARMS') as any;
-      assert.deepEqual([nat.old_addr, nat.new_addr, nat.mask, nat.flags], ['192.168.0.0', '10.0.0.0', '255.255.0.0', 0]);
+      assert.deepEqual(
+        [nat.old_addr, nat.new_addr, nat.mask, nat.flags],
+        ['192.168.0.0', '10.0.0.0', '255.255.0.0', 0],
+      );
       const rt = opts(at(6, 'route'));
       assert.deepEqual([rt.getAttr('TCA_ROUTE4_TO'), rt.getAttr('TCA_ROUTE4_FROM')], [3, 4]);
       const tk = actOpts(acts(rt, 'TCA_ROUTE4_ACT')[0]);
-      assert.deepEqual([tk.getAttr('TCA_TUNNEL_KEY_ENC_IPV4_DST'), tk.getAttr('TCA_TUNNEL_KEY_ENC_KEY_ID'), tk.getAttr('TCA_TUNNEL_KEY_ENC_DST_PORT')], ['2.2.2.2', 5, 6081]);
+      assert.deepEqual(
+        [
+          tk.getAttr('TCA_TUNNEL_KEY_ENC_IPV4_DST'),
+          tk.getAttr('TCA_TUNNEL_KEY_ENC_KEY_ID'),
+          tk.getAttr('TCA_TUNNEL_KEY_ENC_DST_PORT'),
+        ],
+        ['2.2.2.2', 5, 6081],
+      );
       const pe = actOpts(acts(opts(at(7, 'matchall')), 'TCA_MATCHALL_ACT')[0]).getAttr('TCA_PEDIT_PARMS') as any;
       assert.deepEqual([pe.nkeys, pe.keys[0].off, pe.keys[0].val, pe.keys[0].mask], [1, 12, 0x0a000009, 0]);
       // Statistics as records: qdisc and action counters agree with tc -s.
@@ -274,11 +420,27 @@ describe('tc (VM)', vmOnly, () => {
   it('chains with templates and goto, standalone actions, shared blocks', async () => {
     await withNetns(async (ns) => {
       await using ipr = new IPRoute({ netns: ns.name });
-      const d0 = await dev(ipr, 'd0'), d1 = await dev(ipr, 'd1'), d2 = await dev(ipr, 'd2');
+      const d0 = await dev(ipr, 'd0'),
+        d1 = await dev(ipr, 'd1'),
+        d2 = await dev(ipr, 'd2');
       await ipr.tc('add', 'ingress', { index: d0 });
-      await ipr.tc('add-chain', 'flower', { index: d0, parent: 'ffff:', chain: 9, protocol: 'ip', dst_ip: '0.0.0.0/16' });
+      await ipr.tc('add-chain', 'flower', {
+        index: d0,
+        parent: 'ffff:',
+        chain: 9,
+        protocol: 'ip',
+        dst_ip: '0.0.0.0/16',
+      });
       await ipr.tc('add-filter', 'matchall', { index: d0, parent: 'ffff:', prio: 1, action: 'goto chain 9' });
-      await ipr.tc('add-filter', 'flower', { index: d0, parent: 'ffff:', chain: 9, prio: 1, protocol: 'ip', dst_ip: '10.1.0.0/16', action: 'drop' });
+      await ipr.tc('add-filter', 'flower', {
+        index: d0,
+        parent: 'ffff:',
+        chain: 9,
+        prio: 1,
+        protocol: 'ip',
+        dst_ip: '10.1.0.0/16',
+        action: 'drop',
+      });
       const chains: any[] = await tcj(ns, 'chain show dev d0 ingress');
       const c9 = chains.find((c) => c.chain === 9);
       assert.equal(c9.kind, 'flower');
@@ -300,8 +462,13 @@ describe('tc (VM)', vmOnly, () => {
       assert.equal(actOpts(tab[0]).getAttr('TCA_SKBEDIT_MARK'), 3);
       assert.equal((actOpts(tab[0]).getAttr('TCA_SKBEDIT_PARMS') as any).index, 78);
       const [got] = await ipr.tcAction('get', { kind: 'gact', index: 77 });
-      assert.equal(((got.getAttr('TCA_ROOT_TAB') as AttrSet<any>[])[0].getAttr('TCA_ACT_INDEX') ?? 77), 77);
-      await ipr.tc('add-filter', 'matchall', { index: d0, parent: 'ffff:', prio: 5, action: { kind: 'gact', index: 77 } });
+      assert.equal((got.getAttr('TCA_ROOT_TAB') as AttrSet<any>[])[0].getAttr('TCA_ACT_INDEX') ?? 77, 77);
+      await ipr.tc('add-filter', 'matchall', {
+        index: d0,
+        parent: 'ffff:',
+        prio: 5,
+        action: { kind: 'gact', index: 77 },
+      });
       const bound: any[] = (await tcj(ns, 'actions list action gact')).flatMap((x) => x.actions ?? []);
       assert.equal(bound.find((a) => a.index === 77).bind, 1);
       await ipr.tcAction('del', { kind: 'skbedit', index: 78 });

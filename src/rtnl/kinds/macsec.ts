@@ -2,12 +2,18 @@
 import { attrMap, be16, be64, enumOf, nested, pad, u32, u64, u8, vocab } from '../../core/index.js';
 import type { LinkKind } from './registry.js';
 
-export const MACSEC_VALIDATE = { MACSEC_VALIDATE_DISABLED: 0, MACSEC_VALIDATE_CHECK: 1, MACSEC_VALIDATE_STRICT: 2 } as const;
+export const MACSEC_VALIDATE = {
+  MACSEC_VALIDATE_DISABLED: 0,
+  MACSEC_VALIDATE_CHECK: 1,
+  MACSEC_VALIDATE_STRICT: 2,
+} as const;
 export const MACSEC_OFFLOAD = { MACSEC_OFFLOAD_OFF: 0, MACSEC_OFFLOAD_PHY: 1, MACSEC_OFFLOAD_MAC: 2 } as const;
 /** Cipher suite ids (IFLA_MACSEC_CIPHER_SUITE, if_macsec.h). */
 export const MACSEC_CIPHER_ID = {
-  GCM_AES_128: 0x0080c20001000001n, GCM_AES_256: 0x0080c20001000002n,
-  GCM_AES_XPN_128: 0x0080c20001000003n, GCM_AES_XPN_256: 0x0080c20001000004n,
+  GCM_AES_128: 0x0080c20001000001n,
+  GCM_AES_256: 0x0080c20001000002n,
+  GCM_AES_XPN_128: 0x0080c20001000003n,
+  GCM_AES_XPN_256: 0x0080c20001000004n,
 } as const;
 
 export const macsecAttrs = attrMap('ifla_macsec', {
@@ -32,12 +38,20 @@ export const macsecAttrs = attrMap('ifla_macsec', {
 /** The friendly names of the macsec options, flat in a link spec or record. */
 export const macsecVocab = vocab('macsec options', macsecAttrs, undefined, {
   attrs: {
-    macsecSci: 'IFLA_MACSEC_SCI', macsecPort: 'IFLA_MACSEC_PORT', macsecIcvLen: 'IFLA_MACSEC_ICV_LEN',
-    macsecCipherSuite: 'IFLA_MACSEC_CIPHER_SUITE', macsecWindow: 'IFLA_MACSEC_WINDOW',
-    macsecEncodingSa: 'IFLA_MACSEC_ENCODING_SA', macsecEncrypt: 'IFLA_MACSEC_ENCRYPT',
-    macsecProtect: 'IFLA_MACSEC_PROTECT', macsecIncSci: 'IFLA_MACSEC_INC_SCI', macsecEs: 'IFLA_MACSEC_ES',
-    macsecScb: 'IFLA_MACSEC_SCB', macsecReplayProtect: 'IFLA_MACSEC_REPLAY_PROTECT',
-    macsecValidation: 'IFLA_MACSEC_VALIDATION', macsecOffload: 'IFLA_MACSEC_OFFLOAD',
+    macsecSci: 'IFLA_MACSEC_SCI',
+    macsecPort: 'IFLA_MACSEC_PORT',
+    macsecIcvLen: 'IFLA_MACSEC_ICV_LEN',
+    macsecCipherSuite: 'IFLA_MACSEC_CIPHER_SUITE',
+    macsecWindow: 'IFLA_MACSEC_WINDOW',
+    macsecEncodingSa: 'IFLA_MACSEC_ENCODING_SA',
+    macsecEncrypt: 'IFLA_MACSEC_ENCRYPT',
+    macsecProtect: 'IFLA_MACSEC_PROTECT',
+    macsecIncSci: 'IFLA_MACSEC_INC_SCI',
+    macsecEs: 'IFLA_MACSEC_ES',
+    macsecScb: 'IFLA_MACSEC_SCB',
+    macsecReplayProtect: 'IFLA_MACSEC_REPLAY_PROTECT',
+    macsecValidation: 'IFLA_MACSEC_VALIDATION',
+    macsecOffload: 'IFLA_MACSEC_OFFLOAD',
   },
 });
 

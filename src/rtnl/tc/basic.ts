@@ -17,6 +17,7 @@ export const basicMap = attrMap('tca_basic', {
 export const basic: TcKind = {
   kind: 'basic',
   options: nested(basicMap),
+  keys: { filter: ['classid', 'flowid', 'action'] },
   filter(spec: TcSpec) {
     checkKeys('basic', spec, ['classid', 'flowid', 'action']);
     const a: [string, unknown][] = [];

@@ -5,7 +5,14 @@ import { checkKeys, num, type TcKind, type TcSpec } from './common.js';
 
 export const CAKE_DIFFSERV = { diffserv3: 0, diffserv4: 1, diffserv8: 2, besteffort: 3, precedence: 4 } as const;
 export const CAKE_FLOW = {
-  flowblind: 0, srchost: 1, dsthost: 2, hosts: 3, flows: 4, 'dual-srchost': 5, 'dual-dsthost': 6, 'triple-isolate': 7,
+  flowblind: 0,
+  srchost: 1,
+  dsthost: 2,
+  hosts: 3,
+  flows: 4,
+  'dual-srchost': 5,
+  'dual-dsthost': 6,
+  'triple-isolate': 7,
 } as const;
 export const CAKE_ATM = { noatm: 0, atm: 1, ptm: 2 } as const;
 export const CAKE_ACK = { 'no-ack-filter': 0, 'ack-filter': 1, 'ack-filter-aggressive': 2 } as const;
@@ -33,14 +40,36 @@ export const cakeMap = attrMap('tca_cake', {
 
 function word<T extends Record<string, number>>(table: T, v: unknown, what: string): number {
   const n = table[String(v) as keyof T];
-  if (n === undefined) throw new NetlinkEncodeError(`cake: unknown ${what} ${JSON.stringify(v)} (${Object.keys(table).join(', ')})`);
+  if (n === undefined)
+    throw new NetlinkEncodeError(`cake: unknown ${what} ${JSON.stringify(v)} (${Object.keys(table).join(', ')})`);
   return n;
 }
 
-const KEYS = ['bandwidth', 'unlimited', 'rtt', 'target', 'diffserv', 'flowmode', 'atm', 'overhead', 'mpu', 'nat', 'wash',
-  'ingress', 'ack_filter', 'split_gso', 'memlimit', 'fwmark', 'raw', 'autorate'];
+const KEYS = [
+  'bandwidth',
+  'unlimited',
+  'rtt',
+  'target',
+  'diffserv',
+  'flowmode',
+  'atm',
+  'overhead',
+  'mpu',
+  'nat',
+  'wash',
+  'ingress',
+  'ack_filter',
+  'split_gso',
+  'memlimit',
+  'fwmark',
+  'raw',
+  'autorate',
+];
 const BOOLS: Record<string, string> = {
-  nat: 'TCA_CAKE_NAT', wash: 'TCA_CAKE_WASH', ingress: 'TCA_CAKE_INGRESS', split_gso: 'TCA_CAKE_SPLIT_GSO',
+  nat: 'TCA_CAKE_NAT',
+  wash: 'TCA_CAKE_WASH',
+  ingress: 'TCA_CAKE_INGRESS',
+  split_gso: 'TCA_CAKE_SPLIT_GSO',
   autorate: 'TCA_CAKE_AUTORATE',
 };
 
@@ -52,12 +81,14 @@ const BOOLS: Record<string, string> = {
 export const cake: TcKind = {
   kind: 'cake',
   options: nested(cakeMap),
+  keys: { qdisc: KEYS },
   qdisc(spec: TcSpec) {
     checkKeys('cake', spec, KEYS);
     const a: [string, unknown][] = [];
     if (spec.bandwidth !== undefined) a.push(['TCA_CAKE_BASE_RATE64', parseRate(spec.bandwidth as string)]);
     else if (spec.unlimited) a.push(['TCA_CAKE_BASE_RATE64', 0]);
-    if (spec.diffserv !== undefined) a.push(['TCA_CAKE_DIFFSERV_MODE', word(CAKE_DIFFSERV, spec.diffserv, 'diffserv mode')]);
+    if (spec.diffserv !== undefined)
+      a.push(['TCA_CAKE_DIFFSERV_MODE', word(CAKE_DIFFSERV, spec.diffserv, 'diffserv mode')]);
     if (spec.atm !== undefined) a.push(['TCA_CAKE_ATM', word(CAKE_ATM, spec.atm, 'atm mode')]);
     if (spec.flowmode !== undefined) a.push(['TCA_CAKE_FLOW_MODE', word(CAKE_FLOW, spec.flowmode, 'flow mode')]);
     if (spec.overhead !== undefined) a.push(['TCA_CAKE_OVERHEAD', Number(spec.overhead)]);

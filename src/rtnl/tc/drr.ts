@@ -9,6 +9,7 @@ export const drrMap = attrMap('tca_drr', { TCA_DRR_QUANTUM: [1, u32] });
 export const drr: TcKind = {
   kind: 'drr',
   options: nested(drrMap),
+  keys: { qdisc: [], class: ['quantum'] },
   qdisc(spec: TcSpec) {
     checkKeys('drr', spec, []);
     return [];

@@ -21,8 +21,22 @@ export const fqMap = attrMap('tca_fq', {
   TCA_FQ_HORIZON_DROP: [15, u8],
 });
 
-const KEYS = ['limit', 'flow_limit', 'quantum', 'initial_quantum', 'maxrate', 'buckets', 'refill_delay', 'orphan_mask',
-  'low_rate_threshold', 'ce_threshold', 'timer_slack', 'horizon', 'horizon_drop', 'pacing'];
+const KEYS = [
+  'limit',
+  'flow_limit',
+  'quantum',
+  'initial_quantum',
+  'maxrate',
+  'buckets',
+  'refill_delay',
+  'orphan_mask',
+  'low_rate_threshold',
+  'ce_threshold',
+  'timer_slack',
+  'horizon',
+  'horizon_drop',
+  'pacing',
+];
 
 /**
  * `{ limit?, flow_limit?, quantum?, initial_quantum?, maxrate?: '1gbit', buckets? (a power of 2),
@@ -32,16 +46,22 @@ const KEYS = ['limit', 'flow_limit', 'quantum', 'initial_quantum', 'maxrate', 'b
 export const fq: TcKind = {
   kind: 'fq',
   options: nested(fqMap),
+  keys: { qdisc: KEYS },
   qdisc(spec: TcSpec) {
     checkKeys('fq', spec, KEYS);
     const a: [string, unknown][] = [];
-    const n = (k: string, attr: string): void => { const v = num(spec, k); if (v !== undefined) a.push([attr, v]); };
+    const n = (k: string, attr: string): void => {
+      const v = num(spec, k);
+      if (v !== undefined) a.push([attr, v]);
+    };
     n('limit', 'TCA_FQ_PLIMIT');
     n('flow_limit', 'TCA_FQ_FLOW_PLIMIT');
     if (spec.quantum !== undefined) a.push(['TCA_FQ_QUANTUM', parseSize(spec.quantum as string)]);
-    if (spec.initial_quantum !== undefined) a.push(['TCA_FQ_INITIAL_QUANTUM', parseSize(spec.initial_quantum as string)]);
+    if (spec.initial_quantum !== undefined)
+      a.push(['TCA_FQ_INITIAL_QUANTUM', parseSize(spec.initial_quantum as string)]);
     if (spec.pacing !== undefined) a.push(['TCA_FQ_RATE_ENABLE', spec.pacing ? 1 : 0]);
-    if (spec.maxrate !== undefined) a.push(['TCA_FQ_FLOW_MAX_RATE', Math.min(parseRate(spec.maxrate as string), 0xffffffff)]);
+    if (spec.maxrate !== undefined)
+      a.push(['TCA_FQ_FLOW_MAX_RATE', Math.min(parseRate(spec.maxrate as string), 0xffffffff)]);
     const buckets = num(spec, 'buckets');
     if (buckets !== undefined) a.push(['TCA_FQ_BUCKETS_LOG', Math.round(Math.log2(buckets))]);
     if (spec.refill_delay !== undefined) a.push(['TCA_FQ_FLOW_REFILL_DELAY', parseTime(spec.refill_delay as string)]);

@@ -15,6 +15,7 @@ export const fwMap = attrMap('tca_fw', {
 export const fw: TcKind = {
   kind: 'fw',
   options: nested(fwMap),
+  keys: { filter: ['classid', 'flowid', 'mask', 'indev', 'action'] },
   filter(spec: TcSpec) {
     checkKeys('fw', spec, ['classid', 'flowid', 'mask', 'indev', 'action']);
     const a: [string, unknown][] = [];

@@ -26,11 +26,15 @@ export const hfsc: TcKind = {
   kind: 'hfsc',
   // Qdiscs carry the 2-byte struct, classes the nested curves: told apart by length.
   options: {
-    kind: 'hfsc options', size: 0, nlaFlags: 0,
-    decode: (b, o, len, owner) => (len <= 4 ? tcHfscQopt.decode(b, o, len, owner) : nested(hfscMap).decode(b, o, len, owner)),
+    kind: 'hfsc options',
+    size: 0,
+    nlaFlags: 0,
+    decode: (b, o, len, owner) =>
+      len <= 4 ? tcHfscQopt.decode(b, o, len, owner) : nested(hfscMap).decode(b, o, len, owner),
     encode: (w, v, ctx) => (Array.isArray(v) ? nested(hfscMap).encode(w, v, ctx) : tcHfscQopt.encode(w, v as any, ctx)),
     pretty: (v: any) => (typeof v?.attrsJSON === 'function' ? v.attrsJSON() : tcHfscQopt.pretty(v)),
   },
+  keys: { qdisc: ['default'], class: ['sc', 'rt', 'ls', 'ul'] },
   qdisc(spec: TcSpec) {
     checkKeys('hfsc', spec, ['default']);
     const d = spec.default;
@@ -39,7 +43,8 @@ export const hfsc: TcKind = {
   class(spec: TcSpec) {
     checkKeys('hfsc class', spec, ['sc', 'rt', 'ls', 'ul']);
     const a: [string, unknown][] = [];
-    const rt = spec.rt ?? spec.sc, ls = spec.ls ?? spec.sc;
+    const rt = spec.rt ?? spec.sc,
+      ls = spec.ls ?? spec.sc;
     if (rt !== undefined) a.push(['TCA_HFSC_RSC', curve(rt as HfscCurve, 'rt')]);
     if (ls !== undefined) a.push(['TCA_HFSC_FSC', curve(ls as HfscCurve, 'ls')]);
     if (spec.ul !== undefined) a.push(['TCA_HFSC_USC', curve(spec.ul as HfscCurve, 'ul')]);

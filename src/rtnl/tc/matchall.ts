@@ -15,6 +15,7 @@ export const matchallMap = attrMap('tca_matchall', {
 export const matchall: TcKind = {
   kind: 'matchall',
   options: nested(matchallMap),
+  keys: { filter: ['classid', 'flowid', 'action', 'skip_hw', 'skip_sw'] },
   filter(spec: TcSpec) {
     checkKeys('matchall', spec, ['classid', 'flowid', 'action', 'skip_hw', 'skip_sw']);
     const a: [string, unknown][] = [];

@@ -1,11 +1,29 @@
 // police action: a token-bucket rate limit with conform/exceed verdicts (pkt_cls.h TCA_POLICE_*).
 import { NetlinkEncodeError, attrMap, binary, nested, pad, s32, struct, u32, u64 } from '../../core/index.js';
 import { parseRate, parseSize, rateTable, xmittime } from '../rate.js';
-import { TC_ACT, checkKeys, num, parseVerdict, tcRatespec, tcVerdict, tcfT, type TcActionKind, type TcSpec } from './common.js';
+import {
+  TC_ACT,
+  checkKeys,
+  num,
+  parseVerdict,
+  tcRatespec,
+  tcVerdict,
+  tcfT,
+  type TcActionKind,
+  type TcSpec,
+} from './common.js';
 
 export const tcPolice = struct('tc_police', {
-  index: u32, action: tcVerdict, limit: u32, burst: u32, mtu: u32, rate: tcRatespec, peakrate: tcRatespec,
-  refcnt: s32, bindcnt: s32, capab: u32,
+  index: u32,
+  action: tcVerdict,
+  limit: u32,
+  burst: u32,
+  mtu: u32,
+  rate: tcRatespec,
+  peakrate: tcRatespec,
+  refcnt: s32,
+  bindcnt: s32,
+  capab: u32,
 });
 
 export const policeMap = attrMap('tca_police', {
@@ -31,16 +49,24 @@ export const police: TcActionKind = {
   options: nested(policeMap),
   build(spec: TcSpec) {
     checkKeys('police', spec, ['kind', 'rate', 'burst', 'mtu', 'exceed', 'conform', 'index']);
-    if (spec.rate === undefined || spec.burst === undefined) throw new NetlinkEncodeError('police: rate and burst are required');
-    const rate = parseRate(spec.rate as string), burst = parseSize(spec.burst as string);
+    if (spec.rate === undefined || spec.burst === undefined)
+      throw new NetlinkEncodeError('police: rate and burst are required');
+    const rate = parseRate(spec.rate as string),
+      burst = parseSize(spec.burst as string);
     const mtu = spec.mtu === undefined ? 0 : parseSize(spec.mtu as string);
     const r = rateTable(rate, { mtu });
     const a: [string, unknown][] = [
-      ['TCA_POLICE_TBF', {
-        index: num(spec, 'index') ?? 0,
-        action: spec.exceed === undefined ? TC_ACT.TC_ACT_RECLASSIFY : parseVerdict(spec.exceed as string | number),
-        burst: xmittime(r.spec.rate, burst), mtu, rate: r.spec, peakrate: {},
-      }],
+      [
+        'TCA_POLICE_TBF',
+        {
+          index: num(spec, 'index') ?? 0,
+          action: spec.exceed === undefined ? TC_ACT.TC_ACT_RECLASSIFY : parseVerdict(spec.exceed as string | number),
+          burst: xmittime(r.spec.rate, burst),
+          mtu,
+          rate: r.spec,
+          peakrate: {},
+        },
+      ],
       ['TCA_POLICE_RATE', r.table],
     ];
     if (spec.conform !== undefined) a.push(['TCA_POLICE_RESULT', parseVerdict(spec.conform as string | number)]);

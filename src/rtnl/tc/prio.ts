@@ -13,12 +13,14 @@ export const tcPrioQopt = struct('tc_prio_qopt', { bands: s32, priomap });
 export const prio: TcKind = {
   kind: 'prio',
   options: tcPrioQopt,
+  keys: { qdisc: ['bands', 'priomap'] },
   qdisc(spec: TcSpec) {
     checkKeys('prio', spec, ['bands', 'priomap']);
     const bands = num(spec, 'bands') ?? 3;
     const map = (spec.priomap as number[] | undefined) ?? PRIO_DEFAULT_MAP;
     if (map.length !== TC_PRIO_MAX + 1) throw new NetlinkEncodeError(`prio: priomap needs ${TC_PRIO_MAX + 1} entries`);
-    if (map.some((b) => !Number.isInteger(b) || b < 0 || b >= bands)) throw new NetlinkEncodeError(`prio: priomap bands must be 0..${bands - 1}`);
+    if (map.some((b) => !Number.isInteger(b) || b < 0 || b >= bands))
+      throw new NetlinkEncodeError(`prio: priomap bands must be 0..${bands - 1}`);
     return { bands, priomap: map };
   },
 };

@@ -5,7 +5,13 @@ import { parseRate, parseSize, xmittime } from '../rate.js';
 import { checkKeys, num, type TcKind, type TcSpec } from './common.js';
 
 export const tcRedQopt = struct('tc_red_qopt', {
-  limit: u32, qth_min: u32, qth_max: u32, Wlog: u8, Plog: u8, Scell_log: u8, flags: u8,
+  limit: u32,
+  qth_min: u32,
+  qth_max: u32,
+  Wlog: u8,
+  Plog: u8,
+  Scell_log: u8,
+  flags: u8,
 });
 const bitfield32 = struct('nla_bitfield32', { value: u32, selector: u32 });
 export const RED_FLAGS = { TC_RED_ECN: 1, TC_RED_HARDDROP: 2, TC_RED_ADAPTATIVE: 4, TC_RED_NODROP: 8 } as const;
@@ -48,7 +54,19 @@ export function redIdleDamping(wlog: number, avpkt: number, bandwidth: number): 
   return { cellLog: clog, table };
 }
 
-const KEYS = ['limit', 'min', 'max', 'avpkt', 'burst', 'probability', 'bandwidth', 'ecn', 'harddrop', 'adaptive', 'nodrop'];
+const KEYS = [
+  'limit',
+  'min',
+  'max',
+  'avpkt',
+  'burst',
+  'probability',
+  'bandwidth',
+  'ecn',
+  'harddrop',
+  'adaptive',
+  'nodrop',
+];
 
 /**
  * `{ limit: '400kb', avpkt: 1000, min?: bytes, max?: bytes, burst?, probability? (default 0.02),
@@ -57,10 +75,13 @@ const KEYS = ['limit', 'min', 'max', 'avpkt', 'burst', 'probability', 'bandwidth
 export const red: TcKind = {
   kind: 'red',
   options: nested(redMap),
+  keys: { qdisc: KEYS },
   qdisc(spec: TcSpec) {
     checkKeys('red', spec, KEYS);
-    if (spec.limit === undefined || spec.avpkt === undefined) throw new NetlinkEncodeError('red: limit and avpkt are required');
-    const limit = parseSize(spec.limit as string), avpkt = parseSize(spec.avpkt as string);
+    if (spec.limit === undefined || spec.avpkt === undefined)
+      throw new NetlinkEncodeError('red: limit and avpkt are required');
+    const limit = parseSize(spec.limit as string),
+      avpkt = parseSize(spec.avpkt as string);
     const prob = spec.probability === undefined ? 0.02 : Number(spec.probability);
     let qmax = spec.max === undefined ? 0 : parseSize(spec.max as string);
     let qmin = spec.min === undefined ? 0 : parseSize(spec.min as string);
@@ -69,12 +90,18 @@ export const red: TcKind = {
     if (!qmin) qmin = qmax / 3;
     const burst = num(spec, 'burst') ?? Math.trunc((2 * qmin + qmax) / (3 * avpkt));
     const bandwidth = spec.bandwidth === undefined ? parseRate('10mbit') : parseRate(spec.bandwidth as string);
-    const Wlog = redWlog(qmin, burst, avpkt), Plog = redPlog(qmin, qmax, prob);
+    const Wlog = redWlog(qmin, burst, avpkt),
+      Plog = redPlog(qmin, qmax, prob);
     const { cellLog, table } = redIdleDamping(Wlog, avpkt, bandwidth);
-    const flags = (spec.ecn ? RED_FLAGS.TC_RED_ECN : 0) | (spec.harddrop ? RED_FLAGS.TC_RED_HARDDROP : 0)
-      | (spec.adaptive ? RED_FLAGS.TC_RED_ADAPTATIVE : 0);
+    const flags =
+      (spec.ecn ? RED_FLAGS.TC_RED_ECN : 0) |
+      (spec.harddrop ? RED_FLAGS.TC_RED_HARDDROP : 0) |
+      (spec.adaptive ? RED_FLAGS.TC_RED_ADAPTATIVE : 0);
     const a: [string, unknown][] = [
-      ['TCA_RED_PARMS', { limit, qth_min: Math.trunc(qmin), qth_max: Math.trunc(qmax), Wlog, Plog, Scell_log: cellLog, flags }],
+      [
+        'TCA_RED_PARMS',
+        { limit, qth_min: Math.trunc(qmin), qth_max: Math.trunc(qmax), Wlog, Plog, Scell_log: cellLog, flags },
+      ],
       ['TCA_RED_STAB', table],
       ['TCA_RED_MAX_P', Math.min(Math.round(prob * 2 ** 32), 0xffffffff)],
     ];

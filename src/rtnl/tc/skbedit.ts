@@ -23,10 +23,16 @@ export const skbedit: TcActionKind = {
   build(spec: TcSpec) {
     checkKeys('skbedit', spec, ['kind', 'priority', 'queue_mapping', 'mark', 'mask', 'ptype', 'action', 'index']);
     const a: [string, unknown][] = [
-      ['TCA_SKBEDIT_PARMS', { index: num(spec, 'index') ?? 0, action: parseVerdict((spec.action ?? 'pipe') as string) }],
+      [
+        'TCA_SKBEDIT_PARMS',
+        { index: num(spec, 'index') ?? 0, action: parseVerdict((spec.action ?? 'pipe') as string) },
+      ],
     ];
-    if (spec.priority !== undefined) a.push(['TCA_SKBEDIT_PRIORITY', parseHandle(spec.priority as string | number, 'priority')]);
-    const q = num(spec, 'queue_mapping'), mark = num(spec, 'mark'), mask = num(spec, 'mask');
+    if (spec.priority !== undefined)
+      a.push(['TCA_SKBEDIT_PRIORITY', parseHandle(spec.priority as string | number, 'priority')]);
+    const q = num(spec, 'queue_mapping'),
+      mark = num(spec, 'mark'),
+      mask = num(spec, 'mask');
     if (q !== undefined) a.push(['TCA_SKBEDIT_QUEUE_MAPPING', q]);
     if (mark !== undefined) a.push(['TCA_SKBEDIT_MARK', mark]);
     if (mask !== undefined) a.push(['TCA_SKBEDIT_MASK', mask]);

@@ -1,5 +1,20 @@
 // tunnel_key action: attach (set) or drop (release) tunnel metadata (tc_act/tc_tunnel_key.h).
-import { NetlinkEncodeError, attrMap, be16, be32, binary, enumOf, flag, ipv4, ipv6, nested, pad, s32, struct, u8 } from '../../core/index.js';
+import {
+  NetlinkEncodeError,
+  attrMap,
+  be16,
+  be32,
+  binary,
+  enumOf,
+  flag,
+  ipv4,
+  ipv6,
+  nested,
+  pad,
+  s32,
+  struct,
+  u8,
+} from '../../core/index.js';
 import { checkKeys, num, parseVerdict, tcGen, tcfT, type TcActionKind, type TcSpec } from './common.js';
 
 export const TCA_TUNNEL_KEY_ACT = { TCA_TUNNEL_KEY_ACT_SET: 1, TCA_TUNNEL_KEY_ACT_RELEASE: 2 } as const;
@@ -29,13 +44,31 @@ export const tunnelKey: TcActionKind = {
   kind: 'tunnel_key',
   options: nested(tunnelKeyMap),
   build(spec: TcSpec) {
-    checkKeys('tunnel_key', spec, ['kind', 'op', 'src_ip', 'dst_ip', 'id', 'dst_port', 'tos', 'ttl', 'csum', 'action', 'index']);
+    checkKeys('tunnel_key', spec, [
+      'kind',
+      'op',
+      'src_ip',
+      'dst_ip',
+      'id',
+      'dst_port',
+      'tos',
+      'ttl',
+      'csum',
+      'action',
+      'index',
+    ]);
     const set = spec.op === 'set';
     if (!set && spec.op !== 'release') throw new NetlinkEncodeError('tunnel_key: op must be set or release');
-    const a: [string, unknown][] = [['TCA_TUNNEL_KEY_PARMS', {
-      index: num(spec, 'index') ?? 0, action: parseVerdict((spec.action ?? 'pipe') as string),
-      t_action: set ? 'TCA_TUNNEL_KEY_ACT_SET' : 'TCA_TUNNEL_KEY_ACT_RELEASE',
-    }]];
+    const a: [string, unknown][] = [
+      [
+        'TCA_TUNNEL_KEY_PARMS',
+        {
+          index: num(spec, 'index') ?? 0,
+          action: parseVerdict((spec.action ?? 'pipe') as string),
+          t_action: set ? 'TCA_TUNNEL_KEY_ACT_SET' : 'TCA_TUNNEL_KEY_ACT_RELEASE',
+        },
+      ],
+    ];
     if (!set) return a;
     for (const k of ['src_ip', 'dst_ip'] as const) {
       const v = spec[k];
@@ -43,7 +76,10 @@ export const tunnelKey: TcActionKind = {
       const fam = String(v).includes(':') ? 'IPV6' : 'IPV4';
       a.push([`TCA_TUNNEL_KEY_ENC_${fam}_${k === 'src_ip' ? 'SRC' : 'DST'}`, String(v)]);
     }
-    const id = num(spec, 'id'), port = num(spec, 'dst_port'), tos = num(spec, 'tos'), ttl = num(spec, 'ttl');
+    const id = num(spec, 'id'),
+      port = num(spec, 'dst_port'),
+      tos = num(spec, 'tos'),
+      ttl = num(spec, 'ttl');
     if (id !== undefined) a.push(['TCA_TUNNEL_KEY_ENC_KEY_ID', id]);
     if (port !== undefined) a.push(['TCA_TUNNEL_KEY_ENC_DST_PORT', port]);
     if (tos !== undefined) a.push(['TCA_TUNNEL_KEY_ENC_TOS', tos]);

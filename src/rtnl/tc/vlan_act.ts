@@ -1,9 +1,25 @@
 // vlan action: pop, push or modify an 802.1Q/802.1ad tag (tc_act/tc_vlan.h).
-import { NetlinkEncodeError, attrMap, be16, enumOf, l2addr, nested, pad, s32, struct, u16, u8 } from '../../core/index.js';
+import {
+  NetlinkEncodeError,
+  attrMap,
+  be16,
+  enumOf,
+  l2addr,
+  nested,
+  pad,
+  s32,
+  struct,
+  u16,
+  u8,
+} from '../../core/index.js';
 import { checkKeys, num, parseProtocol, parseVerdict, tcGen, tcfT, type TcActionKind, type TcSpec } from './common.js';
 
 export const TCA_VLAN_ACT = {
-  TCA_VLAN_ACT_POP: 1, TCA_VLAN_ACT_PUSH: 2, TCA_VLAN_ACT_MODIFY: 3, TCA_VLAN_ACT_POP_ETH: 4, TCA_VLAN_ACT_PUSH_ETH: 5,
+  TCA_VLAN_ACT_POP: 1,
+  TCA_VLAN_ACT_PUSH: 2,
+  TCA_VLAN_ACT_MODIFY: 3,
+  TCA_VLAN_ACT_POP_ETH: 4,
+  TCA_VLAN_ACT_PUSH_ETH: 5,
 } as const;
 
 export const vlanActMap = attrMap('tca_vlan', {
@@ -25,9 +41,13 @@ export const vlanAct: TcActionKind = {
     checkKeys('vlan', spec, ['kind', 'op', 'id', 'protocol', 'priority', 'action', 'index']);
     const op = String(spec.op ?? '').toUpperCase();
     const v = TCA_VLAN_ACT[`TCA_VLAN_ACT_${op}` as keyof typeof TCA_VLAN_ACT];
-    if (!v || v > TCA_VLAN_ACT.TCA_VLAN_ACT_MODIFY) throw new NetlinkEncodeError('vlan action: op must be pop, push or modify');
+    if (!v || v > TCA_VLAN_ACT.TCA_VLAN_ACT_MODIFY)
+      throw new NetlinkEncodeError('vlan action: op must be pop, push or modify');
     const a: [string, unknown][] = [
-      ['TCA_VLAN_PARMS', { index: num(spec, 'index') ?? 0, action: parseVerdict((spec.action ?? 'pipe') as string), v_action: v }],
+      [
+        'TCA_VLAN_PARMS',
+        { index: num(spec, 'index') ?? 0, action: parseVerdict((spec.action ?? 'pipe') as string), v_action: v },
+      ],
     ];
     if (v !== TCA_VLAN_ACT.TCA_VLAN_ACT_POP) {
       const id = num(spec, 'id');
