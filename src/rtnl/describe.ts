@@ -181,6 +181,13 @@ export const IPROUTE_CALLS: CallTable<IPRoute> = {
   getQdiscs: (filter) => call('tc qdisc dump', describeFilter(filter), filter),
   getClasses: (index, parent) => call('tc class dump', describeTc(undefined, { index, parent })),
   getFilters: (index, parent) => call('tc filter dump', describeTc(undefined, { index, parent })),
+  rules: (filter) => call('rule dump', describeFilter(filter), filter),
+  qdiscs: (filter) => call('tc qdisc dump', describeFilter(filter), filter),
+  classes: (index, parent) => call('tc class dump', describeTc(undefined, { index, parent })),
+  filters: (index, parent) => call('tc filter dump', describeTc(undefined, { index, parent })),
+  netconf: (filter) => call('netconf dump', describeFilter(filter), filter),
+  getNetconf: (filter) => call('netconf dump', describeFilter(filter), filter),
+  nsids: () => call('nsid dump'),
   nsid: (cmd, spec) => call(`nsid ${cmd}`, describeNsid(spec), spec),
   getNsids: () => call('nsid dump'),
 };
