@@ -17,8 +17,12 @@ import {
 import { nl80211cmd, type Nl80211Message } from './nl80211cmd.js';
 import { mergeWiphyParts } from './split.js';
 
-/** How often an interrupted dump is asked again before DumpInterruptedError. */
+/**
+ * An interrupted dump is asked again at least this often, and for this long, before
+ * DumpInterruptedError: on a busy machine beacons change the scan cache during every dump.
+ */
 const DUMP_RETRIES = 5;
+const DUMP_RETRY_MS = 5000;
 
 type CmdName = keyof typeof NL80211_COMMANDS;
 type AttrsIn = Parameters<typeof nl80211cmd.encode>[0]['attrs'];
@@ -129,7 +133,7 @@ export class IW {
       // beacon, stations come and go) is asked again rather than failed.
       const msgs = await this.genl.request<Nl80211Message>('nl80211', cmd, attrs, {
         dump: opts.dump, flags: opts.flags ?? (opts.dump ? undefined : NLM_F_ACK), timeout: opts.timeout,
-        ...(opts.dump ? { retryInterrupted: DUMP_RETRIES } : {}),
+        ...(opts.dump ? { retryInterrupted: DUMP_RETRIES, retryInterruptedFor: DUMP_RETRY_MS } : {}),
       });
       return msgs.filter((m) => m.schema === nl80211cmd);
     } catch (e) {
