@@ -6,6 +6,12 @@ import {
 } from '../core/index.js';
 import type { CreateOptions } from './create.js';
 import type { EntryOptions } from './entries.js';
+import { ENTRY_READ_ONLY, HEADER_READ_ONLY } from './record.js';
+
+/** Keys a record holds beside the options: accepted (a record is a spec), never sent. */
+const readOnly = (keys: ReadonlySet<string>): Record<string, Check> => Object.fromEntries([...keys].map((k) => [k, anyCheck]));
+const without = <T extends object>(o: T, keys: ReadonlySet<string>): T =>
+  Object.fromEntries(Object.entries(o).filter(([k]) => !keys.has(k))) as T;
 
 const familyCheck: Check = eitherCheck(oneOfCheck('inet', 'inet6', 'ipv4', 'ipv6', 'any', 'unspec'), intCheck(0, 255));
 /** Numbers: ipset(8)'s range checks (and messages) come later, in create.ts and entries.ts. */
@@ -17,7 +23,7 @@ export const CREATE_RULES: SpecRules = {
     stype: stringCheck(), family: familyCheck, exclusive: boolCheck, counters: boolCheck, comment: boolCheck,
     skbinfo: boolCheck, forceadd: boolCheck, hashsize: numeric, maxelem: numeric, bucketsize: numeric,
     initval: numeric, timeout: numeric, bitmapPortsRange: anyCheck, range: anyCheck, netmask: numeric,
-    bitmask: stringCheck(), markmask: numeric, size: numeric,
+    bitmask: stringCheck(), markmask: numeric, size: numeric, ...readOnly(HEADER_READ_ONLY),
   },
   aliases: { bitmap_ports_range: 'bitmapPortsRange' },
 };
@@ -31,7 +37,10 @@ const ENTRY_OPTION_KEYS: Record<keyof EntryOptions, Check> = {
 
 /** add/delete/test's options. */
 export const ADD_RULES: SpecRules = {
-  keys: { ...ENTRY_OPTION_KEYS, etype: anyCheck, stype: stringCheck(), exclusive: boolCheck, family: familyCheck },
+  keys: {
+    ...ENTRY_OPTION_KEYS, etype: anyCheck, stype: stringCheck(), exclusive: boolCheck, family: familyCheck,
+    ...readOnly(ENTRY_READ_ONLY),
+  },
 };
 
 /** addMany/deleteMany's options. */
@@ -39,10 +48,10 @@ export const ADD_MANY_RULES: SpecRules = { keys: { ...ADD_RULES.keys, perMessage
 
 /** Check create's options; returns them with aliases replaced. */
 export function checkCreateOptions(opts: CreateOptions): CreateOptions {
-  return checkSpec('ipset create', opts, CREATE_RULES);
+  return without(checkSpec('ipset create', opts, CREATE_RULES), HEADER_READ_ONLY);
 }
 
 /** Check the options of add/del/test (`many`: addMany/deleteMany), naming the command. */
 export function checkAddOptions<T extends object>(command: string, opts: T, many = false): T {
-  return checkSpec(`ipset ${command}`, opts, many ? ADD_MANY_RULES : ADD_RULES);
+  return without(checkSpec(`ipset ${command}`, opts, many ? ADD_MANY_RULES : ADD_RULES), ENTRY_READ_ONLY);
 }
