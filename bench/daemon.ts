@@ -61,11 +61,16 @@ function setup(): Setup {
 }
 
 const ms = (t0: bigint): number => Number(process.hrtime.bigint() - t0) / 1e6;
-const pct = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
+const pct = (xs: number[], p: number): number =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 
 async function main(): Promise<void> {
   const s = setup();
-  const out: Record<string, unknown> = { links: s.links.length, addresses: s.links.length * ADDRS_PER_LINK, routes: ROUTES };
+  const out: Record<string, unknown> = {
+    links: s.links.length,
+    addresses: s.links.length * ADDRS_PER_LINK,
+    routes: ROUTES,
+  };
 
   // ip -batch, best of 3 fresh namespaces.
   const ipTimes: number[] = [];
@@ -85,21 +90,44 @@ async function main(): Promise<void> {
   const notify = await NotifyListener.open(join(work, 'notify.sock'));
   const socket = join(work, 'api.sock');
   const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, [NLROUTED, '--netns', ns.name, '--config-dir', cfg, '--runtime-dir', join(work, 'run'),
-    '--socket', socket, '--group', 'root', '--log-level', 'warning', '--no-watch'], {
-    env: { ...process.env, NOTIFY_SOCKET: notify.path },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      NLROUTED,
+      '--netns',
+      ns.name,
+      '--config-dir',
+      cfg,
+      '--runtime-dir',
+      join(work, 'run'),
+      '--socket',
+      socket,
+      '--group',
+      'root',
+      '--log-level',
+      'warning',
+      '--no-watch',
+    ],
+    {
+      env: { ...process.env, NOTIFY_SOCKET: notify.path },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   try {
     await notify.wait(/READY=1/, 600_000);
     out.reconcileMs = ms(t0);
     out.reconcileVsIpBatch = (out.reconcileMs as number) / (out.ipBatchMs as number);
-    const routesNow = Number(spawnSync('sh', ['-c', `ip -n ${ns.name} route show | wc -l`], { encoding: 'utf8' }).stdout);
+    const routesNow = Number(
+      spawnSync('sh', ['-c', `ip -n ${ns.name} route show | wc -l`], { encoding: 'utf8' }).stdout,
+    );
     out.routesInKernel = routesNow;
 
     const c = await VarlinkClient.connect(`unix:${socket}`);
     // One route changed: exactly one step.
-    writeFileSync(join(cfg, '10-bench.yaml'), s.yaml.replace(/(dst: 172\.16\.0\.0\/32, gateway: )[\d.]+/, '$110.100.0.3'));
+    writeFileSync(
+      join(cfg, '10-bench.yaml'),
+      s.yaml.replace(/(dst: 172\.16\.0\.0\/32, gateway: )[\d.]+/, '$110.100.0.3'),
+    );
     const t1 = process.hrtime.bigint();
     const rl = await c.call<{ changes: number }>('io.nlroute.Network.Reload');
     out.reloadOneRouteMs = ms(t1);
@@ -122,9 +150,12 @@ async function main(): Promise<void> {
       const kind = i % 3;
       const li = (i * 7) % s.links.length;
       const l = s.links[li];
-      const args = kind === 0 ? ['link', 'set', l, 'down']
-        : kind === 1 ? ['route', 'del', `172.16.${Math.floor((i * 13) / 256) % 256}.${(i * 13) % 256}/32`]
-          : ['addr', 'del', `10.${100 + Math.floor(li / 2)}.${(li % 2) * 100 + 5}.1/24`, 'dev', l];
+      const args =
+        kind === 0
+          ? ['link', 'set', l, 'down']
+          : kind === 1
+            ? ['route', 'del', `172.16.${Math.floor((i * 13) / 256) % 256}.${(i * 13) % 256}/32`]
+            : ['addr', 'del', `10.${100 + Math.floor(li / 2)}.${(li % 2) * 100 + 5}.1/24`, 'dev', l];
       const done = new Promise<void>((r) => waiters.push(r));
       const t = process.hrtime.bigint();
       ipIn(ns.name, args);
@@ -155,11 +186,18 @@ async function main(): Promise<void> {
     rmSync(work, { recursive: true, force: true });
   }
   console.log(JSON.stringify(out, null, 2));
-  const fmt = (x: unknown): string => (typeof x === 'number' ? (Number.isInteger(x) ? String(x) : x.toFixed(2)) : String(x));
-  console.log(`\nreconcile ${out.links} links, ${out.addresses} addresses, ${out.routes} routes from empty: ` +
-    `${fmt(out.reconcileMs)} ms vs ip -batch ${fmt(out.ipBatchMs)} ms = ${fmt(out.reconcileVsIpBatch)}x (target <= 1.5x)`);
-  console.log(`reload with one route changed: ${out.reloadOneRouteChanges} change(s) in ${fmt(out.reloadOneRouteMs)} ms (target: exactly 1)`);
-  console.log(`drift: ${out.driftCorrected}/${out.driftInjected} corrected; median ${fmt(out.driftMedianMs)} ms, p99 ${fmt(out.driftP99Ms)} ms (target <= 1000 ms)`);
+  const fmt = (x: unknown): string =>
+    typeof x === 'number' ? (Number.isInteger(x) ? String(x) : x.toFixed(2)) : String(x);
+  console.log(
+    `\nreconcile ${out.links} links, ${out.addresses} addresses, ${out.routes} routes from empty: ` +
+      `${fmt(out.reconcileMs)} ms vs ip -batch ${fmt(out.ipBatchMs)} ms = ${fmt(out.reconcileVsIpBatch)}x (target <= 1.5x)`,
+  );
+  console.log(
+    `reload with one route changed: ${out.reloadOneRouteChanges} change(s) in ${fmt(out.reloadOneRouteMs)} ms (target: exactly 1)`,
+  );
+  console.log(
+    `drift: ${out.driftCorrected}/${out.driftInjected} corrected; median ${fmt(out.driftMedianMs)} ms, p99 ${fmt(out.driftP99Ms)} ms (target <= 1000 ms)`,
+  );
   console.log(`idle: RSS ${fmt(out.idleRssMB)} MB, CPU ${fmt(out.idleCpuPercent)} %`);
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify(out, null, 2));
 }

@@ -34,16 +34,39 @@ async function once(l: Listener, n: number, batchFile: string): Promise<Sample> 
   const ns = new BenchNetns('events');
   const dir = scratchDir();
   const tag = `ev-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  const result = join(dir, `${tag}.json`), out = join(dir, `${tag}.out`), err = join(dir, `${tag}.err`);
+  const result = join(dir, `${tag}.json`),
+    out = join(dir, `${tag}.out`),
+    err = join(dir, `${tag}.err`);
   try {
     ipIn(ns.name, ['link', 'add', 'v0', 'type', 'veth', 'peer', 'name', 'v1']);
     ipIn(ns.name, ['link', 'set', 'v0', 'up']);
     ipIn(ns.name, ['link', 'set', 'v1', 'up']);
-    const p = spawnTracked(['--result', result, '--stdout', out, '--stderr', err, '--timeout', '120', '--netns', ns.path, '--', ...l.cmd]);
+    const p = spawnTracked([
+      '--result',
+      result,
+      '--stdout',
+      out,
+      '--stderr',
+      err,
+      '--timeout',
+      '120',
+      '--netns',
+      ns.path,
+      '--',
+      ...l.cmd,
+    ]);
     const exited = new Promise<void>((resolve) => p.on('exit', () => resolve()));
     let done = false;
-    void exited.then(() => { done = true; });
-    const read = (): string => { try { return readFileSync(out, 'utf8'); } catch { return ''; } };
+    void exited.then(() => {
+      done = true;
+    });
+    const read = (): string => {
+      try {
+        return readFileSync(out, 'utf8');
+      } catch {
+        return '';
+      }
+    };
     if (l.kind === 'line') {
       for (let t = 0; !read().startsWith('ready'); t += 5) {
         if (done || t > 15000) throw new Error(`${l.id} did not get ready: ${readFileSync(err, 'utf8').slice(-300)}`);
@@ -61,7 +84,13 @@ async function once(l: Listener, n: number, batchFile: string): Promise<Sample> 
     }
     if (!done) p.kill('SIGTERM');
     await exited;
-    const r = JSON.parse(readFileSync(result, 'utf8')) as { wall_s: number; maxrss_kb: number; user_s: number; sys_s: number; status: number };
+    const r = JSON.parse(readFileSync(result, 'utf8')) as {
+      wall_s: number;
+      maxrss_kb: number;
+      user_s: number;
+      sys_s: number;
+      status: number;
+    };
     const text = read();
     let received: number, enobufs: number, last: number;
     if (l.kind === 'line') {
@@ -73,11 +102,18 @@ async function once(l: Listener, n: number, batchFile: string): Promise<Sample> 
       const lines = text.split('\n').filter((x) => x.includes(' inet '));
       received = lines.length;
       last = lines.length ? tsOf(lines[lines.length - 1]) : NaN;
-      enobufs = readFileSync(err, 'utf8').split('\n').filter((x) => /No buffer space/i.test(x)).length;
+      enobufs = readFileSync(err, 'utf8')
+        .split('\n')
+        .filter((x) => /No buffer space/i.test(x)).length;
     }
     const drain = Number.isFinite(last) && received > 0 ? Math.max(0, last - t1) / 1000 : NaN;
     const all = Number.isFinite(last) && received > 0 ? (last - t0) / 1000 : NaN;
-    return { wall: drain, rssMB: r.maxrss_kb / 1024, cpu: r.user_s + r.sys_s, extra: { received, enobufs, batch_s: (t1 - t0) / 1000, all_s: all } };
+    return {
+      wall: drain,
+      rssMB: r.maxrss_kb / 1024,
+      cpu: r.user_s + r.sys_s,
+      extra: { received, enobufs, batch_s: (t1 - t0) / 1000, all_s: all },
+    };
   } finally {
     for (const f of [result, out, err]) rmSync(f, { force: true });
     ns.dispose();
@@ -87,13 +123,38 @@ async function once(l: Listener, n: number, batchFile: string): Promise<Sample> 
 /** Alternate the listeners over warm-up + counted rounds; each run in a fresh namespace. */
 export async function runEvents(n: number, ctx: Ctx): Promise<ImplResult[]> {
   const batchFile = join(scratchDir(), `events-${n}.batch`);
-  writeFileSync(batchFile, Array.from({ length: n }, (_, i) => `address add ${ipv4At('10.96.0.0', i)}/32 dev v0`).join('\n') + '\n');
+  writeFileSync(
+    batchFile,
+    Array.from({ length: n }, (_, i) => `address add ${ipv4At('10.96.0.0', i)}/32 dev v0`).join('\n') + '\n',
+  );
   const none = (): Record<string, unknown> => ({});
   const listeners: Listener[] = [
-    { id: 'nlroute', lib: 'nlroute', mode: 'process', kind: 'line', check: none, cmd: [process.execPath, join(DIST_BENCH, 'workloads', 'events.js'), '--n', String(n)] },
+    {
+      id: 'nlroute',
+      lib: 'nlroute',
+      mode: 'process',
+      kind: 'line',
+      check: none,
+      cmd: [process.execPath, join(DIST_BENCH, 'workloads', 'events.js'), '--n', String(n)],
+    },
   ];
-  if (ctx.peers.pyroute2) listeners.push({ id: 'pyroute2 bind() + get()', lib: 'pyroute2', mode: 'process', kind: 'line', check: none, cmd: [PYTHON, join(BENCH_DIR, 'peers', 'pyroute2_events.py'), String(n)] });
-  listeners.push({ id: 'ip monitor', lib: 'iproute2', mode: 'process', kind: 'monitor', check: none, cmd: ['ip', '-ts', '-o', 'monitor', 'link', 'address'] });
+  if (ctx.peers.pyroute2)
+    listeners.push({
+      id: 'pyroute2 bind() + get()',
+      lib: 'pyroute2',
+      mode: 'process',
+      kind: 'line',
+      check: none,
+      cmd: [PYTHON, join(BENCH_DIR, 'peers', 'pyroute2_events.py'), String(n)],
+    });
+  listeners.push({
+    id: 'ip monitor',
+    lib: 'iproute2',
+    mode: 'process',
+    kind: 'monitor',
+    check: none,
+    cmd: ['ip', '-ts', '-o', 'monitor', 'link', 'address'],
+  });
   const results: ImplResult[] = listeners.map((impl) => ({ impl, samples: [] }));
   for (let round = 0; round < ctx.warmup + ctx.reps; round++) {
     for (const r of results) {
@@ -101,7 +162,9 @@ export async function runEvents(n: number, ctx: Ctx): Promise<ImplResult[]> {
       try {
         const s = await once(r.impl as Listener, n, batchFile);
         if (round >= ctx.warmup) r.samples.push(s);
-        ctx.log(`  ${round < ctx.warmup ? 'warm-up' : `rep ${round - ctx.warmup + 1}/${ctx.reps}`} ${r.impl.id}: drain ${(s.wall * 1000).toFixed(2)} ms, last event ${(Number(s.extra.all_s) * 1000).toFixed(1)} ms after the first change, ${String(s.extra.received)}/${n} received, ENOBUFS ${String(s.extra.enobufs)}`);
+        ctx.log(
+          `  ${round < ctx.warmup ? 'warm-up' : `rep ${round - ctx.warmup + 1}/${ctx.reps}`} ${r.impl.id}: drain ${(s.wall * 1000).toFixed(2)} ms, last event ${(Number(s.extra.all_s) * 1000).toFixed(1)} ms after the first change, ${String(s.extra.received)}/${n} received, ENOBUFS ${String(s.extra.enobufs)}`,
+        );
       } catch (e) {
         r.error = (e as Error).message;
         ctx.log(`  ${r.impl.id}: FAILED ${r.error}`);

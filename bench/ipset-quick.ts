@@ -61,10 +61,18 @@ async function main(): Promise<void> {
       if (r.status !== 0) throw new Error(`whole-process run failed: ${r.stderr}`);
       return t;
     };
-    const tWholeRestore: number[] = [], tWholeAdd: number[] = [];
-    for (let i = 0; i < ROUNDS; i++) { tWholeRestore.push(whole(wholeRestore)); tWholeAdd.push(whole(wholeAdd)); }
+    const tWholeRestore: number[] = [],
+      tWholeAdd: number[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      tWholeRestore.push(whole(wholeRestore));
+      tWholeAdd.push(whole(wholeAdd));
+    }
     rmSync(dir, { recursive: true, force: true });
-    const tRestore: number[] = [], tAdd: number[] = [], tListIpset: number[] = [], tList: number[] = [], tStream: number[] = [];
+    const tRestore: number[] = [],
+      tAdd: number[] = [],
+      tListIpset: number[] = [],
+      tList: number[] = [],
+      tStream: number[] = [];
     // A warm-up round for the JIT, not counted.
     for (let round = -1; round < ROUNDS; round++) {
       spawnSync('ip', ['netns', 'exec', NS, 'ipset', 'destroy']);
@@ -76,7 +84,8 @@ async function main(): Promise<void> {
       let t0 = process.hrtime.bigint();
       const res = await ipset.addMany('b', entries);
       const a = ms(t0);
-      if (res.done !== N || res.errors.length) throw new Error(`addMany: ${res.done} done, ${res.errors.length} errors`);
+      if (res.done !== N || res.errors.length)
+        throw new Error(`addMany: ${res.done} done, ${res.errors.length} errors`);
 
       t0 = process.hrtime.bigint();
       const sets = await ipset.list('b');
@@ -87,21 +96,34 @@ async function main(): Promise<void> {
 
       t0 = process.hrtime.bigint();
       let n = 0;
-      for await (const e of ipset.list('b')) { if (e.ip) n++; }
+      for await (const e of ipset.list('b')) {
+        if (e.ip) n++;
+      }
       const st = ms(t0);
       if (n !== N) throw new Error('stream: wrong count');
-      if (round >= 0) { tRestore.push(r); tAdd.push(a); tListIpset.push(l); tList.push(li); tStream.push(st); }
+      if (round >= 0) {
+        tRestore.push(r);
+        tAdd.push(a);
+        tListIpset.push(l);
+        tList.push(li);
+        tStream.push(st);
+      }
     }
-    const f = (xs: number[], minus = 0): string => `${(median(xs) - minus).toFixed(1).padStart(7)} ms (min ${(min(xs) - minus).toFixed(1).padStart(6)})`;
+    const f = (xs: number[], minus = 0): string =>
+      `${(median(xs) - minus).toFixed(1).padStart(7)} ms (min ${(min(xs) - minus).toFixed(1).padStart(6)})`;
     console.log(`ipset bench, ${N} hash:ip entries, median (and min) of ${ROUNDS} rounds`);
-    console.log(`  ipset restore, whole process, less the ip netns exec wrapper (${wrap.toFixed(1)} ms)  ${f(tRestore, wrap)}`);
+    console.log(
+      `  ipset restore, whole process, less the ip netns exec wrapper (${wrap.toFixed(1)} ms)  ${f(tRestore, wrap)}`,
+    );
     console.log(`  nlroute addMany, in process                                          ${f(tAdd)}`);
     console.log(`  nlroute: node process creating the set and running addMany           ${f(tWholeAdd)}`);
     console.log(`  nlroute ipset restore -f (CLI module, same text file), whole process  ${f(tWholeRestore)}`);
     console.log(`  ipset list, whole process, less the wrapper                          ${f(tListIpset, wrap)}`);
     console.log(`  nlroute list, all entries + toString() of each                       ${f(tList)}`);
     console.log(`  nlroute list, streamed (for await), .ip of each                      ${f(tStream)}`);
-    console.log(`  ratios: addMany/restore ${(median(tAdd) / (median(tRestore) - wrap)).toFixed(2)}, list/ipset list ${(median(tList) / (median(tListIpset) - wrap)).toFixed(2)}`);
+    console.log(
+      `  ratios: addMany/restore ${(median(tAdd) / (median(tRestore) - wrap)).toFixed(2)}, list/ipset list ${(median(tList) / (median(tListIpset) - wrap)).toFixed(2)}`,
+    );
   } finally {
     ipset.close();
     execFileSync('ip', ['netns', 'del', NS]);

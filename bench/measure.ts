@@ -9,7 +9,9 @@ import { BENCH_DIR, PEERS_DIR } from './paths.js';
 
 /** Processes running now: stopped (runstat passes the signal on) if the benchmark is interrupted. */
 const running = new Set<ChildProcess>();
-onInterrupt(() => { for (const p of running) p.kill('SIGTERM'); });
+onInterrupt(() => {
+  for (const p of running) p.kill('SIGTERM');
+});
 
 /** Spawn runstat and keep track of it until it exits. */
 export function spawnTracked(args: string[]): ChildProcess {
@@ -92,7 +94,9 @@ let seq = 0;
 export async function runOnce(impl: Impl): Promise<Sample> {
   const dir = scratchDir();
   const n = seq++;
-  const result = join(dir, `r${n}.json`), out = join(dir, `o${n}.txt`), err = join(dir, `e${n}.txt`);
+  const result = join(dir, `r${n}.json`),
+    out = join(dir, `o${n}.txt`),
+    err = join(dir, `e${n}.txt`);
   const args = ['--result', result, '--stdout', out, '--stderr', err, '--timeout', String(impl.timeoutS ?? 300)];
   if (impl.netns) args.push('--netns', impl.netns);
   if (impl.stdin) args.push('--stdin', impl.stdin);
@@ -103,14 +107,21 @@ export async function runOnce(impl: Impl): Promise<Sample> {
       p.on('error', reject);
       p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`runstat exited ${code}`))));
     });
-    const r = JSON.parse(readFileSync(result, 'utf8')) as { wall_s: number; maxrss_kb: number; user_s: number; sys_s: number; status: number };
+    const r = JSON.parse(readFileSync(result, 'utf8')) as {
+      wall_s: number;
+      maxrss_kb: number;
+      user_s: number;
+      sys_s: number;
+      status: number;
+    };
     const stdout = readFileSync(out, 'utf8');
     if (r.status !== 0) {
       const msg = readFileSync(err, 'utf8').trim().split('\n').slice(-5).join(' | ');
       throw new Error(`${impl.cmd.join(' ')} exited ${r.status}: ${msg}`);
     }
     const extra = impl.check(stdout);
-    let wall = r.wall_s, cpu = r.user_s + r.sys_s;
+    let wall = r.wall_s,
+      cpu = r.user_s + r.sys_s;
     if (impl.selfTimed) {
       if (typeof extra.wall_s !== 'number') throw new Error(`${impl.id}: no wall_s in its output`);
       wall = extra.wall_s;
@@ -145,7 +156,9 @@ export async function alternate(impls: Impl[], opts: AlternateOptions): Promise<
       try {
         const s = await runOnce(r.impl);
         if (round >= opts.warmup) r.samples.push(s);
-        opts.log?.(`  ${round < opts.warmup ? 'warm-up' : `rep ${round - opts.warmup + 1}/${opts.reps}`} ${r.impl.id}: ${s.wall.toFixed(4)} s, ${s.rssMB.toFixed(1)} MB`);
+        opts.log?.(
+          `  ${round < opts.warmup ? 'warm-up' : `rep ${round - opts.warmup + 1}/${opts.reps}`} ${r.impl.id}: ${s.wall.toFixed(4)} s, ${s.rssMB.toFixed(1)} MB`,
+        );
       } catch (e) {
         r.error = (e as Error).message;
         opts.log?.(`  ${r.impl.id}: FAILED ${r.error}`);

@@ -37,7 +37,12 @@ function installHandlers(): void {
   process.on('exit', removeAll);
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(sig, () => {
-      for (const fn of interruptHooks) try { fn(); } catch { /* keep cleaning up */ }
+      for (const fn of interruptHooks)
+        try {
+          fn();
+        } catch {
+          /* keep cleaning up */
+        }
       removeAll();
       process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1));
     });
@@ -52,7 +57,10 @@ export function ipIn(name: string, args: string[]): string {
 /** Run any command inside a namespace (nsenter --net), for ipset and friends. */
 export function execIn(name: string, cmd: string, args: string[], input?: string): string {
   return execFileSync('nsenter', [`--net=${nsPath(name)}`, cmd, ...args], {
-    encoding: 'utf8', input, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'], maxBuffer: 1 << 30,
+    encoding: 'utf8',
+    input,
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    maxBuffer: 1 << 30,
   });
 }
 

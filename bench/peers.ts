@@ -48,7 +48,10 @@ export function ensurePeers(log: (s: string) => void): PeerStatus {
     try {
       const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
       execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-      execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
+      execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
+        stdio: 'inherit',
+        env,
+      });
     } catch (e) {
       notes.push(`apt-get install ${missing.join(' ')} failed: ${(e as Error).message.split('\n')[0]}`);
     }
@@ -56,20 +59,36 @@ export function ensurePeers(log: (s: string) => void): PeerStatus {
   if (netlinkVersion() !== NETLINK_VERSION) {
     log(`installing netlink@${NETLINK_VERSION} into ${PEERS_DIR}`);
     try {
-      execFileSync('npm', ['install', '--prefix', PEERS_DIR, '--no-save', '--no-package-lock', '--no-audit', '--no-fund',
-        '--loglevel=error', `netlink@${NETLINK_VERSION}`], { stdio: 'inherit' });
+      execFileSync(
+        'npm',
+        [
+          'install',
+          '--prefix',
+          PEERS_DIR,
+          '--no-save',
+          '--no-package-lock',
+          '--no-audit',
+          '--no-fund',
+          '--loglevel=error',
+          `netlink@${NETLINK_VERSION}`,
+        ],
+        { stdio: 'inherit' },
+      );
     } catch (e) {
       notes.push(`npm install netlink@${NETLINK_VERSION} failed: ${(e as Error).message.split('\n')[0]}`);
     }
   }
   const status: PeerStatus = {
     pyroute2: tryRun(PYTHON, ['-c', 'import pyroute2']) !== undefined,
-    netlink: netlinkVersion() === NETLINK_VERSION && tryRun('node', ['-e', `require(${JSON.stringify(NETLINK_DIR)})`]) !== undefined,
+    netlink:
+      netlinkVersion() === NETLINK_VERSION &&
+      tryRun('node', ['-e', `require(${JSON.stringify(NETLINK_DIR)})`]) !== undefined,
     iproute2: tryRun('ip', ['-V']) !== undefined,
     ipset: tryRun('ipset', ['version']) !== undefined,
     notes,
   };
-  for (const [k, v] of Object.entries(status)) if (v === false) notes.push(`${k} is not available: its rows are skipped`);
+  for (const [k, v] of Object.entries(status))
+    if (v === false) notes.push(`${k} is not available: its rows are skipped`);
   return status;
 }
 
@@ -92,7 +111,10 @@ export function versions(): Record<string, string> {
     python: tryRun(PYTHON, ['-c', 'import platform; print(platform.python_version())']) ?? 'missing',
     netlink: netlinkVersion() ?? 'missing',
     iproute2: tryRun('ip', ['-V'])?.replace(/^ip utility, /, '') ?? 'missing',
-    ipset: tryRun('ipset', ['version'])?.split('\n')[0].replace(/^ipset /, '') ?? 'missing',
+    ipset:
+      tryRun('ipset', ['version'])
+        ?.split('\n')[0]
+        .replace(/^ipset /, '') ?? 'missing',
     kernel: run('uname', ['-r']),
     machine: `${cpu.length} x ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB`,
   };

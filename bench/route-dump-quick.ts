@@ -26,7 +26,9 @@ async function main(): Promise<void> {
         const r = spawnSync('ip', ['-n', ns, '-batch', '-'], { input: lines, maxBuffer: 1 << 26 });
         if (r.status !== 0) throw new Error(`ip -batch failed: ${r.stderr}`);
       } else {
-        const res = await ipr.batch(Array.from({ length: N }, (_, i) => ['route', 'add', { dst: `${dst(i)}/32`, oif: 1 }] as const));
+        const res = await ipr.batch(
+          Array.from({ length: N }, (_, i) => ['route', 'add', { dst: `${dst(i)}/32`, oif: 1 }] as const),
+        );
         const bad = res.filter((x) => !x.ok).length;
         if (bad) throw new Error(`${bad} adds failed`);
       }
@@ -42,13 +44,19 @@ async function main(): Promise<void> {
         for (const r of routes) if (r.getAttr('RTA_DST') !== undefined) n++;
         const tAll = performance.now() - t;
         const rss1 = process.memoryUsage().rss;
-        console.log(`run ${run}: getRoutes ${routes.length} routes in ${tDump.toFixed(0)} ms, + RTA_DST of each: ${tAll.toFixed(0)} ms ` +
-          `(${(routes.length / (tAll / 1000) / 1000).toFixed(0)}k routes/s), ${n} with dst; RSS ${mb(rss0)} -> ${mb(rss1)}`);
+        console.log(
+          `run ${run}: getRoutes ${routes.length} routes in ${tDump.toFixed(0)} ms, + RTA_DST of each: ${tAll.toFixed(0)} ms ` +
+            `(${(routes.length / (tAll / 1000) / 1000).toFixed(0)}k routes/s), ${n} with dst; RSS ${mb(rss0)} -> ${mb(rss1)}`,
+        );
       }
       // Records: the same dump read as records (ipr.routes(), r.dst of each) against the message
       // dump (getRoutes(), getAttr('RTA_DST')): CPU time, steadier than wall time on a busy machine.
-      const cpu = (): number => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
-      const tm: number[] = [], tr: number[] = [];
+      const cpu = (): number => {
+        const u = process.cpuUsage();
+        return (u.user + u.system) / 1000;
+      };
+      const tm: number[] = [],
+        tr: number[] = [];
       for (let run = 1; run <= runs; run++) {
         global.gc?.();
         let c = cpu();
@@ -62,7 +70,9 @@ async function main(): Promise<void> {
         let k = 0;
         for (const r of recs) if (r.dst !== undefined) k++;
         tr.push(cpu() - c);
-        console.log(`run ${run}: messages ${tm[run - 1].toFixed(0)} ms CPU, records ${tr[run - 1].toFixed(0)} ms CPU (${n}/${k} with dst)`);
+        console.log(
+          `run ${run}: messages ${tm[run - 1].toFixed(0)} ms CPU, records ${tr[run - 1].toFixed(0)} ms CPU (${n}/${k} with dst)`,
+        );
       }
       const med = (a: number[]): number => [...a].sort((x, y) => x - y)[a.length >> 1];
       console.log(`records/messages CPU ratio (medians): ${(med(tr) / med(tm)).toFixed(2)}`);
@@ -75,7 +85,9 @@ async function main(): Promise<void> {
         if (r.getAttr('RTA_DST') !== undefined) n++;
         if ((n & 8191) === 0) peak = Math.max(peak, process.memoryUsage().rss);
       }
-      console.log(`dumpRoutes (streamed): ${n} routes in ${(performance.now() - t).toFixed(0)} ms; RSS ${mb(rss0)}, peak ${mb(peak)}`);
+      console.log(
+        `dumpRoutes (streamed): ${n} routes in ${(performance.now() - t).toFixed(0)} ms; RSS ${mb(rss0)}, peak ${mb(peak)}`,
+      );
     } finally {
       ipr.close();
     }

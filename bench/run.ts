@@ -69,14 +69,23 @@ async function main(): Promise<void> {
   }
   // Other work on the machine inflates wall times: the load average says how busy it was.
   const load = `${loadStart.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end`;
-  const meta = { quick: opts.quick, reps, date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC', load };
+  const meta = {
+    quick: opts.quick,
+    reps,
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    load,
+  };
   const v = versions();
   const table = markdown(results, v, meta);
   process.stdout.write('\n' + table + '\n');
   log(`\nbench finished in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   if (opts.json) writeFileSync(opts.json, json(results, v, { ...meta, notes: peers.notes }));
   // A peer that fails is a note; nlroute failing is a regression.
-  const broken = results.flatMap((w) => w.rows.filter((r) => (r.lib === 'nlroute' || r.lib === 'floor') && r.error).map((r) => `${w.key}: ${r.id} (${r.mode})`));
+  const broken = results.flatMap((w) =>
+    w.rows
+      .filter((r) => (r.lib === 'nlroute' || r.lib === 'floor') && r.error)
+      .map((r) => `${w.key}: ${r.id} (${r.mode})`),
+  );
   if (broken.length) {
     log(`nlroute failed in: ${broken.join(', ')}`);
     process.exitCode = 1;

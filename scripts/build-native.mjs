@@ -9,7 +9,8 @@ if (process.platform !== 'linux') {
 }
 const args = ['rebuild'];
 const systemHeaders = `${process.execPath.replace(/\/bin\/node$/, '')}/include/node/node_api.h`;
-if (!process.env.npm_config_nodedir && existsSync(systemHeaders)) args.push(`--nodedir=${systemHeaders.replace(/\/include\/node\/node_api\.h$/, '')}`);
+if (!process.env.npm_config_nodedir && existsSync(systemHeaders))
+  args.push(`--nodedir=${systemHeaders.replace(/\/include\/node\/node_api\.h$/, '')}`);
 const r = spawnSync('node-gyp', args, { stdio: 'inherit', shell: false });
 if (r.error) {
   console.error(`nlroute: cannot run node-gyp (${r.error.message}); install npm's node-gyp, python3, make and g++`);

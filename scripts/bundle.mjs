@@ -23,9 +23,21 @@ const outDir = join(root, 'dist', 'bundle');
 
 /** The package's entry points, as paths under dist/src (package.json "exports" and "bin"). */
 const ENTRIES = [
-  'index.js', 'core/index.js', 'rtnl/index.js', 'genl/index.js', 'taskstats/index.js',
-  'ipset/index.js', 'nl80211/index.js', 'ipvs/index.js', 'netns/index.js', 'netdb/index.js', 'tools/decoder.js',
-  'tools/cli.js', 'varlink/index.js', 'daemon/nlrouted.js', 'daemon/nlroutectl.js',
+  'index.js',
+  'core/index.js',
+  'rtnl/index.js',
+  'genl/index.js',
+  'taskstats/index.js',
+  'ipset/index.js',
+  'nl80211/index.js',
+  'ipvs/index.js',
+  'netns/index.js',
+  'netdb/index.js',
+  'tools/decoder.js',
+  'tools/cli.js',
+  'varlink/index.js',
+  'daemon/nlrouted.js',
+  'daemon/nlroutectl.js',
 ];
 
 for (const e of ENTRIES) {
@@ -89,4 +101,6 @@ if (problems.length) {
 
 const outputs = Object.entries(result.metafile.outputs).filter(([o]) => o.endsWith('.js'));
 const bytes = outputs.reduce((n, [, i]) => n + i.bytes, 0);
-console.log(`bundle: ${ENTRIES.length} entry points, ${outputs.length} files, ${(bytes / 1024).toFixed(0)} KiB in ${relative(root, outDir)}`);
+console.log(
+  `bundle: ${ENTRIES.length} entry points, ${outputs.length} files, ${(bytes / 1024).toFixed(0)} KiB in ${relative(root, outDir)}`,
+);

@@ -17,7 +17,8 @@ function time(env, args) {
   const t = process.hrtime.bigint();
   const quoted = [node, ...args].map((a) => `'${a.replace(/'/g, "'\\''")}'`).join(' ');
   const r = spawnSync('bash', ['-c', `TIMEFORMAT='%U %S'; time ${quoted} >/dev/null`], {
-    env: { ...process.env, ...env }, encoding: 'utf8',
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
   const [user, sys] = r.stderr.trim().split('\n').pop().split(' ').map(Number);
@@ -36,7 +37,10 @@ for (let i = 0; i < runs; i++) for (const [k, [env, args]] of Object.entries(cas
 rmSync(cacheDir, { recursive: true, force: true });
 const v = spawnSync(node, ['-v'], { encoding: 'utf8' }).stdout.trim();
 for (const [k, xs] of Object.entries(out)) {
-  const wall = xs.map((x) => x.wall), cpu = xs.map((x) => x.cpu);
-  console.log(`${v}  ${k.padEnd(38)} wall median ${median(wall).toFixed(1)} ms (min ${Math.min(...wall).toFixed(1)}), `
-    + `CPU median ${median(cpu).toFixed(0)} ms (min ${Math.min(...cpu).toFixed(0)})`);
+  const wall = xs.map((x) => x.wall),
+    cpu = xs.map((x) => x.cpu);
+  console.log(
+    `${v}  ${k.padEnd(38)} wall median ${median(wall).toFixed(1)} ms (min ${Math.min(...wall).toFixed(1)}), ` +
+      `CPU median ${median(cpu).toFixed(0)} ms (min ${Math.min(...cpu).toFixed(0)})`,
+  );
 }

@@ -53,19 +53,22 @@ export type IW = nl80211.IW;
 export const Nl80211Error = lazyClass<typeof nl80211.Nl80211Error>('./nl80211/index.js', 'Nl80211Error');
 export type Nl80211Error = nl80211.Nl80211Error;
 export const Nl80211UnavailableError = lazyClass<typeof nl80211.Nl80211UnavailableError>(
-  './nl80211/index.js', 'Nl80211UnavailableError',
+  './nl80211/index.js',
+  'Nl80211UnavailableError',
 );
 export type Nl80211UnavailableError = nl80211.Nl80211UnavailableError;
 export const ScanAbortedError = lazyClass<typeof nl80211.ScanAbortedError>('./nl80211/index.js', 'ScanAbortedError');
 export type ScanAbortedError = nl80211.ScanAbortedError;
 export const ConnectFailedError = lazyClass<typeof nl80211.ConnectFailedError>(
-  './nl80211/index.js', 'ConnectFailedError',
+  './nl80211/index.js',
+  'ConnectFailedError',
 );
 export type ConnectFailedError = nl80211.ConnectFailedError;
 export const DisconnectedError = lazyClass<typeof nl80211.DisconnectedError>('./nl80211/index.js', 'DisconnectedError');
 export type DisconnectedError = nl80211.DisconnectedError;
 export const TaskStatsNamespaceError = lazyClass<typeof taskstats.TaskStatsNamespaceError>(
-  './taskstats/index.js', 'TaskStatsNamespaceError',
+  './taskstats/index.js',
+  'TaskStatsNamespaceError',
 );
 export type TaskStatsNamespaceError = taskstats.TaskStatsNamespaceError;
 export const NetnsExecError = lazyClass<typeof netns.NetnsExecError>('./netns/index.js', 'NetnsExecError');
@@ -73,5 +76,8 @@ export type NetnsExecError = netns.NetnsExecError;
 
 /** A live, exact view of the network with verified, reversible changes (`await NetDB.open()`). */
 // Its constructor is private (a view is made loaded, by open()), hence the cast.
-export const NetDB = lazyClass<abstract new () => unknown>('./netdb/index.js', 'NetDB') as unknown as typeof netdb.NetDB;
+export const NetDB = lazyClass<abstract new () => unknown>(
+  './netdb/index.js',
+  'NetDB',
+) as unknown as typeof netdb.NetDB;
 export type NetDB = netdb.NetDB;

@@ -20,10 +20,15 @@ export function lazyClass<C extends abstract new (...args: any[]) => any>(path: 
     }
     return real;
   };
-  const stub = function () { /* replaced by the real class */ } as unknown as C;
+  const stub = function () {
+    /* replaced by the real class */
+  } as unknown as C;
   const proxy: C = new Proxy(stub, {
-    construct: (_t, args, newTarget) => Reflect.construct(load() as any, args, newTarget === proxy ? load() : newTarget),
-    apply: () => { throw new TypeError(`Class constructor ${exportName} cannot be invoked without 'new'`); },
+    construct: (_t, args, newTarget) =>
+      Reflect.construct(load() as any, args, newTarget === proxy ? load() : newTarget),
+    apply: () => {
+      throw new TypeError(`Class constructor ${exportName} cannot be invoked without 'new'`);
+    },
     get: (_t, key) => (key === 'name' ? exportName : Reflect.get(load(), key)),
     has: (_t, key) => Reflect.has(load(), key),
     getPrototypeOf: () => Reflect.getPrototypeOf(load()),

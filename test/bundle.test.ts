@@ -17,7 +17,9 @@ function probe(code: string): any {
 }
 
 function jsFiles(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js')).map((f) => join(dir, f));
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.js'))
+    .map((f) => join(dir, f));
 }
 
 it('the bundle is built from the current dist/src (run `node scripts/bundle.mjs` after tsc)', () => {
@@ -26,8 +28,10 @@ it('the bundle is built from the current dist/src (run `node scripts/bundle.mjs`
   assert.ok(oldestBundle >= newestSrc, 'dist/bundle is older than dist/src: run `node scripts/bundle.mjs`');
 });
 
-it('every export and the bin point into dist/bundle; types stay on tsc\'s declarations', () => {
-  const pkg = probe('import { createRequire } from "node:module"; console.log(JSON.stringify(createRequire(import.meta.url)("./package.json")))');
+it("every export and the bin point into dist/bundle; types stay on tsc's declarations", () => {
+  const pkg = probe(
+    'import { createRequire } from "node:module"; console.log(JSON.stringify(createRequire(import.meta.url)("./package.json")))',
+  );
   for (const [sub, target] of Object.entries<any>(pkg.exports)) {
     if (typeof target === 'string') continue;
     assert.match(target.default, /^\.\/dist\/bundle\//, sub);
@@ -54,14 +58,27 @@ it('all subpaths share one core: one registry, one class per export', () => {
     }));`);
   assert.deepEqual(r, {
     prefixes: ['genl', 'ipset', 'nl80211', 'rtnl', 'taskstats'],
-    registry: true, socket: true, error: true, iproute: true, netns: true, ipset: true,
+    registry: true,
+    socket: true,
+    error: true,
+    iproute: true,
+    netns: true,
+    ipset: true,
   });
 });
 
 it('the CLI bundle finds every protocol (decode --list) and package.json (--version)', () => {
   const list = execFileSync('node', [join(root, 'dist/bundle/tools/cli.js'), 'decode', '--list'], { encoding: 'utf8' });
-  const prefixes = [...new Set(list.trim().split('\n').map((l) => l.trim().split('.')[0]))].sort();
-  for (const p of ['genl', 'ipset', 'nl80211', 'rtnl', 'taskstats']) assert.ok(prefixes.includes(p), `${p} in ${prefixes}`);
+  const prefixes = [
+    ...new Set(
+      list
+        .trim()
+        .split('\n')
+        .map((l) => l.trim().split('.')[0]),
+    ),
+  ].sort();
+  for (const p of ['genl', 'ipset', 'nl80211', 'rtnl', 'taskstats'])
+    assert.ok(prefixes.includes(p), `${p} in ${prefixes}`);
   const version = execFileSync('node', [join(root, 'dist/bundle/tools/cli.js'), '--version'], { encoding: 'utf8' });
   assert.match(version, /^nlroute \d+\.\d+\.\d+/);
 });

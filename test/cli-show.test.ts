@@ -31,7 +31,10 @@ describe('read-only views match ip -j', () => {
       'link add v0 type veth peer name v1',
       'link add br0 type bridge',
       'link set v1 master br0',
-      'link set v0 up', 'link set v1 up', 'link set br0 up', 'link set lo up',
+      'link set v0 up',
+      'link set v1 up',
+      'link set br0 up',
+      'link set lo up',
       'link set v0 mtu 1400',
       'link property add dev v0 altname veth-zero',
       'addr add 10.1.0.1/24 brd + label v0:main dev v0',
@@ -49,7 +52,9 @@ describe('read-only views match ip -j', () => {
       'rule add iif v0 blackhole priority 1002',
     ]);
   });
-  after(async () => { await deleteNetns(ns); });
+  after(async () => {
+    await deleteNetns(ns);
+  });
 
   it('link show', async () => {
     // Operstates settle asynchronously after "up" (a bridge goes UNKNOWN -> UP): read both until they agree.
@@ -71,7 +76,10 @@ describe('read-only views match ip -j', () => {
 
   it('route show, main and all tables', async () => {
     assert.deepEqual(await nlroute('route', 'show', '-n', ns.name, '--json'), await ns.json('route show'));
-    assert.deepEqual(await nlroute('route', 'show', '-n', ns.name, '--json', 'table', '100'), await ns.json('route show table 100'));
+    assert.deepEqual(
+      await nlroute('route', 'show', '-n', ns.name, '--json', 'table', '100'),
+      await ns.json('route show table 100'),
+    );
   });
 
   it('neigh show', async () => {

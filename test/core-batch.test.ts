@@ -3,22 +3,46 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  AttrSet, Marshal, MessageSchema, NLMSG_ERROR, NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLM_F_REQUEST,
-  NetlinkError, NetlinkSocket, SocketClosedError, asciiz, attrMap, nested, pad, s32, struct, u16, u32, u8,
+  AttrSet,
+  Marshal,
+  MessageSchema,
+  NLMSG_ERROR,
+  NLM_F_ACK,
+  NLM_F_ACK_TLVS,
+  NLM_F_CAPPED,
+  NLM_F_REQUEST,
+  NetlinkError,
+  NetlinkSocket,
+  SocketClosedError,
+  asciiz,
+  attrMap,
+  nested,
+  pad,
+  s32,
+  struct,
+  u16,
+  u32,
+  u8,
 } from '../src/core/index.js';
 import { ack } from './helpers/acks.js';
 import { FakeKernel } from './helpers/fake-kernel.js';
 
 const inner = attrMap('inner', { IN_A: [1, u32] });
-const link = new MessageSchema('test.ifinfmsg',
+const link = new MessageSchema(
+  'test.ifinfmsg',
   struct('ifinfomsg', { family: u8, __pad: pad(1), ifi_type: u16, index: s32, flags: u32, change: u32 }),
   attrMap('ifla', { IFLA_IFNAME: [3, asciiz], IFLA_MTU: [4, u32], IFLA_NEST: [5, nested(inner)] }),
-  { familyField: 'family' });
+  { familyField: 'family' },
+);
 const RTM_NEWLINK = 16;
 const marshal = (): Marshal => new Marshal({ [RTM_NEWLINK]: link });
 
 /** One sent message: its header fields. */
-interface Sent { seq: number; flags: number; name: string | undefined }
+interface Sent {
+  seq: number;
+  flags: number;
+  name: string | undefined;
+}
 
 function split(datagram: Buffer): Sent[] {
   const out: Sent[] = [];
@@ -29,7 +53,6 @@ function split(datagram: Buffer): Sent[] {
   return out;
 }
 
-
 /** The shared fake kernel, answering each sent datagram with `answer` (inside send() if `sync`). */
 const scripted = (answer: (msgs: Sent[]) => Buffer[], sync = false): FakeKernel =>
   new FakeKernel({ portId: 5, sync, answer: (msgs) => answer(split(Buffer.concat(msgs.map((m) => m.bytes)))) });
@@ -37,15 +60,24 @@ const scripted = (answer: (msgs: Sent[]) => Buffer[], sync = false): FakeKernel 
 const datagrams = (t: FakeKernel): Sent[][] => t.sent.map(split);
 
 /** Answers like the kernel: an ACK where asked, an error for the names in `fail`. */
-const kernel = (fail: Record<string, number> = {}) => (msgs: Sent[]): Buffer[] =>
-  [Buffer.concat(msgs.flatMap((m) => {
-    const errno = m.name !== undefined ? fail[m.name] : undefined;
-    if (errno) return [ack(m.seq, errno, `${m.name} refused`)];
-    return m.flags & NLM_F_ACK ? [ack(m.seq)] : [];
-  }))].filter((b) => b.length > 0);
+const kernel =
+  (fail: Record<string, number> = {}) =>
+  (msgs: Sent[]): Buffer[] =>
+    [
+      Buffer.concat(
+        msgs.flatMap((m) => {
+          const errno = m.name !== undefined ? fail[m.name] : undefined;
+          if (errno) return [ack(m.seq, errno, `${m.name} refused`)];
+          return m.flags & NLM_F_ACK ? [ack(m.seq)] : [];
+        }),
+      ),
+    ].filter((b) => b.length > 0);
 
 const items = (n: number, extra: object = {}) =>
-  Array.from({ length: n }, (_, i) => ({ schema: link, spec: { type: RTM_NEWLINK, attrs: { IFLA_IFNAME: `v${i}` }, ...extra } }));
+  Array.from({ length: n }, (_, i) => ({
+    schema: link,
+    spec: { type: RTM_NEWLINK, attrs: { IFLA_IFNAME: `v${i}` }, ...extra },
+  }));
 
 describe('batch', () => {
   it("'errors' mode: one ACK per datagram, consecutive seqs, failures by index", async () => {
@@ -56,14 +88,26 @@ describe('batch', () => {
     assert.equal(datagrams(t).length, 3);
     const all = datagrams(t).flat();
     for (let i = 1; i < all.length; i++) assert.equal(all[i].seq, all[i - 1].seq + 1);
-    assert.deepEqual(all.map((m) => (m.flags & NLM_F_ACK) !== 0), [false, true, false, true, true]);
+    assert.deepEqual(
+      all.map((m) => (m.flags & NLM_F_ACK) !== 0),
+      [false, true, false, true, true],
+    );
     assert.ok(all.every((m) => m.flags & NLM_F_REQUEST));
-    assert.deepEqual(res.map((r) => r.ok), [true, false, true, true, false]);
-    assert.deepEqual(res.map((r) => r.index), [0, 1, 2, 3, 4]);
+    assert.deepEqual(
+      res.map((r) => r.ok),
+      [true, false, true, true, false],
+    );
+    assert.deepEqual(
+      res.map((r) => r.index),
+      [0, 1, 2, 3, 4],
+    );
     const bad = res[4];
     assert.ok(!bad.ok && bad.error instanceof NetlinkError && bad.error.code === 'EINVAL' && bad.error.index === 4);
     assert.equal(bad.error.extack.message, 'v4 refused');
-    assert.deepEqual(seen, [['EEXIST', 1], ['EINVAL', 4]]);
+    assert.deepEqual(seen, [
+      ['EEXIST', 1],
+      ['EINVAL', 4],
+    ]);
     sock.close();
   });
 
@@ -71,21 +115,43 @@ describe('batch', () => {
     const t = scripted(kernel({ v2: 1 }));
     const sock = new NetlinkSocket({ transport: t, marshal: marshal() });
     const res = await sock.batch(items(7), { acks: 'all', chunk: 3, inflight: 1 });
-    assert.deepEqual(datagrams(t).map((d) => d.length), [3, 3, 1]);
-    assert.ok(datagrams(t).flat().every((m) => m.flags & NLM_F_ACK));
-    assert.deepEqual(res.map((r) => r.ok), [true, true, false, true, true, true, true]);
+    assert.deepEqual(
+      datagrams(t).map((d) => d.length),
+      [3, 3, 1],
+    );
+    assert.ok(
+      datagrams(t)
+        .flat()
+        .every((m) => m.flags & NLM_F_ACK),
+    );
+    assert.deepEqual(
+      res.map((r) => r.ok),
+      [true, true, false, true, true, true, true],
+    );
     for (const r of res) if (r.ok) assert.deepEqual(r.messages, []);
     sock.close();
   });
 
   it('keeps replies sent to an item (e.g. NLM_F_ECHO) as its messages', async () => {
-    const t = scripted((msgs) => [Buffer.concat(msgs.flatMap((m) => [
-      link.encode({ type: RTM_NEWLINK, seq: m.seq, fields: { index: 7 }, attrs: { IFLA_IFNAME: `echo-${m.name}` } }),
-      ...(m.flags & NLM_F_ACK ? [ack(m.seq)] : []),
-    ]))]);
+    const t = scripted((msgs) => [
+      Buffer.concat(
+        msgs.flatMap((m) => [
+          link.encode({
+            type: RTM_NEWLINK,
+            seq: m.seq,
+            fields: { index: 7 },
+            attrs: { IFLA_IFNAME: `echo-${m.name}` },
+          }),
+          ...(m.flags & NLM_F_ACK ? [ack(m.seq)] : []),
+        ]),
+      ),
+    ]);
     const sock = new NetlinkSocket({ transport: t, marshal: marshal() });
     const res = await sock.batch(items(3, { flags: NLM_F_ACK }), { acks: 'all' });
-    assert.deepEqual(res.map((r) => (r.ok ? r.messages.map((m) => m.getAttr('IFLA_IFNAME' as never)) : [])), [['echo-v0'], ['echo-v1'], ['echo-v2']]);
+    assert.deepEqual(
+      res.map((r) => (r.ok ? r.messages.map((m) => m.getAttr('IFLA_IFNAME' as never)) : [])),
+      [['echo-v0'], ['echo-v1'], ['echo-v2']],
+    );
     sock.close();
   });
 
@@ -111,7 +177,10 @@ describe('batch', () => {
     });
     const sock = new NetlinkSocket({ transport: t, marshal: marshal() });
     const res = await sock.batch(items(4), { chunk: 2, inflight: 1 });
-    assert.deepEqual(res.map((r) => (r.ok ? 'ok' : r.error.code)), ['ENOBUFS', 'ENOBUFS', 'ok', 'ok']);
+    assert.deepEqual(
+      res.map((r) => (r.ok ? 'ok' : r.error.code)),
+      ['ENOBUFS', 'ENOBUFS', 'ok', 'ok'],
+    );
     // A request during a batch is answered by its own seq, not taken for a batch item.
     const [again, single] = await Promise.all([
       sock.batch(items(4), { chunk: 2, inflight: 1 }),
@@ -130,7 +199,9 @@ describe('batch', () => {
     await assert.rejects(sock.batch(items(1)), SocketClosedError);
 
     const broken = scripted(() => []);
-    broken.send = () => { throw Object.assign(new Error('EPERM'), { code: 'EPERM' }); };
+    broken.send = () => {
+      throw Object.assign(new Error('EPERM'), { code: 'EPERM' });
+    };
     const s2 = new NetlinkSocket({ transport: broken, marshal: marshal() });
     await assert.rejects(s2.batch(items(2)), /EPERM/);
     s2.close();
@@ -142,19 +213,30 @@ describe('batch', () => {
     (sock as unknown as { seq: number }).seq = 0xffffffff - 2;
     const res = await sock.batch(items(5));
     assert.ok(res.every((r) => r.ok));
-    assert.deepEqual(datagrams(t)[0].map((m) => m.seq), [1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      datagrams(t)[0].map((m) => m.seq),
+      [1, 2, 3, 4, 5],
+    );
     sock.close();
   });
 });
 
 describe('receiving', () => {
   it('a datagram delivered from inside a listener does not disturb the one being split', async () => {
-    const t = scripted((msgs) => [link.encode({ type: RTM_NEWLINK, seq: msgs[0].seq, attrs: { IFLA_IFNAME: 'inner' } })], true);
+    const t = scripted(
+      (msgs) => [link.encode({ type: RTM_NEWLINK, seq: msgs[0].seq, attrs: { IFLA_IFNAME: 'inner' } })],
+      true,
+    );
     const sock = new NetlinkSocket({ transport: t, marshal: marshal() });
     const sub = sock.subscribe([1]);
     let once = false;
     // Notifications (seq 0) reach subscribers synchronously; this one sends, and the answer comes at once.
-    sub.on('message', () => { if (!once) { once = true; sock.put(link, { type: RTM_NEWLINK, seq: 500 }); } });
+    sub.on('message', () => {
+      if (!once) {
+        once = true;
+        sock.put(link, { type: RTM_NEWLINK, seq: 500 });
+      }
+    });
     const outer = Buffer.concat([
       link.encode({ type: RTM_NEWLINK, seq: 77, attrs: { IFLA_IFNAME: 'outer-1' } }),
       link.encode({ type: RTM_NEWLINK, seq: 0, attrs: { IFLA_IFNAME: 'note' } }),
@@ -162,10 +244,24 @@ describe('receiving', () => {
     ]);
     sock.put(link, { type: RTM_NEWLINK, seq: 400 }); // from now on, unclaimed answers are kept for get()
     t.deliver(outer);
-    const zero = await sock.get(), first = await sock.get(), second = await sock.get();
-    assert.deepEqual(zero.map((m) => m.seq), [400]);
-    assert.deepEqual(first.map((m) => [m.seq, m.getAttr('IFLA_IFNAME' as never)]), [[500, 'inner']]);
-    assert.deepEqual(second.map((m) => [m.seq, m.getAttr('IFLA_IFNAME' as never)]), [[77, 'outer-1'], [78, 'outer-2']]);
+    const zero = await sock.get(),
+      first = await sock.get(),
+      second = await sock.get();
+    assert.deepEqual(
+      zero.map((m) => m.seq),
+      [400],
+    );
+    assert.deepEqual(
+      first.map((m) => [m.seq, m.getAttr('IFLA_IFNAME' as never)]),
+      [[500, 'inner']],
+    );
+    assert.deepEqual(
+      second.map((m) => [m.seq, m.getAttr('IFLA_IFNAME' as never)]),
+      [
+        [77, 'outer-1'],
+        [78, 'outer-2'],
+      ],
+    );
     sub.close();
     sock.close();
   });
@@ -173,7 +269,14 @@ describe('receiving', () => {
 
 describe('message view', () => {
   it('keeps only buffer, offset, schema and the decoded header per message', () => {
-    const buf = link.encode({ type: RTM_NEWLINK, flags: 2, seq: 9, pid: 4, fields: { family: 7, index: 3 }, attrs: { IFLA_IFNAME: 'eth0', IFLA_NEST: { IN_A: 5 } } });
+    const buf = link.encode({
+      type: RTM_NEWLINK,
+      flags: 2,
+      seq: 9,
+      pid: 4,
+      fields: { family: 7, index: 3 },
+      attrs: { IFLA_IFNAME: 'eth0', IFLA_NEST: { IN_A: 5 } },
+    });
     const twice = Buffer.concat([Buffer.alloc(8), buf]);
     const m = link.decode(twice, 8);
     assert.deepEqual(Object.keys(m).sort(), ['_fields', 'buf', 'offset', 'schema']);

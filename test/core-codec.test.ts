@@ -3,10 +3,48 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  AttrSet, Marshal, MessageSchema, NetlinkDecodeError, NetlinkEncodeError,
-  arrayOf, asciiz, attrMap, be16, be32, be64, binary, bytes, cstring, enumOf, flag, flagsOf, hex, ipaddr, ipv4, ipv6,
-  l2addr, mac, nested, nestedArray, netorder, pad, s16, s32, s64, s8, select, string, struct, u16, u32, u64, u8,
-  NLA_F_NESTED, NLA_F_NET_BYTEORDER, AF_INET6, AF_MPLS,
+  AttrSet,
+  Marshal,
+  MessageSchema,
+  NetlinkDecodeError,
+  NetlinkEncodeError,
+  arrayOf,
+  asciiz,
+  attrMap,
+  be16,
+  be32,
+  be64,
+  binary,
+  bytes,
+  cstring,
+  enumOf,
+  flag,
+  flagsOf,
+  hex,
+  ipaddr,
+  ipv4,
+  ipv6,
+  l2addr,
+  mac,
+  nested,
+  nestedArray,
+  netorder,
+  pad,
+  s16,
+  s32,
+  s64,
+  s8,
+  select,
+  string,
+  struct,
+  u16,
+  u32,
+  u64,
+  u8,
+  NLA_F_NESTED,
+  NLA_F_NET_BYTEORDER,
+  AF_INET6,
+  AF_MPLS,
 } from '../src/core/index.js';
 
 const inner = attrMap('inner', {
@@ -20,11 +58,26 @@ const kindB = attrMap('kind_b', { KB_Y: [1, ipv4] });
 const hdr = struct('testhdr', { family: u8, __pad: pad(3), index: s32 });
 
 const all = attrMap('all', {
-  T_U8: [1, u8], T_U16: [2, u16], T_U32: [3, u32], T_U64: [4, u64],
-  T_S8: [5, s8], T_S16: [6, s16], T_S32: [7, s32], T_S64: [8, s64],
-  T_BE16: [9, be16], T_BE32: [10, be32], T_BE64: [11, be64],
-  T_IPV4: [12, ipv4], T_IPV6: [13, ipv6], T_ADDR: [14, ipaddr], T_MAC: [15, l2addr],
-  T_ASCIIZ: [16, asciiz], T_STRING: [17, string], T_FLAG: [18, flag], T_BIN: [19, binary], T_HEX: [20, hex],
+  T_U8: [1, u8],
+  T_U16: [2, u16],
+  T_U32: [3, u32],
+  T_U64: [4, u64],
+  T_S8: [5, s8],
+  T_S16: [6, s16],
+  T_S32: [7, s32],
+  T_S64: [8, s64],
+  T_BE16: [9, be16],
+  T_BE32: [10, be32],
+  T_BE64: [11, be64],
+  T_IPV4: [12, ipv4],
+  T_IPV6: [13, ipv6],
+  T_ADDR: [14, ipaddr],
+  T_MAC: [15, l2addr],
+  T_ASCIIZ: [16, asciiz],
+  T_STRING: [17, string],
+  T_FLAG: [18, flag],
+  T_BIN: [19, binary],
+  T_HEX: [20, hex],
   T_NESTED: [21, nested(inner, { flag: true })],
   T_LIST: [22, nestedArray(nested(inner))],
   T_STRUCT: [23, struct('s', { a: u8, __p: pad(1), b: u16, c: u32, m: mac, name: cstring(6), raw: bytes(4) })],
@@ -40,18 +93,44 @@ const schema = new MessageSchema('test.msg', hdr, all, { familyField: 'family', 
 
 describe('codec round trips', () => {
   const values = {
-    T_U8: 255, T_U16: 65535, T_U32: 4294967295, T_U64: 18446744073709551615n,
-    T_S8: -128, T_S16: -32768, T_S32: -2147483648, T_S64: -9223372036854775808n,
-    T_BE16: 0x1234, T_BE32: 0x12345678, T_BE64: 0x1122334455667788n,
-    T_IPV4: '192.0.2.1', T_IPV6: '2001:db8::1', T_ADDR: 'fe80::1:2', T_MAC: '02:00:00:aa:bb:cc',
-    T_ASCIIZ: 'eth0', T_STRING: 'text', T_FLAG: true, T_BIN: Buffer.from([1, 2, 3]), T_HEX: Buffer.from('deadbeef', 'hex'),
+    T_U8: 255,
+    T_U16: 65535,
+    T_U32: 4294967295,
+    T_U64: 18446744073709551615n,
+    T_S8: -128,
+    T_S16: -32768,
+    T_S32: -2147483648,
+    T_S64: -9223372036854775808n,
+    T_BE16: 0x1234,
+    T_BE32: 0x12345678,
+    T_BE64: 0x1122334455667788n,
+    T_IPV4: '192.0.2.1',
+    T_IPV6: '2001:db8::1',
+    T_ADDR: 'fe80::1:2',
+    T_MAC: '02:00:00:aa:bb:cc',
+    T_ASCIIZ: 'eth0',
+    T_STRING: 'text',
+    T_FLAG: true,
+    T_BIN: Buffer.from([1, 2, 3]),
+    T_HEX: Buffer.from('deadbeef', 'hex'),
     T_NESTED: { IN_A: 7, IN_B: 'x' },
     T_LIST: [{ IN_A: 1 }, { IN_A: 2, IN_B: 'two' }],
     T_STRUCT: { a: 1, b: 2, c: 3, m: '01:02:03:04:05:06', name: 'ab', raw: Buffer.from('01020304', 'hex') },
-    T_ENUM: 'TWO', T_FLAGS: ['F_A', 'F_C'], T_ARRAY: [1, 2, 3], T_NETORDER: 0xc0000201,
-    T_KIND: 'b', T_DATA: { KB_Y: '10.0.0.1' },
+    T_ENUM: 'TWO',
+    T_FLAGS: ['F_A', 'F_C'],
+    T_ARRAY: [1, 2, 3],
+    T_NETORDER: 0xc0000201,
+    T_KIND: 'b',
+    T_DATA: { KB_Y: '10.0.0.1' },
   } as const;
-  const buf = schema.encode({ type: 100, flags: 5, seq: 9, pid: 3, fields: { family: AF_INET6, index: -1 }, attrs: values });
+  const buf = schema.encode({
+    type: 100,
+    flags: 5,
+    seq: 9,
+    pid: 3,
+    fields: { family: AF_INET6, index: -1 },
+    attrs: values,
+  });
   const msg = schema.decode(buf);
 
   it('header and fields', () => {
@@ -67,8 +146,26 @@ describe('codec round trips', () => {
   });
 
   it('every scalar type', () => {
-    for (const k of ['T_U8', 'T_U16', 'T_U32', 'T_U64', 'T_S8', 'T_S16', 'T_S32', 'T_S64', 'T_BE16', 'T_BE32', 'T_BE64',
-      'T_IPV4', 'T_IPV6', 'T_ADDR', 'T_MAC', 'T_ASCIIZ', 'T_STRING', 'T_NETORDER'] as const) {
+    for (const k of [
+      'T_U8',
+      'T_U16',
+      'T_U32',
+      'T_U64',
+      'T_S8',
+      'T_S16',
+      'T_S32',
+      'T_S64',
+      'T_BE16',
+      'T_BE32',
+      'T_BE64',
+      'T_IPV4',
+      'T_IPV6',
+      'T_ADDR',
+      'T_MAC',
+      'T_ASCIIZ',
+      'T_STRING',
+      'T_NETORDER',
+    ] as const) {
       assert.equal(msg.getAttr(k), values[k], k);
     }
     assert.equal(msg.getAttr('T_FLAG'), true);
@@ -113,14 +210,24 @@ describe('codec round trips', () => {
     assert.deepEqual(m.get('T_FLAGS'), ['F_A', 'F_C']);
     assert.equal(m.get('T_U64'), '18446744073709551615');
     assert.equal(m.get('T_HEX'), 'deadbeef');
-    assert.deepEqual(m.get('T_NESTED'), [['IN_A', 7], ['IN_B', 'x']]);
+    assert.deepEqual(m.get('T_NESTED'), [
+      ['IN_A', 7],
+      ['IN_B', 'x'],
+    ]);
     assert.deepEqual(m.get('T_DATA'), [['KB_Y', '10.0.0.1']]);
     assert.doesNotThrow(() => JSON.stringify(j));
   });
 
   it('re-encodes from decoded attributes byte for byte', () => {
     const pairs = msg.entries(true).map((e) => [e.name, e.value] as [string | number, unknown]);
-    const again = schema.encode({ type: 100, flags: 5, seq: 9, pid: 3, fields: { family: AF_INET6, index: -1 }, attrs: pairs as never });
+    const again = schema.encode({
+      type: 100,
+      flags: 5,
+      seq: 9,
+      pid: 3,
+      fields: { family: AF_INET6, index: -1 },
+      attrs: pairs as never,
+    });
     assert.deepEqual(again, buf);
   });
 
@@ -134,7 +241,14 @@ describe('codec round trips', () => {
 
 describe('unknown attributes and grown structs', () => {
   it('keeps unknown ids with their bytes and re-encodes them identically', () => {
-    const known = schema.encode({ type: 100, attrs: [['T_U8', 1], [0x8077, Buffer.from('0800010002000000', 'hex')], [99, Buffer.from('abcdef', 'hex')]] });
+    const known = schema.encode({
+      type: 100,
+      attrs: [
+        ['T_U8', 1],
+        [0x8077, Buffer.from('0800010002000000', 'hex')],
+        [99, Buffer.from('abcdef', 'hex')],
+      ],
+    });
     const m = schema.decode(known);
     const e = m.entries(true);
     assert.equal(e[1].name, 0x8077);
@@ -164,7 +278,10 @@ describe('unknown attributes and grown structs', () => {
     const st = struct('s', { a: u32, b: u32 });
     const sch = new MessageSchema('test.short', struct('e', {}), attrMap('s', { S: [1, st] }));
     const b = sch.encode({ type: 200, attrs: [[1, Buffer.alloc(6)]] });
-    assert.throws(() => sch.decode(b).getAttr('S'), (e: unknown) => e instanceof NetlinkDecodeError && e.offset === 20);
+    assert.throws(
+      () => sch.decode(b).getAttr('S'),
+      (e: unknown) => e instanceof NetlinkDecodeError && e.offset === 20,
+    );
   });
 });
 
@@ -173,7 +290,10 @@ describe('malformed input', () => {
   const marshal = new Marshal({ 100: schema });
 
   it('truncated header', () => {
-    assert.throws(() => marshal.parse(good.subarray(0, 10)), (e: unknown) => e instanceof NetlinkDecodeError && e.offset === 0);
+    assert.throws(
+      () => marshal.parse(good.subarray(0, 10)),
+      (e: unknown) => e instanceof NetlinkDecodeError && e.offset === 0,
+    );
     assert.throws(() => schema.decode(good.subarray(0, 10)), NetlinkDecodeError);
   });
 
@@ -184,7 +304,10 @@ describe('malformed input', () => {
     b.writeUInt32LE(good.length + 4, 0);
     assert.throws(() => marshal.parse(b), /runs past the buffer/);
     const errors: Error[] = [];
-    assert.deepEqual(marshal.parse(b, 0, b.length, false, (e) => errors.push(e)), []);
+    assert.deepEqual(
+      marshal.parse(b, 0, b.length, false, (e) => errors.push(e)),
+      [],
+    );
     assert.equal(errors.length, 1);
   });
 
@@ -193,7 +316,10 @@ describe('malformed input', () => {
       const b = Buffer.from(good);
       b.writeUInt16LE(len, 24);
       const m = schema.decode(b);
-      assert.throws(() => m.entries(true), (e: unknown) => e instanceof NetlinkDecodeError && e.offset === 24);
+      assert.throws(
+        () => m.entries(true),
+        (e: unknown) => e instanceof NetlinkDecodeError && e.offset === 24,
+      );
       const lenient = m.entries(false);
       assert.equal(lenient[0].name, '(malformed)');
       assert.ok(lenient[0].error instanceof NetlinkDecodeError);
@@ -208,7 +334,10 @@ describe('malformed input', () => {
     assert.equal(b.readUInt16LE(nestAt + 2) & 0xff, 21);
     b.writeUInt16LE(40, nestAt + 4);
     const m = schema.decode(b);
-    assert.throws(() => m.validate(), (e: unknown) => e instanceof NetlinkDecodeError && e.offset === nestAt + 4);
+    assert.throws(
+      () => m.validate(),
+      (e: unknown) => e instanceof NetlinkDecodeError && e.offset === nestAt + 4,
+    );
     const entry = m.entries(false).find((e) => e.name === 'T_NESTED')!;
     const innerEntries = (entry.value as AttrSet).entries(false);
     assert.equal(innerEntries[0].name, '(malformed)');
@@ -221,7 +350,10 @@ describe('malformed input', () => {
   });
 
   it('encoding errors name the attribute', () => {
-    assert.throws(() => schema.encode({ type: 100, attrs: { T_U8: 256 } }), (e: unknown) => e instanceof NetlinkEncodeError && /T_U8/.test((e as Error).message));
+    assert.throws(
+      () => schema.encode({ type: 100, attrs: { T_U8: 256 } }),
+      (e: unknown) => e instanceof NetlinkEncodeError && /T_U8/.test((e as Error).message),
+    );
     assert.throws(() => schema.encode({ type: 100, attrs: { T_IPV4: '300.1.1.1' } }), NetlinkEncodeError);
     assert.throws(() => schema.encode({ type: 100, attrs: { NOPE: 1 } as never }), /has no attribute NOPE/);
     assert.throws(() => schema.encode({ type: 100, attrs: { T_ENUM: 'THREE' } as never }), /unknown name THREE/);

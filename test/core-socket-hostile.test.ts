@@ -3,18 +3,39 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  AnswersLostError, Marshal, MessageSchema, NLMSG_ERROR, NLM_F_DUMP, NLM_F_MULTI, NetlinkDecodeError, NetlinkError,
-  NetlinkSocket, NetlinkTimeoutError, NetlinkTransportError, Overrun, SocketClosedError, asciiz, attrMap, pad, s32,
-  struct, u16, u32, u8,
+  AnswersLostError,
+  Marshal,
+  MessageSchema,
+  NLMSG_ERROR,
+  NLM_F_DUMP,
+  NLM_F_MULTI,
+  NetlinkDecodeError,
+  NetlinkError,
+  NetlinkSocket,
+  NetlinkTimeoutError,
+  NetlinkTransportError,
+  Overrun,
+  SocketClosedError,
+  asciiz,
+  attrMap,
+  pad,
+  s32,
+  struct,
+  u16,
+  u32,
+  u8,
 } from '../src/core/index.js';
 import { ack, done } from './helpers/acks.js';
 import { FakeKernel } from './helpers/fake-kernel.js';
 
-const link = new MessageSchema('test.ifinfmsg',
+const link = new MessageSchema(
+  'test.ifinfmsg',
   struct('ifinfomsg', { family: u8, __pad: pad(1), ifi_type: u16, index: s32, flags: u32, change: u32 }),
   attrMap('ifla', { IFLA_IFNAME: [3, asciiz], IFLA_MTU: [4, u32] }),
-  { familyField: 'family' });
-const RTM_NEWLINK = 16, RTM_GETLINK = 18;
+  { familyField: 'family' },
+);
+const RTM_NEWLINK = 16,
+  RTM_GETLINK = 18;
 const marshal = (): Marshal => new Marshal({ [RTM_NEWLINK]: link });
 const linkMsg = (seq: number, index: number, flags = NLM_F_MULTI): Buffer =>
   link.encode({ type: RTM_NEWLINK, flags, seq, fields: { index }, attrs: { IFLA_IFNAME: `if${index}` } });
@@ -24,7 +45,11 @@ const get = (sock: NetlinkSocket, index = 1): Promise<unknown> =>
   sock.request(link, { type: RTM_GETLINK, fields: { index } });
 const seqs = (k: FakeKernel): number[] => k.messages.map((m) => m.seq);
 /** Settles without an unhandled rejection; resolves to the error or 'ok'. */
-const outcome = (p: Promise<unknown>): Promise<unknown> => p.then(() => 'ok', (e: unknown) => e);
+const outcome = (p: Promise<unknown>): Promise<unknown> =>
+  p.then(
+    () => 'ok',
+    (e: unknown) => e,
+  );
 
 describe('close()', () => {
   it('sends nothing more once it starts, queued requests and dumps included', async () => {
@@ -48,7 +73,8 @@ describe('errors go to the request whose seq they carry', () => {
     const sock = open(k);
     const drops: string[] = [];
     sock.on('drop', (d) => drops.push(d.reason));
-    const a = get(sock, 1), b = get(sock, 2);
+    const a = get(sock, 1),
+      b = get(sock, 2);
     const [sa, sb] = seqs(k);
     k.deliver(Buffer.from([0xff, 0xff, 0, 0, 1, 2, 3]));
     k.deliver(Buffer.concat([linkMsg(sa, 1, 0), ack(sa)]));
@@ -63,7 +89,8 @@ describe('errors go to the request whose seq they carry', () => {
   it('fails only the request named by a malformed message', async () => {
     const k = new FakeKernel();
     const sock = open(k);
-    const a = outcome(get(sock, 1)), b = get(sock, 2);
+    const a = outcome(get(sock, 1)),
+      b = get(sock, 2);
     const [sa, sb] = seqs(k);
     const bad = linkMsg(sa, 1, 0);
     bad.writeUInt32LE(bad.length + 64, 0); // runs past the datagram
@@ -124,7 +151,9 @@ describe('errors go to the request whose seq they carry', () => {
 describe('failed sends', () => {
   it('reject with NetlinkTransportError', async () => {
     const k = new FakeKernel();
-    k.send = () => { throw Object.assign(new Error('sendmsg: EIO'), { code: 'EIO', errno: 5, syscall: 'sendmsg' }); };
+    k.send = () => {
+      throw Object.assign(new Error('sendmsg: EIO'), { code: 'EIO', errno: 5, syscall: 'sendmsg' });
+    };
     const sock = open(k);
     await assert.rejects(get(sock), (e: unknown) => e instanceof NetlinkTransportError && e.syscall === 'sendmsg');
     await assert.rejects(sock.batch([{ schema: link, spec: { type: RTM_NEWLINK } }]), NetlinkTransportError);
@@ -171,7 +200,10 @@ describe('dump idle time', () => {
     // Several idle periods go by in turn (one long timer could fire in the same turn as the idle one).
     for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 30));
     let n = 0;
-    for await (const m of stream) { void m; n++; }
+    for await (const m of stream) {
+      void m;
+      n++;
+    }
     assert.equal(n, 20_000);
     sock.close();
   });
@@ -230,7 +262,8 @@ describe('who may answer', () => {
   it('reads a short or positive-errno NLMSG_ERROR as a decode error, never an ACK', async () => {
     const k = new FakeKernel();
     const sock = open(k);
-    const a = outcome(get(sock, 1)), b = outcome(get(sock, 2));
+    const a = outcome(get(sock, 1)),
+      b = outcome(get(sock, 2));
     const [sa, sb] = seqs(k);
     const short = Buffer.alloc(18);
     short.writeUInt32LE(18, 0);
@@ -247,7 +280,12 @@ describe('who may answer', () => {
 
   it('fails a batch whose NLMSG_ERROR is broken', async () => {
     const k = new FakeKernel({
-      answer: (msgs) => msgs.map((m) => { const x = ack(m.seq); x.writeInt32LE(3, 16); return x; }),
+      answer: (msgs) =>
+        msgs.map((m) => {
+          const x = ack(m.seq);
+          x.writeInt32LE(3, 16);
+          return x;
+        }),
     });
     const sock = open(k);
     await assert.rejects(sock.batch([{ schema: link, spec: { type: RTM_NEWLINK } }]), NetlinkDecodeError);

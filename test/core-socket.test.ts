@@ -4,40 +4,70 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import {
-  DumpInterruptedError, Marshal, MessageSchema, NLMSG_DONE, NLMSG_ERROR, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLM_F_DUMP,
-  NLM_F_DUMP_INTR, NLM_F_MULTI, NetlinkError, NetlinkSocket, Overrun, ReplayTransport, SocketClosedError,
-  asciiz, attrMap, l2addr, pad, s32, struct, u16, u32, u8,
+  DumpInterruptedError,
+  Marshal,
+  MessageSchema,
+  NLMSG_DONE,
+  NLMSG_ERROR,
+  NLM_F_ACK_TLVS,
+  NLM_F_CAPPED,
+  NLM_F_DUMP,
+  NLM_F_DUMP_INTR,
+  NLM_F_MULTI,
+  NetlinkError,
+  NetlinkSocket,
+  Overrun,
+  ReplayTransport,
+  SocketClosedError,
+  asciiz,
+  attrMap,
+  l2addr,
+  pad,
+  s32,
+  struct,
+  u16,
+  u32,
+  u8,
 } from '../src/core/index.js';
 import { ack, done } from './helpers/acks.js';
 import { FakeKernel } from './helpers/fake-kernel.js';
 
 // A minimal link class, so the core is tested without the rtnl module.
-const link = new MessageSchema('test.ifinfmsg',
+const link = new MessageSchema(
+  'test.ifinfmsg',
   struct('ifinfomsg', { family: u8, __pad: pad(1), ifi_type: u16, index: s32, flags: u32, change: u32 }),
   attrMap('ifla', { IFLA_ADDRESS: [1, l2addr], IFLA_IFNAME: [3, asciiz], IFLA_MTU: [4, u32] }),
-  { familyField: 'family' });
-const RTM_NEWLINK = 16, RTM_GETLINK = 18;
+  { familyField: 'family' },
+);
+const RTM_NEWLINK = 16,
+  RTM_GETLINK = 18;
 const marshal = (): Marshal => new Marshal({ [RTM_NEWLINK]: link });
 
 function linkMsg(seq: number, index: number, name: string, flags = NLM_F_MULTI): Buffer {
   return link.encode({ type: RTM_NEWLINK, flags, seq, fields: { index }, attrs: { IFLA_IFNAME: name } });
 }
 
-
-
 describe('request engine on replayed answers', () => {
   it('collects a multipart dump across datagrams until DONE', async () => {
-    const t = new ReplayTransport([[Buffer.concat([linkMsg(1, 1, 'lo'), linkMsg(1, 2, 'eth0')]), Buffer.concat([linkMsg(1, 3, 'eth1'), done(1)])]]);
+    const t = new ReplayTransport([
+      [Buffer.concat([linkMsg(1, 1, 'lo'), linkMsg(1, 2, 'eth0')]), Buffer.concat([linkMsg(1, 3, 'eth1'), done(1)])],
+    ]);
     const sock = new NetlinkSocket({ transport: t, marshal: marshal() });
     const links = await sock.request(link, { type: RTM_GETLINK, flags: NLM_F_DUMP });
-    assert.deepEqual(links.map((l) => l.getAttr('IFLA_IFNAME')!), ['lo', 'eth0', 'eth1']);
+    assert.deepEqual(
+      links.map((l) => l.getAttr('IFLA_IFNAME')!),
+      ['lo', 'eth0', 'eth1'],
+    );
     assert.equal(t.sent.length, 1);
     assert.equal(t.sent[0].readUInt16LE(6) & NLM_F_DUMP, NLM_F_DUMP);
     sock.close();
   });
 
   it('turns an error with extended ACK into NetlinkError', async () => {
-    const sock = new NetlinkSocket({ transport: new ReplayTransport([[ack(1, 17, 'Address already assigned')]]), marshal: marshal() });
+    const sock = new NetlinkSocket({
+      transport: new ReplayTransport([[ack(1, 17, 'Address already assigned')]]),
+      marshal: marshal(),
+    });
     await assert.rejects(sock.request(link, { type: RTM_NEWLINK }), (e: unknown) => {
       assert.ok(e instanceof NetlinkError);
       assert.equal(e.errno, 17);
@@ -61,7 +91,11 @@ describe('request engine on replayed answers', () => {
 
   it('reports an interrupted dump with its partial result, or retries', async () => {
     const intr = linkMsg(1, 1, 'lo', NLM_F_MULTI | NLM_F_DUMP_INTR);
-    const t = new ReplayTransport([[intr, done(1)], [intr, done(1)], [linkMsg(1, 1, 'lo'), done(1)]]);
+    const t = new ReplayTransport([
+      [intr, done(1)],
+      [intr, done(1)],
+      [linkMsg(1, 1, 'lo'), done(1)],
+    ]);
     const sock = new NetlinkSocket({ transport: t, marshal: marshal() });
     await assert.rejects(sock.request(link, { type: RTM_GETLINK, flags: NLM_F_DUMP }), (e: unknown) => {
       assert.ok(e instanceof DumpInterruptedError);
@@ -78,10 +112,16 @@ describe('request engine on replayed answers', () => {
     // 'errors' mode: only failures and each chunk's last message are answered.
     const t = new ReplayTransport([[], [ack(0, 17, 'exists')], [], [ack(0)]]);
     const sock = new NetlinkSocket({ transport: t, marshal: marshal() });
-    const items = [0, 1, 2, 3].map((i) => ({ schema: link, spec: { type: RTM_NEWLINK, attrs: { IFLA_IFNAME: `v${i}` } } }));
+    const items = [0, 1, 2, 3].map((i) => ({
+      schema: link,
+      spec: { type: RTM_NEWLINK, attrs: { IFLA_IFNAME: `v${i}` } },
+    }));
     const res = await sock.batch(items);
     assert.equal(t.sent.length, 1, 'one datagram');
-    assert.deepEqual(res.map((r) => r.ok), [true, false, true, true]);
+    assert.deepEqual(
+      res.map((r) => r.ok),
+      [true, false, true, true],
+    );
     const bad = res[1];
     assert.ok(!bad.ok && bad.error.index === 1 && bad.error.code === 'EEXIST');
     sock.close();
@@ -111,12 +151,21 @@ describe('several requests in flight', () => {
     t.deliver(linkMsg(0, 99, 'event', 0), { groups: 1 });
     t.deliver(Buffer.concat([linkMsg(sa, 11, 'a2'), ack(sb)]));
     t.deliver(done(sa));
-    assert.deepEqual((await a).map((m) => m.fields.index), [10, 11]);
-    assert.deepEqual((await b).map((m) => m.fields.index), [20]);
+    assert.deepEqual(
+      (await a).map((m) => m.fields.index),
+      [10, 11],
+    );
+    assert.deepEqual(
+      (await b).map((m) => m.fields.index),
+      [20],
+    );
     assert.equal(t.sent.length, 3, 'then it is sent');
     const sc = t.sent[2].readUInt32LE(8);
     t.deliver(Buffer.concat([linkMsg(sc, 30, 'c'), done(sc)]));
-    assert.deepEqual((await c).map((m) => m.fields.index), [30]);
+    assert.deepEqual(
+      (await c).map((m) => m.fields.index),
+      [30],
+    );
     const ev = await sub.next();
     assert.ok(!ev.done && !(ev.value instanceof Overrun) && ev.value.fields.index === 99);
     sub.close();
@@ -146,13 +195,20 @@ const ns = `nlr-core-${process.pid}`;
 const inNs = (cmd: string): string => execFileSync('ip', ['netns', 'exec', ns, 'sh', '-c', cmd], { encoding: 'utf8' });
 
 describe('kernel socket in a test namespace', () => {
-  before(() => { execFileSync('ip', ['netns', 'add', ns]); });
-  after(() => { execFileSync('ip', ['netns', 'del', ns]); });
+  before(() => {
+    execFileSync('ip', ['netns', 'add', ns]);
+  });
+  after(() => {
+    execFileSync('ip', ['netns', 'del', ns]);
+  });
 
   it('dumps the links of a fresh namespace: only lo', async () => {
     await using sock = new NetlinkSocket({ protocol: 0, netns: ns, marshal: marshal() });
     const links = await sock.request(link, { type: RTM_GETLINK, flags: NLM_F_DUMP });
-    assert.deepEqual(links.map((l) => l.getAttr('IFLA_IFNAME')!), ['lo']);
+    assert.deepEqual(
+      links.map((l) => l.getAttr('IFLA_IFNAME')!),
+      ['lo'],
+    );
     assert.ok(sock.portId > 0);
   });
 
@@ -160,14 +216,19 @@ describe('kernel socket in a test namespace', () => {
     inNs('ip link add v0 type veth peer name v1');
     await using sock = new NetlinkSocket({ protocol: 0, netns: ns, marshal: marshal() });
     const names = new Map<number, string>();
-    for (const l of await sock.request(link, { type: RTM_GETLINK, flags: NLM_F_DUMP })) names.set(l.fields.index, l.getAttr('IFLA_IFNAME')!);
+    for (const l of await sock.request(link, { type: RTM_GETLINK, flags: NLM_F_DUMP }))
+      names.set(l.fields.index, l.getAttr('IFLA_IFNAME')!);
     assert.equal(names.size, 3);
     const jobs = [];
     for (let i = 0; i < 100; i++) {
       const [index, name] = [...names][i % 3];
-      jobs.push(i % 2
-        ? sock.request(link, { type: RTM_GETLINK, fields: { index } }).then((r) => assert.equal(r[0].getAttr('IFLA_IFNAME')!, name))
-        : sock.request(link, { type: RTM_GETLINK, flags: NLM_F_DUMP }).then((r) => assert.equal(r.length, 3)));
+      jobs.push(
+        i % 2
+          ? sock
+              .request(link, { type: RTM_GETLINK, fields: { index } })
+              .then((r) => assert.equal(r[0].getAttr('IFLA_IFNAME')!, name))
+          : sock.request(link, { type: RTM_GETLINK, flags: NLM_F_DUMP }).then((r) => assert.equal(r.length, 3)),
+      );
     }
     await Promise.all(jobs);
     inNs('ip link del v0');
@@ -180,17 +241,30 @@ describe('kernel socket in a test namespace', () => {
     assert.deepEqual(seen, ['lo']);
   });
 
-  it('gives the kernel\'s errno and extended ACK text', async () => {
+  it("gives the kernel's errno and extended ACK text", async () => {
     await using sock = new NetlinkSocket({ protocol: 0, netns: ns, marshal: marshal() });
-    await assert.rejects(sock.request(link, { type: RTM_GETLINK, fields: { index: 4242 } }), (e: unknown) => e instanceof NetlinkError && e.code === 'ENODEV');
+    await assert.rejects(
+      sock.request(link, { type: RTM_GETLINK, fields: { index: 4242 } }),
+      (e: unknown) => e instanceof NetlinkError && e.code === 'ENODEV',
+    );
     // IFLA_LINKINFO { IFLA_INFO_KIND: 'no-such-kind' } as raw bytes: the kernel explains.
     const kind = Buffer.from('no-such-kind\0');
     const infoKind = Buffer.alloc(4 + 16);
     infoKind.writeUInt16LE(4 + kind.length, 0);
     infoKind.writeUInt16LE(1, 2);
     kind.copy(infoKind, 4);
-    await assert.rejects(sock.request(link, { type: RTM_NEWLINK, flags: 0x400 | 0x200 | 4, attrs: [[3, Buffer.from('x\0')], [18, infoKind]] }),
-      (e: unknown) => e instanceof NetlinkError && e.code === 'EOPNOTSUPP' && /Unknown device type/.test(e.extack.message ?? ''));
+    await assert.rejects(
+      sock.request(link, {
+        type: RTM_NEWLINK,
+        flags: 0x400 | 0x200 | 4,
+        attrs: [
+          [3, Buffer.from('x\0')],
+          [18, infoKind],
+        ],
+      }),
+      (e: unknown) =>
+        e instanceof NetlinkError && e.code === 'EOPNOTSUPP' && /Unknown device type/.test(e.extack.message ?? ''),
+    );
   });
 
   it('delivers a link event to a subscription', async () => {
@@ -219,7 +293,10 @@ describe('kernel socket in a test namespace', () => {
     assert.equal(msgs[0].seq, seq);
     assert.equal(msgs[0].type, RTM_NEWLINK);
     let last = msgs[msgs.length - 1];
-    while (last.type !== NLMSG_DONE) { const more = await sock.get(); last = more[more.length - 1]; }
+    while (last.type !== NLMSG_DONE) {
+      const more = await sock.get();
+      last = more[more.length - 1];
+    }
     sock.sendto(link.encode({ type: RTM_GETLINK, flags: 1, seq: 4242, fields: { index: 1 } }));
     const raw = await sock.recv();
     assert.equal(raw.readUInt32LE(8), 4242);

@@ -26,34 +26,55 @@ function configDir(files: Record<string, string>): string {
 
 describe('configuration files', () => {
   it('reports a wrong type with file, line and column', () => {
-    const d = configDir({ '10-a.yaml': 'links:\n  - ifname: br0\n    kind: bridge\n  - ifname: v0\n    mtu: "1400"\n' });
-    assert.throws(() => loadConfigDir(d), (e: ConfigError) =>
-      e instanceof ConfigError && e.file === join(d, '10-a.yaml') && e.line === 5 && e.column === 10 &&
-      /links\.1\.mtu/.test(e.problem) && /expected number/.test(e.problem));
+    const d = configDir({
+      '10-a.yaml': 'links:\n  - ifname: br0\n    kind: bridge\n  - ifname: v0\n    mtu: "1400"\n',
+    });
+    assert.throws(
+      () => loadConfigDir(d),
+      (e: ConfigError) =>
+        e instanceof ConfigError &&
+        e.file === join(d, '10-a.yaml') &&
+        e.line === 5 &&
+        e.column === 10 &&
+        /links\.1\.mtu/.test(e.problem) &&
+        /expected number/.test(e.problem),
+    );
   });
 
   it('refuses an unknown key and names it', () => {
-    assert.throws(() => parseConfig('routes:\n  - dst: 10.0.0.0/8\n    gatway: 10.0.0.1\n', 'f.yaml'), (e: ConfigError) =>
-      e.line === 3 && e.column === 5 && /unknown key "gatway"/.test(e.message));
+    assert.throws(
+      () => parseConfig('routes:\n  - dst: 10.0.0.0/8\n    gatway: 10.0.0.1\n', 'f.yaml'),
+      (e: ConfigError) => e.line === 3 && e.column === 5 && /unknown key "gatway"/.test(e.message),
+    );
     assert.throws(() => parseConfig('linkz: []\n', 'f.yaml'), /unknown key "linkz"/);
   });
 
   it('reports YAML and JSON syntax errors with a position', () => {
-    assert.throws(() => parseConfig('links:\n  - ifname: [br0\n', 'bad.yaml'), (e: ConfigError) => e.file === 'bad.yaml' && e.line! >= 2);
-    assert.throws(() => parseConfig('{"links": [}', 'bad.json'), (e: ConfigError) => e.file === 'bad.json' && e.line === 1);
+    assert.throws(
+      () => parseConfig('links:\n  - ifname: [br0\n', 'bad.yaml'),
+      (e: ConfigError) => e.file === 'bad.yaml' && e.line! >= 2,
+    );
+    assert.throws(
+      () => parseConfig('{"links": [}', 'bad.json'),
+      (e: ConfigError) => e.file === 'bad.json' && e.line === 1,
+    );
     assert.throws(() => parseConfig('links: []\nlinks: []\n', 'dup.yaml'), /unique|duplicate/i);
   });
 
   it('merges drop-ins in name order, field by field per object', () => {
     const d = configDir({
       '20-mtu.yaml': 'links:\n  - ifname: br0\n    mtu: 1400\n',
-      '10-base.yaml': 'links:\n  - ifname: br0\n    kind: bridge\n    state: up\nroutes:\n  - dst: 10.1.0.0/16\n    gateway: 10.0.0.9\n',
+      '10-base.yaml':
+        'links:\n  - ifname: br0\n    kind: bridge\n    state: up\nroutes:\n  - dst: 10.1.0.0/16\n    gateway: 10.0.0.9\n',
       '30-route.json': '{"routes": [{"dst": "10.1.0.0/16", "gateway": "10.0.0.10"}], "policy": {"drift": "report"}}',
       'README.txt': 'not a config',
       '.hidden.yaml': 'not: [valid',
     });
     const { config, files } = loadConfigDir(d);
-    assert.deepEqual(files.map((f) => f.slice(d.length + 1)), ['10-base.yaml', '20-mtu.yaml', '30-route.json']);
+    assert.deepEqual(
+      files.map((f) => f.slice(d.length + 1)),
+      ['10-base.yaml', '20-mtu.yaml', '30-route.json'],
+    );
     assert.deepEqual(config.links, [{ ifname: 'br0', kind: 'bridge', state: 'up', mtu: 1400 }]);
     assert.deepEqual(config.routes, [{ dst: '10.1.0.0/16', gateway: '10.0.0.10' }]);
     assert.equal(config.policy?.drift, 'report');
@@ -61,7 +82,10 @@ describe('configuration files', () => {
 
   it('rejects the whole set when one file is bad', () => {
     const d = configDir({ '10-ok.yaml': 'links:\n  - ifname: br0\n', '20-bad.yaml': 'links:\n  - ifname: "a/b"\n' });
-    assert.throws(() => loadConfigDir(d), (e: ConfigError) => e.file === join(d, '20-bad.yaml') && e.line === 2);
+    assert.throws(
+      () => loadConfigDir(d),
+      (e: ConfigError) => e.file === join(d, '20-bad.yaml') && e.line === 2,
+    );
   });
 
   it('an absent directory is an empty configuration', () => {
@@ -73,22 +97,33 @@ describe('JSON Schema', () => {
   it('describes the file format, with unknown keys refused', () => {
     const s = configJsonSchema() as { properties: Record<string, any>; additionalProperties: boolean };
     assert.equal(s.additionalProperties, false);
-    for (const k of ['links', 'addresses', 'routes', 'rules', 'neighbours', 'namespaces', 'policy']) assert.ok(s.properties[k], k);
+    for (const k of ['links', 'addresses', 'routes', 'rules', 'neighbours', 'namespaces', 'policy'])
+      assert.ok(s.properties[k], k);
     const link = s.properties.links.items;
     assert.equal(link.additionalProperties, false);
     assert.ok(link.required.includes('ifname'));
   });
   it('is shipped and current (schema/nlroute.schema.json)', () => {
     const shipped = JSON.parse(readFileSync(new URL('../../schema/nlroute.schema.json', import.meta.url), 'utf8'));
-    assert.deepEqual(shipped, configJsonSchema(), 'regenerate with: node dist/src/daemon/nlroutectl.js schema > schema/nlroute.schema.json');
+    assert.deepEqual(
+      shipped,
+      configJsonSchema(),
+      'regenerate with: node dist/src/daemon/nlroutectl.js schema > schema/nlroute.schema.json',
+    );
   });
 });
 
 describe('the io.nlroute.Network interface', () => {
   it('parses, and the shipped .varlink file is the one served', () => {
     const i = parseInterface(NETWORK_INTERFACE);
-    assert.deepEqual([...i.methods.keys()], ['GetStatus', 'Show', 'Diff', 'Apply', 'Confirm', 'Rollback', 'Reload', 'Monitor']);
-    assert.equal(readFileSync(new URL('../../src/daemon/io.nlroute.Network.varlink', import.meta.url), 'utf8'), NETWORK_INTERFACE);
+    assert.deepEqual(
+      [...i.methods.keys()],
+      ['GetStatus', 'Show', 'Diff', 'Apply', 'Confirm', 'Rollback', 'Reload', 'Monitor'],
+    );
+    assert.equal(
+      readFileSync(new URL('../../src/daemon/io.nlroute.Network.varlink', import.meta.url), 'utf8'),
+      NETWORK_INTERFACE,
+    );
   });
 });
 
@@ -126,7 +161,10 @@ describe('sd_notify', () => {
         n.stopWatchdog();
         n.stopping();
         await l.wait(/^STOPPING=1$/);
-        assert.equal(new Notifier(path).startWatchdog({ WATCHDOG_USEC: '100000', WATCHDOG_PID: '1' } as NodeJS.ProcessEnv), undefined);
+        assert.equal(
+          new Notifier(path).startWatchdog({ WATCHDOG_USEC: '100000', WATCHDOG_PID: '1' } as NodeJS.ProcessEnv),
+          undefined,
+        );
       } finally {
         l.close();
       }

@@ -4,7 +4,16 @@
 // activation by systemd-socket-activate, and authorization with a real unprivileged user.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +39,11 @@ interface Running {
   stderr: () => string;
 }
 
-async function until<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+async function until<T>(
+  what: string,
+  fn: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn();
@@ -40,7 +53,11 @@ async function until<T>(what: string, fn: () => T | undefined | Promise<T | unde
   }
 }
 
-function ctl(socket: string, args: string[], opts: { uid?: number; gid?: number; input?: string } = {}): { code: number; out: string; err: string } {
+function ctl(
+  socket: string,
+  args: string[],
+  opts: { uid?: number; gid?: number; input?: string } = {},
+): { code: number; out: string; err: string } {
   const r = spawnSync(process.execPath, [NLROUTECTL, '--socket', socket, ...args], {
     encoding: 'utf8',
     uid: opts.uid,
@@ -61,11 +78,29 @@ describe('nlrouted', () => {
     const notify = await NotifyListener.open(join(work, `notify-${Date.now()}.sock`));
     const socket = join(run, 'io.nlroute.Network');
     let err = '';
-    const child = spawn(process.execPath, [NLROUTED, '--netns', ns.name, '--config-dir', cfg, '--runtime-dir', run,
-      '--socket', socket, '--group', 'root', '--log-level', 'debug', ...extra], {
-      env: { ...process.env, NOTIFY_SOCKET: notify.path, ...env },
-      stdio: ['ignore', 'inherit', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        NLROUTED,
+        '--netns',
+        ns.name,
+        '--config-dir',
+        cfg,
+        '--runtime-dir',
+        run,
+        '--socket',
+        socket,
+        '--group',
+        'root',
+        '--log-level',
+        'debug',
+        ...extra,
+      ],
+      {
+        env: { ...process.env, NOTIFY_SOCKET: notify.path, ...env },
+        stdio: ['ignore', 'inherit', 'pipe'],
+      },
+    );
     child.stderr!.on('data', (b) => (err += b));
     await notify.wait(/READY=1/, 20_000).catch((e) => {
       throw new Error(`${e.message}\n${err}`);
@@ -90,17 +125,20 @@ describe('nlrouted', () => {
     cfg = join(work, 'etc');
     run = join(work, 'run');
     mkdirSync(cfg);
-    writeFileSync(join(cfg, '10-base.yaml'), [
-      'links:',
-      '  - { ifname: br0, kind: bridge, state: up }',
-      '  - { ifname: v0, kind: veth, peer: v0p, master: br0, state: up }',
-      '  - { ifname: v0p, state: up }',
-      'addresses:',
-      '  - { ifname: br0, address: 10.77.0.1/24 }',
-      'routes:',
-      '  - { dst: 10.78.0.0/16, gateway: 10.77.0.9 }',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      join(cfg, '10-base.yaml'),
+      [
+        'links:',
+        '  - { ifname: br0, kind: bridge, state: up }',
+        '  - { ifname: v0, kind: veth, peer: v0p, master: br0, state: up }',
+        '  - { ifname: v0p, state: up }',
+        'addresses:',
+        '  - { ifname: br0, address: 10.77.0.1/24 }',
+        'routes:',
+        '  - { dst: 10.78.0.0/16, gateway: 10.77.0.9 }',
+        '',
+      ].join('\n'),
+    );
   });
   after(async () => {
     await stop('SIGKILL');
@@ -115,7 +153,10 @@ describe('nlrouted', () => {
     assert.equal(l.v0.master, 'br0');
     assert.ok(l.br0.flags.includes('UP'));
     const r = await routes();
-    assert.ok(r.some((x) => x.dst === '10.78.0.0/16' && x.gateway === '10.77.0.9'), JSON.stringify(r));
+    assert.ok(
+      r.some((x) => x.dst === '10.78.0.0/16' && x.gateway === '10.77.0.9'),
+      JSON.stringify(r),
+    );
     const st = ctl(d.socket, ['status', '--json']);
     assert.equal(st.code, 0, st.err);
     const status = JSON.parse(st.out);
@@ -169,12 +210,13 @@ describe('nlrouted', () => {
     await until('route back', async () => (await routes()).some((x) => x.dst === '10.78.0.0/16'));
     await ns.ip('addr del 10.77.0.1/24 dev br0');
     await until('address back', async () =>
-      ((await ns.json('addr show dev br0')) as any[])[0].addr_info.some((a: any) => a.local === '10.77.0.1'));
+      ((await ns.json('addr show dev br0')) as any[])[0].addr_info.some((a: any) => a.local === '10.77.0.1'),
+    );
     const st = JSON.parse(ctl(d!.socket, ['status', '--json']).out);
     assert.ok(st.drift_corrections >= 3, JSON.stringify(st));
   });
 
-  it("leaves foreign routes alone, through reloads", async () => {
+  it('leaves foreign routes alone, through reloads', async () => {
     await ns.ip('route add 10.99.0.0/16 via 10.77.0.8 proto static');
     assert.equal(ctl(d!.socket, ['reload']).code, 0);
     await sleep(200);
@@ -213,7 +255,10 @@ describe('nlrouted', () => {
 
   it('creates and manages the namespaces the configuration names', async () => {
     const other = `${ns.name}-x`;
-    writeFileSync(join(cfg, '40-ns.yaml'), `namespaces:\n  ${other}:\n    links:\n      - { ifname: brx, kind: bridge, state: up }\n`);
+    writeFileSync(
+      join(cfg, '40-ns.yaml'),
+      `namespaces:\n  ${other}:\n    links:\n      - { ifname: brx, kind: bridge, state: up }\n`,
+    );
     try {
       const r = ctl(d!.socket, ['reload']);
       assert.equal(r.code, 0, r.err);
@@ -228,7 +273,9 @@ describe('nlrouted', () => {
   });
 
   it('nlroutectl monitor streams changes as JSON lines', async () => {
-    const mon = spawn(process.execPath, [NLROUTECTL, '--socket', d!.socket, 'monitor', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const mon = spawn(process.execPath, [NLROUTECTL, '--socket', d!.socket, 'monitor', '--json'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     mon.stdout!.on('data', (b) => (out += b));
@@ -254,7 +301,7 @@ describe('nlrouted', () => {
       '{"method":"org.varlink.service.GetInterfaceDescription","parameters":{"interface":"io.nlroute.Network"}}',
     ];
     let rnd = 4242;
-    const rand = (n: number): number => ((rnd = (rnd * 1103515245 + 12345) & 0x7fffffff) % n);
+    const rand = (n: number): number => (rnd = (rnd * 1103515245 + 12345) & 0x7fffffff) % n;
     const good = await VarlinkClient.connect(`unix:${d!.socket}`);
     let sent = 0;
     try {
@@ -303,10 +350,28 @@ describe('nlrouted', () => {
   it('runs socket-activated by systemd-socket-activate', async () => {
     const sock = join(work, 'activated.sock');
     const notify = await NotifyListener.open(join(work, 'notify-act.sock'));
-    const child = spawn('systemd-socket-activate', ['-l', sock, '-E', `NOTIFY_SOCKET=${notify.path}`,
-      process.execPath, NLROUTED, '--netns', ns.name, '--config-dir', cfg, '--runtime-dir', run, '--group', 'root'], {
-      stdio: ['ignore', 'inherit', 'pipe'],
-    });
+    const child = spawn(
+      'systemd-socket-activate',
+      [
+        '-l',
+        sock,
+        '-E',
+        `NOTIFY_SOCKET=${notify.path}`,
+        process.execPath,
+        NLROUTED,
+        '--netns',
+        ns.name,
+        '--config-dir',
+        cfg,
+        '--runtime-dir',
+        run,
+        '--group',
+        'root',
+      ],
+      {
+        stdio: ['ignore', 'inherit', 'pipe'],
+      },
+    );
     try {
       await until('socket', () => existsSync(sock) || undefined);
       // The activator accepts on our behalf only once: the first connection starts the daemon.
@@ -345,8 +410,23 @@ describe('nlrouted authorization (a real unprivileged user)', () => {
     uid = Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }));
     gid = Number(execFileSync('getent', ['group', 'nogroup'], { encoding: 'utf8' }).split(':')[2]);
     notify = await NotifyListener.open(join(dir, 'notify.sock'));
-    child = spawn(process.execPath, [NLROUTED, '--netns', ns.name, '--config-dir', join(dir, 'etc'), '--runtime-dir', join(dir, 'run'),
-      '--socket', socket, '--group', group], { env: { ...process.env, NOTIFY_SOCKET: notify.path }, stdio: 'ignore' });
+    child = spawn(
+      process.execPath,
+      [
+        NLROUTED,
+        '--netns',
+        ns.name,
+        '--config-dir',
+        join(dir, 'etc'),
+        '--runtime-dir',
+        join(dir, 'run'),
+        '--socket',
+        socket,
+        '--group',
+        group,
+      ],
+      { env: { ...process.env, NOTIFY_SOCKET: notify.path }, stdio: 'ignore' },
+    );
     await notify.wait(/READY=1/, 20_000);
   });
   after(() => {
@@ -371,8 +451,24 @@ describe('nlrouted authorization (a real unprivileged user)', () => {
     execFileSync('usermod', ['-a', '-G', group, user]);
     const ggid = Number(execFileSync('getent', ['group', group], { encoding: 'utf8' }).split(':')[2]);
     // spawnSync cannot set supplementary groups: run through setpriv as that user with the group.
-    const asUser = (args: string[]) => spawnSync('setpriv', ['--reuid', String(uid), '--regid', String(gid), '--groups', String(ggid),
-      process.execPath, NLROUTECTL, '--socket', socket, ...args], { encoding: 'utf8' });
+    const asUser = (args: string[]) =>
+      spawnSync(
+        'setpriv',
+        [
+          '--reuid',
+          String(uid),
+          '--regid',
+          String(gid),
+          '--groups',
+          String(ggid),
+          process.execPath,
+          NLROUTECTL,
+          '--socket',
+          socket,
+          ...args,
+        ],
+        { encoding: 'utf8' },
+      );
     const read = asUser(['status', '--json']);
     assert.equal(read.status, 0, read.stderr);
     const f = join(dir, 'x.yaml');

@@ -9,7 +9,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import {
-  ByteSource, CaptureError, StreamDecoder, netlinkPayload, readCapture, type DecodedBuffer,
+  ByteSource,
+  CaptureError,
+  StreamDecoder,
+  netlinkPayload,
+  readCapture,
+  type DecodedBuffer,
 } from '../src/tools/decoder.js';
 import { parseFilter } from '../src/tools/filter.js';
 import { loadProtocols } from '../src/tools/protocols.js';
@@ -18,7 +23,10 @@ import { netlinkProtocolName } from '../src/tools/straceparse.js';
 const cli = fileURLToPath(new URL('../src/tools/cli.js', import.meta.url));
 const pcapPath = fileURLToPath(new URL('../../test/fixtures/pcap/nlmon.pcap', import.meta.url));
 
-interface CaptureOpts { filters?: string[]; families?: Record<string, number> }
+interface CaptureOpts {
+  filters?: string[];
+  families?: Record<string, number>;
+}
 
 function decodeCapture(file: string, target = 'auto', opts: CaptureOpts = {}) {
   const items: DecodedBuffer[] = [];
@@ -85,7 +93,7 @@ describe('nlmon captures', () => {
     assert.ok(!msgs.some((m) => m.schema.name === 'core.raw'), 'every message has its class');
   });
 
-  it('rtnetlink: the link, the address, busybox\'s legacy rtgenmsg dumps, netem options', () => {
+  it("rtnetlink: the link, the address, busybox's legacy rtgenmsg dumps, netem options", () => {
     const { msgs } = decodeCapture(pcapPath);
     const link = msgs.find((m) => m.schema.name === 'rtnl.ifinfmsg' && m.getAttr('IFLA_IFNAME') === 'nlcap0');
     assert.ok(link);
@@ -93,10 +101,18 @@ describe('nlmon captures', () => {
     assert.ok(addr);
     const legacy = msgs.filter((m) => m.schema.name === 'rtnl.rtgenmsg');
     // busybox ip link show; busybox ip addr show (links, then addresses), each a 4-byte rtgenmsg
-    assert.deepEqual(legacy.map((m) => [m.type, m.length]), [[18, 20], [18, 20], [22, 20]]);
-    const netem = msgs.filter((m) => m.schema.name === 'rtnl.tcmsg' && m.getAttr('TCA_KIND') === 'netem')
+    assert.deepEqual(
+      legacy.map((m) => [m.type, m.length]),
+      [
+        [18, 20],
+        [18, 20],
+        [22, 20],
+      ],
+    );
+    const netem = msgs
+      .filter((m) => m.schema.name === 'rtnl.tcmsg' && m.getAttr('TCA_KIND') === 'netem')
       .map((m) => m.getAttr('TCA_OPTIONS') as { qopt: Record<string, number>; attrs: any });
-    assert.ok(netem.length >= 2, 'tc qdisc add, and the kernel\'s answer to tc qdisc show');
+    assert.ok(netem.length >= 2, "tc qdisc add, and the kernel's answer to tc qdisc show");
     assert.ok(netem.every((o) => o.qopt.limit === 500 && o.qopt.loss === Math.round(0xffffffff / 100)));
     const opts = netem.find((o) => o.attrs.has('TCA_NETEM_LATENCY64'))!;
     assert.equal(BigInt(opts.attrs.getAttr('TCA_NETEM_LATENCY64')), 10_000_000n, 'delay 10ms in ns');
@@ -109,7 +125,9 @@ describe('nlmon captures', () => {
     assert.ok(create);
     const ipvs = (cmd: number) => msgs.find((m) => m.schema.name === 'ipvs.ipvs_msg' && m.fields.cmd === cmd)!;
     const svc = ipvs(1).getAttr('IPVS_CMD_ATTR_SERVICE')!;
-    const got = ['IPVS_SVC_ATTR_ADDR', 'IPVS_SVC_ATTR_PORT', 'IPVS_SVC_ATTR_SCHED_NAME'].map((k) => svc.getAttr(k as never));
+    const got = ['IPVS_SVC_ATTR_ADDR', 'IPVS_SVC_ATTR_PORT', 'IPVS_SVC_ATTR_SCHED_NAME'].map((k) =>
+      svc.getAttr(k as never),
+    );
     assert.deepEqual(got, ['10.9.0.1', 80, 'rr']);
     const dest = ipvs(5).getAttr('IPVS_CMD_ATTR_DEST')!;
     assert.equal(dest.getAttr('IPVS_DEST_ATTR_ADDR'), '10.9.0.2');
@@ -122,7 +140,13 @@ describe('nlmon captures', () => {
     assert.ok(qd.msgs.length > 0 && qd.msgs.every((m) => m.type === 36));
     const ipvs = decodeCapture(pcapPath, 'auto', { filters: ['family=IPVS,cmd=IPVS_CMD_NEW_DEST'] });
     // ipvsadm -a (the request) and ipvsadm -L (the kernel's dump answer uses NEW_DEST too)
-    assert.deepEqual(ipvs.msgs.map((m) => [m.schema.name, m.flags & 1]), [['ipvs.ipvs_msg', 1], ['ipvs.ipvs_msg', 0]]);
+    assert.deepEqual(
+      ipvs.msgs.map((m) => [m.schema.name, m.flags & 1]),
+      [
+        ['ipvs.ipvs_msg', 1],
+        ['ipvs.ipvs_msg', 0],
+      ],
+    );
     assert.equal(ipvs.summary.filtered, 155 - 2);
     const filters = ['family=IPVS,cmd=IPVS_CMD_NEW_DEST', 'class=rtnl.rtgenmsg'];
     const either = decodeCapture(pcapPath, 'auto', { filters });
@@ -134,17 +158,23 @@ describe('nlmon captures', () => {
   it('pcapng holds the same packets', () => {
     const file = join(tmp, 'nlmon.pcapng');
     writeFileSync(file, toPcapng(pcapPath));
-    const a = decodeCapture(pcapPath), b = decodeCapture(file);
+    const a = decodeCapture(pcapPath),
+      b = decodeCapture(file);
     assert.equal(b.summary.errors, 0);
-    assert.deepEqual(b.msgs.map((m) => m.buf.toString('hex')), a.msgs.map((m) => m.buf.toString('hex')));
+    assert.deepEqual(
+      b.msgs.map((m) => m.buf.toString('hex')),
+      a.msgs.map((m) => m.buf.toString('hex')),
+    );
   });
 
   it('a truncated or corrupt capture is a typed error, and the CLI exits 1 after the packets before it', () => {
     const bytes = readFileSync(pcapPath);
     const cut = join(tmp, 'cut.pcap');
     writeFileSync(cut, bytes.subarray(0, 1000));
-    assert.throws(() => [...readCapture(new ByteSource(openSync(cut, 'r')))],
-      (e: Error) => e instanceof CaptureError && /cut short/.test(e.message));
+    assert.throws(
+      () => [...readCapture(new ByteSource(openSync(cut, 'r')))],
+      (e: Error) => e instanceof CaptureError && /cut short/.test(e.message),
+    );
     const r = spawnSync('node', [cli, 'decode', cut], { encoding: 'utf8' });
     assert.equal(r.status, 1);
     assert.match(r.stdout, /--- packet 1 NETLINK_ROUTE/);

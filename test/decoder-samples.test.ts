@@ -21,25 +21,37 @@ describe('sample-file conventions', () => {
 
   it('a #: metadata block, a blank line inside a message, comments with quotes, a #! code block', () => {
     const items = decodeHex(sample('ipset-create.data'), 'ipset.ipset_msg');
-    assert.deepEqual(items.find((d) => d.meta)?.meta,
-      { source: 'nlmon capture in the VM, packet 54', command: 'ipset create nlcap hash:ip', kernel: '6.1' });
+    assert.deepEqual(items.find((d) => d.meta)?.meta, {
+      source: 'nlmon capture in the VM, packet 54',
+      command: 'ipset create nlcap hash:ip',
+      kernel: '6.1',
+    });
     const msgs = all(items);
     assert.equal(msgs.length, 1, 'one CREATE message, not split at the blank line');
     assert.equal(msgs[0]!.length, 72);
     assert.equal(msgs[0]!.getAttr('IPSET_ATTR_SETNAME'), 'nlcap');
     assert.equal(msgs[0]!.getAttr('IPSET_ATTR_TYPENAME'), 'hash:ip');
-    assert.ok(items.every((d) => !d.error && !d.notes?.some((n) => n.startsWith('!!'))), formatText(items));
+    assert.ok(
+      items.every((d) => !d.error && !d.notes?.some((n) => n.startsWith('!!'))),
+      formatText(items),
+    );
     assert.ok(items.some((d) => d.notes?.some((n) => /code block of 2 lines/.test(n))));
   });
 
   it('unquoted strace hex lines, `;` comments and the `.` end of data', () => {
     const msgs = all(decodeHex(sample('rtnl-mixed.data'), 'rtnl'));
-    assert.deepEqual(msgs.map((m) => m.schema.name), ['rtnl.ifinfmsg', 'rtnl.ifaddrmsg', 'rtnl.rtgenmsg']);
+    assert.deepEqual(
+      msgs.map((m) => m.schema.name),
+      ['rtnl.ifinfmsg', 'rtnl.ifaddrmsg', 'rtnl.rtgenmsg'],
+    );
   });
 
   it('quoted strings: text outside the quotes is not data', () => {
     const msgs = all(decodeHex(sample('rtnl-mixed.strace'), 'rtnl'));
-    assert.deepEqual(msgs.map((m) => m.schema.name), ['rtnl.ifinfmsg', 'rtnl.ifaddrmsg', 'rtnl.rtgenmsg']);
+    assert.deepEqual(
+      msgs.map((m) => m.schema.name),
+      ['rtnl.ifinfmsg', 'rtnl.ifaddrmsg', 'rtnl.rtgenmsg'],
+    );
     assert.equal(msgs[1]!.getAttr('IFA_LOCAL'), '10.9.0.1');
   });
 
@@ -54,7 +66,10 @@ describe('sample-file conventions', () => {
     const link = '20000000 10000500 00000000 00000000 00000000 00000000 00000000 00000000';
     const text = `${link.slice(0, 20)}\n\n\n${link.slice(20)}\n\n${link}\n`;
     const items = decodeHex(text, 'rtnl');
-    assert.deepEqual(items.map((d) => d.messages.length), [1, 1]);
+    assert.deepEqual(
+      items.map((d) => d.messages.length),
+      [1, 1],
+    );
   });
 });
 
@@ -64,7 +79,10 @@ describe('protocol-level targets and the named class', () => {
   it('`rtnl` picks the class per message type; a named class reports the others, shown raw', () => {
     const items = decodeHex(sample('rtnl-mixed.data'), 'rtnl.ifinfmsg');
     const msgs = all(items);
-    assert.deepEqual(msgs.map((m) => m.schema.name), ['rtnl.ifinfmsg', 'core.raw', 'core.raw']);
+    assert.deepEqual(
+      msgs.map((m) => m.schema.name),
+      ['rtnl.ifinfmsg', 'core.raw', 'core.raw'],
+    );
     const reasons = items.flatMap((d) => Object.values(d.mismatches ?? {}));
     assert.deepEqual(reasons, [
       'RTM_NEWADDR (type 20) is a rtnl.ifaddrmsg message, not rtnl.ifinfmsg',
@@ -77,7 +95,9 @@ describe('protocol-level targets and the named class', () => {
     const [m] = all(decodeHex(sample('ipvs-new-service.data'), 'genl', { families: { IPVS: 34 } }));
     assert.equal(m!.schema.name, 'ipvs.ipvs_msg');
     const svc = m!.getAttr('IPVS_CMD_ATTR_SERVICE')!;
-    const got = ['IPVS_SVC_ATTR_ADDR', 'IPVS_SVC_ATTR_PORT', 'IPVS_SVC_ATTR_SCHED_NAME'].map((k) => svc.getAttr(k as never));
+    const got = ['IPVS_SVC_ATTR_ADDR', 'IPVS_SVC_ATTR_PORT', 'IPVS_SVC_ATTR_SCHED_NAME'].map((k) =>
+      svc.getAttr(k as never),
+    );
     assert.deepEqual(got, ['10.9.0.1', 80, 'rr']);
     const [bare] = all(decodeHex(sample('ipvs-new-service.data'), 'genl'));
     assert.equal(bare!.schema.name, 'genl.genlmsg');
@@ -100,7 +120,9 @@ describe('streaming, summary and exit status', () => {
   it('decoded buffers come out while the input is still being read (after the mode-sniffing window)', () => {
     const msg = '20000000 10000500 00000000 00000000 00000000 00000000 00000000 00000000\n\n';
     let seen = 0;
-    const dec = new StreamDecoder({ target: 'rtnl' }, (d) => { seen += d.messages.length; });
+    const dec = new StreamDecoder({ target: 'rtnl' }, (d) => {
+      seen += d.messages.length;
+    });
     for (let i = 0; i < 5000; i++) dec.write(msg);
     assert.ok(seen >= 4999, `${seen} messages out before the end`);
     dec.endText();
@@ -108,7 +130,8 @@ describe('streaming, summary and exit status', () => {
   });
 
   it('bad input: exit status 1, the rest still decoded, a summary at the end', () => {
-    const bad = '20000000 10000500 00000000 00000000 00000000 00000000 00000000 00000000\n\n' +
+    const bad =
+      '20000000 10000500 00000000 00000000 00000000 00000000 00000000 00000000\n\n' +
       '0c000000 10000500 00000000 00000000\n\nzz\n';
     const r = spawnSync('node', [cli, 'decode', 'rtnl', '-'], { input: bad, encoding: 'utf8' });
     assert.equal(r.status, 1, r.stdout + r.stderr);

@@ -26,7 +26,10 @@ describe('decoder on real captures', () => {
     const items = decodeStrace(log);
     const sent = items.filter((d) => d.transfer?.direction === 'send').flatMap((d) => d.messages);
     const got = items.filter((d) => d.transfer?.direction === 'recv').flatMap((d) => d.messages);
-    assert.ok(sent.some((m) => m.schema.name === 'rtnl.ifinfmsg' && m.type === 18), 'an RTM_GETLINK request');
+    assert.ok(
+      sent.some((m) => m.schema.name === 'rtnl.ifinfmsg' && m.type === 18),
+      'an RTM_GETLINK request',
+    );
     const lo = got.find((m) => m.schema.name === 'rtnl.ifinfmsg' && m.getAttr('IFLA_IFNAME') === 'lo');
     assert.ok(lo, 'the RTM_NEWLINK answer for lo');
     assert.equal(lo.getAttr('IFLA_MTU'), 65536);
@@ -37,7 +40,9 @@ describe('decoder on real captures', () => {
     assert.match(text, /rtnl\.ifinfmsg RTM_NEWLINK/);
     assert.match(text, /IFLA_IFNAME: lo/);
     const json = JSON.parse(JSON.stringify(formatJSON(items), (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
-    assert.ok(json.some((d: any) => d.direction === 'recv' && d.messages.some((m: any) => m.header.type === 'RTM_NEWLINK')));
+    assert.ok(
+      json.some((d: any) => d.direction === 'recv' && d.messages.some((m: any) => m.header.type === 'RTM_NEWLINK')),
+    );
   });
 
   it('decodes `ip addr add` in a namespace: the request and its ACK', () => {
@@ -53,9 +58,11 @@ describe('decoder on real captures', () => {
     assert.equal(ack.fields.error, 0);
   });
 
-  it('decodes strings in the seed\'s form and plain hex with a named class', () => {
+  it("decodes strings in the seed's form and plain hex with a named class", () => {
     const { log } = traceLog(['ip', 'link', 'show', 'lo']);
-    const buf = decodeStrace(log).find((d) => d.transfer?.direction === 'recv' && d.messages.some((m) => m.type === 16))!.buffer;
+    const buf = decodeStrace(log).find(
+      (d) => d.transfer?.direction === 'recv' && d.messages.some((m) => m.type === 16),
+    )!.buffer;
     const seedForm = `"${[...buf].map((b) => `\\x${b.toString(16).padStart(2, '0')}`).join('')}"`;
     const [fromString] = decodeHex(seedForm, 'rtnl.ifinfmsg');
     assert.equal(fromString.messages[0].getAttr('IFLA_IFNAME'), 'lo');
@@ -75,9 +82,16 @@ describe('decoder on real captures', () => {
   it('runs as `nlroute decode` and `nlroute trace`', () => {
     const list = execFileSync('node', [cli, 'decode', '--list'], { encoding: 'utf8' });
     for (const c of ['rtnl.ifinfmsg', 'rtnl.ifaddrmsg', 'rtnl.rtmsg']) assert.ok(list.includes(c), c);
-    const out = execFileSync('node', [cli, 'trace', '--json', '--', 'ip', 'link', 'show', 'lo'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const out = execFileSync('node', [cli, 'trace', '--json', '--', 'ip', 'link', 'show', 'lo'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     const start = out.indexOf('\n[');
     const json = JSON.parse(out.slice(start + 1));
-    assert.ok(json.some((d: any) => d.messages.some((m: any) => m.attrs.some(([k, v]: [string, unknown]) => k === 'IFLA_IFNAME' && v === 'lo'))));
+    assert.ok(
+      json.some((d: any) =>
+        d.messages.some((m: any) => m.attrs.some(([k, v]: [string, unknown]) => k === 'IFLA_IFNAME' && v === 'lo')),
+      ),
+    );
   });
 });

@@ -36,7 +36,12 @@ function hasLine(stack: string, line: number): boolean {
 }
 
 async function veth(ns: TestNetns): Promise<void> {
-  await ns.batch(['link set lo up', 'link add e0 type veth peer name e1', 'link set e0 up', 'addr add 10.1.0.1/24 dev e0']);
+  await ns.batch([
+    'link set lo up',
+    'link add e0 type veth peer name e1',
+    'link set e0 up',
+    'addr add 10.1.0.1/24 dev e0',
+  ]);
 }
 
 test('a kernel error names the operation and the object, and keeps errno, extack and the request', async () => {
@@ -46,7 +51,10 @@ test('a kernel error names the operation and the object, and keeps errno, extack
     const spec = { dst: '10.40.0.0/16', gateway: '10.0.0.9' };
     const e = await failure(ipr.route('add', spec));
     assert.ok(e instanceof NetlinkError);
-    assert.equal(e.message, 'route add 10.40.0.0/16 via 10.0.0.9 table main: Network is unreachable (ENETUNREACH): Nexthop has invalid gateway');
+    assert.equal(
+      e.message,
+      'route add 10.40.0.0/16 via 10.0.0.9 table main: Network is unreachable (ENETUNREACH): Nexthop has invalid gateway',
+    );
     assert.equal(e.errno, 101);
     assert.equal(e.code, 'ENETUNREACH');
     assert.equal(e.extack.message, 'Nexthop has invalid gateway');
@@ -56,8 +64,11 @@ test('a kernel error names the operation and the object, and keeps errno, extack
 
     const gone = await failure(ipr.route('del', { dst: '10.99.0.0/16' }));
     assert.equal(gone.message, 'route del 10.99.0.0/16 table main: No such process (ESRCH)');
-    const dev = await failure(ipr.route('add', { dst: '10.41.0.0/16', oif: 'e0', table: 100 }).then(() =>
-      ipr.route('add', { dst: '10.41.0.0/16', oif: 'e0', table: 100 })));
+    const dev = await failure(
+      ipr
+        .route('add', { dst: '10.41.0.0/16', oif: 'e0', table: 100 })
+        .then(() => ipr.route('add', { dst: '10.41.0.0/16', oif: 'e0', table: 100 })),
+    );
     assert.equal(dev.message, 'route add 10.41.0.0/16 dev e0 table 100: File exists (EEXIST)');
   });
 });
@@ -85,13 +96,19 @@ test('every failure of a batch names its request', async () => {
       ['route', 'add', { dst: '10.50.0.0/16', oif: 'e0' }],
       ['addr', 'add', { index: 'e0', address: '10.1.0.1/24' }],
     ]);
-    assert.deepEqual(res.map((r) => r.ok), [true, false, false]);
+    assert.deepEqual(
+      res.map((r) => r.ok),
+      [true, false, false],
+    );
     assert.equal(!res[1].ok && res[1].error.message, 'route add 10.50.0.0/16 dev e0 table main: File exists (EEXIST)');
-    assert.equal(!res[2].ok && res[2].error.message, 'addr add 10.1.0.1/24 dev e0: File exists (EEXIST): ipv4: Address already assigned');
+    assert.equal(
+      !res[2].ok && res[2].error.message,
+      'addr add 10.1.0.1/24 dev e0: File exists (EEXIST): ipv4: Address already assigned',
+    );
   });
 });
 
-test('a kernel error thrown by an awaited IPRoute call carries the caller\'s line', async () => {
+test("a kernel error thrown by an awaited IPRoute call carries the caller's line", async () => {
   await withNetns(async (ns) => {
     await using ipr = new IPRoute({ netns: ns.name });
     let e: any;
@@ -107,7 +124,7 @@ test('a kernel error thrown by an awaited IPRoute call carries the caller\'s lin
   });
 });
 
-test('IPSet, GenericNetlink and TaskStats errors carry the caller\'s line and name the object', async () => {
+test("IPSet, GenericNetlink and TaskStats errors carry the caller's line and name the object", async () => {
   await withNetns(async (ns) => {
     await using ipset = new IPSet({ netns: ns.name });
     let e: any;
@@ -150,4 +167,3 @@ test('EPERM says which capability is missing', () => {
   assert.equal(e.code, 'EPERM');
   assert.match(e.message, /^Operation not permitted \(EPERM\): x \(needs CAP_NET_ADMIN\)$/);
 });
-

@@ -4,15 +4,32 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import {
-  MessageSchema, NETLINK_GENERIC, NetlinkDecodeError, ReplayTransport, attrMap, messageClass, protocolMarshal,
-  string, u32, type AnyMessage, type Exchange,
+  MessageSchema,
+  NETLINK_GENERIC,
+  NetlinkDecodeError,
+  ReplayTransport,
+  attrMap,
+  messageClass,
+  protocolMarshal,
+  string,
+  u32,
+  type AnyMessage,
+  type Exchange,
 } from '../src/core/index.js';
 import {
-  GENL_OP_FLAGS, GenericNetlinkSocket, GenlFamilyNotFoundError, commandSelector, ctrlmsg, familyFromMessage,
-  genlMarshal, genlSchema, genlmsg, policyFromMessages, type CtrlMessage,
+  GENL_OP_FLAGS,
+  GenericNetlinkSocket,
+  GenlFamilyNotFoundError,
+  commandSelector,
+  ctrlmsg,
+  familyFromMessage,
+  genlMarshal,
+  genlSchema,
+  genlmsg,
+  policyFromMessages,
+  type CtrlMessage,
 } from '../src/genl/index.js';
 import { fixture } from './helpers/genl-fixture.js';
-
 
 /** Every message of a fixture's answers, decoded strictly by a genl marshal. */
 function answers(name: string, marshal = genlMarshal()): AnyMessage[] {
@@ -20,8 +37,14 @@ function answers(name: string, marshal = genlMarshal()): AnyMessage[] {
 }
 
 const FIXTURES = [
-  'nlctrl-getfamily-nlctrl.hex', 'nlctrl-getfamily-taskstats.hex', 'nlctrl-getfamily-enoent.hex', 'nlctrl-dump.hex',
-  'nlctrl-getpolicy-nlctrl.hex', 'taskstats-pid.hex', 'taskstats-register.hex', 'taskstats-exit.hex',
+  'nlctrl-getfamily-nlctrl.hex',
+  'nlctrl-getfamily-taskstats.hex',
+  'nlctrl-getfamily-enoent.hex',
+  'nlctrl-dump.hex',
+  'nlctrl-getpolicy-nlctrl.hex',
+  'taskstats-pid.hex',
+  'taskstats-register.hex',
+  'taskstats-exit.hex',
 ];
 
 describe('genl codec on recorded kernel answers', () => {
@@ -51,7 +74,10 @@ describe('genl codec on recorded kernel answers', () => {
     assert.equal(j.header.type, 'GENL_ID_CTRL');
     assert.deepEqual(j.fields, { cmd: 'CTRL_CMD_NEWFAMILY', version: 2, reserved: 0 });
     const ops = j.attrs.find(([k]) => k === 'CTRL_ATTR_OPS')?.[1] as [string, unknown][][];
-    assert.deepEqual(ops[0], [['CTRL_ATTR_OP_ID', 3], ['CTRL_ATTR_OP_FLAGS', ['GENL_CMD_CAP_DO', 'GENL_CMD_CAP_DUMP', 'GENL_CMD_CAP_HASPOL']]]);
+    assert.deepEqual(ops[0], [
+      ['CTRL_ATTR_OP_ID', 3],
+      ['CTRL_ATTR_OP_FLAGS', ['GENL_CMD_CAP_DO', 'GENL_CMD_CAP_DUMP', 'GENL_CMD_CAP_HASPOL']],
+    ]);
     assert.equal(f.ops[0].flags & GENL_OP_FLAGS.GENL_ADMIN_PERM, 0);
   });
 
@@ -59,7 +85,11 @@ describe('genl codec on recorded kernel answers', () => {
     const [ex] = fixture('nlctrl-getfamily-nlctrl.hex');
     const seq = ex.sent!.readUInt32LE(8);
     const ours = ctrlmsg.encode({
-      type: 16, flags: 5, seq, fields: { cmd: 'CTRL_CMD_GETFAMILY', version: 2 }, attrs: { CTRL_ATTR_FAMILY_NAME: 'nlctrl' },
+      type: 16,
+      flags: 5,
+      seq,
+      fields: { cmd: 'CTRL_CMD_GETFAMILY', version: 2 },
+      attrs: { CTRL_ATTR_FAMILY_NAME: 'nlctrl' },
     });
     assert.deepEqual(ours, ex.sent);
   });
@@ -105,7 +135,12 @@ describe('genl codec on recorded kernel answers', () => {
       const bad = Buffer.from(good.subarray(0, cut));
       bad.writeUInt32LE(cut, 0);
       const [m] = genlMarshal().parse(bad);
-      try { m.validate(); familyFromMessage(m as CtrlMessage); } catch (e) { assert.ok(e instanceof NetlinkDecodeError, String(e)); }
+      try {
+        m.validate();
+        familyFromMessage(m as CtrlMessage);
+      } catch (e) {
+        assert.ok(e instanceof NetlinkDecodeError, String(e));
+      }
     }
     const bad = Buffer.from(good);
     bad.writeUInt16LE(0xff, 64); // the CTRL_ATTR_OPS nest claims more than the message has
@@ -146,7 +181,10 @@ describe('per-command dispatch', () => {
 
 describe('GenericNetlinkSocket on replayed answers', () => {
   it('resolves from the recorded nlctrl answer, and a missing family as a typed error', async () => {
-    const transport = new ReplayTransport([...fixture('nlctrl-getfamily-taskstats.hex'), ...fixture('nlctrl-getfamily-enoent.hex')]);
+    const transport = new ReplayTransport([
+      ...fixture('nlctrl-getfamily-taskstats.hex'),
+      ...fixture('nlctrl-getfamily-enoent.hex'),
+    ]);
     await using sock = new GenericNetlinkSocket({ transport });
     const f = await sock.resolve('TASKSTATS');
     assert.equal(f.name, 'TASKSTATS');

@@ -5,12 +5,24 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import {
-  NETLINK_GENERIC, NLM_F_REQUEST, NativeTransport, NetlinkEncodeError, NetlinkError, RecordingTransport,
-  SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS,
+  NETLINK_GENERIC,
+  NLM_F_REQUEST,
+  NativeTransport,
+  NetlinkEncodeError,
+  NetlinkError,
+  RecordingTransport,
+  SOL_NETLINK,
+  NETLINK_LIST_MEMBERSHIPS,
 } from '../src/core/index.js';
 import {
-  CTRL_CMD_GETFAMILY, GENL_ID_CTRL, GENL_OP_FLAGS, GenericNetlink, GenericNetlinkSocket, GenlFamilyNotFoundError,
-  GenlGroupNotFoundError, ctrlmsg,
+  CTRL_CMD_GETFAMILY,
+  GENL_ID_CTRL,
+  GENL_OP_FLAGS,
+  GenericNetlink,
+  GenericNetlinkSocket,
+  GenlFamilyNotFoundError,
+  GenlGroupNotFoundError,
+  ctrlmsg,
 } from '../src/genl/index.js';
 
 /** `genl ctrl list` as name -> id, when iproute2's genl tool is installed. */
@@ -49,7 +61,10 @@ describe('generic netlink on the real kernel', () => {
 
   it('an unknown family is a typed error saying the kernel has no such family', async () => {
     await using genl = new GenericNetlink();
-    const err = await genl.resolve('nl80211').then(() => undefined, (e: unknown) => e);
+    const err = await genl.resolve('nl80211').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof GenlFamilyNotFoundError, String(err));
     assert.ok(err instanceof NetlinkError);
     assert.equal(err.code, 'ENOENT');
@@ -97,7 +112,10 @@ describe('generic netlink on the real kernel', () => {
     assert.ok(groups & (1 << 15), `group 16 joined (bitmap ${groups.toString(16)})`);
     sub.close();
     assert.equal(transport.getOption!(SOL_NETLINK, NETLINK_LIST_MEMBERSHIPS) & (1 << 15), 0, 'left on close');
-    const err = await sock.subscribe('nlctrl', ['notify', 'nope']).then(() => undefined, (e: unknown) => e);
+    const err = await sock.subscribe('nlctrl', ['notify', 'nope']).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof GenlGroupNotFoundError);
     assert.deepEqual(err.available, ['notify']);
     await assert.rejects(sock.subscribe('TASKSTATS', 'x'), /has no multicast group "x" \(it has: none\)/);
@@ -141,7 +159,10 @@ describe('generic netlink on the real kernel', () => {
   it('a kernel error in a family request is a NetlinkError', async () => {
     await using sock = new GenericNetlinkSocket();
     // TASKSTATS_CMD_GET without pid, tgid or cpumask: EINVAL.
-    await assert.rejects(sock.request('TASKSTATS', 1, [], { flags: NLM_F_REQUEST }), (e: unknown) => e instanceof NetlinkError && e.code === 'EINVAL');
+    await assert.rejects(
+      sock.request('TASKSTATS', 1, [], { flags: NLM_F_REQUEST }),
+      (e: unknown) => e instanceof NetlinkError && e.code === 'EINVAL',
+    );
   });
 
   it('close ends the socket; later calls fail', async () => {
@@ -154,8 +175,12 @@ describe('generic netlink on the real kernel', () => {
 
 describe('generic netlink in a network namespace', () => {
   const ns = `nlr-genl-${process.pid}`;
-  before(() => { execFileSync('ip', ['netns', 'add', ns]); });
-  after(() => { execFileSync('ip', ['netns', 'del', ns]); });
+  before(() => {
+    execFileSync('ip', ['netns', 'add', ns]);
+  });
+  after(() => {
+    execFileSync('ip', ['netns', 'del', ns]);
+  });
 
   it('families are visible from a fresh namespace (measured: the same set here)', async () => {
     await using inside = new GenericNetlink({ netns: ns });
@@ -164,7 +189,10 @@ describe('generic netlink in a network namespace', () => {
     const b = (await outside.listFamilies()).map((f) => `${f.name}:${f.id}`).sort();
     assert.ok(a.includes('nlctrl:16'));
     // Families without netnsok would be missing inside; on this kernel every one is netns-aware.
-    assert.ok(a.every((x) => b.includes(x)), 'ids are global');
+    assert.ok(
+      a.every((x) => b.includes(x)),
+      'ids are global',
+    );
     assert.equal((await inside.resolve('TASKSTATS')).id, (await outside.resolve('TASKSTATS')).id);
   });
 });

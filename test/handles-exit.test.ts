@@ -14,14 +14,25 @@ const HUNG_AFTER_MS = 30_000;
 function runScript(ns: TestNetns, body: string): Promise<{ code: number | null; out: string } | 'hung'> {
   const src = `import * as nl from ${JSON.stringify(entry)};\n${body}`;
   return new Promise((resolve, reject) => {
-    const p = spawn('ip', ['netns', 'exec', ns.name, process.execPath, '--input-type=module', '-e', src],
-      { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn('ip', ['netns', 'exec', ns.name, process.execPath, '--input-type=module', '-e', src], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
-    p.stdout.on('data', (d: Buffer) => { out += d; });
-    p.stderr.on('data', (d: Buffer) => { out += d; });
-    const timer = setTimeout(() => { p.kill('SIGKILL'); resolve('hung'); }, HUNG_AFTER_MS);
+    p.stdout.on('data', (d: Buffer) => {
+      out += d;
+    });
+    p.stderr.on('data', (d: Buffer) => {
+      out += d;
+    });
+    const timer = setTimeout(() => {
+      p.kill('SIGKILL');
+      resolve('hung');
+    }, HUNG_AFTER_MS);
     p.on('error', reject);
-    p.on('close', (code) => { clearTimeout(timer); resolve({ code, out }); });
+    p.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
   });
 }
 
@@ -35,43 +46,57 @@ async function exitsByItself(ns: TestNetns, body: string, expect = 'done'): Prom
 
 describe('handles that do not hold the process', () => {
   let ns: TestNetns;
-  before(async () => { ns = await createNetns(); });
-  after(async () => { await deleteNetns(ns); });
+  before(async () => {
+    ns = await createNetns();
+  });
+  after(async () => {
+    await deleteNetns(ns);
+  });
 
-  it('IPRoute after getLinks()', () => exitsByItself(ns,
-    `const ipr = new nl.IPRoute(); console.log((await ipr.getLinks()).length, 'links');`, '1 links'));
+  it('IPRoute after getLinks()', () =>
+    exitsByItself(ns, `const ipr = new nl.IPRoute(); console.log((await ipr.getLinks()).length, 'links');`, '1 links'));
 
-  it('IPRoute after an events loop left with break', () => exitsByItself(ns, `
+  it('IPRoute after an events loop left with break', () =>
+    exitsByItself(
+      ns,
+      `
     const ipr = new nl.IPRoute();
     const events = ipr.events(['link']);
     await ipr.link('add', { ifname: 'ev0', kind: 'veth', peer: 'ev1' });
-    for await (const ev of events) break;`));
+    for await (const ev of events) break;`,
+    ));
 
-  it('IPRoute with a subscription nobody reads', () => exitsByItself(ns, `
+  it('IPRoute with a subscription nobody reads', () =>
+    exitsByItself(
+      ns,
+      `
     const ipr = new nl.IPRoute();
     ipr.events(['link']);
-    await ipr.getAddr();`));
+    await ipr.getAddr();`,
+    ));
 
-  it('IPSet after list()', () => exitsByItself(ns,
-    `const s = new nl.IPSet(); await s.list().all();`));
+  it('IPSet after list()', () => exitsByItself(ns, `const s = new nl.IPSet(); await s.list().all();`));
 
-  it('GenericNetlink after resolving a family', () => exitsByItself(ns,
-    `const g = new nl.GenericNetlink(); await g.socket.resolve('nlctrl');`));
+  it('GenericNetlink after resolving a family', () =>
+    exitsByItself(ns, `const g = new nl.GenericNetlink(); await g.socket.resolve('nlctrl');`));
 
-  it('TaskStats after a query', () => exitsByItself(ns,
-    `const t = new nl.TaskStats(); await t.getPidStats(process.pid);`));
+  it('TaskStats after a query', () =>
+    exitsByItself(ns, `const t = new nl.TaskStats(); await t.getPidStats(process.pid);`));
 
-  it('IW after a failed call on a kernel without nl80211', () => exitsByItself(ns,
-    `const iw = new nl.IW(); await iw.listWiphy().catch(() => {});`));
+  it('IW after a failed call on a kernel without nl80211', () =>
+    exitsByItself(ns, `const iw = new nl.IW(); await iw.listWiphy().catch(() => {});`));
 
   it('stays alive while an iterated subscription waits for its event', async () => {
     // The change comes from an unref'd timer: only the waiting subscription keeps the script alive.
-    const r = await runScript(ns, `
+    const r = await runScript(
+      ns,
+      `
       import { execFileSync } from 'node:child_process';
       const ipr = new nl.IPRoute();
       setTimeout(() => execFileSync('ip', ['link', 'add', 'ka0', 'type', 'veth', 'peer', 'name', 'ka1']), 300).unref();
       for await (const ev of ipr.events(['link'])) { if (ev.getAttr?.('IFLA_IFNAME') === 'ka0') break; }
-      console.log('saw ka0');`);
+      console.log('saw ka0');`,
+    );
     assert.ok(r !== 'hung' && r.code === 0 && /saw ka0/.test(r.out), JSON.stringify(r));
   });
 });

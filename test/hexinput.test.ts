@@ -1,11 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import {
-  HexInputError,
-  decodeStraceString,
-  parseHexDumpLine,
-} from '../src/tools/hexinput.js';
+import { HexInputError, decodeStraceString, parseHexDumpLine } from '../src/tools/hexinput.js';
 import { parseHexInput } from '../src/tools/hexstream.js';
 import { parseStraceLog } from '../src/tools/straceparse.js';
 
@@ -30,7 +26,8 @@ function throwsAt(input: string, line: number, column: number, message?: RegExp)
 }
 
 test('quoted strace string, seed form', () => {
-  const s = '"\\x1c\\x00\\x00\\x00\\x01\\x06\\x01\\x00\\xe3\\x95\\x00\\x00\\x00\\x00\\x00\\x00' +
+  const s =
+    '"\\x1c\\x00\\x00\\x00\\x01\\x06\\x01\\x00\\xe3\\x95\\x00\\x00\\x00\\x00\\x00\\x00' +
     '\\x02\\x00\\x00\\x00\\x05\\x00\\x01\\x00\\x07\\x00\\x00\\x00"';
   assert.deepEqual(parseHexInput(s), [IPSET_PROTO]);
 });
@@ -44,7 +41,8 @@ test('quoted strings inside strace lines: only the quoted parts, one buffer each
 });
 
 test('a quoted string wrapped across lines is one buffer', () => {
-  const text = '"\\x1c\\x00\\x00\\x00\\x01\\x06\\x01\\x00\\xe3\\x95\\x00\\x00\n' +
+  const text =
+    '"\\x1c\\x00\\x00\\x00\\x01\\x06\\x01\\x00\\xe3\\x95\\x00\\x00\n' +
     '\\x00\\x00\\x00\\x00\\x02\\x00\\x00\\x00\\x05\\x00\n\\x01\\x00\\x07\\x00\\x00\\x00"\n';
   assert.deepEqual(parseHexInput(text), [IPSET_PROTO]);
 });
@@ -52,10 +50,29 @@ test('a quoted string wrapped across lines is one buffer', () => {
 test('strace escapes and printable characters (no -x, or -x on an ASCII string)', () => {
   // what strace prints without -x: octal escapes, C escapes, plain ASCII
   const [b] = parseHexInput('"\\30\\0\\0\\0\\v\\0\\2\\0nlctrl\\0\\0\\n\\t\\"\\\\\\0001 ok"');
-  assert.deepEqual(b, Buffer.from([
-    0x18, 0, 0, 0, 0x0b, 0, 2, 0, ...Buffer.from('nlctrl'), 0, 0, 0x0a, 0x09, 0x22, 0x5c, 0, 0x31,
-    ...Buffer.from(' ok'),
-  ]));
+  assert.deepEqual(
+    b,
+    Buffer.from([
+      0x18,
+      0,
+      0,
+      0,
+      0x0b,
+      0,
+      2,
+      0,
+      ...Buffer.from('nlctrl'),
+      0,
+      0,
+      0x0a,
+      0x09,
+      0x22,
+      0x5c,
+      0,
+      0x31,
+      ...Buffer.from(' ok'),
+    ]),
+  );
 });
 
 test('decodeStraceString reports strace -s cuts', () => {
@@ -112,7 +129,10 @@ test('hex dump wins over quoted strings when both are present', () => {
 test('hex dump of a whole real capture matches the strace parser', () => {
   const bufs = parseHexInput(fixture('ipset-list-netns.log'));
   const s = parseStraceLog(fixture('ipset-list-netns.log'));
-  assert.deepEqual(bufs, s.transfers.map((t) => t.bytes));
+  assert.deepEqual(
+    bufs,
+    s.transfers.map((t) => t.bytes),
+  );
 });
 
 test('hex dump with a missing line is an error, not silent corruption', () => {

@@ -12,11 +12,15 @@ import { runIpsetCli } from '../src/ipset/cli.js';
 
 class Sink extends Writable {
   text = '';
-  override _write(chunk: Buffer, _enc: string, cb: () => void): void { this.text += chunk.toString(); cb(); }
+  override _write(chunk: Buffer, _enc: string, cb: () => void): void {
+    this.text += chunk.toString();
+    cb();
+  }
 }
 
 async function cli(ns: TestNetns, args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new Sink(), err = new Sink();
+  const out = new Sink(),
+    err = new Sink();
   const code = await runIpsetCli(['--netns', ns.name, ...args], out, err);
   return { code, out: out.text, err: err.text };
 }
@@ -42,7 +46,16 @@ add e a
 test('list, save and list -t/-n/-o save print what ipset(8) prints', async () => {
   await withNetns(async (ns) => {
     assert.equal(ipset(ns, ['restore'], SETUP).code, 0);
-    for (const args of [['list'], ['list', 'a'], ['list', '-t'], ['list', '-n'], ['-o', 'save', 'list'], ['save'], ['save', 'b'], ['list', 'c']]) {
+    for (const args of [
+      ['list'],
+      ['list', 'a'],
+      ['list', '-t'],
+      ['list', '-n'],
+      ['-o', 'save', 'list'],
+      ['save'],
+      ['save', 'b'],
+      ['list', 'c'],
+    ]) {
       const want = ipset(ns, args);
       const got = await cli(ns, args);
       assert.equal(got.code, want.code, args.join(' '));
@@ -64,7 +77,10 @@ test('list --json', async () => {
     const e = sets[0].entries.find((x: { ip: string }) => x.ip === '192.0.2.1');
     assert.deepEqual(e, { elem: '192.0.2.1', ip: '192.0.2.1', packets: 7, bytes: 700, comment: 'hello world' });
     const t = JSON.parse((await cli(ns, ['list', '-t', '--json'])).out);
-    assert.deepEqual(t.map((s: { name: string }) => s.name), ['a', 'b', 'c', 'e']);
+    assert.deepEqual(
+      t.map((s: { name: string }) => s.name),
+      ['a', 'b', 'c', 'e'],
+    );
     assert.equal(t[0].entries, undefined);
   });
 });
@@ -97,8 +113,13 @@ test('create, add, del, test, rename, swap, flush, destroy with ipset(8) syntax 
     assert.equal((await cli(ns, ['create', 'np', 'hash:net,port'])).code, 0);
     assert.equal((await cli(ns, ['add', 'np', '192.0.2.0/24,icmp:echo-request'])).code, 0);
     assert.equal((await cli(ns, ['add', 'np', '192.0.2.0/24,udp:53', 'nomatch'])).code, 0);
-    assert.deepEqual(ipset(ns, ['save', 'np']).out.split('\n').filter((l) => l.startsWith('add')).sort(),
-      ['add np 192.0.2.0/24,icmp:echo-request', 'add np 192.0.2.0/24,udp:53 nomatch']);
+    assert.deepEqual(
+      ipset(ns, ['save', 'np'])
+        .out.split('\n')
+        .filter((l) => l.startsWith('add'))
+        .sort(),
+      ['add np 192.0.2.0/24,icmp:echo-request', 'add np 192.0.2.0/24,udp:53 nomatch'],
+    );
 
     assert.equal((await cli(ns, ['rename', 'p', 'q'])).code, 0);
     assert.equal((await cli(ns, ['create', 'q2', 'bitmap:port', 'range', '1000-2000'])).code, 0);
@@ -115,11 +136,11 @@ test('create, add, del, test, rename, swap, flush, destroy with ipset(8) syntax 
     assert.equal(bad.code, 1);
     assert.match(bad.err, /Missing mandatory argument: setname/);
     assert.equal((await cli(ns, ['frobnicate'])).code, 1);
-    assert.equal((await runIpsetCli([], new Sink(), new Sink())), 2);
+    assert.equal(await runIpsetCli([], new Sink(), new Sink()), 2);
   });
 });
 
-test('restore -f from ipset(8)\'s save, and ipset(8) restores ours', async () => {
+test("restore -f from ipset(8)'s save, and ipset(8) restores ours", async () => {
   const dir = mkdtempSync(join(tmpdir(), 'nlr-ipset-'));
   try {
     await withNetns(async (a) => {
@@ -131,7 +152,10 @@ test('restore -f from ipset(8)\'s save, and ipset(8) restores ours', async () =>
         assert.equal(ipset(b, ['save']).out, ipset(a, ['save']).out);
         const again = await cli(b, ['restore', '-f', file]);
         assert.equal(again.code, 1);
-        assert.match(again.err, /^nlroute ipset: Error in line 1: Set cannot be created: set with the same name already exists\n$/);
+        assert.match(
+          again.err,
+          /^nlroute ipset: Error in line 1: Set cannot be created: set with the same name already exists\n$/,
+        );
         assert.equal((await cli(b, ['-exist', 'restore', '-f', file])).code, 0);
         const ours = (await cli(b, ['save'])).out;
         assert.equal(ipset(a, ['flush']).code, 0);

@@ -7,7 +7,8 @@ import { SpecError } from '../src/core/index.js';
 import { IPSet, IPSetSyntaxError } from '../src/ipset/index.js';
 import { withNetns } from './helpers/netns.js';
 
-const ipset = (ns: string, ...args: string[]): string => execFileSync('ip', ['netns', 'exec', ns, 'ipset', ...args], { encoding: 'utf8' });
+const ipset = (ns: string, ...args: string[]): string =>
+  execFileSync('ip', ['netns', 'exec', ns, 'ipset', ...args], { encoding: 'utf8' });
 
 test('create refuses an unknown key (counter: true made a set without counters)', async () => {
   await withNetns(async (ns) => {
@@ -21,7 +22,10 @@ test('create refuses an unknown key (counter: true made a set without counters)'
       return true;
     });
     assert.equal(ipset(ns.name, 'list', '-n'), '', 'nothing was created');
-    await assert.rejects(s.create('c', { counters: 'yes' } as never), /counters must be true or false, got the string "yes"/);
+    await assert.rejects(
+      s.create('c', { counters: 'yes' } as never),
+      /counters must be true or false, got the string "yes"/,
+    );
     await s.create('c', { stype: 'hash:ip', counters: true });
     assert.match(ipset(ns.name, 'list', 'c'), /counters/);
   });
@@ -37,7 +41,10 @@ test('add, delete, test and addMany refuse unknown keys (comentt was ignored)', 
       () => s.test('c', '10.0.0.1', { comentt: 'x' } as never),
       () => s.addMany('c', ['10.0.0.1'], { comentt: 'x' } as never),
     ]) {
-      await assert.rejects(run(), (e: unknown) => e instanceof SpecError && e.key === 'comentt' && e.suggestion === 'comment');
+      await assert.rejects(
+        run(),
+        (e: unknown) => e instanceof SpecError && e.key === 'comentt' && e.suggestion === 'comment',
+      );
     }
     assert.doesNotMatch(ipset(ns.name, 'list', 'c'), /10\.0\.0\.1/);
     await s.add('c', '10.0.0.1', { comment: 'x' });
@@ -51,7 +58,10 @@ test('a wrong etype says so instead of "ipset protocol error"', async () => {
     await s.create('h', { stype: 'hash:ip' });
     await assert.rejects(s.add('h', '10.0.0.1,80', { etype: 'ip,port' }), (e: unknown) => {
       assert.ok(e instanceof IPSetSyntaxError, String(e));
-      assert.equal(e.message, "Syntax error: etype 'ip,port' does not match set h: its type hash:ip takes elements of type 'ip'");
+      assert.equal(
+        e.message,
+        "Syntax error: etype 'ip,port' does not match set h: its type hash:ip takes elements of type 'ip'",
+      );
       return true;
     });
     await assert.rejects(s.add('h', '10.0.0.1', { etype: 'bogus' as never }), /unknown element type 'bogus'/);

@@ -7,13 +7,28 @@ import { spawnSync } from 'node:child_process';
 import { readlinkSync } from 'node:fs';
 import { withNetns, type TestNetns } from './helpers/netns.js';
 import {
-  IPRange, IPSet, IPSetError, IPSetEntry, IPSetRestoreError, IPSetSyntaxError, PortEntry, PortRange, SET_TYPES,
-  type CreateOptions, type EntryInput, type AddOptions, type SetTypeName,
+  IPRange,
+  IPSet,
+  IPSetError,
+  IPSetEntry,
+  IPSetRestoreError,
+  IPSetSyntaxError,
+  PortEntry,
+  PortRange,
+  SET_TYPES,
+  type CreateOptions,
+  type EntryInput,
+  type AddOptions,
+  type SetTypeName,
 } from '../src/ipset/index.js';
 
 /** Run ipset(8) in the namespace. */
 function ipsetCmd(ns: TestNetns, args: string[], input?: string): { code: number; out: string; err: string } {
-  const r = spawnSync('ip', ['netns', 'exec', ns.name, 'ipset', ...args], { input, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync('ip', ['netns', 'exec', ns.name, 'ipset', ...args], {
+    input,
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
 }
 
@@ -57,12 +72,18 @@ test('seed examples, in TypeScript', async () => {
     await ipset.create('np2', { stype: 'hash:net,port' });
     await ipset.add('np2', ['198.51.100.0/24', new PortRange(1000, 2000, 'udp')], { etype: 'net,port' });
     assert.equal(await ipset.test('np2', ['198.51.100.0/24', new PortEntry(1500, 'udp')], { etype: 'net,port' }), true);
-    assert.equal(await ipset.test('np2', ['198.51.100.0/24', new PortEntry(1500, 'tcp')], { etype: 'net,port' }), false);
+    assert.equal(
+      await ipset.test('np2', ['198.51.100.0/24', new PortEntry(1500, 'tcp')], { etype: 'net,port' }),
+      false,
+    );
     assert.equal(await ipset.test('np2', ['198.51.100.0/24', new PortEntry(2001, 'udp')]), false);
     assert.equal(await ipset.test('foo', '198.51.100.1'), true);
 
     const save = ipsetOk(ns, ['save']);
-    assert.match(save, /^create foo hash:ip family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0x[0-9a-f]{8}$/m);
+    assert.match(
+      save,
+      /^create foo hash:ip family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0x[0-9a-f]{8}$/m,
+    );
     assert.deepEqual(addLines(save, 'foo'), ['add foo 198.51.100.1']);
     assert.match(save, /^create bar bitmap:port range 1000-2000$/m);
     assert.equal(addLines(save, 'bar').length, 501);
@@ -95,39 +116,74 @@ interface TypeCase {
 
 const KERNEL_TYPES: TypeCase[] = [
   {
-    stype: 'bitmap:ip', opts: { range: '10.0.0.0-10.0.0.255', counters: true, comment: true },
-    entries: [['10.0.0.1', { comment: 'one' }], [new IPRange('10.0.0.8', '10.0.0.9')], ['10.0.0.16/31', { packets: 3, bytes: 90 }]],
+    stype: 'bitmap:ip',
+    opts: { range: '10.0.0.0-10.0.0.255', counters: true, comment: true },
+    entries: [
+      ['10.0.0.1', { comment: 'one' }],
+      [new IPRange('10.0.0.8', '10.0.0.9')],
+      ['10.0.0.16/31', { packets: 3, bytes: 90 }],
+    ],
     create: /^create s bitmap:ip range 10\.0\.0\.0-10\.0\.0\.255 counters comment$/m,
-    adds: ['add s 10.0.0.1 packets 0 bytes 0 comment "one"', 'add s 10.0.0.8 packets 0 bytes 0', 'add s 10.0.0.9 packets 0 bytes 0',
-      'add s 10.0.0.16 packets 3 bytes 90', 'add s 10.0.0.17 packets 3 bytes 90'],
+    adds: [
+      'add s 10.0.0.1 packets 0 bytes 0 comment "one"',
+      'add s 10.0.0.8 packets 0 bytes 0',
+      'add s 10.0.0.9 packets 0 bytes 0',
+      'add s 10.0.0.16 packets 3 bytes 90',
+      'add s 10.0.0.17 packets 3 bytes 90',
+    ],
     ordered: true,
   },
   {
-    stype: 'bitmap:ip,mac', opts: { range: '10.0.0.0/24' },
+    stype: 'bitmap:ip,mac',
+    opts: { range: '10.0.0.0/24' },
     entries: [[['10.0.0.5', '00:11:22:aa:bb:cc']], ['10.0.0.6'], [{ ip: '10.0.0.7', mac: '0:1:2:3:4:5' }]],
     create: /^create s bitmap:ip,mac range 10\.0\.0\.0-10\.0\.0\.255$/m,
     adds: ['add s 10.0.0.5,00:11:22:AA:BB:CC', 'add s 10.0.0.6', 'add s 10.0.0.7,00:01:02:03:04:05'],
     ordered: true,
   },
   {
-    stype: 'bitmap:port', opts: { bitmapPortsRange: [1000, 2000], skbinfo: true },
-    entries: [[new PortRange(1500, 1502)], [new PortEntry(1999, 'udp'), { skbmark: '0x10/0xff', skbprio: '1:2', skbqueue: 7 }], [1000]],
+    stype: 'bitmap:port',
+    opts: { bitmapPortsRange: [1000, 2000], skbinfo: true },
+    entries: [
+      [new PortRange(1500, 1502)],
+      [new PortEntry(1999, 'udp'), { skbmark: '0x10/0xff', skbprio: '1:2', skbqueue: 7 }],
+      [1000],
+    ],
     create: /^create s bitmap:port range 1000-2000 skbinfo$/m,
-    adds: ['add s 1000', 'add s 1500', 'add s 1501', 'add s 1502', 'add s 1999 skbmark 0x10/0xff skbprio 1:2 skbqueue 7'],
+    adds: [
+      'add s 1000',
+      'add s 1500',
+      'add s 1501',
+      'add s 1502',
+      'add s 1999 skbmark 0x10/0xff skbprio 1:2 skbqueue 7',
+    ],
     ordered: true,
   },
   {
-    stype: 'hash:ip', opts: { family: 'inet6', netmask: 64, hashsize: 64, maxelem: 1000 },
+    stype: 'hash:ip',
+    opts: { family: 'inet6', netmask: 64, hashsize: 64, maxelem: 1000 },
     entries: [['2001:db8::1'], [{ ip: '2001:db8:1::5' }]],
     create: /^create s hash:ip family inet6 hashsize 64 maxelem 1000 netmask 64 bucketsize 12 initval 0x[0-9a-f]{8}$/m,
     adds: ['add s 2001:db8::', 'add s 2001:db8:1::'],
   },
   {
-    stype: 'hash:ip,port', opts: { timeout: 0 },
-    entries: [[['192.0.2.1', new PortEntry(53, 'udp')]], ['192.0.2.2,tcp:80-81'], [['192.0.2.3', new PortEntry('echo-request', 'icmp')]], ['192.0.2.4,sctp:9']],
-    create: /^create s hash:ip,port family inet hashsize 1024 maxelem 65536 timeout 0 bucketsize 12 initval 0x[0-9a-f]{8}$/m,
-    adds: ['add s 192.0.2.1,udp:53 timeout 0', 'add s 192.0.2.2,tcp:80 timeout 0', 'add s 192.0.2.2,tcp:81 timeout 0',
-      'add s 192.0.2.3,icmp:echo-request timeout 0', 'add s 192.0.2.4,sctp:9 timeout 0'],
+    stype: 'hash:ip,port',
+    opts: { timeout: 0 },
+    entries: [
+      [['192.0.2.1', new PortEntry(53, 'udp')]],
+      ['192.0.2.2,tcp:80-81'],
+      [['192.0.2.3', new PortEntry('echo-request', 'icmp')]],
+      ['192.0.2.4,sctp:9'],
+    ],
+    create:
+      /^create s hash:ip,port family inet hashsize 1024 maxelem 65536 timeout 0 bucketsize 12 initval 0x[0-9a-f]{8}$/m,
+    adds: [
+      'add s 192.0.2.1,udp:53 timeout 0',
+      'add s 192.0.2.2,tcp:80 timeout 0',
+      'add s 192.0.2.2,tcp:81 timeout 0',
+      'add s 192.0.2.3,icmp:echo-request timeout 0',
+      'add s 192.0.2.4,sctp:9 timeout 0',
+    ],
   },
   {
     stype: 'hash:ip,port,ip',
@@ -136,32 +192,66 @@ const KERNEL_TYPES: TypeCase[] = [
     adds: ['add s 192.0.2.1,tcp:80,198.51.100.1', 'add s 192.0.2.1,udp:53,198.51.100.2'],
   },
   {
-    stype: 'hash:ip,port,net', opts: { counters: true },
-    entries: [['192.0.2.1,tcp:22,10.0.0.0/8', { packets: 5, bytes: 100 }], [['192.0.2.1', new PortEntry(23), '10.1.0.0/16'], { nomatch: true }]],
-    create: /^create s hash:ip,port,net family inet hashsize 1024 maxelem 65536 counters bucketsize 12 initval 0x[0-9a-f]{8}$/m,
-    adds: ['add s 192.0.2.1,tcp:22,10.0.0.0/8 packets 5 bytes 100', 'add s 192.0.2.1,tcp:23,10.1.0.0/16 nomatch packets 0 bytes 0'],
+    stype: 'hash:ip,port,net',
+    opts: { counters: true },
+    entries: [
+      ['192.0.2.1,tcp:22,10.0.0.0/8', { packets: 5, bytes: 100 }],
+      [['192.0.2.1', new PortEntry(23), '10.1.0.0/16'], { nomatch: true }],
+    ],
+    create:
+      /^create s hash:ip,port,net family inet hashsize 1024 maxelem 65536 counters bucketsize 12 initval 0x[0-9a-f]{8}$/m,
+    adds: [
+      'add s 192.0.2.1,tcp:22,10.0.0.0/8 packets 5 bytes 100',
+      'add s 192.0.2.1,tcp:23,10.1.0.0/16 nomatch packets 0 bytes 0',
+    ],
   },
   {
-    stype: 'hash:net', opts: { comment: true, maxelem: 16 },
-    entries: [['192.0.2.0/24', { comment: 'doc net' }], ['198.51.100.0/25', { nomatch: true }], [new IPRange('203.0.113.0', '203.0.113.7')]],
+    stype: 'hash:net',
+    opts: { comment: true, maxelem: 16 },
+    entries: [
+      ['192.0.2.0/24', { comment: 'doc net' }],
+      ['198.51.100.0/25', { nomatch: true }],
+      [new IPRange('203.0.113.0', '203.0.113.7')],
+    ],
     create: /^create s hash:net family inet hashsize 1024 maxelem 16 comment bucketsize 12 initval 0x[0-9a-f]{8}$/m,
     adds: ['add s 192.0.2.0/24 comment "doc net"', 'add s 198.51.100.0/25 nomatch', 'add s 203.0.113.0/29'],
   },
   {
     stype: 'hash:net,port',
-    entries: [['198.51.100.0/24,tcp:80'], [['198.51.100.0/24', new PortRange(1000, 1001, 'udp')]], ['192.0.2.0/24,icmp:echo-request'], ['192.0.2.0/25,gre:0']],
+    entries: [
+      ['198.51.100.0/24,tcp:80'],
+      [['198.51.100.0/24', new PortRange(1000, 1001, 'udp')]],
+      ['192.0.2.0/24,icmp:echo-request'],
+      ['192.0.2.0/25,gre:0'],
+    ],
     create: /^create s hash:net,port family inet hashsize 1024 maxelem 65536 bucketsize 12 initval 0x[0-9a-f]{8}$/m,
-    adds: ['add s 198.51.100.0/24,tcp:80', 'add s 198.51.100.0/24,udp:1000', 'add s 198.51.100.0/24,udp:1001',
-      'add s 192.0.2.0/24,icmp:echo-request', 'add s 192.0.2.0/25,gre:0'],
+    adds: [
+      'add s 198.51.100.0/24,tcp:80',
+      'add s 198.51.100.0/24,udp:1000',
+      'add s 198.51.100.0/24,udp:1001',
+      'add s 192.0.2.0/24,icmp:echo-request',
+      'add s 192.0.2.0/25,gre:0',
+    ],
   },
   {
-    stype: 'hash:net,iface', opts: { skbinfo: true },
-    entries: [['192.0.2.0/24,eth0'], [['10.0.0.0/8', 'physdev:veth1']], [{ ip: '10.1.0.0', cidr: 16, iface: 'ppp' }, { wildcard: true, skbmark: 5 }]],
-    create: /^create s hash:net,iface family inet hashsize 1024 maxelem 65536 skbinfo bucketsize 12 initval 0x[0-9a-f]{8}$/m,
+    stype: 'hash:net,iface',
+    opts: { skbinfo: true },
+    entries: [
+      ['192.0.2.0/24,eth0'],
+      [['10.0.0.0/8', 'physdev:veth1']],
+      [
+        { ip: '10.1.0.0', cidr: 16, iface: 'ppp' },
+        { wildcard: true, skbmark: 5 },
+      ],
+    ],
+    create:
+      /^create s hash:net,iface family inet hashsize 1024 maxelem 65536 skbinfo bucketsize 12 initval 0x[0-9a-f]{8}$/m,
     adds: ['add s 192.0.2.0/24,eth0', 'add s 10.0.0.0/8,physdev:veth1', 'add s 10.1.0.0/16,ppp wildcard skbmark 0x5'],
   },
   {
-    stype: 'list:set', opts: { size: 8 }, setup: ['create m1 hash:ip', 'create m2 hash:net'],
+    stype: 'list:set',
+    opts: { size: 8 },
+    setup: ['create m1 hash:ip', 'create m2 hash:net'],
     entries: [['m1'], ['m2', { before: 'm1' }]],
     create: /^create s list:set size 8$/m,
     adds: ['add s m2', 'add s m1'],
@@ -272,7 +362,10 @@ test('sets made by ipset(8), read by nlroute into typed entries', async () => {
     assert.equal(c.entries[0].mac, '02:00:00:00:00:01');
     const d = by.get('d')!.entries[0];
     assert.deepEqual([d.ip, d.cidr, d.iface, d.physdev, d.wildcard], ['192.0.2.0', 24, 'eth0', true, true]);
-    assert.deepEqual(by.get('e')!.entries.map((e) => e.name), ['a', 'b']);
+    assert.deepEqual(
+      by.get('e')!.entries.map((e) => e.name),
+      ['a', 'b'],
+    );
     const f = by.get('f')!.entries[0];
     assert.deepEqual([f.ip, f.port, f.proto, f.ip2], ['192.0.2.1', 10, 132, '192.0.2.2']);
     const g = by.get('g')!.entries[0];
@@ -282,7 +375,13 @@ test('sets made by ipset(8), read by nlroute into typed entries', async () => {
     assert.equal(by.get('i')!.header.netmask, 24);
     assert.equal(by.get('i')!.entries[0].toString(), '192.168.3.0');
     assert.deepEqual(by.get('j')!.entries[0].toJSON(), { elem: '10.0.0.0/8', ip: '10.0.0.0', cidr: 8 });
-    assert.deepEqual(by.get('k')!.entries[0].toJSON(), { elem: '2001:db8::5,udp:53', ip: '2001:db8::5', port: 53, proto: 'udp', timeout: 0 });
+    assert.deepEqual(by.get('k')!.entries[0].toJSON(), {
+      elem: '2001:db8::5,udp:53',
+      ip: '2001:db8::5',
+      port: 53,
+      proto: 'udp',
+      timeout: 0,
+    });
     // Every type this kernel has was made by ipset(8) here.
     assert.deepEqual([...new Set(sets.map((x) => x.header.type))].sort(), KERNEL_TYPES.map((c) => c.stype).sort());
 
@@ -292,7 +391,10 @@ test('sets made by ipset(8), read by nlroute into typed entries', async () => {
     await ipset.create('copy', { stype: 'hash:ip', timeout: 600, counters: true, comment: true, skbinfo: true });
     await ipset.add('copy', e1);
     const back = addLines(ipsetOk(ns, ['save', 'copy']), 'copy')[0];
-    assert.match(back, /^add copy 192\.0\.2\.1 timeout \d+ packets 7 bytes 700 comment "hello world" skbmark 0x10\/0xff skbprio 1:2 skbqueue 3$/);
+    assert.match(
+      back,
+      /^add copy 192\.0\.2\.1 timeout \d+ packets 7 bytes 700 comment "hello world" skbmark 0x10\/0xff skbprio 1:2 skbqueue 3$/,
+    );
     assert.equal(await ipset.test('copy', e1), true);
   });
 });
@@ -310,7 +412,12 @@ test('supported revisions match ipset help for this kernel', async () => {
       assert.ok(revs, `ipset help lists ${t.name}`);
       assert.equal(Math.max(...revs), t.revision, `newest revision of ${t.name} in the table`);
       const r = await ipset.getSupportedRevisions(t.name).catch((e: unknown) => e);
-      const created = ipsetCmd(ns, ['create', `x${SET_TYPES.indexOf(t)}`, t.name, ...(t.kind === 'bitmap' ? ['range', t.name === 'bitmap:port' ? '1-2' : '10.0.0.0/30'] : [])]);
+      const created = ipsetCmd(ns, [
+        'create',
+        `x${SET_TYPES.indexOf(t)}`,
+        t.name,
+        ...(t.kind === 'bitmap' ? ['range', t.name === 'bitmap:port' ? '1-2' : '10.0.0.0/30'] : []),
+      ]);
       if (Array.isArray(r)) {
         const [min, max] = r;
         assert.equal(max, Math.max(...revs), `${t.name}: kernel max = ipset help max`);
@@ -331,7 +438,10 @@ test('types this kernel lacks: create fails with a clear error naming the type',
       await assert.rejects(ipset.create('x', { stype }), (e: unknown) => {
         assert.ok(e instanceof IPSetError);
         assert.equal(e.code, 'IPSET_ERR_FIND_TYPE');
-        assert.equal(e.ipsetText, `Kernel error received: set type not supported (${stype} is not available in this kernel)`);
+        assert.equal(
+          e.ipsetText,
+          `Kernel error received: set type not supported (${stype} is not available in this kernel)`,
+        );
         assert.equal(e.message, `ipset create x ${stype}: ${e.ipsetText}`);
         return true;
       });
@@ -339,26 +449,66 @@ test('types this kernel lacks: create fails with a clear error naming the type',
   });
 });
 
-test('kernel errors carry ipset(8)\'s messages and codes', async () => {
+test("kernel errors carry ipset(8)'s messages and codes", async () => {
   const cases: [setup: string, args: string[], code: string, run: (s: IPSet) => Promise<unknown>][] = [
     ['create s hash:ip', ['create', 's', 'hash:ip'], 'EEXIST', (s) => s.create('s')],
     ['create s hash:ip\nadd s 1.2.3.4', ['add', 's', '1.2.3.4'], 'IPSET_ERR_EXIST', (s) => s.add('s', '1.2.3.4')],
     ['create s hash:ip', ['del', 's', '1.2.3.5'], 'IPSET_ERR_EXIST', (s) => s.delete('s', '1.2.3.5')],
     ['', ['add', 'nosuch', '1.2.3.4'], 'ENOENT', (s) => s.add('nosuch', '1.2.3.4')],
-    ['create s hash:ip maxelem 1\nadd s 1.1.1.1', ['add', 's', '1.1.1.2'], 'IPSET_ERR_HASH_FULL', (s) => s.add('s', '1.1.1.2')],
-    ['create s hash:ip maxelem 1\nadd s 1.1.1.1', ['add', 's', '1.1.1.2'], 'IPSET_ERR_HASH_FULL', (s) => s.add('s', '1.1.1.2', { etype: 'ip' })],
+    [
+      'create s hash:ip maxelem 1\nadd s 1.1.1.1',
+      ['add', 's', '1.1.1.2'],
+      'IPSET_ERR_HASH_FULL',
+      (s) => s.add('s', '1.1.1.2'),
+    ],
+    [
+      'create s hash:ip maxelem 1\nadd s 1.1.1.1',
+      ['add', 's', '1.1.1.2'],
+      'IPSET_ERR_HASH_FULL',
+      (s) => s.add('s', '1.1.1.2', { etype: 'ip' }),
+    ],
     ['create s bitmap:port range 1-10', ['add', 's', '20'], 'IPSET_ERR_BITMAP_RANGE', (s) => s.add('s', 20)],
     ['create l list:set', ['add', 'l', 'nosuch'], 'IPSET_ERR_NAME', (s) => s.add('l', 'nosuch')],
     ['create l list:set\ncreate l2 list:set', ['add', 'l', 'l2'], 'IPSET_ERR_LOOP', (s) => s.add('l', 'l2')],
-    ['create l list:set\ncreate s hash:ip\ncreate t hash:ip\nadd l s', ['add', 'l', 't', 'before', 'u'], 'IPSET_ERR_NAMEREF', (s) => s.add('l', 't', { before: 'u' })],
+    [
+      'create l list:set\ncreate s hash:ip\ncreate t hash:ip\nadd l s',
+      ['add', 'l', 't', 'before', 'u'],
+      'IPSET_ERR_NAMEREF',
+      (s) => s.add('l', 't', { before: 'u' }),
+    ],
     ['create s hash:ip\ncreate t hash:ip', ['rename', 's', 't'], 'IPSET_ERR_EXIST_SETNAME2', (s) => s.rename('s', 't')],
     ['create s hash:ip', ['swap', 's', 'nosuch'], 'IPSET_ERR_EXIST_SETNAME2', (s) => s.swap('s', 'nosuch')],
-    ['create s hash:ip\ncreate b bitmap:port range 1-2', ['swap', 's', 'b'], 'IPSET_ERR_TYPE_MISMATCH', (s) => s.swap('s', 'b')],
+    [
+      'create s hash:ip\ncreate b bitmap:port range 1-2',
+      ['swap', 's', 'b'],
+      'IPSET_ERR_TYPE_MISMATCH',
+      (s) => s.swap('s', 'b'),
+    ],
     ['create s hash:ip\ncreate l list:set\nadd l s', ['destroy', 's'], 'IPSET_ERR_BUSY', (s) => s.destroy('s')],
-    ['create s hash:ip', ['add', 's', '1.2.3.4', 'timeout', '5'], 'IPSET_ERR_TIMEOUT', (s) => s.add('s', '1.2.3.4', { timeout: 5 })],
-    ['create s hash:ip', ['add', 's', '1.2.3.4', 'packets', '5'], 'IPSET_ERR_COUNTER', (s) => s.add('s', '1.2.3.4', { packets: 5 })],
-    ['create s hash:ip', ['add', 's', '1.2.3.4', 'comment', 'x'], 'IPSET_ERR_COMMENT', (s) => s.add('s', '1.2.3.4', { comment: 'x' })],
-    ['create s hash:ip', ['add', 's', '1.2.3.4', 'skbmark', '0x1'], 'IPSET_ERR_SKBINFO', (s) => s.add('s', '1.2.3.4', { skbmark: 1 })],
+    [
+      'create s hash:ip',
+      ['add', 's', '1.2.3.4', 'timeout', '5'],
+      'IPSET_ERR_TIMEOUT',
+      (s) => s.add('s', '1.2.3.4', { timeout: 5 }),
+    ],
+    [
+      'create s hash:ip',
+      ['add', 's', '1.2.3.4', 'packets', '5'],
+      'IPSET_ERR_COUNTER',
+      (s) => s.add('s', '1.2.3.4', { packets: 5 }),
+    ],
+    [
+      'create s hash:ip',
+      ['add', 's', '1.2.3.4', 'comment', 'x'],
+      'IPSET_ERR_COMMENT',
+      (s) => s.add('s', '1.2.3.4', { comment: 'x' }),
+    ],
+    [
+      'create s hash:ip',
+      ['add', 's', '1.2.3.4', 'skbmark', '0x1'],
+      'IPSET_ERR_SKBINFO',
+      (s) => s.add('s', '1.2.3.4', { skbmark: 1 }),
+    ],
     ['create n hash:net', ['add', 'n', '10.0.0.0/0'], 'IPSET_ERR_INVALID_CIDR', (s) => s.add('n', '10.0.0.0/0')],
   ];
   for (const [setup, args, code, run] of cases) {
@@ -415,7 +565,10 @@ test('test() answers true/false; nomatch entries test false', async () => {
     assert.equal(await ipset.test('n', '10.2.3.4'), true);
     assert.equal(await ipset.test('n', '10.1.2.3'), false);
     assert.equal(await ipset.test('n', '192.0.2.1'), false);
-    await assert.rejects(ipset.test('nosuch', '1.2.3.4'), (e: unknown) => e instanceof IPSetError && e.code === 'ENOENT');
+    await assert.rejects(
+      ipset.test('nosuch', '1.2.3.4'),
+      (e: unknown) => e instanceof IPSetError && e.code === 'ENOENT',
+    );
   });
 });
 
@@ -439,7 +592,10 @@ test('rename, swap, flush, destroy', async () => {
     // create without exclusive is idempotent for the same set
     await ipset.create('z', { stype: 'hash:ip', exclusive: false });
     await ipset.create('z', { stype: 'hash:ip', exclusive: false });
-    await assert.rejects(ipset.create('z', { stype: 'hash:ip' }), (e: unknown) => e instanceof IPSetError && e.code === 'EEXIST');
+    await assert.rejects(
+      ipset.create('z', { stype: 'hash:ip' }),
+      (e: unknown) => e instanceof IPSetError && e.code === 'EEXIST',
+    );
   });
 });
 
@@ -457,7 +613,11 @@ test('getSetByName / getSetByIndex', async () => {
 
 test('headers(): type, revision, family, sizes, references, entries', async () => {
   await withIPSet(async (ipset, ns) => {
-    ipsetOk(ns, ['restore'], 'create s hash:ip hashsize 128 maxelem 500 timeout 30\nadd s 1.2.3.4\ncreate l list:set\nadd l s\n');
+    ipsetOk(
+      ns,
+      ['restore'],
+      'create s hash:ip hashsize 128 maxelem 500 timeout 30\nadd s 1.2.3.4\ncreate l list:set\nadd l s\n',
+    );
     const h = await ipset.headers('s');
     const terse = ipsetOk(ns, ['list', '-t', 's']);
     assert.equal(h.type, 'hash:ip');
@@ -496,7 +656,10 @@ test('addMany: 100,000 entries in bulk; a listing streams them', async () => {
     assert.equal(all[0].entries.length, 100000);
     assert.equal(all[0].header.elements, 100000);
     // An abandoned stream leaves the socket usable.
-    for await (const e of ipset.list('big')) { void e; break; }
+    for await (const e of ipset.list('big')) {
+      void e;
+      break;
+    }
     assert.equal(await ipset.test('big', '10.0.0.1'), true);
   });
 });
@@ -504,11 +667,24 @@ test('addMany: 100,000 entries in bulk; a listing streams them', async () => {
 test('addMany: failures come back per entry with their index, the rest is added', async () => {
   await withIPSet(async (ipset, ns) => {
     await ipset.create('s');
-    const r = await ipset.addMany('s', ['10.0.0.1', 'bogus', '10.0.0.2', '10.0.0.1', '2001:db8::1', '10.0.0.3', { ip: '10.0.0.4' }]);
-    assert.equal(r.done, 4);
-    assert.deepEqual(r.errors.map((e) => [e.index, e.error.name, (e.error as { code?: string }).code]), [
-      [1, 'IPSetSyntaxError', undefined], [3, 'IPSetError', 'IPSET_ERR_EXIST'], [4, 'IPSetSyntaxError', undefined],
+    const r = await ipset.addMany('s', [
+      '10.0.0.1',
+      'bogus',
+      '10.0.0.2',
+      '10.0.0.1',
+      '2001:db8::1',
+      '10.0.0.3',
+      { ip: '10.0.0.4' },
     ]);
+    assert.equal(r.done, 4);
+    assert.deepEqual(
+      r.errors.map((e) => [e.index, e.error.name, (e.error as { code?: string }).code]),
+      [
+        [1, 'IPSetSyntaxError', undefined],
+        [3, 'IPSetError', 'IPSET_ERR_EXIST'],
+        [4, 'IPSetSyntaxError', undefined],
+      ],
+    );
     assert.equal(r.errors[1].error.message, "Element cannot be added to the set: it's already added");
 
     // Failures inside big messages: the kernel stops the message there, the rest still goes in.
@@ -517,7 +693,10 @@ test('addMany: failures come back per entry with their index, the rest is added'
     for (let i = 0; i < 5000; i++) list.push(`172.16.${i >> 8}.${i & 255}`);
     await ipset.addMany('t', [list[700], list[2500], list[4999]]);
     const r2 = await ipset.addMany('t', list);
-    assert.deepEqual(r2.errors.map((e) => e.index), [700, 2500, 4999]);
+    assert.deepEqual(
+      r2.errors.map((e) => e.index),
+      [700, 2500, 4999],
+    );
     assert.equal(r2.done, 4997);
     assert.match(ipsetOk(ns, ['list', '-t', 't']), /Number of entries: 5000/);
     // exclusive: false accepts what is already there
@@ -526,13 +705,23 @@ test('addMany: failures come back per entry with their index, the rest is added'
     // Type-specific errors in ipset(8)'s words, also when only the element type was given.
     await ipset.create('p', { stype: 'bitmap:port', bitmapPortsRange: [1, 100] });
     const r3 = await ipset.addMany('p', [5, 500, 6, new PortRange(90, 110)], { etype: 'port' });
-    assert.deepEqual(r3.errors.map((e) => [e.index, e.error.message]), [
-      [1, 'Element is out of the range of the set'], [3, 'Element is out of the range of the set'],
-    ]);
+    assert.deepEqual(
+      r3.errors.map((e) => [e.index, e.error.message]),
+      [
+        [1, 'Element is out of the range of the set'],
+        [3, 'Element is out of the range of the set'],
+      ],
+    );
     const d = await ipset.deleteMany('p', [5, 6, 7]);
-    assert.deepEqual(d.errors.map((e) => [e.index, e.error.message]), [[2, "Element cannot be deleted from the set: it's not added"]]);
+    assert.deepEqual(
+      d.errors.map((e) => [e.index, e.error.message]),
+      [[2, "Element cannot be deleted from the set: it's not added"]],
+    );
     const missing = await ipset.addMany('nosuch', ['1.2.3.4'], { etype: 'ip' });
-    assert.deepEqual(missing.errors.map((e) => [e.index, e.error.message]), [[0, 'The set with the given name does not exist']]);
+    assert.deepEqual(
+      missing.errors.map((e) => [e.index, e.error.message]),
+      [[0, 'The set with the given name does not exist']],
+    );
   });
 });
 
@@ -560,7 +749,10 @@ test('save/restore: files move between ipset(8) and nlroute', async () => {
           assert.equal(e.message, "Error in line 3: Element cannot be added to the set: it's already added");
           return true;
         });
-        await assert.rejects(ib.restore('create r hash:ip\nfrobnicate r\n'), (e: unknown) => e instanceof IPSetRestoreError && e.line === 2);
+        await assert.rejects(
+          ib.restore('create r hash:ip\nfrobnicate r\n'),
+          (e: unknown) => e instanceof IPSetRestoreError && e.line === 2,
+        );
         assert.equal((await ib.save('q')).split('\n')[1], 'add q 1.2.3.4');
       } finally {
         ib.close();
@@ -576,7 +768,10 @@ test('list:set before/after keeps the order ipset(8) shows', async () => {
     await ipset.add('l', 'm1');
     await ipset.add('l', 'm3', { after: 'm1' });
     await ipset.add('l', 'm2,before,m3');
-    assert.deepEqual((await ipset.list('l'))[0].entries.map((e) => e.name), ['m1', 'm2', 'm3']);
+    assert.deepEqual(
+      (await ipset.list('l'))[0].entries.map((e) => e.name),
+      ['m1', 'm2', 'm3'],
+    );
     assert.deepEqual(addLines(ipsetOk(ns, ['save', 'l']), 'l'), ['add l m1', 'add l m2', 'add l m3']);
     assert.equal(await ipset.test('l', 'm2', { before: 'm3' }), true);
     assert.equal(await ipset.test('l', 'm3', { before: 'm2' }), false);

@@ -2,7 +2,17 @@
 // network namespaces created and removed here.
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -51,7 +61,12 @@ function* messages(buf: Buffer, len: number): Generator<NlMsg> {
   for (let off = 0; off + 16 <= len; ) {
     const size = buf.readUInt32LE(off);
     assert.ok(size >= 16 && off + size <= len, 'sane nlmsg_len');
-    yield { type: buf.readUInt16LE(off + 4), seq: buf.readUInt32LE(off + 8), pid: buf.readUInt32LE(off + 12), body: buf.subarray(off + 16, off + size) };
+    yield {
+      type: buf.readUInt16LE(off + 4),
+      seq: buf.readUInt32LE(off + 8),
+      pid: buf.readUInt32LE(off + 12),
+      body: buf.subarray(off + 16, off + size),
+    };
     off += (size + 3) & ~3;
   }
 }
@@ -69,7 +84,12 @@ function linkName(body: Buffer): string | undefined {
 }
 
 /** Drains fd through poll()+recv() until `done` says so; grows the buffer on RECV_TOO_SMALL. */
-function pollUntil(nat: NativeBinding, fd: number, onMsg: (m: NlMsg, info: Int32Array) => boolean, timeoutMs = 5000): Promise<void> {
+function pollUntil(
+  nat: NativeBinding,
+  fd: number,
+  onMsg: (m: NlMsg, info: Int32Array) => boolean,
+  timeoutMs = 5000,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     let buf = Buffer.alloc(256);
     const info = new Int32Array(4);
@@ -99,7 +119,11 @@ function pollUntil(nat: NativeBinding, fd: number, onMsg: (m: NlMsg, info: Int32
 }
 
 /** RTM_GETLINK dump on fd: the interface names and the nlmsg_pid of the replies. */
-async function dumpLinks(nat: NativeBinding, fd: number, seq = 1): Promise<{ names: string[]; pids: Set<number>; senders: Set<number> }> {
+async function dumpLinks(
+  nat: NativeBinding,
+  fd: number,
+  seq = 1,
+): Promise<{ names: string[]; pids: Set<number>; senders: Set<number> }> {
   const names: string[] = [];
   const pids = new Set<number>();
   const senders = new Set<number>();
@@ -142,7 +166,10 @@ const fdCount = (): number => readdirSync('/proc/self/fd').length;
 const nsIds = (): [string, string] => [readlinkSync('/proc/self/ns/net'), readlinkSync('/proc/thread-self/ns/net')];
 
 /** Runs an ESM snippet in a fresh node with `nat` bound to the addon; returns its output. */
-function runChild(body: string, timeout = 10_000): { status: number | null; stdout: string; stderr: string; signal: NodeJS.Signals | null } {
+function runChild(
+  body: string,
+  timeout = 10_000,
+): { status: number | null; stdout: string; stderr: string; signal: NodeJS.Signals | null } {
   const script = `import { loadNative } from ${JSON.stringify(nativeJs)};\nconst nat = loadNative();\n${body}`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, signal: r.signal };
@@ -153,7 +180,19 @@ describe('native addon', () => {
 
   it('loads once and exports the transport API and constants', () => {
     assert.equal(loadNative(), nat);
-    for (const fn of ['bind', 'close', 'getsockname', 'getsockopt', 'open', 'poll', 'pollRef', 'pollStop', 'recv', 'send', 'setsockopt'] as const) {
+    for (const fn of [
+      'bind',
+      'close',
+      'getsockname',
+      'getsockopt',
+      'open',
+      'poll',
+      'pollRef',
+      'pollStop',
+      'recv',
+      'send',
+      'setsockopt',
+    ] as const) {
       assert.equal(typeof nat[fn], 'function', fn);
     }
     assert.equal(nat.constants.SOL_NETLINK, 270);
@@ -165,11 +204,19 @@ describe('native addon', () => {
   });
 
   it('importing the loader does not load the addon', () => {
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `
       import { readFileSync } from 'node:fs';
       await import(${JSON.stringify(nativeJs)});
       const loaded = readFileSync('/proc/self/maps', 'utf8').split('\\n').filter((l) => l.endsWith('.node'));
-      console.log(JSON.stringify(loaded));`], { encoding: 'utf8' });
+      console.log(JSON.stringify(loaded));`,
+      ],
+      { encoding: 'utf8' },
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim(), '[]');
   });
@@ -180,10 +227,18 @@ describe('native addon', () => {
       mkdirSync(join(dir, 'dist/src/core'), { recursive: true });
       writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'nlroute', type: 'module' }));
       copyFileSync(nativeJs, join(dir, 'dist/src/core/native.js'));
-      const r = spawnSync(process.execPath, ['--input-type=module', '-e', `
+      const r = spawnSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `
         const m = await import(${JSON.stringify(join(dir, 'dist/src/core/native.js'))});
         try { m.loadNative(); console.log('loaded?!'); }
-        catch (e) { console.log(e instanceof m.NativeUnavailableError, e.name, e.code, e.message); }`], { encoding: 'utf8' });
+        catch (e) { console.log(e instanceof m.NativeUnavailableError, e.name, e.code, e.message); }`,
+        ],
+        { encoding: 'utf8' },
+      );
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, /^true NativeUnavailableError ERR_NLROUTE_NATIVE_UNAVAILABLE /);
       assert.match(r.stdout, /npm rebuild nlroute/);
@@ -279,7 +334,11 @@ describe('native addon', () => {
       // RTNLGRP_BRVLAN (33): groups above 32 only exist through the membership options.
       nat.setsockopt(fd, c.SOL_NETLINK, c.NETLINK_ADD_MEMBERSHIP, 33);
       nat.setsockopt(fd, c.SOL_NETLINK, c.NETLINK_DROP_MEMBERSHIP, 33);
-      expectSyscallError(() => nat.setsockopt(fd, c.SOL_NETLINK, c.NETLINK_ADD_MEMBERSHIP, 4096), 'EINVAL', 'setsockopt');
+      expectSyscallError(
+        () => nat.setsockopt(fd, c.SOL_NETLINK, c.NETLINK_ADD_MEMBERSHIP, 4096),
+        'EINVAL',
+        'setsockopt',
+      );
     } finally {
       nat.close(fd);
     }
@@ -446,7 +505,8 @@ describe('native addon', () => {
   });
 
   it('close() stops polling: the fd number can be polled again and the process exits', () => {
-    const r = runChild(`
+    const r = runChild(
+      `
       const a = nat.open(0);
       const h = nat.poll(a, () => {});
       nat.close(a);                 // no pollStop: close must stop it
@@ -457,34 +517,47 @@ describe('native addon', () => {
       const c = nat.open(0);
       nat.poll(c, () => {});
       nat.close(c);                 // and nothing keeps the loop alive afterwards
-      console.log(a === b ? 'reused' : 'fresh');`, 5000);
+      console.log(a === b ? 'reused' : 'fresh');`,
+      5000,
+    );
     assert.equal(r.signal, null, 'did not hang');
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim(), 'reused');
   });
 
   it('an unstopped poll keeps the process alive (like any open socket)', () => {
-    const r = runChild(`const fd = nat.open(0); nat.poll(fd, () => {}); setTimeout(() => { console.log('alive'); process.exit(0); }, 300);`);
+    const r = runChild(
+      `const fd = nat.open(0); nat.poll(fd, () => {}); setTimeout(() => { console.log('alive'); process.exit(0); }, 300);`,
+    );
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim(), 'alive');
   });
 
-  it('an unref\'d poll lets the process exit; ref() holds it again', () => {
-    const r = runChild(`
+  it("an unref'd poll lets the process exit; ref() holds it again", () => {
+    const r = runChild(
+      `
       const a = nat.open(0), b = nat.open(0);
       const ha = nat.poll(a, () => {}), hb = nat.poll(b, () => {});
       nat.pollRef(ha, false);         // idle: may exit
       nat.pollRef(hb, false);
       nat.pollRef(hb, true);          // busy again: holds the loop
       setTimeout(() => { console.log('held'); nat.pollRef(hb, false); }, 200).unref();
-      process.on('exit', () => console.log('exited'));`, 5000);
+      process.on('exit', () => console.log('exited'));`,
+      5000,
+    );
     assert.equal(r.signal, null, 'did not hang');
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual(r.stdout.trim().split('\n'), ['held', 'exited']);
   });
 
   it('stops the poll of a garbage-collected handle (no crash, no loop kept alive)', () => {
-    const r = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', `
+    const r = spawnSync(
+      process.execPath,
+      [
+        '--expose-gc',
+        '--input-type=module',
+        '-e',
+        `
       import { loadNative } from ${JSON.stringify(nativeJs)};
       const nat = loadNative();
       const fds = [];
@@ -494,7 +567,10 @@ describe('native addon', () => {
         // Finalizers run soon after GC; then nothing may keep the loop alive. The fds stay
         // open (polling was stopped, not the socket): close them at exit.
         process.on('exit', () => { for (const fd of fds) nat.close(fd); console.log('exited'); });
-      }, 10);`], { encoding: 'utf8', timeout: 10_000 });
+      }, 10);`,
+      ],
+      { encoding: 'utf8', timeout: 10_000 },
+    );
     assert.equal(r.signal, null, 'the process exited on its own');
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout.trim(), 'exited');

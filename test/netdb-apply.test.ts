@@ -16,7 +16,10 @@ const BRIDGE: Desired = {
     { ifname: 'va-p', state: 'up' },
     { ifname: 'vb', kind: 'veth', peer: 'vb-p', master: 'br0', state: 'up', mtu: 1400 },
   ],
-  addresses: [{ ifname: 'br0', address: '10.10.0.1/24' }, { ifname: 'br0', address: '2001:db8:10::1/64', flags: 0x02 }],
+  addresses: [
+    { ifname: 'br0', address: '10.10.0.1/24' },
+    { ifname: 'br0', address: '2001:db8:10::1/64', flags: 0x02 },
+  ],
   routes: [
     { dst: '10.20.0.0/16', gateway: '10.10.0.254' },
     { dst: '10.21.0.9/16', oif: 'br0', table: 100 },
@@ -28,8 +31,11 @@ const BRIDGE: Desired = {
 async function foreign(ns: TestNetns): Promise<void> {
   await noDad(ns);
   await ns.batch([
-    'link add f0 type veth peer name f0p', 'link set f0 up', 'link set f0p up',
-    'addr add 10.99.0.1/24 dev f0', 'route add 10.98.0.0/16 via 10.99.0.254 proto static',
+    'link add f0 type veth peer name f0p',
+    'link set f0 up',
+    'link set f0p up',
+    'addr add 10.99.0.1/24 dev f0',
+    'route add 10.98.0.0/16 via 10.99.0.254 proto static',
     'route add 10.97.0.0/16 dev f0 proto 44 table 100',
   ]);
 }
@@ -53,7 +59,7 @@ test('netdb apply: a bridge with veths, addresses and routes in one verified tra
     assert.equal(db.get('links', 'vb')?.mtu, 1400);
     const route = db.get('routes', { dst: '10.21.0.0/16', table: 100 });
     assert.ok(route, 'the prefix was canonicalised');
-    assert.equal(route.proto, db.proto, 'marked as NetDB\'s');
+    assert.equal(route.proto, db.proto, "marked as NetDB's");
     assert.equal(db.filter('addresses', { index: br.index, address: '10.10.0.1' })[0].proto, db.proto);
     assert.equal(db.get('routes', { dst: '2001:db8:20::/48' })?.priority, 1024, 'IPv6 default metric');
     const links = await ns.json('link show');
@@ -62,7 +68,10 @@ test('netdb apply: a bridge with veths, addresses and routes in one verified tra
     const again = await db.apply(BRIDGE);
     assert.equal(again.plan.steps.length, 0, again.plan.toString());
     // state: 'absent' removes; foreign objects stay.
-    const gone = await db.apply({ routes: [{ dst: '10.20.0.0/16', state: 'absent' }], links: [{ ifname: 'vb', state: 'absent' }] });
+    const gone = await db.apply({
+      routes: [{ dst: '10.20.0.0/16', state: 'absent' }],
+      links: [{ ifname: 'vb', state: 'absent' }],
+    });
     assert.equal(gone.ok, true, String(gone.failed?.error));
     assert.equal(db.get('links', 'vb'), undefined);
     assert.equal(db.get('links', 'vb-p'), undefined);
@@ -101,8 +110,14 @@ test('netdb apply: failure injected at step k of n, 40 random trials, state befo
   t.diagnostic(`seed ${seed}, ${trials} trials`);
   await withNetns(async (ns) => {
     await foreign(ns);
-    await ns.batch(['link add old0 type veth peer name old0p', 'link set old0 up', 'link set old0p up',
-      'addr add 10.50.0.1/24 dev old0', 'route add 10.51.0.0/16 via 10.50.0.254', 'route add 10.52.0.0/16 dev old0 src 10.50.0.1']);
+    await ns.batch([
+      'link add old0 type veth peer name old0p',
+      'link set old0 up',
+      'link set old0p up',
+      'addr add 10.50.0.1/24 dev old0',
+      'route add 10.51.0.0/16 via 10.50.0.254',
+      'route add 10.52.0.0/16 dev old0 src 10.50.0.1',
+    ]);
     await using db = await NetDB.open({ netns: ns.name });
     const before = await ipState(ns);
     const r = rng(seed);
@@ -114,9 +129,17 @@ test('netdb apply: failure injected at step k of n, 40 random trials, state befo
       const k = 1 + r.int(n);
       const res = await db.apply(desired, { failAt: k });
       assert.equal(res.ok, false, `trial ${trial}: step ${k} of ${n} should fail (seed ${seed})`);
-      assert.equal(res.failed?.step.id, k, `trial ${trial}: ${res.failed?.step.what}: ${res.failed?.error.message}\n${plan.plan}`);
+      assert.equal(
+        res.failed?.step.id,
+        k,
+        `trial ${trial}: ${res.failed?.step.what}: ${res.failed?.error.message}\n${plan.plan}`,
+      );
       assert.deepEqual(res.rollbackErrors, [], `trial ${trial} (seed ${seed})`);
-      assert.deepEqual(stateDiff(before, await ipState(ns)), { gone: [], extra: [] }, `trial ${trial}: step ${k} of ${n} (seed ${seed})\n${plan.plan}`);
+      assert.deepEqual(
+        stateDiff(before, await ipState(ns)),
+        { gone: [], extra: [] },
+        `trial ${trial}: step ${k} of ${n} (seed ${seed})\n${plan.plan}`,
+      );
     }
   });
 });
@@ -124,9 +147,17 @@ test('netdb apply: failure injected at step k of n, 40 random trials, state befo
 function randomDesired(r: ReturnType<typeof rng>): Desired {
   const d: Required<Desired> = { links: [], addresses: [], routes: [], neighbours: [], rules: [] };
   if (r.int(2)) d.links.push({ ifname: 'nb0', kind: 'bridge', state: r.pick(['up', 'down']) });
-  if (r.int(2)) d.links.push({ ifname: 'nv0', kind: 'veth', peer: 'nv0p', state: 'up', master: d.links.length ? 'nb0' : undefined });
+  if (r.int(2))
+    d.links.push({
+      ifname: 'nv0',
+      kind: 'veth',
+      peer: 'nv0p',
+      state: 'up',
+      master: d.links.length ? 'nb0' : undefined,
+    });
   if (r.int(3) === 0) d.links.push({ ifname: 'old0', state: 'absent' });
   else if (r.int(2)) d.links.push({ ifname: 'old0', mtu: r.pick([1280, 1400, 9000]), state: r.pick(['up', 'down']) });
+  // biome-ignore lint/suspicious/noDuplicateElseIf: each r.int(2) is a new random draw
   else if (r.int(2)) d.addresses.push({ ifname: 'old0', address: '10.50.0.1/24', state: 'absent' });
   if (r.int(2)) d.addresses.push({ ifname: 'f0', address: `10.99.${1 + r.int(5)}.1/24` });
   if (r.int(2)) d.routes.push({ dst: '10.51.0.0/16', state: 'absent' });
@@ -143,7 +174,10 @@ test('netdb apply: foreign routes and addresses survive apply and rollback', asy
     await using db = await NetDB.open({ netns: ns.name });
     const r = await db.apply({
       addresses: [{ ifname: 'f0', address: '10.99.0.2/24' }],
-      routes: [{ dst: '10.96.0.0/16', gateway: '10.99.0.254' }, { dst: '10.95.0.0/16', gateway: '10.1.1.1' }],
+      routes: [
+        { dst: '10.96.0.0/16', gateway: '10.99.0.254' },
+        { dst: '10.95.0.0/16', gateway: '10.1.1.1' },
+      ],
     });
     assert.equal(r.ok, false);
     const routes = await ns.json('route show table all');
@@ -173,8 +207,10 @@ test('netdb apply: try and confirm, rollback when not confirmed, journal for a c
       assert.ok(db.get('links', 'br0'));
       const mid = await ipState(ns);
 
-      const lapsed = await db.apply({ links: [{ ifname: 'x0', kind: 'bridge', state: 'up' }], routes: [{ dst: '10.70.0.0/16', oif: 'br0' }] },
-        { confirmWithin: 100, journal });
+      const lapsed = await db.apply(
+        { links: [{ ifname: 'x0', kind: 'bridge', state: 'up' }], routes: [{ dst: '10.70.0.0/16', oif: 'br0' }] },
+        { confirmWithin: 100, journal },
+      );
       assert.equal(lapsed.ok, true);
       assert.equal(await lapsed.settled, 'rolled back');
       assert.deepEqual(lapsed.rollbackErrors, []);
@@ -182,8 +218,10 @@ test('netdb apply: try and confirm, rollback when not confirmed, journal for a c
       await assert.rejects(lapsed.confirm!(), /too late/);
 
       // A process that dies before confirming: the next one finishes the rollback.
-      const crashed = await db.apply({ links: [{ ifname: 'x1', kind: 'bridge' }], addresses: [{ ifname: 'br0', address: '10.10.0.2/24' }] },
-        { confirmWithin: 60_000, journal });
+      const crashed = await db.apply(
+        { links: [{ ifname: 'x1', kind: 'bridge' }], addresses: [{ ifname: 'br0', address: '10.10.0.2/24' }] },
+        { confirmWithin: 60_000, journal },
+      );
       assert.ok(existsSync(journal));
       db.close();
       void crashed;

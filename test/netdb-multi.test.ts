@@ -6,7 +6,8 @@ import { createNetns, deleteNetns } from './helpers/netns.js';
 import { settledVsFresh } from './helpers/netdb.js';
 
 test('netdb: two sources, a veth across them, a link moved from one to the other', async () => {
-  const a = await createNetns(), b = await createNetns();
+  const a = await createNetns(),
+    b = await createNetns();
   try {
     await using db = await NetDB.open({ netns: a.name, source: 'a' });
     await db.attach('b', { netns: b.name });
@@ -14,9 +15,15 @@ test('netdb: two sources, a veth across them, a link moved from one to the other
     const w = db.watch({ table: 'links', source: 'b' });
     await a.ip(`link add x0 type veth peer name x1 netns ${b.name}`);
     await a.ip('link add m0 type veth peer name m1');
-    await a.batch(['link set m0 up', 'link set m1 up', 'addr add 10.40.0.1/24 dev m0', 'route add 10.41.0.0/16 via 10.40.0.254']);
+    await a.batch([
+      'link set m0 up',
+      'link set m1 up',
+      'addr add 10.40.0.1/24 dev m0',
+      'route add 10.41.0.0/16 via 10.40.0.254',
+    ]);
     await db.sync();
-    const x0 = db.get('links', 'x0', 'a'), x1 = db.get('links', 'x1', 'b');
+    const x0 = db.get('links', 'x0', 'a'),
+      x1 = db.get('links', 'x1', 'b');
     assert.ok(x0 && x1);
     assert.equal(x0.source, 'a');
     assert.equal(x1.source, 'b');

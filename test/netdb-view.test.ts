@@ -10,9 +10,13 @@ import { viewVsFresh } from './helpers/netdb.js';
 test('netdb: loads a namespace; get and filter use the indexes', async () => {
   await withNetns(async (ns) => {
     await ns.batch([
-      'link add v0 type veth peer name p0', 'link set v0 up', 'link set p0 up',
-      'addr add 10.1.0.1/24 dev v0', 'addr add 2001:db8:1::1/64 dev v0 nodad',
-      'route add 10.2.0.0/16 via 10.1.0.254 table 100', 'route add 10.3.0.0/16 via 10.1.0.254 metric 7',
+      'link add v0 type veth peer name p0',
+      'link set v0 up',
+      'link set p0 up',
+      'addr add 10.1.0.1/24 dev v0',
+      'addr add 2001:db8:1::1/64 dev v0 nodad',
+      'route add 10.2.0.0/16 via 10.1.0.254 table 100',
+      'route add 10.3.0.0/16 via 10.1.0.254 metric 7',
       'route add 10.4.0.0/16 nexthop via 10.1.0.253 nexthop via 10.1.0.254',
     ]);
     await using db = await NetDB.open({ netns: ns.name });
@@ -26,7 +30,10 @@ test('netdb: loads a namespace; get and filter use the indexes', async () => {
     const mp = db.filter('routes', { dst: '10.4.0.0/16' })[0];
     assert.equal(mp.multipath?.length, 2);
     assert.ok(db.filter('routes', { dev: v0.index }).length >= 4);
-    assert.deepEqual(db.filter('addresses', { index: v0.index, family: 2 }).map((a) => a.address), ['10.1.0.1']);
+    assert.deepEqual(
+      db.filter('addresses', { index: v0.index, family: 2 }).map((a) => a.address),
+      ['10.1.0.1'],
+    );
     assert.equal(db.get('routes', { dst: '10.2.0.0/16', table: 100 })?.gateway, '10.1.0.254');
     assert.deepEqual(await viewVsFresh(db, ns.name), []);
   });
@@ -51,10 +58,16 @@ test('netdb: watch reports changes in order with old and new records', async () 
       if (c.value.type === 'removed' && c.value.table === 'links' && c.value.key === idx) break;
     }
     w.close();
-    const mine = seen.filter((c) => (c.table === 'links' && c.key === idx) || (c.table === 'addresses' && ((c.old ?? c.new) as { index: number }).index === idx));
+    const mine = seen.filter(
+      (c) =>
+        (c.table === 'links' && c.key === idx) ||
+        (c.table === 'addresses' && ((c.old ?? c.new) as { index: number }).index === idx),
+    );
     assert.equal(mine[0].type, 'added');
     assert.equal(mine[0].old, undefined);
-    const mtu = mine.find((c) => c.type === 'changed' && c.old && 'mtu' in c.old && c.old.mtu !== (c.new as { mtu: number }).mtu);
+    const mtu = mine.find(
+      (c) => c.type === 'changed' && c.old && 'mtu' in c.old && c.old.mtu !== (c.new as { mtu: number }).mtu,
+    );
     assert.ok(mtu, 'an mtu change with the old mtu');
     assert.equal((mtu.old as { mtu: number }).mtu, 1500);
     assert.equal((mtu.new as { mtu: number }).mtu, 1400);
@@ -65,17 +78,26 @@ test('netdb: watch reports changes in order with old and new records', async () 
     const last = mine[mine.length - 1];
     assert.equal(last.type, 'removed');
     assert.equal((last.old as { ifname: string }).ifname, 'w9');
-    assert.ok(mine.some((c) => c.table === 'addresses' && c.type === 'removed'), 'the address went with its link');
+    assert.ok(
+      mine.some((c) => c.table === 'addresses' && c.type === 'removed'),
+      'the address went with its link',
+    );
   });
 });
 
 test('netdb: kernel side effects without events are in the view', async () => {
   await withNetns(async (ns) => {
     await ns.batch([
-      'link add v0 type veth peer name p0', 'link set v0 up', 'link set p0 up',
-      'link add v1 type veth peer name p1', 'link set v1 up', 'link set p1 up',
-      'addr add 10.1.0.1/24 dev v0', 'addr add 10.7.0.1/24 dev v1',
-      'route add 10.2.0.0/16 via 10.1.0.254', 'route add 10.3.0.0/16 dev v1 src 10.1.0.1',
+      'link add v0 type veth peer name p0',
+      'link set v0 up',
+      'link set p0 up',
+      'link add v1 type veth peer name p1',
+      'link set v1 up',
+      'link set p1 up',
+      'addr add 10.1.0.1/24 dev v0',
+      'addr add 10.7.0.1/24 dev v1',
+      'route add 10.2.0.0/16 via 10.1.0.254',
+      'route add 10.3.0.0/16 dev v1 src 10.1.0.1',
       'route add 10.4.0.0/16 nexthop via 10.1.0.254 dev v0 nexthop via 10.7.0.254 dev v1',
     ]);
     await using db = await NetDB.open({ netns: ns.name });
@@ -112,7 +134,10 @@ test('netdb: a watcher that falls behind gets WatchOverflowError; waitFor resolv
     assert.equal((await appeared).ifname, 'o3');
     await assert.rejects(w.next(), { name: 'WatchOverflowError' });
     assert.deepEqual(await w.next(), { value: undefined, done: true });
-    await assert.rejects(db.waitFor('links', (l) => l.ifname === 'never', { timeout: 50 }), { name: 'NetlinkTimeoutError' });
+    await assert.rejects(
+      db.waitFor('links', (l) => l.ifname === 'never', { timeout: 50 }),
+      { name: 'NetlinkTimeoutError' },
+    );
     assert.throws(() => db.filter('nope' as never), /unknown table "nope"/);
   });
 });

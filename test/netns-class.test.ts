@@ -17,7 +17,15 @@ const uniq = (tag: string): string => `nlr-test-${process.pid}-${tag}-${++counte
 function cleanup(names: string[]): void {
   for (const n of names) {
     if (!existsSync(`/var/run/netns/${n}`)) continue;
-    try { netns.remove(n); } catch { try { execFileSync('ip', ['netns', 'del', n], { stdio: 'ignore' }); } catch { /* gone */ } }
+    try {
+      netns.remove(n);
+    } catch {
+      try {
+        execFileSync('ip', ['netns', 'del', n], { stdio: 'ignore' });
+      } catch {
+        /* gone */
+      }
+    }
   }
 }
 
@@ -25,12 +33,24 @@ function assertOwnNamespace(): void {
   assert.equal(readlinkSync('/proc/self/ns/net'), ownNs);
   assert.equal(readlinkSync('/proc/thread-self/ns/net'), ownNs);
   for (const tid of readdirSync('/proc/self/task')) {
-    try { assert.equal(readlinkSync(`/proc/self/task/${tid}/ns/net`), ownNs); } catch (e) { if ((e as { code?: string }).code !== 'ENOENT') throw e; }
+    try {
+      assert.equal(readlinkSync(`/proc/self/task/${tid}/ns/net`), ownNs);
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'ENOENT') throw e;
+    }
   }
 }
 
-const names = async (ipr: IPRoute): Promise<string[]> => (await ipr.getLinks()).map((m) => m.getAttr('IFLA_IFNAME') as string).sort();
-const hostLinks = await (async () => { const ipr = new IPRoute(); try { return await names(ipr); } finally { ipr.close(); } })();
+const names = async (ipr: IPRoute): Promise<string[]> =>
+  (await ipr.getLinks()).map((m) => m.getAttr('IFLA_IFNAME') as string).sort();
+const hostLinks = await (async () => {
+  const ipr = new IPRoute();
+  try {
+    return await names(ipr);
+  } finally {
+    ipr.close();
+  }
+})();
 
 describe('NetNS', () => {
   it('opens a namespace made by ip netns add and sees only its lo', async () => {
@@ -65,12 +85,22 @@ describe('NetNS', () => {
       seen.forEach((s, i) => assert.deepEqual(s, ['lo', `nlrbr${i}`]));
       // The same as an IPRoute with the netns option; iproute2 agrees.
       const ipr = new IPRoute({ netns: list[2] });
-      try { assert.deepEqual(await names(ipr), ['lo', 'nlrbr2']); } finally { ipr.close(); }
-      const viaIp = JSON.parse(execFileSync('ip', ['-n', list[1], '-j', 'link'], { encoding: 'utf8' })) as { ifname: string }[];
+      try {
+        assert.deepEqual(await names(ipr), ['lo', 'nlrbr2']);
+      } finally {
+        ipr.close();
+      }
+      const viaIp = JSON.parse(execFileSync('ip', ['-n', list[1], '-j', 'link'], { encoding: 'utf8' })) as {
+        ifname: string;
+      }[];
       assert.deepEqual(viaIp.map((l) => l.ifname).sort(), ['lo', 'nlrbr1']);
       // The host's links are untouched.
       const host = new IPRoute();
-      try { assert.deepEqual(await names(host), hostLinks); } finally { host.close(); }
+      try {
+        assert.deepEqual(await names(host), hostLinks);
+      } finally {
+        host.close();
+      }
     } finally {
       for (const ns of open) ns.close();
       cleanup(list);
@@ -112,10 +142,16 @@ describe('NetNS', () => {
   it('create options, typed errors, exec/run/remove helpers', async () => {
     const name = uniq('opt');
     try {
-      assert.throws(() => new NetNS(name), (e: NetnsError) => e instanceof NetnsError && e.code === 'ENOENT');
+      assert.throws(
+        () => new NetNS(name),
+        (e: NetnsError) => e instanceof NetnsError && e.code === 'ENOENT',
+      );
       // A relative path is refused (it would be opened relative to the working directory).
       assert.throws(() => new NetNS('bad/name/'), { name: 'NetnsNameError', code: 'EINVAL' });
-      assert.throws(() => new NetNS('/nonexistent/netns'), (e: NetnsError) => e instanceof NetnsError && e.code === 'ENOENT');
+      assert.throws(
+        () => new NetNS('/nonexistent/netns'),
+        (e: NetnsError) => e instanceof NetnsError && e.code === 'ENOENT',
+      );
       assert.throws(() => new NetNS(''), { name: 'NetnsNameError', code: 'EINVAL' });
       const first = new NetNS(name, { create: 'exclusive' });
       assert.equal(first.created, true);
@@ -125,13 +161,20 @@ describe('NetNS', () => {
       second.close();
 
       const r = await first.exec(['ip', '-j', 'link']);
-      assert.deepEqual((JSON.parse(r.stdout) as { ifname: string }[]).map((l) => l.ifname), ['lo']);
+      assert.deepEqual(
+        (JSON.parse(r.stdout) as { ifname: string }[]).map((l) => l.ifname),
+        ['lo'],
+      );
       const r2 = await first.exec(['ip', '-j', 'link'], { via: 'ip' });
       assert.equal(r2.code, 0, r2.stderr);
       // run(): a plain IPRoute created inside lands in the namespace.
       const inside = await first.run(async () => {
         const ipr = new IPRoute();
-        try { return await names(ipr); } finally { ipr.close(); }
+        try {
+          return await names(ipr);
+        } finally {
+          ipr.close();
+        }
       });
       assert.deepEqual(inside, ['lo']);
 

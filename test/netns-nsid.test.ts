@@ -6,7 +6,15 @@ import { existsSync, readlinkSync } from 'node:fs';
 import { describe, it } from 'node:test';
 
 import * as netns from '../src/netns/index.js';
-import { getNsid, listNsids, setNsid, watchNsid, RTM_DELNSID, RTM_NEWNSID, type NsidMessage } from '../src/netns/nsid.js';
+import {
+  getNsid,
+  listNsids,
+  setNsid,
+  watchNsid,
+  RTM_DELNSID,
+  RTM_NEWNSID,
+  type NsidMessage,
+} from '../src/netns/nsid.js';
 import { Overrun } from '../src/core/index.js';
 
 const ownNs = readlinkSync('/proc/self/ns/net');
@@ -16,18 +24,35 @@ const uniq = (tag: string): string => `nlr-test-${process.pid}-${tag}-${++counte
 function cleanup(names: string[]): void {
   for (const n of names) {
     if (!existsSync(`/var/run/netns/${n}`)) continue;
-    try { netns.remove(n); } catch { try { execFileSync('ip', ['netns', 'del', n], { stdio: 'ignore' }); } catch { /* gone */ } }
+    try {
+      netns.remove(n);
+    } catch {
+      try {
+        execFileSync('ip', ['netns', 'del', n], { stdio: 'ignore' });
+      } catch {
+        /* gone */
+      }
+    }
   }
 }
 
 /** The next nsid event that matches, or a timeout. */
-async function nextEvent(it: AsyncIterator<NsidMessage | Overrun>, match: (m: NsidMessage) => boolean, ms = 5000): Promise<NsidMessage> {
+async function nextEvent(
+  it: AsyncIterator<NsidMessage | Overrun>,
+  match: (m: NsidMessage) => boolean,
+  ms = 5000,
+): Promise<NsidMessage> {
   const deadline = Date.now() + ms;
   for (;;) {
     const left = deadline - Date.now();
     if (left <= 0) throw new Error('no matching nsid event');
     let timer: NodeJS.Timeout | undefined;
-    const r = await Promise.race([it.next(), new Promise<never>((_, rej) => { timer = setTimeout(() => rej(new Error('no matching nsid event')), left); })]);
+    const r = await Promise.race([
+      it.next(),
+      new Promise<never>((_, rej) => {
+        timer = setTimeout(() => rej(new Error('no matching nsid event')), left);
+      }),
+    ]);
     clearTimeout(timer);
     if (r.done) throw new Error('subscription ended');
     if (!(r.value instanceof Overrun) && match(r.value)) return r.value;
@@ -59,7 +84,10 @@ describe('nsid', () => {
         await assert.rejects(setNsid(b, 8, { in: a }), { name: 'NetnsError', code: 'EEXIST' });
         const auto = await setNsid(d, 'auto', { in: a });
         assert.ok(Number.isInteger(auto) && auto >= 0 && auto !== 7 && auto !== 5);
-        assert.deepEqual((await listNsids({ in: a })).sort((x, y) => x - y), [5, 7, auto].sort((x, y) => x - y));
+        assert.deepEqual(
+          (await listNsids({ in: a })).sort((x, y) => x - y),
+          [5, 7, auto].sort((x, y) => x - y),
+        );
 
         // run() makes `a` the default viewer.
         assert.equal(await netns.run(a, () => getNsid(b)), 7);

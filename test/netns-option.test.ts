@@ -22,32 +22,47 @@ const makers: [string, (netns: string | number) => { close(): void }][] = [
 
 test('a missing namespace is a NetnsError that names it', () => {
   for (const [cls, make] of makers) {
-    assert.throws(() => make(missing), (e: unknown) => {
-      assert.ok(e instanceof NetnsError, `${cls}: ${String(e)}`);
-      assert.equal(e.code, 'ENOENT');
-      assert.equal(e.netns, missing);
-      assert.match(e.message, new RegExp(`network namespace "${missing}": it does not exist \\(/var/run/netns/${missing}\\)`));
-      return true;
-    });
+    assert.throws(
+      () => make(missing),
+      (e: unknown) => {
+        assert.ok(e instanceof NetnsError, `${cls}: ${String(e)}`);
+        assert.equal(e.code, 'ENOENT');
+        assert.equal(e.netns, missing);
+        assert.match(
+          e.message,
+          new RegExp(`network namespace "${missing}": it does not exist \\(/var/run/netns/${missing}\\)`),
+        );
+        return true;
+      },
+    );
   }
 });
 
 test('a relative path is refused before anything is opened', async () => {
   for (const bad of ['../../proc/self/ns/net', 'proc/self/ns/net', './x', '']) {
     for (const [cls, make] of makers) {
-      assert.throws(() => make(bad), (e: unknown) => {
-        assert.ok(e instanceof NetnsNameError, `${cls} ${bad}: ${String(e)}`);
-        assert.match(e.message, bad ? /a name without '\/', an absolute path or an fd/ : /must not be empty/);
-        return true;
-      });
+      assert.throws(
+        () => make(bad),
+        (e: unknown) => {
+          assert.ok(e instanceof NetnsNameError, `${cls} ${bad}: ${String(e)}`);
+          assert.match(e.message, bad ? /a name without '\/', an absolute path or an fd/ : /must not be empty/);
+          return true;
+        },
+      );
     }
     if (bad) assert.throws(() => run(bad, () => 0), NetnsNameError);
   }
   // As the namespace a link moves to, too.
   await withNetns(async (ns) => {
     await using ipr = new IPRoute({ netns: ns.name });
-    await assert.rejects(ipr.link('add', { ifname: 'e0', kind: 'veth', peer: 'e1', netns: '../x' } as never), NetnsNameError);
-    await assert.rejects(ipr.link('add', { ifname: 'e0', kind: 'veth', peer: 'e1', netns: missing } as never), NetnsError);
+    await assert.rejects(
+      ipr.link('add', { ifname: 'e0', kind: 'veth', peer: 'e1', netns: '../x' } as never),
+      NetnsNameError,
+    );
+    await assert.rejects(
+      ipr.link('add', { ifname: 'e0', kind: 'veth', peer: 'e1', netns: missing } as never),
+      NetnsError,
+    );
   });
 });
 

@@ -6,7 +6,21 @@ import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'n
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { Marshal, MessageSchema, NetlinkSocket, NETLINK_ROUTE, NLM_F_DUMP, asciiz, attrMap, pad, s32, struct, u16, u32, u8 } from '../src/core/index.js';
+import {
+  Marshal,
+  MessageSchema,
+  NetlinkSocket,
+  NETLINK_ROUTE,
+  NLM_F_DUMP,
+  asciiz,
+  attrMap,
+  pad,
+  s32,
+  struct,
+  u16,
+  u32,
+  u8,
+} from '../src/core/index.js';
 import * as netns from '../src/netns/index.js';
 import { NetnsError, NetnsNameError } from '../src/netns/index.js';
 
@@ -31,18 +45,33 @@ function cleanup(...names: string[]): void {
   for (const n of names.length ? names : [...made]) {
     made.delete(n);
     if (!existsSync(`/var/run/netns/${n}`)) continue;
-    try { netns.remove(n); } catch { try { execFileSync('ip', ['netns', 'del', n], { stdio: 'ignore' }); } catch { /* gone */ } }
+    try {
+      netns.remove(n);
+    } catch {
+      try {
+        execFileSync('ip', ['netns', 'del', n], { stdio: 'ignore' });
+      } catch {
+        /* gone */
+      }
+    }
   }
 }
 after(() => cleanup());
 
 function ipNetnsList(): string[] {
-  return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }).split('\n').filter(Boolean).map((l) => l.split(' ')[0]);
+  return execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => l.split(' ')[0]);
 }
 
 /** Link names seen by a NETLINK_ROUTE socket opened in `ns` (or in the run() context). */
 async function linkNames(ns?: string): Promise<string[]> {
-  const sock = new NetlinkSocket({ protocol: NETLINK_ROUTE, marshal: new Marshal({ [RTM_NEWLINK]: linkmsg }), ...(ns ? { netns: ns } : {}) });
+  const sock = new NetlinkSocket({
+    protocol: NETLINK_ROUTE,
+    marshal: new Marshal({ [RTM_NEWLINK]: linkmsg }),
+    ...(ns ? { netns: ns } : {}),
+  });
   try {
     const msgs = await sock.request(linkmsg, { type: RTM_GETLINK, flags: NLM_F_DUMP });
     return msgs.map((m) => m.getAttr('IFLA_IFNAME') as string).sort();
@@ -58,7 +87,9 @@ function nsId(path: string): string {
 
 /** Mounts of namespace files whose name starts with `prefix` (other processes may add their own). */
 function mountLines(prefix: string): number {
-  return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.split(' ')[4]?.startsWith(`/run/netns/${prefix}`)).length;
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .filter((l) => l.split(' ')[4]?.startsWith(`/run/netns/${prefix}`)).length;
 }
 
 const ownNs = readlinkSync('/proc/self/ns/net');
@@ -70,7 +101,11 @@ function assertOwnNamespace(): void {
   assert.equal(readlinkSync('/proc/thread-self/ns/net'), ownThreadNs);
   // No thread of the process (main, libuv pool, V8 workers) ever left its namespace.
   for (const tid of readdirSync('/proc/self/task')) {
-    try { assert.equal(readlinkSync(`/proc/self/task/${tid}/ns/net`), ownNs, `thread ${tid}`); } catch (e) { if ((e as { code?: string }).code !== 'ENOENT') throw e; }
+    try {
+      assert.equal(readlinkSync(`/proc/self/task/${tid}/ns/net`), ownNs, `thread ${tid}`);
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'ENOENT') throw e;
+    }
   }
 }
 
@@ -84,12 +119,19 @@ describe('netns create/list/remove with iproute2', () => {
       assert.ok(ipNetnsList().includes(name));
       assert.ok(netns.list().includes(name));
       assert.ok(netns.exists(name));
-      const links = JSON.parse(execFileSync('ip', ['netns', 'exec', name, 'ip', '-j', 'link'], { encoding: 'utf8' })) as { ifname: string }[];
-      assert.deepEqual(links.map((l) => l.ifname), ['lo']);
+      const links = JSON.parse(
+        execFileSync('ip', ['netns', 'exec', name, 'ip', '-j', 'link'], { encoding: 'utf8' }),
+      ) as { ifname: string }[];
+      assert.deepEqual(
+        links.map((l) => l.ifname),
+        ['lo'],
+      );
       // A namespace of its own, not ours.
       assert.notEqual(nsId(path), ownNs);
       // Same propagation set-up as iproute2: the directory is a shared mount point.
-      const dirLine = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').find((l) => l.split(' ')[4] === '/run/netns');
+      const dirLine = readFileSync('/proc/self/mountinfo', 'utf8')
+        .split('\n')
+        .find((l) => l.split(' ')[4] === '/run/netns');
       assert.ok(dirLine && / shared:\d+/.test(dirLine), `/run/netns is a shared mount: ${dirLine}`);
     } finally {
       cleanup(name);
@@ -147,7 +189,10 @@ describe('netns create/list/remove with iproute2', () => {
       assert.equal(nsId(`/var/run/netns/${name}`), childNs);
       assert.equal(execFileSync('ip', ['netns', 'identify', String(pid)], { encoding: 'utf8' }).trim(), name);
       assert.deepEqual(await linkNames(name), ['lo']);
-      assert.throws(() => netns.attach(name, pid), (e: NetnsError) => e instanceof NetnsError && e.code === 'EEXIST');
+      assert.throws(
+        () => netns.attach(name, pid),
+        (e: NetnsError) => e instanceof NetnsError && e.code === 'EEXIST',
+      );
     } finally {
       child?.kill('SIGKILL');
       cleanup(name);
@@ -161,23 +206,50 @@ describe('same syscalls as iproute2', () => {
   // set-up of /run/netns (bind onto itself, then shared) happens there and nowhere else.
   /** What strace (on stderr) says `cmd` did there. */
   const run = (cmd: string): string => {
-    const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c',
-      `mount -t tmpfs tmpfs /run && exec strace -f -qq -e trace=mkdir,flock,mount,unshare,umount2,unlink ${cmd}`], { encoding: 'utf8' });
+    const r = spawnSync(
+      'unshare',
+      [
+        '-m',
+        '--propagation',
+        'private',
+        'sh',
+        '-c',
+        `mount -t tmpfs tmpfs /run && exec strace -f -qq -e trace=mkdir,flock,mount,unshare,umount2,unlink ${cmd}`,
+      ],
+      { encoding: 'utf8' },
+    );
     if (r.status !== 0) throw new Error(`${cmd}: exit ${r.status}: ${r.stderr}`);
     return r.stderr;
   };
   /** Calls as comparable text: no pids, no fs-type pointer, one spelling of the paths. */
-  const normalize = (log: string): string[] => log.split('\n')
-    .map((l) => l.replace(/^\[pid\s+\d+\]\s*/, '').replace(/^\d+\s+/, '').replace(/0x[0-9a-f]+/g, 'T').replace(/\/var\/run\//g, '/run/')
-      .replace('/proc/thread-self/', '/proc/self/').replace('|UMOUNT_NOFOLLOW', '').replace(/flock\(\d+/, 'flock(FD').replace(/\s+/g, ' ').trim())
-    .filter((l) => /^(mkdir|flock|mount|unshare|umount2|unlink)\(/.test(l) && !l.includes('LOCK_UN'));
+  const normalize = (log: string): string[] =>
+    log
+      .split('\n')
+      .map((l) =>
+        l
+          .replace(/^\[pid\s+\d+\]\s*/, '')
+          .replace(/^\d+\s+/, '')
+          .replace(/0x[0-9a-f]+/g, 'T')
+          .replace(/\/var\/run\//g, '/run/')
+          .replace('/proc/thread-self/', '/proc/self/')
+          .replace('|UMOUNT_NOFOLLOW', '')
+          .replace(/flock\(\d+/, 'flock(FD')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      )
+      .filter((l) => /^(mkdir|flock|mount|unshare|umount2|unlink)\(/.test(l) && !l.includes('LOCK_UN'));
 
-  it('create/remove make the same mount, unshare and umount calls as ip netns add/del', { skip: !existsSync('/usr/bin/strace') && 'no strace' }, () => {
+  it('create/remove make the same mount, unshare and umount calls as ip netns add/del', {
+    skip: !existsSync('/usr/bin/strace') && 'no strace',
+  }, () => {
     const script = `const n = await import(${JSON.stringify(new URL('../src/netns/index.js', import.meta.url).href)}); n.create('x'); n.remove('x');`;
     const ours = normalize(run(`${process.execPath} --input-type=module -e "${script.replace(/"/g, '\\"')}"`));
     const theirs = normalize(run("sh -c 'ip netns add x && ip netns del x'"));
     assert.deepEqual(ours, theirs);
-    assert.ok(theirs.some((l) => l.startsWith('mount("/run/netns", "/run/netns", T, MS_BIND|MS_REC')), theirs.join('\n'));
+    assert.ok(
+      theirs.some((l) => l.startsWith('mount("/run/netns", "/run/netns", T, MS_BIND|MS_REC')),
+      theirs.join('\n'),
+    );
     assert.ok(theirs.some((l) => l.startsWith('unshare(CLONE_NEWNET)')));
   });
 
@@ -198,14 +270,17 @@ describe('netns errors', () => {
     made.add(a).add(b);
     try {
       netns.create(a);
-      assert.throws(() => netns.create(a), (e: NetnsError) => {
-        assert.ok(e instanceof NetnsError);
-        assert.equal(e.code, 'EEXIST');
-        assert.equal(e.errno, 17);
-        assert.equal(e.netns, a);
-        assert.match(e.message, /already exists/);
-        return true;
-      });
+      assert.throws(
+        () => netns.create(a),
+        (e: NetnsError) => {
+          assert.ok(e instanceof NetnsError);
+          assert.equal(e.code, 'EEXIST');
+          assert.equal(e.errno, 17);
+          assert.equal(e.netns, a);
+          assert.match(e.message, /already exists/);
+          return true;
+        },
+      );
       execFileSync('ip', ['netns', 'add', b]);
       assert.throws(() => netns.create(b), { code: 'EEXIST' });
       // The failed create did not disturb the existing namespace.
@@ -216,13 +291,16 @@ describe('netns errors', () => {
   });
 
   it('remove of a missing name is ENOENT', () => {
-    assert.throws(() => netns.remove(uniq('missing')), (e: NetnsError) => {
-      assert.ok(e instanceof NetnsError);
-      assert.equal(e.code, 'ENOENT');
-      assert.equal(e.errno, 2);
-      assert.match(e.message, /does not exist/);
-      return true;
-    });
+    assert.throws(
+      () => netns.remove(uniq('missing')),
+      (e: NetnsError) => {
+        assert.ok(e instanceof NetnsError);
+        assert.equal(e.code, 'ENOENT');
+        assert.equal(e.errno, 2);
+        assert.match(e.message, /does not exist/);
+        return true;
+      },
+    );
   });
 
   it('attach of a missing pid is ESRCH and creates nothing', () => {
@@ -241,8 +319,17 @@ describe('netns errors', () => {
     // Each would reach the kernel as a different error (ENOENT, ENAMETOOLONG, EISDIR...).
     const bad: unknown[] = ['', 'a/b', '/etc', '..', '.', 'x'.repeat(256), 'nul\0byte', 42, undefined, null];
     for (const name of bad) {
-      for (const op of [() => netns.create(name as string), () => netns.remove(name as string), () => netns.attach(name as string, process.pid), () => netns.exists(name as string)]) {
-        assert.throws(op, (e: NetnsNameError) => e instanceof NetnsNameError && e.code === 'EINVAL', `name ${JSON.stringify(name)}`);
+      for (const op of [
+        () => netns.create(name as string),
+        () => netns.remove(name as string),
+        () => netns.attach(name as string, process.pid),
+        () => netns.exists(name as string),
+      ]) {
+        assert.throws(
+          op,
+          (e: NetnsNameError) => e instanceof NetnsNameError && e.code === 'EINVAL',
+          `name ${JSON.stringify(name)}`,
+        );
       }
     }
     // The longest valid name still works.
@@ -277,10 +364,15 @@ describe('several namespaces in one process', () => {
       const seen = await Promise.all(names.map((n) => linkNames(n)));
       seen.forEach((links, i) => assert.deepEqual(links, ['lo', `nlrbr${i}`].sort()));
       // Sockets open at the same time, in different namespaces.
-      const socks = names.map((n) => new NetlinkSocket({ protocol: NETLINK_ROUTE, marshal: new Marshal({ [RTM_NEWLINK]: linkmsg }), netns: n }));
+      const socks = names.map(
+        (n) =>
+          new NetlinkSocket({ protocol: NETLINK_ROUTE, marshal: new Marshal({ [RTM_NEWLINK]: linkmsg }), netns: n }),
+      );
       try {
         const again = await Promise.all(socks.map((s) => s.request(linkmsg, { type: RTM_GETLINK, flags: NLM_F_DUMP })));
-        again.forEach((msgs, i) => assert.deepEqual(msgs.map((m) => m.getAttr('IFLA_IFNAME')).sort(), ['lo', `nlrbr${i}`].sort()));
+        again.forEach((msgs, i) =>
+          assert.deepEqual(msgs.map((m) => m.getAttr('IFLA_IFNAME')).sort(), ['lo', `nlrbr${i}`].sort()),
+        );
       } finally {
         for (const s of socks) s.close();
       }
@@ -313,7 +405,9 @@ describe('exec and run', () => {
       await assert.rejects(netns.exec(name, ['false'], { check: true }), { name: 'NetnsExecError' });
       const child = netns.spawn(name, ['readlink', '/proc/self/ns/net'], { stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
-      child.stdout!.on('data', (b: Buffer) => { out += b; });
+      child.stdout!.on('data', (b: Buffer) => {
+        out += b;
+      });
       await new Promise((r) => child.on('close', r));
       assert.equal(out.trim(), nsId(`/var/run/netns/${name}`));
       assert.throws(() => netns.exec(name, [] as string[]), TypeError);
@@ -344,7 +438,10 @@ describe('exec and run', () => {
           const explicit = await linkNames(b);
           return { first, later, explicit, nested: await netns.run(b, () => linkNames()) };
         }),
-        netns.run(b, async () => { await sleep(1); return linkNames(); }),
+        netns.run(b, async () => {
+          await sleep(1);
+          return linkNames();
+        }),
       ]);
       assert.deepEqual(inA.first, ['lo', 'nlra']);
       assert.deepEqual(inA.later, ['lo', 'nlra']);
@@ -354,7 +451,10 @@ describe('exec and run', () => {
       // Outside run() again: the process's own namespace; a sync fn returns its value.
       assert.equal(netns.current(), undefined);
       assert.deepEqual(await linkNames(), hostLinks);
-      assert.equal(netns.run(a, () => 42), 42);
+      assert.equal(
+        netns.run(a, () => 42),
+        42,
+      );
     } finally {
       cleanup(a, b);
     }
@@ -368,12 +468,18 @@ describe('createAsync', () => {
     for (const n of names) made.add(n);
     try {
       const paths = await Promise.all(names.map((n) => netns.createAsync(n)));
-      assert.deepEqual(paths, names.map((n) => `/var/run/netns/${n}`));
+      assert.deepEqual(
+        paths,
+        names.map((n) => `/var/run/netns/${n}`),
+      );
       const listed = new Set(ipNetnsList());
       assert.ok(names.every((n) => listed.has(n) && netns.exists(n)));
       assert.equal(new Set(paths.map(nsId)).size, 20, 'twenty distinct namespaces');
       assert.deepEqual(await linkNames(names[7]), ['lo']);
-      await assert.rejects(netns.createAsync(names[0]), (e: NetnsError) => e instanceof NetnsError && e.code === 'EEXIST');
+      await assert.rejects(
+        netns.createAsync(names[0]),
+        (e: NetnsError) => e instanceof NetnsError && e.code === 'EEXIST',
+      );
       await assert.rejects(async () => netns.createAsync('bad/name'), { name: 'NetnsNameError' });
     } finally {
       cleanup(...names);
@@ -411,7 +517,9 @@ describe('resources', () => {
     assert.equal(readdirSync('/var/run/netns').filter((n) => n.startsWith(prefix)).length, 0, 'no file left');
     const listed = new Set(netns.list());
     assert.ok(names.every((n) => !listed.has(n)));
-    t.diagnostic(`200 namespaces: create ${(Number(t1 - t0) / 200e3).toFixed(0)} us each, remove ${(Number(t2 - t1) / 200e3).toFixed(0)} us each`);
+    t.diagnostic(
+      `200 namespaces: create ${(Number(t1 - t0) / 200e3).toFixed(0)} us each, remove ${(Number(t2 - t1) / 200e3).toFixed(0)} us each`,
+    );
     assertOwnNamespace();
   });
 });

@@ -6,9 +6,13 @@ import { describe, it } from 'node:test';
 import { AttrSet, ReplayTransport } from '../src/core/index.js';
 import { IW, bssInfo, interfaceInfo, regDomainInfo, stationInfo, surveyInfo, wiphyInfo } from '../src/nl80211/index.js';
 
-const fixture = JSON.parse(readFileSync(new URL('../../test/fixtures/nl80211/session.json', import.meta.url), 'utf8')) as
-  { exchanges: { sent?: string; received: string[] }[] };
-const exchanges = fixture.exchanges.map((x) => ({ sent: x.sent ? Buffer.from(x.sent, 'hex') : undefined, received: x.received.map((r) => Buffer.from(r, 'hex')) }));
+const fixture = JSON.parse(
+  readFileSync(new URL('../../test/fixtures/nl80211/session.json', import.meta.url), 'utf8'),
+) as { exchanges: { sent?: string; received: string[] }[] };
+const exchanges = fixture.exchanges.map((x) => ({
+  sent: x.sent ? Buffer.from(x.sent, 'hex') : undefined,
+  received: x.received.map((r) => Buffer.from(r, 'hex')),
+}));
 
 /** Attributes anywhere in a message that decode with an error or only as hex (not modelled). */
 function gaps(set: AttrSet<any>, path = ''): string[] {
@@ -30,8 +34,15 @@ function gaps(set: AttrSet<any>, path = ''): string[] {
 describe('nl80211 decoders on recorded kernel answers', () => {
   it('every attribute the kernel sent in the session has a typed decoder (no hex, no errors)', async () => {
     await using iw = new IW({ transport: new ReplayTransport(exchanges) });
-    const all = [...await iw.listDev(), await iw.getWiphy(0), ...await iw.getScan(3), ...await iw.getStations(2), ...await iw.getStations(3),
-      ...await iw.survey(3), ...await iw.getRegulatoryDomain()];
+    const all = [
+      ...(await iw.listDev()),
+      await iw.getWiphy(0),
+      ...(await iw.getScan(3)),
+      ...(await iw.getStations(2)),
+      ...(await iw.getStations(3)),
+      ...(await iw.survey(3)),
+      ...(await iw.getRegulatoryDomain()),
+    ];
     assert.ok(all.length >= 8, `${all.length} messages`);
     assert.deepEqual([...new Set(all.flatMap((m) => gaps(m)))], []);
   });
@@ -42,7 +53,10 @@ describe('nl80211 decoders on recorded kernel answers', () => {
     const byName = new Map(devs.map((d) => [d.ifname, d]));
     assert.equal(byName.get('wlan0')?.type, 'ap');
     assert.equal(byName.get('wlan0_1')?.type, 'ap');
-    assert.deepEqual([byName.get('wlan1')?.type, byName.get('wlan1')?.ssid, byName.get('wlan1')?.frequency], ['station', 'nlr-open', 2412]);
+    assert.deepEqual(
+      [byName.get('wlan1')?.type, byName.get('wlan1')?.ssid, byName.get('wlan1')?.frequency],
+      ['station', 'nlr-open', 2412],
+    );
     assert.equal(byName.get('wlan0')?.channelWidth, '20');
 
     const phy = await iw.getWiphy(0);
@@ -50,9 +64,15 @@ describe('nl80211 decoders on recorded kernel answers', () => {
     const w = wiphyInfo(phy);
     assert.equal(w.name, 'phy0');
     const g = w.bands.find((b) => b.name === '2GHz')!;
-    assert.deepEqual(g.frequencies.map((f) => f.mhz), [2412, 2417, 2422, 2427, 2432, 2437, 2442, 2447, 2452, 2457, 2462, 2467, 2472, 2484]);
+    assert.deepEqual(
+      g.frequencies.map((f) => f.mhz),
+      [2412, 2417, 2422, 2427, 2432, 2437, 2442, 2447, 2452, 2457, 2462, 2467, 2472, 2484],
+    );
     assert.equal(g.frequencies[0].maxTxPowerDbm, 20);
-    assert.deepEqual(g.bitrates.map((r) => r.mbps), [1, 2, 5.5, 11, 6, 9, 12, 18, 24, 36, 48, 54]);
+    assert.deepEqual(
+      g.bitrates.map((r) => r.mbps),
+      [1, 2, 5.5, 11, 6, 9, 12, 18, 24, 36, 48, 54],
+    );
     assert.ok(g.ht && g.he.length > 0);
     assert.ok(w.bands.find((b) => b.name === '5GHz')?.vht);
     assert.ok(w.supportedIftypes.includes('monitor') && w.supportedIftypes.includes('adhoc'));
@@ -60,7 +80,8 @@ describe('nl80211 decoders on recorded kernel answers', () => {
     assert.ok(w.interfaceCombinations[0].limits.length > 0);
 
     const bss = (await iw.getScan(3)).map((m) => bssInfo(m)!);
-    const open = bss.find((b) => b.ssid === 'nlr-open')!, wpa = bss.find((b) => b.ssid === 'nlr-wpa2')!;
+    const open = bss.find((b) => b.ssid === 'nlr-open')!,
+      wpa = bss.find((b) => b.ssid === 'nlr-wpa2')!;
     assert.deepEqual([open.status, open.frequency, open.channel, open.rsn], ['associated', 2412, 1, undefined]);
     assert.deepEqual(wpa.rsn, { groupCipher: 'CCMP', pairwiseCiphers: ['CCMP'], akms: ['PSK'], flags: [] });
     assert.ok(open.ht?.primaryChannel === 1 && open.rates.includes(54));

@@ -4,15 +4,19 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import {
-  NLM_F_DUMP_INTR, NLM_F_MULTI, NLM_F_REQUEST, NetlinkTimeoutError, ReplayTransport, type Exchange,
+  NLM_F_DUMP_INTR,
+  NLM_F_MULTI,
+  NLM_F_REQUEST,
+  NetlinkTimeoutError,
+  ReplayTransport,
+  type Exchange,
 } from '../src/core/index.js';
 import { ctrlmsg } from '../src/genl/index.js';
 import { IW, NL80211_COMMANDS, ScanAbortedError, nl80211cmd } from '../src/nl80211/index.js';
 import { ack, done } from './helpers/acks.js';
 
 const sessionFile = new URL('../../test/fixtures/nl80211/session.json', import.meta.url);
-const session = JSON.parse(readFileSync(sessionFile, 'utf8')) as
-  { exchanges: { sent?: string; received: string[] }[] };
+const session = JSON.parse(readFileSync(sessionFile, 'utf8')) as { exchanges: { sent?: string; received: string[] }[] };
 /** The recorded CTRL_CMD_GETFAMILY nl80211 exchange: family id and multicast groups. */
 const getFamily: Exchange = {
   received: session.exchanges[0]!.received.map((r) => Buffer.from(r, 'hex')),
@@ -35,8 +39,10 @@ class ScanKernel extends ReplayTransport {
   override send(bufs: Buffer | readonly Buffer[]): void {
     const buf = Buffer.isBuffer(bufs) ? bufs : Buffer.concat(bufs as Buffer[]);
     super.send(buf);
-    const isTrigger = buf.readUInt16LE(4) === familyId && buf[16] === NL80211_COMMANDS.NL80211_CMD_TRIGGER_SCAN
-      && (buf.readUInt16LE(6) & NLM_F_REQUEST) !== 0;
+    const isTrigger =
+      buf.readUInt16LE(4) === familyId &&
+      buf[16] === NL80211_COMMANDS.NL80211_CMD_TRIGGER_SCAN &&
+      (buf.readUInt16LE(6) & NLM_F_REQUEST) !== 0;
     if (isTrigger) for (const e of this.events) this.inject(e);
   }
 }
@@ -49,7 +55,9 @@ describe('IW.scan matches notices to its own scan', () => {
 
   it('a late SCAN_ABORTED before this scan starts is skipped; its results are returned', async () => {
     const kernel = new ScanKernel([
-      notice('NL80211_CMD_SCAN_ABORTED'), notice('NL80211_CMD_TRIGGER_SCAN'), notice('NL80211_CMD_NEW_SCAN_RESULTS'),
+      notice('NL80211_CMD_SCAN_ABORTED'),
+      notice('NL80211_CMD_TRIGGER_SCAN'),
+      notice('NL80211_CMD_NEW_SCAN_RESULTS'),
     ]);
     await using iw = new IW({ transport: kernel });
     assert.deepEqual(await iw.scan(IFINDEX, { timeout: 5000 }), []);
@@ -63,8 +71,10 @@ describe('IW.scan matches notices to its own scan', () => {
 
   it('notices of another interface are ignored', async () => {
     const kernel = new ScanKernel([
-      notice('NL80211_CMD_TRIGGER_SCAN', 9), notice('NL80211_CMD_SCAN_ABORTED', 9),
-      notice('NL80211_CMD_TRIGGER_SCAN'), notice('NL80211_CMD_NEW_SCAN_RESULTS'),
+      notice('NL80211_CMD_TRIGGER_SCAN', 9),
+      notice('NL80211_CMD_SCAN_ABORTED', 9),
+      notice('NL80211_CMD_TRIGGER_SCAN'),
+      notice('NL80211_CMD_NEW_SCAN_RESULTS'),
     ]);
     await using iw = new IW({ transport: kernel });
     assert.deepEqual(await iw.scan(IFINDEX, { timeout: 5000 }), []);
@@ -74,7 +84,11 @@ describe('IW.scan matches notices to its own scan', () => {
 describe('IW dumps are snapshots', () => {
   it('a dump the kernel marks interrupted (NLM_F_DUMP_INTR) is asked again, not failed', async () => {
     const bss = (flags: number) => {
-      const spec = { type: familyId, fields: { cmd: NL80211_COMMANDS.NL80211_CMD_NEW_SCAN_RESULTS }, attrs: { NL80211_ATTR_IFINDEX: IFINDEX } };
+      const spec = {
+        type: familyId,
+        fields: { cmd: NL80211_COMMANDS.NL80211_CMD_NEW_SCAN_RESULTS },
+        attrs: { NL80211_ATTR_IFINDEX: IFINDEX },
+      };
       return nl80211cmd.encode(spec as never, flags);
     };
     const kernel = new ReplayTransport([

@@ -7,9 +7,17 @@ import { IW } from '../src/nl80211/index.js';
 /** A transport that only counts what would be sent (no kernel, no wireless needed). */
 function counting(): Transport & { sent: number } {
   return {
-    portId: 0, sent: 0,
-    send() { this.sent++; },
-    start() {}, pause() {}, resume() {}, addMembership() {}, dropMembership() {}, close() {},
+    portId: 0,
+    sent: 0,
+    send() {
+      this.sent++;
+    },
+    start() {},
+    pause() {},
+    resume() {},
+    addMembership() {},
+    dropMembership() {},
+    close() {},
   };
 }
 

@@ -5,16 +5,38 @@ import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { NetlinkEncodeError, genlFamilySchema, messageClass } from '../src/core/index.js';
 import {
-  IW, NL80211_ATTRS, NL80211_COMMANDS, NL80211_HEADER_VERSION, NL80211_IFTYPE, NL80211_MULTICAST_GROUPS,
-  Nl80211UnavailableError, bssInfo, chanWidthValue, encodeIes, findIe, freqToChannel, iftypeValue, mergeWiphyParts,
-  nl80211Attrs, nl80211cmd, parseIes, stationInfo, summarizeIes, unmodelledAttrs, wiphyInfo,
+  IW,
+  NL80211_ATTRS,
+  NL80211_COMMANDS,
+  NL80211_HEADER_VERSION,
+  NL80211_IFTYPE,
+  NL80211_MULTICAST_GROUPS,
+  Nl80211UnavailableError,
+  bssInfo,
+  chanWidthValue,
+  encodeIes,
+  findIe,
+  freqToChannel,
+  iftypeValue,
+  mergeWiphyParts,
+  nl80211Attrs,
+  nl80211cmd,
+  parseIes,
+  stationInfo,
+  summarizeIes,
+  unmodelledAttrs,
+  wiphyInfo,
   type RsnElement,
 } from '../src/nl80211/index.js';
 import { decodeHex } from '../src/tools/decoder.js';
 
 const NL80211_ID = 0x1c;
 
-function msg(cmd: keyof typeof NL80211_COMMANDS, attrs: Parameters<typeof nl80211cmd.encode>[0]['attrs'], flags = 0): Buffer {
+function msg(
+  cmd: keyof typeof NL80211_COMMANDS,
+  attrs: Parameters<typeof nl80211cmd.encode>[0]['attrs'],
+  flags = 0,
+): Buffer {
   return nl80211cmd.encode({ type: NL80211_ID, flags, seq: 7, fields: { cmd, version: 1 }, attrs });
 }
 
@@ -29,14 +51,31 @@ describe('nl80211 tables (generated from linux/nl80211.h)', () => {
     assert.equal(NL80211_ATTRS.NL80211_ATTR_WIPHY_BANDS, 22);
     assert.equal(NL80211_ATTRS.NL80211_ATTR_MLO_LINKS, 312);
     assert.equal(NL80211_IFTYPE.NL80211_IFTYPE_OCB, 11);
-    assert.deepEqual(Object.values(NL80211_MULTICAST_GROUPS), ['config', 'scan', 'regulatory', 'mlme', 'vendor', 'nan', 'testmode']);
-    assert.ok(!Object.keys(NL80211_ATTRS).some((k) => k.startsWith('__') || k === 'NL80211_ATTR_MAX' || k.startsWith('NUM_')));
+    assert.deepEqual(Object.values(NL80211_MULTICAST_GROUPS), [
+      'config',
+      'scan',
+      'regulatory',
+      'mlme',
+      'vendor',
+      'nan',
+      'testmode',
+    ]);
+    assert.ok(
+      !Object.keys(NL80211_ATTRS).some((k) => k.startsWith('__') || k === 'NL80211_ATTR_MAX' || k.startsWith('NUM_')),
+    );
   });
 
   it('leaves only the listed attributes as hex', () => {
     const gaps = unmodelledAttrs();
     assert.ok(gaps.length < 40, `${gaps.length} unmodelled`);
-    for (const must of ['NL80211_ATTR_WIPHY_BANDS', 'NL80211_ATTR_BSS', 'NL80211_ATTR_STA_INFO', 'NL80211_ATTR_REG_RULES', 'NL80211_ATTR_SURVEY_INFO', 'NL80211_ATTR_INTERFACE_COMBINATIONS']) {
+    for (const must of [
+      'NL80211_ATTR_WIPHY_BANDS',
+      'NL80211_ATTR_BSS',
+      'NL80211_ATTR_STA_INFO',
+      'NL80211_ATTR_REG_RULES',
+      'NL80211_ATTR_SURVEY_INFO',
+      'NL80211_ATTR_INTERFACE_COMBINATIONS',
+    ]) {
       assert.ok(!gaps.includes(must), must);
       assert.notEqual(nl80211Attrs.byName.get(must)?.type.kind, 'hex');
     }
@@ -51,10 +90,16 @@ describe('nl80211 message class', () => {
   });
 
   it('round-trips a scan request with names, and decodes it from hex', () => {
-    const b = msg('NL80211_CMD_TRIGGER_SCAN', {
-      NL80211_ATTR_IFINDEX: 3, NL80211_ATTR_SCAN_SSIDS: ['', 'home'], NL80211_ATTR_SCAN_FREQUENCIES: [2412, 2437],
-      NL80211_ATTR_SCAN_FLAGS: ['NL80211_SCAN_FLAG_FLUSH'],
-    }, 5);
+    const b = msg(
+      'NL80211_CMD_TRIGGER_SCAN',
+      {
+        NL80211_ATTR_IFINDEX: 3,
+        NL80211_ATTR_SCAN_SSIDS: ['', 'home'],
+        NL80211_ATTR_SCAN_FREQUENCIES: [2412, 2437],
+        NL80211_ATTR_SCAN_FLAGS: ['NL80211_SCAN_FLAG_FLUSH'],
+      },
+      5,
+    );
     const m = nl80211cmd.decode(b);
     assert.equal(m.field('cmd'), 33);
     assert.deepEqual(m.getAttr('NL80211_ATTR_SCAN_SSIDS'), ['', 'home']);
@@ -62,24 +107,41 @@ describe('nl80211 message class', () => {
     m.validate();
     const [d] = decodeHex(b.toString('hex'), 'nl80211.nl80211cmd');
     assert.deepEqual(d.messages[0].toJSON().attrs, [
-      ['NL80211_ATTR_IFINDEX', 3], ['NL80211_ATTR_SCAN_SSIDS', ['', 'home']], ['NL80211_ATTR_SCAN_FREQUENCIES', [2412, 2437]],
+      ['NL80211_ATTR_IFINDEX', 3],
+      ['NL80211_ATTR_SCAN_SSIDS', ['', 'home']],
+      ['NL80211_ATTR_SCAN_FREQUENCIES', [2412, 2437]],
       ['NL80211_ATTR_SCAN_FLAGS', ['NL80211_SCAN_FLAG_FLUSH']],
     ]);
   });
 
   it('decodes a BSS with its IEs parsed, and station info with nested rates', () => {
-    const ies = Buffer.concat([encodeIes([{ ssid: 'café' }, { id: 1, data: Buffer.from([0x82, 0x84, 0x0b, 0x16, 0x24]) }, { id: 3, data: Buffer.from([6]) }]), RSN,
-      Buffer.from('dd0700500f01020304', 'hex')]);
+    const ies = Buffer.concat([
+      encodeIes([
+        { ssid: 'café' },
+        { id: 1, data: Buffer.from([0x82, 0x84, 0x0b, 0x16, 0x24]) },
+        { id: 3, data: Buffer.from([6]) },
+      ]),
+      RSN,
+      Buffer.from('dd0700500f01020304', 'hex'),
+    ]);
     const b = msg('NL80211_CMD_NEW_SCAN_RESULTS', {
       NL80211_ATTR_IFINDEX: 4,
       NL80211_ATTR_BSS: {
-        NL80211_BSS_BSSID: '02:00:00:00:00:01', NL80211_BSS_FREQUENCY: 2437, NL80211_BSS_BEACON_INTERVAL: 100,
-        NL80211_BSS_CAPABILITY: ['ESS', 'PRIVACY'], NL80211_BSS_SIGNAL_MBM: -3000, NL80211_BSS_SEEN_MS_AGO: 12,
-        NL80211_BSS_STATUS: 'NL80211_BSS_STATUS_ASSOCIATED', NL80211_BSS_INFORMATION_ELEMENTS: ies,
+        NL80211_BSS_BSSID: '02:00:00:00:00:01',
+        NL80211_BSS_FREQUENCY: 2437,
+        NL80211_BSS_BEACON_INTERVAL: 100,
+        NL80211_BSS_CAPABILITY: ['ESS', 'PRIVACY'],
+        NL80211_BSS_SIGNAL_MBM: -3000,
+        NL80211_BSS_SEEN_MS_AGO: 12,
+        NL80211_BSS_STATUS: 'NL80211_BSS_STATUS_ASSOCIATED',
+        NL80211_BSS_INFORMATION_ELEMENTS: ies,
       },
     });
     const info = bssInfo(nl80211cmd.decode(b))!;
-    assert.deepEqual([info.bssid, info.frequency, info.beaconInterval, info.signalDbm, info.seenMsAgo, info.status], ['02:00:00:00:00:01', 2437, 100, -30, 12, 'associated']);
+    assert.deepEqual(
+      [info.bssid, info.frequency, info.beaconInterval, info.signalDbm, info.seenMsAgo, info.status],
+      ['02:00:00:00:00:01', 2437, 100, -30, 12, 'associated'],
+    );
     assert.deepEqual(info.capability, ['ESS', 'PRIVACY']);
     assert.equal(info.ssid, 'café');
     assert.deepEqual(info.rates, [1, 2, 5.5, 11, 18]);
@@ -90,18 +152,43 @@ describe('nl80211 message class', () => {
     const v = info.ies.find((e) => e.id === 221)!;
     assert.equal(v.data.toString('hex'), '00500f01020304', 'vendor element kept raw');
 
-    const s = stationInfo(nl80211cmd.decode(msg('NL80211_CMD_NEW_STATION', {
-      NL80211_ATTR_IFINDEX: 4, NL80211_ATTR_MAC: '02:00:00:00:01:00',
-      NL80211_ATTR_STA_INFO: {
-        NL80211_STA_INFO_INACTIVE_TIME: 20, NL80211_STA_INFO_RX_BYTES64: 1234n, NL80211_STA_INFO_TX_BYTES64: 99n,
-        NL80211_STA_INFO_RX_PACKETS: 10, NL80211_STA_INFO_TX_PACKETS: 3, NL80211_STA_INFO_SIGNAL: -42, NL80211_STA_INFO_CONNECTED_TIME: 5,
-        NL80211_STA_INFO_TX_BITRATE: { NL80211_RATE_INFO_BITRATE32: 1300, NL80211_RATE_INFO_VHT_MCS: 9, NL80211_RATE_INFO_VHT_NSS: 2, NL80211_RATE_INFO_80_MHZ_WIDTH: true, NL80211_RATE_INFO_SHORT_GI: true },
-        NL80211_STA_INFO_STA_FLAGS: { mask: 0xfe, set: (1 << 1) | (1 << 7) },
-      },
-    })));
+    const s = stationInfo(
+      nl80211cmd.decode(
+        msg('NL80211_CMD_NEW_STATION', {
+          NL80211_ATTR_IFINDEX: 4,
+          NL80211_ATTR_MAC: '02:00:00:00:01:00',
+          NL80211_ATTR_STA_INFO: {
+            NL80211_STA_INFO_INACTIVE_TIME: 20,
+            NL80211_STA_INFO_RX_BYTES64: 1234n,
+            NL80211_STA_INFO_TX_BYTES64: 99n,
+            NL80211_STA_INFO_RX_PACKETS: 10,
+            NL80211_STA_INFO_TX_PACKETS: 3,
+            NL80211_STA_INFO_SIGNAL: -42,
+            NL80211_STA_INFO_CONNECTED_TIME: 5,
+            NL80211_STA_INFO_TX_BITRATE: {
+              NL80211_RATE_INFO_BITRATE32: 1300,
+              NL80211_RATE_INFO_VHT_MCS: 9,
+              NL80211_RATE_INFO_VHT_NSS: 2,
+              NL80211_RATE_INFO_80_MHZ_WIDTH: true,
+              NL80211_RATE_INFO_SHORT_GI: true,
+            },
+            NL80211_STA_INFO_STA_FLAGS: { mask: 0xfe, set: (1 << 1) | (1 << 7) },
+          },
+        }),
+      ),
+    );
     assert.deepEqual(s, {
-      ifindex: 4, mac: '02:00:00:00:01:00', inactiveTimeMs: 20, rxBytes: 1234, txBytes: 99, rxPackets: 10, txPackets: 3, signalDbm: -42,
-      txBitrate: { mode: 'VHT', mcs: 9, nss: 2, mbps: 130, widthMhz: 80, shortGi: true }, connectedTimeS: 5, flags: ['AUTHORIZED', 'ASSOCIATED'],
+      ifindex: 4,
+      mac: '02:00:00:00:01:00',
+      inactiveTimeMs: 20,
+      rxBytes: 1234,
+      txBytes: 99,
+      rxPackets: 10,
+      txPackets: 3,
+      signalDbm: -42,
+      txBitrate: { mode: 'VHT', mcs: 9, nss: 2, mbps: 130, widthMhz: 80, shortGi: true },
+      connectedTimeS: 5,
+      flags: ['AUTHORIZED', 'ASSOCIATED'],
     });
   });
 });
@@ -109,10 +196,16 @@ describe('nl80211 message class', () => {
 describe('information elements', () => {
   it('parses RSN with ciphers, AKMs, capabilities and optional fields', () => {
     const [e] = parseIes(RSN) as RsnElement[];
-    assert.deepEqual([e.version, e.groupCipher, e.pairwiseCiphers, e.akms, e.capabilities], [1, 'CCMP', ['CCMP'], ['PSK'], 0x0c]);
+    assert.deepEqual(
+      [e.version, e.groupCipher, e.pairwiseCiphers, e.akms, e.capabilities],
+      [1, 'CCMP', ['CCMP'], ['PSK'], 0x0c],
+    );
     const mfp = Buffer.from('301a0100000fac040100000fac040100000fac06c000 0000 000fac06'.replace(/ /g, ''), 'hex');
     const [m] = parseIes(mfp) as RsnElement[];
-    assert.deepEqual([m.akms, m.flags, m.groupMgmtCipher], [['PSK_SHA256'], ['MFP_REQUIRED', 'MFP_CAPABLE'], 'AES_CMAC']);
+    assert.deepEqual(
+      [m.akms, m.flags, m.groupMgmtCipher],
+      [['PSK_SHA256'], ['MFP_REQUIRED', 'MFP_CAPABLE'], 'AES_CMAC'],
+    );
   });
 
   it('parses country, HT operation, VHT operation and keeps unknown elements raw', () => {
@@ -122,7 +215,9 @@ describe('information elements', () => {
     const list = parseIes(Buffer.concat([country, htop, vhtop, Buffer.from('ee0201020000', 'hex')]));
     const sum = summarizeIes(list);
     assert.equal(sum.country, 'DE');
-    assert.deepEqual(findIe(list, 7) && (findIe(list, 7) as any).channels, [{ firstChannel: 1, numChannels: 13, maxPowerDbm: 20 }]);
+    assert.deepEqual(findIe(list, 7) && (findIe(list, 7) as any).channels, [
+      { firstChannel: 1, numChannels: 13, maxPowerDbm: 20 },
+    ]);
     assert.deepEqual([sum.ht?.primaryChannel, sum.ht?.secondaryChannelOffset], [6, 'above']);
     assert.equal(sum.vht?.channelWidth, 1);
     const unknown = list.find((e) => e.id === 238)!;
@@ -143,17 +238,59 @@ describe('split wiphy dumps', () => {
   it('merges parts into one radio: bands by id, frequencies concatenated', () => {
     const freq = (mhz: number) => ({ NL80211_FREQUENCY_ATTR_FREQ: mhz, NL80211_FREQUENCY_ATTR_MAX_TX_POWER: 2000 });
     const parts = [
-      msg('NL80211_CMD_NEW_WIPHY', { NL80211_ATTR_WIPHY: 0, NL80211_ATTR_WIPHY_NAME: 'phy0', NL80211_ATTR_SUPPORTED_IFTYPES: ['NL80211_IFTYPE_STATION', 'NL80211_IFTYPE_AP'] }, 2),
-      msg('NL80211_CMD_NEW_WIPHY', { NL80211_ATTR_WIPHY: 0, NL80211_ATTR_WIPHY_NAME: 'phy0', NL80211_ATTR_WIPHY_BANDS: { 0: { NL80211_BAND_ATTR_HT_CAPA: 0x17e, NL80211_BAND_ATTR_FREQS: [freq(2412), freq(2417)] } } }, 2),
-      msg('NL80211_CMD_NEW_WIPHY', { NL80211_ATTR_WIPHY: 0, NL80211_ATTR_WIPHY_NAME: 'phy0', NL80211_ATTR_WIPHY_BANDS: { 0: { NL80211_BAND_ATTR_FREQS: [freq(2422)], NL80211_BAND_ATTR_RATES: [{ NL80211_BITRATE_ATTR_RATE: 10 }] } } }, 2),
-      msg('NL80211_CMD_NEW_WIPHY', { NL80211_ATTR_WIPHY: 0, NL80211_ATTR_WIPHY_NAME: 'phy0', NL80211_ATTR_WIPHY_BANDS: { 1: { NL80211_BAND_ATTR_FREQS: [freq(5180)] } } }, 2),
+      msg(
+        'NL80211_CMD_NEW_WIPHY',
+        {
+          NL80211_ATTR_WIPHY: 0,
+          NL80211_ATTR_WIPHY_NAME: 'phy0',
+          NL80211_ATTR_SUPPORTED_IFTYPES: ['NL80211_IFTYPE_STATION', 'NL80211_IFTYPE_AP'],
+        },
+        2,
+      ),
+      msg(
+        'NL80211_CMD_NEW_WIPHY',
+        {
+          NL80211_ATTR_WIPHY: 0,
+          NL80211_ATTR_WIPHY_NAME: 'phy0',
+          NL80211_ATTR_WIPHY_BANDS: {
+            0: { NL80211_BAND_ATTR_HT_CAPA: 0x17e, NL80211_BAND_ATTR_FREQS: [freq(2412), freq(2417)] },
+          },
+        },
+        2,
+      ),
+      msg(
+        'NL80211_CMD_NEW_WIPHY',
+        {
+          NL80211_ATTR_WIPHY: 0,
+          NL80211_ATTR_WIPHY_NAME: 'phy0',
+          NL80211_ATTR_WIPHY_BANDS: {
+            0: { NL80211_BAND_ATTR_FREQS: [freq(2422)], NL80211_BAND_ATTR_RATES: [{ NL80211_BITRATE_ATTR_RATE: 10 }] },
+          },
+        },
+        2,
+      ),
+      msg(
+        'NL80211_CMD_NEW_WIPHY',
+        {
+          NL80211_ATTR_WIPHY: 0,
+          NL80211_ATTR_WIPHY_NAME: 'phy0',
+          NL80211_ATTR_WIPHY_BANDS: { 1: { NL80211_BAND_ATTR_FREQS: [freq(5180)] } },
+        },
+        2,
+      ),
       msg('NL80211_CMD_NEW_WIPHY', { NL80211_ATTR_WIPHY: 1, NL80211_ATTR_WIPHY_NAME: 'phy1' }, 2),
     ].map((b) => nl80211cmd.decode(b));
     const merged = mergeWiphyParts(parts);
     assert.equal(merged.length, 2);
     merged[0].validate();
     const w = wiphyInfo(merged[0]);
-    assert.deepEqual(w.bands.map((b) => [b.name, b.frequencies.map((f) => f.mhz)]), [['2GHz', [2412, 2417, 2422]], ['5GHz', [5180]]]);
+    assert.deepEqual(
+      w.bands.map((b) => [b.name, b.frequencies.map((f) => f.mhz)]),
+      [
+        ['2GHz', [2412, 2417, 2422]],
+        ['5GHz', [5180]],
+      ],
+    );
     assert.deepEqual(w.bands[0].bitrates, [{ mbps: 1, shortPreamble: false }]);
     assert.equal(w.bands[0].ht?.capabilities, 0x17e);
     assert.deepEqual(w.supportedIftypes, ['station', 'ap']);
@@ -178,7 +315,13 @@ const hasNl80211 = existsSync('/sys/class/ieee80211') || process.env['NLROUTE_VM
 describe('a kernel without nl80211 (this host)', { skip: hasNl80211 ? 'this kernel has cfg80211' : false }, () => {
   it('new IW() use fails with a clear error saying so, for every kind of call', async () => {
     await using iw = new IW();
-    for (const call of [() => iw.listDev(), () => iw.listWiphy(), () => iw.scan(1), () => iw.events(), () => iw.connect(1, 'x')]) {
+    for (const call of [
+      () => iw.listDev(),
+      () => iw.listWiphy(),
+      () => iw.scan(1),
+      () => iw.events(),
+      () => iw.connect(1, 'x'),
+    ]) {
       await assert.rejects(call(), (e: Error) => {
         assert.ok(e instanceof Nl80211UnavailableError, String(e));
         assert.match(e.message, /this kernel has no nl80211 \(cfg80211 not loaded\)/);

@@ -24,7 +24,10 @@ const LOADED = `
 it('importing one protocol does not load the others, nor the native addon', () => {
   const r = probe(`await import('nlroute/ipset'); ${LOADED}`);
   assert.ok(r.prefixes.includes('ipset'));
-  assert.ok(!r.prefixes.includes('rtnl') && !r.prefixes.includes('nl80211') && !r.prefixes.includes('taskstats'), JSON.stringify(r));
+  assert.ok(
+    !r.prefixes.includes('rtnl') && !r.prefixes.includes('nl80211') && !r.prefixes.includes('taskstats'),
+    JSON.stringify(r),
+  );
   assert.equal(r.addon, false);
   const t = probe(`await import('nlroute/rtnl'); ${LOADED}`);
   assert.ok(t.prefixes.includes('rtnl') && !t.prefixes.includes('ipset'), JSON.stringify(t));
@@ -47,9 +50,23 @@ it('the root loads a protocol only when its class is first used', () => {
 });
 
 it('exposes the CLI as a bin and every documented subpath', () => {
-  const pkg = JSON.parse(execFileSync('node', ['-p', 'JSON.stringify(require("./package.json"))'], { cwd: root, encoding: 'utf8' }));
+  const pkg = JSON.parse(
+    execFileSync('node', ['-p', 'JSON.stringify(require("./package.json"))'], { cwd: root, encoding: 'utf8' }),
+  );
   assert.equal(pkg.bin.nlroute, './dist/bundle/tools/cli.js');
-  for (const sub of ['.', './core', './rtnl', './genl', './taskstats', './ipset', './nl80211', './netns', './netdb', './decoder']) assert.ok(pkg.exports[sub], sub);
+  for (const sub of [
+    '.',
+    './core',
+    './rtnl',
+    './genl',
+    './taskstats',
+    './ipset',
+    './nl80211',
+    './netns',
+    './netdb',
+    './decoder',
+  ])
+    assert.ok(pkg.exports[sub], sub);
   const help = execFileSync('node', [`${root}/${pkg.bin.nlroute}`, '--help'], { encoding: 'utf8' });
   assert.match(help, /decode TARGET/);
 });

@@ -19,7 +19,10 @@ async function veth(ns: TestNetns): Promise<void> {
 
 /** The error a promise rejects with (fails the test if it resolves). */
 async function rejection(p: Promise<unknown>): Promise<Error> {
-  return p.then(() => assert.fail('expected a rejection'), (e: Error) => e);
+  return p.then(
+    () => assert.fail('expected a rejection'),
+    (e: Error) => e,
+  );
 }
 
 describe('JSON of genl and taskstats results', () => {
@@ -74,7 +77,13 @@ describe('rules print names, not numbers', () => {
       assert.equal(j.fields.family, 'AF_INET');
       assert.equal(j.fields.table, 'RT_TABLE_LOCAL');
       const [r] = await ipr.rules({ family: 'inet', priority: 0 });
-      assert.deepEqual(JSON.parse(JSON.stringify(r)), { family: 'inet', priority: 0, action: 'table', table: 'local', protocol: 'kernel' });
+      assert.deepEqual(JSON.parse(JSON.stringify(r)), {
+        family: 'inet',
+        priority: 0,
+        action: 'table',
+        table: 'local',
+        protocol: 'kernel',
+      });
     });
   });
 

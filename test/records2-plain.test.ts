@@ -25,23 +25,42 @@ const viaJson = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 describe('ipset records', () => {
   it('entries and headers made by ipset(8) read back as records that match ipset save', async () => {
     await withNetns(async (ns) => {
-      ipsetCmd(ns, ['restore'], [
-        'create a hash:ip,port family inet counters comment timeout 600 maxelem 1024',
-        'add a 192.0.2.7,tcp:80 timeout 500 packets 3 bytes 90 comment "web"',
-        'add a 192.0.2.8,udp:53 timeout 0 packets 9007199254740993 bytes 1',
-        'create b bitmap:port range 1000-2000',
-        'add b 1010',
-        '',
-      ].join('\n'));
+      ipsetCmd(
+        ns,
+        ['restore'],
+        [
+          'create a hash:ip,port family inet counters comment timeout 600 maxelem 1024',
+          'add a 192.0.2.7,tcp:80 timeout 500 packets 3 bytes 90 comment "web"',
+          'add a 192.0.2.8,udp:53 timeout 0 packets 9007199254740993 bytes 1',
+          'create b bitmap:port range 1000-2000',
+          'add b 1010',
+          '',
+        ].join('\n'),
+      );
       await using ipset = new IPSet({ netns: ns.name });
       const sets = await ipset.list();
       const a = sets.find((s) => s.header.name === 'a')!;
       const h = viaJson(a.header);
-      assert.deepEqual({ ...h, initval: undefined, memsize: undefined, bucketsize: undefined }, {
-        name: 'a', stype: 'hash:ip,port', family: 'inet', hashsize: 1024, maxelem: 1024, timeout: 600, counters: true,
-        comment: true, revision: h.revision, index: h.index, references: 0, elements: 2,
-        initval: undefined, memsize: undefined, bucketsize: undefined,
-      });
+      assert.deepEqual(
+        { ...h, initval: undefined, memsize: undefined, bucketsize: undefined },
+        {
+          name: 'a',
+          stype: 'hash:ip,port',
+          family: 'inet',
+          hashsize: 1024,
+          maxelem: 1024,
+          timeout: 600,
+          counters: true,
+          comment: true,
+          revision: h.revision,
+          index: h.index,
+          references: 0,
+          elements: 2,
+          initval: undefined,
+          memsize: undefined,
+          bucketsize: undefined,
+        },
+      );
       const byElem = new Map(viaJson(a.entries.map((e) => e.record())).map((e) => [e.elem, e]));
       const web = byElem.get('192.0.2.7,tcp:80')!;
       assert.equal(web.ip, '192.0.2.7');
@@ -55,8 +74,14 @@ describe('ipset records', () => {
       assert.equal(byElem.get('192.0.2.8,udp:53')!.packets, '9007199254740993');
       // The same elements and counters as ipset save prints.
       const save = ipsetCmd(ns, ['save', 'a']);
-      for (const e of byElem.values()) assert.match(save, new RegExp(`add a ${e.elem.replace(/\./g, '\\.')} timeout \\d+ packets ${e.packets} bytes ${e.bytes}`));
-      assert.deepEqual(viaJson(sets.find((s) => s.header.name === 'b')!.entries.map((e) => e.record())), [{ elem: '1010', port: 1010 }]);
+      for (const e of byElem.values())
+        assert.match(
+          save,
+          new RegExp(`add a ${e.elem.replace(/\./g, '\\.')} timeout \\d+ packets ${e.packets} bytes ${e.bytes}`),
+        );
+      assert.deepEqual(viaJson(sets.find((s) => s.header.name === 'b')!.entries.map((e) => e.record())), [
+        { elem: '1010', port: 1010 },
+      ]);
       // messageOf reaches the view a record was read from.
       assert.ok(messageOf(a.entries[0].record()) instanceof IPSetEntry);
       assert.ok(messageOf(a.header.record()) instanceof IPSetHeader);
@@ -73,7 +98,8 @@ describe('ipset records', () => {
       const h = s.header.record();
       await ipset.create('copy', { ...h, name: undefined } as never);
       for (const e of s.entries) await ipset.add('copy', e.record() as never);
-      const strip = (t: string, name: string): string => t.replace(new RegExp(`\\b${name}\\b`, 'g'), 'X').replace(/initval 0x[0-9a-f]+/, '');
+      const strip = (t: string, name: string): string =>
+        t.replace(new RegExp(`\\b${name}\\b`, 'g'), 'X').replace(/initval 0x[0-9a-f]+/, '');
       assert.equal(strip(ipsetCmd(ns, ['save', 'copy']), 'copy'), strip(ipsetCmd(ns, ['save', 'src']), 'src'));
     });
   });
@@ -84,7 +110,10 @@ describe('ipset records', () => {
       await ipset.create('s', { stype: 'hash:ip', counters: true, comment: true });
       await ipset.add('s', '192.0.2.1', { comment: 'one', packets: 2, bytes: 20 });
       const [s] = await ipset.list('s');
-      assert.equal(inspect(s.entries[0], { breakLength: Infinity }), "IPSetEntry { elem: '192.0.2.1', ip: '192.0.2.1', packets: 2, bytes: 20, comment: 'one' }");
+      assert.equal(
+        inspect(s.entries[0], { breakLength: Infinity }),
+        "IPSetEntry { elem: '192.0.2.1', ip: '192.0.2.1', packets: 2, bytes: 20, comment: 'one' }",
+      );
       assert.match(inspect(s.header, { breakLength: Infinity }), /^IPSetHeader \{ name: 's', stype: 'hash:ip'/);
     });
   });
@@ -115,9 +144,13 @@ describe('genl and taskstats records', () => {
 });
 
 describe('nl80211 records', () => {
-  const fixture = JSON.parse(readFileSync(new URL('../../test/fixtures/nl80211/session.json', import.meta.url), 'utf8')) as
-    { exchanges: { sent?: string; received: string[] }[] };
-  const exchanges = fixture.exchanges.map((x) => ({ sent: x.sent ? Buffer.from(x.sent, 'hex') : undefined, received: x.received.map((r) => Buffer.from(r, 'hex')) }));
+  const fixture = JSON.parse(
+    readFileSync(new URL('../../test/fixtures/nl80211/session.json', import.meta.url), 'utf8'),
+  ) as { exchanges: { sent?: string; received: string[] }[] };
+  const exchanges = fixture.exchanges.map((x) => ({
+    sent: x.sent ? Buffer.from(x.sent, 'hex') : undefined,
+    received: x.received.map((r) => Buffer.from(r, 'hex')),
+  }));
 
   it('interfaces, scan results and stations are JSON-safe: 64-bit values as numbers while exact', async () => {
     await using iw = new IW({ transport: new ReplayTransport(exchanges) });
@@ -134,7 +167,7 @@ describe('nl80211 records', () => {
       assert.doesNotThrow(() => JSON.stringify(b));
       if (b.tsf !== undefined) assert.equal(typeof b.tsf, 'number');
     }
-    const stations = [...await iw.getStations(2), ...await iw.getStations(3)].map(stationInfo);
+    const stations = [...(await iw.getStations(2)), ...(await iw.getStations(3))].map(stationInfo);
     assert.ok(stations.length > 0);
     for (const s of stations) assert.doesNotThrow(() => JSON.stringify(s));
   });

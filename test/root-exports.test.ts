@@ -3,10 +3,29 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  IFF, IPRange, IPSetError, IPSET_CMD, NetlinkError, NetnsError, PortEntry, PortRange, RTM, RTNLGRP,
-  CTRL_CMD, Nl80211Error, TaskStatsNamespaceError,
-  type AddrSpec, type GenlFamily, type IfinfMessage, type IPSetEntry, type IPSetHeader, type LinkSpec, type NeighSpec,
-  type RouteSpec, type RtMessage, type TaskStatsRecord,
+  IFF,
+  IPRange,
+  IPSetError,
+  IPSET_CMD,
+  NetlinkError,
+  NetnsError,
+  PortEntry,
+  PortRange,
+  RTM,
+  RTNLGRP,
+  CTRL_CMD,
+  Nl80211Error,
+  TaskStatsNamespaceError,
+  type AddrSpec,
+  type GenlFamily,
+  type IfinfMessage,
+  type IPSetEntry,
+  type IPSetHeader,
+  type LinkSpec,
+  type NeighSpec,
+  type RouteSpec,
+  type RtMessage,
+  type TaskStatsRecord,
 } from '../src/index.js';
 
 test('constants, entry helpers and error classes come from the root', () => {
@@ -25,9 +44,14 @@ test('constants, entry helpers and error classes come from the root', () => {
   assert.equal(new NetnsError('m', 'ENOENT', 2, 'x').netns, 'x');
 });
 
-test('every protocol\'s types come from the root', () => {
+test("every protocol's types come from the root", () => {
   // Type-level: these lines compile only if the root exports the types.
-  const specs: [LinkSpec, AddrSpec, RouteSpec, NeighSpec] = [{ ifname: 'v0' }, { address: '10.0.0.1/24' }, { dst: '10.0.0.0/8' }, {}];
+  const specs: [LinkSpec, AddrSpec, RouteSpec, NeighSpec] = [
+    { ifname: 'v0' },
+    { address: '10.0.0.1/24' },
+    { dst: '10.0.0.0/8' },
+    {},
+  ];
   const none: [IfinfMessage?, RtMessage?, IPSetEntry?, IPSetHeader?, GenlFamily?, TaskStatsRecord?] = [];
   assert.equal(specs.length + none.length, 4);
 });

@@ -42,10 +42,17 @@ test('waitFor: already there, appears later, never appears (timeout); no race be
     const lo = await ipr.waitFor('link', { ifname: 'lo' });
     assert.equal(lo.field('index'), 1);
     const later = ipr.waitFor('addr', { address: '10.77.0.1' }, { timeout: 3000 });
-    const upLater = ipr.waitFor('link', (m) => m.getAttr('IFLA_IFNAME') === 'w0' && (m.field('flags') & 1) === 1, { timeout: 3000 });
+    const upLater = ipr.waitFor('link', (m) => m.getAttr('IFLA_IFNAME') === 'w0' && (m.field('flags') & 1) === 1, {
+      timeout: 3000,
+    });
     const routeLater = ipr.waitFor('route', { dst: '10.78.0.0/16', table: 'main' }, { timeout: 3000 });
     setTimeout(() => {
-      void ns.batch(['link add w0 type ifb', 'link set w0 up', 'addr add 10.77.0.1/24 dev w0', 'route add 10.78.0.0/16 dev w0']);
+      void ns.batch([
+        'link add w0 type ifb',
+        'link set w0 up',
+        'addr add 10.77.0.1/24 dev w0',
+        'route add 10.78.0.0/16 dev w0',
+      ]);
     }, 50);
     assert.equal((await later).getAttr('IFA_LOCAL'), '10.77.0.1');
     assert.equal((await upLater).getAttr('IFLA_IFNAME'), 'w0');
@@ -75,10 +82,16 @@ test('batch of links, addresses and routes with per-index errors; concurrent req
       ['link', 'add', { ifname: 'b2', kind: 'ifb' }],
       ['route', 'add', { dst: '10.67.0.0/16', oif: 'lo' }],
     ]);
-    assert.deepEqual(res.map((r) => (r.ok ? 'ok' : r.error.code)), ['ok', 'ok', 'ok', 'ok', 'EEXIST', 'ok', 'ok']);
+    assert.deepEqual(
+      res.map((r) => (r.ok ? 'ok' : r.error.code)),
+      ['ok', 'ok', 'ok', 'ok', 'EEXIST', 'ok', 'ok'],
+    );
     const e = res[4];
     assert.ok(!e.ok && e.index === 4 && e.error.index === 4);
-    assert.deepEqual((await ipr.getLinks({ kind: 'ifb' })).map((l) => l.getAttr('IFLA_IFNAME')), ['b2']);
+    assert.deepEqual(
+      (await ipr.getLinks({ kind: 'ifb' })).map((l) => l.getAttr('IFLA_IFNAME')),
+      ['b2'],
+    );
     // 200 requests in flight at once, of several kinds, on the same socket.
     const all = await Promise.all([
       ...Array.from({ length: 100 }, (_, i) => ipr.route('add', { dst: `10.68.${i}.0/24`, oif: 'lo' })),
@@ -86,7 +99,12 @@ test('batch of links, addresses and routes with per-index errors; concurrent req
       ...Array.from({ length: 50 }, () => ipr.link('get', { ifname: 'b0' })),
     ]);
     assert.equal(all.length, 200);
-    assert.equal((await ipr.getRoutes({ family: 'inet', table: 'main', oif: 'lo' })).filter((r) => String(r.getAttr('RTA_DST')).startsWith('10.68.')).length, 100);
+    assert.equal(
+      (await ipr.getRoutes({ family: 'inet', table: 'main', oif: 'lo' })).filter((r) =>
+        String(r.getAttr('RTA_DST')).startsWith('10.68.'),
+      ).length,
+      100,
+    );
     // A closed IPRoute fails clearly.
     ipr.close();
     await assert.rejects(ipr.getLinks(), SocketClosedError);
@@ -105,9 +123,15 @@ test('1,000 interfaces (500 veth pairs) dumped completely and matching iproute2'
     const names = new Set(links.map((l) => l.getAttr('IFLA_IFNAME')));
     for (let i = 0; i < 500; i++) assert.ok(names.has(`va${i}`) && names.has(`vb${i}`));
     const ip = await ns.json('link show');
-    assert.deepEqual(links.map((l) => l.field('index')).sort((a, b) => a - b), ip.map((l: any) => l.ifindex).sort((a: number, b: number) => a - b));
+    assert.deepEqual(
+      links.map((l) => l.field('index')).sort((a, b) => a - b),
+      ip.map((l: any) => l.ifindex).sort((a: number, b: number) => a - b),
+    );
     let n = 0;
-    for await (const l of ipr.dumpLinks({ kind: 'veth' })) { l.validate(); n++; }
+    for await (const l of ipr.dumpLinks({ kind: 'veth' })) {
+      l.validate();
+      n++;
+    }
     assert.equal(n, 1000);
     // nlroute's batch deletes some (each veth deletion waits for an RCU grace period in the
     // kernel, ~20 ms: the namespace's removal takes the rest asynchronously).

@@ -6,7 +6,8 @@ import { NetlinkError, type AttrSet } from '../src/core/index.js';
 import { IFF, IPRoute, type IfinfMessage } from '../src/rtnl/index.js';
 import { createNetns, deleteNetns, withNetns, type TestNetns } from './helpers/netns.js';
 
-const infoData = (l: IfinfMessage): AttrSet<any> | undefined => l.getAttr('IFLA_LINKINFO')?.getAttr('IFLA_INFO_DATA') as AttrSet<any> | undefined;
+const infoData = (l: IfinfMessage): AttrSet<any> | undefined =>
+  l.getAttr('IFLA_LINKINFO')?.getAttr('IFLA_INFO_DATA') as AttrSet<any> | undefined;
 const kindOf = (l: IfinfMessage): string | undefined => l.getAttr('IFLA_LINKINFO')?.getAttr('IFLA_INFO_KIND');
 async function ipLink(ns: TestNetns, name: string): Promise<any> {
   return (await ns.json(`-d link show dev ${name}`))[0];
@@ -15,17 +16,44 @@ async function ipLink(ns: TestNetns, name: string): Promise<any> {
 test('links made by nlroute as iproute2 sees them: veth, bridge, macvlan/macvtap modes, vxlan, ifb', async () => {
   await withNetns(async (ns) => {
     await using ipr = new IPRoute({ netns: ns.name });
-    await ipr.link('add', { ifname: 'v0', kind: 'veth', peer: { ifname: 'v1', address: '02:00:00:00:01:01' }, mtu: 1400, address: '02:00:00:00:00:01' });
-    await ipr.link('add', { ifname: 'br0', kind: 'bridge', brStpState: 1, brForwardDelay: 800, brAgeingTime: 30000, brPriority: 1000 });
+    await ipr.link('add', {
+      ifname: 'v0',
+      kind: 'veth',
+      peer: { ifname: 'v1', address: '02:00:00:00:01:01' },
+      mtu: 1400,
+      address: '02:00:00:00:00:01',
+    });
+    await ipr.link('add', {
+      ifname: 'br0',
+      kind: 'bridge',
+      brStpState: 1,
+      brForwardDelay: 800,
+      brAgeingTime: 30000,
+      brPriority: 1000,
+    });
     await ipr.link('set', { ifname: 'v0', master: 'br0', state: 'up' });
     await ipr.link('add', { ifname: 'mv0', kind: 'macvlan', link: 'v1', macvlanMode: 'private' });
     await ipr.link('add', { ifname: 'mv1', kind: 'macvlan', link: 'v1', macvlanMode: 'vepa' });
     await ipr.link('add', { ifname: 'mvt0', kind: 'macvtap', link: 'v1', macvlanMode: 'bridge' });
     await ipr.link('add', {
-      ifname: 'vx0', kind: 'vxlan', vxlanId: 4242, vxlanGroup: '239.1.2.3', vxlanLink: 'v1',
-      vxlanPort: 8472, vxlanTtl: 17, vxlanLearning: false, vxlanAgeing: 600,
+      ifname: 'vx0',
+      kind: 'vxlan',
+      vxlanId: 4242,
+      vxlanGroup: '239.1.2.3',
+      vxlanLink: 'v1',
+      vxlanPort: 8472,
+      vxlanTtl: 17,
+      vxlanLearning: false,
+      vxlanAgeing: 600,
     });
-    await ipr.link('add', { ifname: 'vx6', kind: 'vxlan', vxlanId: 7, vxlanGroup: 'ff05::100', vxlanLink: await ipr.ifindex('v1'), vxlanPort: 4789 });
+    await ipr.link('add', {
+      ifname: 'vx6',
+      kind: 'vxlan',
+      vxlanId: 7,
+      vxlanGroup: 'ff05::100',
+      vxlanLink: await ipr.ifindex('v1'),
+      vxlanPort: 4789,
+    });
     await ipr.link('add', { ifname: 'ifb0', kind: 'ifb', txqlen: 77 });
 
     const v0 = await ipLink(ns, 'v0');
@@ -60,8 +88,14 @@ test('links made by nlroute as iproute2 sees them: veth, bridge, macvlan/macvtap
     assert.equal(ifb.txqlen, 77);
 
     // Kernel-side filters: by kind and by master.
-    assert.deepEqual((await ipr.getLinks({ kind: 'macvlan' })).map((l) => l.getAttr('IFLA_IFNAME')).sort(), ['mv0', 'mv1']);
-    assert.deepEqual((await ipr.getLinks({ master: 'br0' })).map((l) => l.getAttr('IFLA_IFNAME')), ['v0']);
+    assert.deepEqual((await ipr.getLinks({ kind: 'macvlan' })).map((l) => l.getAttr('IFLA_IFNAME')).sort(), [
+      'mv0',
+      'mv1',
+    ]);
+    assert.deepEqual(
+      (await ipr.getLinks({ master: 'br0' })).map((l) => l.getAttr('IFLA_IFNAME')),
+      ['v0'],
+    );
     assert.deepEqual((await ipr.getLinks({ kind: 'vxlan' })).length, 2);
   });
 });
@@ -112,7 +146,10 @@ test('links made by iproute2 as nlroute reads them: veth, bridge, vxlan, tun/tap
     assert.equal((await ipr.link('get', { index: got.field('index') }))[0].getAttr('IFLA_IFNAME'), 'brx');
     assert.deepEqual(await ipr.linkLookup({ ifname: 'a0' }), [byName.get('a0')!.field('index')]);
     // A passthru macvlan takes over its lower device's MAC.
-    assert.deepEqual(await ipr.linkLookup({ address: '02:aa:00:00:00:01' }), [byName.get('a0')!.field('index'), byName.get('mvx')!.field('index')]);
+    assert.deepEqual(await ipr.linkLookup({ address: '02:aa:00:00:00:01' }), [
+      byName.get('a0')!.field('index'),
+      byName.get('mvx')!.field('index'),
+    ]);
     assert.deepEqual(await ipr.linkLookup({ ifname: 'nothere' }), []);
   });
 });
@@ -198,22 +235,51 @@ test('namespaces: move a link, create a veth with its peer in another namespace'
 test('link errors: typed, before sending when the input is wrong, with the kernel text otherwise', async () => {
   await withNetns(async (ns) => {
     await using ipr = new IPRoute({ netns: ns.name });
-    await assert.rejects(ipr.link('add', { ifname: 'sixteen-chars-xx', kind: 'ifb' }), (e: Error) => e instanceof TypeError && /1\.\.15 bytes/.test(e.message));
-    // @ts-expect-error: not a kind
-    await assert.rejects(ipr.link('add', { ifname: 'x', kind: 'nosuchkind' }), (e: Error) => e instanceof TypeError && /unknown kind "nosuchkind"/.test(e.message));
-    // @ts-expect-error: not an option of ifb
-    await assert.rejects(ipr.link('add', { ifname: 'x', kind: 'ifb', bogusOption: 1 }), (e: Error) => e instanceof TypeError && /unknown key "bogusOption"/.test(e.message));
-    // @ts-expect-error: a typo of vxlanId
-    await assert.rejects(ipr.link('add', { ifname: 'x', kind: 'vxlan', vxlanIdd: 1 }), (e: Error) => e instanceof TypeError && /did you mean vxlanId\?/.test(e.message));
-    await assert.rejects(ipr.link('add', { ifname: 'x', kind: 'macvlan', link: 'lo', macvlanMode: 'sideways' }), /macvlanMode must be one of private, vepa, bridge, passthru, source, got the string "sideways"/);
-    await assert.rejects(ipr.link('set', { ifname: 'nope0', state: 'up' }), (e: Error) => e instanceof NetlinkError && e.code === 'ENODEV');
-    await assert.rejects(ipr.link('set', { ifname: 'x', master: 'nobridge' }), (e: Error) => e instanceof NetlinkError && e.code === 'ENODEV' && /nobridge/.test(e.message));
+    await assert.rejects(
+      ipr.link('add', { ifname: 'sixteen-chars-xx', kind: 'ifb' }),
+      (e: Error) => e instanceof TypeError && /1\.\.15 bytes/.test(e.message),
+    );
+    await assert.rejects(
+      // @ts-expect-error: not a kind
+      ipr.link('add', { ifname: 'x', kind: 'nosuchkind' }),
+      (e: Error) => e instanceof TypeError && /unknown kind "nosuchkind"/.test(e.message),
+    );
+    await assert.rejects(
+      // @ts-expect-error: not an option of ifb
+      ipr.link('add', { ifname: 'x', kind: 'ifb', bogusOption: 1 }),
+      (e: Error) => e instanceof TypeError && /unknown key "bogusOption"/.test(e.message),
+    );
+    await assert.rejects(
+      // @ts-expect-error: a typo of vxlanId
+      ipr.link('add', { ifname: 'x', kind: 'vxlan', vxlanIdd: 1 }),
+      (e: Error) => e instanceof TypeError && /did you mean vxlanId\?/.test(e.message),
+    );
+    await assert.rejects(
+      ipr.link('add', { ifname: 'x', kind: 'macvlan', link: 'lo', macvlanMode: 'sideways' }),
+      /macvlanMode must be one of private, vepa, bridge, passthru, source, got the string "sideways"/,
+    );
+    await assert.rejects(
+      ipr.link('set', { ifname: 'nope0', state: 'up' }),
+      (e: Error) => e instanceof NetlinkError && e.code === 'ENODEV',
+    );
+    await assert.rejects(
+      ipr.link('set', { ifname: 'x', master: 'nobridge' }),
+      (e: Error) => e instanceof NetlinkError && e.code === 'ENODEV' && /nobridge/.test(e.message),
+    );
     // The kernel's own words: a kind this kernel lacks, and a duplicate name.
-    await assert.rejects(ipr.link('add', { ifname: 'd0', kind: 'dummy' }),
-      (e: Error) => e instanceof NetlinkError && e.code === 'EOPNOTSUPP' && e.extack.message === 'Unknown device type');
+    await assert.rejects(
+      ipr.link('add', { ifname: 'd0', kind: 'dummy' }),
+      (e: Error) => e instanceof NetlinkError && e.code === 'EOPNOTSUPP' && e.extack.message === 'Unknown device type',
+    );
     await ipr.link('add', { ifname: 'dup', kind: 'ifb' });
-    await assert.rejects(ipr.link('add', { ifname: 'dup', kind: 'ifb' }), (e: Error) => e instanceof NetlinkError && e.code === 'EEXIST');
-    await assert.rejects(ipr.link('add', { ifname: 'v', kind: 'veth', mtu: 10 }), (e: Error) => e instanceof NetlinkError && e.code === 'EINVAL');
+    await assert.rejects(
+      ipr.link('add', { ifname: 'dup', kind: 'ifb' }),
+      (e: Error) => e instanceof NetlinkError && e.code === 'EEXIST',
+    );
+    await assert.rejects(
+      ipr.link('add', { ifname: 'v', kind: 'veth', mtu: 10 }),
+      (e: Error) => e instanceof NetlinkError && e.code === 'EINVAL',
+    );
     await assert.rejects(ipr.link('frob' as never, {}), TypeError);
   });
 });

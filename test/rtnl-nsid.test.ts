@@ -10,11 +10,20 @@ import { getNsids, nsid, subscribeNsid, type NsidMessage } from '../src/rtnl/nsi
 import { RTM_DELNSID, RTM_NEWNSID } from '../src/rtnl/nsidmsg.js';
 import { createNetns, deleteNetns, withNetns } from './helpers/netns.js';
 
-async function next(it: AsyncIterator<NsidMessage | Overrun>, ok: (m: NsidMessage) => boolean, ms = 5000): Promise<NsidMessage> {
+async function next(
+  it: AsyncIterator<NsidMessage | Overrun>,
+  ok: (m: NsidMessage) => boolean,
+  ms = 5000,
+): Promise<NsidMessage> {
   const deadline = Date.now() + ms;
   for (;;) {
     let timer: NodeJS.Timeout | undefined;
-    const r = await Promise.race([it.next(), new Promise<never>((_, rej) => { timer = setTimeout(() => rej(new Error('no nsid event')), Math.max(1, deadline - Date.now())); })]);
+    const r = await Promise.race([
+      it.next(),
+      new Promise<never>((_, rej) => {
+        timer = setTimeout(() => rej(new Error('no nsid event')), Math.max(1, deadline - Date.now()));
+      }),
+    ]);
     clearTimeout(timer);
     if (r.done) throw new Error('subscription ended');
     if (!(r.value instanceof Overrun) && ok(r.value)) return r.value;
@@ -24,7 +33,9 @@ async function next(it: AsyncIterator<NsidMessage | Overrun>, ok: (m: NsidMessag
 describe('nsid', () => {
   it('set and get both ways with ip netns, and events', async () => {
     await withNetns(async (ns) => {
-      const p1 = await createNetns(), p2 = await createNetns(), p3 = await createNetns();
+      const p1 = await createNetns(),
+        p2 = await createNetns(),
+        p3 = await createNetns();
       try {
         await using s = new NetlinkSocket({ protocol: NETLINK_ROUTE, marshal: rtnlMarshal(), netns: ns.name });
         const sub = subscribeNsid(s);
@@ -41,7 +52,10 @@ describe('nsid', () => {
         const auto = await nsid(s, 'set', { netns: p3.name });
         assert.ok(auto >= 0 && auto !== 7 && auto !== 9);
         const ids = (await getNsids(s)).map((m) => m.getAttr('NETNSA_NSID')).sort((a, b) => a! - b!);
-        assert.deepEqual(ids, [7, 9, auto].sort((a, b) => a - b));
+        assert.deepEqual(
+          ids,
+          [7, 9, auto].sort((a, b) => a - b),
+        );
 
         await deleteNetns(p1);
         const gone = await next(events, (m) => m.type === RTM_DELNSID);
@@ -61,7 +75,7 @@ describe('nsid', () => {
       await assert.rejects(nsid(s, 'get', { netns: 'nlr-no-such-namespace' }), /cannot open namespace/);
       await assert.rejects(nsid(s, 'del' as never, { pid: 1 }), /no delete/);
       // Our own namespace seen through a pid: no id until one is asked for.
-      assert.equal(typeof await nsid(s, 'get', { pid: process.pid }), 'number');
+      assert.equal(typeof (await nsid(s, 'get', { pid: process.pid })), 'number');
     });
   });
 });
@@ -80,7 +94,14 @@ describe('IPRoute part-B methods', () => {
         assert.equal((await ipr.getRules({ priority: 100 })).length, 1);
         await ipr.tc('add', 'htb', { index: d0, handle: '1:' });
         await ipr.tc('add-class', 'htb', { index: d0, parent: '1:', handle: '1:5', rate: '1mbit' });
-        await ipr.tc('add-filter', 'u32', { index: d0, parent: '1:', prio: 3, protocol: 'ip', match: 'ip dst 10.0.0.2', classid: '1:5' });
+        await ipr.tc('add-filter', 'u32', {
+          index: d0,
+          parent: '1:',
+          prio: 3,
+          protocol: 'ip',
+          match: 'ip dst 10.0.0.2',
+          classid: '1:5',
+        });
         assert.equal((await ipr.getQdiscs({ index: d0, kind: 'htb' })).length, 1);
         assert.equal((await ipr.getClasses(d0)).length, 1);
         assert.ok((await ipr.getFilters(d0, '1:')).length >= 1);

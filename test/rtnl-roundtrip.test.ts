@@ -3,12 +3,27 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  IPRoute, toIpJson, type AddrRecord, type LinkRecord, type LinkSpec, type NeighRecord, type RouteRecord,
+  IPRoute,
+  toIpJson,
+  type AddrRecord,
+  type LinkRecord,
+  type LinkSpec,
+  type NeighRecord,
+  type RouteRecord,
 } from '../src/rtnl/index.js';
 import { withNetns, type TestNetns } from './helpers/netns.js';
 
 // Values that move on their own (counters, timers) are left out of comparisons.
-const VOLATILE = new Set(['stats', 'carrierChanges', 'carrierUpCount', 'carrierDownCount', 'operstate', 'flags', 'state', 'carrier']);
+const VOLATILE = new Set([
+  'stats',
+  'carrierChanges',
+  'carrierUpCount',
+  'carrierDownCount',
+  'operstate',
+  'flags',
+  'state',
+  'carrier',
+]);
 const stable = (r: object): Record<string, unknown> =>
   Object.fromEntries(Object.entries(r).filter(([k]) => !VOLATILE.has(k)));
 
@@ -39,7 +54,7 @@ test('link records agree with ip -j -d and are specs of themselves', async () =>
     await using ipr = new IPRoute({ netns: ns.name });
     await setup(ns, ipr);
     const nm = await names(ipr);
-    const ipj = new Map((await ns.json('-d link show') as any[]).map((l) => [l.ifname, l]));
+    const ipj = new Map(((await ns.json('-d link show')) as any[]).map((l) => [l.ifname, l]));
     const links = await ipr.links();
     for (const l of links) {
       const j = ipj.get(l.ifname)!;
@@ -85,8 +100,15 @@ test('kind records recreate their link: delete, add from the record, read the sa
       await ipr.link('add', spec as LinkSpec);
       const [again] = await ipr.links({ ifname: name });
       // Timers and bridge ids are the kernel's own; the options given are the same.
-      const keep = (r: LinkRecord): Record<string, unknown> => Object.fromEntries(Object.entries(stable(r))
-        .filter(([k]) => !/Timer$|Id$|^brTopologyChange|^brRootPort|^brRootPathCost|^brFdbNLearned|^address$|^vxlanReservedBits$/.test(k) || k === 'vxlanId'));
+      const keep = (r: LinkRecord): Record<string, unknown> =>
+        Object.fromEntries(
+          Object.entries(stable(r)).filter(
+            ([k]) =>
+              !/Timer$|Id$|^brTopologyChange|^brRootPort|^brRootPathCost|^brFdbNLearned|^address$|^vxlanReservedBits$/.test(
+                k,
+              ) || k === 'vxlanId',
+          ),
+        );
       assert.deepEqual(keep(again), keep(before), name);
     }
   });
@@ -96,14 +118,17 @@ test('address records agree with ip -j and recreate themselves', async () => {
   await withNetns(async (ns) => {
     await using ipr = new IPRoute({ netns: ns.name });
     await setup(ns, ipr);
-    const ipj = (await ns.json('addr show') as any[]).flatMap((l) => l.addr_info.map((a: any) => ({ ...a, dev: l.ifname })));
+    const ipj = ((await ns.json('addr show')) as any[]).flatMap((l) =>
+      l.addr_info.map((a: any) => ({ ...a, dev: l.ifname })),
+    );
     const addrs = await ipr.addresses();
     assert.equal(addrs.length, ipj.length);
     for (const a of addrs) {
       const mine = toIpJson(a) as any;
       const theirs = ipj.find((x) => x.local === mine.local && x.prefixlen === mine.prefixlen)!;
       assert.ok(theirs, `ip shows ${mine.local}`);
-      for (const k of ['family', 'local', 'prefixlen', 'broadcast', 'scope', 'label', 'nodad']) assert.deepEqual(mine[k], theirs[k], `${mine.local} ${k}`);
+      for (const k of ['family', 'local', 'prefixlen', 'broadcast', 'scope', 'label', 'nodad'])
+        assert.deepEqual(mine[k], theirs[k], `${mine.local} ${k}`);
     }
     const nm = await names(ipr);
     const mineOnly = (r: AddrRecord): boolean => nm.get(r.index!) !== 'lo' && r.family === 'inet';
@@ -113,7 +138,10 @@ test('address records agree with ip -j and recreate themselves', async () => {
     }
     const again = (await ipr.addresses()).filter(mineOnly);
     const key = (r: AddrRecord): string => `${r.index} ${r.address}/${r.prefixlen}`;
-    assert.deepEqual(again.sort((x, y) => key(x).localeCompare(key(y))), addrs.filter(mineOnly).sort((x, y) => key(x).localeCompare(key(y))));
+    assert.deepEqual(
+      again.sort((x, y) => key(x).localeCompare(key(y))),
+      addrs.filter(mineOnly).sort((x, y) => key(x).localeCompare(key(y))),
+    );
   });
 });
 
@@ -124,7 +152,10 @@ test('route records agree with ip -j and recreate themselves (gateway, metrics, 
     const nm = await names(ipr);
     const ours = (r: RouteRecord): boolean => /^(10\.1[0-2]\.|2001:db8:5::)/.test(r.dst ?? '');
     const routes = (await ipr.routes()).filter(ours);
-    const all = [...await ns.json('route show table all') as any[], ...await ns.json('-6 route show table all') as any[]];
+    const all = [
+      ...((await ns.json('route show table all')) as any[]),
+      ...((await ns.json('-6 route show table all')) as any[]),
+    ];
     assert.equal(routes.length, 4);
     for (const r of routes) {
       const mine = toIpJson(r, { names: nm }) as any;
@@ -135,7 +166,13 @@ test('route records agree with ip -j and recreate themselves (gateway, metrics, 
       }
     }
     const mp = routes.find((r) => r.dst === '10.11.0.0/16')!;
-    assert.deepEqual(mp.multipath!.map((n) => [n.gateway, n.weight]), [['10.0.0.7', 2], ['10.0.1.7', 1]]);
+    assert.deepEqual(
+      mp.multipath!.map((n) => [n.gateway, n.weight]),
+      [
+        ['10.0.0.7', 2],
+        ['10.0.1.7', 1],
+      ],
+    );
     assert.equal(routes.find((r) => r.dst === '10.12.0.0/16')!.table, 1000);
     assert.deepEqual(routes.find((r) => r.dst === '10.10.0.0/16')!.metrics, { mtu: 1300, advmss: 1200 });
     for (const r of routes) {
@@ -144,7 +181,10 @@ test('route records agree with ip -j and recreate themselves (gateway, metrics, 
     }
     const again = (await ipr.routes()).filter(ours);
     const key = (r: RouteRecord): string => String(r.dst);
-    assert.deepEqual(again.sort((x, y) => key(x).localeCompare(key(y))), routes.sort((x, y) => key(x).localeCompare(key(y))));
+    assert.deepEqual(
+      again.sort((x, y) => key(x).localeCompare(key(y))),
+      routes.sort((x, y) => key(x).localeCompare(key(y))),
+    );
   });
 });
 
@@ -155,7 +195,7 @@ test('neighbour records agree with ip -j and recreate themselves', async () => {
     const nm = await names(ipr);
     const perm = (n: NeighRecord): boolean => (n.state as string[]).includes('permanent');
     const neigh = (await ipr.neighbours({ family: 'inet' })).filter(perm);
-    const ipj = await ns.json('neigh show nud permanent') as any[];
+    const ipj = (await ns.json('neigh show nud permanent')) as any[];
     assert.equal(neigh.length, 2);
     for (const n of neigh) {
       const mine = toIpJson(n, { names: nm }) as any;

@@ -3,10 +3,31 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  AttrSet, NETLINK_ROUTE, NLM_F_DUMP, NetlinkSocket, attrMap, messageClass, nested, protocolMarshal, u32, vocab, type AnyMessage,
+  AttrSet,
+  NETLINK_ROUTE,
+  NLM_F_DUMP,
+  NetlinkSocket,
+  attrMap,
+  messageClass,
+  nested,
+  protocolMarshal,
+  u32,
+  vocab,
+  type AnyMessage,
 } from '../src/core/index.js';
 import {
-  HeaderedAttrSet, IPRoute, RTM, addrRequest, ifaddrmsg, ifinfmsg, linkKinds, linkRequest, registerLinkKind, routeRequest, rtmsg, rtnlMarshal,
+  HeaderedAttrSet,
+  IPRoute,
+  RTM,
+  addrRequest,
+  ifaddrmsg,
+  ifinfmsg,
+  linkKinds,
+  linkRequest,
+  registerLinkKind,
+  routeRequest,
+  rtmsg,
+  rtnlMarshal,
   type LinkSpec,
 } from '../src/rtnl/index.js';
 import { withNetns } from './helpers/netns.js';
@@ -16,7 +37,8 @@ function unknownAttrs(set: AttrSet, path: string, out: string[]): void {
   for (const e of set.entries(true)) {
     if (typeof e.name === 'number') out.push(`${path}/${e.name}`);
     if (e.value instanceof AttrSet) unknownAttrs(e.value, `${path}/${e.name}`, out);
-    if (Array.isArray(e.value)) for (const x of e.value) if (x?.attrs instanceof AttrSet) unknownAttrs(x.attrs, `${path}/${e.name}[]`, out);
+    if (Array.isArray(e.value))
+      for (const x of e.value) if (x?.attrs instanceof AttrSet) unknownAttrs(x.attrs, `${path}/${e.name}[]`, out);
   }
 }
 
@@ -31,8 +53,11 @@ test('a real link/address/route dump decodes strictly, every attribute known', a
       'link add mv0 link v1 type macvlan mode bridge',
       'link add mvt0 link v1 type macvtap mode vepa',
       'tuntap add mode tap name tp0',
-      'link set lo up', 'link set v1 up', 'link set br0 up',
-      'addr add 10.1.1.1/24 dev v1', 'addr add 2001:db8::1/64 dev v1 nodad',
+      'link set lo up',
+      'link set v1 up',
+      'link set br0 up',
+      'addr add 10.1.1.1/24 dev v1',
+      'addr add 2001:db8::1/64 dev v1 nodad',
       'route add 10.2.0.0/16 via 10.1.1.254 table 1000',
       'route add 10.3.0.0/16 nexthop via 10.1.1.253 weight 2 nexthop via 10.1.1.254',
     ]);
@@ -40,10 +65,17 @@ test('a real link/address/route dump decodes strictly, every attribute known', a
     try {
       const all: AnyMessage[] = [];
       for (const family of [0, 7, 10]) {
-        all.push(...await sock.request(ifinfmsg, { type: RTM.RTM_GETLINK, flags: NLM_F_DUMP, fields: { family }, attrs: [['IFLA_EXT_MASK', 0xff]] }));
+        all.push(
+          ...(await sock.request(ifinfmsg, {
+            type: RTM.RTM_GETLINK,
+            flags: NLM_F_DUMP,
+            fields: { family },
+            attrs: [['IFLA_EXT_MASK', 0xff]],
+          })),
+        );
       }
-      all.push(...await sock.request(ifaddrmsg, { type: RTM.RTM_GETADDR, flags: NLM_F_DUMP }));
-      all.push(...await sock.request(rtmsg, { type: RTM.RTM_GETROUTE, flags: NLM_F_DUMP }));
+      all.push(...(await sock.request(ifaddrmsg, { type: RTM.RTM_GETADDR, flags: NLM_F_DUMP })));
+      all.push(...(await sock.request(rtmsg, { type: RTM.RTM_GETROUTE, flags: NLM_F_DUMP })));
       assert.ok(all.length > 30);
       const unknown: string[] = [];
       for (const m of all) {
@@ -72,7 +104,13 @@ test('a real link/address/route dump decodes strictly, every attribute known', a
       assert.equal((port.getAttr('IFLA_INFO_SLAVE_DATA') as AttrSet<any>).getAttr('IFLA_BRPORT_COST'), 2);
       const mp = all.find((m) => m.schema === rtmsg && m.getAttr('RTA_DST') === '10.3.0.0')!;
       const hops = mp.getAttr('RTA_MULTIPATH') as { hops: number; attrs: AttrSet<any> }[];
-      assert.deepEqual(hops.map((h) => [h.hops + 1, h.attrs.getAttr('RTA_GATEWAY')]), [[2, '10.1.1.253'], [1, '10.1.1.254']]);
+      assert.deepEqual(
+        hops.map((h) => [h.hops + 1, h.attrs.getAttr('RTA_GATEWAY')]),
+        [
+          [2, '10.1.1.253'],
+          [1, '10.1.1.254'],
+        ],
+      );
       const t1000 = all.find((m) => m.schema === rtmsg && m.getAttr('RTA_DST') === '10.2.0.0')!;
       assert.equal(t1000.getAttr('RTA_TABLE'), 1000);
     } finally {
@@ -86,7 +124,13 @@ test('IFLA_STATS64 longer than known keeps its tail; shorter (older kernels) dec
   for (const size of [192, known, known + 16]) {
     const raw = Buffer.alloc(size);
     for (let i = 0; i < size / 8; i++) raw.writeBigUInt64LE(BigInt(i + 1), i * 8);
-    const buf = ifinfmsg.encode({ type: RTM.RTM_NEWLINK, attrs: [['IFLA_IFNAME', 'x'], [23, raw]] });
+    const buf = ifinfmsg.encode({
+      type: RTM.RTM_NEWLINK,
+      attrs: [
+        ['IFLA_IFNAME', 'x'],
+        [23, raw],
+      ],
+    });
     const m = ifinfmsg.decode(buf);
     m.validate();
     const st = m.getAttr('IFLA_STATS64')!;
@@ -106,17 +150,24 @@ test('IFLA_STATS64 longer than known keeps its tail; shorter (older kernels) dec
 });
 
 test('custom types round-trip: veth peer, multipath, via, MPLS and seg6 encaps, metrics, alt names', () => {
-  const link = linkRequest('add', { ifname: 'a', kind: 'veth', peer: { ifname: 'b', mtu: 1300, address: '02:00:00:00:00:02' } });
+  const link = linkRequest('add', {
+    ifname: 'a',
+    kind: 'veth',
+    peer: { ifname: 'b', mtu: 1300, address: '02:00:00:00:00:02' },
+  });
   const m = ifinfmsg.decode(link.schema.encode(link.spec));
   m.validate();
-  const peer = (m.getAttr('IFLA_LINKINFO')!.getAttr('IFLA_INFO_DATA') as AttrSet<any>).getAttr('VETH_INFO_PEER') as HeaderedAttrSet;
+  const peer = (m.getAttr('IFLA_LINKINFO')!.getAttr('IFLA_INFO_DATA') as AttrSet<any>).getAttr(
+    'VETH_INFO_PEER',
+  ) as HeaderedAttrSet;
   assert.ok(peer instanceof HeaderedAttrSet);
   assert.equal(peer.getAttr('IFLA_IFNAME'), 'b');
   assert.equal(peer.getAttr('IFLA_MTU'), 1300);
   assert.equal(peer.fields.index, 0);
 
   const r = routeRequest('add', {
-    dst: '10.0.0.0/8', metrics: { mtu: 1400, ccAlgo: 'cubic', lock: ['mtu'] },
+    dst: '10.0.0.0/8',
+    metrics: { mtu: 1400, ccAlgo: 'cubic', lock: ['mtu'] },
     multipath: [
       { gateway: '192.0.2.1', oif: 2, weight: 3, encap: { type: 'mpls', labels: [100, 200] } },
       { via: 'fe80::1', oif: 3, flags: ['onlink'] },
@@ -136,10 +187,18 @@ test('custom types round-trip: veth peer, multipath, via, MPLS and seg6 encaps, 
   assert.equal(metrics.getAttr('RTAX_CC_ALGO'), 'cubic');
   assert.equal(metrics.getAttr('RTAX_LOCK'), 1 << 2);
 
-  const s = routeRequest('add', { dst: '2001:db8::/32', oif: 1, encap: { type: 'seg6', mode: 'inline', segs: ['fc00::1', 'fc00::2', 'fc00::3'] } });
+  const s = routeRequest('add', {
+    dst: '2001:db8::/32',
+    oif: 1,
+    encap: { type: 'seg6', mode: 'inline', segs: ['fc00::1', 'fc00::2', 'fc00::3'] },
+  });
   const sm = rtmsg.decode(s.schema.encode(s.spec));
   sm.validate();
-  const srh = (sm.getAttr('RTA_ENCAP') as AttrSet<any>).getAttr('SEG6_IPTUNNEL_SRH') as { mode: number; segments: string[]; firstSegment: number };
+  const srh = (sm.getAttr('RTA_ENCAP') as AttrSet<any>).getAttr('SEG6_IPTUNNEL_SRH') as {
+    mode: number;
+    segments: string[];
+    firstSegment: number;
+  };
   assert.equal(srh.mode, 0);
   assert.equal(srh.firstSegment, 2);
   assert.deepEqual(srh.segments, ['fc00::3', 'fc00::2', 'fc00::1']);
@@ -178,8 +237,14 @@ test('classes and the marshal are registered; a kind added at run time is decode
     // A kind registered at run time is not in the LinkSpec union (module augmentation of KindVocabs adds it).
     const req = linkRequest('add', { ifname: 'f0', kind: 'foo', fooAnswer: 42 } as unknown as LinkSpec);
     const m = ifinfmsg.decode(req.schema.encode(req.spec));
-    assert.equal((m.getAttr('IFLA_LINKINFO')!.getAttr('IFLA_INFO_DATA') as AttrSet<any>).getAttr('IFLA_FOO_ANSWER'), 42);
-    assert.throws(() => linkRequest('add', { ifname: 'f0', kind: 'foo', fooQuestion: 1 } as unknown as LinkSpec), /unknown key "fooQuestion"; allowed: fooAnswer, /);
+    assert.equal(
+      (m.getAttr('IFLA_LINKINFO')!.getAttr('IFLA_INFO_DATA') as AttrSet<any>).getAttr('IFLA_FOO_ANSWER'),
+      42,
+    );
+    assert.throws(
+      () => linkRequest('add', { ifname: 'f0', kind: 'foo', fooQuestion: 1 } as unknown as LinkSpec),
+      /unknown key "fooQuestion"; allowed: fooAnswer, /,
+    );
   } finally {
     linkKinds.delete('foo');
   }
@@ -188,14 +253,25 @@ test('classes and the marshal are registered; a kind added at run time is decode
 test('IPRoute answers from a replayed socket (no kernel): decoding needs no native addon', async () => {
   // A recorded RTM_NEWLINK for lo followed by NLMSG_DONE, as the kernel sends them.
   const lo = ifinfmsg.encode({
-    type: RTM.RTM_NEWLINK, flags: 2, seq: 1,
+    type: RTM.RTM_NEWLINK,
+    flags: 2,
+    seq: 1,
     fields: { family: 0, ifi_type: 772, index: 1, flags: 0x49 },
-    attrs: [['IFLA_IFNAME', 'lo'], ['IFLA_MTU', 65536]],
+    attrs: [
+      ['IFLA_IFNAME', 'lo'],
+      ['IFLA_MTU', 65536],
+    ],
   });
   const done = Buffer.alloc(20);
-  done.writeUInt32LE(20, 0); done.writeUInt16LE(3, 4); done.writeUInt16LE(2, 6); done.writeUInt32LE(1, 8);
+  done.writeUInt32LE(20, 0);
+  done.writeUInt16LE(3, 4);
+  done.writeUInt16LE(2, 6);
+  done.writeUInt32LE(1, 8);
   const { ReplayTransport } = await import('../src/core/index.js');
-  const sock = new NetlinkSocket({ transport: new ReplayTransport([[Buffer.concat([lo, done])]]), marshal: rtnlMarshal() });
+  const sock = new NetlinkSocket({
+    transport: new ReplayTransport([[Buffer.concat([lo, done])]]),
+    marshal: rtnlMarshal(),
+  });
   const ipr = new IPRoute({ socket: sock });
   const links = await ipr.getLinks({ mtu: 65536 });
   assert.equal(links.length, 1);

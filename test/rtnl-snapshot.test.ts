@@ -3,7 +3,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  DumpInterruptedError, NLM_F_DUMP_INTR, NLM_F_MULTI, NetlinkSocket, NetlinkTimeoutError,
+  DumpInterruptedError,
+  NLM_F_DUMP_INTR,
+  NLM_F_MULTI,
+  NetlinkSocket,
+  NetlinkTimeoutError,
 } from '../src/core/index.js';
 import { IPRoute, RTM, ifinfmsg, rtnlMarshal } from '../src/rtnl/index.js';
 import { done } from './helpers/acks.js';
@@ -14,22 +18,30 @@ import { createNetns, deleteNetns, type TestNetns } from './helpers/netns.js';
 function churningKernel(interrupted: number): FakeKernel {
   let dumps = 0;
   return new FakeKernel({
-    answer: (msgs: SentMessage[]) => msgs.map((m) => {
-      const intr = dumps++ < interrupted ? NLM_F_DUMP_INTR : 0;
-      const link = ifinfmsg.encode({
-        type: RTM.RTM_NEWLINK, flags: NLM_F_MULTI | intr, seq: m.seq,
-        fields: { index: 7 }, attrs: { IFLA_IFNAME: 'x0' },
-      });
-      return Buffer.concat([link, done(m.seq, NLM_F_MULTI | intr)]);
-    }),
+    answer: (msgs: SentMessage[]) =>
+      msgs.map((m) => {
+        const intr = dumps++ < interrupted ? NLM_F_DUMP_INTR : 0;
+        const link = ifinfmsg.encode({
+          type: RTM.RTM_NEWLINK,
+          flags: NLM_F_MULTI | intr,
+          seq: m.seq,
+          fields: { index: 7 },
+          attrs: { IFLA_IFNAME: 'x0' },
+        });
+        return Buffer.concat([link, done(m.seq, NLM_F_MULTI | intr)]);
+      }),
   });
 }
 
 describe('snapshots under change', () => {
   let ns: TestNetns;
   // waitFor also subscribes (a kernel socket): it lives in a namespace made for the test.
-  before(async () => { ns = await createNetns(); });
-  after(async () => { await deleteNetns(ns); });
+  before(async () => {
+    ns = await createNetns();
+  });
+  after(async () => {
+    await deleteNetns(ns);
+  });
   const ipr = (k: FakeKernel): IPRoute =>
     new IPRoute({ socket: new NetlinkSocket({ transport: k, marshal: rtnlMarshal() }), netns: ns.name });
 
@@ -37,7 +49,10 @@ describe('snapshots under change', () => {
     const k = churningKernel(20);
     const r = ipr(k);
     const links = await r.getLinks();
-    assert.deepEqual(links.map((l) => l.getAttr('IFLA_IFNAME')), ['x0']);
+    assert.deepEqual(
+      links.map((l) => l.getAttr('IFLA_IFNAME')),
+      ['x0'],
+    );
     assert.equal(k.sent.length, 21);
     r.close();
   });

@@ -5,10 +5,24 @@ import { describe, it } from 'node:test';
 
 import { NetlinkEncodeError } from '../src/core/index.js';
 import {
-  formatRate, parsePsched, parseRate, parseSize, parseSizeAndCell, parseTime, rateTable, toU32,
+  formatRate,
+  parsePsched,
+  parseRate,
+  parseSize,
+  parseSizeAndCell,
+  parseTime,
+  rateTable,
+  toU32,
 } from '../src/rtnl/rate.js';
 import {
-  filterInfo, formatHandle, parseBytecode, parseHandle, parseMatch, parseVerdict, splitFilterInfo, type U32Key,
+  filterInfo,
+  formatHandle,
+  parseBytecode,
+  parseHandle,
+  parseMatch,
+  parseVerdict,
+  splitFilterInfo,
+  type U32Key,
 } from '../src/rtnl/tc/index.js';
 import { parseU32Handle, tcRequest } from '../src/rtnl/tc.js';
 import { tcmsg } from '../src/rtnl/tcmsg.js';
@@ -135,7 +149,8 @@ describe('tc handles and keys', () => {
 
   it('parses classic BPF bytecode', () => {
     assert.deepEqual(parseBytecode('2,40 0 0 12,6 0 0 4294967295'), [
-      { code: 40, jt: 0, jf: 0, k: 12 }, { code: 6, jt: 0, jf: 0, k: 0xffffffff },
+      { code: 40, jt: 0, jf: 0, k: 12 },
+      { code: 6, jt: 0, jf: 0, k: 0xffffffff },
     ]);
     assert.throws(() => parseBytecode('3,6 0 0 0'), NetlinkEncodeError);
   });
@@ -145,7 +160,16 @@ describe('tc requests', () => {
   const decode = (b: Buffer) => tcmsg.decode(b);
 
   it('builds an htb class with tc ratespecs and tables', () => {
-    const m = decode(tcRequest('add-class', 'htb', { index: 2, parent: '1:', handle: '1:20', rate: '10mbit', ceil: '20mbit', prio: 2 }));
+    const m = decode(
+      tcRequest('add-class', 'htb', {
+        index: 2,
+        parent: '1:',
+        handle: '1:20',
+        rate: '10mbit',
+        ceil: '20mbit',
+        prio: 2,
+      }),
+    );
     assert.equal(m.type, 40);
     assert.equal(m.fields.parent, 0x10000);
     assert.equal(m.fields.handle, 0x10020);
@@ -167,11 +191,15 @@ describe('tc requests', () => {
   });
 
   it('builds gact and fq_codel options (kinds this kernel lacks)', () => {
-    const f = decode(tcRequest('add-filter', 'u32', { index: 2, parent: 'ffff:', match: 'ip src 1.2.3.4', action: 'drop' }));
+    const f = decode(
+      tcRequest('add-filter', 'u32', { index: 2, parent: 'ffff:', match: 'ip src 1.2.3.4', action: 'drop' }),
+    );
     const act = (f.getAttr('TCA_OPTIONS') as any).getAttr('TCA_U32_ACT')[0];
     assert.equal(act.getAttr('TCA_ACT_KIND'), 'gact');
     assert.equal(act.getAttr('TCA_ACT_OPTIONS').getAttr('TCA_GACT_PARMS').action, 2);
-    const q = decode(tcRequest('add', 'fq_codel', { index: 2, limit: 1000, target: '5ms', interval: '100ms', ecn: true }));
+    const q = decode(
+      tcRequest('add', 'fq_codel', { index: 2, limit: 1000, target: '5ms', interval: '100ms', ecn: true }),
+    );
     const o = q.getAttr('TCA_OPTIONS') as any;
     assert.equal(o.getAttr('TCA_FQ_CODEL_TARGET'), 5000);
     assert.equal(o.getAttr('TCA_FQ_CODEL_INTERVAL'), 100_000);
@@ -191,13 +219,19 @@ describe('tc requests', () => {
   it('rejects bad input with typed errors', () => {
     assert.throws(() => tcRequest('add-class', 'htb', { index: 1, parent: '1:' }), /rate is required/);
     assert.throws(() => tcRequest('add', 'nosuchqdisc', { index: 1 }), /unknown kind/);
-    assert.throws(() => tcRequest('add', 'htb', { index: 1, defualt: 5 } as never), /unknown key "defualt" \(did you mean default\?\)/);
+    assert.throws(
+      () => tcRequest('add', 'htb', { index: 1, defualt: 5 } as never),
+      /unknown key "defualt" \(did you mean default\?\)/,
+    );
     assert.throws(() => tcRequest('add', 'htb', {}), /index is required/);
     assert.throws(() => tcRequest('frobnicate' as never, 'htb', { index: 1 } as never), NetlinkEncodeError);
     assert.throws(() => tcRequest('add', 'tbf', { index: 1, rate: '1mbit', burst: '10k' }), /limit and latency/);
     assert.throws(() => tcRequest('add-filter', 'bpf', { index: 1, pinned: '/sys/fs/bpf/x' }), /BPF_OBJ_GET/);
     assert.throws(() => tcRequest('add-filter', 'u32', { index: 1, action: { kind: 'mirred' } }), /ifindex/);
-    assert.throws(() => tcRequest('add-filter', 'u32', { index: 1, action: { kind: 'teleport' } }), /unknown action kind/);
+    assert.throws(
+      () => tcRequest('add-filter', 'u32', { index: 1, action: { kind: 'teleport' } }),
+      /unknown action kind/,
+    );
     assert.throws(() => tcRequest('add', 'pfifo', { index: 1, limit: 'lots' }), NetlinkEncodeError);
     assert.throws(() => tcRequest('add-class', 'pfifo', { index: 1 }), /not a class kind/);
   });

@@ -9,9 +9,11 @@ import { NetlinkError, NetlinkSocket, ReplayTransport, loadNative, type AttrSet 
 import { IPRoute, rtnlMarshal, type IfinfMessage } from '../src/rtnl/index.js';
 import { createNetns, deleteNetns, withNetns, type TestNetns } from './helpers/netns.js';
 
-const tunData = (l: IfinfMessage): AttrSet<any> => l.getAttr('IFLA_LINKINFO')!.getAttr('IFLA_INFO_DATA') as AttrSet<any>;
+const tunData = (l: IfinfMessage): AttrSet<any> =>
+  l.getAttr('IFLA_LINKINFO')!.getAttr('IFLA_INFO_DATA') as AttrSet<any>;
 const ipLink = async (ns: TestNetns, name: string): Promise<any> => (await ns.json(`-d link show dev ${name}`))[0];
-const names = async (ipr: IPRoute): Promise<string[]> => (await ipr.getLinks()).map((l) => l.getAttr('IFLA_IFNAME')!).sort();
+const names = async (ipr: IPRoute): Promise<string[]> =>
+  (await ipr.getLinks()).map((l) => l.getAttr('IFLA_IFNAME')!).sort();
 const openFds = (): number => readdirSync('/proc/self/fd').length;
 
 /** iproute2 prints an owner/group by name when the host knows it, else as a number. */
@@ -27,7 +29,13 @@ test('tun and tap made by nlroute as iproute2 sees them: type, pi, vnet_hdr, per
   await withNetns(async (ns) => {
     await using ipr = new IPRoute({ netns: ns.name });
     const [tn] = await ipr.link('add', { ifname: 'tn0', kind: 'tun', tunOwner: 4242, tunGroup: 4343, tunPi: true });
-    const [tp] = await ipr.link('add', { ifname: 'tp0', kind: 'tap', tunMultiQueue: true, tunVnetHdr: true, tunOwner: 0 });
+    const [tp] = await ipr.link('add', {
+      ifname: 'tp0',
+      kind: 'tap',
+      tunMultiQueue: true,
+      tunVnetHdr: true,
+      tunOwner: 0,
+    });
     assert.equal(tn.getAttr('IFLA_IFNAME'), 'tn0');
     assert.equal(tp.getAttr('IFLA_IFNAME'), 'tp0');
 
@@ -50,8 +58,16 @@ test('tun and tap made by nlroute as iproute2 sees them: type, pi, vnet_hdr, per
     assert.equal(b.info_data.user, idAs('passwd', 0));
     assert.equal(b.info_data.group, undefined);
     // `ip tuntap show` (sysfs flags) prints them exactly as twins made by `ip tuntap add`.
-    await ns.batch(['tuntap add mode tun name itn0 user 4242 group 4343 pi', 'tuntap add mode tap name itp0 multi_queue vnet_hdr user 0']);
-    const show = new Map((await ns.ip('tuntap show')).trim().split('\n').map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':'))]));
+    await ns.batch([
+      'tuntap add mode tun name itn0 user 4242 group 4343 pi',
+      'tuntap add mode tap name itp0 multi_queue vnet_hdr user 0',
+    ]);
+    const show = new Map(
+      (await ns.ip('tuntap show'))
+        .trim()
+        .split('\n')
+        .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':'))]),
+    );
     assert.equal(show.get('tn0'), show.get('itn0'));
     assert.equal(show.get('tp0'), show.get('itp0'));
     assert.match(show.get('tp0')!, /^: tap .*multi_queue.*persist/);
@@ -63,7 +79,14 @@ test('the rest of a tun/tap spec is applied: mtu, address, state, master, txqlen
     await using ipr = new IPRoute({ netns: ns.name });
     await ipr.link('add', { ifname: 'br0', kind: 'bridge' });
     const [t] = await ipr.link('add', {
-      ifname: 'tp%d', kind: 'tap', mtu: 1400, address: '02:00:00:00:aa:01', state: 'up', master: 'br0', txqlen: 42, altname: 'tap-alt',
+      ifname: 'tp%d',
+      kind: 'tap',
+      mtu: 1400,
+      address: '02:00:00:00:aa:01',
+      state: 'up',
+      master: 'br0',
+      txqlen: 42,
+      altname: 'tap-alt',
     });
     assert.equal(t.getAttr('IFLA_IFNAME'), 'tp0');
     assert.equal(t.getAttr('IFLA_MTU'), 1400);
@@ -143,7 +166,12 @@ test('errors are typed and leave nothing behind', async () => {
     const before = await names(ipr);
 
     // An existing name: the kernel says EBUSY for TUNSETIFF with IFF_TUN_EXCL, whatever holds it.
-    for (const spec of [{ ifname: 'tn0', kind: 'tun' }, { ifname: 'tn0', kind: 'tap' }, { ifname: 'v0', kind: 'tap' }, { ifname: 'lo', kind: 'tun' }] as const) {
+    for (const spec of [
+      { ifname: 'tn0', kind: 'tun' },
+      { ifname: 'tn0', kind: 'tap' },
+      { ifname: 'v0', kind: 'tap' },
+      { ifname: 'lo', kind: 'tun' },
+    ] as const) {
       await assert.rejects(ipr.link('add', spec), (e: unknown) => {
         assert.ok(e instanceof NetlinkError, String(e));
         assert.equal(e.code, 'EBUSY');
@@ -153,22 +181,37 @@ test('errors are typed and leave nothing behind', async () => {
       });
     }
     // Names the kernel refuses.
-    await assert.rejects(ipr.link('add', { ifname: 'a%d%d', kind: 'tun' }), (e: unknown) => e instanceof NetlinkError && e.code === 'EINVAL');
+    await assert.rejects(
+      ipr.link('add', { ifname: 'a%d%d', kind: 'tun' }),
+      (e: unknown) => e instanceof NetlinkError && e.code === 'EINVAL',
+    );
     // Caught before anything is made.
     await assert.rejects(ipr.link('add', { ifname: '0123456789abcdef', kind: 'tun' }), /must be 1\.\.15 bytes/);
     await assert.rejects(ipr.link('add', { ifname: 'a/b', kind: 'tap' }), TypeError);
     // @ts-expect-error: not an option of tun
     await assert.rejects(ipr.link('add', { ifname: 'x0', kind: 'tun', bogus: 1 }), /unknown key "bogus"/);
     await assert.rejects(ipr.link('add', { ifname: 'x0', kind: 'tun', tunNumQueues: 4 }), /tunNumQueues cannot be set/);
-    await assert.rejects(ipr.link('add', { ifname: 'x0', kind: 'tun', tunOwner: -1 }), /tunOwner must be an integer 0\.\.4294967295, got the number -1/);
-    // @ts-expect-error: a flag is true or false
-    await assert.rejects(ipr.link('add', { ifname: 'x0', kind: 'tun', tunPi: 'yes' }), /tunPi must be an integer 0\.\.255, got the string "yes"/);
+    await assert.rejects(
+      ipr.link('add', { ifname: 'x0', kind: 'tun', tunOwner: -1 }),
+      /tunOwner must be an integer 0\.\.4294967295, got the number -1/,
+    );
+    await assert.rejects(
+      // @ts-expect-error: a flag is true or false
+      ipr.link('add', { ifname: 'x0', kind: 'tun', tunPi: 'yes' }),
+      /tunPi must be an integer 0\.\.255, got the string "yes"/,
+    );
     await assert.rejects(ipr.link('add', { ifname: 'x0', kind: 'tun', tunPersist: false }), /tunPersist: false/);
     await assert.rejects(ipr.link('add', { ifname: 'x0', kind: 'tap', tunType: 'tun' }), /contradicts kind tap/);
-    await assert.rejects(ipr.link('add', { ifname: 'x0', kind: 'tap', master: 'nope' }), (e: unknown) => e instanceof NetlinkError && e.code === 'ENODEV');
+    await assert.rejects(
+      ipr.link('add', { ifname: 'x0', kind: 'tap', master: 'nope' }),
+      (e: unknown) => e instanceof NetlinkError && e.code === 'ENODEV',
+    );
     await assert.rejects(ipr.batch([['link', 'add', { ifname: 'x0', kind: 'tap' }]]), /made through \/dev\/net\/tun/);
     // The kernel refuses the follow-up change: the new device is deleted again.
-    await assert.rejects(ipr.link('add', { ifname: 'x0', kind: 'tun', mtu: 10 }), (e: unknown) => e instanceof NetlinkError && e.code === 'EINVAL');
+    await assert.rejects(
+      ipr.link('add', { ifname: 'x0', kind: 'tun', mtu: 10 }),
+      (e: unknown) => e instanceof NetlinkError && e.code === 'EINVAL',
+    );
     await assert.rejects(ipr.link('add', { ifname: 'x1', kind: 'tap', address: '01:00:00:00:00:01' }), NetlinkError);
     assert.deepEqual(await names(ipr), before);
   });
@@ -178,7 +221,10 @@ test('native tunCreate: argument errors, netns by fd, the process stays in its n
   const nat = loadNative();
   assert.throws(() => nat.tunCreate('0123456789abcdef'), { name: 'RangeError', code: 'ERR_INVALID_ARG_VALUE' });
   assert.throws(() => nat.tunCreate(5 as any), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
-  assert.throws(() => nat.tunCreate('x', { multiqueue: true } as any), { name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' });
+  assert.throws(() => nat.tunCreate('x', { multiqueue: true } as any), {
+    name: 'TypeError',
+    code: 'ERR_INVALID_ARG_VALUE',
+  });
   assert.throws(() => nat.tunCreate('x', { tap: 1 } as any), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
   assert.throws(() => nat.tunCreate('x', { owner: 0xffffffff }), { name: 'RangeError', code: 'ERR_OUT_OF_RANGE' });
   assert.throws(() => nat.tunCreate('x', {}, {} as any), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
@@ -203,7 +249,7 @@ test('native tunCreate: argument errors, netns by fd, the process stays in its n
   assert.equal(readlinkSync('/proc/self/ns/net'), ours);
 });
 
-test('without a netns the device is made in the caller\'s own namespace (a child process inside a test namespace)', async () => {
+test("without a netns the device is made in the caller's own namespace (a child process inside a test namespace)", async () => {
   await withNetns(async (ns) => {
     const url = new URL('../src/rtnl/index.js', import.meta.url).href;
     const script = `const { IPRoute } = await import(${JSON.stringify(url)});
@@ -236,7 +282,9 @@ test('a tap moved to another namespace by its spec resolves with [] and lives th
 });
 
 test('an IPRoute on a replayed socket refuses to create tun/tap (it would reach no kernel)', async () => {
-  await using ipr = new IPRoute({ socket: new NetlinkSocket({ transport: new ReplayTransport([]), marshal: rtnlMarshal() }) });
+  await using ipr = new IPRoute({
+    socket: new NetlinkSocket({ transport: new ReplayTransport([]), marshal: rtnlMarshal() }),
+  });
   await assert.rejects(ipr.link('add', { ifname: 't0', kind: 'tun' }), /replayed/);
 });
 
@@ -246,10 +294,16 @@ test('fd hygiene: 200 taps created and deleted leak no fd and no thread', async 
     // Warm up (lazy loads, first allocations) before counting.
     await ipr.link('add', { ifname: 'warm', kind: 'tap' });
     await ipr.link('del', { ifname: 'warm' });
-    const fds = openFds(), threads = readdirSync('/proc/self/task').length;
+    const fds = openFds(),
+      threads = readdirSync('/proc/self/task').length;
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < 200; i++) {
-      await ipr.link('add', { ifname: `t${i}`, kind: 'tap', tunMultiQueue: i % 2 === 0, state: i % 3 === 0 ? 'up' : undefined });
+      await ipr.link('add', {
+        ifname: `t${i}`,
+        kind: 'tap',
+        tunMultiQueue: i % 2 === 0,
+        state: i % 3 === 0 ? 'up' : undefined,
+      });
       if (i % 10 === 9) for (let j = i - 9; j <= i; j++) await ipr.link('del', { ifname: `t${j}` });
     }
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -258,7 +312,8 @@ test('fd hygiene: 200 taps created and deleted leak no fd and no thread', async 
     assert.deepEqual(await names(ipr), ['lo']);
     // Failures close their fds too.
     await ipr.link('add', { ifname: 'busy', kind: 'tap' });
-    for (let i = 0; i < 50; i++) await assert.rejects(ipr.link('add', { ifname: 'busy', kind: 'tap' }), { code: 'EBUSY' });
+    for (let i = 0; i < 50; i++)
+      await assert.rejects(ipr.link('add', { ifname: 'busy', kind: 'tap' }), { code: 'EBUSY' });
     assert.equal(openFds(), fds);
     console.log(`# 200 tap add+del in a namespace: ${ms.toFixed(0)} ms (${(ms / 200).toFixed(2)} ms per add+del)`);
   });

@@ -27,7 +27,13 @@ const CAPTURES: Expect[] = [
   { file: 'ip-addr-show-lo.log', sockets: ['3:NETLINK_ROUTE', '4:NETLINK_ROUTE'], sends: 3, recvs: 4, peeks: 4 },
   { file: 'ip-addr-show-lo-rawstr.log', sockets: ['3:NETLINK_ROUTE', '4:NETLINK_ROUTE'], sends: 3, recvs: 4, peeks: 4 },
   { file: 'ip-addr-add-netns.log', sockets: ['3:NETLINK_ROUTE', '4:NETLINK_ROUTE'], sends: 2, recvs: 2, peeks: 2 },
-  { file: 'ip-link-show-lo-annotated.log', sockets: ['3:NETLINK_ROUTE', '4:NETLINK_ROUTE'], sends: 3, recvs: 3, peeks: 2 },
+  {
+    file: 'ip-link-show-lo-annotated.log',
+    sockets: ['3:NETLINK_ROUTE', '4:NETLINK_ROUTE'],
+    sends: 3,
+    recvs: 3,
+    peeks: 2,
+  },
   { file: 'ip-link-show-lo-xraw.log', sockets: ['3:NETLINK_ROUTE', '4:NETLINK_ROUTE'], sends: 3, recvs: 3, peeks: 2 },
   { file: 'ipset-list-netns.log', sockets: ['3:NETLINK_NETFILTER'], sends: 2, recvs: 3, peeks: 0 },
   { file: 'seed-form-ipset.log', sockets: ['3:NETLINK_NETFILTER'], sends: 2, recvs: 3, peeks: 0 },
@@ -36,8 +42,19 @@ const CAPTURES: Expect[] = [
   { file: 'nlprobe-rawstr-octal.log', sockets: ['3:NETLINK_ROUTE', '3:NETLINK_GENERIC'], sends: 3, recvs: 5, peeks: 1 },
   {
     file: 'multiproc-ip.log',
-    sockets: ['3:NETLINK_ROUTE', '4:NETLINK_ROUTE', '3:NETLINK_ROUTE', '3:NETLINK_ROUTE', '4:NETLINK_ROUTE', '4:NETLINK_ROUTE', '4:NETLINK_ROUTE'],
-    sends: 9, recvs: 11, peeks: 10, anyOrder: true,
+    sockets: [
+      '3:NETLINK_ROUTE',
+      '4:NETLINK_ROUTE',
+      '3:NETLINK_ROUTE',
+      '3:NETLINK_ROUTE',
+      '4:NETLINK_ROUTE',
+      '4:NETLINK_ROUTE',
+      '4:NETLINK_ROUTE',
+    ],
+    sends: 9,
+    recvs: 11,
+    peeks: 10,
+    anyOrder: true,
   },
 ];
 
@@ -69,9 +86,21 @@ for (const exp of CAPTURES) {
     for (const k of s.sockets) {
       assert.equal(k.protocol, { NETLINK_ROUTE: 0, NETLINK_NETFILTER: 12, NETLINK_GENERIC: 16 }[k.protocolName]);
     }
-    assert.equal(count(s, (t) => t.direction === 'send'), exp.sends, 'sends');
-    assert.equal(count(s, (t) => t.direction === 'recv' && !t.peek), exp.recvs, 'recvs');
-    assert.equal(count(s, (t) => t.peek), exp.peeks, 'peeks');
+    assert.equal(
+      count(s, (t) => t.direction === 'send'),
+      exp.sends,
+      'sends',
+    );
+    assert.equal(
+      count(s, (t) => t.direction === 'recv' && !t.peek),
+      exp.recvs,
+      'recvs',
+    );
+    assert.equal(
+      count(s, (t) => t.peek),
+      exp.peeks,
+      'peeks',
+    );
     for (const t of s.transfers) {
       const where = `${exp.file}:${t.line} ${t.syscall}`;
       assert.equal(t.direction === 'send', /^(sendto|sendmsg)$/.test(t.syscall), where);
@@ -136,7 +165,10 @@ test('fd reuse: the UDP socket that takes fd 3 after the netlink ones is ignored
 });
 
 function stripDumps(text: string): string {
-  return text.split('\n').filter((l) => !/^ [|*] /.test(l)).join('\n');
+  return text
+    .split('\n')
+    .filter((l) => !/^ [|*] /.test(l))
+    .join('\n');
 }
 
 test('raw-string form and hex-dump form of the same capture are byte-identical', () => {
@@ -170,7 +202,10 @@ test('seed form (hand-built from real bytes) equals the real hex-dump capture', 
     assert.deepEqual(t.bytes, r.bytes);
     assert.equal(t.pid, 4242, 'unprefixed lines belong to the first pid never announced as attached');
   });
-  assert.deepEqual(seed.sockets.map((k) => [k.pid, k.fd, k.protocol]), [[4242, 3, 12]]);
+  assert.deepEqual(
+    seed.sockets.map((k) => [k.pid, k.fd, k.protocol]),
+    [[4242, 3, 12]],
+  );
 });
 
 test('-f: pids, unfinished/resumed splits, per-pid fds', () => {
@@ -181,7 +216,10 @@ test('-f: pids, unfinished/resumed splits, per-pid fds', () => {
   assert.equal(pids.length, 3);
   assert.ok(pids.every((p) => p > 0));
   for (const t of s.transfers) {
-    assert.ok(s.sockets.some((k) => k.pid === t.pid && k.fd === t.fd), `transfer at ${t.line} on a socket of its pid`);
+    assert.ok(
+      s.sockets.some((k) => k.pid === t.pid && k.fd === t.fd),
+      `transfer at ${t.line} on a socket of its pid`,
+    );
   }
   // a resumed recvmsg is attributed to the line where it completed
   const resumed = text.split('\n').findIndex((l) => /<\.\.\. recvmsg resumed>.*\) = [1-9]/.test(l)) + 1;
@@ -211,7 +249,8 @@ test('garbage lines are ignored', () => {
     '--- SIGCHLD {si_signo=SIGCHLD} ---',
   ];
   const head = ['socket(AF_NETLINK, SOCK_RAW|SOCK_CLOEXEC, NETLINK_ROUTE) = 3'];
-  const ok = 'sendto(3, "\\x14\\x00\\x00\\x00\\x03\\x00\\x02\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00", 20, 0, NULL, 0) = 20';
+  const ok =
+    'sendto(3, "\\x14\\x00\\x00\\x00\\x03\\x00\\x02\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00", 20, 0, NULL, 0) = 20';
   const s = parseStraceLog([...head, ...garbage, ok, ...garbage].join('\n'));
   assert.equal(s.transfers.length, 1);
   assert.equal(s.transfers[0]!.bytes.length, 20);
@@ -219,10 +258,9 @@ test('garbage lines are ignored', () => {
 });
 
 test('a malformed string on a netlink call becomes a warning, not an exception', () => {
-  const s = parseStraceLog([
-    'socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE) = 3',
-    'sendto(3, "\\q\\x00", 2, 0, NULL, 0) = 2',
-  ].join('\n'));
+  const s = parseStraceLog(
+    ['socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE) = 3', 'sendto(3, "\\q\\x00", 2, 0, NULL, 0) = 2'].join('\n'),
+  );
   assert.equal(s.transfers.length, 1);
   assert.equal(s.transfers[0]!.source, 'none');
   assert.equal(s.transfers[0]!.truncated, true);
@@ -230,10 +268,12 @@ test('a malformed string on a netlink call becomes a warning, not an exception',
 });
 
 test('strace -s cut strings are marked truncated', () => {
-  const s = parseStraceLog([
-    'socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC) = 5',
-    'recvfrom(5, "\\x24\\x00\\x00\\x00"..., 16384, 0, NULL, NULL) = 36',
-  ].join('\n'));
+  const s = parseStraceLog(
+    [
+      'socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC) = 5',
+      'recvfrom(5, "\\x24\\x00\\x00\\x00"..., 16384, 0, NULL, NULL) = 36',
+    ].join('\n'),
+  );
   const t = s.transfers[0]!;
   assert.deepEqual([t.fd, t.protocol, t.protocolName, t.source], [5, 16, 'NETLINK_GENERIC', 'string']);
   assert.equal(t.bytes.length, 4);
@@ -242,30 +282,39 @@ test('strace -s cut strings are marked truncated', () => {
 });
 
 test('failed calls carry no data; close() and a new socket() forget the fd', () => {
-  const s = parseStraceLog([
-    'socket(AF_NETLINK, SOCK_RAW, NETLINK_AUDIT) = 3',
-    'recvfrom(3, 0x7ffc, 8192, MSG_DONTWAIT, NULL, NULL) = -1 EAGAIN (Resource temporarily unavailable)',
-    'sendto(3, "\\x10\\x00\\x00\\x00\\xe8\\x03\\x05\\x00\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00", 16, 0, NULL, 0) = 16',
-    'close(3) = 0',
-    'sendto(3, "\\x10\\x00\\x00\\x00", 4, 0, NULL, 0) = 4',
-    'socket(AF_NETLINK, SOCK_RAW, 0x1f /* NETLINK_??? */) = 3',
-    'sendto(3, "\\x10\\x00\\x00\\x00", 4, 0, NULL, 0) = 4',
-    'dup2(3, 7) = 7',
-    'sendto(7, "\\x10\\x00\\x00\\x00", 4, 0, NULL, 0) = 4',
-  ].join('\n'));
-  assert.deepEqual(s.transfers.map((t) => `${t.fd}:${t.protocolName}:${t.bytes.length}`),
-    ['3:NETLINK_AUDIT:16', '3:NETLINK_31:4', '7:NETLINK_31:4']);
-  assert.deepEqual(s.sockets.map((k) => k.protocol), [9, 31]);
+  const s = parseStraceLog(
+    [
+      'socket(AF_NETLINK, SOCK_RAW, NETLINK_AUDIT) = 3',
+      'recvfrom(3, 0x7ffc, 8192, MSG_DONTWAIT, NULL, NULL) = -1 EAGAIN (Resource temporarily unavailable)',
+      'sendto(3, "\\x10\\x00\\x00\\x00\\xe8\\x03\\x05\\x00\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00", 16, 0, NULL, 0) = 16',
+      'close(3) = 0',
+      'sendto(3, "\\x10\\x00\\x00\\x00", 4, 0, NULL, 0) = 4',
+      'socket(AF_NETLINK, SOCK_RAW, 0x1f /* NETLINK_??? */) = 3',
+      'sendto(3, "\\x10\\x00\\x00\\x00", 4, 0, NULL, 0) = 4',
+      'dup2(3, 7) = 7',
+      'sendto(7, "\\x10\\x00\\x00\\x00", 4, 0, NULL, 0) = 4',
+    ].join('\n'),
+  );
+  assert.deepEqual(
+    s.transfers.map((t) => `${t.fd}:${t.protocolName}:${t.bytes.length}`),
+    ['3:NETLINK_AUDIT:16', '3:NETLINK_31:4', '7:NETLINK_31:4'],
+  );
+  assert.deepEqual(
+    s.sockets.map((k) => k.protocol),
+    [9, 31],
+  );
 });
 
 test('recvmsg: only the returned bytes are data; MSG_TRUNC in msg_flags marks truncation', () => {
-  const s = parseStraceLog([
-    'socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE) = 3',
-    // older strace printed iov_base up to the return value
-    'recvmsg(3, {msg_name(12)={sa_family=AF_NETLINK, pid=0, groups=00000000}, msg_iov(1)=[{"\\x14\\x00\\x00\\x00\\x03\\x00\\x02\\x00\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00", 16384}], msg_controllen=0, msg_flags=0}, 0) = 20',
-    'recvmsg(3, {msg_name={sa_family=AF_NETLINK, nl_pid=0, nl_groups=00000000}, msg_namelen=12, msg_iov=[{iov_base="\\xbc", iov_len=1}], msg_iovlen=1, msg_controllen=0, msg_flags=MSG_TRUNC}, 0) = 1',
-    'recvmsg(3, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="\\x14\\x00", iov_len=2}, {iov_base="\\x00\\x00", iov_len=2}], msg_iovlen=2, msg_controllen=0, msg_flags=0}, MSG_PEEK) = 4',
-  ].join('\n'));
+  const s = parseStraceLog(
+    [
+      'socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE) = 3',
+      // older strace printed iov_base up to the return value
+      'recvmsg(3, {msg_name(12)={sa_family=AF_NETLINK, pid=0, groups=00000000}, msg_iov(1)=[{"\\x14\\x00\\x00\\x00\\x03\\x00\\x02\\x00\\x01\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00", 16384}], msg_controllen=0, msg_flags=0}, 0) = 20',
+      'recvmsg(3, {msg_name={sa_family=AF_NETLINK, nl_pid=0, nl_groups=00000000}, msg_namelen=12, msg_iov=[{iov_base="\\xbc", iov_len=1}], msg_iovlen=1, msg_controllen=0, msg_flags=MSG_TRUNC}, 0) = 1',
+      'recvmsg(3, {msg_name=NULL, msg_namelen=0, msg_iov=[{iov_base="\\x14\\x00", iov_len=2}, {iov_base="\\x00\\x00", iov_len=2}], msg_iovlen=2, msg_controllen=0, msg_flags=0}, MSG_PEEK) = 4',
+    ].join('\n'),
+  );
   const [a, b, c] = s.transfers;
   assert.equal(a!.bytes.length, 20);
   assert.equal(a!.truncated, false);
@@ -274,41 +323,56 @@ test('recvmsg: only the returned bytes are data; MSG_TRUNC in msg_flags marks tr
 });
 
 test('peek detection: MSG_PEEK flag, else a return larger than the buffer', () => {
-  const s = parseStraceLog([
-    'socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE) = 3',
-    'recvfrom(3, "\\x14\\x00\\x00\\x00", 4, MSG_PEEK|MSG_TRUNC, NULL, NULL) = 20',
-    'recvfrom(3, "\\x14\\x00\\x00\\x00", 4, 0x22, NULL, NULL) = 20',
-    'recvfrom(3, "\\x14\\x00\\x00\\x00", 4, MSG_TRUNC, NULL, NULL) = 20',
-    'read(3, "\\x14\\x00\\x00\\x00", 4) = 20',
-  ].join('\n'));
-  assert.deepEqual(s.transfers.map((t) => [t.syscall, t.peek, t.truncated, t.bytes.length]), [
-    ['recvfrom', true, true, 4],
-    ['recvfrom', true, true, 4],
-    ['recvfrom', false, true, 4], // a real read that lost its tail: the decoder must not skip it
-    ['read', true, true, 4],
-  ]);
+  const s = parseStraceLog(
+    [
+      'socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE) = 3',
+      'recvfrom(3, "\\x14\\x00\\x00\\x00", 4, MSG_PEEK|MSG_TRUNC, NULL, NULL) = 20',
+      'recvfrom(3, "\\x14\\x00\\x00\\x00", 4, 0x22, NULL, NULL) = 20',
+      'recvfrom(3, "\\x14\\x00\\x00\\x00", 4, MSG_TRUNC, NULL, NULL) = 20',
+      'read(3, "\\x14\\x00\\x00\\x00", 4) = 20',
+    ].join('\n'),
+  );
+  assert.deepEqual(
+    s.transfers.map((t) => [t.syscall, t.peek, t.truncated, t.bytes.length]),
+    [
+      ['recvfrom', true, true, 4],
+      ['recvfrom', true, true, 4],
+      ['recvfrom', false, true, 4], // a real read that lost its tail: the decoder must not skip it
+      ['read', true, true, 4],
+    ],
+  );
 });
 
 test('-yy annotations identify a netlink fd whose socket() was not traced', () => {
   const s = parseStraceLog(
     '12:00:00.000001 sendto(4<NETLINK:[GENERIC:1234]>, "\\x14\\x00\\x00\\x00", 4, 0, NULL, 0) = 4 <0.000010>',
   );
-  assert.deepEqual(s.transfers.map((t) => [t.fd, t.protocol, t.bytes.length]), [[4, 16, 4]]);
+  assert.deepEqual(
+    s.transfers.map((t) => [t.fd, t.protocol, t.bytes.length]),
+    [[4, 16, 4]],
+  );
   assert.equal(s.sockets[0]!.protocolName, 'NETLINK_GENERIC');
   // -r relative timestamps are right-aligned
-  const r = parseStraceLog([
-    '     0.000000 socket(AF_NETLINK, SOCK_RAW|SOCK_CLOEXEC, NETLINK_ROUTE) = 3',
-    '     0.000118 sendto(3, "\\x14\\x00\\x00\\x00", 4, 0, NULL, 0) = 4',
-  ].join('\n'));
+  const r = parseStraceLog(
+    [
+      '     0.000000 socket(AF_NETLINK, SOCK_RAW|SOCK_CLOEXEC, NETLINK_ROUTE) = 3',
+      '     0.000118 sendto(3, "\\x14\\x00\\x00\\x00", 4, 0, NULL, 0) = 4',
+    ].join('\n'),
+  );
   assert.equal(r.transfers.length, 1);
 });
 
 test('threads/children: an fd used by another pid falls back to the newest socket with that number', () => {
-  const s = parseStraceLog([
-    '[pid   100] socket(AF_NETLINK, SOCK_RAW, NETLINK_XFRM) = 6',
-    '[pid   101] sendto(6, "\\x14\\x00\\x00\\x00", 4, 0, NULL, 0) = 4',
-  ].join('\n'));
-  assert.deepEqual(s.transfers.map((t) => [t.pid, t.fd, t.protocolName]), [[101, 6, 'NETLINK_XFRM']]);
+  const s = parseStraceLog(
+    [
+      '[pid   100] socket(AF_NETLINK, SOCK_RAW, NETLINK_XFRM) = 6',
+      '[pid   101] sendto(6, "\\x14\\x00\\x00\\x00", 4, 0, NULL, 0) = 4',
+    ].join('\n'),
+  );
+  assert.deepEqual(
+    s.transfers.map((t) => [t.pid, t.fd, t.protocolName]),
+    [[101, 6, 'NETLINK_XFRM']],
+  );
 });
 
 test('a large real log parses quickly', () => {

@@ -4,19 +4,32 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import {
-  NetlinkDecodeError, NetlinkError, ReplayTransport, genlFamilySchema, messageClass, type Exchange, type Owner,
+  NetlinkDecodeError,
+  NetlinkError,
+  ReplayTransport,
+  genlFamilySchema,
+  messageClass,
+  type Exchange,
+  type Owner,
 } from '../src/core/index.js';
 import { decodeStrace } from '../src/tools/decoder.js';
 import { commandSelector, ctrlmsg, familyFromMessage, genlMarshal, type CtrlMessage } from '../src/genl/index.js';
 import {
-  TASKSTATS_MIN_SIZE, TaskStats, exitFromMessage, taskstatsCmd, taskstatsMsg, taskstatsSchemas, taskstatsStruct,
+  TASKSTATS_MIN_SIZE,
+  TaskStats,
+  exitFromMessage,
+  taskstatsCmd,
+  taskstatsMsg,
+  taskstatsSchemas,
+  taskstatsStruct,
   type TaskStatsMessage,
 } from '../src/taskstats/index.js';
 import { fixture } from './helpers/genl-fixture.js';
 
-
 /** The TASKSTATS family id of the recording, from its recorded nlctrl answer. */
-const familyId = familyFromMessage(ctrlmsg.decode(fixture('nlctrl-getfamily-taskstats.hex')[0].received[0]) as CtrlMessage).id;
+const familyId = familyFromMessage(
+  ctrlmsg.decode(fixture('nlctrl-getfamily-taskstats.hex')[0].received[0]) as CtrlMessage,
+).id;
 
 /** A genl marshal that knows TASKSTATS under the recorded id. */
 function marshal() {
@@ -31,11 +44,39 @@ describe('struct taskstats layout', () => {
   it('offsets follow the header, aligned(8) padding included', () => {
     const o = taskstatsStruct.offsets;
     const expect: Record<string, number> = {
-      version: 0, ac_exitcode: 4, ac_flag: 8, ac_nice: 9, cpu_count: 16, cpu_run_virtual_total: 72, ac_comm: 80,
-      ac_sched: 112, ac_uid: 120, ac_gid: 124, ac_pid: 128, ac_ppid: 132, ac_btime: 136, ac_etime: 144, ac_utime: 152,
-      ac_stime: 160, ac_majflt: 176, coremem: 184, write_syscalls: 240, read_bytes: 248, nvcsw: 272, ac_btime64: 344,
-      compact_delay_total: 360, ac_tgid: 368, ac_tgetime: 376, ac_exe_dev: 384, ac_exe_inode: 392, wpcopy_count: 400,
-      wpcopy_delay_total: 408, irq_count: 416, irq_delay_total: 424, cpu_delay_max: 432, irq_delay_min: 552,
+      version: 0,
+      ac_exitcode: 4,
+      ac_flag: 8,
+      ac_nice: 9,
+      cpu_count: 16,
+      cpu_run_virtual_total: 72,
+      ac_comm: 80,
+      ac_sched: 112,
+      ac_uid: 120,
+      ac_gid: 124,
+      ac_pid: 128,
+      ac_ppid: 132,
+      ac_btime: 136,
+      ac_etime: 144,
+      ac_utime: 152,
+      ac_stime: 160,
+      ac_majflt: 176,
+      coremem: 184,
+      write_syscalls: 240,
+      read_bytes: 248,
+      nvcsw: 272,
+      ac_btime64: 344,
+      compact_delay_total: 360,
+      ac_tgid: 368,
+      ac_tgetime: 376,
+      ac_exe_dev: 384,
+      ac_exe_inode: 392,
+      wpcopy_count: 400,
+      wpcopy_delay_total: 408,
+      irq_count: 416,
+      irq_delay_total: 424,
+      cpu_delay_max: 432,
+      irq_delay_min: 552,
     };
     for (const [k, v] of Object.entries(expect)) assert.equal(o[k], v, k);
     assert.equal(taskstatsStruct.size, 560, 'version 16 is 560 bytes');
@@ -62,7 +103,8 @@ describe('recorded taskstats answers', () => {
   it('classes are registered for the decoder', () => {
     assert.equal(messageClass('taskstats.taskstats_msg'), taskstatsMsg);
     assert.equal(messageClass('taskstats.taskstats_cmd'), taskstatsCmd);
-    const get = Buffer.alloc(20), reply = Buffer.alloc(20);
+    const get = Buffer.alloc(20),
+      reply = Buffer.alloc(20);
     get[16] = 1;
     reply[16] = 2;
     assert.equal(genlFamilySchema('TASKSTATS', get, 0), taskstatsCmd);
@@ -70,7 +112,10 @@ describe('recorded taskstats answers', () => {
   });
 
   it('a strace of a taskstats session decodes: the family id is learned from nlctrl', () => {
-    const text = readFileSync(new URL('../../test/fixtures/genl/taskstats-session.strace.log', import.meta.url), 'utf8');
+    const text = readFileSync(
+      new URL('../../test/fixtures/genl/taskstats-session.strace.log', import.meta.url),
+      'utf8',
+    );
     const msgs = decodeStrace(text).flatMap((d) => d.messages);
     for (const m of msgs) m.validate();
     const replies = msgs.filter((m) => m.schema === taskstatsMsg && m.fields.cmd === 2) as TaskStatsMessage[];
@@ -78,7 +123,10 @@ describe('recorded taskstats answers', () => {
     const s = replies[0].getAttr('TASKSTATS_TYPE_AGGR_PID')!.getAttr('TASKSTATS_TYPE_STATS')!;
     assert.equal(s.ac_comm, 'node');
     assert.equal(replies[1].getAttr('TASKSTATS_TYPE_AGGR_TGID')!.getAttr('TASKSTATS_TYPE_TGID'), s.ac_pid);
-    assert.ok(msgs.some((m) => m.schema.name === 'core.nlmsgerr' && m.fields.error === -3), 'the ESRCH answer');
+    assert.ok(
+      msgs.some((m) => m.schema.name === 'core.nlmsgerr' && m.fields.error === -3),
+      'the ESRCH answer',
+    );
   });
 
   it('pid answer: the struct of the pid that was asked', () => {
@@ -115,8 +163,11 @@ describe('recorded taskstats answers', () => {
     const sent = pidEx.sent!;
     const pid = sent.readUInt32LE(sent.length - 4);
     const ours = taskstatsCmd.encode({
-      type: familyId, flags: sent.readUInt16LE(6), seq: sent.readUInt32LE(8),
-      fields: { cmd: 'TASKSTATS_CMD_GET', version: 1 }, attrs: { TASKSTATS_CMD_ATTR_PID: pid },
+      type: familyId,
+      flags: sent.readUInt16LE(6),
+      seq: sent.readUInt32LE(8),
+      fields: { cmd: 'TASKSTATS_CMD_GET', version: 1 },
+      attrs: { TASKSTATS_CMD_ATTR_PID: pid },
     });
     assert.deepEqual(ours, sent);
     const [reg] = fixture('taskstats-register.hex');

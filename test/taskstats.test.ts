@@ -6,7 +6,12 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { NetlinkError, Overrun } from '../src/core/index.js';
 import {
-  ACCT_FLAGS, TaskStats, TaskStatsNamespaceError, possibleCpus, type ExitSubscription, type TaskExit,
+  ACCT_FLAGS,
+  TaskStats,
+  TaskStatsNamespaceError,
+  possibleCpus,
+  type ExitSubscription,
+  type TaskExit,
 } from '../src/taskstats/index.js';
 
 const comm = (tid: number): string => readFileSync(`/proc/${process.pid}/task/${tid}/comm`, 'utf8').trim();
@@ -29,7 +34,13 @@ async function waitFor(sub: ExitSubscription, match: (e: TaskExit) => boolean, m
 function start(cmd: string, args: string[] = []): { pid: number; exited: Promise<void> } {
   const c = spawn(cmd, args, { stdio: 'ignore' });
   assert.ok(c.pid, `spawned ${cmd}`);
-  return { pid: c.pid, exited: new Promise((resolve, reject) => { c.on('error', reject); c.on('exit', () => resolve()); }) };
+  return {
+    pid: c.pid,
+    exited: new Promise((resolve, reject) => {
+      c.on('error', reject);
+      c.on('exit', () => resolve());
+    }),
+  };
 }
 
 describe('TaskStats on the real kernel', () => {
@@ -59,7 +70,9 @@ describe('TaskStats on the real kernel', () => {
 
   it('stats of another thread of ours', async () => {
     await using ts = new TaskStats();
-    const tid = readdirSync('/proc/self/task').map(Number).find((t) => t !== process.pid);
+    const tid = readdirSync('/proc/self/task')
+      .map(Number)
+      .find((t) => t !== process.pid);
     assert.ok(tid, 'node runs helper threads');
     const s = await ts.getPidStats(tid);
     assert.equal(s.ac_pid, tid);
@@ -82,7 +95,13 @@ describe('TaskStats on the real kernel', () => {
   it('an unknown pid is NetlinkError ESRCH', async () => {
     await using ts = new TaskStats();
     const pidMax = Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8'));
-    await assert.rejects(ts.getPidStats(pidMax), (e: unknown) => e instanceof NetlinkError && e.code === 'ESRCH' && /^taskstats get pid \d+: No such process \(ESRCH\)$/.test(e.message));
+    await assert.rejects(
+      ts.getPidStats(pidMax),
+      (e: unknown) =>
+        e instanceof NetlinkError &&
+        e.code === 'ESRCH' &&
+        /^taskstats get pid \d+: No such process \(ESRCH\)$/.test(e.message),
+    );
     await assert.rejects(ts.getTgidStats(pidMax), (e: unknown) => e instanceof NetlinkError && e.code === 'ESRCH');
   });
 
@@ -122,7 +141,8 @@ describe('TaskStats on the real kernel', () => {
     sub.on('message', (e: TaskExit) => seen.push(e));
     const f1 = start('false');
     const n1 = start(process.execPath, ['-e', 'setTimeout(() => {}, 20)']);
-    const falsePid = f1.pid, nodePid = n1.pid;
+    const falsePid = f1.pid,
+      nodePid = n1.pid;
     await Promise.all([f1.exited, n1.exited]);
     const deadline = Date.now() + 5000;
     while (Date.now() < deadline && !(seen.some((e) => e.pid === falsePid) && seen.some((e) => e.tgid === nodePid))) {
@@ -155,14 +175,21 @@ describe('TaskStats on the real kernel', () => {
   it('bad cpumasks: syntax is checked here, CPUs by the kernel', async () => {
     await using ts = new TaskStats();
     for (const bad of ['', 'abc', '0-', '1,,2', 'all']) await assert.rejects(ts.subscribeExits(bad), RangeError);
-    await assert.rejects(ts.subscribeExits('0-4095'), (e: unknown) => e instanceof NetlinkError && e.code === 'ERANGE' && /cannot have/.test(e.message));
+    await assert.rejects(
+      ts.subscribeExits('0-4095'),
+      (e: unknown) => e instanceof NetlinkError && e.code === 'ERANGE' && /cannot have/.test(e.message),
+    );
   });
 });
 
 describe('TaskStats and namespaces', () => {
   const ns = `nlr-ts-${process.pid}`;
-  before(() => { execFileSync('ip', ['netns', 'add', ns]); });
-  after(() => { execFileSync('ip', ['netns', 'del', ns]); });
+  before(() => {
+    execFileSync('ip', ['netns', 'add', ns]);
+  });
+  after(() => {
+    execFileSync('ip', ['netns', 'del', ns]);
+  });
 
   it('queries work from another network namespace; exit records would never arrive there', async () => {
     await using ts = new TaskStats({ netns: ns });

@@ -9,7 +9,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
-import { CERTIFICATION_INTERFACE, certificationHandlers, runCertificationClient } from '../src/varlink/certification.js';
+import {
+  CERTIFICATION_INTERFACE,
+  certificationHandlers,
+  runCertificationClient,
+} from '../src/varlink/certification.js';
 import { VarlinkClient } from '../src/varlink/client.js';
 import { VarlinkError } from '../src/varlink/errors.js';
 import { parseInterface, VarlinkSyntaxError } from '../src/varlink/idl.js';
@@ -157,16 +161,22 @@ describe('varlink server', () => {
     try {
       const gi = await c.call<{ interfaces: string[] }>('org.varlink.service.GetInfo');
       assert.deepEqual(gi.interfaces, ['org.varlink.service', 'org.example.echo']);
-      const d = await c.call<{ description: string }>('org.varlink.service.GetInterfaceDescription', { interface: 'org.example.echo' });
+      const d = await c.call<{ description: string }>('org.varlink.service.GetInterfaceDescription', {
+        interface: 'org.example.echo',
+      });
       assert.equal(d.description, ECHO);
       assert.deepEqual(await c.call('org.example.echo.Echo', { text: 'hi', p: { x: 1, y: 2 } }), { text: 'hi' });
       const got: number[] = [];
       for await (const r of c.stream<{ i: number }>('org.example.echo.Count', { to: 5 })) got.push(r.i);
       assert.deepEqual(got, [1, 2, 3, 4, 5]);
-      await assert.rejects(c.call('org.example.echo.Echo', { text: 'nope' }), (e: VarlinkError) =>
-        e.error === 'org.example.echo.Nope' && e.parameters.why === 'asked');
-      await assert.rejects(c.call('org.example.echo.Count', { to: 2 }), (e: VarlinkError) =>
-        e.error === 'org.varlink.service.ExpectedMore');
+      await assert.rejects(
+        c.call('org.example.echo.Echo', { text: 'nope' }),
+        (e: VarlinkError) => e.error === 'org.example.echo.Nope' && e.parameters.why === 'asked',
+      );
+      await assert.rejects(
+        c.call('org.example.echo.Count', { to: 2 }),
+        (e: VarlinkError) => e.error === 'org.varlink.service.ExpectedMore',
+      );
     } finally {
       c.close();
     }
@@ -177,12 +187,23 @@ describe('varlink server', () => {
     const err = (name: string, parameters: object) => (e: VarlinkError) =>
       e.error === `org.varlink.service.${name}` && JSON.stringify(e.parameters) === JSON.stringify(parameters);
     try {
-      await assert.rejects(c.call('org.example.echo.Echo', { text: 5 }), err('InvalidParameter', { parameter: 'text' }));
+      await assert.rejects(
+        c.call('org.example.echo.Echo', { text: 5 }),
+        err('InvalidParameter', { parameter: 'text' }),
+      );
       await assert.rejects(c.call('org.example.echo.Echo', {}), err('InvalidParameter', { parameter: 'text' }));
-      await assert.rejects(c.call('org.example.echo.Echo', { text: 'a', p: { x: 1.5, y: 2 } }),
-        err('InvalidParameter', { parameter: 'p.x' }));
-      await assert.rejects(c.call('org.example.echo.Echo', { text: 'a', extra: 1 }), err('InvalidParameter', { parameter: 'extra' }));
-      await assert.rejects(c.call('org.example.echo.Nothing'), err('MethodNotFound', { method: 'org.example.echo.Nothing' }));
+      await assert.rejects(
+        c.call('org.example.echo.Echo', { text: 'a', p: { x: 1.5, y: 2 } }),
+        err('InvalidParameter', { parameter: 'p.x' }),
+      );
+      await assert.rejects(
+        c.call('org.example.echo.Echo', { text: 'a', extra: 1 }),
+        err('InvalidParameter', { parameter: 'extra' }),
+      );
+      await assert.rejects(
+        c.call('org.example.echo.Nothing'),
+        err('MethodNotFound', { method: 'org.example.echo.Nothing' }),
+      );
       await assert.rejects(c.call('org.other.X'), err('InterfaceNotFound', { interface: 'org.other' }));
       // The connection survived every refusal.
       assert.deepEqual(await c.call('org.example.echo.Echo', { text: 'still' }), { text: 'still' });
@@ -218,7 +239,7 @@ describe('varlink server', () => {
       '{"method":"org.varlink.service.GetInterfaceDescription","parameters":{"interface":"org.example.echo"}}',
     ];
     let rnd = 12345;
-    const rand = (n: number): number => ((rnd = (rnd * 1103515245 + 12345) & 0x7fffffff) % n);
+    const rand = (n: number): number => (rnd = (rnd * 1103515245 + 12345) & 0x7fffffff) % n;
     let sent = 0;
     let goodCalls = 0;
     try {

@@ -7,13 +7,22 @@ import { intArg, ipv4At, nsOpt, runIfMain, type Args, type Result } from './comm
 export async function run(args: Args): Promise<Result> {
   const n = intArg(args, 'n');
   const ifname = args.ifname ?? 'v0';
-  const addrBase = args['addr-base'] ?? '10.64.0.0', routeBase = args['route-base'] ?? '10.128.0.0';
+  const addrBase = args['addr-base'] ?? '10.64.0.0',
+    routeBase = args['route-base'] ?? '10.128.0.0';
   const acks = args.acks === 'errors' ? 'errors' : 'all';
   const ipr = new IPRoute(nsOpt(args));
   try {
     const index = await ipr.ifindex(ifname);
-    const addrs: BatchRequest[] = Array.from({ length: n }, (_, i) => ['addr', 'add', { index, address: `${ipv4At(addrBase, i)}/32` }]);
-    const routes: BatchRequest[] = Array.from({ length: n }, (_, i) => ['route', 'add', { dst: `${ipv4At(routeBase, i)}/32`, oif: index }]);
+    const addrs: BatchRequest[] = Array.from({ length: n }, (_, i) => [
+      'addr',
+      'add',
+      { index, address: `${ipv4At(addrBase, i)}/32` },
+    ]);
+    const routes: BatchRequest[] = Array.from({ length: n }, (_, i) => [
+      'route',
+      'add',
+      { dst: `${ipv4At(routeBase, i)}/32`, oif: index },
+    ]);
     let failed = 0;
     let first: string | undefined;
     for (const reqs of [addrs, routes]) {

@@ -16,7 +16,8 @@ const DATAGRAM = 32768;
 /** Cut the recording into datagram-sized runs of whole messages, as they arrived. */
 function datagrams(buf: Buffer): [number, number][] {
   const out: [number, number][] = [];
-  let start = 0, p = 0;
+  let start = 0,
+    p = 0;
   while (p + 16 <= buf.length) {
     const len = buf.readUInt32LE(p);
     if (len < 16) throw new Error(`bad message length ${len} at ${p}`);
@@ -32,7 +33,12 @@ function datagrams(buf: Buffer): [number, number][] {
 }
 
 /** One decode pass: parse every datagram, read RTA_DST of every route. */
-function pass(buf: Buffer, ranges: [number, number][], marshal: ReturnType<typeof rtnlMarshal>, keep?: unknown[]): number {
+function pass(
+  buf: Buffer,
+  ranges: [number, number][],
+  marshal: ReturnType<typeof rtnlMarshal>,
+  keep?: unknown[],
+): number {
   let n = 0;
   for (const [s, e] of ranges) {
     const msgs = marshal.parse(buf, s, e);
@@ -59,7 +65,9 @@ export async function run(args: Args): Promise<Result> {
     if (!gc) throw new Error('alloc mode needs node --expose-gc');
     pass(buf, ranges, marshal); // compile the code paths first
     const gcStarts: number[] = [];
-    const obs = new PerformanceObserver((list) => { for (const e of list.getEntries()) gcStarts.push(e.startTime); });
+    const obs = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) gcStarts.push(e.startTime);
+    });
     obs.observe({ entryTypes: ['gc'] });
     gc();
     const keep: unknown[] = [];
@@ -75,7 +83,8 @@ export async function run(args: Args): Promise<Result> {
     const own = keep.length * 8;
     return { count, bytes_per_msg: (after - before - own) / count, gcs_during: gcs, wall_s: 0 };
   }
-  const warm = intArg(args, 'warm', 3), reps = intArg(args, 'reps', 7);
+  const warm = intArg(args, 'warm', 3),
+    reps = intArg(args, 'reps', 7);
   const minMsgs = intArg(args, 'min-msgs', 100000);
   let count = 0;
   for (let i = 0; i < warm; i++) count = pass(buf, ranges, marshal);

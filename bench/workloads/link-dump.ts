@@ -7,7 +7,8 @@ export async function run(args: Args): Promise<Result> {
   const ipr = new IPRoute(nsOpt(args));
   try {
     const links = await ipr.getLinks();
-    let kinds = 0, named = 0;
+    let kinds = 0,
+      named = 0;
     let rx = 0n;
     for (const l of links) {
       if (l.getAttr('IFLA_IFNAME') !== undefined) named++;

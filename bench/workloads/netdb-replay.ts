@@ -27,7 +27,8 @@ export async function run(args: Args): Promise<Result> {
     d.writeUInt16LE(RTM.RTM_DELROUTE, 4);
     return d;
   });
-  const addBuf = Buffer.concat(adds), delBuf = Buffer.concat(dels);
+  const addBuf = Buffer.concat(adds),
+    delBuf = Buffer.concat(dels);
   // A view of an empty namespace-to-be: the recording is applied to its main source.
   const db = await NetDB.open({ ...nsOpt(args), neighbours: false, rules: false });
   try {
@@ -35,11 +36,28 @@ export async function run(args: Args): Promise<Result> {
     const marshal = rtnlMarshal();
     const before = src.tables.routes.size;
     const t0 = performance.now();
-    marshal.each(addBuf, 0, addBuf.length, (m) => src.apply(m), (e) => { throw e; });
+    marshal.each(
+      addBuf,
+      0,
+      addBuf.length,
+      (m) => src.apply(m),
+      (e) => {
+        throw e;
+      },
+    );
     const mid = src.tables.routes.size;
-    marshal.each(delBuf, 0, delBuf.length, (m) => src.apply(m), (e) => { throw e; });
+    marshal.each(
+      delBuf,
+      0,
+      delBuf.length,
+      (m) => src.apply(m),
+      (e) => {
+        throw e;
+      },
+    );
     const s = (performance.now() - t0) / 1000;
-    if (src.tables.routes.size !== before - adds.length + (mid - before)) throw new Error('replay left the table inconsistent');
+    if (src.tables.routes.size !== before - adds.length + (mid - before))
+      throw new Error('replay left the table inconsistent');
     const events = adds.length * 2;
     return { count: events, events_per_s: Math.round(events / s), replay_s: s };
   } finally {

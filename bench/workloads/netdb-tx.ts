@@ -15,19 +15,25 @@ export function desired(routes: number, addrs: number, ifname: string, failLast:
 }
 
 export async function run(args: Args): Promise<Result> {
-  const routes = intArg(args, 'routes'), addrs = intArg(args, 'addrs');
+  const routes = intArg(args, 'routes'),
+    addrs = intArg(args, 'addrs');
   const failLast = args['fail-last'] === 'true';
   const db = await NetDB.open({ ...nsOpt(args), neighbours: false });
   try {
     const r = await db.apply(desired(routes, addrs, args.ifname ?? 'v0', failLast));
     if (failLast) {
-      if (r.ok || !r.rolledBack || r.rollbackErrors?.length) throw new Error(`expected a clean rollback: ${r.rollbackErrors}`);
+      if (r.ok || !r.rolledBack || r.rollbackErrors?.length)
+        throw new Error(`expected a clean rollback: ${r.rollbackErrors}`);
       if (db.filter('routes', { dst: '10.128.0.0/32' }).length) throw new Error('rollback left routes behind');
     } else if (!r.ok) throw new Error(`transaction failed at ${r.failed?.step.what}: ${r.failed?.error.message}`);
     const t = r.timings;
     return {
-      count: routes + addrs, steps: r.plan.steps.length,
-      plan_s: t.plan / 1000, apply_s: t.apply / 1000, verify_s: t.verify / 1000, rollback_s: t.rollback / 1000,
+      count: routes + addrs,
+      steps: r.plan.steps.length,
+      plan_s: t.plan / 1000,
+      apply_s: t.apply / 1000,
+      verify_s: t.verify / 1000,
+      rollback_s: t.rollback / 1000,
     };
   } finally {
     db.close();

@@ -24,7 +24,8 @@ export async function run(args: Args): Promise<Result> {
   const save = args.save;
   const chunks: Buffer[] = [];
   const t = new NativeTransport(NETLINK_ROUTE, nsOpt(args));
-  let bytes = 0, count = 0;
+  let bytes = 0,
+    count = 0;
   try {
     await new Promise<void>((resolve, reject) => {
       t.start({

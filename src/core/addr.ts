@@ -19,17 +19,30 @@ export function ipv6ToString(b: Uint8Array, off: number): string {
   if (w[0] === 0 && w[1] === 0 && w[2] === 0 && w[3] === 0 && w[4] === 0 && w[5] === 0xffff) {
     return `::ffff:${ipv4ToString(b, off + 12)}`;
   }
-  let bestAt = -1, bestLen = 1;
+  let bestAt = -1,
+    bestLen = 1;
   for (let i = 0; i < 8; ) {
-    if (w[i] !== 0) { i++; continue; }
+    if (w[i] !== 0) {
+      i++;
+      continue;
+    }
     let j = i;
     while (j < 8 && w[j] === 0) j++;
-    if (j - i > bestLen) { bestAt = i; bestLen = j - i; }
+    if (j - i > bestLen) {
+      bestAt = i;
+      bestLen = j - i;
+    }
     i = j;
   }
   if (bestAt < 0) return w.map((x) => x.toString(16)).join(':');
-  const head = w.slice(0, bestAt).map((x) => x.toString(16)).join(':');
-  const tail = w.slice(bestAt + bestLen).map((x) => x.toString(16)).join(':');
+  const head = w
+    .slice(0, bestAt)
+    .map((x) => x.toString(16))
+    .join(':');
+  const tail = w
+    .slice(bestAt + bestLen)
+    .map((x) => x.toString(16))
+    .join(':');
   return `${head}::${tail}`;
 }
 
@@ -39,7 +52,9 @@ export function parseIPv4(s: string): Uint8Array | undefined {
   const n = s.length;
   if (n < 7 || n > 15) return undefined;
   const out = new Uint8Array(4);
-  let part = 0, v = 0, digits = 0;
+  let part = 0,
+    v = 0,
+    digits = 0;
   for (let i = 0; i <= n; i++) {
     const c = i < n ? s.charCodeAt(i) : 46; // a '.' after the end closes the last part
     if (c === 46) {
@@ -84,7 +99,10 @@ export function parseIPv6(s: string): Uint8Array | undefined {
   if (halves.length === 2 ? fill < 1 : fill !== 0) return undefined;
   const words = [...a, ...new Array<number>(fill).fill(0), ...b];
   const out = new Uint8Array(16);
-  words.forEach((w, i) => { out[2 * i] = w >> 8; out[2 * i + 1] = w & 0xff; });
+  words.forEach((w, i) => {
+    out[2 * i] = w >> 8;
+    out[2 * i + 1] = w & 0xff;
+  });
   if (tail4) out.set(tail4, 12);
   return out;
 }

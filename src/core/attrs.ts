@@ -9,7 +9,7 @@ export const INSPECT: unique symbol = Symbol.for('nodejs.util.inspect.custom') a
 
 /** Declaration of an attribute map: `{ IFLA_IFNAME: [3, asciiz], ... }`. */
 export type AttrDecl = Readonly<Record<string, readonly [id: number, type: NlaType<any, any>]>>;
-export type AttrOut<E> = 0 extends (1 & E) ? any : E extends readonly [number, NlaType<infer T, any>] ? T : never;
+export type AttrOut<E> = 0 extends 1 & E ? any : E extends readonly [number, NlaType<infer T, any>] ? T : never;
 export type AttrIn<E> = E extends readonly [number, NlaType<any, infer I>] ? I : never;
 export type AttrName<D extends AttrDecl> = keyof D & string;
 
@@ -28,7 +28,10 @@ export interface AttrInfo {
 export class AttrMap<D extends AttrDecl = AttrDecl> {
   readonly byId: (AttrInfo | undefined)[] = [];
   readonly byName = new Map<string, AttrInfo>();
-  constructor(readonly name: string, readonly decl: D) {
+  constructor(
+    readonly name: string,
+    readonly decl: D,
+  ) {
     for (const [n, [id, type]] of Object.entries(decl)) {
       const info = { name: n, id, type };
       this.byName.set(n, info);
@@ -77,7 +80,8 @@ export abstract class AttrView<D extends AttrDecl = AttrDecl> implements Owner {
 
   /** Offset of the first attribute with this id, or -1. Stops at a malformed header. */
   protected find(id: number, from = this.start): number {
-    const b = this.buf, end = this.end;
+    const b = this.buf,
+      end = this.end;
     let p = from;
     while (p + 4 <= end) {
       const len = b[p] | (b[p + 1] << 8);
@@ -132,7 +136,9 @@ export abstract class AttrView<D extends AttrDecl = AttrDecl> implements Owner {
    * attribute; lenient mode marks it (`error`) and keeps its bytes.
    */
   entries(strict = false): AttrEntry[] {
-    const b = this.buf, end = this.end, out: AttrEntry[] = [];
+    const b = this.buf,
+      end = this.end,
+      out: AttrEntry[] = [];
     let p = this.start;
     while (p < end) {
       if (p + 4 > end) {
@@ -141,12 +147,24 @@ export abstract class AttrView<D extends AttrDecl = AttrDecl> implements Owner {
         out.push({ name: '(malformed)', id: -1, flags: 0, offset: p, raw: b.subarray(p, end), error });
         break;
       }
-      const len = b.readUInt16LE(p), full = b.readUInt16LE(p + 2);
+      const len = b.readUInt16LE(p),
+        full = b.readUInt16LE(p + 2);
       if (len < 4 || p + len > end) {
         const error = new NetlinkDecodeError(
-          len < 4 ? `attribute length ${len} under 4` : `attribute length ${len} runs past its container (${end - p} bytes left)`, p);
+          len < 4
+            ? `attribute length ${len} under 4`
+            : `attribute length ${len} runs past its container (${end - p} bytes left)`,
+          p,
+        );
         if (strict) throw error;
-        out.push({ name: '(malformed)', id: full & NLA_TYPE_MASK, flags: full & ~NLA_TYPE_MASK, offset: p, raw: b.subarray(p, end), error });
+        out.push({
+          name: '(malformed)',
+          id: full & NLA_TYPE_MASK,
+          flags: full & ~NLA_TYPE_MASK,
+          offset: p,
+          raw: b.subarray(p, end),
+          error,
+        });
         break;
       }
       const id = full & NLA_TYPE_MASK;
@@ -187,7 +205,6 @@ export abstract class AttrView<D extends AttrDecl = AttrDecl> implements Owner {
   }
 }
 
-
 /** `[name, value]` pairs as an object; a repeated name collects its values in an array. */
 export function attrsObject(pairs: [string | number, unknown][]): Record<string, unknown> {
   const o: Record<string, unknown> = {};
@@ -195,7 +212,10 @@ export function attrsObject(pairs: [string | number, unknown][]): Record<string,
   for (const [k, v] of pairs) {
     if (!(k in o)) o[k] = v;
     else if (many.has(k)) (o[k] as unknown[]).push(v);
-    else { o[k] = [o[k], v]; many.add(k); }
+    else {
+      o[k] = [o[k], v];
+      many.add(k);
+    }
   }
   return o;
 }
@@ -244,14 +264,22 @@ export function encodeAttrs(w: Writer, map: AttrMap<any>, input: AttrInput<any>,
   // One context for every attribute of this level; pairs or an object, without copying either.
   const ctx = new PartCtx(path, family, input);
   if (Array.isArray(input)) {
-    for (const pair of input as readonly (readonly [string | number, unknown])[]) encodeAttr(w, map, pair[0], pair[1], ctx, path);
+    for (const pair of input as readonly (readonly [string | number, unknown])[])
+      encodeAttr(w, map, pair[0], pair[1], ctx, path);
   } else {
     const obj = input as Record<string, unknown>;
     for (const name in obj) if (Object.hasOwn(obj, name)) encodeAttr(w, map, name, obj[name], ctx, path);
   }
 }
 
-function encodeAttr(w: Writer, map: AttrMap<any>, name: string | number, value: unknown, ctx: PartCtx, path: string): void {
+function encodeAttr(
+  w: Writer,
+  map: AttrMap<any>,
+  name: string | number,
+  value: unknown,
+  ctx: PartCtx,
+  path: string,
+): void {
   if (value === undefined || value === null) return;
   const at = w.reserve(4);
   let nlaType: number;
@@ -283,9 +311,14 @@ const deref = <D extends AttrDecl>(m: MapRef<D>): AttrMap<D> => (typeof m === 'f
  * Attributes inside an attribute. `flag: true` sends NLA_F_NESTED (ipset and newer
  * families require it; rtnetlink accepts both). Pass a function for recursive maps.
  */
-export function nested<D extends AttrDecl>(map: MapRef<D>, opts: { flag?: boolean } = {}): NlaType<AttrSet<D>, AttrInput<D> | AttrSet<D>> {
+export function nested<D extends AttrDecl>(
+  map: MapRef<D>,
+  opts: { flag?: boolean } = {},
+): NlaType<AttrSet<D>, AttrInput<D> | AttrSet<D>> {
   return {
-    kind: 'nested', size: 0, nlaFlags: opts.flag ? NLA_F_NESTED : 0,
+    kind: 'nested',
+    size: 0,
+    nlaFlags: opts.flag ? NLA_F_NESTED : 0,
     decode: (b, o, len, owner) => new AttrSet(b, o, o + len, deref(map), owner),
     encode(w, v, ctx) {
       if (v instanceof AttrSet) return w.bytes(v.buf.subarray(v.start, v.end));
@@ -300,10 +333,15 @@ export function nested<D extends AttrDecl>(map: MapRef<D>, opts: { flag?: boolea
  * A nest whose children are the items of a list, numbered from `base` (the ids carry
  * no meaning, e.g. IFLA_VFINFO_LIST, RTA_MULTIPATH-like lists, nl80211 bands).
  */
-export function nestedArray<T, I>(item: NlaType<T, I>, opts: { base?: number; flag?: boolean } = {}): NlaType<T[], readonly I[]> {
+export function nestedArray<T, I>(
+  item: NlaType<T, I>,
+  opts: { base?: number; flag?: boolean } = {},
+): NlaType<T[], readonly I[]> {
   const base = opts.base ?? 1;
   return {
-    kind: `nested ${item.kind}[]`, size: 0, nlaFlags: opts.flag ? NLA_F_NESTED : 0,
+    kind: `nested ${item.kind}[]`,
+    size: 0,
+    nlaFlags: opts.flag ? NLA_F_NESTED : 0,
     decode(b, o, len, owner) {
       const out: T[] = [];
       const end = o + len;
@@ -333,10 +371,16 @@ export function nestedArray<T, I>(item: NlaType<T, I>, opts: { base?: number; fl
  * A type chosen by a sibling's value, e.g. IFLA_INFO_DATA by IFLA_INFO_KIND:
  * `select('IFLA_INFO_KIND', { veth: nested(vethMap), ... })`. Unknown choices stay hex.
  */
-export function select(key: string, choices: Readonly<Record<string, NlaType<any, any>>>, fallback: NlaType<any, any> = hex): NlaType<unknown, unknown> {
+export function select(
+  key: string,
+  choices: Readonly<Record<string, NlaType<any, any>>>,
+  fallback: NlaType<any, any> = hex,
+): NlaType<unknown, unknown> {
   const pick = (v: unknown): NlaType<any, any> => (v !== undefined && choices[String(v)]) || fallback;
   return {
-    kind: `select(${key})`, size: 0, nlaFlags: 0,
+    kind: `select(${key})`,
+    size: 0,
+    nlaFlags: 0,
     decode: (b, o, len, owner) => pick(owner.getAttr(key)).decode(b, o, len, owner),
     encode(w, v, ctx) {
       const t = pick(siblingValue(ctx.siblings, key));

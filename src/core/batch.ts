@@ -92,7 +92,10 @@ export class BatchRun {
 
   /** Results in the public shape, built once every item is answered. */
   results(): BatchResult[] {
-    const n = this.items.length, out = new Array<BatchResult>(n), failed = this.failed, replies = this.replies;
+    const n = this.items.length,
+      out = new Array<BatchResult>(n),
+      failed = this.failed,
+      replies = this.replies;
     for (let i = 0; i < n; i++) {
       const error = failed.size ? failed.get(i) : undefined;
       out[i] = error ? { index: i, ok: false, error } : { index: i, ok: true, messages: replies?.get(i) ?? [] };

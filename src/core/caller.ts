@@ -20,8 +20,12 @@ export function describeCall(operation: string, object?: string, request?: unkno
 
 /** Errors raised away from the caller's stack: in the socket's receive path, or by a timer. */
 function fromSocket(e: unknown): e is Error {
-  return e instanceof NetlinkError || e instanceof NetlinkTimeoutError || e instanceof SocketClosedError
-    || e instanceof DumpInterruptedError;
+  return (
+    e instanceof NetlinkError ||
+    e instanceof NetlinkTimeoutError ||
+    e instanceof SocketClosedError ||
+    e instanceof DumpInterruptedError
+  );
 }
 
 /** The message of a copy before it was described: an outer call describes it anew. */

@@ -37,10 +37,20 @@ export const NLM_F_ACK_TLVS = 0x200;
 
 /** Names of the header flags; the GET/NEW/DEL/ACK meanings of 0x100..0x800 overlap. */
 export const NLM_F_NAMES: Readonly<Record<string, number>> = {
-  NLM_F_REQUEST, NLM_F_MULTI, NLM_F_ACK, NLM_F_ECHO, NLM_F_DUMP_INTR, NLM_F_DUMP_FILTERED,
+  NLM_F_REQUEST,
+  NLM_F_MULTI,
+  NLM_F_ACK,
+  NLM_F_ECHO,
+  NLM_F_DUMP_INTR,
+  NLM_F_DUMP_FILTERED,
 };
 export const NLM_F_GET_NAMES: Readonly<Record<string, number>> = { NLM_F_ROOT, NLM_F_MATCH, NLM_F_ATOMIC };
-export const NLM_F_NEW_NAMES: Readonly<Record<string, number>> = { NLM_F_REPLACE, NLM_F_EXCL, NLM_F_CREATE, NLM_F_APPEND };
+export const NLM_F_NEW_NAMES: Readonly<Record<string, number>> = {
+  NLM_F_REPLACE,
+  NLM_F_EXCL,
+  NLM_F_CREATE,
+  NLM_F_APPEND,
+};
 export const NLM_F_DEL_NAMES: Readonly<Record<string, number>> = { NLM_F_NONREC, NLM_F_BULK };
 export const NLM_F_ACK_NAMES: Readonly<Record<string, number>> = { NLM_F_CAPPED, NLM_F_ACK_TLVS };
 

@@ -1,7 +1,14 @@
 // Netlink's own control messages (NLMSG_ERROR, NLMSG_DONE, ...) and the extended ACK.
 import { attrMap } from './attrs.js';
 import {
-  NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_ACK_TLVS, NLM_F_CAPPED, align4,
+  NLMSG_DONE,
+  NLMSG_ERROR,
+  NLMSG_HDRLEN,
+  NLMSG_NOOP,
+  NLMSG_OVERRUN,
+  NLM_F_ACK_TLVS,
+  NLM_F_CAPPED,
+  align4,
 } from './constants.js';
 import { NetlinkDecodeError, type ExtAck } from './errors.js';
 import { MessageSchema } from './message.js';
@@ -28,27 +35,42 @@ function errAttrStart(buf: Buffer, off: number, len: number): number {
   return Math.min(off + len, base + align4(Math.max(echoed, NLMSG_HDRLEN)));
 }
 
-export const nlmsgerr = new MessageSchema('core.nlmsgerr',
-  struct('nlmsgerr', {
-    error: s32, msg_len: u32, msg_type: u16, msg_flags: u16, msg_seq: u32, msg_pid: u32,
-  }, { minSize: 4 }),
+export const nlmsgerr = new MessageSchema(
+  'core.nlmsgerr',
+  struct(
+    'nlmsgerr',
+    {
+      error: s32,
+      msg_len: u32,
+      msg_type: u16,
+      msg_flags: u16,
+      msg_seq: u32,
+      msg_pid: u32,
+    },
+    { minSize: 4 },
+  ),
   extackAttrs,
-  { types: { NLMSG_ERROR }, attrStart: errAttrStart });
+  { types: { NLMSG_ERROR }, attrStart: errAttrStart },
+);
 
-export const nlmsgdone = new MessageSchema('core.nlmsgdone',
+export const nlmsgdone = new MessageSchema(
+  'core.nlmsgdone',
   struct('nlmsgdone', { error: s32 }, { minSize: 0 }),
   extackAttrs,
   {
     types: { NLMSG_DONE },
     attrStart: (buf, off, len) => (buf.readUInt16LE(off + 6) & NLM_F_ACK_TLVS ? off + NLMSG_HDRLEN + 4 : off + len),
-  });
+  },
+);
 
-export const nlmsgempty = new MessageSchema('core.nlmsg', struct('empty', {}), attrMap('none', {}),
-  { types: { NLMSG_NOOP, NLMSG_OVERRUN } });
+export const nlmsgempty = new MessageSchema('core.nlmsg', struct('empty', {}), attrMap('none', {}), {
+  types: { NLMSG_NOOP, NLMSG_OVERRUN },
+});
 
 /** A message class that knows nothing but the header: payload shown as hex. */
-export const nlmsgraw = new MessageSchema('core.raw', struct('empty', {}), attrMap('none', {}),
-  { attrStart: (_b, off, len) => off + len });
+export const nlmsgraw = new MessageSchema('core.raw', struct('empty', {}), attrMap('none', {}), {
+  attrStart: (_b, off, len) => off + len,
+});
 
 /** Read the errno and extended ACK of an NLMSG_ERROR or NLMSG_DONE at `off`. */
 export function readAck(buf: Buffer, off: number): { error: number; extack: ExtAck } {

@@ -16,14 +16,22 @@ export class DumpStream implements AsyncIterableIterator<AnyMessage> {
   private error: Error | undefined;
   discard = false;
 
-  constructor(private readonly onDrain: () => void, private readonly onAbandon: () => void) {}
+  constructor(
+    private readonly onDrain: () => void,
+    private readonly onAbandon: () => void,
+  ) {}
 
-  get size(): number { return this.queue.length - this.head; }
+  get size(): number {
+    return this.queue.length - this.head;
+  }
 
   push(m: AnyMessage): void {
     if (this.discard) return;
     const w = this.waiter;
-    if (w) { this.waiter = undefined; w.resolve({ value: m, done: false }); } else this.queue.push(m);
+    if (w) {
+      this.waiter = undefined;
+      w.resolve({ value: m, done: false });
+    } else this.queue.push(m);
   }
 
   end(err?: Error): void {
@@ -31,18 +39,24 @@ export class DumpStream implements AsyncIterableIterator<AnyMessage> {
     this.error = err;
     const w = this.waiter;
     this.waiter = undefined;
-    if (w) (err ? w.reject(err) : w.resolve({ value: undefined, done: true }));
+    if (w) err ? w.reject(err) : w.resolve({ value: undefined, done: true });
   }
 
   next(): Promise<IteratorResult<AnyMessage>> {
     if (this.head < this.queue.length) {
       const value = this.queue[this.head++];
-      if (this.head >= COMPACT_AT) { this.queue.splice(0, this.head); this.head = 0; this.onDrain(); }
+      if (this.head >= COMPACT_AT) {
+        this.queue.splice(0, this.head);
+        this.head = 0;
+        this.onDrain();
+      }
       return Promise.resolve({ value, done: false });
     }
     this.onDrain();
     if (this.ended) return this.error ? Promise.reject(this.error) : Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve, reject) => { this.waiter = { resolve, reject }; });
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+    });
   }
 
   return(): Promise<IteratorResult<AnyMessage>> {
@@ -54,5 +68,7 @@ export class DumpStream implements AsyncIterableIterator<AnyMessage> {
     return Promise.resolve({ value: undefined, done: true });
   }
 
-  [Symbol.asyncIterator](): this { return this; }
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
 }

@@ -45,7 +45,10 @@ export class NetlinkError extends Error {
 /** Bytes that are not valid netlink: where, and why. */
 export class NetlinkDecodeError extends Error {
   override name = 'NetlinkDecodeError';
-  constructor(readonly reason: string, readonly offset: number) {
+  constructor(
+    readonly reason: string,
+    readonly offset: number,
+  ) {
     super(`${reason} at offset ${offset}`);
   }
 }
@@ -53,7 +56,10 @@ export class NetlinkDecodeError extends Error {
 /** A value that cannot be encoded (bad address, unknown attribute name, out of range). */
 export class NetlinkEncodeError extends Error {
   override name = 'NetlinkEncodeError';
-  constructor(message: string, readonly path?: string) {
+  constructor(
+    message: string,
+    readonly path?: string,
+  ) {
     super(path ? `${path}: ${message}` : message);
   }
 }
@@ -72,7 +78,10 @@ export class DumpInterruptedError<T = unknown> extends Error {
 /** A wait that did not finish in time. */
 export class NetlinkTimeoutError extends Error {
   override name = 'NetlinkTimeoutError';
-  constructor(what: string, readonly ms: number) {
+  constructor(
+    what: string,
+    readonly ms: number,
+  ) {
     super(`${what} timed out after ${ms} ms`);
   }
 }

@@ -23,8 +23,14 @@ export class Marshal {
   readonly fixup?: (msg: AnyMessage) => void;
   readonly fallback: AnySchema;
 
-  constructor(policy: Record<number, SchemaSelector> | Iterable<readonly [number, SchemaSelector]> = {}, opts: MarshalOptions = {}) {
-    const entries = Symbol.iterator in policy ? policy as Iterable<readonly [number, SchemaSelector]> : Object.entries(policy).map(([k, v]) => [Number(k), v] as const);
+  constructor(
+    policy: Record<number, SchemaSelector> | Iterable<readonly [number, SchemaSelector]> = {},
+    opts: MarshalOptions = {},
+  ) {
+    const entries =
+      Symbol.iterator in policy
+        ? (policy as Iterable<readonly [number, SchemaSelector]>)
+        : Object.entries(policy).map(([k, v]) => [Number(k), v] as const);
     for (const [k, v] of entries) this.policy.set(k, v);
     this.fixup = opts.fixup;
     this.fallback = opts.fallback ?? nlmsgraw;
@@ -50,9 +56,27 @@ export class Marshal {
    * Split `buf[start, end)` into messages. A malformed length stops the split: strict mode
    * throws NetlinkDecodeError, lenient mode reports it to `onError` and returns what came before.
    */
-  parse(buf: Buffer, start = 0, end = buf.length, strict = true, onError?: (e: NetlinkDecodeError) => void): AnyMessage[] {
+  parse(
+    buf: Buffer,
+    start = 0,
+    end = buf.length,
+    strict = true,
+    onError?: (e: NetlinkDecodeError) => void,
+  ): AnyMessage[] {
     const out: AnyMessage[] = [];
-    this.each(buf, start, end, (m) => { out.push(m); }, strict ? (e) => { throw e; } : onError);
+    this.each(
+      buf,
+      start,
+      end,
+      (m) => {
+        out.push(m);
+      },
+      strict
+        ? (e) => {
+            throw e;
+          }
+        : onError,
+    );
     return out;
   }
 
@@ -60,11 +84,18 @@ export class Marshal {
    * Hand each message of `buf[start, end)` to `visit` as it is split off (no array in
    * between). A malformed length stops the split and goes to `onError`.
    */
-  each(buf: Buffer, start: number, end: number, visit: (m: AnyMessage) => void, onError?: (e: NetlinkDecodeError) => void): void {
+  each(
+    buf: Buffer,
+    start: number,
+    end: number,
+    visit: (m: AnyMessage) => void,
+    onError?: (e: NetlinkDecodeError) => void,
+  ): void {
     const fixup = this.fixup;
     let p = start;
     while (p < end) {
-      const len = p + NLMSG_HDRLEN <= end ? (buf[p] | (buf[p + 1] << 8) | (buf[p + 2] << 16) | (buf[p + 3] << 24)) >>> 0 : 0;
+      const len =
+        p + NLMSG_HDRLEN <= end ? (buf[p] | (buf[p + 1] << 8) | (buf[p + 2] << 16) | (buf[p + 3] << 24)) >>> 0 : 0;
       if (len < NLMSG_HDRLEN || p + len > end) {
         onError?.(checkLength(buf, p, end)!);
         return;

@@ -1,6 +1,15 @@
 // Message classes: a schema (header struct + attribute map) declared once as data, and the
 // lazy Message view it decodes into. Encoding comes from the same declaration.
-import { AttrSet, AttrView, INSPECT, attrsObject, encodeAttrs, type AttrDecl, type AttrInput, type AttrMap } from './attrs.js';
+import {
+  AttrSet,
+  AttrView,
+  INSPECT,
+  attrsObject,
+  encodeAttrs,
+  type AttrDecl,
+  type AttrInput,
+  type AttrMap,
+} from './attrs.js';
 import { NLMSG_HDRLEN, align4 } from './constants.js';
 import { NetlinkDecodeError, NetlinkEncodeError } from './errors.js';
 import type { EncodeCtx, StructFields, StructInput, StructType, StructValue } from './types.js';
@@ -110,7 +119,7 @@ export class Message<H extends StructFields = StructFields, D extends AttrDecl =
   declare readonly buf: Buffer;
   declare readonly offset: number;
   declare readonly schema: MessageSchema<H, D>;
-  private declare _fields: StructValue<H> | undefined;
+  declare private _fields: StructValue<H> | undefined;
 
   constructor(buf: Buffer, offset: number, schema: MessageSchema<H, D>) {
     super();
@@ -125,38 +134,61 @@ export class Message<H extends StructFields = StructFields, D extends AttrDecl =
 
   /** nlmsg_len. */
   get length(): number {
-    const b = this.buf, o = this.offset;
+    const b = this.buf,
+      o = this.offset;
     return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
   }
   get start(): number {
     const s = this.schema;
     return s.attrStartFn === undefined ? this.offset + s.attrOffset : s.attrsAt(this.buf, this.offset);
   }
-  get end(): number { return this.offset + this.length; }
-  get map(): AttrMap<D> { return this.schema.attrs; }
-  get parent(): null { return null; }
+  get end(): number {
+    return this.offset + this.length;
+  }
+  get map(): AttrMap<D> {
+    return this.schema.attrs;
+  }
+  get parent(): null {
+    return null;
+  }
 
   get family(): number {
     const fo = this.schema.familyOffset;
     return fo >= 0 && NLMSG_HDRLEN + fo < this.length ? this.buf[this.offset + NLMSG_HDRLEN + fo] : 0;
   }
 
-  get type(): number { const b = this.buf, o = this.offset + 4; return b[o] | (b[o + 1] << 8); }
-  get flags(): number { const b = this.buf, o = this.offset + 6; return b[o] | (b[o + 1] << 8); }
+  get type(): number {
+    const b = this.buf,
+      o = this.offset + 4;
+    return b[o] | (b[o + 1] << 8);
+  }
+  get flags(): number {
+    const b = this.buf,
+      o = this.offset + 6;
+    return b[o] | (b[o + 1] << 8);
+  }
   get seq(): number {
-    const b = this.buf, o = this.offset + 8;
+    const b = this.buf,
+      o = this.offset + 8;
     return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
   }
   get pid(): number {
-    const b = this.buf, o = this.offset + 12;
+    const b = this.buf,
+      o = this.offset + 12;
     return (b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0;
   }
 
   /** The message's own header struct (ifinfomsg, rtmsg, genlmsghdr...), decoded once. */
   get fields(): StructValue<H> {
     if (!this._fields) {
-      const h = this.schema.header, len = this.length;
-      this._fields = h.decode(this.buf, this.offset + NLMSG_HDRLEN, Math.min(len - NLMSG_HDRLEN, Math.max(h.size, this.start - this.offset - NLMSG_HDRLEN)), this);
+      const h = this.schema.header,
+        len = this.length;
+      this._fields = h.decode(
+        this.buf,
+        this.offset + NLMSG_HDRLEN,
+        Math.min(len - NLMSG_HDRLEN, Math.max(h.size, this.start - this.offset - NLMSG_HDRLEN)),
+        this,
+      );
     }
     return this._fields;
   }
@@ -166,7 +198,12 @@ export class Message<H extends StructFields = StructFields, D extends AttrDecl =
     const h = this.schema.header;
     const t = h.fields[name];
     const fo = h.offsets[name];
-    return t.decode(this.buf, this.offset + NLMSG_HDRLEN + fo, this.length - NLMSG_HDRLEN - fo, this) as StructValue<H>[K];
+    return t.decode(
+      this.buf,
+      this.offset + NLMSG_HDRLEN + fo,
+      this.length - NLMSG_HDRLEN - fo,
+      this,
+    ) as StructValue<H>[K];
   }
 
   /** The whole message bytes (a view, not a copy). */

@@ -37,13 +37,18 @@ export class NetnsNameError extends NetnsError {
 
 /** Throws NetnsNameError unless `name` is a name `ip netns` accepts (checked before any syscall). */
 export function validateName(name: unknown): asserts name is string {
-  if (typeof name !== 'string') throw new NetnsNameError(String(name), `must be a string, not ${name === null ? 'null' : typeof name}`);
+  if (typeof name !== 'string')
+    throw new NetnsNameError(String(name), `must be a string, not ${name === null ? 'null' : typeof name}`);
   if (name === '') throw new NetnsNameError(name, 'must not be empty');
   if (name.includes('/')) throw new NetnsNameError(name, "must not contain '/'");
   if (name.includes('\0')) throw new NetnsNameError(name, 'must not contain NUL bytes');
   if (name === '.' || name === '..') throw new NetnsNameError(name, "must not be '.' or '..'");
   const bytes = Buffer.byteLength(name, 'utf8');
-  if (bytes > NETNS_NAME_MAX) throw new NetnsNameError(name.slice(0, 40) + '...', `is ${bytes} bytes long, at most ${NETNS_NAME_MAX} are allowed`);
+  if (bytes > NETNS_NAME_MAX)
+    throw new NetnsNameError(
+      name.slice(0, 40) + '...',
+      `is ${bytes} bytes long, at most ${NETNS_NAME_MAX} are allowed`,
+    );
 }
 
 /** The namespace file of a name (under /var/run/netns) or an absolute path; a relative path is refused. */
@@ -74,7 +79,13 @@ export function netnsLabel(ns: string | number): string {
 }
 
 /** Turn a syscall error from the addon or node:fs into a NetnsError about `name`. */
-export function netnsError(cause: unknown, op: string, name: string, path: string, detail?: Partial<Record<string, string>>): NetnsError {
+export function netnsError(
+  cause: unknown,
+  op: string,
+  name: string,
+  path: string,
+  detail?: Partial<Record<string, string>>,
+): NetnsError {
   const e = cause as { code?: unknown; errno?: unknown; syscall?: unknown; message?: unknown };
   if (typeof e?.code !== 'string' || !/^E[A-Z0-9]+$/.test(e.code)) {
     // Not a syscall failure (a bug, or the addon missing): keep it as it is.
@@ -87,12 +98,20 @@ export function netnsError(cause: unknown, op: string, name: string, path: strin
   let text: string;
   const special = detail?.[code];
   if (special !== undefined) text = `cannot ${op} ${ns}: ${special}`;
-  else switch (code) {
-    case 'EEXIST': text = `cannot ${op} ${ns}: it already exists (${path})`; break;
-    case 'ENOENT': text = `cannot ${op} ${ns}: it does not exist (${path})`; break;
-    case 'EPERM':
-    case 'EACCES': text = `cannot ${op} ${ns}: not permitted (needs root, CAP_SYS_ADMIN)`; break;
-    default: text = `cannot ${op} ${ns}: ${errno ? errnoText(errno) : String(e.message)}`;
-  }
+  else
+    switch (code) {
+      case 'EEXIST':
+        text = `cannot ${op} ${ns}: it already exists (${path})`;
+        break;
+      case 'ENOENT':
+        text = `cannot ${op} ${ns}: it does not exist (${path})`;
+        break;
+      case 'EPERM':
+      case 'EACCES':
+        text = `cannot ${op} ${ns}: not permitted (needs root, CAP_SYS_ADMIN)`;
+        break;
+      default:
+        text = `cannot ${op} ${ns}: ${errno ? errnoText(errno) : String(e.message)}`;
+    }
   return new NetnsError(`${text} (${code}${syscall ? `, ${syscall}` : ''})`, code, errno, name, syscall, { cause });
 }

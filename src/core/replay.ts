@@ -79,12 +79,27 @@ export class ReplayTransport implements Transport {
     }
   }
 
-  start(sink: TransportSink): void { this.sink = sink; this.flush(); }
-  pause(): void { this.paused = true; }
-  resume(): void { this.paused = false; setImmediate(() => this.flush()); }
-  addMembership(): void { /* nothing to join */ }
-  dropMembership(): void { /* nothing to leave */ }
-  close(): void { this.sink = undefined; this.backlog = []; }
+  start(sink: TransportSink): void {
+    this.sink = sink;
+    this.flush();
+  }
+  pause(): void {
+    this.paused = true;
+  }
+  resume(): void {
+    this.paused = false;
+    setImmediate(() => this.flush());
+  }
+  addMembership(): void {
+    /* nothing to join */
+  }
+  dropMembership(): void {
+    /* nothing to leave */
+  }
+  close(): void {
+    this.sink = undefined;
+    this.backlog = [];
+  }
 }
 
 /** Wraps a transport and records its traffic as exchanges that ReplayTransport can play back. */
@@ -94,8 +109,12 @@ export class RecordingTransport implements Transport {
 
   constructor(readonly inner: Transport) {}
 
-  get portId(): number { return this.inner.portId; }
-  get anyPort(): boolean | undefined { return this.inner.anyPort; }
+  get portId(): number {
+    return this.inner.portId;
+  }
+  get anyPort(): boolean | undefined {
+    return this.inner.anyPort;
+  }
 
   send(bufs: Buffer | readonly Buffer[]): void {
     const buf = Buffer.isBuffer(bufs) ? bufs : Buffer.concat(bufs as Buffer[]);
@@ -119,11 +138,25 @@ export class RecordingTransport implements Transport {
     });
   }
 
-  pause(): void { this.inner.pause(); }
-  resume(): void { this.inner.resume(); }
-  ref(): void { this.inner.ref?.(); }
-  unref(): void { this.inner.unref?.(); }
-  addMembership(g: number): void { this.inner.addMembership(g); }
-  dropMembership(g: number): void { this.inner.dropMembership(g); }
-  close(): void { this.inner.close(); }
+  pause(): void {
+    this.inner.pause();
+  }
+  resume(): void {
+    this.inner.resume();
+  }
+  ref(): void {
+    this.inner.ref?.();
+  }
+  unref(): void {
+    this.inner.unref?.();
+  }
+  addMembership(g: number): void {
+    this.inner.addMembership(g);
+  }
+  dropMembership(g: number): void {
+    this.inner.dropMembership(g);
+  }
+  close(): void {
+    this.inner.close();
+  }
 }

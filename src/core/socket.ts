@@ -3,13 +3,30 @@
 import { EventEmitter } from 'node:events';
 import { BatchChunk, BatchRun, type BatchOptions, type BatchResult } from './batch.js';
 import {
-  NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_ACK, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_MULTI,
-  NLM_F_REQUEST, SO_RCVBUF, SO_RCVBUFFORCE, SO_SNDBUF, SO_SNDBUFFORCE,
+  NLMSG_DONE,
+  NLMSG_ERROR,
+  NLMSG_HDRLEN,
+  NLMSG_NOOP,
+  NLMSG_OVERRUN,
+  NLM_F_ACK,
+  NLM_F_DUMP,
+  NLM_F_DUMP_INTR,
+  NLM_F_MULTI,
+  NLM_F_REQUEST,
+  SO_RCVBUF,
+  SO_RCVBUFFORCE,
+  SO_SNDBUF,
+  SO_SNDBUFFORCE,
 } from './constants.js';
 import { checkAck, readAck } from './control.js';
 import { DumpStream, STREAM_HIGH } from './dumpstream.js';
 import {
-  AnswersLostError, DumpInterruptedError, NetlinkDecodeError, NetlinkError, NetlinkTimeoutError, NetlinkTransportError,
+  AnswersLostError,
+  DumpInterruptedError,
+  NetlinkDecodeError,
+  NetlinkError,
+  NetlinkTimeoutError,
+  NetlinkTransportError,
   SocketClosedError,
 } from './errors.js';
 import { Marshal } from './marshal.js';
@@ -99,7 +116,10 @@ export interface DropInfo {
   error?: NetlinkDecodeError;
 }
 
-interface Datagram { buf: Buffer; messages: AnyMessage[] }
+interface Datagram {
+  buf: Buffer;
+  messages: AnyMessage[];
+}
 /** One request of a batch. */
 type BatchItem = { schema: AnySchema; spec: MessageSpec<any, any> };
 
@@ -220,7 +240,8 @@ export class NetlinkSocket extends EventEmitter {
     // Only the kernel answers requests: another process could forge an ACK.
     if (pid !== 0 && !this.anyPort) return this.drop('foreign', buf.subarray(start, end), pid);
     // Saved and restored: a callback may make a transport deliver another datagram at once.
-    const outer = this.stray, outerCurrent = this.current;
+    const outer = this.stray,
+      outerCurrent = this.current;
     this.stray = undefined;
     this.current = { buf, end, pid, groups };
     let stray: AnyMessage[] | undefined;
@@ -257,7 +278,8 @@ export class NetlinkSocket extends EventEmitter {
   private chunkOf(seq: number): BatchChunk | undefined {
     const chunks = this.chunks;
     for (let i = 0; i < chunks.length; i++) {
-      const c = chunks[i], k = seq - c.firstSeq;
+      const c = chunks[i],
+        k = seq - c.firstSeq;
       if (k >= 0 && k < c.count) return c;
     }
     return undefined;
@@ -277,7 +299,9 @@ export class NetlinkSocket extends EventEmitter {
    * fails; otherwise nobody can claim them: they are dropped and counted.
    */
   private readonly onDecodeError = (e: NetlinkDecodeError): void => {
-    const cur = this.current!, at = e.offset, buf = cur.buf;
+    const cur = this.current!,
+      at = e.offset,
+      buf = cur.buf;
     const seq = cur.groups === 0 && at + NLMSG_HDRLEN <= cur.end ? buf.readUInt32LE(at + 8) : 0;
     const c = seq ? this.chunkOf(seq) : undefined;
     const p = seq && !c ? this.pendingOf(seq) : undefined;
@@ -329,9 +353,12 @@ export class NetlinkSocket extends EventEmitter {
   /** An answer to item k of a batch datagram. */
   private feedChunk(c: BatchChunk, k: number, m: AnyMessage): void {
     if (!c.open(k)) return;
-    const run = c.run, index = c.first + k, type = m.type;
+    const run = c.run,
+      index = c.first + k,
+      type = m.type;
     if (type === NLMSG_ERROR || type === NLMSG_DONE) {
-      const b = m.buf, o = m.offset;
+      const b = m.buf,
+        o = m.offset;
       const bad = checkAck(b, o);
       if (bad) return this.failChunk(c, bad);
       const error = b.readUInt32LE(o) >= NLMSG_HDRLEN + 4 ? b.readInt32LE(o + NLMSG_HDRLEN) : 0;
@@ -468,8 +495,11 @@ export class NetlinkSocket extends EventEmitter {
   // ---- requests ----------------------------------------------------------------------
 
   private track(
-    seq: number, flags: number, timeout: number,
-    done: (err: Error | undefined, p: Pending) => void, onMessage?: (m: AnyMessage) => void,
+    seq: number,
+    flags: number,
+    timeout: number,
+    done: (err: Error | undefined, p: Pending) => void,
+    onMessage?: (m: AnyMessage) => void,
   ): Pending {
     if (this.closed) throw new SocketClosedError();
     const p = new Pending(seq, flags, (flags & NLM_F_DUMP) === NLM_F_DUMP, done, onMessage);
@@ -488,7 +518,9 @@ export class NetlinkSocket extends EventEmitter {
    * Default flags: NLM_F_ACK (NLM_F_REQUEST is always set).
    */
   async request<H extends StructFields, D extends AttrDecl>(
-    schema: MessageSchema<H, D>, spec: MessageSpec<H, D>, opts: RequestOptions = {},
+    schema: MessageSchema<H, D>,
+    spec: MessageSpec<H, D>,
+    opts: RequestOptions = {},
   ): Promise<Message<H, D>[]> {
     const until = opts.retryInterruptedFor !== undefined ? performance.now() + opts.retryInterruptedFor : 0;
     for (let attempt = 0; ; attempt++) {
@@ -508,7 +540,9 @@ export class NetlinkSocket extends EventEmitter {
    * the socket's request timeout), so a busy system slows it down rather than failing it.
    */
   snapshot<H extends StructFields, D extends AttrDecl>(
-    schema: MessageSchema<H, D>, spec: MessageSpec<H, D>, retryFor = this.timeout || DEFAULT_REQUEST_TIMEOUT,
+    schema: MessageSchema<H, D>,
+    spec: MessageSpec<H, D>,
+    retryFor = this.timeout || DEFAULT_REQUEST_TIMEOUT,
   ): Promise<Message<H, D>[]> {
     return this.request(schema, { ...spec, flags: (spec.flags ?? 0) | NLM_F_DUMP }, { retryInterruptedFor: retryFor });
   }
@@ -535,7 +569,9 @@ export class NetlinkSocket extends EventEmitter {
    *     for await (const route of sock.dump(rtmsg, { type: RTM_GETROUTE, fields: { family: 2 } })) ...
    */
   dump<H extends StructFields, D extends AttrDecl>(
-    schema: MessageSchema<H, D>, spec: MessageSpec<H, D>, opts: RequestOptions = {},
+    schema: MessageSchema<H, D>,
+    spec: MessageSpec<H, D>,
+    opts: RequestOptions = {},
   ): AsyncIterableIterator<Message<H, D>> {
     const flags = (spec.flags ?? 0) | NLM_F_DUMP | NLM_F_REQUEST;
     const seq = this.nextSeq();
@@ -543,17 +579,23 @@ export class NetlinkSocket extends EventEmitter {
       if (this.pausedBy.delete(stream) && this.pausedBy.size === 0) this.transport.resume();
     };
     const stream: DumpStream = new DumpStream(unpause, unpause);
-    const p = this.track(seq, flags, opts.timeout ?? 0, (err, p) => {
-      unpause();
-      if (!err && p.interrupted && !opts.allowInterrupted) err = new DumpInterruptedError([]);
-      stream.end(err);
-    }, (m) => {
-      stream.push(m);
-      if (stream.size > STREAM_HIGH && !this.pausedBy.has(stream)) {
-        if (this.pausedBy.size === 0) this.transport.pause();
-        this.pausedBy.add(stream);
-      }
-    });
+    const p = this.track(
+      seq,
+      flags,
+      opts.timeout ?? 0,
+      (err, p) => {
+        unpause();
+        if (!err && p.interrupted && !opts.allowInterrupted) err = new DumpInterruptedError([]);
+        stream.end(err);
+      },
+      (m) => {
+        stream.push(m);
+        if (stream.size > STREAM_HIGH && !this.pausedBy.has(stream)) {
+          if (this.pausedBy.size === 0) this.transport.pause();
+          this.pausedBy.add(stream);
+        }
+      },
+    );
     this.sendTracked(p, schema.encode(spec, flags, seq));
     return stream as unknown as AsyncIterableIterator<Message<H, D>>;
   }
@@ -568,7 +610,11 @@ export class NetlinkSocket extends EventEmitter {
 
   /** A bigger buffer where the transport allows one; otherwise the default stays. */
   private tryBufferSize(force: number, plain: number, bytes: number): void {
-    try { setBufferSize(this.transport, force, plain, bytes); } catch { /* keep default */ }
+    try {
+      setBufferSize(this.transport, force, plain, bytes);
+    } catch {
+      /* keep default */
+    }
   }
 
   /**
@@ -593,10 +639,14 @@ export class NetlinkSocket extends EventEmitter {
     const run = new BatchRun(items, all, opts.onError);
     this.sizeForBatches();
     const w = new Writer(WRITER_SIZE);
-    const wait = (): Promise<void> => new Promise<void>((r) => { run.wake = r; });
+    const wait = (): Promise<void> =>
+      new Promise<void>((r) => {
+        run.wake = r;
+      });
     for (let i = 0; i < items.length && !run.fatal; ) {
       if (this.closed) throw new SocketClosedError();
-      const first = i, count = Math.min(items.length - i, chunk);
+      const first = i,
+        count = Math.min(items.length - i, chunk);
       const firstSeq = this.reserveSeqs(count);
       w.pos = 0;
       for (let k = 0; k < count; k++, i++) {
@@ -628,7 +678,9 @@ export class NetlinkSocket extends EventEmitter {
    * (re-read the state), and the subscription keeps working.
    */
   subscribe<M extends AnyMessage = AnyMessage>(
-    groups: readonly number[], filter?: (m: M) => boolean, opts: SubscriptionOptions = {},
+    groups: readonly number[],
+    filter?: (m: M) => boolean,
+    opts: SubscriptionOptions = {},
   ): Subscription<M> {
     if (this.closed) throw new SocketClosedError();
     if (!this.eventBufferSet && this.transport.setOption) {
@@ -640,16 +692,25 @@ export class NetlinkSocket extends EventEmitter {
       if (n === 0) this.transport.addMembership(g);
       this.groupRefs.set(g, n + 1);
     }
-    const sub: Subscription<M> = new Subscription<M>(() => {
-      this.subs.delete(sub as unknown as Subscription<AnyMessage>);
-      for (const g of groups) {
-        const n = (this.groupRefs.get(g) ?? 1) - 1;
-        if (n === 0) {
-          this.groupRefs.delete(g);
-          if (!this.closed) try { this.transport.dropMembership(g); } catch { /* socket going away */ }
-        } else this.groupRefs.set(g, n);
-      }
-    }, filter, { maxQueue: this.subscriptionQueue, ...opts });
+    const sub: Subscription<M> = new Subscription<M>(
+      () => {
+        this.subs.delete(sub as unknown as Subscription<AnyMessage>);
+        for (const g of groups) {
+          const n = (this.groupRefs.get(g) ?? 1) - 1;
+          if (n === 0) {
+            this.groupRefs.delete(g);
+            if (!this.closed)
+              try {
+                this.transport.dropMembership(g);
+              } catch {
+                /* socket going away */
+              }
+          } else this.groupRefs.set(g, n);
+        }
+      },
+      filter,
+      { maxQueue: this.subscriptionQueue, ...opts },
+    );
     sub.watchWaiting((waiting) => (waiting ? this.retain() : this.release()));
     this.subs.add(sub as unknown as Subscription<AnyMessage>);
     return sub;

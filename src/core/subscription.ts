@@ -40,7 +40,9 @@ export class Subscription<M> extends EventEmitter implements AsyncIterableIterat
   dropped = 0;
 
   constructor(
-    private readonly onClose: () => void, private readonly filter?: (m: M) => boolean, opts: SubscriptionOptions = {},
+    private readonly onClose: () => void,
+    private readonly filter?: (m: M) => boolean,
+    opts: SubscriptionOptions = {},
   ) {
     super();
     const max = opts.maxQueue ?? DEFAULT_SUBSCRIPTION_QUEUE;
@@ -101,7 +103,9 @@ export class Subscription<M> extends EventEmitter implements AsyncIterableIterat
     }
     if (this.closed) return Promise.resolve({ value: undefined, done: true });
     this.onWaiting?.(true);
-    return new Promise((resolve) => { this.waiter = resolve; });
+    return new Promise((resolve) => {
+      this.waiter = resolve;
+    });
   }
 
   return(): Promise<IteratorResult<M | Overrun>> {

@@ -1,7 +1,16 @@
 // The protocol layer talks to a Transport; the kernel socket is one implementation.
 import {
-  NETLINK_ADD_MEMBERSHIP, NETLINK_CAP_ACK, NETLINK_DROP_MEMBERSHIP, NETLINK_EXT_ACK, NETLINK_GET_STRICT_CHK,
-  SOL_NETLINK, SOL_SOCKET, SO_RCVBUF, SO_RCVBUFFORCE, SO_SNDBUF, SO_SNDBUFFORCE,
+  NETLINK_ADD_MEMBERSHIP,
+  NETLINK_CAP_ACK,
+  NETLINK_DROP_MEMBERSHIP,
+  NETLINK_EXT_ACK,
+  NETLINK_GET_STRICT_CHK,
+  SOL_NETLINK,
+  SOL_SOCKET,
+  SO_RCVBUF,
+  SO_RCVBUFFORCE,
+  SO_SNDBUF,
+  SO_SNDBUFFORCE,
 } from './constants.js';
 import { SocketClosedError } from './errors.js';
 import { RECV_EMPTY, RECV_TOO_SMALL, loadNative, type NativeBinding, type PollHandle } from './native.js';
@@ -90,7 +99,10 @@ export class NativeTransport implements Transport {
   private closed = false;
   private refed = true;
 
-  constructor(readonly protocol: number, opts: NativeTransportOptions = {}) {
+  constructor(
+    readonly protocol: number,
+    opts: NativeTransportOptions = {},
+  ) {
     this.nat = loadNative();
     const want = opts.netns ?? netnsContext.getStore();
     const ns = want === undefined ? undefined : netnsTarget(want);
@@ -118,7 +130,11 @@ export class NativeTransport implements Transport {
   }
 
   private trySet(level: number, name: number, value: number): void {
-    try { this.nat.setsockopt(this.fd, level, name, value); } catch { /* not supported here */ }
+    try {
+      this.nat.setsockopt(this.fd, level, name, value);
+    } catch {
+      /* not supported here */
+    }
   }
 
   /** Set a buffer size, forcing past the sysctl limit when we may (root). */

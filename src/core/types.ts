@@ -1,10 +1,16 @@
 // Attribute and field types: each knows how to read and write one value.
 // A schema is made of these; the codec itself never special-cases a protocol.
+import { AF_INET, AF_INET6, AF_MPLS, NLA_F_NESTED, NLA_F_NET_BYTEORDER } from './constants.js';
 import {
-  AF_INET, AF_INET6, AF_MPLS, NLA_F_NESTED, NLA_F_NET_BYTEORDER,
-} from './constants.js';
-import {
-  ipv4ToString, ipv6ToString, macToString, mplsToString, parseIP, parseIPv4, parseIPv6, parseMac, parseMpls,
+  ipv4ToString,
+  ipv6ToString,
+  macToString,
+  mplsToString,
+  parseIP,
+  parseIPv4,
+  parseIPv6,
+  parseMac,
+  parseMpls,
 } from './addr.js';
 import { NetlinkDecodeError, NetlinkEncodeError } from './errors.js';
 import type { Writer } from './writer.js';
@@ -34,7 +40,7 @@ export class PartCtx implements EncodeCtx {
   declare name: string | number;
   declare family: number;
   declare siblings: unknown;
-  private declare readonly parent: string | { readonly path: string };
+  declare private readonly parent: string | { readonly path: string };
   constructor(parent: string | { readonly path: string }, family: number, siblings: unknown) {
     this.parent = parent;
     this.family = family;
@@ -78,11 +84,29 @@ function int(kind: string, size: number, signed: boolean, be: boolean): NlaType<
   const lo = signed ? -(2 ** (bits - 1)) : 0;
   const hi = signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
   const read = (b: Buffer, o: number): number =>
-    size === 1 ? (signed ? b.readInt8(o) : b[o])
-      : size === 2 ? (be ? (signed ? b.readInt16BE(o) : b.readUInt16BE(o)) : (signed ? b.readInt16LE(o) : b.readUInt16LE(o)))
-        : be ? (signed ? b.readInt32BE(o) : b.readUInt32BE(o)) : (signed ? b.readInt32LE(o) : b.readUInt32LE(o));
+    size === 1
+      ? signed
+        ? b.readInt8(o)
+        : b[o]
+      : size === 2
+        ? be
+          ? signed
+            ? b.readInt16BE(o)
+            : b.readUInt16BE(o)
+          : signed
+            ? b.readInt16LE(o)
+            : b.readUInt16LE(o)
+        : be
+          ? signed
+            ? b.readInt32BE(o)
+            : b.readUInt32BE(o)
+          : signed
+            ? b.readInt32LE(o)
+            : b.readUInt32LE(o);
   return {
-    kind, size, nlaFlags: 0,
+    kind,
+    size,
+    nlaFlags: 0,
     decode(b, o, len) {
       if (len < size) short(kind, size, len, o);
       return read(b, o);
@@ -92,7 +116,8 @@ function int(kind: string, size: number, signed: boolean, be: boolean): NlaType<
       if (typeof v === 'boolean' && size === 1) v = v ? 1 : 0;
       intRange(kind, v, lo, hi, ctx);
       w.ensure(size);
-      const b = w.buf, o = w.pos;
+      const b = w.buf,
+        o = w.pos;
       if (size === 1) b[o] = v & 0xff;
       else if (size === 2) be ? b.writeUInt16BE(v & 0xffff, o) : b.writeUInt16LE(v & 0xffff, o);
       else be ? b.writeUInt32BE(v >>> 0, o) : b.writeUInt32LE(v >>> 0, o);
@@ -104,15 +129,28 @@ function int(kind: string, size: number, signed: boolean, be: boolean): NlaType<
 
 function int64(kind: string, signed: boolean, be: boolean): NlaType<bigint, bigint | number> {
   return {
-    kind, size: 8, nlaFlags: 0,
+    kind,
+    size: 8,
+    nlaFlags: 0,
     decode(b, o, len) {
       if (len < 8) short(kind, 8, len, o);
-      return be ? (signed ? b.readBigInt64BE(o) : b.readBigUInt64BE(o)) : (signed ? b.readBigInt64LE(o) : b.readBigUInt64LE(o));
+      return be
+        ? signed
+          ? b.readBigInt64BE(o)
+          : b.readBigUInt64BE(o)
+        : signed
+          ? b.readBigInt64LE(o)
+          : b.readBigUInt64LE(o);
     },
     encode(w, v, ctx) {
       let x: bigint;
-      try { x = BigInt(v); } catch { throw new NetlinkEncodeError(`${kind} value ${String(v)} is not an integer`, ctx.path); }
-      const lo = signed ? -(1n << 63n) : 0n, hi = signed ? (1n << 63n) - 1n : (1n << 64n) - 1n;
+      try {
+        x = BigInt(v);
+      } catch {
+        throw new NetlinkEncodeError(`${kind} value ${String(v)} is not an integer`, ctx.path);
+      }
+      const lo = signed ? -(1n << 63n) : 0n,
+        hi = signed ? (1n << 63n) - 1n : (1n << 64n) - 1n;
       if (x < lo || x > hi) throw new NetlinkEncodeError(`${kind} value ${x} out of range`, ctx.path);
       w.ensure(8);
       if (be) signed ? w.buf.writeBigInt64BE(x, w.pos) : w.buf.writeBigUInt64BE(x, w.pos);
@@ -120,7 +158,8 @@ function int64(kind: string, signed: boolean, be: boolean): NlaType<bigint, bigi
       w.pos += 8;
     },
     // JSON has no bigint: a number while exact, else a string.
-    pretty: (v) => (v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString()),
+    pretty: (v) =>
+      v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString(),
   };
 }
 
@@ -143,16 +182,24 @@ export function netorder<T, I>(t: NlaType<T, I>): NlaType<T, I> {
 }
 
 /** Values shown by name: `enumOf(u8, {RTN_UNICAST: 1, ...})`. Decodes to the number. */
-export function enumOf<N extends Record<string, number>>(base: NlaType<number>, names: N): NlaType<number, number | (keyof N & string)> & { names: N; mode: 'enum' } {
+export function enumOf<N extends Record<string, number>>(
+  base: NlaType<number>,
+  names: N,
+): NlaType<number, number | (keyof N & string)> & { names: N; mode: 'enum' } {
   const byValue = new Map<number, string>();
   for (const [k, v] of Object.entries(names)) if (!byValue.has(v)) byValue.set(v, k);
   return {
-    kind: `enum(${base.kind})`, size: base.size, nlaFlags: base.nlaFlags, names, mode: 'enum',
+    kind: `enum(${base.kind})`,
+    size: base.size,
+    nlaFlags: base.nlaFlags,
+    names,
+    mode: 'enum',
     decode: base.decode,
     encode(w, v, ctx) {
       if (typeof v === 'string') {
         const n = names[v];
-        if (n === undefined) throw new NetlinkEncodeError(`unknown name ${v} (one of ${Object.keys(names).join(', ')})`, ctx.path);
+        if (n === undefined)
+          throw new NetlinkEncodeError(`unknown name ${v} (one of ${Object.keys(names).join(', ')})`, ctx.path);
         base.encode(w, n, ctx);
       } else base.encode(w, v, ctx);
     },
@@ -161,9 +208,16 @@ export function enumOf<N extends Record<string, number>>(base: NlaType<number>, 
 }
 
 /** A bit mask shown as flag names: `flagsOf(u32, {IFF_UP: 1, ...})`. Decodes to the number. */
-export function flagsOf<N extends Record<string, number>>(base: NlaType<number>, names: N): NlaType<number, number | readonly (keyof N & string)[]> & { names: N; mode: 'flags' } {
+export function flagsOf<N extends Record<string, number>>(
+  base: NlaType<number>,
+  names: N,
+): NlaType<number, number | readonly (keyof N & string)[]> & { names: N; mode: 'flags' } {
   return {
-    kind: `flags(${base.kind})`, size: base.size, nlaFlags: base.nlaFlags, names, mode: 'flags',
+    kind: `flags(${base.kind})`,
+    size: base.size,
+    nlaFlags: base.nlaFlags,
+    names,
+    mode: 'flags',
     decode: base.decode,
     encode(w, v, ctx) {
       if (Array.isArray(v)) {
@@ -186,7 +240,10 @@ export function flagNames(v: number, names: Record<string, number>): string[] {
   let rest = v >>> 0;
   for (const [k, bit] of Object.entries(names)) {
     // `>>> 0` on both sides: with bit 31 set, `&` gives a negative number.
-    if (bit && ((rest & bit) >>> 0) === bit >>> 0) { out.push(k); rest = (rest & ~bit) >>> 0; }
+    if (bit && (rest & bit) >>> 0 === bit >>> 0) {
+      out.push(k);
+      rest = (rest & ~bit) >>> 0;
+    }
   }
   if (rest) out.push(`0x${rest.toString(16)}`);
   return out;
@@ -196,7 +253,8 @@ function bytesIn(v: unknown, ctx: EncodeCtx, kind: string): Uint8Array {
   if (v instanceof Uint8Array) return v;
   if (typeof v === 'string') {
     const hex = v.replace(/[\s:]/g, '');
-    if (hex.length % 2 || /[^0-9a-fA-F]/.test(hex)) throw new NetlinkEncodeError(`${kind}: not hex: ${JSON.stringify(v)}`, ctx.path);
+    if (hex.length % 2 || /[^0-9a-fA-F]/.test(hex))
+      throw new NetlinkEncodeError(`${kind}: not hex: ${JSON.stringify(v)}`, ctx.path);
     return Buffer.from(hex, 'hex');
   }
   throw new NetlinkEncodeError(`${kind} needs a Buffer or a hex string`, ctx.path);
@@ -204,9 +262,13 @@ function bytesIn(v: unknown, ctx: EncodeCtx, kind: string): Uint8Array {
 
 /** Opaque bytes. */
 export const binary: NlaType<Buffer, Uint8Array | string> = {
-  kind: 'binary', size: 0, nlaFlags: 0,
+  kind: 'binary',
+  size: 0,
+  nlaFlags: 0,
   decode: (b, o, len) => b.subarray(o, o + len),
-  encode(w, v, ctx) { w.bytes(bytesIn(v, ctx, 'binary')); },
+  encode(w, v, ctx) {
+    w.bytes(bytesIn(v, ctx, 'binary'));
+  },
   pretty: (v) => v.toString('hex'),
 };
 
@@ -215,15 +277,21 @@ export const hex: NlaType<Buffer, Uint8Array | string> = { ...binary, kind: 'hex
 
 /** Zero-length presence flag. */
 export const flag: NlaType<true, boolean> = {
-  kind: 'flag', size: 0, nlaFlags: 0,
+  kind: 'flag',
+  size: 0,
+  nlaFlags: 0,
   decode: () => true,
-  encode() { /* presence is the value */ },
+  encode() {
+    /* presence is the value */
+  },
   pretty: ident,
 };
 
 /** NUL-terminated string; a missing NUL is a decode error. */
 export const asciiz: NlaType<string> = {
-  kind: 'asciiz', size: 0, nlaFlags: 0,
+  kind: 'asciiz',
+  size: 0,
+  nlaFlags: 0,
   decode(b, o, len) {
     const nul = b.indexOf(0, o);
     if (nul < 0 || nul >= o + len) throw new NetlinkDecodeError('string without NUL terminator', o);
@@ -242,7 +310,9 @@ export const asciiz: NlaType<string> = {
 
 /** String that may or may not be NUL-terminated (trailing NULs dropped); sent without NUL. */
 export const string: NlaType<string> = {
-  kind: 'string', size: 0, nlaFlags: 0,
+  kind: 'string',
+  size: 0,
+  nlaFlags: 0,
   decode(b, o, len) {
     let end = o + len;
     while (end > o && b[end - 1] === 0) end--;
@@ -261,7 +331,9 @@ export const string: NlaType<string> = {
 /** Fixed-size text field of a struct (e.g. char name[16]). */
 export function cstring(size: number): NlaType<string> {
   return {
-    kind: `char[${size}]`, size, nlaFlags: 0,
+    kind: `char[${size}]`,
+    size,
+    nlaFlags: 0,
     decode(b, o, len) {
       if (len < size) short('cstring', size, len, o);
       const nul = b.indexOf(0, o);
@@ -280,7 +352,9 @@ export function cstring(size: number): NlaType<string> {
 /** Fixed-size bytes inside a struct. */
 export function bytes(size: number): NlaType<Buffer, Uint8Array | string> {
   return {
-    kind: `bytes[${size}]`, size, nlaFlags: 0,
+    kind: `bytes[${size}]`,
+    size,
+    nlaFlags: 0,
     decode(b, o, len) {
       if (len < size) short('bytes', size, len, o);
       return b.subarray(o, o + size);
@@ -298,15 +372,21 @@ export function bytes(size: number): NlaType<Buffer, Uint8Array | string> {
 /** Struct padding: read nothing, write zeros, never shown. */
 export function pad(size: number): NlaType<undefined, undefined> {
   return {
-    kind: 'pad', size, nlaFlags: 0,
+    kind: 'pad',
+    size,
+    nlaFlags: 0,
     decode: () => undefined,
-    encode(w) { w.zeros(size); },
+    encode(w) {
+      w.zeros(size);
+    },
     pretty: () => undefined,
   };
 }
 
 export const ipv4: NlaType<string> = {
-  kind: 'ipv4', size: 4, nlaFlags: 0,
+  kind: 'ipv4',
+  size: 4,
+  nlaFlags: 0,
   decode(b, o, len) {
     if (len < 4) short('ipv4', 4, len, o);
     return ipv4ToString(b, o);
@@ -320,7 +400,9 @@ export const ipv4: NlaType<string> = {
 };
 
 export const ipv6: NlaType<string> = {
-  kind: 'ipv6', size: 16, nlaFlags: 0,
+  kind: 'ipv6',
+  size: 16,
+  nlaFlags: 0,
   decode(b, o, len) {
     if (len < 16) short('ipv6', 16, len, o);
     return ipv6ToString(b, o);
@@ -338,7 +420,9 @@ export const ipv6: NlaType<string> = {
  * for AF_MPLS, otherwise hex (e.g. AF_BRIDGE or AF_PACKET addresses).
  */
 export const ipaddr: NlaType<string> = {
-  kind: 'ipaddr', size: 0, nlaFlags: 0,
+  kind: 'ipaddr',
+  size: 0,
+  nlaFlags: 0,
   decode(b, o, len, owner) {
     if (owner.family === AF_MPLS) return mplsToString(b, o, len);
     if (len === 4) return ipv4ToString(b, o);
@@ -359,7 +443,9 @@ export const ipaddr: NlaType<string> = {
 
 /** Link-layer address of any length: 'aa:bb:cc:dd:ee:ff'. */
 export const l2addr: NlaType<string> = {
-  kind: 'l2addr', size: 0, nlaFlags: 0,
+  kind: 'l2addr',
+  size: 0,
+  nlaFlags: 0,
   decode: (b, o, len) => macToString(b, o, len),
   encode(w, v, ctx) {
     if (typeof v !== 'string') throw new NetlinkEncodeError('link-layer address needs a string', ctx.path);
@@ -370,7 +456,9 @@ export const l2addr: NlaType<string> = {
 
 /** A 6-byte MAC inside a struct. */
 export const mac: NlaType<string> = {
-  ...l2addr, kind: 'mac', size: 6,
+  ...l2addr,
+  kind: 'mac',
+  size: 6,
   decode(b, o, len) {
     if (len < 6) short('mac', 6, len, o);
     return macToString(b, o, 6);
@@ -387,12 +475,17 @@ export const mac: NlaType<string> = {
 export type StructFields = Readonly<Record<string, NlaType<any, any>>>;
 type Out<T> = T extends NlaType<infer V, any> ? V : never;
 type In<T> = T extends NlaType<any, infer V> ? V : never;
-type PadKeys<F extends StructFields> = { [K in keyof F]: F[K] extends NlaType<undefined, undefined> ? K : never }[keyof F];
+type PadKeys<F extends StructFields> = {
+  [K in keyof F]: F[K] extends NlaType<undefined, undefined> ? K : never;
+}[keyof F];
 
 /** Decoded struct: its fields, plus `_tail` when the kernel sent more than we know. */
-export type StructValue<F extends StructFields> = 0 extends (1 & F) ? Record<string, any>
+export type StructValue<F extends StructFields> = 0 extends 1 & F
+  ? Record<string, any>
   : { [K in Exclude<keyof F, PadKeys<F>>]: Out<F[K]> } & { _tail?: Buffer };
-export type StructInput<F extends StructFields> = { [K in Exclude<keyof F, PadKeys<F>>]?: In<F[K]> } & { _tail?: Uint8Array };
+export type StructInput<F extends StructFields> = { [K in Exclude<keyof F, PadKeys<F>>]?: In<F[K]> } & {
+  _tail?: Uint8Array;
+};
 
 export interface StructType<F extends StructFields> extends NlaType<StructValue<F>, StructInput<F>> {
   readonly fields: F;
@@ -407,7 +500,11 @@ export interface StructType<F extends StructFields> extends NlaType<StructValue<
  * Decoding needs at least `minSize` bytes (default: all) and keeps any longer tail, since
  * kernels grow structs.
  */
-export function struct<F extends StructFields>(name: string, fields: F, opts: { minSize?: number } = {}): StructType<F> {
+export function struct<F extends StructFields>(
+  name: string,
+  fields: F,
+  opts: { minSize?: number } = {},
+): StructType<F> {
   const offsets: Record<string, number> = {};
   let size = 0;
   for (const [k, t] of Object.entries(fields)) {
@@ -418,9 +515,15 @@ export function struct<F extends StructFields>(name: string, fields: F, opts: { 
   const minSize = opts.minSize ?? size;
   const entries = Object.entries(fields).filter(([, t]) => t.kind !== 'pad');
   // For encoding, every field in order (pads too), as plain arrays: no pair per field per call.
-  const names = Object.keys(fields), types = Object.values(fields);
+  const names = Object.keys(fields),
+    types = Object.values(fields);
   return {
-    kind: `struct ${name}`, size, nlaFlags: 0, fields, offsets, minSize,
+    kind: `struct ${name}`,
+    size,
+    nlaFlags: 0,
+    fields,
+    offsets,
+    minSize,
     decode(b, o, len, owner) {
       if (len < minSize) short(`struct ${name}`, minSize, len, o);
       const v: Record<string, unknown> = {};
@@ -434,11 +537,14 @@ export function struct<F extends StructFields>(name: string, fields: F, opts: { 
     encode(w, v, ctx) {
       const input = (v ?? {}) as Record<string, unknown>;
       for (const k in input) {
-        if (k !== '_tail' && !(k in fields) && Object.hasOwn(input, k)) throw new NetlinkEncodeError(`struct ${name} has no field ${k}`, ctx.path);
+        if (k !== '_tail' && !(k in fields) && Object.hasOwn(input, k))
+          throw new NetlinkEncodeError(`struct ${name} has no field ${k}`, ctx.path);
       }
       const part = new PartCtx(ctx, ctx.family, ctx.siblings);
       for (let i = 0; i < names.length; i++) {
-        const k = names[i], t = types[i], x = input[k];
+        const k = names[i],
+          t = types[i],
+          x = input[k];
         if (x === undefined && t.kind !== 'pad') w.zeros(t.size);
         else {
           part.name = k;
@@ -460,7 +566,9 @@ export function struct<F extends StructFields>(name: string, fields: F, opts: { 
 export function arrayOf<T, I>(item: NlaType<T, I>): NlaType<T[], readonly I[]> {
   if (!item.size) throw new Error('arrayOf needs a fixed-size item type');
   return {
-    kind: `${item.kind}[]`, size: 0, nlaFlags: 0,
+    kind: `${item.kind}[]`,
+    size: 0,
+    nlaFlags: 0,
     decode(b, o, len, owner) {
       const out: T[] = [];
       for (let p = 0; p + item.size <= len; p += item.size) out.push(item.decode(b, o + p, item.size, owner));

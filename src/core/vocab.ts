@@ -9,25 +9,32 @@
 // record was read from stays reachable with messageOf(record).
 import { AttrSet, AttrView, type AttrDecl, type AttrMap } from './attrs.js';
 import { NLA_TYPE_MASK, NLMSG_HDRLEN } from './constants.js';
-import {
-  anyCheck, checkSpec, typeCheck, type Check, type SpecRules,
-} from './strict.js';
+import { anyCheck, checkSpec, typeCheck, type Check, type SpecRules } from './strict.js';
 import type { NlaType, Owner, StructFields, StructType } from './types.js';
 
 /** A 64-bit counter in a record: a number while exact (<= 2^53 - 1), else a decimal string. */
 export type U64 = number | string;
 
-type Plain<V> = V extends bigint ? U64
-  : V extends Uint8Array ? string
-    : V extends AttrView<any> ? Record<string, unknown>
-      : V extends readonly (infer I)[] ? Plain<I>[]
-        : V extends object ? { [K in Exclude<keyof V, '_tail'>]: Plain<V[K]> }
+type Plain<V> = V extends bigint
+  ? U64
+  : V extends Uint8Array
+    ? string
+    : V extends AttrView<any>
+      ? Record<string, unknown>
+      : V extends readonly (infer I)[]
+        ? Plain<I>[]
+        : V extends object
+          ? { [K in Exclude<keyof V, '_tail'>]: Plain<V[K]> }
           : V;
 
 /** The record form of a value of the attribute or field type T. */
-export type RecordValue<T> = T extends { mode: 'flags' } ? string[]
-  : T extends { mode: 'enum' } ? string | number
-    : T extends NlaType<infer V, any> ? Plain<V> : never;
+export type RecordValue<T> = T extends { mode: 'flags' }
+  ? string[]
+  : T extends { mode: 'enum' }
+    ? string | number
+    : T extends NlaType<infer V, any>
+      ? Plain<V>
+      : never;
 
 /** What a spec accepts for a value of type T: what the encoder takes, or its record form. */
 export type SpecValue<T> = (T extends NlaType<any, infer I> ? I : never) | RecordValue<T>;
@@ -53,14 +60,18 @@ export interface VocabDecl {
 }
 
 /** The record type a vocabulary reads: `VocabRecord<typeof linkVocab>`. */
-export type VocabRecord<V> = V extends Vocab<infer H, infer D, infer F, infer A>
-  ? { -readonly [K in keyof F]?: RecordValue<FieldType<H, F[K]>> } & { -readonly [K in keyof A]?: RecordValue<AttrType<D, A[K]>> }
-  : never;
+export type VocabRecord<V> =
+  V extends Vocab<infer H, infer D, infer F, infer A>
+    ? { -readonly [K in keyof F]?: RecordValue<FieldType<H, F[K]>> } & {
+        -readonly [K in keyof A]?: RecordValue<AttrType<D, A[K]>>;
+      }
+    : never;
 
 /** The spec type a vocabulary checks: `VocabSpec<typeof linkVocab>`. */
-export type VocabSpec<V> = V extends Vocab<infer H, infer D, infer F, infer A>
-  ? { [K in keyof F]?: SpecValue<FieldType<H, F[K]>> } & { [K in keyof A]?: SpecValue<AttrType<D, A[K]>> }
-  : never;
+export type VocabSpec<V> =
+  V extends Vocab<infer H, infer D, infer F, infer A>
+    ? { [K in keyof F]?: SpecValue<FieldType<H, F[K]>> } & { [K in keyof A]?: SpecValue<AttrType<D, A[K]>> }
+    : never;
 
 // ---- enum and flag names ---------------------------------------------------------------------
 
@@ -122,15 +133,24 @@ export function enumNames(names: Readonly<Record<string, number>>): EnumNames {
     flags(mask) {
       const out: string[] = [];
       let rest = mask >>> 0;
-      for (const [bit, s] of bits) if (rest & bit) { out.push(s); rest = (rest & ~bit) >>> 0; }
+      for (const [bit, s] of bits)
+        if (rest & bit) {
+          out.push(s);
+          rest = (rest & ~bit) >>> 0;
+        }
       if (rest) out.push(`0x${rest.toString(16)}`);
       return out;
     },
     byName(name) {
       if (/^\d+$/.test(name)) return Number(name);
       if (/^0x[0-9a-f]+$/i.test(name)) return parseInt(name, 16);
-      return names[name] ?? byShort.get(name.toLowerCase().replace(/-/g, '_'))
-        ?? (prefix && name.toUpperCase().startsWith(prefix) ? byShort.get(name.slice(prefix.length).toLowerCase()) : undefined);
+      return (
+        names[name] ??
+        byShort.get(name.toLowerCase().replace(/-/g, '_')) ??
+        (prefix && name.toUpperCase().startsWith(prefix)
+          ? byShort.get(name.slice(prefix.length).toLowerCase())
+          : undefined)
+      );
     },
     list: () => [...byShort.keys()],
   };
@@ -185,7 +205,7 @@ function lazyHandler(kind: LazyKind): ProxyHandler<object> {
   const whole = (m: object): Record<PropertyKey, unknown> => {
     let r = kind.built.get(m);
     if (r === undefined) {
-      kind.built.set(m, r = kind.build(m) as Record<PropertyKey, unknown>);
+      kind.built.set(m, (r = kind.build(m) as Record<PropertyKey, unknown>));
       kind.anyBuilt = true;
     }
     return r;
@@ -229,7 +249,7 @@ function inspectRecord(this: object, depth: number, opts: object, inspect: (v: u
  */
 export function lazyRecord<R extends object>(msg: object, build: (m: any) => R, read?: Read): R {
   let h = handlers.get(build);
-  if (h === undefined) handlers.set(build, h = lazyHandler({ build, read, built: new WeakMap(), anyBuilt: false }));
+  if (h === undefined) handlers.set(build, (h = lazyHandler({ build, read, built: new WeakMap(), anyBuilt: false })));
   return new Proxy(msg, h) as unknown as R;
 }
 
@@ -242,12 +262,20 @@ type Conv = (v: any) => unknown;
 /** The function that turns a decoded value of type t into its record form. */
 export function recordConverter(t: NlaType<any, any>, sub?: Vocab<any, any, any, any>): Conv {
   const n = t as Named;
-  if (n.names && n.mode === 'enum') { const e = enumNames(n.names); return (v: number) => e.short(v); }
+  if (n.names && n.mode === 'enum') {
+    const e = enumNames(n.names);
+    return (v: number) => e.short(v);
+  }
   // An empty flag set is left out of records.
-  if (n.names && n.mode === 'flags') { const e = enumNames(n.names); return (v: number) => (v ? e.flags(v) : undefined); }
+  if (n.names && n.mode === 'flags') {
+    const e = enumNames(n.names);
+    return (v: number) => (v ? e.flags(v) : undefined);
+  }
   if (sub) return (v) => (v instanceof AttrView ? sub.readAttrs(v, {}) : sub.readFields(v, {}));
   if (n.fields) {
-    const convs = Object.entries(n.fields).filter(([, ft]) => ft.kind !== 'pad').map(([k, ft]) => [k, recordConverter(ft)] as const);
+    const convs = Object.entries(n.fields)
+      .filter(([, ft]) => ft.kind !== 'pad')
+      .map(([k, ft]) => [k, recordConverter(ft)] as const);
     return (v: Record<string, unknown>) => {
       const o: Record<string, unknown> = {};
       for (const [k, c] of convs) if (v[k] !== undefined) o[k] = c(v[k]);
@@ -260,7 +288,8 @@ export function recordConverter(t: NlaType<any, any>, sub?: Vocab<any, any, any,
 /** The record form of any decoded value, without type information. */
 export function plainValue(v: unknown): unknown {
   switch (typeof v) {
-    case 'bigint': return u64Value(v);
+    case 'bigint':
+      return u64Value(v);
     case 'object':
       if (v === null) return v;
       if (Buffer.isBuffer(v) || v instanceof Uint8Array) return Buffer.from(v).toString('hex');
@@ -275,7 +304,8 @@ export function plainValue(v: unknown): unknown {
         for (const [k, x] of Object.entries(v)) if (k !== '_tail' && x !== undefined) o[k] = plainValue(x);
         return o;
       }
-    default: return v;
+    default:
+      return v;
   }
 }
 
@@ -292,7 +322,12 @@ interface Term {
  * One object's vocabulary: `new Vocab('link', iflaAttrs, ifinfomsgHeader, { fields, attrs })`.
  * Reads header fields and attributes into records, and gives the rules specs are checked by.
  */
-export class Vocab<H extends StructFields, D extends AttrDecl, F extends Readonly<Record<string, string>>, A extends Readonly<Record<string, string>>> {
+export class Vocab<
+  H extends StructFields,
+  D extends AttrDecl,
+  F extends Readonly<Record<string, string>>,
+  A extends Readonly<Record<string, string>>,
+> {
   /** Attribute terms by attribute id, for the one-pass reader. */
   private readonly byId: (Term | undefined)[] = [];
   private readonly fieldTerms: Term[] = [];
@@ -323,8 +358,15 @@ export class Vocab<H extends StructFields, D extends AttrDecl, F extends Readonl
       // A key may name a header field and an attribute that widens it (rtm_table, RTA_TABLE):
       // the attribute wins when present; specs encode such a key themselves.
       const override = this.wireOf.has(key);
-      if (override && this.keyOf.get(this.wireOf.get(key)!) !== key) throw new Error(`vocabulary ${object}: ${key} declared twice`);
-      const term = { key, wire, type: info.type, override, conv: decl.convert?.[key] ?? recordConverter(info.type, decl.nests?.[key]) };
+      if (override && this.keyOf.get(this.wireOf.get(key)!) !== key)
+        throw new Error(`vocabulary ${object}: ${key} declared twice`);
+      const term = {
+        key,
+        wire,
+        type: info.type,
+        override,
+        conv: decl.convert?.[key] ?? recordConverter(info.type, decl.nests?.[key]),
+      };
       // The first key for an id reads it (a twin like IFLA_IF_NETNSID shares the id).
       this.byId[info.id] ??= term;
       if (!override) this.wireOf.set(key, wire);
@@ -333,7 +375,9 @@ export class Vocab<H extends StructFields, D extends AttrDecl, F extends Readonl
   }
 
   /** Friendly keys, fields first. */
-  keys(): string[] { return [...this.wireOf.keys()]; }
+  keys(): string[] {
+    return [...this.wireOf.keys()];
+  }
 
   /** The attribute or field type behind a friendly key. */
   typeOf(key: string): NlaType<any, any> | undefined {
@@ -368,7 +412,9 @@ export class Vocab<H extends StructFields, D extends AttrDecl, F extends Readonl
       if (raw !== undefined) return a.conv(a.type.decode(raw, 0, raw.length, msg as Owner));
     }
     if (!f) return undefined;
-    return f.conv(f.type.decode(msg.buf, msg.offset + NLMSG_HDRLEN + this.header!.offsets[f.wire], f.type.size, msg as Owner));
+    return f.conv(
+      f.type.decode(msg.buf, msg.offset + NLMSG_HDRLEN + this.header!.offsets[f.wire], f.type.size, msg as Owner),
+    );
   }
 
   private attrTerm(key: string): Term | undefined {
@@ -385,9 +431,14 @@ export class Vocab<H extends StructFields, D extends AttrDecl, F extends Readonl
    * Header fields of a message into `out`, read straight from its bytes (no struct object).
    * A value whose record form is undefined (an empty flag set) is left out.
    */
-  readHeader<R extends Record<string, unknown>>(msg: { readonly buf: Buffer; readonly offset: number } & Owner, out: R): R {
+  readHeader<R extends Record<string, unknown>>(
+    msg: { readonly buf: Buffer; readonly offset: number } & Owner,
+    out: R,
+  ): R {
     const o = out as Record<string, unknown>;
-    const b = msg.buf, base = msg.offset + NLMSG_HDRLEN, offs = this.header!.offsets;
+    const b = msg.buf,
+      base = msg.offset + NLMSG_HDRLEN,
+      offs = this.header!.offsets;
     for (const t of this.fieldTerms) {
       const v = t.conv(t.type.decode(b, base + offs[t.wire], t.type.size, msg));
       if (v !== undefined) o[t.key] = v;
@@ -398,7 +449,9 @@ export class Vocab<H extends StructFields, D extends AttrDecl, F extends Readonl
   /** Attributes of a message or nest into `out` in one pass; the first of a repeated attribute wins. */
   readAttrs<R extends Record<string, unknown>>(view: AttrView<any>, out: R): R {
     const o = out as Record<string, unknown>;
-    const b = view.buf, end = view.end, byId = this.byId;
+    const b = view.buf,
+      end = view.end,
+      byId = this.byId;
     let p = view.start;
     while (p + 4 <= end) {
       const len = b[p] | (b[p + 1] << 8);
@@ -453,7 +506,10 @@ export class Vocab<H extends StructFields, D extends AttrDecl, F extends Readonl
       const wire = this.wireOf.get(k);
       if (wire === undefined || !this.map?.byName.has(wire)) continue;
       const t = this.map.byName.get(wire)!.type;
-      if (t.kind === 'flag') { if (v) out.push([wire, true]); continue; }
+      if (t.kind === 'flag') {
+        if (v) out.push([wire, true]);
+        continue;
+      }
       out.push([wire, encoderValue(t, v)]);
     }
     return out;
@@ -466,7 +522,7 @@ export function encoderValue(t: NlaType<any, any>, v: unknown): unknown {
   if (n && typeof v === 'string') return n.byName(v) ?? v;
   if (n && Array.isArray(v) && (t as Named).mode === 'flags') {
     let mask = 0;
-    for (const x of v) mask |= typeof x === 'number' ? x : n.byName(String(x)) ?? 0;
+    for (const x of v) mask |= typeof x === 'number' ? x : (n.byName(String(x)) ?? 0);
     return mask >>> 0;
   }
   if (typeof v === 'boolean' && t.size === 1) return v ? 1 : 0;
@@ -474,9 +530,15 @@ export function encoderValue(t: NlaType<any, any>, v: unknown): unknown {
 }
 
 /** `vocab('link', iflaAttrs, ifinfomsgHeader, { fields: {...}, attrs: {...} } as const)`. */
-export function vocab<H extends StructFields, D extends AttrDecl, const F extends Readonly<Record<string, keyof H & string>> = {},
-  const A extends Readonly<Record<string, keyof D & string>> = {}>(
-  object: string, map: AttrMap<D> | undefined, header: StructType<H> | undefined,
+export function vocab<
+  H extends StructFields,
+  D extends AttrDecl,
+  const F extends Readonly<Record<string, keyof H & string>> = {},
+  const A extends Readonly<Record<string, keyof D & string>> = {},
+>(
+  object: string,
+  map: AttrMap<D> | undefined,
+  header: StructType<H> | undefined,
   decl: { fields?: F; attrs?: A } & Omit<VocabDecl, 'fields' | 'attrs'>,
 ): Vocab<H, D, F, A> {
   return new Vocab(object, map, header, decl);

@@ -20,10 +20,25 @@ export class Writer {
     this.buf = next;
   }
 
-  u8(v: number): void { this.ensure(1); this.buf[this.pos++] = v & 0xff; }
-  u16(v: number): void { this.ensure(2); this.buf.writeUInt16LE(v & 0xffff, this.pos); this.pos += 2; }
-  u32(v: number): void { this.ensure(4); this.buf.writeUInt32LE(v >>> 0, this.pos); this.pos += 4; }
-  s32(v: number): void { this.ensure(4); this.buf.writeInt32LE(v | 0, this.pos); this.pos += 4; }
+  u8(v: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = v & 0xff;
+  }
+  u16(v: number): void {
+    this.ensure(2);
+    this.buf.writeUInt16LE(v & 0xffff, this.pos);
+    this.pos += 2;
+  }
+  u32(v: number): void {
+    this.ensure(4);
+    this.buf.writeUInt32LE(v >>> 0, this.pos);
+    this.pos += 4;
+  }
+  s32(v: number): void {
+    this.ensure(4);
+    this.buf.writeInt32LE(v | 0, this.pos);
+    this.pos += 4;
+  }
 
   bytes(b: Uint8Array): void {
     this.ensure(b.length);

@@ -41,7 +41,12 @@ function failed(e: unknown): never {
     });
   }
   if (e instanceof ConfigError) {
-    throw new VarlinkError(`${IFACE}.InvalidConfig`, { file: e.file, line: e.line, column: e.column, message: e.problem });
+    throw new VarlinkError(`${IFACE}.InvalidConfig`, {
+      file: e.file,
+      line: e.line,
+      column: e.column,
+      message: e.problem,
+    });
   }
   if (e instanceof Error && /waiting for confirmation/.test(e.message)) throw new VarlinkError(`${IFACE}.Busy`);
   throw e;
@@ -64,11 +69,13 @@ export function addNetworkInterface(server: VarlinkServer, daemon: Daemon, polic
     }),
     Show: (p: { netns?: string; objects?: string[]; filter?: Record<string, unknown> }) => {
       const source = p.netns ?? MAIN;
-      if (!daemon.netdb.sourceNames.includes(source)) throw new VarlinkError('org.varlink.service.InvalidParameter', { parameter: 'netns' });
+      if (!daemon.netdb.sourceNames.includes(source))
+        throw new VarlinkError('org.varlink.service.InvalidParameter', { parameter: 'netns' });
       const objects = p.objects ?? [...TABLES];
       const state: Record<string, unknown[]> = {};
       for (const o of objects) {
-        if (!(TABLES as readonly string[]).includes(o)) throw new VarlinkError('org.varlink.service.InvalidParameter', { parameter: 'objects' });
+        if (!(TABLES as readonly string[]).includes(o))
+          throw new VarlinkError('org.varlink.service.InvalidParameter', { parameter: 'objects' });
         state[o] = daemon.netdb.filter(o as (typeof TABLES)[number], p.filter ?? {}, source);
       }
       return { state: JSON.parse(JSON.stringify(state)) };
@@ -85,7 +92,10 @@ export function addNetworkInterface(server: VarlinkServer, daemon: Daemon, polic
         throw new VarlinkError('org.varlink.service.InvalidParameter', { parameter: 'try_seconds' });
       }
       try {
-        const r = await daemon.apply(configFrom(p.desired), { dryRun: p.dry_run ?? false, trySeconds: p.try_seconds ?? undefined });
+        const r = await daemon.apply(configFrom(p.desired), {
+          dryRun: p.dry_run ?? false,
+          trySeconds: p.try_seconds ?? undefined,
+        });
         return { plan: r.plan, applied: r.applied, pending_confirm: r.pendingConfirm };
       } catch (e) {
         failed(e);
@@ -120,7 +130,11 @@ export function addNetworkInterface(server: VarlinkServer, daemon: Daemon, polic
       ctx.signal.addEventListener('abort', onAbort);
       void (async () => {
         for await (const c of w) {
-          push({ event: JSON.parse(JSON.stringify({ type: c.type, netns: c.source, object: c.table, old: c.old, new: c.new })) });
+          push({
+            event: JSON.parse(
+              JSON.stringify({ type: c.type, netns: c.source, object: c.table, old: c.old, new: c.new }),
+            ),
+          });
         }
       })().catch(() => undefined);
       try {
@@ -145,6 +159,7 @@ export function addNetworkInterface(server: VarlinkServer, daemon: Daemon, polic
     prev?.(ctx);
     if (!ctx.method.startsWith(`${IFACE}.`)) return;
     const m = ctx.method.slice(IFACE.length + 1);
-    if (!allowed(ctx.peer, ACCESS[m] ?? 'write', policy)) throw new VarlinkError(`${IFACE}.PermissionDenied`, { method: m });
+    if (!allowed(ctx.peer, ACCESS[m] ?? 'write', policy))
+      throw new VarlinkError(`${IFACE}.PermissionDenied`, { method: m });
   };
 }

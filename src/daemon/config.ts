@@ -76,12 +76,18 @@ function syntaxError(text: string, file: string, e: unknown): ConfigError {
 
 function describe(issue: z.core.$ZodIssue): string {
   const where = issue.path.length ? `${issue.path.map(String).join('.')}: ` : '';
-  if (issue.code === 'unrecognized_keys') return `${where}unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    return `${where}unknown key ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
   return `${where}${issue.message}`;
 }
 
 /** Line and column of the node at `path`, or of its nearest existing parent. */
-function position(doc: Document, lc: LineCounter, path: readonly PropertyKey[], atKey = false): { line?: number; col?: number } {
+function position(
+  doc: Document,
+  lc: LineCounter,
+  path: readonly PropertyKey[],
+  atKey = false,
+): { line?: number; col?: number } {
   let node: unknown = doc.contents;
   let best = node as Node | null;
   for (const [i, key] of path.entries()) {

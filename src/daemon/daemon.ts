@@ -91,7 +91,8 @@ export class Daemon {
   /** Opens the view, finishes rollbacks left by a crash, then applies the configuration. */
   async start(): Promise<void> {
     const t0 = performance.now();
-    const took = (what: string): void => this.opts.log('debug', `${what} after ${(performance.now() - t0).toFixed(0)} ms`);
+    const took = (what: string): void =>
+      this.opts.log('debug', `${what} after ${(performance.now() - t0).toFixed(0)} ms`);
     mkdirSync(this.opts.runtimeDir, { recursive: true, mode: 0o750 });
     this.db = await NetDB.open({ source: MAIN, netns: this.opts.netns });
     took('view loaded');
@@ -147,7 +148,13 @@ export class Daemon {
         this.files = loaded.files;
         return await this.applyConfigNow();
       } finally {
-        this.state = this.pending ? 'pending_confirm' : prev === 'reloading' ? 'ready' : prev === 'failed' ? 'failed' : 'ready';
+        this.state = this.pending
+          ? 'pending_confirm'
+          : prev === 'reloading'
+            ? 'ready'
+            : prev === 'failed'
+              ? 'failed'
+              : 'ready';
       }
     });
   }
@@ -186,8 +193,14 @@ export class Daemon {
     await db.attach(name, { netns: name });
   }
 
-  private async run(source: string, desired: Desired, o: { dryRun?: boolean; confirmWithin?: number }): Promise<ApplyResult> {
-    const journal = o.confirmWithin ? join(this.opts.runtimeDir, `pending-${encodeURIComponent(source)}.json`) : undefined;
+  private async run(
+    source: string,
+    desired: Desired,
+    o: { dryRun?: boolean; confirmWithin?: number },
+  ): Promise<ApplyResult> {
+    const journal = o.confirmWithin
+      ? join(this.opts.runtimeDir, `pending-${encodeURIComponent(source)}.json`)
+      : undefined;
     const r = await this.netdb.apply(desired, { source, dryRun: o.dryRun, confirmWithin: o.confirmWithin, journal });
     if (o.dryRun) return r;
     if (!r.ok) {
@@ -199,7 +212,10 @@ export class Daemon {
       }
       const step = r.failed ? stepView(source, r.failed.step) : undefined;
       const err = r.failed?.error as (Error & { errno?: number }) | undefined;
-      this.opts.log('err', `apply failed${step ? ` at step ${step.id} (${step.op} ${step.key})` : ''}: ${err?.message ?? 'unknown'}`);
+      this.opts.log(
+        'err',
+        `apply failed${step ? ` at step ${step.id} (${step.op} ${step.key})` : ''}: ${err?.message ?? 'unknown'}`,
+      );
       throw new ApplyFailedError(err?.message ?? 'apply failed', step, err?.errno, !!r.rolledBack);
     }
     if (r.applied > 0) {
@@ -215,9 +231,12 @@ export class Daemon {
   }
 
   objectsManaged(): number {
-    const count = (d: Record<string, unknown>): number => LIST_KEYS.reduce((n, k) => n + ((d[k] as unknown[] | undefined)?.length ?? 0), 0);
-    return count(this.config as Record<string, unknown>) +
-      Object.values(this.config.namespaces ?? {}).reduce((n, ns) => n + count(ns as Record<string, unknown>), 0);
+    const count = (d: Record<string, unknown>): number =>
+      LIST_KEYS.reduce((n, k) => n + ((d[k] as unknown[] | undefined)?.length ?? 0), 0);
+    return (
+      count(this.config as Record<string, unknown>) +
+      Object.values(this.config.namespaces ?? {}).reduce((n, ns) => n + count(ns as Record<string, unknown>), 0)
+    );
   }
 
   /** What applying `desired` (default: the configuration) would do. */
@@ -233,16 +252,23 @@ export class Daemon {
   }
 
   /** Applies a desired state given over the API; with trySeconds it must be confirmed. */
-  apply(desired: Config, o: { dryRun?: boolean; trySeconds?: number }): Promise<{ plan: StepView[]; applied: boolean; pendingConfirm: boolean }> {
+  apply(
+    desired: Config,
+    o: { dryRun?: boolean; trySeconds?: number },
+  ): Promise<{ plan: StepView[]; applied: boolean; pendingConfirm: boolean }> {
     return this.serial(async () => {
-      if (this.pending && !o.dryRun) throw new Error('a change is waiting for confirmation; confirm or roll it back first');
+      if (this.pending && !o.dryRun)
+        throw new Error('a change is waiting for confirmation; confirm or roll it back first');
       const plan: StepView[] = [];
       const results: { source: string; result: ApplyResult }[] = [];
       const prev = this.state;
       if (!o.dryRun) this.state = 'applying';
       try {
         for (const [source, d] of await this.desiredBySource(desired)) {
-          const r = await this.run(source, d, { dryRun: o.dryRun, confirmWithin: o.trySeconds ? o.trySeconds * 1000 : undefined });
+          const r = await this.run(source, d, {
+            dryRun: o.dryRun,
+            confirmWithin: o.trySeconds ? o.trySeconds * 1000 : undefined,
+          });
           plan.push(...stepsOf(source, r));
           results.push({ source, result: r });
         }
@@ -303,9 +329,13 @@ export class Daemon {
       const path = join(this.opts.runtimeDir, f);
       const source = decodeURIComponent(f.slice('pending-'.length, -'.json'.length));
       try {
-        if (source !== MAIN && !this.netdb.sourceNames.includes(source)) await this.netdb.attach(source, { netns: source });
+        if (source !== MAIN && !this.netdb.sourceNames.includes(source))
+          await this.netdb.attach(source, { netns: source });
         const r = await this.netdb.recover(path);
-        this.opts.log('warning', `finished an unconfirmed change's rollback from ${path}${r?.rollbackErrors?.length ? `: ${r.rollbackErrors.join('; ')}` : ''}`);
+        this.opts.log(
+          'warning',
+          `finished an unconfirmed change's rollback from ${path}${r?.rollbackErrors?.length ? `: ${r.rollbackErrors.join('; ')}` : ''}`,
+        );
       } catch (e) {
         this.opts.log('err', `cannot finish the rollback in ${path}: ${(e as Error).message}`);
       } finally {
@@ -338,7 +368,9 @@ export class Daemon {
   }
 
   /** The configuration entry a change touches, if any. */
-  private managedBy(c: Change): { list: ListKey; entry: Record<string, unknown>; policy: 'correct' | 'report' } | undefined {
+  private managedBy(
+    c: Change,
+  ): { list: ListKey; entry: Record<string, unknown>; policy: 'correct' | 'report' } | undefined {
     const cfg = c.source === MAIN ? this.config : this.config.namespaces?.[c.source];
     if (!cfg) return undefined;
     const rec = (c.new ?? c.old) as Record<string, unknown> | undefined;
@@ -346,17 +378,26 @@ export class Daemon {
     const list = c.table as ListKey;
     const entries = (cfg as Record<string, unknown>)[list] as Record<string, unknown>[] | undefined;
     const entry = entries?.find((e) => sameObject(list, e, rec, this.netdb, c.source));
-    if (!entry || entry.state === 'absent' && c.type === 'removed') return undefined;
+    if (!entry || (entry.state === 'absent' && c.type === 'removed')) return undefined;
     const policy = (entry.drift as 'correct' | 'report' | undefined) ?? this.config.policy?.drift ?? 'correct';
     return { list, entry, policy };
   }
 
-  private onManagedChange(c: Change, m: { list: ListKey; entry: Record<string, unknown>; policy: 'correct' | 'report' }): void {
+  private onManagedChange(
+    c: Change,
+    m: { list: ListKey; entry: Record<string, unknown>; policy: 'correct' | 'report' },
+  ): void {
     const key = `${c.source}|${m.list}|${JSON.stringify(m.entry)}`;
     const what = `${c.type} ${m.list.replace(/s$/, '')} ${describeEntry(m.list, m.entry)}`;
     if (m.policy === 'report') {
       this.opts.log('warning', `drift in ${c.source}: ${what} (policy: report)`);
-      this.emitDrift({ netns: c.source, object: m.list, key: describeEntry(m.list, m.entry), what, action: 'reported' });
+      this.emitDrift({
+        netns: c.source,
+        object: m.list,
+        key: describeEntry(m.list, m.entry),
+        what,
+        action: 'reported',
+      });
       this.opts.metrics?.drift.inc({ outcome: 'reported' });
       return;
     }
@@ -373,15 +414,22 @@ export class Daemon {
     b.timer.unref();
   }
 
-  private correct(source: string, m: { list: ListKey; entry: Record<string, unknown> }, what: string): Promise<boolean> {
+  private correct(
+    source: string,
+    m: { list: ListKey; entry: Record<string, unknown> },
+    what: string,
+  ): Promise<boolean> {
     return this.serial(async () => {
       this.correcting++;
       try {
-        const cfg = source === MAIN ? this.config : this.config.namespaces?.[source] ?? {};
+        const cfg = source === MAIN ? this.config : (this.config.namespaces?.[source] ?? {});
         const r = await this.netdb.apply(toDesired(cfg), { source });
         const ok = r.ok;
         const action = ok ? 'corrected' : 'failed';
-        this.opts.log(ok ? 'notice' : 'err', `drift in ${source}: ${what}: ${action}${ok ? '' : ` (${r.failed?.error.message})`}`);
+        this.opts.log(
+          ok ? 'notice' : 'err',
+          `drift in ${source}: ${what}: ${action}${ok ? '' : ` (${r.failed?.error.message})`}`,
+        );
         if (ok) this.counters.driftCorrections++;
         this.opts.metrics?.drift.inc({ outcome: action });
         this.emitDrift({ netns: source, object: m.list, key: describeEntry(m.list, m.entry), what, action });
@@ -427,7 +475,14 @@ function tableNumber(t: unknown): number | undefined {
 
 function stepView(source: string, s: ApplyResult['plan']['steps'][number]): StepView {
   const [op = '', ...rest] = s.what.split(' ');
-  return { id: s.id, netns: source, op: `${s.request.kind} ${s.request.cmd}`, object: s.table, key: rest.slice(1).join(' ') || s.what, after: s.after };
+  return {
+    id: s.id,
+    netns: source,
+    op: `${s.request.kind} ${s.request.cmd}`,
+    object: s.table,
+    key: rest.slice(1).join(' ') || s.what,
+    after: s.after,
+  };
 }
 
 function stepsOf(source: string, r: ApplyResult): StepView[] {
@@ -450,9 +505,17 @@ function describeEntry(list: ListKey, e: Record<string, unknown>): string {
 }
 
 /** Whether a record is the object a configuration entry describes. */
-function sameObject(list: ListKey, e: Record<string, unknown>, rec: Record<string, unknown>, db: NetDB, source: string): boolean {
+function sameObject(
+  list: ListKey,
+  e: Record<string, unknown>,
+  rec: Record<string, unknown>,
+  db: NetDB,
+  source: string,
+): boolean {
   const ifname = (ref: unknown): string | undefined =>
-    typeof ref === 'number' ? (db.get('links', ref, source) as { ifname?: string } | undefined)?.ifname : (ref as string | undefined);
+    typeof ref === 'number'
+      ? (db.get('links', ref, source) as { ifname?: string } | undefined)?.ifname
+      : (ref as string | undefined);
   switch (list) {
     case 'links':
       return rec.ifname === e.ifname;

@@ -6,18 +6,42 @@ import { Counter, Gauge, Registry } from 'prom-client';
 
 export class Metrics {
   readonly registry = new Registry();
-  readonly applies = new Counter({ name: 'nlrouted_applies_total', help: 'Applies of the desired state that succeeded', registers: [this.registry] });
-  readonly failures = new Counter({ name: 'nlrouted_apply_failures_total', help: 'Applies that failed (and were rolled back)', registers: [this.registry] });
+  readonly applies = new Counter({
+    name: 'nlrouted_applies_total',
+    help: 'Applies of the desired state that succeeded',
+    registers: [this.registry],
+  });
+  readonly failures = new Counter({
+    name: 'nlrouted_apply_failures_total',
+    help: 'Applies that failed (and were rolled back)',
+    registers: [this.registry],
+  });
   readonly drift = new Counter({
     name: 'nlrouted_drift_total',
     help: 'Changes to managed objects made behind the daemon, by outcome',
     labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
-  readonly rollbacks = new Counter({ name: 'nlrouted_rollbacks_total', help: 'Rollbacks performed', registers: [this.registry] });
-  readonly lastApply = new Gauge({ name: 'nlrouted_last_apply_timestamp_seconds', help: 'Time of the last successful apply', registers: [this.registry] });
-  readonly managed = new Gauge({ name: 'nlrouted_objects_managed', help: 'Objects the configuration manages', registers: [this.registry] });
-  readonly configOk = new Gauge({ name: 'nlrouted_config_valid', help: '1 when the configuration on disk is valid', registers: [this.registry] });
+  readonly rollbacks = new Counter({
+    name: 'nlrouted_rollbacks_total',
+    help: 'Rollbacks performed',
+    registers: [this.registry],
+  });
+  readonly lastApply = new Gauge({
+    name: 'nlrouted_last_apply_timestamp_seconds',
+    help: 'Time of the last successful apply',
+    registers: [this.registry],
+  });
+  readonly managed = new Gauge({
+    name: 'nlrouted_objects_managed',
+    help: 'Objects the configuration manages',
+    registers: [this.registry],
+  });
+  readonly configOk = new Gauge({
+    name: 'nlrouted_config_valid',
+    help: '1 when the configuration on disk is valid',
+    registers: [this.registry],
+  });
   private http: Server | undefined;
 
   constructor(private readonly textfile?: string) {}

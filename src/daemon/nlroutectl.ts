@@ -26,8 +26,17 @@ exit codes: 0 ok, 1 error, 2 usage, 3 difference found, 4 permission denied`;
 
 const IFACE = 'io.nlroute.Network';
 const OBJECTS: Record<string, string> = {
-  links: 'links', link: 'links', addrs: 'addresses', addr: 'addresses', addresses: 'addresses',
-  routes: 'routes', route: 'routes', rules: 'rules', rule: 'rules', neighbours: 'neighbours', neigh: 'neighbours',
+  links: 'links',
+  link: 'links',
+  addrs: 'addresses',
+  addr: 'addresses',
+  addresses: 'addresses',
+  routes: 'routes',
+  route: 'routes',
+  rules: 'rules',
+  rule: 'rules',
+  neighbours: 'neighbours',
+  neigh: 'neighbours',
 };
 
 class Usage extends Error {}
@@ -47,7 +56,10 @@ function readDesired(file: string): unknown {
 
 function printPlan(plan: StepView[], out: (s: string) => void): void {
   if (!plan.length) out('no changes');
-  for (const s of plan) out(`${String(s.id).padStart(3)}  [${s.netns}] ${s.op} ${s.key}${s.after.length ? `  (after ${s.after.join(', ')})` : ''}`);
+  for (const s of plan)
+    out(
+      `${String(s.id).padStart(3)}  [${s.netns}] ${s.op} ${s.key}${s.after.length ? `  (after ${s.after.join(', ')})` : ''}`,
+    );
 }
 
 export async function run(argv: string[], out: (s: string) => void, err: (s: string) => void): Promise<number> {
@@ -70,7 +82,10 @@ export async function run(argv: string[], out: (s: string) => void, err: (s: str
     err(`nlroutectl: ${(e as Error).message}\n${USAGE}`);
     return EXIT.usage;
   }
-  const { values: o, positionals: [cmd, ...rest] } = parsed;
+  const {
+    values: o,
+    positionals: [cmd, ...rest],
+  } = parsed;
   if (o.help) {
     out(USAGE);
     return EXIT.ok;
@@ -102,7 +117,8 @@ export async function run(argv: string[], out: (s: string) => void, err: (s: str
   let client: VarlinkClient | undefined;
   try {
     const need = (n: number, what: string): void => {
-      if (rest.length > n) throw new Usage(`${cmd}: unexpected argument ${JSON.stringify(rest[n])}${what ? ` (${what})` : ''}`);
+      if (rest.length > n)
+        throw new Usage(`${cmd}: unexpected argument ${JSON.stringify(rest[n])}${what ? ` (${what})` : ''}`);
     };
     const connectTo = async (): Promise<VarlinkClient> => (client = await VarlinkClient.connect(`unix:${o.socket}`));
     switch (cmd) {
@@ -110,14 +126,16 @@ export async function run(argv: string[], out: (s: string) => void, err: (s: str
         need(0, '');
         const s = await (await connectTo()).call<Record<string, unknown>>(`${IFACE}.GetStatus`);
         print(s, () => {
-          for (const [k, v] of Object.entries(s)) out(`${k.replace(/_/g, ' ').padEnd(30)} ${Array.isArray(v) ? v.join(', ') : v}`);
+          for (const [k, v] of Object.entries(s))
+            out(`${k.replace(/_/g, ' ').padEnd(30)} ${Array.isArray(v) ? v.join(', ') : v}`);
         });
         return s.state === 'failed' ? EXIT.error : EXIT.ok;
       }
       case 'show': {
         need(1, '');
         const objects = rest[0] ? [OBJECTS[rest[0]]] : undefined;
-        if (rest[0] && !objects![0]) throw new Usage(`show: unknown object ${JSON.stringify(rest[0])} (links, addrs, routes, rules, neighbours)`);
+        if (rest[0] && !objects![0])
+          throw new Usage(`show: unknown object ${JSON.stringify(rest[0])} (links, addrs, routes, rules, neighbours)`);
         const r = await (await connectTo()).call<{ state: Record<string, unknown[]> }>(`${IFACE}.Show`, {
           ...(o.netns ? { netns: o.netns } : {}),
           ...(objects ? { objects } : {}),
@@ -143,13 +161,17 @@ export async function run(argv: string[], out: (s: string) => void, err: (s: str
         let trySeconds: number | undefined;
         if (o.try !== undefined) {
           trySeconds = Number(o.try);
-          if (!Number.isInteger(trySeconds) || trySeconds <= 0) throw new Usage(`--try takes a whole number of seconds, got ${JSON.stringify(o.try)}`);
+          if (!Number.isInteger(trySeconds) || trySeconds <= 0)
+            throw new Usage(`--try takes a whole number of seconds, got ${JSON.stringify(o.try)}`);
         }
-        const r = await (await connectTo()).call<{ plan: StepView[]; applied: boolean; pending_confirm: boolean }>(`${IFACE}.Apply`, {
-          desired: readDesired(rest[0]),
-          dry_run: o['dry-run'],
-          ...(trySeconds ? { try_seconds: trySeconds } : {}),
-        });
+        const r = await (await connectTo()).call<{ plan: StepView[]; applied: boolean; pending_confirm: boolean }>(
+          `${IFACE}.Apply`,
+          {
+            desired: readDesired(rest[0]),
+            dry_run: o['dry-run'],
+            ...(trySeconds ? { try_seconds: trySeconds } : {}),
+          },
+        );
         print(r, () => {
           printPlan(r.plan, out);
           if (r.pending_confirm) out(`applied; run \`nlroutectl confirm\` within ${trySeconds} s or it is rolled back`);
@@ -172,14 +194,18 @@ export async function run(argv: string[], out: (s: string) => void, err: (s: str
       case 'monitor': {
         need(0, '');
         let drift = false;
-        for await (const m of (await connectTo()).stream<Record<string, any>>(`${IFACE}.Monitor`, o.netns ? { netns: o.netns } : {})) {
+        for await (const m of (await connectTo()).stream<Record<string, any>>(
+          `${IFACE}.Monitor`,
+          o.netns ? { netns: o.netns } : {},
+        )) {
           if (!m.event && !m.drift) {
             err('monitoring changes and drift (interrupt to stop)');
             continue;
           }
           if (m.drift) drift = true;
           print(m, () => {
-            if (m.event) out(`[${m.event.netns}] ${m.event.type} ${m.event.object} ${JSON.stringify(m.event.new ?? m.event.old)}`);
+            if (m.event)
+              out(`[${m.event.netns}] ${m.event.type} ${m.event.object} ${JSON.stringify(m.event.new ?? m.event.old)}`);
             if (m.drift) out(`[${m.drift.netns}] drift: ${m.drift.what}: ${m.drift.action}`);
           });
         }

@@ -70,9 +70,16 @@ async function main(): Promise<number> {
   const notify = new Notifier();
   const metrics = new Metrics(args['metrics-textfile']);
   const policy: AuthPolicy = { group: args.group!, adminGroup: args['admin-group'] };
-  if (groupId(policy.group) === undefined) log('warning', `group ${policy.group} does not exist: only root can use the API`);
+  if (groupId(policy.group) === undefined)
+    log('warning', `group ${policy.group} does not exist: only root can use the API`);
 
-  const daemon = new Daemon({ configDir: args['config-dir']!, runtimeDir: args['runtime-dir']!, netns: args.netns, log, metrics });
+  const daemon = new Daemon({
+    configDir: args['config-dir']!,
+    runtimeDir: args['runtime-dir']!,
+    netns: args.netns,
+    log,
+    metrics,
+  });
   const server = new VarlinkServer({
     info: { vendor: 'nlroute', product: 'nlrouted', version: '0.1.0', url: 'https://www.npmjs.com/package/nlroute' },
     log: (m) => log('info', m),

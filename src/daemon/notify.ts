@@ -15,7 +15,9 @@ export class Notifier {
   /** Sends `KEY=value` lines; returns false when there is no service manager to tell. */
   send(fields: Record<string, string | number>): boolean {
     if (!this.socket) return false;
-    const text = Object.entries(fields).map(([k, v]) => `${k}=${v}`).join('\n');
+    const text = Object.entries(fields)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n');
     loadNative().sendDatagram(this.socket, Buffer.from(text));
     return true;
   }

@@ -7,15 +7,24 @@ const ifRef = z.union([z.string().min(1).max(15), z.number().int().min(1)]);
 const u32 = z.number().int().min(0).max(0xffffffff);
 const absent = z.literal('absent');
 const ip = z.string().regex(/^[0-9a-fA-F:.]+$/, 'an IP address');
-const prefix = z.string().regex(/^(default|[0-9a-fA-F:.]+(\/\d{1,3})?)$/, "a prefix such as '10.0.0.0/24' or 'default'");
+const prefix = z
+  .string()
+  .regex(/^(default|[0-9a-fA-F:.]+(\/\d{1,3})?)$/, "a prefix such as '10.0.0.0/24' or 'default'");
 
 export const linkSchema = z.strictObject({
-  ifname: z.string().min(1).max(15).regex(/^[^/:\s\0]+$/, 'an interface name'),
+  ifname: z
+    .string()
+    .min(1)
+    .max(15)
+    .regex(/^[^/:\s\0]+$/, 'an interface name'),
   state: z.enum(['up', 'down', 'absent']).optional(),
   kind: z.string().optional(),
   index: z.number().int().min(1).optional(),
   mtu: u32.optional(),
-  address: z.string().regex(/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2})*$/, 'a MAC address').optional(),
+  address: z
+    .string()
+    .regex(/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2})*$/, 'a MAC address')
+    .optional(),
   master: ifRef.nullable().optional(),
   peer: z.string().min(1).max(15).optional(),
   txqlen: u32.optional(),
@@ -36,7 +45,11 @@ export const addressSchema = z.strictObject({
   drift: z.enum(['correct', 'report']).optional(),
 });
 
-const nexthop = z.strictObject({ oif: ifRef.optional(), gateway: ip.optional(), weight: z.number().int().min(1).max(256).optional() });
+const nexthop = z.strictObject({
+  oif: ifRef.optional(),
+  gateway: ip.optional(),
+  weight: z.number().int().min(1).max(256).optional(),
+});
 
 export const routeSchema = z.strictObject({
   dst: prefix,

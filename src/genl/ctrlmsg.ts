@@ -1,7 +1,18 @@
 // nlctrl, the generic netlink controller (family 0x10): families, their commands,
 // multicast groups and attribute policies.
 import {
-  asciiz, attrMap, enumOf, flagsOf, hex, nested, nestedArray, registerMessageClass, s64, u16, u32, u64,
+  asciiz,
+  attrMap,
+  enumOf,
+  flagsOf,
+  hex,
+  nested,
+  nestedArray,
+  registerMessageClass,
+  s64,
+  u16,
+  u32,
+  u64,
 } from '../core/index.js';
 import { CTRL_CMD, GENL_ID_CTRL, GENL_OP_FLAGS, NL_ATTR_TYPE } from './constants.js';
 import { genlSchema } from './genlmsg.js';

@@ -9,7 +9,11 @@ const ENOENT = 2;
  */
 export class GenlFamilyNotFoundError extends NetlinkError {
   override name = 'GenlFamilyNotFoundError';
-  constructor(readonly family: string, extack: ExtAck = {}, why = 'the kernel has no such family (not built, module not loaded, or not available in this network namespace)') {
+  constructor(
+    readonly family: string,
+    extack: ExtAck = {},
+    why = 'the kernel has no such family (not built, module not loaded, or not available in this network namespace)',
+  ) {
     super(ENOENT, extack);
     this.message = `generic netlink family "${family}" not found: ${why}`;
   }
@@ -18,7 +22,13 @@ export class GenlFamilyNotFoundError extends NetlinkError {
 /** The family exists but has no multicast group of that name. */
 export class GenlGroupNotFoundError extends Error {
   override name = 'GenlGroupNotFoundError';
-  constructor(readonly family: string, readonly group: string, readonly available: readonly string[]) {
-    super(`generic netlink family "${family}" has no multicast group "${group}" (it has: ${available.length ? available.join(', ') : 'none'})`);
+  constructor(
+    readonly family: string,
+    readonly group: string,
+    readonly available: readonly string[],
+  ) {
+    super(
+      `generic netlink family "${family}" has no multicast group "${group}" (it has: ${available.length ? available.join(', ') : 'none'})`,
+    );
   }
 }

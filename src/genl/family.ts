@@ -36,7 +36,10 @@ export function familyFromMessage(m: CtrlMessage): GenlFamily {
     version: m.getAttr('CTRL_ATTR_VERSION') ?? 0,
     hdrsize: m.getAttr('CTRL_ATTR_HDRSIZE') ?? 0,
     maxattr: m.getAttr('CTRL_ATTR_MAXATTR') ?? 0,
-    ops: (m.getAttr('CTRL_ATTR_OPS') ?? []).map((o) => ({ id: o.getAttr('CTRL_ATTR_OP_ID') ?? 0, flags: o.getAttr('CTRL_ATTR_OP_FLAGS') ?? 0 })),
+    ops: (m.getAttr('CTRL_ATTR_OPS') ?? []).map((o) => ({
+      id: o.getAttr('CTRL_ATTR_OP_ID') ?? 0,
+      flags: o.getAttr('CTRL_ATTR_OP_FLAGS') ?? 0,
+    })),
     mcastGroups,
   };
 }

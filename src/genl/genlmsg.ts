@@ -1,7 +1,18 @@
 // The generic netlink message header and the helpers every genl family builds its classes with.
 import {
-  AttrMap, MessageSchema, attrMap, enumOf, registerMessageClass, struct, u16, u8, NLMSG_HDRLEN,
-  type AnySchema, type AttrDecl, type SchemaOptions, type SchemaSelector,
+  AttrMap,
+  MessageSchema,
+  attrMap,
+  enumOf,
+  registerMessageClass,
+  struct,
+  u16,
+  u8,
+  NLMSG_HDRLEN,
+  type AnySchema,
+  type AttrDecl,
+  type SchemaOptions,
+  type SchemaSelector,
 } from '../core/index.js';
 
 type CmdNames = Readonly<Record<string, number>>;
@@ -21,7 +32,10 @@ export type GenlHeaderFields<N extends CmdNames = CmdNames> = ReturnType<typeof 
  * `genlSchema('taskstats.taskstats_msg', taskstatsAttrs, TASKSTATS_CMD)`.
  */
 export function genlSchema<D extends AttrDecl, N extends CmdNames>(
-  name: string, attrs: AttrMap<D>, cmds: N, opts: SchemaOptions<GenlHeaderFields<N>> = {},
+  name: string,
+  attrs: AttrMap<D>,
+  cmds: N,
+  opts: SchemaOptions<GenlHeaderFields<N>> = {},
 ): MessageSchema<GenlHeaderFields<N>, D> {
   return new MessageSchema(name, genlmsghdr(cmds), attrs, opts);
 }

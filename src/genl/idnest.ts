@@ -1,11 +1,23 @@
 // A nest whose child attribute ids are keys (policy index, attribute type, command),
 // unlike nestedArray where they only number the items.
-import { NLA_F_NESTED, NLA_TYPE_MASK, NetlinkDecodeError, NetlinkEncodeError, align4, type NlaType } from '../core/index.js';
+import {
+  NLA_F_NESTED,
+  NLA_TYPE_MASK,
+  NetlinkDecodeError,
+  NetlinkEncodeError,
+  align4,
+  type NlaType,
+} from '../core/index.js';
 
 /** Children keyed by their attribute id: decodes to a Map, encodes from a Map or `{ id: value }`. */
-export function idNest<T, I>(item: NlaType<T, I>, opts: { flag?: boolean } = {}): NlaType<Map<number, T>, ReadonlyMap<number, I> | Readonly<Record<number, I>>> {
+export function idNest<T, I>(
+  item: NlaType<T, I>,
+  opts: { flag?: boolean } = {},
+): NlaType<Map<number, T>, ReadonlyMap<number, I> | Readonly<Record<number, I>>> {
   return {
-    kind: `nest{id: ${item.kind}}`, size: 0, nlaFlags: opts.flag ? NLA_F_NESTED : 0,
+    kind: `nest{id: ${item.kind}}`,
+    size: 0,
+    nlaFlags: opts.flag ? NLA_F_NESTED : 0,
     decode(b, o, len, owner) {
       const out = new Map<number, T>();
       const end = o + len;
@@ -19,10 +31,12 @@ export function idNest<T, I>(item: NlaType<T, I>, opts: { flag?: boolean } = {})
       return out;
     },
     encode(w, v, ctx) {
-      if (typeof v !== 'object' || v === null) throw new NetlinkEncodeError('keyed nest needs a Map or an object', ctx.path);
+      if (typeof v !== 'object' || v === null)
+        throw new NetlinkEncodeError('keyed nest needs a Map or an object', ctx.path);
       const pairs = v instanceof Map ? [...v] : Object.entries(v).map(([k, x]) => [Number(k), x] as const);
       for (const [id, x] of pairs) {
-        if (!Number.isInteger(id) || id < 0 || id > NLA_TYPE_MASK) throw new NetlinkEncodeError(`key ${id} is not an attribute id`, ctx.path);
+        if (!Number.isInteger(id) || id < 0 || id > NLA_TYPE_MASK)
+          throw new NetlinkEncodeError(`key ${id} is not an attribute id`, ctx.path);
         const at = w.reserve(4);
         item.encode(w, x as I, { ...ctx, path: `${ctx.path}[${id}]` });
         w.buf.writeUInt16LE(w.pos - at, at);

@@ -43,7 +43,9 @@ export function policyFromMessages(messages: readonly CtrlMessage[]): GenlPolicy
         const max = p.getAttr('NL_POLICY_TYPE_ATTR_MAX_VALUE_S') ?? p.getAttr('NL_POLICY_TYPE_ATTR_MAX_VALUE_U');
         if (min !== undefined) pol.min = min;
         if (max !== undefined) pol.max = max;
-        const set = <K extends keyof GenlAttrPolicy>(k: K, v: GenlAttrPolicy[K] | undefined): void => { if (v !== undefined) pol[k] = v; };
+        const set = <K extends keyof GenlAttrPolicy>(k: K, v: GenlAttrPolicy[K] | undefined): void => {
+          if (v !== undefined) pol[k] = v;
+        };
         set('minLength', p.getAttr('NL_POLICY_TYPE_ATTR_MIN_LENGTH'));
         set('maxLength', p.getAttr('NL_POLICY_TYPE_ATTR_MAX_LENGTH'));
         set('policyIdx', p.getAttr('NL_POLICY_TYPE_ATTR_POLICY_IDX'));
@@ -55,7 +57,8 @@ export function policyFromMessages(messages: readonly CtrlMessage[]): GenlPolicy
     }
     for (const [cmd, p] of m.getAttr('CTRL_ATTR_OP_POLICY') ?? []) {
       const entry: { do?: number; dump?: number } = {};
-      const d = p.getAttr('CTRL_ATTR_POLICY_DO'), u = p.getAttr('CTRL_ATTR_POLICY_DUMP');
+      const d = p.getAttr('CTRL_ATTR_POLICY_DO'),
+        u = p.getAttr('CTRL_ATTR_POLICY_DUMP');
       if (d !== undefined) entry.do = d;
       if (u !== undefined) entry.dump = u;
       out.ops.set(cmd, entry);

@@ -2,9 +2,20 @@
 // names to the kernel's dynamic ids (cached), parses each family's answers with the classes
 // registered for it, and joins multicast groups by name.
 import {
-  NETLINK_GENERIC, NLM_F_ACK, NLM_F_DUMP, NetlinkEncodeError, NetlinkError, NetlinkSocket, describeCalls,
-  type AnyMessage, type AnySchema, type AttrInput, type Marshal, type NetlinkSocketOptions,
-  type RequestOptions, type Subscription,
+  NETLINK_GENERIC,
+  NLM_F_ACK,
+  NLM_F_DUMP,
+  NetlinkEncodeError,
+  NetlinkError,
+  NetlinkSocket,
+  describeCalls,
+  type AnyMessage,
+  type AnySchema,
+  type AttrInput,
+  type Marshal,
+  type NetlinkSocketOptions,
+  type RequestOptions,
+  type Subscription,
 } from '../core/index.js';
 import { CTRL_CMD_GETFAMILY, CTRL_CMD_GETPOLICY, GENL_ID_CTRL, GENL_NAMSIZ } from './constants.js';
 import { ctrlmsg } from './ctrlmsg.js';
@@ -69,7 +80,9 @@ export class GenericNetlinkSocket {
       const q = this.lookup(name);
       this.families.set(name, q);
       // A failed lookup is not cached: the module may be loaded later.
-      q.catch(() => { if (this.families.get(name) === q) this.families.delete(name); });
+      q.catch(() => {
+        if (this.families.get(name) === q) this.families.delete(name);
+      });
       p = q;
     }
     return p;
@@ -121,9 +134,15 @@ export class GenericNetlinkSocket {
 
   /** Every family the kernel has (a CTRL_CMD_GETFAMILY dump); also fills the cache. */
   async listFamilies(opts: RequestOptions = {}): Promise<GenlFamily[]> {
-    const msgs = await this.socket.request(ctrlmsg, {
-      type: GENL_ID_CTRL, flags: NLM_F_DUMP, fields: { cmd: CTRL_CMD_GETFAMILY, version: CTRL_VERSION },
-    }, opts);
+    const msgs = await this.socket.request(
+      ctrlmsg,
+      {
+        type: GENL_ID_CTRL,
+        flags: NLM_F_DUMP,
+        fields: { cmd: CTRL_CMD_GETFAMILY, version: CTRL_VERSION },
+      },
+      opts,
+    );
     const out = msgs.filter((m) => m.type === GENL_ID_CTRL).map((m) => this.learn(familyFromMessage(m)));
     for (const f of out) if (!this.families.has(f.name)) this.families.set(f.name, Promise.resolve(f));
     return out;
@@ -135,36 +154,60 @@ export class GenericNetlinkSocket {
    */
   register(familyName: string, schemas: GenlSchemas): void {
     this.schemas.set(familyName, schemas);
-    for (const f of this.byId.values()) if (f.name === familyName) this.marshal.register(f.id, commandSelector(schemas));
+    for (const f of this.byId.values())
+      if (f.name === familyName) this.marshal.register(f.id, commandSelector(schemas));
   }
 
   /** The command number for a number or a name known to the family's registered classes. */
   private command(familyName: string, cmd: number | string, schema?: AnySchema): number {
     if (typeof cmd === 'number') return cmd;
     const n = commandByName(schema ?? this.schemas.get(familyName), cmd);
-    if (n === undefined) throw new NetlinkEncodeError(`family ${familyName} has no command named ${cmd} (register its classes first)`, familyName);
+    if (n === undefined)
+      throw new NetlinkEncodeError(
+        `family ${familyName} has no command named ${cmd} (register its classes first)`,
+        familyName,
+      );
     return n;
   }
 
-  private async spec(familyName: string, cmd: number | string, attrs: AttrInput<any> | undefined, opts: GenlRequestOptions, flags: number) {
+  private async spec(
+    familyName: string,
+    cmd: number | string,
+    attrs: AttrInput<any> | undefined,
+    opts: GenlRequestOptions,
+    flags: number,
+  ) {
     const fam = await this.resolve(familyName);
     const cmdNum = this.command(familyName, cmd, opts.schema);
     const schema = opts.schema ?? schemaForCommand(this.schemas.get(familyName), cmdNum) ?? genlmsg;
-    return { schema, spec: { type: fam.id, flags, fields: { cmd: cmdNum, version: opts.version ?? fam.version }, attrs } };
+    return {
+      schema,
+      spec: { type: fam.id, flags, fields: { cmd: cmdNum, version: opts.version ?? fam.version }, attrs },
+    };
   }
 
   /**
    * Send one command to a family by name and collect the answer (every message of a dump
    * with `{ dump: true }`). Kernel errors throw NetlinkError.
    */
-  async request<M extends AnyMessage = AnyMessage>(familyName: string, cmd: number | string, attrs?: AttrInput<any>, opts: GenlRequestOptions = {}): Promise<M[]> {
-    const flags = opts.dump ? (opts.flags ?? 0) | NLM_F_DUMP : opts.flags ?? NLM_F_ACK;
+  async request<M extends AnyMessage = AnyMessage>(
+    familyName: string,
+    cmd: number | string,
+    attrs?: AttrInput<any>,
+    opts: GenlRequestOptions = {},
+  ): Promise<M[]> {
+    const flags = opts.dump ? (opts.flags ?? 0) | NLM_F_DUMP : (opts.flags ?? NLM_F_ACK);
     const { schema, spec } = await this.spec(familyName, cmd, attrs, opts, flags);
     return (await this.socket.request(schema, spec, opts)) as M[];
   }
 
   /** A dump streamed as it arrives (bounded memory for big dumps). */
-  async *dump<M extends AnyMessage = AnyMessage>(familyName: string, cmd: number | string, attrs?: AttrInput<any>, opts: GenlRequestOptions = {}): AsyncGenerator<M> {
+  async *dump<M extends AnyMessage = AnyMessage>(
+    familyName: string,
+    cmd: number | string,
+    attrs?: AttrInput<any>,
+    opts: GenlRequestOptions = {},
+  ): AsyncGenerator<M> {
     const { schema, spec } = await this.spec(familyName, cmd, attrs, opts, opts.flags ?? 0);
     yield* this.socket.dump(schema, spec, opts) as AsyncIterableIterator<M>;
   }
@@ -173,7 +216,10 @@ export class GenericNetlinkSocket {
    * Join a family's multicast groups by name; the subscription yields only that family's
    * messages. Throws GenlGroupNotFoundError for a group the family does not have.
    */
-  async subscribe<M extends AnyMessage = AnyMessage>(familyName: string, groups: string | readonly string[]): Promise<Subscription<M>> {
+  async subscribe<M extends AnyMessage = AnyMessage>(
+    familyName: string,
+    groups: string | readonly string[],
+  ): Promise<Subscription<M>> {
     const fam = await this.resolve(familyName);
     const ids = (typeof groups === 'string' ? [groups] : groups).map((g) => {
       const id = Object.hasOwn(fam.mcastGroups, g) ? fam.mcastGroups[g] : undefined;
@@ -187,14 +233,21 @@ export class GenericNetlinkSocket {
   async getPolicy(familyName: string, cmd?: number, opts: RequestOptions = {}): Promise<GenlPolicy> {
     const fam = await this.resolve(familyName);
     try {
-      const msgs = await this.socket.request(ctrlmsg, {
-        type: GENL_ID_CTRL, flags: NLM_F_DUMP, fields: { cmd: CTRL_CMD_GETPOLICY, version: CTRL_VERSION },
-        attrs: { CTRL_ATTR_FAMILY_ID: fam.id, CTRL_ATTR_OP: cmd },
-      }, opts);
+      const msgs = await this.socket.request(
+        ctrlmsg,
+        {
+          type: GENL_ID_CTRL,
+          flags: NLM_F_DUMP,
+          fields: { cmd: CTRL_CMD_GETPOLICY, version: CTRL_VERSION },
+          attrs: { CTRL_ATTR_FAMILY_ID: fam.id, CTRL_ATTR_OP: cmd },
+        },
+        opts,
+      );
       return policyFromMessages(msgs.filter((m) => m.type === GENL_ID_CTRL));
     } catch (e) {
       // The family went away between resolve and the dump.
-      if (e instanceof NetlinkError && e.errno === ENOENT && cmd === undefined) throw new GenlFamilyNotFoundError(familyName, e.extack);
+      if (e instanceof NetlinkError && e.errno === ENOENT && cmd === undefined)
+        throw new GenlFamilyNotFoundError(familyName, e.extack);
       throw e;
     }
   }

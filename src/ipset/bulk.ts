@@ -2,12 +2,30 @@
 // restore does, each element tagged with IPSET_ATTR_LINENO = its index + 1 so that the
 // kernel's answer to a failed element names it.
 import {
-  MessageSchema, NLA_F_NESTED, NLA_F_NET_BYTEORDER, NLMSG_HDRLEN, Writer, type MessageSpec,
+  MessageSchema,
+  NLA_F_NESTED,
+  NLA_F_NET_BYTEORDER,
+  NLMSG_HDRLEN,
+  Writer,
+  type MessageSpec,
 } from '../core/index.js';
 import {
-  IPSET_ATTR_ADT, IPSET_ATTR_DATA, IPSET_ATTR_LINENO, IPSET_ATTR_PROTOCOL, IPSET_ATTR_SETNAME, NFPROTO_IPV4,
+  IPSET_ATTR_ADT,
+  IPSET_ATTR_DATA,
+  IPSET_ATTR_LINENO,
+  IPSET_ATTR_PROTOCOL,
+  IPSET_ATTR_SETNAME,
+  NFPROTO_IPV4,
 } from './constants.js';
-import { parseEntry, entryOptionsOf, wireOptions, type EntryInput, type EntryOptions, type ParseContext, type WireOptions } from './entries.js';
+import {
+  parseEntry,
+  entryOptionsOf,
+  wireOptions,
+  type EntryInput,
+  type EntryOptions,
+  type ParseContext,
+  type WireOptions,
+} from './entries.js';
 import { writeEntry, writePlainIPv4 } from './encode.js';
 import { IPSetSyntaxError } from './errors.js';
 import { ipsetAdtMsg } from './ipset_msg.js';
@@ -52,11 +70,21 @@ export function containerPrefix(name: string, protocol: number, type: number): B
   const w = new Writer(64);
   w.zeros(NLMSG_HDRLEN);
   w.buf.writeUInt16LE(type, 4);
-  w.u8(NFPROTO_IPV4); w.u8(0); w.u16(0);
-  w.u16(5); w.u16(IPSET_ATTR_PROTOCOL); w.u8(protocol); w.zeros(3);
-  w.u16(4 + nameBuf.length); w.u16(IPSET_ATTR_SETNAME); w.bytes(nameBuf); w.pad4();
+  w.u8(NFPROTO_IPV4);
+  w.u8(0);
+  w.u16(0);
+  w.u16(5);
+  w.u16(IPSET_ATTR_PROTOCOL);
+  w.u8(protocol);
+  w.zeros(3);
+  w.u16(4 + nameBuf.length);
+  w.u16(IPSET_ATTR_SETNAME);
+  w.bytes(nameBuf);
+  w.pad4();
   // The kernel wants a command-level LINENO with IPSET_ATTR_ADT (and reports errors through it).
-  w.u16(8); w.u16(IPSET_ATTR_LINENO | NLA_F_NET_BYTEORDER); w.u32(0);
+  w.u16(8);
+  w.u16(IPSET_ATTR_LINENO | NLA_F_NET_BYTEORDER);
+  w.u32(0);
   return w.toBuffer();
 }
 
@@ -64,15 +92,24 @@ export function containerPrefix(name: string, protocol: number, type: number): B
  * Encode `count` elements (indices[j], or base + j) into container messages of at most
  * `cap` elements. An element that does not parse goes to `fail` and is left out.
  */
-export function encodeContainers(plan: BulkPlan, indices: ArrayLike<number> | null, base: number, count: number, cap: number,
-  fail: (index: number, error: IPSetSyntaxError) => void): Containers {
+export function encodeContainers(
+  plan: BulkPlan,
+  indices: ArrayLike<number> | null,
+  base: number,
+  count: number,
+  cap: number,
+  fail: (index: number, error: IPSetSyntaxError) => void,
+): Containers {
   const { list, dims, ctx, common, plain, perEntry, prefix } = plan;
   const w = new Writer(Math.max(4096, count * 28 + 1024));
   const spans: number[] = [];
   const ranges: number[] = [];
   const order = new Int32Array(count);
   let placed = 0;
-  let msgStart = -1, adtAt = 0, inMsg = 0, firstPlaced = 0;
+  let msgStart = -1,
+    adtAt = 0,
+    inMsg = 0,
+    firstPlaced = 0;
   const close = (): void => {
     if (msgStart < 0) return;
     w.buf.writeUInt16LE(w.pos - adtAt, adtAt);
@@ -87,7 +124,8 @@ export function encodeContainers(plan: BulkPlan, indices: ArrayLike<number> | nu
       msgStart = w.pos;
       w.bytes(prefix);
       adtAt = w.pos;
-      w.u16(0); w.u16(IPSET_ATTR_ADT | NLA_F_NESTED);
+      w.u16(0);
+      w.u16(IPSET_ATTR_ADT | NLA_F_NESTED);
       inMsg = 0;
       firstPlaced = placed;
     }
@@ -102,12 +140,15 @@ export function encodeContainers(plan: BulkPlan, indices: ArrayLike<number> | nu
         writeEntry(w, e, own || hasEntryOptions(eo) ? wireOptions(own, wireOptions(eo, common)) : common);
       } catch (err) {
         w.pos = at;
-        if (err instanceof IPSetSyntaxError) { fail(i, err); continue; }
+        if (err instanceof IPSetSyntaxError) {
+          fail(i, err);
+          continue;
+        }
         throw err;
       }
     }
     w.ensure(8);
-    w.buf.writeUInt32LE(((IPSET_ATTR_LINENO | NLA_F_NET_BYTEORDER) << 16 | 8) >>> 0, w.pos);
+    w.buf.writeUInt32LE((((IPSET_ATTR_LINENO | NLA_F_NET_BYTEORDER) << 16) | 8) >>> 0, w.pos);
     w.buf.writeUInt32BE(i + 1, w.pos + 4);
     w.pos += 8;
     w.buf.writeUInt32LE((((IPSET_ATTR_DATA | NLA_F_NESTED) << 16) | (w.pos - at)) >>> 0, at);
@@ -126,13 +167,17 @@ export function encodeContainers(plan: BulkPlan, indices: ArrayLike<number> | nu
 export class PreEncoded extends MessageSchema<any, any> {
   /** Sequence number each container went out with, by container index. */
   readonly seqs: number[] = [];
-  constructor(private readonly bytes: Buffer, private readonly spans: Int32Array) {
+  constructor(
+    private readonly bytes: Buffer,
+    private readonly spans: Int32Array,
+  ) {
     super('ipset.ipset_adt_msg', ipsetAdtMsg.header, ipsetAdtMsg.attrs, ipsetAdtMsg.opts);
   }
 
   override encodeInto(w: Writer, spec: MessageSpec<any, any>, flags = spec.flags ?? 0, seq = spec.seq ?? 0): number {
     const k = (spec as unknown as { k: number }).k;
-    const from = this.spans[2 * k], to = this.spans[2 * k + 1];
+    const from = this.spans[2 * k],
+      to = this.spans[2 * k + 1];
     const at = w.pos;
     w.bytes(this.bytes.subarray(from, to));
     w.buf.writeUInt16LE(flags, at + 6);
@@ -144,8 +189,17 @@ export class PreEncoded extends MessageSchema<any, any> {
 
 /** Whether options put anything on the wire (the plain-IPv4 fast path needs none). */
 export function hasWireOptions(o: WireOptions): boolean {
-  return o.cadtFlags !== 0 || o.timeout !== undefined || o.packets !== undefined || o.bytes !== undefined || o.comment !== undefined
-    || o.skbmark !== undefined || o.skbprio !== undefined || o.skbqueue !== undefined || o.nameref !== undefined;
+  return (
+    o.cadtFlags !== 0 ||
+    o.timeout !== undefined ||
+    o.packets !== undefined ||
+    o.bytes !== undefined ||
+    o.comment !== undefined ||
+    o.skbmark !== undefined ||
+    o.skbprio !== undefined ||
+    o.skbqueue !== undefined ||
+    o.nameref !== undefined
+  );
 }
 
 function hasEntryOptions(o: EntryOptions): boolean {

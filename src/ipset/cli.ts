@@ -46,21 +46,58 @@ function parseFlags(argv: readonly string[]): { flags: Flags; rest: string[] } {
       return v;
     };
     switch (a) {
-      case '--netns': case '-N': flags.netns = value(); break;
-      case '-exist': case '--exist': case '-!': flags.exist = true; break;
-      case '-o': case '-output': case '--output': {
+      case '--netns':
+      case '-N':
+        flags.netns = value();
+        break;
+      case '-exist':
+      case '--exist':
+      case '-!':
+        flags.exist = true;
+        break;
+      case '-o':
+      case '-output':
+      case '--output': {
         const o = value();
-        if (o !== 'plain' && o !== 'save' && o !== 'json') throw new UsageError(`unknown output format ${o} (plain, save, json)`);
+        if (o !== 'plain' && o !== 'save' && o !== 'json')
+          throw new UsageError(`unknown output format ${o} (plain, save, json)`);
         flags.output = o;
         break;
       }
-      case '--json': case '-j': case '-json': flags.output = 'json'; break;
-      case '-t': case '-terse': case '--terse': flags.terse = true; break;
-      case '-n': case '-name': case '--name': flags.names = true; break;
-      case '-f': case '-file': case '--file': flags.file = value(); break;
-      case '-q': case '-quiet': case '--quiet': flags.quiet = true; break;
-      case '-s': case '-sorted': case '--sorted': case '-r': case '-resolve': case '--resolve': break;
-      default: rest.push(a);
+      case '--json':
+      case '-j':
+      case '-json':
+        flags.output = 'json';
+        break;
+      case '-t':
+      case '-terse':
+      case '--terse':
+        flags.terse = true;
+        break;
+      case '-n':
+      case '-name':
+      case '--name':
+        flags.names = true;
+        break;
+      case '-f':
+      case '-file':
+      case '--file':
+        flags.file = value();
+        break;
+      case '-q':
+      case '-quiet':
+      case '--quiet':
+        flags.quiet = true;
+        break;
+      case '-s':
+      case '-sorted':
+      case '--sorted':
+      case '-r':
+      case '-resolve':
+      case '--resolve':
+        break;
+      default:
+        rest.push(a);
     }
   }
   return { flags, rest };
@@ -70,8 +107,13 @@ function parseFlags(argv: readonly string[]): { flags: Flags; rest: string[] } {
 export function listText(info: IPSetInfo, terse: boolean): string {
   const h = info.header;
   const lines = [
-    `Name: ${h.name}`, `Type: ${h.type}`, `Revision: ${h.revision}`, `Header: ${h.toString()}`,
-    `Size in memory: ${h.memsize ?? 0}`, `References: ${h.references ?? 0}`, `Number of entries: ${h.elements ?? info.entries.length}`,
+    `Name: ${h.name}`,
+    `Type: ${h.type}`,
+    `Revision: ${h.revision}`,
+    `Header: ${h.toString()}`,
+    `Size in memory: ${h.memsize ?? 0}`,
+    `References: ${h.references ?? 0}`,
+    `Number of entries: ${h.elements ?? info.entries.length}`,
   ];
   if (!terse) {
     lines.push('Members:');
@@ -102,7 +144,11 @@ async function readStdin(): Promise<string> {
  * Run `nlroute ipset ARGS`: output to `out`, messages to `err`. Resolves with the exit
  * code ipset(8) would give (0 ok, 1 error or "not in set", 2 bad usage).
  */
-export async function runIpsetCli(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+export async function runIpsetCli(
+  argv: string[],
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream = process.stderr,
+): Promise<number> {
   let ipset: IPSet | undefined;
   try {
     const { flags, rest } = parseFlags(argv);
@@ -126,19 +172,39 @@ export async function runIpsetCli(argv: string[], out: NodeJS.WritableStream, er
     ipset = new IPSet({ netns: flags.netns });
     const exclusive = !flags.exist;
     switch (cmd.cmd) {
-      case 'create': await ipset.create(cmd.name, { ...cmd.opts, exclusive }); return 0;
-      case 'add': await ipset.add(cmd.name, cmd.entry, { ...cmd.opts, exclusive }); return 0;
-      case 'del': await ipset.delete(cmd.name, cmd.entry, { ...cmd.opts, exclusive }); return 0;
+      case 'create':
+        await ipset.create(cmd.name, { ...cmd.opts, exclusive });
+        return 0;
+      case 'add':
+        await ipset.add(cmd.name, cmd.entry, { ...cmd.opts, exclusive });
+        return 0;
+      case 'del':
+        await ipset.delete(cmd.name, cmd.entry, { ...cmd.opts, exclusive });
+        return 0;
       case 'test': {
         const yes = await ipset.test(cmd.name, cmd.entry, cmd.opts);
-        if (!flags.quiet) await write(err, yes ? `Warning: ${cmd.entry} is in set ${cmd.name}.\n` : `${cmd.entry} is NOT in set ${cmd.name}.\n`);
+        if (!flags.quiet)
+          await write(
+            err,
+            yes ? `Warning: ${cmd.entry} is in set ${cmd.name}.\n` : `${cmd.entry} is NOT in set ${cmd.name}.\n`,
+          );
         return yes ? 0 : 1;
       }
-      case 'destroy': await ipset.destroy(cmd.name, { exclusive }); return 0;
-      case 'flush': await ipset.flush(cmd.name); return 0;
-      case 'rename': await ipset.rename(cmd.name, cmd.name2); return 0;
-      case 'swap': await ipset.swap(cmd.name, cmd.name2); return 0;
-      case 'save': await write(out, await ipset.save(cmd.name)); return 0;
+      case 'destroy':
+        await ipset.destroy(cmd.name, { exclusive });
+        return 0;
+      case 'flush':
+        await ipset.flush(cmd.name);
+        return 0;
+      case 'rename':
+        await ipset.rename(cmd.name, cmd.name2);
+        return 0;
+      case 'swap':
+        await ipset.swap(cmd.name, cmd.name2);
+        return 0;
+      case 'save':
+        await write(out, await ipset.save(cmd.name));
+        return 0;
       case 'list': {
         const listing = ipset.list(cmd.name, { headersOnly: flags.terse || flags.names });
         if (flags.output === 'save') {
@@ -147,7 +213,17 @@ export async function runIpsetCli(argv: string[], out: NodeJS.WritableStream, er
         }
         const sets = await listing.all();
         if (flags.output === 'json') {
-          await write(out, `${JSON.stringify(sets.map((s) => ({ ...cliHeader(s.header), ...(flags.terse || flags.names ? {} : { entries: s.entries }) })), null, 2)}\n`);
+          await write(
+            out,
+            `${JSON.stringify(
+              sets.map((s) => ({
+                ...cliHeader(s.header),
+                ...(flags.terse || flags.names ? {} : { entries: s.entries }),
+              })),
+              null,
+              2,
+            )}\n`,
+          );
         } else if (flags.names) {
           await write(out, sets.map((s) => `${s.header.name}\n`).join(''));
         } else {
@@ -163,8 +239,13 @@ export async function runIpsetCli(argv: string[], out: NodeJS.WritableStream, er
       await write(err, `nlroute ipset: ${e.message}\n${USAGE}`);
       return 2;
     }
-    if (e instanceof IPSetError || e instanceof IPSetSyntaxError || e instanceof IPSetRestoreError
-      || e instanceof IPSetUnsupportedError || e instanceof NetlinkError) {
+    if (
+      e instanceof IPSetError ||
+      e instanceof IPSetSyntaxError ||
+      e instanceof IPSetRestoreError ||
+      e instanceof IPSetUnsupportedError ||
+      e instanceof NetlinkError
+    ) {
       await write(err, `nlroute ipset: ${e instanceof IPSetError ? e.ipsetText : e.message}\n`);
       return 1;
     }

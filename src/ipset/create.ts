@@ -2,8 +2,13 @@
 // order, and the address families by name.
 import { parseIPv4, parseIPv6 } from '../core/index.js';
 import {
-  IPSET_FLAG_WITH_COMMENT, IPSET_FLAG_WITH_COUNTERS, IPSET_FLAG_WITH_FORCEADD, IPSET_FLAG_WITH_SKBINFO,
-  NFPROTO_IPV4, NFPROTO_IPV6, NFPROTO_UNSPEC,
+  IPSET_FLAG_WITH_COMMENT,
+  IPSET_FLAG_WITH_COUNTERS,
+  IPSET_FLAG_WITH_FORCEADD,
+  IPSET_FLAG_WITH_SKBINFO,
+  NFPROTO_IPV4,
+  NFPROTO_IPV6,
+  NFPROTO_UNSPEC,
 } from './constants.js';
 import { ipv6Text } from './entry.js';
 import { parseNumber } from './entries.js';
@@ -44,7 +49,10 @@ export interface CreateOptions {
 }
 
 /** 'inet'/'inet6' by NFPROTO number. */
-export const FAMILY_NAMES: Readonly<Record<number, 'inet' | 'inet6'>> = { [NFPROTO_IPV4]: 'inet', [NFPROTO_IPV6]: 'inet6' };
+export const FAMILY_NAMES: Readonly<Record<number, 'inet' | 'inet6'>> = {
+  [NFPROTO_IPV4]: 'inet',
+  [NFPROTO_IPV6]: 'inet6',
+};
 
 /** NFPROTO number of a family given by name or number. */
 export function familyNumber(f: Family | undefined, fallback: number): number {
@@ -54,32 +62,53 @@ export function familyNumber(f: Family | undefined, fallback: number): number {
     throw new IPSetSyntaxError(`unknown inet family ${f}`);
   }
   switch (f) {
-    case 'inet': case 'ipv4': return NFPROTO_IPV4;
-    case 'inet6': case 'ipv6': return NFPROTO_IPV6;
-    case 'any': case 'unspec': return NFPROTO_UNSPEC;
-    default: throw new IPSetSyntaxError(`unknown inet family ${String(f)}`);
+    case 'inet':
+    case 'ipv4':
+      return NFPROTO_IPV4;
+    case 'inet6':
+    case 'ipv6':
+      return NFPROTO_IPV6;
+    case 'any':
+    case 'unspec':
+      return NFPROTO_UNSPEC;
+    default:
+      throw new IPSetSyntaxError(`unknown inet family ${String(f)}`);
   }
 }
 
 function uint(v: unknown, what: string, max = 0xffffffff): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max) throw new IPSetSyntaxError(`'${String(v)}' is out of range 0-${max} (${what})`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > max)
+    throw new IPSetSyntaxError(`'${String(v)}' is out of range 0-${max} (${what})`);
   return v;
 }
 
 /** The create options given, by their table names. */
 export function createOptionsUsed(o: CreateOptions): CreateOption[] {
   const used: CreateOption[] = [];
-  const add = (k: CreateOption, v: unknown): void => { if (v !== undefined && v !== null && v !== false) used.push(k); };
+  const add = (k: CreateOption, v: unknown): void => {
+    if (v !== undefined && v !== null && v !== false) used.push(k);
+  };
   add('range', o.range ?? o.bitmapPortsRange);
-  add('hashsize', o.hashsize); add('maxelem', o.maxelem); add('netmask', o.netmask); add('bitmask', o.bitmask);
-  add('markmask', o.markmask); add('size', o.size); add('timeout', o.timeout); add('counters', o.counters);
-  add('comment', o.comment); add('skbinfo', o.skbinfo); add('forceadd', o.forceadd); add('bucketsize', o.bucketsize);
+  add('hashsize', o.hashsize);
+  add('maxelem', o.maxelem);
+  add('netmask', o.netmask);
+  add('bitmask', o.bitmask);
+  add('markmask', o.markmask);
+  add('size', o.size);
+  add('timeout', o.timeout);
+  add('counters', o.counters);
+  add('comment', o.comment);
+  add('skbinfo', o.skbinfo);
+  add('forceadd', o.forceadd);
+  add('bucketsize', o.bucketsize);
   add('initval', o.initval);
   return used;
 }
 
 function ipAttrValue(a: Uint8Array): [string, string][] {
-  return a.length === 4 ? [['IPSET_ATTR_IPADDR_IPV4', `${a[0]}.${a[1]}.${a[2]}.${a[3]}`]] : [['IPSET_ATTR_IPADDR_IPV6', ipv6Text(a, 0)]];
+  return a.length === 4
+    ? [['IPSET_ATTR_IPADDR_IPV4', `${a[0]}.${a[1]}.${a[2]}.${a[3]}`]]
+    : [['IPSET_ATTR_IPADDR_IPV6', ipv6Text(a, 0)]];
 }
 
 function addrOf(s: string): Uint8Array {
@@ -113,9 +142,13 @@ export function createData(t: SetType, o: CreateOptions, family: number): [strin
       const s = String(o.range).trim();
       const slash = s.indexOf('/');
       const dash = s.indexOf('-');
-      if (slash > 0) { from = addrOf(s.slice(0, slash)); cidr = parseNumber(s.slice(slash + 1), 32); }
-      else if (dash > 0) { from = addrOf(s.slice(0, dash)); to = addrOf(s.slice(dash + 1)); }
-      else throw new IPSetSyntaxError(`range ${s} is not FROM-TO or IP/CIDR`);
+      if (slash > 0) {
+        from = addrOf(s.slice(0, slash));
+        cidr = parseNumber(s.slice(slash + 1), 32);
+      } else if (dash > 0) {
+        from = addrOf(s.slice(0, dash));
+        to = addrOf(s.slice(dash + 1));
+      } else throw new IPSetSyntaxError(`range ${s} is not FROM-TO or IP/CIDR`);
     }
     if (from.length !== 4 || (to && to.length !== 4)) throw new IPSetSyntaxError(`${t.name} takes IPv4 ranges only`);
     d.push(['IPSET_ATTR_IP', ipAttrValue(from)]);
@@ -132,7 +165,8 @@ export function createData(t: SetType, o: CreateOptions, family: number): [strin
   if (o.markmask !== undefined) d.push(['IPSET_ATTR_MARKMASK', uint(o.markmask, 'markmask')]);
   if (o.bitmask !== undefined) {
     const a = addrOf(o.bitmask);
-    if ((family === NFPROTO_IPV6) !== (a.length === 16)) throw new IPSetSyntaxError(`bitmask is not valid for family = ${FAMILY_NAMES[family] ?? 'unspec'}`);
+    if ((family === NFPROTO_IPV6) !== (a.length === 16))
+      throw new IPSetSyntaxError(`bitmask is not valid for family = ${FAMILY_NAMES[family] ?? 'unspec'}`);
     d.push(['IPSET_ATTR_BITMASK', ipAttrValue(a)]);
   }
   if (o.initval !== undefined) d.push(['IPSET_ATTR_INITVAL', uint(o.initval, 'initval')]);
@@ -140,8 +174,10 @@ export function createData(t: SetType, o: CreateOptions, family: number): [strin
   if (o.maxelem !== undefined) d.push(['IPSET_ATTR_MAXELEM', uint(o.maxelem, 'maxelem')]);
   if (o.netmask !== undefined) {
     const max = family === NFPROTO_IPV6 ? 128 : 32;
-    if (!Number.isInteger(o.netmask) || o.netmask < 1 || o.netmask > max) throw new IPSetSyntaxError(`netmask is out of the inclusive range of 1-${max}`);
-    if (o.bitmask !== undefined) throw new IPSetSyntaxError('bitmask and netmask are mutually exclusive, provide only one');
+    if (!Number.isInteger(o.netmask) || o.netmask < 1 || o.netmask > max)
+      throw new IPSetSyntaxError(`netmask is out of the inclusive range of 1-${max}`);
+    if (o.bitmask !== undefined)
+      throw new IPSetSyntaxError('bitmask and netmask are mutually exclusive, provide only one');
     d.push(['IPSET_ATTR_NETMASK', o.netmask]);
   }
   if (o.bucketsize !== undefined) d.push(['IPSET_ATTR_BUCKETSIZE', uint(o.bucketsize, 'bucketsize', 255)]);

@@ -2,23 +2,46 @@
 // ipset(8)'s attribute order.
 import { NLA_F_NESTED, NLA_F_NET_BYTEORDER, type Writer } from '../core/index.js';
 import {
-  IPSET_ATTR_BYTES, IPSET_ATTR_CADT_FLAGS, IPSET_ATTR_CIDR, IPSET_ATTR_CIDR2, IPSET_ATTR_COMMENT, IPSET_ATTR_ETHER,
-  IPSET_ATTR_IFACE, IPSET_ATTR_IP, IPSET_ATTR_IP2, IPSET_ATTR_IP2_TO, IPSET_ATTR_IP_TO, IPSET_ATTR_LINENO,
-  IPSET_ATTR_MARK, IPSET_ATTR_NAME, IPSET_ATTR_NAMEREF, IPSET_ATTR_PACKETS, IPSET_ATTR_PORT, IPSET_ATTR_PORT_TO,
-  IPSET_ATTR_PROTO, IPSET_ATTR_SKBMARK, IPSET_ATTR_SKBPRIO, IPSET_ATTR_SKBQUEUE, IPSET_ATTR_TIMEOUT,
+  IPSET_ATTR_BYTES,
+  IPSET_ATTR_CADT_FLAGS,
+  IPSET_ATTR_CIDR,
+  IPSET_ATTR_CIDR2,
+  IPSET_ATTR_COMMENT,
+  IPSET_ATTR_ETHER,
+  IPSET_ATTR_IFACE,
+  IPSET_ATTR_IP,
+  IPSET_ATTR_IP2,
+  IPSET_ATTR_IP2_TO,
+  IPSET_ATTR_IP_TO,
+  IPSET_ATTR_LINENO,
+  IPSET_ATTR_MARK,
+  IPSET_ATTR_NAME,
+  IPSET_ATTR_NAMEREF,
+  IPSET_ATTR_PACKETS,
+  IPSET_ATTR_PORT,
+  IPSET_ATTR_PORT_TO,
+  IPSET_ATTR_PROTO,
+  IPSET_ATTR_SKBMARK,
+  IPSET_ATTR_SKBPRIO,
+  IPSET_ATTR_SKBQUEUE,
+  IPSET_ATTR_TIMEOUT,
 } from './constants.js';
 import type { Elem, WireOptions } from './entries.js';
 
 const NET = NLA_F_NET_BYTEORDER;
 
 function hdr(b: Buffer, o: number, len: number, type: number): void {
-  b[o] = len & 0xff; b[o + 1] = len >> 8; b[o + 2] = type & 0xff; b[o + 3] = type >> 8;
+  b[o] = len & 0xff;
+  b[o + 1] = len >> 8;
+  b[o + 2] = type & 0xff;
+  b[o + 3] = type >> 8;
 }
 
 function putIp(w: Writer, type: number, a: Uint8Array): void {
   const n = a.length;
   w.ensure(8 + n);
-  const b = w.buf, o = w.pos;
+  const b = w.buf,
+    o = w.pos;
   hdr(b, o, 8 + n, type | NLA_F_NESTED);
   hdr(b, o + 4, 4 + n, (n === 4 ? 1 : 2) | NET);
   b.set(a, o + 8);
@@ -27,17 +50,25 @@ function putIp(w: Writer, type: number, a: Uint8Array): void {
 
 function putU8(w: Writer, type: number, v: number): void {
   w.ensure(8);
-  const b = w.buf, o = w.pos;
+  const b = w.buf,
+    o = w.pos;
   hdr(b, o, 5, type);
-  b[o + 4] = v; b[o + 5] = 0; b[o + 6] = 0; b[o + 7] = 0;
+  b[o + 4] = v;
+  b[o + 5] = 0;
+  b[o + 6] = 0;
+  b[o + 7] = 0;
   w.pos = o + 8;
 }
 
 function putBe16(w: Writer, type: number, v: number): void {
   w.ensure(8);
-  const b = w.buf, o = w.pos;
+  const b = w.buf,
+    o = w.pos;
   hdr(b, o, 6, type | NET);
-  b[o + 4] = v >> 8; b[o + 5] = v & 0xff; b[o + 6] = 0; b[o + 7] = 0;
+  b[o + 4] = v >> 8;
+  b[o + 5] = v & 0xff;
+  b[o + 6] = 0;
+  b[o + 7] = 0;
   w.pos = o + 8;
 }
 
@@ -59,7 +90,8 @@ function putStr(w: Writer, type: number, s: string): void {
   const n = Buffer.byteLength(s);
   const len = 4 + n + 1;
   w.ensure(len + 3);
-  const b = w.buf, o = w.pos;
+  const b = w.buf,
+    o = w.pos;
   hdr(b, o, len, type);
   b.write(s, o + 4);
   b.fill(0, o + 4 + n, o + ((len + 3) & ~3));
@@ -69,7 +101,8 @@ function putStr(w: Writer, type: number, s: string): void {
 function putBytes(w: Writer, type: number, a: Uint8Array): void {
   const len = 4 + a.length;
   w.ensure(len + 3);
-  const b = w.buf, o = w.pos;
+  const b = w.buf,
+    o = w.pos;
   hdr(b, o, len, type);
   b.set(a, o + 4);
   b.fill(0, o + len, o + ((len + 3) & ~3));
@@ -117,13 +150,18 @@ export function writePlainIPv4(w: Writer, s: string): boolean {
   const n = s.length;
   if (n < 7 || n > 15) return false;
   w.ensure(12);
-  const b = w.buf, o = w.pos;
-  let k = o + 8, v = -1, dots = 0;
+  const b = w.buf,
+    o = w.pos;
+  let k = o + 8,
+    v = -1,
+    dots = 0;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
     if (c === 46) {
       if (v < 0 || dots === 3) return false;
-      b[k++] = v; v = -1; dots++;
+      b[k++] = v;
+      v = -1;
+      dots++;
     } else if (c >= 48 && c <= 57) {
       // Leading zeros are refused (ambiguous octal in some tools): the slow path decides.
       if (v === 0) return false;
@@ -138,4 +176,3 @@ export function writePlainIPv4(w: Writer, s: string): boolean {
   w.pos = o + 12;
   return true;
 }
-

@@ -3,8 +3,18 @@
 // form (encode.ts writes it, entry.ts reads listed elements back).
 import { parseIPv4, parseIPv6 } from '../core/index.js';
 import {
-  IFNAMSIZ, IPPROTO_ICMP, IPPROTO_ICMPV6, IPPROTO_SCTP, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_UDPLITE,
-  IPSET_FLAG_BEFORE, IPSET_FLAG_IFACE_WILDCARD, IPSET_FLAG_NOMATCH, IPSET_FLAG_PHYSDEV, IPSET_MAXNAMELEN,
+  IFNAMSIZ,
+  IPPROTO_ICMP,
+  IPPROTO_ICMPV6,
+  IPPROTO_SCTP,
+  IPPROTO_TCP,
+  IPPROTO_UDP,
+  IPPROTO_UDPLITE,
+  IPSET_FLAG_BEFORE,
+  IPSET_FLAG_IFACE_WILDCARD,
+  IPSET_FLAG_NOMATCH,
+  IPSET_FLAG_PHYSDEV,
+  IPSET_MAXNAMELEN,
   IPSET_MAX_COMMENT_SIZE,
 } from './constants.js';
 import { IPSetSyntaxError } from './errors.js';
@@ -16,26 +26,65 @@ import type { Dim } from './types.js';
 
 /** ICMP type/code names ipset(8) accepts and prints: [name, type, code]. */
 export const ICMP_NAMES: readonly (readonly [string, number, number])[] = [
-  ['echo-reply', 0, 0], ['pong', 0, 0], ['network-unreachable', 3, 0], ['host-unreachable', 3, 1],
-  ['protocol-unreachable', 3, 2], ['port-unreachable', 3, 3], ['fragmentation-needed', 3, 4],
-  ['source-route-failed', 3, 5], ['network-unknown', 3, 6], ['host-unknown', 3, 7], ['network-prohibited', 3, 9],
-  ['host-prohibited', 3, 10], ['TOS-network-unreachable', 3, 11], ['TOS-host-unreachable', 3, 12],
-  ['communication-prohibited', 3, 13], ['host-precedence-violation', 3, 14], ['precedence-cutoff', 3, 15],
-  ['source-quench', 4, 0], ['network-redirect', 5, 0], ['host-redirect', 5, 1], ['TOS-network-redirect', 5, 2],
-  ['TOS-host-redirect', 5, 3], ['echo-request', 8, 0], ['ping', 8, 0], ['router-advertisement', 9, 0],
-  ['router-solicitation', 10, 0], ['ttl-zero-during-transit', 11, 0], ['ttl-zero-during-reassembly', 11, 1],
-  ['ip-header-bad', 12, 0], ['required-option-missing', 12, 1], ['timestamp-request', 13, 0],
-  ['timestamp-reply', 14, 0], ['address-mask-request', 17, 0], ['address-mask-reply', 18, 0],
+  ['echo-reply', 0, 0],
+  ['pong', 0, 0],
+  ['network-unreachable', 3, 0],
+  ['host-unreachable', 3, 1],
+  ['protocol-unreachable', 3, 2],
+  ['port-unreachable', 3, 3],
+  ['fragmentation-needed', 3, 4],
+  ['source-route-failed', 3, 5],
+  ['network-unknown', 3, 6],
+  ['host-unknown', 3, 7],
+  ['network-prohibited', 3, 9],
+  ['host-prohibited', 3, 10],
+  ['TOS-network-unreachable', 3, 11],
+  ['TOS-host-unreachable', 3, 12],
+  ['communication-prohibited', 3, 13],
+  ['host-precedence-violation', 3, 14],
+  ['precedence-cutoff', 3, 15],
+  ['source-quench', 4, 0],
+  ['network-redirect', 5, 0],
+  ['host-redirect', 5, 1],
+  ['TOS-network-redirect', 5, 2],
+  ['TOS-host-redirect', 5, 3],
+  ['echo-request', 8, 0],
+  ['ping', 8, 0],
+  ['router-advertisement', 9, 0],
+  ['router-solicitation', 10, 0],
+  ['ttl-zero-during-transit', 11, 0],
+  ['ttl-zero-during-reassembly', 11, 1],
+  ['ip-header-bad', 12, 0],
+  ['required-option-missing', 12, 1],
+  ['timestamp-request', 13, 0],
+  ['timestamp-reply', 14, 0],
+  ['address-mask-request', 17, 0],
+  ['address-mask-reply', 18, 0],
 ];
 
 /** ICMPv6 type/code names ipset(8) accepts and prints. */
 export const ICMPV6_NAMES: readonly (readonly [string, number, number])[] = [
-  ['no-route', 1, 0], ['communication-prohibited', 1, 1], ['address-unreachable', 1, 3], ['port-unreachable', 1, 4],
-  ['packet-too-big', 2, 0], ['ttl-zero-during-transit', 3, 0], ['ttl-zero-during-reassembly', 3, 1],
-  ['bad-header', 4, 0], ['unknown-header-type', 4, 1], ['unknown-option', 4, 2], ['echo-request', 128, 0],
-  ['ping', 128, 0], ['echo-reply', 129, 0], ['pong', 129, 0], ['router-solicitation', 133, 0],
-  ['router-advertisement', 134, 0], ['neighbour-solicitation', 135, 0], ['neigbour-solicitation', 135, 0],
-  ['neighbour-advertisement', 136, 0], ['neigbour-advertisement', 136, 0], ['redirect', 137, 0],
+  ['no-route', 1, 0],
+  ['communication-prohibited', 1, 1],
+  ['address-unreachable', 1, 3],
+  ['port-unreachable', 1, 4],
+  ['packet-too-big', 2, 0],
+  ['ttl-zero-during-transit', 3, 0],
+  ['ttl-zero-during-reassembly', 3, 1],
+  ['bad-header', 4, 0],
+  ['unknown-header-type', 4, 1],
+  ['unknown-option', 4, 2],
+  ['echo-request', 128, 0],
+  ['ping', 128, 0],
+  ['echo-reply', 129, 0],
+  ['pong', 129, 0],
+  ['router-solicitation', 133, 0],
+  ['router-advertisement', 134, 0],
+  ['neighbour-solicitation', 135, 0],
+  ['neigbour-solicitation', 135, 0],
+  ['neighbour-advertisement', 136, 0],
+  ['neigbour-advertisement', 136, 0],
+  ['redirect', 137, 0],
 ];
 
 /**
@@ -50,7 +99,8 @@ export function icmpTypeCode(name: string, v6 = false): number | undefined {
 
 /** The name of an ICMP or ICMPv6 type/code, or undefined. */
 export function icmpName(typecode: number, v6 = false): string | undefined {
-  const t = typecode >> 8, c = typecode & 0xff;
+  const t = typecode >> 8,
+    c = typecode & 0xff;
   for (const [n, tt, cc] of v6 ? ICMPV6_NAMES : ICMP_NAMES) if (tt === t && cc === c) return n;
   return undefined;
 }
@@ -86,10 +136,18 @@ export interface EntryOptions {
 
 /** An element as fields (what list() gives back is accepted too). */
 export interface EntryFields extends EntryOptions {
-  ip?: string; cidr?: number; ipTo?: string;
-  ip2?: string; cidr2?: number; ip2To?: string;
-  port?: number | string; portTo?: number | string; proto?: Protocol;
-  mac?: string; iface?: string; mark?: number | string;
+  ip?: string;
+  cidr?: number;
+  ipTo?: string;
+  ip2?: string;
+  cidr2?: number;
+  ip2To?: string;
+  port?: number | string;
+  portTo?: number | string;
+  proto?: Protocol;
+  mac?: string;
+  iface?: string;
+  mark?: number | string;
   /** list:set: the member set's name. */
   name?: string;
 }
@@ -99,10 +157,19 @@ export type EntryInput = EntryPart | readonly EntryPart[] | EntryFields;
 
 /** An element parsed and checked, ready to encode. */
 export interface Elem {
-  ip?: Uint8Array; ipTo?: Uint8Array; cidr?: number;
-  ip2?: Uint8Array; ip2To?: Uint8Array; cidr2?: number;
-  port?: number; portTo?: number; proto?: number;
-  ether?: Uint8Array; iface?: string; mark?: number; name?: string;
+  ip?: Uint8Array;
+  ipTo?: Uint8Array;
+  cidr?: number;
+  ip2?: Uint8Array;
+  ip2To?: Uint8Array;
+  cidr2?: number;
+  port?: number;
+  portTo?: number;
+  proto?: number;
+  ether?: Uint8Array;
+  iface?: string;
+  mark?: number;
+  name?: string;
   /** Flags that come with the element itself (physdev: prefix). */
   cadtFlags: number;
 }
@@ -135,6 +202,7 @@ export interface ParseContext {
 // ---- parsing -----------------------------------------------------------------------------------
 
 const ESC = /^\[(.*)\]$/;
+// biome-ignore lint/suspicious/noShadowRestrictedNames: module-local, the global is never used here
 const unescape = (s: string): string => ESC.exec(s)?.[1] ?? s;
 
 /** Index of a separator that is neither the first nor the last character, like ipset's. */
@@ -148,7 +216,11 @@ function parseAddr(s: string, whole: string, family = 0): Uint8Array {
   const a = parseIPv4(t) ?? (t.includes(':') ? parseIPv6(t) : undefined);
   // Same words as ipset(8), which resolves the text in the set's family.
   if (!a || (family === 2 && a.length !== 4) || (family === 10 && a.length !== 16)) {
-    if (family === 2 || family === 10) throw new IPSetSyntaxError(`cannot parse ${t}: resolving to ${family === 2 ? 'IPv4' : 'IPv6'} address failed`, whole);
+    if (family === 2 || family === 10)
+      throw new IPSetSyntaxError(
+        `cannot parse ${t}: resolving to ${family === 2 ? 'IPv4' : 'IPv6'} address failed`,
+        whole,
+      );
     throw new IPSetSyntaxError(`cannot parse ${t}: not an IPv4 or IPv6 address`, whole);
   }
   return a;
@@ -166,13 +238,28 @@ export function parseNumber(s: string, max: number, what = s): number {
   return v;
 }
 
-function setAddr(e: Elem, second: boolean, addr: Uint8Array, cidr: number | undefined, to: Uint8Array | undefined): void {
-  if (second) { e.ip2 = addr; e.cidr2 = cidr; e.ip2To = to; } else { e.ip = addr; e.cidr = cidr; e.ipTo = to; }
+function setAddr(
+  e: Elem,
+  second: boolean,
+  addr: Uint8Array,
+  cidr: number | undefined,
+  to: Uint8Array | undefined,
+): void {
+  if (second) {
+    e.ip2 = addr;
+    e.cidr2 = cidr;
+    e.ip2To = to;
+  } else {
+    e.ip = addr;
+    e.cidr = cidr;
+    e.ipTo = to;
+  }
 }
 
 function parseAddrPart(v: EntryPart, second: boolean, e: Elem, whole: string, fam: number): void {
   if (v instanceof IPRange) {
-    const a = parseAddr(v.from, whole, fam), b = parseAddr(v.to, whole, fam);
+    const a = parseAddr(v.from, whole, fam),
+      b = parseAddr(v.to, whole, fam);
     if (a.length !== b.length) throw new IPSetSyntaxError(`range ${v} mixes IPv4 and IPv6`, whole);
     return setAddr(e, second, a, undefined, b);
   }
@@ -189,7 +276,8 @@ function parseAddrPart(v: EntryPart, second: boolean, e: Elem, whole: string, fa
   // An escaped address [..] may itself contain '-'; the range separator follows it.
   const dash = s.startsWith('[') ? (s.indexOf(']-') >= 0 ? s.indexOf(']-') + 1 : -1) : sepAt(s, '-');
   if (dash > 0) {
-    const a = parseAddr(s.slice(0, dash), whole, fam), b = parseAddr(s.slice(dash + 1), whole, fam);
+    const a = parseAddr(s.slice(0, dash), whole, fam),
+      b = parseAddr(s.slice(dash + 1), whole, fam);
     if (a.length !== b.length) throw new IPSetSyntaxError(`range ${s} mixes IPv4 and IPv6`, whole);
     return setAddr(e, second, a, undefined, b);
   }
@@ -219,18 +307,29 @@ function icmpPort(p: number | string, v6: boolean, whole: string): number {
 }
 
 /** Fill port/portTo/proto from (proto, port text or numbers). */
-function setPort(e: Elem, proto: number | undefined, from: number | string, to: number | string | undefined, ctx: ParseContext, whole: string): void {
+function setPort(
+  e: Elem,
+  proto: number | undefined,
+  from: number | string,
+  to: number | string | undefined,
+  ctx: ParseContext,
+  whole: string,
+): void {
   const bitmap = ctx.kind === 'bitmap';
   const p = proto ?? IPPROTO_TCP;
-  const fam = e.ip ? (e.ip.length === 16 ? 10 : 2) : ctx.family ?? 0;
+  const fam = e.ip ? (e.ip.length === 16 ? 10 : 2) : (ctx.family ?? 0);
   if (bitmap) {
-    if (p !== IPPROTO_TCP && p !== IPPROTO_UDP) throw new IPSetSyntaxError('Only protocols TCP and UDP are valid', whole);
+    if (p !== IPPROTO_TCP && p !== IPPROTO_UDP)
+      throw new IPSetSyntaxError('Only protocols TCP and UDP are valid', whole);
   } else {
     e.proto = p;
   }
   const pname = p === IPPROTO_UDP ? 'udp' : p === IPPROTO_SCTP ? 'sctp' : p === IPPROTO_UDPLITE ? 'udplite' : 'tcp';
   switch (p) {
-    case IPPROTO_TCP: case IPPROTO_UDP: case IPPROTO_SCTP: case IPPROTO_UDPLITE:
+    case IPPROTO_TCP:
+    case IPPROTO_UDP:
+    case IPPROTO_SCTP:
+    case IPPROTO_UDPLITE:
       e.port = portNumber(from, pname, whole);
       if (to !== undefined) e.portTo = portNumber(to, pname, whole);
       return;
@@ -271,19 +370,22 @@ function parsePortPart(v: EntryPart, e: Elem, ctx: ParseContext, whole: string):
 /** 6 bytes of a MAC written as ipset(8) takes it (1-2 hex digits per byte). */
 export function parseEther(s: string, whole = s): Uint8Array {
   const t = s.trim();
-  if (!/^[0-9a-f]{1,2}(:[0-9a-f]{1,2}){5}$/i.test(t)) throw new IPSetSyntaxError(`cannot parse '${t}' as ethernet address`, whole);
+  if (!/^[0-9a-f]{1,2}(:[0-9a-f]{1,2}){5}$/i.test(t))
+    throw new IPSetSyntaxError(`cannot parse '${t}' as ethernet address`, whole);
   return Uint8Array.from(t.split(':').map((x) => parseInt(x, 16)));
 }
 
 function checkSetName(s: string, whole: string): string {
   if (!s) throw new IPSetSyntaxError('empty setname', whole);
-  if (Buffer.byteLength(s) > IPSET_MAXNAMELEN - 1) throw new IPSetSyntaxError(`setname '${s}' is longer than ${IPSET_MAXNAMELEN - 1} characters`, whole);
+  if (Buffer.byteLength(s) > IPSET_MAXNAMELEN - 1)
+    throw new IPSetSyntaxError(`setname '${s}' is longer than ${IPSET_MAXNAMELEN - 1} characters`, whole);
   return s;
 }
 
 function parsePart(dim: Dim, v: EntryPart, secondAddr: boolean, e: Elem, ctx: ParseContext, whole: string): void {
   switch (dim) {
-    case 'ip': case 'net':
+    case 'ip':
+    case 'net':
       return parseAddrPart(v, secondAddr, e, whole, ctx.family ?? 0);
     case 'port':
       return parsePortPart(v, e, ctx, whole);
@@ -294,15 +396,20 @@ function parsePart(dim: Dim, v: EntryPart, secondAddr: boolean, e: Elem, ctx: Pa
     case 'iface': {
       if (typeof v !== 'string') throw new IPSetSyntaxError(`an interface name is expected, got ${String(v)}`, whole);
       let s = v.trim();
-      if (s.startsWith('physdev:')) { e.cadtFlags |= IPSET_FLAG_PHYSDEV; s = s.slice(8); }
+      if (s.startsWith('physdev:')) {
+        e.cadtFlags |= IPSET_FLAG_PHYSDEV;
+        s = s.slice(8);
+      }
       if (!s) throw new IPSetSyntaxError('empty interface name', whole);
-      if (Buffer.byteLength(s) > IFNAMSIZ - 1) throw new IPSetSyntaxError(`interface name '${s}' is longer than ${IFNAMSIZ - 1} characters`, whole);
+      if (Buffer.byteLength(s) > IFNAMSIZ - 1)
+        throw new IPSetSyntaxError(`interface name '${s}' is longer than ${IFNAMSIZ - 1} characters`, whole);
       e.iface = s;
       return;
     }
     case 'mark':
       if (typeof v === 'number') {
-        if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new IPSetSyntaxError(`'${v}' is out of range 0-4294967295`, whole);
+        if (!Number.isInteger(v) || v < 0 || v > 0xffffffff)
+          throw new IPSetSyntaxError(`'${v}' is out of range 0-4294967295`, whole);
         e.mark = v;
       } else if (typeof v === 'string') e.mark = parseNumber(v, 0xffffffff);
       else throw new IPSetSyntaxError(`a mark is expected, got ${String(v)}`, whole);
@@ -321,7 +428,10 @@ function splitParts(s: string, dims: readonly Dim[], ctx: ParseContext): string[
   // A set name (list:set) is taken whole: the before/after compat form is handled by the caller.
   if (dims.length === 1) {
     if (dims[0] !== 'set' && sepAt(s, ',') > 0) {
-      throw new IPSetSyntaxError(`Elem separator in ${s}, but settype ${ctx.typeName ?? dims.join(',')} supports none.`, s);
+      throw new IPSetSyntaxError(
+        `Elem separator in ${s}, but settype ${ctx.typeName ?? dims.join(',')} supports none.`,
+        s,
+      );
     }
     return [s];
   }
@@ -329,22 +439,33 @@ function splitParts(s: string, dims: readonly Dim[], ctx: ParseContext): string[
   const required = ctx.required ?? dims.length;
   if (parts.length > dims.length) {
     const n = parts.length - 1;
-    throw new IPSetSyntaxError(`${n === 2 ? 'Two' : n === 3 ? 'Three' : String(n)} elem separators in ${s}, but settype ${ctx.typeName ?? dims.join(',')} supports ${dims.length - 1 === 1 ? 'one' : 'two'}.`, s);
+    throw new IPSetSyntaxError(
+      `${n === 2 ? 'Two' : n === 3 ? 'Three' : String(n)} elem separators in ${s}, but settype ${ctx.typeName ?? dims.join(',')} supports ${dims.length - 1 === 1 ? 'one' : 'two'}.`,
+      s,
+    );
   }
-  if (parts.length < required) throw new IPSetSyntaxError(`${ORDINAL[parts.length] ?? 'An'} element is missing from ${s}.`, s);
+  if (parts.length < required)
+    throw new IPSetSyntaxError(`${ORDINAL[parts.length] ?? 'An'} element is missing from ${s}.`, s);
   return parts;
 }
 
 function isFields(v: unknown): v is EntryFields {
-  return typeof v === 'object' && v !== null && !Array.isArray(v)
-    && !(v instanceof PortEntry) && !(v instanceof PortRange) && !(v instanceof IPRange);
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    !(v instanceof PortEntry) &&
+    !(v instanceof PortRange) &&
+    !(v instanceof IPRange)
+  );
 }
 
 function fromFields(f: EntryFields, dims: readonly Dim[], e: Elem, ctx: ParseContext, whole: string): void {
   let addrSeen = false;
   for (const dim of dims) {
     switch (dim) {
-      case 'ip': case 'net': {
+      case 'ip':
+      case 'net': {
         const second = addrSeen;
         addrSeen = true;
         const ip = second ? f.ip2 : f.ip;
@@ -353,7 +474,8 @@ function fromFields(f: EntryFields, dims: readonly Dim[], e: Elem, ctx: ParseCon
         const to = second ? f.ip2To : f.ipTo;
         const a = parseAddr(ip, whole, ctx.family ?? 0);
         if (cidr !== undefined && cidr !== null) {
-          if (!Number.isInteger(cidr) || cidr < 0 || cidr > a.length * 8) throw new IPSetSyntaxError(`'${cidr}' is out of range 0-${a.length * 8}`, whole);
+          if (!Number.isInteger(cidr) || cidr < 0 || cidr > a.length * 8)
+            throw new IPSetSyntaxError(`'${cidr}' is out of range 0-${a.length * 8}`, whole);
         }
         setAddr(e, second, a, cidr ?? undefined, to ? parseAddr(to, whole, ctx.family ?? 0) : undefined);
         break;
@@ -364,7 +486,8 @@ function fromFields(f: EntryFields, dims: readonly Dim[], e: Elem, ctx: ParseCon
         break;
       case 'mac':
         if (f.mac === undefined) {
-          if ((ctx.required ?? dims.length) > dims.indexOf('mac')) throw new IPSetSyntaxError('mac is missing from the element', whole);
+          if ((ctx.required ?? dims.length) > dims.indexOf('mac'))
+            throw new IPSetSyntaxError('mac is missing from the element', whole);
         } else e.ether = parseEther(f.mac, whole);
         break;
       case 'iface':
@@ -402,7 +525,10 @@ export function parseEntry(input: EntryInput, dims: readonly Dim[], ctx: ParseCo
     parts = [...input];
     const required = ctx.required ?? dims.length;
     if (parts.length > dims.length || parts.length < required) {
-      throw new IPSetSyntaxError(`element ${whole} has ${parts.length} parts, type ${ctx.typeName ?? dims.join(',')} takes ${dims.length}`, whole);
+      throw new IPSetSyntaxError(
+        `element ${whole} has ${parts.length} parts, type ${ctx.typeName ?? dims.join(',')} takes ${dims.length}`,
+        whole,
+      );
     }
   } else if (typeof input === 'string') {
     let s = input.trim();
@@ -421,7 +547,10 @@ export function parseEntry(input: EntryInput, dims: readonly Dim[], ctx: ParseCo
   } else {
     parts = [input as EntryPart];
     if (dims.length > 1 && (ctx.required ?? dims.length) > 1) {
-      throw new IPSetSyntaxError(`element ${whole} has 1 part, type ${ctx.typeName ?? dims.join(',')} takes ${dims.length}`, whole);
+      throw new IPSetSyntaxError(
+        `element ${whole} has 1 part, type ${ctx.typeName ?? dims.join(',')} takes ${dims.length}`,
+        whole,
+      );
     }
   }
   let addrSeen = false;
@@ -438,13 +567,18 @@ export function parseEntry(input: EntryInput, dims: readonly Dim[], ctx: ParseCo
 
 function u64(v: bigint | number, what: string): bigint {
   let x: bigint;
-  try { x = BigInt(v); } catch { throw new IPSetSyntaxError(`'${v}' is invalid as number (${what})`); }
+  try {
+    x = BigInt(v);
+  } catch {
+    throw new IPSetSyntaxError(`'${v}' is invalid as number (${what})`);
+  }
   if (x < 0n || x > 0xfffffffffffffffen) throw new IPSetSyntaxError(`'${v}' is out of range 0-18446744073709551614`);
   return x;
 }
 
 function skbmarkValue(v: NonNullable<EntryOptions['skbmark']>): bigint {
-  let mark: number, mask = 0xffffffff;
+  let mark: number,
+    mask = 0xffffffff;
   if (Array.isArray(v)) [mark, mask] = v as [number, number];
   else if (typeof v === 'number') mark = v;
   else {
@@ -454,14 +588,16 @@ function skbmarkValue(v: NonNullable<EntryOptions['skbmark']>): bigint {
     if (m[2] !== undefined) mask = parseInt(m[2], 16);
   }
   for (const x of [mark, mask]) {
-    if (!Number.isInteger(x) || x < 0 || x > 0xffffffff) throw new IPSetSyntaxError('Invalid skbmark format, it should be:  MARK/MASK or MARK (see manpage)');
+    if (!Number.isInteger(x) || x < 0 || x > 0xffffffff)
+      throw new IPSetSyntaxError('Invalid skbmark format, it should be:  MARK/MASK or MARK (see manpage)');
   }
   return (BigInt(mark) << 32n) | BigInt(mask);
 }
 
 function skbprioValue(v: string | number): number {
   if (typeof v === 'number') {
-    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) throw new IPSetSyntaxError('Invalid skbprio format, it should be:MAJOR:MINOR (see manpage)');
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff)
+      throw new IPSetSyntaxError('Invalid skbprio format, it should be:MAJOR:MINOR (see manpage)');
     return v;
   }
   const m = /^([0-9a-f]+):([0-9a-f]+)$/i.exec(v.trim());
@@ -474,27 +610,34 @@ export function wireOptions(o: EntryOptions | undefined, onto?: WireOptions): Wi
   const w: WireOptions = onto ? { ...onto } : { cadtFlags: 0 };
   if (!o) return w;
   if (o.timeout !== undefined && o.timeout !== null) {
-    if (!Number.isInteger(o.timeout) || o.timeout < 0 || o.timeout > 2147483) throw new IPSetSyntaxError(`'${o.timeout}' is out of range 0-2147483`);
+    if (!Number.isInteger(o.timeout) || o.timeout < 0 || o.timeout > 2147483)
+      throw new IPSetSyntaxError(`'${o.timeout}' is out of range 0-2147483`);
     w.timeout = o.timeout;
   }
   if (o.packets !== undefined && o.packets !== null) w.packets = u64(o.packets, 'packets');
   if (o.bytes !== undefined && o.bytes !== null) w.bytes = u64(o.bytes, 'bytes');
   if (o.comment !== undefined && o.comment !== null) {
     if (o.comment.includes('"')) throw new IPSetSyntaxError('" character is not permitted in comments');
-    if (Buffer.byteLength(o.comment) > IPSET_MAX_COMMENT_SIZE) throw new IPSetSyntaxError(`Comment is longer than the maximum allowed ${IPSET_MAX_COMMENT_SIZE} characters`);
+    if (Buffer.byteLength(o.comment) > IPSET_MAX_COMMENT_SIZE)
+      throw new IPSetSyntaxError(`Comment is longer than the maximum allowed ${IPSET_MAX_COMMENT_SIZE} characters`);
     w.comment = o.comment;
   }
   if (o.skbmark !== undefined && o.skbmark !== null) w.skbmark = skbmarkValue(o.skbmark);
   if (o.skbprio !== undefined && o.skbprio !== null) w.skbprio = skbprioValue(o.skbprio);
   if (o.skbqueue !== undefined && o.skbqueue !== null) {
-    if (!Number.isInteger(o.skbqueue) || o.skbqueue < 0 || o.skbqueue > 65535) throw new IPSetSyntaxError(`'${o.skbqueue}' is out of range 0-65535`);
+    if (!Number.isInteger(o.skbqueue) || o.skbqueue < 0 || o.skbqueue > 65535)
+      throw new IPSetSyntaxError(`'${o.skbqueue}' is out of range 0-65535`);
     w.skbqueue = o.skbqueue;
   }
   if (o.nomatch) w.cadtFlags |= IPSET_FLAG_NOMATCH;
   if (o.wildcard) w.cadtFlags |= IPSET_FLAG_IFACE_WILDCARD;
   if (o.physdev) w.cadtFlags |= IPSET_FLAG_PHYSDEV;
-  if (o.before !== undefined && o.after !== undefined) throw new IPSetSyntaxError('mixed syntax, before|after option already used');
-  if (o.before !== undefined) { w.nameref = checkSetName(o.before, o.before); w.cadtFlags |= IPSET_FLAG_BEFORE; }
+  if (o.before !== undefined && o.after !== undefined)
+    throw new IPSetSyntaxError('mixed syntax, before|after option already used');
+  if (o.before !== undefined) {
+    w.nameref = checkSetName(o.before, o.before);
+    w.cadtFlags |= IPSET_FLAG_BEFORE;
+  }
   if (o.after !== undefined) w.nameref = checkSetName(o.after, o.after);
   return w;
 }
@@ -503,8 +646,19 @@ export function wireOptions(o: EntryOptions | undefined, onto?: WireOptions): Wi
 export function entryOptionsOf(input: EntryInput): EntryOptions | undefined {
   if (!isFields(input)) return undefined;
   const f = input;
-  if (f.timeout === undefined && f.packets === undefined && f.bytes === undefined && f.comment === undefined
-    && f.skbmark === undefined && f.skbprio === undefined && f.skbqueue === undefined && !f.nomatch && !f.wildcard
-    && f.before === undefined && f.after === undefined) return undefined;
+  if (
+    f.timeout === undefined &&
+    f.packets === undefined &&
+    f.bytes === undefined &&
+    f.comment === undefined &&
+    f.skbmark === undefined &&
+    f.skbprio === undefined &&
+    f.skbqueue === undefined &&
+    !f.nomatch &&
+    !f.wildcard &&
+    f.before === undefined &&
+    f.after === undefined
+  )
+    return undefined;
   return f;
 }

@@ -2,11 +2,33 @@
 // as ipset(8) prints them.
 import { INSPECT, attachMessage, ipv6ToString, u64Value } from '../core/index.js';
 import {
-  IPPROTO_ICMP, IPPROTO_ICMPV6, IPSET_ATTR_BYTES, IPSET_ATTR_CADT_FLAGS, IPSET_ATTR_CIDR, IPSET_ATTR_CIDR2,
-  IPSET_ATTR_COMMENT, IPSET_ATTR_ETHER, IPSET_ATTR_IFACE, IPSET_ATTR_IP, IPSET_ATTR_IP2, IPSET_ATTR_IP2_TO,
-  IPSET_ATTR_IPADDR_IPV4, IPSET_ATTR_IP_TO, IPSET_ATTR_MARK, IPSET_ATTR_NAME, IPSET_ATTR_PACKETS,
-  IPSET_ATTR_PORT, IPSET_ATTR_PORT_TO, IPSET_ATTR_PROTO, IPSET_ATTR_SKBMARK, IPSET_ATTR_SKBPRIO, IPSET_ATTR_SKBQUEUE,
-  IPSET_ATTR_TIMEOUT, IPSET_FLAG_IFACE_WILDCARD, IPSET_FLAG_NOMATCH, IPSET_FLAG_PHYSDEV,
+  IPPROTO_ICMP,
+  IPPROTO_ICMPV6,
+  IPSET_ATTR_BYTES,
+  IPSET_ATTR_CADT_FLAGS,
+  IPSET_ATTR_CIDR,
+  IPSET_ATTR_CIDR2,
+  IPSET_ATTR_COMMENT,
+  IPSET_ATTR_ETHER,
+  IPSET_ATTR_IFACE,
+  IPSET_ATTR_IP,
+  IPSET_ATTR_IP2,
+  IPSET_ATTR_IP2_TO,
+  IPSET_ATTR_IPADDR_IPV4,
+  IPSET_ATTR_IP_TO,
+  IPSET_ATTR_MARK,
+  IPSET_ATTR_NAME,
+  IPSET_ATTR_PACKETS,
+  IPSET_ATTR_PORT,
+  IPSET_ATTR_PORT_TO,
+  IPSET_ATTR_PROTO,
+  IPSET_ATTR_SKBMARK,
+  IPSET_ATTR_SKBPRIO,
+  IPSET_ATTR_SKBQUEUE,
+  IPSET_ATTR_TIMEOUT,
+  IPSET_FLAG_IFACE_WILDCARD,
+  IPSET_FLAG_NOMATCH,
+  IPSET_FLAG_PHYSDEV,
 } from './constants.js';
 import { icmpName, type EntryFields } from './entries.js';
 import { protoName } from './names.js';
@@ -28,7 +50,10 @@ export interface EntrySetInfo {
 const DEC: readonly string[] = Array.from({ length: 256 }, (_, i) => String(i));
 const DEC_DOT: readonly string[] = DEC.map((d) => `${d}.`);
 /** '00'..'FF', as ipset(8) prints MAC addresses. */
-const HEX2: readonly string[] = Array.from({ length: 256 }, (_, i) => (i < 16 ? '0' : '') + i.toString(16).toUpperCase());
+const HEX2: readonly string[] = Array.from(
+  { length: 256 },
+  (_, i) => (i < 16 ? '0' : '') + i.toString(16).toUpperCase(),
+);
 
 /** Text of a nested IPSET_ATTR_IPADDR_IPV4/IPV6 (payload at o, n bytes). */
 export function ipText(b: Buffer, o: number, n: number): string | undefined {
@@ -53,7 +78,11 @@ function ipFamily(b: Buffer, o: number, n: number): 'inet' | 'inet6' | undefined
 /** IPv6 text as inet_ntop(3) writes it (IPv4-compatible and -mapped tails dotted). */
 export function ipv6Text(b: Uint8Array, o: number): string {
   let zero6 = true;
-  for (let i = 0; i < 10; i++) if (b[o + i]) { zero6 = false; break; }
+  for (let i = 0; i < 10; i++)
+    if (b[o + i]) {
+      zero6 = false;
+      break;
+    }
   if (zero6) {
     const w5 = (b[o + 10] << 8) | b[o + 11];
     const tail = `${b[o + 12]}.${b[o + 13]}.${b[o + 14]}.${b[o + 15]}`;
@@ -151,7 +180,10 @@ function portText(port: number, proto: number | undefined, bitmap: boolean, port
 
 /** What the entries of one dump message share: their set and the bytes they are read from. */
 export class EntrySource {
-  constructor(readonly set: EntrySetInfo, readonly buf: Buffer) {}
+  constructor(
+    readonly set: EntrySetInfo,
+    readonly buf: Buffer,
+  ) {}
 }
 
 /**
@@ -162,64 +194,124 @@ export class EntrySource {
  */
 export class IPSetEntry implements EntryFields {
   /** Made by listings: `off` is where the entry's IPSET_ATTR_DATA attribute starts in `src.buf`. */
-  constructor(private readonly src: EntrySource, private readonly off: number) {}
+  constructor(
+    private readonly src: EntrySource,
+    private readonly off: number,
+  ) {}
 
   /** The set this element was listed from. */
-  get set(): EntrySetInfo { return this.src.set; }
+  get set(): EntrySetInfo {
+    return this.src.set;
+  }
 
   /** Offset of attribute `id` in this entry's nest, or -1. */
   private at(id: number): number {
-    const b = this.src.buf, o = this.off;
+    const b = this.src.buf,
+      o = this.off;
     return find(b, o + 4, o + (b[o] | (b[o + 1] << 8)), id);
   }
 
   /** Fill AT with this entry's attributes. */
   private scan(): Buffer {
-    const b = this.src.buf, o = this.off;
+    const b = this.src.buf,
+      o = this.off;
     scan(b, o + 4, o + (b[o] | (b[o + 1] << 8)));
     return b;
   }
 
   get ip(): string | undefined {
-    const b = this.src.buf, o = this.off;
+    const b = this.src.buf,
+      o = this.off;
     // The commonest layout first, with no calls (a cold process reads 100k of these once):
     // IPSET_ATTR_IP leads the nest and holds an IPv4 address.
-    if ((b[o] | (b[o + 1] << 8)) >= 16 && b[o + 4] === 12 && b[o + 5] === 0 && (b[o + 6] | ((b[o + 7] & 0x3f) << 8)) === IPSET_ATTR_IP
-      && b[o + 8] === 8 && b[o + 9] === 0 && (b[o + 10] | ((b[o + 11] & 0x3f) << 8)) === IPSET_ATTR_IPADDR_IPV4) {
+    if (
+      (b[o] | (b[o + 1] << 8)) >= 16 &&
+      b[o + 4] === 12 &&
+      b[o + 5] === 0 &&
+      (b[o + 6] | ((b[o + 7] & 0x3f) << 8)) === IPSET_ATTR_IP &&
+      b[o + 8] === 8 &&
+      b[o + 9] === 0 &&
+      (b[o + 10] | ((b[o + 11] & 0x3f) << 8)) === IPSET_ATTR_IPADDR_IPV4
+    ) {
       return DEC_DOT[b[o + 12]] + DEC_DOT[b[o + 13]] + DEC_DOT[b[o + 14]] + DEC[b[o + 15]];
     }
     return ipOf(b, this.at(IPSET_ATTR_IP));
   }
-  get cidr(): number | undefined { return u8Of(this.src.buf, this.at(IPSET_ATTR_CIDR)); }
-  get ipTo(): string | undefined { return ipOf(this.src.buf, this.at(IPSET_ATTR_IP_TO)); }
-  get ip2(): string | undefined { return ipOf(this.src.buf, this.at(IPSET_ATTR_IP2)); }
-  get cidr2(): number | undefined { return u8Of(this.src.buf, this.at(IPSET_ATTR_CIDR2)); }
-  get ip2To(): string | undefined { return ipOf(this.src.buf, this.at(IPSET_ATTR_IP2_TO)); }
-  get port(): number | undefined { return be16Of(this.src.buf, this.at(IPSET_ATTR_PORT)); }
-  get portTo(): number | undefined { return be16Of(this.src.buf, this.at(IPSET_ATTR_PORT_TO)); }
+  get cidr(): number | undefined {
+    return u8Of(this.src.buf, this.at(IPSET_ATTR_CIDR));
+  }
+  get ipTo(): string | undefined {
+    return ipOf(this.src.buf, this.at(IPSET_ATTR_IP_TO));
+  }
+  get ip2(): string | undefined {
+    return ipOf(this.src.buf, this.at(IPSET_ATTR_IP2));
+  }
+  get cidr2(): number | undefined {
+    return u8Of(this.src.buf, this.at(IPSET_ATTR_CIDR2));
+  }
+  get ip2To(): string | undefined {
+    return ipOf(this.src.buf, this.at(IPSET_ATTR_IP2_TO));
+  }
+  get port(): number | undefined {
+    return be16Of(this.src.buf, this.at(IPSET_ATTR_PORT));
+  }
+  get portTo(): number | undefined {
+    return be16Of(this.src.buf, this.at(IPSET_ATTR_PORT_TO));
+  }
   /** Protocol number of the port part. */
-  get proto(): number | undefined { return u8Of(this.src.buf, this.at(IPSET_ATTR_PROTO)); }
+  get proto(): number | undefined {
+    return u8Of(this.src.buf, this.at(IPSET_ATTR_PROTO));
+  }
   /** Uppercase, as ipset(8) prints it. */
-  get mac(): string | undefined { return macOf(this.src.buf, this.at(IPSET_ATTR_ETHER)); }
-  get iface(): string | undefined { return strOf(this.src.buf, this.at(IPSET_ATTR_IFACE)); }
-  get physdev(): boolean { return !!(this.cadtFlags() & IPSET_FLAG_PHYSDEV); }
-  get wildcard(): boolean { return !!(this.cadtFlags() & IPSET_FLAG_IFACE_WILDCARD); }
-  get nomatch(): boolean { return !!(this.cadtFlags() & IPSET_FLAG_NOMATCH); }
-  get mark(): number | undefined { return be32Of(this.src.buf, this.at(IPSET_ATTR_MARK)); }
+  get mac(): string | undefined {
+    return macOf(this.src.buf, this.at(IPSET_ATTR_ETHER));
+  }
+  get iface(): string | undefined {
+    return strOf(this.src.buf, this.at(IPSET_ATTR_IFACE));
+  }
+  get physdev(): boolean {
+    return !!(this.cadtFlags() & IPSET_FLAG_PHYSDEV);
+  }
+  get wildcard(): boolean {
+    return !!(this.cadtFlags() & IPSET_FLAG_IFACE_WILDCARD);
+  }
+  get nomatch(): boolean {
+    return !!(this.cadtFlags() & IPSET_FLAG_NOMATCH);
+  }
+  get mark(): number | undefined {
+    return be32Of(this.src.buf, this.at(IPSET_ATTR_MARK));
+  }
   /** list:set: the member's name. */
-  get name(): string | undefined { return strOf(this.src.buf, this.at(IPSET_ATTR_NAME)); }
-  get timeout(): number | undefined { return be32Of(this.src.buf, this.at(IPSET_ATTR_TIMEOUT)); }
-  get packets(): bigint | undefined { return be64Of(this.src.buf, this.at(IPSET_ATTR_PACKETS)); }
-  get bytes(): bigint | undefined { return be64Of(this.src.buf, this.at(IPSET_ATTR_BYTES)); }
-  get comment(): string | undefined { return strOf(this.src.buf, this.at(IPSET_ATTR_COMMENT)); }
+  get name(): string | undefined {
+    return strOf(this.src.buf, this.at(IPSET_ATTR_NAME));
+  }
+  get timeout(): number | undefined {
+    return be32Of(this.src.buf, this.at(IPSET_ATTR_TIMEOUT));
+  }
+  get packets(): bigint | undefined {
+    return be64Of(this.src.buf, this.at(IPSET_ATTR_PACKETS));
+  }
+  get bytes(): bigint | undefined {
+    return be64Of(this.src.buf, this.at(IPSET_ATTR_BYTES));
+  }
+  get comment(): string | undefined {
+    return strOf(this.src.buf, this.at(IPSET_ATTR_COMMENT));
+  }
   /** skb mark and mask, when set. */
-  get skbmark(): readonly [mark: number, mask: number] | undefined { return skbmarkOf(this.src.buf, this.at(IPSET_ATTR_SKBMARK)); }
+  get skbmark(): readonly [mark: number, mask: number] | undefined {
+    return skbmarkOf(this.src.buf, this.at(IPSET_ATTR_SKBMARK));
+  }
   /** 'MAJOR:MINOR' in hex, as ipset(8) prints it. */
-  get skbprio(): string | undefined { return skbprioOf(this.src.buf, this.at(IPSET_ATTR_SKBPRIO)); }
-  get skbqueue(): number | undefined { return be16Of(this.src.buf, this.at(IPSET_ATTR_SKBQUEUE)); }
+  get skbprio(): string | undefined {
+    return skbprioOf(this.src.buf, this.at(IPSET_ATTR_SKBPRIO));
+  }
+  get skbqueue(): number | undefined {
+    return be16Of(this.src.buf, this.at(IPSET_ATTR_SKBQUEUE));
+  }
   /** 'inet' or 'inet6' for elements with an address. */
   get family(): 'inet' | 'inet6' | undefined {
-    const b = this.src.buf, p = this.at(IPSET_ATTR_IP);
+    const b = this.src.buf,
+      p = this.at(IPSET_ATTR_IP);
     return p > 0 ? ipFamily(b, p + 4, size(b, p)) : undefined;
   }
 
@@ -234,7 +326,8 @@ export class IPSetEntry implements EntryFields {
     if (set.dims.length === 1 && (set.dims[0] === 'ip' || set.dims[0] === 'net')) {
       // The commonest listing: IP and CIDR in one pass, no table.
       let ip: string | undefined, cidr: number | undefined;
-      const o = this.off, end = o + (b[o] | (b[o + 1] << 8));
+      const o = this.off,
+        end = o + (b[o] | (b[o + 1] << 8));
       for (let p = o + 4; p + 4 <= end; ) {
         const len = b[p] | (b[p + 1] << 8);
         if (len < 4 || p + len > end) break;
@@ -250,7 +343,8 @@ export class IPSetEntry implements EntryFields {
     let addrSeen = false;
     for (const dim of set.dims) {
       switch (dim) {
-        case 'ip': case 'net': {
+        case 'ip':
+        case 'net': {
           const ip = ipOf(b, addrSeen ? AT[IPSET_ATTR_IP2] : AT[IPSET_ATTR_IP]);
           const cidr = u8Of(b, addrSeen ? AT[IPSET_ATTR_CIDR2] : AT[IPSET_ATTR_CIDR]);
           addrSeen = true;
@@ -261,7 +355,10 @@ export class IPSetEntry implements EntryFields {
         }
         case 'port': {
           const port = be16Of(b, AT[IPSET_ATTR_PORT]);
-          if (port !== undefined) out.push(portText(port, u8Of(b, AT[IPSET_ATTR_PROTO]), set.kind === 'bitmap', be16Of(b, AT[IPSET_ATTR_PORT_TO])));
+          if (port !== undefined)
+            out.push(
+              portText(port, u8Of(b, AT[IPSET_ATTR_PROTO]), set.kind === 'bitmap', be16Of(b, AT[IPSET_ATTR_PORT_TO])),
+            );
           break;
         }
         case 'mac': {
@@ -297,16 +394,49 @@ export class IPSetEntry implements EntryFields {
     let s = '';
     for (const opt of this.src.set.adtOrder) {
       switch (opt) {
-        case 'timeout': { const v = be32Of(b, AT[IPSET_ATTR_TIMEOUT]); if (v !== undefined) s += ` timeout ${v}`; break; }
-        case 'nomatch': if (flags & IPSET_FLAG_NOMATCH) s += ' nomatch'; break;
-        case 'wildcard': if (flags & IPSET_FLAG_IFACE_WILDCARD) s += ' wildcard'; break;
-        case 'packets': { const v = be64Of(b, AT[IPSET_ATTR_PACKETS]); if (v !== undefined) s += ` packets ${v}`; break; }
-        case 'bytes': { const v = be64Of(b, AT[IPSET_ATTR_BYTES]); if (v !== undefined) s += ` bytes ${v}`; break; }
-        case 'comment': { const v = strOf(b, AT[IPSET_ATTR_COMMENT]); if (v !== undefined) s += ` comment "${v}"`; break; }
-        case 'skbmark': { const m = skbmarkOf(b, AT[IPSET_ATTR_SKBMARK]); if (m) s += ` skbmark ${skbmarkText(m)}`; break; }
-        case 'skbprio': { const v = skbprioOf(b, AT[IPSET_ATTR_SKBPRIO]); if (v !== undefined) s += ` skbprio ${v}`; break; }
-        case 'skbqueue': { const v = be16Of(b, AT[IPSET_ATTR_SKBQUEUE]); if (v !== undefined) s += ` skbqueue ${v}`; break; }
-        default: break;
+        case 'timeout': {
+          const v = be32Of(b, AT[IPSET_ATTR_TIMEOUT]);
+          if (v !== undefined) s += ` timeout ${v}`;
+          break;
+        }
+        case 'nomatch':
+          if (flags & IPSET_FLAG_NOMATCH) s += ' nomatch';
+          break;
+        case 'wildcard':
+          if (flags & IPSET_FLAG_IFACE_WILDCARD) s += ' wildcard';
+          break;
+        case 'packets': {
+          const v = be64Of(b, AT[IPSET_ATTR_PACKETS]);
+          if (v !== undefined) s += ` packets ${v}`;
+          break;
+        }
+        case 'bytes': {
+          const v = be64Of(b, AT[IPSET_ATTR_BYTES]);
+          if (v !== undefined) s += ` bytes ${v}`;
+          break;
+        }
+        case 'comment': {
+          const v = strOf(b, AT[IPSET_ATTR_COMMENT]);
+          if (v !== undefined) s += ` comment "${v}"`;
+          break;
+        }
+        case 'skbmark': {
+          const m = skbmarkOf(b, AT[IPSET_ATTR_SKBMARK]);
+          if (m) s += ` skbmark ${skbmarkText(m)}`;
+          break;
+        }
+        case 'skbprio': {
+          const v = skbprioOf(b, AT[IPSET_ATTR_SKBPRIO]);
+          if (v !== undefined) s += ` skbprio ${v}`;
+          break;
+        }
+        case 'skbqueue': {
+          const v = be16Of(b, AT[IPSET_ATTR_SKBQUEUE]);
+          if (v !== undefined) s += ` skbqueue ${v}`;
+          break;
+        }
+        default:
+          break;
       }
     }
     return s;
@@ -327,22 +457,35 @@ export class IPSetEntry implements EntryFields {
     const out: Record<string, unknown> = { elem: this.toString() };
     const b = this.scan();
     const flags = be32Of(b, AT[IPSET_ATTR_CADT_FLAGS]) ?? 0;
-    const put = (k: string, v: unknown): void => { if (v !== undefined && v !== false) out[k] = v; };
+    const put = (k: string, v: unknown): void => {
+      if (v !== undefined && v !== false) out[k] = v;
+    };
     const big = (v: bigint | undefined): unknown => (v === undefined ? undefined : u64Value(v));
-    put('ip', ipOf(b, AT[IPSET_ATTR_IP])); put('cidr', u8Of(b, AT[IPSET_ATTR_CIDR])); put('ipTo', ipOf(b, AT[IPSET_ATTR_IP_TO]));
-    put('ip2', ipOf(b, AT[IPSET_ATTR_IP2])); put('cidr2', u8Of(b, AT[IPSET_ATTR_CIDR2])); put('ip2To', ipOf(b, AT[IPSET_ATTR_IP2_TO]));
-    put('port', be16Of(b, AT[IPSET_ATTR_PORT])); put('portTo', be16Of(b, AT[IPSET_ATTR_PORT_TO]));
+    put('ip', ipOf(b, AT[IPSET_ATTR_IP]));
+    put('cidr', u8Of(b, AT[IPSET_ATTR_CIDR]));
+    put('ipTo', ipOf(b, AT[IPSET_ATTR_IP_TO]));
+    put('ip2', ipOf(b, AT[IPSET_ATTR_IP2]));
+    put('cidr2', u8Of(b, AT[IPSET_ATTR_CIDR2]));
+    put('ip2To', ipOf(b, AT[IPSET_ATTR_IP2_TO]));
+    put('port', be16Of(b, AT[IPSET_ATTR_PORT]));
+    put('portTo', be16Of(b, AT[IPSET_ATTR_PORT_TO]));
     const proto = u8Of(b, AT[IPSET_ATTR_PROTO]);
     if (proto !== undefined) out.proto = protoName(proto) ?? proto;
-    put('mac', macOf(b, AT[IPSET_ATTR_ETHER])); put('iface', strOf(b, AT[IPSET_ATTR_IFACE]));
-    put('physdev', (flags & IPSET_FLAG_PHYSDEV) !== 0); put('wildcard', (flags & IPSET_FLAG_IFACE_WILDCARD) !== 0);
-    put('mark', be32Of(b, AT[IPSET_ATTR_MARK])); put('name', strOf(b, AT[IPSET_ATTR_NAME]));
-    put('nomatch', (flags & IPSET_FLAG_NOMATCH) !== 0); put('timeout', be32Of(b, AT[IPSET_ATTR_TIMEOUT]));
-    put('packets', big(be64Of(b, AT[IPSET_ATTR_PACKETS]))); put('bytes', big(be64Of(b, AT[IPSET_ATTR_BYTES])));
+    put('mac', macOf(b, AT[IPSET_ATTR_ETHER]));
+    put('iface', strOf(b, AT[IPSET_ATTR_IFACE]));
+    put('physdev', (flags & IPSET_FLAG_PHYSDEV) !== 0);
+    put('wildcard', (flags & IPSET_FLAG_IFACE_WILDCARD) !== 0);
+    put('mark', be32Of(b, AT[IPSET_ATTR_MARK]));
+    put('name', strOf(b, AT[IPSET_ATTR_NAME]));
+    put('nomatch', (flags & IPSET_FLAG_NOMATCH) !== 0);
+    put('timeout', be32Of(b, AT[IPSET_ATTR_TIMEOUT]));
+    put('packets', big(be64Of(b, AT[IPSET_ATTR_PACKETS])));
+    put('bytes', big(be64Of(b, AT[IPSET_ATTR_BYTES])));
     put('comment', strOf(b, AT[IPSET_ATTR_COMMENT]));
     const m = skbmarkOf(b, AT[IPSET_ATTR_SKBMARK]);
     if (m) out.skbmark = skbmarkText(m);
-    put('skbprio', skbprioOf(b, AT[IPSET_ATTR_SKBPRIO])); put('skbqueue', be16Of(b, AT[IPSET_ATTR_SKBQUEUE]));
+    put('skbprio', skbprioOf(b, AT[IPSET_ATTR_SKBPRIO]));
+    put('skbqueue', be16Of(b, AT[IPSET_ATTR_SKBQUEUE]));
     return attachMessage(out, this) as unknown as IPSetEntryRecord;
   }
 }

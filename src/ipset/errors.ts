@@ -2,9 +2,18 @@
 // like ipset(8)'s "Syntax error: ..." lines.
 import { NetlinkError, errnoName, errnoText, type ExtAck } from '../core/index.js';
 import {
-  IPSET_BITMAP_MESSAGES, IPSET_CMD, IPSET_CORE_MESSAGES, IPSET_ERR_BITMAP_NAMES, IPSET_ERR_HASH_NAMES,
-  IPSET_ERR_LIST_NAMES, IPSET_ERR_NAMES, IPSET_ERR_PRIVATE, IPSET_ERR_TYPE_SPECIFIC, IPSET_HASH_MESSAGES,
-  IPSET_LIST_MESSAGES, type IPSetErrorLine,
+  IPSET_BITMAP_MESSAGES,
+  IPSET_CMD,
+  IPSET_CORE_MESSAGES,
+  IPSET_ERR_BITMAP_NAMES,
+  IPSET_ERR_HASH_NAMES,
+  IPSET_ERR_LIST_NAMES,
+  IPSET_ERR_NAMES,
+  IPSET_ERR_PRIVATE,
+  IPSET_ERR_TYPE_SPECIFIC,
+  IPSET_HASH_MESSAGES,
+  IPSET_LIST_MESSAGES,
+  type IPSetErrorLine,
 } from './constants.js';
 
 function tableFor(typeName: string | undefined): readonly IPSetErrorLine[] {
@@ -43,16 +52,22 @@ export function ipsetMessage(code: number, cmd: number, typeName?: string): stri
 /** Symbolic name of a code: IPSET_ERR_EXIST, IPSET_ERR_HASH_FULL (needs the type), ENOENT. */
 export function ipsetErrorName(code: number, typeName?: string): string {
   if (code >= IPSET_ERR_TYPE_SPECIFIC) {
-    const names = typeName?.startsWith('bitmap:') ? IPSET_ERR_BITMAP_NAMES
-      : typeName?.startsWith('hash:') ? IPSET_ERR_HASH_NAMES
-        : typeName?.startsWith('list:') ? IPSET_ERR_LIST_NAMES : undefined;
+    const names = typeName?.startsWith('bitmap:')
+      ? IPSET_ERR_BITMAP_NAMES
+      : typeName?.startsWith('hash:')
+        ? IPSET_ERR_HASH_NAMES
+        : typeName?.startsWith('list:')
+          ? IPSET_ERR_LIST_NAMES
+          : undefined;
     return names?.[code] ?? `IPSET_ERR_TYPE_SPECIFIC+${code - IPSET_ERR_TYPE_SPECIFIC}`;
   }
   if (code >= IPSET_ERR_PRIVATE) return IPSET_ERR_NAMES[code] ?? `IPSET_ERR_${code}`;
   return errnoName(code);
 }
 
-const CMD_NAMES = new Map<number, string>(Object.entries(IPSET_CMD).map(([k, v]) => [v, k.slice('IPSET_CMD_'.length).toLowerCase()]));
+const CMD_NAMES = new Map<number, string>(
+  Object.entries(IPSET_CMD).map(([k, v]) => [v, k.slice('IPSET_CMD_'.length).toLowerCase()]),
+);
 
 /**
  * A request the kernel refused, in ipset's own terms: `code` is the IPSET_ERR_* (or errno)
@@ -71,7 +86,11 @@ export class IPSetError extends NetlinkError {
   /** What ipset(8) prints for this error (its text and detail, without the call's description). */
   readonly ipsetText: string;
 
-  constructor(errno: number, cmd: number, opts: { setName?: string; typeName?: string; extack?: ExtAck; index?: number; detail?: string } = {}) {
+  constructor(
+    errno: number,
+    cmd: number,
+    opts: { setName?: string; typeName?: string; extack?: ExtAck; index?: number; detail?: string } = {},
+  ) {
     super(errno, opts.extack ?? {}, opts.index);
     this.command = CMD_NAMES.get(cmd) ?? String(cmd);
     this.setName = opts.setName;
@@ -83,7 +102,11 @@ export class IPSetError extends NetlinkError {
   }
 
   /** Rebuild from a NetlinkError the socket layer raised. */
-  static from(err: NetlinkError, cmd: number, opts: { setName?: string; typeName?: string; detail?: string; index?: number } = {}): IPSetError {
+  static from(
+    err: NetlinkError,
+    cmd: number,
+    opts: { setName?: string; typeName?: string; detail?: string; index?: number } = {},
+  ): IPSetError {
     return new IPSetError(err.errno, cmd, { ...opts, extack: err.extack, index: opts.index ?? err.index });
   }
 }
@@ -91,7 +114,10 @@ export class IPSetError extends NetlinkError {
 /** Input ipset(8) would reject before talking to the kernel ("Syntax error: ..."). */
 export class IPSetSyntaxError extends Error {
   override name = 'IPSetSyntaxError';
-  constructor(message: string, readonly input?: string) {
+  constructor(
+    message: string,
+    readonly input?: string,
+  ) {
     super(message.startsWith('Syntax error') ? message : `Syntax error: ${message}`);
   }
 }
@@ -107,7 +133,10 @@ export class IPSetUnsupportedError extends Error {
 /** A restore that stopped: which line, and why (ipset(8): "Error in line N: ..."). */
 export class IPSetRestoreError extends Error {
   override name = 'IPSetRestoreError';
-  constructor(readonly line: number, override readonly cause: Error) {
+  constructor(
+    readonly line: number,
+    override readonly cause: Error,
+  ) {
     // ipset(8)'s words: without the description of the call that failed.
     super(`Error in line ${line}: ${cause instanceof IPSetError ? cause.ipsetText : cause.message}`);
   }

@@ -1,21 +1,71 @@
 // The IPSet class: every ipset command over nfnetlink, with ipset(8)'s wire format,
 // ipset(8)'s error texts, bulk adds and streamed listings.
 import {
-  Marshal, NETLINK_NETFILTER, NLA_F_NESTED, NLMSG_ERROR, NLMSG_HDRLEN, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL,
-  NetlinkError, NetlinkSocket, Writer, describeCalls, type AnyMessage, type AnySchema, type AttrInput, type Transport,
+  Marshal,
+  NETLINK_NETFILTER,
+  NLA_F_NESTED,
+  NLMSG_ERROR,
+  NLMSG_HDRLEN,
+  NLM_F_ACK,
+  NLM_F_CREATE,
+  NLM_F_DUMP,
+  NLM_F_EXCL,
+  NetlinkError,
+  NetlinkSocket,
+  Writer,
+  describeCalls,
+  type AnyMessage,
+  type AnySchema,
+  type AttrInput,
+  type Transport,
 } from '../core/index.js';
 import {
-  BULK_WINDOW, MSG_PER_DATAGRAM, PreEncoded, containerPrefix, encodeContainers, hasWireOptions,
-  type BulkPlan, type Containers,
+  BULK_WINDOW,
+  MSG_PER_DATAGRAM,
+  PreEncoded,
+  containerPrefix,
+  encodeContainers,
+  hasWireOptions,
+  type BulkPlan,
+  type Containers,
 } from './bulk.js';
 import {
-  IPSET_ATTR_DATA, IPSET_CMD_ADD, IPSET_CMD_CREATE, IPSET_CMD_DEL, IPSET_CMD_DESTROY, IPSET_CMD_FLUSH,
-  IPSET_CMD_GET_BYINDEX, IPSET_CMD_GET_BYNAME, IPSET_CMD_HEADER, IPSET_CMD_LIST, IPSET_CMD_PROTOCOL,
-  IPSET_CMD_RENAME, IPSET_CMD_SAVE, IPSET_CMD_SWAP, IPSET_CMD_TEST, IPSET_CMD_TYPE, IPSET_ERR_EXIST,
-  IPSET_ERR_FIND_TYPE, IPSET_ERR_PROTOCOL, IPSET_ERR_TYPE_SPECIFIC, IPSET_FLAG_LIST_HEADER, IPSET_MAXNAMELEN,
-  IPSET_PROTOCOL, IPSET_PROTOCOL_MIN, NFPROTO_IPV4, NFPROTO_IPV6, NFPROTO_UNSPEC,
+  IPSET_ATTR_DATA,
+  IPSET_CMD_ADD,
+  IPSET_CMD_CREATE,
+  IPSET_CMD_DEL,
+  IPSET_CMD_DESTROY,
+  IPSET_CMD_FLUSH,
+  IPSET_CMD_GET_BYINDEX,
+  IPSET_CMD_GET_BYNAME,
+  IPSET_CMD_HEADER,
+  IPSET_CMD_LIST,
+  IPSET_CMD_PROTOCOL,
+  IPSET_CMD_RENAME,
+  IPSET_CMD_SAVE,
+  IPSET_CMD_SWAP,
+  IPSET_CMD_TEST,
+  IPSET_CMD_TYPE,
+  IPSET_ERR_EXIST,
+  IPSET_ERR_FIND_TYPE,
+  IPSET_ERR_PROTOCOL,
+  IPSET_ERR_TYPE_SPECIFIC,
+  IPSET_FLAG_LIST_HEADER,
+  IPSET_MAXNAMELEN,
+  IPSET_PROTOCOL,
+  IPSET_PROTOCOL_MIN,
+  NFPROTO_IPV4,
+  NFPROTO_IPV6,
+  NFPROTO_UNSPEC,
 } from './constants.js';
-import { FAMILY_NAMES, createData, createOptionsUsed, familyNumber, type CreateOptions, type Family } from './create.js';
+import {
+  FAMILY_NAMES,
+  createData,
+  createOptionsUsed,
+  familyNumber,
+  type CreateOptions,
+  type Family,
+} from './create.js';
 import { writeEntry } from './encode.js';
 import { entryOptionsOf, parseEntry, wireOptions, type EntryInput, type EntryOptions } from './entries.js';
 import { IPSET_CALLS } from './describe.js';
@@ -24,7 +74,16 @@ import { ipsetMsg, ipsetPolicy, ipsetSchemaFor, ipsetType } from './ipset_msg.js
 import { IPSetHeader, IPSetListing, attrStart, messageChunk, readHeader, topAttrs, type ListChunk } from './listing.js';
 import { IPSetRestoreError, parseRestore, saveText } from './save.js';
 import { checkAddOptions, checkCreateOptions } from './specs.js';
-import { SET_TYPES, etypeOf, parseEtype, setType, type Dim, type Etype, type SetType, type SetTypeName } from './types.js';
+import {
+  SET_TYPES,
+  etypeOf,
+  parseEtype,
+  setType,
+  type Dim,
+  type Etype,
+  type SetType,
+  type SetTypeName,
+} from './types.js';
 
 export interface IPSetOptions {
   /** Network namespace (name under /var/run/netns, a path, or an fd): the socket is opened there. */
@@ -69,7 +128,8 @@ const NFGEN = { nfgen_family: 2 };
 
 function checkName(name: unknown, what = 'setname'): string {
   if (typeof name !== 'string' || !name) throw new IPSetSyntaxError(`${what} must be a non-empty string`);
-  if (Buffer.byteLength(name) > IPSET_MAXNAMELEN - 1) throw new IPSetSyntaxError(`${what} '${name}' is longer than ${IPSET_MAXNAMELEN - 1} characters`);
+  if (Buffer.byteLength(name) > IPSET_MAXNAMELEN - 1)
+    throw new IPSetSyntaxError(`${what} '${name}' is longer than ${IPSET_MAXNAMELEN - 1} characters`);
   return name;
 }
 
@@ -92,16 +152,24 @@ export class IPSet {
 
   constructor(opts: IPSetOptions = {}) {
     const marshal = new Marshal(ipsetPolicy(), { fixup: (m) => this.noteError(m) });
-    this.sock = new NetlinkSocket({ protocol: NETLINK_NETFILTER, netns: opts.netns, transport: opts.transport, marshal, timeout: opts.timeout });
+    this.sock = new NetlinkSocket({
+      protocol: NETLINK_NETFILTER,
+      netns: opts.netns,
+      transport: opts.transport,
+      marshal,
+      timeout: opts.timeout,
+    });
   }
 
   /** ipset answers a failed element of an ADT container with the request echoed, its LINENO set to the element's. */
   private noteError(m: AnyMessage): void {
     if (m.type !== NLMSG_ERROR || m.length < NLMSG_HDRLEN + 4 + NLMSG_HDRLEN + 4) return;
-    const b = m.buf, req = m.offset + NLMSG_HDRLEN + 4;
+    const b = m.buf,
+      req = m.offset + NLMSG_HDRLEN + 4;
     const reqLen = b.readUInt32LE(req);
     const reqType = b.readUInt16LE(req + 4);
-    if (reqType >> 8 !== 6 || req + reqLen > m.offset + m.length || b.readInt32LE(m.offset + NLMSG_HDRLEN) === 0) return;
+    if (reqType >> 8 !== 6 || req + reqLen > m.offset + m.length || b.readInt32LE(m.offset + NLMSG_HDRLEN) === 0)
+      return;
     const t = topAttrs(b, req + NLMSG_HDRLEN + 4, req + reqLen);
     if (t.lineno !== undefined && t.adt) this.errLines.set(m.seq, t.lineno);
   }
@@ -119,7 +187,12 @@ export class IPSet {
   private negotiate(): Promise<{ use: number; kernel: number; min: number }> {
     this.proto ??= (async () => {
       const ask = async (v: number) => {
-        const [m] = await this.sock.request(ipsetMsg, { type: ipsetType(IPSET_CMD_PROTOCOL), flags: 0, fields: NFGEN, attrs: [['IPSET_ATTR_PROTOCOL', v]] });
+        const [m] = await this.sock.request(ipsetMsg, {
+          type: ipsetType(IPSET_CMD_PROTOCOL),
+          flags: 0,
+          fields: NFGEN,
+          attrs: [['IPSET_ATTR_PROTOCOL', v]],
+        });
         const t = topAttrs(m.buf, attrStart(m), m.offset + m.length);
         // IPSET_ATTR_PROTOCOL_MIN shares its id with IPSET_ATTR_REVISION_MIN.
         return { kernel: t.protocol ?? v, min: t.revisionMin ?? t.protocol ?? v };
@@ -130,15 +203,21 @@ export class IPSet {
       } catch (e) {
         // Kernels that speak only version 6 refuse a request marked 7.
         if (!(e instanceof NetlinkError) || e.errno !== IPSET_ERR_PROTOCOL) throw ipsetError(e, IPSET_CMD_PROTOCOL);
-        r = await ask(IPSET_PROTOCOL_MIN).catch((e2) => { throw ipsetError(e2, IPSET_CMD_PROTOCOL); });
+        r = await ask(IPSET_PROTOCOL_MIN).catch((e2) => {
+          throw ipsetError(e2, IPSET_CMD_PROTOCOL);
+        });
       }
       const use = Math.min(IPSET_PROTOCOL, r.kernel);
       if (use < IPSET_PROTOCOL_MIN || r.min > IPSET_PROTOCOL) {
-        throw new IPSetUnsupportedError(`Cannot communicate with kernel: Kernel support protocol versions ${r.min}-${r.kernel} while userspace supports protocol versions ${IPSET_PROTOCOL_MIN}-${IPSET_PROTOCOL}`);
+        throw new IPSetUnsupportedError(
+          `Cannot communicate with kernel: Kernel support protocol versions ${r.min}-${r.kernel} while userspace supports protocol versions ${IPSET_PROTOCOL_MIN}-${IPSET_PROTOCOL}`,
+        );
       }
       return { use, ...r };
     })();
-    this.proto.catch(() => { this.proto = undefined; });
+    this.proto.catch(() => {
+      this.proto = undefined;
+    });
     return this.proto;
   }
 
@@ -148,11 +227,21 @@ export class IPSet {
   }
 
   /** Send one command with IPSET_ATTR_PROTOCOL first; errors become IPSetError. */
-  private async cmd(cmd: number, attrs: [string | number, unknown][], flags: number, ctx: { setName?: string; typeName?: string; detail?: string } = {}): Promise<AnyMessage[]> {
+  private async cmd(
+    cmd: number,
+    attrs: [string | number, unknown][],
+    flags: number,
+    ctx: { setName?: string; typeName?: string; detail?: string } = {},
+  ): Promise<AnyMessage[]> {
     const { use } = await this.negotiate();
     const schema: AnySchema = ipsetSchemaFor(cmd);
     try {
-      return await this.sock.request(schema, { type: ipsetType(cmd), flags, fields: NFGEN, attrs: [['IPSET_ATTR_PROTOCOL', use], ...attrs] as AttrInput });
+      return await this.sock.request(schema, {
+        type: ipsetType(cmd),
+        flags,
+        fields: NFGEN,
+        attrs: [['IPSET_ATTR_PROTOCOL', use], ...attrs] as AttrInput,
+      });
     } catch (e) {
       throw ipsetError(e, cmd, ctx);
     }
@@ -169,8 +258,15 @@ export class IPSet {
     let p = this.revisions.get(key);
     if (!p) {
       p = (async () => {
-        const [m] = await this.cmd(IPSET_CMD_TYPE, [['IPSET_ATTR_TYPENAME', name], ['IPSET_ATTR_FAMILY', fam]], 0,
-          { typeName: name, detail: `${name}, family ${FAMILY_NAMES[fam] ?? 'unspec'}` });
+        const [m] = await this.cmd(
+          IPSET_CMD_TYPE,
+          [
+            ['IPSET_ATTR_TYPENAME', name],
+            ['IPSET_ATTR_FAMILY', fam],
+          ],
+          0,
+          { typeName: name, detail: `${name}, family ${FAMILY_NAMES[fam] ?? 'unspec'}` },
+        );
         const a = topAttrs(m.buf, attrStart(m), m.offset + m.length);
         const max = a.revision ?? 0;
         return [a.revisionMin ?? max, max] as [number, number];
@@ -199,7 +295,10 @@ export class IPSet {
     const asked = createOptionsUsed(opts);
     for (const o of asked) {
       const ok = t.create.includes(o) || (o === 'range' && t.name === 'bitmap:port');
-      if (!ok) throw new IPSetSyntaxError(`${o} parameter is not allowed in command create with set type ${t.name} and family ${famName}`);
+      if (!ok)
+        throw new IPSetSyntaxError(
+          `${o} parameter is not allowed in command create with set type ${t.name} and family ${famName}`,
+        );
     }
     if (t.name.startsWith('bitmap:') && opts.range === undefined && opts.bitmapPortsRange === undefined) {
       throw new IPSetSyntaxError(`Argument \`range' is mandatory with set type ${t.name}`);
@@ -210,46 +309,84 @@ export class IPSet {
       [kmin, kmax] = await this.getSupportedRevisions(t.name, defFam);
     } catch (e) {
       if (e instanceof IPSetError && e.errno === IPSET_ERR_FIND_TYPE) {
-        throw new IPSetError(e.errno, IPSET_CMD_CREATE, { setName: name, typeName: t.name, detail: `${t.name} is not available in this kernel` });
+        throw new IPSetError(e.errno, IPSET_CMD_CREATE, {
+          setName: name,
+          typeName: t.name,
+          detail: `${t.name} is not available in this kernel`,
+        });
       }
       throw e;
     }
     const revision = Math.min(t.revision, kmax);
     if (revision < kmin) {
-      throw new IPSetUnsupportedError(`Kernel supports revisions ${kmin}-${kmax} of ${t.name}, ipset 7.17 knows up to ${t.revision}`);
+      throw new IPSetUnsupportedError(
+        `Kernel supports revisions ${kmin}-${kmax} of ${t.name}, ipset 7.17 knows up to ${t.revision}`,
+      );
     }
     for (const o of asked) {
       const since = t.since[o];
       if (since !== undefined && since > revision) {
-        throw new IPSetUnsupportedError(`Argument \`${o}' is supported in the kernel module of the set type ${t.name} starting from the revision ${since} and you have installed revision ${revision} only. Your kernel is behind your ipset utility.`);
+        throw new IPSetUnsupportedError(
+          `Argument \`${o}' is supported in the kernel module of the set type ${t.name} starting from the revision ${since} and you have installed revision ${revision} only. Your kernel is behind your ipset utility.`,
+        );
       }
     }
     const data = createData(t, opts, family);
-    await this.cmd(IPSET_CMD_CREATE, [
-      ['IPSET_ATTR_SETNAME', name], ['IPSET_ATTR_TYPENAME', t.name], ['IPSET_ATTR_REVISION', revision],
-      ['IPSET_ATTR_FAMILY', family], ['IPSET_ATTR_DATA', data],
-    ], NLM_F_ACK | NLM_F_CREATE | (opts.exclusive === false ? 0 : NLM_F_EXCL), { setName: name, typeName: t.name });
+    await this.cmd(
+      IPSET_CMD_CREATE,
+      [
+        ['IPSET_ATTR_SETNAME', name],
+        ['IPSET_ATTR_TYPENAME', t.name],
+        ['IPSET_ATTR_REVISION', revision],
+        ['IPSET_ATTR_FAMILY', family],
+        ['IPSET_ATTR_DATA', data],
+      ],
+      NLM_F_ACK | NLM_F_CREATE | (opts.exclusive === false ? 0 : NLM_F_EXCL),
+      { setName: name, typeName: t.name },
+    );
   }
 
   /** Destroy a set, or every set (not referenced by the kernel) when no name is given. */
   async destroy(name?: string, opts: { exclusive?: boolean } = {}): Promise<void> {
-    await this.cmd(IPSET_CMD_DESTROY, name === undefined ? [] : [['IPSET_ATTR_SETNAME', checkName(name)]],
-      NLM_F_ACK | (opts.exclusive === false ? 0 : NLM_F_EXCL), { setName: name });
+    await this.cmd(
+      IPSET_CMD_DESTROY,
+      name === undefined ? [] : [['IPSET_ATTR_SETNAME', checkName(name)]],
+      NLM_F_ACK | (opts.exclusive === false ? 0 : NLM_F_EXCL),
+      { setName: name },
+    );
   }
 
   /** Remove every element of a set, or of every set. */
   async flush(name?: string): Promise<void> {
-    await this.cmd(IPSET_CMD_FLUSH, name === undefined ? [] : [['IPSET_ATTR_SETNAME', checkName(name)]], NLM_F_ACK, { setName: name });
+    await this.cmd(IPSET_CMD_FLUSH, name === undefined ? [] : [['IPSET_ATTR_SETNAME', checkName(name)]], NLM_F_ACK, {
+      setName: name,
+    });
   }
 
   /** Rename a set. */
   async rename(from: string, to: string): Promise<void> {
-    await this.cmd(IPSET_CMD_RENAME, [['IPSET_ATTR_SETNAME', checkName(from)], ['IPSET_ATTR_SETNAME2', checkName(to, 'new setname')]], NLM_F_ACK, { setName: from });
+    await this.cmd(
+      IPSET_CMD_RENAME,
+      [
+        ['IPSET_ATTR_SETNAME', checkName(from)],
+        ['IPSET_ATTR_SETNAME2', checkName(to, 'new setname')],
+      ],
+      NLM_F_ACK,
+      { setName: from },
+    );
   }
 
   /** Swap two sets' contents (types must match). */
   async swap(a: string, b: string): Promise<void> {
-    await this.cmd(IPSET_CMD_SWAP, [['IPSET_ATTR_SETNAME', checkName(a)], ['IPSET_ATTR_SETNAME2', checkName(b)]], NLM_F_ACK, { setName: a });
+    await this.cmd(
+      IPSET_CMD_SWAP,
+      [
+        ['IPSET_ATTR_SETNAME', checkName(a)],
+        ['IPSET_ATTR_SETNAME2', checkName(b)],
+      ],
+      NLM_F_ACK,
+      { setName: a },
+    );
   }
 
   // ---- elements ---------------------------------------------------------------------------------
@@ -272,7 +409,8 @@ export class IPSet {
 
   /** The name of the set at a kernel index (IPSET_CMD_GET_BYINDEX, protocol 7). */
   async getSetByIndex(index: number): Promise<string> {
-    if (!Number.isInteger(index) || index < 0 || index > 0xfffe) throw new IPSetSyntaxError(`'${index}' is out of range 0-65534`);
+    if (!Number.isInteger(index) || index < 0 || index > 0xfffe)
+      throw new IPSetSyntaxError(`'${index}' is out of range 0-65534`);
     await this.needProtocol7('getSetByIndex');
     const [m] = await this.cmd(IPSET_CMD_GET_BYINDEX, [['IPSET_ATTR_INDEX', index]], 0);
     const a = topAttrs(m.buf, attrStart(m), m.offset + m.length);
@@ -281,11 +419,15 @@ export class IPSet {
   }
 
   private async needProtocol7(what: string): Promise<void> {
-    if ((await this.negotiate()).use < 7) throw new IPSetUnsupportedError(`${what} needs ipset protocol 7; this kernel speaks 6`);
+    if ((await this.negotiate()).use < 7)
+      throw new IPSetUnsupportedError(`${what} needs ipset protocol 7; this kernel speaks 6`);
   }
 
   /** Dimensions and type of the elements to send: from `etype`, else from the set itself. */
-  private async elementType(name: string, opts: AddOptions): Promise<{ dims: readonly Dim[]; type?: SetType; family: number; guessed?: boolean }> {
+  private async elementType(
+    name: string,
+    opts: AddOptions,
+  ): Promise<{ dims: readonly Dim[]; type?: SetType; family: number; guessed?: boolean }> {
     if (opts.stype !== undefined) {
       const type = setType(opts.stype);
       if (!type) throw new IPSetSyntaxError(`typename '${opts.stype}' is unknown`);
@@ -296,8 +438,15 @@ export class IPSet {
       if (!dims) throw new IPSetSyntaxError(`unknown element type '${opts.etype}'`);
       // Only a guess at the set's type (hash:ip or bitmap:ip?): its kind decides how ports are sent.
       const key = dims.join(',');
-      const type = SET_TYPES.find((t) => t.kind === 'hash' && t.dims.join(',') === key) ?? SET_TYPES.find((t) => t.dims.join(',') === key);
-      return { dims, type: type && { ...type, required: dims.length }, family: familyNumber(opts.family, 0), guessed: true };
+      const type =
+        SET_TYPES.find((t) => t.kind === 'hash' && t.dims.join(',') === key) ??
+        SET_TYPES.find((t) => t.dims.join(',') === key);
+      return {
+        dims,
+        type: type && { ...type, required: dims.length },
+        family: familyNumber(opts.family, 0),
+        guessed: true,
+      };
     }
     const h = await this.typeOf(name);
     const type = setType(h.type);
@@ -305,18 +454,38 @@ export class IPSet {
     return { dims: type.dims, type, family: h.family };
   }
 
-  private async adt(cmd: number, name: string, entry: EntryInput, opts: AddOptions, flags: number): Promise<AnyMessage[]> {
+  private async adt(
+    cmd: number,
+    name: string,
+    entry: EntryInput,
+    opts: AddOptions,
+    flags: number,
+  ): Promise<AnyMessage[]> {
     checkName(name);
     const { dims, type, family } = await this.elementType(name, opts);
     const eopts: EntryOptions = { ...opts };
-    const e = parseEntry(entry, dims, { kind: type?.kind, family, typeName: type?.name, required: type?.required }, eopts);
+    const e = parseEntry(
+      entry,
+      dims,
+      { kind: type?.kind, family, typeName: type?.name, required: type?.required },
+      eopts,
+    );
     const wo = wireOptions(entryOptionsOf(entry), wireOptions(eopts));
     const w = new Writer(256);
     writeEntry(w, e, wo, cmd === IPSET_CMD_TEST ? undefined : 0);
     try {
-      return await this.cmd(cmd, [['IPSET_ATTR_SETNAME', name], [IPSET_ATTR_DATA | NLA_F_NESTED, w.toBuffer()]], flags, { setName: name, typeName: type?.name });
+      return await this.cmd(
+        cmd,
+        [
+          ['IPSET_ATTR_SETNAME', name],
+          [IPSET_ATTR_DATA | NLA_F_NESTED, w.toBuffer()],
+        ],
+        flags,
+        { setName: name, typeName: type?.name },
+      );
     } catch (e) {
-      if (e instanceof IPSetError && opts.etype !== undefined && e.errno === IPSET_ERR_PROTOCOL) throw await this.etypeError(name, opts.etype, e);
+      if (e instanceof IPSetError && opts.etype !== undefined && e.errno === IPSET_ERR_PROTOCOL)
+        throw await this.etypeError(name, opts.etype, e);
       // Type-specific codes need the real type for ipset(8)'s words.
       if (e instanceof IPSetError && opts.etype !== undefined && e.errno >= IPSET_ERR_TYPE_SPECIFIC) {
         const real = await this.typeOf(name).catch(() => undefined);
@@ -332,7 +501,9 @@ export class IPSet {
     const t = real && setType(real.type);
     const given = parseEtype(etype)?.join(',');
     if (!t || given === etypeOf(t)) return e;
-    return new IPSetSyntaxError(`etype '${given}' does not match set ${name}: its type ${t.name} takes elements of type '${etypeOf(t)}'`);
+    return new IPSetSyntaxError(
+      `etype '${given}' does not match set ${name}: its type ${t.name} takes elements of type '${etypeOf(t)}'`,
+    );
   }
 
   /** Add an element. `exclusive` (default true) fails if it is already there. */
@@ -375,20 +546,41 @@ export class IPSet {
     return this.bulk(IPSET_CMD_DEL, name, entries, opts);
   }
 
-  private async bulk(cmd: number, name: string, input: Iterable<EntryInput>, opts: AddManyOptions, perEntry?: readonly (EntryOptions | undefined)[]): Promise<BulkResult> {
+  private async bulk(
+    cmd: number,
+    name: string,
+    input: Iterable<EntryInput>,
+    opts: AddManyOptions,
+    perEntry?: readonly (EntryOptions | undefined)[],
+  ): Promise<BulkResult> {
     checkName(name);
-    const list = Array.isArray(input) ? input as EntryInput[] : [...input];
+    const list = Array.isArray(input) ? (input as EntryInput[]) : [...input];
     const { use } = await this.negotiate();
     const { dims, type, family, guessed } = await this.elementType(name, opts);
     let typeName: string | undefined = guessed ? undefined : type?.name;
     const ctx = { kind: type?.kind, family, typeName, required: type?.required };
     const common = wireOptions(opts);
-    const plain = (dims.length === 1 && (dims[0] === 'ip' || dims[0] === 'net')) && family !== NFPROTO_IPV6 && !hasWireOptions(common) && !perEntry;
+    const plain =
+      dims.length === 1 &&
+      (dims[0] === 'ip' || dims[0] === 'net') &&
+      family !== NFPROTO_IPV6 &&
+      !hasWireOptions(common) &&
+      !perEntry;
     const flags = opts.exclusive === false ? 0 : NLM_F_EXCL;
     const errors: EntryError[] = [];
-    const fail = (index: number, error: IPSetError | IPSetSyntaxError): void => { errors.push({ index, error }); };
+    const fail = (index: number, error: IPSetError | IPSetSyntaxError): void => {
+      errors.push({ index, error });
+    };
 
-    const plan: BulkPlan = { list, dims, ctx, common, plain, perEntry, prefix: containerPrefix(name, use, ipsetType(cmd)) };
+    const plan: BulkPlan = {
+      list,
+      dims,
+      ctx,
+      common,
+      plain,
+      perEntry,
+      prefix: containerPrefix(name, use, ipsetType(cmd)),
+    };
     const type16 = ipsetType(cmd);
     const perMessage = opts.perMessage ?? Infinity;
     const encode = (indices: ArrayLike<number> | null, base: number, count: number, cap: number): Containers =>
@@ -406,14 +598,19 @@ export class IPSet {
       const results = await this.sock.batch(items, { acks: 'errors', chunk: cap === 1 ? 256 : MSG_PER_DATAGRAM });
       for (let k = 0; k < nmsg; k++) {
         const r = results[k];
-        const lo = enc.ranges[2 * k], hi = enc.ranges[2 * k + 1];
-        if (r.ok) { done += hi - lo; continue; }
+        const lo = enc.ranges[2 * k],
+          hi = enc.ranges[2 * k + 1];
+        if (r.ok) {
+          done += hi - lo;
+          continue;
+        }
         const seq = schema.seqs[k];
         const line = this.errLines.get(seq);
         this.errLines.delete(seq);
         if (line === undefined) {
           // Refused as a whole (no such set, protocol error): every element shares the error.
-          for (let p = lo; p < hi; p++) fail(enc.order[p], IPSetError.from(r.error, cmd, { setName: name, typeName, index: enc.order[p] }));
+          for (let p = lo; p < hi; p++)
+            fail(enc.order[p], IPSetError.from(r.error, cmd, { setName: name, typeName, index: enc.order[p] }));
           continue;
         }
         // The kernel stopped at the failed element: those before it are in, those after it go again.
@@ -425,7 +622,8 @@ export class IPSet {
       }
     };
     // In windows, so memory stays bounded for millions of elements.
-    for (let base = 0; base < list.length; base += BULK_WINDOW) await send(null, base, Math.min(BULK_WINDOW, list.length - base), perMessage);
+    for (let base = 0; base < list.length; base += BULK_WINDOW)
+      await send(null, base, Math.min(BULK_WINDOW, list.length - base), perMessage);
     // The rest of interrupted containers, one element per message: a failure stops nothing else.
     const again = retry.splice(0);
     for (let k = 0; k < again.length; k += BULK_WINDOW) {
@@ -436,7 +634,13 @@ export class IPSet {
     if (guessed && errors.some((x) => x.error instanceof IPSetError && x.error.errno >= IPSET_ERR_TYPE_SPECIFIC)) {
       typeName = (await this.typeOf(name).catch(() => undefined))?.type;
       for (const x of errors) {
-        if (x.error instanceof IPSetError) x.error = new IPSetError(x.error.errno, cmd, { setName: name, typeName, extack: x.error.extack, index: x.index });
+        if (x.error instanceof IPSetError)
+          x.error = new IPSetError(x.error.errno, cmd, {
+            setName: name,
+            typeName,
+            extack: x.error.extack,
+            index: x.index,
+          });
       }
     }
     errors.sort((a, b) => a.index - b.index);
@@ -477,8 +681,13 @@ export class IPSet {
             lines.push(cmds[j].line);
           }
           const stype = known.get(c.name);
-          const run = await this.bulk(c.cmd === 'add' ? IPSET_CMD_ADD : IPSET_CMD_DEL, c.name, entries,
-            { exclusive, stype }, per.some((x) => x) ? per : undefined);
+          const run = await this.bulk(
+            c.cmd === 'add' ? IPSET_CMD_ADD : IPSET_CMD_DEL,
+            c.name,
+            entries,
+            { exclusive, stype },
+            per.some((x) => x) ? per : undefined,
+          );
           if (run.errors.length) {
             const first = run.errors[0];
             throw new IPSetRestoreError(lines[first.index], first.error);
@@ -496,11 +705,25 @@ export class IPSet {
               throw new IPSetSyntaxError(`${c.entry} is NOT in set ${c.name}.`);
             }
             break;
-          case 'destroy': await this.destroy(c.name, { exclusive }); if (c.name) known.delete(c.name); else known.clear(); break;
-          case 'flush': await this.flush(c.name); break;
-          case 'rename': await this.rename(c.name, c.name2); known.delete(c.name); break;
-          case 'swap': await this.swap(c.name, c.name2); known.delete(c.name); known.delete(c.name2); break;
-          default: throw new IPSetSyntaxError(`${c.cmd} is not allowed in restore mode`);
+          case 'destroy':
+            await this.destroy(c.name, { exclusive });
+            if (c.name) known.delete(c.name);
+            else known.clear();
+            break;
+          case 'flush':
+            await this.flush(c.name);
+            break;
+          case 'rename':
+            await this.rename(c.name, c.name2);
+            known.delete(c.name);
+            break;
+          case 'swap':
+            await this.swap(c.name, c.name2);
+            known.delete(c.name);
+            known.delete(c.name2);
+            break;
+          default:
+            throw new IPSetSyntaxError(`${c.cmd} is not allowed in restore mode`);
         }
       } catch (e) {
         if (e instanceof IPSetRestoreError) throw e;
@@ -539,7 +762,12 @@ export class IPSet {
     if (name !== undefined) attrs.push(['IPSET_ATTR_SETNAME', name]);
     if (headersOnly) attrs.push(['IPSET_ATTR_FLAGS', IPSET_FLAG_LIST_HEADER]);
     const headers = new Map<string, IPSetHeader>();
-    const stream = this.sock.dump(ipsetMsg as AnySchema, { type: ipsetType(cmd), flags: NLM_F_ACK | NLM_F_DUMP, fields: NFGEN, attrs: attrs as AttrInput });
+    const stream = this.sock.dump(ipsetMsg as AnySchema, {
+      type: ipsetType(cmd),
+      flags: NLM_F_ACK | NLM_F_DUMP,
+      fields: NFGEN,
+      attrs: attrs as AttrInput,
+    });
     try {
       for await (const m of stream) {
         const b = m.buf;
@@ -548,7 +776,13 @@ export class IPSet {
         let h = headers.get(t.setname);
         let first = false;
         if (t.typename !== undefined) {
-          h = new IPSetHeader(t.setname, t.typename, t.revision ?? 0, t.family !== undefined ? FAMILY_NAMES[t.family] : undefined, t.index);
+          h = new IPSetHeader(
+            t.setname,
+            t.typename,
+            t.revision ?? 0,
+            t.family !== undefined ? FAMILY_NAMES[t.family] : undefined,
+            t.index,
+          );
           if (t.data) readHeader(h, b, t.data[0], t.data[1]);
           headers.set(t.setname, h);
           first = true;
@@ -563,7 +797,11 @@ export class IPSet {
   }
 }
 
-function ipsetError(e: unknown, cmd: number, ctx: { setName?: string; typeName?: string; detail?: string } = {}): unknown {
+function ipsetError(
+  e: unknown,
+  cmd: number,
+  ctx: { setName?: string; typeName?: string; detail?: string } = {},
+): unknown {
   if (e instanceof NetlinkError && !(e instanceof IPSetError)) return IPSetError.from(e, cmd, ctx);
   return e;
 }

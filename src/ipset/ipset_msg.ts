@@ -3,12 +3,40 @@
 // IPSET_ATTR_DATA holds create-space attributes in CREATE/LIST/HEADER messages and
 // ADT-space ones in ADD/DEL/TEST messages (the ids overlap), hence two classes.
 import {
-  AttrSet, MessageSchema, NLA_F_NESTED, NetlinkDecodeError, NetlinkEncodeError, align4, asciiz, attrMap, be16, be32,
-  be64, binary, enumOf, flagsOf, l2addr, nested, netorder, registerMessageClass, u8, ipv4, ipv6,
-  type AttrDecl, type AttrInput, type AttrMap, type NlaType,
+  AttrSet,
+  MessageSchema,
+  NLA_F_NESTED,
+  NetlinkDecodeError,
+  NetlinkEncodeError,
+  align4,
+  asciiz,
+  attrMap,
+  be16,
+  be32,
+  be64,
+  binary,
+  enumOf,
+  flagsOf,
+  l2addr,
+  nested,
+  netorder,
+  registerMessageClass,
+  u8,
+  ipv4,
+  ipv6,
+  type AttrDecl,
+  type AttrInput,
+  type AttrMap,
+  type NlaType,
 } from '../core/index.js';
 import {
-  IPSET_CADT_FLAGS, IPSET_CMD, IPSET_CMD_ADD, IPSET_CMD_DEL, IPSET_CMD_TEST, IPSET_CMD_FLAGS, NFPROTO,
+  IPSET_CADT_FLAGS,
+  IPSET_CMD,
+  IPSET_CMD_ADD,
+  IPSET_CMD_DEL,
+  IPSET_CMD_TEST,
+  IPSET_CMD_FLAGS,
+  NFPROTO,
 } from './constants.js';
 import { NFNL_SUBSYS_IPSET, nfgenmsg, nfnlType, registerNfnlSubsystem } from './nfnetlink.js';
 
@@ -80,7 +108,9 @@ export const ipsetAdtData = attrMap('ipset_adt_data', {
 export function adtList<D extends AttrDecl>(map: AttrMap<D>): NlaType<AttrSet<D>[], (AttrInput<D> | AttrSet<D>)[]> {
   const child = nested(map, { flag: true });
   return {
-    kind: 'ipset adt[]', size: 0, nlaFlags: NLA_F_NESTED,
+    kind: 'ipset adt[]',
+    size: 0,
+    nlaFlags: NLA_F_NESTED,
     decode(b, o, len, owner) {
       const out: AttrSet<D>[] = [];
       const end = o + len;

@@ -2,12 +2,38 @@
 // for everything, iterate it to stream).
 import { INSPECT, NLMSG_HDRLEN, attachMessage, type AnyMessage } from '../core/index.js';
 import {
-  IPSET_ATTR_ADT, IPSET_ATTR_BITMASK, IPSET_ATTR_BUCKETSIZE, IPSET_ATTR_CADT_FLAGS, IPSET_ATTR_CIDR, IPSET_ATTR_DATA,
-  IPSET_ATTR_ELEMENTS, IPSET_ATTR_FAMILY, IPSET_ATTR_HASHSIZE, IPSET_ATTR_INDEX, IPSET_ATTR_INITVAL, IPSET_ATTR_IP,
-  IPSET_ATTR_IP_TO, IPSET_ATTR_LINENO, IPSET_ATTR_MARKMASK, IPSET_ATTR_MAXELEM, IPSET_ATTR_MEMSIZE, IPSET_ATTR_NETMASK,
-  IPSET_ATTR_PORT, IPSET_ATTR_PORT_TO, IPSET_ATTR_PROTOCOL, IPSET_ATTR_REFERENCES, IPSET_ATTR_REVISION,
-  IPSET_ATTR_REVISION_MIN, IPSET_ATTR_SETNAME, IPSET_ATTR_SIZE, IPSET_ATTR_TIMEOUT, IPSET_ATTR_TYPENAME,
-  IPSET_FLAG_WITH_COMMENT, IPSET_FLAG_WITH_COUNTERS, IPSET_FLAG_WITH_FORCEADD, IPSET_FLAG_WITH_SKBINFO,
+  IPSET_ATTR_ADT,
+  IPSET_ATTR_BITMASK,
+  IPSET_ATTR_BUCKETSIZE,
+  IPSET_ATTR_CADT_FLAGS,
+  IPSET_ATTR_CIDR,
+  IPSET_ATTR_DATA,
+  IPSET_ATTR_ELEMENTS,
+  IPSET_ATTR_FAMILY,
+  IPSET_ATTR_HASHSIZE,
+  IPSET_ATTR_INDEX,
+  IPSET_ATTR_INITVAL,
+  IPSET_ATTR_IP,
+  IPSET_ATTR_IP_TO,
+  IPSET_ATTR_LINENO,
+  IPSET_ATTR_MARKMASK,
+  IPSET_ATTR_MAXELEM,
+  IPSET_ATTR_MEMSIZE,
+  IPSET_ATTR_NETMASK,
+  IPSET_ATTR_PORT,
+  IPSET_ATTR_PORT_TO,
+  IPSET_ATTR_PROTOCOL,
+  IPSET_ATTR_REFERENCES,
+  IPSET_ATTR_REVISION,
+  IPSET_ATTR_REVISION_MIN,
+  IPSET_ATTR_SETNAME,
+  IPSET_ATTR_SIZE,
+  IPSET_ATTR_TIMEOUT,
+  IPSET_ATTR_TYPENAME,
+  IPSET_FLAG_WITH_COMMENT,
+  IPSET_FLAG_WITH_COUNTERS,
+  IPSET_FLAG_WITH_FORCEADD,
+  IPSET_FLAG_WITH_SKBINFO,
 } from './constants.js';
 import { EntrySource, IPSetEntry, cstr, ipText, type EntrySetInfo } from './entry.js';
 import { NFGENMSG_LEN } from './nfnetlink.js';
@@ -56,7 +82,17 @@ export class IPSetHeader implements EntrySetInfo {
     const t = setType(type);
     this.kind = t?.kind ?? (type.startsWith('bitmap:') ? 'bitmap' : type.startsWith('list:') ? 'list' : 'hash');
     this.dims = t?.dims ?? parseEtype(type.slice(type.indexOf(':') + 1)) ?? [];
-    this.adtOrder = t?.adt ?? ['timeout', 'nomatch', 'wildcard', 'packets', 'bytes', 'comment', 'skbmark', 'skbprio', 'skbqueue'];
+    this.adtOrder = t?.adt ?? [
+      'timeout',
+      'nomatch',
+      'wildcard',
+      'packets',
+      'bytes',
+      'comment',
+      'skbmark',
+      'skbprio',
+      'skbqueue',
+    ];
     this.createOrder = t?.create ?? [];
   }
 
@@ -66,21 +102,51 @@ export class IPSetHeader implements EntrySetInfo {
     const t = setType(this.type);
     for (const opt of this.createOrder) {
       switch (opt) {
-        case 'family': if (t?.family === 'inet46' && this.family) out.push(`family ${this.family}`); break;
-        case 'range': if (this.range !== undefined) out.push(`range ${this.range}`); break;
-        case 'hashsize': if (this.hashsize !== undefined) out.push(`hashsize ${this.hashsize}`); break;
-        case 'maxelem': if (this.maxelem !== undefined) out.push(`maxelem ${this.maxelem}`); break;
-        case 'netmask': if (this.netmask !== undefined) out.push(`netmask ${this.netmask}`); break;
-        case 'bitmask': if (this.bitmask !== undefined) out.push(`bitmask ${this.bitmask}`); break;
-        case 'markmask': if (this.markmask !== undefined) out.push(`markmask 0x${this.markmask.toString(16).padStart(8, '0')}`); break;
-        case 'size': if (this.size !== undefined) out.push(`size ${this.size}`); break;
-        case 'timeout': if (this.timeout !== undefined) out.push(`timeout ${this.timeout}`); break;
-        case 'counters': if (this.counters) out.push('counters'); break;
-        case 'comment': if (this.comment) out.push('comment'); break;
-        case 'skbinfo': if (this.skbinfo) out.push('skbinfo'); break;
-        case 'forceadd': if (this.forceadd) out.push('forceadd'); break;
-        case 'bucketsize': if (this.bucketsize !== undefined) out.push(`bucketsize ${this.bucketsize}`); break;
-        case 'initval': if (this.initval !== undefined) out.push(`initval 0x${this.initval.toString(16).padStart(8, '0')}`); break;
+        case 'family':
+          if (t?.family === 'inet46' && this.family) out.push(`family ${this.family}`);
+          break;
+        case 'range':
+          if (this.range !== undefined) out.push(`range ${this.range}`);
+          break;
+        case 'hashsize':
+          if (this.hashsize !== undefined) out.push(`hashsize ${this.hashsize}`);
+          break;
+        case 'maxelem':
+          if (this.maxelem !== undefined) out.push(`maxelem ${this.maxelem}`);
+          break;
+        case 'netmask':
+          if (this.netmask !== undefined) out.push(`netmask ${this.netmask}`);
+          break;
+        case 'bitmask':
+          if (this.bitmask !== undefined) out.push(`bitmask ${this.bitmask}`);
+          break;
+        case 'markmask':
+          if (this.markmask !== undefined) out.push(`markmask 0x${this.markmask.toString(16).padStart(8, '0')}`);
+          break;
+        case 'size':
+          if (this.size !== undefined) out.push(`size ${this.size}`);
+          break;
+        case 'timeout':
+          if (this.timeout !== undefined) out.push(`timeout ${this.timeout}`);
+          break;
+        case 'counters':
+          if (this.counters) out.push('counters');
+          break;
+        case 'comment':
+          if (this.comment) out.push('comment');
+          break;
+        case 'skbinfo':
+          if (this.skbinfo) out.push('skbinfo');
+          break;
+        case 'forceadd':
+          if (this.forceadd) out.push('forceadd');
+          break;
+        case 'bucketsize':
+          if (this.bucketsize !== undefined) out.push(`bucketsize ${this.bucketsize}`);
+          break;
+        case 'initval':
+          if (this.initval !== undefined) out.push(`initval 0x${this.initval.toString(16).padStart(8, '0')}`);
+          break;
       }
     }
     return out.join(' ');
@@ -89,12 +155,24 @@ export class IPSetHeader implements EntrySetInfo {
   /** The header as a record: create()'s names (`stype`, `counters`...) and the kernel's reports. */
   record(): IPSetHeaderRecord {
     const out: Record<string, unknown> = { name: this.name, stype: this.type };
-    const keys = ['family', 'range', 'hashsize', 'maxelem', 'netmask', 'bitmask', 'markmask', 'size', 'timeout',
-      'bucketsize', 'initval'] as const;
+    const keys = [
+      'family',
+      'range',
+      'hashsize',
+      'maxelem',
+      'netmask',
+      'bitmask',
+      'markmask',
+      'size',
+      'timeout',
+      'bucketsize',
+      'initval',
+    ] as const;
     for (const k of keys) if (this[k] !== undefined) out[k] = this[k];
     for (const k of ['counters', 'comment', 'skbinfo', 'forceadd'] as const) if (this[k]) out[k] = true;
     out.revision = this.revision;
-    for (const k of ['index', 'memsize', 'references', 'elements'] as const) if (this[k] !== undefined) out[k] = this[k];
+    for (const k of ['index', 'memsize', 'references', 'elements'] as const)
+      if (this[k] !== undefined) out[k] = this[k];
     return attachMessage(out, this) as unknown as IPSetHeaderRecord;
   }
 
@@ -146,7 +224,8 @@ export class MessageChunk implements ListChunk {
 
   /** Whether the message carries at least one entry. */
   get hasEntries(): boolean {
-    const b = this.src.buf, p = this.start;
+    const b = this.src.buf,
+      p = this.start;
     if (p + 4 > this.end) return false;
     const len = b[p] | (b[p + 1] << 8);
     return len >= 4 && p + len <= this.end;
@@ -158,7 +237,9 @@ export class MessageChunk implements ListChunk {
       for (const e of this.made) out[at++] = e;
       return at;
     }
-    const src = this.src, b = src.buf, end = this.end;
+    const src = this.src,
+      b = src.buf,
+      end = this.end;
     for (let p = this.start; p + 4 <= end; ) {
       const len = b[p] | (b[p + 1] << 8);
       if (len < 4 || p + len > end) break;
@@ -175,7 +256,13 @@ function presized(n: number | undefined): IPSetEntry[] {
 }
 
 /** The entries of a dump message from [start, end) of its IPSET_ATTR_ADT nest. */
-export function messageChunk(header: IPSetHeader, first: boolean, buf: Buffer, start: number, end: number): MessageChunk {
+export function messageChunk(
+  header: IPSetHeader,
+  first: boolean,
+  buf: Buffer,
+  start: number,
+  end: number,
+): MessageChunk {
   return new MessageChunk(header, first, new EntrySource(header, buf), start, end);
 }
 
@@ -206,7 +293,11 @@ export class IPSetListing implements PromiseLike<IPSetInfo[]>, AsyncIterable<IPS
     return sets;
   }
 
-  then<A = IPSetInfo[], B = never>(ok?: ((v: IPSetInfo[]) => A | PromiseLike<A>) | null, fail?: ((e: unknown) => B | PromiseLike<B>) | null): Promise<A | B> {
+  // biome-ignore lint/suspicious/noThenProperty: a listing is awaitable on purpose: `await ipset.list()` gives every set
+  then<A = IPSetInfo[], B = never>(
+    ok?: ((v: IPSetInfo[]) => A | PromiseLike<A>) | null,
+    fail?: ((e: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
     return this.all().then(ok, fail);
   }
 
@@ -227,7 +318,10 @@ export class IPSetListing implements PromiseLike<IPSetInfo[]>, AsyncIterable<IPS
     };
     return {
       next: () => (i < buf.length ? Promise.resolve({ value: buf[i++], done: false }) : next()),
-      return: async () => { await chunks.return(undefined); return { value: undefined, done: true }; },
+      return: async () => {
+        await chunks.return(undefined);
+        return { value: undefined, done: true };
+      },
     };
   }
 
@@ -241,8 +335,16 @@ export class IPSetListing implements PromiseLike<IPSetInfo[]>, AsyncIterable<IPS
 
 /** Command-level attributes of an answer; nests as [start, end) offsets. */
 export interface TopAttrs {
-  setname?: string; typename?: string; revision?: number; revisionMin?: number; family?: number; protocol?: number;
-  index?: number; data?: [number, number]; adt?: [number, number]; lineno?: number;
+  setname?: string;
+  typename?: string;
+  revision?: number;
+  revisionMin?: number;
+  family?: number;
+  protocol?: number;
+  index?: number;
+  data?: [number, number];
+  adt?: [number, number];
+  lineno?: number;
 }
 
 /** The command-level attributes of an ipset message (offsets for the nests). */
@@ -252,18 +354,39 @@ export function topAttrs(b: Buffer, start: number, end: number): TopAttrs {
     const len = b[p] | (b[p + 1] << 8);
     if (len < 4 || p + len > end) break;
     const id = (b[p + 2] | (b[p + 3] << 8)) & 0x3fff;
-    const o = p + 4, n = len - 4;
+    const o = p + 4,
+      n = len - 4;
     switch (id) {
-      case IPSET_ATTR_PROTOCOL: t.protocol = b[o]; break;
-      case IPSET_ATTR_SETNAME: t.setname = cstr(b, o, n); break;
-      case IPSET_ATTR_TYPENAME: t.typename = cstr(b, o, n); break;
-      case IPSET_ATTR_REVISION: t.revision = b[o]; break;
-      case IPSET_ATTR_FAMILY: t.family = b[o]; break;
-      case IPSET_ATTR_DATA: t.data = [o, o + n]; break;
-      case IPSET_ATTR_ADT: t.adt = [o, o + n]; break;
-      case IPSET_ATTR_LINENO: if (n >= 4) t.lineno = b.readUInt32BE(o); break;
-      case IPSET_ATTR_REVISION_MIN: t.revisionMin = b[o]; break;
-      case IPSET_ATTR_INDEX: if (n >= 2) t.index = b.readUInt16BE(o); break;
+      case IPSET_ATTR_PROTOCOL:
+        t.protocol = b[o];
+        break;
+      case IPSET_ATTR_SETNAME:
+        t.setname = cstr(b, o, n);
+        break;
+      case IPSET_ATTR_TYPENAME:
+        t.typename = cstr(b, o, n);
+        break;
+      case IPSET_ATTR_REVISION:
+        t.revision = b[o];
+        break;
+      case IPSET_ATTR_FAMILY:
+        t.family = b[o];
+        break;
+      case IPSET_ATTR_DATA:
+        t.data = [o, o + n];
+        break;
+      case IPSET_ATTR_ADT:
+        t.adt = [o, o + n];
+        break;
+      case IPSET_ATTR_LINENO:
+        if (n >= 4) t.lineno = b.readUInt32BE(o);
+        break;
+      case IPSET_ATTR_REVISION_MIN:
+        t.revisionMin = b[o];
+        break;
+      case IPSET_ATTR_INDEX:
+        if (n >= 2) t.index = b.readUInt16BE(o);
+        break;
     }
     p += (len + 3) & ~3;
   }
@@ -278,20 +401,37 @@ const ipOf = ipText;
 
 /** Fill a header from the create-space DATA of a LIST answer. */
 export function readHeader(h: IPSetHeader, b: Buffer, start: number, end: number): void {
-  let from: string | undefined, to: string | undefined, cidr: number | undefined, pfrom: number | undefined, pto: number | undefined;
+  let from: string | undefined,
+    to: string | undefined,
+    cidr: number | undefined,
+    pfrom: number | undefined,
+    pto: number | undefined;
   for (let p = start; p + 4 <= end; ) {
     const len = b[p] | (b[p + 1] << 8);
     if (len < 4 || p + len > end) break;
     const id = (b[p + 2] | (b[p + 3] << 8)) & 0x3fff;
-    const o = p + 4, n = len - 4;
+    const o = p + 4,
+      n = len - 4;
     const be32 = (): number => b.readUInt32BE(o);
     switch (id) {
-      case IPSET_ATTR_IP: from = ipOf(b, o, n); break;
-      case IPSET_ATTR_IP_TO: to = ipOf(b, o, n); break;
-      case IPSET_ATTR_CIDR: cidr = b[o]; break;
-      case IPSET_ATTR_PORT: pfrom = b.readUInt16BE(o); break;
-      case IPSET_ATTR_PORT_TO: pto = b.readUInt16BE(o); break;
-      case IPSET_ATTR_TIMEOUT: h.timeout = be32(); break;
+      case IPSET_ATTR_IP:
+        from = ipOf(b, o, n);
+        break;
+      case IPSET_ATTR_IP_TO:
+        to = ipOf(b, o, n);
+        break;
+      case IPSET_ATTR_CIDR:
+        cidr = b[o];
+        break;
+      case IPSET_ATTR_PORT:
+        pfrom = b.readUInt16BE(o);
+        break;
+      case IPSET_ATTR_PORT_TO:
+        pto = b.readUInt16BE(o);
+        break;
+      case IPSET_ATTR_TIMEOUT:
+        h.timeout = be32();
+        break;
       case IPSET_ATTR_CADT_FLAGS: {
         const f = be32();
         h.counters = !!(f & IPSET_FLAG_WITH_COUNTERS);
@@ -300,21 +440,42 @@ export function readHeader(h: IPSetHeader, b: Buffer, start: number, end: number
         h.forceadd = !!(f & IPSET_FLAG_WITH_FORCEADD);
         break;
       }
-      case IPSET_ATTR_MARKMASK: h.markmask = be32(); break;
-      case IPSET_ATTR_BITMASK: h.bitmask = ipOf(b, o, n); break;
-      case IPSET_ATTR_INITVAL: h.initval = be32(); break;
-      case IPSET_ATTR_HASHSIZE: h.hashsize = be32(); break;
-      case IPSET_ATTR_MAXELEM: h.maxelem = be32(); break;
-      case IPSET_ATTR_NETMASK: h.netmask = b[o]; break;
-      case IPSET_ATTR_BUCKETSIZE: h.bucketsize = b[o]; break;
-      case IPSET_ATTR_SIZE: h.size = be32(); break;
-      case IPSET_ATTR_ELEMENTS: h.elements = be32(); break;
-      case IPSET_ATTR_REFERENCES: h.references = be32(); break;
-      case IPSET_ATTR_MEMSIZE: h.memsize = be32(); break;
+      case IPSET_ATTR_MARKMASK:
+        h.markmask = be32();
+        break;
+      case IPSET_ATTR_BITMASK:
+        h.bitmask = ipOf(b, o, n);
+        break;
+      case IPSET_ATTR_INITVAL:
+        h.initval = be32();
+        break;
+      case IPSET_ATTR_HASHSIZE:
+        h.hashsize = be32();
+        break;
+      case IPSET_ATTR_MAXELEM:
+        h.maxelem = be32();
+        break;
+      case IPSET_ATTR_NETMASK:
+        h.netmask = b[o];
+        break;
+      case IPSET_ATTR_BUCKETSIZE:
+        h.bucketsize = b[o];
+        break;
+      case IPSET_ATTR_SIZE:
+        h.size = be32();
+        break;
+      case IPSET_ATTR_ELEMENTS:
+        h.elements = be32();
+        break;
+      case IPSET_ATTR_REFERENCES:
+        h.references = be32();
+        break;
+      case IPSET_ATTR_MEMSIZE:
+        h.memsize = be32();
+        break;
     }
     p += (len + 3) & ~3;
   }
   if (from !== undefined) h.range = to !== undefined ? `${from}-${to}` : cidr !== undefined ? `${from}/${cidr}` : from;
   else if (pfrom !== undefined) h.range = `${pfrom}-${pto ?? pfrom}`;
 }
-

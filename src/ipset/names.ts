@@ -4,13 +4,28 @@
 // facade, which loads node:stream at start-up (~1 ms), and these files are read on first use.
 
 const BUILTIN_PROTOCOLS: readonly [string, number, ...string[]][] = [
-  ['ip', 0, 'IP'], ['icmp', 1, 'ICMP'], ['igmp', 2, 'IGMP'], ['tcp', 6, 'TCP'], ['udp', 17, 'UDP'],
-  ['ipv6', 41, 'IPv6'], ['gre', 47, 'GRE'], ['esp', 50, 'IPSEC-ESP'], ['ah', 51, 'IPSEC-AH'],
-  ['ipv6-icmp', 58, 'IPv6-ICMP'], ['ospf', 89, 'OSPFIGP'], ['pim', 103, 'PIM'], ['vrrp', 112, 'VRRP'],
-  ['l2tp', 115, 'L2TP'], ['sctp', 132, 'SCTP'], ['udplite', 136, 'UDPLite'],
+  ['ip', 0, 'IP'],
+  ['icmp', 1, 'ICMP'],
+  ['igmp', 2, 'IGMP'],
+  ['tcp', 6, 'TCP'],
+  ['udp', 17, 'UDP'],
+  ['ipv6', 41, 'IPv6'],
+  ['gre', 47, 'GRE'],
+  ['esp', 50, 'IPSEC-ESP'],
+  ['ah', 51, 'IPSEC-AH'],
+  ['ipv6-icmp', 58, 'IPv6-ICMP'],
+  ['ospf', 89, 'OSPFIGP'],
+  ['pim', 103, 'PIM'],
+  ['vrrp', 112, 'VRRP'],
+  ['l2tp', 115, 'L2TP'],
+  ['sctp', 132, 'SCTP'],
+  ['udplite', 136, 'UDPLite'],
 ];
 
-interface Tables { byName: Map<string, number>; byNumber: Map<number, string> }
+interface Tables {
+  byName: Map<string, number>;
+  byNumber: Map<number, string>;
+}
 let protocols: Tables | undefined;
 let services: Map<string, number> | undefined;
 

@@ -1,9 +1,7 @@
 // nfnetlink, the NETLINK_NETFILTER framing shared by ipset, nf_tables, conntrack...:
 // the nfgenmsg header, message types (subsystem << 8 | command) and one marshal that
 // routes every registered subsystem. Protocol modules register their subsystem here.
-import {
-  Marshal, NETLINK_NETFILTER, be16, registerProtocol, struct, u8, type AnySchema,
-} from '../core/index.js';
+import { Marshal, NETLINK_NETFILTER, be16, registerProtocol, struct, u8, type AnySchema } from '../core/index.js';
 
 // linux/netfilter/nfnetlink.h
 export const NFNETLINK_V0 = 0;

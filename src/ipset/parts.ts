@@ -27,7 +27,10 @@ export class PortEntry {
    * `port` is a number, a service name ('http'), or for ICMP/ICMPv6 a type name
    * ('echo-request') or 'type/code'.
    */
-  constructor(readonly port: number | string, protocol?: Protocol) {
+  constructor(
+    readonly port: number | string,
+    protocol?: Protocol,
+  ) {
     this.protocol = protocol === undefined ? undefined : protoNumber(protocol);
     if (typeof port === 'number' && (!Number.isInteger(port) || port < 0 || port > 65535)) {
       throw new IPSetSyntaxError(`'${port}' is out of range 0-65535`);
@@ -35,17 +38,24 @@ export class PortEntry {
   }
 
   toString(): string {
-    return this.protocol === undefined ? String(this.port) : `${protoName(this.protocol) ?? this.protocol}:${this.port}`;
+    return this.protocol === undefined
+      ? String(this.port)
+      : `${protoName(this.protocol) ?? this.protocol}:${this.port}`;
   }
 }
 
 /** A port range with an optional protocol: `new PortRange(1000, 2000, 'udp')`. */
 export class PortRange {
   readonly protocol: number | undefined;
-  constructor(readonly begin: number | string, readonly end: number | string, protocol?: Protocol) {
+  constructor(
+    readonly begin: number | string,
+    readonly end: number | string,
+    protocol?: Protocol,
+  ) {
     this.protocol = protocol === undefined ? undefined : protoNumber(protocol);
     for (const p of [begin, end]) {
-      if (typeof p === 'number' && (!Number.isInteger(p) || p < 0 || p > 65535)) throw new IPSetSyntaxError(`'${p}' is out of range 0-65535`);
+      if (typeof p === 'number' && (!Number.isInteger(p) || p < 0 || p > 65535))
+        throw new IPSetSyntaxError(`'${p}' is out of range 0-65535`);
     }
   }
 
@@ -57,6 +67,11 @@ export class PortRange {
 
 /** An address range, as the 'ip' part of types that take FROM-TO: `new IPRange('192.0.2.1', '192.0.2.9')`. */
 export class IPRange {
-  constructor(readonly from: string, readonly to: string) {}
-  toString(): string { return `${this.from}-${this.to}`; }
+  constructor(
+    readonly from: string,
+    readonly to: string,
+  ) {}
+  toString(): string {
+    return `${this.from}-${this.to}`;
+  }
 }

@@ -72,7 +72,14 @@ export interface IPSetHeaderRecord {
 }
 
 /** Header record keys create() accepts but does not send (the kernel's reports). */
-export const HEADER_READ_ONLY: ReadonlySet<string> = new Set(['name', 'revision', 'index', 'memsize', 'references', 'elements']);
+export const HEADER_READ_ONLY: ReadonlySet<string> = new Set([
+  'name',
+  'revision',
+  'index',
+  'memsize',
+  'references',
+  'elements',
+]);
 
 /** Entry record keys add() accepts but does not read (the text form of the parts). */
 export const ENTRY_READ_ONLY: ReadonlySet<string> = new Set(['elem']);

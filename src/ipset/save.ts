@@ -56,11 +56,37 @@ export function tokenize(line: string): string[] {
 }
 
 const CMD_ALIASES: Readonly<Record<string, string>> = {
-  n: 'create', '-N': 'create', '--create': 'create', a: 'add', '-A': 'add', '--add': 'add',
-  d: 'del', '-D': 'del', '--del': 'del', delete: 'del', t: 'test', '-T': 'test', '--test': 'test',
-  x: 'destroy', '-X': 'destroy', '--destroy': 'destroy', f: 'flush', '-F': 'flush', '--flush': 'flush',
-  e: 'rename', '-E': 'rename', '--rename': 'rename', w: 'swap', '-W': 'swap', '--swap': 'swap',
-  l: 'list', '-L': 'list', '--list': 'list', s: 'save', '-S': 'save', '--save': 'save',
+  n: 'create',
+  '-N': 'create',
+  '--create': 'create',
+  a: 'add',
+  '-A': 'add',
+  '--add': 'add',
+  d: 'del',
+  '-D': 'del',
+  '--del': 'del',
+  delete: 'del',
+  t: 'test',
+  '-T': 'test',
+  '--test': 'test',
+  x: 'destroy',
+  '-X': 'destroy',
+  '--destroy': 'destroy',
+  f: 'flush',
+  '-F': 'flush',
+  '--flush': 'flush',
+  e: 'rename',
+  '-E': 'rename',
+  '--rename': 'rename',
+  w: 'swap',
+  '-W': 'swap',
+  '--swap': 'swap',
+  l: 'list',
+  '-L': 'list',
+  '--list': 'list',
+  s: 'save',
+  '-S': 'save',
+  '--save': 'save',
 };
 
 function need(words: readonly string[], i: number, what: string): string {
@@ -78,26 +104,67 @@ export function parseCreateWords(words: readonly string[]): CreateOptions {
     const w = words[i];
     const arg = (): string => need(words, ++i, w);
     switch (w.replace(/^--?/, '')) {
-      case 'family': o.family = arg() as CreateOptions['family']; break;
-      case 'inet': case '4': o.family = 'inet'; break;
-      case 'inet6': case '6': o.family = 'inet6'; break;
-      case 'hashsize': o.hashsize = num(arg()); break;
-      case 'maxelem': o.maxelem = num(arg()); break;
-      case 'netmask': o.netmask = num(arg(), 255); break;
-      case 'bitmask': o.bitmask = arg(); break;
-      case 'markmask': o.markmask = num(arg()); break;
-      case 'range': o.range = arg(); break;
-      case 'size': o.size = num(arg()); break;
-      case 'timeout': o.timeout = num(arg()); break;
-      case 'bucketsize': o.bucketsize = num(arg(), 255); break;
-      case 'initval': o.initval = num(arg()); break;
-      case 'counters': o.counters = true; break;
-      case 'comment': o.comment = true; break;
-      case 'skbinfo': o.skbinfo = true; break;
-      case 'forceadd': o.forceadd = true; break;
+      case 'family':
+        o.family = arg() as CreateOptions['family'];
+        break;
+      case 'inet':
+      case '4':
+        o.family = 'inet';
+        break;
+      case 'inet6':
+      case '6':
+        o.family = 'inet6';
+        break;
+      case 'hashsize':
+        o.hashsize = num(arg());
+        break;
+      case 'maxelem':
+        o.maxelem = num(arg());
+        break;
+      case 'netmask':
+        o.netmask = num(arg(), 255);
+        break;
+      case 'bitmask':
+        o.bitmask = arg();
+        break;
+      case 'markmask':
+        o.markmask = num(arg());
+        break;
+      case 'range':
+        o.range = arg();
+        break;
+      case 'size':
+        o.size = num(arg());
+        break;
+      case 'timeout':
+        o.timeout = num(arg());
+        break;
+      case 'bucketsize':
+        o.bucketsize = num(arg(), 255);
+        break;
+      case 'initval':
+        o.initval = num(arg());
+        break;
+      case 'counters':
+        o.counters = true;
+        break;
+      case 'comment':
+        o.comment = true;
+        break;
+      case 'skbinfo':
+        o.skbinfo = true;
+        break;
+      case 'forceadd':
+        o.forceadd = true;
+        break;
       // Accepted and ignored by ipset(8) for old scripts.
-      case 'probes': case 'resize': case 'gc': arg(); break;
-      default: throw new IPSetSyntaxError(`Unknown argument: \`${w}'`);
+      case 'probes':
+      case 'resize':
+      case 'gc':
+        arg();
+        break;
+      default:
+        throw new IPSetSyntaxError(`Unknown argument: \`${w}'`);
     }
   }
   return o;
@@ -110,18 +177,41 @@ export function parseAddWords(words: readonly string[]): AddOptions {
     const w = words[i];
     const arg = (): string => need(words, ++i, w);
     switch (w.replace(/^--?/, '')) {
-      case 'timeout': o.timeout = num(arg()); break;
-      case 'packets': o.packets = BigInt(num(arg(), Number.MAX_SAFE_INTEGER)); break;
-      case 'bytes': o.bytes = BigInt(num(arg(), Number.MAX_SAFE_INTEGER)); break;
-      case 'comment': o.comment = arg(); break;
-      case 'skbmark': o.skbmark = arg(); break;
-      case 'skbprio': o.skbprio = arg(); break;
-      case 'skbqueue': o.skbqueue = num(arg(), 65535); break;
-      case 'nomatch': o.nomatch = true; break;
-      case 'wildcard': o.wildcard = true; break;
-      case 'before': o.before = arg(); break;
-      case 'after': o.after = arg(); break;
-      default: throw new IPSetSyntaxError(`Unknown argument: \`${w}'`);
+      case 'timeout':
+        o.timeout = num(arg());
+        break;
+      case 'packets':
+        o.packets = BigInt(num(arg(), Number.MAX_SAFE_INTEGER));
+        break;
+      case 'bytes':
+        o.bytes = BigInt(num(arg(), Number.MAX_SAFE_INTEGER));
+        break;
+      case 'comment':
+        o.comment = arg();
+        break;
+      case 'skbmark':
+        o.skbmark = arg();
+        break;
+      case 'skbprio':
+        o.skbprio = arg();
+        break;
+      case 'skbqueue':
+        o.skbqueue = num(arg(), 65535);
+        break;
+      case 'nomatch':
+        o.nomatch = true;
+        break;
+      case 'wildcard':
+        o.wildcard = true;
+        break;
+      case 'before':
+        o.before = arg();
+        break;
+      case 'after':
+        o.after = arg();
+        break;
+      default:
+        throw new IPSetSyntaxError(`Unknown argument: \`${w}'`);
     }
   }
   return o;
@@ -138,12 +228,23 @@ export function parseCommand(words: readonly string[]): IPSetCommand {
       // Checked by create() (an unknown type name is ipset(8)'s syntax error there).
       return { cmd, name, opts: { stype: stype as SetTypeName, ...parseCreateWords(words.slice(3)) } };
     }
-    case 'add': case 'del': case 'test':
-      return { cmd, name: need(words, 1, 'setname'), entry: need(words, 2, 'element'), opts: parseAddWords(words.slice(3)) };
-    case 'destroy': case 'flush': case 'list': case 'save':
+    case 'add':
+    case 'del':
+    case 'test':
+      return {
+        cmd,
+        name: need(words, 1, 'setname'),
+        entry: need(words, 2, 'element'),
+        opts: parseAddWords(words.slice(3)),
+      };
+    case 'destroy':
+    case 'flush':
+    case 'list':
+    case 'save':
       if (words.length > 2) throw new IPSetSyntaxError(`Unknown argument ${words[2]}`);
       return { cmd, name: words[1] };
-    case 'rename': case 'swap':
+    case 'rename':
+    case 'swap':
       if (words.length > 3) throw new IPSetSyntaxError(`Unknown argument ${words[3]}`);
       return { cmd, name: need(words, 1, 'setname'), name2: need(words, 2, 'second setname') };
     default:

@@ -2,14 +2,23 @@
 // typo such as `counter` or `comentt`) is refused before anything is sent, with the allowed
 // keys and a did-you-mean. Values keep ipset(8)'s own checks and words where it has them.
 import {
-  anyCheck, boolCheck, checkSpec, eitherCheck, intCheck, oneOfCheck, stringCheck, type Check, type SpecRules,
+  anyCheck,
+  boolCheck,
+  checkSpec,
+  eitherCheck,
+  intCheck,
+  oneOfCheck,
+  stringCheck,
+  type Check,
+  type SpecRules,
 } from '../core/index.js';
 import type { CreateOptions } from './create.js';
 import type { EntryOptions } from './entries.js';
 import { ENTRY_READ_ONLY, HEADER_READ_ONLY } from './record.js';
 
 /** Keys a record holds beside the options: accepted (a record is a spec), never sent. */
-const readOnly = (keys: ReadonlySet<string>): Record<string, Check> => Object.fromEntries([...keys].map((k) => [k, anyCheck]));
+const readOnly = (keys: ReadonlySet<string>): Record<string, Check> =>
+  Object.fromEntries([...keys].map((k) => [k, anyCheck]));
 const without = <T extends object>(o: T, keys: ReadonlySet<string>): T =>
   Object.fromEntries(Object.entries(o).filter(([k]) => !keys.has(k))) as T;
 
@@ -20,25 +29,53 @@ const numeric = anyCheck;
 /** create's options; pyroute2's snake_case name is an alias. */
 export const CREATE_RULES: SpecRules = {
   keys: {
-    stype: stringCheck(), family: familyCheck, exclusive: boolCheck, counters: boolCheck, comment: boolCheck,
-    skbinfo: boolCheck, forceadd: boolCheck, hashsize: numeric, maxelem: numeric, bucketsize: numeric,
-    initval: numeric, timeout: numeric, bitmapPortsRange: anyCheck, range: anyCheck, netmask: numeric,
-    bitmask: stringCheck(), markmask: numeric, size: numeric, ...readOnly(HEADER_READ_ONLY),
+    stype: stringCheck(),
+    family: familyCheck,
+    exclusive: boolCheck,
+    counters: boolCheck,
+    comment: boolCheck,
+    skbinfo: boolCheck,
+    forceadd: boolCheck,
+    hashsize: numeric,
+    maxelem: numeric,
+    bucketsize: numeric,
+    initval: numeric,
+    timeout: numeric,
+    bitmapPortsRange: anyCheck,
+    range: anyCheck,
+    netmask: numeric,
+    bitmask: stringCheck(),
+    markmask: numeric,
+    size: numeric,
+    ...readOnly(HEADER_READ_ONLY),
   },
   aliases: { bitmap_ports_range: 'bitmapPortsRange' },
 };
 
 /** Per-element options (add/del/test), also inside an element given as fields. */
 const ENTRY_OPTION_KEYS: Record<keyof EntryOptions, Check> = {
-  timeout: numeric, packets: anyCheck, bytes: anyCheck, comment: stringCheck(), skbmark: anyCheck, skbprio: anyCheck,
-  skbqueue: numeric, nomatch: boolCheck, wildcard: boolCheck, physdev: boolCheck, before: stringCheck(),
+  timeout: numeric,
+  packets: anyCheck,
+  bytes: anyCheck,
+  comment: stringCheck(),
+  skbmark: anyCheck,
+  skbprio: anyCheck,
+  skbqueue: numeric,
+  nomatch: boolCheck,
+  wildcard: boolCheck,
+  physdev: boolCheck,
+  before: stringCheck(),
   after: stringCheck(),
 };
 
 /** add/delete/test's options. */
 export const ADD_RULES: SpecRules = {
   keys: {
-    ...ENTRY_OPTION_KEYS, etype: anyCheck, stype: stringCheck(), exclusive: boolCheck, family: familyCheck,
+    ...ENTRY_OPTION_KEYS,
+    etype: anyCheck,
+    stype: stringCheck(),
+    exclusive: boolCheck,
+    family: familyCheck,
     ...readOnly(ENTRY_READ_ONLY),
   },
 };

@@ -1,15 +1,35 @@
 // The IPVS generic netlink messages: services, destinations, sync daemons, timeouts, info.
 // Addresses are a 16-byte union whose meaning the sibling address family gives.
 import {
-  AF_INET, AF_INET6, NetlinkDecodeError, asciiz, attrMap, be16, enumOf, hex, ipv6, nested, pad, registerGenlFamily,
-  registerMessageClass, select, struct, u16, u32, u64, u8, type NlaType,
+  AF_INET,
+  AF_INET6,
+  NetlinkDecodeError,
+  asciiz,
+  attrMap,
+  be16,
+  enumOf,
+  hex,
+  ipv6,
+  nested,
+  pad,
+  registerGenlFamily,
+  registerMessageClass,
+  select,
+  struct,
+  u16,
+  u32,
+  u64,
+  u8,
+  type NlaType,
 } from '../core/index.js';
 import { commandSelector, genlSchema } from '../genl/genlmsg.js';
 import { IPVS_CMD, IPVS_GENL_NAME, IP_VS_CONN_F_FWD } from './constants.js';
 
 /** union nf_inet_addr holding an IPv4 address: the first 4 of 16 bytes. */
 const inetAddr4: NlaType<string, never> = {
-  kind: 'nf_inet_addr4', size: 0, nlaFlags: 0,
+  kind: 'nf_inet_addr4',
+  size: 0,
+  nlaFlags: 0,
   decode(b, o, len) {
     if (len < 4) throw new NetlinkDecodeError(`IPv4 address needs 4 bytes, has ${len}`, o);
     return `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
@@ -22,16 +42,30 @@ const inetAddr4: NlaType<string, never> = {
 const addrBy = (key: string) => select(key, { [AF_INET]: inetAddr4, [AF_INET6]: ipv6 });
 
 const statsMap = attrMap('ipvs_stats', {
-  IPVS_STATS_ATTR_CONNS: [1, u32], IPVS_STATS_ATTR_INPKTS: [2, u32], IPVS_STATS_ATTR_OUTPKTS: [3, u32],
-  IPVS_STATS_ATTR_INBYTES: [4, u64], IPVS_STATS_ATTR_OUTBYTES: [5, u64], IPVS_STATS_ATTR_CPS: [6, u32],
-  IPVS_STATS_ATTR_INPPS: [7, u32], IPVS_STATS_ATTR_OUTPPS: [8, u32], IPVS_STATS_ATTR_INBPS: [9, u32],
-  IPVS_STATS_ATTR_OUTBPS: [10, u32], IPVS_STATS_ATTR_PAD: [11, pad(0)],
+  IPVS_STATS_ATTR_CONNS: [1, u32],
+  IPVS_STATS_ATTR_INPKTS: [2, u32],
+  IPVS_STATS_ATTR_OUTPKTS: [3, u32],
+  IPVS_STATS_ATTR_INBYTES: [4, u64],
+  IPVS_STATS_ATTR_OUTBYTES: [5, u64],
+  IPVS_STATS_ATTR_CPS: [6, u32],
+  IPVS_STATS_ATTR_INPPS: [7, u32],
+  IPVS_STATS_ATTR_OUTPPS: [8, u32],
+  IPVS_STATS_ATTR_INBPS: [9, u32],
+  IPVS_STATS_ATTR_OUTBPS: [10, u32],
+  IPVS_STATS_ATTR_PAD: [11, pad(0)],
 });
 const stats64Map = attrMap('ipvs_stats64', {
-  IPVS_STATS_ATTR_CONNS: [1, u64], IPVS_STATS_ATTR_INPKTS: [2, u64], IPVS_STATS_ATTR_OUTPKTS: [3, u64],
-  IPVS_STATS_ATTR_INBYTES: [4, u64], IPVS_STATS_ATTR_OUTBYTES: [5, u64], IPVS_STATS_ATTR_CPS: [6, u64],
-  IPVS_STATS_ATTR_INPPS: [7, u64], IPVS_STATS_ATTR_OUTPPS: [8, u64], IPVS_STATS_ATTR_INBPS: [9, u64],
-  IPVS_STATS_ATTR_OUTBPS: [10, u64], IPVS_STATS_ATTR_PAD: [11, pad(0)],
+  IPVS_STATS_ATTR_CONNS: [1, u64],
+  IPVS_STATS_ATTR_INPKTS: [2, u64],
+  IPVS_STATS_ATTR_OUTPKTS: [3, u64],
+  IPVS_STATS_ATTR_INBYTES: [4, u64],
+  IPVS_STATS_ATTR_OUTBYTES: [5, u64],
+  IPVS_STATS_ATTR_CPS: [6, u64],
+  IPVS_STATS_ATTR_INPPS: [7, u64],
+  IPVS_STATS_ATTR_OUTPPS: [8, u64],
+  IPVS_STATS_ATTR_INBPS: [9, u64],
+  IPVS_STATS_ATTR_OUTBPS: [10, u64],
+  IPVS_STATS_ATTR_PAD: [11, pad(0)],
 });
 
 export const ipvsServiceMap = attrMap('ipvs_svc', {
@@ -97,6 +131,13 @@ export const ipvsInfoMap = attrMap('ipvs_info', {
 export const ipvsMsg = genlSchema('ipvs.ipvs_msg', ipvsCmdMap, IPVS_CMD);
 export const ipvsInfoMsg = genlSchema('ipvs.ipvs_info_msg', ipvsInfoMap, IPVS_CMD);
 registerMessageClass(ipvsMsg, ipvsInfoMsg);
-registerGenlFamily(IPVS_GENL_NAME, commandSelector({
-  [IPVS_CMD.IPVS_CMD_SET_INFO]: ipvsInfoMsg, [IPVS_CMD.IPVS_CMD_GET_INFO]: ipvsInfoMsg,
-}, ipvsMsg));
+registerGenlFamily(
+  IPVS_GENL_NAME,
+  commandSelector(
+    {
+      [IPVS_CMD.IPVS_CMD_SET_INFO]: ipvsInfoMsg,
+      [IPVS_CMD.IPVS_CMD_GET_INFO]: ipvsInfoMsg,
+    },
+    ipvsMsg,
+  ),
+);

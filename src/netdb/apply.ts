@@ -74,11 +74,26 @@ export interface TxHost {
 /** The imperative form of a desired state. */
 export class Tx {
   readonly desired: Required<Desired> = { links: [], addresses: [], routes: [], neighbours: [], rules: [] };
-  link(d: DesiredLink): this { this.desired.links.push(d); return this; }
-  addr(d: DesiredAddress): this { this.desired.addresses.push(d); return this; }
-  route(d: DesiredRoute): this { this.desired.routes.push(d); return this; }
-  neigh(d: DesiredNeighbour): this { this.desired.neighbours.push(d); return this; }
-  rule(d: DesiredRule): this { this.desired.rules.push(d); return this; }
+  link(d: DesiredLink): this {
+    this.desired.links.push(d);
+    return this;
+  }
+  addr(d: DesiredAddress): this {
+    this.desired.addresses.push(d);
+    return this;
+  }
+  route(d: DesiredRoute): this {
+    this.desired.routes.push(d);
+    return this;
+  }
+  neigh(d: DesiredNeighbour): this {
+    this.desired.neighbours.push(d);
+    return this;
+  }
+  rule(d: DesiredRule): this {
+    this.desired.rules.push(d);
+    return this;
+  }
 }
 
 const now = (): number => performance.now();
@@ -129,7 +144,8 @@ export class Transactions {
     const t1 = now();
     const results = await runSteps(s, plan.steps, opts.failAt);
     timings.apply = now() - t1;
-    let applied = 0, failed: ApplyResult['failed'];
+    let applied = 0,
+      failed: ApplyResult['failed'];
     for (const [i, e] of results.entries()) {
       if (!e) applied++;
       else failed ??= { step: plan.steps[i], error: e };
@@ -153,10 +169,19 @@ export class Transactions {
     return this.tryAndConfirm(s, scope, pre, { ok: true, plan, applied, timings }, opts.confirmWithin, opts.journal);
   }
 
-  private tryAndConfirm(s: Source, scope: Scope, pre: ScopeState, r: ApplyResult, ms: number, journal?: string): ApplyResult {
+  private tryAndConfirm(
+    s: Source,
+    scope: Scope,
+    pre: ScopeState,
+    r: ApplyResult,
+    ms: number,
+    journal?: string,
+  ): ApplyResult {
     let settle!: (v: 'confirmed' | 'rolled back' | 'closed') => void;
     let done: string | undefined;
-    r.settled = new Promise((resolve) => { settle = resolve; });
+    r.settled = new Promise((resolve) => {
+      settle = resolve;
+    });
     const abandon = (): void => {
       if (done) return;
       done = 'closed';
@@ -168,14 +193,19 @@ export class Transactions {
       if (done) return;
       done = 'rolled back';
       this.pendingConfirm.delete(abandon);
-      void rollback(s, scope, pre).then((errors) => {
-        r.rolledBack = true;
-        r.rollbackErrors = errors;
-        if (journal && !errors.length) removeJournal(journal);
-      }, (e: Error) => {
-        r.rolledBack = false;
-        r.rollbackErrors = [e.message];
-      }).finally(() => settle('rolled back'));
+      void rollback(s, scope, pre)
+        .then(
+          (errors) => {
+            r.rolledBack = true;
+            r.rollbackErrors = errors;
+            if (journal && !errors.length) removeJournal(journal);
+          },
+          (e: Error) => {
+            r.rolledBack = false;
+            r.rollbackErrors = [e.message];
+          },
+        )
+        .finally(() => settle('rolled back'));
     }, ms);
     r.confirm = async () => {
       if (done === 'rolled back') throw new Error('confirm: too late, the change was rolled back');
@@ -211,8 +241,23 @@ export class Transactions {
       const t0 = now();
       const errors = await rollback(s, j.scope, j.pre);
       if (!errors.length) removeJournal(path);
-      const plan = { steps: [], links: new Set<number>(), created: new Set<number>(), addrs: new Set<string>(), routes: new Set<string>(), rules: new Set<string>(), toString: () => '' };
-      return { ok: !errors.length, plan, applied: 0, rolledBack: true, rollbackErrors: errors, timings: { plan: 0, apply: 0, verify: 0, rollback: now() - t0 } };
+      const plan = {
+        steps: [],
+        links: new Set<number>(),
+        created: new Set<number>(),
+        addrs: new Set<string>(),
+        routes: new Set<string>(),
+        rules: new Set<string>(),
+        toString: () => '',
+      };
+      return {
+        ok: !errors.length,
+        plan,
+        applied: 0,
+        rolledBack: true,
+        rollbackErrors: errors,
+        timings: { plan: 0, apply: 0, verify: 0, rollback: now() - t0 },
+      };
     } finally {
       release();
     }
@@ -225,7 +270,12 @@ export class Transactions {
  * Send steps in order: links, addresses and routes as pipelined batches, neighbours and rules
  * one by one between them. Returns each step's error (undefined: done).
  */
-export async function runSteps(s: Source, steps: readonly Step[], failAt?: number, tolerate?: Set<string>): Promise<(Error | undefined)[]> {
+export async function runSteps(
+  s: Source,
+  steps: readonly Step[],
+  failAt?: number,
+  tolerate?: Set<string>,
+): Promise<(Error | undefined)[]> {
   const out: (Error | undefined)[] = new Array(steps.length).fill(undefined);
   let batch: { i: number; req: BatchRequest }[] = [];
   const flush = async (): Promise<void> => {
@@ -251,7 +301,8 @@ export async function runSteps(s: Source, steps: readonly Step[], failAt?: numbe
     }
   }
   await flush();
-  if (tolerate) for (const [i, e] of out.entries()) if (e instanceof NetlinkError && tolerate.has(e.code)) out[i] = undefined;
+  if (tolerate)
+    for (const [i, e] of out.entries()) if (e instanceof NetlinkError && tolerate.has(e.code)) out[i] = undefined;
   return out;
 }
 
@@ -263,10 +314,17 @@ async function verify(s: Source, steps: readonly Step[], timeout: number): Promi
     let bad: { step: Step; why: string } | undefined;
     for (const st of steps) {
       const why = st.verify(s);
-      if (why) { bad = { step: st, why }; break; }
+      if (why) {
+        bad = { step: st, why };
+        break;
+      }
     }
     if (!bad) return undefined;
-    if (now() >= deadline) return { step: bad.step, error: new VerifyError(`step ${bad.step.id} (${bad.step.what}) did not take effect: ${bad.why}`) };
+    if (now() >= deadline)
+      return {
+        step: bad.step,
+        error: new VerifyError(`step ${bad.step.id} (${bad.step.what}) did not take effect: ${bad.why}`),
+      };
     // The kernel may still be working (DAD, a carrier): look again shortly.
     await new Promise((r) => setTimeout(r, Math.min(50, Math.max(1, deadline - now()))));
   }
@@ -280,7 +338,7 @@ async function verify(s: Source, steps: readonly Step[], timeout: number): Promi
 export async function rollback(s: Source, scope: Scope, pre: ScopeState, settleMs = 3000): Promise<string[]> {
   const errors: string[] = [];
   const deadline = now() + settleMs;
-  for (let rounds = 0; rounds < 8;) {
+  for (let rounds = 0; rounds < 8; ) {
     await s.sync();
     const cur = stateIn(s, scope);
     let steps = restoreSteps(pre, cur, false);
@@ -307,8 +365,13 @@ export async function rollback(s: Source, scope: Scope, pre: ScopeState, settleM
 
 function writeJournal(path: string, s: Source, scope: Scope, pre: ScopeState, confirmWithin?: number): void {
   const j: Journal = {
-    version: 1, source: s.name, netns: s.opts.netns, written: new Date().toISOString(),
-    deadline: confirmWithin === undefined ? undefined : new Date(Date.now() + confirmWithin).toISOString(), scope, pre,
+    version: 1,
+    source: s.name,
+    netns: s.opts.netns,
+    written: new Date().toISOString(),
+    deadline: confirmWithin === undefined ? undefined : new Date(Date.now() + confirmWithin).toISOString(),
+    scope,
+    pre,
   };
   // Written whole and renamed, so a crash never leaves half a journal.
   const tmp = `${path}.tmp`;
@@ -317,7 +380,11 @@ function writeJournal(path: string, s: Source, scope: Scope, pre: ScopeState, co
 }
 
 function removeJournal(path: string): void {
-  try { unlinkSync(path); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e; }
+  try {
+    unlinkSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+  }
 }
 
 export { NetlinkTimeoutError };

@@ -128,7 +128,7 @@ export function kernelAddress(a: AddrRecord, links: Source['tables']['links']): 
 }
 
 const nameOf = (s: Source, index: number | undefined): IfName | undefined =>
-  index === undefined || index === 0 ? undefined : s.tables.links.get(index)?.ifname ?? index;
+  index === undefined || index === 0 ? undefined : (s.tables.links.get(index)?.ifname ?? index);
 
 export function linkDesired(s: Source, l: LinkRecord): DesiredLink {
   const out: DesiredLink = { ifname: l.ifname, state: l.state };
@@ -159,13 +159,22 @@ export function addrDesired(s: Source, a: AddrRecord): DesiredAddress {
 }
 
 export function routeDesired(s: Source, r: RouteRecord): DesiredRoute {
-  const out: DesiredRoute = { dst: r.dst, family: r.family, table: r.table, priority: r.priority, type: r.type, proto: r.proto, scope: r.scope };
+  const out: DesiredRoute = {
+    dst: r.dst,
+    family: r.family,
+    table: r.table,
+    priority: r.priority,
+    type: r.type,
+    proto: r.proto,
+    scope: r.scope,
+  };
   if (r.tos) out.tos = r.tos;
   if (r.src) out.src = r.src;
   if (r.oif !== undefined) out.oif = nameOf(s, r.oif);
   if (r.gateway) out.gateway = r.gateway;
   if (r.prefsrc) out.prefsrc = r.prefsrc;
-  if (r.multipath) out.multipath = r.multipath.map((nh) => ({ oif: nameOf(s, nh.oif), gateway: nh.gateway, weight: nh.weight }));
+  if (r.multipath)
+    out.multipath = r.multipath.map((nh) => ({ oif: nameOf(s, nh.oif), gateway: nh.gateway, weight: nh.weight }));
   if (r.metrics) out.metrics = r.metrics;
   return out;
 }

@@ -7,7 +7,9 @@ export class KeyLock {
 
   async acquire(keys: readonly string[]): Promise<() => void> {
     let release!: () => void;
-    const mine = new Promise<void>((r) => { release = r; });
+    const mine = new Promise<void>((r) => {
+      release = r;
+    });
     const before = [...new Set(keys)].map((k) => {
       const prev = this.tails.get(k);
       this.tails.set(k, mine);
@@ -24,7 +26,9 @@ export class KeyLock {
 /** What a desired state touches: its links (by name), addresses and route prefixes. */
 export function lockKeys(source: string, d: Desired): string[] {
   const keys: string[] = [];
-  const link = (n: unknown): void => { if (n !== undefined && n !== null) keys.push(`${source}:link:${String(n)}`); };
+  const link = (n: unknown): void => {
+    if (n !== undefined && n !== null) keys.push(`${source}:link:${String(n)}`);
+  };
   for (const l of d.links ?? []) {
     link(l.ifname);
     link(l.peer);
@@ -35,7 +39,11 @@ export function lockKeys(source: string, d: Desired): string[] {
   for (const a of d.addresses ?? []) link(a.ifname ?? a.index);
   for (const r of d.routes ?? []) {
     let dst = String(r.dst);
-    try { dst = canonicalPrefix(r.dst, r.family).dst; } catch { /* reported by the planner */ }
+    try {
+      dst = canonicalPrefix(r.dst, r.family).dst;
+    } catch {
+      /* reported by the planner */
+    }
     keys.push(`${source}:route:${r.table ?? 254}:${dst}`);
     link(r.oif);
     for (const nh of r.multipath ?? []) link(nh.oif);

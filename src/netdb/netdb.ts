@@ -66,8 +66,13 @@ export class NetDB extends EventEmitter {
   async attach(name: string, opts: SourceOptions = {}): Promise<Source> {
     if (typeof name !== 'string' || !name) throw new TypeError('attach: a source needs a non-empty name');
     if (this.sources.has(name)) throw new TypeError(`attach: source ${JSON.stringify(name)} exists`);
-    const s = new Source(name, opts, (c) => this.changed(c), () => this.watches.size > 0 || this.listenerCount('change') > 0,
-      (src, changes) => this.emit('resync', { source: src, changes }));
+    const s = new Source(
+      name,
+      opts,
+      (c) => this.changed(c),
+      () => this.watches.size > 0 || this.listenerCount('change') > 0,
+      (src, changes) => this.emit('resync', { source: src, changes }),
+    );
     this.sources.set(name, s);
     try {
       await s.start();
@@ -93,7 +98,9 @@ export class NetDB extends EventEmitter {
   }
 
   /** Names of the sources. */
-  get sourceNames(): string[] { return [...this.sources.keys()]; }
+  get sourceNames(): string[] {
+    return [...this.sources.keys()];
+  }
 
   private changed(c: Change): void {
     for (const w of this.watches) w.push(c);
@@ -106,10 +113,15 @@ export class NetDB extends EventEmitter {
    * One record by key: links by index or name, other tables by their key string or by a
    * partial record (`get('routes', { dst: '10.0.0.0/24', table: 254 })`).
    */
-  get<T extends TableName>(table: T, key: string | number | Partial<RecordOf[T]>, source: string = this.main): RecordOf[T] | undefined {
+  get<T extends TableName>(
+    table: T,
+    key: string | number | Partial<RecordOf[T]>,
+    source: string = this.main,
+  ): RecordOf[T] | undefined {
     checkTable(table);
     const t = this.source(source).tables[table] as unknown as {
-      get(k: string | number): RecordOf[T] | undefined; filter(q: object): RecordOf[T][];
+      get(k: string | number): RecordOf[T] | undefined;
+      filter(q: object): RecordOf[T][];
     };
     if (typeof key === 'object') return t.filter(key)[0];
     if (table === 'links' && typeof key === 'string') return t.filter({ ifname: key })[0];
@@ -142,7 +154,8 @@ export class NetDB extends EventEmitter {
    * after `timeout` ms (default 5000).
    */
   async waitFor<T extends TableName>(
-    table: T, pred: ((r: RecordOf[T]) => boolean) | Readonly<Record<string, unknown>>,
+    table: T,
+    pred: ((r: RecordOf[T]) => boolean) | Readonly<Record<string, unknown>>,
     opts: { timeout?: number; source?: string } = {},
   ): Promise<RecordOf[T]> {
     checkTable(table);
@@ -212,8 +225,12 @@ export class NetDB extends EventEmitter {
     this.sources.clear();
   }
 
-  async [Symbol.asyncDispose](): Promise<void> { this.close(); }
-  [Symbol.dispose](): void { this.close(); }
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+  }
+  [Symbol.dispose](): void {
+    this.close();
+  }
 }
 
 function checkTable(table: string): void {
@@ -228,7 +245,11 @@ function changeMatcher(f: WatchFilter): (c: Change) => boolean {
   return (c) => {
     if (tables && !tables.includes(c.table)) return false;
     if (f.source !== undefined && c.source !== f.source) return false;
-    if (f.match && !((c.old && matches(c.old as AnyRecord, f.match)) || (c.new && matches(c.new as AnyRecord, f.match)))) return false;
+    if (
+      f.match &&
+      !((c.old && matches(c.old as AnyRecord, f.match)) || (c.new && matches(c.new as AnyRecord, f.match)))
+    )
+      return false;
     return true;
   };
 }

@@ -7,12 +7,28 @@ import type { RouteSpec } from '../rtnl/route.js';
 import { IFF_UP } from '../rtnl/constants.js';
 import { NUD } from '../rtnl/ndmsg.js';
 import {
-  addrKey, routeBaseKey, ruleKey, AF_INET6, MAIN_TABLE,
-  type AddrRecord, type LinkRecord, type RouteRecord, type RuleRecord, type TableName,
+  addrKey,
+  routeBaseKey,
+  ruleKey,
+  AF_INET6,
+  MAIN_TABLE,
+  type AddrRecord,
+  type LinkRecord,
+  type RouteRecord,
+  type RuleRecord,
+  type TableName,
 } from './records.js';
 import {
-  addrParts, canonicalPrefix, defaultPriority, kernelAddress, kernelRoute,
-  type Desired, type DesiredAddress, type DesiredLink, type DesiredRoute, type IfName,
+  addrParts,
+  canonicalPrefix,
+  defaultPriority,
+  kernelAddress,
+  kernelRoute,
+  type Desired,
+  type DesiredAddress,
+  type DesiredLink,
+  type DesiredRoute,
+  type IfName,
 } from './desired.js';
 import type { Source } from './source.js';
 
@@ -74,7 +90,10 @@ class Planner {
   /** Address steps: a route's gateway may need any of them. */
   private readonly addrSteps: number[] = [];
 
-  constructor(readonly s: Source, readonly proto: number) {
+  constructor(
+    readonly s: Source,
+    readonly proto: number,
+  ) {
     let max = 0;
     for (const l of s.tables.links.values()) max = Math.max(max, l.index);
     this.nextIndex = max + 1;
@@ -121,15 +140,21 @@ class Planner {
       }
       const index = this.allocIndex(d.index);
       const spec: SpecBuilder = { ifname: d.ifname, kind: d.kind, index };
-      for (const k of ['mtu', 'address', 'txqlen', 'group', 'ifalias'] as const) if (d[k] !== undefined) (spec as Record<string, unknown>)[k] = d[k];
+      for (const k of ['mtu', 'address', 'txqlen', 'group', 'ifalias'] as const)
+        if (d[k] !== undefined) (spec as Record<string, unknown>)[k] = d[k];
       let peerIndex: number | undefined;
       if (d.kind === 'veth' && d.peer) {
         const pd = list.find((x) => x.ifname === d.peer);
         peerIndex = this.allocIndex(pd?.index);
         spec.peer = { ifname: d.peer, index: peerIndex };
       }
-      const id = this.add('links', `link add ${d.ifname} (${d.kind}${d.peer ? `, peer ${d.peer}` : ''}) index ${index}`,
-        { kind: 'link', cmd: 'add', spec }, [], (s) => (s.tables.links.get(index)?.ifname === d.ifname ? undefined : `link ${d.ifname} missing`));
+      const id = this.add(
+        'links',
+        `link add ${d.ifname} (${d.kind}${d.peer ? `, peer ${d.peer}` : ''}) index ${index}`,
+        { kind: 'link', cmd: 'add', spec },
+        [],
+        (s) => (s.tables.links.get(index)?.ifname === d.ifname ? undefined : `link ${d.ifname} missing`),
+      );
       this.newNames.set(d.ifname, { index, step: id });
       this.created.add(index);
       this.links.add(index);
@@ -154,12 +179,20 @@ class Planner {
       const changes: string[] = [];
       if (cur) {
         if (d.kind !== undefined && cur.kind !== d.kind && !(d.kind === 'veth' && cur.kind === 'veth')) {
-          throw new PlanError(`link ${d.ifname} is a ${cur.kind ?? 'device without kind'}, not a ${d.kind}: delete it first`);
+          throw new PlanError(
+            `link ${d.ifname} is a ${cur.kind ?? 'device without kind'}, not a ${d.kind}: delete it first`,
+          );
         }
         for (const k of ['mtu', 'txqlen', 'group', 'ifalias'] as const) {
-          if (d[k] !== undefined && cur[k] !== d[k]) { (spec as Record<string, unknown>)[k] = d[k]; changes.push(`${k} ${d[k]}`); }
+          if (d[k] !== undefined && cur[k] !== d[k]) {
+            (spec as Record<string, unknown>)[k] = d[k];
+            changes.push(`${k} ${d[k]}`);
+          }
         }
-        if (d.address !== undefined && cur.address !== d.address.toLowerCase()) { spec.address = d.address; changes.push(`address ${d.address}`); }
+        if (d.address !== undefined && cur.address !== d.address.toLowerCase()) {
+          spec.address = d.address;
+          changes.push(`address ${d.address}`);
+        }
       }
       const masterNow = cur?.master ?? 0;
       let master: number | undefined;
@@ -169,11 +202,19 @@ class Planner {
         master = m.index;
         deps.push(...m.after);
       }
-      if (master !== undefined && master !== masterNow) { spec.master = master; changes.push(master ? `master ${d.master}` : 'nomaster'); }
+      if (master !== undefined && master !== masterNow) {
+        spec.master = master;
+        changes.push(master ? `master ${d.master}` : 'nomaster');
+      }
       if (changes.length) {
         const want = { ...spec };
-        const id = this.add('links', `link set ${d.ifname} ${changes.join(' ')}`, { kind: 'link', cmd: 'set', spec }, deps,
-          (s) => linkDiffers(s.tables.links.get(index), want));
+        const id = this.add(
+          'links',
+          `link set ${d.ifname} ${changes.join(' ')}`,
+          { kind: 'link', cmd: 'set', spec },
+          deps,
+          (s) => linkDiffers(s.tables.links.get(index), want),
+        );
         this.noteLink(index, id);
         this.links.add(index);
       }
@@ -185,8 +226,13 @@ class Planner {
       const up = cur ? (cur.flags & IFF_UP) !== 0 : false;
       if ((d.state === 'up') === up) continue;
       const state = d.state;
-      const id = this.add('links', `link set ${d.ifname} ${state}`, { kind: 'link', cmd: 'set', spec: { index, state } }, after,
-        (s) => (s.tables.links.get(index)?.state === state ? undefined : `link ${d.ifname} is not ${state}`));
+      const id = this.add(
+        'links',
+        `link set ${d.ifname} ${state}`,
+        { kind: 'link', cmd: 'set', spec: { index, state } },
+        after,
+        (s) => (s.tables.links.get(index)?.state === state ? undefined : `link ${d.ifname} is not ${state}`),
+      );
       this.noteLink(index, id);
       this.links.add(index);
     }
@@ -201,8 +247,9 @@ class Planner {
       this.links.add(index);
       // A veth takes its peer with it.
       if (cur.kind === 'veth' && cur.link && cur.linkNetnsid === undefined) this.links.add(cur.link);
-      this.add('links', `link del ${d.ifname}`, { kind: 'link', cmd: 'del', spec: { index } }, [],
-        (s) => (s.tables.links.get(index) ? `link ${d.ifname} still exists` : undefined));
+      this.add('links', `link del ${d.ifname}`, { kind: 'link', cmd: 'del', spec: { index } }, [], (s) =>
+        s.tables.links.get(index) ? `link ${d.ifname} still exists` : undefined,
+      );
     }
   }
 
@@ -223,8 +270,13 @@ class Planner {
       const spec: AddrSpec = { index, address: local, prefixlen, family };
       if (removals) {
         if (!cur) continue;
-        this.add('addresses', `addr del ${local}/${prefixlen} dev ${name}`, { kind: 'addr', cmd: 'del', spec }, after,
-          (s) => (s.tables.addresses.get(key) ? `address ${local}/${prefixlen} still on ${name}` : undefined));
+        this.add(
+          'addresses',
+          `addr del ${local}/${prefixlen} dev ${name}`,
+          { kind: 'addr', cmd: 'del', spec },
+          after,
+          (s) => (s.tables.addresses.get(key) ? `address ${local}/${prefixlen} still on ${name}` : undefined),
+        );
         continue;
       }
       if (d.broadcast !== undefined) spec.broadcast = d.broadcast;
@@ -234,8 +286,16 @@ class Planner {
       spec.proto = d.proto ?? this.proto;
       if (cur && addrMatches(cur, d)) continue;
       const cmd = cur ? 'replace' : 'add';
-      const id = this.add('addresses', `addr ${cmd} ${local}/${prefixlen} dev ${name}`, { kind: 'addr', cmd, spec }, after,
-        (s) => { const a = s.tables.addresses.get(key); return a && addrMatches(a, d) ? undefined : `address ${local}/${prefixlen} not on ${name}`; });
+      const id = this.add(
+        'addresses',
+        `addr ${cmd} ${local}/${prefixlen} dev ${name}`,
+        { kind: 'addr', cmd, spec },
+        after,
+        (s) => {
+          const a = s.tables.addresses.get(key);
+          return a && addrMatches(a, d) ? undefined : `address ${local}/${prefixlen} not on ${name}`;
+        },
+      );
       this.noteLink(index, id);
       this.addrSteps.push(id);
     }
@@ -256,46 +316,83 @@ class Planner {
         for (const r of same) {
           if (!nexthopMatches(r, rec)) continue;
           const key = this.s.tables.routes.keyOf(r);
-          const del: RouteSpec = { family: r.family, dst: r.dst, table: r.table, priority: r.priority, tos: r.tos, type: r.type };
+          const del: RouteSpec = {
+            family: r.family,
+            dst: r.dst,
+            table: r.table,
+            priority: r.priority,
+            tos: r.tos,
+            type: r.type,
+          };
           if (r.oif !== undefined) del.oif = r.oif;
           if (r.gateway) del.gateway = r.gateway;
-          this.add('routes', `route del ${r.dst} table ${r.table} metric ${r.priority}`, { kind: 'route', cmd: 'del', spec: del }, after,
-            (s) => (s.tables.routes.get(key) ? `route ${r.dst} still there` : undefined));
+          this.add(
+            'routes',
+            `route del ${r.dst} table ${r.table} metric ${r.priority}`,
+            { kind: 'route', cmd: 'del', spec: del },
+            after,
+            (s) => (s.tables.routes.get(key) ? `route ${r.dst} still there` : undefined),
+          );
         }
         continue;
       }
       if (same.some((r) => routeMatches(r, rec, d))) continue;
       const cmd = same.length ? 'replace' : 'add';
-      this.add('routes', `route ${cmd} ${describeRoute(d, rec)}`, { kind: 'route', cmd, spec }, after,
-        (s) => (s.tables.routes.filter({ dst: rec.dst }).some((r) => routeBaseKey(r) === base && routeMatches(r, rec, d))
-          ? undefined : `route ${rec.dst} table ${rec.table} not as asked`));
+      this.add('routes', `route ${cmd} ${describeRoute(d, rec)}`, { kind: 'route', cmd, spec }, after, (s) =>
+        s.tables.routes.filter({ dst: rec.dst }).some((r) => routeBaseKey(r) === base && routeMatches(r, rec, d))
+          ? undefined
+          : `route ${rec.dst} table ${rec.table} not as asked`,
+      );
     }
   }
 
   private routeWanted(d: DesiredRoute): { rec: RouteRecord; spec: RouteSpec; after: number[] } | undefined {
-    if (typeof d.dst !== 'string') throw new PlanError(`route: dst must be 'default' or a prefix, got ${JSON.stringify(d.dst)}`);
+    if (typeof d.dst !== 'string')
+      throw new PlanError(`route: dst must be 'default' or a prefix, got ${JSON.stringify(d.dst)}`);
     const family = d.family ?? (d.gateway?.includes(':') || d.dst.includes(':') ? AF_INET6 : undefined);
     const { dst, family: fam } = canonicalPrefix(d.dst, family);
     const after: number[] = [];
-    const spec: RouteSpec = { family: fam, dst, table: d.table ?? MAIN_TABLE, priority: d.priority ?? defaultPriority(fam) };
-    const rec = { family: fam, dst, table: spec.table as number, priority: spec.priority as number, tos: d.tos ?? 0, src: d.src } as RouteRecord;
+    const spec: RouteSpec = {
+      family: fam,
+      dst,
+      table: d.table ?? MAIN_TABLE,
+      priority: d.priority ?? defaultPriority(fam),
+    };
+    const rec = {
+      family: fam,
+      dst,
+      table: spec.table as number,
+      priority: spec.priority as number,
+      tos: d.tos ?? 0,
+      src: d.src,
+    } as RouteRecord;
     if (d.oif !== undefined) {
-      if (d.state === ABSENT && typeof d.oif === 'string' && !this.s.tables.links.filter({ ifname: d.oif }).length) return undefined;
+      if (d.state === ABSENT && typeof d.oif === 'string' && !this.s.tables.links.filter({ ifname: d.oif }).length)
+        return undefined;
       const r = this.ref(d.oif, `route ${d.dst}`);
       spec.oif = r.index;
       rec.oif = r.index;
       after.push(...r.after);
     }
-    if (d.gateway !== undefined) { spec.gateway = d.gateway; rec.gateway = canonicalGateway(d.gateway); }
+    if (d.gateway !== undefined) {
+      spec.gateway = d.gateway;
+      rec.gateway = canonicalGateway(d.gateway);
+    }
     if (d.multipath) {
       spec.multipath = d.multipath.map((nh) => {
         const o = nh.oif === undefined ? undefined : this.ref(nh.oif, `route ${d.dst} next hop`);
         if (o) after.push(...o.after);
         return { oif: o?.index, gateway: nh.gateway, weight: nh.weight };
       });
-      rec.multipath = spec.multipath.map((nh) => ({ oif: (nh.oif as number) ?? 0, gateway: nh.gateway && canonicalGateway(nh.gateway), weight: nh.weight ?? 1, flags: 0 }));
+      rec.multipath = spec.multipath.map((nh) => ({
+        oif: (nh.oif as number) ?? 0,
+        gateway: nh.gateway && canonicalGateway(nh.gateway),
+        weight: nh.weight ?? 1,
+        flags: 0,
+      }));
     }
-    for (const k of ['tos', 'type', 'scope', 'prefsrc', 'src', 'metrics'] as const) if (d[k] !== undefined) (spec as Record<string, unknown>)[k] = d[k];
+    for (const k of ['tos', 'type', 'scope', 'prefsrc', 'src', 'metrics'] as const)
+      if (d[k] !== undefined) (spec as Record<string, unknown>)[k] = d[k];
     spec.proto = d.proto ?? this.proto;
     // A gateway must be reachable: through the addresses of its interface, or of any.
     if ((d.gateway !== undefined || d.multipath) && d.oif === undefined) after.push(...this.addrSteps);
@@ -308,43 +405,87 @@ class Planner {
     for (const d of list) {
       const name = d.ifname ?? d.ifindex;
       if (name === undefined) throw new PlanError(`neighbour ${d.dst}: name its interface`);
-      if (d.state === ABSENT && typeof name === 'string' && !this.s.tables.links.filter({ ifname: name }).length) continue;
+      if (d.state === ABSENT && typeof name === 'string' && !this.s.tables.links.filter({ ifname: name }).length)
+        continue;
       const { index, after } = this.ref(name, `neighbour ${d.dst}`);
       this.links.add(index);
       const cur = this.s.tables.neighbours.filter({ ifindex: index, dst: d.dst })[0];
       if (d.state === ABSENT) {
         if (!cur) continue;
-        this.add('neighbours', `neigh del ${d.dst} dev ${name}`, { kind: 'neigh', cmd: 'del', spec: { ifindex: index, dst: d.dst } }, after,
-          (s) => (s.tables.neighbours.filter({ ifindex: index, dst: d.dst }).length ? `neighbour ${d.dst} still there` : undefined));
+        this.add(
+          'neighbours',
+          `neigh del ${d.dst} dev ${name}`,
+          { kind: 'neigh', cmd: 'del', spec: { ifindex: index, dst: d.dst } },
+          after,
+          (s) =>
+            s.tables.neighbours.filter({ ifindex: index, dst: d.dst }).length
+              ? `neighbour ${d.dst} still there`
+              : undefined,
+        );
         continue;
       }
       const state = d.state ?? NUD.NUD_PERMANENT;
       if (cur && cur.state === state && (d.lladdr === undefined || cur.lladdr === d.lladdr.toLowerCase())) continue;
       const spec = { ifindex: index, dst: d.dst, lladdr: d.lladdr, state, protocol: d.proto ?? this.proto };
       const deps = [...after, ...this.steps.filter((st) => st.request.kind === 'link').map((st) => st.id)];
-      this.add('neighbours', `neigh replace ${d.dst} lladdr ${d.lladdr} dev ${name}`, { kind: 'neigh', cmd: 'replace', spec }, deps,
-        (s) => (s.tables.neighbours.filter({ ifindex: index, dst: d.dst }).length ? undefined : `neighbour ${d.dst} missing`));
+      this.add(
+        'neighbours',
+        `neigh replace ${d.dst} lladdr ${d.lladdr} dev ${name}`,
+        { kind: 'neigh', cmd: 'replace', spec },
+        deps,
+        (s) =>
+          s.tables.neighbours.filter({ ifindex: index, dst: d.dst }).length ? undefined : `neighbour ${d.dst} missing`,
+      );
     }
   }
 
   rulesOf(list: Desired['rules'] = []): void {
     for (const d of list) {
-      const rec = { family: 2, priority: 0, table: MAIN_TABLE, action: 1, tos: 0, flags: 0, ...d, source: this.s.name } as RuleRecord;
+      const rec = {
+        family: 2,
+        priority: 0,
+        table: MAIN_TABLE,
+        action: 1,
+        tos: 0,
+        flags: 0,
+        ...d,
+        source: this.s.name,
+      } as RuleRecord;
       const key = ruleKey(rec);
       this.rules.add(key);
       const cur = this.s.tables.rules.get(key);
       const spec: Record<string, unknown> = {
-        family: rec.family, priority: rec.priority, table: rec.table, action: rec.action, src: rec.src, dst: rec.dst,
-        tos: rec.tos || undefined, fwmark: rec.fwmark, fwmask: rec.fwmask, iifname: rec.iifname, oifname: rec.oifname,
-        goto: rec.goto, protocol: d.state === ABSENT ? undefined : rec.proto ?? this.proto,
+        family: rec.family,
+        priority: rec.priority,
+        table: rec.table,
+        action: rec.action,
+        src: rec.src,
+        dst: rec.dst,
+        tos: rec.tos || undefined,
+        fwmark: rec.fwmark,
+        fwmask: rec.fwmask,
+        iifname: rec.iifname,
+        oifname: rec.oifname,
+        goto: rec.goto,
+        protocol: d.state === ABSENT ? undefined : (rec.proto ?? this.proto),
       };
       if (d.state === ABSENT) {
         if (!cur) continue;
-        this.add('rules', `rule del priority ${rec.priority} table ${rec.table}`, { kind: 'rule', cmd: 'del', spec }, [],
-          (s) => (s.tables.rules.get(key) ? 'rule still there' : undefined));
+        this.add(
+          'rules',
+          `rule del priority ${rec.priority} table ${rec.table}`,
+          { kind: 'rule', cmd: 'del', spec },
+          [],
+          (s) => (s.tables.rules.get(key) ? 'rule still there' : undefined),
+        );
       } else if (!cur) {
-        this.add('rules', `rule add priority ${rec.priority} table ${rec.table}`, { kind: 'rule', cmd: 'add', spec }, [],
-          (s) => (s.tables.rules.get(key) ? undefined : 'rule missing'));
+        this.add(
+          'rules',
+          `rule add priority ${rec.priority} table ${rec.table}`,
+          { kind: 'rule', cmd: 'add', spec },
+          [],
+          (s) => (s.tables.rules.get(key) ? undefined : 'rule missing'),
+        );
       }
     }
   }
@@ -356,26 +497,44 @@ class Planner {
     const links = new Set((d.links ?? []).map((l) => l.ifname));
     const t = this.s.tables;
     const name = (i: number): string | number => t.links.get(i)?.ifname ?? i;
-    const addrKeys = new Set((d.addresses ?? []).map((a) => {
-      const { local, prefixlen } = addrParts(a);
-      return `${name(typeof a.ifname === 'string' ? this.ref(a.ifname, 'address').index : (a.ifname ?? a.index) as number)}|${local}/${prefixlen}`;
-    }));
-    const routeKeys = new Set((d.routes ?? []).map((r) => this.routeWanted(r)).filter((x) => x).map((x) => routeBaseKey(x!.rec)));
+    const addrKeys = new Set(
+      (d.addresses ?? []).map((a) => {
+        const { local, prefixlen } = addrParts(a);
+        return `${name(typeof a.ifname === 'string' ? this.ref(a.ifname, 'address').index : ((a.ifname ?? a.index) as number))}|${local}/${prefixlen}`;
+      }),
+    );
+    const routeKeys = new Set(
+      (d.routes ?? [])
+        .map((r) => this.routeWanted(r))
+        .filter((x) => x)
+        .map((x) => routeBaseKey(x!.rec)),
+    );
     for (const r of t.routes.values()) {
-      if (!kernelRoute(r) && !routeKeys.has(routeBaseKey(r))) this.routesOf([{ ...routeSpecOf(r), state: ABSENT }], true);
+      if (!kernelRoute(r) && !routeKeys.has(routeBaseKey(r)))
+        this.routesOf([{ ...routeSpecOf(r), state: ABSENT }], true);
     }
     for (const a of t.addresses.values()) {
-      if (kernelAddress(a, t.links) || addrKeys.has(`${name(a.index)}|${a.local ?? a.address}/${a.prefixlen}`)) continue;
+      if (kernelAddress(a, t.links) || addrKeys.has(`${name(a.index)}|${a.local ?? a.address}/${a.prefixlen}`))
+        continue;
       this.addresses([{ index: a.index, address: `${a.local ?? a.address}/${a.prefixlen}`, state: ABSENT }], true);
     }
     const gone: DesiredLink[] = [];
-    for (const l of t.links.values()) if (l.ifname !== 'lo' && !links.has(l.ifname)) gone.push({ ifname: l.ifname, state: ABSENT });
+    for (const l of t.links.values())
+      if (l.ifname !== 'lo' && !links.has(l.ifname)) gone.push({ ifname: l.ifname, state: ABSENT });
     this.linkDeletes(gone);
   }
 }
 
 function routeSpecOf(r: RouteRecord): DesiredRoute {
-  return { dst: r.dst, family: r.family, table: r.table, priority: r.priority, tos: r.tos, oif: r.oif, gateway: r.gateway };
+  return {
+    dst: r.dst,
+    family: r.family,
+    table: r.table,
+    priority: r.priority,
+    tos: r.tos,
+    oif: r.oif,
+    gateway: r.gateway,
+  };
 }
 
 function checkLink(d: DesiredLink): void {
@@ -391,9 +550,12 @@ const canonicalGateway = (g: string): string => canonicalPrefix(g).dst.replace(/
 
 function linkDiffers(cur: LinkRecord | undefined, want: LinkSpec): string | undefined {
   if (!cur) return `link ${want.index} missing`;
-  for (const k of ['mtu', 'txqlen', 'group', 'ifalias'] as const) if (want[k] !== undefined && cur[k] !== want[k]) return `link ${cur.ifname} ${k} is ${cur[k]}`;
-  if (want.address !== undefined && cur.address !== String(want.address).toLowerCase()) return `link ${cur.ifname} address is ${cur.address}`;
-  if (want.master !== undefined && (cur.master ?? 0) !== want.master) return `link ${cur.ifname} master is ${cur.master ?? 'none'}`;
+  for (const k of ['mtu', 'txqlen', 'group', 'ifalias'] as const)
+    if (want[k] !== undefined && cur[k] !== want[k]) return `link ${cur.ifname} ${k} is ${cur[k]}`;
+  if (want.address !== undefined && cur.address !== String(want.address).toLowerCase())
+    return `link ${cur.ifname} address is ${cur.address}`;
+  if (want.master !== undefined && (cur.master ?? 0) !== want.master)
+    return `link ${cur.ifname} master is ${cur.master ?? 'none'}`;
   return undefined;
 }
 
@@ -419,8 +581,10 @@ function routeMatches(r: RouteRecord, want: RouteRecord, d: DesiredRoute): boole
   if (want.multipath) {
     const got = r.multipath ?? [];
     if (got.length !== want.multipath.length) return false;
-    const sig = (x: { oif: number; gateway?: string; weight: number }): string => `${x.oif}>${x.gateway ?? ''}*${x.weight}`;
-    const a = got.map(sig).sort().join(), b = want.multipath.map(sig).sort().join();
+    const sig = (x: { oif: number; gateway?: string; weight: number }): string =>
+      `${x.oif}>${x.gateway ?? ''}*${x.weight}`;
+    const a = got.map(sig).sort().join(),
+      b = want.multipath.map(sig).sort().join();
     if (a !== b) return false;
   }
   if (d.metrics) for (const [k, v] of Object.entries(d.metrics)) if (r.metrics?.[k] !== v) return false;
@@ -444,7 +608,9 @@ export function makePlan(s: Source, d: Desired, opts: { proto: number; prune?: b
   if (typeof d !== 'object' || d === null) throw new PlanError('desired state must be an object');
   for (const k of Object.keys(d)) {
     if (!['links', 'addresses', 'routes', 'neighbours', 'rules'].includes(k)) {
-      throw new PlanError(`desired state: unknown section ${JSON.stringify(k)} (links, addresses, routes, neighbours, rules)`);
+      throw new PlanError(
+        `desired state: unknown section ${JSON.stringify(k)} (links, addresses, routes, neighbours, rules)`,
+      );
     }
     if (!Array.isArray((d as Record<string, unknown>)[k])) throw new PlanError(`desired state: ${k} must be an array`);
   }
@@ -453,7 +619,8 @@ export function makePlan(s: Source, d: Desired, opts: { proto: number; prune?: b
   for (const l of links) checkLink(l);
   const absent = new Set(links.filter((l) => l.state === ABSENT).map((l) => l.ifname));
   for (const l of links) {
-    if (l.state !== ABSENT && absent.has(l.ifname)) throw new PlanError(`link ${l.ifname} is both absent and configured`);
+    if (l.state !== ABSENT && absent.has(l.ifname))
+      throw new PlanError(`link ${l.ifname} is both absent and configured`);
   }
   p.routesOf(d.routes ?? [], true);
   p.addresses(d.addresses ?? [], true);
@@ -467,8 +634,14 @@ export function makePlan(s: Source, d: Desired, opts: { proto: number; prune?: b
   p.rulesOf(d.rules);
   const steps = p.steps;
   return {
-    steps, links: p.links, created: p.created, addrs: p.addrs, routes: p.routes, rules: p.rules,
-    toString: () => steps.map((st) => `${st.id}. ${st.what}${st.after.length ? ` (after ${st.after.join(', ')})` : ''}`).join('\n'),
+    steps,
+    links: p.links,
+    created: p.created,
+    addrs: p.addrs,
+    routes: p.routes,
+    rules: p.rules,
+    toString: () =>
+      steps.map((st) => `${st.id}. ${st.what}${st.after.length ? ` (after ${st.after.join(', ')})` : ''}`).join('\n'),
   };
 }
 

@@ -148,28 +148,41 @@ function prefixText(b: Buffer, o: number, len: number, plen: number): string | u
 
 // ---- routes -----------------------------------------------------------------------------
 
-const RTA_DST = id(rtaAttrs, 'RTA_DST'), RTA_SRC = id(rtaAttrs, 'RTA_SRC'), RTA_OIF = id(rtaAttrs, 'RTA_OIF');
-const RTA_GATEWAY = id(rtaAttrs, 'RTA_GATEWAY'), RTA_PRIORITY = id(rtaAttrs, 'RTA_PRIORITY');
-const RTA_PREFSRC = id(rtaAttrs, 'RTA_PREFSRC'), RTA_METRICS = id(rtaAttrs, 'RTA_METRICS');
-const RTA_MULTIPATH = id(rtaAttrs, 'RTA_MULTIPATH'), RTA_TABLE = id(rtaAttrs, 'RTA_TABLE');
-const RTA_MARK = id(rtaAttrs, 'RTA_MARK'), RTA_PREF = id(rtaAttrs, 'RTA_PREF');
-const RTA_ENCAP_TYPE = id(rtaAttrs, 'RTA_ENCAP_TYPE'), RTA_NH_ID = id(rtaAttrs, 'RTA_NH_ID');
+const RTA_DST = id(rtaAttrs, 'RTA_DST'),
+  RTA_SRC = id(rtaAttrs, 'RTA_SRC'),
+  RTA_OIF = id(rtaAttrs, 'RTA_OIF');
+const RTA_GATEWAY = id(rtaAttrs, 'RTA_GATEWAY'),
+  RTA_PRIORITY = id(rtaAttrs, 'RTA_PRIORITY');
+const RTA_PREFSRC = id(rtaAttrs, 'RTA_PREFSRC'),
+  RTA_METRICS = id(rtaAttrs, 'RTA_METRICS');
+const RTA_MULTIPATH = id(rtaAttrs, 'RTA_MULTIPATH'),
+  RTA_TABLE = id(rtaAttrs, 'RTA_TABLE');
+const RTA_MARK = id(rtaAttrs, 'RTA_MARK'),
+  RTA_PREF = id(rtaAttrs, 'RTA_PREF');
+const RTA_ENCAP_TYPE = id(rtaAttrs, 'RTA_ENCAP_TYPE'),
+  RTA_NH_ID = id(rtaAttrs, 'RTA_NH_ID');
 const RTAX_NAMES = new Map<number, string>();
 for (const [name, info] of rtaxAttrs.byName) {
   RTAX_NAMES.set(info.id, name.slice('RTAX_'.length).toLowerCase());
 }
 /** struct rtmsg after the netlink header: attributes start 12 bytes later. */
-const RTMSG_LEN = 12, NLMSG_HDRLEN = 16, RTNH_LEN = 8;
-const SLASH = 0x2f, BAR = 0x7c, GT = 0x3e, COMMA = 0x2c;
+const RTMSG_LEN = 12,
+  NLMSG_HDRLEN = 16,
+  RTNH_LEN = 8;
+const SLASH = 0x2f,
+  BAR = 0x7c,
+  GT = 0x3e,
+  COMMA = 0x2c;
 
 function nexthops(b: Buffer, o: number, end: number): NexthopRecord[] {
   const out: NexthopRecord[] = [];
-  for (let p = o; p + RTNH_LEN <= end;) {
+  for (let p = o; p + RTNH_LEN <= end; ) {
     const len = b.readUInt16LE(p);
     if (len < RTNH_LEN) break;
     const nh: NexthopRecord = { oif: b.readInt32LE(p + 4), gateway: undefined, weight: b[p + 3] + 1, flags: b[p + 2] };
-    for (let q = p + RTNH_LEN; q + 4 <= p + len;) {
-      const alen = b.readUInt16LE(q), type = b.readUInt16LE(q + 2) & 0x3fff;
+    for (let q = p + RTNH_LEN; q + 4 <= p + len; ) {
+      const alen = b.readUInt16LE(q),
+        type = b.readUInt16LE(q + 2) & 0x3fff;
       if (alen < 4) break;
       if (type === RTA_GATEWAY) nh.gateway = ipText(b, q + 4, alen - 4);
       q += (alen + 3) & ~3;
@@ -185,36 +198,82 @@ function nexthops(b: Buffer, o: number, end: number): NexthopRecord[] {
  * added only when present: a large table holds fewer, smaller objects.
  */
 export function routeRecord(m: AnyMessage, source: string): RouteRecord {
-  const b = m.buf, o = m.offset, end = o + b.readUInt32LE(o), h = o + NLMSG_HDRLEN;
-  const family = b[h], dstLen = b[h + 1], srcLen = b[h + 2];
-  let table = b[h + 4], priority = 0, oif: number | undefined, dst: string | undefined, src: string | undefined;
+  const b = m.buf,
+    o = m.offset,
+    end = o + b.readUInt32LE(o),
+    h = o + NLMSG_HDRLEN;
+  const family = b[h],
+    dstLen = b[h + 1],
+    srcLen = b[h + 2];
+  let table = b[h + 4],
+    priority = 0,
+    oif: number | undefined,
+    dst: string | undefined,
+    src: string | undefined;
   let gateway: string | undefined, prefsrc: string | undefined, multipath: NexthopRecord[] | undefined;
   let rtMetrics: Record<string, number> | undefined, pref: number | undefined, mark: number | undefined;
   let encapType: number | undefined, nhId: number | undefined;
-  for (let p = h + RTMSG_LEN; p + 4 <= end;) {
-    const len = b[p] | (b[p + 1] << 8), type = (b[p + 2] | (b[p + 3] << 8)) & 0x3fff;
+  for (let p = h + RTMSG_LEN; p + 4 <= end; ) {
+    const len = b[p] | (b[p + 1] << 8),
+      type = (b[p + 2] | (b[p + 3] << 8)) & 0x3fff;
     if (len < 4 || p + len > end) break;
-    const v = p + 4, vl = len - 4;
+    const v = p + 4,
+      vl = len - 4;
     switch (type) {
-      case RTA_DST: dst = prefixText(b, v, vl, dstLen); break;
-      case RTA_SRC: src = prefixText(b, v, vl, srcLen); break;
-      case RTA_OIF: oif = b.readUInt32LE(v); break;
-      case RTA_GATEWAY: gateway = ipText(b, v, vl); break;
-      case RTA_PRIORITY: priority = b.readUInt32LE(v); break;
-      case RTA_PREFSRC: prefsrc = ipText(b, v, vl); break;
-      case RTA_TABLE: table = b.readUInt32LE(v); break;
-      case RTA_MARK: mark = b.readUInt32LE(v); break;
-      case RTA_PREF: pref = b[v]; break;
-      case RTA_ENCAP_TYPE: encapType = b.readUInt16LE(v); break;
-      case RTA_NH_ID: nhId = b.readUInt32LE(v); break;
-      case RTA_MULTIPATH: multipath = nexthops(b, v, v + vl); break;
-      case RTA_METRICS: rtMetrics = metrics(b, v, v + vl); break;
+      case RTA_DST:
+        dst = prefixText(b, v, vl, dstLen);
+        break;
+      case RTA_SRC:
+        src = prefixText(b, v, vl, srcLen);
+        break;
+      case RTA_OIF:
+        oif = b.readUInt32LE(v);
+        break;
+      case RTA_GATEWAY:
+        gateway = ipText(b, v, vl);
+        break;
+      case RTA_PRIORITY:
+        priority = b.readUInt32LE(v);
+        break;
+      case RTA_PREFSRC:
+        prefsrc = ipText(b, v, vl);
+        break;
+      case RTA_TABLE:
+        table = b.readUInt32LE(v);
+        break;
+      case RTA_MARK:
+        mark = b.readUInt32LE(v);
+        break;
+      case RTA_PREF:
+        pref = b[v];
+        break;
+      case RTA_ENCAP_TYPE:
+        encapType = b.readUInt16LE(v);
+        break;
+      case RTA_NH_ID:
+        nhId = b.readUInt32LE(v);
+        break;
+      case RTA_MULTIPATH:
+        multipath = nexthops(b, v, v + vl);
+        break;
+      case RTA_METRICS:
+        rtMetrics = metrics(b, v, v + vl);
+        break;
     }
     p += (len + 3) & ~3;
   }
   const r: RouteRecord = {
-    source, family, table, dst: dst ?? (dstLen === 0 ? 'default' : `?/${dstLen}`),
-    tos: b[h + 3], priority, type: b[h + 7], proto: b[h + 5], scope: b[h + 6], flags: b.readUInt32LE(h + 8), oif,
+    source,
+    family,
+    table,
+    dst: dst ?? (dstLen === 0 ? 'default' : `?/${dstLen}`),
+    tos: b[h + 3],
+    priority,
+    type: b[h + 7],
+    proto: b[h + 5],
+    scope: b[h + 6],
+    flags: b.readUInt32LE(h + 8),
+    oif,
   };
   if (src !== undefined) r.src = src;
   if (gateway !== undefined) r.gateway = gateway;
@@ -230,8 +289,9 @@ export function routeRecord(m: AnyMessage, source: string): RouteRecord {
 
 function metrics(b: Buffer, o: number, end: number): Record<string, number> | undefined {
   let out: Record<string, number> | undefined;
-  for (let p = o; p + 4 <= end;) {
-    const len = b.readUInt16LE(p), type = b.readUInt16LE(p + 2) & 0x3fff;
+  for (let p = o; p + 4 <= end; ) {
+    const len = b.readUInt16LE(p),
+      type = b.readUInt16LE(p + 2) & 0x3fff;
     if (len < 4) break;
     if (len >= 8) (out ??= {})[RTAX_NAMES.get(type) ?? String(type)] = b.readUInt32LE(p + 4);
     p += (len + 3) & ~3;
@@ -248,11 +308,16 @@ export function routeDevs(r: RouteRecord): number[] {
 function baseInto(r: RouteRecord): void {
   start();
   char(r.family === AF_INET6 ? 54 : 52);
-  char(BAR); num(r.table);
-  char(BAR); text(r.dst);
-  char(BAR); if (r.src !== undefined) text(r.src);
-  char(BAR); num(r.tos);
-  char(BAR); num(r.priority);
+  char(BAR);
+  num(r.table);
+  char(BAR);
+  text(r.dst);
+  char(BAR);
+  if (r.src !== undefined) text(r.src);
+  char(BAR);
+  num(r.tos);
+  char(BAR);
+  num(r.priority);
 }
 
 /** What the kernel tells routes of one prefix apart by: family, table, prefix, tos, metric. */
@@ -268,7 +333,9 @@ export function routeKey(r: RouteRecord): string {
   if (r.multipath) {
     r.multipath.forEach((nh, i) => {
       if (i) char(COMMA);
-      num(nh.oif); char(GT); if (nh.gateway !== undefined) text(nh.gateway);
+      num(nh.oif);
+      char(GT);
+      if (nh.gateway !== undefined) text(nh.gateway);
     });
   } else {
     if (r.oif !== undefined) num(r.oif);
@@ -326,7 +393,7 @@ export function linkRecord(m: AnyMessage, source: string): LinkRecord {
     kind: info?.getAttr('IFLA_INFO_KIND') as string | undefined,
     state: flags & IFF_UP ? 'up' : 'down',
     flags,
-    operstate: op ? OPERSTATES[op[0]] ?? String(op[0]) : undefined,
+    operstate: op ? (OPERSTATES[op[0]] ?? String(op[0])) : undefined,
     mtu: m.getAttr('IFLA_MTU') as number | undefined,
     address: l2('IFLA_ADDRESS'),
     broadcast: l2('IFLA_BROADCAST'),
@@ -429,8 +496,21 @@ export function ruleRecord(m: AnyMessage, source: string): RuleRecord {
 
 /** Rule key: every selector and the action (the kernel tells rules apart by all of them). */
 export function ruleKey(r: RuleRecord): string {
-  return [r.family, r.priority, r.table, r.action, r.src, r.dst, r.tos, r.fwmark, r.fwmask, r.iifname, r.oifname, r.goto,
-    r.flags & 0x2].join('|');
+  return [
+    r.family,
+    r.priority,
+    r.table,
+    r.action,
+    r.src,
+    r.dst,
+    r.tos,
+    r.fwmark,
+    r.fwmask,
+    r.iifname,
+    r.oifname,
+    r.goto,
+    r.flags & 0x2,
+  ].join('|');
 }
 
 // ---- shared -----------------------------------------------------------------------------
@@ -438,11 +518,16 @@ export function ruleKey(r: RuleRecord): string {
 /** Key of a record of a table. */
 export function keyOf(table: TableName, r: AnyRecord): string | number {
   switch (table) {
-    case 'links': return (r as LinkRecord).index;
-    case 'addresses': return addrKey(r as AddrRecord);
-    case 'routes': return routeKey(r as RouteRecord);
-    case 'neighbours': return neighKey(r as NeighRecord);
-    case 'rules': return ruleKey(r as RuleRecord);
+    case 'links':
+      return (r as LinkRecord).index;
+    case 'addresses':
+      return addrKey(r as AddrRecord);
+    case 'routes':
+      return routeKey(r as RouteRecord);
+    case 'neighbours':
+      return neighKey(r as NeighRecord);
+    case 'rules':
+      return ruleKey(r as RuleRecord);
   }
 }
 

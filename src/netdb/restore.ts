@@ -6,8 +6,16 @@ import type { LinkSpec } from '../rtnl/link.js';
 import type { RouteSpec } from '../rtnl/route.js';
 import { IFF_UP } from '../rtnl/constants.js';
 import {
-  AF_INET6, addrKey, neighKey, routeKey, ruleKey,
-  type AddrRecord, type LinkRecord, type NeighRecord, type RouteRecord, type RuleRecord,
+  AF_INET6,
+  addrKey,
+  neighKey,
+  routeKey,
+  ruleKey,
+  type AddrRecord,
+  type LinkRecord,
+  type NeighRecord,
+  type RouteRecord,
+  type RuleRecord,
 } from './records.js';
 import { kernelRoute } from './desired.js';
 import { keysOf, type ScopeState } from './scope.js';
@@ -26,7 +34,14 @@ function step(table: Step['table'], what: string, request: StepRequest): Step {
 
 export function routeSpec(r: RouteRecord): RouteSpec {
   const spec: RouteSpec = {
-    family: r.family, dst: r.dst, table: r.table, priority: r.priority, tos: r.tos, type: r.type, proto: r.proto, scope: r.scope,
+    family: r.family,
+    dst: r.dst,
+    table: r.table,
+    priority: r.priority,
+    tos: r.tos,
+    type: r.type,
+    proto: r.proto,
+    scope: r.scope,
   };
   if (r.src) spec.src = r.src;
   if (r.oif !== undefined) spec.oif = r.oif;
@@ -38,7 +53,14 @@ export function routeSpec(r: RouteRecord): RouteSpec {
 }
 
 function routeDel(r: RouteRecord): RouteSpec {
-  const spec: RouteSpec = { family: r.family, dst: r.dst, table: r.table, priority: r.priority, tos: r.tos, type: r.type };
+  const spec: RouteSpec = {
+    family: r.family,
+    dst: r.dst,
+    table: r.table,
+    priority: r.priority,
+    tos: r.tos,
+    type: r.type,
+  };
   if (r.src) spec.src = r.src;
   if (r.oif !== undefined) spec.oif = r.oif;
   if (r.gateway) spec.gateway = r.gateway;
@@ -47,7 +69,13 @@ function routeDel(r: RouteRecord): RouteSpec {
 
 function addrSpec(a: AddrRecord): Record<string, unknown> {
   const local = a.local ?? a.address;
-  const spec: Record<string, unknown> = { index: a.index, address: local, prefixlen: a.prefixlen, family: a.family, scope: a.scope };
+  const spec: Record<string, unknown> = {
+    index: a.index,
+    address: local,
+    prefixlen: a.prefixlen,
+    family: a.family,
+    scope: a.scope,
+  };
   if (a.local !== undefined && a.local !== a.address) spec.peer = a.address;
   if (a.broadcast) spec.broadcast = a.broadcast;
   if (a.label) spec.label = a.label;
@@ -78,12 +106,27 @@ function linkAdd(l: LinkRecord, peer: LinkRecord | undefined): LinkSpec | undefi
 function linkSet(want: LinkRecord, cur: LinkRecord | undefined, recreated: boolean): LinkSpec | undefined {
   const spec: SpecBuilder = { index: want.index };
   let n = 0;
-  if (cur && cur.ifname !== want.ifname) { spec.ifname = want.ifname; n++; }
-  if (cur && want.mtu !== undefined && cur.mtu !== want.mtu) { spec.mtu = want.mtu; n++; }
-  if (cur && want.txqlen !== undefined && cur.txqlen !== want.txqlen) { spec.txqlen = want.txqlen; n++; }
+  if (cur && cur.ifname !== want.ifname) {
+    spec.ifname = want.ifname;
+    n++;
+  }
+  if (cur && want.mtu !== undefined && cur.mtu !== want.mtu) {
+    spec.mtu = want.mtu;
+    n++;
+  }
+  if (cur && want.txqlen !== undefined && cur.txqlen !== want.txqlen) {
+    spec.txqlen = want.txqlen;
+    n++;
+  }
   const addressSettable = want.address && (cur ? cur.address !== want.address : recreated && want.kind === 'bridge');
-  if (addressSettable) { spec.address = want.address; n++; }
-  if ((cur?.master ?? 0) !== (want.master ?? 0)) { spec.master = want.master ?? 0; n++; }
+  if (addressSettable) {
+    spec.address = want.address;
+    n++;
+  }
+  if ((cur?.master ?? 0) !== (want.master ?? 0)) {
+    spec.master = want.master ?? 0;
+    n++;
+  }
   return n ? spec : undefined;
 }
 
@@ -92,38 +135,58 @@ function linkSet(want: LinkRecord, cur: LinkRecord | undefined, recreated: boole
  * removes the kernel's own objects (the pass after the kernel has had its chance).
  */
 export function restoreSteps(pre: ScopeState, cur: ScopeState, final: boolean): Step[] {
-  const P = keysOf(pre), C = keysOf(cur);
+  const P = keysOf(pre),
+    C = keysOf(cur);
   const out: Step[] = [];
   // 1. What was not there before goes, most dependent first.
   for (const [k, r] of C.routes) {
     const rr = r as RouteRecord;
     // The kernel's own objects that appeared meanwhile (a link-local address finishing its
     // detection) are left to it: they go with the address or link that made them.
-    if (!P.routes.has(k) && !kernelRoute(rr)) out.push(step('routes', `route del ${rr.dst}`, { kind: 'route', cmd: 'del', spec: routeDel(rr) }));
+    if (!P.routes.has(k) && !kernelRoute(rr))
+      out.push(step('routes', `route del ${rr.dst}`, { kind: 'route', cmd: 'del', spec: routeDel(rr) }));
   }
   for (const [k, a] of C.addresses) {
     const aa = a as AddrRecord;
     if (!P.addresses.has(k) && !kernelAddr(aa)) {
-      out.push(step('addresses', `addr del ${aa.local ?? aa.address}/${aa.prefixlen}`, { kind: 'addr', cmd: 'del', spec: addrSpec(aa) }));
+      out.push(
+        step('addresses', `addr del ${aa.local ?? aa.address}/${aa.prefixlen}`, {
+          kind: 'addr',
+          cmd: 'del',
+          spec: addrSpec(aa),
+        }),
+      );
     }
   }
   for (const [k, n] of C.neighbours) {
     const nn = n as NeighRecord;
-    if (!P.neighbours.has(k)) out.push(step('neighbours', `neigh del ${nn.dst}`, { kind: 'neigh', cmd: 'del', spec: { ifindex: nn.ifindex, dst: nn.dst } }));
+    if (!P.neighbours.has(k))
+      out.push(
+        step('neighbours', `neigh del ${nn.dst}`, {
+          kind: 'neigh',
+          cmd: 'del',
+          spec: { ifindex: nn.ifindex, dst: nn.dst },
+        }),
+      );
   }
   for (const [k, l] of C.links) {
     const ll = l as LinkRecord;
-    if (!P.links.has(k)) out.push(step('links', `link del ${ll.ifname}`, { kind: 'link', cmd: 'del', spec: { index: ll.index } }));
+    if (!P.links.has(k))
+      out.push(step('links', `link del ${ll.ifname}`, { kind: 'link', cmd: 'del', spec: { index: ll.index } }));
   }
   for (const [k, r] of C.rules) {
-    if (!P.rules.has(k)) out.push(step('rules', 'rule del', { kind: 'rule', cmd: 'del', spec: ruleSpec(r as RuleRecord) }));
+    if (!P.rules.has(k))
+      out.push(step('rules', 'rule del', { kind: 'rule', cmd: 'del', spec: ruleSpec(r as RuleRecord) }));
   }
   // 2. Links that went come back (a veth pair together), then settings, then states.
   const recreated = new Set<number>();
   for (const [k, l] of P.links) {
     const ll = l as LinkRecord;
     if (C.links.has(k) || recreated.has(ll.index)) continue;
-    const peerRec = ll.kind === 'veth' && ll.link && ll.linkNetnsid === undefined ? P.links.get(ll.link) as LinkRecord | undefined : undefined;
+    const peerRec =
+      ll.kind === 'veth' && ll.link && ll.linkNetnsid === undefined
+        ? (P.links.get(ll.link) as LinkRecord | undefined)
+        : undefined;
     const peer = peerRec && !C.links.has(peerRec.index) ? peerRec : undefined;
     const spec = linkAdd(ll, peer);
     if (!spec) throw new Error(`cannot recreate link ${ll.ifname}: it has no kind`);
@@ -133,12 +196,19 @@ export function restoreSteps(pre: ScopeState, cur: ScopeState, final: boolean): 
   }
   const states: Step[] = [];
   for (const [k, l] of P.links) {
-    const ll = l as LinkRecord, cl = C.links.get(k) as LinkRecord | undefined;
+    const ll = l as LinkRecord,
+      cl = C.links.get(k) as LinkRecord | undefined;
     const set = linkSet(ll, cl, recreated.has(ll.index));
     if (set) out.push(step('links', `link set ${ll.ifname}`, { kind: 'link', cmd: 'set', spec: set }));
     const upNow = cl ? (cl.flags & IFF_UP) !== 0 : false;
-    if ((ll.flags & IFF_UP) !== 0 !== upNow) {
-      states.push(step('links', `link set ${ll.ifname} ${ll.state}`, { kind: 'link', cmd: 'set', spec: { index: ll.index, state: ll.state } }));
+    if (((ll.flags & IFF_UP) !== 0) !== upNow) {
+      states.push(
+        step('links', `link set ${ll.ifname} ${ll.state}`, {
+          kind: 'link',
+          cmd: 'set',
+          spec: { index: ll.index, state: ll.state },
+        }),
+      );
     }
   }
   out.push(...states);
@@ -146,13 +216,25 @@ export function restoreSteps(pre: ScopeState, cur: ScopeState, final: boolean): 
   for (const [k, a] of P.addresses) {
     const aa = a as AddrRecord;
     if (!C.addresses.has(k) && (final || !kernelAddr(aa))) {
-      out.push(step('addresses', `addr add ${aa.local ?? aa.address}/${aa.prefixlen}`, { kind: 'addr', cmd: 'replace', spec: addrSpec(aa) }));
+      out.push(
+        step('addresses', `addr add ${aa.local ?? aa.address}/${aa.prefixlen}`, {
+          kind: 'addr',
+          cmd: 'replace',
+          spec: addrSpec(aa),
+        }),
+      );
     }
   }
   for (const [k, r] of P.routes) {
     const rr = r as RouteRecord;
     const c = C.routes.get(k) as RouteRecord | undefined;
-    if (c && (c.metrics === rr.metrics || JSON.stringify(c.metrics) === JSON.stringify(rr.metrics)) && c.proto === rr.proto && c.prefsrc === rr.prefsrc) continue;
+    if (
+      c &&
+      (c.metrics === rr.metrics || JSON.stringify(c.metrics) === JSON.stringify(rr.metrics)) &&
+      c.proto === rr.proto &&
+      c.prefsrc === rr.prefsrc
+    )
+      continue;
     if (!c && !final && kernelRoute(rr)) continue;
     // Never 'replace': the kernel replaces the first route of that prefix and metric, which
     // may be another interface's. Delete the one that differs, then append exactly this one.
@@ -160,28 +242,47 @@ export function restoreSteps(pre: ScopeState, cur: ScopeState, final: boolean): 
     out.push(step('routes', `route append ${rr.dst}`, { kind: 'route', cmd: 'append', spec: routeSpec(rr) }));
   }
   for (const [k, n] of P.neighbours) {
-    const nn = n as NeighRecord, c = C.neighbours.get(k) as NeighRecord | undefined;
+    const nn = n as NeighRecord,
+      c = C.neighbours.get(k) as NeighRecord | undefined;
     if (c && sameRecord(c, nn)) continue;
-    out.push(step('neighbours', `neigh replace ${nn.dst}`, {
-      kind: 'neigh', cmd: 'replace', spec: { ifindex: nn.ifindex, dst: nn.dst, lladdr: nn.lladdr, state: nn.state, protocol: nn.proto },
-    }));
+    out.push(
+      step('neighbours', `neigh replace ${nn.dst}`, {
+        kind: 'neigh',
+        cmd: 'replace',
+        spec: { ifindex: nn.ifindex, dst: nn.dst, lladdr: nn.lladdr, state: nn.state, protocol: nn.proto },
+      }),
+    );
   }
   for (const [k, r] of P.rules) {
-    if (!C.rules.has(k)) out.push(step('rules', 'rule add', { kind: 'rule', cmd: 'add', spec: ruleSpec(r as RuleRecord) }));
+    if (!C.rules.has(k))
+      out.push(step('rules', 'rule add', { kind: 'rule', cmd: 'add', spec: ruleSpec(r as RuleRecord) }));
   }
   return out;
 }
 
 export function ruleSpec(r: RuleRecord): Record<string, unknown> {
   return {
-    family: r.family, priority: r.priority, table: r.table, action: r.action, src: r.src, dst: r.dst, tos: r.tos || undefined,
-    fwmark: r.fwmark, fwmask: r.fwmask, iifname: r.iifname, oifname: r.oifname, goto: r.goto, protocol: r.proto,
+    family: r.family,
+    priority: r.priority,
+    table: r.table,
+    action: r.action,
+    src: r.src,
+    dst: r.dst,
+    tos: r.tos || undefined,
+    fwmark: r.fwmark,
+    fwmask: r.fwmask,
+    iifname: r.iifname,
+    oifname: r.oifname,
+    goto: r.goto,
+    protocol: r.proto,
   };
 }
 
 /** Differences left between a scope's records and what they should be (empty: restored). */
 export function differences(pre: ScopeState, cur: ScopeState): string[] {
-  const P = keysOf(pre), C = keysOf(cur), out: string[] = [];
+  const P = keysOf(pre),
+    C = keysOf(cur),
+    out: string[] = [];
   for (const table of ['links', 'addresses', 'routes', 'neighbours', 'rules'] as const) {
     for (const [k, r] of P[table]) {
       const c = C[table].get(k);
@@ -194,11 +295,19 @@ export function differences(pre: ScopeState, cur: ScopeState): string[] {
 }
 
 function kernelMade(table: string, r: unknown): boolean {
-  return (table === 'routes' && kernelRoute(r as RouteRecord)) || (table === 'addresses' && kernelAddr(r as AddrRecord));
+  return (
+    (table === 'routes' && kernelRoute(r as RouteRecord)) || (table === 'addresses' && kernelAddr(r as AddrRecord))
+  );
 }
 
 function sameLink(a: LinkRecord, b: LinkRecord): boolean {
-  return a.ifname === b.ifname && a.mtu === b.mtu && a.state === b.state && (a.master ?? 0) === (b.master ?? 0) && a.kind === b.kind;
+  return (
+    a.ifname === b.ifname &&
+    a.mtu === b.mtu &&
+    a.state === b.state &&
+    (a.master ?? 0) === (b.master ?? 0) &&
+    a.kind === b.kind
+  );
 }
 
 export { addrKey, neighKey, routeKey, ruleKey };

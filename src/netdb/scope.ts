@@ -3,8 +3,17 @@
 // (the addresses, routes and neighbours of a link it sets down or deletes, the IPv4 routes
 // using an address it removes), and nothing else, so foreign objects stay untouched.
 import {
-  addrKey, neighKey, routeBaseKey, routeDevs, routeKey, ruleKey,
-  type AddrRecord, type LinkRecord, type NeighRecord, type RouteRecord, type RuleRecord,
+  addrKey,
+  neighKey,
+  routeBaseKey,
+  routeDevs,
+  routeKey,
+  ruleKey,
+  type AddrRecord,
+  type LinkRecord,
+  type NeighRecord,
+  type RouteRecord,
+  type RuleRecord,
 } from './records.js';
 import type { Plan } from './plan.js';
 import type { Source } from './source.js';
@@ -31,13 +40,21 @@ export function scopeOf(plan: Plan): Scope {
 /** The records of a source inside a scope. */
 export function stateIn(s: Source, scope: Scope): ScopeState {
   const t = s.tables;
-  const links = new Set(scope.links), addrs = new Set(scope.addrs), routes = new Set(scope.routes), rules = new Set(scope.rules);
+  const links = new Set(scope.links),
+    addrs = new Set(scope.addrs),
+    routes = new Set(scope.routes),
+    rules = new Set(scope.rules);
   const addresses = [...t.addresses.values()].filter((a) => links.has(a.index) || addrs.has(addrKey(a)));
   const locals = new Set(addresses.map((a) => a.local ?? a.address));
   for (const k of addrs) locals.add(k.slice(k.indexOf('|') + 1, k.lastIndexOf('/')));
   const rs: RouteRecord[] = [];
   for (const r of t.routes.values()) {
-    if (routes.has(routeBaseKey(r)) || routeDevs(r).some((d) => links.has(d)) || (r.prefsrc !== undefined && locals.has(r.prefsrc))) rs.push(r);
+    if (
+      routes.has(routeBaseKey(r)) ||
+      routeDevs(r).some((d) => links.has(d)) ||
+      (r.prefsrc !== undefined && locals.has(r.prefsrc))
+    )
+      rs.push(r);
   }
   return {
     links: [...t.links.values()].filter((l) => links.has(l.index)),

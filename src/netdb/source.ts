@@ -1,8 +1,17 @@
 // One source of the view: a network namespace, its tables, kept equal to the kernel's state
 // by its events plus targeted re-dumps where the kernel changes state without telling.
 import {
-  DumpInterruptedError, NETLINK_ROUTE, NLMSG_HDRLEN, NLM_F_DUMP, NLM_F_REPLACE, NetlinkError, NetlinkSocket,
-  type AnyMessage, type AnySchema, type MessageSpec, type Subscription,
+  DumpInterruptedError,
+  NETLINK_ROUTE,
+  NLMSG_HDRLEN,
+  NLM_F_DUMP,
+  NLM_F_REPLACE,
+  NetlinkError,
+  NetlinkSocket,
+  type AnyMessage,
+  type AnySchema,
+  type MessageSpec,
+  type Subscription,
 } from '../core/index.js';
 import { AF_BRIDGE, AF_INET, AF_INET6, IFF, RTEXT_FILTER, RTM, RTNLGRP } from '../rtnl/constants.js';
 import { ifaddrmsg } from '../rtnl/ifaddrmsg.js';
@@ -13,8 +22,19 @@ import { fibmsg } from '../rtnl/fibrulemsg.js';
 import { rtnlMarshal } from '../rtnl/marshal.js';
 import { IPRoute } from '../rtnl/iproute.js';
 import {
-  addrRecord, linkRecord, neighRecord, routeBaseKey, routeDevs, routeRecord, ruleRecord, TABLES,
-  type AnyRecord, type LinkRecord, type RecordOf, type RouteRecord, type TableName,
+  addrRecord,
+  linkRecord,
+  neighRecord,
+  routeBaseKey,
+  routeDevs,
+  routeRecord,
+  ruleRecord,
+  TABLES,
+  type AnyRecord,
+  type LinkRecord,
+  type RecordOf,
+  type RouteRecord,
+  type TableName,
 } from './records.js';
 import { makeTables, sameRecord, type Tables } from './tables.js';
 
@@ -48,8 +68,11 @@ type Redump =
   | { what: 'all' };
 
 const GROUPS = [
-  RTNLGRP.RTNLGRP_LINK, RTNLGRP.RTNLGRP_IPV4_IFADDR, RTNLGRP.RTNLGRP_IPV6_IFADDR,
-  RTNLGRP.RTNLGRP_IPV4_ROUTE, RTNLGRP.RTNLGRP_IPV6_ROUTE,
+  RTNLGRP.RTNLGRP_LINK,
+  RTNLGRP.RTNLGRP_IPV4_IFADDR,
+  RTNLGRP.RTNLGRP_IPV6_IFADDR,
+  RTNLGRP.RTNLGRP_IPV4_ROUTE,
+  RTNLGRP.RTNLGRP_IPV6_ROUTE,
 ];
 // Flags whose change flushes or marks routes and neighbours without an event of their own.
 const LINK_STATE_FLAGS = IFF.IFF_UP | IFF.IFF_LOWER_UP | IFF.IFF_RUNNING;
@@ -103,7 +126,10 @@ export class Source {
     if (this.withRules) groups.push(RTNLGRP.RTNLGRP_IPV4_RULE, RTNLGRP.RTNLGRP_IPV6_RULE);
     // Each message is consumed as the socket splits it (the filter), so nothing queues in the
     // subscription and the view is current as soon as a datagram has been read.
-    this.sub = this.events.subscribe(groups, (m) => { this.onEvent(m); return false; });
+    this.sub = this.events.subscribe(groups, (m) => {
+      this.onEvent(m);
+      return false;
+    });
     this.sub.on('overrun', () => this.schedule({ what: 'all' }));
     this.schedule({ what: 'all' });
     await this.idle();
@@ -122,16 +148,31 @@ export class Source {
   apply(m: AnyMessage): void {
     this.applied++;
     switch (m.type) {
-      case RTM.RTM_NEWROUTE: return this.newRoute(m);
-      case RTM.RTM_DELROUTE: return this.delRoute(m);
+      case RTM.RTM_NEWROUTE:
+        return this.newRoute(m);
+      case RTM.RTM_DELROUTE:
+        return this.delRoute(m);
       // A bridge also reports its ports as AF_BRIDGE messages (port state, VLANs): not links.
-      case RTM.RTM_NEWLINK: if (m.fields.family !== AF_BRIDGE) this.newLink(m); return;
-      case RTM.RTM_DELLINK: if (m.fields.family !== AF_BRIDGE) this.delLink(m); return;
-      case RTM.RTM_NEWADDR: this.put('addresses', addrRecord(m, this.name)); return;
-      case RTM.RTM_DELADDR: return this.delAddr(m);
-      case RTM.RTM_NEWNEIGH: case RTM.RTM_DELNEIGH: return this.neigh(m);
-      case RTM.RTM_NEWRULE: if (this.withRules) this.put('rules', ruleRecord(m, this.name)); return;
-      case RTM.RTM_DELRULE: if (this.withRules) this.remove('rules', this.tables.rules.keyOf(ruleRecord(m, this.name))); return;
+      case RTM.RTM_NEWLINK:
+        if (m.fields.family !== AF_BRIDGE) this.newLink(m);
+        return;
+      case RTM.RTM_DELLINK:
+        if (m.fields.family !== AF_BRIDGE) this.delLink(m);
+        return;
+      case RTM.RTM_NEWADDR:
+        this.put('addresses', addrRecord(m, this.name));
+        return;
+      case RTM.RTM_DELADDR:
+        return this.delAddr(m);
+      case RTM.RTM_NEWNEIGH:
+      case RTM.RTM_DELNEIGH:
+        return this.neigh(m);
+      case RTM.RTM_NEWRULE:
+        if (this.withRules) this.put('rules', ruleRecord(m, this.name));
+        return;
+      case RTM.RTM_DELRULE:
+        if (this.withRules) this.remove('rules', this.tables.rules.keyOf(ruleRecord(m, this.name)));
+        return;
     }
   }
 
@@ -141,7 +182,8 @@ export class Source {
     if (m.flags & NLM_F_REPLACE) {
       // The route replaced one of the same prefix and metric, which gets no event of its own.
       const base = routeBaseKey(r);
-      for (const o of [...t.lookup('dst', r.dst)]) if (routeBaseKey(o) === base && t.keyOf(o) !== t.keyOf(r)) this.remove('routes', t.keyOf(o));
+      for (const o of [...t.lookup('dst', r.dst)])
+        if (routeBaseKey(o) === base && t.keyOf(o) !== t.keyOf(r)) this.remove('routes', t.keyOf(o));
     } else if (r.family === AF_INET6 && (r.multipath || r.gateway)) {
       // IPv6 merges routes with gateways into multipath routes: re-read the table to see how.
       const base = routeBaseKey(r);
@@ -174,10 +216,11 @@ export class Source {
       // A veth pair registers its peer first, which reports no partner yet and gets no
       // event when the second end appears.
       const peer = this.tables.links.get(l.link);
-      if (peer && peer.kind === 'veth' && peer.linkNetnsid === undefined && peer.link !== l.index) this.put('links', { ...peer, link: l.index });
+      if (peer && peer.kind === 'veth' && peer.linkNetnsid === undefined && peer.link !== l.index)
+        this.put('links', { ...peer, link: l.index });
     }
     if (!old) return;
-    if (((old.flags ^ l.flags) & LINK_STATE_FLAGS) || old.operstate !== l.operstate || old.master !== l.master) {
+    if ((old.flags ^ l.flags) & LINK_STATE_FLAGS || old.operstate !== l.operstate || old.master !== l.master) {
       // Down flushes IPv4 routes and marks next hops dead or linkdown, all without events.
       this.schedule({ what: 'routes', family: AF_INET, oif: l.index });
       this.schedule({ what: 'routes', family: AF_INET6, oif: l.index });
@@ -194,11 +237,14 @@ export class Source {
     if (!gone) return;
     // A veth end leaving for another namespace: its peer here now names that namespace's
     // id (IFLA_LINK_NETNSID), without an event.
-    if (gone.kind === 'veth' && gone.link && gone.linkNetnsid === undefined) this.schedule({ what: 'link', index: gone.link });
+    if (gone.kind === 'veth' && gone.link && gone.linkNetnsid === undefined)
+      this.schedule({ what: 'link', index: gone.link });
     // Gone (deleted or moved to another namespace): with it its addresses, neighbours and
     // every route through it; IPv6 multipath routes lose only that next hop.
-    for (const a of [...this.tables.addresses.lookup('index', index)]) this.remove('addresses', this.tables.addresses.keyOf(a));
-    for (const n of [...this.tables.neighbours.lookup('ifindex', index)]) this.remove('neighbours', this.tables.neighbours.keyOf(n));
+    for (const a of [...this.tables.addresses.lookup('index', index)])
+      this.remove('addresses', this.tables.addresses.keyOf(a));
+    for (const n of [...this.tables.neighbours.lookup('ifindex', index)])
+      this.remove('neighbours', this.tables.neighbours.keyOf(n));
     for (const r of [...this.tables.routes.lookup('dev', index)]) {
       if (r.family === AF_INET6 && r.multipath) this.schedule({ what: 'routes', family: AF_INET6, table: r.table });
       this.remove('routes', this.tables.routes.keyOf(r));
@@ -213,8 +259,11 @@ export class Source {
     // interface's routes go with its last address; neither sends events.
     const local = a.local ?? a.address;
     let kept = false;
-    for (const o of this.tables.addresses.values()) if (o.family === AF_INET && (o.local ?? o.address) === local) kept = true;
-    if (!kept) for (const r of [...this.tables.routes.lookup('prefsrc', local)]) this.remove('routes', this.tables.routes.keyOf(r));
+    for (const o of this.tables.addresses.values())
+      if (o.family === AF_INET && (o.local ?? o.address) === local) kept = true;
+    if (!kept)
+      for (const r of [...this.tables.routes.lookup('prefsrc', local)])
+        this.remove('routes', this.tables.routes.keyOf(r));
     this.schedule({ what: 'routes', family: AF_INET, oif: a.index });
   }
 
@@ -232,18 +281,21 @@ export class Source {
 
   private put<T extends TableName>(table: T, r: RecordOf[T], key?: string | number): RecordOf[T] | undefined {
     const t = this.tables[table] as unknown as {
-      putKeyed(k: string | number, r: AnyRecord): AnyRecord | undefined; keyOf(r: AnyRecord): string | number;
+      putKeyed(k: string | number, r: AnyRecord): AnyRecord | undefined;
+      keyOf(r: AnyRecord): string | number;
     };
     const k = key ?? t.keyOf(r);
     const old = t.putKeyed(k, r);
     if (old && sameRecord(old, r)) return old as RecordOf[T];
-    if (this.collecting || this.watched()) this.changed({ type: old ? 'changed' : 'added', table, source: this.name, key: k, old, new: r } as Change);
+    if (this.collecting || this.watched())
+      this.changed({ type: old ? 'changed' : 'added', table, source: this.name, key: k, old, new: r } as Change);
     return old as RecordOf[T] | undefined;
   }
 
   private remove(table: TableName, key: string | number): AnyRecord | undefined {
     const old = (this.tables[table] as unknown as { delete(k: string | number): AnyRecord | undefined }).delete(key);
-    if (old && (this.collecting || this.watched())) this.changed({ type: 'removed', table, source: this.name, key, old, new: undefined } as Change);
+    if (old && (this.collecting || this.watched()))
+      this.changed({ type: 'removed', table, source: this.name, key, old, new: undefined } as Change);
     return old;
   }
 
@@ -298,9 +350,12 @@ export class Source {
 
   private async dump(schema: AnySchema, spec: Record<string, unknown>): Promise<AnyMessage[]> {
     try {
-      return await this.ipr.sock.request(schema, { ...spec, flags: NLM_F_DUMP } as MessageSpec<any, any>, { retryInterrupted: this.retries });
+      return await this.ipr.sock.request(schema, { ...spec, flags: NLM_F_DUMP } as MessageSpec<any, any>, {
+        retryInterrupted: this.retries,
+      });
     } catch (e) {
-      if (e instanceof DumpInterruptedError) throw new Error(`${this.name}: dump kept being interrupted (${this.retries} retries)`);
+      if (e instanceof DumpInterruptedError)
+        throw new Error(`${this.name}: dump kept being interrupted (${this.retries} retries)`);
       throw e;
     }
   }
@@ -316,7 +371,9 @@ export class Source {
       let msgs: AnyMessage[] = [];
       try {
         msgs = await this.ipr.sock.request(ifinfmsg, {
-          type: RTM.RTM_GETLINK, fields: { index: r.index }, attrs: [['IFLA_EXT_MASK', RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS]],
+          type: RTM.RTM_GETLINK,
+          fields: { index: r.index },
+          attrs: [['IFLA_EXT_MASK', RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS]],
         });
       } catch (e) {
         if (!(e instanceof NetlinkError && e.code === 'ENODEV')) throw e;
@@ -338,7 +395,11 @@ export class Source {
       return;
     }
     let msgs: AnyMessage[];
-    const spec = { type: RTM.RTM_GETROUTE, fields: { family: r.family } as Record<string, unknown>, attrs: [] as [string, unknown][] };
+    const spec = {
+      type: RTM.RTM_GETROUTE,
+      fields: { family: r.family } as Record<string, unknown>,
+      attrs: [] as [string, unknown][],
+    };
     if (r.oif !== undefined) spec.attrs.push(['RTA_OIF', r.oif]);
     if (r.table !== undefined) spec.attrs.push(['RTA_TABLE', r.table]);
     try {
@@ -350,10 +411,15 @@ export class Source {
     }
     const got = msgs.map((m) => routeRecord(m, this.name));
     const inView = (x: RouteRecord): boolean => x.family === r.family && (r.table === undefined || x.table === r.table);
-    const before = r.oif !== undefined
-      ? [...this.tables.routes.lookup('dev', r.oif)].filter(inView)
-      : [...this.tables.routes.lookup('table', r.table)].filter(inView);
-    this.merge('routes', got.filter((x) => (r.oif === undefined || routeDevs(x).includes(r.oif))), before);
+    const before =
+      r.oif !== undefined
+        ? [...this.tables.routes.lookup('dev', r.oif)].filter(inView)
+        : [...this.tables.routes.lookup('table', r.table)].filter(inView);
+    this.merge(
+      'routes',
+      got.filter((x) => r.oif === undefined || routeDevs(x).includes(r.oif)),
+      before,
+    );
   }
 
   /** Make a part of a table equal to a dump of it. */
@@ -379,7 +445,10 @@ export class Source {
     for (let attempt = 0; ; attempt++) {
       const out: RouteRecord[] = [];
       try {
-        for await (const m of this.ipr.sock.dump(rtmsg, { type: RTM.RTM_GETROUTE, fields: { family: 0 } } as MessageSpec<any, any>)) {
+        for await (const m of this.ipr.sock.dump(rtmsg, {
+          type: RTM.RTM_GETROUTE,
+          fields: { family: 0 },
+        } as MessageSpec<any, any>)) {
           const f = m.buf[m.offset + NLMSG_HDRLEN];
           if (f === AF_INET || f === AF_INET6) out.push(routeRecord(m, this.name));
         }
@@ -407,10 +476,15 @@ export class Source {
   private async resyncAll(): Promise<void> {
     const first = this.tables.links.size === 0 && this.tables.routes.size === 0;
     this.collecting = first ? undefined : [];
-    const links = (await this.dump(ifinfmsg, {
-      type: RTM.RTM_GETLINK, attrs: [['IFLA_EXT_MASK', RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS]],
-    })).map((m) => linkRecord(m, this.name));
-    const addrs = (await this.dump(ifaddrmsg, { type: RTM.RTM_GETADDR, fields: { family: 0 } })).map((m) => addrRecord(m, this.name));
+    const links = (
+      await this.dump(ifinfmsg, {
+        type: RTM.RTM_GETLINK,
+        attrs: [['IFLA_EXT_MASK', RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS]],
+      })
+    ).map((m) => linkRecord(m, this.name));
+    const addrs = (await this.dump(ifaddrmsg, { type: RTM.RTM_GETADDR, fields: { family: 0 } })).map((m) =>
+      addrRecord(m, this.name),
+    );
     const routes = await this.dumpRoutes();
     const neigh = this.withNeigh ? await this.dumpNeighbours() : [];
     const rules = this.withRules
@@ -442,9 +516,13 @@ export class Source {
    * on the event socket is answered after every event queued before it.
    */
   async sync(): Promise<void> {
-    await this.events.request(ifinfmsg, {
-      type: RTM.RTM_GETLINK, fields: { index: 1 }, attrs: [['IFLA_EXT_MASK', RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS]],
-    }).catch(() => undefined);
+    await this.events
+      .request(ifinfmsg, {
+        type: RTM.RTM_GETLINK,
+        fields: { index: 1 },
+        attrs: [['IFLA_EXT_MASK', RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS]],
+      })
+      .catch(() => undefined);
     await this.idle();
   }
 

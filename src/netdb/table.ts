@@ -7,7 +7,11 @@ export type IndexFn<R> = (r: R) => unknown;
 /** value -> the one record, or a Set when several share it (most prefixes have one route). */
 class Index<R> {
   private readonly map = new Map<unknown, R | Set<R>>();
-  constructor(readonly name: string, private readonly values: IndexFn<R>, private readonly multi: boolean) {}
+  constructor(
+    readonly name: string,
+    private readonly values: IndexFn<R>,
+    private readonly multi: boolean,
+  ) {}
 
   // No closures or iterators per call: a load inserts every record through here.
   add(r: R): void {
@@ -58,7 +62,9 @@ class Index<R> {
     return cur instanceof Set ? cur : [cur];
   }
 
-  clear(): void { this.map.clear(); }
+  clear(): void {
+    this.map.clear();
+  }
 }
 
 export interface IndexDecl<R> {
@@ -74,7 +80,11 @@ export class Table<R extends object> {
   private readonly indexes = new Map<string, Index<R>>();
   private readonly list: Index<R>[] = [];
 
-  constructor(readonly name: string, readonly keyOf: (r: R) => string | number, indexes: readonly IndexDecl<R>[] = []) {
+  constructor(
+    readonly name: string,
+    readonly keyOf: (r: R) => string | number,
+    indexes: readonly IndexDecl<R>[] = [],
+  ) {
     for (const d of indexes) {
       const ix = new Index(d.field, d.values, d.multi ?? false);
       this.indexes.set(d.field, ix);
@@ -82,13 +92,21 @@ export class Table<R extends object> {
     }
   }
 
-  get size(): number { return this.rows.size; }
+  get size(): number {
+    return this.rows.size;
+  }
 
-  get(key: string | number): R | undefined { return this.rows.get(key); }
+  get(key: string | number): R | undefined {
+    return this.rows.get(key);
+  }
 
-  values(): IterableIterator<R> { return this.rows.values(); }
+  values(): IterableIterator<R> {
+    return this.rows.values();
+  }
 
-  entries(): IterableIterator<[string | number, R]> { return this.rows.entries(); }
+  entries(): IterableIterator<[string | number, R]> {
+    return this.rows.entries();
+  }
 
   /** Insert or replace; returns the record it replaced. */
   put(r: R): R | undefined {
@@ -120,7 +138,9 @@ export class Table<R extends object> {
   }
 
   /** Whether `field` has an index. */
-  indexed(field: string): boolean { return this.indexes.has(field); }
+  indexed(field: string): boolean {
+    return this.indexes.has(field);
+  }
 
   /** Records under an indexed value. */
   lookup(field: string, value: unknown): Iterable<R> {
@@ -134,13 +154,19 @@ export class Table<R extends object> {
    * fewest matches) narrows the candidates first.
    */
   filter(query: Readonly<Record<string, unknown>>): R[] {
-    let best: Index<R> | undefined, bestValue: unknown, bestCount = Infinity;
+    let best: Index<R> | undefined,
+      bestValue: unknown,
+      bestCount = Infinity;
     for (const [k, v] of Object.entries(query)) {
       if (v === undefined) continue;
       const ix = this.indexes.get(k);
       if (!ix) continue;
       const n = ix.count(v);
-      if (n < bestCount) { best = ix; bestValue = v; bestCount = n; }
+      if (n < bestCount) {
+        best = ix;
+        bestValue = v;
+        bestCount = n;
+      }
     }
     const from = best ? best.find(bestValue) : this.rows.values();
     // Fields that are an index but no record field ('dev': any next hop's interface).

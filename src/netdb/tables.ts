@@ -1,7 +1,16 @@
 // The five tables of one source, with their keys and indexes.
 import {
-  addrKey, neighKey, routeKey, ruleKey,
-  type AddrRecord, type AnyRecord, type LinkRecord, type NeighRecord, type RecordOf, type RouteRecord, type RuleRecord,
+  addrKey,
+  neighKey,
+  routeKey,
+  ruleKey,
+  type AddrRecord,
+  type AnyRecord,
+  type LinkRecord,
+  type NeighRecord,
+  type RecordOf,
+  type RouteRecord,
+  type RuleRecord,
   type TableName,
 } from './records.js';
 import { Table } from './table.js';
@@ -30,9 +39,11 @@ export function makeTables(): Tables {
 
 /** Whether two records of a table hold the same state. */
 export function sameRecord(a: AnyRecord, b: AnyRecord): boolean {
-  const x = a as unknown as Record<string, unknown>, y = b as unknown as Record<string, unknown>;
+  const x = a as unknown as Record<string, unknown>,
+    y = b as unknown as Record<string, unknown>;
   for (const k in x) {
-    const u = x[k], v = y[k];
+    const u = x[k],
+      v = y[k];
     if (u === v) continue;
     if (typeof u !== 'object' || typeof v !== 'object' || u === null || v === null) return false;
     if (JSON.stringify(u) !== JSON.stringify(v)) return false;

@@ -8,7 +8,9 @@ const slice = (scratch as unknown as { latin1Slice(from: number, to: number): st
 let pos = 0;
 
 /** Start a new string. */
-export function start(): void { pos = 0; }
+export function start(): void {
+  pos = 0;
+}
 
 /** Append text (ASCII). */
 export function text(s: string): void {
@@ -16,7 +18,9 @@ export function text(s: string): void {
 }
 
 /** Append one character code. */
-export function char(c: number): void { if (pos < scratch.length) scratch[pos++] = c; }
+export function char(c: number): void {
+  if (pos < scratch.length) scratch[pos++] = c;
+}
 
 /** Append a non-negative integer in decimal. */
 export function num(n: number): void {
@@ -39,7 +43,9 @@ export function ipv4(b: Uint8Array, off: number): void {
 }
 
 /** The string built since start(), flat. */
-export function done(): string { return slice(0, pos); }
+export function done(): string {
+  return slice(0, pos);
+}
 
 /** A flat copy of any ASCII string. */
 export function flat(s: string): string {

@@ -58,7 +58,9 @@ export class Watch implements AsyncIterableIterator<Change> {
       return Promise.reject(e);
     }
     if (this.ended) return Promise.resolve({ value: undefined, done: true });
-    return new Promise((resolve, reject) => { this.waiter = { resolve, reject }; });
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+    });
   }
 
   return(): Promise<IteratorResult<Change>> {
@@ -66,7 +68,9 @@ export class Watch implements AsyncIterableIterator<Change> {
     return Promise.resolve({ value: undefined, done: true });
   }
 
-  [Symbol.asyncIterator](): this { return this; }
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
 
   /** Stop watching; a pending next() ends (or rejects, after an overflow). */
   close(): void {

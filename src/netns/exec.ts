@@ -52,7 +52,14 @@ function command(name: string, argv: readonly string[], via: ExecVia): [string, 
 
 function launcherError(cmd: string, name: string, e: Error & { code?: string }): Error {
   if (e.code === 'ENOENT') {
-    return new NetnsError(`cannot exec in network namespace ${JSON.stringify(name)}: ${cmd} is not installed (${cmd === 'ip' ? 'iproute2' : 'util-linux'}) (ENOENT, spawn)`, 'ENOENT', 2, name, 'spawn', { cause: e });
+    return new NetnsError(
+      `cannot exec in network namespace ${JSON.stringify(name)}: ${cmd} is not installed (${cmd === 'ip' ? 'iproute2' : 'util-linux'}) (ENOENT, spawn)`,
+      'ENOENT',
+      2,
+      name,
+      'spawn',
+      { cause: e },
+    );
   }
   return e;
 }
@@ -68,7 +75,9 @@ export function spawn(name: string, argv: readonly string[], opts: NetnsSpawnOpt
   // Report a missing launcher as a NetnsError through the usual 'error' event.
   const emit = child.emit.bind(child);
   child.emit = ((event: string | symbol, ...a: unknown[]) =>
-    event === 'error' ? emit('error', launcherError(cmd, name, a[0] as Error)) : emit(event, ...a)) as typeof child.emit;
+    event === 'error'
+      ? emit('error', launcherError(cmd, name, a[0] as Error))
+      : emit(event, ...a)) as typeof child.emit;
   return child;
 }
 
@@ -81,7 +90,9 @@ export function exec(name: string, argv: readonly string[], opts: NetnsExecOptio
     const err: Buffer[] = [];
     child.stdout!.on('data', (b: Buffer) => out.push(b));
     child.stderr!.on('data', (b: Buffer) => err.push(b));
-    child.stdin!.on('error', () => { /* the child may exit without reading its input */ });
+    child.stdin!.on('error', () => {
+      /* the child may exit without reading its input */
+    });
     child.stdin!.end(opts.input);
     const timer = opts.timeout ? setTimeout(() => child.kill('SIGKILL'), opts.timeout) : undefined;
     child.on('error', (e) => {
@@ -90,7 +101,12 @@ export function exec(name: string, argv: readonly string[], opts: NetnsExecOptio
     });
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
-      const result = { code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+      const result = {
+        code,
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      };
       if (opts.check && code !== 0) reject(new NetnsExecError(argv, result));
       else resolve(result);
     });

@@ -27,7 +27,8 @@ function prepare(name: string, how: NetNSOptions['create']): { path: string; cre
     create(name);
     return { path, created: true };
   } catch (e) {
-    if (how === true && e instanceof NetnsError && e.code === 'EEXIST') return { path: requireNetns(name, 'open'), created: false };
+    if (how === true && e instanceof NetnsError && e.code === 'EEXIST')
+      return { path: requireNetns(name, 'open'), created: false };
     throw e;
   }
 }
@@ -48,7 +49,12 @@ export class NetNS extends IPRoute {
       super({ ...rest, netns: ns.path });
     } catch (e) {
       // Do not leave behind a namespace nobody can reach through this object.
-      if (ns.created) try { remove(name); } catch { /* already gone */ }
+      if (ns.created)
+        try {
+          remove(name);
+        } catch {
+          /* already gone */
+        }
       throw e;
     }
     this.name = name;

@@ -22,7 +22,12 @@ function socket(opts: NsidOptions): NetlinkSocket {
 }
 
 /** Run `body` with a socket in `in` and an fd of the peer namespace, closing both after. */
-async function withPeer<T>(name: string, op: string, opts: NsidOptions, body: (sock: NetlinkSocket, fd: number) => Promise<T>): Promise<T> {
+async function withPeer<T>(
+  name: string,
+  op: string,
+  opts: NsidOptions,
+  body: (sock: NetlinkSocket, fd: number) => Promise<T>,
+): Promise<T> {
   const path = requireNetns(name, op);
   let fd: number;
   try {
@@ -36,7 +41,14 @@ async function withPeer<T>(name: string, op: string, opts: NsidOptions, body: (s
       return await body(sock, fd);
     } catch (e) {
       if (!(e instanceof NetlinkError)) throw e;
-      throw new NetnsError(`cannot ${op} network namespace ${JSON.stringify(name)}: ${e.message}`, e.code, e.errno, name, undefined, { cause: e });
+      throw new NetnsError(
+        `cannot ${op} network namespace ${JSON.stringify(name)}: ${e.message}`,
+        e.code,
+        e.errno,
+        name,
+        undefined,
+        { cause: e },
+      );
     } finally {
       sock.close();
     }
@@ -58,7 +70,12 @@ export async function getNsid(name: string, opts: NsidOptions = {}): Promise<num
 export async function setNsid(name: string, id: number | 'auto', opts: NsidOptions = {}): Promise<number> {
   const nsid = id === 'auto' ? -1 : id;
   if (!Number.isInteger(nsid) || nsid < -1 || nsid > 0x7fffffff) {
-    throw new NetnsError(`cannot set the nsid of network namespace ${JSON.stringify(name)}: id must be an integer in [0, 2^31) or 'auto', got ${String(id)}`, 'EINVAL', 22, name);
+    throw new NetnsError(
+      `cannot set the nsid of network namespace ${JSON.stringify(name)}: id must be an integer in [0, 2^31) or 'auto', got ${String(id)}`,
+      'EINVAL',
+      22,
+      name,
+    );
   }
   return withPeer(name, 'set the nsid of', opts, (sock, fd) => nsidOn(sock, 'set', { fd, nsid }));
 }

@@ -54,7 +54,12 @@ export async function createAsync(name: string): Promise<string> {
 export function attach(name: string, pid: number): string {
   const path = netnsFile(name);
   if (!Number.isSafeInteger(pid) || pid <= 0) {
-    throw new NetnsError(`cannot attach network namespace ${JSON.stringify(name)}: pid must be a positive integer, got ${String(pid)}`, 'EINVAL', 22, name);
+    throw new NetnsError(
+      `cannot attach network namespace ${JSON.stringify(name)}: pid must be a positive integer, got ${String(pid)}`,
+      'EINVAL',
+      22,
+      name,
+    );
   }
   prepareDir('attach', name);
   try {
@@ -118,8 +123,12 @@ export function requireNetns(nameOrPath: string, op: string): string {
     throw netnsError(e, op, nameOrPath, path);
   }
   if (!ok) {
-    throw new NetnsError(`cannot ${op} network namespace ${JSON.stringify(nameOrPath)}: ${path} is not a mounted namespace (EINVAL)`, 'EINVAL', 22, nameOrPath);
+    throw new NetnsError(
+      `cannot ${op} network namespace ${JSON.stringify(nameOrPath)}: ${path} is not a mounted namespace (EINVAL)`,
+      'EINVAL',
+      22,
+      nameOrPath,
+    );
   }
   return path;
 }
-

@@ -2,8 +2,25 @@
 // rate info, BSS, regulatory rules, interface combinations, survey, keys, CQM...). Ids come
 // from the generated constants; attributes not listed here decode as hex (see README gaps).
 import {
-  AttrMap, arrayOf, asciiz, enumOf, flag, flagsOf, hex, binary, l2addr, nested, nestedArray, s32, s64, struct,
-  u16, u32, u64, u8, type NlaType,
+  AttrMap,
+  arrayOf,
+  asciiz,
+  enumOf,
+  flag,
+  flagsOf,
+  hex,
+  binary,
+  l2addr,
+  nested,
+  nestedArray,
+  s32,
+  s64,
+  struct,
+  u16,
+  u32,
+  u64,
+  u8,
+  type NlaType,
 } from '../core/index.js';
 import { idNest } from '../genl/index.js';
 import * as C from './constants.js';
@@ -18,20 +35,40 @@ const iftypes = flagNest(C.NL80211_IFTYPE);
 
 /** 802.11 capability information bits (BSS capability field). */
 export const WLAN_CAPABILITY = {
-  ESS: 0x1, IBSS: 0x2, CF_POLLABLE: 0x4, CF_POLL_REQUEST: 0x8, PRIVACY: 0x10, SHORT_PREAMBLE: 0x20,
-  PBCC: 0x40, CHANNEL_AGILITY: 0x80, SPECTRUM_MGMT: 0x100, QOS: 0x200, SHORT_SLOT_TIME: 0x400,
-  APSD: 0x800, RADIO_MEASURE: 0x1000, DSSS_OFDM: 0x2000, DEL_BACK: 0x4000, IMM_BACK: 0x8000,
+  ESS: 0x1,
+  IBSS: 0x2,
+  CF_POLLABLE: 0x4,
+  CF_POLL_REQUEST: 0x8,
+  PRIVACY: 0x10,
+  SHORT_PREAMBLE: 0x20,
+  PBCC: 0x40,
+  CHANNEL_AGILITY: 0x80,
+  SPECTRUM_MGMT: 0x100,
+  QOS: 0x200,
+  SHORT_SLOT_TIME: 0x400,
+  APSD: 0x800,
+  RADIO_MEASURE: 0x1000,
+  DSSS_OFDM: 0x2000,
+  DEL_BACK: 0x4000,
+  IMM_BACK: 0x8000,
 } as const;
 
 /** Station flag bits of struct nl80211_sta_flag_update (1 << NL80211_STA_FLAG_*). */
 export const STA_FLAG_BITS = Object.fromEntries(
-  Object.entries(C.NL80211_STA_FLAGS).filter(([k]) => k !== 'NL80211_STA_FLAG_MAX_OLD_API').map(([k, v]) => [k, 1 << v]),
+  Object.entries(C.NL80211_STA_FLAGS)
+    .filter(([k]) => k !== 'NL80211_STA_FLAG_MAX_OLD_API')
+    .map(([k, v]) => [k, 1 << v]),
 ) as { readonly [K in keyof typeof C.NL80211_STA_FLAGS]: number };
 
 /** Radar-detect widths bitmap of an interface combination (1 << NL80211_CHAN_WIDTH_*). */
-export const CHAN_WIDTH_BITS = Object.fromEntries(Object.entries(C.NL80211_CHAN_WIDTH).map(([k, v]) => [k, 1 << v])) as Record<string, number>;
+export const CHAN_WIDTH_BITS = Object.fromEntries(
+  Object.entries(C.NL80211_CHAN_WIDTH).map(([k, v]) => [k, 1 << v]),
+) as Record<string, number>;
 
-const staFlagUpdate = struct('nl80211_sta_flag_update', { mask: flagsOf(u32, STA_FLAG_BITS), set: flagsOf(u32, STA_FLAG_BITS) });
+const staFlagUpdate = struct('nl80211_sta_flag_update', {
+  mask: flagsOf(u32, STA_FLAG_BITS),
+  set: flagsOf(u32, STA_FLAG_BITS),
+});
 
 export const rateInfoAttrs = typedMap('nl80211_rate_info', C.NL80211_RATE_INFO, {
   NL80211_RATE_INFO_BITRATE: u16,
@@ -67,15 +104,25 @@ export const staBssParamAttrs = typedMap('nl80211_sta_bss_param', C.NL80211_STA_
 });
 
 export const txqStatsAttrs = typedMap('nl80211_txq_stats', C.NL80211_TXQ_STATS, {
-  NL80211_TXQ_STATS_BACKLOG_BYTES: u32, NL80211_TXQ_STATS_BACKLOG_PACKETS: u32, NL80211_TXQ_STATS_FLOWS: u32,
-  NL80211_TXQ_STATS_DROPS: u32, NL80211_TXQ_STATS_ECN_MARKS: u32, NL80211_TXQ_STATS_OVERLIMIT: u32,
-  NL80211_TXQ_STATS_OVERMEMORY: u32, NL80211_TXQ_STATS_COLLISIONS: u32, NL80211_TXQ_STATS_TX_BYTES: u32,
-  NL80211_TXQ_STATS_TX_PACKETS: u32, NL80211_TXQ_STATS_MAX_FLOWS: u32,
+  NL80211_TXQ_STATS_BACKLOG_BYTES: u32,
+  NL80211_TXQ_STATS_BACKLOG_PACKETS: u32,
+  NL80211_TXQ_STATS_FLOWS: u32,
+  NL80211_TXQ_STATS_DROPS: u32,
+  NL80211_TXQ_STATS_ECN_MARKS: u32,
+  NL80211_TXQ_STATS_OVERLIMIT: u32,
+  NL80211_TXQ_STATS_OVERMEMORY: u32,
+  NL80211_TXQ_STATS_COLLISIONS: u32,
+  NL80211_TXQ_STATS_TX_BYTES: u32,
+  NL80211_TXQ_STATS_TX_PACKETS: u32,
+  NL80211_TXQ_STATS_MAX_FLOWS: u32,
 });
 
 export const tidStatsAttrs = typedMap('nl80211_tid_stats', C.NL80211_TID_STATS, {
-  NL80211_TID_STATS_RX_MSDU: u64, NL80211_TID_STATS_TX_MSDU: u64, NL80211_TID_STATS_TX_MSDU_RETRIES: u64,
-  NL80211_TID_STATS_TX_MSDU_FAILED: u64, NL80211_TID_STATS_TXQ_STATS: nested(txqStatsAttrs),
+  NL80211_TID_STATS_RX_MSDU: u64,
+  NL80211_TID_STATS_TX_MSDU: u64,
+  NL80211_TID_STATS_TX_MSDU_RETRIES: u64,
+  NL80211_TID_STATS_TX_MSDU_FAILED: u64,
+  NL80211_TID_STATS_TXQ_STATS: nested(txqStatsAttrs),
 });
 
 export const staInfoAttrs = typedMap('nl80211_sta_info', C.NL80211_STA_INFO, {
@@ -126,41 +173,48 @@ export const staInfoAttrs = typedMap('nl80211_sta_info', C.NL80211_STA_INFO, {
 });
 
 export const wmmRuleAttrs = typedMap('nl80211_wmm_rule', C.NL80211_WMM_RULE, {
-  NL80211_WMMR_CW_MIN: u16, NL80211_WMMR_CW_MAX: u16, NL80211_WMMR_AIFSN: u8, NL80211_WMMR_TXOP: u16,
+  NL80211_WMMR_CW_MIN: u16,
+  NL80211_WMMR_CW_MAX: u16,
+  NL80211_WMMR_AIFSN: u8,
+  NL80211_WMMR_TXOP: u16,
 });
 
 // The kernel still sends the old NO_IBSS flag (now private in the header) next to NO_IR.
-export const freqAttrs = typedMap('nl80211_frequency_attr', { ...C.NL80211_FREQUENCY_ATTR, __NL80211_FREQUENCY_ATTR_NO_IBSS: 4 }, {
-  __NL80211_FREQUENCY_ATTR_NO_IBSS: flag,
-  NL80211_FREQUENCY_ATTR_FREQ: u32,
-  NL80211_FREQUENCY_ATTR_DISABLED: flag,
-  NL80211_FREQUENCY_ATTR_NO_IR: flag,
-  NL80211_FREQUENCY_ATTR_RADAR: flag,
-  // mBm (100 * dBm)
-  NL80211_FREQUENCY_ATTR_MAX_TX_POWER: u32,
-  NL80211_FREQUENCY_ATTR_DFS_STATE: enumOf(u32, C.NL80211_DFS_STATE),
-  NL80211_FREQUENCY_ATTR_DFS_TIME: u32,
-  NL80211_FREQUENCY_ATTR_NO_HT40_MINUS: flag,
-  NL80211_FREQUENCY_ATTR_NO_HT40_PLUS: flag,
-  NL80211_FREQUENCY_ATTR_NO_80MHZ: flag,
-  NL80211_FREQUENCY_ATTR_NO_160MHZ: flag,
-  NL80211_FREQUENCY_ATTR_DFS_CAC_TIME: u32,
-  NL80211_FREQUENCY_ATTR_INDOOR_ONLY: flag,
-  NL80211_FREQUENCY_ATTR_IR_CONCURRENT: flag,
-  NL80211_FREQUENCY_ATTR_NO_20MHZ: flag,
-  NL80211_FREQUENCY_ATTR_NO_10MHZ: flag,
-  // access category -> its WMM limits
-  NL80211_FREQUENCY_ATTR_WMM: idNest(nested(wmmRuleAttrs)),
-  NL80211_FREQUENCY_ATTR_NO_HE: flag,
-  NL80211_FREQUENCY_ATTR_OFFSET: u32,
-  NL80211_FREQUENCY_ATTR_1MHZ: flag,
-  NL80211_FREQUENCY_ATTR_2MHZ: flag,
-  NL80211_FREQUENCY_ATTR_4MHZ: flag,
-  NL80211_FREQUENCY_ATTR_8MHZ: flag,
-  NL80211_FREQUENCY_ATTR_16MHZ: flag,
-  NL80211_FREQUENCY_ATTR_NO_320MHZ: flag,
-  NL80211_FREQUENCY_ATTR_NO_EHT: flag,
-});
+export const freqAttrs = typedMap(
+  'nl80211_frequency_attr',
+  { ...C.NL80211_FREQUENCY_ATTR, __NL80211_FREQUENCY_ATTR_NO_IBSS: 4 },
+  {
+    __NL80211_FREQUENCY_ATTR_NO_IBSS: flag,
+    NL80211_FREQUENCY_ATTR_FREQ: u32,
+    NL80211_FREQUENCY_ATTR_DISABLED: flag,
+    NL80211_FREQUENCY_ATTR_NO_IR: flag,
+    NL80211_FREQUENCY_ATTR_RADAR: flag,
+    // mBm (100 * dBm)
+    NL80211_FREQUENCY_ATTR_MAX_TX_POWER: u32,
+    NL80211_FREQUENCY_ATTR_DFS_STATE: enumOf(u32, C.NL80211_DFS_STATE),
+    NL80211_FREQUENCY_ATTR_DFS_TIME: u32,
+    NL80211_FREQUENCY_ATTR_NO_HT40_MINUS: flag,
+    NL80211_FREQUENCY_ATTR_NO_HT40_PLUS: flag,
+    NL80211_FREQUENCY_ATTR_NO_80MHZ: flag,
+    NL80211_FREQUENCY_ATTR_NO_160MHZ: flag,
+    NL80211_FREQUENCY_ATTR_DFS_CAC_TIME: u32,
+    NL80211_FREQUENCY_ATTR_INDOOR_ONLY: flag,
+    NL80211_FREQUENCY_ATTR_IR_CONCURRENT: flag,
+    NL80211_FREQUENCY_ATTR_NO_20MHZ: flag,
+    NL80211_FREQUENCY_ATTR_NO_10MHZ: flag,
+    // access category -> its WMM limits
+    NL80211_FREQUENCY_ATTR_WMM: idNest(nested(wmmRuleAttrs)),
+    NL80211_FREQUENCY_ATTR_NO_HE: flag,
+    NL80211_FREQUENCY_ATTR_OFFSET: u32,
+    NL80211_FREQUENCY_ATTR_1MHZ: flag,
+    NL80211_FREQUENCY_ATTR_2MHZ: flag,
+    NL80211_FREQUENCY_ATTR_4MHZ: flag,
+    NL80211_FREQUENCY_ATTR_8MHZ: flag,
+    NL80211_FREQUENCY_ATTR_16MHZ: flag,
+    NL80211_FREQUENCY_ATTR_NO_320MHZ: flag,
+    NL80211_FREQUENCY_ATTR_NO_EHT: flag,
+  },
+);
 
 export const bitrateAttrs = typedMap('nl80211_bitrate_attr', C.NL80211_BITRATE_ATTR, {
   // units of 100 kb/s
@@ -302,10 +356,15 @@ export const cqmAttrs = typedMap('nl80211_attr_cqm', C.NL80211_ATTR_CQM, {
 });
 
 export const mpathInfoAttrs = typedMap('nl80211_mpath_info', C.NL80211_MPATH_INFO, {
-  NL80211_MPATH_INFO_FRAME_QLEN: u32, NL80211_MPATH_INFO_SN: u32, NL80211_MPATH_INFO_METRIC: u32,
-  NL80211_MPATH_INFO_EXPTIME: u32, NL80211_MPATH_INFO_FLAGS: flagsOf(u8, C.NL80211_MPATH_FLAGS),
-  NL80211_MPATH_INFO_DISCOVERY_TIMEOUT: u32, NL80211_MPATH_INFO_DISCOVERY_RETRIES: u8,
-  NL80211_MPATH_INFO_HOP_COUNT: u8, NL80211_MPATH_INFO_PATH_CHANGE: u32,
+  NL80211_MPATH_INFO_FRAME_QLEN: u32,
+  NL80211_MPATH_INFO_SN: u32,
+  NL80211_MPATH_INFO_METRIC: u32,
+  NL80211_MPATH_INFO_EXPTIME: u32,
+  NL80211_MPATH_INFO_FLAGS: flagsOf(u8, C.NL80211_MPATH_FLAGS),
+  NL80211_MPATH_INFO_DISCOVERY_TIMEOUT: u32,
+  NL80211_MPATH_INFO_DISCOVERY_RETRIES: u8,
+  NL80211_MPATH_INFO_HOP_COUNT: u8,
+  NL80211_MPATH_INFO_PATH_CHANGE: u32,
 });
 
 export const schedScanMatchAttrs = typedMap('nl80211_sched_scan_match_attr', C.NL80211_SCHED_SCAN_MATCH_ATTR, {

@@ -18,7 +18,11 @@ export class Nl80211Error extends NetlinkError {
   override name = 'Nl80211Error';
   override readonly operation: string;
   override readonly object: string;
-  constructor(readonly command: string, readonly target: string, cause: NetlinkError) {
+  constructor(
+    readonly command: string,
+    readonly target: string,
+    cause: NetlinkError,
+  ) {
     super(cause.errno, cause.extack, cause.index, `nl80211 ${command}${target ? ` (${target})` : ''}`);
     this.operation = `nl80211 ${command}`;
     this.object = target;
@@ -45,14 +49,25 @@ export class ConnectFailedError extends Error {
     readonly timeoutReason?: number,
   ) {
     const why = timedOut ? `, timed out${timeoutReason !== undefined ? ` (reason ${timeoutReason})` : ''}` : '';
-    super(`connect to SSID ${JSON.stringify(ssid)} on ifindex ${ifindex} failed: status ${status} ${STATUS_CODES[status] ?? ''}${why}`.replace(/ +$/, ''));
+    super(
+      `connect to SSID ${JSON.stringify(ssid)} on ifindex ${ifindex} failed: status ${status} ${STATUS_CODES[status] ?? ''}${why}`.replace(
+        / +$/,
+        '',
+      ),
+    );
   }
 }
 
 /** The link went down while waiting (NL80211_CMD_DISCONNECT during a connect). */
 export class DisconnectedError extends Error {
   override name = 'DisconnectedError';
-  constructor(readonly ifindex: number, readonly reason: number | undefined, readonly byAp: boolean) {
-    super(`ifindex ${ifindex} was disconnected${byAp ? ' by the AP' : ''}${reason !== undefined ? `: reason ${reason} ${REASON_CODES[reason] ?? ''}`.trimEnd() : ''}`);
+  constructor(
+    readonly ifindex: number,
+    readonly reason: number | undefined,
+    readonly byAp: boolean,
+  ) {
+    super(
+      `ifindex ${ifindex} was disconnected${byAp ? ' by the AP' : ''}${reason !== undefined ? `: reason ${reason} ${REASON_CODES[reason] ?? ''}`.trimEnd() : ''}`,
+    );
   }
 }

@@ -1,11 +1,14 @@
 // Plain objects with friendly field names and units from nl80211 messages: what `iw dev`,
 // `iw list`, `iw scan`, `iw station dump`, `iw survey dump` and `iw reg get` show.
 import { u64Value, type AttrSet, type U64 } from '../core/index.js';
-import { NL80211_DFS_REGIONS, NL80211_EXT_FEATURE_INDEX, NL80211_FEATURE_FLAGS, NL80211_REG_RULE_FLAGS } from './constants.js';
-import { summarizeIes, type IeSummary, type InfoElement } from './ies.js';
 import {
-  bandName, bssStatusName, chanWidthName, freqToChannel, iftypeName, CHAN_WIDTH_MHZ,
-} from './names.js';
+  NL80211_DFS_REGIONS,
+  NL80211_EXT_FEATURE_INDEX,
+  NL80211_FEATURE_FLAGS,
+  NL80211_REG_RULE_FLAGS,
+} from './constants.js';
+import { summarizeIes, type IeSummary, type InfoElement } from './ies.js';
+import { bandName, bssStatusName, chanWidthName, freqToChannel, iftypeName, CHAN_WIDTH_MHZ } from './names.js';
 import { commandName, type Nl80211Message } from './nl80211cmd.js';
 import { STA_FLAG_BITS, WLAN_CAPABILITY, type rateInfoAttrs } from './attrs.js';
 import { flagNames } from '../core/index.js';
@@ -15,7 +18,8 @@ import { vhtMcsMap } from './ies.js';
 type Attrs = AttrSet<any>;
 const num = (v: bigint | number | undefined): number | undefined => (v === undefined ? undefined : Number(v));
 /** A u64 in record form (numbers while exact, decimal strings beyond 2^53), as every record keeps them. */
-const u64 = (v: bigint | number | undefined): U64 | undefined => (v === undefined ? undefined : typeof v === 'number' ? v : u64Value(v));
+const u64 = (v: bigint | number | undefined): U64 | undefined =>
+  v === undefined ? undefined : typeof v === 'number' ? v : u64Value(v);
 const strip = (prefix: string, names: string[]): string[] => names.map((n) => n.replace(prefix, ''));
 function nameOf(names: Readonly<Record<string, number>>, v: number, prefix: string): string {
   for (const [k, x] of Object.entries(names)) if (x === v) return k.replace(prefix, '');
@@ -66,9 +70,11 @@ export function interfaceInfo(m: Nl80211Message): InterfaceInfo {
   return compact({
     ifindex: m.getAttr('NL80211_ATTR_IFINDEX'),
     ifname: m.getAttr('NL80211_ATTR_IFNAME'),
-    wiphy, phy: `phy${wiphy}`,
+    wiphy,
+    phy: `phy${wiphy}`,
     wdev: u64(m.getAttr('NL80211_ATTR_WDEV')),
-    type: iftypeName(iftype), iftype,
+    type: iftypeName(iftype),
+    iftype,
     mac: m.getAttr('NL80211_ATTR_MAC'),
     ssid: m.getAttr('NL80211_ATTR_SSID'),
     frequency: freq,
@@ -97,7 +103,10 @@ export interface FrequencyInfo {
   dfsState?: string;
 }
 
-export interface BitrateInfo { mbps: number; shortPreamble: boolean }
+export interface BitrateInfo {
+  mbps: number;
+  shortPreamble: boolean;
+}
 
 export interface HtInfo {
   capabilities: number;
@@ -185,24 +194,28 @@ function heMcs(map: number): (number | undefined)[] {
 
 function freqInfo(f: Attrs): FrequencyInfo {
   const flags: string[] = [];
-  for (const e of f.entries()) if (e.type?.kind === 'flag' && !String(e.name).startsWith('__')) flags.push(String(e.name).replace('NL80211_FREQUENCY_ATTR_', ''));
+  for (const e of f.entries())
+    if (e.type?.kind === 'flag' && !String(e.name).startsWith('__'))
+      flags.push(String(e.name).replace('NL80211_FREQUENCY_ATTR_', ''));
   const mhz = f.getAttr('NL80211_FREQUENCY_ATTR_FREQ') ?? 0;
   const p = f.getAttr('NL80211_FREQUENCY_ATTR_MAX_TX_POWER');
   const dfs = f.getAttr('NL80211_FREQUENCY_ATTR_DFS_STATE');
   return compact({
-    mhz, channel: freqToChannel(mhz),
+    mhz,
+    channel: freqToChannel(mhz),
     maxTxPowerDbm: p !== undefined ? p / 100 : undefined,
     disabled: f.has('NL80211_FREQUENCY_ATTR_DISABLED'),
     noIr: f.has('NL80211_FREQUENCY_ATTR_NO_IR'),
     radar: f.has('NL80211_FREQUENCY_ATTR_RADAR'),
     flags,
-    dfsState: dfs !== undefined ? ['usable', 'unavailable', 'available'][dfs] ?? String(dfs) : undefined,
+    dfsState: dfs !== undefined ? (['usable', 'unavailable', 'available'][dfs] ?? String(dfs)) : undefined,
   });
 }
 
 function bandInfo(id: number, b: Attrs): BandInfo {
   const out: BandInfo = {
-    id, name: bandName(id),
+    id,
+    name: bandName(id),
     frequencies: (b.getAttr('NL80211_BAND_ATTR_FREQS') ?? []).map(freqInfo),
     bitrates: (b.getAttr('NL80211_BAND_ATTR_RATES') ?? []).map((r: Attrs) => ({
       mbps: (r.getAttr('NL80211_BITRATE_ATTR_RATE') ?? 0) / 10,
@@ -215,12 +228,21 @@ function bandInfo(id: number, b: Attrs): BandInfo {
     const mcs: Buffer | undefined = b.getAttr('NL80211_BAND_ATTR_HT_MCS_SET');
     const rxMcs: number[] = [];
     if (mcs) for (let i = 0; i < 77 && i < mcs.length * 8; i++) if (mcs[i >> 3] & (1 << (i & 7))) rxMcs.push(i);
-    out.ht = compact({ capabilities: htCapa, ampduFactor: b.getAttr('NL80211_BAND_ATTR_HT_AMPDU_FACTOR'), ampduDensity: b.getAttr('NL80211_BAND_ATTR_HT_AMPDU_DENSITY'), rxMcs });
+    out.ht = compact({
+      capabilities: htCapa,
+      ampduFactor: b.getAttr('NL80211_BAND_ATTR_HT_AMPDU_FACTOR'),
+      ampduDensity: b.getAttr('NL80211_BAND_ATTR_HT_AMPDU_DENSITY'),
+      rxMcs,
+    });
   }
   const vhtCapa = b.getAttr('NL80211_BAND_ATTR_VHT_CAPA');
   if (vhtCapa !== undefined) {
     const mcs: Buffer | undefined = b.getAttr('NL80211_BAND_ATTR_VHT_MCS_SET');
-    out.vht = { capabilities: vhtCapa, rxMcs: mcs && mcs.length >= 8 ? vhtMcs(mcs.readUInt16LE(0)) : [], txMcs: mcs && mcs.length >= 8 ? vhtMcs(mcs.readUInt16LE(4)) : [] };
+    out.vht = {
+      capabilities: vhtCapa,
+      rxMcs: mcs && mcs.length >= 8 ? vhtMcs(mcs.readUInt16LE(0)) : [],
+      txMcs: mcs && mcs.length >= 8 ? vhtMcs(mcs.readUInt16LE(4)) : [],
+    };
   }
   for (const d of (b.getAttr('NL80211_BAND_ATTR_IFTYPE_DATA') ?? []) as Attrs[]) {
     const mac: Buffer | undefined = d.getAttr('NL80211_BAND_IFTYPE_ATTR_HE_CAP_MAC');
@@ -230,7 +252,9 @@ function bandInfo(id: number, b: Attrs): BandInfo {
     const widthSet = phy.length ? (phy[0] >> 1) & 0x7f : 0;
     const he: HeInfo = {
       iftypes: ((d.getAttr('NL80211_BAND_IFTYPE_ATTR_IFTYPES') ?? []) as number[]).map(iftypeName),
-      mac: mac.toString('hex'), phy: phy.toString('hex'), channelWidthSet: widthSet,
+      mac: mac.toString('hex'),
+      phy: phy.toString('hex'),
+      channelWidthSet: widthSet,
       rxMcs80: mcs && mcs.length >= 4 ? heMcs(mcs.readUInt16LE(0)) : [],
       txMcs80: mcs && mcs.length >= 4 ? heMcs(mcs.readUInt16LE(2)) : [],
     };
@@ -246,20 +270,27 @@ function bandInfo(id: number, b: Attrs): BandInfo {
 
 /** WiphyInfo from one (merged) NL80211_CMD_NEW_WIPHY message. */
 export function wiphyInfo(m: Nl80211Message): WiphyInfo {
-  const bands = [...(m.getAttr('NL80211_ATTR_WIPHY_BANDS') ?? new Map<number, Attrs>())].sort((a, b) => a[0] - b[0]).map(([id, b]) => bandInfo(id, b));
-  const combos = (m.getAttr('NL80211_ATTR_INTERFACE_COMBINATIONS') ?? []).map((c) => compact({
-    limits: (c.getAttr('NL80211_IFACE_COMB_LIMITS') ?? []).map((l) => ({ max: l.getAttr('NL80211_IFACE_LIMIT_MAX') ?? 0, types: (l.getAttr('NL80211_IFACE_LIMIT_TYPES') ?? []).map(iftypeName) })),
-    maxInterfaces: c.getAttr('NL80211_IFACE_COMB_MAXNUM') ?? 0,
-    numChannels: c.getAttr('NL80211_IFACE_COMB_NUM_CHANNELS') ?? 0,
-    staApBeaconIntervalMatch: c.has('NL80211_IFACE_COMB_STA_AP_BI_MATCH'),
-    radarDetectWidths: (() => {
-      const w = c.getAttr('NL80211_IFACE_COMB_RADAR_DETECT_WIDTHS') ?? 0;
-      const out: string[] = [];
-      for (let i = 0; i < 32; i++) if (w & (1 << i)) out.push(chanWidthName(i));
-      return out;
-    })(),
-    beaconIntervalMinGcd: c.getAttr('NL80211_IFACE_COMB_BI_MIN_GCD'),
-  }));
+  const bands = [...(m.getAttr('NL80211_ATTR_WIPHY_BANDS') ?? new Map<number, Attrs>())]
+    .sort((a, b) => a[0] - b[0])
+    .map(([id, b]) => bandInfo(id, b));
+  const combos = (m.getAttr('NL80211_ATTR_INTERFACE_COMBINATIONS') ?? []).map((c) =>
+    compact({
+      limits: (c.getAttr('NL80211_IFACE_COMB_LIMITS') ?? []).map((l) => ({
+        max: l.getAttr('NL80211_IFACE_LIMIT_MAX') ?? 0,
+        types: (l.getAttr('NL80211_IFACE_LIMIT_TYPES') ?? []).map(iftypeName),
+      })),
+      maxInterfaces: c.getAttr('NL80211_IFACE_COMB_MAXNUM') ?? 0,
+      numChannels: c.getAttr('NL80211_IFACE_COMB_NUM_CHANNELS') ?? 0,
+      staApBeaconIntervalMatch: c.has('NL80211_IFACE_COMB_STA_AP_BI_MATCH'),
+      radarDetectWidths: (() => {
+        const w = c.getAttr('NL80211_IFACE_COMB_RADAR_DETECT_WIDTHS') ?? 0;
+        const out: string[] = [];
+        for (let i = 0; i < 32; i++) if (w & (1 << i)) out.push(chanWidthName(i));
+        return out;
+      })(),
+      beaconIntervalMinGcd: c.getAttr('NL80211_IFACE_COMB_BI_MIN_GCD'),
+    }),
+  );
   const ff = m.getAttr('NL80211_ATTR_FEATURE_FLAGS') ?? 0;
   const ext = m.getAttr('NL80211_ATTR_EXT_FEATURES') ?? [];
   return compact({
@@ -268,7 +299,9 @@ export function wiphyInfo(m: Nl80211Message): WiphyInfo {
     bands,
     supportedIftypes: (m.getAttr('NL80211_ATTR_SUPPORTED_IFTYPES') ?? []).map(iftypeName),
     softwareIftypes: (m.getAttr('NL80211_ATTR_SOFTWARE_IFTYPES') ?? []).map(iftypeName),
-    commands: (m.getAttr('NL80211_ATTR_SUPPORTED_COMMANDS') ?? []).map((c) => commandName(c).replace('NL80211_CMD_', '')),
+    commands: (m.getAttr('NL80211_ATTR_SUPPORTED_COMMANDS') ?? []).map((c) =>
+      commandName(c).replace('NL80211_CMD_', ''),
+    ),
     cipherSuites: (m.getAttr('NL80211_ATTR_CIPHER_SUITES') ?? []).map(cipherName),
     interfaceCombinations: combos,
     maxScanSsids: m.getAttr('NL80211_ATTR_MAX_NUM_SCAN_SSIDS'),
@@ -362,18 +395,42 @@ export interface RateInfo {
 
 /** RateInfo from an NL80211_STA_INFO_TX_BITRATE / RX_BITRATE nest. */
 export function rateInfo(r: AttrSet<typeof rateInfoAttrs.decl>): RateInfo {
-  const b32 = r.getAttr('NL80211_RATE_INFO_BITRATE32'), b16 = r.getAttr('NL80211_RATE_INFO_BITRATE');
-  const width = r.has('NL80211_RATE_INFO_320_MHZ_WIDTH') ? 320 : r.has('NL80211_RATE_INFO_160_MHZ_WIDTH') || r.has('NL80211_RATE_INFO_80P80_MHZ_WIDTH') ? 160
-    : r.has('NL80211_RATE_INFO_80_MHZ_WIDTH') ? 80 : r.has('NL80211_RATE_INFO_40_MHZ_WIDTH') ? 40
-      : r.has('NL80211_RATE_INFO_10_MHZ_WIDTH') ? 10 : r.has('NL80211_RATE_INFO_5_MHZ_WIDTH') ? 5 : 20;
+  const b32 = r.getAttr('NL80211_RATE_INFO_BITRATE32'),
+    b16 = r.getAttr('NL80211_RATE_INFO_BITRATE');
+  const width = r.has('NL80211_RATE_INFO_320_MHZ_WIDTH')
+    ? 320
+    : r.has('NL80211_RATE_INFO_160_MHZ_WIDTH') || r.has('NL80211_RATE_INFO_80P80_MHZ_WIDTH')
+      ? 160
+      : r.has('NL80211_RATE_INFO_80_MHZ_WIDTH')
+        ? 80
+        : r.has('NL80211_RATE_INFO_40_MHZ_WIDTH')
+          ? 40
+          : r.has('NL80211_RATE_INFO_10_MHZ_WIDTH')
+            ? 10
+            : r.has('NL80211_RATE_INFO_5_MHZ_WIDTH')
+              ? 5
+              : 20;
   const out: RateInfo = { mode: 'legacy', widthMhz: width, shortGi: r.has('NL80211_RATE_INFO_SHORT_GI') };
   const rate = b32 ?? b16;
   if (rate !== undefined) out.mbps = rate / 10;
-  const eht = r.getAttr('NL80211_RATE_INFO_EHT_MCS'), he = r.getAttr('NL80211_RATE_INFO_HE_MCS');
-  const vht = r.getAttr('NL80211_RATE_INFO_VHT_MCS'), ht = r.getAttr('NL80211_RATE_INFO_MCS');
+  const eht = r.getAttr('NL80211_RATE_INFO_EHT_MCS'),
+    he = r.getAttr('NL80211_RATE_INFO_HE_MCS');
+  const vht = r.getAttr('NL80211_RATE_INFO_VHT_MCS'),
+    ht = r.getAttr('NL80211_RATE_INFO_MCS');
   if (eht !== undefined) Object.assign(out, { mode: 'EHT', mcs: eht, nss: r.getAttr('NL80211_RATE_INFO_EHT_NSS') });
-  else if (he !== undefined) Object.assign(out, compact({ mode: 'HE', mcs: he, nss: r.getAttr('NL80211_RATE_INFO_HE_NSS'), heGi: r.getAttr('NL80211_RATE_INFO_HE_GI'), heDcm: r.getAttr('NL80211_RATE_INFO_HE_DCM') }));
-  else if (vht !== undefined) Object.assign(out, { mode: 'VHT', mcs: vht, nss: r.getAttr('NL80211_RATE_INFO_VHT_NSS') });
+  else if (he !== undefined)
+    Object.assign(
+      out,
+      compact({
+        mode: 'HE',
+        mcs: he,
+        nss: r.getAttr('NL80211_RATE_INFO_HE_NSS'),
+        heGi: r.getAttr('NL80211_RATE_INFO_HE_GI'),
+        heDcm: r.getAttr('NL80211_RATE_INFO_HE_DCM'),
+      }),
+    );
+  else if (vht !== undefined)
+    Object.assign(out, { mode: 'VHT', mcs: vht, nss: r.getAttr('NL80211_RATE_INFO_VHT_NSS') });
   else if (ht !== undefined) Object.assign(out, { mode: 'HT', mcs: ht });
   return compact(out);
 }
@@ -403,7 +460,13 @@ export interface StationInfo {
   connectedTimeS?: number;
   /** Station flags the kernel reports as set (AUTHORIZED, AUTHENTICATED, ASSOCIATED, WME, MFP...). */
   flags?: string[];
-  bssParam?: { ctsProtection: boolean; shortPreamble: boolean; shortSlotTime: boolean; dtimPeriod?: number; beaconInterval?: number };
+  bssParam?: {
+    ctsProtection: boolean;
+    shortPreamble: boolean;
+    shortSlotTime: boolean;
+    dtimPeriod?: number;
+    beaconInterval?: number;
+  };
   rxDurationUs?: U64;
   txDurationUs?: U64;
   assocAtBoottimeNs?: U64;
@@ -412,45 +475,55 @@ export interface StationInfo {
 /** StationInfo from an NL80211_CMD_NEW_STATION message. */
 export function stationInfo(m: Nl80211Message): StationInfo {
   const s = m.getAttr('NL80211_ATTR_STA_INFO');
-  const out: StationInfo = compact({ ifindex: m.getAttr('NL80211_ATTR_IFINDEX'), mac: m.getAttr('NL80211_ATTR_MAC') ?? '' });
+  const out: StationInfo = compact({
+    ifindex: m.getAttr('NL80211_ATTR_IFINDEX'),
+    mac: m.getAttr('NL80211_ATTR_MAC') ?? '',
+  });
   if (!s) return out;
-  const rx64 = s.getAttr('NL80211_STA_INFO_RX_BYTES64'), tx64 = s.getAttr('NL80211_STA_INFO_TX_BYTES64');
-  const txr = s.getAttr('NL80211_STA_INFO_TX_BITRATE'), rxr = s.getAttr('NL80211_STA_INFO_RX_BITRATE');
+  const rx64 = s.getAttr('NL80211_STA_INFO_RX_BYTES64'),
+    tx64 = s.getAttr('NL80211_STA_INFO_TX_BYTES64');
+  const txr = s.getAttr('NL80211_STA_INFO_TX_BITRATE'),
+    rxr = s.getAttr('NL80211_STA_INFO_RX_BITRATE');
   const chain = s.getAttr('NL80211_STA_INFO_CHAIN_SIGNAL');
   const fl = s.getAttr('NL80211_STA_INFO_STA_FLAGS');
   const bp = s.getAttr('NL80211_STA_INFO_BSS_PARAM');
-  Object.assign(out, compact({
-    inactiveTimeMs: s.getAttr('NL80211_STA_INFO_INACTIVE_TIME'),
-    rxBytes: rx64 !== undefined ? u64(rx64) : s.getAttr('NL80211_STA_INFO_RX_BYTES'),
-    txBytes: tx64 !== undefined ? u64(tx64) : s.getAttr('NL80211_STA_INFO_TX_BYTES'),
-    rxPackets: s.getAttr('NL80211_STA_INFO_RX_PACKETS'),
-    txPackets: s.getAttr('NL80211_STA_INFO_TX_PACKETS'),
-    txRetries: s.getAttr('NL80211_STA_INFO_TX_RETRIES'),
-    txFailed: s.getAttr('NL80211_STA_INFO_TX_FAILED'),
-    rxDropMisc: u64(s.getAttr('NL80211_STA_INFO_RX_DROP_MISC')),
-    beaconLoss: s.getAttr('NL80211_STA_INFO_BEACON_LOSS'),
-    beaconRx: u64(s.getAttr('NL80211_STA_INFO_BEACON_RX')),
-    signalDbm: s.getAttr('NL80211_STA_INFO_SIGNAL'),
-    signalAvgDbm: s.getAttr('NL80211_STA_INFO_SIGNAL_AVG'),
-    chainSignalDbm: chain ? [...chain.values()] : undefined,
-    beaconSignalAvgDbm: s.getAttr('NL80211_STA_INFO_BEACON_SIGNAL_AVG'),
-    ackSignalDbm: s.getAttr('NL80211_STA_INFO_ACK_SIGNAL'),
-    txBitrate: txr ? rateInfo(txr) : undefined,
-    rxBitrate: rxr ? rateInfo(rxr) : undefined,
-    expectedThroughputKbps: s.getAttr('NL80211_STA_INFO_EXPECTED_THROUGHPUT'),
-    connectedTimeS: s.getAttr('NL80211_STA_INFO_CONNECTED_TIME'),
-    flags: fl ? strip('NL80211_STA_FLAG_', flagNames(fl.set & fl.mask, STA_FLAG_BITS)) : undefined,
-    bssParam: bp ? compact({
-      ctsProtection: bp.has('NL80211_STA_BSS_PARAM_CTS_PROT'),
-      shortPreamble: bp.has('NL80211_STA_BSS_PARAM_SHORT_PREAMBLE'),
-      shortSlotTime: bp.has('NL80211_STA_BSS_PARAM_SHORT_SLOT_TIME'),
-      dtimPeriod: bp.getAttr('NL80211_STA_BSS_PARAM_DTIM_PERIOD'),
-      beaconInterval: bp.getAttr('NL80211_STA_BSS_PARAM_BEACON_INTERVAL'),
-    }) : undefined,
-    rxDurationUs: u64(s.getAttr('NL80211_STA_INFO_RX_DURATION')),
-    txDurationUs: u64(s.getAttr('NL80211_STA_INFO_TX_DURATION')),
-    assocAtBoottimeNs: u64(s.getAttr('NL80211_STA_INFO_ASSOC_AT_BOOTTIME')),
-  }));
+  Object.assign(
+    out,
+    compact({
+      inactiveTimeMs: s.getAttr('NL80211_STA_INFO_INACTIVE_TIME'),
+      rxBytes: rx64 !== undefined ? u64(rx64) : s.getAttr('NL80211_STA_INFO_RX_BYTES'),
+      txBytes: tx64 !== undefined ? u64(tx64) : s.getAttr('NL80211_STA_INFO_TX_BYTES'),
+      rxPackets: s.getAttr('NL80211_STA_INFO_RX_PACKETS'),
+      txPackets: s.getAttr('NL80211_STA_INFO_TX_PACKETS'),
+      txRetries: s.getAttr('NL80211_STA_INFO_TX_RETRIES'),
+      txFailed: s.getAttr('NL80211_STA_INFO_TX_FAILED'),
+      rxDropMisc: u64(s.getAttr('NL80211_STA_INFO_RX_DROP_MISC')),
+      beaconLoss: s.getAttr('NL80211_STA_INFO_BEACON_LOSS'),
+      beaconRx: u64(s.getAttr('NL80211_STA_INFO_BEACON_RX')),
+      signalDbm: s.getAttr('NL80211_STA_INFO_SIGNAL'),
+      signalAvgDbm: s.getAttr('NL80211_STA_INFO_SIGNAL_AVG'),
+      chainSignalDbm: chain ? [...chain.values()] : undefined,
+      beaconSignalAvgDbm: s.getAttr('NL80211_STA_INFO_BEACON_SIGNAL_AVG'),
+      ackSignalDbm: s.getAttr('NL80211_STA_INFO_ACK_SIGNAL'),
+      txBitrate: txr ? rateInfo(txr) : undefined,
+      rxBitrate: rxr ? rateInfo(rxr) : undefined,
+      expectedThroughputKbps: s.getAttr('NL80211_STA_INFO_EXPECTED_THROUGHPUT'),
+      connectedTimeS: s.getAttr('NL80211_STA_INFO_CONNECTED_TIME'),
+      flags: fl ? strip('NL80211_STA_FLAG_', flagNames(fl.set & fl.mask, STA_FLAG_BITS)) : undefined,
+      bssParam: bp
+        ? compact({
+            ctsProtection: bp.has('NL80211_STA_BSS_PARAM_CTS_PROT'),
+            shortPreamble: bp.has('NL80211_STA_BSS_PARAM_SHORT_PREAMBLE'),
+            shortSlotTime: bp.has('NL80211_STA_BSS_PARAM_SHORT_SLOT_TIME'),
+            dtimPeriod: bp.getAttr('NL80211_STA_BSS_PARAM_DTIM_PERIOD'),
+            beaconInterval: bp.getAttr('NL80211_STA_BSS_PARAM_BEACON_INTERVAL'),
+          })
+        : undefined,
+      rxDurationUs: u64(s.getAttr('NL80211_STA_INFO_RX_DURATION')),
+      txDurationUs: u64(s.getAttr('NL80211_STA_INFO_TX_DURATION')),
+      assocAtBoottimeNs: u64(s.getAttr('NL80211_STA_INFO_ASSOC_AT_BOOTTIME')),
+    }),
+  );
   return out;
 }
 
@@ -523,15 +596,17 @@ export function regDomainInfo(m: Nl80211Message): RegDomainInfo {
     dfsRegion: dfs !== undefined ? nameOf(NL80211_DFS_REGIONS, dfs, 'NL80211_DFS_') : undefined,
     wiphy: m.getAttr('NL80211_ATTR_WIPHY'),
     selfManaged: m.has('NL80211_ATTR_WIPHY_SELF_MANAGED_REG'),
-    rules: (m.getAttr('NL80211_ATTR_REG_RULES') ?? []).map((r) => compact({
-      startMhz: (r.getAttr('NL80211_ATTR_FREQ_RANGE_START') ?? 0) / 1000,
-      endMhz: (r.getAttr('NL80211_ATTR_FREQ_RANGE_END') ?? 0) / 1000,
-      maxBandwidthMhz: (r.getAttr('NL80211_ATTR_FREQ_RANGE_MAX_BW') ?? 0) / 1000,
-      maxAntennaGainDbi: (r.getAttr('NL80211_ATTR_POWER_RULE_MAX_ANT_GAIN') ?? 0) / 100,
-      maxEirpDbm: (r.getAttr('NL80211_ATTR_POWER_RULE_MAX_EIRP') ?? 0) / 100,
-      flags: strip('NL80211_RRF_', flagNames(r.getAttr('NL80211_ATTR_REG_RULE_FLAGS') ?? 0, NL80211_REG_RULE_FLAGS)),
-      dfsCacTimeMs: r.getAttr('NL80211_ATTR_DFS_CAC_TIME'),
-    })),
+    rules: (m.getAttr('NL80211_ATTR_REG_RULES') ?? []).map((r) =>
+      compact({
+        startMhz: (r.getAttr('NL80211_ATTR_FREQ_RANGE_START') ?? 0) / 1000,
+        endMhz: (r.getAttr('NL80211_ATTR_FREQ_RANGE_END') ?? 0) / 1000,
+        maxBandwidthMhz: (r.getAttr('NL80211_ATTR_FREQ_RANGE_MAX_BW') ?? 0) / 1000,
+        maxAntennaGainDbi: (r.getAttr('NL80211_ATTR_POWER_RULE_MAX_ANT_GAIN') ?? 0) / 100,
+        maxEirpDbm: (r.getAttr('NL80211_ATTR_POWER_RULE_MAX_EIRP') ?? 0) / 100,
+        flags: strip('NL80211_RRF_', flagNames(r.getAttr('NL80211_ATTR_REG_RULE_FLAGS') ?? 0, NL80211_REG_RULE_FLAGS)),
+        dfsCacTimeMs: r.getAttr('NL80211_ATTR_DFS_CAC_TIME'),
+      }),
+    ),
   });
 }
 

@@ -2,17 +2,34 @@
 // objects) plus what `iw` users expect (set type / frequency / tx power, regulatory domain,
 // survey, wireless events). Methods return nl80211 messages (typed getAttr); info.ts turns
 // them into plain objects with friendly names.
+import { NLM_F_ACK, NetlinkError, NetlinkTimeoutError, Overrun, type Subscription } from '../core/index.js';
 import {
-  NLM_F_ACK, NetlinkError, NetlinkTimeoutError, Overrun, type Subscription,
-} from '../core/index.js';
-import { GenericNetlinkSocket, GenlFamilyNotFoundError, type GenericNetlinkSocketOptions, type GenlFamily } from '../genl/index.js';
+  GenericNetlinkSocket,
+  GenlFamilyNotFoundError,
+  type GenericNetlinkSocketOptions,
+  type GenlFamily,
+} from '../genl/index.js';
 import { NL80211_COMMANDS, NL80211_MULTICAST_GROUPS, NL80211_SCAN_FLAGS } from './constants.js';
 import { checkIwOptions } from './specs.js';
-import { ConnectFailedError, DisconnectedError, Nl80211Error, Nl80211UnavailableError, ScanAbortedError } from './errors.js';
+import {
+  ConnectFailedError,
+  DisconnectedError,
+  Nl80211Error,
+  Nl80211UnavailableError,
+  ScanAbortedError,
+} from './errors.js';
 import type { InfoElementInput } from './ies.js';
 import {
-  AUTH_TYPE_NAMES, BSS_STATUS_NAMES, chanWidthValue, iftypeName, iftypeValue, lookup, txPowerValue,
-  type ChanWidthName, type IftypeName, type TxPowerMode,
+  AUTH_TYPE_NAMES,
+  BSS_STATUS_NAMES,
+  chanWidthValue,
+  iftypeName,
+  iftypeValue,
+  lookup,
+  txPowerValue,
+  type ChanWidthName,
+  type IftypeName,
+  type TxPowerMode,
 } from './names.js';
 import { nl80211cmd, type Nl80211Message } from './nl80211cmd.js';
 import { mergeWiphyParts } from './split.js';
@@ -94,8 +111,16 @@ export interface SetFrequencyOptions {
   center2?: number;
 }
 
-const WIDTH_20_NOHT = 0, WIDTH_20 = 1, WIDTH_40 = 2, WIDTH_80P80 = 4, WIDTH_5 = 6, WIDTH_10 = 7;
-const CHAN_NO_HT = 0, CHAN_HT20 = 1, CHAN_HT40MINUS = 2, CHAN_HT40PLUS = 3;
+const WIDTH_20_NOHT = 0,
+  WIDTH_20 = 1,
+  WIDTH_40 = 2,
+  WIDTH_80P80 = 4,
+  WIDTH_5 = 6,
+  WIDTH_10 = 7;
+const CHAN_NO_HT = 0,
+  CHAN_HT20 = 1,
+  CHAN_HT40MINUS = 2,
+  CHAN_HT40PLUS = 3;
 
 /**
  * nl80211 client (the seed's IW):
@@ -126,18 +151,25 @@ export class IW {
   }
 
   /** Send one nl80211 command; kernel refusals become Nl80211Error naming the command. */
-  async request(cmd: CmdName, attrs: AttrsIn = {}, opts: { dump?: boolean; target?: string; flags?: number; timeout?: number } = {}): Promise<Nl80211Message[]> {
+  async request(
+    cmd: CmdName,
+    attrs: AttrsIn = {},
+    opts: { dump?: boolean; target?: string; flags?: number; timeout?: number } = {},
+  ): Promise<Nl80211Message[]> {
     await this.family();
     try {
       // A dump is a snapshot: one the kernel marks interrupted (scan results change with every
       // beacon, stations come and go) is asked again rather than failed.
       const msgs = await this.genl.request<Nl80211Message>('nl80211', cmd, attrs, {
-        dump: opts.dump, flags: opts.flags ?? (opts.dump ? undefined : NLM_F_ACK), timeout: opts.timeout,
+        dump: opts.dump,
+        flags: opts.flags ?? (opts.dump ? undefined : NLM_F_ACK),
+        timeout: opts.timeout,
         ...(opts.dump ? { retryInterrupted: DUMP_RETRIES, retryInterruptedFor: DUMP_RETRY_MS } : {}),
       });
       return msgs.filter((m) => m.schema === nl80211cmd);
     } catch (e) {
-      if (e instanceof NetlinkError && !(e instanceof Nl80211Error)) throw new Nl80211Error(cmd, opts.target ?? targetOf(attrs), e);
+      if (e instanceof NetlinkError && !(e instanceof Nl80211Error))
+        throw new Nl80211Error(cmd, opts.target ?? targetOf(attrs), e);
       throw e;
     }
   }
@@ -145,9 +177,14 @@ export class IW {
   // ---- interfaces ------------------------------------------------------------------
 
   /** Create a virtual interface on a radio (`dev`: ifindex of one of its interfaces, or `phy`). */
-  async addInterface(ifname: string, iftype: IftypeName | number, opts: AddInterfaceOptions = {}): Promise<Nl80211Message> {
+  async addInterface(
+    ifname: string,
+    iftype: IftypeName | number,
+    opts: AddInterfaceOptions = {},
+  ): Promise<Nl80211Message> {
     checkIwOptions('addInterface', opts);
-    if (typeof ifname !== 'string' || !ifname || Buffer.byteLength(ifname) > 15) throw new TypeError(`interface name must be 1..15 bytes: ${JSON.stringify(ifname)}`);
+    if (typeof ifname !== 'string' || !ifname || Buffer.byteLength(ifname) > 15)
+      throw new TypeError(`interface name must be 1..15 bytes: ${JSON.stringify(ifname)}`);
     const attrs: [string, unknown][] = [];
     if (opts.dev !== undefined) attrs.push(['NL80211_ATTR_IFINDEX', opts.dev]);
     else attrs.push(['NL80211_ATTR_WIPHY', opts.phy ?? 0]);
@@ -155,7 +192,9 @@ export class IW {
     if (opts.monitorFlags) attrs.push(['NL80211_ATTR_MNTR_FLAGS', opts.monitorFlags]);
     if (opts.mac) attrs.push(['NL80211_ATTR_MAC', opts.mac]);
     if (opts.use4addr !== undefined) attrs.push(['NL80211_ATTR_4ADDR', opts.use4addr ? 1 : 0]);
-    const [m] = await this.request('NL80211_CMD_NEW_INTERFACE', attrs as AttrsIn, { target: opts.dev !== undefined ? `ifindex ${opts.dev}` : `phy ${opts.phy ?? 0}` });
+    const [m] = await this.request('NL80211_CMD_NEW_INTERFACE', attrs as AttrsIn, {
+      target: opts.dev !== undefined ? `ifindex ${opts.dev}` : `phy ${opts.phy ?? 0}`,
+    });
     return m;
   }
 
@@ -181,8 +220,13 @@ export class IW {
       const name = m.getAttr('NL80211_ATTR_IFNAME');
       if (name === undefined) continue;
       const width = m.getAttr('NL80211_ATTR_CHANNEL_WIDTH');
-      out[name] = [m.getAttr('NL80211_ATTR_IFINDEX') ?? 0, `phy${m.getAttr('NL80211_ATTR_WIPHY')}`, m.getAttr('NL80211_ATTR_MAC') ?? '',
-        width !== undefined ? m.getAttr('NL80211_ATTR_WIPHY_FREQ') ?? 0 : 0, width];
+      out[name] = [
+        m.getAttr('NL80211_ATTR_IFINDEX') ?? 0,
+        `phy${m.getAttr('NL80211_ATTR_WIPHY')}`,
+        m.getAttr('NL80211_ATTR_MAC') ?? '',
+        width !== undefined ? (m.getAttr('NL80211_ATTR_WIPHY_FREQ') ?? 0) : 0,
+        width,
+      ];
     }
     return out;
   }
@@ -200,13 +244,21 @@ export class IW {
   /** The ifindex of a wireless interface by name; throws Nl80211Error ENODEV when none. */
   async ifindex(name: string | number): Promise<number> {
     if (typeof name === 'number') return name;
-    for (const m of await this.getInterfacesDump()) if (m.getAttr('NL80211_ATTR_IFNAME') === name) return m.getAttr('NL80211_ATTR_IFINDEX') ?? 0;
-    throw new Nl80211Error('NL80211_CMD_GET_INTERFACE', `ifname ${name}`, new NetlinkError(19, { message: `no wireless interface named ${name}` }));
+    for (const m of await this.getInterfacesDump())
+      if (m.getAttr('NL80211_ATTR_IFNAME') === name) return m.getAttr('NL80211_ATTR_IFINDEX') ?? 0;
+    throw new Nl80211Error(
+      'NL80211_CMD_GET_INTERFACE',
+      `ifname ${name}`,
+      new NetlinkError(19, { message: `no wireless interface named ${name}` }),
+    );
   }
 
   /** Change an interface's type ('monitor', 'station', 'adhoc'...). */
   async setInterfaceType(ifindex: number, iftype: IftypeName | number): Promise<void> {
-    await this.request('NL80211_CMD_SET_INTERFACE', { NL80211_ATTR_IFINDEX: ifindex, NL80211_ATTR_IFTYPE: iftypeValue(iftype) });
+    await this.request('NL80211_CMD_SET_INTERFACE', {
+      NL80211_ATTR_IFINDEX: ifindex,
+      NL80211_ATTR_IFTYPE: iftypeValue(iftype),
+    });
   }
 
   /** The interface's type name ('station', 'monitor'...). */
@@ -222,12 +274,20 @@ export class IW {
    * radio): bands, frequencies, bitrates, modes, commands, ciphers, combinations.
    */
   async listWiphy(): Promise<Nl80211Message[]> {
-    return mergeWiphyParts(await this.request('NL80211_CMD_GET_WIPHY', { NL80211_ATTR_SPLIT_WIPHY_DUMP: true }, { dump: true }));
+    return mergeWiphyParts(
+      await this.request('NL80211_CMD_GET_WIPHY', { NL80211_ATTR_SPLIT_WIPHY_DUMP: true }, { dump: true }),
+    );
   }
 
   /** One radio by wiphy index. */
   async getWiphy(phy: number): Promise<Nl80211Message> {
-    const [m] = mergeWiphyParts(await this.request('NL80211_CMD_GET_WIPHY', { NL80211_ATTR_WIPHY: phy, NL80211_ATTR_SPLIT_WIPHY_DUMP: true }, { dump: true, target: `phy ${phy}` }));
+    const [m] = mergeWiphyParts(
+      await this.request(
+        'NL80211_CMD_GET_WIPHY',
+        { NL80211_ATTR_WIPHY: phy, NL80211_ATTR_SPLIT_WIPHY_DUMP: true },
+        { dump: true, target: `phy ${phy}` },
+      ),
+    );
     if (!m) throw new Nl80211Error('NL80211_CMD_GET_WIPHY', `phy ${phy}`, new NetlinkError(19));
     return m;
   }
@@ -239,7 +299,11 @@ export class IW {
   async setFrequency(ifindex: number, opts: SetFrequencyOptions): Promise<void> {
     checkIwOptions('setFrequency', opts);
     const width = chanWidthValue(opts.width ?? '20_noht');
-    const attrs: [string, unknown][] = [['NL80211_ATTR_IFINDEX', ifindex], ['NL80211_ATTR_WIPHY_FREQ', opts.freq], ['NL80211_ATTR_CHANNEL_WIDTH', width]];
+    const attrs: [string, unknown][] = [
+      ['NL80211_ATTR_IFINDEX', ifindex],
+      ['NL80211_ATTR_WIPHY_FREQ', opts.freq],
+      ['NL80211_ATTR_CHANNEL_WIDTH', width],
+    ];
     let center1 = opts.center1;
     if (center1 === undefined) {
       if (width === WIDTH_20_NOHT || width === WIDTH_20 || width === WIDTH_5 || width === WIDTH_10) center1 = opts.freq;
@@ -247,7 +311,8 @@ export class IW {
     }
     if (width === WIDTH_20_NOHT) attrs.push(['NL80211_ATTR_WIPHY_CHANNEL_TYPE', CHAN_NO_HT]);
     else if (width === WIDTH_20) attrs.push(['NL80211_ATTR_WIPHY_CHANNEL_TYPE', CHAN_HT20]);
-    else if (width === WIDTH_40) attrs.push(['NL80211_ATTR_WIPHY_CHANNEL_TYPE', opts.freq > center1 ? CHAN_HT40MINUS : CHAN_HT40PLUS]);
+    else if (width === WIDTH_40)
+      attrs.push(['NL80211_ATTR_WIPHY_CHANNEL_TYPE', opts.freq > center1 ? CHAN_HT40MINUS : CHAN_HT40PLUS]);
     attrs.push(['NL80211_ATTR_CENTER_FREQ1', center1]);
     if (opts.center2 !== undefined) attrs.push(['NL80211_ATTR_CENTER_FREQ2', opts.center2]);
     else if (width === WIDTH_80P80) throw new TypeError('width 80p80 needs center2');
@@ -264,7 +329,8 @@ export class IW {
     const m = txPowerValue(mode);
     if (m !== 0 && mbm === undefined) throw new TypeError('tx power modes limited and fixed need a level in mBm');
     await this.request('NL80211_CMD_SET_WIPHY', [
-      ['NL80211_ATTR_IFINDEX', dev], ['NL80211_ATTR_WIPHY_TX_POWER_SETTING', m],
+      ['NL80211_ATTR_IFINDEX', dev],
+      ['NL80211_ATTR_WIPHY_TX_POWER_SETTING', m],
       ...(mbm !== undefined ? [['NL80211_ATTR_WIPHY_TX_POWER_LEVEL', mbm] as [string, unknown]] : []),
     ] as AttrsIn);
   }
@@ -274,7 +340,8 @@ export class IW {
     const m = txPowerValue(mode);
     if (m !== 0 && mbm === undefined) throw new TypeError('tx power modes limited and fixed need a level in mBm');
     await this.request('NL80211_CMD_SET_WIPHY', [
-      ['NL80211_ATTR_WIPHY', phy], ['NL80211_ATTR_WIPHY_TX_POWER_SETTING', m],
+      ['NL80211_ATTR_WIPHY', phy],
+      ['NL80211_ATTR_WIPHY_TX_POWER_SETTING', m],
       ...(mbm !== undefined ? [['NL80211_ATTR_WIPHY_TX_POWER_LEVEL', mbm] as [string, unknown]] : []),
     ] as AttrsIn);
   }
@@ -299,7 +366,8 @@ export class IW {
 
   /** Ask for a regulatory domain by ISO 3166 alpha2 ('US', 'DE', '00' for world). */
   async setRegulatoryDomain(alpha2: string): Promise<void> {
-    if (typeof alpha2 !== 'string' || !/^([A-Z]{2}|00)$/.test(alpha2)) throw new TypeError(`alpha2 must be two capital letters or 00: ${JSON.stringify(alpha2)}`);
+    if (typeof alpha2 !== 'string' || !/^([A-Z]{2}|00)$/.test(alpha2))
+      throw new TypeError(`alpha2 must be two capital letters or 00: ${JSON.stringify(alpha2)}`);
     await this.request('NL80211_CMD_REQ_SET_REG', { NL80211_ATTR_REG_ALPHA2: alpha2 });
   }
 
@@ -340,17 +408,26 @@ export class IW {
       // of the group: a result or abort before it belongs to an earlier scan (one that was
       // aborted, or someone else's) and is skipped. After an overrun that notice may be lost.
       let started = false;
-      await waitFor(sub, timeout, `scan on ifindex ${ifindex}`, (m) => {
-        if (m.getAttr('NL80211_ATTR_IFINDEX') !== ifindex) return false;
-        const cmd = m.field('cmd');
-        if (cmd === NL80211_COMMANDS.NL80211_CMD_TRIGGER_SCAN) started = true;
-        if (!started) return false;
-        if (cmd === NL80211_COMMANDS.NL80211_CMD_SCAN_ABORTED) throw new ScanAbortedError(ifindex);
-        return cmd === NL80211_COMMANDS.NL80211_CMD_NEW_SCAN_RESULTS;
-      }, () => { started = true; });
+      await waitFor(
+        sub,
+        timeout,
+        `scan on ifindex ${ifindex}`,
+        (m) => {
+          if (m.getAttr('NL80211_ATTR_IFINDEX') !== ifindex) return false;
+          const cmd = m.field('cmd');
+          if (cmd === NL80211_COMMANDS.NL80211_CMD_TRIGGER_SCAN) started = true;
+          if (!started) return false;
+          if (cmd === NL80211_COMMANDS.NL80211_CMD_SCAN_ABORTED) throw new ScanAbortedError(ifindex);
+          return cmd === NL80211_COMMANDS.NL80211_CMD_NEW_SCAN_RESULTS;
+        },
+        () => {
+          started = true;
+        },
+      );
     } catch (e) {
       // Leave no scan running behind a timeout.
-      if (e instanceof NetlinkTimeoutError) await this.request('NL80211_CMD_ABORT_SCAN', { NL80211_ATTR_IFINDEX: ifindex }).catch(() => undefined);
+      if (e instanceof NetlinkTimeoutError)
+        await this.request('NL80211_CMD_ABORT_SCAN', { NL80211_ATTR_IFINDEX: ifindex }).catch(() => undefined);
       throw e;
     } finally {
       sub.close();
@@ -374,12 +451,21 @@ export class IW {
    * result on the 'mlme' group and returns that event; ConnectFailedError on a failure
    * status (e.g. no such SSID), NetlinkTimeoutError when no result comes in time.
    */
-  async connect(ifindex: number, ssid: string, bssid?: string | null, opts: ConnectOptions = {}): Promise<Nl80211Message | undefined> {
+  async connect(
+    ifindex: number,
+    ssid: string,
+    bssid?: string | null,
+    opts: ConnectOptions = {},
+  ): Promise<Nl80211Message | undefined> {
     checkIwOptions('connect', opts);
-    const attrs: [string, unknown][] = [['NL80211_ATTR_IFINDEX', ifindex], ['NL80211_ATTR_SSID', ssid]];
+    const attrs: [string, unknown][] = [
+      ['NL80211_ATTR_IFINDEX', ifindex],
+      ['NL80211_ATTR_SSID', ssid],
+    ];
     if (bssid) attrs.push(['NL80211_ATTR_MAC', bssid]);
     if (opts.freq !== undefined) attrs.push(['NL80211_ATTR_WIPHY_FREQ', opts.freq]);
-    if (opts.authType !== undefined) attrs.push(['NL80211_ATTR_AUTH_TYPE', lookup('auth type', AUTH_TYPE_NAMES, opts.authType)]);
+    if (opts.authType !== undefined)
+      attrs.push(['NL80211_ATTR_AUTH_TYPE', lookup('auth type', AUTH_TYPE_NAMES, opts.authType)]);
     if (opts.ies !== undefined) attrs.push(['NL80211_ATTR_IE', opts.ies]);
     if (opts.wait === false) {
       await this.request('NL80211_CMD_CONNECT', attrs as AttrsIn);
@@ -388,17 +474,33 @@ export class IW {
     const sub = await this.subscribe(['mlme']);
     try {
       await this.request('NL80211_CMD_CONNECT', attrs as AttrsIn);
-      return await waitFor(sub, opts.timeout ?? 20_000, `connect to ${JSON.stringify(ssid)} on ifindex ${ifindex}`, (m) => {
-        if (m.getAttr('NL80211_ATTR_IFINDEX') !== ifindex) return false;
-        const cmd = m.field('cmd');
-        if (cmd === NL80211_COMMANDS.NL80211_CMD_DISCONNECT) {
-          throw new DisconnectedError(ifindex, m.getAttr('NL80211_ATTR_REASON_CODE'), m.has('NL80211_ATTR_DISCONNECTED_BY_AP'));
-        }
-        if (cmd !== NL80211_COMMANDS.NL80211_CMD_CONNECT) return false;
-        const status = m.getAttr('NL80211_ATTR_STATUS_CODE') ?? 1;
-        if (status !== 0 || m.has('NL80211_ATTR_TIMED_OUT')) throw new ConnectFailedError(ifindex, ssid, status, m.has('NL80211_ATTR_TIMED_OUT'), m.getAttr('NL80211_ATTR_TIMEOUT_REASON'));
-        return true;
-      });
+      return await waitFor(
+        sub,
+        opts.timeout ?? 20_000,
+        `connect to ${JSON.stringify(ssid)} on ifindex ${ifindex}`,
+        (m) => {
+          if (m.getAttr('NL80211_ATTR_IFINDEX') !== ifindex) return false;
+          const cmd = m.field('cmd');
+          if (cmd === NL80211_COMMANDS.NL80211_CMD_DISCONNECT) {
+            throw new DisconnectedError(
+              ifindex,
+              m.getAttr('NL80211_ATTR_REASON_CODE'),
+              m.has('NL80211_ATTR_DISCONNECTED_BY_AP'),
+            );
+          }
+          if (cmd !== NL80211_COMMANDS.NL80211_CMD_CONNECT) return false;
+          const status = m.getAttr('NL80211_ATTR_STATUS_CODE') ?? 1;
+          if (status !== 0 || m.has('NL80211_ATTR_TIMED_OUT'))
+            throw new ConnectFailedError(
+              ifindex,
+              ssid,
+              status,
+              m.has('NL80211_ATTR_TIMED_OUT'),
+              m.getAttr('NL80211_ATTR_TIMEOUT_REASON'),
+            );
+          return true;
+        },
+      );
     } finally {
       sub.close();
     }
@@ -407,23 +509,41 @@ export class IW {
   /** Disconnect (station) or leave the connection attempt. */
   async disconnect(ifindex: number, opts: { reasonCode?: number } = {}): Promise<void> {
     checkIwOptions('disconnect', opts);
-    await this.request('NL80211_CMD_DISCONNECT', opts.reasonCode !== undefined
-      ? { NL80211_ATTR_IFINDEX: ifindex, NL80211_ATTR_REASON_CODE: opts.reasonCode } : { NL80211_ATTR_IFINDEX: ifindex });
+    await this.request(
+      'NL80211_CMD_DISCONNECT',
+      opts.reasonCode !== undefined
+        ? { NL80211_ATTR_IFINDEX: ifindex, NL80211_ATTR_REASON_CODE: opts.reasonCode }
+        : { NL80211_ATTR_IFINDEX: ifindex },
+    );
   }
 
   /** Send an Authentication frame (userspace SME). */
-  async authenticate(ifindex: number, opts: { bssid: string; ssid: string; freq: number; authType?: keyof typeof AUTH_TYPE_NAMES | number }): Promise<void> {
+  async authenticate(
+    ifindex: number,
+    opts: { bssid: string; ssid: string; freq: number; authType?: keyof typeof AUTH_TYPE_NAMES | number },
+  ): Promise<void> {
     checkIwOptions('authenticate', opts);
     await this.request('NL80211_CMD_AUTHENTICATE', [
-      ['NL80211_ATTR_IFINDEX', ifindex], ['NL80211_ATTR_MAC', opts.bssid], ['NL80211_ATTR_SSID', opts.ssid],
-      ['NL80211_ATTR_WIPHY_FREQ', opts.freq], ['NL80211_ATTR_AUTH_TYPE', lookup('auth type', AUTH_TYPE_NAMES, opts.authType ?? 0)],
+      ['NL80211_ATTR_IFINDEX', ifindex],
+      ['NL80211_ATTR_MAC', opts.bssid],
+      ['NL80211_ATTR_SSID', opts.ssid],
+      ['NL80211_ATTR_WIPHY_FREQ', opts.freq],
+      ['NL80211_ATTR_AUTH_TYPE', lookup('auth type', AUTH_TYPE_NAMES, opts.authType ?? 0)],
     ] as AttrsIn);
   }
 
   /** Send an Association Request (after authenticate). */
-  async associate(ifindex: number, opts: { bssid: string; ssid: string; freq: number; ies?: Uint8Array | string | readonly InfoElementInput[] }): Promise<void> {
+  async associate(
+    ifindex: number,
+    opts: { bssid: string; ssid: string; freq: number; ies?: Uint8Array | string | readonly InfoElementInput[] },
+  ): Promise<void> {
     checkIwOptions('associate', opts);
-    const attrs: [string, unknown][] = [['NL80211_ATTR_IFINDEX', ifindex], ['NL80211_ATTR_MAC', opts.bssid], ['NL80211_ATTR_SSID', opts.ssid], ['NL80211_ATTR_WIPHY_FREQ', opts.freq]];
+    const attrs: [string, unknown][] = [
+      ['NL80211_ATTR_IFINDEX', ifindex],
+      ['NL80211_ATTR_MAC', opts.bssid],
+      ['NL80211_ATTR_SSID', opts.ssid],
+      ['NL80211_ATTR_WIPHY_FREQ', opts.freq],
+    ];
     if (opts.ies !== undefined) attrs.push(['NL80211_ATTR_IE', opts.ies]);
     await this.request('NL80211_CMD_ASSOCIATE', attrs as AttrsIn);
   }
@@ -431,26 +551,44 @@ export class IW {
   /** Send a Deauthentication frame (reason 1, unspecified, by default as the seed). */
   async deauthenticate(ifindex: number, opts: { bssid: string; reasonCode?: number }): Promise<void> {
     checkIwOptions('deauthenticate', opts);
-    await this.request('NL80211_CMD_DEAUTHENTICATE', { NL80211_ATTR_IFINDEX: ifindex, NL80211_ATTR_MAC: opts.bssid, NL80211_ATTR_REASON_CODE: opts.reasonCode ?? 1 });
+    await this.request('NL80211_CMD_DEAUTHENTICATE', {
+      NL80211_ATTR_IFINDEX: ifindex,
+      NL80211_ATTR_MAC: opts.bssid,
+      NL80211_ATTR_REASON_CODE: opts.reasonCode ?? 1,
+    });
   }
 
   /** Send a Disassociation frame (reason 3, leaving, by default as the seed). */
   async disassociate(ifindex: number, opts: { bssid: string; reasonCode?: number }): Promise<void> {
     checkIwOptions('disassociate', opts);
-    await this.request('NL80211_CMD_DISASSOCIATE', { NL80211_ATTR_IFINDEX: ifindex, NL80211_ATTR_MAC: opts.bssid, NL80211_ATTR_REASON_CODE: opts.reasonCode ?? 3 });
+    await this.request('NL80211_CMD_DISASSOCIATE', {
+      NL80211_ATTR_IFINDEX: ifindex,
+      NL80211_ATTR_MAC: opts.bssid,
+      NL80211_ATTR_REASON_CODE: opts.reasonCode ?? 3,
+    });
   }
 
   /** Join (or create) an IBSS (ad-hoc network); the interface must be of type adhoc. */
   async joinIbss(ifindex: number, opts: JoinIbssOptions): Promise<void> {
     checkIwOptions('joinIbss', opts);
-    const attrs: [string, unknown][] = [['NL80211_ATTR_IFINDEX', ifindex], ['NL80211_ATTR_SSID', opts.ssid], ['NL80211_ATTR_WIPHY_FREQ', opts.freq]];
+    const attrs: [string, unknown][] = [
+      ['NL80211_ATTR_IFINDEX', ifindex],
+      ['NL80211_ATTR_SSID', opts.ssid],
+      ['NL80211_ATTR_WIPHY_FREQ', opts.freq],
+    ];
     if (opts.channelFixed) {
       attrs.push(['NL80211_ATTR_FREQ_FIXED', true]);
       const width = chanWidthValue(opts.width ?? '20_noht');
-      if ((width === 2 || width === 3 || width === 5) && opts.center) attrs.push(['NL80211_ATTR_CHANNEL_WIDTH', width], ['NL80211_ATTR_CENTER_FREQ1', opts.center]);
+      if ((width === 2 || width === 3 || width === 5) && opts.center)
+        attrs.push(['NL80211_ATTR_CHANNEL_WIDTH', width], ['NL80211_ATTR_CENTER_FREQ1', opts.center]);
       else if (width === WIDTH_80P80 && opts.center && opts.center2) {
-        attrs.push(['NL80211_ATTR_CHANNEL_WIDTH', width], ['NL80211_ATTR_CENTER_FREQ1', opts.center], ['NL80211_ATTR_CENTER_FREQ2', opts.center2]);
-      } else if (width === 0 || width === 1 || width === WIDTH_5 || width === WIDTH_10) attrs.push(['NL80211_ATTR_CHANNEL_WIDTH', width]);
+        attrs.push(
+          ['NL80211_ATTR_CHANNEL_WIDTH', width],
+          ['NL80211_ATTR_CENTER_FREQ1', opts.center],
+          ['NL80211_ATTR_CENTER_FREQ2', opts.center2],
+        );
+      } else if (width === 0 || width === 1 || width === WIDTH_5 || width === WIDTH_10)
+        attrs.push(['NL80211_ATTR_CHANNEL_WIDTH', width]);
       else throw new TypeError(`width ${opts.width} needs center (and center2 for 80p80)`);
     }
     if (opts.bssid) attrs.push(['NL80211_ATTR_MAC', opts.bssid]);
@@ -468,7 +606,9 @@ export class IW {
    * Wireless events as an async iterable of parsed nl80211 messages (and Overrun markers):
    * groups 'config', 'scan', 'regulatory', 'mlme' by default. `close()` it when done.
    */
-  async events(groups: readonly Nl80211Group[] = ['config', 'scan', 'regulatory', 'mlme']): Promise<Subscription<Nl80211Message>> {
+  async events(
+    groups: readonly Nl80211Group[] = ['config', 'scan', 'regulatory', 'mlme'],
+  ): Promise<Subscription<Nl80211Message>> {
     return this.subscribe(groups);
   }
 
@@ -492,8 +632,10 @@ export class IW {
 
 /** Target text for errors: the ifindex / wiphy a request names. */
 function targetOf(attrs: AttrsIn): string {
-  const get = (k: string): unknown => (Array.isArray(attrs) ? attrs.find((a) => a[0] === k)?.[1] : (attrs as Record<string, unknown> | undefined)?.[k]);
-  const i = get('NL80211_ATTR_IFINDEX'), w = get('NL80211_ATTR_WIPHY');
+  const get = (k: string): unknown =>
+    Array.isArray(attrs) ? attrs.find((a) => a[0] === k)?.[1] : (attrs as Record<string, unknown> | undefined)?.[k];
+  const i = get('NL80211_ATTR_IFINDEX'),
+    w = get('NL80211_ATTR_WIPHY');
   return i !== undefined ? `ifindex ${i}` : w !== undefined ? `phy ${w}` : '';
 }
 
@@ -502,10 +644,16 @@ function targetOf(attrs: AttrsIn): string {
  * `ms`; NetlinkTimeoutError otherwise. Overrun markers are skipped (after telling `onOverrun`).
  */
 export async function waitFor<M>(
-  sub: Subscription<M>, ms: number, what: string, match: (m: M) => boolean, onOverrun?: () => void,
+  sub: Subscription<M>,
+  ms: number,
+  what: string,
+  match: (m: M) => boolean,
+  onOverrun?: () => void,
 ): Promise<M> {
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new NetlinkTimeoutError(what, ms)), ms); });
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new NetlinkTimeoutError(what, ms)), ms);
+  });
   const loop = (async () => {
     for (;;) {
       const r = await sub.next();

@@ -4,15 +4,38 @@ import { NetlinkEncodeError } from '../core/index.js';
 
 /** Interface types by the seed's names (NL80211_IFTYPE_* values); 'nan' is newer than the seed. */
 export const IFTYPE_NAMES = {
-  unspecified: 0, adhoc: 1, station: 2, ap: 3, ap_vlan: 4, wds: 5, monitor: 6, mesh_point: 7,
-  p2p_client: 8, p2p_go: 9, p2p_device: 10, ocb: 11, nan: 12,
+  unspecified: 0,
+  adhoc: 1,
+  station: 2,
+  ap: 3,
+  ap_vlan: 4,
+  wds: 5,
+  monitor: 6,
+  mesh_point: 7,
+  p2p_client: 8,
+  p2p_go: 9,
+  p2p_device: 10,
+  ocb: 11,
+  nan: 12,
 } as const;
 export type IftypeName = keyof typeof IFTYPE_NAMES;
 
 /** Channel widths by the seed's names (NL80211_CHAN_WIDTH_* values), plus the newer S1G/320 ones. */
 export const CHAN_WIDTH_NAMES = {
-  '20_noht': 0, '20': 1, '40': 2, '80': 3, '80p80': 4, '160': 5, '5': 6, '10': 7,
-  '1': 8, '2': 9, '4': 10, '8': 11, '16': 12, '320': 13,
+  '20_noht': 0,
+  '20': 1,
+  '40': 2,
+  '80': 3,
+  '80p80': 4,
+  '160': 5,
+  '5': 6,
+  '10': 7,
+  '1': 8,
+  '2': 9,
+  '4': 10,
+  '8': 11,
+  '16': 12,
+  '320': 13,
 } as const;
 export type ChanWidthName = keyof typeof CHAN_WIDTH_NAMES;
 
@@ -28,7 +51,15 @@ export type TxPowerMode = keyof typeof TX_POWER_NAMES;
 
 /** Authentication types (NL80211_AUTHTYPE_*). */
 export const AUTH_TYPE_NAMES = {
-  open_system: 0, shared_key: 1, ft: 2, network_eap: 3, sae: 4, fils_sk: 5, fils_sk_pfs: 6, fils_pk: 7, automatic: 8,
+  open_system: 0,
+  shared_key: 1,
+  ft: 2,
+  network_eap: 3,
+  sae: 4,
+  fils_sk: 5,
+  fils_sk_pfs: 6,
+  fils_pk: 7,
+  automatic: 8,
 } as const;
 
 /** Band names (NL80211_BAND_*). */
@@ -48,7 +79,9 @@ const txpowerByValue = reverse(TX_POWER_NAMES);
 export function lookup<N extends Readonly<Record<string, number>>>(what: string, names: N, v: unknown): number {
   if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
   if (typeof v === 'string' && Object.hasOwn(names, v)) return names[v];
-  throw new NetlinkEncodeError(`unknown ${what} ${JSON.stringify(v)} (one of ${Object.keys(names).join(', ')}, or a number)`);
+  throw new NetlinkEncodeError(
+    `unknown ${what} ${JSON.stringify(v)} (one of ${Object.keys(names).join(', ')}, or a number)`,
+  );
 }
 
 export const iftypeValue = (v: IftypeName | number): number => lookup('interface type', IFTYPE_NAMES, v);
@@ -76,17 +109,38 @@ export function freqToChannel(mhz: number): number {
 
 /** IEEE 802.11 status codes cfg80211 reports in connect results (a few common ones by name). */
 export const STATUS_CODES: Readonly<Record<number, string>> = {
-  0: 'SUCCESS', 1: 'UNSPECIFIED_FAILURE', 10: 'CAPS_UNSUPPORTED', 12: 'ASSOC_DENIED_UNSPEC',
-  13: 'NOT_SUPPORTED_AUTH_ALG', 14: 'UNKNOWN_AUTH_TRANSACTION', 15: 'CHALLENGE_FAIL', 16: 'AUTH_TIMEOUT',
-  17: 'AP_UNABLE_TO_HANDLE_NEW_STA', 18: 'ASSOC_DENIED_RATES', 30: 'ASSOC_REJECTED_TEMPORARILY',
-  31: 'ROBUST_MGMT_FRAME_POLICY_VIOLATION', 37: 'REQUEST_DECLINED', 40: 'INVALID_IE', 41: 'INVALID_GROUP_CIPHER',
-  42: 'INVALID_PAIRWISE_CIPHER', 43: 'INVALID_AKMP', 45: 'CIPHER_SUITE_REJECTED', 53: 'INVALID_PMKID',
+  0: 'SUCCESS',
+  1: 'UNSPECIFIED_FAILURE',
+  10: 'CAPS_UNSUPPORTED',
+  12: 'ASSOC_DENIED_UNSPEC',
+  13: 'NOT_SUPPORTED_AUTH_ALG',
+  14: 'UNKNOWN_AUTH_TRANSACTION',
+  15: 'CHALLENGE_FAIL',
+  16: 'AUTH_TIMEOUT',
+  17: 'AP_UNABLE_TO_HANDLE_NEW_STA',
+  18: 'ASSOC_DENIED_RATES',
+  30: 'ASSOC_REJECTED_TEMPORARILY',
+  31: 'ROBUST_MGMT_FRAME_POLICY_VIOLATION',
+  37: 'REQUEST_DECLINED',
+  40: 'INVALID_IE',
+  41: 'INVALID_GROUP_CIPHER',
+  42: 'INVALID_PAIRWISE_CIPHER',
+  43: 'INVALID_AKMP',
+  45: 'CIPHER_SUITE_REJECTED',
+  53: 'INVALID_PMKID',
 };
 
 /** IEEE 802.11 reason codes (deauthentication / disassociation), common ones by name. */
 export const REASON_CODES: Readonly<Record<number, string>> = {
-  1: 'UNSPECIFIED', 2: 'PREV_AUTH_NOT_VALID', 3: 'DEAUTH_LEAVING', 4: 'DISASSOC_DUE_TO_INACTIVITY',
-  5: 'DISASSOC_AP_BUSY', 6: 'CLASS2_FRAME_FROM_NONAUTH_STA', 7: 'CLASS3_FRAME_FROM_NONASSOC_STA',
-  8: 'DISASSOC_STA_HAS_LEFT', 9: 'STA_REQ_ASSOC_WITHOUT_AUTH', 15: '4WAY_HANDSHAKE_TIMEOUT',
+  1: 'UNSPECIFIED',
+  2: 'PREV_AUTH_NOT_VALID',
+  3: 'DEAUTH_LEAVING',
+  4: 'DISASSOC_DUE_TO_INACTIVITY',
+  5: 'DISASSOC_AP_BUSY',
+  6: 'CLASS2_FRAME_FROM_NONAUTH_STA',
+  7: 'CLASS3_FRAME_FROM_NONASSOC_STA',
+  8: 'DISASSOC_STA_HAS_LEFT',
+  9: 'STA_REQ_ASSOC_WITHOUT_AUTH',
+  15: '4WAY_HANDSHAKE_TIMEOUT',
   23: 'IEEE_802_1X_AUTH_FAILED',
 };

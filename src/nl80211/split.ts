@@ -5,7 +5,11 @@ import { NLA_TYPE_MASK, align4 } from '../core/index.js';
 import { NL80211_ATTRS, NL80211_BAND_ATTR } from './constants.js';
 import { nl80211cmd, type Nl80211Message } from './nl80211cmd.js';
 
-interface RawAttr { type: number; id: number; payload: Buffer }
+interface RawAttr {
+  type: number;
+  id: number;
+  payload: Buffer;
+}
 
 function attrsOf(buf: Buffer, start: number, end: number): RawAttr[] {
   const out: RawAttr[] = [];
@@ -31,12 +35,23 @@ function attrBytes(type: number, payload: Buffer | Buffer[]): Buffer {
 
 /** A list nest (frequencies, rates): children renumbered 0..n-1 as the kernel numbers them. */
 function listNest(type: number, children: RawAttr[]): Buffer {
-  return attrBytes(type, children.map((c, i) => attrBytes((c.type & ~NLA_TYPE_MASK) | i, c.payload)));
+  return attrBytes(
+    type,
+    children.map((c, i) => attrBytes((c.type & ~NLA_TYPE_MASK) | i, c.payload)),
+  );
 }
 
-interface BandParts { type: number; order: number[]; single: Map<number, RawAttr>; lists: Map<number, { type: number; items: RawAttr[] }> }
+interface BandParts {
+  type: number;
+  order: number[];
+  single: Map<number, RawAttr>;
+  lists: Map<number, { type: number; items: RawAttr[] }>;
+}
 
-const LIST_ATTRS = new Set<number>([NL80211_BAND_ATTR.NL80211_BAND_ATTR_FREQS, NL80211_BAND_ATTR.NL80211_BAND_ATTR_RATES]);
+const LIST_ATTRS = new Set<number>([
+  NL80211_BAND_ATTR.NL80211_BAND_ATTR_FREQS,
+  NL80211_BAND_ATTR.NL80211_BAND_ATTR_RATES,
+]);
 const BANDS = NL80211_ATTRS.NL80211_ATTR_WIPHY_BANDS;
 const WIPHY = NL80211_ATTRS.NL80211_ATTR_WIPHY;
 
@@ -96,15 +111,23 @@ function mergeOne(msgs: Nl80211Message[]): Nl80211Message {
   const sorted = [WIPHY, ...order.filter((id) => id !== WIPHY)].filter((id) => id === BANDS || top.has(id));
   for (const id of sorted) {
     if (id === BANDS) {
-      body.push(attrBytes(bandsType, bandOrder.map((bid) => {
-        const bp = bands.get(bid)!;
-        return attrBytes(bp.type, bp.order.map((x) => {
-          const l = bp.lists.get(x);
-          if (l) return listNest(l.type, l.items);
-          const a = bp.single.get(x)!;
-          return attrBytes(a.type, a.payload);
-        }));
-      })));
+      body.push(
+        attrBytes(
+          bandsType,
+          bandOrder.map((bid) => {
+            const bp = bands.get(bid)!;
+            return attrBytes(
+              bp.type,
+              bp.order.map((x) => {
+                const l = bp.lists.get(x);
+                if (l) return listNest(l.type, l.items);
+                const a = bp.single.get(x)!;
+                return attrBytes(a.type, a.payload);
+              }),
+            );
+          }),
+        ),
+      );
     } else {
       const a = top.get(id)!;
       body.push(attrBytes(a.type, a.payload));

@@ -1,21 +1,51 @@
 // Addresses: friendly specs -> RTM_*ADDR requests, and dump filters.
 import {
-  NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST, SpecError, anyCheck, arrayCheck, boolCheck,
-  checkSpec, eitherCheck, ifRefCheck, intCheck, oneOfCheck, stringCheck, type Check, type MessageSpec, type SpecRules,
+  NLM_F_ACK,
+  NLM_F_CREATE,
+  NLM_F_EXCL,
+  NLM_F_REPLACE,
+  NLM_F_REQUEST,
+  SpecError,
+  anyCheck,
+  arrayCheck,
+  boolCheck,
+  checkSpec,
+  eitherCheck,
+  ifRefCheck,
+  intCheck,
+  oneOfCheck,
+  stringCheck,
+  type Check,
+  type MessageSpec,
+  type SpecRules,
 } from '../core/index.js';
 import { AF_INET, AF_INET6, IFAPROT, IFA_F, RTM, RT_SCOPE } from './constants.js';
 import { addrVocab, ifaddrmsg, type IfaddrMessage } from './ifaddrmsg.js';
 import {
-  broadcastOf, canonicalIP, enumValue, familyValue, mergeAttrs, parsePrefix, type IfRef, type RawAttrs,
+  broadcastOf,
+  canonicalIP,
+  enumValue,
+  familyValue,
+  mergeAttrs,
+  parsePrefix,
+  type IfRef,
+  type RawAttrs,
 } from './spec.js';
 
 export type AddrCmd = 'add' | 'set' | 'replace' | 'del' | 'dump';
 
 const lftCheck: Check = eitherCheck(intCheck(0, 0xffffffff), oneOfCheck('forever'));
 const ADDR_EXTRA: Record<string, Check> = {
-  index: ifRefCheck, address: stringCheck(), local: stringCheck(), peer: stringCheck(),
-  broadcast: eitherCheck(stringCheck(), boolCheck), family: eitherCheck(intCheck(0, 255), stringCheck()),
-  validLft: lftCheck, preferredLft: lftCheck, attrs: arrayCheck(anyCheck), label: stringCheck(15),
+  index: ifRefCheck,
+  address: stringCheck(),
+  local: stringCheck(),
+  peer: stringCheck(),
+  broadcast: eitherCheck(stringCheck(), boolCheck),
+  family: eitherCheck(intCheck(0, 255), stringCheck()),
+  validLft: lftCheck,
+  preferredLft: lftCheck,
+  attrs: arrayCheck(anyCheck),
+  label: stringCheck(15),
 };
 let addrRules: SpecRules | undefined;
 
@@ -24,12 +54,14 @@ let addrRules: SpecRules | undefined;
  * given twice differently). pyroute2's `mask` is `prefixlen`. Throws SpecError.
  */
 export function checkAddrSpec<T extends object>(spec: T): T {
-  const out = checkSpec('address', spec, addrRules ??= addrVocab.rules(ADDR_EXTRA)) as AddrSpec;
+  const out = checkSpec('address', spec, (addrRules ??= addrVocab.rules(ADDR_EXTRA))) as AddrSpec;
   const given = out.local ?? out.address;
   const slash = typeof given === 'string' ? given.indexOf('/') : -1;
   if (slash >= 0 && out.prefixlen !== undefined && Number(given!.slice(slash + 1)) !== out.prefixlen) {
-    throw new SpecError(`address: ${JSON.stringify(given)} has prefix length ${given!.slice(slash + 1)}, but prefixlen is ${out.prefixlen}`,
-      { object: 'address', key: 'prefixlen' });
+    throw new SpecError(
+      `address: ${JSON.stringify(given)} has prefix length ${given!.slice(slash + 1)}, but prefixlen is ${out.prefixlen}`,
+      { object: 'address', key: 'prefixlen' },
+    );
   }
   return out as T;
 }
@@ -67,7 +99,8 @@ export interface AddrSpec {
 const FOREVER = 0xffffffff;
 const lft = (v: number | 'forever' | undefined, what: string): number => {
   if (v === undefined || v === 'forever') return FOREVER;
-  if (!Number.isInteger(v) || v < 0 || v > FOREVER) throw new TypeError(`${what} must be seconds (0..${FOREVER}) or 'forever'`);
+  if (!Number.isInteger(v) || v < 0 || v > FOREVER)
+    throw new TypeError(`${what} must be seconds (0..${FOREVER}) or 'forever'`);
   return v;
 };
 
@@ -81,12 +114,16 @@ function flagMask(v: AddrSpec['flags']): number {
 }
 
 /** Header fields and attributes of an address spec. */
-export function addrBody(cmd: AddrCmd, spec: AddrSpec): { fields: Record<string, unknown>; attrs: [string | number, unknown][] } {
+export function addrBody(
+  cmd: AddrCmd,
+  spec: AddrSpec,
+): { fields: Record<string, unknown>; attrs: [string | number, unknown][] } {
   spec = checkAddrSpec(spec);
-  if (typeof spec.index !== 'number') throw new TypeError(`address ${cmd} needs the interface index (or a name IPRoute resolves)`);
+  if (typeof spec.index !== 'number')
+    throw new TypeError(`address ${cmd} needs the interface index (or a name IPRoute resolves)`);
   // pyroute2: with both, local is ours and address the other end (as peer).
   const both = spec.local !== undefined && spec.address !== undefined && spec.peer === undefined;
-  const given = both ? spec.local : spec.address ?? spec.local;
+  const given = both ? spec.local : (spec.address ?? spec.local);
   if (given === undefined) throw new TypeError(`address ${cmd} needs an address`);
   if (both) spec = { ...spec, peer: spec.address };
   const p = parsePrefix(given, 'address', familyValue(spec.family as number | string | undefined));
@@ -120,12 +157,14 @@ export function addrBody(cmd: AddrCmd, spec: AddrSpec): { fields: Record<string,
   }
   if (spec.anycast !== undefined) attrs.push(['IFA_ANYCAST', parsePrefix(spec.anycast, 'anycast', family).addr]);
   if (spec.validLft !== undefined || spec.preferredLft !== undefined) {
-    const valid = lft(spec.validLft, 'validLft'), preferred = lft(spec.preferredLft, 'preferredLft');
+    const valid = lft(spec.validLft, 'validLft'),
+      preferred = lft(spec.preferredLft, 'preferredLft');
     if (preferred > valid) throw new TypeError('preferredLft must not exceed validLft');
     attrs.push(['IFA_CACHEINFO', { ifa_prefered: preferred, ifa_valid: valid, cstamp: 0, tstamp: 0 }]);
   }
   if (spec.metric !== undefined) attrs.push(['IFA_RT_PRIORITY', spec.metric]);
-  if (spec.proto !== undefined) attrs.push(['IFA_PROTO', enumValue(IFAPROT, 'IFAPROT_', spec.proto, 'address protocol')]);
+  if (spec.proto !== undefined)
+    attrs.push(['IFA_PROTO', enumValue(IFAPROT, 'IFAPROT_', spec.proto, 'address protocol')]);
   return { fields, attrs: mergeAttrs(attrs, spec.attrs) };
 }
 
@@ -135,11 +174,24 @@ export function addrRequest(cmd: AddrCmd, spec: AddrSpec): { schema: typeof ifad
   const base = NLM_F_REQUEST | NLM_F_ACK;
   let type: number, flags: number;
   switch (cmd) {
-    case 'add': type = RTM.RTM_NEWADDR; flags = base | NLM_F_CREATE | NLM_F_EXCL; break;
-    case 'replace': type = RTM.RTM_NEWADDR; flags = base | NLM_F_CREATE | NLM_F_REPLACE; break;
-    case 'set': type = RTM.RTM_NEWADDR; flags = base | NLM_F_REPLACE; break;
-    case 'del': type = RTM.RTM_DELADDR; flags = base; break;
-    default: throw new TypeError(`unknown address command ${JSON.stringify(cmd)} (add, replace, set, del, dump, flush)`);
+    case 'add':
+      type = RTM.RTM_NEWADDR;
+      flags = base | NLM_F_CREATE | NLM_F_EXCL;
+      break;
+    case 'replace':
+      type = RTM.RTM_NEWADDR;
+      flags = base | NLM_F_CREATE | NLM_F_REPLACE;
+      break;
+    case 'set':
+      type = RTM.RTM_NEWADDR;
+      flags = base | NLM_F_REPLACE;
+      break;
+    case 'del':
+      type = RTM.RTM_DELADDR;
+      flags = base;
+      break;
+    default:
+      throw new TypeError(`unknown address command ${JSON.stringify(cmd)} (add, replace, set, del, dump, flush)`);
   }
   return { schema: ifaddrmsg, spec: { type, flags, fields, attrs } };
 }

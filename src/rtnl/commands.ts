@@ -1,8 +1,20 @@
 // Shared by the neigh/fdb/rule/tc/nsid API functions: command words to netlink flags, and
 // answers re-read with the right message class whatever marshal the socket was built with.
 import {
-  NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE, NetlinkEncodeError,
-  type AnyMessage, type Message, type MessageSchema, type MessageSpec, type NetlinkSocket, type StructFields, type AttrDecl,
+  NLM_F_ACK,
+  NLM_F_APPEND,
+  NLM_F_CREATE,
+  NLM_F_DUMP,
+  NLM_F_EXCL,
+  NLM_F_REPLACE,
+  NetlinkEncodeError,
+  type AnyMessage,
+  type Message,
+  type MessageSchema,
+  type MessageSpec,
+  type NetlinkSocket,
+  type StructFields,
+  type AttrDecl,
 } from '../core/index.js';
 
 /** What a command does: create/replace/change/delete/get, or dump. */
@@ -27,13 +39,18 @@ const COMMANDS: Readonly<Record<string, [Verb, number]>> = {
 export function command(cmd: string, allowed?: readonly string[]): { verb: Verb; flags: number } {
   const c = COMMANDS[cmd];
   if (!c || (allowed && !allowed.includes(cmd))) {
-    throw new NetlinkEncodeError(`unknown command ${JSON.stringify(cmd)} (${(allowed ?? Object.keys(COMMANDS)).join(', ')})`);
+    throw new NetlinkEncodeError(
+      `unknown command ${JSON.stringify(cmd)} (${(allowed ?? Object.keys(COMMANDS)).join(', ')})`,
+    );
   }
   return { verb: c[0], flags: c[1] };
 }
 
 /** Answers as messages of `schema` (the socket's marshal may not know this class). */
-export function typed<H extends StructFields, D extends AttrDecl>(schema: MessageSchema<H, D>, msgs: readonly AnyMessage[]): Message<H, D>[] {
+export function typed<H extends StructFields, D extends AttrDecl>(
+  schema: MessageSchema<H, D>,
+  msgs: readonly AnyMessage[],
+): Message<H, D>[] {
   return msgs.map((m) => (m.schema === schema ? m : schema.decode(m.buf, m.offset)) as Message<H, D>);
 }
 
@@ -47,11 +64,15 @@ export interface Req {
 
 /** Send one request and return its answers typed. */
 export async function ask<H extends StructFields, D extends AttrDecl>(
-  sock: NetlinkSocket, schema: MessageSchema<H, D>, spec: Req,
+  sock: NetlinkSocket,
+  schema: MessageSchema<H, D>,
+  spec: Req,
 ): Promise<Message<H, D>[]> {
   const isDump = (((spec as { flags?: number }).flags ?? 0) & NLM_F_DUMP) === NLM_F_DUMP;
   // A dump answers "what is there now": a concurrent change retries it rather than failing.
-  const answer = isDump ? sock.snapshot(schema, spec as MessageSpec<any, any>) : sock.request(schema, spec as MessageSpec<any, any>);
+  const answer = isDump
+    ? sock.snapshot(schema, spec as MessageSpec<any, any>)
+    : sock.request(schema, spec as MessageSpec<any, any>);
   return typed(schema, await answer);
 }
 
@@ -59,13 +80,25 @@ export async function ask<H extends StructFields, D extends AttrDecl>(
 export function maskOf(v: unknown, names: Readonly<Record<string, number>>, prefix: string, what: string): number {
   if (v === undefined || v === null) return 0;
   if (typeof v === 'number') return v;
-  const list = Array.isArray(v) ? v : String(v).split(/[\s,|]+/).filter(Boolean);
+  const list = Array.isArray(v)
+    ? v
+    : String(v)
+        .split(/[\s,|]+/)
+        .filter(Boolean);
   let n = 0;
   for (const x of list) {
-    if (typeof x === 'number') { n |= x; continue; }
+    if (typeof x === 'number') {
+      n |= x;
+      continue;
+    }
     const key = String(x).toUpperCase();
     const bit = names[key.startsWith(prefix) ? key : prefix + key];
-    if (bit === undefined) throw new NetlinkEncodeError(`unknown ${what} ${JSON.stringify(x)} (${Object.keys(names).map((k) => k.slice(prefix.length).toLowerCase()).join(', ')})`);
+    if (bit === undefined)
+      throw new NetlinkEncodeError(
+        `unknown ${what} ${JSON.stringify(x)} (${Object.keys(names)
+          .map((k) => k.slice(prefix.length).toLowerCase())
+          .join(', ')})`,
+      );
     n |= bit;
   }
   return n >>> 0;

@@ -54,7 +54,7 @@ export function describeLink(cmd: string, spec: unknown): string {
   const s = (spec ?? {}) as Loose;
   const index = s.index !== undefined ? dev(s.index) : undefined;
   const name = s.ifname !== undefined ? show(s.ifname) : undefined;
-  const who = cmd === 'set' && index && name ? `${index} name ${name}` : name ?? index;
+  const who = cmd === 'set' && index && name ? `${index} name ${name}` : (name ?? index);
   return words(who, cmd === 'add' && s.kind !== undefined ? `type ${show(s.kind)}` : undefined);
 }
 
@@ -71,30 +71,42 @@ export function describeRoute(spec: unknown): string {
   const type = s.type !== undefined && s.type !== 'unicast' && s.type !== 1 ? show(s.type) : undefined;
   const dst = prefixed(s.dst, pick(s, 'dstLen', 'dst_len')) ?? 'default';
   const via = pick(s, 'gateway', 'via');
-  const gw = typeof via === 'object' && via !== null ? (via as Loose).addr ?? (via as Loose).address : via;
+  const gw = typeof via === 'object' && via !== null ? ((via as Loose).addr ?? (via as Loose).address) : via;
   const hop = (h: Loose): string =>
     words('nexthop', h?.gateway !== undefined && `via ${show(h.gateway)}`, h?.oif !== undefined && `dev ${dev(h.oif)}`);
   const hops = Array.isArray(s.multipath) ? s.multipath.map(hop) : [];
   const family = s.family;
-  const table = family === 'mpls' || family === 28 ? undefined : s.table ?? 254;
-  const tableName = typeof table === 'number' ? TABLE_NAMES[table] ?? String(table) : table;
-  return words(type, dst, gw !== undefined && `via ${show(gw)}`, s.oif !== undefined && `dev ${dev(s.oif)}`, ...hops,
-    tableName !== undefined && `table ${show(tableName)}`);
+  const table = family === 'mpls' || family === 28 ? undefined : (s.table ?? 254);
+  const tableName = typeof table === 'number' ? (TABLE_NAMES[table] ?? String(table)) : table;
+  return words(
+    type,
+    dst,
+    gw !== undefined && `via ${show(gw)}`,
+    s.oif !== undefined && `dev ${dev(s.oif)}`,
+    ...hops,
+    tableName !== undefined && `table ${show(tableName)}`,
+  );
 }
 
 /** `10.0.0.2 lladdr 02:00:00:00:00:01 dev v0`. */
 export function describeNeigh(spec: unknown): string {
   const s = (spec ?? {}) as Loose;
-  return words(s.dst !== undefined && show(s.dst), s.lladdr !== undefined && `lladdr ${show(s.lladdr)}`,
-    pick(s, 'ifindex', 'index') !== undefined && `dev ${dev(pick(s, 'ifindex', 'index'))}`);
+  return words(
+    s.dst !== undefined && show(s.dst),
+    s.lladdr !== undefined && `lladdr ${show(s.lladdr)}`,
+    pick(s, 'ifindex', 'index') !== undefined && `dev ${dev(pick(s, 'ifindex', 'index'))}`,
+  );
 }
 
 /** `02:00:00:00:00:01 dev v0 vlan 10 dst 192.0.2.1`. */
 export function describeFdb(spec: unknown): string {
   const s = (spec ?? {}) as Loose;
-  return words(s.lladdr !== undefined && show(s.lladdr),
+  return words(
+    s.lladdr !== undefined && show(s.lladdr),
     pick(s, 'ifindex', 'index') !== undefined && `dev ${dev(pick(s, 'ifindex', 'index'))}`,
-    s.vlan !== undefined && `vlan ${show(s.vlan)}`, s.dst !== undefined && `dst ${show(s.dst)}`);
+    s.vlan !== undefined && `vlan ${show(s.vlan)}`,
+    s.dst !== undefined && `dst ${show(s.dst)}`,
+  );
 }
 
 /** `from 10.0.0.0/8 iif v0 lookup 100 pref 1000`, as `ip rule` prints one. */
@@ -102,11 +114,18 @@ export function describeRule(spec: unknown): string {
   const s = (spec ?? {}) as Loose;
   const from = prefixed(s.src, pick(s, 'srcLen', 'src_len'));
   const to = prefixed(s.dst, pick(s, 'dstLen', 'dst_len'));
-  const iif = pick(s, 'iifname', 'iif'), oif = pick(s, 'oifname', 'oif');
-  return words(s.invert && 'not', `from ${from ?? 'all'}`, to !== undefined && `to ${to}`,
-    s.fwmark !== undefined && `fwmark ${show(s.fwmark)}`, iif !== undefined && `iif ${show(iif)}`,
-    oif !== undefined && `oif ${show(oif)}`, s.table !== undefined && `lookup ${show(s.table)}`,
-    s.priority !== undefined && `pref ${show(s.priority)}`);
+  const iif = pick(s, 'iifname', 'iif'),
+    oif = pick(s, 'oifname', 'oif');
+  return words(
+    s.invert && 'not',
+    `from ${from ?? 'all'}`,
+    to !== undefined && `to ${to}`,
+    s.fwmark !== undefined && `fwmark ${show(s.fwmark)}`,
+    iif !== undefined && `iif ${show(iif)}`,
+    oif !== undefined && `oif ${show(oif)}`,
+    s.table !== undefined && `lookup ${show(s.table)}`,
+    s.priority !== undefined && `pref ${show(s.priority)}`,
+  );
 }
 
 /** tc's command ('add', 'del-class', 'dump-filter') as `tc qdisc add`, `tc class del`, `tc filter dump`. */
@@ -118,15 +137,23 @@ export function tcOperation(cmd: string): string {
 /** `htb dev index 5 parent root handle 1:`. */
 export function describeTc(kind: unknown, spec: unknown): string {
   const s = (spec ?? {}) as Loose;
-  return words(typeof kind === 'string' && kind, s.index !== undefined && `dev ${dev(s.index)}`,
-    s.parent !== undefined && `parent ${show(s.parent)}`, s.handle !== undefined && `handle ${show(s.handle)}`);
+  return words(
+    typeof kind === 'string' && kind,
+    s.index !== undefined && `dev ${dev(s.index)}`,
+    s.parent !== undefined && `parent ${show(s.parent)}`,
+    s.handle !== undefined && `handle ${show(s.handle)}`,
+  );
 }
 
 /** The peer of an nsid request: `netns blue`, `fd 7`, `pid 42`. */
 export function describeNsid(spec: unknown): string {
   const s = (spec ?? {}) as Loose;
-  return words(s.netns !== undefined && `netns ${show(s.netns)}`, s.fd !== undefined && `fd ${show(s.fd)}`,
-    s.pid !== undefined && `pid ${show(s.pid)}`, s.nsid !== undefined && `nsid ${show(s.nsid)}`);
+  return words(
+    s.netns !== undefined && `netns ${show(s.netns)}`,
+    s.fd !== undefined && `fd ${show(s.fd)}`,
+    s.pid !== undefined && `pid ${show(s.pid)}`,
+    s.nsid !== undefined && `nsid ${show(s.nsid)}`,
+  );
 }
 
 /** One request of IPRoute.batch(), described like the single call. */

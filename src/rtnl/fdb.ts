@@ -1,7 +1,19 @@
 // Bridge forwarding database: ipr.fdb(cmd, spec) over AF_BRIDGE ndmsg, with `bridge fdb` semantics.
 import {
-  AF_BRIDGE, NLM_F_DUMP, NetlinkEncodeError, anyCheck, arrayCheck, checkSpec, eitherCheck, ifRefCheck, intCheck, macCheck,
-  stringCheck, type Check, type NetlinkSocket, type SpecRules,
+  AF_BRIDGE,
+  NLM_F_DUMP,
+  NetlinkEncodeError,
+  anyCheck,
+  arrayCheck,
+  checkSpec,
+  eitherCheck,
+  ifRefCheck,
+  intCheck,
+  macCheck,
+  stringCheck,
+  type Check,
+  type NetlinkSocket,
+  type SpecRules,
 } from '../core/index.js';
 import { ask, command, maskOf } from './commands.js';
 import { RTM } from './constants.js';
@@ -10,7 +22,18 @@ import { NTF, NUD, fdbVocab, ndmsg } from './ndmsg.js';
 const { RTM_NEWNEIGH, RTM_DELNEIGH, RTM_GETNEIGH } = RTM;
 
 /** Commands of ipr.fdb(). */
-export type FdbCmd = 'add' | 'create' | 'append' | 'replace' | 'set' | 'change' | 'del' | 'delete' | 'remove' | 'dump' | 'show';
+export type FdbCmd =
+  | 'add'
+  | 'create'
+  | 'append'
+  | 'replace'
+  | 'set'
+  | 'change'
+  | 'del'
+  | 'delete'
+  | 'remove'
+  | 'dump'
+  | 'show';
 import type { NeighMessage } from './neigh.js';
 
 export interface FdbSpec {
@@ -46,14 +69,20 @@ export interface FdbSpec {
 
 const namesCheck: Check = eitherCheck(intCheck(0, 0xffff), stringCheck(), arrayCheck(stringCheck()));
 const FDB_EXTRA: Record<string, Check> = {
-  ifindex: ifRefCheck, master: ifRefCheck, via: ifRefCheck, lladdr: macCheck(6), dst: stringCheck(), state: namesCheck,
-  flags: namesCheck, flagsExt: anyCheck,
+  ifindex: ifRefCheck,
+  master: ifRefCheck,
+  via: ifRefCheck,
+  lladdr: macCheck(6),
+  dst: stringCheck(),
+  state: namesCheck,
+  flags: namesCheck,
+  flagsExt: anyCheck,
 };
 let fdbRules: SpecRules | undefined;
 
 /** Check an FDB spec or filter before anything is sent (unknown keys, wrong values, a MAC not of 6 bytes). */
 export function checkFdbSpec<T extends object>(spec: T): T {
-  return checkSpec('fdb', spec, fdbRules ??= fdbVocab.rules(FDB_EXTRA));
+  return checkSpec('fdb', spec, (fdbRules ??= fdbVocab.rules(FDB_EXTRA)));
 }
 
 const NTF_NAMES = { ...NTF, NTF_EXTERN_LEARN: NTF.NTF_EXT_LEARNED };
@@ -81,11 +110,27 @@ function fdbState(v: FdbSpec['state']): number {
 export async function fdb(sock: NetlinkSocket, cmd: FdbCmd, spec: FdbSpec = {}): Promise<NeighMessage[]> {
   spec = checkFdbSpec(spec);
   for (const k of ['ifindex', 'master', 'via'] as const) {
-    if (typeof spec[k] === 'string') throw new NetlinkEncodeError(`fdb: ${k} ${JSON.stringify(spec[k])} must be resolved to an index first (IPRoute does)`);
+    if (typeof spec[k] === 'string')
+      throw new NetlinkEncodeError(
+        `fdb: ${k} ${JSON.stringify(spec[k])} must be resolved to an index first (IPRoute does)`,
+      );
   }
-  const { verb, flags } = command(cmd, ['add', 'create', 'append', 'replace', 'set', 'change', 'del', 'delete', 'remove', 'dump', 'show']);
+  const { verb, flags } = command(cmd, [
+    'add',
+    'create',
+    'append',
+    'replace',
+    'set',
+    'change',
+    'del',
+    'delete',
+    'remove',
+    'dump',
+    'show',
+  ]);
   if (verb === 'dump') return getFdb(sock, spec);
-  if (!spec.lladdr || spec.ifindex === undefined) throw new NetlinkEncodeError(`fdb ${cmd}: lladdr and ifindex are required`);
+  if (!spec.lladdr || spec.ifindex === undefined)
+    throw new NetlinkEncodeError(`fdb ${cmd}: lladdr and ifindex are required`);
   let ndmFlags = maskOf(spec.flags, NTF_NAMES, 'NTF_', 'fdb flag');
   if (!(ndmFlags & (NTF.NTF_SELF | NTF.NTF_MASTER))) ndmFlags |= NTF.NTF_SELF;
   const attrs: [string, unknown][] = [['NDA_LLADDR', spec.lladdr]];
@@ -98,8 +143,14 @@ export async function fdb(sock: NetlinkSocket, cmd: FdbCmd, spec: FdbSpec = {}):
   if (spec.nhId !== undefined) attrs.push(['NDA_NH_ID', spec.nhId]);
   if (spec.master !== undefined) attrs.push(['NDA_MASTER', spec.master]);
   return ask(sock, ndmsg, {
-    type: verb === 'new' ? RTM_NEWNEIGH : RTM_DELNEIGH, flags,
-    fields: { family: AF_BRIDGE, ifindex: spec.ifindex, state: verb === 'new' ? fdbState(spec.state) : 0, flags: ndmFlags },
+    type: verb === 'new' ? RTM_NEWNEIGH : RTM_DELNEIGH,
+    flags,
+    fields: {
+      family: AF_BRIDGE,
+      ifindex: spec.ifindex,
+      state: verb === 'new' ? fdbState(spec.state) : 0,
+      flags: ndmFlags,
+    },
     attrs,
   });
 }

@@ -1,7 +1,20 @@
 // fib_rule_hdr: policy routing rules (RTM_*RULE), linux/fib_rules.h.
 import {
-  MessageSchema, attrMap, asciiz, enumOf, flagsOf, ipaddr, pad, registerMessageClass, struct, vocab,
-  be32, u16, u32, u64, u8,
+  MessageSchema,
+  attrMap,
+  asciiz,
+  enumOf,
+  flagsOf,
+  ipaddr,
+  pad,
+  registerMessageClass,
+  struct,
+  vocab,
+  be32,
+  u16,
+  u32,
+  u64,
+  u8,
 } from '../core/index.js';
 import { AF, RTPROT, RT_TABLE } from './constants.js';
 
@@ -11,19 +24,39 @@ export const RTM_GETRULE = 34;
 
 /** Rule actions (fib_rule_hdr.action). */
 export const FR_ACT = {
-  FR_ACT_UNSPEC: 0, FR_ACT_TO_TBL: 1, FR_ACT_GOTO: 2, FR_ACT_NOP: 3, FR_ACT_RES3: 4, FR_ACT_RES4: 5,
-  FR_ACT_BLACKHOLE: 6, FR_ACT_UNREACHABLE: 7, FR_ACT_PROHIBIT: 8,
+  FR_ACT_UNSPEC: 0,
+  FR_ACT_TO_TBL: 1,
+  FR_ACT_GOTO: 2,
+  FR_ACT_NOP: 3,
+  FR_ACT_RES3: 4,
+  FR_ACT_RES4: 5,
+  FR_ACT_BLACKHOLE: 6,
+  FR_ACT_UNREACHABLE: 7,
+  FR_ACT_PROHIBIT: 8,
 } as const;
 
 /** Rule flags (fib_rule_hdr.flags). */
 export const FIB_RULE = {
-  FIB_RULE_PERMANENT: 0x1, FIB_RULE_INVERT: 0x2, FIB_RULE_UNRESOLVED: 0x4, FIB_RULE_IIF_DETACHED: 0x8,
-  FIB_RULE_OIF_DETACHED: 0x10, FIB_RULE_FIND_SADDR: 0x10000,
+  FIB_RULE_PERMANENT: 0x1,
+  FIB_RULE_INVERT: 0x2,
+  FIB_RULE_UNRESOLVED: 0x4,
+  FIB_RULE_IIF_DETACHED: 0x8,
+  FIB_RULE_OIF_DETACHED: 0x10,
+  FIB_RULE_FIND_SADDR: 0x10000,
 } as const;
 
 /** Action by the names `ip rule` uses ('table', 'goto', 'blackhole', ...) or FR_ACT_* names. */
 export function frActByName(name: string): number | undefined {
-  const alias: Record<string, string> = { table: 'TO_TBL', lookup: 'TO_TBL', to_tbl: 'TO_TBL', blackhole: 'BLACKHOLE', unreachable: 'UNREACHABLE', prohibit: 'PROHIBIT', goto: 'GOTO', nop: 'NOP' };
+  const alias: Record<string, string> = {
+    table: 'TO_TBL',
+    lookup: 'TO_TBL',
+    to_tbl: 'TO_TBL',
+    blackhole: 'BLACKHOLE',
+    unreachable: 'UNREACHABLE',
+    prohibit: 'PROHIBIT',
+    goto: 'GOTO',
+    nop: 'NOP',
+  };
   const key = name.startsWith('FR_ACT_') ? name : `FR_ACT_${alias[name.toLowerCase()] ?? name.toUpperCase()}`;
   return (FR_ACT as Record<string, number>)[key];
 }
@@ -66,8 +99,14 @@ export const fraMap = attrMap('fra', {
 });
 
 export const fibRuleHeader = struct('fib_rule_hdr', {
-  family: enumOf(u8, AF), dst_len: u8, src_len: u8, tos: u8,
-  table: enumOf(u8, RT_TABLE), __res1: pad(1), __res2: pad(1), action: enumOf(u8, FR_ACT),
+  family: enumOf(u8, AF),
+  dst_len: u8,
+  src_len: u8,
+  tos: u8,
+  table: enumOf(u8, RT_TABLE),
+  __res1: pad(1),
+  __res2: pad(1),
+  action: enumOf(u8, FR_ACT),
   flags: flagsOf(u32, FIB_RULE),
 });
 
@@ -89,12 +128,24 @@ export const policy: Record<number, MessageSchema<any, any>> = {
 
 /** IP protocols by the names `ip rule ... ipproto` takes. */
 export const IP_PROTO: Readonly<Record<string, number>> = {
-  icmp: 1, igmp: 2, tcp: 6, udp: 17, gre: 47, esp: 50, ah: 51, icmpv6: 58, sctp: 132,
+  icmp: 1,
+  igmp: 2,
+  tcp: 6,
+  udp: 17,
+  gre: 47,
+  esp: 50,
+  ah: 51,
+  icmpv6: 58,
+  sctp: 132,
 };
 
 const ACTION_NAMES: Readonly<Record<number, string>> = {
-  [FR_ACT.FR_ACT_TO_TBL]: 'table', [FR_ACT.FR_ACT_GOTO]: 'goto', [FR_ACT.FR_ACT_NOP]: 'nop',
-  [FR_ACT.FR_ACT_BLACKHOLE]: 'blackhole', [FR_ACT.FR_ACT_UNREACHABLE]: 'unreachable', [FR_ACT.FR_ACT_PROHIBIT]: 'prohibit',
+  [FR_ACT.FR_ACT_TO_TBL]: 'table',
+  [FR_ACT.FR_ACT_GOTO]: 'goto',
+  [FR_ACT.FR_ACT_NOP]: 'nop',
+  [FR_ACT.FR_ACT_BLACKHOLE]: 'blackhole',
+  [FR_ACT.FR_ACT_UNREACHABLE]: 'unreachable',
+  [FR_ACT.FR_ACT_PROHIBIT]: 'prohibit',
 };
 
 /** A uid or port range in records: '1000-2000', or one number as text. */
@@ -109,21 +160,47 @@ function rangeText(r: { start: number; end: number }): string {
 export const ruleVocab = vocab('rule', fraMap, fibRuleHeader, {
   fields: { family: 'family', srcLen: 'src_len', dstLen: 'dst_len', tos: 'tos', action: 'action' },
   attrs: {
-    priority: 'FRA_PRIORITY', table: 'FRA_TABLE', goto: 'FRA_GOTO', src: 'FRA_SRC', dst: 'FRA_DST',
-    fwmark: 'FRA_FWMARK', fwmask: 'FRA_FWMASK', iif: 'FRA_IIFNAME', oif: 'FRA_OIFNAME',
-    suppressPrefixlength: 'FRA_SUPPRESS_PREFIXLEN', suppressIfgroup: 'FRA_SUPPRESS_IFGROUP',
-    uidRange: 'FRA_UID_RANGE', sportRange: 'FRA_SPORT_RANGE', dportRange: 'FRA_DPORT_RANGE', ipProto: 'FRA_IP_PROTO',
-    protocol: 'FRA_PROTOCOL', l3mdev: 'FRA_L3MDEV', tunId: 'FRA_TUN_ID', flow: 'FRA_FLOW', dscp: 'FRA_DSCP',
+    priority: 'FRA_PRIORITY',
+    table: 'FRA_TABLE',
+    goto: 'FRA_GOTO',
+    src: 'FRA_SRC',
+    dst: 'FRA_DST',
+    fwmark: 'FRA_FWMARK',
+    fwmask: 'FRA_FWMASK',
+    iif: 'FRA_IIFNAME',
+    oif: 'FRA_OIFNAME',
+    suppressPrefixlength: 'FRA_SUPPRESS_PREFIXLEN',
+    suppressIfgroup: 'FRA_SUPPRESS_IFGROUP',
+    uidRange: 'FRA_UID_RANGE',
+    sportRange: 'FRA_SPORT_RANGE',
+    dportRange: 'FRA_DPORT_RANGE',
+    ipProto: 'FRA_IP_PROTO',
+    protocol: 'FRA_PROTOCOL',
+    l3mdev: 'FRA_L3MDEV',
+    tunId: 'FRA_TUN_ID',
+    flow: 'FRA_FLOW',
+    dscp: 'FRA_DSCP',
   },
   // pyroute2's keys.
   aliases: {
-    src_len: 'srcLen', dst_len: 'dstLen', iifname: 'iif', oifname: 'oif', suppress_prefixlength: 'suppressPrefixlength',
-    suppress_prefixlen: 'suppressPrefixlength', suppress_ifgroup: 'suppressIfgroup', uid_range: 'uidRange',
-    sport_range: 'sportRange', dport_range: 'dportRange', ip_proto: 'ipProto', tun_id: 'tunId',
+    src_len: 'srcLen',
+    dst_len: 'dstLen',
+    iifname: 'iif',
+    oifname: 'oif',
+    suppress_prefixlength: 'suppressPrefixlength',
+    suppress_prefixlen: 'suppressPrefixlength',
+    suppress_ifgroup: 'suppressIfgroup',
+    uid_range: 'uidRange',
+    sport_range: 'sportRange',
+    dport_range: 'dportRange',
+    ip_proto: 'ipProto',
+    tun_id: 'tunId',
   },
   convert: {
     action: (v: number) => ACTION_NAMES[v] ?? v,
-    uidRange: rangeText, sportRange: rangeText, dportRange: rangeText,
+    uidRange: rangeText,
+    sportRange: rangeText,
+    dportRange: rangeText,
     ipProto: (v: number) => Object.keys(IP_PROTO).find((k) => IP_PROTO[k] === v) ?? v,
     l3mdev: (v: number) => v !== 0,
   },

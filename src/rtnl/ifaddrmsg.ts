@@ -1,6 +1,17 @@
 // rtnl.ifaddrmsg: addresses (RTM_NEWADDR/DELADDR/GETADDR). struct ifaddrmsg + IFA_*.
 import {
-  MessageSchema, asciiz, attrMap, enumOf, flagsOf, ipaddr, registerMessageClass, s32, struct, u32, u8, vocab,
+  MessageSchema,
+  asciiz,
+  attrMap,
+  enumOf,
+  flagsOf,
+  ipaddr,
+  registerMessageClass,
+  s32,
+  struct,
+  u32,
+  u8,
+  vocab,
 } from '../core/index.js';
 import { AF, IFAPROT, IFA_F, RTM, RT_SCOPE } from './constants.js';
 
@@ -39,7 +50,9 @@ registerMessageClass(ifaddrmsg);
 
 /** Marshal policy entries of this file (spread by marshal.ts). */
 export const policy: Record<number, MessageSchema<any, any>> = {
-  [RTM.RTM_NEWADDR]: ifaddrmsg, [RTM.RTM_DELADDR]: ifaddrmsg, [RTM.RTM_GETADDR]: ifaddrmsg,
+  [RTM.RTM_NEWADDR]: ifaddrmsg,
+  [RTM.RTM_DELADDR]: ifaddrmsg,
+  [RTM.RTM_GETADDR]: ifaddrmsg,
 };
 
 export type IfaddrMessage = ReturnType<typeof ifaddrmsg.decode>;
@@ -54,9 +67,22 @@ export type IfaddrMessage = ReturnType<typeof ifaddrmsg.decode>;
 export const addrVocab = vocab('address', ifaAttrs, ifaddrmsgHeader, {
   fields: { family: 'family', prefixlen: 'prefixlen', scope: 'scope', index: 'index' },
   attrs: {
-    address: 'IFA_LOCAL', peer: 'IFA_ADDRESS', label: 'IFA_LABEL', broadcast: 'IFA_BROADCAST',
-    anycast: 'IFA_ANYCAST', multicast: 'IFA_MULTICAST', flags: 'IFA_FLAGS', metric: 'IFA_RT_PRIORITY', proto: 'IFA_PROTO',
+    address: 'IFA_LOCAL',
+    peer: 'IFA_ADDRESS',
+    label: 'IFA_LABEL',
+    broadcast: 'IFA_BROADCAST',
+    anycast: 'IFA_ANYCAST',
+    multicast: 'IFA_MULTICAST',
+    flags: 'IFA_FLAGS',
+    metric: 'IFA_RT_PRIORITY',
+    proto: 'IFA_PROTO',
   },
   // pyroute2's names.
-  aliases: { mask: 'prefixlen', ifa_index: 'index', ifa_prefixlen: 'prefixlen', ifa_scope: 'scope', ifa_family: 'family' },
+  aliases: {
+    mask: 'prefixlen',
+    ifa_index: 'index',
+    ifa_prefixlen: 'prefixlen',
+    ifa_scope: 'scope',
+    ifa_family: 'family',
+  },
 });

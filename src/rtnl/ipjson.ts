@@ -10,20 +10,96 @@ import { rtmsg } from './rtmsg.js';
 type Json = Record<string, unknown>;
 
 // iproute2 prints link flags in this order, without the IFF_ prefix.
-const LINK_FLAG_ORDER = ['LOOPBACK', 'BROADCAST', 'POINTOPOINT', 'MULTICAST', 'NOARP', 'ALLMULTI', 'PROMISC', 'MASTER',
-  'SLAVE', 'DEBUG', 'DYNAMIC', 'AUTOMEDIA', 'PORTSEL', 'NOTRAILERS', 'UP', 'LOWER_UP', 'DORMANT', 'ECHO'];
+const LINK_FLAG_ORDER = [
+  'LOOPBACK',
+  'BROADCAST',
+  'POINTOPOINT',
+  'MULTICAST',
+  'NOARP',
+  'ALLMULTI',
+  'PROMISC',
+  'MASTER',
+  'SLAVE',
+  'DEBUG',
+  'DYNAMIC',
+  'AUTOMEDIA',
+  'PORTSEL',
+  'NOTRAILERS',
+  'UP',
+  'LOWER_UP',
+  'DORMANT',
+  'ECHO',
+];
 
 // ll_type_n2a names of the ARPHRD types iproute2 prints.
 const LINK_TYPES: Record<number, string> = {
-  0: 'netrom', 1: 'ether', 2: 'eether', 3: 'ax25', 4: 'pronet', 5: 'chaos', 6: 'ieee802', 7: 'arcnet', 8: 'atalk',
-  15: 'dlci', 19: 'atm', 23: 'metricom', 24: 'ieee1394', 27: 'eui64', 32: 'infiniband', 256: 'slip', 257: 'cslip',
-  258: 'slip6', 259: 'cslip6', 260: 'rsrvd', 264: 'adapt', 270: 'rose', 271: 'x25', 272: 'hwx25', 280: 'can',
-  512: 'ppp', 513: 'hdlc', 516: 'lapb', 517: 'ddcmp', 518: 'rawhdlc', 519: 'rawip', 768: 'ipip', 769: 'tunnel6',
-  770: 'frad', 771: 'skip', 772: 'loopback', 773: 'localtlk', 774: 'fddi', 775: 'bif', 776: 'sit', 777: 'ip/ddp',
-  778: 'gre', 779: 'pimreg', 780: 'hippi', 781: 'ash', 782: 'econet', 783: 'irda', 784: 'fcpp', 785: 'fcal',
-  786: 'fcpl', 787: 'fcfb', 788: 'tr', 789: 'tr+rif', 800: 'ieee802.11', 801: 'ieee802.11/prism',
-  802: 'ieee802.11/radiotap', 803: 'ieee802.15.4', 804: 'ieee802.15.4/monitor', 820: 'phonet', 821: 'phonet_pipe',
-  822: 'caif', 823: 'ip6gre', 824: 'netlink', 825: '6lowpan', 826: 'vsockmon', 0xfffe: 'none', 0xffff: 'void',
+  0: 'netrom',
+  1: 'ether',
+  2: 'eether',
+  3: 'ax25',
+  4: 'pronet',
+  5: 'chaos',
+  6: 'ieee802',
+  7: 'arcnet',
+  8: 'atalk',
+  15: 'dlci',
+  19: 'atm',
+  23: 'metricom',
+  24: 'ieee1394',
+  27: 'eui64',
+  32: 'infiniband',
+  256: 'slip',
+  257: 'cslip',
+  258: 'slip6',
+  259: 'cslip6',
+  260: 'rsrvd',
+  264: 'adapt',
+  270: 'rose',
+  271: 'x25',
+  272: 'hwx25',
+  280: 'can',
+  512: 'ppp',
+  513: 'hdlc',
+  516: 'lapb',
+  517: 'ddcmp',
+  518: 'rawhdlc',
+  519: 'rawip',
+  768: 'ipip',
+  769: 'tunnel6',
+  770: 'frad',
+  771: 'skip',
+  772: 'loopback',
+  773: 'localtlk',
+  774: 'fddi',
+  775: 'bif',
+  776: 'sit',
+  777: 'ip/ddp',
+  778: 'gre',
+  779: 'pimreg',
+  780: 'hippi',
+  781: 'ash',
+  782: 'econet',
+  783: 'irda',
+  784: 'fcpp',
+  785: 'fcal',
+  786: 'fcpl',
+  787: 'fcfb',
+  788: 'tr',
+  789: 'tr+rif',
+  800: 'ieee802.11',
+  801: 'ieee802.11/prism',
+  802: 'ieee802.11/radiotap',
+  803: 'ieee802.15.4',
+  804: 'ieee802.15.4/monitor',
+  820: 'phonet',
+  821: 'phonet_pipe',
+  822: 'caif',
+  823: 'ip6gre',
+  824: 'netlink',
+  825: '6lowpan',
+  826: 'vsockmon',
+  0xfffe: 'none',
+  0xffff: 'void',
 };
 
 const OPERSTATES = ['UNKNOWN', 'NOTPRESENT', 'DOWN', 'LOWERLAYERDOWN', 'TESTING', 'DORMANT', 'UP'];
@@ -49,7 +125,11 @@ function nestJSON(set: AttrSet, prefix: RegExp): Json {
 }
 
 /** One link as `ip -j -d [-s] link show` prints it; `names` maps ifindex to name. */
-export function linkJSON(m: AnyMessage, names: Map<number, string>, opts: { details?: boolean; stats?: boolean; linkmode?: boolean } = {}): Json {
+export function linkJSON(
+  m: AnyMessage,
+  names: Map<number, string>,
+  opts: { details?: boolean; stats?: boolean; linkmode?: boolean } = {},
+): Json {
   const f = m.fields;
   const a = (n: string): any => m.getAttr(n);
   const j: Json = { ifindex: f.index, ifname: a('IFLA_IFNAME') };
@@ -63,13 +143,15 @@ export function linkJSON(m: AnyMessage, names: Map<number, string>, opts: { deta
   if (a('IFLA_QDISC') !== undefined) j.qdisc = a('IFLA_QDISC');
   if (a('IFLA_MASTER') !== undefined) j.master = names.get(a('IFLA_MASTER')) ?? a('IFLA_MASTER');
   if (a('IFLA_OPERSTATE') !== undefined) j.operstate = OPERSTATES[a('IFLA_OPERSTATE')] ?? a('IFLA_OPERSTATE');
-  if (opts.linkmode !== false && a('IFLA_LINKMODE') !== undefined) j.linkmode = LINKMODES[a('IFLA_LINKMODE')] ?? a('IFLA_LINKMODE');
+  if (opts.linkmode !== false && a('IFLA_LINKMODE') !== undefined)
+    j.linkmode = LINKMODES[a('IFLA_LINKMODE')] ?? a('IFLA_LINKMODE');
   if (a('IFLA_GROUP') !== undefined) j.group = a('IFLA_GROUP') === 0 ? 'default' : a('IFLA_GROUP');
   if (a('IFLA_TXQLEN') !== undefined) j.txqlen = a('IFLA_TXQLEN');
   j.link_type = LINK_TYPES[f.ifi_type] ?? `[${f.ifi_type}]`;
   if (a('IFLA_ADDRESS') !== undefined) j.address = a('IFLA_ADDRESS');
   if (a('IFLA_BROADCAST') !== undefined) j.broadcast = a('IFLA_BROADCAST');
-  if (a('IFLA_PERM_ADDRESS') !== undefined && a('IFLA_PERM_ADDRESS') !== a('IFLA_ADDRESS')) j.permaddr = a('IFLA_PERM_ADDRESS');
+  if (a('IFLA_PERM_ADDRESS') !== undefined && a('IFLA_PERM_ADDRESS') !== a('IFLA_ADDRESS'))
+    j.permaddr = a('IFLA_PERM_ADDRESS');
   if (a('IFLA_LINK_NETNSID') !== undefined) j.link_netnsid = a('IFLA_LINK_NETNSID');
   if (opts.details) {
     j.promiscuity = a('IFLA_PROMISCUITY');
@@ -86,16 +168,23 @@ export function linkJSON(m: AnyMessage, names: Map<number, string>, opts: { deta
       const skind = info.getAttr('IFLA_INFO_SLAVE_KIND' as never);
       if (skind !== undefined) li.info_slave_kind = skind;
       const sdata = info.getAttr('IFLA_INFO_SLAVE_DATA' as never) as unknown;
-      if (sdata instanceof AttrSet && sdata.start < sdata.end) li.info_slave_data = nestJSON(sdata, /^IFLA_[A-Z0-9]+?_/);
+      if (sdata instanceof AttrSet && sdata.start < sdata.end)
+        li.info_slave_data = nestJSON(sdata, /^IFLA_[A-Z0-9]+?_/);
       j.linkinfo = li;
     }
     const af = a('IFLA_AF_SPEC') as AttrSet | undefined;
     const inet6 = af instanceof AttrSet ? (af.getAttr('AF_INET6' as never) as AttrSet | undefined) : undefined;
     const mode = inet6 instanceof AttrSet ? inet6.getAttr('IFLA_INET6_ADDR_GEN_MODE' as never) : undefined;
     if (mode !== undefined) j.inet6_addr_gen_mode = ADDR_GEN_MODES[mode as number] ?? mode;
-    for (const [attr, key] of [['IFLA_NUM_TX_QUEUES', 'num_tx_queues'], ['IFLA_NUM_RX_QUEUES', 'num_rx_queues'],
-      ['IFLA_GSO_MAX_SIZE', 'gso_max_size'], ['IFLA_GSO_MAX_SEGS', 'gso_max_segs'], ['IFLA_TSO_MAX_SIZE', 'tso_max_size'],
-      ['IFLA_TSO_MAX_SEGS', 'tso_max_segs'], ['IFLA_GRO_MAX_SIZE', 'gro_max_size']] as const) {
+    for (const [attr, key] of [
+      ['IFLA_NUM_TX_QUEUES', 'num_tx_queues'],
+      ['IFLA_NUM_RX_QUEUES', 'num_rx_queues'],
+      ['IFLA_GSO_MAX_SIZE', 'gso_max_size'],
+      ['IFLA_GSO_MAX_SEGS', 'gso_max_segs'],
+      ['IFLA_TSO_MAX_SIZE', 'tso_max_size'],
+      ['IFLA_TSO_MAX_SEGS', 'tso_max_segs'],
+      ['IFLA_GRO_MAX_SIZE', 'gro_max_size'],
+    ] as const) {
       if (a(attr) !== undefined) j[key] = a(attr);
     }
     if (a('IFLA_PARENT_DEV_BUS_NAME') !== undefined) j.parentbus = a('IFLA_PARENT_DEV_BUS_NAME');
@@ -111,8 +200,22 @@ export function linkJSON(m: AnyMessage, names: Map<number, string>, opts: { deta
     if (s) {
       const n = (x: bigint | undefined): number => Number(x ?? 0n);
       j.stats64 = {
-        rx: { bytes: n(s.rx_bytes), packets: n(s.rx_packets), errors: n(s.rx_errors), dropped: n(s.rx_dropped), over_errors: n(s.rx_over_errors), multicast: n(s.multicast) },
-        tx: { bytes: n(s.tx_bytes), packets: n(s.tx_packets), errors: n(s.tx_errors), dropped: n(s.tx_dropped), carrier_errors: n(s.tx_carrier_errors), collisions: n(s.collisions) },
+        rx: {
+          bytes: n(s.rx_bytes),
+          packets: n(s.rx_packets),
+          errors: n(s.rx_errors),
+          dropped: n(s.rx_dropped),
+          over_errors: n(s.rx_over_errors),
+          multicast: n(s.multicast),
+        },
+        tx: {
+          bytes: n(s.tx_bytes),
+          packets: n(s.tx_packets),
+          errors: n(s.tx_errors),
+          dropped: n(s.tx_dropped),
+          carrier_errors: n(s.tx_carrier_errors),
+          collisions: n(s.collisions),
+        },
       };
     }
   }
@@ -128,20 +231,36 @@ export function addrInfoJSON(m: AnyMessage): Json {
   const f = m.fields;
   const a = (n: string): any => m.getAttr(n);
   const j: Json = { family: FAMILIES[f.family] ?? f.family };
-  const local = a('IFA_LOCAL'), address = a('IFA_ADDRESS');
+  const local = a('IFA_LOCAL'),
+    address = a('IFA_ADDRESS');
   j.local = local ?? address;
   if (local !== undefined && address !== undefined && local !== address) j.address = address;
   j.prefixlen = f.prefixlen;
   if (a('IFA_BROADCAST') !== undefined) j.broadcast = a('IFA_BROADCAST');
   j.scope = scopeName(f.scope);
   const flags = a('IFA_FLAGS') ?? f.flags;
-  const names: Record<number, string> = { 0x01: 'temporary', 0x02: 'nodad', 0x04: 'optimistic', 0x08: 'dadfailed', 0x10: 'home', 0x20: 'deprecated', 0x40: 'tentative', 0x80: 'permanent', 0x100: 'mngtmpaddr', 0x200: 'noprefixroute', 0x400: 'autojoin', 0x800: 'stable-privacy' };
+  const names: Record<number, string> = {
+    0x01: 'temporary',
+    0x02: 'nodad',
+    0x04: 'optimistic',
+    0x08: 'dadfailed',
+    0x10: 'home',
+    0x20: 'deprecated',
+    0x40: 'tentative',
+    0x80: 'permanent',
+    0x100: 'mngtmpaddr',
+    0x200: 'noprefixroute',
+    0x400: 'autojoin',
+    0x800: 'stable-privacy',
+  };
   for (const [bit, name] of Object.entries(names)) {
     // `ip` prints "dynamic" for addresses that are not permanent, and no "permanent" key.
     if (Number(bit) === 0x80) continue;
     if (flags & Number(bit)) j[name] = true;
   }
-  if (f.family === 2 || f.family === 10) { if (!(flags & 0x80)) j.dynamic = true; }
+  if (f.family === 2 || f.family === 10) {
+    if (!(flags & 0x80)) j.dynamic = true;
+  }
   if (a('IFA_LABEL') !== undefined) j.label = a('IFA_LABEL');
   const ci = a('IFA_CACHEINFO');
   if (ci) {
@@ -151,16 +270,59 @@ export function addrInfoJSON(m: AnyMessage): Json {
   return j;
 }
 
-const PROTOS: Record<number, string> = { 0: 'unspec', 1: 'redirect', 2: 'kernel', 3: 'boot', 4: 'static', 8: 'gated', 9: 'ra', 10: 'mrt', 11: 'zebra', 12: 'bird', 13: 'dnrouted', 14: 'xorp', 15: 'ntk', 16: 'dhcp', 18: 'keepalived', 42: 'babel', 99: 'openr', 186: 'bgp', 187: 'isis', 188: 'ospf', 189: 'rip', 192: 'eigrp' };
-const TYPES = ['unspec', 'unicast', 'local', 'broadcast', 'anycast', 'multicast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat', 'xresolve'];
+const PROTOS: Record<number, string> = {
+  0: 'unspec',
+  1: 'redirect',
+  2: 'kernel',
+  3: 'boot',
+  4: 'static',
+  8: 'gated',
+  9: 'ra',
+  10: 'mrt',
+  11: 'zebra',
+  12: 'bird',
+  13: 'dnrouted',
+  14: 'xorp',
+  15: 'ntk',
+  16: 'dhcp',
+  18: 'keepalived',
+  42: 'babel',
+  99: 'openr',
+  186: 'bgp',
+  187: 'isis',
+  188: 'ospf',
+  189: 'rip',
+  192: 'eigrp',
+};
+const TYPES = [
+  'unspec',
+  'unicast',
+  'local',
+  'broadcast',
+  'anycast',
+  'multicast',
+  'blackhole',
+  'unreachable',
+  'prohibit',
+  'throw',
+  'nat',
+  'xresolve',
+];
 const TABLES: Record<number, string> = { 0: 'unspec', 252: 'compat', 253: 'default', 254: 'main', 255: 'local' };
 
 // Route and next-hop flags in the order ip prints them (RTNH_F_* in the low byte, RTM_F_* above).
 const ROUTE_FLAGS: [number, string][] = [
-  [RTNH_F.RTNH_F_DEAD, 'dead'], [RTNH_F.RTNH_F_ONLINK, 'onlink'], [RTNH_F.RTNH_F_PERVASIVE, 'pervasive'],
-  [RTNH_F.RTNH_F_OFFLOAD, 'offload'], [RTNH_F.RTNH_F_TRAP, 'trap'], [RTM_F.RTM_F_NOTIFY, 'notify'],
-  [RTNH_F.RTNH_F_LINKDOWN, 'linkdown'], [RTNH_F.RTNH_F_UNRESOLVED, 'unresolved'], [RTM_F.RTM_F_OFFLOAD, 'rt_offload'],
-  [RTM_F.RTM_F_TRAP, 'rt_trap'], [RTM_F.RTM_F_OFFLOAD_FAILED, 'rt_offload_failed'],
+  [RTNH_F.RTNH_F_DEAD, 'dead'],
+  [RTNH_F.RTNH_F_ONLINK, 'onlink'],
+  [RTNH_F.RTNH_F_PERVASIVE, 'pervasive'],
+  [RTNH_F.RTNH_F_OFFLOAD, 'offload'],
+  [RTNH_F.RTNH_F_TRAP, 'trap'],
+  [RTM_F.RTM_F_NOTIFY, 'notify'],
+  [RTNH_F.RTNH_F_LINKDOWN, 'linkdown'],
+  [RTNH_F.RTNH_F_UNRESOLVED, 'unresolved'],
+  [RTM_F.RTM_F_OFFLOAD, 'rt_offload'],
+  [RTM_F.RTM_F_TRAP, 'rt_trap'],
+  [RTM_F.RTM_F_OFFLOAD_FAILED, 'rt_offload_failed'],
 ];
 const ROUTER_PREFS: Record<number, string> = { 0: 'medium', 1: 'high', 3: 'low' };
 
@@ -182,7 +344,8 @@ export function routeJSON(m: AnyMessage, names: Map<number, string>, opts: { tab
   const table = a('RTA_TABLE') ?? f.table;
   if (opts.table && table !== 254) j.table = TABLES[table] ?? table;
   if (a('RTA_GATEWAY') !== undefined) j.gateway = a('RTA_GATEWAY');
-  if (a('RTA_VIA') !== undefined) j.via = { family: FAMILIES[a('RTA_VIA').family] ?? a('RTA_VIA').family, host: a('RTA_VIA').addr };
+  if (a('RTA_VIA') !== undefined)
+    j.via = { family: FAMILIES[a('RTA_VIA').family] ?? a('RTA_VIA').family, host: a('RTA_VIA').addr };
   if (a('RTA_OIF') !== undefined) j.dev = names.get(a('RTA_OIF')) ?? a('RTA_OIF');
   if (f.proto !== 3) j.protocol = PROTOS[f.proto] ?? f.proto;
   if (f.scope !== 0) j.scope = scopeName(f.scope);
@@ -212,7 +375,16 @@ export function routeJSON(m: AnyMessage, names: Map<number, string>, opts: { tab
   return j;
 }
 
-const NUD_NAMES: [number, string][] = [[0x01, 'INCOMPLETE'], [0x02, 'REACHABLE'], [0x04, 'STALE'], [0x08, 'DELAY'], [0x10, 'PROBE'], [0x20, 'FAILED'], [0x40, 'NOARP'], [0x80, 'PERMANENT']];
+const NUD_NAMES: [number, string][] = [
+  [0x01, 'INCOMPLETE'],
+  [0x02, 'REACHABLE'],
+  [0x04, 'STALE'],
+  [0x08, 'DELAY'],
+  [0x10, 'PROBE'],
+  [0x20, 'FAILED'],
+  [0x40, 'NOARP'],
+  [0x80, 'PERMANENT'],
+];
 
 /** One neighbour as `ip -j neigh show` prints it. */
 export function neighJSON(m: AnyMessage, names: Map<number, string>): Json {
@@ -241,7 +413,8 @@ export function ruleJSON(m: AnyMessage): Json {
     if (f.dst_len !== host) j.dstlen = f.dst_len;
   }
   if (f.tos) j.tos = hex(f.tos);
-  const mark = a('FRA_FWMARK'), mask = a('FRA_FWMASK');
+  const mark = a('FRA_FWMARK'),
+    mask = a('FRA_FWMASK');
   if (mark || mask) {
     j.fwmark = hex(mark ?? 0);
     if (mask !== undefined && mask !== 0xffffffff) j.fwmask = hex(mask);
@@ -253,7 +426,10 @@ export function ruleJSON(m: AnyMessage): Json {
   if (uid) Object.assign(j, { uid_start: uid.start, uid_end: uid.end });
   const proto = a('FRA_IP_PROTO');
   if (proto !== undefined) j.ipproto = IP_PROTO_NAMES[proto] ?? `ipproto-${proto}`;
-  for (const [k, n] of [['sport', 'FRA_SPORT_RANGE'], ['dport', 'FRA_DPORT_RANGE']] as const) {
+  for (const [k, n] of [
+    ['sport', 'FRA_SPORT_RANGE'],
+    ['dport', 'FRA_DPORT_RANGE'],
+  ] as const) {
     const r = a(n);
     if (!r) continue;
     if (r.start === r.end) j[k] = r.start;
@@ -280,7 +456,9 @@ export function ruleJSON(m: AnyMessage): Json {
   return j;
 }
 
-const IP_PROTO_NAMES: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(IP_PROTO).map(([k, v]) => [v, k]));
+const IP_PROTO_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
+  Object.entries(IP_PROTO).map(([k, v]) => [v, k]),
+);
 const RULE_ACTIONS: Readonly<Record<number, string>> = { 6: 'blackhole', 7: 'unreachable', 8: 'prohibit' };
 
 /** Options of toIpJson: interface names by index (for `dev`, `master`, `link`), `ip -d` / `-s` detail. */
@@ -297,16 +475,24 @@ export interface IpJsonOptions {
  * as `ip -j rule show`. Pass `names` (index -> name) to get `dev` names instead of indexes.
  */
 export function toIpJson(recordOrMessage: object, opts: IpJsonOptions = {}): Record<string, unknown> {
-  const m = (recordOrMessage instanceof AttrSet ? recordOrMessage : messageOf(recordOrMessage)) as AnyMessage | undefined;
+  const m = (recordOrMessage instanceof AttrSet ? recordOrMessage : messageOf(recordOrMessage)) as
+    | AnyMessage
+    | undefined;
   if (!m || !('schema' in m)) throw new TypeError('toIpJson needs a record read by nlroute (or its message)');
   const names = new Map(opts.names ?? []);
   switch (m.schema) {
-    case ifinfmsg: return linkJSON(m, names, { details: opts.details, stats: opts.stats });
-    case ifaddrmsg: return addrInfoJSON(m);
-    case rtmsg: return routeJSON(m, names, { table: true });
-    case ndmsg: return neighJSON(m, names);
-    case fibmsg: return ruleJSON(m);
-    default: throw new TypeError(`toIpJson: no ip -j shape for ${m.schema.name}`);
+    case ifinfmsg:
+      return linkJSON(m, names, { details: opts.details, stats: opts.stats });
+    case ifaddrmsg:
+      return addrInfoJSON(m);
+    case rtmsg:
+      return routeJSON(m, names, { table: true });
+    case ndmsg:
+      return neighJSON(m, names);
+    case fibmsg:
+      return ruleJSON(m);
+    default:
+      throw new TypeError(`toIpJson: no ip -j shape for ${m.schema.name}`);
   }
 }
 

@@ -4,25 +4,78 @@ import { closeSync, openSync, readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { netnsContext } from '../core/nscontext.js';
 import {
-  DumpInterruptedError, NETLINK_ROUTE, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NetlinkError, NetlinkSocket, NetlinkTimeoutError,
-  Overrun, SocketClosedError, badValue, describeCalls, lazyRecord, macCheck, netnsError, netnsPath,
-  type AnyMessage, type AnySchema, type BatchOptions, type BatchResult, type MessageSpec, type Subscription,
+  DumpInterruptedError,
+  NETLINK_ROUTE,
+  NLM_F_ACK,
+  NLM_F_DUMP,
+  NLM_F_REQUEST,
+  NetlinkError,
+  NetlinkSocket,
+  NetlinkTimeoutError,
+  Overrun,
+  SocketClosedError,
+  badValue,
+  describeCalls,
+  lazyRecord,
+  macCheck,
+  netnsError,
+  netnsPath,
+  type AnyMessage,
+  type AnySchema,
+  type BatchOptions,
+  type BatchResult,
+  type MessageSpec,
+  type Subscription,
 } from '../core/index.js';
 import { RTEXT_FILTER, RTM, RTNLGRP } from './constants.js';
 import { ifaddrmsg, type IfaddrMessage } from './ifaddrmsg.js';
 import { ifinfmsg, type IfinfMessage } from './ifinfmsg.js';
 import { rtnlMarshal } from './marshal.js';
 import { rtmsg, type RtMessage } from './rtmsg.js';
-import { addrDumpRequest, addrMatcher, addrRequest, checkAddrSpec, type AddrCmd, type AddrFilter, type AddrSpec } from './addr.js';
 import {
-  checkLinkSpec, hwAddrLen, linkDumpRequest, linkMatcher, linkRequest, type LinkBaseSpec, type LinkCmd, type LinkFilter, type LinkSpec,
+  addrDumpRequest,
+  addrMatcher,
+  addrRequest,
+  checkAddrSpec,
+  type AddrCmd,
+  type AddrFilter,
+  type AddrSpec,
+} from './addr.js';
+import {
+  checkLinkSpec,
+  hwAddrLen,
+  linkDumpRequest,
+  linkMatcher,
+  linkRequest,
+  type LinkBaseSpec,
+  type LinkCmd,
+  type LinkFilter,
+  type LinkSpec,
 } from './link.js';
-import { checkRouteSpec, routeDumpRequest, routeMatcher, routeRequest, type RouteCmd, type RouteFilter, type RouteSpec } from './route.js';
+import {
+  checkRouteSpec,
+  routeDumpRequest,
+  routeMatcher,
+  routeRequest,
+  type RouteCmd,
+  type RouteFilter,
+  type RouteSpec,
+} from './route.js';
 import { checkIfname, type IfRef } from './spec.js';
 import { checkNeighSpec, getNeighbours, neigh, type NeighCmd, type NeighMessage, type NeighSpec } from './neigh.js';
 import { checkFdbSpec, fdb, type FdbCmd, type FdbSpec } from './fdb.js';
 import { getRules, rule, ruleRecord, type RuleCmd, type RuleMessage, type RuleRecord, type RuleSpec } from './rule.js';
-import { getClasses, getFilters, getQdiscs, tc, type QdiscFilter, type TcBaseSpec, type TcCmd, type TcMessage, type TcSpecOf } from './tc.js';
+import {
+  getClasses,
+  getFilters,
+  getQdiscs,
+  tc,
+  type QdiscFilter,
+  type TcBaseSpec,
+  type TcCmd,
+  type TcMessage,
+  type TcSpecOf,
+} from './tc.js';
 import { getNsids, nsid, nsidRecord, type NsidMessage, type NsidRecord, type NsidSpec } from './nsid.js';
 import { getNetconf, netconfRecord, type NetconfFilter, type NetconfMessage, type NetconfRecord } from './netconf.js';
 import { tcRecord, type TcRecord } from './tcrecord.js';
@@ -32,8 +85,17 @@ import type { ActionSpec } from './tc/action.js';
 import { getNexthops, nexthop, type NexthopFilter, type NexthopMessage, type NexthopSpec } from './nexthop.js';
 import { addTuntap, isTuntapAdd } from './tuntap.js';
 import {
-  addrRecord, fdbRecord, linkRecord, neighRecord, routeKey, routeRecord,
-  type AddrRecord, type FdbRecord, type LinkRecord, type NeighRecord, type RouteRecord,
+  addrRecord,
+  fdbRecord,
+  linkRecord,
+  neighRecord,
+  routeKey,
+  routeRecord,
+  type AddrRecord,
+  type FdbRecord,
+  type LinkRecord,
+  type NeighRecord,
+  type RouteRecord,
 } from './records.js';
 import { IPROUTE_CALLS, describeBatchResults } from './describe.js';
 
@@ -82,13 +144,18 @@ const DEFAULT_GROUPS = ['link', 'ipv4_ifaddr', 'ipv6_ifaddr', 'ipv4_route', 'ipv
 
 type WaitKind = 'link' | 'addr' | 'route';
 const WAIT_GROUPS: Record<WaitKind, string[]> = {
-  link: ['link'], addr: ['ipv4_ifaddr', 'ipv6_ifaddr'], route: ['ipv4_route', 'ipv6_route'],
+  link: ['link'],
+  addr: ['ipv4_ifaddr', 'ipv6_ifaddr'],
+  route: ['ipv4_route', 'ipv6_route'],
 };
 const NEW_TYPE: Record<WaitKind, number> = { link: RTM.RTM_NEWLINK, addr: RTM.RTM_NEWADDR, route: RTM.RTM_NEWROUTE };
 
 function groupId(g: string | number): number {
   if (typeof g === 'number') return g;
-  const n = EVENT_GROUPS[g] ?? (RTNLGRP as Record<string, number>)[g] ?? (RTNLGRP as Record<string, number>)[`RTNLGRP_${g.toUpperCase()}`];
+  const n =
+    EVENT_GROUPS[g] ??
+    (RTNLGRP as Record<string, number>)[g] ??
+    (RTNLGRP as Record<string, number>)[`RTNLGRP_${g.toUpperCase()}`];
   if (n === undefined) throw new TypeError(`unknown rtnetlink group ${JSON.stringify(g)}`);
   return n;
 }
@@ -109,11 +176,17 @@ export class IPRoute {
   constructor(opts: IPRouteOptions = {}) {
     // Fixed at construction, so sockets opened later (events) land in the same namespace.
     this.netns = opts.netns ?? netnsContext.getStore();
-    this.strict = opts.socket ? opts.strictCheck ?? false : opts.strictCheck ?? true;
-    this.sock = opts.socket ?? new NetlinkSocket({
-      protocol: NETLINK_ROUTE, marshal: rtnlMarshal(), netns: this.netns, strictCheck: this.strict,
-      timeout: opts.timeout, rcvbuf: opts.rcvbuf ?? REQUEST_RCVBUF,
-    });
+    this.strict = opts.socket ? (opts.strictCheck ?? false) : (opts.strictCheck ?? true);
+    this.sock =
+      opts.socket ??
+      new NetlinkSocket({
+        protocol: NETLINK_ROUTE,
+        marshal: rtnlMarshal(),
+        netns: this.netns,
+        strictCheck: this.strict,
+        timeout: opts.timeout,
+        rcvbuf: opts.rcvbuf ?? REQUEST_RCVBUF,
+      });
   }
 
   // ---- names -------------------------------------------------------------------------
@@ -124,7 +197,12 @@ export class IPRoute {
     checkIfname(ref);
     try {
       const [m] = await this.sock.request(ifinfmsg, {
-        type: RTM.RTM_GETLINK, flags: 0, attrs: [['IFLA_IFNAME', ref], ['IFLA_EXT_MASK', RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS]],
+        type: RTM.RTM_GETLINK,
+        flags: 0,
+        attrs: [
+          ['IFLA_IFNAME', ref],
+          ['IFLA_EXT_MASK', RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS],
+        ],
       });
       return m.field('index');
     } catch (e) {
@@ -138,7 +216,10 @@ export class IPRoute {
     if (typeof ref === 'string') return checkIfname(ref);
     try {
       const [m] = await this.sock.request(ifinfmsg, {
-        type: RTM.RTM_GETLINK, flags: 0, fields: { index: ref }, attrs: [['IFLA_EXT_MASK', RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS]],
+        type: RTM.RTM_GETLINK,
+        flags: 0,
+        fields: { index: ref },
+        attrs: [['IFLA_EXT_MASK', RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS]],
       });
       return m.getAttr('IFLA_IFNAME') ?? '';
     } catch (e) {
@@ -152,7 +233,11 @@ export class IPRoute {
     return (await this.getLinks(filter)).map((m) => m.field('index'));
   }
 
-  private async resolveAll<T extends object>(spec: T, keys: readonly string[], cache?: Map<string, number>): Promise<T> {
+  private async resolveAll<T extends object>(
+    spec: T,
+    keys: readonly string[],
+    cache?: Map<string, number>,
+  ): Promise<T> {
     let out: T | undefined;
     for (const k of keys) {
       const v = (spec as Record<string, unknown>)[k];
@@ -176,7 +261,8 @@ export class IPRoute {
       out = typeof netns === 'number' ? { ...rest, netNsFd: netns } : { ...rest, netNsFd: this.openNs(netns, fds) };
     }
     const peer = out.peer as LooseLink | string | undefined;
-    if (typeof peer === 'object' && peer !== null && peer.netns !== undefined) out = { ...out, peer: this.netnsFds(peer, fds) };
+    if (typeof peer === 'object' && peer !== null && peer.netns !== undefined)
+      out = { ...out, peer: this.netnsFds(peer, fds) };
     return out;
   }
 
@@ -201,7 +287,8 @@ export class IPRoute {
     s = await this.resolveAll(s, linkKeys, cache);
     if (typeof s.index === 'string') s = { ...s, index: await this.ifindex(s.index) };
     const peer = s.peer as LooseLink | string | undefined;
-    if (typeof peer === 'object' && peer !== null) s = { ...s, peer: await this.resolveAll(peer, ['link', 'master'], cache) };
+    if (typeof peer === 'object' && peer !== null)
+      s = { ...s, peer: await this.resolveAll(peer, ['link', 'master'], cache) };
     if (s.address !== undefined || s.broadcast !== undefined) await this.checkHwAddr(cmd, s);
     return this.netnsFds(s, fds) as LinkSpec;
   }
@@ -213,7 +300,9 @@ export class IPRoute {
   private async checkHwAddr(cmd: LinkCmd, s: LooseLink): Promise<void> {
     let len = s.kind !== undefined ? hwAddrLen(String(s.kind)) : undefined;
     if (len === undefined && cmd !== 'add' && (s.index !== undefined || s.ifname !== undefined)) {
-      const [cur] = await this.getLinks(s.index !== undefined ? { index: s.index as number } : { ifname: String(s.ifname) });
+      const [cur] = await this.getLinks(
+        s.index !== undefined ? { index: s.index as number } : { ifname: String(s.ifname) },
+      );
       const a = cur?.raw('IFLA_ADDRESS');
       if (a) len = a.length;
     }
@@ -264,7 +353,12 @@ export class IPRoute {
       const req = linkRequest(cmd, s);
       const out = await this.sock.request(req.schema, req.spec);
       if (s.altname !== undefined && (cmd === 'add' || cmd === 'set' || cmd === 'replace')) {
-        const who = s.ifname !== undefined && cmd !== 'set' ? { ifname: s.ifname } : s.index !== undefined ? { index: s.index as number } : { ifname: s.ifname };
+        const who =
+          s.ifname !== undefined && cmd !== 'set'
+            ? { ifname: s.ifname }
+            : s.index !== undefined
+              ? { index: s.index as number }
+              : { ifname: s.ifname };
         const p = linkRequest('property_add', { ...who, altname: s.altname });
         await this.sock.request(p.schema, p.spec);
       }
@@ -282,7 +376,9 @@ export class IPRoute {
     if (keys.length === 1 && (keys[0] === 'ifname' || keys[0] === 'index')) {
       try {
         return await this.sock.request(ifinfmsg, {
-          type: RTM.RTM_GETLINK, flags: 0, fields: keys[0] === 'index' ? { index: f.index } : {},
+          type: RTM.RTM_GETLINK,
+          flags: 0,
+          fields: keys[0] === 'index' ? { index: f.index } : {},
           attrs: keys[0] === 'ifname' ? [['IFLA_IFNAME', checkIfname(f.ifname)]] : [],
         });
       } catch (e) {
@@ -341,9 +437,15 @@ export class IPRoute {
     const items = found.map((m) => ({
       schema: ifaddrmsg as AnySchema,
       spec: {
-        type: RTM.RTM_DELADDR, flags: NLM_F_REQUEST | NLM_F_ACK,
+        type: RTM.RTM_DELADDR,
+        flags: NLM_F_REQUEST | NLM_F_ACK,
         fields: { family: m.field('family'), prefixlen: m.field('prefixlen'), index: m.field('index') },
-        attrs: m.has('IFA_LOCAL') ? [['IFA_LOCAL', m.getAttr('IFA_LOCAL')], ['IFA_ADDRESS', m.getAttr('IFA_ADDRESS')]] : [['IFA_ADDRESS', m.getAttr('IFA_ADDRESS')]],
+        attrs: m.has('IFA_LOCAL')
+          ? [
+              ['IFA_LOCAL', m.getAttr('IFA_LOCAL')],
+              ['IFA_ADDRESS', m.getAttr('IFA_ADDRESS')],
+            ]
+          : [['IFA_ADDRESS', m.getAttr('IFA_ADDRESS')]],
       } as MessageSpec<any, any>,
     }));
     if (!items.length) return 0;
@@ -392,17 +494,25 @@ export class IPRoute {
 
   /** Links as records: `(await ipr.links()).map((l) => l.ifname)`; the same filters as getLinks. */
   // Records are built on first use (lazyRecord): a large dump costs what the program reads.
-  async links(filter: LinkFilter = {}): Promise<LinkRecord[]> { return (await this.getLinks(filter)).map((m) => lazyRecord(m, linkRecord)); }
+  async links(filter: LinkFilter = {}): Promise<LinkRecord[]> {
+    return (await this.getLinks(filter)).map((m) => lazyRecord(m, linkRecord));
+  }
   /** Addresses as records; the same filters as getAddr. */
-  async addresses(filter: AddrFilter = {}): Promise<AddrRecord[]> { return (await this.getAddr(filter)).map((m) => lazyRecord(m, addrRecord)); }
+  async addresses(filter: AddrFilter = {}): Promise<AddrRecord[]> {
+    return (await this.getAddr(filter)).map((m) => lazyRecord(m, addrRecord));
+  }
   /** Routes as records; the same filters as getRoutes. */
-  async routes(filter: RouteFilter = {}): Promise<RouteRecord[]> { return (await this.getRoutes(filter)).map((m) => lazyRecord(m, routeRecord, routeKey)); }
+  async routes(filter: RouteFilter = {}): Promise<RouteRecord[]> {
+    return (await this.getRoutes(filter)).map((m) => lazyRecord(m, routeRecord, routeKey));
+  }
   /** Neighbours as records; the same filters as getNeighbours. */
   async neighbours(filter: NeighSpec = {}): Promise<NeighRecord[]> {
     return (await this.getNeighbours(filter)).map((m) => lazyRecord(m, neighRecord));
   }
   /** Bridge FDB entries as records; the same filters as fdb('dump'). */
-  async fdbEntries(filter: FdbSpec = {}): Promise<FdbRecord[]> { return (await this.fdb('dump', filter)).map((m) => lazyRecord(m, fdbRecord)); }
+  async fdbEntries(filter: FdbSpec = {}): Promise<FdbRecord[]> {
+    return (await this.fdb('dump', filter)).map((m) => lazyRecord(m, fdbRecord));
+  }
 
   // ---- many at once -----------------------------------------------------------------------
 
@@ -418,11 +528,16 @@ export class IPRoute {
       for (const [i, r] of requests.entries()) {
         if (!Array.isArray(r) || r.length !== 3) throw new TypeError(`batch[${i}] must be [kind, cmd, spec]`);
         const [kind, cmd, spec] = r;
-        if (cmd === 'get' || cmd === 'dump') throw new TypeError(`batch[${i}]: ${cmd} is not a change; use the single call`);
-        if (kind === 'link' && isTuntapAdd(cmd, spec as LinkSpec)) throw new TypeError(`batch[${i}]: a ${(spec as LinkSpec).kind} is made through /dev/net/tun, not a netlink message; use link('add')`);
+        if (cmd === 'get' || cmd === 'dump')
+          throw new TypeError(`batch[${i}]: ${cmd} is not a change; use the single call`);
+        if (kind === 'link' && isTuntapAdd(cmd, spec as LinkSpec))
+          throw new TypeError(
+            `batch[${i}]: a ${(spec as LinkSpec).kind} is made through /dev/net/tun, not a netlink message; use link('add')`,
+          );
         if (kind === 'link') items.push(linkRequest(cmd, await this.prepLink(cmd, spec as LinkSpec, fds, cache)));
         else if (kind === 'addr') items.push(addrRequest(cmd as AddrCmd, await this.prepAddr(spec as AddrSpec, cache)));
-        else if (kind === 'route') items.push(routeRequest(cmd as RouteCmd, await this.prepRoute(spec as RouteSpec, cache)));
+        else if (kind === 'route')
+          items.push(routeRequest(cmd as RouteCmd, await this.prepRoute(spec as RouteSpec, cache)));
         else throw new TypeError(`batch[${i}]: unknown kind ${JSON.stringify(kind)} (link, addr, route)`);
       }
       return describeBatchResults(requests, await this.sock.batch(items, opts));
@@ -452,11 +567,28 @@ export class IPRoute {
    * current state after subscribing (no race), then each change. Resolves with the match;
    * NetlinkTimeoutError after `timeout` ms (default 5000).
    */
-  async waitFor(kind: 'link', match: LinkFilter | ((m: IfinfMessage) => boolean), opts?: { timeout?: number }): Promise<IfinfMessage>;
-  async waitFor(kind: 'addr', match: AddrFilter | ((m: IfaddrMessage) => boolean), opts?: { timeout?: number }): Promise<IfaddrMessage>;
-  async waitFor(kind: 'route', match: RouteFilter | ((m: RtMessage) => boolean), opts?: { timeout?: number }): Promise<RtMessage>;
-  async waitFor(kind: WaitKind, match: object | ((m: any) => boolean), opts: { timeout?: number } = {}): Promise<AnyMessage> {
-    if (!(kind in WAIT_GROUPS)) throw new TypeError(`waitFor: unknown kind ${JSON.stringify(kind)} (link, addr, route)`);
+  async waitFor(
+    kind: 'link',
+    match: LinkFilter | ((m: IfinfMessage) => boolean),
+    opts?: { timeout?: number },
+  ): Promise<IfinfMessage>;
+  async waitFor(
+    kind: 'addr',
+    match: AddrFilter | ((m: IfaddrMessage) => boolean),
+    opts?: { timeout?: number },
+  ): Promise<IfaddrMessage>;
+  async waitFor(
+    kind: 'route',
+    match: RouteFilter | ((m: RtMessage) => boolean),
+    opts?: { timeout?: number },
+  ): Promise<RtMessage>;
+  async waitFor(
+    kind: WaitKind,
+    match: object | ((m: any) => boolean),
+    opts: { timeout?: number } = {},
+  ): Promise<AnyMessage> {
+    if (!(kind in WAIT_GROUPS))
+      throw new TypeError(`waitFor: unknown kind ${JSON.stringify(kind)} (link, addr, route)`);
     const timeout = opts.timeout ?? 5000;
     const deadline = performance.now() + timeout;
     const left = (): number => Math.max(0, deadline - performance.now());
@@ -468,7 +600,12 @@ export class IPRoute {
       const retry = (): SnapshotOptions => ({ retryFor: left() });
       if (typeof match === 'function') {
         pred = match as (m: any) => boolean;
-        current = () => (kind === 'link' ? this.getLinks({}, retry()) : kind === 'addr' ? this.getAddr({}, retry()) : this.getRoutes({}, retry()));
+        current = () =>
+          kind === 'link'
+            ? this.getLinks({}, retry())
+            : kind === 'addr'
+              ? this.getAddr({}, retry())
+              : this.getRoutes({}, retry());
       } else if (kind === 'link') {
         const f = await this.resolveAll(match as LinkFilter, ['master']);
         pred = linkMatcher(f) ?? (() => true);
@@ -529,16 +666,24 @@ export class IPRoute {
     return fdb(this.sock, cmd, await this.resolveAll(checkFdbSpec(spec), ['ifindex', 'master', 'via']));
   }
   /** Policy routing rules: 'add' | 'del' | 'dump'; `iif`/`oif` by name or index. */
-  async rule(cmd: RuleCmd, spec: RuleSpec = {}): Promise<RuleMessage[]> { return rule(this.sock, cmd, await this.prepRule(spec)); }
+  async rule(cmd: RuleCmd, spec: RuleSpec = {}): Promise<RuleMessage[]> {
+    return rule(this.sock, cmd, await this.prepRule(spec));
+  }
   /** Rules matching a filter. */
-  async getRules(filter: RuleSpec = {}): Promise<RuleMessage[]> { return getRules(this.sock, await this.prepRule(filter)); }
+  async getRules(filter: RuleSpec = {}): Promise<RuleMessage[]> {
+    return getRules(this.sock, await this.prepRule(filter));
+  }
   /** Traffic control: 'add' | 'replace' | 'change' | 'del' | 'dump', also '-class' and '-filter' forms. */
-  async tc<C extends TcCmd, K extends string | null | undefined = undefined>(cmd: C, kind?: K, spec: TcSpecOf<C, K> = {} as TcSpecOf<C, K>): Promise<TcMessage[]> {
-    return tc(this.sock, cmd, kind, await this.resolveAll(spec as TcBaseSpec, ['index']) as TcSpecOf<C, K>);
+  async tc<C extends TcCmd, K extends string | null | undefined = undefined>(
+    cmd: C,
+    kind?: K,
+    spec: TcSpecOf<C, K> = {} as TcSpecOf<C, K>,
+  ): Promise<TcMessage[]> {
+    return tc(this.sock, cmd, kind, (await this.resolveAll(spec as TcBaseSpec, ['index'])) as TcSpecOf<C, K>);
   }
   /** Qdiscs, optionally of one interface (name or index) / kind / handle / parent. */
   async getQdiscs(filter: QdiscFilter = {}): Promise<TcMessage[]> {
-    return getQdiscs(this.sock, await this.resolveAll(filter, ['index']) as QdiscFilter & { index?: number });
+    return getQdiscs(this.sock, (await this.resolveAll(filter, ['index'])) as QdiscFilter & { index?: number });
   }
   /** Classes of an interface (name or index). */
   async getClasses(index: IfRef, parent?: string | number): Promise<TcMessage[]> {
@@ -549,26 +694,40 @@ export class IPRoute {
     return getFilters(this.sock, await this.ifindex(index), parent, chain);
   }
   /** Peer namespace ids: 'set' | 'get'. */
-  nsid(cmd: 'set' | 'add' | 'get', spec: NsidSpec): Promise<number> { return nsid(this.sock, cmd, spec); }
+  nsid(cmd: 'set' | 'add' | 'get', spec: NsidSpec): Promise<number> {
+    return nsid(this.sock, cmd, spec);
+  }
   /** Every peer namespace id of this namespace. */
-  getNsids(): Promise<NsidMessage[]> { return getNsids(this.sock); }
+  getNsids(): Promise<NsidMessage[]> {
+    return getNsids(this.sock);
+  }
   /** Per-device IP settings (`ip netconf show`), of one family or all. */
-  getNetconf(filter: NetconfFilter = {}): Promise<NetconfMessage[]> { return getNetconf(this.sock, filter); }
+  getNetconf(filter: NetconfFilter = {}): Promise<NetconfMessage[]> {
+    return getNetconf(this.sock, filter);
+  }
 
   // ---- records of rules, tc, nsid, netconf (rule.ts, tcrecord.ts, nsid.ts, netconf.ts) ---------
 
   /** Rules as records: `{ priority, table: 'main', src: '10.0.0.0/8', action: 'table' }`; the same filters as getRules. */
-  async rules(filter: RuleSpec = {}): Promise<RuleRecord[]> { return (await this.getRules(filter)).map(ruleRecord); }
+  async rules(filter: RuleSpec = {}): Promise<RuleRecord[]> {
+    return (await this.getRules(filter)).map(ruleRecord);
+  }
   /** Qdiscs as records: `{ object: 'qdisc', kind: 'htb', index, handle: '1:', parent: 'root', default: 32, stats }`. */
-  async qdiscs(filter: QdiscFilter = {}): Promise<TcRecord[]> { return (await this.getQdiscs(filter)).map(tcRecord); }
+  async qdiscs(filter: QdiscFilter = {}): Promise<TcRecord[]> {
+    return (await this.getQdiscs(filter)).map(tcRecord);
+  }
   /** Classes of an interface (name or index) as records. */
-  async classes(index: IfRef, parent?: string | number): Promise<TcRecord[]> { return (await this.getClasses(index, parent)).map(tcRecord); }
+  async classes(index: IfRef, parent?: string | number): Promise<TcRecord[]> {
+    return (await this.getClasses(index, parent)).map(tcRecord);
+  }
   /** Filters of an interface (name or index) under a parent, as records. */
   async filters(index: IfRef, parent?: string | number, chain?: number): Promise<TcRecord[]> {
     return (await this.getFilters(index, parent, chain)).map(tcRecord);
   }
   /** Per-device IP settings as records: `{ family: 'inet', index: 'all', forwarding: false, rpFilter: 'off' }`. */
-  async netconf(filter: NetconfFilter = {}): Promise<NetconfRecord[]> { return (await this.getNetconf(filter)).map(netconfRecord); }
+  async netconf(filter: NetconfFilter = {}): Promise<NetconfRecord[]> {
+    return (await this.getNetconf(filter)).map(netconfRecord);
+  }
 
   /**
    * Peer namespace ids as records, each with its name under /var/run/netns when it has one
@@ -579,7 +738,11 @@ export class IPRoute {
     if (!out.length) return out;
     let names: string[] = [];
     // The directory `ip netns` names namespaces in (the one netnsPath resolves names into).
-    try { names = readdirSync(dirname(netnsPath('x'))); } catch { /* no named namespaces */ }
+    try {
+      names = readdirSync(dirname(netnsPath('x')));
+    } catch {
+      /* no named namespaces */
+    }
     const byId = new Map(out.map((r) => [r.nsid, r]));
     for (const name of names) {
       const id = await this.nsid('get', { netns: name }).catch(() => -1);
@@ -598,16 +761,25 @@ export class IPRoute {
     return getBridgeVlans(this.sock, filter.index === undefined ? {} : { index: await this.ifindex(filter.index) });
   }
   /** Standalone tc actions (`tc actions`): 'add' | 'replace' | 'del' | 'get' | 'dump'. */
-  tcAction(cmd: string, spec: ActionSpec | readonly ActionSpec[]): Promise<TcActionMessage[]> { return tcAction(this.sock, cmd, spec); }
+  tcAction(cmd: string, spec: ActionSpec | readonly ActionSpec[]): Promise<TcActionMessage[]> {
+    return tcAction(this.sock, cmd, spec);
+  }
   /** Nexthop objects (`ip nexthop`): 'add' | 'replace' | 'del' | 'get' | 'dump'; `oif`/`master` take names. */
-  async nexthop(cmd: string, spec: Omit<NexthopSpec & NexthopFilter, 'oif' | 'master'> & { oif?: IfRef; master?: IfRef } = {}): Promise<NexthopMessage[]> {
+  async nexthop(
+    cmd: string,
+    spec: Omit<NexthopSpec & NexthopFilter, 'oif' | 'master'> & { oif?: IfRef; master?: IfRef } = {},
+  ): Promise<NexthopMessage[]> {
     return nexthop(this.sock, cmd, await this.nhRefs(spec));
   }
   /** Nexthops matching a filter (id, groups, oif, master, fdb), filtered by the kernel. */
-  async getNexthops(filter: Omit<NexthopFilter, 'oif' | 'master'> & { oif?: IfRef; master?: IfRef } = {}): Promise<NexthopMessage[]> {
+  async getNexthops(
+    filter: Omit<NexthopFilter, 'oif' | 'master'> & { oif?: IfRef; master?: IfRef } = {},
+  ): Promise<NexthopMessage[]> {
     return getNexthops(this.sock, await this.nhRefs(filter));
   }
-  private async nhRefs<T extends { oif?: IfRef; master?: IfRef }>(s: T): Promise<T & { oif?: number; master?: number }> {
+  private async nhRefs<T extends { oif?: IfRef; master?: IfRef }>(
+    s: T,
+  ): Promise<T & { oif?: number; master?: number }> {
     const out = { ...s } as T & { oif?: number; master?: number };
     if (s.oif !== undefined) out.oif = await this.ifindex(s.oif);
     if (s.master !== undefined) out.master = await this.ifindex(s.master);

@@ -1,11 +1,32 @@
 // Links: friendly specs -> RTM_*LINK requests, and dump filters (kernel side where it can).
 import {
-  NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST, type MessageSpec,
+  NLM_F_ACK,
+  NLM_F_APPEND,
+  NLM_F_CREATE,
+  NLM_F_EXCL,
+  NLM_F_REPLACE,
+  NLM_F_REQUEST,
+  type MessageSpec,
 } from '../core/index.js';
 import { IFF_UP, RTM, RTEXT_FILTER } from './constants.js';
 import {
-  SpecError, anyCheck, arrayCheck, checkSpec, describeValue, didYouMean, eitherCheck, encoderValue, ifRefCheck, intCheck,
-  objectCheck, oneOfCheck, stringCheck, unknownKey, type Check, type SpecRules, type VocabSpec,
+  SpecError,
+  anyCheck,
+  arrayCheck,
+  checkSpec,
+  describeValue,
+  didYouMean,
+  eitherCheck,
+  encoderValue,
+  ifRefCheck,
+  intCheck,
+  objectCheck,
+  oneOfCheck,
+  stringCheck,
+  unknownKey,
+  type Check,
+  type SpecRules,
+  type VocabSpec,
 } from '../core/index.js';
 import { ifinfmsg, ifinfomsgHeader, linkReadOnly, linkVocab, type IfinfMessage } from './ifinfmsg.js';
 import { linkKinds, type LinkKind } from './kinds/index.js';
@@ -56,35 +77,67 @@ export type LinkSpec = LinkBaseSpec & KindSpec;
 
 /** Keys with a meaning of their own; the other keys name an attribute through the vocabulary. */
 const SPECIAL = new Set([
-  'index', 'ifname', 'family', 'kind', 'state', 'flags', 'change', 'peer', 'data', 'attrs', 'altname', 'netns',
-  'altnames', 'slaveKind',
+  'index',
+  'ifname',
+  'family',
+  'kind',
+  'state',
+  'flags',
+  'change',
+  'peer',
+  'data',
+  'attrs',
+  'altname',
+  'netns',
+  'altnames',
+  'slaveKind',
 ]);
 // iproute2 adds these as it meets them on the command line; nlroute's fixed order is the
 // order of a natural `ip link add` line, so equal commands give equal bytes.
 const ORDER = ['link', 'mtu', 'address', 'broadcast', 'txqlen', 'master', 'netNsPid', 'netNsFd'];
 
 function kindOf(name: unknown): LinkKind {
-  if (typeof name !== 'string' || !name) throw new SpecError(`link: kind must be a non-empty string, got ${describeValue(name)}`, { object: 'link', key: 'kind' });
+  if (typeof name !== 'string' || !name)
+    throw new SpecError(`link: kind must be a non-empty string, got ${describeValue(name)}`, {
+      object: 'link',
+      key: 'kind',
+    });
   const k = linkKinds.get(name);
   if (!k) {
     const known = [...linkKinds.keys()].sort();
     const near = didYouMean(name, known);
-    throw new SpecError(`link: unknown kind ${JSON.stringify(name)}${near ? ` (did you mean ${near}?)` : ''}; known: ${known.join(', ')}`,
-      { object: 'link', key: 'kind', allowed: known, suggestion: near });
+    throw new SpecError(
+      `link: unknown kind ${JSON.stringify(name)}${near ? ` (did you mean ${near}?)` : ''}; known: ${known.join(', ')}`,
+      { object: 'link', key: 'kind', allowed: known, suggestion: near },
+    );
   }
   return k;
 }
 
 const ifnameCheck: Check = (v) => {
   if (typeof v !== 'string') return 'an interface name (a string)';
-  try { checkIfname(v); } catch (e) { return `a valid interface name (${(e as Error).message})`; }
+  try {
+    checkIfname(v);
+  } catch (e) {
+    return `a valid interface name (${(e as Error).message})`;
+  }
   return undefined;
 };
 const LINK_EXTRA: Record<string, Check> = {
-  index: ifRefCheck, ifname: ifnameCheck, link: ifRefCheck, master: ifRefCheck, state: oneOfCheck('up', 'down'),
-  family: eitherCheck(intCheck(0, 255), stringCheck()), kind: stringCheck(), netns: eitherCheck(stringCheck(), intCheck(0, 0x7fffffff)),
-  altname: eitherCheck(ifnameCheck, arrayCheck(ifnameCheck)), altnames: anyCheck, slaveKind: anyCheck,
-  peer: eitherCheck(ifnameCheck, objectCheck), data: objectCheck, attrs: arrayCheck(anyCheck),
+  index: ifRefCheck,
+  ifname: ifnameCheck,
+  link: ifRefCheck,
+  master: ifRefCheck,
+  state: oneOfCheck('up', 'down'),
+  family: eitherCheck(intCheck(0, 255), stringCheck()),
+  kind: stringCheck(),
+  netns: eitherCheck(stringCheck(), intCheck(0, 0x7fffffff)),
+  altname: eitherCheck(ifnameCheck, arrayCheck(ifnameCheck)),
+  altnames: anyCheck,
+  slaveKind: anyCheck,
+  peer: eitherCheck(ifnameCheck, objectCheck),
+  data: objectCheck,
+  attrs: arrayCheck(anyCheck),
 };
 
 // Kinds whose devices have no 6-byte Ethernet address.
@@ -109,7 +162,8 @@ function linkRules(kind: LinkKind | undefined): SpecRules {
     // The kind's options first: an error lists the allowed keys in this order.
     r = opts ? { keys: { ...opts.keys, ...base.keys }, aliases: { ...base.aliases, ...opts.aliases } } : base;
     // Kind options naming a link (vxlanLink, greLink) take a name too, as `link` does.
-    if (opts) for (const k of Object.keys(opts.keys)) if (k.endsWith('Link')) (r.keys as Record<string, Check>)[k] = ifRefCheck;
+    if (opts)
+      for (const k of Object.keys(opts.keys)) if (k.endsWith('Link')) (r.keys as Record<string, Check>)[k] = ifRefCheck;
     rulesByKind.set(key, r);
   }
   return r;
@@ -121,7 +175,8 @@ function linkRules(kind: LinkKind | undefined): SpecRules {
  * ifi_index...) replaced by their friendly keys. Throws SpecError.
  */
 export function checkLinkSpec<T extends object>(spec: T): T {
-  if (typeof spec !== 'object' || spec === null) throw new SpecError(`link: the spec must be an object, got ${describeValue(spec)}`, { object: 'link', key: '' });
+  if (typeof spec !== 'object' || spec === null)
+    throw new SpecError(`link: the spec must be an object, got ${describeValue(spec)}`, { object: 'link', key: '' });
   const k = (spec as { kind?: unknown }).kind;
   // A tap is a tun device in tap mode: the same options.
   const kind = k === undefined ? undefined : kindOf(k === 'tap' ? 'tun' : k);
@@ -142,7 +197,8 @@ function kindAttrs(k: LinkKind, spec: Readonly<Record<string, unknown>>): [strin
   const map = k.vocab.map!;
   return k.vocab.attrPairs(spec).map(([name, v]) => {
     const twin = `${name}6`;
-    if (map.byName.get(name)!.type.kind === 'ipv4' && typeof v === 'string' && v.includes(':') && map.byName.has(twin)) return [twin, v];
+    if (map.byName.get(name)!.type.kind === 'ipv4' && typeof v === 'string' && v.includes(':') && map.byName.has(twin))
+      return [twin, v];
     return [name, v];
   });
 }
@@ -152,7 +208,8 @@ function linkinfo(spec: LinkSpec): [string, unknown][] | undefined {
   if (spec.kind === undefined) return undefined;
   const k = kindOf(spec.kind);
   const data = [...kindAttrs(k, spec as unknown as Record<string, unknown>), ...dataPairs(spec.data)];
-  if (k.kind === 'veth' && (spec as { peer?: unknown }).peer !== undefined) data.push(['VETH_INFO_PEER', peerBody((spec as VethSpec).peer!)]);
+  if (k.kind === 'veth' && (spec as { peer?: unknown }).peer !== undefined)
+    data.push(['VETH_INFO_PEER', peerBody((spec as VethSpec).peer!)]);
   const out: [string, unknown][] = [['IFLA_INFO_KIND', k.kind]];
   if (data.length) out.push([k.slaveOf ? 'IFLA_INFO_SLAVE_DATA' : 'IFLA_INFO_DATA', data]);
   return out;
@@ -167,19 +224,25 @@ function peerBody(peer: string | LinkSpec): HeaderedInput {
 const flagsType = ifinfomsgHeader.fields.flags;
 
 /** Header fields and attributes of a link spec (without the message type). */
-export function linkBody(cmd: LinkCmd, spec: LinkSpec): { fields: Record<string, unknown>; attrs: [string | number, unknown][] } {
+export function linkBody(
+  cmd: LinkCmd,
+  spec: LinkSpec,
+): { fields: Record<string, unknown>; attrs: [string | number, unknown][] } {
   spec = checkLinkSpec(spec);
   const fields: Record<string, unknown> = {};
   const family = familyValue(spec.family as number | string | undefined);
   if (family) fields.family = family;
   if (spec.index !== undefined) {
-    if (typeof spec.index !== 'number') throw new TypeError(`index ${JSON.stringify(spec.index)} must be resolved to an index first`);
+    if (typeof spec.index !== 'number')
+      throw new TypeError(`index ${JSON.stringify(spec.index)} must be resolved to an index first`);
     fields.index = spec.index;
   }
-  let flags = encoderValue(flagsType, spec.flags ?? 0) as number, change = encoderValue(flagsType, spec.change ?? 0) as number;
+  let flags = encoderValue(flagsType, spec.flags ?? 0) as number,
+    change = encoderValue(flagsType, spec.change ?? 0) as number;
   if (spec.state !== undefined) {
     change |= IFF_UP;
-    if (spec.state === 'up') flags |= IFF_UP; else flags &= ~IFF_UP;
+    if (spec.state === 'up') flags |= IFF_UP;
+    else flags &= ~IFF_UP;
   }
   if (flags) fields.flags = flags >>> 0;
   if (change) fields.change = change >>> 0;
@@ -192,7 +255,8 @@ export function linkBody(cmd: LinkCmd, spec: LinkSpec): { fields: Record<string,
     const v = rec[k];
     if (v === undefined || SPECIAL.has(k) || linkReadOnly.has(k) || kind?.vocab?.wireOf.has(k)) continue;
     const name = linkVocab.wireOf.get(k)!;
-    if (typeof v === 'string' && (k === 'link' || k === 'master')) throw new TypeError(`${k} ${JSON.stringify(v)} must be resolved to an index first`);
+    if (typeof v === 'string' && (k === 'link' || k === 'master'))
+      throw new TypeError(`${k} ${JSON.stringify(v)} must be resolved to an index first`);
     attrs.push([name, encoderValue(linkVocab.typeOf(k)!, v)]);
   }
   // With an index, IFLA_IFNAME renames; without one, it names the link to act on.
@@ -219,14 +283,38 @@ export function linkRequest(cmd: LinkCmd, spec: LinkSpec): { schema: typeof ifin
   const { fields, attrs } = linkBody(cmd, spec);
   let type: number, flags: number;
   switch (cmd) {
-    case 'add': type = RTM.RTM_NEWLINK; flags = NEW | NLM_F_CREATE | NLM_F_EXCL; break;
-    case 'replace': type = RTM.RTM_NEWLINK; flags = NEW | NLM_F_CREATE | NLM_F_REPLACE; break;
-    case 'set': type = RTM.RTM_NEWLINK; flags = NEW; break;
-    case 'del': type = RTM.RTM_DELLINK; flags = NEW; break;
-    case 'get': type = RTM.RTM_GETLINK; flags = NLM_F_REQUEST; break;
-    case 'property_add': type = RTM.RTM_NEWLINKPROP; flags = NEW | NLM_F_CREATE | NLM_F_EXCL | NLM_F_APPEND; break;
-    case 'property_del': type = RTM.RTM_DELLINKPROP; flags = NEW; break;
-    default: throw new TypeError(`unknown link command ${JSON.stringify(cmd)} (add, set, replace, del, get, dump, property_add, property_del)`);
+    case 'add':
+      type = RTM.RTM_NEWLINK;
+      flags = NEW | NLM_F_CREATE | NLM_F_EXCL;
+      break;
+    case 'replace':
+      type = RTM.RTM_NEWLINK;
+      flags = NEW | NLM_F_CREATE | NLM_F_REPLACE;
+      break;
+    case 'set':
+      type = RTM.RTM_NEWLINK;
+      flags = NEW;
+      break;
+    case 'del':
+      type = RTM.RTM_DELLINK;
+      flags = NEW;
+      break;
+    case 'get':
+      type = RTM.RTM_GETLINK;
+      flags = NLM_F_REQUEST;
+      break;
+    case 'property_add':
+      type = RTM.RTM_NEWLINKPROP;
+      flags = NEW | NLM_F_CREATE | NLM_F_EXCL | NLM_F_APPEND;
+      break;
+    case 'property_del':
+      type = RTM.RTM_DELLINKPROP;
+      flags = NEW;
+      break;
+    default:
+      throw new TypeError(
+        `unknown link command ${JSON.stringify(cmd)} (add, set, replace, del, get, dump, property_add, property_del)`,
+      );
   }
   return { schema: ifinfmsg, spec: { type, flags, fields, attrs } };
 }
@@ -266,7 +354,8 @@ export function linkMatcher(filter: LinkFilter = {}): ((m: IfinfMessage) => bool
   if (filter.index !== undefined) checks.push((m) => m.field('index') === filter.index);
   if (filter.ifname !== undefined) checks.push((m) => m.getAttr('IFLA_IFNAME') === filter.ifname);
   // The kernel ignores a kind it has no module for; check it here too.
-  if (filter.kind !== undefined) checks.push((m) => m.getAttr('IFLA_LINKINFO')?.getAttr('IFLA_INFO_KIND') === filter.kind);
+  if (filter.kind !== undefined)
+    checks.push((m) => m.getAttr('IFLA_LINKINFO')?.getAttr('IFLA_INFO_KIND') === filter.kind);
   if (typeof filter.master === 'number') checks.push((m) => (m.getAttr('IFLA_MASTER') ?? 0) === filter.master);
   if (filter.state !== undefined) checks.push((m) => ((m.field('flags') & IFF_UP) !== 0) === (filter.state === 'up'));
   if (filter.altname !== undefined) {
@@ -275,7 +364,8 @@ export function linkMatcher(filter: LinkFilter = {}): ((m: IfinfMessage) => bool
   for (const [k, v] of Object.entries(filter)) {
     if (FILTER_SPECIAL.has(k) || v === undefined) continue;
     const name = (linkVocab.wireOf.get(k) ?? (k.startsWith('IFLA_') ? k : undefined)) as 'IFLA_MTU' | undefined;
-    if (!name || !name.startsWith('IFLA_')) throw unknownKey('link filter', k, [...FILTER_SPECIAL, ...linkVocab.keys()]);
+    if (!name || !name.startsWith('IFLA_'))
+      throw unknownKey('link filter', k, [...FILTER_SPECIAL, ...linkVocab.keys()]);
     checks.push((m) => m.getAttr(name) === v);
   }
   if (filter.match) checks.push(filter.match);

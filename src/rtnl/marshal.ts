@@ -1,7 +1,15 @@
 // The NETLINK_ROUTE marshal: which class decodes which RTM_* type. Each schema file exports
 // its `policy` entries; add a file's entries with one import line and one spread below.
 import {
-  Marshal, MessageSchema, NETLINK_ROUTE, NLMSG_HDRLEN, attrMap, registerMessageClass, registerProtocol, struct, u8,
+  Marshal,
+  MessageSchema,
+  NETLINK_ROUTE,
+  NLMSG_HDRLEN,
+  attrMap,
+  registerMessageClass,
+  registerProtocol,
+  struct,
+  u8,
   type SchemaSelector,
 } from '../core/index.js';
 import { RTM } from './constants.js';
@@ -46,8 +54,9 @@ function legacyGet(sel: SchemaSelector): SchemaSelector {
   };
 }
 
-const policyWithLegacy: Record<number, SchemaSelector> = Object.fromEntries(Object.entries(rtnlPolicy).map(([t, sel]) =>
-  [t, rtmName(Number(t)).startsWith('RTM_GET') ? legacyGet(sel) : sel]));
+const policyWithLegacy: Record<number, SchemaSelector> = Object.fromEntries(
+  Object.entries(rtnlPolicy).map(([t, sel]) => [t, rtmName(Number(t)).startsWith('RTM_GET') ? legacyGet(sel) : sel]),
+);
 
 function rtmName(type: number): string {
   return Object.entries(RTM).find(([, v]) => v === type)?.[0] ?? '';

@@ -1,22 +1,49 @@
 // ndmsg: neighbour (ARP/NDP) entries and bridge FDB entries (RTM_*NEIGH), linux/neighbour.h.
 import {
-  MessageSchema, attrMap, enumOf, flag, flagsOf, ipaddr, l2addr, nested, pad, registerMessageClass,
-  s32, struct, u16, u32, u8, be16, vocab, enumNames,
+  MessageSchema,
+  attrMap,
+  enumOf,
+  flag,
+  flagsOf,
+  ipaddr,
+  l2addr,
+  nested,
+  pad,
+  registerMessageClass,
+  s32,
+  struct,
+  u16,
+  u32,
+  u8,
+  be16,
+  vocab,
+  enumNames,
 } from '../core/index.js';
 import { AF, RTM } from './constants.js';
 
-
 /** Neighbour states (ndm_state), a bit mask. */
 export const NUD = {
-  NUD_INCOMPLETE: 0x01, NUD_REACHABLE: 0x02, NUD_STALE: 0x04, NUD_DELAY: 0x08, NUD_PROBE: 0x10,
-  NUD_FAILED: 0x20, NUD_NOARP: 0x40, NUD_PERMANENT: 0x80,
+  NUD_INCOMPLETE: 0x01,
+  NUD_REACHABLE: 0x02,
+  NUD_STALE: 0x04,
+  NUD_DELAY: 0x08,
+  NUD_PROBE: 0x10,
+  NUD_FAILED: 0x20,
+  NUD_NOARP: 0x40,
+  NUD_PERMANENT: 0x80,
 } as const;
 export const NUD_NONE = 0;
 
 /** Neighbour flags (ndm_flags). */
 export const NTF = {
-  NTF_USE: 0x01, NTF_SELF: 0x02, NTF_MASTER: 0x04, NTF_PROXY: 0x08, NTF_EXT_LEARNED: 0x10,
-  NTF_OFFLOADED: 0x20, NTF_STICKY: 0x40, NTF_ROUTER: 0x80,
+  NTF_USE: 0x01,
+  NTF_SELF: 0x02,
+  NTF_MASTER: 0x04,
+  NTF_PROXY: 0x08,
+  NTF_EXT_LEARNED: 0x10,
+  NTF_OFFLOADED: 0x20,
+  NTF_STICKY: 0x40,
+  NTF_ROUTER: 0x80,
 } as const;
 
 /** Extended flags (NDA_FLAGS_EXT); LOCKED is 6.2, EXT_VALIDATED 6.16. */
@@ -24,8 +51,18 @@ export const NTF_EXT = { NTF_EXT_MANAGED: 0x1, NTF_EXT_LOCKED: 0x2, NTF_EXT_EXT_
 
 /** ndm_type carries a route type. */
 const RTN_TYPES = {
-  RTN_UNSPEC: 0, RTN_UNICAST: 1, RTN_LOCAL: 2, RTN_BROADCAST: 3, RTN_ANYCAST: 4, RTN_MULTICAST: 5,
-  RTN_BLACKHOLE: 6, RTN_UNREACHABLE: 7, RTN_PROHIBIT: 8, RTN_THROW: 9, RTN_NAT: 10, RTN_XRESOLVE: 11,
+  RTN_UNSPEC: 0,
+  RTN_UNICAST: 1,
+  RTN_LOCAL: 2,
+  RTN_BROADCAST: 3,
+  RTN_ANYCAST: 4,
+  RTN_MULTICAST: 5,
+  RTN_BLACKHOLE: 6,
+  RTN_UNREACHABLE: 7,
+  RTN_PROHIBIT: 8,
+  RTN_THROW: 9,
+  RTN_NAT: 10,
+  RTN_XRESOLVE: 11,
 } as const;
 
 /** Lower-case state names accepted by the API ('permanent', 'reachable', ...). */
@@ -36,7 +73,10 @@ export function nudByName(name: string): number | undefined {
 }
 
 export const ndaCacheinfo = struct('nda_cacheinfo', {
-  ndm_confirmed: u32, ndm_used: u32, ndm_updated: u32, ndm_refcnt: u32,
+  ndm_confirmed: u32,
+  ndm_used: u32,
+  ndm_updated: u32,
+  ndm_refcnt: u32,
 });
 
 const nfeaMap = attrMap('nfea', {
@@ -65,8 +105,13 @@ export const ndaMap = attrMap('nda', {
 });
 
 export const ndmsgHeader = struct('ndmsg', {
-  family: u8, __pad1: pad(1), __pad2: pad(2), ifindex: s32,
-  state: flagsOf(u16, NUD), flags: flagsOf(u8, NTF), ndm_type: enumOf(u8, RTN_TYPES),
+  family: u8,
+  __pad1: pad(1),
+  __pad2: pad(2),
+  ifindex: s32,
+  state: flagsOf(u16, NUD),
+  flags: flagsOf(u8, NTF),
+  ndm_type: enumOf(u8, RTN_TYPES),
 });
 
 /** Neighbours and bridge FDB entries (family AF_BRIDGE). */
@@ -91,10 +136,21 @@ const familyNames = enumNames(AF);
 export const neighVocab = vocab('neigh', ndaMap, ndmsgHeader, {
   fields: { family: 'family', ifindex: 'ifindex', state: 'state', flags: 'flags', ndmType: 'ndm_type' },
   attrs: {
-    dst: 'NDA_DST', lladdr: 'NDA_LLADDR', probes: 'NDA_PROBES', master: 'NDA_MASTER', protocol: 'NDA_PROTOCOL',
-    linkNetnsid: 'NDA_LINK_NETNSID', flagsExt: 'NDA_FLAGS_EXT',
+    dst: 'NDA_DST',
+    lladdr: 'NDA_LLADDR',
+    probes: 'NDA_PROBES',
+    master: 'NDA_MASTER',
+    protocol: 'NDA_PROTOCOL',
+    linkNetnsid: 'NDA_LINK_NETNSID',
+    flagsExt: 'NDA_FLAGS_EXT',
   },
-  aliases: { ndm_ifindex: 'ifindex', ndm_state: 'state', ndm_flags: 'flags', ndm_family: 'family', ndm_type: 'ndmType' },
+  aliases: {
+    ndm_ifindex: 'ifindex',
+    ndm_state: 'state',
+    ndm_flags: 'flags',
+    ndm_family: 'family',
+    ndm_type: 'ndmType',
+  },
   // ndm_family is a plain u8 on the wire; records name it as the other objects do ('inet').
   convert: { family: (v: number) => familyNames.short(v) },
 });
@@ -103,8 +159,17 @@ export const neighVocab = vocab('neigh', ndaMap, ndmsgHeader, {
 export const fdbVocab = vocab('fdb', ndaMap, ndmsgHeader, {
   fields: { ifindex: 'ifindex', state: 'state', flags: 'flags' },
   attrs: {
-    lladdr: 'NDA_LLADDR', dst: 'NDA_DST', vlan: 'NDA_VLAN', port: 'NDA_PORT', vni: 'NDA_VNI', via: 'NDA_IFINDEX',
-    master: 'NDA_MASTER', srcVni: 'NDA_SRC_VNI', nhId: 'NDA_NH_ID', linkNetnsid: 'NDA_LINK_NETNSID', flagsExt: 'NDA_FLAGS_EXT',
+    lladdr: 'NDA_LLADDR',
+    dst: 'NDA_DST',
+    vlan: 'NDA_VLAN',
+    port: 'NDA_PORT',
+    vni: 'NDA_VNI',
+    via: 'NDA_IFINDEX',
+    master: 'NDA_MASTER',
+    srcVni: 'NDA_SRC_VNI',
+    nhId: 'NDA_NH_ID',
+    linkNetnsid: 'NDA_LINK_NETNSID',
+    flagsExt: 'NDA_FLAGS_EXT',
   },
   // The names this API took before, and pyroute2's.
   aliases: { src_vni: 'srcVni', nh_id: 'nhId', ndm_ifindex: 'ifindex', ndm_state: 'state', ndm_flags: 'flags' },

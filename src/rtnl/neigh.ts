@@ -1,7 +1,24 @@
 // Neighbour (ARP/NDP) entries: ipr.neigh(cmd, spec), getNeighbours(filter), as pyroute2 shapes them.
 import {
-  AF_INET, AF_INET6, AF_UNSPEC, NLM_F_DUMP, NetlinkEncodeError, anyCheck, arrayCheck, boolCheck, checkSpec, eitherCheck,
-  encoderValue, ifRefCheck, intCheck, macCheck, stringCheck, type Check, type Message, type NetlinkSocket, type SpecRules,
+  AF_INET,
+  AF_INET6,
+  AF_UNSPEC,
+  NLM_F_DUMP,
+  NetlinkEncodeError,
+  anyCheck,
+  arrayCheck,
+  boolCheck,
+  checkSpec,
+  eitherCheck,
+  encoderValue,
+  ifRefCheck,
+  intCheck,
+  macCheck,
+  stringCheck,
+  type Check,
+  type Message,
+  type NetlinkSocket,
+  type SpecRules,
 } from '../core/index.js';
 import { ask, command, maskOf } from './commands.js';
 import { RTM } from './constants.js';
@@ -10,7 +27,19 @@ import { NTF, NUD, ndmsg, neighVocab } from './ndmsg.js';
 const { RTM_NEWNEIGH, RTM_DELNEIGH, RTM_GETNEIGH } = RTM;
 
 /** Commands of ipr.neigh(). */
-export type NeighCmd = 'add' | 'create' | 'replace' | 'set' | 'change' | 'append' | 'del' | 'delete' | 'remove' | 'get' | 'dump' | 'show';
+export type NeighCmd =
+  | 'add'
+  | 'create'
+  | 'replace'
+  | 'set'
+  | 'change'
+  | 'append'
+  | 'del'
+  | 'delete'
+  | 'remove'
+  | 'get'
+  | 'dump'
+  | 'show';
 
 export type NeighMessage = Message<typeof ndmsg.header.fields, typeof ndmsg.attrs.decl>;
 
@@ -42,21 +71,30 @@ export interface NeighSpec {
 
 const namesCheck: Check = eitherCheck(intCheck(0, 0xffff), stringCheck(), arrayCheck(stringCheck()));
 const NEIGH_EXTRA: Record<string, Check> = {
-  ifindex: ifRefCheck, master: ifRefCheck, dst: stringCheck(), lladdr: macCheck(), state: namesCheck, flags: namesCheck,
-  proxy: boolCheck, family: eitherCheck(intCheck(0, 255), stringCheck()), ndmType: anyCheck, flagsExt: anyCheck,
+  ifindex: ifRefCheck,
+  master: ifRefCheck,
+  dst: stringCheck(),
+  lladdr: macCheck(),
+  state: namesCheck,
+  flags: namesCheck,
+  proxy: boolCheck,
+  family: eitherCheck(intCheck(0, 255), stringCheck()),
+  ndmType: anyCheck,
+  flagsExt: anyCheck,
 };
 let neighRules: SpecRules | undefined;
 
 /** Check a neighbour spec or filter before anything is sent (unknown keys, wrong values). Throws SpecError. */
 export function checkNeighSpec<T extends object>(spec: T): T {
-  return checkSpec('neigh', spec, neighRules ??= neighVocab.rules(NEIGH_EXTRA));
+  return checkSpec('neigh', spec, (neighRules ??= neighVocab.rules(NEIGH_EXTRA)));
 }
 
 export function familyOf(spec: { family?: number | string; dst?: string; src?: string }, fallback: number): number {
   if (spec.family === 'inet' || spec.family === 'AF_INET') return AF_INET;
   if (spec.family === 'inet6' || spec.family === 'AF_INET6') return AF_INET6;
   if (typeof spec.family === 'number') return spec.family;
-  if (spec.family !== undefined) throw new NetlinkEncodeError(`unknown family ${JSON.stringify(spec.family)} (inet, inet6 or a number)`);
+  if (spec.family !== undefined)
+    throw new NetlinkEncodeError(`unknown family ${JSON.stringify(spec.family)} (inet, inet6 or a number)`);
   const a = spec.dst ?? spec.src;
   if (a) return a.includes(':') ? AF_INET6 : AF_INET;
   return fallback;
@@ -72,7 +110,10 @@ export const neighFlags = (v: unknown): number => maskOf(v, NTF, 'NTF_', 'neighb
 export async function neigh(sock: NetlinkSocket, cmd: NeighCmd, spec: NeighSpec = {}): Promise<NeighMessage[]> {
   spec = checkNeighSpec(spec);
   for (const k of ['ifindex', 'master'] as const) {
-    if (typeof spec[k] === 'string') throw new NetlinkEncodeError(`neigh: ${k} ${JSON.stringify(spec[k])} must be resolved to an index first (IPRoute does)`);
+    if (typeof spec[k] === 'string')
+      throw new NetlinkEncodeError(
+        `neigh: ${k} ${JSON.stringify(spec[k])} must be resolved to an index first (IPRoute does)`,
+      );
   }
   const { verb, flags } = command(cmd);
   const ndmFlags = neighFlags(spec.flags) | (spec.proxy ? NTF.NTF_PROXY : 0);
@@ -86,10 +127,12 @@ export async function neigh(sock: NetlinkSocket, cmd: NeighCmd, spec: NeighSpec 
   const state = verb === 'new' ? (spec.state === undefined ? NUD.NUD_PERMANENT : neighState(spec.state)) : 0;
   const attrs: [string, unknown][] = [['NDA_DST', spec.dst]];
   if (spec.lladdr !== undefined && verb === 'new') attrs.push(['NDA_LLADDR', spec.lladdr]);
-  if (spec.protocol !== undefined && verb === 'new') attrs.push(['NDA_PROTOCOL', encoderValue(neighVocab.typeOf('protocol')!, spec.protocol)]);
+  if (spec.protocol !== undefined && verb === 'new')
+    attrs.push(['NDA_PROTOCOL', encoderValue(neighVocab.typeOf('protocol')!, spec.protocol)]);
   const type = verb === 'new' ? RTM_NEWNEIGH : verb === 'del' ? RTM_DELNEIGH : RTM_GETNEIGH;
   return ask(sock, ndmsg, {
-    type, flags: verb === 'get' ? 0 : flags,
+    type,
+    flags: verb === 'get' ? 0 : flags,
     fields: { family, ifindex: spec.ifindex ?? 0, state, flags: ndmFlags },
     attrs,
   });

@@ -1,5 +1,12 @@
 // Per-device IP configuration (RTM_GETNETCONF): what `ip netconf show` prints, as records.
-import { AF_UNSPEC, NLM_F_DUMP, attachMessage, type Message, type NetlinkSocket, type VocabRecord } from '../core/index.js';
+import {
+  AF_UNSPEC,
+  NLM_F_DUMP,
+  attachMessage,
+  type Message,
+  type NetlinkSocket,
+  type VocabRecord,
+} from '../core/index.js';
 import { ask } from './commands.js';
 import { RTM_GETNETCONF, netconfVocab, netconfmsg } from './netconfmsg.js';
 import { familyValue } from './spec.js';
@@ -7,8 +14,17 @@ import { familyValue } from './spec.js';
 export type NetconfMessage = Message<typeof netconfmsg.header.fields, typeof netconfmsg.attrs.decl>;
 
 /** One device's (or 'all'/'default') settings of one family. */
-export type NetconfRecord = Omit<VocabRecord<typeof netconfVocab>, 'index' | 'rpFilter' | 'forwarding' | 'mcForwarding'
-  | 'proxyNeigh' | 'ignoreRoutesWithLinkdown' | 'input' | 'bcForwarding'> & {
+export type NetconfRecord = Omit<
+  VocabRecord<typeof netconfVocab>,
+  | 'index'
+  | 'rpFilter'
+  | 'forwarding'
+  | 'mcForwarding'
+  | 'proxyNeigh'
+  | 'ignoreRoutesWithLinkdown'
+  | 'input'
+  | 'bcForwarding'
+> & {
   index?: number | 'all' | 'default';
   forwarding?: boolean;
   /** 'off', 'strict' or 'loose'. */

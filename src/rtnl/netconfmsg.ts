@@ -21,10 +21,15 @@ export const netconfaMap = attrMap('netconfa', {
 });
 
 /** Per-device IP settings; the header is the family byte, padded to 4. */
-export const netconfmsg = new MessageSchema('rtnl.netconfmsg', struct('netconfmsg', { family: enumOf(u8, AF) }), netconfaMap, {
-  familyField: 'family',
-  types: { RTM_NEWNETCONF, RTM_DELNETCONF, RTM_GETNETCONF },
-});
+export const netconfmsg = new MessageSchema(
+  'rtnl.netconfmsg',
+  struct('netconfmsg', { family: enumOf(u8, AF) }),
+  netconfaMap,
+  {
+    familyField: 'family',
+    types: { RTM_NEWNETCONF, RTM_DELNETCONF, RTM_GETNETCONF },
+  },
+);
 registerMessageClass(netconfmsg);
 
 /** Marshal policy entries of this file (spread by marshal.ts). */
@@ -46,14 +51,23 @@ const onOff = (v: number): boolean => v !== 0;
 export const netconfVocab = vocab('netconf', netconfaMap, netconfmsg.header, {
   fields: { family: 'family' },
   attrs: {
-    index: 'NETCONFA_IFINDEX', forwarding: 'NETCONFA_FORWARDING', rpFilter: 'NETCONFA_RP_FILTER',
-    mcForwarding: 'NETCONFA_MC_FORWARDING', proxyNeigh: 'NETCONFA_PROXY_NEIGH',
-    ignoreRoutesWithLinkdown: 'NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN', input: 'NETCONFA_INPUT',
+    index: 'NETCONFA_IFINDEX',
+    forwarding: 'NETCONFA_FORWARDING',
+    rpFilter: 'NETCONFA_RP_FILTER',
+    mcForwarding: 'NETCONFA_MC_FORWARDING',
+    proxyNeigh: 'NETCONFA_PROXY_NEIGH',
+    ignoreRoutesWithLinkdown: 'NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN',
+    input: 'NETCONFA_INPUT',
     bcForwarding: 'NETCONFA_BC_FORWARDING',
   },
   convert: {
     index: (v: number) => (v === NETCONFA_IFINDEX_ALL ? 'all' : v === NETCONFA_IFINDEX_DEFAULT ? 'default' : v),
-    forwarding: onOff, mcForwarding: onOff, proxyNeigh: onOff, ignoreRoutesWithLinkdown: onOff, input: onOff, bcForwarding: onOff,
+    forwarding: onOff,
+    mcForwarding: onOff,
+    proxyNeigh: onOff,
+    ignoreRoutesWithLinkdown: onOff,
+    input: onOff,
+    bcForwarding: onOff,
     rpFilter: (v: number) => RP_FILTER_NAMES[v] ?? v,
   },
 });

@@ -2,8 +2,16 @@
 // (src/netns/nsid.ts offers the same by namespace name with its own sockets.)
 import { closeSync, openSync } from 'node:fs';
 import {
-  AF_UNSPEC, NLM_F_DUMP, NetlinkEncodeError, attachMessage, checkSpec, intCheck, stringCheck,
-  type Message, type NetlinkSocket, type Subscription,
+  AF_UNSPEC,
+  NLM_F_DUMP,
+  NetlinkEncodeError,
+  attachMessage,
+  checkSpec,
+  intCheck,
+  stringCheck,
+  type Message,
+  type NetlinkSocket,
+  type Subscription,
 } from '../core/index.js';
 import { ask } from './commands.js';
 import { RTM_GETNSID, RTM_NEWNSID, RTNLGRP_NSID, nsidVocab, nsidmsg } from './nsidmsg.js';
@@ -49,10 +57,16 @@ async function withPeer<T>(spec: NsidSpec, body: (attrs: [string, unknown][]) =>
   if (spec.fd !== undefined) return body([['NETNSA_FD', spec.fd]]);
   const path = spec.netns!.includes('/') ? spec.netns! : `/var/run/netns/${spec.netns}`;
   let fd: number;
-  try { fd = openSync(path, 'r'); } catch (e) {
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
     throw new NetlinkEncodeError(`nsid: cannot open namespace ${path}: ${(e as Error).message}`);
   }
-  try { return await body([['NETNSA_FD', fd]]); } finally { closeSync(fd); }
+  try {
+    return await body([['NETNSA_FD', fd]]);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**
@@ -64,14 +78,21 @@ export async function nsid(sock: NetlinkSocket, cmd: 'set' | 'add' | 'get', spec
   spec = checkSpec('nsid', spec, RULES);
   if (cmd === 'set' || cmd === 'add') {
     const id = spec.nsid ?? -1;
-    await withPeer(spec, (attrs) => ask(sock, nsidmsg, { type: RTM_NEWNSID, fields: { family: AF_UNSPEC }, attrs: [['NETNSA_NSID', id], ...attrs] }));
+    await withPeer(spec, (attrs) =>
+      ask(sock, nsidmsg, { type: RTM_NEWNSID, fields: { family: AF_UNSPEC }, attrs: [['NETNSA_NSID', id], ...attrs] }),
+    );
     return id >= 0 ? id : nsid(sock, 'get', { ...spec, nsid: undefined });
   }
-  if (cmd !== 'get') throw new NetlinkEncodeError(`nsid: unknown command ${JSON.stringify(cmd)} (set, get; the kernel has no delete)`);
-  const answer = await withPeer(spec, (attrs) => ask(sock, nsidmsg, {
-    type: RTM_GETNSID, flags: 0, fields: { family: AF_UNSPEC },
-    attrs: spec.targetNsid === undefined ? attrs : [...attrs, ['NETNSA_TARGET_NSID', spec.targetNsid]],
-  }));
+  if (cmd !== 'get')
+    throw new NetlinkEncodeError(`nsid: unknown command ${JSON.stringify(cmd)} (set, get; the kernel has no delete)`);
+  const answer = await withPeer(spec, (attrs) =>
+    ask(sock, nsidmsg, {
+      type: RTM_GETNSID,
+      flags: 0,
+      fields: { family: AF_UNSPEC },
+      attrs: spec.targetNsid === undefined ? attrs : [...attrs, ['NETNSA_TARGET_NSID', spec.targetNsid]],
+    }),
+  );
   return answer[0]?.getAttr('NETNSA_NSID') ?? -1;
 }
 

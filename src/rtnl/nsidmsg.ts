@@ -34,7 +34,10 @@ export const policy: Record<number, MessageSchema<any, any>> = {
 /** Peer namespace ids: `{ nsid: 5, netns: 'blue' }` (the name is looked up by IPRoute.nsids). */
 export const nsidVocab = vocab('nsid', netnsaMap, nsidmsg.header, {
   attrs: {
-    nsid: 'NETNSA_NSID', pid: 'NETNSA_PID', fd: 'NETNSA_FD', targetNsid: 'NETNSA_TARGET_NSID',
+    nsid: 'NETNSA_NSID',
+    pid: 'NETNSA_PID',
+    fd: 'NETNSA_FD',
+    targetNsid: 'NETNSA_TARGET_NSID',
     currentNsid: 'NETNSA_CURRENT_NSID',
   },
   aliases: { target_nsid: 'targetNsid' },

@@ -13,20 +13,52 @@ export type LinkLayer = keyof typeof TC_LINKLAYER;
 
 // Rate suffixes in bits per second; matched case-insensitively like tc.
 const RATE_UNITS: readonly [string, number][] = [
-  ['bit', 1], ['kibit', 1024], ['kbit', 1000], ['mibit', 1024 ** 2], ['mbit', 1e6],
-  ['gibit', 1024 ** 3], ['gbit', 1e9], ['tibit', 1024 ** 4], ['tbit', 1e12],
-  ['bps', 8], ['kibps', 8 * 1024], ['kbps', 8000], ['mibps', 8 * 1024 ** 2], ['mbps', 8e6],
-  ['gibps', 8 * 1024 ** 3], ['gbps', 8e9], ['tibps', 8 * 1024 ** 4], ['tbps', 8e12],
+  ['bit', 1],
+  ['kibit', 1024],
+  ['kbit', 1000],
+  ['mibit', 1024 ** 2],
+  ['mbit', 1e6],
+  ['gibit', 1024 ** 3],
+  ['gbit', 1e9],
+  ['tibit', 1024 ** 4],
+  ['tbit', 1e12],
+  ['bps', 8],
+  ['kibps', 8 * 1024],
+  ['kbps', 8000],
+  ['mibps', 8 * 1024 ** 2],
+  ['mbps', 8e6],
+  ['gibps', 8 * 1024 ** 3],
+  ['gbps', 8e9],
+  ['tibps', 8 * 1024 ** 4],
+  ['tbps', 8e12],
 ];
 
 // Size suffixes in bytes (tc's get_size: k/m/g are binary; kbit..gbit are bits).
 const SIZE_UNITS: Readonly<Record<string, number>> = {
-  '': 1, b: 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2, g: 1024 ** 3, gb: 1024 ** 3,
-  kbit: 1024 / 8, mbit: (1024 * 1024) / 8, gbit: (1024 * 1024 * 1024) / 8,
+  '': 1,
+  b: 1,
+  k: 1024,
+  kb: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+  g: 1024 ** 3,
+  gb: 1024 ** 3,
+  kbit: 1024 / 8,
+  mbit: (1024 * 1024) / 8,
+  gbit: (1024 * 1024 * 1024) / 8,
 };
 
 const TIME_UNITS: Readonly<Record<string, number>> = {
-  '': 1, s: 1e6, sec: 1e6, secs: 1e6, ms: 1e3, msec: 1e3, msecs: 1e3, us: 1, usec: 1, usecs: 1,
+  '': 1,
+  s: 1e6,
+  sec: 1e6,
+  secs: 1e6,
+  ms: 1e3,
+  msec: 1e3,
+  msecs: 1e3,
+  us: 1,
+  usec: 1,
+  usecs: 1,
 };
 
 /** C's strtod prefix: the number and the rest of the text, or undefined if there is no number. */
@@ -72,7 +104,8 @@ export function parseSize(v: string | number): number {
   }
   const n = splitNumber(v);
   const scale = n ? SIZE_UNITS[n[1].trim().toLowerCase()] : undefined;
-  if (!n || scale === undefined || n[0] < 0) throw new NetlinkEncodeError(`bad size ${JSON.stringify(v)} (e.g. '1540', '15k', '1mb')`);
+  if (!n || scale === undefined || n[0] < 0)
+    throw new NetlinkEncodeError(`bad size ${JSON.stringify(v)} (e.g. '1540', '15k', '1mb')`);
   return toU32(n[0] * scale);
 }
 
@@ -94,7 +127,8 @@ export function parseTime(v: string | number): number {
   }
   const n = splitNumber(v);
   const scale = n ? TIME_UNITS[n[1].trim().toLowerCase()] : undefined;
-  if (!n || scale === undefined || n[0] < 0) throw new NetlinkEncodeError(`bad time ${JSON.stringify(v)} (e.g. '50ms', '1s', '400us')`);
+  if (!n || scale === undefined || n[0] < 0)
+    throw new NetlinkEncodeError(`bad time ${JSON.stringify(v)} (e.g. '50ms', '1s', '400us')`);
   return toU32(n[0] * scale);
 }
 
@@ -110,7 +144,10 @@ let psched: Psched | undefined;
 
 /** Parse the four hex words of /proc/net/psched. */
 export function parsePsched(text: string): Psched {
-  const w = text.trim().split(/\s+/).map((x) => parseInt(x, 16));
+  const w = text
+    .trim()
+    .split(/\s+/)
+    .map((x) => parseInt(x, 16));
   if (w.length < 3 || w.some((x) => !Number.isFinite(x))) return { tickInUsec: 1, clockFactor: 1, hz: 100 };
   let [t2us] = w;
   const [, us2t, clockRes, nsHz] = w;
@@ -123,7 +160,11 @@ export function parsePsched(text: string): Psched {
 export function getPsched(): Psched {
   if (!psched) {
     let text = '';
-    try { text = readFileSync('/proc/net/psched', 'utf8'); } catch { /* not Linux: tc's defaults */ }
+    try {
+      text = readFileSync('/proc/net/psched', 'utf8');
+    } catch {
+      /* not Linux: tc's defaults */
+    }
     psched = parsePsched(text);
   }
   return psched;
@@ -168,7 +209,10 @@ export interface RateSpec {
  * tc_calc_rtable: the 256 transmit times of packet sizes (i+1) << cell_log, and the
  * ratespec that describes the table. `cellLog` < 0 picks the smallest that covers `mtu`.
  */
-export function rateTable(rate: number, opts: { cellLog?: number; mtu?: number; mpu?: number; overhead?: number; linklayer?: LinkLayer } = {}): { spec: RateSpec; table: Buffer } {
+export function rateTable(
+  rate: number,
+  opts: { cellLog?: number; mtu?: number; mpu?: number; overhead?: number; linklayer?: LinkLayer } = {},
+): { spec: RateSpec; table: Buffer } {
   const mtu = opts.mtu || 2047;
   const mpu = opts.mpu ?? 0;
   const ll = TC_LINKLAYER[opts.linklayer ?? 'ethernet'];
@@ -176,7 +220,7 @@ export function rateTable(rate: number, opts: { cellLog?: number; mtu?: number; 
   let cellLog = opts.cellLog ?? -1;
   if (cellLog < 0) {
     cellLog = 0;
-    while ((mtu >>> cellLog) > 255) cellLog++;
+    while (mtu >>> cellLog > 255) cellLog++;
   }
   const rate32 = rate >= 2 ** 32 ? 0xffffffff : rate;
   const table = Buffer.alloc(1024);
@@ -195,7 +239,12 @@ export function rateTable(rate: number, opts: { cellLog?: number; mtu?: number; 
 /** '10Mbit' style text for a rate in bytes/s (tc's sprint_rate, SI units). */
 export function formatRate(bytesPerSec: number | bigint): string {
   const bits = Number(bytesPerSec) * 8;
-  for (const [unit, scale] of [['Tbit', 1e12], ['Gbit', 1e9], ['Mbit', 1e6], ['Kbit', 1e3]] as const) {
+  for (const [unit, scale] of [
+    ['Tbit', 1e12],
+    ['Gbit', 1e9],
+    ['Mbit', 1e6],
+    ['Kbit', 1e3],
+  ] as const) {
     if (bits >= scale) return `${+(bits / scale).toFixed(3)}${unit}`;
   }
   return `${bits}bit`;

@@ -81,7 +81,11 @@ function readLinkinfo(info: AttrSet<any>, r: Record<string, unknown>): void {
 /** A link message as a record: `{ index, ifname, state, mtu, kind, vxlanId, stats: { rxBytes }, ... }`. */
 export function linkRecord(m: IfinfMessage): LinkRecord {
   const flags = m.field('flags');
-  const r: Record<string, unknown> = { index: m.field('index'), ifname: undefined, state: flags & IFF_UP ? 'up' : 'down' };
+  const r: Record<string, unknown> = {
+    index: m.field('index'),
+    ifname: undefined,
+    state: flags & IFF_UP ? 'up' : 'down',
+  };
   linkVocab.readHeader(m, r);
   linkVocab.readAttrs(m, r);
   const info = m.getAttr('IFLA_LINKINFO');
@@ -106,8 +110,10 @@ export function addrRecord(m: IfaddrMessage): AddrRecord {
   addrVocab.readHeader(m, r);
   addrVocab.readAttrs(m, r);
   // IPv6 sends only IFA_ADDRESS: then it is ours, not a peer.
-  if (r.address === undefined) { r.address = r.peer; delete r.peer; }
-  else if (r.peer === r.address) delete r.peer;
+  if (r.address === undefined) {
+    r.address = r.peer;
+    delete r.peer;
+  } else if (r.peer === r.address) delete r.peer;
   if (r.flags === undefined) r.flags = addrFlagNames(m.field('flags'));
   const ci = m.getAttr('IFA_CACHEINFO');
   if (ci) {
@@ -130,20 +136,27 @@ export function routeRecord(m: RtMessage): RouteRecord {
   return attachMessage(r, m) as RouteRecord;
 }
 
-const RTM_DST_LEN = rtmsgHeader.offsets.dst_len, RTM_SRC_LEN = rtmsgHeader.offsets.src_len;
+const RTM_DST_LEN = rtmsgHeader.offsets.dst_len,
+  RTM_SRC_LEN = rtmsgHeader.offsets.src_len;
 
 /** One key of a route record without building the rest (for lazy records); WHOLE for the others. */
 export function routeKey(m: RtMessage, key: string): unknown {
   switch (key) {
-    case 'dst': case 'src': {
+    case 'dst':
+    case 'src': {
       const a = m.getAttr(key === 'dst' ? 'RTA_DST' : 'RTA_SRC');
       // rtm_family, rtm_dst_len and rtm_src_len are the first bytes of struct rtmsg.
       const h = m.offset + NLMSG_HDRLEN;
       if (a === undefined || m.buf[h] === AF_MPLS) return a;
       return `${a}/${m.buf[h + (key === 'dst' ? RTM_DST_LEN : RTM_SRC_LEN)]}`;
     }
-    case 'multipath': case 'encap': case 'metrics': case 'via': return WHOLE;
-    default: return routeVocab.wireOf.has(key) ? routeVocab.readKey(m, key) : WHOLE;
+    case 'multipath':
+    case 'encap':
+    case 'metrics':
+    case 'via':
+      return WHOLE;
+    default:
+      return routeVocab.wireOf.has(key) ? routeVocab.readKey(m, key) : WHOLE;
   }
 }
 

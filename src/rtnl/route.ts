@@ -1,16 +1,43 @@
 // Routes: friendly specs -> RTM_*ROUTE requests, and dump filters (kernel side where it can).
 import {
-  NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST, SpecError, anyCheck, arrayCheck,
-  boolCheck, checkSpec, eitherCheck, encoderValue, ifRefCheck, intCheck, objectCheck, stringCheck, type Check,
-  type MessageSpec, type SpecRules, type VocabSpec,
+  NLM_F_ACK,
+  NLM_F_APPEND,
+  NLM_F_CREATE,
+  NLM_F_EXCL,
+  NLM_F_REPLACE,
+  NLM_F_REQUEST,
+  SpecError,
+  anyCheck,
+  arrayCheck,
+  boolCheck,
+  checkSpec,
+  eitherCheck,
+  encoderValue,
+  ifRefCheck,
+  intCheck,
+  objectCheck,
+  stringCheck,
+  type Check,
+  type MessageSpec,
+  type SpecRules,
+  type VocabSpec,
 } from '../core/index.js';
 import {
-  AF_INET, AF_INET6, AF_MPLS, ICMPV6_ROUTER_PREF, LWTUNNEL_ENCAP, RTAX, RTM, RTM_F, RTN, RTPROT, RT_SCOPE, RT_TABLE,
+  AF_INET,
+  AF_INET6,
+  AF_MPLS,
+  ICMPV6_ROUTER_PREF,
+  LWTUNNEL_ENCAP,
+  RTAX,
+  RTM,
+  RTM_F,
+  RTN,
+  RTPROT,
+  RT_SCOPE,
+  RT_TABLE,
 } from './constants.js';
 import { metricsVocab, nexthopVocab, rtaxAttrs, routeVocab, rtmsg, SEG6_IPTUN_MODE, type RtMessage } from './rtmsg.js';
-import {
-  canonicalIP, enumValue, familyValue, mergeAttrs, parsePrefix, type IfRef, type RawAttrs,
-} from './spec.js';
+import { canonicalIP, enumValue, familyValue, mergeAttrs, parsePrefix, type IfRef, type RawAttrs } from './spec.js';
 import type { RtVia } from './types.js';
 
 export type RouteCmd = 'add' | 'set' | 'replace' | 'append' | 'change' | 'del' | 'get' | 'dump';
@@ -89,8 +116,15 @@ export interface RouteSpec {
 
 const FLAGS_NAMES: Record<string, number> = { ...RTM_F };
 // Flags the kernel reports about a route and refuses in a request (a record lists them).
-const STATE_FLAGS = RTM_F.RTNH_F_DEAD | RTM_F.RTNH_F_LINKDOWN | RTM_F.RTNH_F_OFFLOAD | RTM_F.RTNH_F_TRAP
-  | RTM_F.RTNH_F_UNRESOLVED | RTM_F.RTM_F_OFFLOAD | RTM_F.RTM_F_TRAP | RTM_F.RTM_F_OFFLOAD_FAILED;
+const STATE_FLAGS =
+  RTM_F.RTNH_F_DEAD |
+  RTM_F.RTNH_F_LINKDOWN |
+  RTM_F.RTNH_F_OFFLOAD |
+  RTM_F.RTNH_F_TRAP |
+  RTM_F.RTNH_F_UNRESOLVED |
+  RTM_F.RTM_F_OFFLOAD |
+  RTM_F.RTM_F_TRAP |
+  RTM_F.RTM_F_OFFLOAD_FAILED;
 
 function rtFlags(v: RouteSpec['flags']): number {
   if (v === undefined) return 0;
@@ -118,17 +152,26 @@ export function encapAttrs(e: EncapSpec, path: string): [string, unknown][] {
   if (e.type === 'mpls' && 'labels' in e) {
     const data: [string, unknown][] = [['MPLS_IPTUNNEL_DST', Array.isArray(e.labels) ? e.labels.join('/') : e.labels]];
     if (e.ttl !== undefined) data.push(['MPLS_IPTUNNEL_TTL', e.ttl]);
-    return [['RTA_ENCAP', data], ['RTA_ENCAP_TYPE', 'LWTUNNEL_ENCAP_MPLS']];
+    return [
+      ['RTA_ENCAP', data],
+      ['RTA_ENCAP_TYPE', 'LWTUNNEL_ENCAP_MPLS'],
+    ];
   }
   if (e.type === 'seg6' && 'segs' in e) {
     const mode = enumValue(SEG6_IPTUN_MODE, 'SEG6_IPTUN_MODE_', e.mode ?? 'encap', 'seg6 mode');
     // Given in travel order; the header lists them last-first.
     const segments = [...e.segs].reverse();
-    return [['RTA_ENCAP', [['SEG6_IPTUNNEL_SRH', { mode, segments, tlvs: e.tlvs }]]], ['RTA_ENCAP_TYPE', 'LWTUNNEL_ENCAP_SEG6']];
+    return [
+      ['RTA_ENCAP', [['SEG6_IPTUNNEL_SRH', { mode, segments, tlvs: e.tlvs }]]],
+      ['RTA_ENCAP_TYPE', 'LWTUNNEL_ENCAP_SEG6'],
+    ];
   }
   if ('attrs' in e) {
     const type = enumValue(LWTUNNEL_ENCAP, 'LWTUNNEL_ENCAP_', e.type, 'encap type');
-    return [['RTA_ENCAP', e.attrs], ['RTA_ENCAP_TYPE', type]];
+    return [
+      ['RTA_ENCAP', e.attrs],
+      ['RTA_ENCAP_TYPE', type],
+    ];
   }
   throw new TypeError(`${path}: encap needs { type: 'mpls', labels } or { type: 'seg6', segs } or { type, attrs }`);
 }
@@ -138,11 +181,17 @@ function viaValue(v: string | RtVia, path: string): RtVia {
     const p = parsePrefix(v, path);
     return { family: p.family, addr: p.addr };
   }
-  if (typeof v !== 'object' || v === null || typeof v.addr !== 'string') throw new TypeError(`${path} must be an address or { family, addr }`);
+  if (typeof v !== 'object' || v === null || typeof v.addr !== 'string')
+    throw new TypeError(`${path} must be an address or { family, addr }`);
   return { family: familyValue(v.family)!, addr: v.addr };
 }
 
-function gatewayAttr(family: number, gateway: string | undefined, via: string | RtVia | undefined, path: string): [string, unknown] | undefined {
+function gatewayAttr(
+  family: number,
+  gateway: string | undefined,
+  via: string | RtVia | undefined,
+  path: string,
+): [string, unknown] | undefined {
   if (gateway !== undefined) {
     const g = parsePrefix(gateway, `${path}.gateway`);
     // A gateway of another family travels as RTA_VIA (IPv4 via IPv6; MPLS routes always).
@@ -155,12 +204,15 @@ function gatewayAttr(family: number, gateway: string | undefined, via: string | 
 
 function metricsAttr(m: RouteSpec['metrics']): [string, unknown][] {
   if (!m) return [];
-  const spec = checkSpec('route metrics', m, metricsRules ??= metricsVocab.rules({ lock: anyCheck }));
+  const spec = checkSpec('route metrics', m, (metricsRules ??= metricsVocab.rules({ lock: anyCheck })));
   const out: [string, unknown][] = [];
   let lock: unknown;
   for (const [k, v] of Object.entries(spec)) {
     if (v === undefined) continue;
-    if (k === 'lock') { lock = v; continue; }
+    if (k === 'lock') {
+      lock = v;
+      continue;
+    }
     const name = metricsVocab.wireOf.get(k)!;
     out.push([name, encoderValue(metricsVocab.typeOf(k)!, v)]);
   }
@@ -169,10 +221,17 @@ function metricsAttr(m: RouteSpec['metrics']): [string, unknown][] {
     const names = Array.isArray(lock) ? lock : [lock];
     let mask = 0;
     for (const n of names) {
-      if (typeof n === 'number') { mask |= n; continue; }
+      if (typeof n === 'number') {
+        mask |= n;
+        continue;
+      }
       const wire = metricsVocab.wireOf.get(String(n)) ?? String(n);
       const id = (RTAX as Record<string, number>)[wire];
-      if (id === undefined) throw new SpecError(`route metrics: cannot lock ${JSON.stringify(n)} (one of ${metricsVocab.keys().join(', ')})`, { object: 'route metrics', key: 'lock' });
+      if (id === undefined)
+        throw new SpecError(
+          `route metrics: cannot lock ${JSON.stringify(n)} (one of ${metricsVocab.keys().join(', ')})`,
+          { object: 'route metrics', key: 'lock' },
+        );
       mask |= 1 << id;
     }
     out.push(['RTAX_LOCK', mask >>> 0]);
@@ -183,11 +242,13 @@ let metricsRules: SpecRules | undefined;
 
 function nexthop(family: number, nh: NexthopSpec, i: number): Record<string, unknown> {
   const path = `multipath[${i}]`;
-  nh = checkSpec(`route ${path}`, nh, nexthopRules ??= nexthopVocab.rules(NEXTHOP_EXTRA));
-  if (nh.oif !== undefined && typeof nh.oif !== 'number') throw new TypeError(`${path}.oif must be resolved to an index first`);
+  nh = checkSpec(`route ${path}`, nh, (nexthopRules ??= nexthopVocab.rules(NEXTHOP_EXTRA)));
+  if (nh.oif !== undefined && typeof nh.oif !== 'number')
+    throw new TypeError(`${path}.oif must be resolved to an index first`);
   let hops = nh.hops ?? 0;
   if (nh.weight !== undefined) {
-    if (!Number.isInteger(nh.weight) || nh.weight < 1 || nh.weight > 256) throw new TypeError(`${path}.weight must be 1..256`);
+    if (!Number.isInteger(nh.weight) || nh.weight < 1 || nh.weight > 256)
+      throw new TypeError(`${path}.weight must be 1..256`);
     hops = nh.weight - 1;
   }
   const attrs: [string | number, unknown][] = [];
@@ -211,14 +272,31 @@ export function routeFamily(spec: RouteSpec): number {
 const viaCheck: Check = eitherCheck(stringCheck(), objectCheck);
 const flagsCheck: Check = eitherCheck(intCheck(0, 0xffffffff), arrayCheck(stringCheck()));
 const NEXTHOP_EXTRA: Record<string, Check> = {
-  oif: ifRefCheck, weight: intCheck(1, 256), hops: intCheck(0, 255), flags: flagsCheck, encap: objectCheck,
-  via: viaCheck, newdst: eitherCheck(stringCheck(), arrayCheck(intCheck(0, 0xfffff))), attrs: arrayCheck(anyCheck),
+  oif: ifRefCheck,
+  weight: intCheck(1, 256),
+  hops: intCheck(0, 255),
+  flags: flagsCheck,
+  encap: objectCheck,
+  via: viaCheck,
+  newdst: eitherCheck(stringCheck(), arrayCheck(intCheck(0, 0xfffff))),
+  attrs: arrayCheck(anyCheck),
 };
 const ROUTE_EXTRA: Record<string, Check> = {
-  family: eitherCheck(intCheck(0, 255), stringCheck()), dst: stringCheck(), src: stringCheck(), gateway: stringCheck(),
-  via: viaCheck, oif: ifRefCheck, iif: ifRefCheck, table: eitherCheck(intCheck(0, 0xffffffff), stringCheck()),
-  flags: flagsCheck, multipath: arrayCheck(objectCheck), encap: objectCheck, metrics: objectCheck,
-  newdst: NEXTHOP_EXTRA.newdst, ttlPropagate: eitherCheck(boolCheck, intCheck(0, 255)), fibMatch: boolCheck,
+  family: eitherCheck(intCheck(0, 255), stringCheck()),
+  dst: stringCheck(),
+  src: stringCheck(),
+  gateway: stringCheck(),
+  via: viaCheck,
+  oif: ifRefCheck,
+  iif: ifRefCheck,
+  table: eitherCheck(intCheck(0, 0xffffffff), stringCheck()),
+  flags: flagsCheck,
+  multipath: arrayCheck(objectCheck),
+  encap: objectCheck,
+  metrics: objectCheck,
+  newdst: NEXTHOP_EXTRA.newdst,
+  ttlPropagate: eitherCheck(boolCheck, intCheck(0, 255)),
+  fibMatch: boolCheck,
   attrs: arrayCheck(anyCheck),
 };
 let routeRules: SpecRules | undefined, nexthopRules: SpecRules | undefined;
@@ -227,7 +305,10 @@ let routeRules: SpecRules | undefined, nexthopRules: SpecRules | undefined;
 function samePrefix(object: string, key: string, v: string | undefined, lenKey: string, len: number | undefined): void {
   const slash = typeof v === 'string' ? v.indexOf('/') : -1;
   if (slash < 0 || len === undefined || Number(v!.slice(slash + 1)) === len) return;
-  throw new SpecError(`${object}: ${key} ${JSON.stringify(v)} has prefix length ${v!.slice(slash + 1)}, but ${lenKey} is ${len}`, { object, key: lenKey });
+  throw new SpecError(
+    `${object}: ${key} ${JSON.stringify(v)} has prefix length ${v!.slice(slash + 1)}, but ${lenKey} is ${len}`,
+    { object, key: lenKey },
+  );
 }
 
 /**
@@ -236,14 +317,17 @@ function samePrefix(object: string, key: string, v: string | undefined, lenKey: 
  * aliases. Throws SpecError.
  */
 export function checkRouteSpec<T extends object>(spec: T): T {
-  const out = checkSpec('route', spec, routeRules ??= routeVocab.rules(ROUTE_EXTRA)) as RouteSpec;
+  const out = checkSpec('route', spec, (routeRules ??= routeVocab.rules(ROUTE_EXTRA))) as RouteSpec;
   samePrefix('route', 'dst', out.dst, 'dstLen', out.dstLen);
   samePrefix('route', 'src', out.src, 'srcLen', out.srcLen);
   return out as T;
 }
 
 /** Header fields and attributes of a route spec. */
-export function routeBody(cmd: RouteCmd, spec: RouteSpec): { fields: Record<string, unknown>; attrs: [string | number, unknown][] } {
+export function routeBody(
+  cmd: RouteCmd,
+  spec: RouteSpec,
+): { fields: Record<string, unknown>; attrs: [string | number, unknown][] } {
   spec = checkRouteSpec(spec);
   const family = routeFamily(spec);
   const isNew = cmd !== 'del' && cmd !== 'get' && cmd !== 'dump';
@@ -266,7 +350,8 @@ export function routeBody(cmd: RouteCmd, spec: RouteSpec): { fields: Record<stri
   // iproute2's defaults, so that equal commands give equal bytes.
   const type = spec.type !== undefined ? enumValue(RTN, 'RTN_', spec.type, 'route type') : isNew ? RTN.RTN_UNICAST : 0;
   fields.type = type;
-  const localType = type === RTN.RTN_LOCAL || type === RTN.RTN_BROADCAST || type === RTN.RTN_NAT || type === RTN.RTN_ANYCAST;
+  const localType =
+    type === RTN.RTN_LOCAL || type === RTN.RTN_BROADCAST || type === RTN.RTN_NAT || type === RTN.RTN_ANYCAST;
   let table = cmd === 'get' ? 0 : localType ? RT_TABLE.RT_TABLE_LOCAL : RT_TABLE.RT_TABLE_MAIN;
   if (spec.table !== undefined) table = tableId(spec.table);
   if (table < 256) fields.table = table;
@@ -274,8 +359,10 @@ export function routeBody(cmd: RouteCmd, spec: RouteSpec): { fields: Record<stri
     fields.table = RT_TABLE.RT_TABLE_UNSPEC;
     attrs.push(['RTA_TABLE', table]);
   }
-  fields.proto = spec.proto !== undefined ? enumValue(RTPROT, 'RTPROT_', spec.proto, 'protocol') : isNew ? RTPROT.RTPROT_BOOT : 0;
-  const hasNexthop = spec.gateway !== undefined || spec.via !== undefined || spec.multipath !== undefined || spec.nhId !== undefined;
+  fields.proto =
+    spec.proto !== undefined ? enumValue(RTPROT, 'RTPROT_', spec.proto, 'protocol') : isNew ? RTPROT.RTPROT_BOOT : 0;
+  const hasNexthop =
+    spec.gateway !== undefined || spec.via !== undefined || spec.multipath !== undefined || spec.nhId !== undefined;
   let scope: number;
   if (spec.scope !== undefined) scope = enumValue(RT_SCOPE, 'RT_SCOPE_', spec.scope, 'scope');
   // IPv6 and MPLS routes have no scopes.
@@ -283,22 +370,27 @@ export function routeBody(cmd: RouteCmd, spec: RouteSpec): { fields: Record<stri
   else if (cmd === 'del') scope = RT_SCOPE.RT_SCOPE_NOWHERE;
   else if (!isNew) scope = 0;
   else if (type === RTN.RTN_LOCAL || type === RTN.RTN_NAT) scope = RT_SCOPE.RT_SCOPE_HOST;
-  else if (type === RTN.RTN_BROADCAST || type === RTN.RTN_MULTICAST || type === RTN.RTN_ANYCAST) scope = RT_SCOPE.RT_SCOPE_LINK;
+  else if (type === RTN.RTN_BROADCAST || type === RTN.RTN_MULTICAST || type === RTN.RTN_ANYCAST)
+    scope = RT_SCOPE.RT_SCOPE_LINK;
   else if (type === RTN.RTN_UNICAST && !hasNexthop) scope = RT_SCOPE.RT_SCOPE_LINK;
   else scope = RT_SCOPE.RT_SCOPE_UNIVERSE;
   fields.scope = scope;
   let flags = rtFlags(spec.flags);
   // As iproute2: IPv4 lookups report the table (IPv6 refuses the flag in strict mode).
-  if (cmd === 'get') flags |= (family === AF_INET ? RTM_F.RTM_F_LOOKUP_TABLE : 0) | (spec.fibMatch ? RTM_F.RTM_F_FIB_MATCH : 0);
+  if (cmd === 'get')
+    flags |= (family === AF_INET ? RTM_F.RTM_F_LOOKUP_TABLE : 0) | (spec.fibMatch ? RTM_F.RTM_F_FIB_MATCH : 0);
   if (flags) fields.flags = flags;
 
   const prio = spec.priority ?? spec.metric;
   if (prio !== undefined) attrs.push(['RTA_PRIORITY', prio]);
-  if (spec.prefsrc !== undefined) attrs.push(['RTA_PREFSRC', parsePrefix(spec.prefsrc, 'prefsrc', family === AF_MPLS ? undefined : family).addr]);
-  if (spec.pref !== undefined) attrs.push(['RTA_PREF', enumValue(ICMPV6_ROUTER_PREF, 'ICMPV6_ROUTER_PREF_', spec.pref, 'route preference')]);
+  if (spec.prefsrc !== undefined)
+    attrs.push(['RTA_PREFSRC', parsePrefix(spec.prefsrc, 'prefsrc', family === AF_MPLS ? undefined : family).addr]);
+  if (spec.pref !== undefined)
+    attrs.push(['RTA_PREF', enumValue(ICMPV6_ROUTER_PREF, 'ICMPV6_ROUTER_PREF_', spec.pref, 'route preference')]);
   if (spec.expires !== undefined) attrs.push(['RTA_EXPIRES', spec.expires]);
   if (spec.encap) attrs.push(...encapAttrs(spec.encap, 'encap'));
-  if (spec.newdst !== undefined) attrs.push(['RTA_NEWDST', Array.isArray(spec.newdst) ? spec.newdst.join('/') : spec.newdst]);
+  if (spec.newdst !== undefined)
+    attrs.push(['RTA_NEWDST', Array.isArray(spec.newdst) ? spec.newdst.join('/') : spec.newdst]);
   const gw = gatewayAttr(family, spec.gateway, spec.via, 'route');
   if (gw) attrs.push(gw);
   if (spec.flow !== undefined) attrs.push(['RTA_FLOW', spec.flow]);
@@ -313,7 +405,8 @@ export function routeBody(cmd: RouteCmd, spec: RouteSpec): { fields: Record<stri
   const metrics = metricsAttr(spec.metrics);
   if (metrics.length) attrs.push(['RTA_METRICS', metrics]);
   if (spec.multipath !== undefined) {
-    if (!Array.isArray(spec.multipath) || !spec.multipath.length) throw new TypeError('multipath must be a non-empty array of next hops');
+    if (!Array.isArray(spec.multipath) || !spec.multipath.length)
+      throw new TypeError('multipath must be a non-empty array of next hops');
     attrs.push(['RTA_MULTIPATH', spec.multipath.map((nh, i) => nexthop(family, nh, i))]);
   }
   if (spec.ttlPropagate !== undefined) attrs.push(['RTA_TTL_PROPAGATE', Number(spec.ttlPropagate)]);
@@ -331,13 +424,35 @@ export function routeRequest(cmd: RouteCmd, spec: RouteSpec): { schema: typeof r
   const base = NLM_F_REQUEST | NLM_F_ACK;
   let type: number, flags: number;
   switch (cmd) {
-    case 'add': type = RTM.RTM_NEWROUTE; flags = base | NLM_F_CREATE | NLM_F_EXCL; break;
-    case 'replace': type = RTM.RTM_NEWROUTE; flags = base | NLM_F_CREATE | NLM_F_REPLACE; break;
-    case 'append': type = RTM.RTM_NEWROUTE; flags = base | NLM_F_CREATE | NLM_F_APPEND; break;
-    case 'set': case 'change': type = RTM.RTM_NEWROUTE; flags = base | NLM_F_REPLACE; break;
-    case 'del': type = RTM.RTM_DELROUTE; flags = base; break;
-    case 'get': type = RTM.RTM_GETROUTE; flags = NLM_F_REQUEST; break;
-    default: throw new TypeError(`unknown route command ${JSON.stringify(cmd)} (add, replace, append, change, del, get, dump)`);
+    case 'add':
+      type = RTM.RTM_NEWROUTE;
+      flags = base | NLM_F_CREATE | NLM_F_EXCL;
+      break;
+    case 'replace':
+      type = RTM.RTM_NEWROUTE;
+      flags = base | NLM_F_CREATE | NLM_F_REPLACE;
+      break;
+    case 'append':
+      type = RTM.RTM_NEWROUTE;
+      flags = base | NLM_F_CREATE | NLM_F_APPEND;
+      break;
+    case 'set':
+    case 'change':
+      type = RTM.RTM_NEWROUTE;
+      flags = base | NLM_F_REPLACE;
+      break;
+    case 'del':
+      type = RTM.RTM_DELROUTE;
+      flags = base;
+      break;
+    case 'get':
+      type = RTM.RTM_GETROUTE;
+      flags = NLM_F_REQUEST;
+      break;
+    default:
+      throw new TypeError(
+        `unknown route command ${JSON.stringify(cmd)} (add, replace, append, change, del, get, dump)`,
+      );
   }
   return { schema: rtmsg, spec: { type, flags, fields, attrs } };
 }
@@ -368,7 +483,8 @@ export function routeDumpRequest(filter: RouteFilter = {}): MessageSpec<any, any
   const attrs: [string, unknown][] = [];
   if (filter.table !== undefined) {
     const t = tableId(filter.table);
-    if (t < 256) fields.table = t; else attrs.push(['RTA_TABLE', t]);
+    if (t < 256) fields.table = t;
+    else attrs.push(['RTA_TABLE', t]);
   }
   if (filter.proto !== undefined) fields.proto = enumValue(RTPROT, 'RTPROT_', filter.proto, 'protocol');
   if (filter.type !== undefined) fields.type = enumValue(RTN, 'RTN_', filter.type, 'route type');
@@ -391,12 +507,23 @@ export function routeMatcher(filter: RouteFilter = {}, kernelFiltered = true): (
   const family = familyValue(filter.family as number | string | undefined);
   if (family && family !== AF_INET && family !== AF_INET6) checks.push((m) => m.family === family);
   if (!kernelFiltered) {
-    if (filter.table !== undefined) { const t = tableId(filter.table); checks.push((m) => tableOf(m) === t); }
-    if (filter.proto !== undefined) { const p = enumValue(RTPROT, 'RTPROT_', filter.proto, 'protocol'); checks.push((m) => m.field('proto') === p); }
-    if (filter.type !== undefined) { const t = enumValue(RTN, 'RTN_', filter.type, 'route type'); checks.push((m) => m.field('type') === t); }
+    if (filter.table !== undefined) {
+      const t = tableId(filter.table);
+      checks.push((m) => tableOf(m) === t);
+    }
+    if (filter.proto !== undefined) {
+      const p = enumValue(RTPROT, 'RTPROT_', filter.proto, 'protocol');
+      checks.push((m) => m.field('proto') === p);
+    }
+    if (filter.type !== undefined) {
+      const t = enumValue(RTN, 'RTN_', filter.type, 'route type');
+      checks.push((m) => m.field('type') === t);
+    }
     if (typeof filter.oif === 'number') {
       const o = filter.oif;
-      checks.push((m) => m.getAttr('RTA_OIF') === o || (m.getAttr('RTA_MULTIPATH') ?? []).some((nh) => nh.ifindex === o));
+      checks.push(
+        (m) => m.getAttr('RTA_OIF') === o || (m.getAttr('RTA_MULTIPATH') ?? []).some((nh) => nh.ifindex === o),
+      );
     }
   }
   if (filter.dst !== undefined) {
@@ -410,11 +537,21 @@ export function routeMatcher(filter: RouteFilter = {}, kernelFiltered = true): (
   } else if (filter.dstLen !== undefined) checks.push((m) => m.field('dst_len') === filter.dstLen);
   if (filter.gateway !== undefined) {
     const g = canonicalIP(filter.gateway);
-    checks.push((m) => m.getAttr('RTA_GATEWAY') === g || (m.getAttr('RTA_MULTIPATH') ?? []).some((nh) => nh.attrs.getAttr('RTA_GATEWAY') === g));
+    checks.push(
+      (m) =>
+        m.getAttr('RTA_GATEWAY') === g ||
+        (m.getAttr('RTA_MULTIPATH') ?? []).some((nh) => nh.attrs.getAttr('RTA_GATEWAY') === g),
+    );
   }
   if (filter.priority !== undefined) checks.push((m) => (m.getAttr('RTA_PRIORITY') ?? 0) === filter.priority);
-  if (filter.scope !== undefined) { const s = enumValue(RT_SCOPE, 'RT_SCOPE_', filter.scope, 'scope'); checks.push((m) => m.field('scope') === s); }
-  if (filter.prefsrc !== undefined) { const p = canonicalIP(filter.prefsrc); checks.push((m) => m.getAttr('RTA_PREFSRC') === p); }
+  if (filter.scope !== undefined) {
+    const s = enumValue(RT_SCOPE, 'RT_SCOPE_', filter.scope, 'scope');
+    checks.push((m) => m.field('scope') === s);
+  }
+  if (filter.prefsrc !== undefined) {
+    const p = canonicalIP(filter.prefsrc);
+    checks.push((m) => m.getAttr('RTA_PREFSRC') === p);
+  }
   if (filter.match) checks.push(filter.match);
   if (!checks.length) return undefined;
   return (m) => checks.every((c) => c(m));

@@ -1,14 +1,55 @@
 // rtnl.rtmsg: routes (RTM_NEWROUTE/DELROUTE/GETROUTE). struct rtmsg + RTA_*, with
 // RTA_MULTIPATH next hops, RTA_METRICS and light-weight tunnel encapsulations.
 import {
-  MessageSchema, asciiz, attrMap, be16, be32, be64, binary, enumOf, flagsOf, ipaddr, ipv4, ipv6, nested,
-  registerMessageClass, s32, struct, u16, u32, u64, u8, vocab, enumNames, type AttrMap, type AttrSet, type NlaType,
+  MessageSchema,
+  asciiz,
+  attrMap,
+  be16,
+  be32,
+  be64,
+  binary,
+  enumOf,
+  flagsOf,
+  ipaddr,
+  ipv4,
+  ipv6,
+  nested,
+  registerMessageClass,
+  s32,
+  struct,
+  u16,
+  u32,
+  u64,
+  u8,
+  vocab,
+  enumNames,
+  type AttrMap,
+  type AttrSet,
+  type NlaType,
 } from '../core/index.js';
 import {
-  AF, ICMPV6_ROUTER_PREF, LWTUNNEL_ENCAP, RTAX, RTM, RTM_F, RTN, RTNH_F, RTPROT, RT_SCOPE, RT_TABLE,
+  AF,
+  ICMPV6_ROUTER_PREF,
+  LWTUNNEL_ENCAP,
+  RTAX,
+  RTM,
+  RTM_F,
+  RTN,
+  RTNH_F,
+  RTPROT,
+  RT_SCOPE,
+  RT_TABLE,
 } from './constants.js';
 import {
-  mplsLabels, multipath, rtvia, selectBy, seg6Encap, srh, type RtNexthop, type RtVia, type Seg6Encap,
+  mplsLabels,
+  multipath,
+  rtvia,
+  selectBy,
+  seg6Encap,
+  srh,
+  type RtNexthop,
+  type RtVia,
+  type Seg6Encap,
 } from './types.js';
 
 /** struct rtmsg. rtm_table is 8 bits: tables above 255 travel in RTA_TABLE (with rtm_table = RT_TABLE_UNSPEC). */
@@ -28,9 +69,16 @@ export const rtmsgHeader = struct('rtmsg', {
 export const rtaxAttrs = attrMap('rtax', {
   ...Object.fromEntries(Object.entries(RTAX).map(([k, v]) => [k, [v, u32] as const])),
   RTAX_LOCK: [RTAX.RTAX_LOCK, flagsOf(u32, Object.fromEntries(Object.entries(RTAX).map(([k, v]) => [k, 1 << v])))],
-  RTAX_FEATURES: [RTAX.RTAX_FEATURES, flagsOf(u32, {
-    RTAX_FEATURE_ECN: 1, RTAX_FEATURE_SACK: 2, RTAX_FEATURE_TIMESTAMP: 4, RTAX_FEATURE_ALLFRAG: 8, RTAX_FEATURE_TCP_USEC_TS: 16,
-  })],
+  RTAX_FEATURES: [
+    RTAX.RTAX_FEATURES,
+    flagsOf(u32, {
+      RTAX_FEATURE_ECN: 1,
+      RTAX_FEATURE_SACK: 2,
+      RTAX_FEATURE_TIMESTAMP: 4,
+      RTAX_FEATURE_ALLFRAG: 8,
+      RTAX_FEATURE_TCP_USEC_TS: 16,
+    }),
+  ],
   RTAX_CC_ALGO: [RTAX.RTAX_CC_ALGO, asciiz],
 } as Record<string, readonly [number, NlaType<any, any>]>);
 
@@ -43,24 +91,46 @@ const mplsEncap = attrMap('mpls_iptunnel', {
 
 /** Tunnel-key flags (TUNNEL_* bits of LWTUNNEL_IP_FLAGS, big-endian). */
 const TUNNEL_FLAGS = {
-  TUNNEL_CSUM: 0x01, TUNNEL_ROUTING: 0x02, TUNNEL_KEY: 0x04, TUNNEL_SEQ: 0x08, TUNNEL_STRICT: 0x10,
-  TUNNEL_REC: 0x20, TUNNEL_VERSION: 0x40, TUNNEL_NO_KEY: 0x80, TUNNEL_DONT_FRAGMENT: 0x100, TUNNEL_OAM: 0x200,
-  TUNNEL_CRIT_OPT: 0x400, TUNNEL_GENEVE_OPT: 0x800, TUNNEL_VXLAN_OPT: 0x1000, TUNNEL_NOCACHE: 0x2000,
-  TUNNEL_ERSPAN_OPT: 0x4000, TUNNEL_GTP_OPT: 0x8000,
+  TUNNEL_CSUM: 0x01,
+  TUNNEL_ROUTING: 0x02,
+  TUNNEL_KEY: 0x04,
+  TUNNEL_SEQ: 0x08,
+  TUNNEL_STRICT: 0x10,
+  TUNNEL_REC: 0x20,
+  TUNNEL_VERSION: 0x40,
+  TUNNEL_NO_KEY: 0x80,
+  TUNNEL_DONT_FRAGMENT: 0x100,
+  TUNNEL_OAM: 0x200,
+  TUNNEL_CRIT_OPT: 0x400,
+  TUNNEL_GENEVE_OPT: 0x800,
+  TUNNEL_VXLAN_OPT: 0x1000,
+  TUNNEL_NOCACHE: 0x2000,
+  TUNNEL_ERSPAN_OPT: 0x4000,
+  TUNNEL_GTP_OPT: 0x8000,
 } as const;
 const ipOpts = attrMap('lwtunnel_ip_opts', {
-  LWTUNNEL_IP_OPTS_GENEVE: [1, nested(attrMap('lwtunnel_ip_opt_geneve', {
-    LWTUNNEL_IP_OPT_GENEVE_CLASS: [1, be16],
-    LWTUNNEL_IP_OPT_GENEVE_TYPE: [2, u8],
-    LWTUNNEL_IP_OPT_GENEVE_DATA: [3, binary],
-  }))],
+  LWTUNNEL_IP_OPTS_GENEVE: [
+    1,
+    nested(
+      attrMap('lwtunnel_ip_opt_geneve', {
+        LWTUNNEL_IP_OPT_GENEVE_CLASS: [1, be16],
+        LWTUNNEL_IP_OPT_GENEVE_TYPE: [2, u8],
+        LWTUNNEL_IP_OPT_GENEVE_DATA: [3, binary],
+      }),
+    ),
+  ],
   LWTUNNEL_IP_OPTS_VXLAN: [2, nested(attrMap('lwtunnel_ip_opt_vxlan', { LWTUNNEL_IP_OPT_VXLAN_GBP: [1, u32] }))],
-  LWTUNNEL_IP_OPTS_ERSPAN: [3, nested(attrMap('lwtunnel_ip_opt_erspan', {
-    LWTUNNEL_IP_OPT_ERSPAN_VER: [1, u8],
-    LWTUNNEL_IP_OPT_ERSPAN_INDEX: [2, be32],
-    LWTUNNEL_IP_OPT_ERSPAN_DIR: [3, u8],
-    LWTUNNEL_IP_OPT_ERSPAN_HWID: [4, u8],
-  }))],
+  LWTUNNEL_IP_OPTS_ERSPAN: [
+    3,
+    nested(
+      attrMap('lwtunnel_ip_opt_erspan', {
+        LWTUNNEL_IP_OPT_ERSPAN_VER: [1, u8],
+        LWTUNNEL_IP_OPT_ERSPAN_INDEX: [2, be32],
+        LWTUNNEL_IP_OPT_ERSPAN_DIR: [3, u8],
+        LWTUNNEL_IP_OPT_ERSPAN_HWID: [4, u8],
+      }),
+    ),
+  ],
 });
 const ipEncap = attrMap('lwtunnel_ip', {
   LWTUNNEL_IP_ID: [1, be64],
@@ -94,16 +164,30 @@ const ilaEncap = attrMap('ila', {
   ILA_ATTR_HOOK_TYPE: [9, u8],
 });
 export const SEG6_IPTUN_MODE = {
-  SEG6_IPTUN_MODE_INLINE: 0, SEG6_IPTUN_MODE_ENCAP: 1, SEG6_IPTUN_MODE_L2ENCAP: 2,
-  SEG6_IPTUN_MODE_ENCAP_RED: 3, SEG6_IPTUN_MODE_L2ENCAP_RED: 4,
+  SEG6_IPTUN_MODE_INLINE: 0,
+  SEG6_IPTUN_MODE_ENCAP: 1,
+  SEG6_IPTUN_MODE_L2ENCAP: 2,
+  SEG6_IPTUN_MODE_ENCAP_RED: 3,
+  SEG6_IPTUN_MODE_L2ENCAP_RED: 4,
 } as const;
 const seg6EncapAttrs = attrMap('seg6_iptunnel', { SEG6_IPTUNNEL_SRH: [1, seg6Encap] });
 const SEG6_LOCAL_ACTION = {
-  SEG6_LOCAL_ACTION_UNSPEC: 0, SEG6_LOCAL_ACTION_END: 1, SEG6_LOCAL_ACTION_END_X: 2, SEG6_LOCAL_ACTION_END_T: 3,
-  SEG6_LOCAL_ACTION_END_DX2: 4, SEG6_LOCAL_ACTION_END_DX6: 5, SEG6_LOCAL_ACTION_END_DX4: 6,
-  SEG6_LOCAL_ACTION_END_DT6: 7, SEG6_LOCAL_ACTION_END_DT4: 8, SEG6_LOCAL_ACTION_END_B6: 9,
-  SEG6_LOCAL_ACTION_END_B6_ENCAP: 10, SEG6_LOCAL_ACTION_END_BM: 11, SEG6_LOCAL_ACTION_END_S: 12,
-  SEG6_LOCAL_ACTION_END_AS: 13, SEG6_LOCAL_ACTION_END_AM: 14, SEG6_LOCAL_ACTION_END_BPF: 15,
+  SEG6_LOCAL_ACTION_UNSPEC: 0,
+  SEG6_LOCAL_ACTION_END: 1,
+  SEG6_LOCAL_ACTION_END_X: 2,
+  SEG6_LOCAL_ACTION_END_T: 3,
+  SEG6_LOCAL_ACTION_END_DX2: 4,
+  SEG6_LOCAL_ACTION_END_DX6: 5,
+  SEG6_LOCAL_ACTION_END_DX4: 6,
+  SEG6_LOCAL_ACTION_END_DT6: 7,
+  SEG6_LOCAL_ACTION_END_DT4: 8,
+  SEG6_LOCAL_ACTION_END_B6: 9,
+  SEG6_LOCAL_ACTION_END_B6_ENCAP: 10,
+  SEG6_LOCAL_ACTION_END_BM: 11,
+  SEG6_LOCAL_ACTION_END_S: 12,
+  SEG6_LOCAL_ACTION_END_AS: 13,
+  SEG6_LOCAL_ACTION_END_AM: 14,
+  SEG6_LOCAL_ACTION_END_BPF: 15,
   SEG6_LOCAL_ACTION_END_DT46: 16,
 } as const;
 const bpfProg = attrMap('lwt_bpf_prog', { LWT_BPF_PROG_FD: [1, u32], LWT_BPF_PROG_NAME: [2, asciiz] });
@@ -115,14 +199,32 @@ const seg6LocalEncap = attrMap('seg6_local', {
   SEG6_LOCAL_NH6: [5, ipv6],
   SEG6_LOCAL_IIF: [6, u32],
   SEG6_LOCAL_OIF: [7, u32],
-  SEG6_LOCAL_BPF: [8, nested(attrMap('seg6_local_bpf', { SEG6_LOCAL_BPF_PROG: [1, u32], SEG6_LOCAL_BPF_PROG_NAME: [2, asciiz] }))],
+  SEG6_LOCAL_BPF: [
+    8,
+    nested(attrMap('seg6_local_bpf', { SEG6_LOCAL_BPF_PROG: [1, u32], SEG6_LOCAL_BPF_PROG_NAME: [2, asciiz] })),
+  ],
   SEG6_LOCAL_VRFTABLE: [9, u32],
-  SEG6_LOCAL_COUNTERS: [10, nested(attrMap('seg6_local_cnt', {
-    SEG6_LOCAL_CNT_PAD: [1, binary], SEG6_LOCAL_CNT_PACKETS: [2, u64], SEG6_LOCAL_CNT_BYTES: [3, u64], SEG6_LOCAL_CNT_ERRORS: [4, u64],
-  }))],
-  SEG6_LOCAL_FLAVORS: [11, nested(attrMap('seg6_local_flv', {
-    SEG6_LOCAL_FLV_OPERATION: [1, u32], SEG6_LOCAL_FLV_LCBLOCK_BITS: [2, u8], SEG6_LOCAL_FLV_LCNODE_FN_BITS: [3, u8],
-  }))],
+  SEG6_LOCAL_COUNTERS: [
+    10,
+    nested(
+      attrMap('seg6_local_cnt', {
+        SEG6_LOCAL_CNT_PAD: [1, binary],
+        SEG6_LOCAL_CNT_PACKETS: [2, u64],
+        SEG6_LOCAL_CNT_BYTES: [3, u64],
+        SEG6_LOCAL_CNT_ERRORS: [4, u64],
+      }),
+    ),
+  ],
+  SEG6_LOCAL_FLAVORS: [
+    11,
+    nested(
+      attrMap('seg6_local_flv', {
+        SEG6_LOCAL_FLV_OPERATION: [1, u32],
+        SEG6_LOCAL_FLV_LCBLOCK_BITS: [2, u8],
+        SEG6_LOCAL_FLV_LCNODE_FN_BITS: [3, u8],
+      }),
+    ),
+  ],
 });
 const bpfEncap = attrMap('lwt_bpf', {
   LWT_BPF_IN: [1, nested(bpfProg)],
@@ -133,7 +235,10 @@ const bpfEncap = attrMap('lwt_bpf', {
 // struct ipv6_rpl_sr_hdr carries compressed segments: kept as bytes.
 const rplEncap = attrMap('rpl_iptunnel', { RPL_IPTUNNEL_SRH: [1, binary] });
 const ioam6Encap = attrMap('ioam6_iptunnel', {
-  IOAM6_IPTUNNEL_MODE: [1, enumOf(u8, { IOAM6_IPTUNNEL_MODE_INLINE: 1, IOAM6_IPTUNNEL_MODE_ENCAP: 2, IOAM6_IPTUNNEL_MODE_AUTO: 3 })],
+  IOAM6_IPTUNNEL_MODE: [
+    1,
+    enumOf(u8, { IOAM6_IPTUNNEL_MODE_INLINE: 1, IOAM6_IPTUNNEL_MODE_ENCAP: 2, IOAM6_IPTUNNEL_MODE_AUTO: 3 }),
+  ],
   IOAM6_IPTUNNEL_DST: [2, ipv6],
   // struct ioam6_trace_hdr: namespace, bit fields, trace type; the node data follows.
   IOAM6_IPTUNNEL_TRACE: [3, struct('ioam6_trace_hdr', { namespace_id: be16, nodelen: u8, remlen: u8, type: be32 })],
@@ -146,8 +251,16 @@ const xfrmEncap = attrMap('lwt_xfrm', { LWT_XFRM_IF_ID: [1, u32], LWT_XFRM_LINK:
 /** RTA_ENCAP (and NHA_ENCAP) types by LWTUNNEL_ENCAP name. */
 export const encaps: Record<string, NlaType<any, any>> = {};
 for (const [name, map] of [
-  ['MPLS', mplsEncap], ['IP', ipEncap], ['ILA', ilaEncap], ['IP6', ip6Encap], ['SEG6', seg6EncapAttrs],
-  ['BPF', bpfEncap], ['SEG6_LOCAL', seg6LocalEncap], ['RPL', rplEncap], ['IOAM6', ioam6Encap], ['XFRM', xfrmEncap],
+  ['MPLS', mplsEncap],
+  ['IP', ipEncap],
+  ['ILA', ilaEncap],
+  ['IP6', ip6Encap],
+  ['SEG6', seg6EncapAttrs],
+  ['BPF', bpfEncap],
+  ['SEG6_LOCAL', seg6LocalEncap],
+  ['RPL', rplEncap],
+  ['IOAM6', ioam6Encap],
+  ['XFRM', xfrmEncap],
 ] as const) {
   const id = LWTUNNEL_ENCAP[`LWTUNNEL_ENCAP_${name}`];
   // select() looks choices up by the sibling's value: a number when decoded, a name when given.
@@ -169,9 +282,19 @@ export const rtaAttrs = attrMap('rta', {
   RTA_MULTIPATH: [9, multipath((): AttrMap<any> => rtaAttrs)],
   RTA_PROTOINFO: [10, binary], // no longer used
   RTA_FLOW: [11, u32],
-  RTA_CACHEINFO: [12, struct('rta_cacheinfo', {
-    rta_clntref: u32, rta_lastuse: u32, rta_expires: s32, rta_error: u32, rta_used: u32, rta_id: u32, rta_ts: u32, rta_tsage: u32,
-  })],
+  RTA_CACHEINFO: [
+    12,
+    struct('rta_cacheinfo', {
+      rta_clntref: u32,
+      rta_lastuse: u32,
+      rta_expires: s32,
+      rta_error: u32,
+      rta_used: u32,
+      rta_id: u32,
+      rta_ts: u32,
+      rta_tsage: u32,
+    }),
+  ],
   RTA_SESSION: [13, binary], // no longer used
   RTA_MP_ALGO: [14, binary], // no longer used
   RTA_TABLE: [15, enumOf(u32, RT_TABLE)],
@@ -202,7 +325,9 @@ registerMessageClass(rtmsg);
 
 /** Marshal policy entries of this file (spread by marshal.ts). */
 export const policy: Record<number, MessageSchema<any, any>> = {
-  [RTM.RTM_NEWROUTE]: rtmsg, [RTM.RTM_DELROUTE]: rtmsg, [RTM.RTM_GETROUTE]: rtmsg,
+  [RTM.RTM_NEWROUTE]: rtmsg,
+  [RTM.RTM_DELROUTE]: rtmsg,
+  [RTM.RTM_GETROUTE]: rtmsg,
 };
 
 export type RtMessage = ReturnType<typeof rtmsg.decode>;
@@ -210,7 +335,9 @@ export type RtMessage = ReturnType<typeof rtmsg.decode>;
 // ---- vocabulary: the friendly names of routes in specs and records ------------------------
 
 /** A gateway of another family (RTA_VIA) in records: its address; the family follows from it. */
-function viaRecord(v: RtVia): string { return v.addr; }
+function viaRecord(v: RtVia): string {
+  return v.addr;
+}
 
 const encapNames = enumNames(LWTUNNEL_ENCAP);
 const seg6Modes = enumNames(SEG6_IPTUN_MODE);
@@ -249,10 +376,23 @@ function nexthopsRecord(list: RtNexthop[]): Record<string, unknown>[] {
 /** Route metrics (RTA_METRICS): `{ mtu: 1400, advmss: 1360, lock: ['mtu'] }`. */
 export const metricsVocab = vocab('route metrics', rtaxAttrs, undefined, {
   attrs: {
-    lock: 'RTAX_LOCK', mtu: 'RTAX_MTU', window: 'RTAX_WINDOW', rtt: 'RTAX_RTT', rttvar: 'RTAX_RTTVAR',
-    ssthresh: 'RTAX_SSTHRESH', cwnd: 'RTAX_CWND', advmss: 'RTAX_ADVMSS', reordering: 'RTAX_REORDERING',
-    hoplimit: 'RTAX_HOPLIMIT', initcwnd: 'RTAX_INITCWND', features: 'RTAX_FEATURES', rtoMin: 'RTAX_RTO_MIN',
-    initrwnd: 'RTAX_INITRWND', quickack: 'RTAX_QUICKACK', ccAlgo: 'RTAX_CC_ALGO', fastopenNoCookie: 'RTAX_FASTOPEN_NO_COOKIE',
+    lock: 'RTAX_LOCK',
+    mtu: 'RTAX_MTU',
+    window: 'RTAX_WINDOW',
+    rtt: 'RTAX_RTT',
+    rttvar: 'RTAX_RTTVAR',
+    ssthresh: 'RTAX_SSTHRESH',
+    cwnd: 'RTAX_CWND',
+    advmss: 'RTAX_ADVMSS',
+    reordering: 'RTAX_REORDERING',
+    hoplimit: 'RTAX_HOPLIMIT',
+    initcwnd: 'RTAX_INITCWND',
+    features: 'RTAX_FEATURES',
+    rtoMin: 'RTAX_RTO_MIN',
+    initrwnd: 'RTAX_INITRWND',
+    quickack: 'RTAX_QUICKACK',
+    ccAlgo: 'RTAX_CC_ALGO',
+    fastopenNoCookie: 'RTAX_FASTOPEN_NO_COOKIE',
   },
 });
 
@@ -269,20 +409,53 @@ export const nexthopVocab = vocab('next hop', rtaAttrs, undefined, {
  */
 export const routeVocab = vocab('route', rtaAttrs, rtmsgHeader, {
   fields: {
-    family: 'family', dstLen: 'dst_len', srcLen: 'src_len', tos: 'tos', table: 'table', proto: 'proto',
-    scope: 'scope', type: 'type', flags: 'flags',
+    family: 'family',
+    dstLen: 'dst_len',
+    srcLen: 'src_len',
+    tos: 'tos',
+    table: 'table',
+    proto: 'proto',
+    scope: 'scope',
+    type: 'type',
+    flags: 'flags',
   },
   attrs: {
-    dst: 'RTA_DST', src: 'RTA_SRC', iif: 'RTA_IIF', oif: 'RTA_OIF', gateway: 'RTA_GATEWAY', priority: 'RTA_PRIORITY',
-    prefsrc: 'RTA_PREFSRC', metrics: 'RTA_METRICS', flow: 'RTA_FLOW', mark: 'RTA_MARK', pref: 'RTA_PREF',
-    expires: 'RTA_EXPIRES', uid: 'RTA_UID', ttlPropagate: 'RTA_TTL_PROPAGATE', ipProto: 'RTA_IP_PROTO',
-    sport: 'RTA_SPORT', dport: 'RTA_DPORT', nhId: 'RTA_NH_ID', flowlabel: 'RTA_FLOWLABEL',
-    via: 'RTA_VIA', newdst: 'RTA_NEWDST', encap: 'RTA_ENCAP', multipath: 'RTA_MULTIPATH', table: 'RTA_TABLE',
+    dst: 'RTA_DST',
+    src: 'RTA_SRC',
+    iif: 'RTA_IIF',
+    oif: 'RTA_OIF',
+    gateway: 'RTA_GATEWAY',
+    priority: 'RTA_PRIORITY',
+    prefsrc: 'RTA_PREFSRC',
+    metrics: 'RTA_METRICS',
+    flow: 'RTA_FLOW',
+    mark: 'RTA_MARK',
+    pref: 'RTA_PREF',
+    expires: 'RTA_EXPIRES',
+    uid: 'RTA_UID',
+    ttlPropagate: 'RTA_TTL_PROPAGATE',
+    ipProto: 'RTA_IP_PROTO',
+    sport: 'RTA_SPORT',
+    dport: 'RTA_DPORT',
+    nhId: 'RTA_NH_ID',
+    flowlabel: 'RTA_FLOWLABEL',
+    via: 'RTA_VIA',
+    newdst: 'RTA_NEWDST',
+    encap: 'RTA_ENCAP',
+    multipath: 'RTA_MULTIPATH',
+    table: 'RTA_TABLE',
   },
   // pyroute2's names.
   aliases: {
-    dst_len: 'dstLen', src_len: 'srcLen', metric: 'priority', rtm_table: 'table',
-    rtm_type: 'type', rtm_scope: 'scope', rtm_protocol: 'proto', protocol: 'proto', nh_id: 'nhId',
+    dst_len: 'dstLen',
+    src_len: 'srcLen',
+    metric: 'priority',
+    rtm_table: 'table',
+    rtm_type: 'type',
+    rtm_scope: 'scope',
+    rtm_protocol: 'proto',
+    protocol: 'proto',
+    nh_id: 'nhId',
   },
   nests: { metrics: metricsVocab },
   convert: { via: viaRecord, encap: encapRecord, multipath: nexthopsRecord },

@@ -1,19 +1,57 @@
 // Policy routing rules: ipr.rule(cmd, spec) and getRules(filter), encoded the way `ip rule` does.
 import {
-  AF_INET, AF_UNSPEC, NLM_F_DUMP, NetlinkEncodeError, attachMessage, boolCheck, enumNames, checkSpec, eitherCheck, ifRefCheck,
-  intCheck, objectCheck, oneOfCheck, stringCheck, type Check, type Message, type NetlinkSocket, type SpecRules,
-  type VocabRecord, type VocabSpec,
+  AF_INET,
+  AF_UNSPEC,
+  NLM_F_DUMP,
+  NetlinkEncodeError,
+  attachMessage,
+  boolCheck,
+  enumNames,
+  checkSpec,
+  eitherCheck,
+  ifRefCheck,
+  intCheck,
+  objectCheck,
+  oneOfCheck,
+  stringCheck,
+  type Check,
+  type Message,
+  type NetlinkSocket,
+  type SpecRules,
+  type VocabRecord,
+  type VocabSpec,
 } from '../core/index.js';
 import { ask, command, type Req, type Verb } from './commands.js';
 import { RTPROT, RT_TABLE } from './constants.js';
 import { enumValue, type IfRef } from './spec.js';
-import { FIB_RULE, FR_ACT, IP_PROTO, RTM_DELRULE, RTM_GETRULE, RTM_NEWRULE, fibmsg, frActByName, ruleVocab } from './fibrulemsg.js';
+import {
+  FIB_RULE,
+  FR_ACT,
+  IP_PROTO,
+  RTM_DELRULE,
+  RTM_GETRULE,
+  RTM_NEWRULE,
+  fibmsg,
+  frActByName,
+  ruleVocab,
+} from './fibrulemsg.js';
 import { familyOf } from './neigh.js';
 
 export type RuleMessage = Message<typeof fibmsg.header.fields, typeof fibmsg.attrs.decl>;
 
 /** Command words of rule(). */
-export type RuleCmd = 'add' | 'create' | 'append' | 'replace' | 'set' | 'change' | 'del' | 'delete' | 'remove' | 'dump' | 'show';
+export type RuleCmd =
+  | 'add'
+  | 'create'
+  | 'append'
+  | 'replace'
+  | 'set'
+  | 'change'
+  | 'del'
+  | 'delete'
+  | 'remove'
+  | 'dump'
+  | 'show';
 
 /** A port, uid or other range: { start, end }, '1000-2000', or one number. */
 export type RuleRange = { start: number; end: number } | string | number;
@@ -23,7 +61,21 @@ export type TableRef = number | 'main' | 'local' | 'default' | (string & {});
 export type RuleAction = 'table' | 'goto' | 'nop' | 'blackhole' | 'unreachable' | 'prohibit';
 
 /** Keys of the rule vocabulary (fibrulemsg.ts) whose spec form is wider than the wire's. */
-type Widened = 'srcLen' | 'dstLen' | 'family' | 'table' | 'action' | 'iif' | 'oif' | 'uidRange' | 'sportRange' | 'dportRange' | 'ipProto' | 'protocol' | 'l3mdev' | 'tunId';
+type Widened =
+  | 'srcLen'
+  | 'dstLen'
+  | 'family'
+  | 'table'
+  | 'action'
+  | 'iif'
+  | 'oif'
+  | 'uidRange'
+  | 'sportRange'
+  | 'dportRange'
+  | 'ipProto'
+  | 'protocol'
+  | 'l3mdev'
+  | 'tunId';
 
 /**
  * A policy routing rule, as rule() takes it and ruleRecord() gives it back: the names of
@@ -75,7 +127,10 @@ export interface RuleSpec extends RuleVocabSpec {
 }
 
 /** A rule read back: the spec's names, enums as names, 'addr/len' prefixes, ranges as 'a-b'. Feeds back to rule('add'). */
-export type RuleRecord = Omit<VocabRecord<typeof ruleVocab>, 'srcLen' | 'dstLen' | 'family' | 'table' | 'action' | 'uidRange' | 'sportRange' | 'dportRange' | 'ipProto' | 'l3mdev'> & {
+export type RuleRecord = Omit<
+  VocabRecord<typeof ruleVocab>,
+  'srcLen' | 'dstLen' | 'family' | 'table' | 'action' | 'uidRange' | 'sportRange' | 'dportRange' | 'ipProto' | 'l3mdev'
+> & {
   family: 'inet' | 'inet6' | number;
   priority: number;
   action: RuleAction | number;
@@ -96,8 +151,13 @@ const EXTRA: Readonly<Record<string, Check>> = {
   family: eitherCheck(intCheck(0, 0xff), oneOfCheck('inet', 'inet6')),
   table: eitherCheck(u32, oneOfCheck('main', 'local', 'default')),
   action: eitherCheck(intCheck(0, 0xff), stringCheck()),
-  iif: ifRefCheck, oif: ifRefCheck, invert: boolCheck, flags: u32,
-  uidRange: rangeC, sportRange: rangeC, dportRange: rangeC,
+  iif: ifRefCheck,
+  oif: ifRefCheck,
+  invert: boolCheck,
+  flags: u32,
+  uidRange: rangeC,
+  sportRange: rangeC,
+  dportRange: rangeC,
   ipProto: eitherCheck(intCheck(0, 0xff), stringCheck()),
   l3mdev: boolCheck,
 };
@@ -112,7 +172,8 @@ const TABLES = enumNames(RT_TABLE);
 
 function tableId(t: TableRef): number {
   const id = typeof t === 'number' ? t : TABLES.byName(t);
-  if (id === undefined) throw new NetlinkEncodeError(`rule: unknown table ${JSON.stringify(t)} (a number, main, local, default)`);
+  if (id === undefined)
+    throw new NetlinkEncodeError(`rule: unknown table ${JSON.stringify(t)} (a number, main, local, default)`);
   return id;
 }
 
@@ -133,7 +194,7 @@ function prefix(addr: string, len: number | undefined, family: number): [string,
   if (l !== undefined && len !== undefined && Number(l) !== len) {
     throw new NetlinkEncodeError(`rule: ${addr} has prefix length ${l}, but a length of ${len} is given too`);
   }
-  const n = l !== undefined ? Number(l) : len ?? max;
+  const n = l !== undefined ? Number(l) : (len ?? max);
   if (!Number.isInteger(n) || n < 0 || n > max) throw new NetlinkEncodeError(`rule: bad prefix length in ${addr}`);
   return [a, n];
 }
@@ -144,25 +205,45 @@ function prefix(addr: string, len: number | undefined, family: number): [string,
  * Interfaces are names here (IPRoute.rule also takes indexes).
  */
 export async function rule(sock: NetlinkSocket, cmd: RuleCmd, spec: RuleSpec = {}): Promise<RuleMessage[]> {
-  const { verb, flags } = command(cmd, ['add', 'create', 'append', 'replace', 'set', 'change', 'del', 'delete', 'remove', 'dump', 'show']);
+  const { verb, flags } = command(cmd, [
+    'add',
+    'create',
+    'append',
+    'replace',
+    'set',
+    'change',
+    'del',
+    'delete',
+    'remove',
+    'dump',
+    'show',
+  ]);
   const s = checkRuleSpec(spec);
   if (verb === 'dump') return getRules(sock, s);
   return ask(sock, fibmsg, ruleRequest(verb, flags, s));
 }
 
 function ifname(v: IfRef, key: string): string {
-  if (typeof v !== 'string') throw new NetlinkEncodeError(`rule: ${key} ${v} must be an interface name here (IPRoute.rule takes indexes)`);
+  if (typeof v !== 'string')
+    throw new NetlinkEncodeError(`rule: ${key} ${v} must be an interface name here (IPRoute.rule takes indexes)`);
   return v;
 }
 
 /** The request for a checked spec (aliases already replaced). */
 function ruleRequest(verb: Verb, flags: number, spec: RuleSpec): Req {
   const family = familyOf(spec, AF_INET);
-  const fields: Record<string, unknown> = { family, tos: spec.tos ?? 0, flags: (spec.flags ?? 0) | (spec.invert ? FIB_RULE.FIB_RULE_INVERT : 0) };
+  const fields: Record<string, unknown> = {
+    family,
+    tos: spec.tos ?? 0,
+    flags: (spec.flags ?? 0) | (spec.invert ? FIB_RULE.FIB_RULE_INVERT : 0),
+  };
   const attrs: [string, unknown][] = [];
-  let action = spec.action === undefined ? undefined : typeof spec.action === 'number' ? spec.action : frActByName(spec.action);
-  if (action === undefined && spec.action !== undefined) throw new NetlinkEncodeError(`rule: unknown action ${JSON.stringify(spec.action)}`);
-  if (action === undefined && verb === 'new') action = spec.goto !== undefined ? FR_ACT.FR_ACT_GOTO : FR_ACT.FR_ACT_TO_TBL;
+  let action =
+    spec.action === undefined ? undefined : typeof spec.action === 'number' ? spec.action : frActByName(spec.action);
+  if (action === undefined && spec.action !== undefined)
+    throw new NetlinkEncodeError(`rule: unknown action ${JSON.stringify(spec.action)}`);
+  if (action === undefined && verb === 'new')
+    action = spec.goto !== undefined ? FR_ACT.FR_ACT_GOTO : FR_ACT.FR_ACT_TO_TBL;
   fields.action = action ?? FR_ACT.FR_ACT_UNSPEC;
   if (spec.priority !== undefined) attrs.push(['FRA_PRIORITY', spec.priority]);
   if (spec.src !== undefined) {
@@ -187,7 +268,8 @@ function ruleRequest(verb: Verb, flags: number, spec: RuleSpec): Req {
   if (spec.dportRange !== undefined) attrs.push(['FRA_DPORT_RANGE', range(spec.dportRange, 'dportRange')]);
   if (spec.tunId !== undefined) attrs.push(['FRA_TUN_ID', BigInt(spec.tunId)]);
   if (spec.dscp !== undefined) attrs.push(['FRA_DSCP', spec.dscp]);
-  if (spec.protocol !== undefined) attrs.push(['FRA_PROTOCOL', enumValue(RTPROT, 'RTPROT_', spec.protocol, 'rule protocol')]);
+  if (spec.protocol !== undefined)
+    attrs.push(['FRA_PROTOCOL', enumValue(RTPROT, 'RTPROT_', spec.protocol, 'rule protocol')]);
   if (spec.table !== undefined) {
     const t = tableId(spec.table);
     if (t < 256) fields.table = t;
@@ -201,7 +283,10 @@ function ruleRequest(verb: Verb, flags: number, spec: RuleSpec): Req {
 
 function ipProtoOf(v: number | string): number {
   const p = typeof v === 'number' ? v : /^\d+$/.test(v) ? Number(v) : IP_PROTO[v.toLowerCase()];
-  if (p === undefined) throw new NetlinkEncodeError(`rule: unknown ipProto ${JSON.stringify(v)} (${Object.keys(IP_PROTO).join(', ')} or a number)`);
+  if (p === undefined)
+    throw new NetlinkEncodeError(
+      `rule: unknown ipProto ${JSON.stringify(v)} (${Object.keys(IP_PROTO).join(', ')} or a number)`,
+    );
   return p;
 }
 

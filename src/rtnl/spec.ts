@@ -13,22 +13,42 @@ export type RawAttrs = ReadonlyArray<readonly [string | number, unknown]>;
 export function checkIfname(name: unknown, what = 'ifname'): string {
   if (typeof name !== 'string') throw new TypeError(`${what} must be a string, got ${typeof name}`);
   const n = Buffer.byteLength(name);
-  if (n === 0 || n > 15) throw new TypeError(`${what} ${JSON.stringify(name)} must be 1..15 bytes (IFNAMSIZ - 1), has ${n}`);
-  if (name === '.' || name === '..' || /[/:\s\u0000]/.test(name)) throw new TypeError(`${what} ${JSON.stringify(name)} is not a valid interface name`);
+  if (n === 0 || n > 15)
+    throw new TypeError(`${what} ${JSON.stringify(name)} must be 1..15 bytes (IFNAMSIZ - 1), has ${n}`);
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: a NUL inside an interface name is what this refuses
+  if (name === '.' || name === '..' || /[/:\s\u0000]/.test(name))
+    throw new TypeError(`${what} ${JSON.stringify(name)} is not a valid interface name`);
   return name;
 }
 
 /** An address family given as a number, 'inet'/'inet6'/'mpls'/'bridge' or 'AF_INET'. */
 export function familyValue(v: number | string | undefined): number | undefined {
   if (v === undefined || typeof v === 'number') return v;
-  const short: Record<string, number> = { inet: AF_INET, ipv4: AF_INET, inet6: AF_INET6, ipv6: AF_INET6, mpls: AF_MPLS, bridge: 7, link: 17, packet: 17, unspec: 0 };
-  const n = short[v.toLowerCase()] ?? (AF as Record<string, number>)[v] ?? (AF as Record<string, number>)[`AF_${v.toUpperCase()}`];
+  const short: Record<string, number> = {
+    inet: AF_INET,
+    ipv4: AF_INET,
+    inet6: AF_INET6,
+    ipv6: AF_INET6,
+    mpls: AF_MPLS,
+    bridge: 7,
+    link: 17,
+    packet: 17,
+    unspec: 0,
+  };
+  const n =
+    short[v.toLowerCase()] ??
+    (AF as Record<string, number>)[v] ??
+    (AF as Record<string, number>)[`AF_${v.toUpperCase()}`];
   if (n === undefined) throw new TypeError(`unknown address family ${JSON.stringify(v)}`);
   return n;
 }
 
 /** A parsed 'addr/len' (len undefined when absent). */
-export interface Prefix { addr: string; len?: number; family: number }
+export interface Prefix {
+  addr: string;
+  len?: number;
+  family: number;
+}
 
 /** Parse '10.0.0.0/16', '2001:db8::/32', '10.0.0.1' or an MPLS label; throws TypeError when malformed. */
 export function parsePrefix(s: unknown, what = 'prefix', family?: number): Prefix {
@@ -36,12 +56,15 @@ export function parsePrefix(s: unknown, what = 'prefix', family?: number): Prefi
   const slash = s.indexOf('/');
   const addr = slash < 0 ? s : s.slice(0, slash);
   if (family === AF_MPLS) {
-    if (!/^\d+$/.test(addr) || Number(addr) >= 1 << 20) throw new TypeError(`${what} ${JSON.stringify(s)} is not an MPLS label`);
+    if (!/^\d+$/.test(addr) || Number(addr) >= 1 << 20)
+      throw new TypeError(`${what} ${JSON.stringify(s)} is not an MPLS label`);
     return { addr, len: 20, family };
   }
   const fam = addr.includes(':') ? AF_INET6 : AF_INET;
-  if (!(fam === AF_INET6 ? parseIPv6(addr) : parseIPv4(addr))) throw new TypeError(`${what} ${JSON.stringify(s)}: not an IP address`);
-  if (family !== undefined && family !== 0 && family !== fam) throw new TypeError(`${what} ${JSON.stringify(s)} does not match address family ${family}`);
+  if (!(fam === AF_INET6 ? parseIPv6(addr) : parseIPv4(addr)))
+    throw new TypeError(`${what} ${JSON.stringify(s)}: not an IP address`);
+  if (family !== undefined && family !== 0 && family !== fam)
+    throw new TypeError(`${what} ${JSON.stringify(s)} does not match address family ${family}`);
   let len: number | undefined;
   if (slash >= 0) {
     const t = s.slice(slash + 1);
@@ -75,7 +98,7 @@ export function broadcastOf(addr: string, len: number): string {
   const b = parseIPv4(addr);
   if (!b) throw new TypeError(`broadcast needs an IPv4 address, got ${addr}`);
   const v = ((b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]) >>> 0;
-  const bc = (v | (len >= 32 ? 0 : (0xffffffff >>> len))) >>> 0;
+  const bc = (v | (len >= 32 ? 0 : 0xffffffff >>> len)) >>> 0;
   return `${bc >>> 24}.${(bc >>> 16) & 255}.${(bc >>> 8) & 255}.${bc & 255}`;
 }
 
@@ -95,7 +118,10 @@ export function enumValue(table: Readonly<Record<string, number>>, prefix: strin
 }
 
 /** Merge raw attributes after the modelled ones; a raw entry replaces a modelled one of the same name. */
-export function mergeAttrs(base: [string | number, unknown][], raw: RawAttrs | undefined): [string | number, unknown][] {
+export function mergeAttrs(
+  base: [string | number, unknown][],
+  raw: RawAttrs | undefined,
+): [string | number, unknown][] {
   if (!raw || !raw.length) return base;
   if (!Array.isArray(raw)) throw new TypeError('attrs must be an array of [name, value] pairs');
   const names = new Set(raw.map((e) => e[0]));

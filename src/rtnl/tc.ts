@@ -1,6 +1,13 @@
 // Traffic control: ipr.tc(cmd, kind, spec) for qdiscs, classes and filters, and their dumps.
 import {
-  AF_UNSPEC, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NetlinkEncodeError, type Message, type MessageSpec, type NetlinkSocket,
+  AF_UNSPEC,
+  NLM_F_ACK,
+  NLM_F_DUMP,
+  NLM_F_REQUEST,
+  NetlinkEncodeError,
+  type Message,
+  type MessageSpec,
+  type NetlinkSocket,
 } from '../core/index.js';
 import { ask, command, type Req } from './commands.js';
 import type { IfRef } from './spec.js';
@@ -8,15 +15,41 @@ import type { TcCmd, TcSpecOf } from './tc/specs.js';
 
 export type { TcCmd, TcVerb, TcSpecOf } from './tc/specs.js';
 import {
-  anyCheck, badValue, checkSpec, eitherCheck, ifRefCheck, intCheck, objectCheck, oneOfCheck, stringCheck, type Check,
+  anyCheck,
+  badValue,
+  checkSpec,
+  eitherCheck,
+  ifRefCheck,
+  intCheck,
+  objectCheck,
+  oneOfCheck,
+  stringCheck,
+  type Check,
 } from '../core/index.js';
 import {
-  RTM_DELCHAIN, RTM_DELQDISC, RTM_DELTCLASS, RTM_DELTFILTER, RTM_GETCHAIN, RTM_GETQDISC, RTM_GETTCLASS, RTM_GETTFILTER,
-  RTM_NEWCHAIN, RTM_NEWQDISC, RTM_NEWTCLASS, RTM_NEWTFILTER, tcmsg,
+  RTM_DELCHAIN,
+  RTM_DELQDISC,
+  RTM_DELTCLASS,
+  RTM_DELTFILTER,
+  RTM_GETCHAIN,
+  RTM_GETQDISC,
+  RTM_GETTCLASS,
+  RTM_GETTFILTER,
+  RTM_NEWCHAIN,
+  RTM_NEWQDISC,
+  RTM_NEWTCLASS,
+  RTM_NEWTFILTER,
+  tcmsg,
 } from './tcmsg.js';
 import { TIME_UNITS_PER_SEC, parseTime } from './rate.js';
 import {
-  TC_H_ROOT, filterInfo, parseHandle, parseProtocol, splitFilterInfo, tcKinds, type TcSpec,
+  TC_H_ROOT,
+  filterInfo,
+  parseHandle,
+  parseProtocol,
+  splitFilterInfo,
+  tcKinds,
+  type TcSpec,
 } from './tc/index.js';
 
 export type TcMessage = Message<typeof tcmsg.header.fields, typeof tcmsg.attrs.decl>;
@@ -62,21 +95,41 @@ const handleC: Check = eitherCheck(intCheck(0, 0xffffffff), stringCheck());
 const u32C = intCheck(0, 0xffffffff);
 /** The keys every object of a target takes, beside its kind's (TcKind.keys). */
 const BASE: Record<Target, Readonly<Record<string, Check>>> = {
-  qdisc: { index: ifRefCheck, handle: handleC, parent: handleC, ingressBlock: u32C, egressBlock: u32C, estimator: anyCheck },
+  qdisc: {
+    index: ifRefCheck,
+    handle: handleC,
+    parent: handleC,
+    ingressBlock: u32C,
+    egressBlock: u32C,
+    estimator: anyCheck,
+  },
   class: { index: ifRefCheck, handle: handleC, parent: handleC, estimator: anyCheck },
   filter: {
-    index: ifRefCheck, handle: handleC, parent: handleC, prio: intCheck(0, 0xffff), protocol: handleC, chain: u32C, block: u32C,
+    index: ifRefCheck,
+    handle: handleC,
+    parent: handleC,
+    prio: intCheck(0, 0xffff),
+    protocol: handleC,
+    chain: u32C,
+    block: u32C,
   },
   chain: { index: ifRefCheck, parent: handleC, chain: u32C, block: u32C, protocol: handleC },
 };
 const BASE_ALIASES: Readonly<Record<string, string>> = {
-  ingress_block: 'ingressBlock', egress_block: 'egressBlock', TCA_INGRESS_BLOCK: 'ingressBlock',
-  TCA_EGRESS_BLOCK: 'egressBlock', TCA_CHAIN: 'chain', pref: 'prio', priority: 'prio',
+  ingress_block: 'ingressBlock',
+  egress_block: 'egressBlock',
+  TCA_INGRESS_BLOCK: 'ingressBlock',
+  TCA_EGRESS_BLOCK: 'egressBlock',
+  TCA_CHAIN: 'chain',
+  pref: 'prio',
+  priority: 'prio',
 };
 
 /** What a record read back holds beside the spec's keys: accepted in specs (a record is a spec), not sent. */
 const READ_ONLY: Readonly<Record<string, Check>> = {
-  object: oneOfCheck('qdisc', 'class', 'filter', 'chain'), kind: stringCheck(), stats: objectCheck,
+  object: oneOfCheck('qdisc', 'class', 'filter', 'chain'),
+  kind: stringCheck(),
+  stats: objectCheck,
 };
 
 /** A spec with its keys checked against the target's and the kind's, aliases replaced, read-only keys dropped. */
@@ -91,10 +144,19 @@ function checkTcSpec(cmd: string, kind: string | null | undefined, target: Targe
   const what = `tc ${cmd}${kind ? ` ${kind}` : ''}`;
   // A record of another kind or object: say so before its options look like typos.
   const given = spec as { kind?: unknown; object?: unknown };
-  if (given.kind !== undefined && given.kind !== kind) throw badValue(what, 'kind', `the kind given to tc() (${JSON.stringify(kind ?? null)})`, given.kind);
-  if (given.object !== undefined && given.object !== target) throw badValue(what, 'object', `"${target}" for this command`, given.object);
-  const { object, kind: k, stats, ...rest } = checkSpec(what, spec, { keys, aliases: { ...BASE_ALIASES, ...def?.aliases } });
-  void object; void k; void stats;
+  if (given.kind !== undefined && given.kind !== kind)
+    throw badValue(what, 'kind', `the kind given to tc() (${JSON.stringify(kind ?? null)})`, given.kind);
+  if (given.object !== undefined && given.object !== target)
+    throw badValue(what, 'object', `"${target}" for this command`, given.object);
+  const {
+    object,
+    kind: k,
+    stats,
+    ...rest
+  } = checkSpec(what, spec, { keys, aliases: { ...BASE_ALIASES, ...def?.aliases } });
+  void object;
+  void k;
+  void stats;
   return rest;
 }
 const TYPES: Record<Target, { new: number; del: number; get: number }> = {
@@ -107,15 +169,20 @@ const TYPES: Record<Target, { new: number; del: number; get: number }> = {
 export const TCM_IFINDEX_MAGIC_BLOCK = 0xffffffff;
 
 /** tc_estimator from an interval and a time constant (tc_setup_estimator). */
-export function estimator(interval: string | number, timeConst: string | number): { interval: number; ewma_log: number } {
-  const a = parseTime(interval), tc = parseTime(timeConst);
+export function estimator(
+  interval: string | number,
+  timeConst: string | number,
+): { interval: number; ewma_log: number } {
+  const a = parseTime(interval),
+    tc = parseTime(timeConst);
   let i = 0;
   while (i <= 5 && a > 2 ** i * (TIME_UNITS_PER_SEC / 4)) i++;
   if (i > 5) throw new NetlinkEncodeError(`estimator interval ${interval} too long (at most 8s)`);
   let e = 1;
   while (e < 32 && !(a / -Math.log(1 - 1 / 2 ** e) > tc)) e++;
   e--;
-  if (e === 0 || e >= 31) throw new NetlinkEncodeError(`estimator time constant ${timeConst} does not fit interval ${interval}`);
+  if (e === 0 || e >= 31)
+    throw new NetlinkEncodeError(`estimator time constant ${timeConst} does not fit interval ${interval}`);
   return { interval: i - 2, ewma_log: e };
 }
 
@@ -140,7 +207,9 @@ function filterHandle(kind: string | undefined, v: string | number | undefined):
 function ifindexOf(v: IfRef | undefined, cmd: string): number {
   if (v === undefined) throw new NetlinkEncodeError(`tc ${cmd}: index is required`);
   if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0 || v > 0x7fffffff) {
-    throw new NetlinkEncodeError(`tc ${cmd}: index must be an interface index, got ${JSON.stringify(v)} (IPRoute.tc takes names)`);
+    throw new NetlinkEncodeError(
+      `tc ${cmd}: index must be an interface index, got ${JSON.stringify(v)} (IPRoute.tc takes names)`,
+    );
   }
   return v;
 }
@@ -152,7 +221,19 @@ function build(cmd: string, kind: string | null | undefined, given: TcBaseSpec):
   const m = /^(\w+)(?:-(class|filter|chain))?$/.exec(cmd);
   if (!m) throw new NetlinkEncodeError(`tc: unknown command ${JSON.stringify(cmd)}`);
   const target = (m[2] ?? 'qdisc') as Target;
-  const { verb, flags: f } = command(m[1], ['add', 'create', 'replace', 'change', 'set', 'del', 'delete', 'remove', 'get', 'dump', 'show']);
+  const { verb, flags: f } = command(m[1], [
+    'add',
+    'create',
+    'replace',
+    'change',
+    'set',
+    'del',
+    'delete',
+    'remove',
+    'get',
+    'dump',
+    'show',
+  ]);
   if (verb === 'dump') return { dump: true, target };
   const spec = checkTcSpec(cmd, kind, target, given);
   // tc's 'change' sends neither CREATE nor REPLACE: it modifies the existing object only.
@@ -160,11 +241,14 @@ function build(cmd: string, kind: string | null | undefined, given: TcBaseSpec):
   const block = spec.block;
   const index = block !== undefined ? TCM_IFINDEX_MAGIC_BLOCK | 0 : ifindexOf(spec.index, cmd);
   const def = kind ? tcKinds[kind] : undefined;
-  if (kind && !def && verb === 'new') throw new NetlinkEncodeError(`tc: unknown kind ${JSON.stringify(kind)} (${Object.keys(tcKinds).join(', ')})`);
+  if (kind && !def && verb === 'new')
+    throw new NetlinkEncodeError(`tc: unknown kind ${JSON.stringify(kind)} (${Object.keys(tcKinds).join(', ')})`);
   const options: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(spec)) if (!(k in BASE[target]) && v !== undefined) options[k] = v;
 
-  let handle: number, parent: number, info = 0;
+  let handle: number,
+    parent: number,
+    info = 0;
   const attrs: [string, unknown][] = [];
   if (kind) attrs.push(['TCA_KIND', kind]);
   if (target === 'chain') {
@@ -183,8 +267,12 @@ function build(cmd: string, kind: string | null | undefined, given: TcBaseSpec):
     if (spec.chain !== undefined) attrs.push(['TCA_CHAIN', spec.chain]);
   } else {
     handle = parseHandle(spec.handle as string | number | undefined);
-    parent = spec.parent !== undefined ? parseHandle(spec.parent as string | number, 'parent')
-      : target === 'qdisc' ? def?.qdiscAt?.parent ?? TC_H_ROOT : 0;
+    parent =
+      spec.parent !== undefined
+        ? parseHandle(spec.parent as string | number, 'parent')
+        : target === 'qdisc'
+          ? (def?.qdiscAt?.parent ?? TC_H_ROOT)
+          : 0;
     if (target === 'qdisc' && spec.handle === undefined && def?.qdiscAt) handle = def.qdiscAt.handle;
   }
   if (verb === 'new' && def) {
@@ -227,15 +315,22 @@ function build(cmd: string, kind: string | null | undefined, given: TcBaseSpec):
  *     tc(s, 'add', 'ingress', { index })
  */
 export async function tc<C extends TcCmd, K extends string | null | undefined = undefined>(
-  sock: NetlinkSocket, cmd: C, kind?: K, given: TcSpecOf<C, K> = {} as TcSpecOf<C, K>,
+  sock: NetlinkSocket,
+  cmd: C,
+  kind?: K,
+  given: TcSpecOf<C, K> = {} as TcSpecOf<C, K>,
 ): Promise<TcMessage[]> {
   const spec = given as TcBaseSpec;
   // A record carries its kind: tc('add', null, record) takes it from there.
   const k: string | null | undefined = kind == null && typeof spec.kind === 'string' && spec.kind ? spec.kind : kind;
   const b = build(cmd, k, spec);
   if (!b.dump) return ask(sock, tcmsg, b.request);
-  const index = spec.block !== undefined ? TCM_IFINDEX_MAGIC_BLOCK | 0
-    : spec.index === undefined ? undefined : ifindexOf(spec.index, cmd);
+  const index =
+    spec.block !== undefined
+      ? TCM_IFINDEX_MAGIC_BLOCK | 0
+      : spec.index === undefined
+        ? undefined
+        : ifindexOf(spec.index, cmd);
   const parent = spec.block ?? spec.parent;
   if (b.target === 'qdisc') return getQdiscs(sock, { index, kind: k ?? undefined });
   if (index === undefined) throw new NetlinkEncodeError(`tc ${cmd}: index is required (or block for a shared block)`);
@@ -244,7 +339,12 @@ export async function tc<C extends TcCmd, K extends string | null | undefined = 
 }
 
 /** The bytes `tc()` would send for a command (NLM_F_REQUEST set), without sending them. */
-export function tcRequest<C extends TcCmd, K extends string | null>(cmd: C, kind: K, spec: TcSpecOf<C, K>, seq = 0): Buffer {
+export function tcRequest<C extends TcCmd, K extends string | null>(
+  cmd: C,
+  kind: K,
+  spec: TcSpecOf<C, K>,
+  seq = 0,
+): Buffer {
   const b = build(cmd, kind, spec as TcBaseSpec);
   if (b.dump) throw new NetlinkEncodeError('tcRequest: dumps are not single requests');
   return tcmsg.encode({ ...b.request, seq, flags: (b.request.flags ?? 0) | NLM_F_REQUEST } as MessageSpec<any, any>);
@@ -253,19 +353,30 @@ export function tcRequest<C extends TcCmd, K extends string | null>(cmd: C, kind
 /** Qdiscs of every interface, or those matching index/kind/handle/parent. */
 export async function getQdiscs(sock: NetlinkSocket, filter: QdiscFilter = {}): Promise<TcMessage[]> {
   const index = filter.index === undefined ? undefined : ifindexOf(filter.index, 'qdisc dump');
-  const all = await ask(sock, tcmsg, { type: RTM_GETQDISC, flags: NLM_F_DUMP, fields: { family: AF_UNSPEC, ifindex: index ?? 0 } });
+  const all = await ask(sock, tcmsg, {
+    type: RTM_GETQDISC,
+    flags: NLM_F_DUMP,
+    fields: { family: AF_UNSPEC, ifindex: index ?? 0 },
+  });
   const handle = filter.handle === undefined ? undefined : parseHandle(filter.handle);
   const parent = filter.parent === undefined ? undefined : parseHandle(filter.parent, 'parent');
-  return all.filter((m) => (index === undefined || m.fields.ifindex === index)
-    && (filter.kind === undefined || m.getAttr('TCA_KIND') === filter.kind)
-    && (handle === undefined || m.fields.handle === handle)
-    && (parent === undefined || m.fields.parent === parent));
+  return all.filter(
+    (m) =>
+      (index === undefined || m.fields.ifindex === index) &&
+      (filter.kind === undefined || m.getAttr('TCA_KIND') === filter.kind) &&
+      (handle === undefined || m.fields.handle === handle) &&
+      (parent === undefined || m.fields.parent === parent),
+  );
 }
 
 /** Classes of an interface (under one parent, if given). */
 export async function getClasses(sock: NetlinkSocket, index: number, parent?: string | number): Promise<TcMessage[]> {
   const p = parent === undefined ? 0 : parseHandle(parent, 'parent');
-  const all = await ask(sock, tcmsg, { type: RTM_GETTCLASS, flags: NLM_F_DUMP, fields: { family: AF_UNSPEC, ifindex: index, parent: p } });
+  const all = await ask(sock, tcmsg, {
+    type: RTM_GETTCLASS,
+    flags: NLM_F_DUMP,
+    fields: { family: AF_UNSPEC, ifindex: index, parent: p },
+  });
   return all.filter((m) => m.fields.ifindex === index);
 }
 
@@ -273,11 +384,18 @@ export async function getClasses(sock: NetlinkSocket, index: number, parent?: st
  * Filters of an interface under `parent` (default: the root qdisc; 'ingress' or 'ffff:' for
  * the ingress qdisc, 'ffff:fff2'/'ffff:fff3' for clsact's hooks), optionally of one chain.
  */
-export async function getFilters(sock: NetlinkSocket, index: number, parent?: string | number, chain?: number): Promise<TcMessage[]> {
+export async function getFilters(
+  sock: NetlinkSocket,
+  index: number,
+  parent?: string | number,
+  chain?: number,
+): Promise<TcMessage[]> {
   let p = parent === undefined ? 0 : parseHandle(parent, 'parent');
   if (p === 0xfffffff1) p = 0xffff0000; // 'ingress' names the qdisc; its filters hang under ffff:
   const all = await ask(sock, tcmsg, {
-    type: RTM_GETTFILTER, flags: NLM_F_DUMP, fields: { family: AF_UNSPEC, ifindex: index, parent: p },
+    type: RTM_GETTFILTER,
+    flags: NLM_F_DUMP,
+    fields: { family: AF_UNSPEC, ifindex: index, parent: p },
     attrs: chain === undefined ? [] : [['TCA_CHAIN', chain]],
   });
   return all.filter((m) => m.fields.ifindex === index && (chain === undefined || m.getAttr('TCA_CHAIN') === chain));
@@ -287,7 +405,11 @@ export async function getFilters(sock: NetlinkSocket, index: number, parent?: st
 export async function getChains(sock: NetlinkSocket, index: number, parent?: string | number): Promise<TcMessage[]> {
   let p = parent === undefined ? 0 : parseHandle(parent, 'parent');
   if (p === 0xfffffff1) p = 0xffff0000;
-  const all = await ask(sock, tcmsg, { type: RTM_GETCHAIN, flags: NLM_F_DUMP, fields: { family: AF_UNSPEC, ifindex: index, parent: p } });
+  const all = await ask(sock, tcmsg, {
+    type: RTM_GETCHAIN,
+    flags: NLM_F_DUMP,
+    fields: { family: AF_UNSPEC, ifindex: index, parent: p },
+  });
   return all.filter((m) => m.fields.ifindex === index);
 }
 

@@ -1,8 +1,22 @@
 // tcmsg: qdiscs, classes, filters and chains (RTM_*QDISC/TCLASS/TFILTER/CHAIN), linux/rtnetlink.h
 // and pkt_sched.h. TCA_OPTIONS and TCA_XSTATS are typed by TCA_KIND through the tc/ registry.
 import {
-  MessageSchema, asciiz, attrMap, flag, hex, nested, pad, registerMessageClass, s8, select, struct,
-  s16, s32, u32, u8, vocab,
+  MessageSchema,
+  asciiz,
+  attrMap,
+  flag,
+  hex,
+  nested,
+  pad,
+  registerMessageClass,
+  s8,
+  select,
+  struct,
+  s16,
+  s32,
+  u32,
+  u8,
+  vocab,
 } from '../core/index.js';
 import { stats2, tcStats } from './tc/stats.js';
 import { formatHandle, optionsByKind, tcHandle, xstatsByKind } from './tc/index.js';
@@ -26,9 +40,19 @@ const tcEstimator = struct('tc_estimator', { interval: s8, ewma_log: u8 });
 const bitfield32 = struct('nla_bitfield32', { value: u32, selector: u32 });
 
 const stabMap = attrMap('tca_stab', {
-  TCA_STAB_BASE: [1, struct('tc_sizespec', {
-    cell_log: u8, size_log: u8, cell_align: s16, overhead: s32, linklayer: u32, mpu: u32, mtu: u32, tsize: u32,
-  })],
+  TCA_STAB_BASE: [
+    1,
+    struct('tc_sizespec', {
+      cell_log: u8,
+      size_log: u8,
+      cell_align: s16,
+      overhead: s32,
+      linklayer: u32,
+      mpu: u32,
+      mtu: u32,
+      tsize: u32,
+    }),
+  ],
   TCA_STAB_DATA: [2, hex],
 });
 
@@ -56,15 +80,31 @@ export const tcaMap = attrMap('tca', {
  * `info` is prio << 16 | protocol in network byte order (see filterInfo / splitFilterInfo).
  */
 export const tcmsgHeader = struct('tcmsg', {
-  family: u8, __pad1: pad(1), __pad2: pad(2), ifindex: s32, handle: tcHandle, parent: tcHandle, info: u32,
+  family: u8,
+  __pad1: pad(1),
+  __pad2: pad(2),
+  ifindex: s32,
+  handle: tcHandle,
+  parent: tcHandle,
+  info: u32,
 });
 
 /** Qdiscs, classes, filters and chains share one message class. */
 export const tcmsg = new MessageSchema('rtnl.tcmsg', tcmsgHeader, tcaMap, {
   familyField: 'family',
   types: {
-    RTM_NEWQDISC, RTM_DELQDISC, RTM_GETQDISC, RTM_NEWTCLASS, RTM_DELTCLASS, RTM_GETTCLASS,
-    RTM_NEWTFILTER, RTM_DELTFILTER, RTM_GETTFILTER, RTM_NEWCHAIN, RTM_DELCHAIN, RTM_GETCHAIN,
+    RTM_NEWQDISC,
+    RTM_DELQDISC,
+    RTM_GETQDISC,
+    RTM_NEWTCLASS,
+    RTM_DELTCLASS,
+    RTM_GETTCLASS,
+    RTM_NEWTFILTER,
+    RTM_DELTFILTER,
+    RTM_GETTFILTER,
+    RTM_NEWCHAIN,
+    RTM_DELCHAIN,
+    RTM_GETCHAIN,
   },
 });
 registerMessageClass(tcmsg);

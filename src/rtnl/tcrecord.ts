@@ -1,7 +1,15 @@
 // Traffic-control objects as plain records: the names tc() takes, handles as tc writes them
 // ('1:10', 'root', 'ingress'), the kind's options read back by the kind (tc/*.ts `read`).
 import { attachMessage, u64Value, type U64 } from '../core/index.js';
-import { RTM_NEWQDISC, RTM_NEWTCLASS, RTM_DELQDISC, RTM_DELTCLASS, RTM_GETQDISC, RTM_GETTCLASS, tcVocab } from './tcmsg.js';
+import {
+  RTM_NEWQDISC,
+  RTM_NEWTCLASS,
+  RTM_DELQDISC,
+  RTM_DELTCLASS,
+  RTM_GETQDISC,
+  RTM_GETTCLASS,
+  tcVocab,
+} from './tcmsg.js';
 import { protocolName, splitFilterInfo, tcKinds, type TcTarget } from './tc/index.js';
 import type { TcMessage } from './tc.js';
 
@@ -41,8 +49,12 @@ export interface TcRecord {
 }
 
 const TARGET: Readonly<Record<number, TcTarget>> = {
-  [RTM_NEWQDISC]: 'qdisc', [RTM_DELQDISC]: 'qdisc', [RTM_GETQDISC]: 'qdisc',
-  [RTM_NEWTCLASS]: 'class', [RTM_DELTCLASS]: 'class', [RTM_GETTCLASS]: 'class',
+  [RTM_NEWQDISC]: 'qdisc',
+  [RTM_DELQDISC]: 'qdisc',
+  [RTM_GETQDISC]: 'qdisc',
+  [RTM_NEWTCLASS]: 'class',
+  [RTM_DELTCLASS]: 'class',
+  [RTM_GETTCLASS]: 'class',
 };
 
 const exact = (v: bigint | number): U64 => (typeof v === 'number' ? v : u64Value(v));
@@ -56,16 +68,33 @@ function u32Handle(h: number): string {
 function statsOf(m: TcMessage): TcStats | undefined {
   const s2 = m.getAttr('TCA_STATS2');
   if (s2) {
-    const b = s2.getAttr('TCA_STATS_BASIC'), q = s2.getAttr('TCA_STATS_QUEUE');
+    const b = s2.getAttr('TCA_STATS_BASIC'),
+      q = s2.getAttr('TCA_STATS_QUEUE');
     if (!b && !q) return undefined;
     const out: TcStats = { bytes: exact(b?.bytes ?? 0n), packets: b?.packets ?? 0 };
     const p64 = s2.getAttr('TCA_STATS_PKT64');
     if (p64 !== undefined) out.packets = Number(p64);
-    if (q) Object.assign(out, { drops: q.drops, overlimits: q.overlimits, requeues: q.requeues, qlen: q.qlen, backlog: q.backlog });
+    if (q)
+      Object.assign(out, {
+        drops: q.drops,
+        overlimits: q.overlimits,
+        requeues: q.requeues,
+        qlen: q.qlen,
+        backlog: q.backlog,
+      });
     return out;
   }
   const s = m.getAttr('TCA_STATS');
-  return s ? { bytes: exact(s.bytes), packets: s.packets, drops: s.drops, overlimits: s.overlimits, qlen: s.qlen, backlog: s.backlog } : undefined;
+  return s
+    ? {
+        bytes: exact(s.bytes),
+        packets: s.packets,
+        drops: s.drops,
+        overlimits: s.overlimits,
+        qlen: s.qlen,
+        backlog: s.backlog,
+      }
+    : undefined;
 }
 
 /** A tc message as a record (its stats included when the kernel sent them). */

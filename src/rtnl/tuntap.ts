@@ -4,8 +4,13 @@
 // the spec (mtu, state, master, altname...) is an ordinary change of that link. Reading and
 // deleting need nothing special.
 import {
-  NetlinkError, NativeTransport, RecordingTransport, loadNative, netnsPath,
-  type NetlinkSocket, type Transport,
+  NetlinkError,
+  NativeTransport,
+  RecordingTransport,
+  loadNative,
+  netnsPath,
+  type NetlinkSocket,
+  type Transport,
 } from '../core/index.js';
 import type { NativeSyscallError, TunCreateOptions } from '../core/native.js';
 import { RTM } from './constants.js';
@@ -15,9 +20,21 @@ import { checkIfname } from './spec.js';
 
 /** Spec keys that configure the device itself (TUNSETIFF flags, owner, group). */
 const TUN_KEYS: Readonly<Record<string, keyof TunCreateOptions>> = {
-  tunOwner: 'owner', tunGroup: 'group', tunMultiQueue: 'multiQueue', tunVnetHdr: 'vnetHdr', tunPi: 'pi', tunPersist: 'persist',
+  tunOwner: 'owner',
+  tunGroup: 'group',
+  tunMultiQueue: 'multiQueue',
+  tunVnetHdr: 'vnetHdr',
+  tunPi: 'pi',
+  tunPersist: 'persist',
 };
-const TUN_TYPES: Readonly<Record<string, 'tun' | 'tap'>> = { 1: 'tun', 2: 'tap', tun: 'tun', tap: 'tap', IFF_TUN: 'tun', IFF_TAP: 'tap' };
+const TUN_TYPES: Readonly<Record<string, 'tun' | 'tap'>> = {
+  1: 'tun',
+  2: 'tap',
+  tun: 'tun',
+  tap: 'tap',
+  IFF_TUN: 'tun',
+  IFF_TAP: 'tap',
+};
 
 /** Whether `link(cmd, spec)` is a tun/tap creation, which cannot go over rtnetlink. */
 export function isTuntapAdd(cmd: string, spec: { kind?: unknown } | undefined): boolean {
@@ -40,18 +57,23 @@ export function tuntapPlan(spec: LinkSpec): TuntapPlan {
   for (const [k, v] of Object.entries(spec)) {
     if (v === undefined || k === 'kind' || k === 'ifname') continue;
     if (k === 'tunType') {
-      if (TUN_TYPES[String(v)] !== spec.kind) throw new TypeError(`tunType ${JSON.stringify(v)} contradicts kind ${spec.kind}`);
+      if (TUN_TYPES[String(v)] !== spec.kind)
+        throw new TypeError(`tunType ${JSON.stringify(v)} contradicts kind ${spec.kind}`);
     } else if (k in TUN_KEYS) {
       const opt = TUN_KEYS[k];
       if (opt === 'owner' || opt === 'group') {
-        if (!Number.isInteger(v) || (v as number) < 0 || (v as number) >= 0xffffffff) throw new TypeError(`${k} must be a uid/gid number (0..4294967294), got ${JSON.stringify(v)}`);
+        if (!Number.isInteger(v) || (v as number) < 0 || (v as number) >= 0xffffffff)
+          throw new TypeError(`${k} must be a uid/gid number (0..4294967294), got ${JSON.stringify(v)}`);
         opts[opt] = v as number;
       } else {
-        if (typeof v !== 'boolean' && v !== 0 && v !== 1) throw new TypeError(`${k} must be a boolean, got ${JSON.stringify(v)}`);
+        if (typeof v !== 'boolean' && v !== 0 && v !== 1)
+          throw new TypeError(`${k} must be a boolean, got ${JSON.stringify(v)}`);
         opts[opt] = Boolean(v);
       }
     } else if (/^tun[A-Z]/.test(k)) {
-      throw new TypeError(`${k} cannot be set on a ${spec.kind}: the device takes ${[...Object.keys(TUN_KEYS), 'tunType'].join(', ')}`);
+      throw new TypeError(
+        `${k} cannot be set on a ${spec.kind}: the device takes ${[...Object.keys(TUN_KEYS), 'tunType'].join(', ')}`,
+      );
     } else if (k === 'data' || k === 'peer' || k === 'index') {
       throw new TypeError(`${k} does not apply when creating a ${spec.kind}`);
     } else {
@@ -59,7 +81,10 @@ export function tuntapPlan(spec: LinkSpec): TuntapPlan {
     }
   }
   // Without persist the device disappears as soon as the creating fd closes.
-  if (opts.persist === false) throw new TypeError(`tunPersist: false would make a ${spec.kind} that is gone at once; IPRoute makes persistent devices`);
+  if (opts.persist === false)
+    throw new TypeError(
+      `tunPersist: false would make a ${spec.kind} that is gone at once; IPRoute makes persistent devices`,
+    );
   const name = spec.ifname === undefined || spec.ifname === '' ? undefined : checkIfname(spec.ifname);
   // Catch bad options before anything exists (names are already indexes here).
   if (Object.keys(rest).length) linkBody('set', { ...rest, index: 1 });
@@ -75,7 +100,10 @@ function reachesKernel(t: Transport): boolean {
 function asNetlinkError(e: unknown, name: string | undefined): unknown {
   const err = e as Partial<NativeSyscallError>;
   if (!(e instanceof Error) || typeof err.errno !== 'number' || typeof err.syscall !== 'string') return e;
-  const why = err.code === 'EBUSY' && name !== undefined ? `an interface named ${JSON.stringify(name)} already exists` : undefined;
+  const why =
+    err.code === 'EBUSY' && name !== undefined
+      ? `an interface named ${JSON.stringify(name)} already exists`
+      : undefined;
   const out = new NetlinkError(err.errno, why ? { message: why } : {}, undefined, err.syscall);
   return Object.assign(out, { cause: e });
 }
@@ -85,20 +113,34 @@ function asNetlinkError(e: unknown, name: string | undefined): unknown {
  * (the IPRoute's), then apply the rest of the spec; a failure there deletes the new device
  * again. Resolves with the link as the kernel shows it afterwards ([] if it was moved away).
  */
-export async function addTuntap(sock: NetlinkSocket, netns: string | number | undefined, spec: LinkSpec): Promise<IfinfMessage[]> {
+export async function addTuntap(
+  sock: NetlinkSocket,
+  netns: string | number | undefined,
+  spec: LinkSpec,
+): Promise<IfinfMessage[]> {
   const { name, opts, rest } = tuntapPlan(spec);
-  if (!reachesKernel(sock.transport)) throw new TypeError(`a ${spec.kind} can only be created on a kernel socket, not a replayed one`);
-  const where = typeof netns === 'string' ? netnsPath(netns) : netns ?? null;
+  if (!reachesKernel(sock.transport))
+    throw new TypeError(`a ${spec.kind} can only be created on a kernel socket, not a replayed one`);
+  const where = typeof netns === 'string' ? netnsPath(netns) : (netns ?? null);
   let made: string;
   try {
     made = loadNative().tunCreate(name ?? null, opts, where);
   } catch (e) {
     throw asNetlinkError(e, name);
   }
-  const get = (by: { index: number } | { ifname: string }): Promise<IfinfMessage[]> => sock.request(ifinfmsg, {
-    type: RTM.RTM_GETLINK, flags: 0, fields: 'index' in by ? { index: by.index } : {},
-    attrs: 'ifname' in by ? [['IFLA_IFNAME', by.ifname], ['IFLA_EXT_MASK', 8]] : [['IFLA_EXT_MASK', 8]],
-  });
+  const get = (by: { index: number } | { ifname: string }): Promise<IfinfMessage[]> =>
+    sock.request(ifinfmsg, {
+      type: RTM.RTM_GETLINK,
+      flags: 0,
+      fields: 'index' in by ? { index: by.index } : {},
+      attrs:
+        'ifname' in by
+          ? [
+              ['IFLA_IFNAME', by.ifname],
+              ['IFLA_EXT_MASK', 8],
+            ]
+          : [['IFLA_EXT_MASK', 8]],
+    });
   const [link] = await get({ ifname: made });
   const index = link.field('index');
   try {

@@ -2,15 +2,37 @@
 // family-dependent IFLA_AF_SPEC/IFLA_PROTINFO, named devconf arrays, seg6 SRH, and a whole
 // ifinfomsg body inside an attribute (veth peers).
 import {
-  AttrSet, arrayOf, NLA_F_NESTED, NetlinkDecodeError, NetlinkEncodeError, encodeAttrs, flagNames, hex, siblingValue, ipv4ToString, ipv6ToString,
-  mplsToString, parseIP, parseIPv6, parseMpls, type AttrDecl, type AttrInput, type AttrMap, type EncodeCtx,
-  type NlaType, type Owner, type StructType, type Writer,
+  AttrSet,
+  arrayOf,
+  NLA_F_NESTED,
+  NetlinkDecodeError,
+  NetlinkEncodeError,
+  encodeAttrs,
+  flagNames,
+  hex,
+  siblingValue,
+  ipv4ToString,
+  ipv6ToString,
+  mplsToString,
+  parseIP,
+  parseIPv6,
+  parseMpls,
+  type AttrDecl,
+  type AttrInput,
+  type AttrMap,
+  type EncodeCtx,
+  type NlaType,
+  type Owner,
+  type StructType,
+  type Writer,
 } from '../core/index.js';
 import { AF_INET, AF_INET6, AF_MPLS, RTNH_F } from './constants.js';
 
 /** An MPLS label stack '100/200' whatever the message family (MPLS_IPTUNNEL_DST, RTA_NEWDST). */
 export const mplsLabels: NlaType<string> = {
-  kind: 'mpls', size: 0, nlaFlags: 0,
+  kind: 'mpls',
+  size: 0,
+  nlaFlags: 0,
   decode: (b, o, len) => mplsToString(b, o, len),
   encode(w, v, ctx) {
     try {
@@ -23,22 +45,34 @@ export const mplsLabels: NlaType<string> = {
 };
 
 /** struct rtvia: a next hop of another family (IPv4 via IPv6, MPLS via IP). */
-export interface RtVia { family: number; addr: string }
+export interface RtVia {
+  family: number;
+  addr: string;
+}
 export const rtvia: NlaType<RtVia, RtVia | string> = {
-  kind: 'rtvia', size: 0, nlaFlags: 0,
+  kind: 'rtvia',
+  size: 0,
+  nlaFlags: 0,
   decode(b, o, len) {
     if (len < 2) throw new NetlinkDecodeError('rtvia needs 2 bytes', o);
     const family = b.readUInt16LE(o);
     const n = len - 2;
-    const addr = family === AF_INET && n >= 4 ? ipv4ToString(b, o + 2)
-      : family === AF_INET6 && n >= 16 ? ipv6ToString(b, o + 2)
-        : family === AF_MPLS ? mplsToString(b, o + 2, n)
-          : b.toString('hex', o + 2, o + len);
+    const addr =
+      family === AF_INET && n >= 4
+        ? ipv4ToString(b, o + 2)
+        : family === AF_INET6 && n >= 16
+          ? ipv6ToString(b, o + 2)
+          : family === AF_MPLS
+            ? mplsToString(b, o + 2, n)
+            : b.toString('hex', o + 2, o + len);
     return { family, addr };
   },
   encode(w, v, ctx) {
     let family: number, addr: string;
-    if (typeof v === 'string') { addr = v; family = v.includes(':') ? AF_INET6 : AF_INET; } else ({ family, addr } = v);
+    if (typeof v === 'string') {
+      addr = v;
+      family = v.includes(':') ? AF_INET6 : AF_INET;
+    } else ({ family, addr } = v);
     let bytes: Uint8Array;
     try {
       bytes = family === AF_MPLS ? parseMpls(addr) : parseIP(addr);
@@ -58,7 +92,9 @@ export function namedArray<T>(item: NlaType<T, any>, names: readonly string[], f
     kind: `${item.kind}[named]`,
     pretty(v) {
       const out: Record<string, unknown> = {};
-      v.forEach((x, i) => { out[names[i + first] ?? String(i + first)] = item.pretty(x); });
+      v.forEach((x, i) => {
+        out[names[i + first] ?? String(i + first)] = item.pretty(x);
+      });
       return out;
     },
   };
@@ -68,14 +104,20 @@ export function namedArray<T>(item: NlaType<T, any>, names: readonly string[], f
  * Nested attributes whose map depends on the message family: IFLA_AF_SPEC holds one nest per
  * family in AF_UNSPEC messages but bridge attributes directly in AF_BRIDGE ones.
  */
-export function byFamily(maps: Readonly<Record<number, AttrMap<any>>>, fallback: AttrMap<any>): NlaType<AttrSet<any>, AttrInput<any> | AttrSet<any>> {
+export function byFamily(
+  maps: Readonly<Record<number, AttrMap<any>>>,
+  fallback: AttrMap<any>,
+): NlaType<AttrSet<any>, AttrInput<any> | AttrSet<any>> {
   const pick = (family: number): AttrMap<any> => maps[family] ?? fallback;
   return {
-    kind: 'nested(by family)', size: 0, nlaFlags: 0,
+    kind: 'nested(by family)',
+    size: 0,
+    nlaFlags: 0,
     decode: (b, o, len, owner) => new AttrSet(b, o, o + len, pick(owner.family), owner),
     encode(w, v, ctx) {
       if (v instanceof AttrSet) return w.bytes(v.buf.subarray(v.start, v.end));
-      if (typeof v !== 'object' || v === null) throw new NetlinkEncodeError('nested attribute needs an object or pairs', ctx.path);
+      if (typeof v !== 'object' || v === null)
+        throw new NetlinkEncodeError('nested attribute needs an object or pairs', ctx.path);
       encodeAttrs(w, pick(ctx.family), v, ctx.family, ctx.path);
     },
     pretty: (v) => v.attrsJSON(),
@@ -85,14 +127,24 @@ export function byFamily(maps: Readonly<Record<number, AttrMap<any>>>, fallback:
 /** An AttrSet with a fixed header struct in front (an ifinfomsg inside VETH_INFO_PEER). */
 export class HeaderedAttrSet<D extends AttrDecl = AttrDecl> extends AttrSet<D> {
   private _fields: Record<string, unknown> | undefined;
-  constructor(buf: Buffer, readonly headerStart: number, start: number, end: number, map: AttrMap<D>,
-    parent: Owner | null, readonly header: StructType<any>) {
+  constructor(
+    buf: Buffer,
+    readonly headerStart: number,
+    start: number,
+    end: number,
+    map: AttrMap<D>,
+    parent: Owner | null,
+    readonly header: StructType<any>,
+  ) {
     super(buf, start, end, map, parent);
   }
 
   /** The header struct, decoded. */
   get fields(): Record<string, unknown> {
-    this._fields ??= this.header.decode(this.buf, this.headerStart, this.start - this.headerStart, this) as Record<string, unknown>;
+    this._fields ??= this.header.decode(this.buf, this.headerStart, this.start - this.headerStart, this) as Record<
+      string,
+      unknown
+    >;
     return this._fields;
   }
 
@@ -102,12 +154,20 @@ export class HeaderedAttrSet<D extends AttrDecl = AttrDecl> extends AttrSet<D> {
 }
 
 /** What a headered body is encoded from: `{ fields, attrs }`. */
-export interface HeaderedInput { fields?: Record<string, unknown>; attrs?: AttrInput<any> }
+export interface HeaderedInput {
+  fields?: Record<string, unknown>;
+  attrs?: AttrInput<any>;
+}
 
 /** A header struct followed by attributes, inside one attribute; maps by function for recursion. */
-export function headered(header: () => StructType<any>, map: () => AttrMap<any>): NlaType<HeaderedAttrSet, HeaderedInput | HeaderedAttrSet> {
+export function headered(
+  header: () => StructType<any>,
+  map: () => AttrMap<any>,
+): NlaType<HeaderedAttrSet, HeaderedInput | HeaderedAttrSet> {
   return {
-    kind: 'headered', size: 0, nlaFlags: 0,
+    kind: 'headered',
+    size: 0,
+    nlaFlags: 0,
     decode(b, o, len, owner) {
       const h = header();
       const hs = (h.size + 3) & ~3;
@@ -144,14 +204,21 @@ export interface RtNexthopInput {
 /** RTA_MULTIPATH: a run of rtnexthop structs, each followed by attributes (RTA_GATEWAY...). */
 export function multipath(map: () => AttrMap<any>): NlaType<RtNexthop[], RtNexthopInput[]> {
   return {
-    kind: 'rtnexthop[]', size: 0, nlaFlags: 0,
+    kind: 'rtnexthop[]',
+    size: 0,
+    nlaFlags: 0,
     decode(b, o, len, owner) {
       const out: RtNexthop[] = [];
       const end = o + len;
-      for (let p = o; p + 8 <= end;) {
+      for (let p = o; p + 8 <= end; ) {
         const l = b.readUInt16LE(p);
         if (l < 8 || p + l > end) throw new NetlinkDecodeError(`rtnexthop length ${l} invalid`, p);
-        out.push({ flags: b[p + 2], hops: b[p + 3], ifindex: b.readInt32LE(p + 4), attrs: new AttrSet(b, p + 8, p + l, map(), owner) });
+        out.push({
+          flags: b[p + 2],
+          hops: b[p + 3],
+          ifindex: b.readInt32LE(p + 4),
+          attrs: new AttrSet(b, p + 8, p + l, map(), owner),
+        });
         p += (l + 3) & ~3;
       }
       if (out.length === 0 && len > 0) throw new NetlinkDecodeError(`${len} bytes are no rtnexthop`, o);
@@ -161,8 +228,11 @@ export function multipath(map: () => AttrMap<any>): NlaType<RtNexthop[], RtNexth
       if (!Array.isArray(v)) throw new NetlinkEncodeError('multipath needs an array of next hops', ctx.path);
       v.forEach((nh, i) => {
         const at = w.reserve(8);
-        const hops = nh.hops ?? 0, flags = nh.flags ?? 0, ifindex = nh.ifindex ?? 0;
-        if (!Number.isInteger(hops) || hops < 0 || hops > 255) throw new NetlinkEncodeError(`hops ${hops} out of range 0..255 (weight 1..256)`, `${ctx.path}[${i}]`);
+        const hops = nh.hops ?? 0,
+          flags = nh.flags ?? 0,
+          ifindex = nh.ifindex ?? 0;
+        if (!Number.isInteger(hops) || hops < 0 || hops > 255)
+          throw new NetlinkEncodeError(`hops ${hops} out of range 0..255 (weight 1..256)`, `${ctx.path}[${i}]`);
         w.buf[at + 2] = flags;
         w.buf[at + 3] = hops;
         w.buf.writeInt32LE(ifindex, at + 4);
@@ -171,7 +241,13 @@ export function multipath(map: () => AttrMap<any>): NlaType<RtNexthop[], RtNexth
         w.pad4();
       });
     },
-    pretty: (v) => v.map((nh) => ({ flags: flagNames(nh.flags, RTNH_F), hops: nh.hops, ifindex: nh.ifindex, attrs: nh.attrs.attrsJSON() })),
+    pretty: (v) =>
+      v.map((nh) => ({
+        flags: flagNames(nh.flags, RTNH_F),
+        hops: nh.hops,
+        ifindex: nh.ifindex,
+        attrs: nh.attrs.attrsJSON(),
+      })),
   };
 }
 
@@ -189,7 +265,9 @@ export interface Srh {
   tlvs?: Buffer;
 }
 /** struct seg6_iptunnel_encap: an encapsulation mode, then the SRH. */
-export interface Seg6Encap extends Srh { mode: number }
+export interface Seg6Encap extends Srh {
+  mode: number;
+}
 export type SrhInput = Partial<Srh> & { segments: string[]; tlvs?: Uint8Array };
 
 function decodeSrh(b: Buffer, h: number, len: number): Srh {
@@ -202,14 +280,21 @@ function decodeSrh(b: Buffer, h: number, len: number): Srh {
   for (let i = 0; i <= first && 8 + (i + 1) * 16 <= srhLen; i++) segments.push(ipv6ToString(b, h + 8 + i * 16));
   const segEnd = 8 + segments.length * 16;
   return {
-    nexthdr: b[h], hdrlen, type: b[h + 2], segmentsLeft: b[h + 3], firstSegment: first,
-    flags: b[h + 5], tag: b.readUInt16BE(h + 6), segments,
+    nexthdr: b[h],
+    hdrlen,
+    type: b[h + 2],
+    segmentsLeft: b[h + 3],
+    firstSegment: first,
+    flags: b[h + 5],
+    tag: b.readUInt16BE(h + 6),
+    segments,
     ...(srhLen > segEnd ? { tlvs: b.subarray(h + segEnd, h + srhLen) } : {}),
   };
 }
 
 function encodeSrh(w: Writer, v: SrhInput, ctx: EncodeCtx): void {
-  if (!v || !Array.isArray(v.segments) || !v.segments.length) throw new NetlinkEncodeError('an SRH needs at least one segment', ctx.path);
+  if (!v || !Array.isArray(v.segments) || !v.segments.length)
+    throw new NetlinkEncodeError('an SRH needs at least one segment', ctx.path);
   const segs = v.segments.map((s) => {
     const a = typeof s === 'string' ? parseIPv6(s) : undefined;
     if (!a) throw new NetlinkEncodeError(`not an IPv6 segment: ${String(s)}`, ctx.path);
@@ -233,7 +318,9 @@ const srhPretty = (v: Srh): unknown => ({ ...v, tlvs: v.tlvs?.toString('hex') })
 
 /** SEG6_LOCAL_SRH: a bare segment routing header. */
 export const srh: NlaType<Srh, SrhInput> = {
-  kind: 'ipv6_sr_hdr', size: 0, nlaFlags: 0,
+  kind: 'ipv6_sr_hdr',
+  size: 0,
+  nlaFlags: 0,
   decode: (b, o, len) => decodeSrh(b, o, len),
   encode: encodeSrh,
   pretty: srhPretty,
@@ -241,7 +328,9 @@ export const srh: NlaType<Srh, SrhInput> = {
 
 /** SEG6_IPTUNNEL_SRH: struct seg6_iptunnel_encap (mode + SRH). */
 export const seg6Encap: NlaType<Seg6Encap, SrhInput & { mode?: number }> = {
-  kind: 'seg6_iptunnel_encap', size: 0, nlaFlags: 0,
+  kind: 'seg6_iptunnel_encap',
+  size: 0,
+  nlaFlags: 0,
   decode(b, o, len) {
     if (len < 12) throw new NetlinkDecodeError('seg6_iptunnel_encap needs 12 bytes', o);
     return { mode: b.readInt32LE(o), ...decodeSrh(b, o + 4, len - 4) };
@@ -265,7 +354,9 @@ export function selectBy(
   const fallback = opts.fallback ?? hex;
   const pick = (v: unknown): NlaType<any, any> => (v !== undefined && choices[String(v)]) || fallback;
   return {
-    kind: 'select', size: 0, nlaFlags: opts.flag ? NLA_F_NESTED : 0,
+    kind: 'select',
+    size: 0,
+    nlaFlags: opts.flag ? NLA_F_NESTED : 0,
     decode: (b, o, len, owner) => pick(key((n) => owner.getAttr(n))).decode(b, o, len, owner),
     encode(w, v, ctx) {
       pick(key((n) => siblingValue(ctx.siblings, n))).encode(w, v, ctx);
@@ -278,4 +369,3 @@ export function selectBy(
 export function familyOf(addr: string): number {
   return addr.includes(':') ? AF_INET6 : AF_INET;
 }
-

@@ -15,13 +15,20 @@ export class ExitRecordTap implements Transport {
     private readonly onOverrun: () => void,
   ) {}
 
-  get portId(): number { return this.inner.portId; }
+  get portId(): number {
+    return this.inner.portId;
+  }
 
   start(sink: TransportSink): void {
     this.inner.start({
       data: (buf, start, end, pid, groups) => {
         // One exit record per datagram: the kernel sends each as its own skb.
-        if (this.familyId >= 0 && end - start >= 20 && buf.readUInt16LE(start + 4) === this.familyId && buf[start + 16] === TASKSTATS_CMD_NEW) {
+        if (
+          this.familyId >= 0 &&
+          end - start >= 20 &&
+          buf.readUInt16LE(start + 4) === this.familyId &&
+          buf[start + 16] === TASKSTATS_CMD_NEW
+        ) {
           this.onRecord(buf, start, end);
         } else sink.data(buf, start, end, pid, groups);
       },
@@ -32,17 +39,35 @@ export class ExitRecordTap implements Transport {
     });
   }
 
-  send(bufs: Buffer | readonly Buffer[]): void { this.inner.send(bufs); }
-  pause(): void { this.inner.pause(); }
-  resume(): void { this.inner.resume(); }
-  ref(): void { this.inner.ref?.(); }
-  unref(): void { this.inner.unref?.(); }
-  addMembership(group: number): void { this.inner.addMembership(group); }
-  dropMembership(group: number): void { this.inner.dropMembership(group); }
-  setOption(level: number, name: number, value: number): void { this.inner.setOption?.(level, name, value); }
+  send(bufs: Buffer | readonly Buffer[]): void {
+    this.inner.send(bufs);
+  }
+  pause(): void {
+    this.inner.pause();
+  }
+  resume(): void {
+    this.inner.resume();
+  }
+  ref(): void {
+    this.inner.ref?.();
+  }
+  unref(): void {
+    this.inner.unref?.();
+  }
+  addMembership(group: number): void {
+    this.inner.addMembership(group);
+  }
+  dropMembership(group: number): void {
+    this.inner.dropMembership(group);
+  }
+  setOption(level: number, name: number, value: number): void {
+    this.inner.setOption?.(level, name, value);
+  }
   getOption(level: number, name: number): number {
     if (!this.inner.getOption) throw new Error('transport has no socket options');
     return this.inner.getOption(level, name);
   }
-  close(): void { this.inner.close(); }
+  close(): void {
+    this.inner.close();
+  }
 }

@@ -15,8 +15,18 @@
 import { fstatSync, readFileSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import {
-  NETLINK_GENERIC, NativeTransport, NetlinkDecodeError, NetlinkError, SocketClosedError, Subscription, describeCalls,
-  netnsPath, type AnyMessage, type CallDescription, type CallTable, type Transport,
+  NETLINK_GENERIC,
+  NativeTransport,
+  NetlinkDecodeError,
+  NetlinkError,
+  SocketClosedError,
+  Subscription,
+  describeCalls,
+  netnsPath,
+  type AnyMessage,
+  type CallDescription,
+  type CallTable,
+  type Transport,
 } from '../core/index.js';
 import { netnsContext } from '../core/nscontext.js';
 import { GenericNetlinkSocket } from '../genl/socket.js';
@@ -25,12 +35,20 @@ import { TASKSTATS_CMD_GET, TASKSTATS_GENL_NAME } from './constants.js';
 import { TaskStatsNamespaceError } from './errors.js';
 import { ExitRecordTap } from './exittap.js';
 import {
-  jsonSafe, taskStatsInfo, taskstatsMsg, taskstatsSchemas, type TaskStatsInfo, type TaskStatsMessage, type TaskStatsRecord,
+  jsonSafe,
+  taskStatsInfo,
+  taskstatsMsg,
+  taskstatsSchemas,
+  type TaskStatsInfo,
+  type TaskStatsMessage,
+  type TaskStatsRecord,
 } from './taskstats_msg.js';
 
 export { TaskStatsNamespaceError };
 
-const EPERM = 1, EINVAL = 22, ERANGE = 34;
+const EPERM = 1,
+  EINVAL = 22,
+  ERANGE = 34;
 
 export interface TaskStatsOptions {
   /** Network namespace of the socket (name under /var/run/netns, path or fd). See the notes above. */
@@ -75,15 +93,19 @@ export class ExitSubscription extends Subscription<TaskExit> {
   constructor(onClose: () => Promise<void>) {
     let run: () => void = () => {};
     super(() => run());
-    this.whenClosed = new Promise((resolve) => { this.settle = resolve; });
-    run = () => { void onClose().finally(this.settle); };
+    this.whenClosed = new Promise((resolve) => {
+      this.settle = resolve;
+    });
+    run = () => {
+      void onClose().finally(this.settle);
+    };
   }
 }
 
 /** A copy of a decoded struct that does not keep the receive buffer alive. */
 function detach(s: TaskStatsRecord): TaskStatsRecord {
   const tail = (s as { _tail?: Buffer })._tail;
-  return jsonSafe(tail ? { ...s, _tail: Buffer.from(tail) } as TaskStatsRecord : s);
+  return jsonSafe(tail ? ({ ...s, _tail: Buffer.from(tail) } as TaskStatsRecord) : s);
 }
 
 /** The exit record in a TASKSTATS_CMD_NEW message, or undefined if it has none. */
@@ -137,7 +159,8 @@ function initialNs(kind: 'net' | 'pid' | 'user'): string {
 }
 
 function checkId(what: string, id: number): void {
-  if (!Number.isInteger(id) || id <= 0 || id > 0x7fffffff) throw new RangeError(`${what} must be a positive integer, got ${String(id)}`);
+  if (!Number.isInteger(id) || id <= 0 || id > 0x7fffffff)
+    throw new RangeError(`${what} must be a positive integer, got ${String(id)}`);
 }
 
 /**
@@ -184,7 +207,12 @@ export class TaskStats {
     return taskStatsInfo(await this.getTgidStats(tgid));
   }
 
-  private async query(attr: string, id: number, aggr: 'TASKSTATS_TYPE_AGGR_PID' | 'TASKSTATS_TYPE_AGGR_TGID', what: string): Promise<TaskStatsRecord> {
+  private async query(
+    attr: string,
+    id: number,
+    aggr: 'TASKSTATS_TYPE_AGGR_PID' | 'TASKSTATS_TYPE_AGGR_TGID',
+    what: string,
+  ): Promise<TaskStatsRecord> {
     let answer: AnyMessage[];
     if (this.inFlight < this.maxInFlight) this.inFlight++;
     else await new Promise<void>((resolve) => this.waiting.push(resolve));
@@ -211,7 +239,10 @@ export class TaskStats {
    * Needs the initial network, PID and user namespaces (TaskStatsNamespaceError otherwise).
    */
   async subscribeExits(cpumask: string = possibleCpus()): Promise<ExitSubscription> {
-    if (typeof cpumask !== 'string' || !/^[0-9]+(-[0-9]+(:[0-9]+\/[0-9]+)?)?(,[0-9]+(-[0-9]+(:[0-9]+\/[0-9]+)?)?)*$/.test(cpumask.trim())) {
+    if (
+      typeof cpumask !== 'string' ||
+      !/^[0-9]+(-[0-9]+(:[0-9]+\/[0-9]+)?)?(,[0-9]+(-[0-9]+(:[0-9]+\/[0-9]+)?)?)*$/.test(cpumask.trim())
+    ) {
       throw new RangeError(`cpumask must be a CPU list such as "0-3,8", got ${JSON.stringify(cpumask)}`);
     }
     cpumask = cpumask.trim();
@@ -219,11 +250,21 @@ export class TaskStats {
     if (this.opts.transport) throw new TypeError('subscribeExits needs a kernel socket, not a custom transport');
     // Where NativeTransport will open the socket: the option, else the netns.run() context.
     const ns = this.opts.netns ?? netnsContext.getStore();
-    if (sameNs(ns === undefined ? '/proc/self/ns/net' : typeof ns === 'number' ? ns : netnsPath(ns), initialNs('net')) === false) {
-      throw new TaskStatsNamespaceError('taskstats exit records go only to sockets in the initial network namespace: this socket would register and never receive one');
+    if (
+      sameNs(ns === undefined ? '/proc/self/ns/net' : typeof ns === 'number' ? ns : netnsPath(ns), initialNs('net')) ===
+      false
+    ) {
+      throw new TaskStatsNamespaceError(
+        'taskstats exit records go only to sockets in the initial network namespace: this socket would register and never receive one',
+      );
     }
-    if (sameNs('/proc/self/ns/pid', initialNs('pid')) === false || sameNs('/proc/self/ns/user', initialNs('user')) === false) {
-      throw new TaskStatsNamespaceError('registering for taskstats exit records needs the initial PID and user namespaces');
+    if (
+      sameNs('/proc/self/ns/pid', initialNs('pid')) === false ||
+      sameNs('/proc/self/ns/user', initialNs('user')) === false
+    ) {
+      throw new TaskStatsNamespaceError(
+        'registering for taskstats exit records needs the initial PID and user namespaces',
+      );
     }
 
     let sock: GenericNetlinkSocket | undefined;
@@ -233,9 +274,16 @@ export class TaskStats {
       if (!sock) return;
       try {
         if (registered && !sock.isClosed) {
-          await sock.request(TASKSTATS_GENL_NAME, TASKSTATS_CMD_GET, { TASKSTATS_CMD_ATTR_DEREGISTER_CPUMASK: cpumask }, { timeout: DEREGISTER_TIMEOUT });
+          await sock.request(
+            TASKSTATS_GENL_NAME,
+            TASKSTATS_CMD_GET,
+            { TASKSTATS_CMD_ATTR_DEREGISTER_CPUMASK: cpumask },
+            { timeout: DEREGISTER_TIMEOUT },
+          );
         }
-      } catch { /* the kernel drops a listener whose socket is gone anyway */ } finally {
+      } catch {
+        /* the kernel drops a listener whose socket is gone anyway */
+      } finally {
         sock.close();
       }
     });
@@ -258,7 +306,11 @@ export class TaskStats {
     sock.register(TASKSTATS_GENL_NAME, taskstatsSchemas);
     this.subs.add(sub);
     try {
-      tap.familyId = (await sock.resolve(TASKSTATS_GENL_NAME).catch((e) => { throw explain(e); })).id;
+      tap.familyId = (
+        await sock.resolve(TASKSTATS_GENL_NAME).catch((e) => {
+          throw explain(e);
+        })
+      ).id;
       await sock.request(TASKSTATS_GENL_NAME, TASKSTATS_CMD_GET, { TASKSTATS_CMD_ATTR_REGISTER_CPUMASK: cpumask });
       registered = true;
     } catch (e) {
@@ -289,15 +341,33 @@ export class TaskStats {
 
 /** Kernel errors of queries, with what they mean for taskstats (the call names the task). */
 function explain(e: unknown): unknown {
-  if (e instanceof GenlFamilyNotFoundError) return new GenlFamilyNotFoundError(TASKSTATS_GENL_NAME, e.extack, 'the kernel was built without CONFIG_TASKSTATS, or does not offer it in this network namespace');
+  if (e instanceof GenlFamilyNotFoundError)
+    return new GenlFamilyNotFoundError(
+      TASKSTATS_GENL_NAME,
+      e.extack,
+      'the kernel was built without CONFIG_TASKSTATS, or does not offer it in this network namespace',
+    );
   if (!(e instanceof NetlinkError)) return e;
-  if (e.errno === EPERM) return new NetlinkError(EPERM, e.extack, undefined, 'taskstats needs CAP_NET_ADMIN in the initial user namespace');
+  if (e.errno === EPERM)
+    return new NetlinkError(EPERM, e.extack, undefined, 'taskstats needs CAP_NET_ADMIN in the initial user namespace');
   return e;
 }
 
 function explainRegister(e: NetlinkError, cpumask: string): NetlinkError {
-  if (e.errno === ERANGE) return new NetlinkError(ERANGE, e.extack, undefined, `cpumask "${cpumask}" names CPUs this machine cannot have (possible: ${possibleCpus()})`);
-  if (e.errno === EINVAL) return new NetlinkError(EINVAL, e.extack, undefined, `the kernel refused to register cpumask "${cpumask}" (a malformed list, or this process is not in the initial PID namespace)`);
+  if (e.errno === ERANGE)
+    return new NetlinkError(
+      ERANGE,
+      e.extack,
+      undefined,
+      `cpumask "${cpumask}" names CPUs this machine cannot have (possible: ${possibleCpus()})`,
+    );
+  if (e.errno === EINVAL)
+    return new NetlinkError(
+      EINVAL,
+      e.extack,
+      undefined,
+      `the kernel refused to register cpumask "${cpumask}" (a malformed list, or this process is not in the initial PID namespace)`,
+    );
   return explain(e) as NetlinkError;
 }
 

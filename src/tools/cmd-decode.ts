@@ -28,7 +28,13 @@ per message type, or auto. FILTER: KEY=VALUE[,KEY=VALUE...], keys protocol, type
 Exit status 1 when any input could not be decoded; the output ends with a summary.
 `;
 
-interface DecodeArgs { target?: string; file?: string; json: boolean; families: Record<string, number>; filters: MessageFilter[] }
+interface DecodeArgs {
+  target?: string;
+  file?: string;
+  json: boolean;
+  families: Record<string, number>;
+  filters: MessageFilter[];
+}
 
 function parseArgs(args: string[]): DecodeArgs {
   const out: DecodeArgs = { json: false, families: {}, filters: [] };
@@ -63,7 +69,13 @@ function openInput(file: string | undefined): { fd: number; head: Buffer; close:
     if (!got) break;
     n += got;
   }
-  return { fd, head: head.subarray(0, n), close: () => { if (!stdin) closeSync(fd); } };
+  return {
+    fd,
+    head: head.subarray(0, n),
+    close: () => {
+      if (!stdin) closeSync(fd);
+    },
+  };
 }
 
 /** Writes output with backpressure, so a slow reader does not make memory grow. */
@@ -201,8 +213,11 @@ export function traceLog(cmd: string[]): { log: string; status: number } {
   const dir = mkdtempSync(join(tmpdir(), 'nlroute-trace-'));
   try {
     const out = join(dir, 'strace.log');
-    const r = spawnSync('strace', ['-f', '-x', '-s', '65536', '-e', 'trace=network', '-e', 'write=all', '-e', 'read=all', '-o', out, ...cmd],
-      { stdio: ['inherit', 'inherit', 'inherit'] });
+    const r = spawnSync(
+      'strace',
+      ['-f', '-x', '-s', '65536', '-e', 'trace=network', '-e', 'write=all', '-e', 'read=all', '-o', out, ...cmd],
+      { stdio: ['inherit', 'inherit', 'inherit'] },
+    );
     if (r.error) throw new Error(`cannot run strace: ${r.error.message} (install the strace package)`);
     return { log: readFileSync(out, 'utf8'), status: r.status ?? 1 };
   } finally {

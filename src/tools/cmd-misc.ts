@@ -13,14 +13,24 @@ export async function genlCommand(args: string[]): Promise<number> {
   }
   await using genl = new GenericNetlink();
   const families = (await genl.listFamilies()).map((f) => ({
-    id: f.id, name: f.name, version: f.version, hdrsize: f.hdrsize, maxattr: f.maxattr,
-    ops: f.ops.length, mcast_groups: { ...f.mcastGroups },
+    id: f.id,
+    name: f.name,
+    version: f.version,
+    hdrsize: f.hdrsize,
+    maxattr: f.maxattr,
+    ops: f.ops.length,
+    mcast_groups: { ...f.mcastGroups },
   }));
   if (json) process.stdout.write(stringify(families) + '\n');
-  else for (const f of families) {
-    const groups = Object.entries(f.mcast_groups).map(([n, id]) => `${n}(${id})`).join(' ');
-    process.stdout.write(`${String(f.id).padStart(4)} ${f.name} version ${f.version} ops ${f.ops}${groups ? ' groups ' + groups : ''}\n`);
-  }
+  else
+    for (const f of families) {
+      const groups = Object.entries(f.mcast_groups)
+        .map(([n, id]) => `${n}(${id})`)
+        .join(' ');
+      process.stdout.write(
+        `${String(f.id).padStart(4)} ${f.name} version ${f.version} ops ${f.ops}${groups ? ' groups ' + groups : ''}\n`,
+      );
+    }
   return 0;
 }
 

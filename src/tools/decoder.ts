@@ -1,6 +1,12 @@
 // The protocol decoder: hex dumps, strace logs and live traces into readable messages.
 import {
-  Marshal, NETLINK_GENERIC, NetlinkDecodeError, checkLength, messageClass, messageClassNames, protocolMarshal,
+  Marshal,
+  NETLINK_GENERIC,
+  NetlinkDecodeError,
+  checkLength,
+  messageClass,
+  messageClassNames,
+  protocolMarshal,
   type AnyMessage,
 } from '../core/index.js';
 import { StreamDecoder, type PacketInfo, type StreamDecodeOptions } from './decodestream.js';
@@ -69,7 +75,9 @@ export function marshalForClass(name: string): Marshal {
  * class are shown raw, with the reason in `mismatches`. For large input use StreamDecoder.
  */
 export function decodeHex(
-  text: string, target: string, opts: Omit<StreamDecodeOptions, 'target'> = {},
+  text: string,
+  target: string,
+  opts: Omit<StreamDecodeOptions, 'target'> = {},
 ): DecodedBuffer[] {
   const out: DecodedBuffer[] = [];
   const dec = new StreamDecoder({ ...opts, target }, (d) => out.push(d));
@@ -91,8 +99,10 @@ export function decodeStrace(text: string): DecodedBuffer[] {
     const key = `${t.pid}:${t.fd}:${t.protocol}`;
     let m = marshals.get(key);
     if (!m) {
-      m = t.protocol === NETLINK_GENERIC ? new GenlSessionMarshal()
-        : protocolMarshal(t.protocol)?.marshal() ?? new Marshal();
+      m =
+        t.protocol === NETLINK_GENERIC
+          ? new GenlSessionMarshal()
+          : (protocolMarshal(t.protocol)?.marshal() ?? new Marshal());
       marshals.set(key, m);
     }
     const { bytes, ...transfer } = t;

@@ -55,14 +55,19 @@ export class StreamDecoder {
   private packet: PacketInfo | undefined;
 
   /** `out` receives each decoded buffer once it is complete. */
-  constructor(opts: StreamDecodeOptions, private readonly out: (d: DecodedBuffer) => void) {
+  constructor(
+    opts: StreamDecodeOptions,
+    private readonly out: (d: DecodedBuffer) => void,
+  ) {
     this.picker = new ClassPicker(opts.target, opts.families);
     this.filters = opts.filters ?? [];
     this.protocol = this.picker.protocol;
     this.assembler = new MessageAssembler({
       message: (buf) => this.message(buf),
       error: (err) => this.splitError(err),
-      padding: (n) => { this.cur.padding += n; },
+      padding: (n) => {
+        this.cur.padding += n;
+      },
       boundary: () => this.flush(),
     });
     this.reader = new HexLineReader((e) => this.hexEvent(e));
@@ -121,14 +126,20 @@ export class StreamDecoder {
 
   private hexEvent(e: HexEvent): void {
     switch (e.kind) {
-      case 'bytes': this.assembler.push(e.bytes); break;
-      case 'break': this.assembler.brk(e.hard); break;
+      case 'bytes':
+        this.assembler.push(e.bytes);
+        break;
+      case 'break':
+        this.assembler.brk(e.hard);
+        break;
       case 'error':
         this.summary.errors++;
         this.assembler.brk(true);
         this.flushWith({ notes: [`!! ${e.error.message}`] });
         break;
-      case 'meta': this.flushWith({ meta: e.value }); break;
+      case 'meta':
+        this.flushWith({ meta: e.value });
+        break;
       case 'code': {
         const lines = e.text.split('\n').length - 1;
         this.flushWith({ notes: [`(code block of ${lines} lines from line ${e.line})`] });

@@ -1,7 +1,16 @@
 // Prints decoded messages as an indented text tree or as JSON.
 import {
-  AttrSet, NLM_F_ACK_NAMES, NLM_F_DUMP, NLM_F_DEL_NAMES, NLM_F_GET_NAMES, NLM_F_NAMES, NLM_F_NEW_NAMES, entryPretty, flagNames,
-  type AnyMessage, type AttrEntry,
+  AttrSet,
+  NLM_F_ACK_NAMES,
+  NLM_F_DUMP,
+  NLM_F_DEL_NAMES,
+  NLM_F_GET_NAMES,
+  NLM_F_NAMES,
+  NLM_F_NEW_NAMES,
+  entryPretty,
+  flagNames,
+  type AnyMessage,
+  type AttrEntry,
 } from '../core/index.js';
 import type { DecodedBuffer } from './decoder.js';
 import type { DecodeSummary } from './decodestream.js';
@@ -12,10 +21,15 @@ import type { DecodeSummary } from './decodestream.js';
  */
 export function headerFlagNames(typeName: string | number, flags: number, cmdName?: unknown): string[] {
   const name = typeof cmdName === 'string' ? cmdName : String(typeName);
-  const extra = /_GET|GETFAMILY|_LIST|_DUMP/.test(name) ? { NLM_F_DUMP, ...NLM_F_GET_NAMES }
-    : /_NEW|_ADD|_CREATE|_SET/.test(name) ? NLM_F_NEW_NAMES
-      : /_DEL|_DESTROY/.test(name) ? NLM_F_DEL_NAMES
-        : name === 'NLMSG_ERROR' ? NLM_F_ACK_NAMES : {};
+  const extra = /_GET|GETFAMILY|_LIST|_DUMP/.test(name)
+    ? { NLM_F_DUMP, ...NLM_F_GET_NAMES }
+    : /_NEW|_ADD|_CREATE|_SET/.test(name)
+      ? NLM_F_NEW_NAMES
+      : /_DEL|_DESTROY/.test(name)
+        ? NLM_F_DEL_NAMES
+        : name === 'NLMSG_ERROR'
+          ? NLM_F_ACK_NAMES
+          : {};
   return flagNames(flags, { ...NLM_F_NAMES, ...extra });
 }
 
@@ -25,11 +39,16 @@ function show(v: unknown): string {
 }
 
 /** Counts what the printer could not decode inside messages (bad attributes, short headers). */
-export interface ProblemCounter { problems: number }
+export interface ProblemCounter {
+  problems: number;
+}
 
 function attrLines(entries: AttrEntry[], indent: string, out: string[], count?: ProblemCounter): void {
   for (const e of entries) {
-    const name = typeof e.name === 'number' ? `[${e.name & 0x3fff}]${e.flags ? ` flags=0x${e.flags.toString(16)}` : ''} (unknown)` : e.name;
+    const name =
+      typeof e.name === 'number'
+        ? `[${e.name & 0x3fff}]${e.flags ? ` flags=0x${e.flags.toString(16)}` : ''} (unknown)`
+        : e.name;
     if (e.error) {
       if (count) count.problems++;
       out.push(`${indent}${name}: !! ${e.error.message}; bytes ${e.raw.toString('hex')}`);
@@ -67,7 +86,9 @@ export function formatText(items: DecodedBuffer[], count?: ProblemCounter): stri
   for (const d of items) {
     if (d.transfer) {
       const t = d.transfer;
-      out.push(`${t.direction === 'send' ? '>>>' : '<<<'} ${t.syscall} pid ${t.pid} fd ${t.fd} ${t.protocolName} (${d.buffer.length} bytes)`);
+      out.push(
+        `${t.direction === 'send' ? '>>>' : '<<<'} ${t.syscall} pid ${t.pid} fd ${t.fd} ${t.protocolName} (${d.buffer.length} bytes)`,
+      );
     }
     if (d.packet) {
       const p = d.packet;
@@ -90,7 +111,15 @@ export function formatText(items: DecodedBuffer[], count?: ProblemCounter): stri
 /** Decoded buffers as JSON-ready data. */
 export function formatJSON(items: DecodedBuffer[]): unknown[] {
   return items.map((d) => ({
-    ...(d.transfer ? { direction: d.transfer.direction, syscall: d.transfer.syscall, pid: d.transfer.pid, fd: d.transfer.fd, protocol: d.transfer.protocolName } : {}),
+    ...(d.transfer
+      ? {
+          direction: d.transfer.direction,
+          syscall: d.transfer.syscall,
+          pid: d.transfer.pid,
+          fd: d.transfer.fd,
+          protocol: d.transfer.protocolName,
+        }
+      : {}),
     ...(d.packet ? packetJSON(d.packet) : {}),
     ...(d.meta !== undefined ? { meta: d.meta } : {}),
     messages: d.messages.map((m, i) => {
@@ -121,6 +150,8 @@ export function summaryText(s: DecodeSummary): string {
     s.filtered ? `${s.filtered} filtered out` : '',
     s.mismatched ? `${s.mismatched} not of the class asked for` : '',
   ].filter(Boolean);
-  return `# ${s.messages} messages decoded, ${s.bytesSkipped} bytes skipped, ${s.errors} errors` +
-    `${extra.length ? ` (${extra.join(', ')})` : ''}\n`;
+  return (
+    `# ${s.messages} messages decoded, ${s.bytesSkipped} bytes skipped, ${s.errors} errors` +
+    `${extra.length ? ` (${extra.join(', ')})` : ''}\n`
+  );
 }

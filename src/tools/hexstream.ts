@@ -10,9 +10,7 @@
 //   `#` outside a quoted string: a comment to the end of the line.
 // Plain hex: whitespace (blank lines too) only separates digits; a blank line is a soft
 // break (the bytes so far may end a buffer, or the message may go on).
-import {
-  HexInputError, decodeStraceString, parseDumpHeader, parseHexDumpLine,
-} from './hexinput.js';
+import { HexInputError, decodeStraceString, parseDumpHeader, parseHexDumpLine } from './hexinput.js';
 
 /** What the reader found, in file order (metadata and code may come before the data around them). */
 export type HexEvent =
@@ -133,7 +131,9 @@ export class HexLineReader {
         const value: unknown = JSON.parse(this.meta);
         this.emit({ kind: 'meta', value, line: this.metaLine });
         this.state = 'data';
-      } catch { /* not complete yet */ }
+      } catch {
+        /* not complete yet */
+      }
     }
   }
 
@@ -174,8 +174,12 @@ export class HexLineReader {
       this.dumpPartStart = this.dumpSize;
       this.continueIovec = false;
     } else if (this.dumpPartStart + dump.offset !== this.dumpSize) {
-      this.error(`hex dump offset ${dump.offset.toString(16)} does not follow the previous line ` +
-        `(expected ${(this.dumpSize - this.dumpPartStart).toString(16)}); lines missing?`, no, text.indexOf('|') + 3);
+      this.error(
+        `hex dump offset ${dump.offset.toString(16)} does not follow the previous line ` +
+          `(expected ${(this.dumpSize - this.dumpPartStart).toString(16)}); lines missing?`,
+        no,
+        text.indexOf('|') + 3,
+      );
       // Take the line as the start of a new buffer, so one gap costs one buffer.
       this.emit({ kind: 'break', hard: true, line: no });
       this.dumpSize = this.dumpPartStart = dump.offset;

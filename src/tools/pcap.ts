@@ -27,7 +27,10 @@ const MAX_RECORD = 16 << 20;
 /** A capture file that cannot be read further. */
 export class CaptureError extends Error {
   override readonly name = 'CaptureError';
-  constructor(message: string, readonly offset: number) {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
     super(`${message} (at byte ${offset})`);
   }
 }
@@ -55,7 +58,8 @@ export function netlinkPayload(p: CapturePacket): { protocol: number; messages: 
 /** Whether the first bytes of a file are a pcap or pcapng magic number. */
 export function isCapture(head: Buffer): boolean {
   if (head.length < 4) return false;
-  const le = head.readUInt32LE(0), be = head.readUInt32BE(0);
+  const le = head.readUInt32LE(0),
+    be = head.readUInt32BE(0);
   return le === PCAPNG_SHB || [PCAP_MAGIC_US, PCAP_MAGIC_NS].some((m) => m === le || m === be);
 }
 
@@ -67,7 +71,11 @@ export class ByteSource {
   /** Bytes handed out so far. */
   offset = 0;
 
-  constructor(private readonly fd: number, head: Buffer = Buffer.alloc(0), chunk = 1 << 20) {
+  constructor(
+    private readonly fd: number,
+    head: Buffer = Buffer.alloc(0),
+    chunk = 1 << 20,
+  ) {
     this.buf = Buffer.allocUnsafe(Math.max(chunk, head.length));
     head.copy(this.buf);
     this.end = head.length;
@@ -122,7 +130,10 @@ function* readPcap(src: ByteSource, first: Buffer): Generator<CapturePacket> {
     const rec = src.read(PCAP_RECORD);
     if (rec.length === 0) return;
     if (rec.length < PCAP_RECORD) throw new CaptureError(`truncated record header of packet ${index}`, at);
-    const sec = u32(rec, 0), frac = u32(rec, 4), incl = u32(rec, 8), orig = u32(rec, 12);
+    const sec = u32(rec, 0),
+      frac = u32(rec, 4),
+      incl = u32(rec, 8),
+      orig = u32(rec, 12);
     if (incl > MAX_RECORD) throw new CaptureError(`packet ${index} claims ${incl} captured bytes`, at);
     const data = Buffer.from(src.read(incl));
     if (data.length < incl) {
@@ -132,7 +143,10 @@ function* readPcap(src: ByteSource, first: Buffer): Generator<CapturePacket> {
   }
 }
 
-interface Iface { linktype: number; tsDivisor: number }
+interface Iface {
+  linktype: number;
+  tsDivisor: number;
+}
 
 function* readPcapng(src: ByteSource): Generator<CapturePacket> {
   let le = true;
@@ -170,12 +184,20 @@ function* readPcapng(src: ByteSource): Generator<CapturePacket> {
       ifaces.push({ linktype: u16(0), tsDivisor: idbTsDivisor(body, le) });
     } else if (type === PCAPNG_EPB || type === PCAPNG_OPB) {
       const iface = type === PCAPNG_EPB ? u32(0) : u16(0);
-      const tsHigh = u32(4), tsLow = u32(8), cap = u32(12), orig = u32(16);
+      const tsHigh = u32(4),
+        tsLow = u32(8),
+        cap = u32(12),
+        orig = u32(16);
       if (20 + cap > body.length - 4) throw new CaptureError(`packet ${index + 1} runs past its block`, at);
       const info = ifaces[iface];
       if (!info) throw new CaptureError(`packet ${index + 1} names interface ${iface}, not described before`, at);
-      yield { index: ++index, linktype: info.linktype, data: body.subarray(20, 20 + cap), truncated: orig > cap,
-        time: (tsHigh * 2 ** 32 + tsLow) / info.tsDivisor };
+      yield {
+        index: ++index,
+        linktype: info.linktype,
+        data: body.subarray(20, 20 + cap),
+        truncated: orig > cap,
+        time: (tsHigh * 2 ** 32 + tsLow) / info.tsDivisor,
+      };
     } else if (type === PCAPNG_SPB) {
       const orig = u32(0);
       const info = ifaces[0];
@@ -189,7 +211,7 @@ function* readPcapng(src: ByteSource): Generator<CapturePacket> {
 
 // if_tsresol (option 9): 10^-n, or 2^-n with the top bit set; microseconds by default.
 function idbTsDivisor(body: Buffer, le: boolean): number {
-  for (let p = 8; p + 4 <= body.length - 4;) {
+  for (let p = 8; p + 4 <= body.length - 4; ) {
     const code = le ? body.readUInt16LE(p) : body.readUInt16BE(p);
     const len = le ? body.readUInt16LE(p + 2) : body.readUInt16BE(p + 2);
     if (code === 0) break;

@@ -2,8 +2,19 @@
 // message type), a whole protocol (the class per type, as the kernel's socket would), or
 // each capture packet's own protocol; generic netlink families are learned on the way.
 import {
-  Marshal, NETLINK_GENERIC, NETLINK_NETFILTER, NETLINK_ROUTE, NLA_TYPE_MASK, NLMSG_HDRLEN, genlFamilySchema,
-  messageClass, messageClassNames, nlmsgraw, protocolMarshal, type AnyMessage, type AnySchema,
+  Marshal,
+  NETLINK_GENERIC,
+  NETLINK_NETFILTER,
+  NETLINK_ROUTE,
+  NLA_TYPE_MASK,
+  NLMSG_HDRLEN,
+  genlFamilySchema,
+  messageClass,
+  messageClassNames,
+  nlmsgraw,
+  protocolMarshal,
+  type AnyMessage,
+  type AnySchema,
 } from '../core/index.js';
 
 /** nlctrl's fixed message type and the attributes that map family ids to names. */
@@ -43,8 +54,9 @@ export class GenlSessionMarshal extends Marshal {
     if (m.type !== GENL_ID_CTRL || m.length < NLMSG_HDRLEN + 4) return;
     let id: number | undefined, name: string | undefined;
     const end = m.offset + m.length;
-    for (let p = m.offset + NLMSG_HDRLEN + 4; p + 4 <= end;) {
-      const len = m.buf.readUInt16LE(p), t = m.buf.readUInt16LE(p + 2) & NLA_TYPE_MASK;
+    for (let p = m.offset + NLMSG_HDRLEN + 4; p + 4 <= end; ) {
+      const len = m.buf.readUInt16LE(p),
+        t = m.buf.readUInt16LE(p + 2) & NLA_TYPE_MASK;
       if (len < 4 || p + len > end) break;
       if (t === CTRL_ATTR_FAMILY_ID && len >= 6) id = m.buf.readUInt16LE(p + 4);
       if (t === CTRL_ATTR_FAMILY_NAME) name = m.buf.toString('utf8', p + 4, p + len).replace(/\0+$/, '');
@@ -56,13 +68,20 @@ export class GenlSessionMarshal extends Marshal {
 
 /** Protocol-level decode targets, like pyroute2's MarshalRtnl: the class is chosen per type. */
 export const PROTOCOL_TARGETS: Readonly<Record<string, number>> = {
-  rtnl: NETLINK_ROUTE, genl: NETLINK_GENERIC, nfnl: NETLINK_NETFILTER, ipset: NETLINK_NETFILTER,
+  rtnl: NETLINK_ROUTE,
+  genl: NETLINK_GENERIC,
+  nfnl: NETLINK_NETFILTER,
+  ipset: NETLINK_NETFILTER,
 };
 
 /** The protocol a class's messages travel on, from its name's prefix. */
 const CLASS_PROTOCOL: Readonly<Record<string, number>> = {
-  rtnl: NETLINK_ROUTE, ipset: NETLINK_NETFILTER,
-  genl: NETLINK_GENERIC, nl80211: NETLINK_GENERIC, taskstats: NETLINK_GENERIC, ipvs: NETLINK_GENERIC,
+  rtnl: NETLINK_ROUTE,
+  ipset: NETLINK_NETFILTER,
+  genl: NETLINK_GENERIC,
+  nl80211: NETLINK_GENERIC,
+  taskstats: NETLINK_GENERIC,
+  ipvs: NETLINK_GENERIC,
 };
 
 /** The class chosen for one message, and why it is not the one asked for, if so. */
@@ -80,7 +99,10 @@ export class ClassPicker {
   readonly protocol?: number;
 
   /** `target`: a class name ('rtnl.ifinfmsg'), a protocol ('rtnl', 'genl', 'nfnl'), or 'auto'. */
-  constructor(readonly target: string, private readonly families: Readonly<Record<string, number>> = {}) {
+  constructor(
+    readonly target: string,
+    private readonly families: Readonly<Record<string, number>> = {},
+  ) {
     if (target === 'auto') return;
     if (Object.hasOwn(PROTOCOL_TARGETS, target)) {
       this.protocol = PROTOCOL_TARGETS[target];
@@ -88,8 +110,10 @@ export class ClassPicker {
     }
     const schema = messageClass(target);
     if (!schema) {
-      throw new Error(`unknown message class ${JSON.stringify(target)}; known: ` +
-        `${[...Object.keys(PROTOCOL_TARGETS), ...messageClassNames()].join(', ')}`);
+      throw new Error(
+        `unknown message class ${JSON.stringify(target)}; known: ` +
+          `${[...Object.keys(PROTOCOL_TARGETS), ...messageClassNames()].join(', ')}`,
+      );
     }
     this.named = schema;
     this.protocol = CLASS_PROTOCOL[target.split('.')[0]!];
@@ -99,8 +123,10 @@ export class ClassPicker {
   marshal(protocol: number): Marshal {
     let m = this.marshals.get(protocol);
     if (!m) {
-      m = protocol === NETLINK_GENERIC ? new GenlSessionMarshal(this.families)
-        : protocolMarshal(protocol)?.marshal() ?? new Marshal();
+      m =
+        protocol === NETLINK_GENERIC
+          ? new GenlSessionMarshal(this.families)
+          : (protocolMarshal(protocol)?.marshal() ?? new Marshal());
       this.marshals.set(protocol, m);
     }
     return m;
@@ -119,9 +145,10 @@ export class ClassPicker {
     if (protocol === NETLINK_GENERIC && natural === proto!.fallback && type !== GENL_ID_CTRL) return { schema: named };
     const typeName = natural.typeNames.get(type);
     const what = typeName ? `${typeName} (type ${type})` : `type ${type}`;
-    const reason = natural === proto!.fallback
-      ? `${what} is not a ${named.name} message type`
-      : `${what} is a ${natural.name} message, not ${named.name}`;
+    const reason =
+      natural === proto!.fallback
+        ? `${what} is not a ${named.name} message type`
+        : `${what} is a ${natural.name} message, not ${named.name}`;
     return { schema: nlmsgraw, mismatch: reason };
   }
 

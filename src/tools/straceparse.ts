@@ -198,12 +198,26 @@ class StraceLogParser {
     if (!sock) return;
     const open: OpenTransfer = {
       t: {
-        pid, fd: sock.fd, protocol: sock.protocol, protocolName: sock.protocolName,
-        direction: send ? 'send' : 'recv', syscall: name, bytes: Buffer.alloc(0),
-        returned: ret, truncated: false, peek: false, source: 'none', line: lineNo,
+        pid,
+        fd: sock.fd,
+        protocol: sock.protocol,
+        protocolName: sock.protocolName,
+        direction: send ? 'send' : 'recv',
+        syscall: name,
+        bytes: Buffer.alloc(0),
+        returned: ret,
+        truncated: false,
+        peek: false,
+        source: 'none',
+        line: lineNo,
       },
-      stringBytes: null, stringCut: false, capacity: null, msgTrunc: false,
-      dump: [], dumpSize: 0, segmentStart: 0,
+      stringBytes: null,
+      stringCut: false,
+      capacity: null,
+      msgTrunc: false,
+      dump: [],
+      dumpSize: 0,
+      segmentStart: 0,
     };
     try {
       if (name === 'sendmsg' || name === 'recvmsg') readMsghdr(open, args[1] ?? '');
@@ -216,9 +230,8 @@ class StraceLogParser {
     // Without printed flags, a return larger than the buffer can only be a
     // MSG_PEEK|MSG_TRUNC sizing read. With flags, an oversize plain read is a
     // real read that lost its tail (truncated, not peek: nothing re-reads it).
-    open.t.peek = !send && (flags === ''
-      ? open.capacity !== null && ret > open.capacity
-      : hasFlag(flags, 'MSG_PEEK', MSG_PEEK));
+    open.t.peek =
+      !send && (flags === '' ? open.capacity !== null && ret > open.capacity : hasFlag(flags, 'MSG_PEEK', MSG_PEEK));
     this.open = open;
   }
 
@@ -442,8 +455,10 @@ function numeric(tok: string): number | null {
 
 // Flags print as `MSG_PEEK|MSG_TRUNC`, or as numbers (`0x22`, `0x2|0x20`) with -X raw.
 function hasFlag(value: string, name: string, bit: number): boolean {
-  return firstToken(value).split('|').some((part) => {
-    const n = numeric(part);
-    return n !== null ? (n & bit) !== 0 : part === name;
-  });
+  return firstToken(value)
+    .split('|')
+    .some((part) => {
+      const n = numeric(part);
+      return n !== null ? (n & bit) !== 0 : part === name;
+    });
 }

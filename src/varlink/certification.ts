@@ -60,7 +60,10 @@ const mytype = {
   array: ['one', 'two', 'three'],
   dictionary: map,
   stringset: set,
-  interface: { foo: [null, { Foo: 'foo', Bar: 'bar' }, null, { one: 'foo', two: 'bar' }], anon: { foo: true, bar: false } },
+  interface: {
+    foo: [null, { Foo: 'foo', Bar: 'bar' }, null, { one: 'foo', two: 'bar' }],
+    anon: { foo: true, bar: false },
+  },
 };
 const replies = Array.from({ length: 10 }, (_, i) => `Reply number ${i + 1}`);
 
@@ -109,7 +112,8 @@ export function certificationHandlers(): Record<string, Handler> {
     // The reference implementations make Test11 a oneway call and fail it otherwise.
     Test11: (p: { client_id: string; last_more_replies: string[] }, ctx) => {
       const c = client(p);
-      if (!ctx.oneway) throw new VarlinkError(`${ERR}.CertificationError`, { wants: { oneway: true }, got: { oneway: false } });
+      if (!ctx.oneway)
+        throw new VarlinkError(`${ERR}.CertificationError`, { wants: { oneway: true }, got: { oneway: false } });
       check(replies, p.last_more_replies);
       c.add('Test11');
       return {};
@@ -131,7 +135,11 @@ export function certificationHandlers(): Record<string, Handler> {
 function withoutNulls(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(withoutNulls);
   if (typeof v !== 'object' || v === null) return v;
-  return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null && x !== undefined).map(([k, x]) => [k, withoutNulls(x)]));
+  return Object.fromEntries(
+    Object.entries(v)
+      .filter(([, x]) => x !== null && x !== undefined)
+      .map(([k, x]) => [k, withoutNulls(x)]),
+  );
 }
 
 /** Walks a certification server through every test; resolves with End's all_ok. */

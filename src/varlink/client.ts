@@ -46,40 +46,51 @@ export class VarlinkClient {
   /** Calls a method and resolves with its reply parameters. */
   call<T = Record<string, unknown>>(method: string, parameters: object = {}): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.send({ method, parameters }, {
-        onReply: (msg) => {
-          if (typeof msg.error === 'string') reject(new VarlinkError(msg.error, (msg.parameters ?? {}) as Record<string, unknown>));
-          else resolve((msg.parameters ?? {}) as T);
-          return true;
+      this.send(
+        { method, parameters },
+        {
+          onReply: (msg) => {
+            if (typeof msg.error === 'string')
+              reject(new VarlinkError(msg.error, (msg.parameters ?? {}) as Record<string, unknown>));
+            else resolve((msg.parameters ?? {}) as T);
+            return true;
+          },
+          onClose: reject,
         },
-        onClose: reject,
-      });
+      );
     });
   }
 
   /** Calls a method with `more`: every reply until the one without `continues`. */
-  async *stream<T = Record<string, unknown>>(method: string, parameters: object = {}): AsyncGenerator<T, void, undefined> {
+  async *stream<T = Record<string, unknown>>(
+    method: string,
+    parameters: object = {},
+  ): AsyncGenerator<T, void, undefined> {
     const got: (Record<string, unknown> | Error)[] = [];
     let wake: (() => void) | undefined;
     let done = false;
-    this.send({ method, parameters, more: true }, {
-      onReply: (msg) => {
-        got.push(msg);
-        wake?.();
-        done = msg.continues !== true;
-        return done;
+    this.send(
+      { method, parameters, more: true },
+      {
+        onReply: (msg) => {
+          got.push(msg);
+          wake?.();
+          done = msg.continues !== true;
+          return done;
+        },
+        onClose: (err) => {
+          got.push(err);
+          wake?.();
+        },
       },
-      onClose: (err) => {
-        got.push(err);
-        wake?.();
-      },
-    });
+    );
     for (;;) {
       if (!got.length) await new Promise<void>((r) => (wake = r));
       wake = undefined;
       const msg = got.shift()!;
       if (msg instanceof Error) throw msg;
-      if (typeof msg.error === 'string') throw new VarlinkError(msg.error, (msg.parameters ?? {}) as Record<string, unknown>);
+      if (typeof msg.error === 'string')
+        throw new VarlinkError(msg.error, (msg.parameters ?? {}) as Record<string, unknown>);
       yield (msg.parameters ?? {}) as T;
       if (msg.continues !== true) return;
     }

@@ -136,7 +136,8 @@ export function parseInterface(description: string): VInterface {
   expect('interface');
   const namePos = at();
   const name = next();
-  if (!INTERFACE_NAME.test(name)) throw new VarlinkSyntaxError(`invalid interface name ${JSON.stringify(name)}`, namePos);
+  if (!INTERFACE_NAME.test(name))
+    throw new VarlinkSyntaxError(`invalid interface name ${JSON.stringify(name)}`, namePos);
   const iface: VInterface = { name, description, types: new Map(), methods: new Map(), errors: new Map() };
   while (i < toks.length) {
     const pos = at();

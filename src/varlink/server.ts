@@ -196,7 +196,11 @@ export class VarlinkServer {
       idle(false);
       while (queue.length && !sock.destroyed) {
         const call = queue.shift()!;
-        await this.run(call, { method: call.method, peer, more: call.more, oneway: call.oneway, signal: abort.signal }, send);
+        await this.run(
+          call,
+          { method: call.method, peer, more: call.more, oneway: call.oneway, signal: abort.signal },
+          send,
+        );
       }
       busy = false;
       idle(true);
@@ -272,8 +276,12 @@ export class VarlinkServer {
 }
 
 function isAsyncGenerator(v: unknown): v is AsyncGenerator<unknown, unknown, undefined> {
-  return typeof v === 'object' && v !== null && typeof (v as AsyncGenerator).next === 'function' &&
-    typeof (v as AsyncGenerator)[Symbol.asyncIterator] === 'function';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as AsyncGenerator).next === 'function' &&
+    typeof (v as AsyncGenerator)[Symbol.asyncIterator] === 'function'
+  );
 }
 
 /** One message as a call, or the error to answer a malformed one with. */
@@ -291,7 +299,12 @@ function parseCall(buf: Buffer): Call | VarlinkError {
   }
   const p = o.parameters ?? {};
   if (typeof p !== 'object' || p === null || Array.isArray(p)) return serviceErrors.invalidParameter('parameters');
-  return { method: o.method, parameters: p as Record<string, unknown>, more: o.more === true, oneway: o.oneway === true };
+  return {
+    method: o.method,
+    parameters: p as Record<string, unknown>,
+    more: o.more === true,
+    oneway: o.oneway === true,
+  };
 }
 
 export { VarlinkProtocolError };

@@ -2,25 +2,49 @@
 // (the innocent neighbour) is in flight on the same socket. The neighbour must always get its
 // clean answer; the victim must end with its answer or a typed error, never anything else.
 import {
-  DumpInterruptedError, Marshal, MessageSchema, NLMSG_HDRLEN, NLM_F_ACK, NLM_F_DUMP, NLM_F_MULTI, NetlinkDecodeError,
-  NetlinkError, NetlinkSocket, asciiz, attrMap, pad, s32, struct, u16, u32, u8, type AnyMessage,
+  DumpInterruptedError,
+  Marshal,
+  MessageSchema,
+  NLMSG_HDRLEN,
+  NLM_F_ACK,
+  NLM_F_DUMP,
+  NLM_F_MULTI,
+  NetlinkDecodeError,
+  NetlinkError,
+  NetlinkSocket,
+  asciiz,
+  attrMap,
+  pad,
+  s32,
+  struct,
+  u16,
+  u32,
+  u8,
+  type AnyMessage,
 } from '../../src/core/index.js';
 import { ack, done } from '../helpers/acks.js';
 import { FakeKernel } from '../helpers/fake-kernel.js';
 import { mutate, rng } from './fuzzer.js';
 
-const link = new MessageSchema('fuzz.ifinfmsg',
+const link = new MessageSchema(
+  'fuzz.ifinfmsg',
   struct('ifinfomsg', { family: u8, __pad: pad(1), ifi_type: u16, index: s32, flags: u32, change: u32 }),
   attrMap('ifla', { IFLA_IFNAME: [3, asciiz], IFLA_MTU: [4, u32] }),
-  { familyField: 'family' });
-const RTM_NEWLINK = 16, RTM_GETLINK = 18;
+  { familyField: 'family' },
+);
+const RTM_NEWLINK = 16,
+  RTM_GETLINK = 18;
 /** Requests per socket before a fresh one (bounds what a run can leak). */
 const PER_SOCKET = 1000;
 const INNOCENT_INDEX = 42;
 
 const linkMsg = (seq: number, index: number, flags = NLM_F_MULTI): Buffer =>
   link.encode({
-    type: RTM_NEWLINK, flags, seq, fields: { index }, attrs: { IFLA_IFNAME: `if${index}`, IFLA_MTU: 1500 },
+    type: RTM_NEWLINK,
+    flags,
+    seq,
+    fields: { index },
+    attrs: { IFLA_IFNAME: `if${index}`, IFLA_MTU: 1500 },
   });
 
 /** Answers a victim may get before mutation: replies, dumps, errors with extended ACK. */
@@ -77,14 +101,20 @@ export async function fuzzSocket(seeds: readonly Buffer[], iterations: number, s
   const r = rng(seed);
   const pick = (n: number): number => Math.floor(r() * n);
   const res: SocketFuzzResult = {
-    iterations, innocentFailures: 0, victimResolved: 0, victimTypedErrors: 0, victimOtherErrors: 0, skipped: 0, ms: 0,
+    iterations,
+    innocentFailures: 0,
+    victimResolved: 0,
+    victimTypedErrors: 0,
+    victimOtherErrors: 0,
+    skipped: 0,
+    ms: 0,
   };
   const t0 = performance.now();
-  let k = new FakeKernel(), sock = new NetlinkSocket({ transport: k, marshal: new Marshal({ [RTM_NEWLINK]: link }) });
+  let k = new FakeKernel(),
+    sock = new NetlinkSocket({ transport: k, marshal: new Marshal({ [RTM_NEWLINK]: link }) });
   const fail = (what: string, i: number, input: Buffer, e: unknown): void => {
     const why = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    res.firstFailure ??= `iteration ${i} (seed ${seed}): ${what}: ${why}; ` +
-      `victim answer ${input.toString('hex')}`;
+    res.firstFailure ??= `iteration ${i} (seed ${seed}): ${what}: ${why}; ` + `victim answer ${input.toString('hex')}`;
   };
   for (let i = 0; i < iterations; i++) {
     if (i % PER_SOCKET === PER_SOCKET - 1) {
@@ -93,23 +123,31 @@ export async function fuzzSocket(seeds: readonly Buffer[], iterations: number, s
       sock = new NetlinkSocket({ transport: k, marshal: new Marshal({ [RTM_NEWLINK]: link }) });
     }
     // Two dumps never run at once on a socket, so at most one of the pair is a dump.
-    const shape = pick(3), victimDump = shape === 1, innocentDump = shape === 2;
+    const shape = pick(3),
+      victimDump = shape === 1,
+      innocentDump = shape === 2;
     const sent = k.sent.length;
     const victim = sock.request(link, { type: RTM_GETLINK, flags: victimDump ? NLM_F_DUMP : NLM_F_ACK });
     const innocent = sock.request(link, { type: RTM_GETLINK, flags: innocentDump ? NLM_F_DUMP : NLM_F_ACK });
-    const seqA = k.sent[sent].readUInt32LE(8), seqB = k.sent[sent + 1].readUInt32LE(8);
+    const seqA = k.sent[sent].readUInt32LE(8),
+      seqB = k.sent[sent + 1].readUInt32LE(8);
     let input = mutate(withSeq(seeds[pick(seeds.length)], seqA), r);
     for (let t = 0; t < 8 && mentions(input, seqB); t++) input = mutate(withSeq(seeds[pick(seeds.length)], seqA), r);
-    const v = victim.then(() => 'ok' as const, (e: unknown) => e);
+    const v = victim.then(
+      () => 'ok' as const,
+      (e: unknown) => e,
+    );
     if (mentions(input, seqB)) {
       res.skipped++;
     } else {
       const how = pick(20);
       k.deliver(input, how === 0 ? { groups: 1 } : how === 1 ? { pid: 1 + pick(0xffff) } : {});
     }
-    k.deliver(innocentDump
-      ? Buffer.concat([linkMsg(seqB, INNOCENT_INDEX), linkMsg(seqB, INNOCENT_INDEX + 1), done(seqB)])
-      : Buffer.concat([linkMsg(seqB, INNOCENT_INDEX, 0), ack(seqB)]));
+    k.deliver(
+      innocentDump
+        ? Buffer.concat([linkMsg(seqB, INNOCENT_INDEX), linkMsg(seqB, INNOCENT_INDEX + 1), done(seqB)])
+        : Buffer.concat([linkMsg(seqB, INNOCENT_INDEX, 0), ack(seqB)]),
+    );
     // Whatever the mutation left open, an ACK ends the victim.
     k.deliver(ack(seqA));
     try {

@@ -1,22 +1,42 @@
 // Figures of the socket layer under abuse, on the shared fake kernel (no kernel needed):
 // node dist/test/fuzz/socket-probes.js
 import {
-  Marshal, MessageSchema, NLM_F_DUMP, NetlinkSocket, asciiz, attrMap, pad, s32, struct, u16, u32, u8,
+  Marshal,
+  MessageSchema,
+  NLM_F_DUMP,
+  NetlinkSocket,
+  asciiz,
+  attrMap,
+  pad,
+  s32,
+  struct,
+  u16,
+  u32,
+  u8,
 } from '../../src/core/index.js';
 import { FakeKernel } from '../helpers/fake-kernel.js';
 
-const link = new MessageSchema('probe.ifinfmsg',
+const link = new MessageSchema(
+  'probe.ifinfmsg',
   struct('ifinfomsg', { family: u8, __pad: pad(1), ifi_type: u16, index: s32, flags: u32, change: u32 }),
-  attrMap('ifla', { IFLA_IFNAME: [3, asciiz], IFLA_MTU: [4, u32] }), { familyField: 'family' });
-const RTM_NEWLINK = 16, RTM_GETLINK = 18;
+  attrMap('ifla', { IFLA_IFNAME: [3, asciiz], IFLA_MTU: [4, u32] }),
+  { familyField: 'family' },
+);
+const RTM_NEWLINK = 16,
+  RTM_GETLINK = 18;
 const open = (k: FakeKernel): NetlinkSocket =>
   new NetlinkSocket({ transport: k, marshal: new Marshal({ [RTM_NEWLINK]: link }) });
 const event = (seq: number, i: number): Buffer =>
   link.encode({ type: RTM_NEWLINK, seq, fields: { index: i }, attrs: { IFLA_IFNAME: `veth${i}`, IFLA_MTU: 1500 } });
-const rssMB = (): number => { globalThis.gc?.(); return process.memoryUsage().rss / 2 ** 20; };
+const rssMB = (): number => {
+  globalThis.gc?.();
+  return process.memoryUsage().rss / 2 ** 20;
+};
 
-{ // 1,000 requests and 3 dumps queued behind the in-flight limit, then close().
-  const k = new FakeKernel(), sock = open(k);
+{
+  // 1,000 requests and 3 dumps queued behind the in-flight limit, then close().
+  const k = new FakeKernel(),
+    sock = open(k);
   const add = (i: number): Promise<unknown> =>
     sock.request(link, { type: RTM_NEWLINK, fields: { index: i } }).catch(() => {});
   const all = Array.from({ length: 1000 }, (_, i) => add(i));
@@ -27,8 +47,10 @@ const rssMB = (): number => { globalThis.gc?.(); return process.memoryUsage().rs
   console.log(`close: ${before} datagrams sent before close(), ${k.sent.length - before} during it`);
 }
 
-{ // An unread subscription under 100,000 events.
-  const k = new FakeKernel(), sock = open(k);
+{
+  // An unread subscription under 100,000 events.
+  const k = new FakeKernel(),
+    sock = open(k);
   const r0 = rssMB();
   const sub = sock.subscribe([1]);
   for (let i = 0; i < 100_000; i++) k.deliver(event(0, i), { groups: 1 });
@@ -36,8 +58,10 @@ const rssMB = (): number => { globalThis.gc?.(); return process.memoryUsage().rs
   sock.close();
 }
 
-{ // 200,000 unclaimed datagrams after low-level sendto().
-  const k = new FakeKernel(), sock = open(k);
+{
+  // 200,000 unclaimed datagrams after low-level sendto().
+  const k = new FakeKernel(),
+    sock = open(k);
   const r0 = rssMB();
   sock.sendto(link.encode({ type: RTM_GETLINK, flags: 1, seq: 1 }));
   for (let i = 0; i < 200_000; i++) k.deliver(event(1_000_000 + i, i));

@@ -3,7 +3,12 @@
 import { NLMSG_HDRLEN, type Transport, type TransportSink } from '../../src/core/index.js';
 
 /** The header of one sent message. */
-export interface SentMessage { seq: number; type: number; flags: number; bytes: Buffer }
+export interface SentMessage {
+  seq: number;
+  type: number;
+  flags: number;
+  bytes: Buffer;
+}
 
 /** Split a datagram into its messages' headers. */
 export function splitSent(datagram: Buffer): SentMessage[] {
@@ -12,7 +17,9 @@ export function splitSent(datagram: Buffer): SentMessage[] {
     const len = datagram.readUInt32LE(p);
     if (len < NLMSG_HDRLEN || p + len > datagram.length) break;
     out.push({
-      seq: datagram.readUInt32LE(p + 8), type: datagram.readUInt16LE(p + 4), flags: datagram.readUInt16LE(p + 6),
+      seq: datagram.readUInt32LE(p + 8),
+      type: datagram.readUInt16LE(p + 4),
+      flags: datagram.readUInt16LE(p + 6),
       bytes: datagram.subarray(p, p + len),
     });
     p += (len + 3) & ~3;
@@ -58,7 +65,10 @@ export class FakeKernel implements Transport {
     this.sent.push(b);
     const out = this.opts.answer?.(splitSent(b)) ?? [];
     if (this.opts.sync) for (const d of out) this.deliver(d);
-    else if (out.length) setImmediate(() => { for (const d of out) this.deliver(d); });
+    else if (out.length)
+      setImmediate(() => {
+        for (const d of out) this.deliver(d);
+      });
   }
 
   /** A datagram arrives now (or when reading resumes): unicast from `pid`, or multicast to `groups`. */
@@ -80,10 +90,25 @@ export class FakeKernel implements Transport {
     }
   }
 
-  start(sink: TransportSink): void { this.sink = sink; this.flush(); }
-  pause(): void { this.paused = true; }
-  resume(): void { this.paused = false; this.flush(); }
-  addMembership(g: number): void { this.groups.add(g); }
-  dropMembership(g: number): void { this.groups.delete(g); }
-  close(): void { this.closed = true; this.sink = undefined; }
+  start(sink: TransportSink): void {
+    this.sink = sink;
+    this.flush();
+  }
+  pause(): void {
+    this.paused = true;
+  }
+  resume(): void {
+    this.paused = false;
+    this.flush();
+  }
+  addMembership(g: number): void {
+    this.groups.add(g);
+  }
+  dropMembership(g: number): void {
+    this.groups.delete(g);
+  }
+  close(): void {
+    this.closed = true;
+    this.sink = undefined;
+  }
 }

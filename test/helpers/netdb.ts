@@ -11,7 +11,8 @@ export async function viewVsFresh(db: NetDB, netns: string, source?: string): Pr
   try {
     const out: string[] = [];
     for (const table of TABLES) {
-      const a = new Map<string | number, string>(), b = new Map<string | number, string>();
+      const a = new Map<string | number, string>(),
+        b = new Map<string | number, string>();
       const view = db.source(source).tables[table] as unknown as { entries(): Iterable<[string | number, object]> };
       const got = fresh.source().tables[table] as unknown as { entries(): Iterable<[string | number, object]> };
       for (const [k, r] of view.entries()) a.set(k, JSON.stringify(recordJSON(r)));
@@ -32,9 +33,11 @@ function fieldDiff(view: Record<string, unknown>, kernel: Record<string, unknown
   const keys = new Set([...Object.keys(view), ...Object.keys(kernel)]);
   const out: string[] = [];
   for (const k of keys) {
-    const a = JSON.stringify(view[k]), b = JSON.stringify(kernel[k]);
+    const a = JSON.stringify(view[k]),
+      b = JSON.stringify(kernel[k]);
     if (a === b) continue;
-    if (view[k] && kernel[k] && typeof view[k] === 'object') out.push(`${k}: ${fieldDiff(view[k] as never, kernel[k] as never)}`);
+    if (view[k] && kernel[k] && typeof view[k] === 'object')
+      out.push(`${k}: ${fieldDiff(view[k] as never, kernel[k] as never)}`);
     else out.push(`${k}: view ${a} != kernel ${b}`);
   }
   return out.join('; ');
@@ -45,7 +48,12 @@ function fieldDiff(view: Record<string, unknown>, kernel: Record<string, unknown
  * is published by a deferred worker; dumps show the carrier at once): the view must catch
  * up by the events that work sends, within `ms`.
  */
-export async function settledVsFresh(db: NetDB, netns: string, ms = 3000, source?: string): Promise<{ diff: string[]; retries: number }> {
+export async function settledVsFresh(
+  db: NetDB,
+  netns: string,
+  ms = 3000,
+  source?: string,
+): Promise<{ diff: string[]; retries: number }> {
   const until = Date.now() + ms;
   for (let retries = 0; ; retries++) {
     const diff = await viewVsFresh(db, netns, source);
@@ -68,9 +76,26 @@ export function rng(seed: number): { next(): number; int(n: number): number; pic
 }
 
 const VOLATILE = new Set([
-  'stats', 'stats64', 'operstate', 'linkinfo_timers', 'hello_timer', 'tcn_timer', 'topology_change_timer', 'gc_timer',
-  'valid_life_time', 'preferred_life_time', 'expires', 'used', 'confirmed', 'updated', 'probes', 'carrier_changes',
-  'carrier_up_count', 'carrier_down_count', 'ifindex', 'link_index',
+  'stats',
+  'stats64',
+  'operstate',
+  'linkinfo_timers',
+  'hello_timer',
+  'tcn_timer',
+  'topology_change_timer',
+  'gc_timer',
+  'valid_life_time',
+  'preferred_life_time',
+  'expires',
+  'used',
+  'confirmed',
+  'updated',
+  'probes',
+  'carrier_changes',
+  'carrier_up_count',
+  'carrier_down_count',
+  'ifindex',
+  'link_index',
 ]);
 
 function strip(v: unknown): unknown {
@@ -84,7 +109,14 @@ function strip(v: unknown): unknown {
 /** `ip -j -d` of links, addresses, routes (all tables, both families) and rules: one sorted line per object. */
 export async function ipState(ns: TestNetns): Promise<string[]> {
   const out: string[] = [];
-  for (const cmd of ['-d link show', '-d addr show', '-d -4 route show table all', '-d -6 route show table all', '-4 rule show', '-6 rule show']) {
+  for (const cmd of [
+    '-d link show',
+    '-d addr show',
+    '-d -4 route show table all',
+    '-d -6 route show table all',
+    '-4 rule show',
+    '-6 rule show',
+  ]) {
     const rows = (await ns.json(cmd)) as unknown[];
     for (const r of rows) out.push(`${cmd}: ${JSON.stringify(strip(r))}`);
   }
@@ -93,7 +125,8 @@ export async function ipState(ns: TestNetns): Promise<string[]> {
 
 /** Lines of `a` missing from `b` and the other way round: a readable difference of two ipState()s. */
 export function stateDiff(before: string[], after: string[]): { gone: string[]; extra: string[] } {
-  const b = new Set(after), a = new Set(before);
+  const b = new Set(after),
+    a = new Set(before);
   return { gone: before.filter((l) => !b.has(l)), extra: after.filter((l) => !a.has(l)) };
 }
 

@@ -32,7 +32,8 @@ async function sh(cmd: string, args: readonly string[], input?: string, timeout 
   const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
     const p = spawn(cmd, args as string[], { stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [], err: Buffer[] = [];
+    const out: Buffer[] = [],
+      err: Buffer[] = [];
     const timer = setTimeout(() => p.kill('SIGKILL'), timeout);
     p.stdout.on('data', (d: Buffer) => out.push(d));
     p.stderr.on('data', (d: Buffer) => err.push(d));
@@ -89,6 +90,10 @@ export async function withNetns<T>(body: (ns: TestNetns) => Promise<T>): Promise
 // A crash between create and delete must not leave namespaces behind.
 process.on('exit', () => {
   for (const name of live) {
-    try { execFileSync('ip', ['netns', 'del', name], { stdio: 'ignore' }); } catch { /* already gone */ }
+    try {
+      execFileSync('ip', ['netns', 'del', name], { stdio: 'ignore' });
+    } catch {
+      /* already gone */
+    }
   }
 });

@@ -2,7 +2,12 @@
 // compiled with `tsc --noEmit -p test/types` (never run): each @ts-expect-error line must
 // fail to compile, each plain line must compile.
 import {
-  IPRoute, type NetconfRecord, type NsidRecord, type RuleRecord, type RuleSpec, type TcRecord,
+  IPRoute,
+  type NetconfRecord,
+  type NsidRecord,
+  type RuleRecord,
+  type RuleSpec,
+  type TcRecord,
 } from '../../src/rtnl/index.js';
 import { IPSet, type IPSetEntryRecord, type IPSetHeaderRecord } from '../../src/ipset/index.js';
 import { GenericNetlink } from '../../src/genl/index.js';
@@ -18,13 +23,27 @@ export async function correct(): Promise<void> {
   // Rules: camelCase keys, pyroute2's snake_case aliases, interfaces by name or index.
   await ipr.rule('add', { priority: 100, src: '10.0.0.0/8', table: 'main', iif: 'v0', oif: 3 });
   await ipr.rule('add', { priority: 101, src: '10.0.0.0', srcLen: 8, fwmark: 0x10, fwmask: 0xff, table: 100 });
-  await ipr.rule('add', { priority: 102, src: '10.0.0.0', src_len: 8, iifname: 'v0', ip_proto: 'tcp', dport_range: '80-90' });
+  await ipr.rule('add', {
+    priority: 102,
+    src: '10.0.0.0',
+    src_len: 8,
+    iifname: 'v0',
+    ip_proto: 'tcp',
+    dport_range: '80-90',
+  });
   await ipr.rule('add', { priority: 103, action: 'blackhole', invert: true, uidRange: { start: 1000, end: 2000 } });
   await ipr.rule('del', { priority: 100 });
   // tc: each command and kind takes its own options; the interface by name or index.
   await ipr.tc('add', 'htb', { index: 'v0', handle: '1:', default: 0x20, r2q: 10, directQlen: 1000 });
   await ipr.tc('add-class', 'htb', { index: 2, parent: '1:', handle: '1:20', rate: '10mbit', ceil: '20mbit', prio: 1 });
-  await ipr.tc('add-filter', 'u32', { index: 'v0', parent: '1:', prio: 1, protocol: 'ip', match: 'ip dst 10.0.0.0/8', classid: '1:20' });
+  await ipr.tc('add-filter', 'u32', {
+    index: 'v0',
+    parent: '1:',
+    prio: 1,
+    protocol: 'ip',
+    match: 'ip dst 10.0.0.0/8',
+    classid: '1:20',
+  });
   await ipr.tc('add', 'clsact', { index: 'v0', ingressBlock: 7 });
   await ipr.tc('add', 'clsact', { index: 'v0', ingress_block: 7 });
   await ipr.tc('add', 'tbf', { index: 'v0', rate: '1mbit', burst: '10k', latency: '50ms' });

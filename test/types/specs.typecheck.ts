@@ -1,8 +1,16 @@
 // Type-level tests of specs and records, compiled with `tsc --noEmit -p test/types` (never
 // run): each @ts-expect-error line must fail to compile, each plain line must compile.
 import {
-  IPRoute, type AddrRecord, type AddrSpec, type FdbSpec, type LinkRecord, type LinkSpec, type NeighRecord, type NeighSpec,
-  type RouteRecord, type RouteSpec,
+  IPRoute,
+  type AddrRecord,
+  type AddrSpec,
+  type FdbSpec,
+  type LinkRecord,
+  type LinkSpec,
+  type NeighRecord,
+  type NeighSpec,
+  type RouteRecord,
+  type RouteSpec,
 } from '../../src/rtnl/index.js';
 
 declare const ipr: IPRoute;
@@ -10,7 +18,14 @@ declare const ipr: IPRoute;
 export async function correct(): Promise<void> {
   await ipr.link('add', { ifname: 'v0', kind: 'veth', peer: 'v1', mtu: 1400, state: 'up' });
   await ipr.link('add', { ifname: 'v0', kind: 'veth', peer: { ifname: 'v1', netns: 'blue' } });
-  await ipr.link('add', { ifname: 'vx0', kind: 'vxlan', vxlanId: 5, vxlanPort: 4789, vxlanLink: 'v0', vxlanLearning: false });
+  await ipr.link('add', {
+    ifname: 'vx0',
+    kind: 'vxlan',
+    vxlanId: 5,
+    vxlanPort: 4789,
+    vxlanLink: 'v0',
+    vxlanLearning: false,
+  });
   await ipr.link('add', { ifname: 'br0', kind: 'bridge', brStpState: 1, brForwardDelay: 400 });
   await ipr.link('add', { ifname: 'mv0', kind: 'macvlan', link: 'v0', macvlanMode: 'bridge' });
   await ipr.link('set', { ifname: 'v0', kind: 'bridge_slave', brportCost: 10 });
@@ -26,7 +41,10 @@ export async function correct(): Promise<void> {
   const mtu: number | undefined = l.mtu;
   const name: string | undefined = l.ifname;
   const rx = l.stats?.rxBytes;
-  if (l.kind === 'vxlan') { const id: number | undefined = l.vxlanId; void id; }
+  if (l.kind === 'vxlan') {
+    const id: number | undefined = l.vxlanId;
+    void id;
+  }
   const [a]: AddrRecord[] = await ipr.addresses();
   const pl: number | undefined = a.prefixlen;
   const [r]: RouteRecord[] = await ipr.routes();

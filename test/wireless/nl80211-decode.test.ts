@@ -5,7 +5,13 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { NETLINK_GENERIC, NativeTransport, RecordingTransport, genlFamilySchema, type AnyMessage } from '../../src/core/index.js';
+import {
+  NETLINK_GENERIC,
+  NativeTransport,
+  RecordingTransport,
+  genlFamilySchema,
+  type AnyMessage,
+} from '../../src/core/index.js';
 import { GenericNetlinkSocket } from '../../src/genl/index.js';
 import { IW } from '../../src/nl80211/index.js';
 import { traceLog } from '../../src/tools/cmd-decode.js';
@@ -42,7 +48,9 @@ true
 async function nlrOps(rec: RecordingTransport): Promise<void> {
   const iw = new IW({ transport: rec });
   try {
-    const ip = (...a: string[]): void => { execFileSync('ip', a); };
+    const ip = (...a: string[]): void => {
+      execFileSync('ip', a);
+    };
     const i = (await iw.addInterface('decmon0', 'monitor', { phy: 0 })).getAttr('NL80211_ATTR_IFINDEX')!;
     ip('link', 'set', 'decmon0', 'up');
     await iw.setFrequency(i, { freq: 2437 });
@@ -62,15 +70,36 @@ async function nlrOps(rec: RecordingTransport): Promise<void> {
 }
 
 /** Commands compared, in order of first use (each side may send others, e.g. name lookups). */
-const OPS = ['NEW_INTERFACE', 'SET_WIPHY', 'SET_WIPHY', 'SET_INTERFACE', 'GET_STATION', 'TRIGGER_SCAN', 'GET_SCAN', 'GET_REG', 'DISCONNECT', 'DEL_INTERFACE'];
+const OPS = [
+  'NEW_INTERFACE',
+  'SET_WIPHY',
+  'SET_WIPHY',
+  'SET_INTERFACE',
+  'GET_STATION',
+  'TRIGGER_SCAN',
+  'GET_SCAN',
+  'GET_REG',
+  'DISCONNECT',
+  'DEL_INTERFACE',
+];
 
-interface Req { cmd: string; dump: boolean; attrs: [string | number, unknown][] }
+interface Req {
+  cmd: string;
+  dump: boolean;
+  attrs: [string | number, unknown][];
+}
 
 function toReq(m: AnyMessage): Req {
   const cmd = String((m.schema.header.pretty(m.fields) as { cmd: unknown }).cmd).replace('NL80211_CMD_', '');
   // ifindexes differ between the two runs (the interface is created anew).
-  const attrs = m.entries().map((e) => [e.name, e.name === 'NL80211_ATTR_IFINDEX' ? 'IFINDEX' : entryPretty(e)] as [string | number, unknown]);
-  return { cmd, dump: (m.flags & NLM_F_DUMP) === NLM_F_DUMP, attrs: attrs.sort((a, b) => String(a[0]).localeCompare(String(b[0]))) };
+  const attrs = m
+    .entries()
+    .map((e) => [e.name, e.name === 'NL80211_ATTR_IFINDEX' ? 'IFINDEX' : entryPretty(e)] as [string | number, unknown]);
+  return {
+    cmd,
+    dump: (m.flags & NLM_F_DUMP) === NLM_F_DUMP,
+    attrs: attrs.sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+  };
 }
 
 /** nl80211 requests of an strace log, decoded by the decoder. */
@@ -89,7 +118,11 @@ function requests(log: string): Req[] {
 function pick(reqs: Req[]): Req[] {
   const out: Req[] = [];
   let k = 0;
-  for (const r of reqs) if (k < OPS.length && r.cmd === OPS[k]) { out.push(r); k++; }
+  for (const r of reqs)
+    if (k < OPS.length && r.cmd === OPS[k]) {
+      out.push(r);
+      k++;
+    }
   return out;
 }
 
@@ -104,16 +137,37 @@ describe('decoder: iw (strace) and nlroute send the same nl80211 requests (VM)',
     await nlrOps(rec);
     const t2 = Date.now();
     // Our side is decoded with the class the decoder uses for the 'nl80211' family.
-    const famId = (await (async () => { const g = new GenericNetlinkSocket(); try { return (await g.resolve('nl80211')).id; } finally { g.close(); } })());
-    const sent = rec.exchanges.flatMap((x) => (x.sent && x.sent.readUInt16LE(4) === famId ? [x.sent] : [])).map((b) => genlFamilySchema('nl80211', b, 0)!.decode(b));
-    const theirs = pick(requests(iwRun.log)), ours = pick(sent.map(toReq));
-    assert.deepEqual(theirs.map((r) => r.cmd), OPS, 'iw session decoded with nl80211 names');
-    assert.deepEqual(ours.map((r) => r.cmd), OPS, 'nlroute session decoded with nl80211 names');
+    const famId = await (async () => {
+      const g = new GenericNetlinkSocket();
+      try {
+        return (await g.resolve('nl80211')).id;
+      } finally {
+        g.close();
+      }
+    })();
+    const sent = rec.exchanges
+      .flatMap((x) => (x.sent && x.sent.readUInt16LE(4) === famId ? [x.sent] : []))
+      .map((b) => genlFamilySchema('nl80211', b, 0)!.decode(b));
+    const theirs = pick(requests(iwRun.log)),
+      ours = pick(sent.map(toReq));
+    assert.deepEqual(
+      theirs.map((r) => r.cmd),
+      OPS,
+      'iw session decoded with nl80211 names',
+    );
+    assert.deepEqual(
+      ours.map((r) => r.cmd),
+      OPS,
+      'nlroute session decoded with nl80211 names',
+    );
     for (let i = 0; i < OPS.length; i++) {
       assert.equal(ours[i].dump, theirs[i].dump, `${OPS[i]} dump flag`);
       assert.deepEqual(ours[i].attrs, theirs[i].attrs, `${OPS[i]} attributes`);
-      for (const [name] of ours[i].attrs) assert.equal(typeof name, 'string', `${OPS[i]}: attribute ${name} has a name`);
+      for (const [name] of ours[i].attrs)
+        assert.equal(typeof name, 'string', `${OPS[i]}: attribute ${name} has a name`);
     }
-    console.log(`# strace'd iw session ${t1 - t0} ms, recorded nlroute session ${t2 - t1} ms; ${OPS.length} requests compared`);
+    console.log(
+      `# strace'd iw session ${t1 - t0} ms, recorded nlroute session ${t2 - t1} ms; ${OPS.length} requests compared`,
+    );
   });
 });

@@ -8,11 +8,20 @@ export const skipOutsideVm = inVm ? false : 'needs the VM: npm run test:wireless
 
 /** Run a command, return stdout; throws with stderr on failure. */
 export function sh(cmd: string, args: string[], opts: { timeout?: number } = {}): string {
-  return execFileSync(cmd, args, { encoding: 'utf8', timeout: opts.timeout ?? 15_000, stdio: ['ignore', 'pipe', 'pipe'] });
+  return execFileSync(cmd, args, {
+    encoding: 'utf8',
+    timeout: opts.timeout ?? 15_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** Poll `fn` until it returns a truthy value, every `every` ms, at most `ms` ms. */
-export async function waitUntil<T>(what: string, ms: number, fn: () => T | Promise<T>, every = 100): Promise<NonNullable<T>> {
+export async function waitUntil<T>(
+  what: string,
+  ms: number,
+  fn: () => T | Promise<T>,
+  every = 100,
+): Promise<NonNullable<T>> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await fn();
@@ -36,12 +45,31 @@ export function linkDown(name: string): void {
 
 /** iw's names for interface types, by nl80211 value. */
 export const IW_TYPE_NAMES: Record<string, string> = {
-  'IBSS': 'adhoc', 'managed': 'station', 'AP': 'ap', 'AP/VLAN': 'ap_vlan', 'WDS': 'wds', 'monitor': 'monitor',
-  'mesh point': 'mesh_point', 'P2P-client': 'p2p_client', 'P2P-GO': 'p2p_go', 'P2P-device': 'p2p_device',
-  'outside context of a BSS': 'ocb', 'NAN': 'nan',
+  IBSS: 'adhoc',
+  managed: 'station',
+  AP: 'ap',
+  'AP/VLAN': 'ap_vlan',
+  WDS: 'wds',
+  monitor: 'monitor',
+  'mesh point': 'mesh_point',
+  'P2P-client': 'p2p_client',
+  'P2P-GO': 'p2p_go',
+  'P2P-device': 'p2p_device',
+  'outside context of a BSS': 'ocb',
+  NAN: 'nan',
 };
 
-export interface IwDev { phy: number; ifname?: string; ifindex?: number; wdev: number; addr: string; type: string; ssid?: string; channel?: string; txpower?: number }
+export interface IwDev {
+  phy: number;
+  ifname?: string;
+  ifindex?: number;
+  wdev: number;
+  addr: string;
+  type: string;
+  ssid?: string;
+  channel?: string;
+  txpower?: number;
+}
 
 /** `iw dev` output as a list of interfaces. */
 export function iwDev(): IwDev[] {
@@ -68,8 +96,19 @@ export function iwDev(): IwDev[] {
   return out;
 }
 
-export interface IwFreq { mhz: number; disabled: boolean; noIr: boolean; radar: boolean; dbm?: number }
-export interface IwPhy { name: string; bands: Map<number, IwFreq[]>; modes: string[]; ciphers: number }
+export interface IwFreq {
+  mhz: number;
+  disabled: boolean;
+  noIr: boolean;
+  radar: boolean;
+  dbm?: number;
+}
+export interface IwPhy {
+  name: string;
+  bands: Map<number, IwFreq[]>;
+  modes: string[];
+  ciphers: number;
+}
 
 /** `iw list`: per phy, each band's frequencies (with flags and power) and the interface modes. */
 export function iwList(): IwPhy[] {
@@ -86,25 +125,56 @@ export function iwList(): IwPhy[] {
       continue;
     }
     if (!cur) continue;
-    if ((m = line.match(/^\tBand (\d+):/))) { band = Number(m[1]) - 1; cur.bands.set(band, []); section = 'band'; continue; }
-    if (/^\t\tFrequencies:/.test(line)) { section = 'freqs'; continue; }
-    if (/^\tSupported interface modes:/.test(line)) { section = 'modes'; continue; }
-    if (/^\tSupported Ciphers:/.test(line)) { section = 'ciphers'; continue; }
+    if ((m = line.match(/^\tBand (\d+):/))) {
+      band = Number(m[1]) - 1;
+      cur.bands.set(band, []);
+      section = 'band';
+      continue;
+    }
+    if (/^\t\tFrequencies:/.test(line)) {
+      section = 'freqs';
+      continue;
+    }
+    if (/^\tSupported interface modes:/.test(line)) {
+      section = 'modes';
+      continue;
+    }
+    if (/^\tSupported Ciphers:/.test(line)) {
+      section = 'ciphers';
+      continue;
+    }
     if (section === 'freqs' && (m = line.match(/^\t\t\t\* ([\d.]+) MHz \[-?\d+\](.*)$/))) {
       const rest = m[2];
       const dbm = rest.match(/\(([\d.]+) dBm\)/);
-      cur.bands.get(band)!.push({ mhz: Number(m[1]), disabled: rest.includes('(disabled)'), noIr: /\bno IR\b/.test(rest), radar: rest.includes('radar detection'), ...(dbm ? { dbm: Number(dbm[1]) } : {}) });
+      cur.bands.get(band)!.push({
+        mhz: Number(m[1]),
+        disabled: rest.includes('(disabled)'),
+        noIr: /\bno IR\b/.test(rest),
+        radar: rest.includes('radar detection'),
+        ...(dbm ? { dbm: Number(dbm[1]) } : {}),
+      });
       continue;
     }
-    if (section === 'modes' && (m = line.match(/^\t\t \* (.+)$/))) { cur.modes.push(IW_TYPE_NAMES[m[1]] ?? m[1]); continue; }
-    if (section === 'ciphers' && /^\t\t\* /.test(line)) { cur.ciphers++; continue; }
+    if (section === 'modes' && (m = line.match(/^\t\t \* (.+)$/))) {
+      cur.modes.push(IW_TYPE_NAMES[m[1]] ?? m[1]);
+      continue;
+    }
+    if (section === 'ciphers' && /^\t\t\* /.test(line)) {
+      cur.ciphers++;
+      continue;
+    }
     if (!/^\t\t/.test(line)) section = section === 'freqs' ? 'band' : line.startsWith('\t\t') ? section : '';
   }
   return out;
 }
 
 /** A hostapd running from a temp dir; `stop()` kills it and removes the dir. */
-export interface Hostapd { dir: string; pid: number; log: () => string; stop: () => void }
+export interface Hostapd {
+  dir: string;
+  pid: number;
+  log: () => string;
+  stop: () => void;
+}
 
 /** Start hostapd (-B) with this config; waits until it reports AP-ENABLED. */
 export async function startHostapd(conf: string): Promise<Hostapd> {
@@ -112,8 +182,18 @@ export async function startHostapd(conf: string): Promise<Hostapd> {
   spawnSync('modprobe', ['-a', 'ccm', 'ctr', 'aes_generic', 'cmac', 'gcm'], { timeout: 10_000 });
   const dir = mkdtempSync('/tmp/nlr-hostapd-');
   writeFileSync(join(dir, 'hostapd.conf'), conf);
-  const r = spawnSync('hostapd', ['-B', '-P', join(dir, 'pid'), '-f', join(dir, 'log'), '-t', join(dir, 'hostapd.conf')], { encoding: 'utf8', timeout: 10_000 });
-  const log = (): string => { try { return readFileSync(join(dir, 'log'), 'utf8'); } catch { return ''; } };
+  const r = spawnSync(
+    'hostapd',
+    ['-B', '-P', join(dir, 'pid'), '-f', join(dir, 'log'), '-t', join(dir, 'hostapd.conf')],
+    { encoding: 'utf8', timeout: 10_000 },
+  );
+  const log = (): string => {
+    try {
+      return readFileSync(join(dir, 'log'), 'utf8');
+    } catch {
+      return '';
+    }
+  };
   if (r.status !== 0) {
     const text = log();
     rmSync(dir, { recursive: true, force: true });
@@ -121,9 +201,15 @@ export async function startHostapd(conf: string): Promise<Hostapd> {
   }
   const pid = Number(readFileSync(join(dir, 'pid'), 'utf8'));
   const h: Hostapd = {
-    dir, pid, log,
+    dir,
+    pid,
+    log,
     stop() {
-      try { process.kill(pid, 'SIGTERM'); } catch { /* gone */ }
+      try {
+        process.kill(pid, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
       rmSync(dir, { recursive: true, force: true });
     },
   };

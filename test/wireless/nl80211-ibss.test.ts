@@ -19,16 +19,35 @@ describe('nl80211 IBSS (VM)', { skip: skipOutsideVm }, () => {
   after(async () => {
     for (const i of ifs) {
       await iw.leaveIbss(i.ifindex).catch(() => undefined);
-      try { sh('iw', ['dev', i.name, 'del']); } catch { /* gone */ }
+      try {
+        sh('iw', ['dev', i.name, 'del']);
+      } catch {
+        /* gone */
+      }
     }
     iw.close();
   });
 
   it('two radios join the same IBSS and see each other as stations', async () => {
     const t0 = Date.now();
-    for (const i of ifs) await iw.joinIbss(i.ifindex, { ssid: 'nlr-ibss', freq: 2412, bssid: '02:12:34:56:78:9a', channelFixed: true, width: '20_noht' });
-    for (const [me, peer] of [[ifs[0], ifs[1]], [ifs[1], ifs[0]]]) {
-      const st = await waitUntil(`${peer.name} as a station of ${me.name}`, 15_000, async () => (await iw.getStations(me.ifindex)).map(stationInfo).find((s) => s.mac === peer.mac), 200);
+    for (const i of ifs)
+      await iw.joinIbss(i.ifindex, {
+        ssid: 'nlr-ibss',
+        freq: 2412,
+        bssid: '02:12:34:56:78:9a',
+        channelFixed: true,
+        width: '20_noht',
+      });
+    for (const [me, peer] of [
+      [ifs[0], ifs[1]],
+      [ifs[1], ifs[0]],
+    ]) {
+      const st = await waitUntil(
+        `${peer.name} as a station of ${me.name}`,
+        15_000,
+        async () => (await iw.getStations(me.ifindex)).map(stationInfo).find((s) => s.mac === peer.mac),
+        200,
+      );
       assert.equal(st.ifindex, me.ifindex);
     }
     console.log(`# IBSS peers visible after ${Date.now() - t0} ms`);

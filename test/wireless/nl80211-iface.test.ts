@@ -3,16 +3,32 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
-  IW, NL80211_COMMANDS, Nl80211Error, ScanAbortedError, interfaceInfo, waitFor, regDomainInfo, surveyInfo, wiphyInfo, type Nl80211Message,
+  IW,
+  NL80211_COMMANDS,
+  Nl80211Error,
+  ScanAbortedError,
+  interfaceInfo,
+  waitFor,
+  regDomainInfo,
+  surveyInfo,
+  wiphyInfo,
+  type Nl80211Message,
 } from '../../src/nl80211/index.js';
 import { NetlinkTimeoutError } from '../../src/core/index.js';
 import { ifindexOf, iwDev, iwList, linkDown, linkUp, sh, skipOutsideVm, waitUntil } from './nl80211-helpers.js';
 
 describe('nl80211 interfaces and radios (VM)', { skip: skipOutsideVm }, () => {
   let iw: IW;
-  before(() => { iw = new IW(); });
+  before(() => {
+    iw = new IW();
+  });
   after(() => {
-    for (const n of ['nlrmon0', 'nlrsta0', 'iwmon0', 'iwsta0']) try { sh('iw', ['dev', n, 'del']); } catch { /* not there */ }
+    for (const n of ['nlrmon0', 'nlrsta0', 'iwmon0', 'iwsta0'])
+      try {
+        sh('iw', ['dev', n, 'del']);
+      } catch {
+        /* not there */
+      }
     iw.close();
   });
 
@@ -38,7 +54,8 @@ describe('nl80211 interfaces and radios (VM)', { skip: skipOutsideVm }, () => {
     const seen: string[] = [];
     try {
       await waitFor(ev, 3000, 'NEW_INTERFACE events', (m) => {
-        if (m.field('cmd') === NL80211_COMMANDS.NL80211_CMD_NEW_INTERFACE) seen.push(m.getAttr('NL80211_ATTR_IFNAME') ?? '');
+        if (m.field('cmd') === NL80211_COMMANDS.NL80211_CMD_NEW_INTERFACE)
+          seen.push(m.getAttr('NL80211_ATTR_IFNAME') ?? '');
         return seen.includes('nlrmon0') && seen.includes('nlrsta0');
       });
     } finally {
@@ -48,7 +65,8 @@ describe('nl80211 interfaces and radios (VM)', { skip: skipOutsideVm }, () => {
     assert.equal(mon.type, 'monitor');
     assert.equal(sta.wiphy, 1);
     const dev = iwDev();
-    const m = dev.find((d) => d.ifname === 'nlrmon0'), s = dev.find((d) => d.ifname === 'nlrsta0');
+    const m = dev.find((d) => d.ifname === 'nlrmon0'),
+      s = dev.find((d) => d.ifname === 'nlrsta0');
     assert.deepEqual([m?.type, m?.phy, m?.ifindex, m?.addr], ['monitor', 0, mon.ifindex, mon.mac]);
     assert.deepEqual([s?.type, s?.phy, s?.ifindex, s?.addr], ['station', 1, sta.ifindex, sta.mac]);
     const dict = await iw.getInterfacesDict();
@@ -63,7 +81,10 @@ describe('nl80211 interfaces and radios (VM)', { skip: skipOutsideVm }, () => {
       const t = dev.find((d) => d.ifname === name)!;
       const [m] = await iw.getInterfaceByIfindex(ifindexOf(name));
       const o = interfaceInfo(m);
-      assert.deepEqual([o.ifname, o.ifindex, o.wiphy, o.type, o.mac, Number(o.wdev)], [t.ifname, t.ifindex, t.phy, t.type, t.addr, t.wdev]);
+      assert.deepEqual(
+        [o.ifname, o.ifindex, o.wiphy, o.type, o.mac, Number(o.wdev)],
+        [t.ifname, t.ifindex, t.phy, t.type, t.addr, t.wdev],
+      );
     }
     const onPhy1 = (await iw.getInterfaceByPhy(1)).map((m) => m.getAttr('NL80211_ATTR_IFNAME'));
     assert.ok(onPhy1.includes('iwmon0') && onPhy1.includes('wlan1'), onPhy1.join(','));
@@ -126,12 +147,23 @@ describe('nl80211 interfaces and radios (VM)', { skip: skipOutsideVm }, () => {
       for (const b of o.bands) {
         const want = t.bands.get(b.id)!;
         // iw prints S1G channels with a kHz offset; compare those by count only.
-        if (b.name === 'S1GHz') { assert.equal(b.frequencies.length, want.length); continue; }
-        const got = b.frequencies.map((f) => ({ mhz: f.mhz, disabled: f.disabled, noIr: f.noIr, radar: f.radar, ...(f.disabled ? {} : { dbm: f.maxTxPowerDbm }) }));
+        if (b.name === 'S1GHz') {
+          assert.equal(b.frequencies.length, want.length);
+          continue;
+        }
+        const got = b.frequencies.map((f) => ({
+          mhz: f.mhz,
+          disabled: f.disabled,
+          noIr: f.noIr,
+          radar: f.radar,
+          ...(f.disabled ? {} : { dbm: f.maxTxPowerDbm }),
+        }));
         assert.deepEqual(got, want, `${t.name} band ${b.name}`);
       }
     }
-    console.log(`# listWiphy: ${ours.length} radios, ${ours.reduce((n, w) => n + w.bands.reduce((k, b) => k + b.frequencies.length, 0), 0)} channels in ${ms} ms`);
+    console.log(
+      `# listWiphy: ${ours.length} radios, ${ours.reduce((n, w) => n + w.bands.reduce((k, b) => k + b.frequencies.length, 0), 0)} channels in ${ms} ms`,
+    );
   });
 
   it('getWiphy returns one merged radio with every band', async () => {
@@ -148,14 +180,25 @@ describe('nl80211 interfaces and radios (VM)', { skip: skipOutsideVm }, () => {
     const [global] = (await iw.getRegulatoryDomain()).map(regDomainInfo);
     assert.equal(global.alpha2, text.match(/^global\ncountry (\S+):/)?.[1]);
     // iw: (start - end @ bandwidth), (antenna gain or N/A, EIRP)
-    const want = [...text.split(/\nphy#/)[0].matchAll(/\((\d+) - (\d+) @ (\d+)\), \((N\/A|[\d.]+), ([\d.]+)\)/g)]
-      .map((m) => [Number(m[1]), Number(m[2]), Number(m[3]), m[4] === 'N/A' ? 0 : Number(m[4]), Number(m[5])]);
+    const want = [...text.split(/\nphy#/)[0].matchAll(/\((\d+) - (\d+) @ (\d+)\), \((N\/A|[\d.]+), ([\d.]+)\)/g)].map(
+      (m) => [Number(m[1]), Number(m[2]), Number(m[3]), m[4] === 'N/A' ? 0 : Number(m[4]), Number(m[5])],
+    );
     assert.ok(want.length > 0, text);
-    assert.deepEqual(global.rules.map((r) => [r.startMhz, r.endMhz, r.maxBandwidthMhz, r.maxAntennaGainDbi, r.maxEirpDbm]), want, text);
+    assert.deepEqual(
+      global.rules.map((r) => [r.startMhz, r.endMhz, r.maxBandwidthMhz, r.maxAntennaGainDbi, r.maxEirpDbm]),
+      want,
+      text,
+    );
     const ev = await iw.events(['regulatory']);
     try {
       await iw.setRegulatoryDomain('DE');
-      const change = await waitFor(ev, 10_000, 'REG_CHANGE event', (m) => m.field('cmd') === NL80211_COMMANDS.NL80211_CMD_REG_CHANGE && m.getAttr('NL80211_ATTR_REG_ALPHA2') === 'DE');
+      const change = await waitFor(
+        ev,
+        10_000,
+        'REG_CHANGE event',
+        (m) =>
+          m.field('cmd') === NL80211_COMMANDS.NL80211_CMD_REG_CHANGE && m.getAttr('NL80211_ATTR_REG_ALPHA2') === 'DE',
+      );
       assert.equal(change.getAttr('NL80211_ATTR_REG_INITIATOR'), 1, 'initiated by the user');
       assert.equal(regDomainInfo((await iw.getRegulatoryDomain())[0]).alpha2, 'DE');
       assert.match(sh('iw', ['reg', 'get']), /country DE/);
@@ -176,11 +219,21 @@ describe('nl80211 interfaces and radios (VM)', { skip: skipOutsideVm }, () => {
 
   it('nlroute iw dev | phy | reg get (CLI) show what the API returns', async () => {
     const cli = new URL('../../src/tools/cli.js', import.meta.url).pathname;
-    const dev = JSON.parse(sh(process.execPath, [cli, 'iw', 'dev', '--json'])) as { ifname: string; ifindex: number; mac: string }[];
+    const dev = JSON.parse(sh(process.execPath, [cli, 'iw', 'dev', '--json'])) as {
+      ifname: string;
+      ifindex: number;
+      mac: string;
+    }[];
     const api = (await iw.listDev()).map(interfaceInfo);
-    assert.deepEqual(dev.map((d) => [d.ifname, d.ifindex, d.mac]).sort(), api.map((d) => [d.ifname, d.ifindex, d.mac]).sort());
+    assert.deepEqual(
+      dev.map((d) => [d.ifname, d.ifindex, d.mac]).sort(),
+      api.map((d) => [d.ifname, d.ifindex, d.mac]).sort(),
+    );
     const text = sh(process.execPath, [cli, 'iw', 'dev']);
-    assert.match(text, /phy#0\n\tInterface wlan0\n\t\tifindex \d+\n\t\twdev 0x1\n\t\taddr 02:00:00:00:00:00\n\t\ttype managed/);
+    assert.match(
+      text,
+      /phy#0\n\tInterface wlan0\n\t\tifindex \d+\n\t\twdev 0x1\n\t\taddr 02:00:00:00:00:00\n\t\ttype managed/,
+    );
     const phy = sh(process.execPath, [cli, 'iw', 'phy']);
     assert.match(phy, /Wiphy phy0\n\tBand 1: \(2GHz\)/);
     assert.match(phy, /\* 2412 MHz \[1\] \(20\.0 dBm\)/);
@@ -199,7 +252,10 @@ describe('nl80211 interfaces and radios (VM)', { skip: skipOutsideVm }, () => {
     const aborted = Date.now() - t0;
     linkUp('wlan1');
     const t1 = Date.now();
-    await assert.rejects(iw.scan(w1, { timeout: 200 }), (e: Error) => e instanceof NetlinkTimeoutError && /scan on ifindex/.test(e.message));
+    await assert.rejects(
+      iw.scan(w1, { timeout: 200 }),
+      (e: Error) => e instanceof NetlinkTimeoutError && /scan on ifindex/.test(e.message),
+    );
     const timedOut = Date.now() - t1;
     assert.ok(timedOut < 2000, `timeout honoured (${timedOut} ms)`);
     // The timed-out scan was aborted: a new one can start at once.
@@ -210,13 +266,25 @@ describe('nl80211 interfaces and radios (VM)', { skip: skipOutsideVm }, () => {
   });
 
   it('typed errors: unknown ifindex / phy, scan on a down interface', async () => {
-    await assert.rejects(iw.getInterfaceByIfindex(99999), (e: Nl80211Error) => e instanceof Nl80211Error && e.code === 'ENODEV' && /GET_INTERFACE.*ifindex 99999.*No such device/.test(e.message));
-    await assert.rejects(iw.addInterface('nlrbad0', 'monitor', { phy: 77 }), (e: Nl80211Error) => e instanceof Nl80211Error && e.code === 'ENODEV' && /phy 77/.test(e.message));
+    await assert.rejects(
+      iw.getInterfaceByIfindex(99999),
+      (e: Nl80211Error) =>
+        e instanceof Nl80211Error &&
+        e.code === 'ENODEV' &&
+        /GET_INTERFACE.*ifindex 99999.*No such device/.test(e.message),
+    );
+    await assert.rejects(
+      iw.addInterface('nlrbad0', 'monitor', { phy: 77 }),
+      (e: Nl80211Error) => e instanceof Nl80211Error && e.code === 'ENODEV' && /phy 77/.test(e.message),
+    );
     await assert.rejects(iw.getWiphy(77), (e: Nl80211Error) => e instanceof Nl80211Error && e.code === 'ENODEV');
     await assert.rejects(iw.delInterface(99999), (e: Nl80211Error) => e.code === 'ENODEV');
     linkDown('wlan1');
     const t0 = Date.now();
-    await assert.rejects(iw.scan(ifindexOf('wlan1'), { timeout: 5000 }), (e: Nl80211Error) => e instanceof Nl80211Error && e.code === 'ENETDOWN' && /TRIGGER_SCAN/.test(e.message));
+    await assert.rejects(
+      iw.scan(ifindexOf('wlan1'), { timeout: 5000 }),
+      (e: Nl80211Error) => e instanceof Nl80211Error && e.code === 'ENETDOWN' && /TRIGGER_SCAN/.test(e.message),
+    );
     assert.ok(Date.now() - t0 < 2000, 'refused at once, no wait');
     await assert.rejects(iw.addInterface('', 'monitor'), TypeError);
     await assert.rejects(iw.addInterface('x', 'bogus' as never), /unknown interface type "bogus"/);

@@ -23,24 +23,36 @@ export const bondSlaveAttrs = attrMap('ifla_bond_slave', {
 /** The friendly names of the bond port options, flat in a link spec or record. */
 export const bondSlaveVocab = vocab('bond port options', bondSlaveAttrs, undefined, {
   attrs: {
-    bondSlaveState: 'IFLA_BOND_SLAVE_STATE', bondSlaveMiiStatus: 'IFLA_BOND_SLAVE_MII_STATUS',
+    bondSlaveState: 'IFLA_BOND_SLAVE_STATE',
+    bondSlaveMiiStatus: 'IFLA_BOND_SLAVE_MII_STATUS',
     bondSlaveLinkFailureCount: 'IFLA_BOND_SLAVE_LINK_FAILURE_COUNT',
-    bondSlavePermHwaddr: 'IFLA_BOND_SLAVE_PERM_HWADDR', bondSlaveQueueId: 'IFLA_BOND_SLAVE_QUEUE_ID',
+    bondSlavePermHwaddr: 'IFLA_BOND_SLAVE_PERM_HWADDR',
+    bondSlaveQueueId: 'IFLA_BOND_SLAVE_QUEUE_ID',
     bondSlaveAdAggregatorId: 'IFLA_BOND_SLAVE_AD_AGGREGATOR_ID',
     bondSlaveAdActorOperPortState: 'IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE',
     bondSlaveAdPartnerOperPortState: 'IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE',
-    bondSlavePrio: 'IFLA_BOND_SLAVE_PRIO', bondSlaveActorPortPrio: 'IFLA_BOND_SLAVE_ACTOR_PORT_PRIO',
+    bondSlavePrio: 'IFLA_BOND_SLAVE_PRIO',
+    bondSlaveActorPortPrio: 'IFLA_BOND_SLAVE_ACTOR_PORT_PRIO',
     bondSlaveAdChurnActorState: 'IFLA_BOND_SLAVE_AD_CHURN_ACTOR_STATE',
     bondSlaveAdChurnPartnerState: 'IFLA_BOND_SLAVE_AD_CHURN_PARTNER_STATE',
   },
   readOnly: [
-    'bondSlaveState', 'bondSlaveMiiStatus', 'bondSlaveLinkFailureCount', 'bondSlavePermHwaddr',
-    'bondSlaveAdAggregatorId', 'bondSlaveAdActorOperPortState', 'bondSlaveAdPartnerOperPortState',
-    'bondSlaveAdChurnActorState', 'bondSlaveAdChurnPartnerState',
+    'bondSlaveState',
+    'bondSlaveMiiStatus',
+    'bondSlaveLinkFailureCount',
+    'bondSlavePermHwaddr',
+    'bondSlaveAdAggregatorId',
+    'bondSlaveAdActorOperPortState',
+    'bondSlaveAdPartnerOperPortState',
+    'bondSlaveAdChurnActorState',
+    'bondSlaveAdChurnPartnerState',
   ],
 });
 
 export const bondSlave: LinkKind = {
-  kind: 'bond_slave', slaveOf: 'bond', slaveData: nested(bondSlaveAttrs), slaveDataMap: bondSlaveAttrs,
+  kind: 'bond_slave',
+  slaveOf: 'bond',
+  slaveData: nested(bondSlaveAttrs),
+  slaveDataMap: bondSlaveAttrs,
   vocab: bondSlaveVocab,
 };

@@ -25,13 +25,21 @@ export const geneveAttrs = attrMap('ifla_geneve', {
 /** The friendly names of the geneve options, flat in a link spec or record. */
 export const geneveVocab = vocab('geneve options', geneveAttrs, undefined, {
   attrs: {
-    geneveId: 'IFLA_GENEVE_ID', geneveRemote: 'IFLA_GENEVE_REMOTE', geneveTtl: 'IFLA_GENEVE_TTL',
-    geneveTos: 'IFLA_GENEVE_TOS', genevePort: 'IFLA_GENEVE_PORT',
-    geneveCollectMetadata: 'IFLA_GENEVE_COLLECT_METADATA', geneveRemote6: 'IFLA_GENEVE_REMOTE6',
-    geneveUdpCsum: 'IFLA_GENEVE_UDP_CSUM', geneveUdpZeroCsum6Tx: 'IFLA_GENEVE_UDP_ZERO_CSUM6_TX',
-    geneveUdpZeroCsum6Rx: 'IFLA_GENEVE_UDP_ZERO_CSUM6_RX', geneveLabel: 'IFLA_GENEVE_LABEL',
-    geneveTtlInherit: 'IFLA_GENEVE_TTL_INHERIT', geneveDf: 'IFLA_GENEVE_DF',
-    geneveInnerProtoInherit: 'IFLA_GENEVE_INNER_PROTO_INHERIT', genevePortRange: 'IFLA_GENEVE_PORT_RANGE',
+    geneveId: 'IFLA_GENEVE_ID',
+    geneveRemote: 'IFLA_GENEVE_REMOTE',
+    geneveTtl: 'IFLA_GENEVE_TTL',
+    geneveTos: 'IFLA_GENEVE_TOS',
+    genevePort: 'IFLA_GENEVE_PORT',
+    geneveCollectMetadata: 'IFLA_GENEVE_COLLECT_METADATA',
+    geneveRemote6: 'IFLA_GENEVE_REMOTE6',
+    geneveUdpCsum: 'IFLA_GENEVE_UDP_CSUM',
+    geneveUdpZeroCsum6Tx: 'IFLA_GENEVE_UDP_ZERO_CSUM6_TX',
+    geneveUdpZeroCsum6Rx: 'IFLA_GENEVE_UDP_ZERO_CSUM6_RX',
+    geneveLabel: 'IFLA_GENEVE_LABEL',
+    geneveTtlInherit: 'IFLA_GENEVE_TTL_INHERIT',
+    geneveDf: 'IFLA_GENEVE_DF',
+    geneveInnerProtoInherit: 'IFLA_GENEVE_INNER_PROTO_INHERIT',
+    genevePortRange: 'IFLA_GENEVE_PORT_RANGE',
   },
 });
 

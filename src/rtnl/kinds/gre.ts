@@ -4,11 +4,24 @@ import type { LinkKind } from './registry.js';
 
 /** GRE header flags as they sit in IFLA_GRE_IFLAGS/OFLAGS (big-endian). */
 export const GRE_FLAGS = {
-  GRE_CSUM: 0x8000, GRE_ROUTING: 0x4000, GRE_KEY: 0x2000, GRE_SEQ: 0x1000, GRE_STRICT: 0x0800,
+  GRE_CSUM: 0x8000,
+  GRE_ROUTING: 0x4000,
+  GRE_KEY: 0x2000,
+  GRE_SEQ: 0x1000,
+  GRE_STRICT: 0x0800,
 } as const;
 /** Encapsulation over UDP (IFLA_*_ENCAP_TYPE). */
-export const TUNNEL_ENCAP = { TUNNEL_ENCAP_NONE: 0, TUNNEL_ENCAP_FOU: 1, TUNNEL_ENCAP_GUE: 2, TUNNEL_ENCAP_MPLS: 3 } as const;
-export const TUNNEL_ENCAP_FLAG = { TUNNEL_ENCAP_FLAG_CSUM: 1, TUNNEL_ENCAP_FLAG_CSUM6: 2, TUNNEL_ENCAP_FLAG_REMCSUM: 4 } as const;
+export const TUNNEL_ENCAP = {
+  TUNNEL_ENCAP_NONE: 0,
+  TUNNEL_ENCAP_FOU: 1,
+  TUNNEL_ENCAP_GUE: 2,
+  TUNNEL_ENCAP_MPLS: 3,
+} as const;
+export const TUNNEL_ENCAP_FLAG = {
+  TUNNEL_ENCAP_FLAG_CSUM: 1,
+  TUNNEL_ENCAP_FLAG_CSUM6: 2,
+  TUNNEL_ENCAP_FLAG_REMCSUM: 4,
+} as const;
 
 export const greAttrs = attrMap('ifla_gre', {
   IFLA_GRE_LINK: [1, u32],
@@ -41,14 +54,30 @@ export const greAttrs = attrMap('ifla_gre', {
 /** The friendly names of the gre options, flat in a link spec or record. */
 export const greVocab = vocab('gre options', greAttrs, undefined, {
   attrs: {
-    greLink: 'IFLA_GRE_LINK', greIflags: 'IFLA_GRE_IFLAGS', greOflags: 'IFLA_GRE_OFLAGS', greIkey: 'IFLA_GRE_IKEY',
-    greOkey: 'IFLA_GRE_OKEY', greLocal: 'IFLA_GRE_LOCAL', greRemote: 'IFLA_GRE_REMOTE', greTtl: 'IFLA_GRE_TTL',
-    greTos: 'IFLA_GRE_TOS', grePmtudisc: 'IFLA_GRE_PMTUDISC', greEncapLimit: 'IFLA_GRE_ENCAP_LIMIT',
-    greFlowinfo: 'IFLA_GRE_FLOWINFO', greFlags: 'IFLA_GRE_FLAGS', greEncapType: 'IFLA_GRE_ENCAP_TYPE',
-    greEncapFlags: 'IFLA_GRE_ENCAP_FLAGS', greEncapSport: 'IFLA_GRE_ENCAP_SPORT',
-    greEncapDport: 'IFLA_GRE_ENCAP_DPORT', greCollectMetadata: 'IFLA_GRE_COLLECT_METADATA',
-    greIgnoreDf: 'IFLA_GRE_IGNORE_DF', greFwmark: 'IFLA_GRE_FWMARK', greErspanIndex: 'IFLA_GRE_ERSPAN_INDEX',
-    greErspanVer: 'IFLA_GRE_ERSPAN_VER', greErspanDir: 'IFLA_GRE_ERSPAN_DIR', greErspanHwid: 'IFLA_GRE_ERSPAN_HWID',
+    greLink: 'IFLA_GRE_LINK',
+    greIflags: 'IFLA_GRE_IFLAGS',
+    greOflags: 'IFLA_GRE_OFLAGS',
+    greIkey: 'IFLA_GRE_IKEY',
+    greOkey: 'IFLA_GRE_OKEY',
+    greLocal: 'IFLA_GRE_LOCAL',
+    greRemote: 'IFLA_GRE_REMOTE',
+    greTtl: 'IFLA_GRE_TTL',
+    greTos: 'IFLA_GRE_TOS',
+    grePmtudisc: 'IFLA_GRE_PMTUDISC',
+    greEncapLimit: 'IFLA_GRE_ENCAP_LIMIT',
+    greFlowinfo: 'IFLA_GRE_FLOWINFO',
+    greFlags: 'IFLA_GRE_FLAGS',
+    greEncapType: 'IFLA_GRE_ENCAP_TYPE',
+    greEncapFlags: 'IFLA_GRE_ENCAP_FLAGS',
+    greEncapSport: 'IFLA_GRE_ENCAP_SPORT',
+    greEncapDport: 'IFLA_GRE_ENCAP_DPORT',
+    greCollectMetadata: 'IFLA_GRE_COLLECT_METADATA',
+    greIgnoreDf: 'IFLA_GRE_IGNORE_DF',
+    greFwmark: 'IFLA_GRE_FWMARK',
+    greErspanIndex: 'IFLA_GRE_ERSPAN_INDEX',
+    greErspanVer: 'IFLA_GRE_ERSPAN_VER',
+    greErspanDir: 'IFLA_GRE_ERSPAN_DIR',
+    greErspanHwid: 'IFLA_GRE_ERSPAN_HWID',
   },
 });
 

@@ -21,8 +21,28 @@ import { wireguard } from './wireguard.js';
 import { xfrm } from './xfrm.js';
 
 export const builtinKinds: readonly LinkKind[] = [
-  veth, bridge, bridgeSlave, macvlan, macvtap, vxlan, tun, ifb, dummy, vlan, bond, bondSlave, vrf, vrfSlave,
-  ...greKinds, ...iptunKinds, wireguard, ipvlan, ipvtap, geneve, xfrm, macsec,
+  veth,
+  bridge,
+  bridgeSlave,
+  macvlan,
+  macvtap,
+  vxlan,
+  tun,
+  ifb,
+  dummy,
+  vlan,
+  bond,
+  bondSlave,
+  vrf,
+  vrfSlave,
+  ...greKinds,
+  ...iptunKinds,
+  wireguard,
+  ipvlan,
+  ipvtap,
+  geneve,
+  xfrm,
+  macsec,
 ];
 registerLinkKind(...builtinKinds);
 

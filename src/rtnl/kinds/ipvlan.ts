@@ -13,7 +13,8 @@ export const ipvlanAttrs = attrMap('ifla_ipvlan', {
 /** The friendly names of the ipvlan options, flat in a link spec or record. */
 export const ipvlanVocab = vocab('ipvlan options', ipvlanAttrs, undefined, {
   attrs: {
-    ipvlanMode: 'IFLA_IPVLAN_MODE', ipvlanFlags: 'IFLA_IPVLAN_FLAGS',
+    ipvlanMode: 'IFLA_IPVLAN_MODE',
+    ipvlanFlags: 'IFLA_IPVLAN_FLAGS',
   },
 });
 

@@ -3,10 +3,17 @@ import { attrMap, enumOf, flagsOf, l2addr, nested, s32, u16, u32, vocab } from '
 import type { LinkKind } from './registry.js';
 
 export const MACVLAN_MODE = {
-  MACVLAN_MODE_PRIVATE: 1, MACVLAN_MODE_VEPA: 2, MACVLAN_MODE_BRIDGE: 4, MACVLAN_MODE_PASSTHRU: 8, MACVLAN_MODE_SOURCE: 16,
+  MACVLAN_MODE_PRIVATE: 1,
+  MACVLAN_MODE_VEPA: 2,
+  MACVLAN_MODE_BRIDGE: 4,
+  MACVLAN_MODE_PASSTHRU: 8,
+  MACVLAN_MODE_SOURCE: 16,
 } as const;
 export const MACVLAN_MACADDR = {
-  MACVLAN_MACADDR_ADD: 0, MACVLAN_MACADDR_DEL: 1, MACVLAN_MACADDR_FLUSH: 2, MACVLAN_MACADDR_SET: 3,
+  MACVLAN_MACADDR_ADD: 0,
+  MACVLAN_MACADDR_DEL: 1,
+  MACVLAN_MACADDR_FLUSH: 2,
+  MACVLAN_MACADDR_SET: 3,
 } as const;
 export const MACVLAN_FLAG = { MACVLAN_FLAG_NOPROMISC: 1, MACVLAN_FLAG_NODST: 2 } as const;
 
@@ -27,10 +34,14 @@ export const macvlanAttrs = attrMap('ifla_macvlan', {
 /** The friendly names of the macvlan options, flat in a link spec or record. */
 export const macvlanVocab = vocab('macvlan options', macvlanAttrs, undefined, {
   attrs: {
-    macvlanMode: 'IFLA_MACVLAN_MODE', macvlanFlags: 'IFLA_MACVLAN_FLAGS',
-    macvlanMacaddrMode: 'IFLA_MACVLAN_MACADDR_MODE', macvlanMacaddr: 'IFLA_MACVLAN_MACADDR',
-    macvlanMacaddrData: 'IFLA_MACVLAN_MACADDR_DATA', macvlanMacaddrCount: 'IFLA_MACVLAN_MACADDR_COUNT',
-    macvlanBcQueueLen: 'IFLA_MACVLAN_BC_QUEUE_LEN', macvlanBcQueueLenUsed: 'IFLA_MACVLAN_BC_QUEUE_LEN_USED',
+    macvlanMode: 'IFLA_MACVLAN_MODE',
+    macvlanFlags: 'IFLA_MACVLAN_FLAGS',
+    macvlanMacaddrMode: 'IFLA_MACVLAN_MACADDR_MODE',
+    macvlanMacaddr: 'IFLA_MACVLAN_MACADDR',
+    macvlanMacaddrData: 'IFLA_MACVLAN_MACADDR_DATA',
+    macvlanMacaddrCount: 'IFLA_MACVLAN_MACADDR_COUNT',
+    macvlanBcQueueLen: 'IFLA_MACVLAN_BC_QUEUE_LEN',
+    macvlanBcQueueLenUsed: 'IFLA_MACVLAN_BC_QUEUE_LEN_USED',
     macvlanBcCutoff: 'IFLA_MACVLAN_BC_CUTOFF',
   },
   readOnly: ['macvlanMacaddrCount', 'macvlanBcQueueLenUsed'],

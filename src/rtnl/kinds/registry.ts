@@ -45,7 +45,8 @@ export function registerLinkKind(...kinds: LinkKind[]): void {
     if (k.slaveOf) {
       if (k.slaveData) infoSlaveData[k.slaveOf] = k.slaveData;
     } else {
-      if (k.data) infoData[k.kind] = k.data; else delete infoData[k.kind];
+      if (k.data) infoData[k.kind] = k.data;
+      else delete infoData[k.kind];
       if (k.xstats) infoXstats[k.kind] = k.xstats;
     }
   }

@@ -19,9 +19,15 @@ export const tunAttrs = attrMap('ifla_tun', {
 /** The friendly names of the tun options, flat in a link spec or record. */
 export const tunVocab = vocab('tun options', tunAttrs, undefined, {
   attrs: {
-    tunOwner: 'IFLA_TUN_OWNER', tunGroup: 'IFLA_TUN_GROUP', tunType: 'IFLA_TUN_TYPE', tunPi: 'IFLA_TUN_PI',
-    tunVnetHdr: 'IFLA_TUN_VNET_HDR', tunPersist: 'IFLA_TUN_PERSIST', tunMultiQueue: 'IFLA_TUN_MULTI_QUEUE',
-    tunNumQueues: 'IFLA_TUN_NUM_QUEUES', tunNumDisabledQueues: 'IFLA_TUN_NUM_DISABLED_QUEUES',
+    tunOwner: 'IFLA_TUN_OWNER',
+    tunGroup: 'IFLA_TUN_GROUP',
+    tunType: 'IFLA_TUN_TYPE',
+    tunPi: 'IFLA_TUN_PI',
+    tunVnetHdr: 'IFLA_TUN_VNET_HDR',
+    tunPersist: 'IFLA_TUN_PERSIST',
+    tunMultiQueue: 'IFLA_TUN_MULTI_QUEUE',
+    tunNumQueues: 'IFLA_TUN_NUM_QUEUES',
+    tunNumDisabledQueues: 'IFLA_TUN_NUM_DISABLED_QUEUES',
   },
   readOnly: ['tunNumQueues', 'tunNumDisabledQueues'],
 });

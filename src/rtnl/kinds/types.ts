@@ -19,18 +19,36 @@ import type { xfrmVocab } from './xfrm.js';
 
 /** Each kind's vocabulary (`null`: the kind has no options of its own). */
 export interface KindVocabs {
-  veth: null; dummy: null; ifb: null; wireguard: null;
-  bridge: typeof bridgeVocab; bridge_slave: typeof brportVocab;
-  bond: typeof bondVocab; bond_slave: typeof bondSlaveVocab;
-  vrf: typeof vrfVocab; vrf_slave: typeof vrfPortVocab;
-  macvlan: typeof macvlanVocab; macvtap: typeof macvlanVocab;
-  ipvlan: typeof ipvlanVocab; ipvtap: typeof ipvlanVocab;
-  vxlan: typeof vxlanVocab; geneve: typeof geneveVocab; vlan: typeof vlanVocab; xfrm: typeof xfrmVocab;
+  veth: null;
+  dummy: null;
+  ifb: null;
+  wireguard: null;
+  bridge: typeof bridgeVocab;
+  bridge_slave: typeof brportVocab;
+  bond: typeof bondVocab;
+  bond_slave: typeof bondSlaveVocab;
+  vrf: typeof vrfVocab;
+  vrf_slave: typeof vrfPortVocab;
+  macvlan: typeof macvlanVocab;
+  macvtap: typeof macvlanVocab;
+  ipvlan: typeof ipvlanVocab;
+  ipvtap: typeof ipvlanVocab;
+  vxlan: typeof vxlanVocab;
+  geneve: typeof geneveVocab;
+  vlan: typeof vlanVocab;
+  xfrm: typeof xfrmVocab;
   macsec: typeof macsecVocab;
-  tun: typeof tunVocab; tap: typeof tunVocab;
-  gre: typeof greVocab; gretap: typeof greVocab; ip6gre: typeof greVocab; ip6gretap: typeof greVocab;
-  erspan: typeof greVocab; ip6erspan: typeof greVocab;
-  ipip: typeof iptunVocab; sit: typeof iptunVocab; ip6tnl: typeof ip6tnlVocab;
+  tun: typeof tunVocab;
+  tap: typeof tunVocab;
+  gre: typeof greVocab;
+  gretap: typeof greVocab;
+  ip6gre: typeof greVocab;
+  ip6gretap: typeof greVocab;
+  erspan: typeof greVocab;
+  ip6erspan: typeof greVocab;
+  ipip: typeof iptunVocab;
+  sit: typeof iptunVocab;
+  ip6tnl: typeof ip6tnlVocab;
 }
 
 /** Every link kind nlroute knows by name. */
@@ -42,7 +60,9 @@ type Opts<V> = V extends Vocab<any, any, any, any> ? LinkRefs<VocabSpec<V>> : un
 type Rec<V> = V extends Vocab<any, any, any, any> ? VocabRecord<V> : unknown;
 
 /** A veth's peer: a name, or a spec of its own (ifname, address, netns...). */
-export interface VethSpec { peer?: string | (import('../link.js').LinkBaseSpec & KindSpec) }
+export interface VethSpec {
+  peer?: string | (import('../link.js').LinkBaseSpec & KindSpec);
+}
 
 /** Every kind option key of every kind. */
 type AllOptionKeys = { [K in LinkKindName]: keyof Opts<KindVocabs[K]> }[LinkKindName] | 'peer';
@@ -53,6 +73,4 @@ export type KindSpec =
   | { [K in LinkKindName]: { kind: K } & Opts<KindVocabs[K]> & (K extends 'veth' ? VethSpec : unknown) }[LinkKindName];
 
 /** Kind options of a link record, by its kind. */
-export type KindRecord =
-  | { kind?: undefined }
-  | { [K in LinkKindName]: { kind: K } & Rec<KindVocabs[K]> }[LinkKindName];
+export type KindRecord = { kind?: undefined } | { [K in LinkKindName]: { kind: K } & Rec<KindVocabs[K]> }[LinkKindName];

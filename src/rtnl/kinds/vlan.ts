@@ -3,7 +3,11 @@ import { attrMap, be16, nested, struct, u16, u32, flagsOf, vocab } from '../../c
 import type { LinkKind } from './registry.js';
 
 export const VLAN_FLAG = {
-  VLAN_FLAG_REORDER_HDR: 1, VLAN_FLAG_GVRP: 2, VLAN_FLAG_LOOSE_BINDING: 4, VLAN_FLAG_MVRP: 8, VLAN_FLAG_BRIDGE_BINDING: 16,
+  VLAN_FLAG_REORDER_HDR: 1,
+  VLAN_FLAG_GVRP: 2,
+  VLAN_FLAG_LOOSE_BINDING: 4,
+  VLAN_FLAG_MVRP: 8,
+  VLAN_FLAG_BRIDGE_BINDING: 16,
 } as const;
 /** Ethertypes of VLAN tags (IFLA_VLAN_PROTOCOL, IFLA_BR_VLAN_PROTOCOL). */
 export const ETH_P_8021Q = 0x8100;
@@ -24,8 +28,11 @@ export const vlanAttrs = attrMap('ifla_vlan', {
 /** The friendly names of the vlan options, flat in a link spec or record. */
 export const vlanVocab = vocab('vlan options', vlanAttrs, undefined, {
   attrs: {
-    vlanId: 'IFLA_VLAN_ID', vlanFlags: 'IFLA_VLAN_FLAGS', vlanEgressQos: 'IFLA_VLAN_EGRESS_QOS',
-    vlanIngressQos: 'IFLA_VLAN_INGRESS_QOS', vlanProtocol: 'IFLA_VLAN_PROTOCOL',
+    vlanId: 'IFLA_VLAN_ID',
+    vlanFlags: 'IFLA_VLAN_FLAGS',
+    vlanEgressQos: 'IFLA_VLAN_EGRESS_QOS',
+    vlanIngressQos: 'IFLA_VLAN_INGRESS_QOS',
+    vlanProtocol: 'IFLA_VLAN_PROTOCOL',
   },
 });
 

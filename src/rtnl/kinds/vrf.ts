@@ -21,6 +21,9 @@ export const vrfPortVocab = vocab('vrf port options', vrfPortAttrs, undefined, {
 
 export const vrf: LinkKind = { kind: 'vrf', data: nested(vrfAttrs), dataMap: vrfAttrs, vocab: vrfVocab };
 export const vrfSlave: LinkKind = {
-  kind: 'vrf_slave', slaveOf: 'vrf', slaveData: nested(vrfPortAttrs), slaveDataMap: vrfPortAttrs,
+  kind: 'vrf_slave',
+  slaveOf: 'vrf',
+  slaveData: nested(vrfPortAttrs),
+  slaveDataMap: vrfPortAttrs,
   vocab: vrfPortVocab,
 };

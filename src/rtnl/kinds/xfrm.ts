@@ -11,7 +11,9 @@ export const xfrmAttrs = attrMap('ifla_xfrm', {
 /** The friendly names of the xfrm options, flat in a link spec or record. */
 export const xfrmVocab = vocab('xfrm options', xfrmAttrs, undefined, {
   attrs: {
-    xfrmLink: 'IFLA_XFRM_LINK', xfrmIfId: 'IFLA_XFRM_IF_ID', xfrmCollectMetadata: 'IFLA_XFRM_COLLECT_METADATA',
+    xfrmLink: 'IFLA_XFRM_LINK',
+    xfrmIfId: 'IFLA_XFRM_IF_ID',
+    xfrmCollectMetadata: 'IFLA_XFRM_COLLECT_METADATA',
   },
 });
 

@@ -1,7 +1,17 @@
 // A filter's action list (TCA_*_ACT): numbered nests of TCA_ACT_KIND + kind options (pkt_cls.h).
 import {
-  NLA_F_NESTED, NetlinkEncodeError, asciiz, attrMap, binary, nested, nestedArray, pad, select,
-  struct, u32, type AttrInput,
+  NLA_F_NESTED,
+  NetlinkEncodeError,
+  asciiz,
+  attrMap,
+  binary,
+  nested,
+  nestedArray,
+  pad,
+  select,
+  struct,
+  u32,
+  type AttrInput,
 } from '../../core/index.js';
 import { csum } from './csum.js';
 import { ct } from './ct.js';
@@ -53,8 +63,13 @@ export function buildActions(spec: ActionSpec | readonly ActionSpec[]): AttrInpu
     const obj: TcSpec = typeof a === 'object' ? a : { kind: 'gact', action: a };
     const kind = String(obj.kind ?? 'gact');
     const k = actionKinds[kind];
-    if (!k) throw new NetlinkEncodeError(`unknown action kind ${JSON.stringify(kind)} (${Object.keys(actionKinds).join(', ')})`);
-    return [['TCA_ACT_KIND', kind], ['TCA_ACT_OPTIONS', k.build(obj)]] as AttrInput;
+    if (!k)
+      throw new NetlinkEncodeError(
+        `unknown action kind ${JSON.stringify(kind)} (${Object.keys(actionKinds).join(', ')})`,
+      );
+    return [
+      ['TCA_ACT_KIND', kind],
+      ['TCA_ACT_OPTIONS', k.build(obj)],
+    ] as AttrInput;
   });
 }
-

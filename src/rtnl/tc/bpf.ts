@@ -1,6 +1,18 @@
 // bpf filter: an eBPF program by fd, or a classic BPF program given as bytecode (pkt_cls.h).
 import {
-  NetlinkEncodeError, arrayOf, asciiz, attrMap, binary, flagsOf, hex, nested, struct, u16, u32, u8, type AttrSet,
+  NetlinkEncodeError,
+  arrayOf,
+  asciiz,
+  attrMap,
+  binary,
+  flagsOf,
+  hex,
+  nested,
+  struct,
+  u16,
+  u32,
+  u8,
+  type AttrSet,
 } from '../../core/index.js';
 import { actionList, buildActions, type ActionSpec } from './action.js';
 import { checkKeys, formatHandle, num, parseHandle, tcHandle, type TcKind, type TcSpec } from './common.js';
@@ -25,19 +37,28 @@ export const bpfMap = attrMap('tca_bpf', {
   TCA_BPF_ID: [11, u32],
 });
 
-export interface SockFilter { code: number; jt: number; jf: number; k: number }
+export interface SockFilter {
+  code: number;
+  jt: number;
+  jf: number;
+  k: number;
+}
 
 /** Classic BPF in tc's text form 'N,code jt jf k,code jt jf k,...' (what `bpf_asm -c`/tcpdump -ddd print). */
 export function parseBytecode(v: string | readonly SockFilter[]): SockFilter[] {
   if (Array.isArray(v)) return v.map((x) => ({ ...x }));
-  const parts = String(v).split(',').map((s) => s.trim()).filter(Boolean);
+  const parts = String(v)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const n = Number(parts.shift());
   if (!Number.isInteger(n) || n < 1 || n !== parts.length) {
     throw new NetlinkEncodeError(`bpf: bytecode must be 'N,code jt jf k,...' with N instructions`);
   }
   return parts.map((p) => {
     const w = p.split(/\s+/).map(Number);
-    if (w.length !== 4 || w.some((x) => !Number.isInteger(x) || x < 0)) throw new NetlinkEncodeError(`bpf: bad instruction ${JSON.stringify(p)}`);
+    if (w.length !== 4 || w.some((x) => !Number.isInteger(x) || x < 0))
+      throw new NetlinkEncodeError(`bpf: bad instruction ${JSON.stringify(p)}`);
     return { code: w[0], jt: w[1], jf: w[2], k: w[3] >>> 0 };
   });
 }
@@ -73,7 +94,9 @@ export const bpfFilter: TcKind = {
   filter(spec: TcSpec) {
     checkKeys('bpf', spec, KEYS);
     if (spec.pinned !== undefined) {
-      throw new NetlinkEncodeError('bpf: a pinned program path needs bpf(BPF_OBJ_GET), which nlroute cannot call; pass the program fd as `fd`');
+      throw new NetlinkEncodeError(
+        'bpf: a pinned program path needs bpf(BPF_OBJ_GET), which nlroute cannot call; pass the program fd as `fd`',
+      );
     }
     // tc's order: classid and actions, then the program, then the flags.
     const attrs: [string, unknown][] = [];

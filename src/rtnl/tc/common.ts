@@ -1,7 +1,20 @@
 // Shared pieces of traffic control: handles, ratespecs, verdicts, protocols, kind contracts.
 import {
-  AttrSet, NetlinkEncodeError, encodeAttrs, enumOf, s16, s32, struct, u16, u32, u64, u8,
-  type AttrInput, type AttrMap, type NlaType, type StructType,
+  AttrSet,
+  NetlinkEncodeError,
+  encodeAttrs,
+  enumOf,
+  s16,
+  s32,
+  struct,
+  u16,
+  u32,
+  u64,
+  u8,
+  type AttrInput,
+  type AttrMap,
+  type NlaType,
+  type StructType,
 } from '../../core/index.js';
 import { unknownKey } from '../../core/strict.js';
 
@@ -21,7 +34,8 @@ export function formatHandle(h: number): string {
   if (h === TC_H_ROOT) return 'root';
   if (h === TC_H_INGRESS) return 'ingress';
   if (h === 0) return 'none';
-  const maj = h >>> 16, min = h & 0xffff;
+  const maj = h >>> 16,
+    min = h & 0xffff;
   return `${maj.toString(16)}:${min ? min.toString(16) : ''}`;
 }
 
@@ -47,11 +61,17 @@ export function parseHandle(v: string | number | undefined, what = 'handle'): nu
 
 /** A u32 handle field: decodes to the number, prints like tc, encodes numbers or tc's text. */
 export const tcHandle: NlaType<number, number | string> = {
-  kind: 'tc_handle', size: 4, nlaFlags: 0,
+  kind: 'tc_handle',
+  size: 4,
+  nlaFlags: 0,
   decode: (b, o, len, owner) => u32.decode(b, o, len, owner),
   encode(w, v, ctx) {
     let n: number;
-    try { n = parseHandle(v); } catch (e) { throw new NetlinkEncodeError((e as Error).message, ctx.path); }
+    try {
+      n = parseHandle(v);
+    } catch (e) {
+      throw new NetlinkEncodeError((e as Error).message, ctx.path);
+    }
     u32.encode(w, n, ctx);
   },
   pretty: (v) => formatHandle(v),
@@ -59,7 +79,12 @@ export const tcHandle: NlaType<number, number | string> = {
 
 /** struct tc_ratespec. */
 export const tcRatespec = struct('tc_ratespec', {
-  cell_log: u8, linklayer: u8, overhead: u16, cell_align: s16, mpu: u16, rate: u32,
+  cell_log: u8,
+  linklayer: u8,
+  overhead: u16,
+  cell_align: s16,
+  mpu: u16,
+  rate: u32,
 });
 
 /** struct tcf_t: install/use times of an action, in jiffies. */
@@ -67,8 +92,16 @@ export const tcfT = struct('tcf_t', { install: u64, lastuse: u64, expires: u64, 
 
 /** Action verdicts (TC_ACT_*). */
 export const TC_ACT = {
-  TC_ACT_UNSPEC: -1, TC_ACT_OK: 0, TC_ACT_RECLASSIFY: 1, TC_ACT_SHOT: 2, TC_ACT_PIPE: 3,
-  TC_ACT_STOLEN: 4, TC_ACT_QUEUED: 5, TC_ACT_REPEAT: 6, TC_ACT_REDIRECT: 7, TC_ACT_TRAP: 8,
+  TC_ACT_UNSPEC: -1,
+  TC_ACT_OK: 0,
+  TC_ACT_RECLASSIFY: 1,
+  TC_ACT_SHOT: 2,
+  TC_ACT_PIPE: 3,
+  TC_ACT_STOLEN: 4,
+  TC_ACT_QUEUED: 5,
+  TC_ACT_REPEAT: 6,
+  TC_ACT_REDIRECT: 7,
+  TC_ACT_TRAP: 8,
 } as const;
 export const TC_ACT_JUMP = 0x10000000;
 export const TC_ACT_GOTO_CHAIN = 0x20000000;
@@ -79,8 +112,18 @@ export function parseVerdict(v: string | number): number {
   if (typeof v === 'number') return v;
   const s = v.trim().toLowerCase();
   const words: Record<string, number> = {
-    continue: -1, ok: 0, pass: 0, reclassify: 1, drop: 2, shot: 2, pipe: 3, stolen: 4, queued: 5,
-    repeat: 6, redirect: 7, trap: 8,
+    continue: -1,
+    ok: 0,
+    pass: 0,
+    reclassify: 1,
+    drop: 2,
+    shot: 2,
+    pipe: 3,
+    stolen: 4,
+    queued: 5,
+    repeat: 6,
+    redirect: 7,
+    trap: 8,
   };
   if (s in words) return words[s];
   const up = v.trim().toUpperCase();
@@ -89,7 +132,9 @@ export function parseVerdict(v: string | number): number {
   if (m) return TC_ACT_GOTO_CHAIN | Number(m[1]);
   m = /^jump\s+(\d+)$/.exec(s);
   if (m) return TC_ACT_JUMP | Number(m[1]);
-  throw new NetlinkEncodeError(`unknown action verdict ${JSON.stringify(v)} (ok, drop, pipe, continue, reclassify, goto chain N, jump N)`);
+  throw new NetlinkEncodeError(
+    `unknown action verdict ${JSON.stringify(v)} (ok, drop, pipe, continue, reclassify, goto chain N, jump N)`,
+  );
 }
 
 /** struct tc_gen, the head of every classic action's parameters. */
@@ -97,8 +142,18 @@ export const tcGen = { index: u32, capab: u32, action: tcVerdict, refcnt: s32, b
 
 /** Ethernet protocols by tc's names (filters' tcm_info low half). */
 export const ETH_P: Readonly<Record<string, number>> = {
-  all: 0x0003, ip: 0x0800, arp: 0x0806, ipv6: 0x86dd, '802.1q': 0x8100, '802.1ad': 0x88a8,
-  mpls_uc: 0x8847, mpls_mc: 0x8848, rarp: 0x8035, lldp: 0x88cc, ieee802154: 0x00f6, loop: 0x0060,
+  all: 0x0003,
+  ip: 0x0800,
+  arp: 0x0806,
+  ipv6: 0x86dd,
+  '802.1q': 0x8100,
+  '802.1ad': 0x88a8,
+  mpls_uc: 0x8847,
+  mpls_mc: 0x8848,
+  rarp: 0x8035,
+  lldp: 0x88cc,
+  ieee802154: 0x00f6,
+  loop: 0x0060,
 };
 
 /** A protocol number from a name ('ip', 'all', 'ipv6', ...) or a number. */
@@ -146,7 +201,11 @@ export interface TcKind {
    * The options each object of this kind takes (the spec's camelCase names), declared once:
    * tc() refuses any other key before anything is sent.
    */
-  readonly keys?: { readonly qdisc?: readonly string[]; readonly class?: readonly string[]; readonly filter?: readonly string[] };
+  readonly keys?: {
+    readonly qdisc?: readonly string[];
+    readonly class?: readonly string[];
+    readonly filter?: readonly string[];
+  };
   /** Other accepted names of options (tc's and pyroute2's snake_case): alias -> key. */
   readonly aliases?: Readonly<Record<string, string>>;
   /** Header defaults of a qdisc of this kind (ingress and clsact sit at a fixed place). */
@@ -199,15 +258,21 @@ export function percent(v: unknown, what: string): number {
   const s = typeof v === 'number' ? `${v * 100}%` : String(v).trim();
   const m = /^(\d+(?:\.\d+)?)%?$/.exec(s);
   const p = m ? Number(m[1]) : NaN;
-  if (!m || p > 100) throw new NetlinkEncodeError(`${what}: expected a percentage like '1%' or '0.25%', got ${JSON.stringify(v)}`);
+  if (!m || p > 100)
+    throw new NetlinkEncodeError(`${what}: expected a percentage like '1%' or '0.25%', got ${JSON.stringify(v)}`);
   return Math.round((p / 100) * 0xffffffff) >>> 0;
 }
 
 /** Options made of a fixed struct followed by attributes (netem): decoded as `{ ...struct, attrs }`. */
-export function structThenAttrs<M extends AttrMap<any>>(head: StructType<any>, map: M): NlaType<Record<string, unknown>, unknown> {
+export function structThenAttrs<M extends AttrMap<any>>(
+  head: StructType<any>,
+  map: M,
+): NlaType<Record<string, unknown>, unknown> {
   const at = (head.size + 3) & ~3;
   return {
-    kind: `${head.kind} + ${map.name}`, size: 0, nlaFlags: 0,
+    kind: `${head.kind} + ${map.name}`,
+    size: 0,
+    nlaFlags: 0,
     decode(b, o, len, owner) {
       const v: Record<string, unknown> = head.decode(b, o, Math.min(len, head.size), owner) as Record<string, unknown>;
       v.attrs = new AttrSet(b, o + Math.min(at, len), o + len, map, owner);
@@ -219,12 +284,14 @@ export function structThenAttrs<M extends AttrMap<any>>(head: StructType<any>, m
       w.pad4();
       if (attrs) encodeAttrs(w, map, attrs, ctx.family, ctx.path);
     },
-    pretty: (v) => ({ ...head.pretty(v as any) as object, attrs: (v.attrs as AttrSet<any>).attrsJSON() }),
+    pretty: (v) => ({ ...(head.pretty(v as any) as object), attrs: (v.attrs as AttrSet<any>).attrsJSON() }),
   };
 }
 
 /** TCA_CLS_FLAGS_* of a filter spec's skip_hw / skip_sw. */
 export const TCA_CLS_FLAGS = { TCA_CLS_FLAGS_SKIP_HW: 1, TCA_CLS_FLAGS_SKIP_SW: 2 } as const;
 export function classFlags(spec: TcSpec): number {
-  return (spec.skip_hw ? TCA_CLS_FLAGS.TCA_CLS_FLAGS_SKIP_HW : 0) | (spec.skip_sw ? TCA_CLS_FLAGS.TCA_CLS_FLAGS_SKIP_SW : 0);
+  return (
+    (spec.skip_hw ? TCA_CLS_FLAGS.TCA_CLS_FLAGS_SKIP_HW : 0) | (spec.skip_sw ? TCA_CLS_FLAGS.TCA_CLS_FLAGS_SKIP_SW : 0)
+  );
 }

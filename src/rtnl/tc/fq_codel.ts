@@ -1,5 +1,15 @@
 // fq_codel qdisc: fair queueing with CoDel AQM; the default qdisc on most systems (pkt_sched.h).
-import { NetlinkDecodeError, attrMap, type AttrSet, nested, s32, struct, u32, u8, type NlaType } from '../../core/index.js';
+import {
+  NetlinkDecodeError,
+  attrMap,
+  type AttrSet,
+  nested,
+  s32,
+  struct,
+  u32,
+  u8,
+  type NlaType,
+} from '../../core/index.js';
 import { parseSize, parseTime } from '../rate.js';
 import { checkKeys, num, type TcKind, type TcSpec } from './common.js';
 
@@ -17,25 +27,57 @@ export const fqCodelMap = attrMap('tca_fq_codel', {
   TCA_FQ_CODEL_CE_THRESHOLD_MASK: [11, u8],
 });
 
-const qdStats = struct('tc_fq_codel_qd_stats', {
-  maxpacket: u32, drop_overlimit: u32, ecn_mark: u32, new_flow_count: u32, new_flows_len: u32,
-  old_flows_len: u32, ce_mark: u32, memory_usage: u32, drop_overmemory: u32,
-}, { minSize: 4 });
-const clStats = struct('tc_fq_codel_cl_stats', {
-  deficit: s32, ldelay: u32, count: u32, lastcount: u32, dropping: u32, drop_next: s32,
-}, { minSize: 4 });
+const qdStats = struct(
+  'tc_fq_codel_qd_stats',
+  {
+    maxpacket: u32,
+    drop_overlimit: u32,
+    ecn_mark: u32,
+    new_flow_count: u32,
+    new_flows_len: u32,
+    old_flows_len: u32,
+    ce_mark: u32,
+    memory_usage: u32,
+    drop_overmemory: u32,
+  },
+  { minSize: 4 },
+);
+const clStats = struct(
+  'tc_fq_codel_cl_stats',
+  {
+    deficit: s32,
+    ldelay: u32,
+    count: u32,
+    lastcount: u32,
+    dropping: u32,
+    drop_next: s32,
+  },
+  { minSize: 4 },
+);
 
 /** struct tc_fq_codel_xstats: a type word, then the qdisc or the class union member. */
 export const fqCodelXstats: NlaType<Record<string, unknown>, never> = {
-  kind: 'tc_fq_codel_xstats', size: 0, nlaFlags: 0,
+  kind: 'tc_fq_codel_xstats',
+  size: 0,
+  nlaFlags: 0,
   decode(b, o, len, owner) {
     if (len < 4) throw new NetlinkDecodeError('tc_fq_codel_xstats needs 4 bytes', o);
     const type = b.readUInt32LE(o);
     const body = type === 0 ? qdStats : clStats;
-    return { type: type === 0 ? 'qdisc' : type === 1 ? 'class' : type, ...(len > 4 ? body.decode(b, o + 4, len - 4, owner) : {}) };
+    return {
+      type: type === 0 ? 'qdisc' : type === 1 ? 'class' : type,
+      ...(len > 4 ? body.decode(b, o + 4, len - 4, owner) : {}),
+    };
   },
-  encode() { throw new Error('tc_fq_codel_xstats is kernel output only'); },
-  pretty: (v) => Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined).map(([k, x]) => [k, Buffer.isBuffer(x) ? x.toString('hex') : x])),
+  encode() {
+    throw new Error('tc_fq_codel_xstats is kernel output only');
+  },
+  pretty: (v) =>
+    Object.fromEntries(
+      Object.entries(v)
+        .filter(([, x]) => x !== undefined)
+        .map(([k, x]) => [k, Buffer.isBuffer(x) ? x.toString('hex') : x]),
+    ),
 };
 
 const KEYS = ['limit', 'flows', 'quantum', 'interval', 'target', 'ecn', 'ceThreshold', 'dropBatch', 'memoryLimit'];
@@ -49,7 +91,9 @@ export const fqCodel: TcKind = {
   xstats: fqCodelXstats,
   read(o: AttrSet<typeof fqCodelMap.decl>) {
     const out: Record<string, unknown> = {};
-    const put = (k: string, v: unknown): void => { if (v !== undefined) out[k] = v; };
+    const put = (k: string, v: unknown): void => {
+      if (v !== undefined) out[k] = v;
+    };
     put('limit', o.getAttr('TCA_FQ_CODEL_LIMIT'));
     put('flows', o.getAttr('TCA_FQ_CODEL_FLOWS'));
     put('quantum', o.getAttr('TCA_FQ_CODEL_QUANTUM'));
@@ -66,7 +110,8 @@ export const fqCodel: TcKind = {
   qdisc(spec: TcSpec) {
     checkKeys('fq_codel', spec, KEYS);
     const a: [string, unknown][] = [];
-    const limit = num(spec, 'limit'), flows = num(spec, 'flows');
+    const limit = num(spec, 'limit'),
+      flows = num(spec, 'flows');
     if (limit) a.push(['TCA_FQ_CODEL_LIMIT', limit]);
     if (flows) a.push(['TCA_FQ_CODEL_FLOWS', flows]);
     if (spec.quantum !== undefined) a.push(['TCA_FQ_CODEL_QUANTUM', parseSize(spec.quantum as string)]);

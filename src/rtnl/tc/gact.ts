@@ -19,7 +19,11 @@ export const gact: TcActionKind = {
   options: nested(gactMap),
   build(spec: TcSpec) {
     checkKeys('gact', spec, ['kind', 'action', 'index']);
-    return [['TCA_GACT_PARMS', { index: num(spec, 'index') ?? 0, action: parseVerdict((spec.action ?? 'ok') as string | number) }]];
+    return [
+      [
+        'TCA_GACT_PARMS',
+        { index: num(spec, 'index') ?? 0, action: parseVerdict((spec.action ?? 'ok') as string | number) },
+      ],
+    ];
   },
 };
-

@@ -1,16 +1,42 @@
 // htb qdisc and classes: hierarchical token buckets (pkt_sched.h). Classes carry tc's rate tables.
-import { NetlinkEncodeError, attrMap, type AttrSet, binary, flag, nested, pad, s32, struct, u32, u64 } from '../../core/index.js';
+import {
+  NetlinkEncodeError,
+  attrMap,
+  type AttrSet,
+  binary,
+  flag,
+  nested,
+  pad,
+  s32,
+  struct,
+  u32,
+  u64,
+} from '../../core/index.js';
 import { getPsched, parseRate, parseSizeAndCell, rateTable, xmitsize, xmittime, type LinkLayer } from '../rate.js';
 import { checkKeys, num, tcRatespec, type TcKind, type TcSpec } from './common.js';
 
 export const tcHtbOpt = struct('tc_htb_opt', {
-  rate: tcRatespec, ceil: tcRatespec, buffer: u32, cbuffer: u32, quantum: u32, level: u32, prio: u32,
+  rate: tcRatespec,
+  ceil: tcRatespec,
+  buffer: u32,
+  cbuffer: u32,
+  quantum: u32,
+  level: u32,
+  prio: u32,
 });
 export const tcHtbGlob = struct('tc_htb_glob', {
-  version: u32, rate2quantum: u32, defcls: u32, debug: u32, direct_pkts: u32,
+  version: u32,
+  rate2quantum: u32,
+  defcls: u32,
+  debug: u32,
+  direct_pkts: u32,
 });
 export const tcHtbXstats = struct('tc_htb_xstats', {
-  lends: u32, borrows: u32, giants: u32, tokens: s32, ctokens: s32,
+  lends: u32,
+  borrows: u32,
+  giants: u32,
+  tokens: s32,
+  ctokens: s32,
 });
 
 export const htbMap = attrMap('tca_htb', {
@@ -36,7 +62,22 @@ function defaultClass(v: unknown): number {
 }
 
 const QDISC_KEYS = ['default', 'r2q', 'directQlen', 'offload', 'debug'];
-const CLASS_KEYS = ['rate', 'ceil', 'burst', 'buffer', 'maxburst', 'cburst', 'cbuffer', 'cmaxburst', 'prio', 'quantum', 'mtu', 'mpu', 'overhead', 'linklayer'];
+const CLASS_KEYS = [
+  'rate',
+  'ceil',
+  'burst',
+  'buffer',
+  'maxburst',
+  'cburst',
+  'cbuffer',
+  'cmaxburst',
+  'prio',
+  'quantum',
+  'mtu',
+  'mpu',
+  'overhead',
+  'linklayer',
+];
 
 /**
  * Qdisc: `{ default?: 0x20 | '20', r2q?: 10, directQlen?, offload? }`.
@@ -62,7 +103,13 @@ export const htb: TcKind = {
     if (!p) return out;
     const rate = Number(o.getAttr('TCA_HTB_RATE64') ?? p.rate.rate);
     const ceil = Number(o.getAttr('TCA_HTB_CEIL64') ?? p.ceil.rate);
-    Object.assign(out, { rate, ceil, burst: xmitsize(rate, p.buffer), cburst: xmitsize(ceil, p.cbuffer), prio: p.prio });
+    Object.assign(out, {
+      rate,
+      ceil,
+      burst: xmitsize(rate, p.buffer),
+      cburst: xmitsize(ceil, p.cbuffer),
+      prio: p.prio,
+    });
     if (p.quantum) out.quantum = p.quantum;
     if (p.rate.mpu) out.mpu = p.rate.mpu;
     if (p.rate.overhead) out.overhead = p.rate.overhead;
@@ -70,9 +117,17 @@ export const htb: TcKind = {
   },
   qdisc(spec: TcSpec) {
     checkKeys('htb', spec, QDISC_KEYS);
-    const attrs: [string, unknown][] = [['TCA_HTB_INIT', {
-      version: 3, rate2quantum: num(spec, 'r2q') ?? 10, defcls: defaultClass(spec.default), debug: num(spec, 'debug') ?? 0,
-    }]];
+    const attrs: [string, unknown][] = [
+      [
+        'TCA_HTB_INIT',
+        {
+          version: 3,
+          rate2quantum: num(spec, 'r2q') ?? 10,
+          defcls: defaultClass(spec.default),
+          debug: num(spec, 'debug') ?? 0,
+        },
+      ],
+    ];
     const dq = num(spec, 'directQlen');
     if (dq !== undefined) attrs.push(['TCA_HTB_DIRECT_QLEN', dq]);
     if (spec.offload) attrs.push(['TCA_HTB_OFFLOAD', true]);
@@ -92,16 +147,29 @@ export const htb: TcKind = {
     const hz = getPsched().hz;
     const buffer = b.size || Math.floor(rate64 / hz) + mtu;
     const cbuffer = cb.size || Math.floor(ceil64 / hz) + mtu;
-    const common = { mtu, mpu: num(spec, 'mpu') ?? 0, overhead: num(spec, 'overhead') ?? 0, linklayer: spec.linklayer as LinkLayer | undefined };
+    const common = {
+      mtu,
+      mpu: num(spec, 'mpu') ?? 0,
+      overhead: num(spec, 'overhead') ?? 0,
+      linklayer: spec.linklayer as LinkLayer | undefined,
+    };
     const r = rateTable(rate64, { ...common, cellLog: b.cellLog });
     const c = rateTable(ceil64, { ...common, cellLog: cb.cellLog });
     const attrs: [string, unknown][] = [];
     if (rate64 >= 2 ** 32) attrs.push(['TCA_HTB_RATE64', rate64]);
     if (ceil64 >= 2 ** 32) attrs.push(['TCA_HTB_CEIL64', ceil64]);
-    attrs.push(['TCA_HTB_PARMS', {
-      rate: r.spec, ceil: c.spec, buffer: xmittime(rate64, buffer), cbuffer: xmittime(ceil64, cbuffer),
-      quantum: num(spec, 'quantum') ?? 0, level: 0, prio: num(spec, 'prio') ?? 0,
-    }]);
+    attrs.push([
+      'TCA_HTB_PARMS',
+      {
+        rate: r.spec,
+        ceil: c.spec,
+        buffer: xmittime(rate64, buffer),
+        cbuffer: xmittime(ceil64, cbuffer),
+        quantum: num(spec, 'quantum') ?? 0,
+        level: 0,
+        prio: num(spec, 'prio') ?? 0,
+      },
+    ]);
     attrs.push(['TCA_HTB_RTAB', r.table], ['TCA_HTB_CTAB', c.table]);
     return attrs;
   },

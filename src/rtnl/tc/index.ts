@@ -35,8 +35,29 @@ export { parseCtState } from './flower.js';
 /** Every known qdisc, class and filter kind, by TCA_KIND. Register new kinds here. */
 export const tcKinds: Readonly<Record<string, TcKind>> = Object.fromEntries(
   [
-    pfifo, pfifoHeadDrop, bfifo, tbf, htb, ingress, clsact, fqCodel, netem, fq, sfq, prio, cake, red, hfsc, drr,
-    u32Filter, bpfFilter, matchall, basic, fw, route4, flower,
+    pfifo,
+    pfifoHeadDrop,
+    bfifo,
+    tbf,
+    htb,
+    ingress,
+    clsact,
+    fqCodel,
+    netem,
+    fq,
+    sfq,
+    prio,
+    cake,
+    red,
+    hfsc,
+    drr,
+    u32Filter,
+    bpfFilter,
+    matchall,
+    basic,
+    fw,
+    route4,
+    flower,
   ].map((k) => [k.kind, k]),
 );
 

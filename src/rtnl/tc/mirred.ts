@@ -3,7 +3,10 @@ import { NetlinkEncodeError, attrMap, enumOf, nested, pad, s32, struct, u32 } fr
 import { TC_ACT, parseVerdict, tcGen, tcfT, checkKeys, num, type TcActionKind, type TcSpec } from './common.js';
 
 export const MIRRED_EACTION = {
-  TCA_EGRESS_REDIR: 1, TCA_EGRESS_MIRROR: 2, TCA_INGRESS_REDIR: 3, TCA_INGRESS_MIRROR: 4,
+  TCA_EGRESS_REDIR: 1,
+  TCA_EGRESS_MIRROR: 2,
+  TCA_INGRESS_REDIR: 3,
+  TCA_INGRESS_MIRROR: 4,
 } as const;
 
 export const tcMirred = struct('tc_mirred', { ...tcGen, eaction: enumOf(s32, MIRRED_EACTION), ifindex: u32 });
@@ -25,13 +28,22 @@ export const mirred: TcActionKind = {
     checkKeys('mirred', spec, ['kind', 'direction', 'action', 'ifindex', 'verdict', 'index']);
     const dir = String(spec.direction ?? 'egress').toLowerCase();
     const act = String(spec.action ?? 'redirect').toLowerCase();
-    if (dir !== 'egress' && dir !== 'ingress') throw new NetlinkEncodeError(`mirred: direction must be egress or ingress, got ${dir}`);
-    if (act !== 'redirect' && act !== 'mirror') throw new NetlinkEncodeError(`mirred: action must be redirect or mirror, got ${act}`);
+    if (dir !== 'egress' && dir !== 'ingress')
+      throw new NetlinkEncodeError(`mirred: direction must be egress or ingress, got ${dir}`);
+    if (act !== 'redirect' && act !== 'mirror')
+      throw new NetlinkEncodeError(`mirred: action must be redirect or mirror, got ${act}`);
     const ifindex = num(spec, 'ifindex');
     if (!ifindex) throw new NetlinkEncodeError('mirred needs the ifindex of the target device');
-    const eaction = MIRRED_EACTION[`TCA_${dir.toUpperCase()}_${act === 'redirect' ? 'REDIR' : 'MIRROR'}` as keyof typeof MIRRED_EACTION];
-    const verdict = spec.verdict !== undefined ? parseVerdict(spec.verdict as string | number)
-      : act === 'redirect' ? TC_ACT.TC_ACT_STOLEN : TC_ACT.TC_ACT_PIPE;
+    const eaction =
+      MIRRED_EACTION[
+        `TCA_${dir.toUpperCase()}_${act === 'redirect' ? 'REDIR' : 'MIRROR'}` as keyof typeof MIRRED_EACTION
+      ];
+    const verdict =
+      spec.verdict !== undefined
+        ? parseVerdict(spec.verdict as string | number)
+        : act === 'redirect'
+          ? TC_ACT.TC_ACT_STOLEN
+          : TC_ACT.TC_ACT_PIPE;
     return [['TCA_MIRRED_PARMS', { index: num(spec, 'index') ?? 0, action: verdict, eaction, ifindex }]];
   },
 };

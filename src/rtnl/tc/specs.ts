@@ -6,7 +6,18 @@ import type { ActionSpec } from './action.js';
 import type { U32Key } from './u32.js';
 
 /** Command words of tc(): a verb for qdiscs, with '-class' or '-filter' for the others. */
-export type TcVerb = 'add' | 'create' | 'replace' | 'change' | 'set' | 'del' | 'delete' | 'remove' | 'get' | 'dump' | 'show';
+export type TcVerb =
+  | 'add'
+  | 'create'
+  | 'replace'
+  | 'change'
+  | 'set'
+  | 'del'
+  | 'delete'
+  | 'remove'
+  | 'get'
+  | 'dump'
+  | 'show';
 export type TcCmd = TcVerb | `${TcVerb}-class` | `${TcVerb}-filter` | `${TcVerb}-chain`;
 
 /** A size: bytes, or tc's text ('10kb', '1mbit' for rates). */
@@ -47,7 +58,9 @@ export interface FilterCommon extends Common {
   chain?: number;
 }
 
-export interface FifoSpec { limit?: Amount }
+export interface FifoSpec {
+  limit?: Amount;
+}
 export interface HtbQdiscSpec {
   /** Default class: its minor id (0x20) or tc's hex text ('20'). */
   default?: number | string;
@@ -58,24 +71,52 @@ export interface HtbQdiscSpec {
   debug?: number;
 }
 export interface HtbClassSpec {
-  rate?: Amount; ceil?: Amount;
-  burst?: Amount; buffer?: Amount; maxburst?: Amount;
-  cburst?: Amount; cbuffer?: Amount; cmaxburst?: Amount;
-  prio?: number; quantum?: Amount; mtu?: number; mpu?: number; overhead?: number; linklayer?: string;
+  rate?: Amount;
+  ceil?: Amount;
+  burst?: Amount;
+  buffer?: Amount;
+  maxburst?: Amount;
+  cburst?: Amount;
+  cbuffer?: Amount;
+  cmaxburst?: Amount;
+  prio?: number;
+  quantum?: Amount;
+  mtu?: number;
+  mpu?: number;
+  overhead?: number;
+  linklayer?: string;
 }
 export interface TbfSpec {
-  rate?: Amount; burst?: Amount; buffer?: Amount; maxburst?: Amount; latency?: Amount; limit?: Amount;
-  mtu?: Amount; minburst?: Amount; peakrate?: Amount; mpu?: number; overhead?: number; linklayer?: string;
+  rate?: Amount;
+  burst?: Amount;
+  buffer?: Amount;
+  maxburst?: Amount;
+  latency?: Amount;
+  limit?: Amount;
+  mtu?: Amount;
+  minburst?: Amount;
+  peakrate?: Amount;
+  mpu?: number;
+  overhead?: number;
+  linklayer?: string;
 }
 export interface FqCodelSpec {
-  limit?: number; flows?: number; quantum?: Amount; interval?: Amount; target?: Amount; ecn?: boolean;
-  ceThreshold?: Amount; dropBatch?: number; memoryLimit?: Amount;
+  limit?: number;
+  flows?: number;
+  quantum?: Amount;
+  interval?: Amount;
+  target?: Amount;
+  ecn?: boolean;
+  ceThreshold?: Amount;
+  dropBatch?: number;
+  memoryLimit?: Amount;
   /** @deprecated alias of ceThreshold */ ce_threshold?: Amount;
   /** @deprecated alias of dropBatch */ drop_batch?: number;
   /** @deprecated alias of memoryLimit */ memory_limit?: Amount;
 }
 interface ClsFlags {
-  skipHw?: boolean; skipSw?: boolean;
+  skipHw?: boolean;
+  skipSw?: boolean;
   /** @deprecated alias of skipHw */ skip_hw?: boolean;
   /** @deprecated alias of skipSw */ skip_sw?: boolean;
 }
@@ -84,13 +125,24 @@ export interface U32Spec extends ClsFlags {
   match?: string | readonly string[];
   /** Keys as 'VALUE/MASK+OFFSET' text (what records hold) or objects. */
   keys?: readonly (string | Partial<U32Key>)[];
-  classid?: Handle; flowid?: Handle; target?: Handle;
+  classid?: Handle;
+  flowid?: Handle;
+  target?: Handle;
   action?: ActionSpec | readonly ActionSpec[];
-  divisor?: number; link?: Handle; hash?: Handle; ht?: Handle; indev?: string; flags?: number;
+  divisor?: number;
+  link?: Handle;
+  hash?: Handle;
+  ht?: Handle;
+  indev?: string;
+  flags?: number;
 }
 export interface BpfSpec extends ClsFlags {
-  fd?: number; name?: string; bytecode?: string | readonly { code: number; jt: number; jf: number; k: number }[];
-  pinned?: string; classid?: Handle; flowid?: Handle;
+  fd?: number;
+  name?: string;
+  bytecode?: string | readonly { code: number; jt: number; jf: number; k: number }[];
+  pinned?: string;
+  classid?: Handle;
+  flowid?: Handle;
   action?: ActionSpec | readonly ActionSpec[];
   directAction?: boolean;
   /** @deprecated alias of directAction */ direct_action?: boolean;
@@ -99,15 +151,30 @@ export interface BpfSpec extends ClsFlags {
 
 /** Options of each qdisc kind. */
 export interface TcQdiscSpecs {
-  pfifo: FifoSpec; pfifo_head_drop: FifoSpec; bfifo: FifoSpec; tbf: TbfSpec; htb: HtbQdiscSpec;
-  fq_codel: FqCodelSpec; ingress: {}; clsact: {};
+  pfifo: FifoSpec;
+  pfifo_head_drop: FifoSpec;
+  bfifo: FifoSpec;
+  tbf: TbfSpec;
+  htb: HtbQdiscSpec;
+  fq_codel: FqCodelSpec;
+  ingress: {};
+  clsact: {};
 }
 /** Options of each class kind. */
-export interface TcClassSpecs { htb: HtbClassSpec }
+export interface TcClassSpecs {
+  htb: HtbClassSpec;
+}
 /** Options of each filter kind. */
-export interface TcFilterSpecs { u32: U32Spec; bpf: BpfSpec }
+export interface TcFilterSpecs {
+  u32: U32Spec;
+  bpf: BpfSpec;
+}
 
-type TargetOf<C> = C extends `${string}-class` ? 'class' : C extends `${string}-filter` | `${string}-chain` ? 'filter' : 'qdisc';
+type TargetOf<C> = C extends `${string}-class`
+  ? 'class'
+  : C extends `${string}-filter` | `${string}-chain`
+    ? 'filter'
+    : 'qdisc';
 type CommonOf<T> = T extends 'class' ? ClassCommon : T extends 'filter' ? FilterCommon : QdiscCommon;
 type KindsOf<T> = T extends 'class' ? TcClassSpecs : T extends 'filter' ? TcFilterSpecs : TcQdiscSpecs;
 

@@ -1,34 +1,57 @@
 // Statistics shared by qdiscs, classes, filters and actions: TCA_STATS, TCA_STATS2 (gen_stats.h).
-import {
-  AttrSet, attrMap, hex, nested, pad, struct, u32, u64, type NlaType,
-} from '../../core/index.js';
+import { AttrSet, attrMap, hex, nested, pad, struct, u32, u64, type NlaType } from '../../core/index.js';
 
 /** struct tc_stats (TCA_STATS, the old fixed block); 36 bytes padded to 40 on 64-bit. */
-export const tcStats = struct('tc_stats', {
-  bytes: u64, packets: u32, drops: u32, overlimits: u32, bps: u32, pps: u32, qlen: u32, backlog: u32, __pad: pad(4),
-}, { minSize: 36 });
+export const tcStats = struct(
+  'tc_stats',
+  {
+    bytes: u64,
+    packets: u32,
+    drops: u32,
+    overlimits: u32,
+    bps: u32,
+    pps: u32,
+    qlen: u32,
+    backlog: u32,
+    __pad: pad(4),
+  },
+  { minSize: 36 },
+);
 
 /** struct gnet_stats_basic: 12 bytes of data, 16 with the u64 alignment. */
 export const gnetStatsBasic = struct('gnet_stats_basic', { bytes: u64, packets: u32, __pad: pad(4) }, { minSize: 12 });
 export const gnetStatsRateEst = struct('gnet_stats_rate_est', { bps: u32, pps: u32 });
 export const gnetStatsRateEst64 = struct('gnet_stats_rate_est64', { bps: u64, pps: u64 });
 export const gnetStatsQueue = struct('gnet_stats_queue', {
-  qlen: u32, backlog: u32, drops: u32, requeues: u32, overlimits: u32,
+  qlen: u32,
+  backlog: u32,
+  drops: u32,
+  requeues: u32,
+  overlimits: u32,
 });
 
 /**
  * TCA_STATS_APP: the kind's own statistics, chosen by the TCA_KIND of the message (or
  * TCA_ACT_KIND of the action) that holds this TCA_STATS2.
  */
-export function appStats(byKind: () => Readonly<Record<string, NlaType<any, any>>>, kindAttr = 'TCA_KIND'): NlaType<unknown, unknown> {
+export function appStats(
+  byKind: () => Readonly<Record<string, NlaType<any, any>>>,
+  kindAttr = 'TCA_KIND',
+): NlaType<unknown, unknown> {
   const pick = (owner: unknown): NlaType<any, any> => {
     const parent = owner instanceof AttrSet ? owner.parent : null;
     let kind: unknown;
-    try { kind = parent?.getAttr(kindAttr); } catch { kind = undefined; }
+    try {
+      kind = parent?.getAttr(kindAttr);
+    } catch {
+      kind = undefined;
+    }
     return (typeof kind === 'string' && byKind()[kind]) || hex;
   };
   return {
-    kind: 'tc_stats_app', size: 0, nlaFlags: 0,
+    kind: 'tc_stats_app',
+    size: 0,
+    nlaFlags: 0,
     decode: (b, o, len, owner) => pick(owner).decode(b, o, len, owner),
     encode: (w, v, ctx) => hex.encode(w, v as Buffer, ctx),
     pretty: (v) => (v instanceof AttrSet ? v.attrsJSON() : Buffer.isBuffer(v) ? v.toString('hex') : v),
@@ -57,9 +80,16 @@ export function stats2(byKind: () => Readonly<Record<string, NlaType<any, any>>>
 
 /** Statistics of a qdisc, class, filter or action as one plain record. */
 export interface TcStatsRecord {
-  bytes: bigint; packets: number; drops: number; overlimits: number; requeues: number; qlen: number; backlog: number;
+  bytes: bigint;
+  packets: number;
+  drops: number;
+  overlimits: number;
+  requeues: number;
+  qlen: number;
+  backlog: number;
   /** Rate estimator (bytes and packets per second); 0 without an estimator. */
-  bps: bigint; pps: bigint;
+  bps: bigint;
+  pps: bigint;
 }
 
 /**
@@ -73,8 +103,14 @@ export function statsRecord(stats2: AttrSet<any> | undefined): TcStatsRecord {
   const r = stats2?.getAttr('TCA_STATS_RATE_EST') as { bps: number; pps: number } | undefined;
   const pkt64 = stats2?.getAttr('TCA_STATS_PKT64') as bigint | undefined;
   return {
-    bytes: BigInt(basic?.bytes ?? 0n), packets: pkt64 !== undefined ? Number(pkt64) : basic?.packets ?? 0,
-    drops: q?.drops ?? 0, overlimits: q?.overlimits ?? 0, requeues: q?.requeues ?? 0, qlen: q?.qlen ?? 0,
-    backlog: q?.backlog ?? 0, bps: r64?.bps ?? BigInt(r?.bps ?? 0), pps: r64?.pps ?? BigInt(r?.pps ?? 0),
+    bytes: BigInt(basic?.bytes ?? 0n),
+    packets: pkt64 !== undefined ? Number(pkt64) : (basic?.packets ?? 0),
+    drops: q?.drops ?? 0,
+    overlimits: q?.overlimits ?? 0,
+    requeues: q?.requeues ?? 0,
+    qlen: q?.qlen ?? 0,
+    backlog: q?.backlog ?? 0,
+    bps: r64?.bps ?? BigInt(r?.bps ?? 0),
+    pps: r64?.pps ?? BigInt(r?.pps ?? 0),
   };
 }

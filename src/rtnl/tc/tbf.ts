@@ -1,10 +1,24 @@
 // tbf qdisc: a token bucket shaper. Options: tc_tbf_qopt with tc's rate tables (pkt_sched.h).
 import { NetlinkEncodeError, attrMap, type AttrSet, binary, nested, pad, struct, u32, u64 } from '../../core/index.js';
-import { parseRate, parseSize, parseSizeAndCell, parseTime, rateTable, toU32, xmitsize, xmittime, type LinkLayer } from '../rate.js';
+import {
+  parseRate,
+  parseSize,
+  parseSizeAndCell,
+  parseTime,
+  rateTable,
+  toU32,
+  xmitsize,
+  xmittime,
+  type LinkLayer,
+} from '../rate.js';
 import { checkKeys, num, tcRatespec, type TcKind, type TcSpec } from './common.js';
 
 export const tcTbfQopt = struct('tc_tbf_qopt', {
-  rate: tcRatespec, peakrate: tcRatespec, limit: u32, buffer: u32, mtu: u32,
+  rate: tcRatespec,
+  peakrate: tcRatespec,
+  limit: u32,
+  buffer: u32,
+  mtu: u32,
 });
 
 export const tbfMap = attrMap('tca_tbf', {
@@ -18,7 +32,20 @@ export const tbfMap = attrMap('tca_tbf', {
   TCA_TBF_PAD: [8, pad(0)],
 });
 
-const KEYS = ['rate', 'burst', 'buffer', 'maxburst', 'latency', 'limit', 'mtu', 'minburst', 'peakrate', 'mpu', 'overhead', 'linklayer'];
+const KEYS = [
+  'rate',
+  'burst',
+  'buffer',
+  'maxburst',
+  'latency',
+  'limit',
+  'mtu',
+  'minburst',
+  'peakrate',
+  'mpu',
+  'overhead',
+  'linklayer',
+];
 
 /**
  * `{ rate: '10mbit', burst: '10kb'[/cell], latency: '50ms' | limit: bytes, peakrate?, mtu?,
@@ -32,7 +59,11 @@ export const tbf: TcKind = {
     const p = o.getAttr('TCA_TBF_PARMS');
     if (!p) return {};
     const rate = Number(o.getAttr('TCA_TBF_RATE64') ?? p.rate.rate);
-    const out: Record<string, unknown> = { rate, burst: o.getAttr('TCA_TBF_BURST') ?? xmitsize(rate, p.buffer), limit: p.limit };
+    const out: Record<string, unknown> = {
+      rate,
+      burst: o.getAttr('TCA_TBF_BURST') ?? xmitsize(rate, p.buffer),
+      limit: p.limit,
+    };
     const prate = Number(o.getAttr('TCA_TBF_PRATE64') ?? p.peakrate.rate);
     if (prate) Object.assign(out, { peakrate: prate, mtu: o.getAttr('TCA_TBF_PBURST') ?? xmitsize(prate, p.mtu) });
     if (p.rate.mpu) out.mpu = p.rate.mpu;
@@ -44,12 +75,14 @@ export const tbf: TcKind = {
     if (spec.rate === undefined) throw new NetlinkEncodeError('tbf: rate is required');
     const burstIn = spec.burst ?? spec.buffer ?? spec.maxburst;
     if (burstIn === undefined) throw new NetlinkEncodeError('tbf: burst is required');
-    if ((spec.limit === undefined) === (spec.latency === undefined)) throw new NetlinkEncodeError('tbf: give exactly one of limit and latency');
+    if ((spec.limit === undefined) === (spec.latency === undefined))
+      throw new NetlinkEncodeError('tbf: give exactly one of limit and latency');
     const rate64 = parseRate(spec.rate as string);
     const prate64 = spec.peakrate === undefined ? 0 : parseRate(spec.peakrate as string);
     const { size: buffer, cellLog: rcell } = parseSizeAndCell(burstIn as string);
     const mtuIn = spec.mtu ?? spec.minburst;
-    const { size: mtu, cellLog: pcell } = mtuIn === undefined ? { size: 0, cellLog: undefined } : parseSizeAndCell(mtuIn as string);
+    const { size: mtu, cellLog: pcell } =
+      mtuIn === undefined ? { size: 0, cellLog: undefined } : parseSizeAndCell(mtuIn as string);
     if (prate64 && !mtu) throw new NetlinkEncodeError('tbf: mtu is required with peakrate');
     let limit = spec.limit === undefined ? 0 : parseSize(spec.limit as string);
     if (!limit) {
@@ -58,14 +91,25 @@ export const tbf: TcKind = {
       if (prate64) lim = Math.min(lim, (prate64 * latency) / 1e6 + mtu);
       limit = toU32(lim);
     }
-    const common = { mtu, mpu: num(spec, 'mpu') ?? 0, overhead: num(spec, 'overhead') ?? 0, linklayer: spec.linklayer as LinkLayer | undefined };
+    const common = {
+      mtu,
+      mpu: num(spec, 'mpu') ?? 0,
+      overhead: num(spec, 'overhead') ?? 0,
+      linklayer: spec.linklayer as LinkLayer | undefined,
+    };
     const r = rateTable(rate64, { ...common, cellLog: rcell });
     const p = prate64 ? rateTable(prate64, { ...common, cellLog: pcell }) : undefined;
     const attrs: [string, unknown][] = [
-      ['TCA_TBF_PARMS', {
-        rate: r.spec, peakrate: p ? p.spec : {}, limit,
-        buffer: xmittime(r.spec.rate, buffer), mtu: p ? xmittime(p.spec.rate, mtu) : 0,
-      }],
+      [
+        'TCA_TBF_PARMS',
+        {
+          rate: r.spec,
+          peakrate: p ? p.spec : {},
+          limit,
+          buffer: xmittime(r.spec.rate, buffer),
+          mtu: p ? xmittime(p.spec.rate, mtu) : 0,
+        },
+      ],
       ['TCA_TBF_BURST', buffer],
     ];
     if (rate64 >= 2 ** 32) attrs.push(['TCA_TBF_RATE64', rate64]);

@@ -1,37 +1,82 @@
 // u32 filter: matches 32-bit words of the packet at offsets (pkt_cls.h), with tc's 'match' syntax.
 import {
-  NetlinkDecodeError, NetlinkEncodeError, arrayOf, asciiz, attrMap, be16, be32, flagsOf, hex, pad,
-  parseIPv4, parseIPv6, s16, s32, struct, u16, u32, u64, u8, nested, type AttrSet, type NlaType,
+  NetlinkDecodeError,
+  NetlinkEncodeError,
+  arrayOf,
+  asciiz,
+  attrMap,
+  be16,
+  be32,
+  flagsOf,
+  hex,
+  pad,
+  parseIPv4,
+  parseIPv6,
+  s16,
+  s32,
+  struct,
+  u16,
+  u32,
+  u64,
+  u8,
+  nested,
+  type AttrSet,
+  type NlaType,
 } from '../../core/index.js';
 import { actionList, buildActions, type ActionSpec } from './action.js';
 import { checkKeys, formatHandle, num, parseHandle, tcHandle, type TcKind, type TcSpec } from './common.js';
 
 export const TC_U32_FLAGS = { TC_U32_TERMINAL: 1, TC_U32_OFFSET: 2, TC_U32_VAROFFSET: 4, TC_U32_EAT: 8 } as const;
 export const TCA_CLS_FLAGS = {
-  TCA_CLS_FLAGS_SKIP_HW: 1, TCA_CLS_FLAGS_SKIP_SW: 2, TCA_CLS_FLAGS_IN_HW: 4, TCA_CLS_FLAGS_NOT_IN_HW: 8, TCA_CLS_FLAGS_VERBOSE: 16,
+  TCA_CLS_FLAGS_SKIP_HW: 1,
+  TCA_CLS_FLAGS_SKIP_SW: 2,
+  TCA_CLS_FLAGS_IN_HW: 4,
+  TCA_CLS_FLAGS_NOT_IN_HW: 8,
+  TCA_CLS_FLAGS_VERBOSE: 16,
 } as const;
 
 export const tcU32Key = struct('tc_u32_key', { mask: be32, val: be32, off: s32, offmask: s32 });
 const selHead = struct('tc_u32_sel', {
-  flags: flagsOf(u8, TC_U32_FLAGS), offshift: u8, nkeys: u8, __pad: pad(1), offmask: be16, off: u16,
-  offoff: s16, hoff: s16, hmask: be32,
+  flags: flagsOf(u8, TC_U32_FLAGS),
+  offshift: u8,
+  nkeys: u8,
+  __pad: pad(1),
+  offmask: be16,
+  off: u16,
+  offoff: s16,
+  hoff: s16,
+  hmask: be32,
 });
 const keyArray = arrayOf(tcU32Key);
 
-export interface U32Key { mask: number; val: number; off: number; offmask: number }
+export interface U32Key {
+  mask: number;
+  val: number;
+  off: number;
+  offmask: number;
+}
 export interface U32Sel {
-  flags?: number | string[]; offshift?: number; offmask?: number; off?: number; offoff?: number; hoff?: number; hmask?: number;
+  flags?: number | string[];
+  offshift?: number;
+  offmask?: number;
+  off?: number;
+  offoff?: number;
+  hoff?: number;
+  hmask?: number;
   keys: U32Key[];
 }
 
 /** struct tc_u32_sel with its trailing keys; nkeys is filled in from the key list. */
 export const tcU32Sel: NlaType<Record<string, unknown>, U32Sel> = {
-  kind: 'struct tc_u32_sel', size: 0, nlaFlags: 0,
+  kind: 'struct tc_u32_sel',
+  size: 0,
+  nlaFlags: 0,
   decode(b, o, len, owner) {
     const head = selHead.decode(b, o, len, owner) as Record<string, unknown>;
     delete head._tail;
     const n = head.nkeys as number;
-    if (16 + n * 16 > len) throw new NetlinkDecodeError(`tc_u32_sel says ${n} keys but has room for ${Math.floor((len - 16) / 16)}`, o);
+    if (16 + n * 16 > len)
+      throw new NetlinkDecodeError(`tc_u32_sel says ${n} keys but has room for ${Math.floor((len - 16) / 16)}`, o);
     return { ...head, keys: keyArray.decode(b, o + 16, n * 16, owner) };
   },
   encode(w, v, ctx) {
@@ -40,7 +85,10 @@ export const tcU32Sel: NlaType<Record<string, unknown>, U32Sel> = {
     selHead.encode(w, { ...head, nkeys: keys.length } as never, ctx);
     keyArray.encode(w, keys as never, ctx);
   },
-  pretty: (v) => ({ ...(selHead.pretty(v as never) as object), keys: (v.keys as U32Key[]).map((k) => tcU32Key.pretty(k as never)) }),
+  pretty: (v) => ({
+    ...(selHead.pretty(v as never) as object),
+    keys: (v.keys as U32Key[]).map((k) => tcU32Key.pretty(k as never)),
+  }),
 };
 
 export const tcU32Mark = struct('tc_u32_mark', { val: u32, mask: u32, success: u32 });
@@ -68,7 +116,8 @@ export function packKey(keys: U32Key[], key: number, mask: number, off: number, 
   key = (key & mask) >>> 0;
   for (const k of keys) {
     if (k.off === off && k.offmask === offmask) {
-      if (((key ^ k.val) & mask & k.mask) >>> 0) throw new NetlinkEncodeError(`u32: match at offset ${off} conflicts with an earlier one`);
+      if (((key ^ k.val) & mask & k.mask) >>> 0)
+        throw new NetlinkEncodeError(`u32: match at offset ${off} conflicts with an earlier one`);
       k.val = (k.val | key) >>> 0;
       k.mask = (k.mask | mask) >>> 0;
       return;
@@ -90,7 +139,8 @@ function packNarrow(keys: U32Key[], bits: 8 | 16, val: number, mask: number, off
 }
 
 function int(s: string | undefined, what: string): number {
-  if (s === undefined || !/^(0x[0-9a-f]+|\d+)$/i.test(s)) throw new NetlinkEncodeError(`u32: ${what} must be a number, got ${JSON.stringify(s)}`);
+  if (s === undefined || !/^(0x[0-9a-f]+|\d+)$/i.test(s))
+    throw new NetlinkEncodeError(`u32: ${what} must be a number, got ${JSON.stringify(s)}`);
   return Number(s);
 }
 
@@ -100,16 +150,27 @@ function prefix(text: string | undefined, v6: boolean): { bytes: Uint8Array; len
   const bytes = v6 ? parseIPv6(a) : parseIPv4(a);
   const max = v6 ? 128 : 32;
   const len = l === undefined ? max : Number(l);
-  if (!bytes || !Number.isInteger(len) || len < 0 || len > max) throw new NetlinkEncodeError(`u32: bad address ${JSON.stringify(text)}`);
+  if (!bytes || !Number.isInteger(len) || len < 0 || len > max)
+    throw new NetlinkEncodeError(`u32: bad address ${JSON.stringify(text)}`);
   return { bytes, len };
 }
 
 const IP_FIELDS: Readonly<Record<string, [bits: 8 | 16, off: number]>> = {
-  tos: [8, 1], dsfield: [8, 1], protocol: [8, 9], ihl: [8, 0], sport: [16, 20], dport: [16, 22],
-  icmp_type: [8, 20], icmp_code: [8, 21],
+  tos: [8, 1],
+  dsfield: [8, 1],
+  protocol: [8, 9],
+  ihl: [8, 0],
+  sport: [16, 20],
+  dport: [16, 22],
+  icmp_type: [8, 20],
+  icmp_code: [8, 21],
 };
 const IP6_FIELDS: Readonly<Record<string, [bits: 8 | 16, off: number]>> = {
-  protocol: [8, 6], sport: [16, 40], dport: [16, 42], icmp_type: [8, 40], icmp_code: [8, 41],
+  protocol: [8, 6],
+  sport: [16, 40],
+  dport: [16, 42],
+  icmp_type: [8, 40],
+  icmp_code: [8, 41],
 };
 
 /**
@@ -121,11 +182,15 @@ export function parseMatch(keys: U32Key[], text: string): void {
   const w = text.trim().split(/\s+/);
   const [sel, field] = w;
   if (sel === 'u32' || sel === 'u16' || sel === 'u8') {
-    const val = int(w[1], 'value'), mask = int(w[2], 'mask');
+    const val = int(w[1], 'value'),
+      mask = int(w[2], 'mask');
     if (w[3] !== 'at') throw new NetlinkEncodeError(`u32: expected 'at OFFSET' in ${JSON.stringify(text)}`);
     let offText = w[4] ?? '';
     let offmask = 0;
-    if (offText.startsWith('nexthdr+')) { offText = offText.slice(8); offmask = -1; }
+    if (offText.startsWith('nexthdr+')) {
+      offText = offText.slice(8);
+      offmask = -1;
+    }
     const off = /^-?\d+$/.test(offText) ? Number(offText) : NaN;
     if (!Number.isInteger(off)) throw new NetlinkEncodeError(`u32: bad offset in ${JSON.stringify(text)}`);
     if (sel === 'u32') packKey(keys, val >>> 0, mask >>> 0, off, offmask);
@@ -136,7 +201,7 @@ export function parseMatch(keys: U32Key[], text: string): void {
     const v6 = sel === 'ip6';
     if (field === 'src' || field === 'dst') {
       const { bytes, len } = prefix(w[2], v6);
-      const base = v6 ? (field === 'src' ? 8 : 24) : (field === 'src' ? 12 : 16);
+      const base = v6 ? (field === 'src' ? 8 : 24) : field === 'src' ? 12 : 16;
       for (let i = 0; i * 32 < (v6 ? 128 : 32); i++) {
         const bitsHere = Math.max(0, Math.min(32, len - i * 32));
         if (!bitsHere) {
@@ -144,7 +209,8 @@ export function parseMatch(keys: U32Key[], text: string): void {
           break;
         }
         const mask = bitsHere === 32 ? 0xffffffff : (0xffffffff << (32 - bitsHere)) >>> 0;
-        const word = ((bytes[i * 4] << 24) | (bytes[i * 4 + 1] << 16) | (bytes[i * 4 + 2] << 8) | bytes[i * 4 + 3]) >>> 0;
+        const word =
+          ((bytes[i * 4] << 24) | (bytes[i * 4 + 1] << 16) | (bytes[i * 4 + 2] << 8) | bytes[i * 4 + 3]) >>> 0;
         packKey(keys, word, mask, base + i * 4, 0);
       }
       return;
@@ -157,7 +223,9 @@ export function parseMatch(keys: U32Key[], text: string): void {
       return;
     }
   }
-  throw new NetlinkEncodeError(`u32: cannot parse match ${JSON.stringify(text)} (e.g. 'ip dst 10.0.0.0/8', 'u32 VAL MASK at OFF')`);
+  throw new NetlinkEncodeError(
+    `u32: cannot parse match ${JSON.stringify(text)} (e.g. 'ip dst 10.0.0.0/8', 'u32 VAL MASK at OFF')`,
+  );
 }
 
 /** pyroute2's key form '0x0a000000/0xff000000+16' (value/mask+offset, offset a multiple of 4). */
@@ -173,7 +241,22 @@ function keyText(k: U32Key): string {
   return `${hex(k.val)}/${hex(k.mask)}${k.off < 0 ? '' : '+'}${k.off}${k.offmask ? ' nexthdr' : ''}`;
 }
 
-const KEYS = ['match', 'keys', 'classid', 'flowid', 'target', 'action', 'divisor', 'link', 'hash', 'ht', 'indev', 'flags', 'skipHw', 'skipSw'];
+const KEYS = [
+  'match',
+  'keys',
+  'classid',
+  'flowid',
+  'target',
+  'action',
+  'divisor',
+  'link',
+  'hash',
+  'ht',
+  'indev',
+  'flags',
+  'skipHw',
+  'skipSw',
+];
 
 /**
  * `{ match: 'ip dst 10.0.0.0/8' | [...], keys?: ['0x0a000000/0xff000000+16'], classid?: '1:10',
