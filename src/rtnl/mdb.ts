@@ -65,7 +65,9 @@ export interface MdbSpec {
 }
 
 /** A group membership read back: `{ ifindex, port, group, vid, state, flags, timer, protocol, ... }`. */
-export type MdbRecord = Omit<VocabRecord<typeof mdbVocab>, 'sourceList'> & {
+export type MdbRecord = Omit<VocabRecord<typeof mdbVocab>, 'sourceList' | 'state' | 'filterMode'> & {
+  state: 'permanent' | 'temporary';
+  filterMode?: 'include' | 'exclude';
   /** The bridge. */
   ifindex: number;
   sourceList?: MdbSource[];
@@ -93,9 +95,13 @@ export function checkMdbSpec<T extends object>(spec: T): T {
   return checkSpec('mdb', spec, (rules ??= mdbVocab.rules(EXTRA)));
 }
 
-function setAttrs(spec: MdbSpec): [string, unknown][] {
+function setAttrs(spec: MdbSpec, del: boolean): [string, unknown][] {
   const a: [string, unknown][] = [];
   if (spec.source !== undefined) a.push(['MDBE_ATTR_SOURCE', spec.source]);
+  // A delete names the entry only; an (S, G) entry is in include mode by nature: the kernel reports
+  // that but refuses it as an option, so a record read back stays a valid spec.
+  if (del) return a;
+  if (spec.source !== undefined && spec.filterMode === 'include') spec = { ...spec, filterMode: undefined };
   if (spec.sourceList !== undefined) {
     const list = spec.sourceList.map((s) => [
       'MDBE_SRC_LIST_ENTRY',
@@ -124,7 +130,7 @@ export async function mdb(sock: NetlinkSocket, cmd: MdbCmd, spec: MdbSpec = {}):
   }
   if (spec.group === undefined) throw new NetlinkEncodeError(`mdb ${cmd}: group is required`);
   const permanent = spec.state === 'permanent';
-  const opts = setAttrs(spec);
+  const opts = setAttrs(spec, verb === 'del');
   const attrs: [string, unknown][] = [
     [
       'MDBA_SET_ENTRY',

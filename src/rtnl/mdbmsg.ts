@@ -191,7 +191,8 @@ const byDirection = (buf: Buffer, off: number): MessageSchema<any, any> =>
 export const policy: Record<number, MessageSchema<any, any> | typeof byDirection> = {
   [RTM.RTM_NEWMDB]: byDirection,
   [RTM.RTM_DELMDB]: byDirection,
-  [RTM.RTM_GETMDB]: mdbSetMsg,
+  // Dump answers come back as RTM_GETMDB.
+  [RTM.RTM_GETMDB]: byDirection,
 };
 
 // ---- vocabularies --------------------------------------------------------------------------
