@@ -42,7 +42,9 @@ const TINFO_SET = RTM.RTM_SETLINK;
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** A VLAN of a port or bridge, as brvlan() takes it and brvlans() gives it back. */
-export type BrVlanSpec = Writable<Omit<VocabSpec<typeof vlanEntryVocab>, 'ifindex'>> & {
+export type BrVlanSpec = Writable<Omit<VocabSpec<typeof vlanEntryVocab>, 'ifindex' | 'tunnelId'>> & {
+  /** The VXLAN tunnel id this VLAN maps to, on a vxlan port with vlan_tunnel on. */
+  tunnelId?: number;
   /** The port, or the bridge itself: an index, or a name through IPRoute. */
   ifindex?: number | string;
   /** The VLAN, or the first of the range up to vidEnd. */
@@ -56,7 +58,12 @@ export type BrVlanSpec = Writable<Omit<VocabSpec<typeof vlanEntryVocab>, 'ifinde
 };
 
 /** A VLAN (or range with equal options) read back: `{ ifindex, vid, vidEnd?, flags?, state, mcastRouter, ... }`. */
-export type BrVlanRecord = VocabRecord<typeof vlanEntryVocab> & { ifindex: number; vid: number; flags?: string[] };
+export type BrVlanRecord = Omit<VocabRecord<typeof vlanEntryVocab>, 'tunnelId'> & {
+  ifindex: number;
+  vid: number;
+  flags?: string[];
+  tunnelId?: number;
+};
 
 /** Global options of a bridge's VLAN (or range), as brvlanGlobal() takes them and brvlanGlobals() gives them. */
 export type BrVlanGlobalSpec = Writable<Omit<VocabSpec<typeof vlanGlobalVocab>, 'ifindex'>> & {
@@ -82,6 +89,7 @@ const ENTRY_EXTRA = {
   untagged: boolCheck,
   flags: arrayCheck(stringCheck()),
   neighSuppress: eitherCheck(boolCheck, intCheck(0, 1)),
+  tunnelId: intCheck(0, 0xffffff),
 };
 const GLOBAL_EXTRA = { ifindex: ifRefCheck, vid: vidCheck, vidEnd: vidCheck, routerPorts: () => undefined };
 let entryRules: SpecRules | undefined, globalRules: SpecRules | undefined;
@@ -219,8 +227,9 @@ export function brvlanGlobalRecords(m: BrVlanMessage): BrVlanGlobalRecord[] {
     vlanGlobalVocab.readHeader(m, r);
     vlanGlobalVocab.readAttrs(g, r);
     const ports = (g as unknown as Nest).getAttr('BRIDGE_VLANDB_GOPTS_MCAST_ROUTER_PORTS') as Nest | undefined;
-    if (ports) {
-      r.routerPorts = (ports.getAttrs('MDBA_ROUTER_PORT') as HeaderedAttrSet[]).map((p) =>
+    const list = ports?.getAttr('MDBA_ROUTER') as Nest | undefined;
+    if (list) {
+      r.routerPorts = (list.getAttrs('MDBA_ROUTER_PORT') as HeaderedAttrSet[]).map((p) =>
         mdbRouterVocab.readAttrs(p as AttrView<any>, mdbRouterVocab.readFields(p.fields, {})),
       );
     }

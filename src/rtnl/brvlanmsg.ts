@@ -19,7 +19,7 @@ import {
 } from '../core/index.js';
 import { AF, BRIDGE_VLAN_INFO, RTM } from './constants.js';
 import { BR_STATE } from './kinds/bridge_slave.js';
-import { MDB_RTR_TYPE, mdbRouterAttrs } from './mdbmsg.js';
+import { MDB_RTR_TYPE, mdbAttrs } from './mdbmsg.js';
 
 /** Flags of BRIDGE_VLANDB_DUMP_FLAGS: what a RTM_GETVLAN dump includes. */
 export const BRIDGE_VLANDB_DUMPF = { BRIDGE_VLANDB_DUMPF_STATS: 1, BRIDGE_VLANDB_DUMPF_GLOBAL: 2 } as const;
@@ -88,7 +88,8 @@ export const vlanGlobalAttrs = attrMap('bridge_vlandb_gopts', {
   BRIDGE_VLANDB_GOPTS_MCAST_QUERY_RESPONSE_INTVL: [13, u64],
   BRIDGE_VLANDB_GOPTS_MCAST_STARTUP_QUERY_INTVL: [14, u64],
   BRIDGE_VLANDB_GOPTS_MCAST_QUERIER: [15, u8],
-  BRIDGE_VLANDB_GOPTS_MCAST_ROUTER_PORTS: [16, nested(mdbRouterAttrs, { flag: true })],
+  // An MDBA_ROUTER nest inside, as in MDB dumps.
+  BRIDGE_VLANDB_GOPTS_MCAST_ROUTER_PORTS: [16, nested(mdbAttrs, { flag: true })],
   BRIDGE_VLANDB_GOPTS_MCAST_QUERIER_STATE: [17, nested(querierStateAttrs, { flag: true })],
   BRIDGE_VLANDB_GOPTS_MSTI: [18, u16],
 });
