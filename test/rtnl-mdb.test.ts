@@ -85,7 +85,13 @@ describe('bridge mdb', () => {
       // The kernel adds an (S, G) entry per source beside the (*, G) one.
       const both = await ipr.mdbEntries({ group: '239.3.3.3', port: p0 });
       const c = both.find((r) => r.source === undefined)!;
-      assert.deepEqual(both.map((r) => r.source).filter(Boolean).sort(), ['10.0.0.1', '10.0.0.2']);
+      assert.deepEqual(
+        both
+          .map((r) => r.source)
+          .filter(Boolean)
+          .sort(),
+        ['10.0.0.1', '10.0.0.2'],
+      );
       assert.equal(c.filterMode, 'include', JSON.stringify(c));
       assert.deepEqual(c.sourceList?.map((s) => s.address).sort(), ['10.0.0.1', '10.0.0.2']);
       const g = (await shown(ns)).find((e) => e.grp === '239.3.3.3' && !e.src);

@@ -2,7 +2,6 @@
 // do it: RTM_NEWVLAN/RTM_DELVLAN with BRIDGE_VLANDB_ENTRY or _GLOBAL_OPTIONS, RTM_GETVLAN dumps.
 import {
   AF_BRIDGE,
-  AttrView,
   NLM_F_ACK,
   NetlinkEncodeError,
   attachMessage,
@@ -14,6 +13,7 @@ import {
   stringCheck,
   arrayCheck,
   boolCheck,
+  type AttrView,
   type Message,
   type NetlinkSocket,
   type SpecRules,
@@ -22,13 +22,7 @@ import {
 } from '../core/index.js';
 import { ask, typed } from './commands.js';
 import { BRIDGE_VLAN_INFO, RTM } from './constants.js';
-import {
-  BRIDGE_VLANDB_DUMPF,
-  brvlanDumpMsg,
-  brvlanmsg,
-  vlanEntryVocab,
-  vlanGlobalVocab,
-} from './brvlanmsg.js';
+import { BRIDGE_VLANDB_DUMPF, brvlanDumpMsg, brvlanmsg, vlanEntryVocab, vlanGlobalVocab } from './brvlanmsg.js';
 import { mdbRouterVocab } from './mdbmsg.js';
 import type { HeaderedAttrSet } from './types.js';
 
@@ -105,7 +99,8 @@ export function checkBrVlanGlobalSpec<T extends object>(spec: T): T {
 
 function needIndex(what: string, v: unknown): number {
   if (v === undefined) throw new NetlinkEncodeError(`${what}: ifindex is required`);
-  if (typeof v !== 'number') throw new NetlinkEncodeError(`${what}: ifindex ${JSON.stringify(v)} must be resolved first`);
+  if (typeof v !== 'number')
+    throw new NetlinkEncodeError(`${what}: ifindex ${JSON.stringify(v)} must be resolved first`);
   return v;
 }
 
@@ -120,7 +115,8 @@ function infoFlags(spec: BrVlanSpec): number {
   let f = 0;
   for (const n of spec.flags ?? []) {
     const v = infoNames.byName(n);
-    if (v === undefined) throw new TypeError(`brvlan: unknown flag ${JSON.stringify(n)} (${infoNames.list().join(', ')})`);
+    if (v === undefined)
+      throw new TypeError(`brvlan: unknown flag ${JSON.stringify(n)} (${infoNames.list().join(', ')})`);
     f |= v;
   }
   if (spec.pvid !== undefined) f = spec.pvid ? f | BRIDGE_VLAN_INFO_PVID : f & ~BRIDGE_VLAN_INFO_PVID;

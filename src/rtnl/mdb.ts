@@ -2,9 +2,7 @@
 // dumps as records (one per group membership) and the multicast router ports.
 import {
   AF_BRIDGE,
-  AttrView,
   NLM_F_ACK,
-  NLM_F_DUMP,
   NetlinkEncodeError,
   anyCheck,
   arrayCheck,
@@ -16,6 +14,7 @@ import {
   objectCheck,
   oneOfCheck,
   stringCheck,
+  type AttrView,
   type Message,
   type NetlinkSocket,
   type SpecRules,

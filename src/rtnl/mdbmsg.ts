@@ -174,7 +174,10 @@ export const mdbSetAttrs = attrMap('mdba_set', {
 const types = { RTM_NEWMDB: RTM.RTM_NEWMDB, RTM_DELMDB: RTM.RTM_DELMDB, RTM_GETMDB: RTM.RTM_GETMDB };
 
 /** Dump answers and RTNLGRP_MDB events. */
-export const mdbmsg = new MessageSchema('rtnl.br_port_msg', brPortMsgHeader, mdbAttrs, { familyField: 'family', types });
+export const mdbmsg = new MessageSchema('rtnl.br_port_msg', brPortMsgHeader, mdbAttrs, {
+  familyField: 'family',
+  types,
+});
 /** RTM_NEWMDB/RTM_DELMDB requests (and RTM_GETMDB dump requests, which carry no attributes). */
 export const mdbSetMsg = new MessageSchema('rtnl.br_port_msg.set', brPortMsgHeader, mdbSetAttrs, {
   familyField: 'family',

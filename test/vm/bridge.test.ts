@@ -2,7 +2,12 @@
 // with `bridge -j` and `ip -j -d` both ways: port VLANs (single, ranges, pvid/untagged),
 // vlan_filtering, per-port flags and the FDB.
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import ts from 'typescript';
 import type { AttrSet } from '../../src/core/index.js';
 import { Overrun, type AnyMessage } from '../../src/core/index.js';
 import {
@@ -44,7 +49,7 @@ async function setupVlanDb(ipr: IPRoute, ns: TestNetns): Promise<void> {
 /** `bridge -j -d vlan show dev D` with ranges expanded: vid -> entry. */
 async function shownVlans(ns: TestNetns, dev: string, extra = ''): Promise<Map<number, any>> {
   const out = new Map<number, any>();
-  const [d] = await bridgeJson(ns, `-d ${extra ? extra + ' ' : ''}vlan show dev ${dev}`);
+  const [d] = await bridgeJson(ns, `-d ${extra ? `${extra} ` : ''}vlan show dev ${dev}`);
   for (const v of d?.vlans ?? []) for (let i = v.vlan; i <= (v.vlanEnd ?? v.vlan); i++) out.set(i, v);
   return out;
 }
@@ -56,7 +61,43 @@ function byVid(recs: readonly BrVlanRecord[]): Map<number, BrVlanRecord> {
   return out;
 }
 
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** The rtnl README's examples that need bridge VLAN filtering (the host's README run skips them). */
+function vlanExamples(): { line: number; code: string }[] {
+  const text = readFileSync(join(ROOT, 'src/rtnl/README.md'), 'utf8');
+  const out: { line: number; code: string }[] = [];
+  const re = /^```ts\n(\/\/ needs: vlan-filtering\n[\s\S]*?)^```/gm;
+  for (let m = re.exec(text); m; m = re.exec(text))
+    out.push({ line: text.slice(0, m.index).split('\n').length, code: m[1] });
+  return out;
+}
+
 describe('bridge (VM)', vmOnly, () => {
+  it('the rtnl README examples that need VLAN filtering run', async () => {
+    const examples = vlanExamples();
+    assert.ok(examples.length > 0, 'no example marked `// needs: vlan-filtering`');
+    // The compiled sources stand in for the package (the bundle may be older than tsc's output).
+    const rtnl = pathToFileURL(join(ROOT, 'dist/src/rtnl/index.js')).href;
+    const dir = mkdtempSync(join(tmpdir(), 'nlr-readme-'));
+    try {
+      for (const e of examples) {
+        const js = ts.transpileModule(e.code.replaceAll("'nlroute/rtnl'", `'${rtnl}'`), {
+          compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+        }).outputText;
+        const file = join(dir, `readme_${e.line}.mjs`);
+        writeFileSync(file, js);
+        await withNetns(async (ns) => {
+          await ns.exec(process.execPath, [file]).catch((err: Error) => {
+            assert.fail(`src/rtnl/README.md:${e.line} failed: ${err.message}`);
+          });
+        });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('VLAN database: per-VLAN state and mcast_router, ranges, stats, both ways with bridge -j -d', async () => {
     await withNetns(async (ns) => {
       await using ipr = new IPRoute({ netns: ns.name });
@@ -138,7 +179,10 @@ describe('bridge (VM)', vmOnly, () => {
         JSON.stringify(ours),
       );
       const p0 = await ipr.ifindex('p0');
-      assert.ok(ours.routerPorts?.some((r) => r.port === p0), JSON.stringify(ours));
+      assert.ok(
+        ours.routerPorts?.some((r) => r.port === p0),
+        JSON.stringify(ours),
+      );
       // A record is a spec (its router ports are read only).
       await ipr.brvlanGlobal('set', { ...ours, mcastIgmpVersion: 2 });
       const [again] = await bridgeJson(ns, 'vlan global show dev br0');
@@ -192,9 +236,7 @@ describe('bridge (VM)', vmOnly, () => {
       await ns.exec('bridge', ['vlan', 'set', 'dev', 'p0', 'vid', '40', 'state', 'learning']);
       await ns.exec('bridge', ['vlan', 'del', 'dev', 'p0', 'vid', '40']);
       await reader;
-      const recs = seen.flatMap((m) =>
-        brvlanRecords(m as BrVlanMessage).map((r) => [m.type, r.vid, r.state] as const),
-      );
+      const recs = seen.flatMap((m) => brvlanRecords(m as BrVlanMessage).map((r) => [m.type, r.vid, r.state] as const));
       assert.ok(
         recs.some(([t, v, st]) => t === RTM.RTM_NEWVLAN && v === 40 && st === 'learning'),
         JSON.stringify(recs),
@@ -218,7 +260,19 @@ describe('bridge (VM)', vmOnly, () => {
       );
       assert.ok(shown.some((e) => e.grp === 'ff0e::1' && e.vid === 10 && e.state === 'temp'));
       await ns.exec('bridge', ['mdb', 'add', 'dev', 'br0', 'port', 'p1', 'grp', '239.2.2.2', 'permanent', 'vid', '10']);
-      await ns.exec('bridge', ['mdb', 'add', 'dev', 'br0', 'port', 'p1', 'grp', '01:00:5e:02:02:02', 'permanent', 'vid', '10']);
+      await ns.exec('bridge', [
+        'mdb',
+        'add',
+        'dev',
+        'br0',
+        'port',
+        'p1',
+        'grp',
+        '01:00:5e:02:02:02',
+        'permanent',
+        'vid',
+        '10',
+      ]);
       const p1 = await ipr.ifindex('p1');
       const [a] = await ipr.mdbEntries({ group: '239.2.2.2' });
       assert.deepEqual([a.port, a.vid, a.state], [p1, 10, 'permanent']);
