@@ -25,7 +25,7 @@ import {
   vocab,
   type NlaType,
 } from '../core/index.js';
-import { RTM, RTPROT } from './constants.js';
+import { AF, RTM, RTPROT } from './constants.js';
 import { headered } from './types.js';
 
 /** Multicast router types of a port or VLAN (MDB_RTR_TYPE_*; `mcast_router` 0..3). */
@@ -91,7 +91,7 @@ export const brMdbEntry = struct('br_mdb_entry', {
 });
 
 /** struct br_port_msg: family and the bridge's index, padded to 8 bytes. */
-export const brPortMsgHeader = struct('br_port_msg', { family: u8, __pad: pad(3), ifindex: u32 });
+export const brPortMsgHeader = struct('br_port_msg', { family: enumOf(u8, AF), __pad: pad(3), ifindex: u32 });
 
 const srcAttrs = attrMap('mdba_mdb_srcattr', {
   MDBA_MDB_SRCATTR_ADDRESS: [1, ipaddr],
