@@ -27,11 +27,57 @@ type Plain<V> = V extends bigint
           ? { [K in Exclude<keyof V, '_tail'>]: Plain<V[K]> }
           : V;
 
+// ---- short names at the type level: what enumNames() gives at run time --------------------
+
+// The common word prefix of a union of names ('IF_OPER_'): the same walked from any member.
+type WordPrefix<U extends string, S extends string, Acc extends string = ''> = S extends `${infer A}_${infer B}`
+  ? [U] extends [`${Acc}${A}_${string}`]
+    ? WordPrefix<U, B, `${Acc}${A}_`>
+    : Acc
+  : Acc;
+type CommonPrefix<U extends string> = U extends string ? WordPrefix<U, U> : never;
+// In a table that merges families (RTNH_F_*, RTM_F_*): the longest word prefix K shares with another name.
+type OwnPrefix<
+  U extends string,
+  K extends string,
+  S extends string = K,
+  Acc extends string = '',
+  Best extends string = '',
+> = S extends `${infer A}_${infer B}`
+  ? OwnPrefix<
+      U,
+      K,
+      B,
+      `${Acc}${A}_`,
+      [Extract<Exclude<U, K>, `${Acc}${A}_${string}`>] extends [never] ? Best : `${Acc}${A}_`
+    >
+  : Best;
+type OwnShort<U extends string, K extends string> = K extends `${OwnPrefix<U, K>}${infer R}` ? Lowercase<R> : never;
+type Shorten<U extends string> =
+  CommonPrefix<U> extends infer P extends string
+    ? [P] extends ['']
+      ? U extends string
+        ? OwnShort<U, U>
+        : never
+      : U extends `${P}${infer R}`
+        ? Lowercase<R>
+        : never
+    : never;
+
+/** The short names of an enumeration or flag table: `ShortNames<typeof IF_OPER>` is 'up' | 'down' | .... */
+export type ShortNames<N> = string extends keyof N ? string : Shorten<keyof N & string>;
+
+/** The record form of an enumeration: its short names, and `number` where the kernel takes any value. */
+export type EnumRecord<N, Open extends boolean = false> = ShortNames<N> | (Open extends true ? number : never);
+
+/** The record form of a flag mask: short names, bits without a name as '0x..'. */
+export type FlagsRecord<N> = (ShortNames<N> | `0x${string}`)[];
+
 /** The record form of a value of the attribute or field type T. */
-export type RecordValue<T> = T extends { mode: 'flags' }
-  ? string[]
-  : T extends { mode: 'enum' }
-    ? string | number
+export type RecordValue<T> = T extends { mode: 'flags'; names: infer N }
+  ? FlagsRecord<N>
+  : T extends { mode: 'enum'; names: infer N; open: infer O extends boolean }
+    ? EnumRecord<N, O>
     : T extends NlaType<infer V, any>
       ? Plain<V>
       : never;

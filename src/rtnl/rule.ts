@@ -23,6 +23,7 @@ import {
 } from '../core/index.js';
 import { ask, command, type Req, type Verb } from './commands.js';
 import { RTPROT, RT_TABLE } from './constants.js';
+import type { RouteTable } from './records.js';
 import { enumValue, type IfRef } from './spec.js';
 import {
   FIB_RULE,
@@ -131,10 +132,12 @@ export type RuleRecord = Omit<
   VocabRecord<typeof ruleVocab>,
   'srcLen' | 'dstLen' | 'family' | 'table' | 'action' | 'uidRange' | 'sportRange' | 'dportRange' | 'ipProto' | 'l3mdev'
 > & {
+  /** A number for the multicast routing families (RTNL_FAMILY_IPMR 128, RTNL_FAMILY_IP6MR 129). */
   family: 'inet' | 'inet6' | number;
   priority: number;
+  /** A number for the reserved actions (0, 4, 5), which have no name. */
   action: RuleAction | number;
-  table?: TableRef;
+  table?: RouteTable;
   invert?: true;
   uidRange?: string;
   sportRange?: string;
