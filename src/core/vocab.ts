@@ -259,14 +259,17 @@ function lazyHandler(kind: LazyKind): ProxyHandler<object> {
   const read = kind.read;
   return {
     get(m, k) {
-      if (k === MESSAGE) return m;
-      if (k === INSPECT_HOOK) return inspectRecord;
       // One key read alone, while the record is not built: what a loop over a dump reads. Not
       // cached: reading it again is as cheap as a lookup, and costs no object per record.
-      if (read !== undefined && typeof k === 'string' && !(kind.anyBuilt && kind.built.has(m))) {
-        const v = read(m, k);
-        if (v !== WHOLE) return v;
+      if (typeof k === 'string') {
+        if (read !== undefined && !(kind.anyBuilt && kind.built.has(m))) {
+          const v = read(m, k);
+          if (v !== WHOLE) return v;
+        }
+        return whole(m)[k];
       }
+      if (k === MESSAGE) return m;
+      if (k === INSPECT_HOOK) return inspectRecord;
       return whole(m)[k];
     },
     has: (m, k) => k in whole(m),
@@ -294,9 +297,23 @@ function inspectRecord(this: object, depth: number, opts: object, inspect: (v: u
  * `read(msg, key)`, when given, reads one key without building the rest (or returns WHOLE).
  */
 export function lazyRecord<R extends object>(msg: object, build: (m: any) => R, read?: Read): R {
+  return new Proxy(msg, handlerOf(build, read)) as unknown as R;
+}
+
+/**
+ * A dump's messages turned into lazy records in place (the array is reused): one object per
+ * record, and the handler looked up once for the whole dump.
+ */
+export function lazyRecords<R extends object>(msgs: object[], build: (m: any) => R, read?: Read): R[] {
+  const h = handlerOf(build, read);
+  for (let i = 0; i < msgs.length; i++) msgs[i] = new Proxy(msgs[i], h);
+  return msgs as R[];
+}
+
+function handlerOf(build: Build, read: Read | undefined): ProxyHandler<object> {
   let h = handlers.get(build);
   if (h === undefined) handlers.set(build, (h = lazyHandler({ build, read, built: new WeakMap(), anyBuilt: false })));
-  return new Proxy(msg, h) as unknown as R;
+  return h;
 }
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -451,7 +468,7 @@ export class Vocab<
 
   /** One key of a message in record form (undefined when absent), without reading the others. */
   readKey(msg: AttrView<any> & { readonly offset: number }, key: string): unknown {
-    const f = this.fieldTerms.find((t) => t.key === key);
+    const f = (this.fieldByKey ??= new Map(this.fieldTerms.map((t) => [t.key, t]))).get(key);
     const a = this.attrTerm(key);
     if (a) {
       const raw = msg.raw(a.wire as never);
@@ -472,6 +489,7 @@ export class Vocab<
     return m.get(key);
   }
   private attrByKey: Map<string, Term> | undefined;
+  private fieldByKey: Map<string, Term> | undefined;
 
   /**
    * Header fields of a message into `out`, read straight from its bytes (no struct object).

@@ -11,6 +11,7 @@ import {
   eitherCheck,
   ifRefCheck,
   intCheck,
+  nestedCheck,
   objectCheck,
   oneOfCheck,
   stringCheck,
@@ -147,7 +148,7 @@ export type RuleRecord = Omit<
 };
 
 const u32 = intCheck(0, 0xffffffff);
-const rangeC: Check = eitherCheck(u32, stringCheck(), objectCheck);
+const rangeC: Check = nestedCheck(eitherCheck(u32, stringCheck(), objectCheck), { keys: { start: u32, end: u32 } });
 
 /** Checks of the keys whose spec form is wider than their attribute's (the rest come from the vocabulary). */
 const EXTRA: Readonly<Record<string, Check>> = {
