@@ -35,6 +35,9 @@ const COMMANDS: Readonly<Record<string, [Verb, number]>> = {
   show: ['dump', NLM_F_DUMP],
 };
 
+/** Every command word except 'get': objects that are written and dumped, never fetched one by one. */
+export const WRITE_AND_DUMP: readonly string[] = Object.keys(COMMANDS).filter((c) => c !== 'get');
+
 /** The verb and netlink flags of a command word ('add', 'replace', 'del', 'dump', ...). */
 export function command(cmd: string, allowed?: readonly string[]): { verb: Verb; flags: number } {
   const c = COMMANDS[cmd];
