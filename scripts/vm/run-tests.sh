@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `npm run test:vm`: compile, then in ONE VM boot run the guest suite, area by area
-# (links nexthop bridge mpls tc ipset wireless decoder). Each area is one node:test run
-# of test/vm/<area>.test.js (wireless: test/wireless/smoke.sh and test/wireless/*.test.js);
-# tests make their own namespaces inside the guest. A failure names its area.
+# (links nexthop bridge mpls tc ipset wireless decoder), then in a second boot with systemd as
+# PID 1 the areas that need it (daemon). Each area is one node:test run of test/vm/<area>.test.js
+# (wireless: test/wireless/smoke.sh and test/wireless/*.test.js); tests make their own
+# namespaces inside the guest. A failure names its area.
 # Usage: scripts/vm/run-tests.sh [area ...]         (default: every area)
 # NLROUTE_SKIP_BUILD=1 skips tsc; NLROUTE_TEST_TIMEOUT (s, default 240) bounds each test file so
 # one hang fails that test instead of the whole VM; VM settings come from NLROUTE_VM_*.
@@ -12,7 +13,11 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$repo"
 
-ALL_AREAS=(links nexthop bridge mpls tc ipset wireless decoder)
+ALL_AREAS=(links nexthop bridge mpls tc ipset wireless decoder daemon)
+# Areas that need systemd as the guest's PID 1 run in a boot of their own (run.sh --init systemd),
+# with only the modules they use.
+SYSTEMD_AREAS=(daemon)
+SYSTEMD_MODULES="veth bridge"
 # Modules the areas use, loaded with one modprobe in the guest (built-ins are no-ops).
 GUEST_MODULES="dummy bonding 8021q vrf ip_gre ip6_gre ipip sit ip6_tunnel geneve ipvlan ipvtap macsec
   xfrm_interface wireguard veth bridge vxlan mpls_router mpls_iptunnel
@@ -38,19 +43,32 @@ if [[ ${NLROUTE_VM:-} != 1 ]]; then
     npx tsc -p tsconfig.json || build=$?
     ((build == 0)) || echo "# tsc failed (exit $build); running the emitted tests anyway" >&2
   fi
-  t0=$(now_ms) rc=0
-  NLROUTE_VM_TIMEOUT=${NLROUTE_VM_TIMEOUT:-600} \
-    "$repo/scripts/vm/run.sh" --radios 2 -- bash "$repo/scripts/vm/run-tests.sh" "${areas[@]}" || rc=$?
-  echo "# VM suite: $(secs $(($(now_ms) - t0))) s in the VM (boot included), exit $rc"
-  case $rc in
-    125) echo "# the VM did not start (after a retry): no test ran; this is not a test failure" >&2 ;;
-    124) echo "# the VM ran out of time (NLROUTE_VM_TIMEOUT)" >&2 ;;
-  esac
+  plain=() sd=()
+  for a in "${areas[@]}"; do
+    if [[ " ${SYSTEMD_AREAS[*]} " == *" $a "* ]]; then sd+=("$a"); else plain+=("$a"); fi
+  done
+  boot() { # boot <init> <area...>: one VM for these areas; sets rc (the first failure wins)
+    local init=$1 t0 r=0
+    shift
+    t0=$(now_ms)
+    NLROUTE_VM_TIMEOUT=${NLROUTE_VM_TIMEOUT:-600} \
+      "$repo/scripts/vm/run.sh" --radios 2 --init "$init" -- bash "$repo/scripts/vm/run-tests.sh" "$@" || r=$?
+    echo "# VM suite ($init as PID 1: $*): $(secs $(($(now_ms) - t0))) s in the VM (boot included), exit $r"
+    case $r in
+      125) echo "# the VM did not start (after a retry): no test ran; this is not a test failure" >&2 ;;
+      124) echo "# the VM ran out of time (NLROUTE_VM_TIMEOUT)" >&2 ;;
+    esac
+    ((rc != 0)) || rc=$r
+  }
+  rc=0
+  ((${#plain[@]} == 0)) || boot busybox "${plain[@]}"
+  ((${#sd[@]} == 0)) || boot systemd "${sd[@]}"
   ((rc != 0 || build == 0)) || { echo "# VM tests passed, but tsc failed" >&2; rc=1; }
   exit "$rc"
 fi
 
 # Inside the guest from here on.
+[[ $(cat /proc/1/comm) != systemd ]] || GUEST_MODULES=$SYSTEMD_MODULES
 # shellcheck disable=SC2086
 modprobe -a $GUEST_MODULES || echo "# some modules failed to load; the areas needing them will fail" >&2
 
