@@ -286,9 +286,12 @@ describe('nlrouted under systemd as PID 1 (VM)', underSystemd, () => {
       join(cfg, '30-made.yaml'),
       `namespaces:\n  ${made}:\n    links:\n      - { ifname: brd, kind: bridge }\n`,
     );
+    const cursor = lastCursor();
     try {
       sh('systemctl', ['reload', 'nlrouted.service']);
-      await until('the reload', () => spawnSync('ip', ['-n', made, 'link', 'show', 'brd']).status === 0, 30_000);
+      await until('the reload', () => journal(cursor).some((e) => /^reloaded: /.test(e.MESSAGE)));
+      const r = spawnSync('ip', ['-n', made, 'link', 'show', 'brd'], { encoding: 'utf8' });
+      assert.equal(r.status, 0, `ip -n ${made}: ${r.stderr.trim()}`);
     } finally {
       rmSync(join(cfg, '30-made.yaml'));
       spawnSync('ip', ['netns', 'del', made]);
