@@ -10,6 +10,7 @@ import {
   tcMake,
   type TcTarget,
 } from './tc/index.js';
+import { ethProtoText } from './kinds/ipjson.js';
 import { showStats2 } from './tc/stats.js';
 import { TcShow, classidText, hex0x } from './tc/show.js';
 
@@ -31,34 +32,8 @@ export interface TcShown {
   text: string;
 }
 
-// ll_proto_n2a's names of ethernet protocols (tc prints unknown ones as "[N]").
-const PROTO_TEXT: Readonly<Record<number, string>> = {
-  0x0060: 'loop',
-  0x0800: 'ip',
-  0x0805: 'x25',
-  0x0806: 'arp',
-  0x8035: 'rarp',
-  0x809b: 'atalk',
-  0x80f3: 'aarp',
-  0x8137: 'ipx',
-  0x86dd: 'ipv6',
-  0x0003: 'all',
-  0x8100: '802.1Q',
-  0x88a8: '802.1ad',
-  0x8847: 'mpls_uc',
-  0x8848: 'mpls_mc',
-  0x6558: 'teb',
-  0x88cc: 'LLDP',
-  0x0001: '802_3',
-  0x0004: '802_2',
-  0x0005: 'snap',
-  0x000c: 'can',
-};
-
 /** The protocol of a filter as tc names it ('ip', 'all', '802.1Q', '[4660]'). */
-export function tcProtocolText(p: number): string {
-  return PROTO_TEXT[p] ?? `[${p}]`;
-}
+export const tcProtocolText = ethProtoText;
 
 const htons = (p: number): number => ((p & 0xff) << 8) | ((p >> 8) & 0xff);
 
