@@ -1,11 +1,5 @@
 // Routes: friendly specs -> RTM_*ROUTE requests, and dump filters (kernel side where it can).
 import {
-  NLM_F_ACK,
-  NLM_F_APPEND,
-  NLM_F_CREATE,
-  NLM_F_EXCL,
-  NLM_F_REPLACE,
-  NLM_F_REQUEST,
   SpecError,
   anyCheck,
   arrayCheck,
@@ -15,6 +9,7 @@ import {
   encoderValue,
   ifRefCheck,
   intCheck,
+  nestedCheck,
   objectCheck,
   stringCheck,
   type Check,
@@ -36,7 +31,8 @@ import {
   RT_SCOPE,
   RT_TABLE,
 } from './constants.js';
-import { metricsVocab, nexthopVocab, rtaxAttrs, routeVocab, rtmsg, SEG6_IPTUN_MODE, type RtMessage } from './rtmsg.js';
+import { requestHead } from './commands.js';
+import { metricsVocab, nexthopVocab, routeVocab, rtmsg, SEG6_IPTUN_MODE, type RtMessage } from './rtmsg.js';
 import { canonicalIP, enumValue, familyValue, mergeAttrs, parsePrefix, type IfRef, type RawAttrs } from './spec.js';
 import type { RtVia } from './types.js';
 
@@ -269,14 +265,26 @@ export function routeFamily(spec: RouteSpec): number {
   return AF_INET;
 }
 
-const viaCheck: Check = eitherCheck(stringCheck(), objectCheck);
+const viaCheck: Check = nestedCheck(eitherCheck(stringCheck(), objectCheck), {
+  keys: { family: eitherCheck(intCheck(0, 255), stringCheck()), addr: stringCheck() },
+});
+const ENCAP_KEYS: Record<string, Record<string, Check>> = {
+  mpls: { labels: anyCheck, ttl: intCheck(0, 255) },
+  seg6: { mode: eitherCheck(intCheck(0, 0xffffffff), stringCheck()), segs: arrayCheck(stringCheck()), tlvs: anyCheck },
+};
+/** An encapsulation: its type's keys ({ type: 'mpls', labels, ttl }), or raw attributes ({ type, attrs }). */
+export const encapCheck: Check = nestedCheck(objectCheck, (e) => {
+  const type = (e as { type?: unknown }).type;
+  const own = typeof type === 'string' ? ENCAP_KEYS[type] : undefined;
+  return { keys: { type: eitherCheck(intCheck(0, 0xffff), stringCheck()), ...own, attrs: arrayCheck(anyCheck) } };
+});
 const flagsCheck: Check = eitherCheck(intCheck(0, 0xffffffff), arrayCheck(stringCheck()));
 const NEXTHOP_EXTRA: Record<string, Check> = {
   oif: ifRefCheck,
   weight: intCheck(1, 256),
   hops: intCheck(0, 255),
   flags: flagsCheck,
-  encap: objectCheck,
+  encap: encapCheck,
   via: viaCheck,
   newdst: eitherCheck(stringCheck(), arrayCheck(intCheck(0, 0xfffff))),
   attrs: arrayCheck(anyCheck),
@@ -292,7 +300,7 @@ const ROUTE_EXTRA: Record<string, Check> = {
   table: eitherCheck(intCheck(0, 0xffffffff), stringCheck()),
   flags: flagsCheck,
   multipath: arrayCheck(objectCheck),
-  encap: objectCheck,
+  encap: encapCheck,
   metrics: objectCheck,
   newdst: NEXTHOP_EXTRA.newdst,
   ttlPropagate: eitherCheck(boolCheck, intCheck(0, 255)),
@@ -421,39 +429,11 @@ export function routeBody(
 /** The request for `ipr.route(cmd, spec)`. */
 export function routeRequest(cmd: RouteCmd, spec: RouteSpec): { schema: typeof rtmsg; spec: MessageSpec<any, any> } {
   const { fields, attrs } = routeBody(cmd, spec);
-  const base = NLM_F_REQUEST | NLM_F_ACK;
-  let type: number, flags: number;
-  switch (cmd) {
-    case 'add':
-      type = RTM.RTM_NEWROUTE;
-      flags = base | NLM_F_CREATE | NLM_F_EXCL;
-      break;
-    case 'replace':
-      type = RTM.RTM_NEWROUTE;
-      flags = base | NLM_F_CREATE | NLM_F_REPLACE;
-      break;
-    case 'append':
-      type = RTM.RTM_NEWROUTE;
-      flags = base | NLM_F_CREATE | NLM_F_APPEND;
-      break;
-    case 'set':
-    case 'change':
-      type = RTM.RTM_NEWROUTE;
-      flags = base | NLM_F_REPLACE;
-      break;
-    case 'del':
-      type = RTM.RTM_DELROUTE;
-      flags = base;
-      break;
-    case 'get':
-      type = RTM.RTM_GETROUTE;
-      flags = NLM_F_REQUEST;
-      break;
-    default:
-      throw new TypeError(
-        `unknown route command ${JSON.stringify(cmd)} (add, replace, append, change, del, get, dump)`,
-      );
-  }
+  const { type, flags } = requestHead('route', cmd, ['add', 'replace', 'append', 'set', 'change', 'del', 'get'], {
+    new: RTM.RTM_NEWROUTE,
+    del: RTM.RTM_DELROUTE,
+    get: RTM.RTM_GETROUTE,
+  });
   return { schema: rtmsg, spec: { type, flags, fields, attrs } };
 }
 
