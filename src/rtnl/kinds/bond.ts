@@ -1,6 +1,7 @@
 // bonding master: IFLA_BOND_*.
 import { attrMap, enumOf, ipv4, ipv6, l2addr, nested, nestedArray, u16, u32, u8, vocab } from '../../core/index.js';
 import type { LinkKind } from './registry.js';
+import { interfaceName, type IpJsonFormat, type IpJsonTable } from './ipjson.js';
 
 export const BOND_MODE = {
   'balance-rr': 0,
@@ -97,4 +98,79 @@ export const bondVocab = vocab('bond options', bondAttrs, undefined, {
   readOnly: ['bondAdInfo'],
 });
 
-export const bond: LinkKind = { kind: 'bond', data: nested(bondAttrs), dataMap: bondAttrs, vocab: bondVocab };
+// ip's names of the bond option values, indexed by the value.
+const MODE_TEXT = ['balance-rr', 'active-backup', 'balance-xor', 'broadcast', '802.3ad', 'balance-tlb', 'balance-alb'];
+const ARP_VALIDATE_TEXT = ['none', 'active', 'backup', 'all', 'filter', 'filter_active', 'filter_backup'];
+const ARP_ALL_TARGETS_TEXT = ['any', 'all'];
+const PRIMARY_RESELECT_TEXT = ['always', 'better', 'failure'];
+const FAIL_OVER_MAC_TEXT = ['none', 'active', 'follow'];
+const XMIT_HASH_TEXT = ['layer2', 'layer3+4', 'layer2+3', 'encap2+3', 'encap3+4', 'vlan+srcmac'];
+const LACP_ACTIVE_TEXT = ['off', 'on'];
+const LACP_RATE_TEXT = ['slow', 'fast'];
+const AD_SELECT_TEXT = ['stable', 'bandwidth', 'count'];
+
+/** ip's get_name(): the name, or the number as text when the table has none. */
+const named =
+  (names: readonly string[]): IpJsonFormat =>
+  (v: number) =>
+    names[v] ?? String(v);
+
+const adInfoJson: IpJsonFormat = (v: { getAttr(a: never): unknown }) => {
+  const out: Record<string, unknown> = {};
+  const keys = [
+    ['IFLA_BOND_AD_INFO_AGGREGATOR', 'aggregator'],
+    ['IFLA_BOND_AD_INFO_NUM_PORTS', 'num_ports'],
+    ['IFLA_BOND_AD_INFO_ACTOR_KEY', 'actor_key'],
+    ['IFLA_BOND_AD_INFO_PARTNER_KEY', 'partner_key'],
+    ['IFLA_BOND_AD_INFO_PARTNER_MAC', 'partner_mac'],
+  ] as const;
+  for (const [attr, key] of keys) {
+    const x = v.getAttr(attr as never);
+    if (x !== undefined) out[key] = x;
+  }
+  return out;
+};
+
+/** `ip -j -d` keys of the bond options, in ip's order. */
+export const bondIpJson: IpJsonTable = [
+  ['IFLA_BOND_MODE', 'mode', named(MODE_TEXT)],
+  ['IFLA_BOND_ACTIVE_SLAVE', 'active_slave', interfaceName],
+  ['IFLA_BOND_MIIMON', 'miimon'],
+  ['IFLA_BOND_UPDELAY', 'updelay'],
+  ['IFLA_BOND_DOWNDELAY', 'downdelay'],
+  ['IFLA_BOND_PEER_NOTIF_DELAY', 'peer_notify_delay'],
+  ['IFLA_BOND_USE_CARRIER', 'use_carrier'],
+  ['IFLA_BOND_ARP_INTERVAL', 'arp_interval'],
+  ['IFLA_BOND_MISSED_MAX', 'arp_missed_max'],
+  ['IFLA_BOND_ARP_IP_TARGET', 'arp_ip_target', (v: string[]) => (v.length ? v : undefined)],
+  ['IFLA_BOND_NS_IP6_TARGET', 'ns_ip6_target', (v: string[]) => (v.length ? v : undefined)],
+  // ip prints null for "none" in JSON.
+  ['IFLA_BOND_ARP_VALIDATE', 'arp_validate', (v: number) => (v ? named(ARP_VALIDATE_TEXT)(v, undefined!) : null)],
+  ['IFLA_BOND_ARP_ALL_TARGETS', 'arp_all_targets', named(ARP_ALL_TARGETS_TEXT)],
+  ['IFLA_BOND_PRIMARY', 'primary', interfaceName],
+  ['IFLA_BOND_PRIMARY_RESELECT', 'primary_reselect', named(PRIMARY_RESELECT_TEXT)],
+  ['IFLA_BOND_FAIL_OVER_MAC', 'fail_over_mac', named(FAIL_OVER_MAC_TEXT)],
+  ['IFLA_BOND_XMIT_HASH_POLICY', 'xmit_hash_policy', named(XMIT_HASH_TEXT)],
+  ['IFLA_BOND_RESEND_IGMP', 'resend_igmp'],
+  ['IFLA_BOND_NUM_PEER_NOTIF', 'num_peer_notif'],
+  ['IFLA_BOND_ALL_SLAVES_ACTIVE', 'all_slaves_active'],
+  ['IFLA_BOND_MIN_LINKS', 'min_links'],
+  ['IFLA_BOND_LP_INTERVAL', 'lp_interval'],
+  ['IFLA_BOND_PACKETS_PER_SLAVE', 'packets_per_slave'],
+  ['IFLA_BOND_AD_LACP_ACTIVE', 'ad_lacp_active', named(LACP_ACTIVE_TEXT)],
+  ['IFLA_BOND_AD_LACP_RATE', 'ad_lacp_rate', named(LACP_RATE_TEXT)],
+  ['IFLA_BOND_AD_SELECT', 'ad_select', named(AD_SELECT_TEXT)],
+  ['IFLA_BOND_AD_INFO', 'ad_info', adInfoJson],
+  ['IFLA_BOND_AD_ACTOR_SYS_PRIO', 'ad_actor_sys_prio'],
+  ['IFLA_BOND_AD_USER_PORT_KEY', 'ad_user_port_key'],
+  ['IFLA_BOND_AD_ACTOR_SYSTEM', 'ad_actor_system'],
+  ['IFLA_BOND_TLB_DYNAMIC_LB', 'tlb_dynamic_lb'],
+];
+
+export const bond: LinkKind = {
+  kind: 'bond',
+  data: nested(bondAttrs),
+  dataMap: bondAttrs,
+  vocab: bondVocab,
+  ipJson: bondIpJson,
+};

@@ -1,6 +1,7 @@
 // bonding ports: IFLA_BOND_SLAVE_* in IFLA_INFO_SLAVE_DATA (slave kind 'bond').
 import { attrMap, enumOf, l2addr, nested, s32, u16, u32, u8, vocab } from '../../core/index.js';
 import type { LinkKind } from './registry.js';
+import type { IpJsonFormat, IpJsonTable } from './ipjson.js';
 
 export const BOND_STATE = { BOND_STATE_ACTIVE: 0, BOND_STATE_BACKUP: 1 } as const;
 export const BOND_LINK = { BOND_LINK_UP: 0, BOND_LINK_FAIL: 1, BOND_LINK_DOWN: 2, BOND_LINK_BACK: 3 } as const;
@@ -49,7 +50,48 @@ export const bondSlaveVocab = vocab('bond port options', bondSlaveAttrs, undefin
   ],
 });
 
+const STATE_TEXT = ['ACTIVE', 'BACKUP'];
+const MII_TEXT = ['UP', 'GOING_DOWN', 'DOWN', 'GOING_BACK'];
+// LACP port state bits, low to high, as ip names them.
+const AD_PORT_STATE_TEXT = [
+  'active',
+  'short_timeout',
+  'aggregating',
+  'in_sync',
+  'collecting',
+  'distributing',
+  'defaulted',
+  'expired',
+];
+const adPortState: IpJsonFormat = (v: number) => AD_PORT_STATE_TEXT.filter((_, i) => v & (1 << i));
+
+/** `ip -j -d` keys of the bond port options, in ip's order. */
+export const bondSlaveIpJson: IpJsonTable = [
+  ['IFLA_BOND_SLAVE_STATE', '', (v: number) => (v in STATE_TEXT ? { state: STATE_TEXT[v] } : { state_index: v })],
+  [
+    'IFLA_BOND_SLAVE_MII_STATUS',
+    '',
+    (v: number) => (v in MII_TEXT ? { mii_status: MII_TEXT[v] } : { mii_status_index: v }),
+  ],
+  ['IFLA_BOND_SLAVE_LINK_FAILURE_COUNT', 'link_failure_count'],
+  ['IFLA_BOND_SLAVE_PERM_HWADDR', 'perm_hwaddr'],
+  ['IFLA_BOND_SLAVE_QUEUE_ID', 'queue_id'],
+  ['IFLA_BOND_SLAVE_PRIO', 'prio'],
+  ['IFLA_BOND_SLAVE_AD_AGGREGATOR_ID', 'ad_aggregator_id'],
+  [
+    'IFLA_BOND_SLAVE_AD_ACTOR_OPER_PORT_STATE',
+    '',
+    (v: number) => ({ ad_actor_oper_port_state: v, ad_actor_oper_port_state_str: adPortState(v, undefined!) }),
+  ],
+  [
+    'IFLA_BOND_SLAVE_AD_PARTNER_OPER_PORT_STATE',
+    '',
+    (v: number) => ({ ad_partner_oper_port_state: v, ad_partner_oper_port_state_str: adPortState(v, undefined!) }),
+  ],
+];
+
 export const bondSlave: LinkKind = {
+  ipJson: bondSlaveIpJson,
   kind: 'bond_slave',
   slaveOf: 'bond',
   slaveData: nested(bondSlaveAttrs),
