@@ -1,5 +1,5 @@
 // Parsed rtnetlink messages in the JSON shape `ip -j -d` prints, so scripts can switch tools.
-import { AttrSet, flagNames, messageOf, type AnyMessage } from '../core/index.js';
+import { AttrSet, flagNames, ipv4ToString, ipv6ToString, messageOf, parseMac, type AnyMessage } from '../core/index.js';
 import { AF_INET, ARPHRD, IFF, RTM_F, RTNH_F, RTPROT, RT_SCOPE, RT_TABLE, RTN } from './constants.js';
 import { FIB_RULE, FR_ACT, IP_PROTO, fibmsg } from './fibrulemsg.js';
 import { ifaddrmsg } from './ifaddrmsg.js';
@@ -96,7 +96,7 @@ const LINK_TYPES: Record<number, string> = {
   820: 'phonet',
   821: 'phonet_pipe',
   822: 'caif',
-  823: 'ip6gre',
+  823: 'gre6',
   824: 'netlink',
   825: '6lowpan',
   826: 'vsockmon',
@@ -107,6 +107,20 @@ const LINK_TYPES: Record<number, string> = {
 const OPERSTATES = ['UNKNOWN', 'NOTPRESENT', 'DOWN', 'LOWERLAYERDOWN', 'TESTING', 'DORMANT', 'UP'];
 const LINKMODES = ['DEFAULT', 'DORMANT', 'TESTING'];
 const ADDR_GEN_MODES = ['eui64', 'none', 'stable_secret', 'random'];
+
+// Tunnel devices whose hardware address is their IPv4 or IPv6 endpoint, which ip prints as an address.
+const V4_ADDR_TYPES = new Set<number>([ARPHRD.ARPHRD_TUNNEL, ARPHRD.ARPHRD_SIT, ARPHRD.ARPHRD_IPGRE]);
+const V6_ADDR_TYPES = new Set<number>([ARPHRD.ARPHRD_TUNNEL6, ARPHRD.ARPHRD_IP6GRE]);
+const IPV4_LEN = 4;
+const IPV6_LEN = 16;
+
+/** A link-layer address as ip prints it: tunnel endpoints as IP addresses, others as MAC-style hex. */
+function hwAddrText(mac: string, type: number): string {
+  const b = parseMac(mac);
+  if (b.length === IPV4_LEN && V4_ADDR_TYPES.has(type)) return ipv4ToString(b, 0);
+  if (b.length === IPV6_LEN && V6_ADDR_TYPES.has(type)) return ipv6ToString(b, 0);
+  return mac;
+}
 
 /** Link flag names as `ip` prints them (NO-CARRIER when up without carrier). */
 export function linkFlags(flags: number): string[] {
@@ -161,10 +175,14 @@ export function linkJSON(
   if (a('IFLA_GROUP') !== undefined) j.group = a('IFLA_GROUP') === 0 ? 'default' : a('IFLA_GROUP');
   if (a('IFLA_TXQLEN') !== undefined) j.txqlen = a('IFLA_TXQLEN');
   j.link_type = LINK_TYPES[f.ifi_type] ?? `[${f.ifi_type}]`;
-  if (a('IFLA_ADDRESS') !== undefined) j.address = a('IFLA_ADDRESS');
-  if (a('IFLA_BROADCAST') !== undefined) j.broadcast = a('IFLA_BROADCAST');
+  if (a('IFLA_ADDRESS') !== undefined) j.address = hwAddrText(a('IFLA_ADDRESS'), f.ifi_type);
+  if (a('IFLA_BROADCAST') !== undefined) {
+    // ip calls a point-to-point link's broadcast address its peer.
+    if (f.flags & IFF.IFF_POINTOPOINT) j.link_pointtopoint = true;
+    j.broadcast = hwAddrText(a('IFLA_BROADCAST'), f.ifi_type);
+  }
   if (a('IFLA_PERM_ADDRESS') !== undefined && a('IFLA_PERM_ADDRESS') !== a('IFLA_ADDRESS'))
-    j.permaddr = a('IFLA_PERM_ADDRESS');
+    j.permaddr = hwAddrText(a('IFLA_PERM_ADDRESS'), f.ifi_type);
   if (a('IFLA_LINK_NETNSID') !== undefined) j.link_netnsid = a('IFLA_LINK_NETNSID');
   if (opts.details) {
     j.promiscuity = a('IFLA_PROMISCUITY');

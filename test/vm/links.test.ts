@@ -378,7 +378,10 @@ const VM_LINKS = [
 // The guest's tunnel modules add fallback devices (gre0, tunl0, sit0...) to every namespace:
 // only the links made here are compared.
 const namesOf = (lines: string[]): Set<string> =>
-  new Set(['lo', ...lines.map((l) => /^link add (?:link \S+ )?(?:name )?(\S+)/.exec(l)?.[1]).filter((n) => n)] as string[]);
+  new Set([
+    'lo',
+    ...lines.map((l) => /^link add (?:link \S+ )?(?:name )?(\S+)/.exec(l)?.[1]).filter((n) => n),
+  ] as string[]);
 
 async function compare(ns: TestNetns, keep: Set<string>): Promise<void> {
   const made = (links: { ifname: string }[]): unknown => links.filter((l) => keep.has(l.ifname));
@@ -388,11 +391,14 @@ async function compare(ns: TestNetns, keep: Set<string>): Promise<void> {
   let a = await theirs(),
     b = await ours();
   // Operstates settle asynchronously after a link is made.
-  for (let i = 0; i < 20 && !isDeepStrictEqual(b, a); i++) {
+  for (let i = 0; i < 4 && !isDeepStrictEqual(b, a); i++) {
     await sleep(250);
     a = await theirs();
     b = await ours();
   }
+  // Link by link first, so a failure names the link and shows only its difference.
+  const mine = b as { ifname: string }[];
+  for (const [i, l] of (a as { ifname: string }[]).entries()) assert.deepEqual(mine[i], l, l.ifname);
   assert.deepEqual(b, a);
 }
 
@@ -412,6 +418,45 @@ const VM_BONDS = [
   'link add bond3 type bond mode balance-alb tlb_dynamic_lb 0 fail_over_mac active',
 ];
 
+/** The GRE family, with keys, checksums, sequence numbers, erspan versions. */
+const VM_GRES = [
+  'link add gre1 type gre local 10.0.0.1 remote 10.0.0.2 key 77 ttl 20',
+  'link add gre2 type gre remote 10.0.0.9 ikey 5 okey 6 icsum oseq tos 0x10',
+  'link add gtap1 type gretap local 10.0.0.1 remote 10.0.0.4 nopmtudisc',
+  'link add g6 type ip6gre local fd00::1 remote fd00::2 hoplimit 7',
+  'link add g6tap type ip6gretap local fd00::1 remote fd00::5 flowlabel 0x123 encaplimit none',
+  'link add ers1 type erspan local 10.0.0.1 remote 10.0.0.7 seq key 10 erspan_ver 1 erspan 123',
+  'link add ers2 type erspan local 10.0.0.1 remote 10.0.0.8 seq key 11 erspan_ver 2 erspan_dir egress erspan_hwid 7',
+  'link add gext type gre external',
+];
+
+/** IP-in-IP tunnels over IPv4 and IPv6, with ip6 tunnel flags. */
+const VM_IPTUNS = [
+  'link add ipip1 type ipip local 10.0.0.1 remote 10.0.3.2 ttl 9',
+  'link add ipip2 type ipip remote 10.0.3.3 tos 0x10',
+  'link add sit1 type sit local 10.0.0.1 remote 10.0.4.2 ttl 5',
+  'link add sit3 type sit local 10.0.0.5 isatap',
+  'link add tnl6 type ip6tnl local fd00::1 remote fd00::7 mode ipip6',
+  'link add tnl7 type ip6tnl local fd00::1 remote fd00::8 mode ip6ip6 encaplimit none tclass inherit flowlabel 0x42',
+  'link add ipx type ipip external',
+];
+
+/** geneve over IPv4 and IPv6, with ttl inherit, df, and metadata mode. */
+const VM_GENEVES = [
+  'link add gnv0 type geneve id 10 remote 10.0.0.2 ttl 8 dstport 6082',
+  'link add gnv1 type geneve id 77 remote fd00::2 ttl inherit',
+  'link add gnv2 type geneve id 5 remote 10.0.0.3 tos 0x20 df set',
+  'link add gnv3 type geneve external dstport 6090',
+];
+
+/** macsec with its cipher, validation and replay options. */
+const VM_MACSECS = [
+  'link add md0 type dummy',
+  'link add link md0 name ms0 type macsec port 11 encrypt on icvlen 16',
+  'link add link md0 name ms1 type macsec port 12 encrypt on validate strict replay on window 5',
+  'link add link md0 name ms2 type macsec sci 1122334455667788 cipher gcm-aes-256 send_sci on end_station off',
+];
+
 describe('nlroute -j -d link show prints what ip prints (VM kinds)', vmOnly, () => {
   it('vlan, vrf and its ports, ipvlan, xfrm', async () => {
     await withNetns(async (ns) => {
@@ -426,5 +471,28 @@ describe('nlroute -j -d link show prints what ip prints (VM kinds)', vmOnly, () 
       await compare(ns, namesOf(VM_BONDS));
     });
   });
-  it.todo('geneve, gre/gretap/ip6gre/erspan, ipip/sit/ip6tnl, macsec: ip key tables');
+  it('gre, gretap, ip6gre, ip6gretap, erspan', async () => {
+    await withNetns(async (ns) => {
+      await ns.batch(VM_GRES);
+      await compare(ns, namesOf(VM_GRES));
+    });
+  });
+  it('ipip, sit, ip6tnl', async () => {
+    await withNetns(async (ns) => {
+      await ns.batch(VM_IPTUNS);
+      await compare(ns, namesOf(VM_IPTUNS));
+    });
+  });
+  it('geneve', async () => {
+    await withNetns(async (ns) => {
+      await ns.batch(VM_GENEVES);
+      await compare(ns, namesOf(VM_GENEVES));
+    });
+  });
+  it('macsec', async () => {
+    await withNetns(async (ns) => {
+      await ns.batch(VM_MACSECS);
+      await compare(ns, namesOf(VM_MACSECS));
+    });
+  });
 });

@@ -1,6 +1,8 @@
 // geneve: IFLA_GENEVE_*.
 import { attrMap, be16, be32, enumOf, flag, ipv4, ipv6, nested, struct, u32, u8, vocab } from '../../core/index.js';
 import type { LinkKind } from './registry.js';
+import { bool, hex0x, present, type IpJsonTable } from './ipjson.js';
+import { externalFirst } from './tunjson.js';
 
 export const GENEVE_DF = { GENEVE_DF_UNSET: 0, GENEVE_DF_SET: 1, GENEVE_DF_INHERIT: 2 } as const;
 
@@ -43,4 +45,38 @@ export const geneveVocab = vocab('geneve options', geneveAttrs, undefined, {
   },
 });
 
-export const geneve: LinkKind = { kind: 'geneve', data: nested(geneveAttrs), dataMap: geneveAttrs, vocab: geneveVocab };
+const DF_TEXT: Readonly<Record<number, string>> = { 0: 'unset', 1: 'set', 2: 'inherit' };
+
+/** `ip -j -d` keys of the geneve options: `external` first in metadata mode, then the tunnel's options. */
+export const geneveIpJson: IpJsonTable = externalFirst('IFLA_GENEVE_COLLECT_METADATA', [
+  ['IFLA_GENEVE_ID', 'id'],
+  ['IFLA_GENEVE_REMOTE', 'remote', (v: string) => (v === '0.0.0.0' ? undefined : v)],
+  [
+    'IFLA_GENEVE_REMOTE6',
+    'remote6',
+    (v: string, { data }) =>
+      data.getAttr('IFLA_GENEVE_REMOTE' as never) !== undefined || v === '::' || /^ff/i.test(v) ? undefined : v,
+  ],
+  // With ttl inherit, ip prints no ttl.
+  [
+    'IFLA_GENEVE_TTL',
+    'ttl',
+    (v: number, { data }) => (data.getAttr('IFLA_GENEVE_TTL_INHERIT' as never) ? undefined : v),
+  ],
+  ['IFLA_GENEVE_TOS', 'tos', (v: number) => (v ? hex0x(v) : undefined)],
+  ['IFLA_GENEVE_DF', 'df', (v: number) => DF_TEXT[v]],
+  ['IFLA_GENEVE_LABEL', 'label', (v: number) => (v ? hex0x(v) : undefined)],
+  ['IFLA_GENEVE_PORT', 'port'],
+  ['IFLA_GENEVE_UDP_CSUM', 'udp_csum', bool],
+  ['IFLA_GENEVE_UDP_ZERO_CSUM6_TX', 'udp_zero_csum6_tx', bool],
+  ['IFLA_GENEVE_UDP_ZERO_CSUM6_RX', 'udp_zero_csum6_rx', bool],
+  ['IFLA_GENEVE_INNER_PROTO_INHERIT', 'inner_proto_inherit', present],
+]);
+
+export const geneve: LinkKind = {
+  kind: 'geneve',
+  data: nested(geneveAttrs),
+  dataMap: geneveAttrs,
+  vocab: geneveVocab,
+  ipJson: geneveIpJson,
+};

@@ -1,6 +1,8 @@
 // IP-in-IP tunnels (ipip, sit, ip6tnl): IFLA_IPTUN_*.
 import { attrMap, be16, be32, flag, ipaddr, ipv4, ipv6, nested, u16, u32, u8, vocab } from '../../core/index.js';
 import type { LinkKind } from './registry.js';
+import { hex0x, interfaceName, type IpJsonTable } from './ipjson.js';
+import { anyAddr, IP6_TNL_F, ip6TclassFlowJson, externalFirst } from './tunjson.js';
 
 const common = {
   IFLA_IPTUN_LINK: [1, u32],
@@ -57,10 +59,74 @@ const iptunNames = {
 export const iptunVocab = vocab('ip tunnel options', iptunAttrs, undefined, { attrs: iptunNames });
 export const ip6tnlVocab = vocab('ip6 tunnel options', ip6tnlAttrs, undefined, { attrs: iptunNames });
 
+const IPPROTO_IPIP = 4;
+const IPPROTO_IPV6 = 41;
+const IPPROTO_MPLS = 137;
+const SIT_ISATAP = 0x1;
+const fwmarkJson = (v: number): string | undefined => (v ? hex0x(v) : undefined);
+
+/** `ip -j -d` keys of ipip and sit. */
+export const iptunIpJson: IpJsonTable = externalFirst('IFLA_IPTUN_COLLECT_METADATA', [
+  [
+    'IFLA_IPTUN_PROTO',
+    'proto',
+    (v: number) => ({ [IPPROTO_IPIP]: 'ipip', [IPPROTO_IPV6]: 'ip6ip', [IPPROTO_MPLS]: 'mplsip', 0: 'any' })[v],
+  ],
+  ['IFLA_IPTUN_REMOTE', 'remote', anyAddr],
+  ['IFLA_IPTUN_LOCAL', 'local', anyAddr],
+  ['IFLA_IPTUN_LINK', 'link', interfaceName],
+  ['IFLA_IPTUN_TTL', 'ttl'],
+  ['IFLA_IPTUN_TOS', 'tos', (v: number) => (v ? hex0x(v) : undefined)],
+  ['IFLA_IPTUN_PMTUDISC', 'pmtudisc', (v: number) => !!v],
+  ['IFLA_IPTUN_FLAGS', 'isatap', (v: number) => (v & SIT_ISATAP ? true : undefined)],
+  [
+    'IFLA_IPTUN_6RD_PREFIXLEN',
+    '',
+    (len: number, { data }) => {
+      if (!len) return undefined;
+      const g = (a: string): any => data.getAttr(a as never);
+      const relay = g('IFLA_IPTUN_6RD_RELAY_PREFIX');
+      return {
+        prefix: g('IFLA_IPTUN_6RD_PREFIX'),
+        prefixlen: len,
+        ...(relay && relay !== '0.0.0.0'
+          ? { relay_prefix: relay, relay_prefixlen: g('IFLA_IPTUN_6RD_RELAY_PREFIXLEN') }
+          : {}),
+      };
+    },
+  ],
+  ['IFLA_IPTUN_FWMARK', 'fwmark', fwmarkJson],
+]);
+
+const ip6Flag = (bit: number) => (v: number) => (v & bit ? true : undefined);
+
+/** `ip -j -d` keys of ip6tnl. */
+export const ip6tnlIpJson: IpJsonTable = externalFirst('IFLA_IPTUN_COLLECT_METADATA', [
+  ['IFLA_IPTUN_PROTO', 'proto', (v: number) => ({ [IPPROTO_IPIP]: 'ipip6', [IPPROTO_IPV6]: 'ip6ip6', 0: 'any' })[v]],
+  ['IFLA_IPTUN_REMOTE', 'remote'],
+  ['IFLA_IPTUN_LOCAL', 'local'],
+  ['IFLA_IPTUN_LINK', 'link', interfaceName],
+  ['IFLA_IPTUN_TTL', 'ttl'],
+  ...ip6TclassFlowJson('IFLA_IPTUN_FLAGS', 'IFLA_IPTUN_ENCAP_LIMIT', 'IFLA_IPTUN_FLOWINFO'),
+  ['IFLA_IPTUN_FLAGS', 'ip6_tnl_f_mip6_dev', ip6Flag(IP6_TNL_F.IP6_TNL_F_MIP6_DEV)],
+  ['IFLA_IPTUN_FLAGS', 'ip6_tnl_f_allow_local_remote', ip6Flag(IP6_TNL_F.IP6_TNL_F_ALLOW_LOCAL_REMOTE)],
+  [
+    'IFLA_IPTUN_FWMARK',
+    '',
+    (v: number, { data }) =>
+      ((data.getAttr('IFLA_IPTUN_FLAGS' as never) as number | undefined) ?? 0) & IP6_TNL_F.IP6_TNL_F_USE_ORIG_FWMARK
+        ? { ip6_tnl_f_use_orig_fwmark: true }
+        : v
+          ? { fwmark: hex0x(v) }
+          : undefined,
+  ],
+]);
+
 const k = (kind: string, map: typeof iptunAttrs): LinkKind => ({
   kind,
   data: nested(map),
   dataMap: map,
   vocab: map === ip6tnlAttrs ? ip6tnlVocab : iptunVocab,
+  ipJson: map === ip6tnlAttrs ? ip6tnlIpJson : iptunIpJson,
 });
 export const iptunKinds: LinkKind[] = [k('ipip', iptunAttrs), k('sit', iptunAttrs), k('ip6tnl', ip6tnlAttrs)];

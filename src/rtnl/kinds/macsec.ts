@@ -1,6 +1,7 @@
 // MACsec (802.1AE): IFLA_MACSEC_*. Keys and secure associations go over generic netlink.
 import { attrMap, be16, be64, enumOf, nested, pad, u32, u64, u8, vocab } from '../../core/index.js';
 import type { LinkKind } from './registry.js';
+import { bool, type IpJsonTable } from './ipjson.js';
 
 export const MACSEC_VALIDATE = {
   MACSEC_VALIDATE_DISABLED: 0,
@@ -55,4 +56,40 @@ export const macsecVocab = vocab('macsec options', macsecAttrs, undefined, {
   },
 });
 
-export const macsec: LinkKind = { kind: 'macsec', data: nested(macsecAttrs), dataMap: macsecAttrs, vocab: macsecVocab };
+// The kernel reports GCM-AES-128 by its older id, MACSEC_DEFAULT_CIPHER_ID.
+const MACSEC_DEFAULT_CIPHER_ID = 0x0080020001000001n;
+const CIPHER_TEXT: ReadonlyMap<bigint, string> = new Map([
+  [MACSEC_DEFAULT_CIPHER_ID, 'GCM-AES-128'],
+  [MACSEC_CIPHER_ID.GCM_AES_128, 'GCM-AES-128'],
+  [MACSEC_CIPHER_ID.GCM_AES_256, 'GCM-AES-256'],
+  [MACSEC_CIPHER_ID.GCM_AES_XPN_128, 'GCM-AES-XPN-128'],
+  [MACSEC_CIPHER_ID.GCM_AES_XPN_256, 'GCM-AES-XPN-256'],
+]);
+const VALIDATE_TEXT = ['disabled', 'check', 'strict'];
+const OFFLOAD_TEXT = ['off', 'phy', 'mac'];
+const SCI_HEX_DIGITS = 16;
+
+/** `ip -j -d` keys of the macsec options, in ip's order. */
+export const macsecIpJson: IpJsonTable = [
+  ['IFLA_MACSEC_SCI', 'sci', (v: bigint) => BigInt(v).toString(16).padStart(SCI_HEX_DIGITS, '0')],
+  ['IFLA_MACSEC_PROTECT', 'protect', bool],
+  ['IFLA_MACSEC_CIPHER_SUITE', 'cipher_suite', (v: bigint) => CIPHER_TEXT.get(BigInt(v)) ?? 'unknown'],
+  ['IFLA_MACSEC_ICV_LEN', 'icv_len'],
+  ['IFLA_MACSEC_ENCODING_SA', 'encoding_sa'],
+  ['IFLA_MACSEC_VALIDATION', 'validation', (v: number) => VALIDATE_TEXT[v] ?? String(v)],
+  ['IFLA_MACSEC_ENCRYPT', 'encrypt', bool],
+  ['IFLA_MACSEC_INC_SCI', 'inc_sci', bool],
+  ['IFLA_MACSEC_ES', 'es', bool],
+  ['IFLA_MACSEC_SCB', 'scb', bool],
+  ['IFLA_MACSEC_REPLAY_PROTECT', 'replay_protect', bool],
+  ['IFLA_MACSEC_WINDOW', 'window'],
+  ['IFLA_MACSEC_OFFLOAD', 'offload', (v: number) => OFFLOAD_TEXT[v] ?? String(v)],
+];
+
+export const macsec: LinkKind = {
+  kind: 'macsec',
+  data: nested(macsecAttrs),
+  dataMap: macsecAttrs,
+  vocab: macsecVocab,
+  ipJson: macsecIpJson,
+};
