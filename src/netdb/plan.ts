@@ -89,6 +89,8 @@ class Planner {
   private readonly linkStep = new Map<number, number[]>();
   /** Address steps: a route's gateway may need any of them. */
   private readonly addrSteps: number[] = [];
+  private addrDeps: number[] | undefined;
+  private lastDeps: number[] | undefined;
 
   constructor(
     readonly s: Source,
@@ -101,8 +103,28 @@ class Planner {
 
   add(table: TableName, what: string, request: StepRequest, after: number[], verify: Step['verify']): number {
     const id = this.steps.length + 1;
-    this.steps.push({ id, table, what, request, after: [...new Set(after)].sort((a, b) => a - b), verify });
+    this.steps.push({ id, table, what, request, after: this.depsOf(after), verify });
     return id;
+  }
+
+  /**
+   * Sorted, without repeats. Steps that wait for the same steps (routes through one
+   * interface, or via gateways, wait for every address) share one list: a plan of 10,000
+   * routes would otherwise hold millions of numbers.
+   */
+  private depsOf(after: number[]): number[] {
+    if (after.length < 2) return after.slice();
+    if (after === this.addrSteps) {
+      if (this.addrDeps?.length !== after.length) this.addrDeps = [...new Set(after)].sort((a, b) => a - b);
+      return this.addrDeps;
+    }
+    let ascending = true;
+    for (let i = 1; i < after.length && ascending; i++) ascending = after[i] > after[i - 1];
+    const out = ascending ? after : [...new Set(after)].sort((a, b) => a - b);
+    const prev = this.lastDeps;
+    if (prev && prev.length === out.length && prev.every((v, i) => v === out[i])) return prev;
+    this.lastDeps = out === after ? after.slice() : out;
+    return this.lastDeps;
   }
 
   /** Index of a named or numbered interface, and the steps that must come first. */
@@ -311,7 +333,7 @@ class Planner {
       const { rec, spec, after } = want;
       const base = routeBaseKey(rec);
       this.routes.add(base);
-      const same = this.s.tables.routes.filter({ dst: rec.dst }).filter((r) => routeBaseKey(r) === base);
+      const same = this.sameBase(rec.dst, base);
       if (removals) {
         for (const r of same) {
           if (!nexthopMatches(r, rec)) continue;
@@ -338,12 +360,19 @@ class Planner {
       }
       if (same.some((r) => routeMatches(r, rec, d))) continue;
       const cmd = same.length ? 'replace' : 'add';
-      this.add('routes', `route ${cmd} ${describeRoute(d, rec)}`, { kind: 'route', cmd, spec }, after, (s) =>
-        s.tables.routes.filter({ dst: rec.dst }).some((r) => routeBaseKey(r) === base && routeMatches(r, rec, d))
-          ? undefined
-          : `route ${rec.dst} table ${rec.table} not as asked`,
-      );
+      this.add('routes', `route ${cmd} ${describeRoute(d, rec)}`, { kind: 'route', cmd, spec }, after, (s) => {
+        for (const r of s.tables.routes.lookup('dst', rec.dst))
+          if (routeBaseKey(r) === base && routeMatches(r, rec, d)) return undefined;
+        return `route ${rec.dst} table ${rec.table} not as asked`;
+      });
     }
+  }
+
+  /** Routes of the view with this prefix and base key (the prefix index narrows to a few). */
+  private sameBase(dst: string, base: string): RouteRecord[] {
+    const out: RouteRecord[] = [];
+    for (const r of this.s.tables.routes.lookup('dst', dst)) if (routeBaseKey(r) === base) out.push(r);
+    return out;
   }
 
   private routeWanted(d: DesiredRoute): { rec: RouteRecord; spec: RouteSpec; after: number[] } | undefined {
@@ -395,7 +424,10 @@ class Planner {
       if (d[k] !== undefined) (spec as Record<string, unknown>)[k] = d[k];
     spec.proto = d.proto ?? this.proto;
     // A gateway must be reachable: through the addresses of its interface, or of any.
-    if ((d.gateway !== undefined || d.multipath) && d.oif === undefined) after.push(...this.addrSteps);
+    if ((d.gateway !== undefined || d.multipath) && d.oif === undefined) {
+      if (!after.length) return { rec, spec, after: this.addrSteps };
+      after.push(...this.addrSteps);
+    }
     return { rec, spec, after };
   }
 
