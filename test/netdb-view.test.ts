@@ -124,6 +124,31 @@ test('netdb: kernel side effects without events are in the view', async () => {
   });
 });
 
+test('netdb: an IPv4 address coming back revives a dead multipath next hop, without an event', async () => {
+  await withNetns(async (ns) => {
+    await ns.batch([
+      'link add v0 type veth peer name p0',
+      'link add v1 type veth peer name p1',
+      'link set v0 up',
+      'link set p0 up',
+      'link set v1 up',
+      'link set p1 up',
+      'addr add 10.1.0.1/24 dev v0',
+      'addr add 10.7.0.1/24 dev v1',
+      'route add 10.4.0.0/16 nexthop via 10.1.0.254 dev v0 nexthop via 10.7.0.254 dev v1',
+    ]);
+    await using db = await NetDB.open({ netns: ns.name });
+    // The link's last IPv4 address going marks its next hop dead and linkdown, silently...
+    await ns.ip('addr del 10.1.0.1/24 dev v0');
+    assert.deepEqual(await viewVsFresh(db, ns.name), []);
+    const nh = (): unknown => db.get('routes', { dst: '10.4.0.0/16' })?.multipath?.[0].flags;
+    assert.ok(nh(), 'the next hop through v0 is marked');
+    // ...and an address coming back on the (up) link clears the marks, silently too.
+    await ns.ip('addr add 10.1.0.1/24 dev v0');
+    assert.deepEqual(await viewVsFresh(db, ns.name), []);
+  });
+});
+
 test('netdb: a watcher that falls behind gets WatchOverflowError; waitFor resolves on a change or times out', async () => {
   await withNetns(async (ns) => {
     await using db = await NetDB.open({ netns: ns.name });

@@ -13,7 +13,7 @@ import {
   type MessageSpec,
   type Subscription,
 } from '../core/index.js';
-import { AF_BRIDGE, AF_INET, AF_INET6, IFF, RTEXT_FILTER, RTM, RTNLGRP } from '../rtnl/constants.js';
+import { AF_BRIDGE, AF_INET, AF_INET6, IFF, RTEXT_FILTER, RTM, RTNH_F, RTNLGRP } from '../rtnl/constants.js';
 import { ifaddrmsg } from '../rtnl/ifaddrmsg.js';
 import { ifinfmsg } from '../rtnl/ifinfmsg.js';
 import { rtmsg } from '../rtnl/rtmsg.js';
@@ -77,6 +77,7 @@ const GROUPS = [
 // Flags whose change flushes or marks routes and neighbours without an event of their own.
 const LINK_STATE_FLAGS = IFF.IFF_UP | IFF.IFF_LOWER_UP | IFF.IFF_RUNNING;
 const NTF_PROXY = 0x08;
+const RTNH_F_DEAD = RTNH_F.RTNH_F_DEAD;
 
 /** A neighbour entry the kernel makes and drops by itself, without events. */
 const untracked = (state: number): boolean => state === 0 || state === NUD.NUD_NOARP;
@@ -160,8 +161,7 @@ export class Source {
         if (m.fields.family !== AF_BRIDGE) this.delLink(m);
         return;
       case RTM.RTM_NEWADDR:
-        this.put('addresses', addrRecord(m, this.name));
-        return;
+        return this.newAddr(m);
       case RTM.RTM_DELADDR:
         return this.delAddr(m);
       case RTM.RTM_NEWNEIGH:
@@ -248,6 +248,20 @@ export class Source {
     for (const r of [...this.tables.routes.lookup('dev', index)]) {
       if (r.family === AF_INET6 && r.multipath) this.schedule({ what: 'routes', family: AF_INET6, table: r.table });
       this.remove('routes', this.tables.routes.keyOf(r));
+    }
+  }
+
+  private newAddr(m: AnyMessage): void {
+    const a = addrRecord(m, this.name);
+    this.put('addresses', a);
+    // IPv4: an address on an up link revives the link's dead next hops (marked when its last
+    // address went), without an event. Only multipath routes keep a dead next hop.
+    if (a.family !== AF_INET) return;
+    for (const r of this.tables.routes.lookup('dev', a.index)) {
+      if (r.multipath?.some((nh) => nh.oif === a.index && nh.flags & RTNH_F_DEAD)) {
+        this.schedule({ what: 'routes', family: AF_INET, oif: a.index });
+        return;
+      }
     }
   }
 
