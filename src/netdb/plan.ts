@@ -132,9 +132,15 @@ class Planner {
     if (typeof name === 'number') return { index: name, after: this.linkStep.get(name) ?? [] };
     const made = this.newNames.get(name);
     if (made) return { index: made.index, after: this.linkStep.get(made.index) ?? [made.step] };
-    const l = this.s.tables.links.filter({ ifname: name })[0];
+    const l = this.linkNamed(name);
     if (!l) throw new PlanError(`${what}: no interface ${JSON.stringify(name)} (in the view or the plan)`);
     return { index: l.index, after: this.linkStep.get(l.index) ?? [] };
+  }
+
+  /** The view's link of that name, from the name index. */
+  private linkNamed(name: string): LinkRecord | undefined {
+    for (const l of this.s.tables.links.lookup('ifname', name)) return l;
+    return undefined;
   }
 
   private noteLink(index: number, step: number): void {
@@ -155,7 +161,7 @@ class Planner {
     const peers = new Set(list.filter((d) => d.kind === 'veth' && d.peer).map((d) => d.peer));
     for (const d of list) {
       checkLink(d);
-      if (d.state === ABSENT || this.s.tables.links.filter({ ifname: d.ifname }).length) continue;
+      if (d.state === ABSENT || this.linkNamed(d.ifname)) continue;
       if (!d.kind) {
         if (peers.has(d.ifname)) continue;
         throw new PlanError(`link ${d.ifname}: it does not exist and has no kind to create it with`);
@@ -263,7 +269,7 @@ class Planner {
   linkDeletes(list: readonly DesiredLink[]): void {
     for (const d of list) {
       if (d.state !== ABSENT) continue;
-      const cur = this.s.tables.links.filter({ ifname: d.ifname })[0];
+      const cur = this.linkNamed(d.ifname);
       if (!cur) continue;
       const index = cur.index;
       this.links.add(index);
@@ -282,7 +288,7 @@ class Planner {
       if ((d.state === ABSENT) !== removals) continue;
       const name = d.ifname ?? d.index;
       if (name === undefined) throw new PlanError(`address ${d.address}: name its interface (ifname or index)`);
-      if (removals && typeof name === 'string' && !this.s.tables.links.filter({ ifname: name }).length) continue;
+      if (removals && typeof name === 'string' && !this.linkNamed(name)) continue;
       const { index, after } = this.ref(name, `address ${d.address}`);
       const { local, prefixlen, family } = addrParts(d);
       const key = addrKey({ index, address: local, local, prefixlen } as AddrRecord);
@@ -396,8 +402,7 @@ class Planner {
       src: d.src,
     } as RouteRecord;
     if (d.oif !== undefined) {
-      if (d.state === ABSENT && typeof d.oif === 'string' && !this.s.tables.links.filter({ ifname: d.oif }).length)
-        return undefined;
+      if (d.state === ABSENT && typeof d.oif === 'string' && !this.linkNamed(d.oif)) return undefined;
       const r = this.ref(d.oif, `route ${d.dst}`);
       spec.oif = r.index;
       rec.oif = r.index;
@@ -437,8 +442,7 @@ class Planner {
     for (const d of list) {
       const name = d.ifname ?? d.ifindex;
       if (name === undefined) throw new PlanError(`neighbour ${d.dst}: name its interface`);
-      if (d.state === ABSENT && typeof name === 'string' && !this.s.tables.links.filter({ ifname: name }).length)
-        continue;
+      if (d.state === ABSENT && typeof name === 'string' && !this.linkNamed(name)) continue;
       const { index, after } = this.ref(name, `neighbour ${d.dst}`);
       this.links.add(index);
       const cur = this.s.tables.neighbours.filter({ ifindex: index, dst: d.dst })[0];
