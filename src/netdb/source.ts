@@ -411,6 +411,10 @@ export class Source {
       this.merge('addresses', got, [...this.tables.addresses.lookup('index', r.index)]);
       return;
     }
+    // The kernel's silent route changes (a flush, dead or linkdown next hops) touch routes the
+    // view already has: with none through the interface there is nothing to re-read. Routes
+    // it adds come with events, ordered after every event before them.
+    if (r.oif !== undefined && r.table === undefined && !this.routesVia(r.oif, r.family)) return;
     let msgs: AnyMessage[];
     const spec = {
       type: RTM.RTM_GETROUTE,
@@ -437,6 +441,12 @@ export class Source {
       got.filter((x) => r.oif === undefined || routeDevs(x).includes(r.oif)),
       before,
     );
+  }
+
+  /** Whether the view has a route of the family leaving through the interface. */
+  private routesVia(oif: number, family: number): boolean {
+    for (const x of this.tables.routes.lookup('dev', oif)) if (x.family === family) return true;
+    return false;
   }
 
   /** The neighbours of some interfaces, from one dump. */
