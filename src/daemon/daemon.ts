@@ -224,7 +224,12 @@ export class Daemon {
       this.lastApplyUsec = Date.now() * 1000;
       this.opts.metrics?.applies.inc();
       this.opts.metrics?.lastApply.set(Date.now() / 1000);
-      this.opts.log('notice', `applied ${r.applied} change(s) to ${source}`);
+      const t = r.timings;
+      this.opts.log(
+        'notice',
+        `applied ${r.applied} change(s) to ${source} ` +
+          `(plan ${t.plan.toFixed(0)} ms, send ${t.apply.toFixed(0)} ms, verify ${t.verify.toFixed(0)} ms)`,
+      );
     }
     this.opts.metrics?.managed.set(this.objectsManaged());
     void this.opts.metrics?.flush();

@@ -94,6 +94,8 @@ class Planner {
   private readonly linkStep = new Map<number, number[]>();
   /** Address steps: a route's gateway may need any of them. */
   private readonly addrSteps: number[] = [];
+  private addrDeps: number[] | undefined;
+  private lastDeps: number[] | undefined;
 
   constructor(
     readonly s: Source,
@@ -106,8 +108,28 @@ class Planner {
 
   add(table: TableName, what: string, request: StepRequest, after: number[], verify: Step['verify']): number {
     const id = this.steps.length + 1;
-    this.steps.push({ id, table, what, request, after: [...new Set(after)].sort((a, b) => a - b), verify });
+    this.steps.push({ id, table, what, request, after: this.depsOf(after), verify });
     return id;
+  }
+
+  /**
+   * Sorted, without repeats. Steps that wait for the same steps (routes through one
+   * interface, or via gateways, wait for every address) share one list: a plan of 10,000
+   * routes would otherwise hold millions of numbers.
+   */
+  private depsOf(after: number[]): number[] {
+    if (after.length < 2) return after.slice();
+    if (after === this.addrSteps) {
+      if (this.addrDeps?.length !== after.length) this.addrDeps = [...new Set(after)].sort((a, b) => a - b);
+      return this.addrDeps;
+    }
+    let ascending = true;
+    for (let i = 1; i < after.length && ascending; i++) ascending = after[i] > after[i - 1];
+    const out = ascending ? after : [...new Set(after)].sort((a, b) => a - b);
+    const prev = this.lastDeps;
+    if (prev && prev.length === out.length && prev.every((v, i) => v === out[i])) return prev;
+    this.lastDeps = out === after ? after.slice() : out;
+    return this.lastDeps;
   }
 
   /** Index of a named or numbered interface, and the steps that must come first. */
@@ -115,9 +137,15 @@ class Planner {
     if (typeof name === 'number') return { index: name, after: this.linkStep.get(name) ?? [] };
     const made = this.newNames.get(name);
     if (made) return { index: made.index, after: this.linkStep.get(made.index) ?? [made.step] };
-    const l = this.s.tables.links.filter({ ifname: name })[0];
+    const l = this.linkNamed(name);
     if (!l) throw new PlanError(`${what}: no interface ${JSON.stringify(name)} (in the view or the plan)`);
     return { index: l.index, after: this.linkStep.get(l.index) ?? [] };
+  }
+
+  /** The view's link of that name, from the name index. */
+  private linkNamed(name: string): LinkRecord | undefined {
+    for (const l of this.s.tables.links.lookup('ifname', name)) return l;
+    return undefined;
   }
 
   private noteLink(index: number, step: number): void {
@@ -138,7 +166,7 @@ class Planner {
     const peers = new Set(list.filter((d) => d.kind === 'veth' && d.peer).map((d) => d.peer));
     for (const d of list) {
       checkLink(d);
-      if (d.state === ABSENT || this.s.tables.links.filter({ ifname: d.ifname }).length) continue;
+      if (d.state === ABSENT || this.linkNamed(d.ifname)) continue;
       if (!d.kind) {
         if (peers.has(d.ifname)) continue;
         throw new PlanError(`link ${d.ifname}: it does not exist and has no kind to create it with`);
@@ -253,7 +281,7 @@ class Planner {
   linkDeletes(list: readonly DesiredLink[]): void {
     for (const d of list) {
       if (d.state !== ABSENT) continue;
-      const cur = this.s.tables.links.filter({ ifname: d.ifname })[0];
+      const cur = this.linkNamed(d.ifname);
       if (!cur) continue;
       const index = cur.index;
       this.links.add(index);
@@ -272,7 +300,7 @@ class Planner {
       if ((d.state === ABSENT) !== removals) continue;
       const name = d.ifname ?? d.index;
       if (name === undefined) throw new PlanError(`address ${d.address}: name its interface (ifname or index)`);
-      if (removals && typeof name === 'string' && !this.s.tables.links.filter({ ifname: name }).length) continue;
+      if (removals && typeof name === 'string' && !this.linkNamed(name)) continue;
       const { index, after } = this.ref(name, `address ${d.address}`);
       const { address: local, prefixlen, family } = addrParts(d);
       const key = addrKey({ index, address: local, prefixlen });
@@ -325,7 +353,7 @@ class Planner {
       const { rec, spec, after } = want;
       const base = routeBaseKey(rec);
       this.routes.add(base);
-      const same = this.s.tables.routes.filter({ dst: rec.dst ?? DEFAULT_DST }).filter((r) => routeBaseKey(r) === base);
+      const same = this.sameBase(rec.dst ?? DEFAULT_DST, base);
       if (removals) {
         for (const r of same) {
           if (!nexthopMatches(r, rec)) continue;
@@ -345,14 +373,20 @@ class Planner {
       }
       if (same.some((r) => routeMatches(r, rec, d))) continue;
       const cmd = same.length ? 'replace' : 'add';
-      this.add('routes', `route ${cmd} ${describeRoute(d, rec)}`, { kind: 'route', cmd, spec }, after, (s) =>
-        s.tables.routes
-          .filter({ dst: rec.dst ?? DEFAULT_DST })
-          .some((r) => routeBaseKey(r) === base && routeMatches(r, rec, d))
-          ? undefined
-          : `route ${rec.dst ?? DEFAULT_DST} table ${rec.table} not as asked`,
-      );
+      const dst = rec.dst ?? DEFAULT_DST;
+      this.add('routes', `route ${cmd} ${describeRoute(d, rec)}`, { kind: 'route', cmd, spec }, after, (s) => {
+        for (const r of s.tables.routes.lookup('dst', dst))
+          if (routeBaseKey(r) === base && routeMatches(r, rec, d)) return undefined;
+        return `route ${dst} table ${rec.table} not as asked`;
+      });
     }
+  }
+
+  /** Routes of the view with this prefix and base key (the prefix index narrows to a few). */
+  private sameBase(dst: string, base: string): RouteRecord[] {
+    const out: RouteRecord[] = [];
+    for (const r of this.s.tables.routes.lookup('dst', dst)) if (routeBaseKey(r) === base) out.push(r);
+    return out;
   }
 
   private routeWanted(d: DesiredRoute): { rec: RouteRecord; spec: RouteSpec; after: number[] } | undefined {
@@ -370,8 +404,7 @@ class Planner {
     if (d.src !== undefined) rec.src = d.src;
     const spec: RouteSpec = { family: fam, dst: want.dst, table: rec.table, priority: rec.priority };
     if (d.oif !== undefined) {
-      if (d.state === ABSENT && typeof d.oif === 'string' && !this.s.tables.links.filter({ ifname: d.oif }).length)
-        return undefined;
+      if (d.state === ABSENT && typeof d.oif === 'string' && !this.linkNamed(d.oif)) return undefined;
       const r = this.ref(d.oif, `route ${want.dst}`);
       spec.oif = r.index;
       rec.oif = r.index;
@@ -399,7 +432,10 @@ class Planner {
       if (d[k] !== undefined) (spec as Record<string, unknown>)[k] = d[k];
     spec.proto = enumValue('routes', 'proto', d.proto ?? this.proto) as RouteSpec['proto'];
     // A gateway must be reachable: through the addresses of its interface, or of any.
-    if ((d.gateway !== undefined || d.multipath) && d.oif === undefined) after.push(...this.addrSteps);
+    if ((d.gateway !== undefined || d.multipath) && d.oif === undefined) {
+      if (!after.length) return { rec, spec, after: this.addrSteps };
+      after.push(...this.addrSteps);
+    }
     return { rec, spec, after };
   }
 
@@ -409,8 +445,7 @@ class Planner {
     for (const d of list) {
       const name = d.ifname ?? d.ifindex;
       if (name === undefined) throw new PlanError(`neighbour ${d.dst}: name its interface`);
-      if (d.state === ABSENT && typeof name === 'string' && !this.s.tables.links.filter({ ifname: name }).length)
-        continue;
+      if (d.state === ABSENT && typeof name === 'string' && !this.linkNamed(name)) continue;
       const { index, after } = this.ref(name, `neighbour ${d.dst}`);
       this.links.add(index);
       const cur = this.s.tables.neighbours.filter({ ifindex: index, dst: d.dst })[0];

@@ -326,12 +326,15 @@ export class Source {
 
   private put<T extends TableName>(table: T, r: RecordOf[T], key?: string | number): RecordOf[T] | undefined {
     const t = this.tables[table] as unknown as {
+      get(k: string | number): AnyRecord | undefined;
       putKeyed(k: string | number, r: AnyRecord): AnyRecord | undefined;
       keyOf(r: AnyRecord): string | number;
     };
     const k = key ?? t.keyOf(r);
-    const old = t.putKeyed(k, r);
+    // An unchanged record stays as it is: a re-dump or a repeated event re-indexes nothing.
+    const old = t.get(k);
     if (old && sameRecord(old, r)) return old as RecordOf[T];
+    t.putKeyed(k, r);
     if (this.collecting || this.watched())
       this.changed({ type: old ? 'changed' : 'added', table, source: this.name, key: k, old, new: r } as Change);
     return old as RecordOf[T] | undefined;
@@ -368,9 +371,13 @@ export class Source {
         const batch = all ? [all] : [...this.redumps];
         this.redumps.length = 0;
         this.redumpKeys.clear();
+        // One neighbour dump serves every interface that asked (links come up together).
+        const neigh = batch.filter((r) => r.what === 'neighbours').map((r) => r.ifindex);
         for (const r of batch) {
+          if (r.what === 'neighbours' && r.ifindex !== neigh[0]) continue;
           try {
-            await this.redump(r);
+            if (r.what === 'neighbours') await this.redumpNeighbours(neigh);
+            else await this.redump(r);
           } catch (e) {
             if (this.closed) return;
             this.lastError = e as Error;
@@ -407,11 +414,7 @@ export class Source {
 
   private async redump(r: Redump): Promise<void> {
     if (r.what === 'all') return this.resyncAll();
-    if (r.what === 'neighbours') {
-      const got = (await this.dumpNeighbours()).filter((n) => n.ifindex === r.ifindex);
-      this.merge('neighbours', got, [...this.tables.neighbours.lookup('ifindex', r.ifindex)]);
-      return;
-    }
+    if (r.what === 'neighbours') return this.redumpNeighbours([r.ifindex]);
     if (r.what === 'link') {
       let msgs: AnyMessage[] = [];
       try {
@@ -439,6 +442,10 @@ export class Source {
       this.merge('addresses', got, [...this.tables.addresses.lookup('index', r.index)]);
       return;
     }
+    // The kernel's silent route changes (a flush, dead or linkdown next hops) touch routes the
+    // view already has: with none through the interface there is nothing to re-read. Routes
+    // it adds come with events, ordered after every event before them.
+    if (r.oif !== undefined && r.table === undefined && !this.routesVia(r.oif, r.family)) return;
     let msgs: AnyMessage[];
     const spec = {
       type: RTM.RTM_GETROUTE,
@@ -468,16 +475,37 @@ export class Source {
     );
   }
 
+  /** Whether the view has a route of the family leaving through the interface. */
+  private routesVia(oif: number, family: number): boolean {
+    for (const x of this.tables.routes.lookup('dev', oif)) if (familyOf(x) === family) return true;
+    return false;
+  }
+
+  /** The neighbours of some interfaces, from one dump. */
+  private async redumpNeighbours(ifindexes: readonly number[]): Promise<void> {
+    const all = await this.dumpNeighbours();
+    for (const ifindex of ifindexes) {
+      const got = all.filter((n) => n.ifindex === ifindex);
+      this.merge('neighbours', got, [...this.tables.neighbours.lookup('ifindex', ifindex)]);
+    }
+  }
+
   /** Make a part of a table equal to a dump of it. */
   private merge<T extends TableName>(table: T, got: RecordOf[T][], before: Iterable<RecordOf[T]>): void {
     const t = this.tables[table] as unknown as { keyOf(r: AnyRecord): string | number };
+    const old = Array.isArray(before) ? (before as RecordOf[T][]) : [...before];
+    // Nothing to remove (the first load): no set of the keys seen is needed.
+    if (!old.length) {
+      for (let i = 0; i < got.length; i++) this.put(table, got[i]);
+      return;
+    }
     const seen = new Set<string | number>();
     for (const r of got) {
       const k = t.keyOf(r);
       seen.add(k);
       this.put(table, r, k);
     }
-    for (const r of before) {
+    for (const r of old) {
       const k = t.keyOf(r);
       if (!seen.has(k)) this.remove(table, k);
     }

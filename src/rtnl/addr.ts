@@ -1,10 +1,5 @@
 // Addresses: friendly specs -> RTM_*ADDR requests, and dump filters.
 import {
-  NLM_F_ACK,
-  NLM_F_CREATE,
-  NLM_F_EXCL,
-  NLM_F_REPLACE,
-  NLM_F_REQUEST,
   SpecError,
   anyCheck,
   arrayCheck,
@@ -20,6 +15,7 @@ import {
   type SpecRules,
 } from '../core/index.js';
 import { AF_INET, AF_INET6, IFAPROT, IFA_F, RTM, RT_SCOPE } from './constants.js';
+import { requestHead } from './commands.js';
 import { addrVocab, ifaddrmsg, type IfaddrMessage } from './ifaddrmsg.js';
 import {
   broadcastOf,
@@ -171,28 +167,11 @@ export function addrBody(
 /** The request for `ipr.addr(cmd, spec)`. */
 export function addrRequest(cmd: AddrCmd, spec: AddrSpec): { schema: typeof ifaddrmsg; spec: MessageSpec<any, any> } {
   const { fields, attrs } = addrBody(cmd, spec);
-  const base = NLM_F_REQUEST | NLM_F_ACK;
-  let type: number, flags: number;
-  switch (cmd) {
-    case 'add':
-      type = RTM.RTM_NEWADDR;
-      flags = base | NLM_F_CREATE | NLM_F_EXCL;
-      break;
-    case 'replace':
-      type = RTM.RTM_NEWADDR;
-      flags = base | NLM_F_CREATE | NLM_F_REPLACE;
-      break;
-    case 'set':
-      type = RTM.RTM_NEWADDR;
-      flags = base | NLM_F_REPLACE;
-      break;
-    case 'del':
-      type = RTM.RTM_DELADDR;
-      flags = base;
-      break;
-    default:
-      throw new TypeError(`unknown address command ${JSON.stringify(cmd)} (add, replace, set, del, dump, flush)`);
-  }
+  const { type, flags } = requestHead('address', cmd, ['add', 'replace', 'set', 'del'], {
+    new: RTM.RTM_NEWADDR,
+    del: RTM.RTM_DELADDR,
+    get: RTM.RTM_GETADDR,
+  });
   return { schema: ifaddrmsg, spec: { type, flags, fields, attrs } };
 }
 

@@ -7,6 +7,7 @@ import {
   NLM_F_DUMP,
   NLM_F_EXCL,
   NLM_F_REPLACE,
+  NLM_F_REQUEST,
   NetlinkEncodeError,
   type AnyMessage,
   type Message,
@@ -35,6 +36,9 @@ const COMMANDS: Readonly<Record<string, [Verb, number]>> = {
   show: ['dump', NLM_F_DUMP],
 };
 
+/** Every command word except 'get': objects that are written and dumped, never fetched one by one. */
+export const WRITE_AND_DUMP: readonly string[] = Object.keys(COMMANDS).filter((c) => c !== 'get');
+
 /** The verb and netlink flags of a command word ('add', 'replace', 'del', 'dump', ...). */
 export function command(cmd: string, allowed?: readonly string[]): { verb: Verb; flags: number } {
   const c = COMMANDS[cmd];
@@ -44,6 +48,32 @@ export function command(cmd: string, allowed?: readonly string[]): { verb: Verb;
     );
   }
   return { verb: c[0], flags: c[1] };
+}
+
+/** The message types of one object: its NEW, DEL and GET. */
+export interface ObjectTypes {
+  new: number;
+  del: number;
+  get: number;
+}
+
+/**
+ * Type and header flags of a request for one object ('add', 'replace', 'del', 'get'...): a
+ * get asks for the object itself (no ACK, the answer is the object); dumps are not built here.
+ */
+export function requestHead(
+  what: string,
+  cmd: string,
+  allowed: readonly string[],
+  types: ObjectTypes,
+): { type: number; flags: number } {
+  if (!allowed.includes(cmd) || !(cmd in COMMANDS)) {
+    throw new TypeError(`unknown ${what} command ${JSON.stringify(cmd)} (${allowed.join(', ')})`);
+  }
+  const { verb, flags } = command(cmd);
+  if (verb === 'get') return { type: types.get, flags: NLM_F_REQUEST };
+  if (verb === 'dump') throw new TypeError(`${what} ${cmd}: a dump has no single request`);
+  return { type: types[verb], flags: NLM_F_REQUEST | flags };
 }
 
 /** Answers as messages of `schema` (the socket's marshal may not know this class). */

@@ -15,7 +15,7 @@ import {
   type NetlinkSocket,
   type SpecRules,
 } from '../core/index.js';
-import { ask, command, maskOf } from './commands.js';
+import { ask, command, maskOf, WRITE_AND_DUMP } from './commands.js';
 import { RTM } from './constants.js';
 import { NTF, NUD, fdbVocab, ndmsg } from './ndmsg.js';
 
@@ -115,19 +115,7 @@ export async function fdb(sock: NetlinkSocket, cmd: FdbCmd, spec: FdbSpec = {}):
         `fdb: ${k} ${JSON.stringify(spec[k])} must be resolved to an index first (IPRoute does)`,
       );
   }
-  const { verb, flags } = command(cmd, [
-    'add',
-    'create',
-    'append',
-    'replace',
-    'set',
-    'change',
-    'del',
-    'delete',
-    'remove',
-    'dump',
-    'show',
-  ]);
+  const { verb, flags } = command(cmd, WRITE_AND_DUMP);
   if (verb === 'dump') return getFdb(sock, spec);
   if (!spec.lladdr || spec.ifindex === undefined)
     throw new NetlinkEncodeError(`fdb ${cmd}: lladdr and ifindex are required`);

@@ -19,7 +19,7 @@ import {
   vocab,
   enumNames,
 } from '../core/index.js';
-import { AF, RTM } from './constants.js';
+import { AF, RTM, RTN } from './constants.js';
 
 /** Neighbour states (ndm_state), a bit mask. */
 export const NUD = {
@@ -48,22 +48,6 @@ export const NTF = {
 
 /** Extended flags (NDA_FLAGS_EXT); LOCKED is 6.2, EXT_VALIDATED 6.16. */
 export const NTF_EXT = { NTF_EXT_MANAGED: 0x1, NTF_EXT_LOCKED: 0x2, NTF_EXT_EXT_VALIDATED: 0x4 } as const;
-
-/** ndm_type carries a route type. */
-const RTN_TYPES = {
-  RTN_UNSPEC: 0,
-  RTN_UNICAST: 1,
-  RTN_LOCAL: 2,
-  RTN_BROADCAST: 3,
-  RTN_ANYCAST: 4,
-  RTN_MULTICAST: 5,
-  RTN_BLACKHOLE: 6,
-  RTN_UNREACHABLE: 7,
-  RTN_PROHIBIT: 8,
-  RTN_THROW: 9,
-  RTN_NAT: 10,
-  RTN_XRESOLVE: 11,
-} as const;
 
 /** Lower-case state names accepted by the API ('permanent', 'reachable', ...). */
 export function nudByName(name: string): number | undefined {
@@ -111,7 +95,8 @@ export const ndmsgHeader = struct('ndmsg', {
   ifindex: s32,
   state: flagsOf(u16, NUD),
   flags: flagsOf(u8, NTF),
-  ndm_type: enumOf(u8, RTN_TYPES),
+  // ndm_type carries a route type.
+  ndm_type: enumOf(u8, RTN),
 });
 
 /** Neighbours and bridge FDB entries (family AF_BRIDGE). */

@@ -1,11 +1,5 @@
 // Routes: friendly specs -> RTM_*ROUTE requests, and dump filters (kernel side where it can).
 import {
-  NLM_F_ACK,
-  NLM_F_APPEND,
-  NLM_F_CREATE,
-  NLM_F_EXCL,
-  NLM_F_REPLACE,
-  NLM_F_REQUEST,
   SpecError,
   anyCheck,
   arrayCheck,
@@ -36,7 +30,8 @@ import {
   RT_SCOPE,
   RT_TABLE,
 } from './constants.js';
-import { metricsVocab, nexthopVocab, rtaxAttrs, routeVocab, rtmsg, SEG6_IPTUN_MODE, type RtMessage } from './rtmsg.js';
+import { requestHead } from './commands.js';
+import { metricsVocab, nexthopVocab, routeVocab, rtmsg, SEG6_IPTUN_MODE, type RtMessage } from './rtmsg.js';
 import { canonicalIP, enumValue, familyValue, mergeAttrs, parsePrefix, type IfRef, type RawAttrs } from './spec.js';
 import type { RtVia } from './types.js';
 
@@ -421,39 +416,11 @@ export function routeBody(
 /** The request for `ipr.route(cmd, spec)`. */
 export function routeRequest(cmd: RouteCmd, spec: RouteSpec): { schema: typeof rtmsg; spec: MessageSpec<any, any> } {
   const { fields, attrs } = routeBody(cmd, spec);
-  const base = NLM_F_REQUEST | NLM_F_ACK;
-  let type: number, flags: number;
-  switch (cmd) {
-    case 'add':
-      type = RTM.RTM_NEWROUTE;
-      flags = base | NLM_F_CREATE | NLM_F_EXCL;
-      break;
-    case 'replace':
-      type = RTM.RTM_NEWROUTE;
-      flags = base | NLM_F_CREATE | NLM_F_REPLACE;
-      break;
-    case 'append':
-      type = RTM.RTM_NEWROUTE;
-      flags = base | NLM_F_CREATE | NLM_F_APPEND;
-      break;
-    case 'set':
-    case 'change':
-      type = RTM.RTM_NEWROUTE;
-      flags = base | NLM_F_REPLACE;
-      break;
-    case 'del':
-      type = RTM.RTM_DELROUTE;
-      flags = base;
-      break;
-    case 'get':
-      type = RTM.RTM_GETROUTE;
-      flags = NLM_F_REQUEST;
-      break;
-    default:
-      throw new TypeError(
-        `unknown route command ${JSON.stringify(cmd)} (add, replace, append, change, del, get, dump)`,
-      );
-  }
+  const { type, flags } = requestHead('route', cmd, ['add', 'replace', 'append', 'set', 'change', 'del', 'get'], {
+    new: RTM.RTM_NEWROUTE,
+    del: RTM.RTM_DELROUTE,
+    get: RTM.RTM_GETROUTE,
+  });
   return { schema: rtmsg, spec: { type, flags, fields, attrs } };
 }
 

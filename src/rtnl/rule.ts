@@ -21,7 +21,7 @@ import {
   type VocabRecord,
   type VocabSpec,
 } from '../core/index.js';
-import { ask, command, type Req, type Verb } from './commands.js';
+import { ask, command, type Req, type Verb, WRITE_AND_DUMP } from './commands.js';
 import { RTPROT, RT_TABLE } from './constants.js';
 import { enumValue, type IfRef } from './spec.js';
 import {
@@ -205,19 +205,7 @@ function prefix(addr: string, len: number | undefined, family: number): [string,
  * Interfaces are names here (IPRoute.rule also takes indexes).
  */
 export async function rule(sock: NetlinkSocket, cmd: RuleCmd, spec: RuleSpec = {}): Promise<RuleMessage[]> {
-  const { verb, flags } = command(cmd, [
-    'add',
-    'create',
-    'append',
-    'replace',
-    'set',
-    'change',
-    'del',
-    'delete',
-    'remove',
-    'dump',
-    'show',
-  ]);
+  const { verb, flags } = command(cmd, WRITE_AND_DUMP);
   const s = checkRuleSpec(spec);
   if (verb === 'dump') return getRules(sock, s);
   return ask(sock, fibmsg, ruleRequest(verb, flags, s));

@@ -30,57 +30,32 @@ export const iptunAttrs = attrMap('ifla_iptun', { ...common, IFLA_IPTUN_FLAGS: [
 /** ip6tnl: IFLA_IPTUN_FLAGS is 32 bits (IP6_TNL_F_*). */
 export const ip6tnlAttrs = attrMap('ifla_ip6tnl', { ...common, IFLA_IPTUN_FLAGS: [8, u32] });
 
-/** The friendly names of the ip tunnel options, flat in a link spec or record. */
-export const iptunVocab = vocab('ip tunnel options', iptunAttrs, undefined, {
-  attrs: {
-    iptunLink: 'IFLA_IPTUN_LINK',
-    iptunLocal: 'IFLA_IPTUN_LOCAL',
-    iptunRemote: 'IFLA_IPTUN_REMOTE',
-    iptunTtl: 'IFLA_IPTUN_TTL',
-    iptunTos: 'IFLA_IPTUN_TOS',
-    iptunEncapLimit: 'IFLA_IPTUN_ENCAP_LIMIT',
-    iptunFlowinfo: 'IFLA_IPTUN_FLOWINFO',
-    iptunProto: 'IFLA_IPTUN_PROTO',
-    iptunPmtudisc: 'IFLA_IPTUN_PMTUDISC',
-    iptun6rdPrefix: 'IFLA_IPTUN_6RD_PREFIX',
-    iptun6rdRelayPrefix: 'IFLA_IPTUN_6RD_RELAY_PREFIX',
-    iptun6rdPrefixlen: 'IFLA_IPTUN_6RD_PREFIXLEN',
-    iptun6rdRelayPrefixlen: 'IFLA_IPTUN_6RD_RELAY_PREFIXLEN',
-    iptunEncapType: 'IFLA_IPTUN_ENCAP_TYPE',
-    iptunEncapFlags: 'IFLA_IPTUN_ENCAP_FLAGS',
-    iptunEncapSport: 'IFLA_IPTUN_ENCAP_SPORT',
-    iptunEncapDport: 'IFLA_IPTUN_ENCAP_DPORT',
-    iptunCollectMetadata: 'IFLA_IPTUN_COLLECT_METADATA',
-    iptunFwmark: 'IFLA_IPTUN_FWMARK',
-    iptunFlags: 'IFLA_IPTUN_FLAGS',
-  },
-});
+/** The friendly names of the ip tunnel options (ipip, sit, ip6tnl), flat in a link spec or record. */
+const iptunNames = {
+  iptunLink: 'IFLA_IPTUN_LINK',
+  iptunLocal: 'IFLA_IPTUN_LOCAL',
+  iptunRemote: 'IFLA_IPTUN_REMOTE',
+  iptunTtl: 'IFLA_IPTUN_TTL',
+  iptunTos: 'IFLA_IPTUN_TOS',
+  iptunEncapLimit: 'IFLA_IPTUN_ENCAP_LIMIT',
+  iptunFlowinfo: 'IFLA_IPTUN_FLOWINFO',
+  iptunProto: 'IFLA_IPTUN_PROTO',
+  iptunPmtudisc: 'IFLA_IPTUN_PMTUDISC',
+  iptun6rdPrefix: 'IFLA_IPTUN_6RD_PREFIX',
+  iptun6rdRelayPrefix: 'IFLA_IPTUN_6RD_RELAY_PREFIX',
+  iptun6rdPrefixlen: 'IFLA_IPTUN_6RD_PREFIXLEN',
+  iptun6rdRelayPrefixlen: 'IFLA_IPTUN_6RD_RELAY_PREFIXLEN',
+  iptunEncapType: 'IFLA_IPTUN_ENCAP_TYPE',
+  iptunEncapFlags: 'IFLA_IPTUN_ENCAP_FLAGS',
+  iptunEncapSport: 'IFLA_IPTUN_ENCAP_SPORT',
+  iptunEncapDport: 'IFLA_IPTUN_ENCAP_DPORT',
+  iptunCollectMetadata: 'IFLA_IPTUN_COLLECT_METADATA',
+  iptunFwmark: 'IFLA_IPTUN_FWMARK',
+  iptunFlags: 'IFLA_IPTUN_FLAGS',
+} as const;
 
-/** The friendly names of the ip6 tunnel options, flat in a link spec or record. */
-export const ip6tnlVocab = vocab('ip6 tunnel options', ip6tnlAttrs, undefined, {
-  attrs: {
-    iptunLink: 'IFLA_IPTUN_LINK',
-    iptunLocal: 'IFLA_IPTUN_LOCAL',
-    iptunRemote: 'IFLA_IPTUN_REMOTE',
-    iptunTtl: 'IFLA_IPTUN_TTL',
-    iptunTos: 'IFLA_IPTUN_TOS',
-    iptunEncapLimit: 'IFLA_IPTUN_ENCAP_LIMIT',
-    iptunFlowinfo: 'IFLA_IPTUN_FLOWINFO',
-    iptunProto: 'IFLA_IPTUN_PROTO',
-    iptunPmtudisc: 'IFLA_IPTUN_PMTUDISC',
-    iptun6rdPrefix: 'IFLA_IPTUN_6RD_PREFIX',
-    iptun6rdRelayPrefix: 'IFLA_IPTUN_6RD_RELAY_PREFIX',
-    iptun6rdPrefixlen: 'IFLA_IPTUN_6RD_PREFIXLEN',
-    iptun6rdRelayPrefixlen: 'IFLA_IPTUN_6RD_RELAY_PREFIXLEN',
-    iptunEncapType: 'IFLA_IPTUN_ENCAP_TYPE',
-    iptunEncapFlags: 'IFLA_IPTUN_ENCAP_FLAGS',
-    iptunEncapSport: 'IFLA_IPTUN_ENCAP_SPORT',
-    iptunEncapDport: 'IFLA_IPTUN_ENCAP_DPORT',
-    iptunCollectMetadata: 'IFLA_IPTUN_COLLECT_METADATA',
-    iptunFwmark: 'IFLA_IPTUN_FWMARK',
-    iptunFlags: 'IFLA_IPTUN_FLAGS',
-  },
-});
+export const iptunVocab = vocab('ip tunnel options', iptunAttrs, undefined, { attrs: iptunNames });
+export const ip6tnlVocab = vocab('ip6 tunnel options', ip6tnlAttrs, undefined, { attrs: iptunNames });
 
 const k = (kind: string, map: typeof iptunAttrs): LinkKind => ({
   kind,
