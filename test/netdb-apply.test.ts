@@ -18,7 +18,7 @@ const BRIDGE: Desired = {
   ],
   addresses: [
     { ifname: 'br0', address: '10.10.0.1/24' },
-    { ifname: 'br0', address: '2001:db8:10::1/64', flags: 0x02 },
+    { ifname: 'br0', address: '2001:db8:10::1/64', flags: ['nodad'] },
   ],
   routes: [
     { dst: '10.20.0.0/16', gateway: '10.10.0.254' },

@@ -109,8 +109,7 @@ test(`netdb: random changes by ip and nlroute; the view equals a fresh load at e
   modelRun(t, SEED, OPS));
 
 test(`netdb: seed ${NEXTHOP_REVIVAL_SEED} (a dead multipath next hop revived by an address)`, (t) =>
-  modelRun(t, NEXTHOP_REVIVAL_SEED, 60),
-);
+  modelRun(t, NEXTHOP_REVIVAL_SEED, 60));
 
 async function modelRun(t: import('node:test').TestContext, SEED: number, OPS: number): Promise<void> {
   t.diagnostic(`seed ${SEED} (NETDB_SEED=${SEED} replays), ${OPS} operations`);
@@ -173,7 +172,7 @@ test('netdb: a burst of changes by ip -batch is followed; the view equals a fres
     const { diff } = await settledVsFresh(db, ns.name);
     assert.deepEqual(diff, []);
     assert.equal(
-      db.filter('routes', { dev: db.get('links', 'v0')!.index, table: 254 }).filter((r) => r.gateway).length,
+      db.filter('routes', { dev: db.get('links', 'v0')!.index, table: 'main' }).filter((r) => r.gateway).length,
       n / 2,
     );
     t.diagnostic(`${lines.length} changes, ${db.source().applied} events applied, ${resyncs} resyncs after overruns`);

@@ -31,7 +31,7 @@ test('netdb: loads a namespace; get and filter use the indexes', async () => {
     assert.equal(mp.multipath?.length, 2);
     assert.ok(db.filter('routes', { dev: v0.index }).length >= 4);
     assert.deepEqual(
-      db.filter('addresses', { index: v0.index, family: 2 }).map((a) => a.address),
+      db.filter('addresses', { index: v0.index, family: 'inet' }).map((a) => a.address),
       ['10.1.0.1'],
     );
     assert.equal(db.get('routes', { dst: '10.2.0.0/16', table: 100 })?.gateway, '10.1.0.254');

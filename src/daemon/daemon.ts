@@ -4,9 +4,10 @@
 import { existsSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { NetDB, type ApplyResult, type Change } from '../netdb/index.js';
-import type { Desired } from '../netdb/desired.js';
-import { RT_SCOPE, RT_TABLE, RTN, RTPROT } from '../rtnl/constants.js';
-import { enumValue } from '../rtnl/spec.js';
+import type { Desired, DesiredRoute } from '../netdb/desired.js';
+import { routeTarget } from '../netdb/plan.js';
+import { DEFAULT_DST, MAIN_TABLE } from '../netdb/records.js';
+import { enumValue } from '../netdb/vocab.js';
 import { loadConfigDir, ConfigError } from './config.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
@@ -450,32 +451,17 @@ export class Daemon {
   }
 }
 
-// Enumerations a configuration may name ('main', 'link', 'static'), as NetDB takes them.
-const ENUMS: Record<string, [Readonly<Record<string, number>>, string]> = {
-  table: [RT_TABLE, 'RT_TABLE_'],
-  scope: [RT_SCOPE, 'RT_SCOPE_'],
-  proto: [RTPROT, 'RTPROT_'],
-  type: [RTN, 'RTN_'],
-};
-
-/** The NetDB desired state of a configuration part (daemon-only keys removed, names as numbers). */
+/**
+ * The NetDB desired state of a configuration part: the configuration is already in NetDB's
+ * vocabulary (names or numbers for enums), so only the daemon's own keys come off.
+ */
 export function toDesired(cfg: Config | NamespaceConfig): Desired {
   const out: Record<string, unknown[]> = {};
   for (const k of LIST_KEYS) {
     const list = (cfg as Record<string, unknown>)[k] as Record<string, unknown>[] | undefined;
-    if (!list) continue;
-    out[k] = list.map(({ drift: _drift, ...rest }) => {
-      for (const [field, [table, prefix]] of Object.entries(ENUMS)) {
-        if (typeof rest[field] === 'string') rest[field] = enumValue(table, prefix, rest[field], `${k} ${field}`);
-      }
-      return rest;
-    });
+    if (list) out[k] = list.map(({ drift: _drift, ...rest }) => rest);
   }
   return out as Desired;
-}
-
-function tableNumber(t: unknown): number | undefined {
-  return t === undefined ? undefined : enumValue(RT_TABLE, 'RT_TABLE_', t, 'table');
 }
 
 function stepView(source: string, s: ApplyResult['plan']['steps'][number]): StepView {
@@ -509,6 +495,17 @@ function describeEntry(list: ListKey, e: Record<string, unknown>): string {
   }
 }
 
+/** Whether a route record has the prefix and table of a configuration entry. */
+function sameRoute(e: Record<string, unknown>, rec: Record<string, unknown>): boolean {
+  try {
+    const dst = routeTarget(e as DesiredRoute).dst;
+    const table = enumValue('routes', 'table', (e.table as string | number | undefined) ?? MAIN_TABLE);
+    return (rec.dst ?? DEFAULT_DST) === dst && rec.table === table;
+  } catch {
+    return false;
+  }
+}
+
 /** Whether a record is the object a configuration entry describes. */
 function sameObject(
   list: ListKey,
@@ -529,7 +526,7 @@ function sameObject(
       return rec.address === addr && ifname(rec.index ?? rec.ifname) === ifname(e.ifname);
     }
     case 'routes':
-      return rec.dst === e.dst && rec.table === (tableNumber(e.table) ?? RT_TABLE.RT_TABLE_MAIN);
+      return sameRoute(e, rec);
     case 'rules':
       return rec.priority === e.priority;
     case 'neighbours':

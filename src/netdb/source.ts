@@ -17,14 +17,18 @@ import { AF_BRIDGE, AF_INET, AF_INET6, IFF, RTEXT_FILTER, RTM, RTNH_F, RTNLGRP }
 import { ifaddrmsg } from '../rtnl/ifaddrmsg.js';
 import { ifinfmsg } from '../rtnl/ifinfmsg.js';
 import { rtmsg } from '../rtnl/rtmsg.js';
-import { ndmsg, NUD } from '../rtnl/ndmsg.js';
+import { ndmsg, NTF, NUD } from '../rtnl/ndmsg.js';
+import { enumNames } from '../core/index.js';
+import { tableId } from '../rtnl/route.js';
 import { fibmsg } from '../rtnl/fibrulemsg.js';
 import { rtnlMarshal } from '../rtnl/marshal.js';
 import { IPRoute } from '../rtnl/iproute.js';
 import {
   addrRecord,
+  isProxy,
   linkRecord,
   neighRecord,
+  DEFAULT_DST,
   routeBaseKey,
   routeDevs,
   routeRecord,
@@ -61,7 +65,7 @@ export interface SourceOptions {
 
 /** A re-dump of part of a table; `all` re-reads every table. */
 type Redump =
-  | { what: 'routes'; family: number; oif?: number; table?: number }
+  | { what: 'routes'; family: number; oif?: number; table?: string | number }
   | { what: 'neighbours'; ifindex: number }
   | { what: 'addresses'; index: number }
   | { what: 'link'; index: number }
@@ -76,11 +80,32 @@ const GROUPS = [
 ];
 // Flags whose change flushes or marks routes and neighbours without an event of their own.
 const LINK_STATE_FLAGS = IFF.IFF_UP | IFF.IFF_LOWER_UP | IFF.IFF_RUNNING;
-const NTF_PROXY = 0x08;
-const RTNH_F_DEAD = RTNH_F.RTNH_F_DEAD;
+const NTF_PROXY = NTF.NTF_PROXY;
+const DEAD = enumNames(RTNH_F).short(RTNH_F.RTNH_F_DEAD) as string;
+const familyOf = (r: { family?: unknown }): number => (r.family === 'inet6' ? AF_INET6 : AF_INET);
 
-/** A neighbour entry the kernel makes and drops by itself, without events. */
-const untracked = (state: number): boolean => state === 0 || state === NUD.NUD_NOARP;
+/** The link flags (as names) whose change the kernel follows with silent changes of routes. */
+function stateFlags(l: LinkRecord): number {
+  return linkFlags(l.flags) & LINK_STATE_FLAGS;
+}
+const iffNames = enumNames(IFF);
+function linkFlags(names: readonly string[] | undefined): number {
+  let mask = 0;
+  for (const n of names ?? []) mask |= iffNames.byName(n) ?? 0;
+  return mask;
+}
+
+/** A bridge's own and root ids, as one comparable string. */
+const bridgeIds = (l: LinkRecord): string => {
+  const b = l as { brBridgeId?: unknown; brRootId?: unknown };
+  return JSON.stringify([b.brBridgeId, b.brRootId]);
+};
+
+/** A neighbour entry the kernel makes and drops by itself, without events (by its message). */
+const untracked = (m: AnyMessage): boolean => {
+  const state = m.fields.state as number;
+  return state === 0 || state === NUD.NUD_NOARP;
+};
 
 export class Source {
   readonly tables: Tables = makeTables();
@@ -153,9 +178,12 @@ export class Source {
         return this.newRoute(m);
       case RTM.RTM_DELROUTE:
         return this.delRoute(m);
-      // A bridge also reports its ports as AF_BRIDGE messages (port state, VLANs): not links.
+      // A bridge also reports its ports as AF_BRIDGE messages (port state, VLANs): not links,
+      // but a port's STP state changes with no other event: read the port again.
       case RTM.RTM_NEWLINK:
         if (m.fields.family !== AF_BRIDGE) this.newLink(m);
+        else if (this.tables.links.get(m.fields.index as number))
+          this.schedule({ what: 'link', index: m.fields.index });
         return;
       case RTM.RTM_DELLINK:
         if (m.fields.family !== AF_BRIDGE) this.delLink(m);
@@ -182,12 +210,12 @@ export class Source {
     if (m.flags & NLM_F_REPLACE) {
       // The route replaced one of the same prefix and metric, which gets no event of its own.
       const base = routeBaseKey(r);
-      for (const o of [...t.lookup('dst', r.dst)])
+      for (const o of [...t.lookup('dst', r.dst ?? DEFAULT_DST)])
         if (routeBaseKey(o) === base && t.keyOf(o) !== t.keyOf(r)) this.remove('routes', t.keyOf(o));
-    } else if (r.family === AF_INET6 && (r.multipath || r.gateway)) {
+    } else if (r.family === 'inet6' && (r.multipath || r.gateway)) {
       // IPv6 merges routes with gateways into multipath routes: re-read the table to see how.
       const base = routeBaseKey(r);
-      for (const o of t.lookup('dst', r.dst)) {
+      for (const o of t.lookup('dst', r.dst ?? DEFAULT_DST)) {
         if (routeBaseKey(o) === base && t.keyOf(o) !== t.keyOf(r)) {
           this.schedule({ what: 'routes', family: AF_INET6, table: r.table });
           break;
@@ -203,7 +231,7 @@ export class Source {
     if (this.remove('routes', t.keyOf(r))) return;
     // A next hop leaving an IPv6 multipath route, or a deletion worded differently from the
     // route it deleted: re-read that table.
-    this.schedule({ what: 'routes', family: r.family, table: r.table });
+    this.schedule({ what: 'routes', family: familyOf(r), table: r.table });
   }
 
   private newLink(m: AnyMessage): void {
@@ -220,7 +248,11 @@ export class Source {
         this.put('links', { ...peer, link: l.index });
     }
     if (!old) return;
-    if ((old.flags ^ l.flags) & LINK_STATE_FLAGS || old.operstate !== l.operstate || old.master !== l.master) {
+    // A bridge's id (from its address) is also its ports' root and bridge id, changed silently.
+    if (l.kind === 'bridge' && bridgeIds(old) !== bridgeIds(l))
+      for (const port of this.tables.links.lookup('master', l.index))
+        this.schedule({ what: 'link', index: port.index });
+    if (stateFlags(old) !== stateFlags(l) || old.operstate !== l.operstate || old.master !== l.master) {
       // Down flushes IPv4 routes and marks next hops dead or linkdown, all without events.
       this.schedule({ what: 'routes', family: AF_INET, oif: l.index });
       this.schedule({ what: 'routes', family: AF_INET6, oif: l.index });
@@ -246,7 +278,7 @@ export class Source {
     for (const n of [...this.tables.neighbours.lookup('ifindex', index)])
       this.remove('neighbours', this.tables.neighbours.keyOf(n));
     for (const r of [...this.tables.routes.lookup('dev', index)]) {
-      if (r.family === AF_INET6 && r.multipath) this.schedule({ what: 'routes', family: AF_INET6, table: r.table });
+      if (r.family === 'inet6' && r.multipath) this.schedule({ what: 'routes', family: AF_INET6, table: r.table });
       this.remove('routes', this.tables.routes.keyOf(r));
     }
   }
@@ -256,9 +288,9 @@ export class Source {
     this.put('addresses', a);
     // IPv4: an address on an up link revives the link's dead next hops (marked when its last
     // address went), without an event. Only multipath routes keep a dead next hop.
-    if (a.family !== AF_INET) return;
+    if (a.family !== 'inet') return;
     for (const r of this.tables.routes.lookup('dev', a.index)) {
-      if (r.multipath?.some((nh) => nh.oif === a.index && nh.flags & RTNH_F_DEAD)) {
+      if (r.multipath?.some((nh) => nh.oif === a.index && nh.flags?.includes(DEAD))) {
         this.schedule({ what: 'routes', family: AF_INET, oif: a.index });
         return;
       }
@@ -268,13 +300,12 @@ export class Source {
   private delAddr(m: AnyMessage): void {
     const a = addrRecord(m, this.name);
     this.remove('addresses', this.tables.addresses.keyOf(a));
-    if (a.family !== AF_INET) return;
+    if (a.family !== 'inet') return;
     // IPv4: routes using the address as source go when no interface keeps it, and the
     // interface's routes go with its last address; neither sends events.
-    const local = a.local ?? a.address;
+    const local = a.address;
     let kept = false;
-    for (const o of this.tables.addresses.values())
-      if (o.family === AF_INET && (o.local ?? o.address) === local) kept = true;
+    for (const o of this.tables.addresses.values()) if (o.family === 'inet' && o.address === local) kept = true;
     if (!kept)
       for (const r of [...this.tables.routes.lookup('prefsrc', local)])
         this.remove('routes', this.tables.routes.keyOf(r));
@@ -287,7 +318,7 @@ export class Source {
     if (family !== AF_INET && family !== AF_INET6) return;
     const n = neighRecord(m, this.name);
     const key = this.tables.neighbours.keyOf(n);
-    if (m.type === RTM.RTM_DELNEIGH || untracked(n.state)) this.remove('neighbours', key);
+    if (m.type === RTM.RTM_DELNEIGH || untracked(m)) this.remove('neighbours', key);
     else this.put('neighbours', n);
   }
 
@@ -422,7 +453,7 @@ export class Source {
       attrs: [] as [string, unknown][],
     };
     if (r.oif !== undefined) spec.attrs.push(['RTA_OIF', r.oif]);
-    if (r.table !== undefined) spec.attrs.push(['RTA_TABLE', r.table]);
+    if (r.table !== undefined) spec.attrs.push(['RTA_TABLE', tableId(r.table)]);
     try {
       msgs = await this.dump(rtmsg, spec);
     } catch (e) {
@@ -431,7 +462,8 @@ export class Source {
       else throw e;
     }
     const got = msgs.map((m) => routeRecord(m, this.name));
-    const inView = (x: RouteRecord): boolean => x.family === r.family && (r.table === undefined || x.table === r.table);
+    const inView = (x: RouteRecord): boolean =>
+      familyOf(x) === r.family && (r.table === undefined || x.table === r.table);
     const before =
       r.oif !== undefined
         ? [...this.tables.routes.lookup('dev', r.oif)].filter(inView)
@@ -445,7 +477,7 @@ export class Source {
 
   /** Whether the view has a route of the family leaving through the interface. */
   private routesVia(oif: number, family: number): boolean {
-    for (const x of this.tables.routes.lookup('dev', oif)) if (x.family === family) return true;
+    for (const x of this.tables.routes.lookup('dev', oif)) if (familyOf(x) === family) return true;
     return false;
   }
 
@@ -507,7 +539,7 @@ export class Source {
       for (const flags of [0, NTF_PROXY]) {
         for (const m of await this.dump(ndmsg, { type: RTM.RTM_GETNEIGH, fields: { family, flags } })) {
           const n = neighRecord(m, this.name);
-          if (!untracked(n.state) || n.flags & NTF_PROXY) out.push(n);
+          if (!untracked(m) || isProxy(n)) out.push(n);
         }
       }
     }
