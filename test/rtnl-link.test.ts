@@ -255,6 +255,7 @@ test('link errors: typed, before sending when the input is wrong, with the kerne
       (e: Error) => e instanceof TypeError && /did you mean vxlanId\?/.test(e.message),
     );
     await assert.rejects(
+      // @ts-expect-error: not a macvlan mode
       ipr.link('add', { ifname: 'x', kind: 'macvlan', link: 'lo', macvlanMode: 'sideways' }),
       /macvlanMode must be one of private, vepa, bridge, passthru, source, got the string "sideways"/,
     );

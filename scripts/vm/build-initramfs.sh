@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build (or reuse) the busybox initramfs for a cached kernel and print its path.
 # The file name carries a hash of everything that goes into it, so editing
-# guest-init.sh or upgrading busybox/wireless-regdb rebuilds it automatically.
+# guest-init.sh, guest-systemd.sh or systemd/* or upgrading busybox/wireless-regdb rebuilds it.
 # Usage: build-initramfs.sh <kernel-version>
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/config.sh"
@@ -54,7 +54,7 @@ fi
 
 key=$( {
   echo "$kver" "${boot[*]}" "${test[*]}"
-  cat "$VM_DIR/guest-init.sh" "$VM_DIR/build-initramfs.sh"
+  cat "$VM_DIR/guest-init.sh" "$VM_DIR/guest-systemd.sh" "$VM_DIR/build-initramfs.sh" "$VM_DIR"/systemd/*
   sha256sum "$busybox"
   for f in "${regdb_files[@]}"; do sha256sum <"$f"; done
 } | sha256sum | cut -c1-12)
@@ -77,6 +77,10 @@ printf '%s\n' "${boot[@]}" >"$stage/etc/nlroute-vm/boot-modules"
 printf '%s\n' "${test[@]}" >"$stage/etc/nlroute-vm/test-modules"
 for f in "${regdb_files[@]}"; do cp -L "$f" "$stage/lib/firmware/"; done
 install -m 755 "$VM_DIR/guest-init.sh" "$stage/init"
+# For run.sh --init systemd: the command runner and its units, copied into the overlay's /run.
+install -m 755 "$VM_DIR/guest-systemd.sh" "$stage/etc/nlroute-vm/guest-systemd.sh"
+mkdir -p "$stage/etc/nlroute-vm/systemd"
+cp "$VM_DIR"/systemd/* "$stage/etc/nlroute-vm/systemd/"
 
 (cd "$stage" && find . -print0 | LC_ALL=C sort -z |
   cpio --null -o -H newc --owner=0:0 --quiet) | gzip -6 >"$out.tmp"

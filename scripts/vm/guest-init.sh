@@ -2,7 +2,9 @@
 # PID 1 of the test VM (busybox sh, runs from the initramfs).
 # Mounts the host's / read-only over 9p with a tmpfs overlay, loads the
 # wireless modules, runs /run/nlroute-vm/cmd.sh chrooted into that overlay and
-# writes the results to the per-run 9p share, then powers off.
+# writes the results to the per-run 9p share, then powers off. With INIT=systemd
+# it instead switches root to the overlay and execs the host's systemd as PID 1,
+# whose nlroute-vm.service runs the command (guest-systemd.sh).
 # PID 1 itself never chroots, so the kernel's firmware loader keeps seeing the
 # initramfs's /lib/firmware (regulatory.db).
 
@@ -32,6 +34,22 @@ finish() {
 
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 
+# Units masked in the systemd boot (INIT=systemd).
+SYSTEMD_MASK="systemd-modules-load.service modprobe@.service kmod-static-nodes.service
+  systemd-binfmt.service proc-sys-fs-binfmt_misc.automount proc-sys-fs-binfmt_misc.mount
+  dev-hugepages.mount dev-mqueue.mount sys-kernel-tracing.mount sys-kernel-config.mount
+  sys-kernel-debug.mount sys-fs-fuse-connections.mount systemd-remount-fs.service
+  systemd-pstore.service systemd-timesyncd.service systemd-update-utmp.service
+  systemd-random-seed.service systemd-journal-flush.service systemd-sysusers.service
+  systemd-firstboot.service systemd-machine-id-commit.service systemd-repart.service
+  systemd-pcrphase.service systemd-pcrphase-sysinit.service systemd-hwdb-update.service
+  systemd-journal-catalog-update.service ldconfig.service systemd-update-done.service
+  systemd-ask-password-console.path systemd-ask-password-wall.path
+  timers.target apt-daily.timer apt-daily-upgrade.timer dpkg-db-backup.timer e2scrub_all.timer
+  man-db.timer fstrim.timer systemd-tmpfiles-clean.timer
+  systemd-udevd.service systemd-udev-trigger.service systemd-udevd-control.socket
+  systemd-udevd-kernel.socket"
+
 load() { # load <path under /lib/modules> [params...]
   m=$1; shift
   insmod "/lib/modules/$m" "$@" || finish "insmod $m $* failed"
@@ -43,7 +61,7 @@ mkdir -p /out /lower /rw /newroot
 mount -t 9p -o "$NINEP" nlvmout /out || finish "cannot mount the result share"
 have_out=1
 echo "$(uptime_s)" >/out/booted
-# KVER, MODDIR (host path of the module tree), RADIOS, VM_TIMEOUT, EXTRA_MODULES
+# KVER, MODDIR (host path of the module tree), RADIOS, VM_TIMEOUT, EXTRA_MODULES, INIT
 . /out/params || finish "cannot read params"
 
 mount -t 9p -o "$NINEP,cache=loose,ro" hostroot /lower || finish "cannot mount the host root"
@@ -78,6 +96,27 @@ done
 for m in $EXTRA_MODULES; do
   chroot $R /sbin/modprobe "$m" || finish "modprobe $m failed"
 done
+
+if [ "$INIT" = systemd ]; then
+  # systemd becomes PID 1 on the overlay; a unit of it runs the command (guest-systemd.sh).
+  [ -x $R/lib/systemd/systemd ] || finish "no /lib/systemd/systemd on the host root (apt-get install systemd)"
+  mkdir -p $R/run/systemd/system
+  cp /etc/nlroute-vm/systemd/* $R/run/systemd/system/ || finish "cannot install the VM units"
+  cp /etc/nlroute-vm/guest-systemd.sh $R/run/nlroute-vm-systemd.sh
+  # Mask (for this boot only) what the tests don't need and what costs seconds under TCG over 9p:
+  # every generator, module loading, extra file systems, utmp, timers. Journald stays.
+  mkdir -p $R/run/systemd/system-generators
+  for g in $R/lib/systemd/system-generators/* $R/usr/lib/systemd/system-generators/*; do
+    [ -e "$g" ] && ln -sf /dev/null "$R/run/systemd/system-generators/${g##*/}"
+  done
+  for u in $SYSTEMD_MASK; do ln -sf /dev/null "$R/run/systemd/system/$u"; done
+  # Debian's tmp.conf empties /tmp at boot ("D /tmp"): over 9p that walks all of the host's /tmp
+  # for minutes, and /tmp must keep showing the host's files (see above). Keep it as it is.
+  mkdir -p $R/run/tmpfiles.d
+  echo 'd /tmp 1777 root root -' >$R/run/tmpfiles.d/tmp.conf
+  exec switch_root $R /lib/systemd/systemd --unit=nlroute-vm.target ||
+    finish "cannot start systemd from the host root"
+fi
 
 start=$(uptime_s)
 # Leave room (VM_TIMEOUT/10, 5..10 s) before the host's VM deadline to save

@@ -3,7 +3,7 @@
 # The guest sees the host's / read-only (with a tmpfs overlay), so the command
 # uses this checkout and the host's node/iw/hostapd as they are.
 #
-# Usage: scripts/vm/run.sh [--radios N] [--timeout S] [--modules "m1 m2"]
+# Usage: scripts/vm/run.sh [--radios N] [--timeout S] [--modules "m1 m2"] [--init busybox|systemd]
 #                          [--dmesg] [--keep] [--timing] -- <command...>
 # Exit status: the command's; 124 = timed out; 125 = the VM failed to boot or
 # to set up (after one retry), never the command's result.
@@ -18,6 +18,7 @@ usage() { # usage <exit status>
 radios=$NLROUTE_VM_RADIOS
 timeout=$NLROUTE_VM_TIMEOUT
 modules=${NLROUTE_VM_MODULES:-}
+init=${NLROUTE_VM_INIT:-busybox}
 show_dmesg=${NLROUTE_VM_DMESG:-0}
 keep=${NLROUTE_VM_KEEP:-0}
 timing=${NLROUTE_VM_TIMING:-0}
@@ -26,6 +27,7 @@ while (($#)); do
     --radios) radios=${2:?}; shift 2 ;;
     --timeout) timeout=${2:?}; shift 2 ;;
     --modules) modules=${2:?}; shift 2 ;;
+    --init) init=${2:?}; shift 2 ;;
     --dmesg) show_dmesg=1; shift ;;
     --keep) keep=1; shift ;;
     --timing) timing=1; shift ;;
@@ -37,9 +39,11 @@ while (($#)); do
 done
 (($#)) || usage 125
 [[ $modules =~ ^[A-Za-z0-9_\ -]*$ ]] || vm_die "--modules wants module names, got '$modules'"
-for v in NLROUTE_VM_BOOT_TIMEOUT NLROUTE_VM_MEM NLROUTE_VM_SMP; do
+for v in NLROUTE_VM_BOOT_TIMEOUT NLROUTE_VM_SYSTEMD_BOOT_TIMEOUT NLROUTE_VM_MEM NLROUTE_VM_SMP; do
   [[ ${!v} =~ ^[1-9][0-9]*$ ]] || vm_die "$v wants a positive integer, got '${!v}'"
 done
+[[ $init == busybox || $init == systemd ]] || vm_die "--init wants busybox or systemd, got '$init'"
+[[ $init == busybox ]] || NLROUTE_VM_BOOT_TIMEOUT=$NLROUTE_VM_SYSTEMD_BOOT_TIMEOUT
 [[ $radios =~ ^[0-9]+$ ]] || vm_die "--radios wants a number, got '$radios'"
 [[ $timeout =~ ^[0-9]+$ ]] && ((timeout >= 10)) || vm_die "--timeout wants seconds >= 10, got '$timeout'"
 
@@ -120,6 +124,7 @@ show_console() {
   tail -n 100 "$run/console.log" >&2 2>/dev/null || true
   [[ -s $run/qemu.log ]] && { vm_log "---- qemu ----"; cat "$run/qemu.log" >&2; }
   [[ -s $run/setup-error ]] && vm_log "setup error: $(cat "$run/setup-error")"
+  [[ -s $run/journal ]] && vm_log "the guest's journal (systemd): $run/journal"
   vm_log "----"
 }
 
@@ -164,7 +169,7 @@ trap cleanup EXIT
 
 # Parameters for guest-init.sh, and the command as a bash script.
 printf '%s\n' "KVER=$kver" "MODDIR=$kdir/root/lib/modules/$kver" "RADIOS=$radios" \
-  "VM_TIMEOUT=$timeout" "EXTRA_MODULES='$modules'" >"$run/params"
+  "VM_TIMEOUT=$timeout" "EXTRA_MODULES='$modules'" "INIT=$init" >"$run/params"
 {
   printf 'cd -- %q || { echo "nlroute-vm: cannot enter the working directory in the guest (is it on the host root filesystem?)" >&2; exit 126; }\n' "$PWD"
   for v in PATH HOME USER LANG LC_ALL TERM TZ CI NO_COLOR FORCE_COLOR NODE_OPTIONS NODE_PATH \
@@ -193,6 +198,11 @@ if ((show_dmesg)) && [[ -s $run/dmesg ]]; then
 fi
 if ((timing)); then
   vm_log "timing: cache check $(secs "$t_cache")s, boot-to-command ${boot_started_ms:+$(secs "$boot_started_ms")}s, VM total $(secs "$boot_total_ms")s (${kernel##*/}, poll step 0.1s)"
+  if [[ $init == systemd && -s $run/systemd-target-us ]]; then
+    target_ms=$(($(cat "$run/systemd-target-us") / 1000))
+    vm_log "timing: systemd: kernel start -> nlroute-vm.target reached $(secs "$target_ms")s (guest clock);" \
+      "$(head -n1 "$run/systemd-analyze" 2>/dev/null)"
+  fi
 fi
 
 if [[ $boot_result == boot-timeout || ! -e $run/started ]]; then

@@ -75,13 +75,16 @@ function distance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
+const prefixOf = (typo: string, key: string): boolean => key.toLowerCase().startsWith(typo.toLowerCase());
+
 /** The allowed key closest to a typo, if close enough to be a likely meaning. */
 export function didYouMean(key: string, allowed: Iterable<string>): string | undefined {
   let best: string | undefined,
     bestD = Infinity;
   for (const k of allowed) {
     const dist = distance(key, k);
-    if (dist < bestD) {
+    // Ties go to a key the typo begins ('prot': proto rather than port).
+    if (dist < bestD || (dist === bestD && best !== undefined && !prefixOf(key, best) && prefixOf(key, k))) {
       best = k;
       bestD = dist;
     }
@@ -90,8 +93,9 @@ export function didYouMean(key: string, allowed: Iterable<string>): string | und
 }
 
 /** The error for a key the spec does not know. */
-export function unknownKey(object: string, key: string, allowed: readonly string[]): SpecError {
-  const suggestion = didYouMean(key, allowed);
+export function unknownKey(object: string, key: string, allowed: readonly string[], bare = key): SpecError {
+  // A nested key ('encap.tll') is compared by its last part.
+  const suggestion = didYouMean(bare, allowed);
   const hint = suggestion ? ` (did you mean ${suggestion}?)` : '';
   const list = allowed.length > 40 ? `${allowed.slice(0, 40).join(', ')}, ...` : allowed.join(', ');
   return new SpecError(`${object}: unknown key ${JSON.stringify(key)}${hint}; allowed: ${list}`, {
@@ -120,10 +124,13 @@ export function checkSpec<T extends object>(object: string, spec: T, rules: Spec
   for (const k of Object.keys(spec)) {
     const v = (spec as Record<string, unknown>)[k];
     const key = rules.keys[k] ? k : rules.aliases?.[k];
-    if (key === undefined || !rules.keys[key]) throw unknownKey(object, path + k, Object.keys(rules.keys));
+    if (key === undefined || !rules.keys[key]) throw unknownKey(object, path + k, Object.keys(rules.keys), k);
     if (v === undefined) continue;
-    const why = rules.keys[key](v);
+    const check = rules.keys[key];
+    const why = check(v);
     if (why !== undefined) throw badValue(object, path + k, why, v);
+    const inner = (check as NestedCheck).rules;
+    if (inner !== undefined) checkNested(object, v, inner, path + k);
     if (key !== k) {
       out ??= { ...spec } as Record<string, unknown>;
       const other = (spec as Record<string, unknown>)[key];
@@ -138,6 +145,35 @@ export function checkSpec<T extends object>(object: string, spec: T, rules: Spec
     }
   }
   return (out ?? spec) as T;
+}
+
+/** A check whose objects have keys of their own (a struct, a next hop): see nestedCheck. */
+type NestedCheck = Check & { rules?: SpecRules | ((v: object) => SpecRules) };
+
+const isPlain = (v: unknown): v is object => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const p = Object.getPrototypeOf(v);
+  return p === Object.prototype || p === null;
+};
+
+// Plain objects, alone or as the items of an array, are checked as specs of their own: an unknown
+// key inside is refused with its path ('encap.labls', 'group[1].wieght').
+function checkNested(object: string, v: unknown, rules: NonNullable<NestedCheck['rules']>, path: string): void {
+  if (isPlain(v)) checkSpec(object, v, typeof rules === 'function' ? rules(v) : rules, `${path}.`);
+  else if (Array.isArray(v))
+    v.forEach((x, i) => {
+      if (isPlain(x)) checkSpec(object, x, typeof rules === 'function' ? rules(x) : rules, `${path}[${i}].`);
+    });
+}
+
+/**
+ * `check`, and for the plain objects it accepts (alone or as array items) the keys of `rules`
+ * (or of the rules chosen by the object, e.g. by its `type`), checked as a spec.
+ */
+export function nestedCheck(check: Check, rules: SpecRules | ((v: object) => SpecRules)): Check {
+  const c: NestedCheck = (v) => check(v);
+  c.rules = rules;
+  return c;
 }
 
 // ---- checks -------------------------------------------------------------------------------
@@ -299,6 +335,18 @@ export function typeCheck(
     case 'hex':
       return (v) => (v instanceof Uint8Array || typeof v === 'string' ? undefined : 'a Buffer or a hex string');
     default:
-      return anyCheck;
+      return structCheck(t);
   }
+}
+
+/** A struct value: an object of its fields (each checked by its type), or its bytes. */
+function structCheck(t: NlaType<any, any>): Check {
+  const fields = (t as { fields?: Record<string, NlaType<any, any>> }).fields;
+  if (!fields || !t.kind.startsWith('struct ')) return anyCheck;
+  const keys: Record<string, Check> = {};
+  // Named fields take their names too (a record's form): the encoder checks those values.
+  for (const [k, ft] of Object.entries(fields))
+    if (ft.kind !== 'pad') keys[k] = (ft as { names?: object }).names ? anyCheck : typeCheck(ft);
+  // Other forms (text a spec layer parses) are left to the encoder; objects are checked by field.
+  return nestedCheck(anyCheck, { keys });
 }

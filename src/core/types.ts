@@ -181,11 +181,19 @@ export function netorder<T, I>(t: NlaType<T, I>): NlaType<T, I> {
   return { ...t, nlaFlags: t.nlaFlags | NLA_F_NET_BYTEORDER };
 }
 
-/** Values shown by name: `enumOf(u8, {RTN_UNICAST: 1, ...})`. Decodes to the number. */
-export function enumOf<N extends Record<string, number>>(
+/** The third argument of enumOf for a value the kernel takes unchecked: `enumOf(u8, RT_TABLE, OPEN)`. */
+export const OPEN = { open: true } as const;
+
+/**
+ * Values shown by name: `enumOf(u8, {RTN_UNICAST: 1, ...})`. Decodes to the number.
+ * `open` marks a value the kernel passes through unchecked (a route table, a protocol), so a
+ * record may hold a number with no name: record types then add `number` to the names.
+ */
+export function enumOf<N extends Record<string, number>, O extends boolean = false>(
   base: NlaType<number>,
   names: N,
-): NlaType<number, number | (keyof N & string)> & { names: N; mode: 'enum' } {
+  open?: { open: O },
+): NlaType<number, number | (keyof N & string)> & { names: N; mode: 'enum'; open: O } {
   const byValue = new Map<number, string>();
   for (const [k, v] of Object.entries(names)) if (!byValue.has(v)) byValue.set(v, k);
   return {
@@ -194,6 +202,7 @@ export function enumOf<N extends Record<string, number>>(
     nlaFlags: base.nlaFlags,
     names,
     mode: 'enum',
+    open: (open?.open ?? false) as O,
     decode: base.decode,
     encode(w, v, ctx) {
       if (typeof v === 'string') {

@@ -27,11 +27,57 @@ type Plain<V> = V extends bigint
           ? { [K in Exclude<keyof V, '_tail'>]: Plain<V[K]> }
           : V;
 
+// ---- short names at the type level: what enumNames() gives at run time --------------------
+
+// The common word prefix of a union of names ('IF_OPER_'): the same walked from any member.
+type WordPrefix<U extends string, S extends string, Acc extends string = ''> = S extends `${infer A}_${infer B}`
+  ? [U] extends [`${Acc}${A}_${string}`]
+    ? WordPrefix<U, B, `${Acc}${A}_`>
+    : Acc
+  : Acc;
+type CommonPrefix<U extends string> = U extends string ? WordPrefix<U, U> : never;
+// In a table that merges families (RTNH_F_*, RTM_F_*): the longest word prefix K shares with another name.
+type OwnPrefix<
+  U extends string,
+  K extends string,
+  S extends string = K,
+  Acc extends string = '',
+  Best extends string = '',
+> = S extends `${infer A}_${infer B}`
+  ? OwnPrefix<
+      U,
+      K,
+      B,
+      `${Acc}${A}_`,
+      [Extract<Exclude<U, K>, `${Acc}${A}_${string}`>] extends [never] ? Best : `${Acc}${A}_`
+    >
+  : Best;
+type OwnShort<U extends string, K extends string> = K extends `${OwnPrefix<U, K>}${infer R}` ? Lowercase<R> : never;
+type Shorten<U extends string> =
+  CommonPrefix<U> extends infer P extends string
+    ? [P] extends ['']
+      ? U extends string
+        ? OwnShort<U, U>
+        : never
+      : U extends `${P}${infer R}`
+        ? Lowercase<R>
+        : never
+    : never;
+
+/** The short names of an enumeration or flag table: `ShortNames<typeof IF_OPER>` is 'up' | 'down' | .... */
+export type ShortNames<N> = string extends keyof N ? string : Shorten<keyof N & string>;
+
+/** The record form of an enumeration: its short names, and `number` where the kernel takes any value. */
+export type EnumRecord<N, Open extends boolean = false> = ShortNames<N> | (Open extends true ? number : never);
+
+/** The record form of a flag mask: short names, bits without a name as '0x..'. */
+export type FlagsRecord<N> = (ShortNames<N> | `0x${string}`)[];
+
 /** The record form of a value of the attribute or field type T. */
-export type RecordValue<T> = T extends { mode: 'flags' }
-  ? string[]
-  : T extends { mode: 'enum' }
-    ? string | number
+export type RecordValue<T> = T extends { mode: 'flags'; names: infer N }
+  ? FlagsRecord<N>
+  : T extends { mode: 'enum'; names: infer N; open: infer O extends boolean }
+    ? EnumRecord<N, O>
     : T extends NlaType<infer V, any>
       ? Plain<V>
       : never;
@@ -213,14 +259,17 @@ function lazyHandler(kind: LazyKind): ProxyHandler<object> {
   const read = kind.read;
   return {
     get(m, k) {
-      if (k === MESSAGE) return m;
-      if (k === INSPECT_HOOK) return inspectRecord;
       // One key read alone, while the record is not built: what a loop over a dump reads. Not
       // cached: reading it again is as cheap as a lookup, and costs no object per record.
-      if (read !== undefined && typeof k === 'string' && !(kind.anyBuilt && kind.built.has(m))) {
-        const v = read(m, k);
-        if (v !== WHOLE) return v;
+      if (typeof k === 'string') {
+        if (read !== undefined && !(kind.anyBuilt && kind.built.has(m))) {
+          const v = read(m, k);
+          if (v !== WHOLE) return v;
+        }
+        return whole(m)[k];
       }
+      if (k === MESSAGE) return m;
+      if (k === INSPECT_HOOK) return inspectRecord;
       return whole(m)[k];
     },
     has: (m, k) => k in whole(m),
@@ -248,9 +297,23 @@ function inspectRecord(this: object, depth: number, opts: object, inspect: (v: u
  * `read(msg, key)`, when given, reads one key without building the rest (or returns WHOLE).
  */
 export function lazyRecord<R extends object>(msg: object, build: (m: any) => R, read?: Read): R {
+  return new Proxy(msg, handlerOf(build, read)) as unknown as R;
+}
+
+/**
+ * A dump's messages turned into lazy records in place (the array is reused): one object per
+ * record, and the handler looked up once for the whole dump.
+ */
+export function lazyRecords<R extends object>(msgs: object[], build: (m: any) => R, read?: Read): R[] {
+  const h = handlerOf(build, read);
+  for (let i = 0; i < msgs.length; i++) msgs[i] = new Proxy(msgs[i], h);
+  return msgs as R[];
+}
+
+function handlerOf(build: Build, read: Read | undefined): ProxyHandler<object> {
   let h = handlers.get(build);
   if (h === undefined) handlers.set(build, (h = lazyHandler({ build, read, built: new WeakMap(), anyBuilt: false })));
-  return new Proxy(msg, h) as unknown as R;
+  return h;
 }
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -405,7 +468,7 @@ export class Vocab<
 
   /** One key of a message in record form (undefined when absent), without reading the others. */
   readKey(msg: AttrView<any> & { readonly offset: number }, key: string): unknown {
-    const f = this.fieldTerms.find((t) => t.key === key);
+    const f = (this.fieldByKey ??= new Map(this.fieldTerms.map((t) => [t.key, t]))).get(key);
     const a = this.attrTerm(key);
     if (a) {
       const raw = msg.raw(a.wire as never);
@@ -426,6 +489,7 @@ export class Vocab<
     return m.get(key);
   }
   private attrByKey: Map<string, Term> | undefined;
+  private fieldByKey: Map<string, Term> | undefined;
 
   /**
    * Header fields of a message into `out`, read straight from its bytes (no struct object).

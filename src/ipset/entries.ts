@@ -20,6 +20,7 @@ import {
 import { IPSetSyntaxError } from './errors.js';
 import { protoByName, protoName, serviceByName } from './names.js';
 import { IPRange, PortEntry, PortRange, protoNumber, type Protocol } from './parts.js';
+import { checkElementFields } from './specs.js';
 import type { Dim } from './types.js';
 
 // ---- ICMP names (as ipset(8) spells them) ------------------------------------------------
@@ -116,8 +117,9 @@ export type EntryPart = string | number | PortEntry | PortRange | IPRange;
 export interface EntryOptions {
   /** Seconds; 0 = permanent in a set with a default timeout. */
   timeout?: number;
-  packets?: bigint | number;
-  bytes?: bigint | number;
+  /** Counters; a decimal string too, as records hold counters beyond 2^53. */
+  packets?: bigint | number | string;
+  bytes?: bigint | number | string;
   comment?: string;
   /** skb mark to set: a number, 'MARK' / 'MARK/MASK' in hex as ipset(8) takes it, or [mark, mask]. */
   skbmark?: number | string | readonly [number, number];
@@ -146,7 +148,8 @@ export interface EntryFields extends EntryOptions {
   portTo?: number | string;
   proto?: Protocol;
   mac?: string;
-  iface?: string;
+  /** hash:net,iface: an interface name, or (through IPSet) an index resolved in the set's namespace. */
+  iface?: string | number;
   mark?: number | string;
   /** list:set: the member set's name. */
   name?: string;
@@ -515,6 +518,7 @@ function fromFields(f: EntryFields, dims: readonly Dim[], e: Elem, ctx: ParseCon
 export function parseEntry(input: EntryInput, dims: readonly Dim[], ctx: ParseContext = {}, opts?: EntryOptions): Elem {
   const e: Elem = { cadtFlags: 0 };
   if (isFields(input)) {
+    checkElementFields(input);
     fromFields(input, dims, e, ctx, 'element fields');
     if (input.physdev) e.cadtFlags |= IPSET_FLAG_PHYSDEV;
     return e;
@@ -565,7 +569,7 @@ export function parseEntry(input: EntryInput, dims: readonly Dim[], ctx: ParseCo
 
 // ---- options --------------------------------------------------------------------------------
 
-function u64(v: bigint | number, what: string): bigint {
+function u64(v: bigint | number | string, what: string): bigint {
   let x: bigint;
   try {
     x = BigInt(v);

@@ -67,7 +67,14 @@ import {
   type Family,
 } from './create.js';
 import { writeEntry } from './encode.js';
-import { entryOptionsOf, parseEntry, wireOptions, type EntryInput, type EntryOptions } from './entries.js';
+import {
+  entryOptionsOf,
+  parseEntry,
+  wireOptions,
+  type EntryFields,
+  type EntryInput,
+  type EntryOptions,
+} from './entries.js';
 import { IPSET_CALLS } from './describe.js';
 import { IPSetError, IPSetSyntaxError, IPSetUnsupportedError } from './errors.js';
 import { ipsetMsg, ipsetPolicy, ipsetSchemaFor, ipsetType } from './ipset_msg.js';
@@ -150,7 +157,11 @@ export class IPSet {
   /** LINENO the kernel echoed in an ADT error, by the failed message's sequence number. */
   private readonly errLines = new Map<number, number>();
 
+  /** The namespace the socket was opened in: iface indexes are resolved there. */
+  private readonly netns: string | number | undefined;
+
   constructor(opts: IPSetOptions = {}) {
+    this.netns = opts.netns;
     const marshal = new Marshal(ipsetPolicy(), { fixup: (m) => this.noteError(m) });
     this.sock = new NetlinkSocket({
       protocol: NETLINK_NETFILTER,
@@ -464,6 +475,7 @@ export class IPSet {
     checkName(name);
     const { dims, type, family } = await this.elementType(name, opts);
     const eopts: EntryOptions = { ...opts };
+    if (dims.includes('iface')) [entry] = await this.ifaceNames([entry], dims, name);
     const e = parseEntry(
       entry,
       dims,
@@ -493,6 +505,57 @@ export class IPSet {
       }
       throw e;
     }
+  }
+
+  /**
+   * Elements whose iface part is an index, with the index replaced by the interface's name in
+   * the set's namespace (hash:net,iface takes names); the others as given. An index with no
+   * interface is refused before anything is sent.
+   */
+  private async ifaceNames(list: readonly EntryInput[], dims: readonly Dim[], set: string): Promise<EntryInput[]> {
+    const at = dims.indexOf('iface');
+    const indexOf = (e: EntryInput): number | undefined => {
+      const v = Array.isArray(e) ? e[at] : isPlainObject(e) ? (e as EntryFields).iface : undefined;
+      return typeof v === 'number' ? v : undefined;
+    };
+    const wanted = new Set<number>();
+    for (const e of list) {
+      const i = indexOf(e);
+      if (i !== undefined) wanted.add(i);
+    }
+    if (!wanted.size) return list as EntryInput[];
+    const names = await this.interfaceNames(wanted, set);
+    return list.map((e) => {
+      const i = indexOf(e);
+      if (i === undefined) return e;
+      if (Array.isArray(e)) return e.map((p, k) => (k === at ? names.get(i)! : p));
+      return { ...(e as EntryFields), iface: names.get(i)! };
+    });
+  }
+
+  /** Interface names by index, read with rtnetlink in this socket's namespace. */
+  private async interfaceNames(indexes: ReadonlySet<number>, set: string): Promise<Map<number, string>> {
+    for (const i of indexes)
+      if (!Number.isInteger(i) || i <= 0 || i > 0x7fffffff)
+        throw new IPSetSyntaxError(`set ${set}: interface index ${i} is not a positive integer`);
+    // Loaded on first use: ipset alone does not load the rtnetlink protocol.
+    const { IPRoute } = await import('../rtnl/iproute.js');
+    const ipr = new IPRoute({ netns: this.netns });
+    const out = new Map<number, string>();
+    try {
+      for (const i of indexes) {
+        try {
+          out.set(i, await ipr.ifname(i));
+        } catch (e) {
+          if (e instanceof NetlinkError && e.code === 'ENODEV')
+            throw new NetlinkError(e.errno, {}, undefined, `set ${set}: no interface with index ${i} in its namespace`);
+          throw e;
+        }
+      }
+    } finally {
+      ipr.close();
+    }
+    return out;
   }
 
   /** The kernel could not read the element: say when that is because `etype` is not the set's. */
@@ -554,9 +617,10 @@ export class IPSet {
     perEntry?: readonly (EntryOptions | undefined)[],
   ): Promise<BulkResult> {
     checkName(name);
-    const list = Array.isArray(input) ? (input as EntryInput[]) : [...input];
+    let list = Array.isArray(input) ? (input as EntryInput[]) : [...input];
     const { use } = await this.negotiate();
     const { dims, type, family, guessed } = await this.elementType(name, opts);
+    if (dims.includes('iface')) list = await this.ifaceNames(list, dims, name);
     let typeName: string | undefined = guessed ? undefined : type?.name;
     const ctx = { kind: type?.kind, family, typeName, required: type?.required };
     const common = wireOptions(opts);
@@ -808,3 +872,9 @@ function ipsetError(
 
 // Kernel errors of these calls name the call and point at the caller's line (src/ipset/describe.ts).
 describeCalls(IPSet, IPSET_CALLS);
+
+function isPlainObject(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const p = Object.getPrototypeOf(v);
+  return p === Object.prototype || p === null;
+}

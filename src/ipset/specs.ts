@@ -13,7 +13,7 @@ import {
   type SpecRules,
 } from '../core/index.js';
 import type { CreateOptions } from './create.js';
-import type { EntryOptions } from './entries.js';
+import type { EntryFields, EntryOptions } from './entries.js';
 import { ENTRY_READ_ONLY, HEADER_READ_ONLY } from './record.js';
 
 /** Keys a record holds beside the options: accepted (a record is a spec), never sent. */
@@ -67,6 +67,39 @@ const ENTRY_OPTION_KEYS: Record<keyof EntryOptions, Check> = {
   before: stringCheck(),
   after: stringCheck(),
 };
+
+/**
+ * An element given as fields (`{ ip, cidr, port, proto, iface, timeout, ... }`): its parts, the
+ * per-element options, and a listed entry's read-only keys. Values keep ipset(8)'s checks.
+ */
+export const ELEMENT_RULES: SpecRules = {
+  keys: {
+    ...({
+      ip: anyCheck,
+      cidr: anyCheck,
+      ipTo: anyCheck,
+      ip2: anyCheck,
+      cidr2: anyCheck,
+      ip2To: anyCheck,
+      port: anyCheck,
+      portTo: anyCheck,
+      proto: anyCheck,
+      mac: anyCheck,
+      iface: anyCheck,
+      mark: anyCheck,
+      name: anyCheck,
+      ...ENTRY_OPTION_KEYS,
+    } satisfies Record<keyof EntryFields, Check>),
+    ...readOnly(ENTRY_READ_ONLY),
+  },
+};
+
+/** Check an element given as a plain object of fields (a listed IPSetEntry reads its own parts). */
+export function checkElementFields<T extends object>(fields: T): T {
+  const proto = Object.getPrototypeOf(fields);
+  if (proto !== Object.prototype && proto !== null) return fields;
+  return checkSpec('ipset element', fields, ELEMENT_RULES);
+}
 
 /** add/delete/test's options. */
 export const ADD_RULES: SpecRules = {

@@ -4,6 +4,7 @@ import {
   asciiz,
   attrMap,
   enumOf,
+  OPEN,
   flagsOf,
   ipaddr,
   registerMessageClass,
@@ -20,7 +21,7 @@ export const ifaddrmsgHeader = struct('ifaddrmsg', {
   family: enumOf(u8, AF),
   prefixlen: u8,
   flags: flagsOf(u8, IFA_F),
-  scope: enumOf(u8, RT_SCOPE),
+  scope: enumOf(u8, RT_SCOPE, OPEN),
   index: u32,
 });
 
@@ -38,7 +39,7 @@ export const ifaAttrs = attrMap('ifa', {
   IFA_FLAGS: [8, flagsOf(u32, IFA_F)],
   IFA_RT_PRIORITY: [9, u32],
   IFA_TARGET_NETNSID: [10, s32],
-  IFA_PROTO: [11, enumOf(u8, IFAPROT)],
+  IFA_PROTO: [11, enumOf(u8, IFAPROT, OPEN)],
 });
 
 /** The address message class. */

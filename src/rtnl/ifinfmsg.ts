@@ -7,6 +7,7 @@ import {
   binary,
   bytes,
   enumOf,
+  OPEN,
   flagsOf,
   hex,
   ipv6,
@@ -58,7 +59,7 @@ const slaveOf = (kind: unknown): unknown =>
 export const ifinfomsgHeader = struct('ifinfomsg', {
   family: enumOf(u8, AF),
   __pad: pad(1),
-  ifi_type: enumOf(u16, ARPHRD),
+  ifi_type: enumOf(u16, ARPHRD, OPEN),
   index: s32,
   flags: flagsOf(u32, IFF),
   change: flagsOf(u32, IFF),

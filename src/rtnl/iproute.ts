@@ -16,7 +16,7 @@ import {
   SocketClosedError,
   badValue,
   describeCalls,
-  lazyRecord,
+  lazyRecords,
   macCheck,
   netnsError,
   netnsPath,
@@ -495,23 +495,23 @@ export class IPRoute {
   /** Links as records: `(await ipr.links()).map((l) => l.ifname)`; the same filters as getLinks. */
   // Records are built on first use (lazyRecord): a large dump costs what the program reads.
   async links(filter: LinkFilter = {}): Promise<LinkRecord[]> {
-    return (await this.getLinks(filter)).map((m) => lazyRecord(m, linkRecord));
+    return lazyRecords(await this.getLinks(filter), linkRecord);
   }
   /** Addresses as records; the same filters as getAddr. */
   async addresses(filter: AddrFilter = {}): Promise<AddrRecord[]> {
-    return (await this.getAddr(filter)).map((m) => lazyRecord(m, addrRecord));
+    return lazyRecords(await this.getAddr(filter), addrRecord);
   }
   /** Routes as records; the same filters as getRoutes. */
   async routes(filter: RouteFilter = {}): Promise<RouteRecord[]> {
-    return (await this.getRoutes(filter)).map((m) => lazyRecord(m, routeRecord, routeKey));
+    return lazyRecords(await this.getRoutes(filter), routeRecord, routeKey);
   }
   /** Neighbours as records; the same filters as getNeighbours. */
   async neighbours(filter: NeighSpec = {}): Promise<NeighRecord[]> {
-    return (await this.getNeighbours(filter)).map((m) => lazyRecord(m, neighRecord));
+    return lazyRecords(await this.getNeighbours(filter), neighRecord);
   }
   /** Bridge FDB entries as records; the same filters as fdb('dump'). */
   async fdbEntries(filter: FdbSpec = {}): Promise<FdbRecord[]> {
-    return (await this.fdb('dump', filter)).map((m) => lazyRecord(m, fdbRecord));
+    return lazyRecords(await this.fdb('dump', filter), fdbRecord);
   }
 
   // ---- many at once -----------------------------------------------------------------------

@@ -1,5 +1,6 @@
 // Neighbour (ARP/NDP) entries: ipr.neigh(cmd, spec), getNeighbours(filter), as pyroute2 shapes them.
 import {
+  AF_BRIDGE,
   AF_INET,
   AF_INET6,
   AF_UNSPEC,
@@ -57,7 +58,7 @@ export interface NeighSpec {
   /** A proxy-ARP/NDP entry (NTF_PROXY). */
   proxy?: boolean;
   /** 'inet' | 'inet6' | AF_* number; default from dst (dump: all). */
-  family?: number | 'inet' | 'inet6';
+  family?: number | 'inet' | 'inet6' | 'bridge';
   /** NDA_PROTOCOL: who installed the entry. */
   protocol?: number | string;
   /** NDA_MASTER (dump filter): an index or a name. */
@@ -92,9 +93,11 @@ export function checkNeighSpec<T extends object>(spec: T): T {
 export function familyOf(spec: { family?: number | string; dst?: string; src?: string }, fallback: number): number {
   if (spec.family === 'inet' || spec.family === 'AF_INET') return AF_INET;
   if (spec.family === 'inet6' || spec.family === 'AF_INET6') return AF_INET6;
+  // A dump of all families holds bridge FDB entries too: their records feed back.
+  if (spec.family === 'bridge' || spec.family === 'AF_BRIDGE') return AF_BRIDGE;
   if (typeof spec.family === 'number') return spec.family;
   if (spec.family !== undefined)
-    throw new NetlinkEncodeError(`unknown family ${JSON.stringify(spec.family)} (inet, inet6 or a number)`);
+    throw new NetlinkEncodeError(`unknown family ${JSON.stringify(spec.family)} (inet, inet6, bridge or a number)`);
   const a = spec.dst ?? spec.src;
   if (a) return a.includes(':') ? AF_INET6 : AF_INET;
   return fallback;

@@ -5,13 +5,18 @@ import {
   AF_UNSPEC,
   NLM_F_DUMP,
   NetlinkEncodeError,
+  anyCheck,
+  checkSpec,
+  nestedCheck,
+  type Check,
   type Message,
   type NetlinkSocket,
+  type SpecRules,
 } from '../core/index.js';
 import { ask, command } from './commands.js';
 import { RTM, RTNH_F, RTPROT } from './constants.js';
 import { nhmsg } from './nhmsg.js';
-import { encapAttrs, type EncapSpec } from './route.js';
+import { encapAttrs, encapCheck, type EncapSpec } from './route.js';
 
 export type NexthopMessage = Message<typeof nhmsg.header.fields, typeof nhmsg.attrs.decl>;
 
@@ -77,6 +82,15 @@ const KNOWN = [
   'protocol',
   'family',
 ];
+
+/** Keys of nexthop specs and filters; values keep their own checks below (and their messages). */
+const NEXTHOP_RULES: SpecRules = {
+  keys: {
+    ...Object.fromEntries([...KNOWN, 'groups', 'master'].map((k): [string, Check] => [k, anyCheck])),
+    group: nestedCheck(anyCheck, { keys: { id: anyCheck, weight: anyCheck } }),
+    encap: encapCheck,
+  },
+};
 
 function familyOf(spec: { family?: string; gateway?: string }, fallback: number): number {
   if (spec.family === 'inet') return AF_INET;
@@ -162,10 +176,7 @@ export async function nexthop(
   cmd: string,
   spec: NexthopSpec & NexthopFilter = {},
 ): Promise<NexthopMessage[]> {
-  for (const k of Object.keys(spec)) {
-    if (!KNOWN.includes(k) && k !== 'groups' && k !== 'master')
-      throw new NetlinkEncodeError(`nexthop: unknown option ${k}`);
-  }
+  checkSpec('nexthop', spec, NEXTHOP_RULES);
   const { verb, flags } = command(cmd, ['add', 'create', 'replace', 'del', 'delete', 'remove', 'get', 'dump', 'show']);
   if (verb === 'dump') return getNexthops(sock, spec);
   if (verb !== 'new') {

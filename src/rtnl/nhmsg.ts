@@ -4,6 +4,7 @@ import {
   arrayOf,
   attrMap,
   enumOf,
+  OPEN,
   flag,
   flagsOf,
   ipaddr,
@@ -25,8 +26,8 @@ export const NEXTHOP_GRP_TYPE = { NEXTHOP_GRP_TYPE_MPATH: 0, NEXTHOP_GRP_TYPE_RE
 /** struct nhmsg. */
 export const nhmsgHeader = struct('nhmsg', {
   family: enumOf(u8, AF),
-  scope: enumOf(u8, RT_SCOPE),
-  protocol: enumOf(u8, RTPROT),
+  scope: enumOf(u8, RT_SCOPE, OPEN),
+  protocol: enumOf(u8, RTPROT, OPEN),
   __resvd: pad(1),
   flags: flagsOf(u32, RTNH_F),
 });

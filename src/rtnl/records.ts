@@ -1,19 +1,46 @@
 // Records: links, addresses, routes, neighbours and FDB entries as plain JSON-safe objects,
 // named as specs name them, so a record can be fed back as a spec. Read through each
 // object's vocabulary (the tables beside the schemas); messageOf(record) gives the message.
-import { AttrView, NLMSG_HDRLEN, WHOLE, attachMessage, type AttrSet, type VocabRecord } from '../core/index.js';
-import { AF_INET6, AF_MPLS, IFF } from './constants.js';
+import {
+  AttrView,
+  NLMSG_HDRLEN,
+  WHOLE,
+  attachMessage,
+  type AttrSet,
+  type EnumRecord,
+  type FlagsRecord,
+  type VocabRecord,
+} from '../core/index.js';
+import { AF, AF_INET6, AF_MPLS, IFF, IF_OPER, RTN, RTPROT, RT_SCOPE, RT_TABLE } from './constants.js';
 import { addrVocab, type IfaddrMessage } from './ifaddrmsg.js';
 import { linkVocab, stats64Vocab, type IfinfMessage } from './ifinfmsg.js';
 import { linkKinds } from './kinds/index.js';
 import type { KindRecord } from './kinds/types.js';
-import { fdbVocab, neighVocab } from './ndmsg.js';
+import { NUD, fdbVocab, neighVocab } from './ndmsg.js';
 import type { NeighMessage } from './neigh.js';
 import { routeVocab, rtmsgHeader, type RtMessage } from './rtmsg.js';
 
 export { messageOf, SpecError } from '../core/index.js';
 
 const FOREVER = 0xffffffff;
+
+// Enumerations in records are their short names, read from the same tables as the schemas.
+// `number` is part of a type only where the kernel keeps values that have no name.
+
+/** A routing table: 'main', 'local', 'default'..., or its number (tables such as 100 have no name). */
+export type RouteTable = EnumRecord<typeof RT_TABLE, true>;
+/** Who installed a route: 'kernel', 'boot', 'static'..., or a number (any byte is accepted). */
+export type RouteProto = EnumRecord<typeof RTPROT, true>;
+/** Route or address scope: 'universe', 'link', 'host'..., or a number (any byte is accepted). */
+export type RouteScope = EnumRecord<typeof RT_SCOPE, true>;
+/** Route type: 'unicast', 'local', 'blackhole'... (the kernel refuses others). */
+export type RouteType = EnumRecord<typeof RTN>;
+/** A link's operational state (RFC 2863): 'up', 'down', 'unknown', 'lowerlayerdown'... */
+export type OperState = EnumRecord<typeof IF_OPER>;
+/** An address family: 'inet', 'inet6', 'bridge', 'mpls'... */
+export type AddressFamily = EnumRecord<typeof AF>;
+/** Neighbour states: ['reachable'], ['permanent'], ['stale']... */
+export type NeighState = FlagsRecord<typeof NUD>;
 
 /** A link: header and IFLA_* by friendly name, its state, its kind with the kind's options, its alternative names. */
 export type LinkRecord = Omit<VocabRecord<typeof linkVocab>, 'stats'> & {
@@ -57,7 +84,10 @@ export type EncapRecord =
   | { type: 'seg6'; mode: string | number; segs: string[] }
   | { type: string; attrs: [string | number, unknown][] };
 
-export type NeighRecord = VocabRecord<typeof neighVocab>;
+export type NeighRecord = Omit<VocabRecord<typeof neighVocab>, 'family'> & {
+  /** ndm_family by name, as other records name it (a dump of all families holds bridge FDB entries). */
+  family?: 'inet' | 'inet6' | 'bridge';
+};
 export type FdbRecord = VocabRecord<typeof fdbVocab>;
 
 const IFF_UP = IFF.IFF_UP;

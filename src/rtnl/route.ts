@@ -9,6 +9,7 @@ import {
   encoderValue,
   ifRefCheck,
   intCheck,
+  nestedCheck,
   objectCheck,
   stringCheck,
   type Check,
@@ -264,14 +265,26 @@ export function routeFamily(spec: RouteSpec): number {
   return AF_INET;
 }
 
-const viaCheck: Check = eitherCheck(stringCheck(), objectCheck);
+const viaCheck: Check = nestedCheck(eitherCheck(stringCheck(), objectCheck), {
+  keys: { family: eitherCheck(intCheck(0, 255), stringCheck()), addr: stringCheck() },
+});
+const ENCAP_KEYS: Record<string, Record<string, Check>> = {
+  mpls: { labels: anyCheck, ttl: intCheck(0, 255) },
+  seg6: { mode: eitherCheck(intCheck(0, 0xffffffff), stringCheck()), segs: arrayCheck(stringCheck()), tlvs: anyCheck },
+};
+/** An encapsulation: its type's keys ({ type: 'mpls', labels, ttl }), or raw attributes ({ type, attrs }). */
+export const encapCheck: Check = nestedCheck(objectCheck, (e) => {
+  const type = (e as { type?: unknown }).type;
+  const own = typeof type === 'string' ? ENCAP_KEYS[type] : undefined;
+  return { keys: { type: eitherCheck(intCheck(0, 0xffff), stringCheck()), ...own, attrs: arrayCheck(anyCheck) } };
+});
 const flagsCheck: Check = eitherCheck(intCheck(0, 0xffffffff), arrayCheck(stringCheck()));
 const NEXTHOP_EXTRA: Record<string, Check> = {
   oif: ifRefCheck,
   weight: intCheck(1, 256),
   hops: intCheck(0, 255),
   flags: flagsCheck,
-  encap: objectCheck,
+  encap: encapCheck,
   via: viaCheck,
   newdst: eitherCheck(stringCheck(), arrayCheck(intCheck(0, 0xfffff))),
   attrs: arrayCheck(anyCheck),
@@ -287,7 +300,7 @@ const ROUTE_EXTRA: Record<string, Check> = {
   table: eitherCheck(intCheck(0, 0xffffffff), stringCheck()),
   flags: flagsCheck,
   multipath: arrayCheck(objectCheck),
-  encap: objectCheck,
+  encap: encapCheck,
   metrics: objectCheck,
   newdst: NEXTHOP_EXTRA.newdst,
   ttlPropagate: eitherCheck(boolCheck, intCheck(0, 255)),

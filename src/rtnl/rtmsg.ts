@@ -9,6 +9,7 @@ import {
   be64,
   binary,
   enumOf,
+  OPEN,
   flagsOf,
   ipaddr,
   ipv4,
@@ -54,13 +55,14 @@ import {
 
 /** struct rtmsg. rtm_table is 8 bits: tables above 255 travel in RTA_TABLE (with rtm_table = RT_TABLE_UNSPEC). */
 export const rtmsgHeader = struct('rtmsg', {
-  family: enumOf(u8, AF),
+  // Open: multicast routes come in RTNL_FAMILY_IPMR (128) and RTNL_FAMILY_IP6MR (129).
+  family: enumOf(u8, AF, OPEN),
   dst_len: u8,
   src_len: u8,
   tos: u8,
-  table: enumOf(u8, RT_TABLE),
-  proto: enumOf(u8, RTPROT),
-  scope: enumOf(u8, RT_SCOPE),
+  table: enumOf(u8, RT_TABLE, OPEN),
+  proto: enumOf(u8, RTPROT, OPEN),
+  scope: enumOf(u8, RT_SCOPE, OPEN),
   type: enumOf(u8, RTN),
   flags: flagsOf(u32, RTM_F),
 });
@@ -297,7 +299,7 @@ export const rtaAttrs = attrMap('rta', {
   ],
   RTA_SESSION: [13, binary], // no longer used
   RTA_MP_ALGO: [14, binary], // no longer used
-  RTA_TABLE: [15, enumOf(u32, RT_TABLE)],
+  RTA_TABLE: [15, enumOf(u32, RT_TABLE, OPEN)],
   RTA_MARK: [16, u32],
   RTA_MFC_STATS: [17, struct('rta_mfc_stats', { mfcs_packets: u64, mfcs_bytes: u64, mfcs_wrong_if: u64 })],
   RTA_VIA: [18, rtvia],

@@ -11,6 +11,7 @@ import {
   eitherCheck,
   ifRefCheck,
   intCheck,
+  nestedCheck,
   objectCheck,
   oneOfCheck,
   stringCheck,
@@ -23,6 +24,7 @@ import {
 } from '../core/index.js';
 import { ask, command, type Req, type Verb, WRITE_AND_DUMP } from './commands.js';
 import { RTPROT, RT_TABLE } from './constants.js';
+import type { RouteTable } from './records.js';
 import { enumValue, type IfRef } from './spec.js';
 import {
   FIB_RULE,
@@ -131,10 +133,12 @@ export type RuleRecord = Omit<
   VocabRecord<typeof ruleVocab>,
   'srcLen' | 'dstLen' | 'family' | 'table' | 'action' | 'uidRange' | 'sportRange' | 'dportRange' | 'ipProto' | 'l3mdev'
 > & {
+  /** A number for the multicast routing families (RTNL_FAMILY_IPMR 128, RTNL_FAMILY_IP6MR 129). */
   family: 'inet' | 'inet6' | number;
   priority: number;
+  /** A number for the reserved actions (0, 4, 5), which have no name. */
   action: RuleAction | number;
-  table?: TableRef;
+  table?: RouteTable;
   invert?: true;
   uidRange?: string;
   sportRange?: string;
@@ -144,7 +148,7 @@ export type RuleRecord = Omit<
 };
 
 const u32 = intCheck(0, 0xffffffff);
-const rangeC: Check = eitherCheck(u32, stringCheck(), objectCheck);
+const rangeC: Check = nestedCheck(eitherCheck(u32, stringCheck(), objectCheck), { keys: { start: u32, end: u32 } });
 
 /** Checks of the keys whose spec form is wider than their attribute's (the rest come from the vocabulary). */
 const EXTRA: Readonly<Record<string, Check>> = {

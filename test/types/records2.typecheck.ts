@@ -139,4 +139,14 @@ export async function wrong(): Promise<void> {
   (await genl.resolve('nlctrl')).mcastGroups.get('notify');
   // @ts-expect-error: records are not messages
   (await ipr.rules())[0].getAttr('FRA_PRIORITY');
+
+  // ---- misspelled enumeration names in records
+  const [r] = await ipr.rules();
+  // @ts-expect-error: 'blackhol' is no rule action
+  if (r.action === 'blackhol') void r;
+  // @ts-expect-error: 'mian' is no table
+  if (r.table === 'mian') void r;
+  // @ts-expect-error: no such table name
+  const t: RuleRecord['table'] = 'locl';
+  void t;
 }

@@ -9,8 +9,10 @@ import {
   type LinkSpec,
   type NeighRecord,
   type NeighSpec,
+  type OperState,
   type RouteRecord,
   type RouteSpec,
+  type RouteTable,
 } from '../../src/rtnl/index.js';
 
 declare const ipr: IPRoute;
@@ -64,6 +66,51 @@ export async function correct(): Promise<void> {
   void fs;
   const ls: LinkRecord = l;
   void ls;
+
+  // Enumerations read back as their names; a number only where the kernel keeps unnamed values.
+  if (l.operstate === 'up' || l.operstate === 'lowerlayerdown') void l;
+  const os: OperState | undefined = l.operstate;
+  const main: RouteTable = 'main';
+  const t100: RouteTable = 100;
+  if (r.table === 'main' || r.table === 100) void r;
+  if (r.proto === 'kernel' && r.scope === 'link' && r.type === 'unicast' && r.family === 'inet') void r;
+  if (a.scope === 'host' && a.family === 'inet6') void a;
+  if (n.state?.includes('permanent') && n.family === 'inet') void n;
+  void [os, main, t100];
+}
+
+export async function misspelledNames(): Promise<void> {
+  const [l] = await ipr.links();
+  const [r] = await ipr.routes();
+  const [a] = await ipr.addresses();
+  const [n] = await ipr.neighbours();
+  // @ts-expect-error: 'upp' is no operstate
+  if (l.operstate === 'upp') void l;
+  // @ts-expect-error: no such operstate
+  const os: OperState = 'running';
+  // @ts-expect-error: operstate has no numbers
+  const os2: NonNullable<LinkRecord['operstate']> = 6;
+  // @ts-expect-error: 'mian' is no table
+  if (r.table === 'mian') void r;
+  // @ts-expect-error: no such table name
+  const t: RouteTable = 'mian';
+  // @ts-expect-error: 'kernal' is no protocol
+  if (r.proto === 'kernal') void r;
+  // @ts-expect-error: 'lnk' is no scope
+  if (r.scope === 'lnk') void r;
+  // @ts-expect-error: 'unicst' is no route type
+  if (r.type === 'unicst') void r;
+  // @ts-expect-error: route types are all named
+  const rt: NonNullable<RouteRecord['type']> = 12;
+  // @ts-expect-error: 'ipv4' is no family name
+  if (r.family === 'ipv4') void r;
+  // @ts-expect-error: 'hst' is no address scope
+  if (a.scope === 'hst') void a;
+  // @ts-expect-error: 'perm' is no neighbour state
+  const st: NeighRecord['state'] = ['perm'];
+  // @ts-expect-error: 'inet4' is no family name
+  if (n.family === 'inet4') void n;
+  void [os, os2, t, rt, st];
 }
 
 export async function wrong(): Promise<void> {
