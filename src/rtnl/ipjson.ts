@@ -6,6 +6,8 @@ import { ifaddrmsg } from './ifaddrmsg.js';
 import { ifinfmsg } from './ifinfmsg.js';
 import { ndmsg } from './ndmsg.js';
 import { rtmsg } from './rtmsg.js';
+import { ipJsonOf } from './kinds/ipjson.js';
+import { linkKinds, type LinkKind } from './kinds/registry.js';
 
 type Json = Record<string, unknown>;
 
@@ -124,6 +126,17 @@ function nestJSON(set: AttrSet, prefix: RegExp): Json {
   return out;
 }
 
+/** A kind's data as ip prints it: by the kind's table, else attribute names lower-cased. */
+function kindJSON(kind: LinkKind | undefined, data: AttrSet, names: ReadonlyMap<number, string>): Json {
+  return kind?.ipJson ? (ipJsonOf(kind.ipJson, data, names) as Json) : nestJSON(data, /^IFLA_[A-Z0-9]+?_/);
+}
+
+/** The port kind whose data a master of kind `master` gives its ports ('bridge' -> 'bridge_slave'). */
+function portKind(master: string): LinkKind | undefined {
+  for (const k of linkKinds.values()) if (k.slaveOf === master) return k;
+  return undefined;
+}
+
 /** One link as `ip -j -d [-s] link show` prints it; `names` maps ifindex to name. */
 export function linkJSON(
   m: AnyMessage,
@@ -164,12 +177,13 @@ export function linkJSON(
       const kind = info.getAttr('IFLA_INFO_KIND' as never);
       if (kind !== undefined) li.info_kind = kind;
       const data = info.getAttr('IFLA_INFO_DATA' as never) as unknown;
-      if (data instanceof AttrSet && data.start < data.end) li.info_data = nestJSON(data, /^IFLA_[A-Z0-9]+?_/);
+      if (data instanceof AttrSet && data.start < data.end) li.info_data = kindJSON(linkKinds.get(kind), data, names);
       const skind = info.getAttr('IFLA_INFO_SLAVE_KIND' as never);
       if (skind !== undefined) li.info_slave_kind = skind;
       const sdata = info.getAttr('IFLA_INFO_SLAVE_DATA' as never) as unknown;
-      if (sdata instanceof AttrSet && sdata.start < sdata.end)
-        li.info_slave_data = nestJSON(sdata, /^IFLA_[A-Z0-9]+?_/);
+      if (sdata instanceof AttrSet && sdata.start < sdata.end) {
+        li.info_slave_data = kindJSON(portKind(skind as string), sdata, names);
+      }
       j.linkinfo = li;
     }
     const af = a('IFLA_AF_SPEC') as AttrSet | undefined;

@@ -1,6 +1,7 @@
 // `nlroute tc qdisc|class|filter add|del|change|replace|show`: tc(8) grammar over IPRoute.tc().
-import { AttrSet } from '../core/index.js';
 import type { TcBaseSpec, TcCmd, TcMessage } from '../rtnl/tc.js';
+import { parseHandle } from '../rtnl/tc/index.js';
+import { tcShow } from '../rtnl/tcshow.js';
 import { UsageError, Words, pick } from './cli-args.js';
 import type { CliContext } from './cli-context.js';
 
@@ -134,56 +135,6 @@ async function parse(ctx: CliContext, target: Target, verb: string, words: strin
   return { dev, kind, spec };
 }
 
-/** A handle as tc prints it: hex major and minor, the minor left out when 0 ("1:", "ffff:fff1"). */
-function handleText(h: number): string {
-  const maj = h >>> 16,
-    min = h & 0xffff;
-  return `${maj.toString(16)}:${min ? min.toString(16) : ''}`;
-}
-
-/** tc's JSON shape for qdiscs, classes and filters: kind, handle, where it hangs, its options. */
-function tcJSON(m: TcMessage, target: Target, names: Map<number, string>): Record<string, unknown> {
-  const f = m.fields;
-  const j: Record<string, unknown> = { kind: m.getAttr('TCA_KIND') };
-  if (target !== 'filter') j.handle = handleText(f.handle);
-  j.dev = names.get(f.ifindex) ?? f.ifindex;
-  if (f.parent === 0xffffffff) j.root = true;
-  else j.parent = handleText(f.parent);
-  if (target === 'filter') {
-    j.protocol = f.info & 0xffff;
-    j.pref = f.info >>> 16;
-    if (f.handle) j.handle = `0x${f.handle.toString(16)}`;
-  }
-  const opts = m.getAttr('TCA_OPTIONS') as unknown;
-  if (opts instanceof AttrSet) {
-    j.options = Object.fromEntries(
-      [...opts.attrsJSON()].map(([k, v]) => [
-        String(k)
-          .replace(/^TCA_[A-Z0-9]+_/, '')
-          .toLowerCase(),
-        v,
-      ]),
-    );
-  }
-  return j;
-}
-
-function tcText(target: Target) {
-  return (j: Record<string, any>): string => {
-    const where = j.root ? 'root' : `parent ${j.parent}`;
-    const head =
-      target === 'filter'
-        ? `filter ${where} protocol ${j.protocol} pref ${j.pref} ${j.kind}${j.handle ? ` handle ${j.handle}` : ''}`
-        : `${target} ${j.kind} ${j.handle} dev ${j.dev} ${where}`;
-    const opts = j.options
-      ? Object.entries(j.options)
-          .map(([k, v]) => ` ${k} ${typeof v === 'object' ? JSON.stringify(v) : v}`)
-          .join('')
-      : '';
-    return head + opts + '\n';
-  };
-}
-
 async function show(ctx: CliContext, target: Target, words: string[]): Promise<number> {
   const { dev, spec, kind } = await parse(ctx, target, 'show', words);
   const ipr = ctx.route();
@@ -197,10 +148,11 @@ async function show(ctx: CliContext, target: Target, words: string[]): Promise<n
     if (index === undefined) throw new UsageError(`tc ${target} show: "dev" is required`);
     msgs = target === 'class' ? await ipr.getClasses(index, spec.parent) : await ipr.getFilters(index, spec.parent);
   }
-  ctx.print(
-    msgs.map((m) => tcJSON(m, target, names)),
-    tcText(target),
-  );
+  const parent = spec.parent === undefined ? undefined : parseHandle(spec.parent as string, 'parent');
+  const opts = { names, stats: ctx.opts.stats, details: ctx.opts.details, ifindex: index, parent };
+  const shown = msgs.map((m) => tcShow(m, target, opts));
+  if (ctx.opts.json) ctx.write(JSON.stringify(shown.map((s) => s.json)) + '\n');
+  else for (const s of shown) ctx.write(s.text);
   return 0;
 }
 

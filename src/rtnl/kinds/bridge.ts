@@ -18,6 +18,7 @@ import {
   vocab,
 } from '../../core/index.js';
 import type { LinkKind } from './registry.js';
+import { bridgeIdText, centiseconds, ethProtoText, hex0x, type IpJsonTable } from './ipjson.js';
 
 /** struct ifla_bridge_id: 2 priority bytes and a MAC. */
 export const bridgeId = struct('ifla_bridge_id', { prio: bytes(2), addr: mac });
@@ -152,4 +153,74 @@ export const bridgeVocab = vocab('bridge options', bridgeAttrs, undefined, {
   ],
 });
 
-export const bridge: LinkKind = { kind: 'bridge', data: nested(bridgeAttrs), dataMap: bridgeAttrs, vocab: bridgeVocab };
+// BR_BOOLOPT_* bits of IFLA_BR_MULTI_BOOLOPT that ip shows.
+const BR_BOOLOPT_NO_LL_LEARN = 1 << 0;
+const BR_BOOLOPT_MCAST_VLAN_SNOOPING = 1 << 1;
+
+/** `ip -j -d` keys of the bridge options, in ip's order. */
+export const bridgeIpJson: IpJsonTable = [
+  ['IFLA_BR_FORWARD_DELAY', 'forward_delay'],
+  ['IFLA_BR_HELLO_TIME', 'hello_time'],
+  ['IFLA_BR_MAX_AGE', 'max_age'],
+  ['IFLA_BR_AGEING_TIME', 'ageing_time'],
+  ['IFLA_BR_STP_STATE', 'stp_state'],
+  ['IFLA_BR_PRIORITY', 'priority'],
+  ['IFLA_BR_VLAN_FILTERING', 'vlan_filtering'],
+  ['IFLA_BR_VLAN_PROTOCOL', 'vlan_protocol', ethProtoText],
+  ['IFLA_BR_BRIDGE_ID', 'bridge_id', bridgeIdText],
+  // ip prints the bridge's own id under root_id too (it reads IFLA_BR_BRIDGE_ID there).
+  ['IFLA_BR_ROOT_ID', 'root_id', (_v, ctx) => bridgeIdText(ctx.data.getAttr('IFLA_BR_BRIDGE_ID' as never))],
+  ['IFLA_BR_ROOT_PORT', 'root_port'],
+  ['IFLA_BR_ROOT_PATH_COST', 'root_path_cost'],
+  ['IFLA_BR_TOPOLOGY_CHANGE', 'topology_change'],
+  ['IFLA_BR_TOPOLOGY_CHANGE_DETECTED', 'topology_change_detected'],
+  ['IFLA_BR_HELLO_TIMER', 'hello_timer', centiseconds],
+  ['IFLA_BR_TCN_TIMER', 'tcn_timer', centiseconds],
+  ['IFLA_BR_TOPOLOGY_CHANGE_TIMER', 'topology_change_timer', centiseconds],
+  ['IFLA_BR_GC_TIMER', 'gc_timer', centiseconds],
+  ['IFLA_BR_VLAN_DEFAULT_PVID', 'vlan_default_pvid'],
+  ['IFLA_BR_VLAN_STATS_ENABLED', 'vlan_stats_enabled'],
+  ['IFLA_BR_VLAN_STATS_PER_PORT', 'vlan_stats_per_port'],
+  ['IFLA_BR_GROUP_FWD_MASK', 'group_fwd_mask', hex0x],
+  ['IFLA_BR_GROUP_ADDR', 'group_addr'],
+  ['IFLA_BR_MCAST_SNOOPING', 'mcast_snooping'],
+  [
+    'IFLA_BR_MULTI_BOOLOPT',
+    '',
+    (v: { optval: number; optmask: number }) => {
+      const out: Record<string, number> = {};
+      if (v.optmask & BR_BOOLOPT_NO_LL_LEARN) out.no_linklocal_learn = v.optval & BR_BOOLOPT_NO_LL_LEARN ? 1 : 0;
+      if (v.optmask & BR_BOOLOPT_MCAST_VLAN_SNOOPING) {
+        out.mcast_vlan_snooping = v.optval & BR_BOOLOPT_MCAST_VLAN_SNOOPING ? 1 : 0;
+      }
+      return out;
+    },
+  ],
+  ['IFLA_BR_MCAST_ROUTER', 'mcast_router'],
+  ['IFLA_BR_MCAST_QUERY_USE_IFADDR', 'mcast_query_use_ifaddr'],
+  ['IFLA_BR_MCAST_QUERIER', 'mcast_querier'],
+  ['IFLA_BR_MCAST_HASH_ELASTICITY', 'mcast_hash_elasticity'],
+  ['IFLA_BR_MCAST_HASH_MAX', 'mcast_hash_max'],
+  ['IFLA_BR_MCAST_LAST_MEMBER_CNT', 'mcast_last_member_cnt'],
+  ['IFLA_BR_MCAST_STARTUP_QUERY_CNT', 'mcast_startup_query_cnt'],
+  ['IFLA_BR_MCAST_LAST_MEMBER_INTVL', 'mcast_last_member_intvl', Number],
+  ['IFLA_BR_MCAST_MEMBERSHIP_INTVL', 'mcast_membership_intvl', Number],
+  ['IFLA_BR_MCAST_QUERIER_INTVL', 'mcast_querier_intvl', Number],
+  ['IFLA_BR_MCAST_QUERY_INTVL', 'mcast_query_intvl', Number],
+  ['IFLA_BR_MCAST_QUERY_RESPONSE_INTVL', 'mcast_query_response_intvl', Number],
+  ['IFLA_BR_MCAST_STARTUP_QUERY_INTVL', 'mcast_startup_query_intvl', Number],
+  ['IFLA_BR_MCAST_STATS_ENABLED', 'mcast_stats_enabled'],
+  ['IFLA_BR_MCAST_IGMP_VERSION', 'mcast_igmp_version'],
+  ['IFLA_BR_MCAST_MLD_VERSION', 'mcast_mld_version'],
+  ['IFLA_BR_NF_CALL_IPTABLES', 'nf_call_iptables'],
+  ['IFLA_BR_NF_CALL_IP6TABLES', 'nf_call_ip6tables'],
+  ['IFLA_BR_NF_CALL_ARPTABLES', 'nf_call_arptables'],
+];
+
+export const bridge: LinkKind = {
+  kind: 'bridge',
+  data: nested(bridgeAttrs),
+  dataMap: bridgeAttrs,
+  vocab: bridgeVocab,
+  ipJson: bridgeIpJson,
+};

@@ -3,6 +3,7 @@
 import { attrMap, binary, flag, nested, u16, u32, u64, u8, enumOf, vocab } from '../../core/index.js';
 import { bridgeId } from './bridge.js';
 import type { LinkKind } from './registry.js';
+import { bool, bridgeIdText, centiseconds, hex0x, interfaceName, type IpJsonTable } from './ipjson.js';
 
 /** Port STP states (BR_STATE_*). */
 export const BR_STATE = {
@@ -124,10 +125,58 @@ export const brportVocab = vocab('bridge port options', brportAttrs, undefined, 
   ],
 });
 
+const PORT_STATES = ['disabled', 'listening', 'learning', 'forwarding', 'blocking'];
+// Names ip gives to bits of a port's group_fwd_mask.
+const FWD_MASK_NAMES: Readonly<Record<number, string>> = { 0: 'stp', 2: 'lacp', 14: 'lldp' };
+
+/** "stp,0x2,lldp": each set bit by name, else as its value; "0x0" when none. */
+function fwdMaskText(mask: number): string {
+  const parts: string[] = [];
+  for (let i = 0; i < 16; i++) if (mask & (1 << i)) parts.push(FWD_MASK_NAMES[i] ?? `0x${(1 << i).toString(16)}`);
+  return parts.length ? parts.join(',') : '0x0';
+}
+
+/** `ip -j -d` keys of a bridge port's options, in ip's order. */
+export const bridgeSlaveIpJson: IpJsonTable = [
+  ['IFLA_BRPORT_STATE', '', (v: number) => (v < PORT_STATES.length ? { state: PORT_STATES[v] } : { state_index: v })],
+  ['IFLA_BRPORT_PRIORITY', 'priority'],
+  ['IFLA_BRPORT_COST', 'cost'],
+  ['IFLA_BRPORT_MODE', 'hairpin', bool],
+  ['IFLA_BRPORT_GUARD', 'guard', bool],
+  ['IFLA_BRPORT_PROTECT', 'root_block', bool],
+  ['IFLA_BRPORT_FAST_LEAVE', 'fastleave', bool],
+  ['IFLA_BRPORT_LEARNING', 'learning', bool],
+  ['IFLA_BRPORT_UNICAST_FLOOD', 'flood', bool],
+  ['IFLA_BRPORT_ID', 'id', hex0x],
+  ['IFLA_BRPORT_NO', 'no', hex0x],
+  ['IFLA_BRPORT_DESIGNATED_PORT', 'designated_port'],
+  ['IFLA_BRPORT_DESIGNATED_COST', 'designated_cost'],
+  ['IFLA_BRPORT_BRIDGE_ID', 'bridge_id', bridgeIdText],
+  ['IFLA_BRPORT_ROOT_ID', 'root_id', bridgeIdText],
+  ['IFLA_BRPORT_HOLD_TIMER', 'hold_timer', centiseconds],
+  ['IFLA_BRPORT_MESSAGE_AGE_TIMER', 'message_age_timer', centiseconds],
+  ['IFLA_BRPORT_FORWARD_DELAY_TIMER', 'forward_delay_timer', centiseconds],
+  ['IFLA_BRPORT_TOPOLOGY_CHANGE_ACK', 'topology_change_ack'],
+  ['IFLA_BRPORT_CONFIG_PENDING', 'config_pending'],
+  ['IFLA_BRPORT_PROXYARP', 'proxy_arp', bool],
+  ['IFLA_BRPORT_PROXYARP_WIFI', 'proxy_arp_wifi', bool],
+  ['IFLA_BRPORT_MULTICAST_ROUTER', 'multicast_router'],
+  ['IFLA_BRPORT_MCAST_FLOOD', 'mcast_flood', bool],
+  ['IFLA_BRPORT_BCAST_FLOOD', 'bcast_flood', bool],
+  ['IFLA_BRPORT_MCAST_TO_UCAST', 'mcast_to_unicast', bool],
+  ['IFLA_BRPORT_NEIGH_SUPPRESS', 'neigh_suppress', bool],
+  ['IFLA_BRPORT_GROUP_FWD_MASK', '', (v: number) => ({ group_fwd_mask: hex0x(v), group_fwd_mask_str: fwdMaskText(v) })],
+  ['IFLA_BRPORT_VLAN_TUNNEL', 'vlan_tunnel', bool],
+  ['IFLA_BRPORT_ISOLATED', 'isolated', bool],
+  ['IFLA_BRPORT_LOCKED', 'locked', bool],
+  ['IFLA_BRPORT_BACKUP_PORT', 'backup_port', interfaceName],
+];
+
 export const bridgeSlave: LinkKind = {
   kind: 'bridge_slave',
   slaveOf: 'bridge',
   slaveData: nested(brportAttrs),
   slaveDataMap: brportAttrs,
   vocab: brportVocab,
+  ipJson: bridgeSlaveIpJson,
 };

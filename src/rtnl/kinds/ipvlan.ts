@@ -1,6 +1,7 @@
 // ipvlan and ipvtap: IFLA_IPVLAN_*.
 import { attrMap, enumOf, flagsOf, nested, u16, vocab } from '../../core/index.js';
 import type { LinkKind } from './registry.js';
+import type { IpJsonTable } from './ipjson.js';
 
 export const IPVLAN_MODE = { IPVLAN_MODE_L2: 0, IPVLAN_MODE_L3: 1, IPVLAN_MODE_L3S: 2 } as const;
 export const IPVLAN_F = { IPVLAN_F_PRIVATE: 1, IPVLAN_F_VEPA: 2 } as const;
@@ -19,5 +20,34 @@ export const ipvlanVocab = vocab('ipvlan options', ipvlanAttrs, undefined, {
 });
 
 const data = nested(ipvlanAttrs);
-export const ipvlan: LinkKind = { kind: 'ipvlan', data, dataMap: ipvlanAttrs, vocab: ipvlanVocab };
-export const ipvtap: LinkKind = { kind: 'ipvtap', data, dataMap: ipvlanAttrs, vocab: ipvlanVocab };
+const MODE_TEXT: Readonly<Record<number, string>> = { 0: 'l2', 1: 'l3', 2: 'l3s' };
+
+/** `ip -j -d` keys of the ipvlan options: the mode, and one of private / vepa / bridge. */
+export const ipvlanIpJson: IpJsonTable = [
+  ['IFLA_IPVLAN_MODE', 'mode', (v: number) => MODE_TEXT[v] ?? 'unknown'],
+  [
+    'IFLA_IPVLAN_FLAGS',
+    '',
+    (v: number) =>
+      v & IPVLAN_F.IPVLAN_F_PRIVATE
+        ? { private: true }
+        : v & IPVLAN_F.IPVLAN_F_VEPA
+          ? { vepa: true }
+          : { bridge: true },
+  ],
+];
+
+export const ipvlan: LinkKind = {
+  kind: 'ipvlan',
+  data,
+  dataMap: ipvlanAttrs,
+  vocab: ipvlanVocab,
+  ipJson: ipvlanIpJson,
+};
+export const ipvtap: LinkKind = {
+  kind: 'ipvtap',
+  data,
+  dataMap: ipvlanAttrs,
+  vocab: ipvlanVocab,
+  ipJson: ipvlanIpJson,
+};

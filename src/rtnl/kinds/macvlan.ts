@@ -1,6 +1,7 @@
 // macvlan and macvtap share IFLA_MACVLAN_*.
 import { attrMap, enumOf, flagsOf, l2addr, nested, s32, u16, u32, vocab } from '../../core/index.js';
 import type { LinkKind } from './registry.js';
+import type { IpJsonTable } from './ipjson.js';
 
 export const MACVLAN_MODE = {
   MACVLAN_MODE_PRIVATE: 1,
@@ -47,6 +48,44 @@ export const macvlanVocab = vocab('macvlan options', macvlanAttrs, undefined, {
   readOnly: ['macvlanMacaddrCount', 'macvlanBcQueueLenUsed'],
 });
 
+const MODE_TEXT: Readonly<Record<number, string>> = {
+  1: 'private',
+  2: 'vepa',
+  4: 'bridge',
+  8: 'passthru',
+  16: 'source',
+};
+const isSource = (data: { getAttr(a: never): unknown }): boolean =>
+  data.getAttr('IFLA_MACVLAN_MODE' as never) === MACVLAN_MODE.MACVLAN_MODE_SOURCE;
+
+/** `ip -j -d` keys of the macvlan options (ip shows nothing without a mode, remotes only in source mode). */
+export const macvlanIpJson: IpJsonTable = [
+  ['IFLA_MACVLAN_MODE', 'mode', (v: number) => MODE_TEXT[v] ?? 'unknown'],
+  [
+    'IFLA_MACVLAN_FLAGS',
+    '',
+    (v: number, { data }) => {
+      if (data.getAttr('IFLA_MACVLAN_MODE' as never) === undefined) return undefined;
+      const out: Record<string, boolean> = {};
+      if (v & MACVLAN_FLAG.MACVLAN_FLAG_NOPROMISC) out.nopromisc = true;
+      if (v & MACVLAN_FLAG.MACVLAN_FLAG_NODST) out.nodst = true;
+      return out;
+    },
+  ],
+  ['IFLA_MACVLAN_BC_QUEUE_LEN', 'bcqueuelen'],
+  ['IFLA_MACVLAN_BC_QUEUE_LEN_USED', 'usedbcqueuelen'],
+  ['IFLA_MACVLAN_MACADDR_COUNT', 'macaddr_count', (v: number, { data }) => (isSource(data) ? v : undefined)],
+  [
+    'IFLA_MACVLAN_MACADDR_DATA',
+    'macaddr_data',
+    (v: { getAttrs(a: never): string[] }, { data }) =>
+      isSource(data) && data.getAttr('IFLA_MACVLAN_MACADDR_COUNT' as never) !== undefined
+        ? v.getAttrs('IFLA_MACVLAN_MACADDR' as never)
+        : undefined,
+  ],
+];
+
 const data = nested(macvlanAttrs);
-export const macvlan: LinkKind = { kind: 'macvlan', data, dataMap: macvlanAttrs, vocab: macvlanVocab };
-export const macvtap: LinkKind = { kind: 'macvtap', data, dataMap: macvlanAttrs, vocab: macvlanVocab };
+const common = { data, dataMap: macvlanAttrs, vocab: macvlanVocab, ipJson: macvlanIpJson };
+export const macvlan: LinkKind = { kind: 'macvlan', ...common };
+export const macvtap: LinkKind = { kind: 'macvtap', ...common };

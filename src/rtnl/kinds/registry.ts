@@ -2,6 +2,7 @@
 // IFLA_INFO_KIND. ifinfmsg's `select`s read these tables at decode time, so a kind
 // registered later is still decoded. Kind files import only this module and the core.
 import type { AttrMap, NlaType, StructType, Vocab } from '../../core/index.js';
+import type { IpJsonTable } from './ipjson.js';
 
 /** One link kind ('veth', 'vxlan', ...): its attribute types and friendly-spec naming. */
 export interface LinkKind {
@@ -25,6 +26,11 @@ export interface LinkKind {
    * port kinds): `vxlanId: 'IFLA_VXLAN_ID'`. Specs and records use these names, flat in the link.
    */
   readonly vocab?: Vocab<any, any, any, any>;
+  /**
+   * How `ip -j -d` prints IFLA_INFO_DATA (for port kinds, IFLA_INFO_SLAVE_DATA): keys and
+   * formats in ip's order. Without it, attribute names are lower-cased.
+   */
+  readonly ipJson?: IpJsonTable;
   /** Whether the running kernel of the test host has this kind (documentation for tests). */
   readonly note?: string;
 }

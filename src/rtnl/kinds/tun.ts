@@ -1,6 +1,7 @@
 // tun/tap: the kernel reports IFLA_TUN_* (creation itself goes through /dev/net/tun ioctls).
 import { attrMap, enumOf, nested, u32, u8, vocab } from '../../core/index.js';
 import type { LinkKind } from './registry.js';
+import { bool, type IpJsonTable } from './ipjson.js';
 
 export const TUN_TYPE = { IFF_TUN: 1, IFF_TAP: 2 } as const;
 
@@ -32,4 +33,38 @@ export const tunVocab = vocab('tun options', tunAttrs, undefined, {
   readOnly: ['tunNumQueues', 'tunNumDisabledQueues'],
 });
 
-export const tun: LinkKind = { kind: 'tun', data: nested(tunAttrs), dataMap: tunAttrs, vocab: tunVocab };
+const TYPE_TEXT: Readonly<Record<number, string>> = { 1: 'tun', 2: 'tap' };
+
+/**
+ * `ip -j -d` keys of the tun options. ip names the owner and group from the passwd and group
+ * files; here they are the numbers.
+ */
+export const tunIpJson: IpJsonTable = [
+  ['IFLA_TUN_TYPE', 'type', (v: number) => TYPE_TEXT[v] ?? `UNKNOWN:${v}`],
+  ['IFLA_TUN_PI', 'pi', bool],
+  ['IFLA_TUN_VNET_HDR', 'vnet_hdr', bool],
+  // ip prints multi_queue false also when the attribute is absent: TYPE stands in for it then.
+  [
+    'IFLA_TUN_TYPE',
+    '',
+    (_v, { data }) => {
+      if (!data.getAttr('IFLA_TUN_MULTI_QUEUE' as never)) return { multi_queue: false };
+      return {
+        multi_queue: true,
+        numqueues: data.getAttr('IFLA_TUN_NUM_QUEUES' as never),
+        numdisabled: data.getAttr('IFLA_TUN_NUM_DISABLED_QUEUES' as never),
+      };
+    },
+  ],
+  ['IFLA_TUN_PERSIST', 'persist', bool],
+  ['IFLA_TUN_OWNER', 'user'],
+  ['IFLA_TUN_GROUP', 'group'],
+];
+
+export const tun: LinkKind = {
+  kind: 'tun',
+  data: nested(tunAttrs),
+  dataMap: tunAttrs,
+  vocab: tunVocab,
+  ipJson: tunIpJson,
+};

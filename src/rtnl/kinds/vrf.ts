@@ -19,11 +19,18 @@ export const vrfPortVocab = vocab('vrf port options', vrfPortAttrs, undefined, {
   },
 });
 
-export const vrf: LinkKind = { kind: 'vrf', data: nested(vrfAttrs), dataMap: vrfAttrs, vocab: vrfVocab };
+export const vrf: LinkKind = {
+  kind: 'vrf',
+  data: nested(vrfAttrs),
+  dataMap: vrfAttrs,
+  vocab: vrfVocab,
+  ipJson: [['IFLA_VRF_TABLE', 'table']],
+};
 export const vrfSlave: LinkKind = {
   kind: 'vrf_slave',
   slaveOf: 'vrf',
   slaveData: nested(vrfPortAttrs),
   slaveDataMap: vrfPortAttrs,
   vocab: vrfPortVocab,
+  ipJson: [['IFLA_VRF_PORT_TABLE', 'table']],
 };

@@ -15,6 +15,7 @@ import {
   vocab,
 } from '../../core/index.js';
 import type { LinkKind } from './registry.js';
+import { bool, hex0x, interfaceName, trueIfSet, nonZero, present, type IpJsonTable } from './ipjson.js';
 
 export const VXLAN_DF = { VXLAN_DF_UNSET: 0, VXLAN_DF_SET: 1, VXLAN_DF_INHERIT: 2 } as const;
 
@@ -97,4 +98,72 @@ export const vxlanVocab = vocab('vxlan options', vxlanAttrs, undefined, {
   readOnly: ['vxlanReservedBits'],
 });
 
-export const vxlan: LinkKind = { kind: 'vxlan', data: nested(vxlanAttrs), dataMap: vxlanAttrs, vocab: vxlanVocab };
+const multicast4 = (a: string): boolean => {
+  const first = Number(a.split('.')[0]);
+  return first >= 224 && first <= 239;
+};
+const unspecified6 = (a: string): boolean => /^[0:]*$/.test(a);
+const has = (data: { getAttr(a: never): unknown }, attr: string): boolean => data.getAttr(attr as never) !== undefined;
+const DF_TEXT: Readonly<Record<number, string>> = { 0: 'unset', 1: 'set', 2: 'inherit' };
+
+/** `ip -j -d` keys of the vxlan options, in ip's order, with ip's conditions. */
+export const vxlanIpJson: IpJsonTable = [
+  ['IFLA_VXLAN_COLLECT_METADATA', 'external', trueIfSet],
+  ['IFLA_VXLAN_VNIFILTER', 'vnifilter', trueIfSet],
+  ['IFLA_VXLAN_ID', 'id'],
+  ['IFLA_VXLAN_GROUP', '', (v: string) => (v === '0.0.0.0' ? undefined : multicast4(v) ? { group: v } : { remote: v })],
+  [
+    'IFLA_VXLAN_GROUP6',
+    '',
+    (v: string, { data }) =>
+      has(data, 'IFLA_VXLAN_GROUP') || unspecified6(v)
+        ? undefined
+        : v.toLowerCase().startsWith('ff')
+          ? { group6: v }
+          : { remote6: v },
+  ],
+  ['IFLA_VXLAN_LOCAL', 'local', (v: string) => (v === '0.0.0.0' ? undefined : v)],
+  [
+    'IFLA_VXLAN_LOCAL6',
+    'local6',
+    (v: string, { data }) => (has(data, 'IFLA_VXLAN_LOCAL') || unspecified6(v) ? undefined : v),
+  ],
+  ['IFLA_VXLAN_LINK', 'link', interfaceName],
+  ['IFLA_VXLAN_PORT_RANGE', 'port_range', (v: { low: number; high: number }) => ({ low: v.low, high: v.high })],
+  ['IFLA_VXLAN_PORT', 'port'],
+  ['IFLA_VXLAN_LEARNING', 'learning', bool],
+  ['IFLA_VXLAN_PROXY', 'proxy', trueIfSet],
+  ['IFLA_VXLAN_RSC', 'rsc', trueIfSet],
+  ['IFLA_VXLAN_L2MISS', 'l2miss', trueIfSet],
+  ['IFLA_VXLAN_L3MISS', 'l3miss', trueIfSet],
+  ['IFLA_VXLAN_TOS', 'tos', (v: number) => (v ? hex0x(v) : undefined)],
+  // With ttl inherit, ip prints no ttl at all. The kernel sends TTL_INHERIT as a u8 (0 or 1)
+  // where requests carry a flag, so its payload byte decides.
+  [
+    'IFLA_VXLAN_TTL',
+    'ttl',
+    (v: number, { data }) => {
+      const inherit = data.raw('IFLA_VXLAN_TTL_INHERIT' as never);
+      return inherit && (inherit.length === 0 || inherit[0]) ? undefined : v;
+    },
+  ],
+  ['IFLA_VXLAN_DF', 'df', (v: number) => DF_TEXT[v]],
+  ['IFLA_VXLAN_LABEL', 'label', (v: number) => (v ? hex0x(v) : undefined)],
+  ['IFLA_VXLAN_AGEING', 'ageing'],
+  ['IFLA_VXLAN_LIMIT', 'limit', nonZero],
+  ['IFLA_VXLAN_UDP_CSUM', 'udp_csum', bool],
+  ['IFLA_VXLAN_UDP_ZERO_CSUM6_TX', 'udp_zero_csum6_tx', bool],
+  ['IFLA_VXLAN_UDP_ZERO_CSUM6_RX', 'udp_zero_csum6_rx', bool],
+  ['IFLA_VXLAN_REMCSUM_TX', 'remcsum_tx', trueIfSet],
+  ['IFLA_VXLAN_REMCSUM_RX', 'remcsum_rx', trueIfSet],
+  ['IFLA_VXLAN_GBP', 'gbp', present],
+  ['IFLA_VXLAN_GPE', 'gpe', present],
+];
+
+export const vxlan: LinkKind = {
+  kind: 'vxlan',
+  data: nested(vxlanAttrs),
+  dataMap: vxlanAttrs,
+  vocab: vxlanVocab,
+  ipJson: vxlanIpJson,
+};

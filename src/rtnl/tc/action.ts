@@ -12,6 +12,7 @@ import {
   struct,
   u32,
   type AttrInput,
+  type AttrSet,
 } from '../../core/index.js';
 import { csum } from './csum.js';
 import { ct } from './ct.js';
@@ -23,7 +24,8 @@ import { police } from './police.js';
 import { skbedit } from './skbedit.js';
 import { tunnelKey } from './tunnel_key.js';
 import { vlanAct } from './vlan_act.js';
-import { stats2 } from './stats.js';
+import { showStats2, stats2 } from './stats.js';
+import type { TcShow } from './show.js';
 import type { TcActionKind, TcSpec } from './common.js';
 
 /** Action kinds known by name; add new ones here. */
@@ -73,3 +75,40 @@ export function buildActions(spec: ActionSpec | readonly ActionSpec[]): AttrInpu
     ] as AttrInput;
   });
 }
+
+/** A filter's action list as tc shows it: `actions: [{ order, kind, ...options, stats? }]`. */
+export function showActions(p: TcShow, list: readonly AttrSet<typeof actMap.decl>[] | undefined): void {
+  if (!list) return;
+  // tc's JSON array only: the text shows each action on its own lines.
+  p.openArray('actions');
+  list.forEach((a, i) => {
+    p.open(null)
+      .text('\n')
+      .put('order', i + 1, `\taction order ${i + 1}: `);
+    const kind = a.getAttr('TCA_ACT_KIND');
+    const k = kind === undefined ? undefined : actionKinds[kind];
+    if (k?.show) k.show(p, a.getAttr('TCA_ACT_OPTIONS'));
+    else p.put('kind', kind, `${kind} `);
+    showActionTail(p, a);
+    p.close();
+  });
+  p.close();
+}
+
+/** What follows every action's options: statistics, cookie and hardware flags. */
+function showActionTail(p: TcShow, a: AttrSet<typeof actMap.decl>): void {
+  const stats = a.getAttr('TCA_ACT_STATS') as AttrSet<any> | undefined;
+  if (p.stats && stats) {
+    p.text('\tAction statistics:\n').open('stats');
+    showStats2(p, stats, '\t');
+    p.close().text('\n');
+  }
+  const cookie = a.getAttr('TCA_ACT_COOKIE');
+  if (cookie) p.put('cookie', cookie.toString('hex'), `\tcookie ${cookie.toString('hex')}\n`);
+  // Filters' actions are bound: tc shows their no_percpu flag only, and no hardware count.
+  const flags = a.getAttr('TCA_ACT_FLAGS');
+  if (flags && flags.selector & TCA_ACT_FLAGS_NO_PERCPU_STATS) {
+    p.put('no_percpu', !!(flags.value & TCA_ACT_FLAGS_NO_PERCPU_STATS), '\tno_percpu\n');
+  }
+}
+const TCA_ACT_FLAGS_NO_PERCPU_STATS = 1;

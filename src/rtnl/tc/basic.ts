@@ -1,6 +1,7 @@
 // basic filter: a class or actions, optionally behind extended matches (pkt_cls.h TCA_BASIC_*).
-import { attrMap, binary, nested, pad, struct, u64 } from '../../core/index.js';
-import { actionList, buildActions, type ActionSpec } from './action.js';
+import { attrMap, type AttrSet, binary, nested, pad, struct, u64 } from '../../core/index.js';
+import { actionList, buildActions, showActions, type ActionSpec } from './action.js';
+import { classidText, type TcShow } from './show.js';
 import { checkKeys, parseHandle, tcHandle, type TcKind, type TcSpec } from './common.js';
 
 export const basicMap = attrMap('tca_basic', {
@@ -18,6 +19,13 @@ export const basic: TcKind = {
   kind: 'basic',
   options: nested(basicMap),
   keys: { filter: ['classid', 'flowid', 'action'] },
+  show(p: TcShow, o: AttrSet<typeof basicMap.decl>, _t, handle: number) {
+    if (handle) p.put('handle', handle.toString(16), `handle 0x${handle.toString(16)} `);
+    const classid = o.getAttr('TCA_BASIC_CLASSID');
+    if (classid !== undefined) p.put('flowid', classidText(classid), `flowid ${classidText(classid)} `);
+    if (o.getAttr('TCA_BASIC_POLICE')) p.text('\n');
+    showActions(p, o.getAttr('TCA_BASIC_ACT'));
+  },
   filter(spec: TcSpec) {
     checkKeys('basic', spec, ['classid', 'flowid', 'action']);
     const a: [string, unknown][] = [];

@@ -14,7 +14,8 @@ import {
   u8,
   type AttrSet,
 } from '../../core/index.js';
-import { actionList, buildActions, type ActionSpec } from './action.js';
+import { actionList, buildActions, showActions, type ActionSpec } from './action.js';
+import { classidText, hex0x, showClsFlags, type TcShow } from './show.js';
 import { checkKeys, formatHandle, num, parseHandle, tcHandle, type TcKind, type TcSpec } from './common.js';
 import { TCA_CLS_FLAGS } from './u32.js';
 
@@ -76,6 +77,7 @@ export const bpfFilter: TcKind = {
   options: nested(bpfMap),
   keys: { filter: KEYS },
   aliases: { direct_action: 'directAction', da: 'directAction', skip_hw: 'skipHw', skip_sw: 'skipSw' },
+  show: (p: TcShow, o: AttrSet<typeof bpfMap.decl>, _t, handle: number) => showBpf(p, o, handle),
   read(o: AttrSet<typeof bpfMap.decl>) {
     // An eBPF program cannot be named again by the record (its fd is the loader's); classic bytecode can.
     const out: Record<string, unknown> = {};
@@ -116,3 +118,28 @@ export const bpfFilter: TcKind = {
     return attrs;
   },
 };
+
+/** tc's view of a bpf filter: handle, class, program name, flags, classic ops, tag, actions. */
+function showBpf(p: TcShow, o: AttrSet<typeof bpfMap.decl>, handle: number): void {
+  if (handle) p.put('handle', hex0x(handle), `handle ${hex0x(handle)} `);
+  const classid = o.getAttr('TCA_BPF_CLASSID');
+  if (classid !== undefined) p.put('flowid', classidText(classid), `flowid ${classidText(classid)} `);
+  const name = o.getAttr('TCA_BPF_NAME');
+  if (name !== undefined) p.put('bpf_name', name, `${name} `);
+  const flags = o.getAttr('TCA_BPF_FLAGS');
+  if (flags !== undefined && flags & TCA_BPF_FLAG.TCA_BPF_FLAG_ACT_DIRECT) {
+    p.put('direct-action', true, 'direct-action ');
+  }
+  const gen = o.getAttr('TCA_BPF_FLAGS_GEN');
+  if (gen !== undefined) showClsFlags(p, gen);
+  const ops = o.getAttr('TCA_BPF_OPS');
+  if (ops && o.getAttr('TCA_BPF_OPS_LEN') !== undefined) {
+    const text = ops.map((i) => `${i.code} ${i.jt} ${i.jf} ${i.k}`).join(',');
+    p.put('bytecode', `${ops.length},${text}`, `bytecode '${ops.length},${text}' `);
+  }
+  // tc asks the kernel for the program's details by id; the tag is what it shows without them.
+  const tag = o.getAttr('TCA_BPF_TAG');
+  if (tag) p.put('tag', tag.toString('hex'), `tag ${tag.toString('hex')} `);
+  if (o.getAttr('TCA_BPF_POLICE')) p.text('\n');
+  showActions(p, o.getAttr('TCA_BPF_ACT'));
+}

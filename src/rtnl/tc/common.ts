@@ -17,6 +17,7 @@ import {
   type StructType,
 } from '../../core/index.js';
 import { unknownKey } from '../../core/strict.js';
+import type { TcShow } from './show.js';
 
 export const TC_H_ROOT = 0xffffffff;
 export const TC_H_INGRESS = 0xfffffff1;
@@ -225,6 +226,10 @@ export interface TcKind {
   filterHandle?(spec: TcSpec): number | undefined;
   /** The filter matches on the ethertype itself (flower): its spec also gets the filter's `protocol`. */
   readonly keysProtocol?: boolean;
+  /** Write the decoded TCA_OPTIONS as tc shows them (JSON keys and text); `handle` is a filter's. */
+  show?(p: TcShow, options: any, target: TcTarget, handle: number): void;
+  /** Write the decoded TCA_XSTATS (or TCA_STATS_APP) as `tc -s` shows them. */
+  showXstats?(p: TcShow, xstats: any, target: TcTarget): void;
 }
 
 /** What an action kind contributes (the TCA_ACT_OPTIONS of a filter's action list). */
@@ -233,6 +238,8 @@ export interface TcActionKind {
   readonly options: NlaType<any, any>;
   /** TCA_ACT_OPTIONS value for an action spec. */
   build(spec: TcSpec): unknown;
+  /** Write the decoded TCA_ACT_OPTIONS as tc shows them (the kind's name first). */
+  show?(p: TcShow, options: any): void;
 }
 
 /** A spec value as a number, or a typed error naming the option. */

@@ -14,6 +14,7 @@ import {
 } from '../../core/index.js';
 import { getPsched, parseRate, parseSizeAndCell, rateTable, xmitsize, xmittime, type LinkLayer } from '../rate.js';
 import { checkKeys, num, tcRatespec, type TcKind, type TcSpec } from './common.js';
+import { LINKLAYER_TEXT, hex0x, rateText, sizeText, type TcShow } from './show.js';
 
 export const tcHtbOpt = struct('tc_htb_opt', {
   rate: tcRatespec,
@@ -89,6 +90,8 @@ export const htb: TcKind = {
   xstats: tcHtbXstats,
   keys: { qdisc: QDISC_KEYS, class: CLASS_KEYS },
   aliases: { direct_qlen: 'directQlen' },
+  show: showHtb,
+  showXstats: (p, x) => showHtbXstats(p, x),
   read(o: AttrSet<typeof htbMap.decl>, target) {
     const out: Record<string, unknown> = {};
     if (target === 'qdisc') {
@@ -174,3 +177,63 @@ export const htb: TcKind = {
     return attrs;
   },
 };
+
+/**
+ * tc's view of an htb qdisc (r2q, default class, direct counters) or class (prio, rates and
+ * bursts). Classes use the keys of tc releases that print them as JSON.
+ */
+function showHtb(p: TcShow, o: AttrSet<typeof htbMap.decl>): void {
+  const h = o.getAttr('TCA_HTB_PARMS');
+  if (h) {
+    if (!h.level) {
+      p.put('prio', h.prio, `prio ${h.prio} `);
+      if (p.details) p.put('quantum', h.quantum, `quantum ${h.quantum} `);
+    }
+    const rate = Number(o.getAttr('TCA_HTB_RATE64') ?? h.rate.rate);
+    const ceil = Number(o.getAttr('TCA_HTB_CEIL64') ?? h.ceil.rate);
+    p.put('rate', rate, `rate ${rateText(rate)} `);
+    if (h.rate.overhead) p.put('overhead', h.rate.overhead, `overhead ${h.rate.overhead} `);
+    p.put('ceil', ceil, `ceil ${rateText(ceil)} `);
+    const buffer = xmitsize(rate, h.buffer),
+      cbuffer = xmitsize(ceil, h.cbuffer);
+    const ll = h.rate.linklayer & 0x0f;
+    if (ll > 1 || p.details) p.put('linklayer', LINKLAYER_TEXT[ll], `linklayer ${LINKLAYER_TEXT[ll]} `);
+    if (p.details) {
+      p.put('burst', buffer, `burst ${sizeText(buffer)}/`).put(
+        'burst_cell',
+        2 ** h.rate.cell_log,
+        `${2 ** h.rate.cell_log} `,
+      );
+      p.put('mpu_rate', h.rate.mpu, `mpu ${sizeText(h.rate.mpu)} `);
+      p.put('cburst', cbuffer, `cburst ${sizeText(cbuffer)}/`);
+      p.put('cburst_cell', 2 ** h.ceil.cell_log, `${2 ** h.ceil.cell_log} `);
+      p.put('mpu_ceil', h.ceil.mpu, `mpu ${sizeText(h.ceil.mpu)} `).put('level', h.level, `level ${h.level} `);
+    } else p.put('burst', buffer, `burst ${sizeText(buffer)} `).put('cburst', cbuffer, `cburst ${sizeText(cbuffer)} `);
+  }
+  const g = o.getAttr('TCA_HTB_INIT');
+  if (g) {
+    p.put('r2q', g.rate2quantum, `r2q ${g.rate2quantum}`).put(
+      'default',
+      hex0x(g.defcls),
+      ` default ${hex0x(g.defcls)}`,
+    );
+    p.put('direct_packets_stat', g.direct_pkts, ` direct_packets_stat ${g.direct_pkts}`);
+    if (p.details) {
+      const ver = `${g.version >>> 16}.${g.version & 0xffff}`;
+      p.put('ver', ver, ` ver ${ver}`);
+    }
+  }
+  const qlen = o.getAttr('TCA_HTB_DIRECT_QLEN');
+  if (qlen !== undefined) p.put('direct_qlen', qlen, ` direct_qlen ${qlen}`);
+  if (o.getAttr('TCA_HTB_OFFLOAD')) p.put('offload', null, ' offload');
+}
+
+/** A class's lends, borrows and tokens (`tc -s class show`). */
+function showHtbXstats(
+  p: TcShow,
+  x: { lends: number; borrows: number; giants: number; tokens: number; ctokens: number },
+) {
+  p.put('lended', x.lends, ` lended: ${x.lends} `).put('borrowed', x.borrows, `borrowed: ${x.borrows} `);
+  p.put('giants', x.giants, `giants: ${x.giants}\n`);
+  p.put('tokens', x.tokens, ` tokens: ${x.tokens} `).put('ctokens', x.ctokens, `ctokens: ${x.ctokens}\n`);
+}

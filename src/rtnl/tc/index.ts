@@ -10,7 +10,7 @@ import { fw } from './fw.js';
 import { hfsc } from './hfsc.js';
 import { matchall } from './matchall.js';
 import { netem } from './netem.js';
-import { prio } from './prio.js';
+import { pfifoFast, prio } from './prio.js';
 import { red } from './red.js';
 import { route4 } from './route.js';
 import { sfq } from './sfq.js';
@@ -47,6 +47,7 @@ export const tcKinds: Readonly<Record<string, TcKind>> = Object.fromEntries(
     fq,
     sfq,
     prio,
+    pfifoFast,
     cake,
     red,
     hfsc,

@@ -1,6 +1,7 @@
 // matchall filter: every packet, straight to a class or an action list (pkt_cls.h TCA_MATCHALL_*).
-import { attrMap, nested, pad, struct, u32, u64 } from '../../core/index.js';
-import { actionList, buildActions, type ActionSpec } from './action.js';
+import { attrMap, nested, pad, struct, u32, u64, type AttrSet } from '../../core/index.js';
+import { actionList, buildActions, showActions, type ActionSpec } from './action.js';
+import { classidText, showClsFlags, type TcShow } from './show.js';
 import { checkKeys, classFlags, parseHandle, tcHandle, type TcKind, type TcSpec } from './common.js';
 
 export const matchallMap = attrMap('tca_matchall', {
@@ -16,6 +17,16 @@ export const matchall: TcKind = {
   kind: 'matchall',
   options: nested(matchallMap),
   keys: { filter: ['classid', 'flowid', 'action', 'skip_hw', 'skip_sw'] },
+  show(p: TcShow, o: AttrSet<typeof matchallMap.decl>, _t, handle: number) {
+    if (handle) p.put('handle', handle, `handle 0x${handle.toString(16)} `);
+    const classid = o.getAttr('TCA_MATCHALL_CLASSID');
+    if (classid !== undefined) p.put('flowid', classidText(classid), `flowid ${classidText(classid)} `);
+    const flags = o.getAttr('TCA_MATCHALL_FLAGS');
+    if (flags !== undefined) showClsFlags(p, flags, '\n  ', '');
+    const pcnt = o.getAttr('TCA_MATCHALL_PCNT');
+    if (p.stats && pcnt) p.put('rule_hit', Number(pcnt.rhit), ` (rule hit ${pcnt.rhit})`);
+    showActions(p, o.getAttr('TCA_MATCHALL_ACT'));
+  },
   filter(spec: TcSpec) {
     checkKeys('matchall', spec, ['classid', 'flowid', 'action', 'skip_hw', 'skip_sw']);
     const a: [string, unknown][] = [];

@@ -1,5 +1,6 @@
 // mirred action: mirror or redirect packets to a device (tc_act/tc_mirred.h).
-import { NetlinkEncodeError, attrMap, enumOf, nested, pad, s32, struct, u32 } from '../../core/index.js';
+import { NetlinkEncodeError, type AttrSet, attrMap, enumOf, nested, pad, s32, struct, u32 } from '../../core/index.js';
+import { showActionGen, showTimes, showVerdict, type TcShow } from './show.js';
 import { TC_ACT, parseVerdict, tcGen, tcfT, checkKeys, num, type TcActionKind, type TcSpec } from './common.js';
 
 export const MIRRED_EACTION = {
@@ -46,4 +47,26 @@ export const mirred: TcActionKind = {
           : TC_ACT.TC_ACT_PIPE;
     return [['TCA_MIRRED_PARMS', { index: num(spec, 'index') ?? 0, action: verdict, eaction, ifindex }]];
   },
+  show: showMirred,
 };
+
+const EACTION_TEXT: Readonly<Record<number, [string, string, string]>> = {
+  1: ['Egress Redirect', 'redirect', 'egress'],
+  2: ['Egress Mirror', 'mirror', 'egress'],
+  3: ['Ingress Redirect', 'redirect', 'ingress'],
+  4: ['Ingress Mirror', 'mirror', 'ingress'],
+};
+
+/** `mirred (Egress Redirect to device X) stolen` and its JSON keys. */
+function showMirred(p: TcShow, o: AttrSet<typeof mirredMap.decl> | undefined): void {
+  p.put('kind', 'mirred', 'mirred ');
+  const m = o?.getAttr('TCA_MIRRED_PARMS');
+  if (!m) return;
+  const [text, action, direction] = EACTION_TEXT[m.eaction] ?? ['unknown', 'unknown', 'unknown'];
+  const dev = p.names.get(m.ifindex) ?? String(m.ifindex);
+  p.text(`(${text}`).put('mirred_action', action).put('direction', direction).put('to_dev', dev, ` to device ${dev})`);
+  showVerdict(p, ' ', m.action, '');
+  showActionGen(p, m);
+  showTimes(p, o?.getAttr('TCA_MIRRED_TM'));
+  p.text('\n');
+}

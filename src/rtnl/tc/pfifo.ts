@@ -1,6 +1,7 @@
 // pfifo qdisc: a FIFO limited in packets. Its options are a bare struct, not attributes.
 import { struct, u32 } from '../../core/index.js';
 import { checkKeys, num, type TcKind, type TcSpec } from './common.js';
+import type { TcShow } from './show.js';
 
 export const tcFifoQopt = struct('tc_fifo_qopt', { limit: u32 });
 
@@ -10,6 +11,7 @@ export const pfifo: TcKind = {
   options: tcFifoQopt,
   keys: { qdisc: ['limit'] },
   read: (o: { limit: number }) => ({ limit: o.limit }),
+  show: (p: TcShow, o: { limit: number }) => p.put('limit', o.limit, `limit ${o.limit}p`),
   qdisc(spec: TcSpec) {
     checkKeys('pfifo', spec, ['limit']);
     const limit = num(spec, 'limit');

@@ -1,6 +1,7 @@
 // prio qdisc: strict-priority bands. TCA_OPTIONS is struct tc_prio_qopt (pkt_sched.h).
 import { NetlinkEncodeError, arrayOf, s32, struct, u8, type NlaType } from '../../core/index.js';
 import { checkKeys, num, type TcKind, type TcSpec } from './common.js';
+import type { TcShow } from './show.js';
 
 const TC_PRIO_MAX = 15;
 /** tc's default map of the 16 packet priorities to 3 bands. */
@@ -23,4 +24,15 @@ export const prio: TcKind = {
       throw new NetlinkEncodeError(`prio: priomap bands must be 0..${bands - 1}`);
     return { bands, priomap: map };
   },
+  show: showPrio,
 };
+
+/** `bands N priomap ...`; the kernel sends no TCA_PRIO_MQ attribute after the struct today. */
+function showPrio(p: TcShow, o: { bands: number; priomap: number[] }): void {
+  p.put('bands', o.bands, `bands ${o.bands} `).openArray('priomap').text('priomap');
+  for (const b of o.priomap) p.put(null, b, ` ${b}`);
+  p.close().text('').put('multiqueue', false);
+}
+
+/** pfifo_fast: three fixed bands; tc shows it as prio. It takes no options. */
+export const pfifoFast: TcKind = { kind: 'pfifo_fast', options: tcPrioQopt, keys: { qdisc: [] }, show: showPrio };

@@ -1,5 +1,6 @@
 // Statistics shared by qdiscs, classes, filters and actions: TCA_STATS, TCA_STATS2 (gen_stats.h).
 import { AttrSet, attrMap, hex, nested, pad, struct, u32, u64, type NlaType } from '../../core/index.js';
+import { rateText, sizeText, type TcShow } from './show.js';
 
 /** struct tc_stats (TCA_STATS, the old fixed block); 36 bytes padded to 40 on 64-bit. */
 export const tcStats = struct(
@@ -113,4 +114,51 @@ export function statsRecord(stats2: AttrSet<any> | undefined): TcStatsRecord {
     bps: r64?.bps ?? BigInt(r?.bps ?? 0),
     pps: r64?.pps ?? BigInt(r?.pps ?? 0),
   };
+}
+
+/**
+ * A TCA_STATS2 nest as `tc -s` shows it (bytes, packets, drops, overlimits, requeues, rate,
+ * backlog, qlen); `prefix` starts each text line. Returns the kind's TCA_STATS_APP, if any.
+ */
+export function showStats2(p: TcShow, s2: AttrSet<any>, prefix: string): unknown {
+  const basic = s2.getAttr('TCA_STATS_BASIC') as { bytes: bigint; packets: number } | undefined;
+  const q = s2.getAttr('TCA_STATS_QUEUE') as Record<string, number> | undefined;
+  if (basic) {
+    const pkt64 = s2.getAttr('TCA_STATS_PKT64') as bigint | undefined;
+    const packets = pkt64 ? Number(pkt64) : basic.packets;
+    p.text(prefix).put('bytes', Number(basic.bytes), `Sent ${basic.bytes} bytes`);
+    p.put('packets', packets, ` ${packets} pkt`);
+  }
+  if (q) {
+    p.put('drops', q.drops, ` (dropped ${q.drops}`).put('overlimits', q.overlimits, `, overlimits ${q.overlimits}`);
+    p.put('requeues', q.requeues, ` requeues ${q.requeues}) `);
+  }
+  showHwStats(p, s2, prefix);
+  const r64 = s2.getAttr('TCA_STATS_RATE_EST64') as { bps: bigint; pps: bigint } | undefined;
+  const r = r64 ?? (s2.getAttr('TCA_STATS_RATE_EST') as { bps: number; pps: number } | undefined);
+  if (r) {
+    p.text(`\n${prefix}`).put('rate', Number(r.bps), `rate ${rateText(r.bps)}`);
+    p.put('pps', Number(r.pps), ` ${r.pps}pps`);
+  }
+  if (q) {
+    if (!s2.getAttr('TCA_STATS_RATE_EST')) p.text('\n');
+    p.text(prefix).put('backlog', q.backlog, `backlog ${sizeText(q.backlog)}`);
+    p.put('qlen', q.qlen, ` ${q.qlen}p`).text(` requeues ${q.requeues}`);
+  }
+  return s2.getAttr('TCA_STATS_APP');
+}
+
+/** Hardware counters, shown only when the hardware counted something. */
+function showHwStats(p: TcShow, s2: AttrSet<any>, prefix: string): void {
+  const hw = s2.getAttr('TCA_STATS_BASIC_HW') as { bytes: bigint; packets: number } | undefined;
+  if (!hw || (hw.bytes === 0n && hw.packets === 0)) return;
+  const sw = s2.getAttr('TCA_STATS_BASIC') as { bytes: bigint; packets: number } | undefined;
+  if (sw && sw.bytes >= hw.bytes && sw.packets >= hw.packets) {
+    const bytes = sw.bytes - hw.bytes,
+      packets = sw.packets - hw.packets;
+    p.text(`\n${prefix}`).put('sw_bytes', Number(bytes), `Sent software ${bytes} bytes`);
+    p.put('sw_packets', packets, ` ${packets} pkt`);
+  }
+  p.text(`\n${prefix}`).put('hw_bytes', Number(hw.bytes), `Sent hardware ${hw.bytes} bytes`);
+  p.put('hw_packets', hw.packets, ` ${hw.packets} pkt`);
 }

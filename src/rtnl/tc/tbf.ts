@@ -12,6 +12,8 @@ import {
   type LinkLayer,
 } from '../rate.js';
 import { checkKeys, num, tcRatespec, type TcKind, type TcSpec } from './common.js';
+import { LINKLAYER_TEXT, rateText, sizeText, timeText, type TcShow } from './show.js';
+import { tick2time, TIME_UNITS_PER_SEC } from '../rate.js';
 
 export const tcTbfQopt = struct('tc_tbf_qopt', {
   rate: tcRatespec,
@@ -70,6 +72,7 @@ export const tbf: TcKind = {
     if (p.rate.overhead) out.overhead = p.rate.overhead;
     return out;
   },
+  show: showTbf,
   qdisc(spec: TcSpec) {
     checkKeys('tbf', spec, KEYS);
     if (spec.rate === undefined) throw new NetlinkEncodeError('tbf: rate is required');
@@ -121,3 +124,35 @@ export const tbf: TcKind = {
     return attrs;
   },
 };
+
+/** tc's view: rate, burst (bytes), latency derived from the limit, peak rate in the text only. */
+function showTbf(p: TcShow, o: AttrSet<typeof tbfMap.decl>): void {
+  const q = o.getAttr('TCA_TBF_PARMS');
+  if (!q) return;
+  const rate = Number(o.getAttr('TCA_TBF_RATE64') ?? q.rate.rate);
+  p.put('rate', rate, `rate ${rateText(rate)} `);
+  const buffer = xmitsize(rate, q.buffer);
+  if (p.details) {
+    p.put('burst', `${sizeText(buffer)}/${2 ** q.rate.cell_log}`, `burst ${sizeText(buffer)}/${2 ** q.rate.cell_log} `);
+    p.put('mpu', q.rate.mpu, `mpu ${sizeText(q.rate.mpu)} `);
+  } else p.put('burst', buffer, `burst ${sizeText(buffer)} `);
+  const prate = Number(o.getAttr('TCA_TBF_PRATE64') ?? q.peakrate.rate);
+  if (prate) {
+    p.text(`peakrate ${rateText(prate)} `);
+    if (q.mtu || q.peakrate.mpu) {
+      const mtu = xmitsize(prate, q.mtu);
+      if (p.details) {
+        const cell = 2 ** q.peakrate.cell_log;
+        p.put('mtu', `${sizeText(mtu)}/${cell}`, `mtu ${sizeText(mtu)}/${cell} `);
+        p.put('mpu', q.peakrate.mpu, `mpu ${sizeText(q.peakrate.mpu)} `);
+      } else p.put('minburst', mtu, `minburst ${sizeText(mtu)} `);
+    }
+  }
+  let latency = TIME_UNITS_PER_SEC * (q.limit / rate) - tick2time(q.buffer);
+  if (prate) latency = Math.max(latency, TIME_UNITS_PER_SEC * (q.limit / prate) - tick2time(q.mtu));
+  if (latency >= 0) p.put('lat', Math.trunc(latency), `lat ${timeText(Math.trunc(latency))} `);
+  else p.put('limit', q.limit, `limit ${sizeText(q.limit)} `);
+  if (q.rate.overhead) p.put('overhead', q.rate.overhead, `overhead ${q.rate.overhead} `);
+  const ll = q.rate.linklayer & 0x0f;
+  if (ll > 1 || p.details) p.put('linklayer', LINKLAYER_TEXT[ll], `linklayer ${LINKLAYER_TEXT[ll]} `);
+}

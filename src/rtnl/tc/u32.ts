@@ -23,7 +23,8 @@ import {
   type AttrSet,
   type NlaType,
 } from '../../core/index.js';
-import { actionList, buildActions, type ActionSpec } from './action.js';
+import { actionList, buildActions, showActions, type ActionSpec } from './action.js';
+import { classidText, showClsFlags, type TcShow } from './show.js';
 import { checkKeys, formatHandle, num, parseHandle, tcHandle, type TcKind, type TcSpec } from './common.js';
 
 export const TC_U32_FLAGS = { TC_U32_TERMINAL: 1, TC_U32_OFFSET: 2, TC_U32_VAROFFSET: 4, TC_U32_EAT: 8 } as const;
@@ -184,8 +185,11 @@ export function parseMatch(keys: U32Key[], text: string): void {
   if (sel === 'u32' || sel === 'u16' || sel === 'u8') {
     const val = int(w[1], 'value'),
       mask = int(w[2], 'mask');
-    if (w[3] !== 'at') throw new NetlinkEncodeError(`u32: expected 'at OFFSET' in ${JSON.stringify(text)}`);
-    let offText = w[4] ?? '';
+    // As in tc, 'at OFFSET' may be left out: the word at offset 0.
+    if (w[3] !== undefined && w[3] !== 'at') {
+      throw new NetlinkEncodeError(`u32: expected 'at OFFSET' in ${JSON.stringify(text)}`);
+    }
+    let offText = w[3] === undefined ? '0' : (w[4] ?? '');
     let offmask = 0;
     if (offText.startsWith('nexthdr+')) {
       offText = offText.slice(8);
@@ -267,6 +271,7 @@ export const u32Filter: TcKind = {
   options: nested(u32Map),
   keys: { filter: KEYS },
   aliases: { skip_hw: 'skipHw', skip_sw: 'skipSw' },
+  show: (p: TcShow, o: AttrSet<typeof u32Map.decl>, _t, handle: number) => showU32(p, o, handle),
   read(o: AttrSet<typeof u32Map.decl>) {
     const out: Record<string, unknown> = {};
     const sel = o.getAttr('TCA_U32_SEL') as { keys: U32Key[] } | undefined;
@@ -320,3 +325,89 @@ export const u32Filter: TcKind = {
     return attrs;
   },
 };
+
+/** A u32 handle as tc writes it: 'htid:hash:node' in hex, empty parts left out ('800::800'). */
+export function u32HandleText(h: number): string {
+  if (!h) return 'none';
+  const htid = h >>> 20,
+    hash = (h >>> 12) & 0xff,
+    node = h & 0xfff;
+  let s = htid ? `${htid.toString(16)}:` : '';
+  if (hash) s += hash.toString(16);
+  if (node) s += `:${node.toString(16)}`;
+  return s;
+}
+
+const hex32 = (n: number): string => (n >>> 0).toString(16);
+
+/** tc's view of a u32 node or hash table: handle, where it sits, its keys (raw, as `tc` without -p). */
+function showU32(p: TcShow, o: AttrSet<typeof u32Map.decl>, handle: number): void {
+  if (handle) p.put('fh', u32HandleText(handle), `fh ${u32HandleText(handle)} `);
+  if (handle & 0xfff) p.put('order', handle & 0xfff, `order ${handle & 0xfff} `);
+  const sel = o.getAttr('TCA_U32_SEL') as (Required<Omit<U32Sel, 'flags'>> & { flags: number }) | undefined;
+  const divisor = o.getAttr('TCA_U32_DIVISOR');
+  const hash = o.getAttr('TCA_U32_HASH');
+  if (divisor !== undefined) p.put('ht_divisor', divisor, `ht divisor ${divisor} `);
+  else if (hash !== undefined) {
+    p.put('key_ht', hex32((hash >>> 20) & 0xfff), `key ht ${hex32((hash >>> 20) & 0xfff)} `);
+    p.put('bkt', hex32((hash >>> 12) & 0xff), `bkt ${hex32((hash >>> 12) & 0xff)} `);
+  }
+  const terminal = !!sel && (sel.flags & TC_U32_FLAGS.TC_U32_TERMINAL) !== 0;
+  const classid = o.getAttr('TCA_U32_CLASSID');
+  if (classid !== undefined) {
+    if (terminal) p.text('*');
+    p.put('flowid', classidText(classid), `flowid ${classidText(classid)} `);
+  } else if (terminal) p.text('terminal flowid ');
+  const link = o.getAttr('TCA_U32_LINK');
+  if (link !== undefined) p.put('link', u32HandleText(link), `link ${u32HandleText(link)} `);
+  const flags = o.getAttr('TCA_U32_FLAGS');
+  if (flags !== undefined) showClsFlags(p, flags);
+  const pcnt = o.getAttr('TCA_U32_PCNT') as { rcnt: bigint; rhit: bigint } | undefined;
+  if (sel && p.stats && pcnt) {
+    p.put('rule_hit', Number(pcnt.rcnt), `(rule hit ${pcnt.rcnt} `).put(
+      'success',
+      Number(pcnt.rhit),
+      `success ${pcnt.rhit})`,
+    );
+  }
+  const mark = o.getAttr('TCA_U32_MARK');
+  if (mark) {
+    const h4 = (n: number): string => `0x${n.toString(16).padStart(4, '0')}`;
+    p.text('\n').put('fwmark_value', `0x${mark.val.toString(16)}`, `  mark ${h4(mark.val)} `);
+    p.put('fwmark_mask', `0x${mark.mask.toString(16)}`, `${h4(mark.mask)} `);
+    p.put('fwmark_success', mark.success, `(success ${mark.success})`);
+  }
+  if (sel) showU32Sel(p, sel);
+  if (o.getAttr('TCA_U32_POLICE')) p.text('\n');
+  const indev = o.getAttr('TCA_U32_INDEV');
+  if (indev !== undefined) p.text('\n').put('input_dev', indev, `  input dev ${indev}`).text('\n');
+  showActions(p, o.getAttr('TCA_U32_ACT'));
+}
+
+/**
+ * The keys and offsets of a selector. Each key is a `match` object, so with several keys
+ * the JSON object holds the last one, as a parser reads tc's repeated key.
+ */
+function showU32Sel(p: TcShow, sel: Required<Omit<U32Sel, 'flags'>> & { flags: number }): void {
+  for (const k of sel.keys) {
+    p.open('match')
+      .text('\n')
+      .put('value', hex32(k.val), `  match ${hex32(k.val).padStart(8, '0')}`);
+    p.put('mask', hex32(k.mask), `/${hex32(k.mask).padStart(8, '0')} `);
+    p.put('offmask', k.offmask ? 'nexthdr+' : '', `at ${k.offmask ? 'nexthdr+' : ''}`).put('off', k.off, `${k.off}`);
+    p.close();
+  }
+  if (sel.flags & (TC_U32_FLAGS.TC_U32_VAROFFSET | TC_U32_FLAGS.TC_U32_OFFSET)) {
+    p.text('\n    offset ');
+    if (sel.flags & TC_U32_FLAGS.TC_U32_VAROFFSET) {
+      p.put('offset_mask', hex32(sel.offmask), sel.offmask.toString(16).padStart(4, '0'));
+      p.put('offset_shift', sel.offshift, `>>${sel.offshift} `).put('offset_off', sel.offoff, `at ${sel.offoff} `);
+    }
+    if (sel.off) p.put('plus', sel.off, `plus ${sel.off} `);
+  }
+  if (sel.flags & TC_U32_FLAGS.TC_U32_EAT) p.text(' eat ');
+  if (sel.hmask) {
+    p.text('\n').put('hash_mask', hex32(sel.hmask), `    hash mask ${hex32(sel.hmask).padStart(8, '0')} `);
+    p.put('hash_off', sel.hoff, `at ${sel.hoff} `);
+  }
+}
