@@ -489,7 +489,7 @@ class Planner {
       const key = ruleKey(rec);
       this.rules.add(key);
       const cur = this.s.tables.rules.get(key);
-      const { source: _source, ...spec } = rec as RuleRecord & Record<string, unknown>;
+      const { source: _source, ...spec } = rec as unknown as Record<string, unknown>;
       if (d.state !== ABSENT) spec.protocol = enumValue('rules', 'protocol', d.protocol ?? d.proto ?? this.proto);
       else delete spec.protocol;
       const what = `priority ${rec.priority} table ${rec.table ?? rec.action}`;
