@@ -125,3 +125,43 @@ test('netdb: each record of the view is the rtnl record of the same object, less
     assert.deepEqual(problems, []);
   });
 });
+
+test('netdb: desired state and queries take enum names or numbers; snapshots give names', async () => {
+  await withNetns(async (ns) => {
+    await ns.batch(['link add v0 type veth peer name p0', 'link set v0 up', 'addr add 10.1.0.1/24 dev v0']);
+    await using db = await NetDB.open({ netns: ns.name });
+    const byName = {
+      routes: [{ dst: '10.30.0.0/16', gateway: '10.1.0.254', table: 'main', proto: 'static', scope: 'universe' }],
+      rules: [{ priority: 1100, table: 100, family: 'inet', protocol: 'static' }],
+    };
+    const byNumber = {
+      routes: [{ dst: '10.30.0.0/16', gateway: '10.1.0.254', table: 254, proto: 4, scope: 0 }],
+      rules: [{ priority: 1100, table: 100, family: 2, protocol: 4 }],
+    };
+    const plan = async (d: object): Promise<string> => (await db.apply(d, { dryRun: true })).plan.toString();
+    assert.equal(await plan(byNumber), await plan(byName));
+    const r = await db.apply(byNumber);
+    assert.ok(r.ok, r.failed?.error.message);
+    const route = db.get('routes', { dst: '10.30.0.0/16' });
+    assert.equal(route?.table, 'main');
+    assert.equal(route?.proto, 'static');
+    assert.deepEqual(
+      db.filter('routes', { table: 254, family: 2, proto: 4 }),
+      db.filter('routes', { table: 'main', family: 'inet', proto: 'static' }),
+    );
+    // Applied again, by names this time: nothing to do.
+    assert.equal((await db.apply(byName)).plan.steps.length, 0);
+    const snap = db.snapshot();
+    const s = snap.routes?.find((x) => x.dst === '10.30.0.0/16');
+    assert.deepEqual(
+      [s?.family, s?.table, s?.proto, s?.scope, s?.type],
+      ['inet', 'main', 'static', 'universe', 'unicast'],
+    );
+    assert.deepEqual(snap.rules?.find((x) => x.priority === 1100)?.table, 100);
+    // A name that is none is refused before anything is sent.
+    await assert.rejects(
+      db.apply({ routes: [{ dst: '10.31.0.0/16', oif: 'v0', table: 'mian' }] }),
+      /routes table: "mian"/,
+    );
+  });
+});

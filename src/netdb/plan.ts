@@ -373,10 +373,11 @@ class Planner {
       }
       if (same.some((r) => routeMatches(r, rec, d))) continue;
       const cmd = same.length ? 'replace' : 'add';
+      const dst = rec.dst ?? DEFAULT_DST;
       this.add('routes', `route ${cmd} ${describeRoute(d, rec)}`, { kind: 'route', cmd, spec }, after, (s) => {
-        for (const r of s.tables.routes.lookup('dst', rec.dst ?? DEFAULT_DST))
+        for (const r of s.tables.routes.lookup('dst', dst))
           if (routeBaseKey(r) === base && routeMatches(r, rec, d)) return undefined;
-        return `route ${rec.dst ?? DEFAULT_DST} table ${rec.table} not as asked`;
+        return `route ${dst} table ${rec.table} not as asked`;
       });
     }
   }
