@@ -183,7 +183,15 @@ export class NetDB extends EventEmitter {
     }
   }
 
-  /** Resolves when every change the kernel made before the call is in the view. */
+  /**
+   * Resolves when every change the kernel made before the call is in the view. Work the kernel
+   * defers past the request that caused it is not yet made at that moment: a carrier change is
+   * published by a worker (up to a second later, with the routes' linkdown marks), and IPv6 adds
+   * a link-local address and ends duplicate address detection later still. A dump can show such
+   * a change before its event; the view follows once the event comes. So a quiet point, where the
+   * view equals a fresh dump, is after that work too: wait for it with `waitFor`, or compare again
+   * after a short while.
+   */
   async sync(source?: string): Promise<void> {
     await Promise.all((source === undefined ? [...this.sources.values()] : [this.source(source)]).map((s) => s.sync()));
   }

@@ -88,6 +88,10 @@ const familyOf = (r: { family?: unknown }): number => (r.family === 'inet6' ? AF
 function stateFlags(l: LinkRecord): number {
   return linkFlags(l.flags) & LINK_STATE_FLAGS;
 }
+/** Whether a link's change is one the kernel follows with silent changes of routes and addresses. */
+function linkStateChanged(old: LinkRecord, l: LinkRecord): boolean {
+  return stateFlags(old) !== stateFlags(l) || old.operstate !== l.operstate || old.master !== l.master;
+}
 const iffNames = enumNames(IFF);
 function linkFlags(names: readonly string[] | undefined): number {
   let mask = 0;
@@ -117,6 +121,12 @@ export class Source {
   private holds = 0;
   private readonly redumps: Redump[] = [];
   private readonly redumpKeys = new Set<string>();
+  /**
+   * Links whose new state a re-read saw before the kernel's event about it. The kernel
+   * publishes a carrier change in steps (state first, then the routes' linkdown marks, then
+   * the event): the event may then look like no change, yet the routes changed after the read.
+   */
+  private readonly stateReadEarly = new Set<number>();
   private running: Promise<void> | undefined;
   private readonly idleWaiters: (() => void)[] = [];
   private readonly withNeigh: boolean;
@@ -252,7 +262,8 @@ export class Source {
     if (l.kind === 'bridge' && bridgeIds(old) !== bridgeIds(l))
       for (const port of this.tables.links.lookup('master', l.index))
         this.schedule({ what: 'link', index: port.index });
-    if (stateFlags(old) !== stateFlags(l) || old.operstate !== l.operstate || old.master !== l.master) {
+    const readEarly = this.stateReadEarly.delete(l.index);
+    if (linkStateChanged(old, l) || readEarly) {
       // Down flushes IPv4 routes and marks next hops dead or linkdown, all without events.
       this.schedule({ what: 'routes', family: AF_INET, oif: l.index });
       this.schedule({ what: 'routes', family: AF_INET6, oif: l.index });
@@ -266,6 +277,7 @@ export class Source {
   private delLink(m: AnyMessage): void {
     const index = m.fields.index as number;
     const gone = this.remove('links', index) as LinkRecord | undefined;
+    this.stateReadEarly.delete(index);
     if (!gone) return;
     // A veth end leaving for another namespace: its peer here now names that namespace's
     // id (IFLA_LINK_NETNSID), without an event.
@@ -428,6 +440,7 @@ export class Source {
       }
       const got = msgs.filter((m) => m.type === RTM.RTM_NEWLINK).map((m) => linkRecord(m, this.name));
       const cur = this.tables.links.get(r.index);
+      if (cur && got[0] && linkStateChanged(cur, got[0])) this.stateReadEarly.add(r.index);
       this.merge('links', got, cur ? [cur] : []);
       return;
     }
