@@ -46,8 +46,17 @@ describe('nlrouted: namespaces it creates', () => {
     let err = '';
     child = spawn(
       process.execPath,
-      [NLROUTED, '--netns', ns.name, '--config-dir', cfg, '--runtime-dir', join(work, 'run'), '--socket', socket()]
-        .concat(['--group', 'root', '--no-watch', '--log-level', 'debug']),
+      [
+        NLROUTED,
+        '--netns',
+        ns.name,
+        '--config-dir',
+        cfg,
+        '--runtime-dir',
+        join(work, 'run'),
+        '--socket',
+        socket(),
+      ].concat(['--group', 'root', '--no-watch', '--log-level', 'debug']),
       { env: { ...process.env, NOTIFY_SOCKET: notify.path }, stdio: ['ignore', 'ignore', 'pipe'] },
     );
     child.stderr!.on('data', (b) => (err += b));

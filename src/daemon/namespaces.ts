@@ -44,7 +44,9 @@ export async function ensureNamespace(name: string, how: NetnsCreator = 'self'):
     await run('systemd-run', ['--quiet', '--wait', '--collect', '--service-type=oneshot', 'ip', 'netns', 'add', name]);
   } catch (e) {
     const err = e as Error & { stderr?: string };
-    throw new Error(`namespace ${JSON.stringify(name)}: systemd-run ip netns add failed: ${(err.stderr || err.message).trim()}`);
+    throw new Error(
+      `namespace ${JSON.stringify(name)}: systemd-run ip netns add failed: ${(err.stderr || err.message).trim()}`,
+    );
   }
   if (!exists(name)) {
     throw new Error(
