@@ -3,7 +3,8 @@
 // process inside a fresh network namespace (`ip netns exec`), importing the package by name.
 // A block whose first line is `// needs: nl80211` runs only where the kernel has cfg80211;
 // `// needs: initial-netns` runs in this process's namespace (read-only examples such as
-// taskstats, which the kernel answers only there).
+// taskstats, which the kernel answers only there). `// needs: vlan-filtering` runs where the
+// kernel has bridge VLAN filtering; the VM's bridge area runs those blocks (test/vm/bridge.test.ts).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -97,6 +98,12 @@ function run(cmd: string, args: string[]): Promise<{ code: number | null; out: s
 }
 
 const namespaces = (): Set<string> => new Set(existsSync(NETNS_DIR) ? readdirSync(NETNS_DIR) : []);
+/** Whether this kernel's bridge has VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING). */
+async function hasVlanFiltering(ns: string): Promise<boolean> {
+  const r = await run('ip', ['-n', ns, 'link', 'add', 'vfprobe', 'type', 'bridge', 'vlan_filtering', '1']);
+  if (r.code === 0) await run('ip', ['-n', ns, 'link', 'del', 'vfprobe']);
+  return r.code === 0;
+}
 const hasNl80211 = (): boolean => existsSync('/sys/class/ieee80211') && readdirSync('/sys/class/ieee80211').length > 0;
 
 describe('README examples', () => {
@@ -119,6 +126,14 @@ describe('README examples', () => {
       if (e.needs === 'nl80211' && !hasNl80211()) {
         t.skip('this kernel has no cfg80211 (the wireless VM suite covers nl80211)');
         return;
+      }
+      if (e.needs === 'vlan-filtering') {
+        const probe = await createNetns();
+        const ok = await hasVlanFiltering(probe.name).finally(() => deleteNetns(probe));
+        if (!ok) {
+          t.skip('this kernel has no bridge VLAN filtering (the VM bridge suite runs this example)');
+          return;
+        }
       }
       const js = ts.transpileModule(e.code, {
         compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },

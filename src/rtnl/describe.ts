@@ -221,5 +221,12 @@ export const IPROUTE_CALLS: CallTable<IPRoute> = {
   getNexthops: (filter) => call('nexthop dump', describeFilter(filter), filter),
   bridgeVlan: (cmd, spec) => call(`bridge vlan ${cmd}`, describeFilter(spec), spec),
   getBridgeVlans: (filter) => call('bridge vlan dump', describeFilter(filter), filter),
+  brvlan: (cmd, spec) => call(`bridge vlan ${cmd}`, describeFilter(spec), spec),
+  brvlans: (filter) => call('bridge vlan dump', describeFilter(filter), filter),
+  brvlanGlobal: (cmd, spec) => call(`bridge vlan global ${cmd}`, describeFilter(spec), spec),
+  brvlanGlobals: (filter) => call('bridge vlan global dump', describeFilter(filter), filter),
+  mdb: (cmd, spec) => call(`bridge mdb ${cmd}`, describeFilter(spec), spec),
+  mdbEntries: (filter) => call('bridge mdb dump', describeFilter(filter), filter),
+  mdbRouters: (filter) => call('bridge mdb dump', describeFilter(filter), filter),
   tcAction: (cmd, spec) => call(`tc action ${cmd}`, undefined, spec),
 };

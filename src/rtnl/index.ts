@@ -113,3 +113,44 @@ export {
   type NexthopGroupMember,
 } from './nexthop.js';
 export { bridgeVlan, getBridgeVlans, type BridgeVlanSpec, type BridgeVlanRecord } from './brvlan.js';
+export * from './brvlanmsg.js';
+export {
+  brvlan,
+  brvlanGlobal,
+  dumpBrVlans,
+  brvlanRecords,
+  brvlanGlobalRecords,
+  checkBrVlanSpec,
+  checkBrVlanGlobalSpec,
+  type BrVlanMessage,
+  type BrVlanSpec,
+  type BrVlanRecord,
+  type BrVlanGlobalSpec,
+  type BrVlanGlobalRecord,
+} from './brvlandb.js';
+export {
+  MDB_RTR_TYPE,
+  MDB_STATE,
+  MDB_FLAGS,
+  MCAST_MODE,
+  mdbmsg,
+  mdbSetMsg,
+  mdbVocab,
+  mdbRouterVocab,
+  brMdbEntry,
+  brPortMsgHeader,
+  mdbGroup,
+} from './mdbmsg.js';
+export {
+  mdb,
+  dumpMdb,
+  mdbRecords,
+  mdbRouterRecords,
+  checkMdbSpec,
+  type MdbCmd,
+  type MdbMessage,
+  type MdbSpec,
+  type MdbRecord,
+  type MdbRouterRecord,
+  type MdbSource,
+} from './mdb.js';

@@ -81,6 +81,32 @@ import { getNetconf, netconfRecord, type NetconfFilter, type NetconfMessage, typ
 import { tcRecord, type TcRecord } from './tcrecord.js';
 import { tcAction, type TcActionMessage } from './tcaction.js';
 import { bridgeVlan, getBridgeVlans, type BridgeVlanRecord, type BridgeVlanSpec } from './brvlan.js';
+import {
+  brvlan,
+  brvlanGlobal,
+  brvlanGlobalRecords,
+  brvlanMatcher,
+  brvlanRecords,
+  checkBrVlanGlobalSpec,
+  checkBrVlanSpec,
+  dumpBrVlans,
+  type BrVlanGlobalRecord,
+  type BrVlanGlobalSpec,
+  type BrVlanRecord,
+  type BrVlanSpec,
+} from './brvlandb.js';
+import {
+  checkMdbSpec,
+  dumpMdb,
+  mdb,
+  mdbMatcher,
+  mdbRecords,
+  mdbRouterRecords,
+  type MdbCmd,
+  type MdbRecord,
+  type MdbRouterRecord,
+  type MdbSpec,
+} from './mdb.js';
 import type { ActionSpec } from './tc/action.js';
 import { getNexthops, nexthop, type NexthopFilter, type NexthopMessage, type NexthopSpec } from './nexthop.js';
 import { addTuntap, isTuntapAdd } from './tuntap.js';
@@ -139,6 +165,8 @@ export const EVENT_GROUPS: Readonly<Record<string, number>> = {
   ipv6_rule: RTNLGRP.RTNLGRP_IPV6_RULE,
   nsid: RTNLGRP.RTNLGRP_NSID,
   tc: RTNLGRP.RTNLGRP_TC,
+  mdb: RTNLGRP.RTNLGRP_MDB,
+  brvlan: RTNLGRP.RTNLGRP_BRVLAN,
 };
 const DEFAULT_GROUPS = ['link', 'ipv4_ifaddr', 'ipv6_ifaddr', 'ipv4_route', 'ipv6_route'];
 
@@ -759,6 +787,51 @@ export class IPRoute {
   /** Every bridge port's VLANs as records (`bridge vlan show`). */
   async getBridgeVlans(filter: { index?: IfRef } = {}): Promise<BridgeVlanRecord[]> {
     return getBridgeVlans(this.sock, filter.index === undefined ? {} : { index: await this.ifindex(filter.index) });
+  }
+
+  /**
+   * The bridge VLAN database (`bridge vlan set`): 'add' creates VLANs with options, 'set' changes
+   * options only, 'del' removes: `brvlan('set', { ifindex: 'p0', vid: 10, state: 'learning' })`.
+   */
+  async brvlan(cmd: 'add' | 'set' | 'del', spec: BrVlanSpec): Promise<void> {
+    const s = checkBrVlanSpec(spec);
+    return brvlan(this.sock, cmd, await this.resolveAll(s, ['ifindex']));
+  }
+  /** VLANs of ports and bridges with their options, as records (`bridge -d vlan show`); `stats` adds counters. */
+  async brvlans(filter: BrVlanSpec & { stats?: boolean } = {}): Promise<BrVlanRecord[]> {
+    const { stats, ...rest } = filter;
+    const f = await this.resolveAll(checkBrVlanSpec(rest), ['ifindex']);
+    const msgs = await dumpBrVlans(this.sock, { ifindex: f.ifindex as number | undefined, stats });
+    return msgs.flatMap(brvlanRecords).filter(brvlanMatcher(f));
+  }
+  /** Global options of a bridge's VLANs (`bridge vlan global set`): `brvlanGlobal('set', { ifindex: 'br0', vid: 10, ... })`. */
+  async brvlanGlobal(cmd: 'set', spec: BrVlanGlobalSpec): Promise<void> {
+    const s = checkBrVlanGlobalSpec(spec);
+    return brvlanGlobal(this.sock, cmd, await this.resolveAll(s, ['ifindex']));
+  }
+  /** Global VLAN options as records (`bridge vlan global show`), with each VLAN's multicast router ports. */
+  async brvlanGlobals(filter: BrVlanGlobalSpec = {}): Promise<BrVlanGlobalRecord[]> {
+    const f = await this.resolveAll(checkBrVlanGlobalSpec(filter), ['ifindex']);
+    const msgs = await dumpBrVlans(this.sock, { ifindex: f.ifindex as number | undefined, global: true });
+    return msgs.flatMap(brvlanGlobalRecords).filter(brvlanMatcher(f));
+  }
+  /**
+   * The multicast database (`bridge mdb add|replace|del`):
+   * `mdb('add', { ifindex: 'br0', port: 'p0', group: '239.1.1.1', state: 'permanent', vid: 10 })`.
+   */
+  async mdb(cmd: Exclude<MdbCmd, 'dump' | 'show'>, spec: MdbSpec): Promise<void> {
+    const s = checkMdbSpec(spec);
+    return mdb(this.sock, cmd, await this.resolveAll(s, ['ifindex', 'port']));
+  }
+  /** Group memberships as records (`bridge mdb show`), filtered by any record key (interfaces by name too). */
+  async mdbEntries(filter: MdbSpec = {}): Promise<MdbRecord[]> {
+    const f = await this.resolveAll(checkMdbSpec(filter), ['ifindex', 'port']);
+    return (await dumpMdb(this.sock)).flatMap(mdbRecords).filter(mdbMatcher(f));
+  }
+  /** Multicast router ports of the bridges (the `router` part of `bridge mdb show`). */
+  async mdbRouters(filter: { ifindex?: IfRef } = {}): Promise<MdbRouterRecord[]> {
+    const br = filter.ifindex === undefined ? undefined : await this.ifindex(filter.ifindex);
+    return (await dumpMdb(this.sock)).flatMap(mdbRouterRecords).filter((r) => br === undefined || r.ifindex === br);
   }
   /** Standalone tc actions (`tc actions`): 'add' | 'replace' | 'del' | 'get' | 'dump'. */
   tcAction(cmd: string, spec: ActionSpec | readonly ActionSpec[]): Promise<TcActionMessage[]> {

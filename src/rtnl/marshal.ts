@@ -23,6 +23,8 @@ import { policy as nsidPolicy } from './nsidmsg.js';
 import { policy as netconfPolicy } from './netconfmsg.js';
 import { policy as nhPolicy } from './nhmsg.js';
 import { policy as tcaPolicy } from './tcamsg.js';
+import { policy as brvlanPolicy } from './brvlanmsg.js';
+import { policy as mdbPolicy } from './mdbmsg.js';
 
 /** Every rtnetlink class nlroute knows, by message type. */
 export const rtnlPolicy: Record<number, SchemaSelector> = {
@@ -36,6 +38,8 @@ export const rtnlPolicy: Record<number, SchemaSelector> = {
   ...netconfPolicy,
   ...nhPolicy,
   ...tcaPolicy,
+  ...brvlanPolicy,
+  ...mdbPolicy,
 };
 
 /** Old tools (busybox ip, early iproute2) dump with a bare rtgenmsg instead of the type's header. */
