@@ -10,6 +10,7 @@ import { DEFAULT_DST, MAIN_TABLE } from '../netdb/records.js';
 import { enumValue } from '../netdb/vocab.js';
 import { loadConfigDir, ConfigError } from './config.js';
 import type { Logger } from './log.js';
+import type { NetnsCreator } from './namespaces.js';
 import type { Metrics } from './metrics.js';
 import { LIST_KEYS, type Config, type ListKey, type NamespaceConfig } from './schema.js';
 
@@ -29,6 +30,8 @@ export interface DaemonOptions {
   /** Drift correction: first retry delay and its cap, in ms (doubling in between). */
   driftBackoffMs?: number;
   driftBackoffMaxMs?: number;
+  /** How namespaces with `create` are made (see NetnsCreator; default 'self'). */
+  netnsCreator?: NetnsCreator;
 }
 
 /** A step as the API shows it. */
@@ -72,6 +75,8 @@ export class Daemon {
   config: Config = {};
   files: string[] = [];
   configError: string | undefined;
+  /** Why the last apply of the configuration failed; cleared by the next one that succeeds. */
+  applyError: string | undefined;
   lastApplyUsec: number | undefined;
   readonly counters = { applies: 0, failures: 0, driftCorrections: 0, rollbacks: 0 };
   private db: NetDB | undefined;
@@ -149,13 +154,10 @@ export class Daemon {
         this.files = loaded.files;
         return await this.applyConfigNow();
       } finally {
-        this.state = this.pending
-          ? 'pending_confirm'
-          : prev === 'reloading'
-            ? 'ready'
-            : prev === 'failed'
-              ? 'failed'
-              : 'ready';
+        // Still 'reloading': the new configuration was rejected and the previous one stays,
+        // with the state it had. Otherwise the apply itself set the state.
+        if (this.state === 'reloading')
+          this.state = this.pending ? 'pending_confirm' : prev === 'failed' ? 'failed' : 'ready';
       }
     });
   }
@@ -166,10 +168,17 @@ export class Daemon {
 
   private async applyConfigNow(): Promise<{ plan: StepView[]; changes: number }> {
     const plan: StepView[] = [];
-    for (const [source, desired] of await this.desiredBySource(this.config)) {
-      const r = await this.run(source, desired, {});
-      plan.push(...stepsOf(source, r));
+    try {
+      for (const [source, desired] of await this.desiredBySource(this.config)) {
+        const r = await this.run(source, desired, {});
+        plan.push(...stepsOf(source, r));
+      }
+    } catch (e) {
+      this.applyError = (e as Error).message;
+      if (this.state !== 'pending_confirm') this.state = 'failed';
+      throw e;
     }
+    this.applyError = undefined;
     if (this.state !== 'pending_confirm') this.state = 'ready';
     return { plan, changes: plan.length };
   }
@@ -188,8 +197,8 @@ export class Daemon {
     const db = this.netdb;
     if (db.sourceNames.includes(name)) return;
     if (ns.create !== false) {
-      const netns = await import('../netns/index.js');
-      if (!netns.exists(name)) await netns.createAsync(name);
+      const { ensureNamespace } = await import('./namespaces.js');
+      if (await ensureNamespace(name, this.opts.netnsCreator)) this.opts.log('notice', `created namespace ${name}`);
     }
     await db.attach(name, { netns: name });
   }
