@@ -49,6 +49,21 @@ describe('configuration files', () => {
     assert.throws(() => parseConfig('linkz: []\n', 'f.yaml'), /unknown key "linkz"/);
   });
 
+  it('takes enums by name (as records carry them) or number, and reports a wrong name where it is', () => {
+    const names = parseConfig(
+      'routes:\n  - { dst: 10.0.0.0/8, table: main, proto: static, scope: link, type: unicast }\n' +
+        'neighbours:\n  - { ifname: v0, dst: 10.0.0.2, state: [permanent] }\n',
+      'f.yaml',
+    );
+    assert.equal(names.routes?.[0].table, 'main');
+    const numbers = parseConfig('routes:\n  - { dst: 10.0.0.0/8, table: 254, proto: 4, scope: 253 }\n', 'f.yaml');
+    assert.equal(numbers.routes?.[0].proto, 4);
+    assert.throws(
+      () => parseConfig('routes:\n  - dst: 10.0.0.0/8\n    table: mian\n', 'f.yaml'),
+      (e: ConfigError) => e.line === 3 && /routes table/.test(e.message),
+    );
+  });
+
   it('reports YAML and JSON syntax errors with a position', () => {
     assert.throws(
       () => parseConfig('links:\n  - ifname: [br0\n', 'bad.yaml'),
@@ -95,13 +110,21 @@ describe('configuration files', () => {
 
 describe('JSON Schema', () => {
   it('describes the file format, with unknown keys refused', () => {
-    const s = configJsonSchema() as { properties: Record<string, any>; additionalProperties: boolean };
+    const s = configJsonSchema() as {
+      properties: Record<string, any>;
+      additionalProperties: boolean;
+      $defs: Record<string, any>;
+    };
     assert.equal(s.additionalProperties, false);
     for (const k of ['links', 'addresses', 'routes', 'rules', 'neighbours', 'namespaces', 'policy'])
       assert.ok(s.properties[k], k);
-    const link = s.properties.links.items;
+    // Each object is defined once and referred to from the top level and every namespace.
+    assert.equal(s.properties.links.items.$ref, '#/$defs/link');
+    const link = s.$defs.link;
     assert.equal(link.additionalProperties, false);
     assert.ok(link.required.includes('ifname'));
+    // Kind options are the link records' flat names, so an editor completes them.
+    assert.ok(link.properties.brStpState && link.properties.vxlanId);
   });
   it('is shipped and current (schema/nlroute.schema.json)', () => {
     const shipped = JSON.parse(readFileSync(new URL('../../schema/nlroute.schema.json', import.meta.url), 'utf8'));

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { NetDB, type Desired } from '../src/netdb/index.js';
 import { withNetns, type TestNetns } from './helpers/netns.js';
-import { ipState, noDad, rng, stateDiff, viewVsFresh } from './helpers/netdb.js';
+import { noDad, rng, settledIpState, settledVsFresh, stateDiff } from './helpers/netdb.js';
 
 const BRIDGE: Desired = {
   links: [
@@ -18,7 +18,7 @@ const BRIDGE: Desired = {
   ],
   addresses: [
     { ifname: 'br0', address: '10.10.0.1/24' },
-    { ifname: 'br0', address: '2001:db8:10::1/64', flags: 0x02 },
+    { ifname: 'br0', address: '2001:db8:10::1/64', flags: ['nodad'] },
   ],
   routes: [
     { dst: '10.20.0.0/16', gateway: '10.10.0.254' },
@@ -76,7 +76,7 @@ test('netdb apply: a bridge with veths, addresses and routes in one verified tra
     assert.equal(db.get('links', 'vb'), undefined);
     assert.equal(db.get('links', 'vb-p'), undefined);
     assert.ok(db.get('routes', { dst: '10.98.0.0/16' }));
-    assert.deepEqual(await viewVsFresh(db, ns.name), []);
+    assert.deepEqual((await settledVsFresh(db, ns.name)).diff, []);
   });
 });
 
@@ -85,7 +85,7 @@ test('netdb apply: a failing step rolls everything back to exactly the state bef
     await foreign(ns);
     await ns.batch(['link add old0 type veth peer name old0p', 'link set old0 up', 'addr add 10.50.0.1/24 dev old0']);
     await using db = await NetDB.open({ netns: ns.name });
-    const before = await ipState(ns);
+    const before = await settledIpState(ns);
     const desired: Desired = {
       ...BRIDGE,
       links: [...BRIDGE.links!, { ifname: 'old0', mtu: 1300, master: 'br0' }, { ifname: 'f0', state: 'up' }],
@@ -99,8 +99,8 @@ test('netdb apply: a failing step rolls everything back to exactly the state bef
     assert.match(String(r.failed?.error.message), /unreachable|ENETUNREACH/i);
     assert.equal(r.rolledBack, true);
     assert.deepEqual(r.rollbackErrors, []);
-    assert.deepEqual(stateDiff(before, await ipState(ns)), { gone: [], extra: [] });
-    assert.deepEqual(await viewVsFresh(db, ns.name), []);
+    assert.deepEqual(stateDiff(before, await settledIpState(ns)), { gone: [], extra: [] });
+    assert.deepEqual((await settledVsFresh(db, ns.name)).diff, []);
   });
 });
 
@@ -119,7 +119,7 @@ test('netdb apply: failure injected at step k of n, 40 random trials, state befo
       'route add 10.52.0.0/16 dev old0 src 10.50.0.1',
     ]);
     await using db = await NetDB.open({ netns: ns.name });
-    const before = await ipState(ns);
+    const before = await settledIpState(ns);
     const r = rng(seed);
     for (let trial = 0; trial < trials; trial++) {
       const desired = randomDesired(r);
@@ -132,11 +132,11 @@ test('netdb apply: failure injected at step k of n, 40 random trials, state befo
       assert.equal(
         res.failed?.step.id,
         k,
-        `trial ${trial}: ${res.failed?.step.what}: ${res.failed?.error.message}\n${plan.plan}`,
+        `trial ${trial} (seed ${seed}): ${res.failed?.step.what}: ${res.failed?.error.message}\n${plan.plan}`,
       );
       assert.deepEqual(res.rollbackErrors, [], `trial ${trial} (seed ${seed})`);
       assert.deepEqual(
-        stateDiff(before, await ipState(ns)),
+        stateDiff(before, await settledIpState(ns)),
         { gone: [], extra: [] },
         `trial ${trial}: step ${k} of ${n} (seed ${seed})\n${plan.plan}`,
       );
@@ -196,7 +196,7 @@ test('netdb apply: try and confirm, rollback when not confirmed, journal for a c
     await withNetns(async (ns) => {
       await noDad(ns);
       await using db = await NetDB.open({ netns: ns.name });
-      const before = await ipState(ns);
+      const before = await settledIpState(ns);
       const journal = join(dir, 'journal.json');
       const kept = await db.apply(BRIDGE, { confirmWithin: 5000, journal });
       assert.equal(kept.ok, true);
@@ -205,7 +205,7 @@ test('netdb apply: try and confirm, rollback when not confirmed, journal for a c
       assert.equal(await kept.settled, 'confirmed');
       assert.ok(!existsSync(journal));
       assert.ok(db.get('links', 'br0'));
-      const mid = await ipState(ns);
+      const mid = await settledIpState(ns);
 
       const lapsed = await db.apply(
         { links: [{ ifname: 'x0', kind: 'bridge', state: 'up' }], routes: [{ dst: '10.70.0.0/16', oif: 'br0' }] },
@@ -214,7 +214,7 @@ test('netdb apply: try and confirm, rollback when not confirmed, journal for a c
       assert.equal(lapsed.ok, true);
       assert.equal(await lapsed.settled, 'rolled back');
       assert.deepEqual(lapsed.rollbackErrors, []);
-      assert.deepEqual(stateDiff(mid, await ipState(ns)), { gone: [], extra: [] });
+      assert.deepEqual(stateDiff(mid, await settledIpState(ns)), { gone: [], extra: [] });
       await assert.rejects(lapsed.confirm!(), /too late/);
 
       // A process that dies before confirming: the next one finishes the rollback.
@@ -229,7 +229,7 @@ test('netdb apply: try and confirm, rollback when not confirmed, journal for a c
       const rec = await db2.recover(journal);
       assert.equal(rec?.ok, true, String(rec?.rollbackErrors));
       assert.ok(!existsSync(journal));
-      assert.deepEqual(stateDiff(mid, await ipState(ns)), { gone: [], extra: [] });
+      assert.deepEqual(stateDiff(mid, await settledIpState(ns)), { gone: [], extra: [] });
       void before;
     });
   } finally {
@@ -253,6 +253,6 @@ test('netdb transaction: the imperative form; transactions on the same objects a
     ]);
     assert.equal(a.ok && b.ok, true);
     assert.equal(db.get('routes', { dst: '10.31.0.0/16' })?.gateway, '10.30.0.252');
-    assert.deepEqual(await viewVsFresh(db, ns.name), []);
+    assert.deepEqual((await settledVsFresh(db, ns.name)).diff, []);
   });
 });

@@ -14,10 +14,9 @@ import { rng, settledVsFresh } from './helpers/netdb.js';
 const OPS = Number(process.env.NETDB_OPS ?? 600);
 const SEED_ENV = process.env.NETDB_SEED ?? '1';
 const SEED = SEED_ENV === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(SEED_ENV);
-// A seed that finds an open defect: after 48 operations the view keeps a multipath route's
-// next hop marked dead/linkdown (flags 17) that the kernel has cleared (0). Kept running as a
-// todo so the suite reports it until it is fixed.
-const OPEN_DEFECT_SEED = 2036988029;
+// A seed whose run once found the view keeping a multipath next hop marked dead/linkdown that
+// the kernel had cleared (an IPv4 address added back to the link revives it without an event).
+const NEXTHOP_REVIVAL_SEED = 2036988029;
 const PER_QUIET = 8;
 
 /** `ip -force -batch`: every line is tried, failures (a route to a link that is gone) ignored. */
@@ -109,11 +108,8 @@ async function nlrouteOp(ipr: IPRoute, r: ReturnType<typeof rng>): Promise<void>
 test(`netdb: random changes by ip and nlroute; the view equals a fresh load at every quiet point (seed ${SEED})`, (t) =>
   modelRun(t, SEED, OPS));
 
-test(
-  `netdb: seed ${OPEN_DEFECT_SEED} (multipath next-hop flags after a carrier change)`,
-  { todo: 'open defect: the view keeps RTNH_F_DEAD|RTNH_F_LINKDOWN that the kernel cleared' },
-  (t) => modelRun(t, OPEN_DEFECT_SEED, 60),
-);
+test(`netdb: seed ${NEXTHOP_REVIVAL_SEED} (a dead multipath next hop revived by an address)`, (t) =>
+  modelRun(t, NEXTHOP_REVIVAL_SEED, 60));
 
 async function modelRun(t: import('node:test').TestContext, SEED: number, OPS: number): Promise<void> {
   t.diagnostic(`seed ${SEED} (NETDB_SEED=${SEED} replays), ${OPS} operations`);
@@ -176,7 +172,7 @@ test('netdb: a burst of changes by ip -batch is followed; the view equals a fres
     const { diff } = await settledVsFresh(db, ns.name);
     assert.deepEqual(diff, []);
     assert.equal(
-      db.filter('routes', { dev: db.get('links', 'v0')!.index, table: 254 }).filter((r) => r.gateway).length,
+      db.filter('routes', { dev: db.get('links', 'v0')!.index, table: 'main' }).filter((r) => r.gateway).length,
       n / 2,
     );
     t.diagnostic(`${lines.length} changes, ${db.source().applied} events applied, ${resyncs} resyncs after overruns`);

@@ -4,8 +4,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { NetDB, type Change } from '../src/netdb/index.js';
 import { IPRoute } from '../src/rtnl/index.js';
+import { AF_BRIDGE, AF_INET6, RTM } from '../src/rtnl/constants.js';
+import { ifinfmsg } from '../src/rtnl/ifinfmsg.js';
+import { rtmsg } from '../src/rtnl/rtmsg.js';
+import { NLM_F_DUMP, type AnyMessage } from '../src/core/index.js';
+import { routeRecord } from '../src/netdb/records.js';
 import { withNetns } from './helpers/netns.js';
-import { viewVsFresh } from './helpers/netdb.js';
+import { settledVsFresh, viewVsFresh } from './helpers/netdb.js';
 
 test('netdb: loads a namespace; get and filter use the indexes', async () => {
   await withNetns(async (ns) => {
@@ -31,7 +36,7 @@ test('netdb: loads a namespace; get and filter use the indexes', async () => {
     assert.equal(mp.multipath?.length, 2);
     assert.ok(db.filter('routes', { dev: v0.index }).length >= 4);
     assert.deepEqual(
-      db.filter('addresses', { index: v0.index, family: 2 }).map((a) => a.address),
+      db.filter('addresses', { index: v0.index, family: 'inet' }).map((a) => a.address),
       ['10.1.0.1'],
     );
     assert.equal(db.get('routes', { dst: '10.2.0.0/16', table: 100 })?.gateway, '10.1.0.254');
@@ -101,26 +106,53 @@ test('netdb: kernel side effects without events are in the view', async () => {
       'route add 10.4.0.0/16 nexthop via 10.1.0.254 dev v0 nexthop via 10.7.0.254 dev v1',
     ]);
     await using db = await NetDB.open({ netns: ns.name });
+    // Carrier changes reach routes and IPv6 addresses through the kernel's deferred link
+    // worker: each comparison waits for the view to catch up by the events that work sends.
     assert.ok(db.get('routes', { dst: '10.2.0.0/16' }));
     // The peer going down takes v0's carrier: next hops get 'linkdown', silently.
     await ns.ip('link set p0 down');
-    assert.deepEqual(await viewVsFresh(db, ns.name), []);
+    assert.deepEqual((await settledVsFresh(db, ns.name)).diff, []);
     await ns.ip('link set p0 up');
     // Down flushes v0's IPv4 routes and marks the multipath next hop dead, silently.
     await ns.ip('link set v0 down');
-    assert.deepEqual(await viewVsFresh(db, ns.name), []);
+    assert.deepEqual((await settledVsFresh(db, ns.name)).diff, []);
     assert.equal(db.get('routes', { dst: '10.2.0.0/16' }), undefined);
     await ns.ip('link set v0 up');
     await ns.ip('route add 10.2.0.0/16 via 10.1.0.254');
     // Deleting the address removes the route using it as source.
     await ns.ip('addr del 10.1.0.1/24 dev v0');
-    assert.deepEqual(await viewVsFresh(db, ns.name), []);
+    assert.deepEqual((await settledVsFresh(db, ns.name)).diff, []);
     assert.equal(db.get('routes', { dst: '10.3.0.0/16' }), undefined);
     // A deleted link takes its routes, addresses and neighbours.
     await ns.ip('neigh add 10.7.0.9 lladdr 02:00:00:00:00:09 dev v1 nud permanent');
     await ns.ip('link del v1');
-    assert.deepEqual(await viewVsFresh(db, ns.name), []);
+    assert.deepEqual((await settledVsFresh(db, ns.name)).diff, []);
     assert.equal(db.filter('neighbours', {}).length, 0);
+  });
+});
+
+test('netdb: an IPv4 address coming back revives a dead multipath next hop, without an event', async () => {
+  await withNetns(async (ns) => {
+    await ns.batch([
+      'link add v0 type veth peer name p0',
+      'link add v1 type veth peer name p1',
+      'link set v0 up',
+      'link set p0 up',
+      'link set v1 up',
+      'link set p1 up',
+      'addr add 10.1.0.1/24 dev v0',
+      'addr add 10.7.0.1/24 dev v1',
+      'route add 10.4.0.0/16 nexthop via 10.1.0.254 dev v0 nexthop via 10.7.0.254 dev v1',
+    ]);
+    await using db = await NetDB.open({ netns: ns.name });
+    // The link's last IPv4 address going marks its next hop dead and linkdown, silently...
+    await ns.ip('addr del 10.1.0.1/24 dev v0');
+    assert.deepEqual(await viewVsFresh(db, ns.name), []);
+    const nh = (): unknown => db.get('routes', { dst: '10.4.0.0/16' })?.multipath?.[0].flags;
+    assert.ok(nh(), 'the next hop through v0 is marked');
+    // ...and an address coming back on the (up) link clears the marks, silently too.
+    await ns.ip('addr add 10.1.0.1/24 dev v0');
+    assert.deepEqual(await viewVsFresh(db, ns.name), []);
   });
 });
 
@@ -139,5 +171,48 @@ test('netdb: a watcher that falls behind gets WatchOverflowError; waitFor resolv
       { name: 'NetlinkTimeoutError' },
     );
     assert.throws(() => db.filter('nope' as never), /unknown table "nope"/);
+  });
+});
+
+// The kernel publishes a carrier change in steps: the link's state first, then (after waiting
+// for its queues to drain) IPv6 next hops marked linkdown, then the event. A re-read of the link
+// in between sees the new state; the event that follows must still bring the routes.
+test('netdb: a link state read before its event still re-reads the routes the kernel marks after the read', async () => {
+  await withNetns(async (ns) => {
+    await ns.batch([
+      'link add v0 type veth peer name p0',
+      'link set v0 up',
+      'link set p0 up',
+      'route add 2001:db8:5::/64 dev v0',
+    ]);
+    await using db = await NetDB.open({ netns: ns.name });
+    await using ipr = new IPRoute({ netns: ns.name });
+    const [index] = await ipr.linkLookup({ ifname: 'v0' });
+    const linkMsg = async (): Promise<AnyMessage> =>
+      (await ipr.sock.request(ifinfmsg, { type: RTM.RTM_GETLINK, fields: { index } }))[0];
+    const routeMsg = async (): Promise<AnyMessage> => {
+      const spec = { type: RTM.RTM_GETROUTE, flags: NLM_F_DUMP, fields: { family: AF_INET6 } };
+      const all = await ipr.sock.request(rtmsg, spec);
+      return all.find((m) => routeRecord(m, 'x').dst === '2001:db8:5::/64')!;
+    };
+    const [upLink, upRoute] = [await linkMsg(), await routeMsg()];
+    await ns.ip('link set p0 down');
+    assert.deepEqual((await settledVsFresh(db, ns.name)).diff, []);
+    const downLink = await linkMsg();
+    const downOper = db.get('links', index)?.operstate;
+    const src = db.source();
+    // The view before the change: the link up, its route not marked.
+    src.onEvent(upLink);
+    await db.sync();
+    src.onEvent(upRoute);
+    assert.notEqual(db.get('links', index)?.operstate, downOper);
+    assert.match((await viewVsFresh(db, ns.name)).join('\n'), /2001:db8:5::.*flags/, 'the route is not marked yet');
+    // A re-read of the link (a bridge port's message asks for one) sees the new state first...
+    src.onEvent({ type: RTM.RTM_NEWLINK, flags: 0, fields: { family: AF_BRIDGE, index } } as unknown as AnyMessage);
+    await db.sync();
+    assert.equal(db.get('links', index)?.operstate, downOper);
+    // ...then the event, with the state the view already has.
+    src.onEvent(downLink);
+    assert.deepEqual(await viewVsFresh(db, ns.name), []);
   });
 });

@@ -35,6 +35,7 @@ export async function run(args: Args): Promise<Result> {
     const src = db.source();
     const marshal = rtnlMarshal();
     const before = src.tables.routes.size;
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     marshal.each(
       addBuf,
@@ -56,10 +57,18 @@ export async function run(args: Args): Promise<Result> {
       },
     );
     const s = (performance.now() - t0) / 1000;
+    const c = process.cpuUsage(c0);
+    const cpu = (c.user + c.system) / 1e6;
     if (src.tables.routes.size !== before - adds.length + (mid - before))
       throw new Error('replay left the table inconsistent');
     const events = adds.length * 2;
-    return { count: events, events_per_s: Math.round(events / s), replay_s: s };
+    return {
+      count: events,
+      events_per_s: Math.round(events / s),
+      events_per_cpu_s: Math.round(events / cpu),
+      replay_s: s,
+      replay_cpu_s: cpu,
+    };
   } finally {
     db.close();
   }

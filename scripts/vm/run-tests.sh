@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # `npm run test:vm`: compile, then in ONE VM boot run the guest suite, area by area
 # (links nexthop bridge mpls tc ipset wireless decoder); areas that need systemd as PID 1
-# (daemon, opt-in: name it) run in a second boot. Each area is one node:test run of test/vm/<area>.test.js
+# (daemon) run in a second boot. Each area is one node:test run of test/vm/<area>.test.js
 # (wireless: test/wireless/smoke.sh and test/wireless/*.test.js); tests make their own
 # namespaces inside the guest. A failure names its area.
-# Usage: scripts/vm/run-tests.sh [area ...]         (default: every area but the opt-in ones)
+# Usage: scripts/vm/run-tests.sh [area ...]         (default: every area)
 # NLROUTE_SKIP_BUILD=1 skips tsc; NLROUTE_TEST_TIMEOUT (s, default 240) bounds each test file so
 # one hang fails that test instead of the whole VM; VM settings come from NLROUTE_VM_*.
 # Exit: non-zero if tsc or any area failed; 125 = the VM did not start (after one retry),
@@ -13,11 +13,11 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cd "$repo"
 
-ALL_AREAS=(links nexthop bridge mpls tc ipset wireless decoder)
-# Areas run only when named. Those needing systemd as the guest's PID 1 boot a VM of their own
-# (run.sh --init systemd) with only the modules they use; daemon is opt-in because that boot and
-# its daemon restarts take ~3 min under TCG on a loaded 2-CPU host (see scripts/vm/README.md).
-OPT_AREAS=(daemon)
+ALL_AREAS=(links nexthop bridge mpls tc ipset wireless decoder daemon)
+# Areas run only when named (none today).
+OPT_AREAS=()
+# Areas needing systemd as the guest's PID 1 boot a VM of their own (run.sh --init systemd)
+# with only the modules they use: ~2-3 min under TCG (see scripts/vm/README.md).
 SYSTEMD_AREAS=(daemon)
 SYSTEMD_MODULES="veth bridge"
 # Modules the areas use, loaded with one modprobe in the guest (built-ins are no-ops).

@@ -59,6 +59,7 @@ export function addNetworkInterface(server: VarlinkServer, daemon: Daemon, polic
       state: daemon.state,
       config_files: daemon.files,
       ...(daemon.configError ? { config_error: daemon.configError } : {}),
+      ...(daemon.applyError ? { apply_error: daemon.applyError } : {}),
       ...(daemon.lastApplyUsec !== undefined ? { last_apply_usec: daemon.lastApplyUsec } : {}),
       applies: daemon.counters.applies,
       failures: daemon.counters.failures,

@@ -118,11 +118,20 @@ export function mergeConfigs(parts: readonly Config[]): Config {
       const add = from[k] as Record<string, unknown>[] | undefined;
       if (!add) continue;
       const list = ((into[k] as Record<string, unknown>[] | undefined) ?? []).slice();
+      // Positions by identity: a large file merges in one pass, not one search per entry.
+      const at = new Map<string, number>();
+      for (let i = 0; i < list.length; i++) {
+        const id = identityOf(k, list[i]);
+        if (!at.has(id)) at.set(id, i);
+      }
       for (const item of add) {
         const id = identityOf(k, item);
-        const i = list.findIndex((x) => identityOf(k, x) === id);
-        if (i >= 0) list[i] = { ...list[i], ...item };
-        else list.push(item);
+        const i = at.get(id);
+        if (i !== undefined) list[i] = { ...list[i], ...item };
+        else {
+          at.set(id, list.length);
+          list.push(item);
+        }
       }
       into[k] = list;
     }

@@ -4,11 +4,13 @@
 import { existsSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { NetDB, type ApplyResult, type Change } from '../netdb/index.js';
-import type { Desired } from '../netdb/desired.js';
-import { RT_SCOPE, RT_TABLE, RTN, RTPROT } from '../rtnl/constants.js';
-import { enumValue } from '../rtnl/spec.js';
+import type { Desired, DesiredRoute } from '../netdb/desired.js';
+import { routeTarget } from '../netdb/plan.js';
+import { DEFAULT_DST, MAIN_TABLE } from '../netdb/records.js';
+import { enumValue } from '../netdb/vocab.js';
 import { loadConfigDir, ConfigError } from './config.js';
 import type { Logger } from './log.js';
+import type { NetnsCreator } from './namespaces.js';
 import type { Metrics } from './metrics.js';
 import { LIST_KEYS, type Config, type ListKey, type NamespaceConfig } from './schema.js';
 
@@ -28,6 +30,8 @@ export interface DaemonOptions {
   /** Drift correction: first retry delay and its cap, in ms (doubling in between). */
   driftBackoffMs?: number;
   driftBackoffMaxMs?: number;
+  /** How namespaces with `create` are made (see NetnsCreator; default 'self'). */
+  netnsCreator?: NetnsCreator;
 }
 
 /** A step as the API shows it. */
@@ -71,6 +75,8 @@ export class Daemon {
   config: Config = {};
   files: string[] = [];
   configError: string | undefined;
+  /** Why the last apply of the configuration failed; cleared by the next one that succeeds. */
+  applyError: string | undefined;
   lastApplyUsec: number | undefined;
   readonly counters = { applies: 0, failures: 0, driftCorrections: 0, rollbacks: 0 };
   private db: NetDB | undefined;
@@ -148,13 +154,10 @@ export class Daemon {
         this.files = loaded.files;
         return await this.applyConfigNow();
       } finally {
-        this.state = this.pending
-          ? 'pending_confirm'
-          : prev === 'reloading'
-            ? 'ready'
-            : prev === 'failed'
-              ? 'failed'
-              : 'ready';
+        // Still 'reloading': the new configuration was rejected and the previous one stays,
+        // with the state it had. Otherwise the apply itself set the state.
+        if (this.state === 'reloading')
+          this.state = this.pending ? 'pending_confirm' : prev === 'failed' ? 'failed' : 'ready';
       }
     });
   }
@@ -165,10 +168,17 @@ export class Daemon {
 
   private async applyConfigNow(): Promise<{ plan: StepView[]; changes: number }> {
     const plan: StepView[] = [];
-    for (const [source, desired] of await this.desiredBySource(this.config)) {
-      const r = await this.run(source, desired, {});
-      plan.push(...stepsOf(source, r));
+    try {
+      for (const [source, desired] of await this.desiredBySource(this.config)) {
+        const r = await this.run(source, desired, {});
+        plan.push(...stepsOf(source, r));
+      }
+    } catch (e) {
+      this.applyError = (e as Error).message;
+      if (this.state !== 'pending_confirm') this.state = 'failed';
+      throw e;
     }
+    this.applyError = undefined;
     if (this.state !== 'pending_confirm') this.state = 'ready';
     return { plan, changes: plan.length };
   }
@@ -187,8 +197,8 @@ export class Daemon {
     const db = this.netdb;
     if (db.sourceNames.includes(name)) return;
     if (ns.create !== false) {
-      const netns = await import('../netns/index.js');
-      if (!netns.exists(name)) await netns.createAsync(name);
+      const { ensureNamespace } = await import('./namespaces.js');
+      if (await ensureNamespace(name, this.opts.netnsCreator)) this.opts.log('notice', `created namespace ${name}`);
     }
     await db.attach(name, { netns: name });
   }
@@ -223,7 +233,12 @@ export class Daemon {
       this.lastApplyUsec = Date.now() * 1000;
       this.opts.metrics?.applies.inc();
       this.opts.metrics?.lastApply.set(Date.now() / 1000);
-      this.opts.log('notice', `applied ${r.applied} change(s) to ${source}`);
+      const t = r.timings;
+      this.opts.log(
+        'notice',
+        `applied ${r.applied} change(s) to ${source} ` +
+          `(plan ${t.plan.toFixed(0)} ms, send ${t.apply.toFixed(0)} ms, verify ${t.verify.toFixed(0)} ms)`,
+      );
     }
     this.opts.metrics?.managed.set(this.objectsManaged());
     void this.opts.metrics?.flush();
@@ -445,32 +460,17 @@ export class Daemon {
   }
 }
 
-// Enumerations a configuration may name ('main', 'link', 'static'), as NetDB takes them.
-const ENUMS: Record<string, [Readonly<Record<string, number>>, string]> = {
-  table: [RT_TABLE, 'RT_TABLE_'],
-  scope: [RT_SCOPE, 'RT_SCOPE_'],
-  proto: [RTPROT, 'RTPROT_'],
-  type: [RTN, 'RTN_'],
-};
-
-/** The NetDB desired state of a configuration part (daemon-only keys removed, names as numbers). */
+/**
+ * The NetDB desired state of a configuration part: the configuration is already in NetDB's
+ * vocabulary (names or numbers for enums), so only the daemon's own keys come off.
+ */
 export function toDesired(cfg: Config | NamespaceConfig): Desired {
   const out: Record<string, unknown[]> = {};
   for (const k of LIST_KEYS) {
     const list = (cfg as Record<string, unknown>)[k] as Record<string, unknown>[] | undefined;
-    if (!list) continue;
-    out[k] = list.map(({ drift: _drift, ...rest }) => {
-      for (const [field, [table, prefix]] of Object.entries(ENUMS)) {
-        if (typeof rest[field] === 'string') rest[field] = enumValue(table, prefix, rest[field], `${k} ${field}`);
-      }
-      return rest;
-    });
+    if (list) out[k] = list.map(({ drift: _drift, ...rest }) => rest);
   }
   return out as Desired;
-}
-
-function tableNumber(t: unknown): number | undefined {
-  return t === undefined ? undefined : enumValue(RT_TABLE, 'RT_TABLE_', t, 'table');
 }
 
 function stepView(source: string, s: ApplyResult['plan']['steps'][number]): StepView {
@@ -504,6 +504,17 @@ function describeEntry(list: ListKey, e: Record<string, unknown>): string {
   }
 }
 
+/** Whether a route record has the prefix and table of a configuration entry. */
+function sameRoute(e: Record<string, unknown>, rec: Record<string, unknown>): boolean {
+  try {
+    const dst = routeTarget(e as DesiredRoute).dst;
+    const table = enumValue('routes', 'table', (e.table as string | number | undefined) ?? MAIN_TABLE);
+    return (rec.dst ?? DEFAULT_DST) === dst && rec.table === table;
+  } catch {
+    return false;
+  }
+}
+
 /** Whether a record is the object a configuration entry describes. */
 function sameObject(
   list: ListKey,
@@ -524,7 +535,7 @@ function sameObject(
       return rec.address === addr && ifname(rec.index ?? rec.ifname) === ifname(e.ifname);
     }
     case 'routes':
-      return rec.dst === e.dst && rec.table === (tableNumber(e.table) ?? RT_TABLE.RT_TABLE_MAIN);
+      return sameRoute(e, rec);
     case 'rules':
       return rec.priority === e.priority;
     case 'neighbours':

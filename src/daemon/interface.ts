@@ -34,6 +34,8 @@ method GetStatus() -> (
   state: (starting, ready, applying, pending_confirm, reloading, failed),
   config_files: []string,
   config_error: ?string,
+  # Why the configuration is not applied (state failed): the last apply of it failed.
+  apply_error: ?string,
   last_apply_usec: ?int,
   applies: int,
   failures: int,

@@ -8,6 +8,7 @@ import { addNetworkInterface } from './api.js';
 import { Daemon } from './daemon.js';
 import { journalLogger, type Level } from './log.js';
 import { Metrics } from './metrics.js';
+import type { NetnsCreator } from './namespaces.js';
 import { Notifier } from './notify.js';
 import { CERTIFICATION_INTERFACE, certificationHandlers } from '../varlink/certification.js';
 import { VarlinkServer } from '../varlink/server.js';
@@ -21,6 +22,8 @@ const USAGE = `usage: nlrouted [options]
   --admin-group NAME     group that may also change (default: root only)
   --metrics-listen H:P   serve Prometheus metrics over HTTP (e.g. 127.0.0.1:9750)
   --metrics-textfile F   write metrics for node_exporter's textfile collector
+  --netns-creator HOW    how namespaces with create are made: self (default) or systemd-run
+                         (under a unit sandbox; default from $NLROUTED_NETNS_CREATOR)
   --no-watch             do not reload when the configuration directory changes
   --log-level LEVEL      err, warning, notice, info (default) or debug
   --certification        also serve org.varlink.certification (conformance tests only)`;
@@ -31,6 +34,13 @@ function activationFds(): number[] {
   const n = Number(process.env.LISTEN_FDS);
   if (!Number.isInteger(n) || n <= 0) return [];
   return Array.from({ length: n }, (_, i) => 3 + i);
+}
+
+/** The STATUS= text: the state, and when the configuration is not applied, why. */
+function statusLine(daemon: Daemon): string {
+  if (daemon.state === 'failed')
+    return `failed: configuration not applied: ${daemon.applyError ?? 'unknown error'}`.slice(0, 1000);
+  return `${daemon.state}: ${daemon.objectsManaged()} objects managed`;
 }
 
 async function main(): Promise<number> {
@@ -46,6 +56,7 @@ async function main(): Promise<number> {
         'admin-group': { type: 'string' },
         'metrics-listen': { type: 'string' },
         'metrics-textfile': { type: 'string' },
+        'netns-creator': { type: 'string', default: process.env.NLROUTED_NETNS_CREATOR || 'self' },
         'no-watch': { type: 'boolean', default: false },
         'log-level': { type: 'string', default: 'info' },
         certification: { type: 'boolean', default: false },
@@ -66,6 +77,11 @@ async function main(): Promise<number> {
     process.stderr.write(`nlrouted: unknown log level ${JSON.stringify(level)}\n`);
     return 2;
   }
+  const creator = args['netns-creator'] as NetnsCreator;
+  if (creator !== 'self' && creator !== 'systemd-run') {
+    process.stderr.write(`nlrouted: --netns-creator must be self or systemd-run, got ${JSON.stringify(creator)}\n`);
+    return 2;
+  }
   const log = journalLogger(level);
   const notify = new Notifier();
   const metrics = new Metrics(args['metrics-textfile']);
@@ -77,6 +93,7 @@ async function main(): Promise<number> {
     configDir: args['config-dir']!,
     runtimeDir: args['runtime-dir']!,
     netns: args.netns,
+    netnsCreator: creator,
     log,
     metrics,
   });
@@ -92,6 +109,7 @@ async function main(): Promise<number> {
   } catch (e) {
     log('err', `start failed: ${(e as Error).message}`);
     daemon.state = 'failed';
+    daemon.applyError ??= (e as Error).message;
   }
   addNetworkInterface(server, daemon, policy);
   const fds = activationFds();
@@ -106,7 +124,9 @@ async function main(): Promise<number> {
     log('info', `metrics on http://${host}:${p}/metrics`);
   }
   await metrics.flush();
-  notify.ready(`${daemon.state}: ${daemon.objectsManaged()} objects managed`);
+  // READY=1 even when the first apply failed: the API must answer (socket activation queues
+  // callers until then) so that GetStatus and Reload can report and repair it. STATUS= says so.
+  notify.ready(statusLine(daemon));
   notify.startWatchdog();
   log('notice', `ready (${daemon.state}); API on ${fds.length ? `${fds.length} inherited socket(s)` : args.socket}`);
 
@@ -119,7 +139,7 @@ async function main(): Promise<number> {
     } catch (e) {
       log('err', `reload failed: ${(e as Error).message}`);
     }
-    notify.ready(`${daemon.state}: ${daemon.objectsManaged()} objects managed`);
+    notify.ready(statusLine(daemon));
   };
   process.on('SIGHUP', () => void reload('SIGHUP'));
 

@@ -3,14 +3,34 @@
 // `state: 'absent'` for what must not exist.
 import { canonicalIP, networkBytes, parsePrefix } from '../rtnl/spec.js';
 import { ipv4ToString, ipv6ToString } from '../core/index.js';
-import { AF_INET, AF_INET6, RT_TABLE, RTN, RTPROT } from '../rtnl/constants.js';
-import type { AddrRecord, LinkRecord, NeighRecord, RouteRecord, RuleRecord } from './records.js';
+import { AF_INET, AF_INET6 } from '../rtnl/constants.js';
+import type { KindRecord } from '../rtnl/kinds/types.js';
+import {
+  DEFAULT_DST,
+  type AddrRecord,
+  type LinkRecord,
+  type NeighRecord,
+  type RouteRecord,
+  type RuleRecord,
+} from './records.js';
+import { enumValue } from './vocab.js';
 import type { Source } from './source.js';
 
 /** An interface: its name, or its index in the source. */
 export type IfName = string | number;
+/** An enumeration value: its name ('main', 'static', 'link'; any case, short or full) or number. */
+export type EnumIn = string | number;
+/** A flag set: names (['permanent']), one name, or a number (a mask). */
+export type FlagsIn = string | number | readonly (string | number)[];
 
-export interface DesiredLink {
+type KeysOf<U> = U extends unknown ? keyof U : never;
+/**
+ * Every kind's options, flat, as link records carry them (`brStpState`, `vxlanId`); IPRoute
+ * checks each against its kind when the plan sends it.
+ */
+type KindOptions = { [K in Exclude<KeysOf<KindRecord>, 'kind'>]?: unknown };
+
+export interface DesiredLink extends KindOptions {
   ifname: string;
   /** 'up' | 'down' set IFF_UP; 'absent' deletes the link. */
   state?: 'up' | 'down' | 'absent';
@@ -32,15 +52,18 @@ export interface DesiredAddress {
   /** The interface (or `index`). */
   ifname?: IfName;
   index?: number;
-  /** 'a.b.c.d/len' (or with `prefixlen`). */
+  /** Our address: 'a.b.c.d/len' (or with `prefixlen`). */
   address: string;
   prefixlen?: number;
+  /** The other end of a point-to-point link. */
+  peer?: string;
+  /** @deprecated our address, as `address` is; kept so older desired states still read. */
   local?: string;
   broadcast?: string;
   label?: string;
-  scope?: number;
-  flags?: number;
-  proto?: number;
+  scope?: EnumIn;
+  flags?: FlagsIn;
+  proto?: EnumIn;
   state?: 'absent';
 }
 
@@ -51,21 +74,22 @@ export interface DesiredNexthop {
 }
 
 export interface DesiredRoute {
-  /** 'default' or a prefix; host bits are cleared, as the kernel needs. */
-  dst: string;
-  family?: number;
-  table?: number;
+  /** 'addr/len', or 'default' (or absent with `dstLen: 0`); host bits are cleared, as the kernel needs. */
+  dst?: string;
+  dstLen?: number;
+  family?: EnumIn;
+  table?: EnumIn;
   priority?: number;
   tos?: number;
-  type?: number;
-  proto?: number;
-  scope?: number;
+  type?: EnumIn;
+  proto?: EnumIn;
+  scope?: EnumIn;
   oif?: IfName;
   gateway?: string;
   prefsrc?: string;
   src?: string;
   multipath?: DesiredNexthop[];
-  metrics?: Record<string, number>;
+  metrics?: Record<string, unknown>;
   state?: 'absent';
 }
 
@@ -74,13 +98,26 @@ export interface DesiredNeighbour {
   ifindex?: number;
   dst: string;
   lladdr?: string;
-  /** NUD_* number (default permanent), or 'absent'. */
-  state?: number | 'absent';
-  flags?: number;
-  proto?: number;
+  /** NUD states (default ['permanent']), or 'absent'. */
+  state?: FlagsIn | 'absent';
+  flags?: FlagsIn;
+  protocol?: EnumIn;
+  /** @deprecated alias of protocol */
+  proto?: EnumIn;
 }
 
-export interface DesiredRule extends Partial<Omit<RuleRecord, 'source'>> {
+export interface DesiredRule
+  extends Partial<Omit<RuleRecord, 'source' | 'family' | 'table' | 'protocol' | 'action' | 'priority'>> {
+  /** Required to create a rule (the kernel would pick one; a desired state names it). */
+  priority?: number;
+  family?: EnumIn;
+  table?: EnumIn;
+  action?: EnumIn;
+  protocol?: EnumIn;
+  /** @deprecated aliases of iif, oif, protocol */
+  iifname?: string;
+  oifname?: string;
+  proto?: EnumIn;
   state?: 'absent';
 }
 
@@ -96,34 +133,41 @@ export interface Desired {
 
 /** 'default' or 'network/len' with host bits cleared and the address in canonical form. */
 export function canonicalPrefix(dst: string, family?: number): { dst: string; family: number } {
-  if (dst === 'default') return { dst, family: family ?? AF_INET };
+  if (dst === DEFAULT_DST) return { dst, family: family ?? AF_INET };
   const p = parsePrefix(dst, 'dst', family);
   const len = p.len ?? (p.family === AF_INET6 ? 128 : 32);
   const net = networkBytes(p.addr, len);
   const text = p.family === AF_INET6 ? ipv6ToString(net, 0) : ipv4ToString(net, 0);
-  return { dst: len === 0 ? 'default' : `${text}/${len}`, family: p.family };
+  return { dst: len === 0 ? DEFAULT_DST : `${text}/${len}`, family: p.family };
 }
 
 /** The metric the kernel gives a route that names none. */
 export const defaultPriority = (family: number): number => (family === AF_INET6 ? 1024 : 0);
 
-/** An address and prefix length from 'a/len' or address + prefixlen, canonical. */
-export function addrParts(a: DesiredAddress): { local: string; prefixlen: number; family: number } {
+/** Our address and prefix length from 'a/len' or address + prefixlen, canonical. */
+export function addrParts(a: DesiredAddress): { address: string; prefixlen: number; family: number } {
   const p = parsePrefix(a.local ?? a.address, 'address');
   const prefixlen = a.prefixlen ?? p.len ?? parsePrefix(a.address, 'address').len ?? (p.family === AF_INET6 ? 128 : 32);
-  return { local: canonicalIP(p.addr), prefixlen, family: p.family };
+  return { address: canonicalIP(p.addr), prefixlen, family: p.family };
 }
+
+/** The number of a family given by name or number ('inet6', 10). */
+export const familyNumber = (f: EnumIn | undefined): number | undefined =>
+  f === undefined ? undefined : enumValue('routes', 'family', f) === 'inet6' ? AF_INET6 : AF_INET;
+
+/** A family number as records name it. */
+export const familyName = (f: number): 'inet' | 'inet6' => (f === AF_INET6 ? 'inet6' : 'inet');
 
 // ---- snapshots --------------------------------------------------------------------------
 
 /** Whether the kernel made this route by itself (it comes back with its address or link). */
 export function kernelRoute(r: RouteRecord): boolean {
-  return r.proto === RTPROT.RTPROT_KERNEL || r.table === RT_TABLE.RT_TABLE_LOCAL || r.type === RTN.RTN_MULTICAST;
+  return r.proto === 'kernel' || r.table === 'local' || r.type === 'multicast';
 }
 
 /** Whether the kernel made this address by itself (IPv6 link-local, loopback). */
 export function kernelAddress(a: AddrRecord, links: Source['tables']['links']): boolean {
-  if (a.family === AF_INET6 && a.address.startsWith('fe80:')) return true;
+  if (a.family === 'inet6' && a.address.startsWith('fe80:')) return true;
   return links.get(a.index)?.ifname === 'lo';
 }
 
@@ -135,7 +179,7 @@ export function linkDesired(s: Source, l: LinkRecord): DesiredLink {
   if (l.kind) out.kind = l.kind;
   out.index = l.index;
   if (l.mtu !== undefined) out.mtu = l.mtu;
-  if (l.address !== undefined && l.kind !== 'lo') out.address = l.address;
+  if (l.address !== undefined && l.ifname !== 'lo') out.address = l.address;
   if (l.master) out.master = nameOf(s, l.master) ?? null;
   if (l.kind === 'veth' && l.link && l.linkNetnsid === undefined) {
     const peer = nameOf(s, l.link);
@@ -148,22 +192,22 @@ export function linkDesired(s: Source, l: LinkRecord): DesiredLink {
 }
 
 export function addrDesired(s: Source, a: AddrRecord): DesiredAddress {
-  const out: DesiredAddress = { ifname: nameOf(s, a.index), address: `${a.local ?? a.address}/${a.prefixlen}` };
-  if (a.local !== undefined && a.local !== a.address) out.local = a.local;
+  const out: DesiredAddress = { ifname: nameOf(s, a.index), address: `${a.address}/${a.prefixlen}` };
+  if (a.peer !== undefined) out.peer = a.peer;
   if (a.broadcast) out.broadcast = a.broadcast;
   if (a.label && a.label !== s.tables.links.get(a.index)?.ifname) out.label = a.label;
-  out.scope = a.scope;
-  out.flags = a.flags;
+  if (a.scope !== undefined) out.scope = a.scope;
+  if (a.flags !== undefined) out.flags = a.flags;
   if (a.proto !== undefined) out.proto = a.proto;
   return out;
 }
 
 export function routeDesired(s: Source, r: RouteRecord): DesiredRoute {
   const out: DesiredRoute = {
-    dst: r.dst,
+    dst: r.dst ?? DEFAULT_DST,
     family: r.family,
     table: r.table,
-    priority: r.priority,
+    priority: r.priority ?? 0,
     type: r.type,
     proto: r.proto,
     scope: r.scope,
@@ -180,7 +224,12 @@ export function routeDesired(s: Source, r: RouteRecord): DesiredRoute {
 }
 
 export function neighDesired(s: Source, n: NeighRecord): DesiredNeighbour {
-  return { ifname: nameOf(s, n.ifindex), dst: n.dst, lladdr: n.lladdr, state: n.state, flags: n.flags, proto: n.proto };
+  const out: DesiredNeighbour = { ifname: nameOf(s, n.ifindex), dst: n.dst };
+  if (n.lladdr !== undefined) out.lladdr = n.lladdr;
+  if (n.state !== undefined) out.state = n.state;
+  if (n.flags !== undefined) out.flags = n.flags;
+  if (n.protocol !== undefined) out.protocol = n.protocol;
+  return out;
 }
 
 export function ruleDesired(r: RuleRecord): DesiredRule {

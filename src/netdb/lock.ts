@@ -1,5 +1,8 @@
 // Transactions touching the same objects run one after the other; others run at once.
-import { canonicalPrefix, type Desired } from './desired.js';
+import type { Desired } from './desired.js';
+import { routeTarget } from './plan.js';
+import { MAIN_TABLE } from './records.js';
+import { enumValue } from './vocab.js';
 
 /** FIFO per key; a holder of several keys queues on all of them at once, so none deadlock. */
 export class KeyLock {
@@ -38,13 +41,15 @@ export function lockKeys(source: string, d: Desired): string[] {
   }
   for (const a of d.addresses ?? []) link(a.ifname ?? a.index);
   for (const r of d.routes ?? []) {
-    let dst = String(r.dst);
+    let dst = String(r.dst),
+      table = String(r.table ?? MAIN_TABLE);
     try {
-      dst = canonicalPrefix(r.dst, r.family).dst;
+      dst = routeTarget(r).dst;
+      table = String(enumValue('routes', 'table', table));
     } catch {
       /* reported by the planner */
     }
-    keys.push(`${source}:route:${r.table ?? 254}:${dst}`);
+    keys.push(`${source}:route:${table}:${dst}`);
     link(r.oif);
     for (const nh of r.multipath ?? []) link(nh.oif);
   }

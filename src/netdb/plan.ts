@@ -4,9 +4,10 @@
 import type { AddrSpec } from '../rtnl/addr.js';
 import type { LinkSpec } from '../rtnl/link.js';
 import type { RouteSpec } from '../rtnl/route.js';
-import { IFF_UP } from '../rtnl/constants.js';
-import { NUD } from '../rtnl/ndmsg.js';
+import { linkKinds } from '../rtnl/kinds/index.js';
+import { encoderValue } from '../core/index.js';
 import {
+  DEFAULT_DST,
   addrKey,
   routeBaseKey,
   ruleKey,
@@ -22,15 +23,19 @@ import {
   addrParts,
   canonicalPrefix,
   defaultPriority,
+  familyName,
+  familyNumber,
   kernelAddress,
   kernelRoute,
   type Desired,
   type DesiredAddress,
   type DesiredLink,
   type DesiredRoute,
+  type DesiredRule,
   type IfName,
 } from './desired.js';
 import type { Source } from './source.js';
+import { enumValue, flagsValue } from './vocab.js';
 
 // Specs are built key by key here; IPRoute's strict checks validate them whole.
 type SpecBuilder = Record<string, any>;
@@ -73,8 +78,8 @@ export class PlanError extends Error {
   override name = 'PlanError';
 }
 
-/** Route and address protocols that belong to the kernel, never to a plan. */
 const ABSENT = 'absent';
+const PERMANENT = 'permanent';
 
 class Planner {
   readonly steps: Step[] = [];
@@ -89,6 +94,8 @@ class Planner {
   private readonly linkStep = new Map<number, number[]>();
   /** Address steps: a route's gateway may need any of them. */
   private readonly addrSteps: number[] = [];
+  private addrDeps: number[] | undefined;
+  private lastDeps: number[] | undefined;
 
   constructor(
     readonly s: Source,
@@ -101,8 +108,28 @@ class Planner {
 
   add(table: TableName, what: string, request: StepRequest, after: number[], verify: Step['verify']): number {
     const id = this.steps.length + 1;
-    this.steps.push({ id, table, what, request, after: [...new Set(after)].sort((a, b) => a - b), verify });
+    this.steps.push({ id, table, what, request, after: this.depsOf(after), verify });
     return id;
+  }
+
+  /**
+   * Sorted, without repeats. Steps that wait for the same steps (routes through one
+   * interface, or via gateways, wait for every address) share one list: a plan of 10,000
+   * routes would otherwise hold millions of numbers.
+   */
+  private depsOf(after: number[]): number[] {
+    if (after.length < 2) return after.slice();
+    if (after === this.addrSteps) {
+      if (this.addrDeps?.length !== after.length) this.addrDeps = [...new Set(after)].sort((a, b) => a - b);
+      return this.addrDeps;
+    }
+    let ascending = true;
+    for (let i = 1; i < after.length && ascending; i++) ascending = after[i] > after[i - 1];
+    const out = ascending ? after : [...new Set(after)].sort((a, b) => a - b);
+    const prev = this.lastDeps;
+    if (prev && prev.length === out.length && prev.every((v, i) => v === out[i])) return prev;
+    this.lastDeps = out === after ? after.slice() : out;
+    return this.lastDeps;
   }
 
   /** Index of a named or numbered interface, and the steps that must come first. */
@@ -110,9 +137,15 @@ class Planner {
     if (typeof name === 'number') return { index: name, after: this.linkStep.get(name) ?? [] };
     const made = this.newNames.get(name);
     if (made) return { index: made.index, after: this.linkStep.get(made.index) ?? [made.step] };
-    const l = this.s.tables.links.filter({ ifname: name })[0];
+    const l = this.linkNamed(name);
     if (!l) throw new PlanError(`${what}: no interface ${JSON.stringify(name)} (in the view or the plan)`);
     return { index: l.index, after: this.linkStep.get(l.index) ?? [] };
+  }
+
+  /** The view's link of that name, from the name index. */
+  private linkNamed(name: string): LinkRecord | undefined {
+    for (const l of this.s.tables.links.lookup('ifname', name)) return l;
+    return undefined;
   }
 
   private noteLink(index: number, step: number): void {
@@ -133,7 +166,7 @@ class Planner {
     const peers = new Set(list.filter((d) => d.kind === 'veth' && d.peer).map((d) => d.peer));
     for (const d of list) {
       checkLink(d);
-      if (d.state === ABSENT || this.s.tables.links.filter({ ifname: d.ifname }).length) continue;
+      if (d.state === ABSENT || this.linkNamed(d.ifname)) continue;
       if (!d.kind) {
         if (peers.has(d.ifname)) continue;
         throw new PlanError(`link ${d.ifname}: it does not exist and has no kind to create it with`);
@@ -142,6 +175,7 @@ class Planner {
       const spec: SpecBuilder = { ifname: d.ifname, kind: d.kind, index };
       for (const k of ['mtu', 'address', 'txqlen', 'group', 'ifalias'] as const)
         if (d[k] !== undefined) (spec as Record<string, unknown>)[k] = d[k];
+      for (const [k, v] of kindOptions(d)) spec[k] = v;
       let peerIndex: number | undefined;
       if (d.kind === 'veth' && d.peer) {
         const pd = list.find((x) => x.ifname === d.peer);
@@ -193,6 +227,12 @@ class Planner {
           spec.address = d.address;
           changes.push(`address ${d.address}`);
         }
+        for (const [k, v] of kindOptions(d)) {
+          if (sameOption(cur, k, v)) continue;
+          spec.kind = cur.kind;
+          spec[k] = v;
+          changes.push(`${k} ${JSON.stringify(v)}`);
+        }
       }
       const masterNow = cur?.master ?? 0;
       let master: number | undefined;
@@ -223,7 +263,7 @@ class Planner {
       if (d.state !== 'up' && d.state !== 'down') continue;
       const { index, after } = this.ref(d.ifname, `link ${d.ifname}`);
       const cur = this.s.tables.links.get(index);
-      const up = cur ? (cur.flags & IFF_UP) !== 0 : false;
+      const up = cur?.state === 'up';
       if ((d.state === 'up') === up) continue;
       const state = d.state;
       const id = this.add(
@@ -241,7 +281,7 @@ class Planner {
   linkDeletes(list: readonly DesiredLink[]): void {
     for (const d of list) {
       if (d.state !== ABSENT) continue;
-      const cur = this.s.tables.links.filter({ ifname: d.ifname })[0];
+      const cur = this.linkNamed(d.ifname);
       if (!cur) continue;
       const index = cur.index;
       this.links.add(index);
@@ -260,10 +300,10 @@ class Planner {
       if ((d.state === ABSENT) !== removals) continue;
       const name = d.ifname ?? d.index;
       if (name === undefined) throw new PlanError(`address ${d.address}: name its interface (ifname or index)`);
-      if (removals && typeof name === 'string' && !this.s.tables.links.filter({ ifname: name }).length) continue;
+      if (removals && typeof name === 'string' && !this.linkNamed(name)) continue;
       const { index, after } = this.ref(name, `address ${d.address}`);
-      const { local, prefixlen, family } = addrParts(d);
-      const key = addrKey({ index, address: local, local, prefixlen } as AddrRecord);
+      const { address: local, prefixlen, family } = addrParts(d);
+      const key = addrKey({ index, address: local, prefixlen });
       this.addrs.add(key);
       this.links.add(index);
       const cur = this.s.tables.addresses.get(key);
@@ -279,11 +319,13 @@ class Planner {
         );
         continue;
       }
+      if (d.peer !== undefined) spec.peer = d.peer;
+      else if (d.local !== undefined && d.local !== d.address) spec.peer = d.address.split('/')[0];
       if (d.broadcast !== undefined) spec.broadcast = d.broadcast;
       if (d.label !== undefined) spec.label = d.label;
-      if (d.scope !== undefined) spec.scope = d.scope;
-      if (d.flags !== undefined) spec.flags = d.flags;
-      spec.proto = d.proto ?? this.proto;
+      if (d.scope !== undefined) spec.scope = enumValue('addresses', 'scope', d.scope) as AddrSpec['scope'];
+      if (d.flags !== undefined) spec.flags = flagsValue('addresses', 'flags', d.flags) as AddrSpec['flags'];
+      spec.proto = (d.proto ?? this.proto) as AddrSpec['proto'];
       if (cur && addrMatches(cur, d)) continue;
       const cmd = cur ? 'replace' : 'add';
       const id = this.add(
@@ -311,65 +353,59 @@ class Planner {
       const { rec, spec, after } = want;
       const base = routeBaseKey(rec);
       this.routes.add(base);
-      const same = this.s.tables.routes.filter({ dst: rec.dst }).filter((r) => routeBaseKey(r) === base);
+      const same = this.sameBase(rec.dst ?? DEFAULT_DST, base);
       if (removals) {
         for (const r of same) {
           if (!nexthopMatches(r, rec)) continue;
           const key = this.s.tables.routes.keyOf(r);
-          const del: RouteSpec = {
-            family: r.family,
-            dst: r.dst,
-            table: r.table,
-            priority: r.priority,
-            tos: r.tos,
-            type: r.type,
-          };
+          const del = routeDelSpec(r);
           if (r.oif !== undefined) del.oif = r.oif;
           if (r.gateway) del.gateway = r.gateway;
           this.add(
             'routes',
-            `route del ${r.dst} table ${r.table} metric ${r.priority}`,
+            `route del ${r.dst ?? DEFAULT_DST} table ${r.table} metric ${r.priority ?? 0}`,
             { kind: 'route', cmd: 'del', spec: del },
             after,
-            (s) => (s.tables.routes.get(key) ? `route ${r.dst} still there` : undefined),
+            (s) => (s.tables.routes.get(key) ? `route ${r.dst ?? DEFAULT_DST} still there` : undefined),
           );
         }
         continue;
       }
       if (same.some((r) => routeMatches(r, rec, d))) continue;
       const cmd = same.length ? 'replace' : 'add';
-      this.add('routes', `route ${cmd} ${describeRoute(d, rec)}`, { kind: 'route', cmd, spec }, after, (s) =>
-        s.tables.routes.filter({ dst: rec.dst }).some((r) => routeBaseKey(r) === base && routeMatches(r, rec, d))
-          ? undefined
-          : `route ${rec.dst} table ${rec.table} not as asked`,
-      );
+      const dst = rec.dst ?? DEFAULT_DST;
+      this.add('routes', `route ${cmd} ${describeRoute(d, rec)}`, { kind: 'route', cmd, spec }, after, (s) => {
+        for (const r of s.tables.routes.lookup('dst', dst))
+          if (routeBaseKey(r) === base && routeMatches(r, rec, d)) return undefined;
+        return `route ${dst} table ${rec.table} not as asked`;
+      });
     }
   }
 
+  /** Routes of the view with this prefix and base key (the prefix index narrows to a few). */
+  private sameBase(dst: string, base: string): RouteRecord[] {
+    const out: RouteRecord[] = [];
+    for (const r of this.s.tables.routes.lookup('dst', dst)) if (routeBaseKey(r) === base) out.push(r);
+    return out;
+  }
+
   private routeWanted(d: DesiredRoute): { rec: RouteRecord; spec: RouteSpec; after: number[] } | undefined {
-    if (typeof d.dst !== 'string')
-      throw new PlanError(`route: dst must be 'default' or a prefix, got ${JSON.stringify(d.dst)}`);
-    const family = d.family ?? (d.gateway?.includes(':') || d.dst.includes(':') ? AF_INET6 : undefined);
-    const { dst, family: fam } = canonicalPrefix(d.dst, family);
+    const want = routeTarget(d);
+    const fam = want.family;
     const after: number[] = [];
-    const spec: RouteSpec = {
-      family: fam,
-      dst,
-      table: d.table ?? MAIN_TABLE,
-      priority: d.priority ?? defaultPriority(fam),
-    };
     const rec = {
-      family: fam,
-      dst,
-      table: spec.table as number,
-      priority: spec.priority as number,
+      family: familyName(fam),
+      dstLen: want.dstLen,
+      table: enumValue('routes', 'table', d.table ?? MAIN_TABLE),
+      priority: d.priority ?? defaultPriority(fam),
       tos: d.tos ?? 0,
-      src: d.src,
     } as RouteRecord;
+    if (want.dst !== DEFAULT_DST) rec.dst = want.dst;
+    if (d.src !== undefined) rec.src = d.src;
+    const spec: RouteSpec = { family: fam, dst: want.dst, table: rec.table, priority: rec.priority };
     if (d.oif !== undefined) {
-      if (d.state === ABSENT && typeof d.oif === 'string' && !this.s.tables.links.filter({ ifname: d.oif }).length)
-        return undefined;
-      const r = this.ref(d.oif, `route ${d.dst}`);
+      if (d.state === ABSENT && typeof d.oif === 'string' && !this.linkNamed(d.oif)) return undefined;
+      const r = this.ref(d.oif, `route ${want.dst}`);
       spec.oif = r.index;
       rec.oif = r.index;
       after.push(...r.after);
@@ -380,22 +416,26 @@ class Planner {
     }
     if (d.multipath) {
       spec.multipath = d.multipath.map((nh) => {
-        const o = nh.oif === undefined ? undefined : this.ref(nh.oif, `route ${d.dst} next hop`);
+        const o = nh.oif === undefined ? undefined : this.ref(nh.oif, `route ${want.dst} next hop`);
         if (o) after.push(...o.after);
         return { oif: o?.index, gateway: nh.gateway, weight: nh.weight };
       });
       rec.multipath = spec.multipath.map((nh) => ({
-        oif: (nh.oif as number) ?? 0,
+        oif: nh.oif as number | undefined,
         gateway: nh.gateway && canonicalGateway(nh.gateway),
         weight: nh.weight ?? 1,
-        flags: 0,
       }));
     }
-    for (const k of ['tos', 'type', 'scope', 'prefsrc', 'src', 'metrics'] as const)
+    for (const k of ['type', 'scope'] as const)
+      if (d[k] !== undefined) (spec as Record<string, unknown>)[k] = rec[k] = enumValue('routes', k, d[k]) as never;
+    for (const k of ['tos', 'prefsrc', 'src', 'metrics'] as const)
       if (d[k] !== undefined) (spec as Record<string, unknown>)[k] = d[k];
-    spec.proto = d.proto ?? this.proto;
+    spec.proto = enumValue('routes', 'proto', d.proto ?? this.proto) as RouteSpec['proto'];
     // A gateway must be reachable: through the addresses of its interface, or of any.
-    if ((d.gateway !== undefined || d.multipath) && d.oif === undefined) after.push(...this.addrSteps);
+    if ((d.gateway !== undefined || d.multipath) && d.oif === undefined) {
+      if (!after.length) return { rec, spec, after: this.addrSteps };
+      after.push(...this.addrSteps);
+    }
     return { rec, spec, after };
   }
 
@@ -405,8 +445,7 @@ class Planner {
     for (const d of list) {
       const name = d.ifname ?? d.ifindex;
       if (name === undefined) throw new PlanError(`neighbour ${d.dst}: name its interface`);
-      if (d.state === ABSENT && typeof name === 'string' && !this.s.tables.links.filter({ ifname: name }).length)
-        continue;
+      if (d.state === ABSENT && typeof name === 'string' && !this.linkNamed(name)) continue;
       const { index, after } = this.ref(name, `neighbour ${d.dst}`);
       this.links.add(index);
       const cur = this.s.tables.neighbours.filter({ ifindex: index, dst: d.dst })[0];
@@ -424,9 +463,15 @@ class Planner {
         );
         continue;
       }
-      const state = d.state ?? NUD.NUD_PERMANENT;
-      if (cur && cur.state === state && (d.lladdr === undefined || cur.lladdr === d.lladdr.toLowerCase())) continue;
-      const spec = { ifindex: index, dst: d.dst, lladdr: d.lladdr, state, protocol: d.proto ?? this.proto };
+      const state = flagsValue('neighbours', 'state', d.state ?? PERMANENT);
+      if (
+        cur &&
+        JSON.stringify(cur.state) === JSON.stringify(state) &&
+        (d.lladdr === undefined || cur.lladdr === d.lladdr.toLowerCase())
+      )
+        continue;
+      const protocol = d.protocol ?? d.proto ?? this.proto;
+      const spec = { ifindex: index, dst: d.dst, lladdr: d.lladdr, state, protocol };
       const deps = [...after, ...this.steps.filter((st) => st.request.kind === 'link').map((st) => st.id)];
       this.add(
         'neighbours',
@@ -441,50 +486,22 @@ class Planner {
 
   rulesOf(list: Desired['rules'] = []): void {
     for (const d of list) {
-      const rec = {
-        family: 2,
-        priority: 0,
-        table: MAIN_TABLE,
-        action: 1,
-        tos: 0,
-        flags: 0,
-        ...d,
-        source: this.s.name,
-      } as RuleRecord;
+      const rec = ruleTarget(d, this.s.name);
       const key = ruleKey(rec);
       this.rules.add(key);
       const cur = this.s.tables.rules.get(key);
-      const spec: Record<string, unknown> = {
-        family: rec.family,
-        priority: rec.priority,
-        table: rec.table,
-        action: rec.action,
-        src: rec.src,
-        dst: rec.dst,
-        tos: rec.tos || undefined,
-        fwmark: rec.fwmark,
-        fwmask: rec.fwmask,
-        iifname: rec.iifname,
-        oifname: rec.oifname,
-        goto: rec.goto,
-        protocol: d.state === ABSENT ? undefined : (rec.proto ?? this.proto),
-      };
+      const { source: _source, ...spec } = rec as unknown as Record<string, unknown>;
+      if (d.state !== ABSENT) spec.protocol = enumValue('rules', 'protocol', d.protocol ?? d.proto ?? this.proto);
+      else delete spec.protocol;
+      const what = `priority ${rec.priority} table ${rec.table ?? rec.action}`;
       if (d.state === ABSENT) {
         if (!cur) continue;
-        this.add(
-          'rules',
-          `rule del priority ${rec.priority} table ${rec.table}`,
-          { kind: 'rule', cmd: 'del', spec },
-          [],
-          (s) => (s.tables.rules.get(key) ? 'rule still there' : undefined),
+        this.add('rules', `rule del ${what}`, { kind: 'rule', cmd: 'del', spec }, [], (s) =>
+          s.tables.rules.get(key) ? 'rule still there' : undefined,
         );
       } else if (!cur) {
-        this.add(
-          'rules',
-          `rule add priority ${rec.priority} table ${rec.table}`,
-          { kind: 'rule', cmd: 'add', spec },
-          [],
-          (s) => (s.tables.rules.get(key) ? undefined : 'rule missing'),
+        this.add('rules', `rule add ${what}`, { kind: 'rule', cmd: 'add', spec }, [], (s) =>
+          s.tables.rules.get(key) ? undefined : 'rule missing',
         );
       }
     }
@@ -499,8 +516,10 @@ class Planner {
     const name = (i: number): string | number => t.links.get(i)?.ifname ?? i;
     const addrKeys = new Set(
       (d.addresses ?? []).map((a) => {
-        const { local, prefixlen } = addrParts(a);
-        return `${name(typeof a.ifname === 'string' ? this.ref(a.ifname, 'address').index : ((a.ifname ?? a.index) as number))}|${local}/${prefixlen}`;
+        const { address, prefixlen } = addrParts(a);
+        const ifname = a.ifname ?? a.index;
+        const index = typeof ifname === 'string' ? this.ref(ifname, 'address').index : (ifname as number);
+        return `${name(index)}|${address}/${prefixlen}`;
       }),
     );
     const routeKeys = new Set(
@@ -514,9 +533,8 @@ class Planner {
         this.routesOf([{ ...routeSpecOf(r), state: ABSENT }], true);
     }
     for (const a of t.addresses.values()) {
-      if (kernelAddress(a, t.links) || addrKeys.has(`${name(a.index)}|${a.local ?? a.address}/${a.prefixlen}`))
-        continue;
-      this.addresses([{ index: a.index, address: `${a.local ?? a.address}/${a.prefixlen}`, state: ABSENT }], true);
+      if (kernelAddress(a, t.links) || addrKeys.has(`${name(a.index)}|${a.address}/${a.prefixlen}`)) continue;
+      this.addresses([{ index: a.index, address: `${a.address}/${a.prefixlen}`, state: ABSENT }], true);
     }
     const gone: DesiredLink[] = [];
     for (const l of t.links.values())
@@ -527,14 +545,100 @@ class Planner {
 
 function routeSpecOf(r: RouteRecord): DesiredRoute {
   return {
-    dst: r.dst,
+    dst: r.dst ?? DEFAULT_DST,
     family: r.family,
     table: r.table,
-    priority: r.priority,
+    priority: r.priority ?? 0,
     tos: r.tos,
     oif: r.oif,
     gateway: r.gateway,
   };
+}
+
+/** What deletes exactly this route (and not another of its prefix). */
+export function routeDelSpec(r: RouteRecord): RouteSpec {
+  const spec: RouteSpec = {
+    family: r.family,
+    dst: r.dst ?? DEFAULT_DST,
+    table: r.table,
+    priority: r.priority ?? 0,
+    tos: r.tos,
+    type: r.type,
+  };
+  if (r.src) spec.src = r.src;
+  if (r.oif !== undefined) spec.oif = r.oif;
+  if (r.gateway) spec.gateway = r.gateway;
+  return spec;
+}
+
+/** The family, prefix and prefix length a desired route names ('default' for length 0). */
+export function routeTarget(d: DesiredRoute): { family: number; dst: string; dstLen: number } {
+  let dst = d.dst;
+  if (dst === undefined && d.dstLen === 0) dst = DEFAULT_DST;
+  if (typeof dst !== 'string')
+    throw new PlanError(`route: dst must be 'default' or a prefix, got ${JSON.stringify(d.dst)}`);
+  if (d.dstLen !== undefined && dst !== DEFAULT_DST && !dst.includes('/')) dst = `${dst}/${d.dstLen}`;
+  const family = familyNumber(d.family) ?? (d.gateway?.includes(':') || dst.includes(':') ? AF_INET6 : undefined);
+  const c = canonicalPrefix(dst, family);
+  const dstLen = c.dst === DEFAULT_DST ? 0 : Number(c.dst.slice(c.dst.lastIndexOf('/') + 1));
+  if (d.dstLen !== undefined && d.dstLen !== dstLen)
+    throw new PlanError(`route ${d.dst}: dstLen ${d.dstLen} contradicts the prefix length ${dstLen}`);
+  return { family: c.family, dst: c.dst, dstLen };
+}
+
+const FR_ACT_TABLE = 'table';
+
+/** A desired rule as the record the kernel will show (the key's fields in record form). */
+export function ruleTarget(d: DesiredRule, source: string): RuleRecord {
+  const { state: _state, iifname, oifname, proto, ...rest } = d;
+  const r: Record<string, unknown> = { ...rest, source };
+  const v6 = [d.src, d.dst].some((x) => typeof x === 'string' && x.includes(':'));
+  r.family = enumValue('rules', 'family', d.family ?? (v6 ? 'inet6' : 'inet'));
+  r.priority = d.priority ?? 0;
+  r.action = d.action === undefined ? FR_ACT_TABLE : ruleAction(d.action);
+  if (r.action === FR_ACT_TABLE) r.table = enumValue('rules', 'table', d.table ?? MAIN_TABLE);
+  else if (d.table !== undefined) r.table = enumValue('rules', 'table', d.table);
+  if (iifname !== undefined) r.iif ??= iifname;
+  if (oifname !== undefined) r.oif ??= oifname;
+  if (proto !== undefined) r.protocol ??= proto;
+  if (r.protocol !== undefined) r.protocol = enumValue('rules', 'protocol', r.protocol);
+  for (const k of ['src', 'dst'] as const) {
+    const p = r[k];
+    if (typeof p === 'string' && p.includes('/')) r[k] = canonicalPrefix(p).dst;
+  }
+  if (!r.tos) delete r.tos;
+  return r as unknown as RuleRecord;
+}
+
+const ACTIONS = ['unspec', 'table', 'goto', 'nop', 'res3', 'res4', 'blackhole', 'unreachable', 'prohibit'];
+function ruleAction(a: string | number): string | number {
+  if (typeof a === 'number') return ACTIONS[a] ?? a;
+  const s = a.toLowerCase();
+  if (s === 'lookup' || s === 'to_tbl') return FR_ACT_TABLE;
+  if (!ACTIONS.includes(s)) throw new PlanError(`rule: unknown action ${JSON.stringify(a)} (${ACTIONS.join(', ')})`);
+  return s;
+}
+
+/** The kind options a desired link names (every key its kind's vocabulary knows). */
+function kindOptions(d: DesiredLink): [string, unknown][] {
+  if (!d.kind) return [];
+  const out: [string, unknown][] = [];
+  const vocabs = [linkKinds.get(d.kind)?.vocab, linkKinds.get(`${d.kind}_slave`)?.vocab];
+  for (const [k, v] of Object.entries(d)) {
+    if (v === undefined || k === 'peer') continue;
+    if (vocabs.some((x) => x?.wireOf.has(k))) out.push([k, v]);
+  }
+  return out;
+}
+
+/** Whether a link's record already holds a kind option's value (given by name or number). */
+function sameOption(cur: LinkRecord, key: string, v: unknown): boolean {
+  const have = (cur as unknown as Record<string, unknown>)[key];
+  if (JSON.stringify(have) === JSON.stringify(v)) return true;
+  const vocab = cur.kind ? linkKinds.get(cur.kind)?.vocab : undefined;
+  const t = vocab?.typeOf(key);
+  if (!vocab || !t) return false;
+  return JSON.stringify(vocab.recordValue(key, encoderValue(t, v))) === JSON.stringify(have);
 }
 
 function checkLink(d: DesiredLink): void {
@@ -562,7 +666,7 @@ function linkDiffers(cur: LinkRecord | undefined, want: LinkSpec): string | unde
 function addrMatches(a: AddrRecord, d: DesiredAddress): boolean {
   if (d.label !== undefined && a.label !== d.label) return false;
   if (d.broadcast !== undefined && a.broadcast !== d.broadcast) return false;
-  if (d.scope !== undefined && a.scope !== d.scope) return false;
+  if (d.scope !== undefined && a.scope !== enumValue('addresses', 'scope', d.scope)) return false;
   return true;
 }
 
@@ -575,28 +679,30 @@ function nexthopMatches(r: RouteRecord, want: RouteRecord): boolean {
 /** Whether a route of the view is what was asked, with the kernel's defaults filled in. */
 function routeMatches(r: RouteRecord, want: RouteRecord, d: DesiredRoute): boolean {
   if (!nexthopMatches(r, want)) return false;
-  if (d.type !== undefined && r.type !== d.type) return false;
-  if (d.scope !== undefined && r.scope !== d.scope) return false;
+  if (want.type !== undefined && r.type !== want.type) return false;
+  if (want.scope !== undefined && r.scope !== want.scope) return false;
   if (d.prefsrc !== undefined && r.prefsrc !== canonicalGateway(d.prefsrc)) return false;
   if (want.multipath) {
     const got = r.multipath ?? [];
     if (got.length !== want.multipath.length) return false;
-    const sig = (x: { oif: number; gateway?: string; weight: number }): string =>
-      `${x.oif}>${x.gateway ?? ''}*${x.weight}`;
+    const sig = (x: { oif?: number; gateway?: string; weight: number }): string =>
+      `${x.oif ?? ''}>${x.gateway ?? ''}*${x.weight}`;
     const a = got.map(sig).sort().join(),
       b = want.multipath.map(sig).sort().join();
     if (a !== b) return false;
   }
-  if (d.metrics) for (const [k, v] of Object.entries(d.metrics)) if (r.metrics?.[k] !== v) return false;
+  if (d.metrics)
+    for (const [k, v] of Object.entries(d.metrics))
+      if (JSON.stringify((r.metrics as Record<string, unknown> | undefined)?.[k]) !== JSON.stringify(v)) return false;
   return true;
 }
 
 function describeRoute(d: DesiredRoute, rec: RouteRecord): string {
-  const parts = [rec.dst];
+  const parts = [rec.dst ?? DEFAULT_DST];
   if (d.gateway) parts.push(`via ${d.gateway}`);
   if (d.oif !== undefined) parts.push(`dev ${d.oif}`);
   if (rec.table !== MAIN_TABLE) parts.push(`table ${rec.table}`);
-  parts.push(`metric ${rec.priority}`);
+  parts.push(`metric ${rec.priority ?? 0}`);
   return parts.join(' ');
 }
 

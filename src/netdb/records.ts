@@ -1,116 +1,91 @@
-// Messages -> plain records of the view: friendly camelCase names, only the state a fresh
-// dump shows the same way (no counters, timers or cache ages), and each table's key.
-// Routes, the bulk of any large table, are read by one walk over the attributes.
-import { ipv6ToString, macToString, type AnyMessage, type AttrMap } from '../core/index.js';
+// Messages -> plain records of the view. They are the records of src/rtnl/records.ts (the
+// same names and values: enums and flags by name, 'addr/len' prefixes, kind options flat),
+// less what changes by itself (counters, timers, lifetimes counting down: a fresh dump never
+// shows them twice alike), plus the source they come from. Routes, the bulk of any large
+// table, are read by one walk over the attributes with the vocabulary's values precomputed.
+import { enumNames, ipv6ToString, type AnyMessage } from '../core/index.js';
 import { char, done, flat, ipv4, num, start, text } from './text.js';
-import { AF_INET, AF_INET6, IFF_UP, RT_TABLE } from '../rtnl/constants.js';
-import { iflaAttrs } from '../rtnl/ifinfmsg.js';
-import { rtaAttrs, rtaxAttrs } from '../rtnl/rtmsg.js';
+import { AF_INET, AF_INET6, RTNH_F } from '../rtnl/constants.js';
+import { NTF } from '../rtnl/ndmsg.js';
+import {
+  addrRecord as rtnlAddr,
+  linkRecord as rtnlLink,
+  neighRecord as rtnlNeigh,
+  routeRecord as rtnlRoute,
+  type AddrRecord as RtnlAddr,
+  type LinkRecord as RtnlLink,
+  type NeighRecord as RtnlNeigh,
+  type NexthopRecord as RtnlNexthop,
+  type RouteRecord as RtnlRoute,
+} from '../rtnl/records.js';
+import { ruleRecord as rtnlRule, type RuleRecord as RtnlRule } from '../rtnl/rule.js';
+import { metricsVocab, routeVocab, rtaAttrs } from '../rtnl/rtmsg.js';
+import type { IfinfMessage } from '../rtnl/ifinfmsg.js';
+import type { IfaddrMessage } from '../rtnl/ifaddrmsg.js';
+import type { NeighMessage } from '../rtnl/neigh.js';
+import type { RuleMessage } from '../rtnl/rule.js';
 
 /** The tables of the view. */
 export type TableName = 'links' | 'addresses' | 'routes' | 'neighbours' | 'rules';
 export const TABLES: readonly TableName[] = ['links', 'addresses', 'routes', 'neighbours', 'rules'];
 
-export interface LinkRecord {
+/**
+ * Fields of the rtnl records the view leaves out, by table: they change without a
+ * configuration change (and mostly without an event), so a fresh dump would never equal it.
+ */
+export const EXCLUDED: { readonly [T in TableName]: ReadonlySet<string> } = {
+  links: new Set([
+    // Counters, and what ports and listeners raise and lower.
+    'stats',
+    'carrierChanges',
+    'carrierUpCount',
+    'carrierDownCount',
+    'promiscuity',
+    'allmulti',
+    // Set as the link goes up and by tc, without a link event.
+    'qdisc',
+    // What one event changed (ifi_change): a dump says nothing of it.
+    'change',
+    // Kind and port timers and counters.
+    'brHelloTimer',
+    'brTcnTimer',
+    'brTopologyChangeTimer',
+    'brGcTimer',
+    'brFdbNLearned',
+    'brMcastQuerierState',
+    'brportMessageAgeTimer',
+    'brportForwardDelayTimer',
+    'brportHoldTimer',
+    'brportMcastEhtHostsCnt',
+    'brportMcastNGroups',
+    'bondSlaveLinkFailureCount',
+  ]),
+  addresses: new Set(['validLft', 'preferredLft']),
+  routes: new Set(['expires']),
+  neighbours: new Set(['probes']),
+  rules: new Set(),
+};
+
+/** Where a record comes from: the name of its source. */
+interface Sourced {
   source: string;
-  index: number;
-  ifname: string;
-  kind?: string;
-  /** IFF_UP: what the administrator set. */
-  state: 'up' | 'down';
-  flags: number;
-  operstate?: string;
-  mtu?: number;
-  address?: string;
-  broadcast?: string;
-  master?: number;
-  /** The parent (veth peer, macvlan lower...) index, in the namespace of linkNetnsid if given. */
-  link?: number;
-  linkNetnsid?: number;
-  txqlen?: number;
-  group?: number;
-  ifalias?: string;
-  altnames?: string[];
-  slaveKind?: string;
-  /** Kind options (IFLA_INFO_DATA), names as the kernel's, timers left out. */
-  data?: Record<string, unknown>;
 }
 
-export interface AddrRecord {
-  source: string;
-  family: number;
-  index: number;
-  /** IFA_ADDRESS: the peer for point-to-point addresses, else the local one. */
-  address: string;
-  local?: string;
-  prefixlen: number;
-  broadcast?: string;
-  label?: string;
-  scope: number;
-  flags: number;
-  proto?: number;
-}
+/** A link: the rtnl link record (kind options flat: `brStpState`, `vxlanId`), less EXCLUDED.links. */
+export type LinkRecord = Sourced & RtnlLink & { index: number; ifname: string };
 
-export interface NexthopRecord {
-  oif: number;
-  gateway?: string;
-  weight: number;
-  flags: number;
-}
+/** An address: `address` is ours (IFA_LOCAL), `peer` the other end of a point-to-point link. */
+export type AddrRecord = Sourced &
+  Omit<RtnlAddr, 'validLft' | 'preferredLft'> & { index: number; address: string; prefixlen: number };
 
-export interface RouteRecord {
-  source: string;
-  family: number;
-  table: number;
-  /** 'default' or 'prefix/len'. */
-  dst: string;
-  src?: string;
-  tos: number;
-  priority: number;
-  type: number;
-  proto: number;
-  scope: number;
-  flags: number;
-  oif?: number;
-  gateway?: string;
-  prefsrc?: string;
-  multipath?: NexthopRecord[];
-  metrics?: Record<string, number>;
-  pref?: number;
-  mark?: number;
-  encapType?: number;
-  nhId?: number;
-}
+export type NexthopRecord = RtnlNexthop;
 
-export interface NeighRecord {
-  source: string;
-  family: number;
-  ifindex: number;
-  dst: string;
-  lladdr?: string;
-  state: number;
-  flags: number;
-  proto?: number;
-}
+/** A route: `dst` is 'addr/len' (absent for a default route, dstLen 0); `priority` absent when 0 (IPv4). */
+export type RouteRecord = Sourced & Omit<RtnlRoute, 'expires'>;
 
-export interface RuleRecord {
-  source: string;
-  family: number;
-  priority: number;
-  table: number;
-  action: number;
-  src?: string;
-  dst?: string;
-  tos: number;
-  flags: number;
-  fwmark?: number;
-  fwmask?: number;
-  iifname?: string;
-  oifname?: string;
-  goto?: number;
-  proto?: number;
-  suppressPrefixlen?: number;
-}
+export type NeighRecord = Sourced & Omit<RtnlNeigh, 'probes'> & { ifindex: number; dst: string };
+
+export type RuleRecord = Sourced & RtnlRule;
 
 export interface RecordOf {
   links: LinkRecord;
@@ -121,11 +96,14 @@ export interface RecordOf {
 }
 export type AnyRecord = RecordOf[TableName];
 
-const id = (map: AttrMap<any>, name: string): number => {
-  const info = map.byName.get(name);
-  if (!info) throw new Error(`${map.name} has no ${name}`);
-  return info.id;
-};
+/** A record of the rtnl reader as the view keeps it: its source first, EXCLUDED left out. */
+function viewed<R>(table: TableName, rec: object, source: string): R {
+  const out: Record<string, unknown> = { source };
+  const skip = EXCLUDED[table];
+  // Own enumerable keys only: the message the rtnl record keeps a link to stays behind.
+  for (const k in rec) if (!skip.has(k)) out[k] = (rec as Record<string, unknown>)[k];
+  return out as R;
+}
 
 function ipText(b: Buffer, o: number, len: number): string | undefined {
   if (len === 16) return flat(ipv6ToString(b, o));
@@ -148,23 +126,52 @@ function prefixText(b: Buffer, o: number, len: number, plen: number): string | u
 
 // ---- routes -----------------------------------------------------------------------------
 
-const RTA_DST = id(rtaAttrs, 'RTA_DST'),
-  RTA_SRC = id(rtaAttrs, 'RTA_SRC'),
-  RTA_OIF = id(rtaAttrs, 'RTA_OIF');
-const RTA_GATEWAY = id(rtaAttrs, 'RTA_GATEWAY'),
-  RTA_PRIORITY = id(rtaAttrs, 'RTA_PRIORITY');
-const RTA_PREFSRC = id(rtaAttrs, 'RTA_PREFSRC'),
-  RTA_METRICS = id(rtaAttrs, 'RTA_METRICS');
-const RTA_MULTIPATH = id(rtaAttrs, 'RTA_MULTIPATH'),
-  RTA_TABLE = id(rtaAttrs, 'RTA_TABLE');
-const RTA_MARK = id(rtaAttrs, 'RTA_MARK'),
-  RTA_PREF = id(rtaAttrs, 'RTA_PREF');
-const RTA_ENCAP_TYPE = id(rtaAttrs, 'RTA_ENCAP_TYPE'),
-  RTA_NH_ID = id(rtaAttrs, 'RTA_NH_ID');
-const RTAX_NAMES = new Map<number, string>();
-for (const [name, info] of rtaxAttrs.byName) {
-  RTAX_NAMES.set(info.id, name.slice('RTAX_'.length).toLowerCase());
+const id = (name: string): number => {
+  const info = rtaAttrs.byName.get(name as never);
+  if (!info) throw new Error(`${rtaAttrs.name} has no ${name}`);
+  return info.id;
+};
+
+const RTA_DST = id('RTA_DST'),
+  RTA_SRC = id('RTA_SRC'),
+  RTA_OIF = id('RTA_OIF');
+const RTA_GATEWAY = id('RTA_GATEWAY'),
+  RTA_PRIORITY = id('RTA_PRIORITY');
+const RTA_PREFSRC = id('RTA_PREFSRC'),
+  RTA_METRICS = id('RTA_METRICS');
+const RTA_MULTIPATH = id('RTA_MULTIPATH'),
+  RTA_TABLE = id('RTA_TABLE');
+const RTA_MARK = id('RTA_MARK'),
+  RTA_PREF = id('RTA_PREF');
+const RTA_NH_ID = id('RTA_NH_ID');
+/** Attributes of the route vocabulary the one-pass reader leaves to the full reader (encap, via...). */
+const RARE: boolean[] = [];
+{
+  const fast = new Set([RTA_DST, RTA_SRC, RTA_OIF, RTA_GATEWAY, RTA_PRIORITY, RTA_PREFSRC, RTA_METRICS]);
+  for (const x of [RTA_MULTIPATH, RTA_TABLE, RTA_MARK, RTA_PREF, RTA_NH_ID]) fast.add(x);
+  for (const [key, wire] of routeVocab.wireOf) {
+    const info = rtaAttrs.byName.get(wire as never);
+    if (info && !fast.has(info.id) && !EXCLUDED.routes.has(key)) RARE[info.id] = true;
+  }
 }
+
+/** Record values of a one-byte header field (or u8 attribute), by number: built once from the vocabulary. */
+function byteValues(key: string): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (let n = 0; n < 256; n++) out.push(routeVocab.recordValue(key, n) as string | number);
+  return out;
+}
+const FAMILY = byteValues('family'),
+  TABLE = byteValues('table'),
+  PROTO = byteValues('proto'),
+  SCOPE = byteValues('scope'),
+  TYPE = byteValues('type'),
+  PREF = byteValues('pref');
+const nhNames = enumNames(RTNH_F);
+/** Next-hop flags by their byte (shared, frozen: most are 'absent' or one of a few sets). */
+const NH_FLAGS: (readonly string[] | undefined)[] = [];
+for (let n = 0; n < 256; n++) NH_FLAGS.push(n ? Object.freeze(nhNames.flags(n)) : undefined);
+
 /** struct rtmsg after the netlink header: attributes start 12 bytes later. */
 const RTMSG_LEN = 12,
   NLMSG_HDRLEN = 16,
@@ -173,20 +180,28 @@ const SLASH = 0x2f,
   BAR = 0x7c,
   GT = 0x3e,
   COMMA = 0x2c;
+const NLA_TYPE_MASK = 0x3fff;
 
-function nexthops(b: Buffer, o: number, end: number): NexthopRecord[] {
+/** RTA_MULTIPATH's next hops, or undefined when one carries more than a gateway (the full reader's job). */
+function nexthops(b: Buffer, o: number, end: number): NexthopRecord[] | undefined {
   const out: NexthopRecord[] = [];
   for (let p = o; p + RTNH_LEN <= end; ) {
     const len = b.readUInt16LE(p);
     if (len < RTNH_LEN) break;
-    const nh: NexthopRecord = { oif: b.readInt32LE(p + 4), gateway: undefined, weight: b[p + 3] + 1, flags: b[p + 2] };
+    const nh = {} as { gateway?: string; oif?: number; weight: number; flags?: string[] };
     for (let q = p + RTNH_LEN; q + 4 <= p + len; ) {
       const alen = b.readUInt16LE(q),
-        type = b.readUInt16LE(q + 2) & 0x3fff;
+        type = b.readUInt16LE(q + 2) & NLA_TYPE_MASK;
       if (alen < 4) break;
-      if (type === RTA_GATEWAY) nh.gateway = ipText(b, q + 4, alen - 4);
+      if (type !== RTA_GATEWAY) return undefined;
+      nh.gateway = ipText(b, q + 4, alen - 4);
       q += (alen + 3) & ~3;
     }
+    const oif = b.readInt32LE(p + 4);
+    if (oif) nh.oif = oif;
+    nh.weight = b[p + 3] + 1;
+    const flags = NH_FLAGS[b[p + 2]];
+    if (flags) nh.flags = flags as string[];
     out.push(nh);
     p += (len + 3) & ~3;
   }
@@ -194,28 +209,28 @@ function nexthops(b: Buffer, o: number, end: number): NexthopRecord[] {
 }
 
 /**
- * A route message as a record (one pass over the attributes). Fields most routes lack are
- * added only when present: a large table holds fewer, smaller objects.
+ * A route message as a record, in one pass over the attributes: the rtnl route record
+ * (less `expires`). Fields most routes lack are added only when present: a large table
+ * holds fewer, smaller objects. A route with a rare attribute (encap, via...) is read whole.
  */
 export function routeRecord(m: AnyMessage, source: string): RouteRecord {
   const b = m.buf,
     o = m.offset,
     end = o + b.readUInt32LE(o),
     h = o + NLMSG_HDRLEN;
-  const family = b[h],
-    dstLen = b[h + 1],
+  const dstLen = b[h + 1],
     srcLen = b[h + 2];
-  let table = b[h + 4],
-    priority = 0,
+  let table: string | number = TABLE[b[h + 4]],
+    priority: number | undefined,
     oif: number | undefined,
     dst: string | undefined,
     src: string | undefined;
   let gateway: string | undefined, prefsrc: string | undefined, multipath: NexthopRecord[] | undefined;
-  let rtMetrics: Record<string, number> | undefined, pref: number | undefined, mark: number | undefined;
-  let encapType: number | undefined, nhId: number | undefined;
+  let rtMetrics: Record<string, unknown> | undefined, pref: string | number | undefined, mark: number | undefined;
+  let nhId: number | undefined;
   for (let p = h + RTMSG_LEN; p + 4 <= end; ) {
     const len = b[p] | (b[p + 1] << 8),
-      type = (b[p + 2] | (b[p + 3] << 8)) & 0x3fff;
+      type = (b[p + 2] | (b[p + 3] << 8)) & NLA_TYPE_MASK;
     if (len < 4 || p + len > end) break;
     const v = p + 4,
       vl = len - 4;
@@ -238,87 +253,93 @@ export function routeRecord(m: AnyMessage, source: string): RouteRecord {
       case RTA_PREFSRC:
         prefsrc = ipText(b, v, vl);
         break;
-      case RTA_TABLE:
-        table = b.readUInt32LE(v);
+      case RTA_TABLE: {
+        const t = b.readUInt32LE(v);
+        table = t < TABLE.length ? TABLE[t] : t;
         break;
+      }
       case RTA_MARK:
         mark = b.readUInt32LE(v);
         break;
       case RTA_PREF:
-        pref = b[v];
-        break;
-      case RTA_ENCAP_TYPE:
-        encapType = b.readUInt16LE(v);
+        pref = PREF[b[v]];
         break;
       case RTA_NH_ID:
         nhId = b.readUInt32LE(v);
         break;
       case RTA_MULTIPATH:
         multipath = nexthops(b, v, v + vl);
+        if (!multipath) return viewed('routes', rtnlRoute(m as never), source);
         break;
       case RTA_METRICS:
-        rtMetrics = metrics(b, v, v + vl);
+        rtMetrics = metricsVocab.readNest(b, v, v + vl, null);
         break;
+      default:
+        if (RARE[type]) return viewed('routes', rtnlRoute(m as never), source);
     }
     p += (len + 3) & ~3;
   }
-  const r: RouteRecord = {
+  const r: Record<string, unknown> = {
     source,
-    family,
-    table,
-    dst: dst ?? (dstLen === 0 ? 'default' : `?/${dstLen}`),
+    family: FAMILY[b[h]],
+    dstLen,
+    srcLen,
     tos: b[h + 3],
-    priority,
-    type: b[h + 7],
-    proto: b[h + 5],
-    scope: b[h + 6],
-    flags: b.readUInt32LE(h + 8),
-    oif,
+    table,
+    proto: PROTO[b[h + 5]],
+    scope: SCOPE[b[h + 6]],
+    type: TYPE[b[h + 7]],
   };
+  const flags = b.readUInt32LE(h + 8);
+  if (flags) r.flags = routeVocab.recordValue('flags', flags);
+  if (dst !== undefined) r.dst = dst;
   if (src !== undefined) r.src = src;
+  if (oif !== undefined) r.oif = oif;
   if (gateway !== undefined) r.gateway = gateway;
+  if (priority !== undefined) r.priority = priority;
   if (prefsrc !== undefined) r.prefsrc = prefsrc;
   if (multipath !== undefined) r.multipath = multipath;
   if (rtMetrics !== undefined) r.metrics = rtMetrics;
   if (pref !== undefined) r.pref = pref;
   if (mark !== undefined) r.mark = mark;
-  if (encapType !== undefined) r.encapType = encapType;
   if (nhId !== undefined) r.nhId = nhId;
-  return r;
-}
-
-function metrics(b: Buffer, o: number, end: number): Record<string, number> | undefined {
-  let out: Record<string, number> | undefined;
-  for (let p = o; p + 4 <= end; ) {
-    const len = b.readUInt16LE(p),
-      type = b.readUInt16LE(p + 2) & 0x3fff;
-    if (len < 4) break;
-    if (len >= 8) (out ??= {})[RTAX_NAMES.get(type) ?? String(type)] = b.readUInt32LE(p + 4);
-    p += (len + 3) & ~3;
-  }
-  return out;
+  return r as unknown as RouteRecord;
 }
 
 /** The interfaces a route leaves through (its oif and every next hop's). */
 export function routeDevs(r: RouteRecord): number[] {
   if (!r.multipath) return r.oif === undefined ? [] : [r.oif];
-  return r.multipath.map((nh) => nh.oif);
+  const out: number[] = [];
+  for (const nh of r.multipath) if (nh.oif !== undefined) out.push(nh.oif);
+  return out;
+}
+
+/** The metric of a route: RTA_PRIORITY, which IPv4 leaves out when 0. */
+export const metricOf = (r: { priority?: number }): number => r.priority ?? 0;
+
+/** A number or a name into the key being built. */
+function word(v: string | number | undefined): void {
+  if (typeof v === 'number') num(v);
+  else if (v !== undefined) text(v);
 }
 
 function baseInto(r: RouteRecord): void {
   start();
-  char(r.family === AF_INET6 ? 54 : 52);
+  word(r.family);
   char(BAR);
-  num(r.table);
+  word(r.table);
   char(BAR);
-  text(r.dst);
+  text(r.dst ?? DEFAULT_DST);
   char(BAR);
   if (r.src !== undefined) text(r.src);
   char(BAR);
-  num(r.tos);
+  num(r.tos ?? 0);
   char(BAR);
-  num(r.priority);
+  num(r.priority ?? 0);
 }
+
+/** What a route with no `dst` (dstLen 0) is found under in the view's `dst` index and keys. */
+export const DEFAULT_DST = 'default';
 
 /** What the kernel tells routes of one prefix apart by: family, table, prefix, tos, metric. */
 export function routeBaseKey(r: RouteRecord): string {
@@ -333,7 +354,7 @@ export function routeKey(r: RouteRecord): string {
   if (r.multipath) {
     r.multipath.forEach((nh, i) => {
       if (i) char(COMMA);
-      num(nh.oif);
+      if (nh.oif !== undefined) num(nh.oif);
       char(GT);
       if (nh.gateway !== undefined) text(nh.gateway);
     });
@@ -342,71 +363,16 @@ export function routeKey(r: RouteRecord): string {
     char(GT);
     if (r.gateway !== undefined) text(r.gateway);
     char(BAR);
-    num(r.type);
+    word(r.type);
   }
   return done();
 }
 
 // ---- links ------------------------------------------------------------------------------
 
-const OPERSTATES = ['UNKNOWN', 'NOTPRESENT', 'DOWN', 'LOWERLAYERDOWN', 'TESTING', 'DORMANT', 'UP'];
-// Kind options that count time or traffic: a fresh dump never shows the same value twice.
-const VOLATILE = /TIMER|_STATS|_COUNT|_N_LEARNED/;
-
-function plain(v: unknown): unknown {
-  if (v === null || typeof v !== 'object') return typeof v === 'bigint' ? v.toString() : v;
-  if (Buffer.isBuffer(v) || v instanceof Uint8Array) return Buffer.from(v).toString('hex');
-  if (Array.isArray(v)) return v.map(plain);
-  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return plain((v as { toJSON(): unknown }).toJSON());
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) out[k] = plain(x);
-  return out;
-}
-
-function kindData(info: any): Record<string, unknown> | undefined {
-  const data = info?.getAttr('IFLA_INFO_DATA');
-  if (!data || typeof data.attrsJSON !== 'function') return undefined;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of data.attrsJSON() as [string | number, unknown][]) {
-    if (typeof k === 'string' && VOLATILE.test(k)) continue;
-    out[String(k)] = plain(v);
-  }
-  return Object.keys(out).length ? out : undefined;
-}
-
 /** A link message as a record. */
 export function linkRecord(m: AnyMessage, source: string): LinkRecord {
-  const flags = m.fields.flags as number;
-  const info = m.getAttr('IFLA_LINKINFO') as any;
-  const l2 = (name: 'IFLA_ADDRESS' | 'IFLA_BROADCAST'): string | undefined => {
-    const raw = m.raw(name);
-    return raw && raw.length ? macToString(raw, 0, raw.length) : undefined;
-  };
-  const alt = m.getAttr('IFLA_PROP_LIST') as any;
-  const altnames = alt ? (alt.getAttrs('IFLA_ALT_IFNAME') as string[]) : undefined;
-  const op = m.raw('IFLA_OPERSTATE');
-  const ifalias = m.getAttr('IFLA_IFALIAS') as string | undefined;
-  return {
-    source,
-    index: m.fields.index as number,
-    ifname: m.getAttr('IFLA_IFNAME') as string,
-    kind: info?.getAttr('IFLA_INFO_KIND') as string | undefined,
-    state: flags & IFF_UP ? 'up' : 'down',
-    flags,
-    operstate: op ? (OPERSTATES[op[0]] ?? String(op[0])) : undefined,
-    mtu: m.getAttr('IFLA_MTU') as number | undefined,
-    address: l2('IFLA_ADDRESS'),
-    broadcast: l2('IFLA_BROADCAST'),
-    master: m.getAttr('IFLA_MASTER') as number | undefined,
-    link: m.getAttr('IFLA_LINK') as number | undefined,
-    linkNetnsid: m.getAttr('IFLA_LINK_NETNSID') as number | undefined,
-    txqlen: m.getAttr('IFLA_TXQLEN') as number | undefined,
-    group: m.getAttr('IFLA_GROUP') as number | undefined,
-    ifalias: ifalias || undefined,
-    altnames: altnames?.length ? altnames : undefined,
-    slaveKind: info?.getAttr('IFLA_INFO_SLAVE_KIND') as string | undefined,
-    data: kindData(info),
-  };
+  return viewed('links', rtnlLink(m as IfinfMessage), source);
 }
 
 /** The namespace id a link left for (RTM_DELLINK of a move), if any. */
@@ -418,98 +384,53 @@ export function linkNewNetnsid(m: AnyMessage): number | undefined {
 
 /** An address message as a record. */
 export function addrRecord(m: AnyMessage, source: string): AddrRecord {
-  const f = m.fields as Record<string, number>;
-  const flags = m.raw('IFA_FLAGS');
-  const label = m.getAttr('IFA_LABEL') as string | undefined;
-  return {
-    source,
-    family: f.family,
-    index: f.index,
-    address: String(m.getAttr('IFA_ADDRESS') ?? m.getAttr('IFA_LOCAL')),
-    local: m.getAttr('IFA_LOCAL') as string | undefined,
-    prefixlen: f.prefixlen,
-    broadcast: m.getAttr('IFA_BROADCAST') as string | undefined,
-    label,
-    scope: f.scope,
-    flags: flags ? flags.readUInt32LE(0) : f.flags,
-    proto: m.has('IFA_PROTO') ? (m.getAttr('IFA_PROTO') as number) : undefined,
-  };
+  return viewed('addresses', rtnlAddr(m as IfaddrMessage), source);
 }
 
-/** Address key: the interface, the local address and the prefix length. */
-export function addrKey(a: AddrRecord): string {
-  return `${a.index}|${a.local ?? a.address}/${a.prefixlen}`;
+/** Address key: the interface, our address and the prefix length. */
+export function addrKey(a: Pick<AddrRecord, 'index' | 'address' | 'prefixlen'>): string {
+  return `${a.index}|${a.address}/${a.prefixlen}`;
 }
 
 // ---- neighbours -------------------------------------------------------------------------
 
 /** A neighbour message as a record. */
 export function neighRecord(m: AnyMessage, source: string): NeighRecord {
-  const f = m.fields as Record<string, number>;
-  const ll = m.raw('NDA_LLADDR');
-  return {
-    source,
-    family: f.family,
-    ifindex: f.ifindex,
-    dst: String(m.getAttr('NDA_DST')),
-    lladdr: ll && ll.length ? macToString(ll, 0, ll.length) : undefined,
-    state: f.state,
-    flags: f.flags,
-    proto: m.getAttr('NDA_PROTOCOL') as number | undefined,
-  };
+  return viewed('neighbours', rtnlNeigh(m as NeighMessage), source);
 }
+
+/** Whether a neighbour is a proxy entry (a table of its own). */
+export const isProxy = (n: { flags?: readonly string[] }): boolean => n.flags?.includes(PROXY) ?? false;
+const PROXY = enumNames(NTF).short(NTF.NTF_PROXY) as string;
 
 /** Neighbour key: interface and protocol address (the proxy flag makes a separate table). */
 export function neighKey(n: NeighRecord): string {
-  return `${n.ifindex}|${n.dst}|${n.flags & 0x08 ? 'proxy' : ''}`;
+  return `${n.ifindex}|${n.dst}|${isProxy(n) ? PROXY : ''}`;
 }
 
 // ---- rules ------------------------------------------------------------------------------
 
 /** A rule message as a record. */
 export function ruleRecord(m: AnyMessage, source: string): RuleRecord {
-  const f = m.fields as Record<string, number>;
-  const pre = (name: string, len: number): string | undefined => {
-    const v = m.getAttr(name as never) as string | undefined;
-    return v === undefined ? undefined : `${v}/${len}`;
-  };
-  const table = m.getAttr('FRA_TABLE') as number | undefined;
-  return {
-    source,
-    family: f.family,
-    priority: (m.getAttr('FRA_PRIORITY') as number | undefined) ?? 0,
-    table: table ?? f.table,
-    action: f.action,
-    src: pre('FRA_SRC', f.src_len),
-    dst: pre('FRA_DST', f.dst_len),
-    tos: f.tos,
-    flags: f.flags,
-    fwmark: m.getAttr('FRA_FWMARK') as number | undefined,
-    fwmask: m.getAttr('FRA_FWMASK') as number | undefined,
-    iifname: m.getAttr('FRA_IIFNAME') as string | undefined,
-    oifname: m.getAttr('FRA_OIFNAME') as string | undefined,
-    goto: m.getAttr('FRA_GOTO') as number | undefined,
-    proto: m.getAttr('FRA_PROTOCOL') as number | undefined,
-    suppressPrefixlen: m.getAttr('FRA_SUPPRESS_PREFIXLEN') as number | undefined,
-  };
+  return viewed('rules', rtnlRule(m as RuleMessage), source);
 }
 
 /** Rule key: every selector and the action (the kernel tells rules apart by all of them). */
 export function ruleKey(r: RuleRecord): string {
   return [
     r.family,
-    r.priority,
+    r.priority ?? 0,
     r.table,
     r.action,
     r.src,
     r.dst,
-    r.tos,
+    r.tos ?? 0,
     r.fwmark,
     r.fwmask,
-    r.iifname,
-    r.oifname,
+    r.iif,
+    r.oif,
     r.goto,
-    r.flags & 0x2,
+    r.invert ? 'not' : '',
   ].join('|');
 }
 
@@ -538,5 +459,6 @@ export function recordJSON<R extends object>(r: R): Partial<R> {
   return out as Partial<R>;
 }
 
-export const MAIN_TABLE = RT_TABLE.RT_TABLE_MAIN;
+/** The main routing table, as records name it. */
+export const MAIN_TABLE = 'main';
 export { AF_INET, AF_INET6 };

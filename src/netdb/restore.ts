@@ -4,9 +4,10 @@
 // only made by hand if they have not come back by the next.
 import type { LinkSpec } from '../rtnl/link.js';
 import type { RouteSpec } from '../rtnl/route.js';
-import { IFF_UP } from '../rtnl/constants.js';
+import { enumNames } from '../core/index.js';
+import { IFA_F } from '../rtnl/constants.js';
 import {
-  AF_INET6,
+  DEFAULT_DST,
   addrKey,
   neighKey,
   routeKey,
@@ -19,13 +20,13 @@ import {
 } from './records.js';
 import { kernelRoute } from './desired.js';
 import { keysOf, type ScopeState } from './scope.js';
-import type { Step, StepRequest } from './plan.js';
+import { routeDelSpec, type Step, type StepRequest } from './plan.js';
 import { sameRecord } from './tables.js';
 
 // Specs are built key by key here; IPRoute's strict checks validate them whole.
 type SpecBuilder = Record<string, any>;
 
-const kernelAddr = (a: AddrRecord): boolean => a.family === AF_INET6 && a.address.startsWith('fe80:');
+const kernelAddr = (a: AddrRecord): boolean => a.family === 'inet6' && a.address.startsWith('fe80:');
 
 let ids = 0;
 function step(table: Step['table'], what: string, request: StepRequest): Step {
@@ -35,9 +36,9 @@ function step(table: Step['table'], what: string, request: StepRequest): Step {
 export function routeSpec(r: RouteRecord): RouteSpec {
   const spec: RouteSpec = {
     family: r.family,
-    dst: r.dst,
+    dst: r.dst ?? DEFAULT_DST,
     table: r.table,
-    priority: r.priority,
+    priority: r.priority ?? 0,
     tos: r.tos,
     type: r.type,
     proto: r.proto,
@@ -48,40 +49,33 @@ export function routeSpec(r: RouteRecord): RouteSpec {
   if (r.gateway) spec.gateway = r.gateway;
   if (r.prefsrc) spec.prefsrc = r.prefsrc;
   if (r.multipath) spec.multipath = r.multipath.map((nh) => ({ oif: nh.oif, gateway: nh.gateway, weight: nh.weight }));
-  if (r.metrics) spec.metrics = r.metrics;
+  if (r.metrics) spec.metrics = r.metrics as RouteSpec['metrics'];
   return spec;
 }
 
-function routeDel(r: RouteRecord): RouteSpec {
-  const spec: RouteSpec = {
-    family: r.family,
-    dst: r.dst,
-    table: r.table,
-    priority: r.priority,
-    tos: r.tos,
-    type: r.type,
-  };
-  if (r.src) spec.src = r.src;
-  if (r.oif !== undefined) spec.oif = r.oif;
-  if (r.gateway) spec.gateway = r.gateway;
-  return spec;
-}
+const routeDel = routeDelSpec;
+
+// Address flags a user sets; the rest (tentative, secondary, permanent...) are the kernel's.
+const addrFlagNames = enumNames(IFA_F);
+const SETTABLE = new Set(
+  [IFA_F.IFA_F_NODAD, IFA_F.IFA_F_MANAGETEMPADDR, IFA_F.IFA_F_NOPREFIXROUTE, IFA_F.IFA_F_MCAUTOJOIN].map(
+    (f) => addrFlagNames.short(f) as string,
+  ),
+);
 
 function addrSpec(a: AddrRecord): Record<string, unknown> {
-  const local = a.local ?? a.address;
   const spec: Record<string, unknown> = {
     index: a.index,
-    address: local,
+    address: a.address,
     prefixlen: a.prefixlen,
     family: a.family,
     scope: a.scope,
   };
-  if (a.local !== undefined && a.local !== a.address) spec.peer = a.address;
+  if (a.peer !== undefined) spec.peer = a.peer;
   if (a.broadcast) spec.broadcast = a.broadcast;
   if (a.label) spec.label = a.label;
-  // Only flags a user sets; the rest (tentative, secondary, permanent) are the kernel's.
-  const settable = a.flags & (0x02 | 0x100 | 0x200 | 0x400);
-  if (settable) spec.flags = settable;
+  const settable = a.flags?.filter((f) => SETTABLE.has(f));
+  if (settable?.length) spec.flags = settable;
   if (a.proto !== undefined) spec.proto = a.proto;
   return spec;
 }
@@ -144,13 +138,13 @@ export function restoreSteps(pre: ScopeState, cur: ScopeState, final: boolean): 
     // The kernel's own objects that appeared meanwhile (a link-local address finishing its
     // detection) are left to it: they go with the address or link that made them.
     if (!P.routes.has(k) && !kernelRoute(rr))
-      out.push(step('routes', `route del ${rr.dst}`, { kind: 'route', cmd: 'del', spec: routeDel(rr) }));
+      out.push(step('routes', `route del ${rr.dst ?? DEFAULT_DST}`, { kind: 'route', cmd: 'del', spec: routeDel(rr) }));
   }
   for (const [k, a] of C.addresses) {
     const aa = a as AddrRecord;
     if (!P.addresses.has(k) && !kernelAddr(aa)) {
       out.push(
-        step('addresses', `addr del ${aa.local ?? aa.address}/${aa.prefixlen}`, {
+        step('addresses', `addr del ${aa.address}/${aa.prefixlen}`, {
           kind: 'addr',
           cmd: 'del',
           spec: addrSpec(aa),
@@ -200,8 +194,8 @@ export function restoreSteps(pre: ScopeState, cur: ScopeState, final: boolean): 
       cl = C.links.get(k) as LinkRecord | undefined;
     const set = linkSet(ll, cl, recreated.has(ll.index));
     if (set) out.push(step('links', `link set ${ll.ifname}`, { kind: 'link', cmd: 'set', spec: set }));
-    const upNow = cl ? (cl.flags & IFF_UP) !== 0 : false;
-    if (((ll.flags & IFF_UP) !== 0) !== upNow) {
+    const upNow = cl?.state === 'up';
+    if ((ll.state === 'up') !== upNow) {
       states.push(
         step('links', `link set ${ll.ifname} ${ll.state}`, {
           kind: 'link',
@@ -217,7 +211,7 @@ export function restoreSteps(pre: ScopeState, cur: ScopeState, final: boolean): 
     const aa = a as AddrRecord;
     if (!C.addresses.has(k) && (final || !kernelAddr(aa))) {
       out.push(
-        step('addresses', `addr add ${aa.local ?? aa.address}/${aa.prefixlen}`, {
+        step('addresses', `addr add ${aa.address}/${aa.prefixlen}`, {
           kind: 'addr',
           cmd: 'replace',
           spec: addrSpec(aa),
@@ -238,8 +232,11 @@ export function restoreSteps(pre: ScopeState, cur: ScopeState, final: boolean): 
     if (!c && !final && kernelRoute(rr)) continue;
     // Never 'replace': the kernel replaces the first route of that prefix and metric, which
     // may be another interface's. Delete the one that differs, then append exactly this one.
-    if (c) out.push(step('routes', `route del ${c.dst}`, { kind: 'route', cmd: 'del', spec: routeDel(c) }));
-    out.push(step('routes', `route append ${rr.dst}`, { kind: 'route', cmd: 'append', spec: routeSpec(rr) }));
+    if (c)
+      out.push(step('routes', `route del ${c.dst ?? DEFAULT_DST}`, { kind: 'route', cmd: 'del', spec: routeDel(c) }));
+    out.push(
+      step('routes', `route append ${rr.dst ?? DEFAULT_DST}`, { kind: 'route', cmd: 'append', spec: routeSpec(rr) }),
+    );
   }
   for (const [k, n] of P.neighbours) {
     const nn = n as NeighRecord,
@@ -249,7 +246,7 @@ export function restoreSteps(pre: ScopeState, cur: ScopeState, final: boolean): 
       step('neighbours', `neigh replace ${nn.dst}`, {
         kind: 'neigh',
         cmd: 'replace',
-        spec: { ifindex: nn.ifindex, dst: nn.dst, lladdr: nn.lladdr, state: nn.state, protocol: nn.proto },
+        spec: { ifindex: nn.ifindex, dst: nn.dst, lladdr: nn.lladdr, state: nn.state, protocol: nn.protocol },
       }),
     );
   }
@@ -260,22 +257,10 @@ export function restoreSteps(pre: ScopeState, cur: ScopeState, final: boolean): 
   return out;
 }
 
+/** A rule record as the spec that makes (or deletes) it: records feed back as specs. */
 export function ruleSpec(r: RuleRecord): Record<string, unknown> {
-  return {
-    family: r.family,
-    priority: r.priority,
-    table: r.table,
-    action: r.action,
-    src: r.src,
-    dst: r.dst,
-    tos: r.tos || undefined,
-    fwmark: r.fwmark,
-    fwmask: r.fwmask,
-    iifname: r.iifname,
-    oifname: r.oifname,
-    goto: r.goto,
-    protocol: r.proto,
-  };
+  const { source: _source, ...spec } = r;
+  return spec;
 }
 
 /** Differences left between a scope's records and what they should be (empty: restored). */

@@ -45,7 +45,7 @@ export function stateIn(s: Source, scope: Scope): ScopeState {
     routes = new Set(scope.routes),
     rules = new Set(scope.rules);
   const addresses = [...t.addresses.values()].filter((a) => links.has(a.index) || addrs.has(addrKey(a)));
-  const locals = new Set(addresses.map((a) => a.local ?? a.address));
+  const locals = new Set(addresses.map((a) => a.address));
   for (const k of addrs) locals.add(k.slice(k.indexOf('|') + 1, k.lastIndexOf('/')));
   const rs: RouteRecord[] = [];
   for (const r of t.routes.values()) {

@@ -13,18 +13,22 @@ import {
   type MessageSpec,
   type Subscription,
 } from '../core/index.js';
-import { AF_BRIDGE, AF_INET, AF_INET6, IFF, RTEXT_FILTER, RTM, RTNLGRP } from '../rtnl/constants.js';
+import { AF_BRIDGE, AF_INET, AF_INET6, IFF, RTEXT_FILTER, RTM, RTNH_F, RTNLGRP } from '../rtnl/constants.js';
 import { ifaddrmsg } from '../rtnl/ifaddrmsg.js';
 import { ifinfmsg } from '../rtnl/ifinfmsg.js';
 import { rtmsg } from '../rtnl/rtmsg.js';
-import { ndmsg, NUD } from '../rtnl/ndmsg.js';
+import { ndmsg, NTF, NUD } from '../rtnl/ndmsg.js';
+import { enumNames } from '../core/index.js';
+import { tableId } from '../rtnl/route.js';
 import { fibmsg } from '../rtnl/fibrulemsg.js';
 import { rtnlMarshal } from '../rtnl/marshal.js';
 import { IPRoute } from '../rtnl/iproute.js';
 import {
   addrRecord,
+  isProxy,
   linkRecord,
   neighRecord,
+  DEFAULT_DST,
   routeBaseKey,
   routeDevs,
   routeRecord,
@@ -61,7 +65,7 @@ export interface SourceOptions {
 
 /** A re-dump of part of a table; `all` re-reads every table. */
 type Redump =
-  | { what: 'routes'; family: number; oif?: number; table?: number }
+  | { what: 'routes'; family: number; oif?: number; table?: string | number }
   | { what: 'neighbours'; ifindex: number }
   | { what: 'addresses'; index: number }
   | { what: 'link'; index: number }
@@ -76,10 +80,36 @@ const GROUPS = [
 ];
 // Flags whose change flushes or marks routes and neighbours without an event of their own.
 const LINK_STATE_FLAGS = IFF.IFF_UP | IFF.IFF_LOWER_UP | IFF.IFF_RUNNING;
-const NTF_PROXY = 0x08;
+const NTF_PROXY = NTF.NTF_PROXY;
+const DEAD = enumNames(RTNH_F).short(RTNH_F.RTNH_F_DEAD) as string;
+const familyOf = (r: { family?: unknown }): number => (r.family === 'inet6' ? AF_INET6 : AF_INET);
 
-/** A neighbour entry the kernel makes and drops by itself, without events. */
-const untracked = (state: number): boolean => state === 0 || state === NUD.NUD_NOARP;
+/** The link flags (as names) whose change the kernel follows with silent changes of routes. */
+function stateFlags(l: LinkRecord): number {
+  return linkFlags(l.flags) & LINK_STATE_FLAGS;
+}
+/** Whether a link's change is one the kernel follows with silent changes of routes and addresses. */
+function linkStateChanged(old: LinkRecord, l: LinkRecord): boolean {
+  return stateFlags(old) !== stateFlags(l) || old.operstate !== l.operstate || old.master !== l.master;
+}
+const iffNames = enumNames(IFF);
+function linkFlags(names: readonly string[] | undefined): number {
+  let mask = 0;
+  for (const n of names ?? []) mask |= iffNames.byName(n) ?? 0;
+  return mask;
+}
+
+/** A bridge's own and root ids, as one comparable string. */
+const bridgeIds = (l: LinkRecord): string => {
+  const b = l as { brBridgeId?: unknown; brRootId?: unknown };
+  return JSON.stringify([b.brBridgeId, b.brRootId]);
+};
+
+/** A neighbour entry the kernel makes and drops by itself, without events (by its message). */
+const untracked = (m: AnyMessage): boolean => {
+  const state = m.fields.state as number;
+  return state === 0 || state === NUD.NUD_NOARP;
+};
 
 export class Source {
   readonly tables: Tables = makeTables();
@@ -91,6 +121,12 @@ export class Source {
   private holds = 0;
   private readonly redumps: Redump[] = [];
   private readonly redumpKeys = new Set<string>();
+  /**
+   * Links whose new state a re-read saw before the kernel's event about it. The kernel
+   * publishes a carrier change in steps (state first, then the routes' linkdown marks, then
+   * the event): the event may then look like no change, yet the routes changed after the read.
+   */
+  private readonly stateReadEarly = new Set<number>();
   private running: Promise<void> | undefined;
   private readonly idleWaiters: (() => void)[] = [];
   private readonly withNeigh: boolean;
@@ -152,16 +188,18 @@ export class Source {
         return this.newRoute(m);
       case RTM.RTM_DELROUTE:
         return this.delRoute(m);
-      // A bridge also reports its ports as AF_BRIDGE messages (port state, VLANs): not links.
+      // A bridge also reports its ports as AF_BRIDGE messages (port state, VLANs): not links,
+      // but a port's STP state changes with no other event: read the port again.
       case RTM.RTM_NEWLINK:
         if (m.fields.family !== AF_BRIDGE) this.newLink(m);
+        else if (this.tables.links.get(m.fields.index as number))
+          this.schedule({ what: 'link', index: m.fields.index });
         return;
       case RTM.RTM_DELLINK:
         if (m.fields.family !== AF_BRIDGE) this.delLink(m);
         return;
       case RTM.RTM_NEWADDR:
-        this.put('addresses', addrRecord(m, this.name));
-        return;
+        return this.newAddr(m);
       case RTM.RTM_DELADDR:
         return this.delAddr(m);
       case RTM.RTM_NEWNEIGH:
@@ -182,12 +220,12 @@ export class Source {
     if (m.flags & NLM_F_REPLACE) {
       // The route replaced one of the same prefix and metric, which gets no event of its own.
       const base = routeBaseKey(r);
-      for (const o of [...t.lookup('dst', r.dst)])
+      for (const o of [...t.lookup('dst', r.dst ?? DEFAULT_DST)])
         if (routeBaseKey(o) === base && t.keyOf(o) !== t.keyOf(r)) this.remove('routes', t.keyOf(o));
-    } else if (r.family === AF_INET6 && (r.multipath || r.gateway)) {
+    } else if (r.family === 'inet6' && (r.multipath || r.gateway)) {
       // IPv6 merges routes with gateways into multipath routes: re-read the table to see how.
       const base = routeBaseKey(r);
-      for (const o of t.lookup('dst', r.dst)) {
+      for (const o of t.lookup('dst', r.dst ?? DEFAULT_DST)) {
         if (routeBaseKey(o) === base && t.keyOf(o) !== t.keyOf(r)) {
           this.schedule({ what: 'routes', family: AF_INET6, table: r.table });
           break;
@@ -203,7 +241,7 @@ export class Source {
     if (this.remove('routes', t.keyOf(r))) return;
     // A next hop leaving an IPv6 multipath route, or a deletion worded differently from the
     // route it deleted: re-read that table.
-    this.schedule({ what: 'routes', family: r.family, table: r.table });
+    this.schedule({ what: 'routes', family: familyOf(r), table: r.table });
   }
 
   private newLink(m: AnyMessage): void {
@@ -220,7 +258,12 @@ export class Source {
         this.put('links', { ...peer, link: l.index });
     }
     if (!old) return;
-    if ((old.flags ^ l.flags) & LINK_STATE_FLAGS || old.operstate !== l.operstate || old.master !== l.master) {
+    // A bridge's id (from its address) is also its ports' root and bridge id, changed silently.
+    if (l.kind === 'bridge' && bridgeIds(old) !== bridgeIds(l))
+      for (const port of this.tables.links.lookup('master', l.index))
+        this.schedule({ what: 'link', index: port.index });
+    const readEarly = this.stateReadEarly.delete(l.index);
+    if (linkStateChanged(old, l) || readEarly) {
       // Down flushes IPv4 routes and marks next hops dead or linkdown, all without events.
       this.schedule({ what: 'routes', family: AF_INET, oif: l.index });
       this.schedule({ what: 'routes', family: AF_INET6, oif: l.index });
@@ -234,6 +277,7 @@ export class Source {
   private delLink(m: AnyMessage): void {
     const index = m.fields.index as number;
     const gone = this.remove('links', index) as LinkRecord | undefined;
+    this.stateReadEarly.delete(index);
     if (!gone) return;
     // A veth end leaving for another namespace: its peer here now names that namespace's
     // id (IFLA_LINK_NETNSID), without an event.
@@ -246,21 +290,34 @@ export class Source {
     for (const n of [...this.tables.neighbours.lookup('ifindex', index)])
       this.remove('neighbours', this.tables.neighbours.keyOf(n));
     for (const r of [...this.tables.routes.lookup('dev', index)]) {
-      if (r.family === AF_INET6 && r.multipath) this.schedule({ what: 'routes', family: AF_INET6, table: r.table });
+      if (r.family === 'inet6' && r.multipath) this.schedule({ what: 'routes', family: AF_INET6, table: r.table });
       this.remove('routes', this.tables.routes.keyOf(r));
+    }
+  }
+
+  private newAddr(m: AnyMessage): void {
+    const a = addrRecord(m, this.name);
+    this.put('addresses', a);
+    // IPv4: an address on an up link revives the link's dead next hops (marked when its last
+    // address went), without an event. Only multipath routes keep a dead next hop.
+    if (a.family !== 'inet') return;
+    for (const r of this.tables.routes.lookup('dev', a.index)) {
+      if (r.multipath?.some((nh) => nh.oif === a.index && nh.flags?.includes(DEAD))) {
+        this.schedule({ what: 'routes', family: AF_INET, oif: a.index });
+        return;
+      }
     }
   }
 
   private delAddr(m: AnyMessage): void {
     const a = addrRecord(m, this.name);
     this.remove('addresses', this.tables.addresses.keyOf(a));
-    if (a.family !== AF_INET) return;
+    if (a.family !== 'inet') return;
     // IPv4: routes using the address as source go when no interface keeps it, and the
     // interface's routes go with its last address; neither sends events.
-    const local = a.local ?? a.address;
+    const local = a.address;
     let kept = false;
-    for (const o of this.tables.addresses.values())
-      if (o.family === AF_INET && (o.local ?? o.address) === local) kept = true;
+    for (const o of this.tables.addresses.values()) if (o.family === 'inet' && o.address === local) kept = true;
     if (!kept)
       for (const r of [...this.tables.routes.lookup('prefsrc', local)])
         this.remove('routes', this.tables.routes.keyOf(r));
@@ -273,7 +330,7 @@ export class Source {
     if (family !== AF_INET && family !== AF_INET6) return;
     const n = neighRecord(m, this.name);
     const key = this.tables.neighbours.keyOf(n);
-    if (m.type === RTM.RTM_DELNEIGH || untracked(n.state)) this.remove('neighbours', key);
+    if (m.type === RTM.RTM_DELNEIGH || untracked(m)) this.remove('neighbours', key);
     else this.put('neighbours', n);
   }
 
@@ -281,12 +338,15 @@ export class Source {
 
   private put<T extends TableName>(table: T, r: RecordOf[T], key?: string | number): RecordOf[T] | undefined {
     const t = this.tables[table] as unknown as {
+      get(k: string | number): AnyRecord | undefined;
       putKeyed(k: string | number, r: AnyRecord): AnyRecord | undefined;
       keyOf(r: AnyRecord): string | number;
     };
     const k = key ?? t.keyOf(r);
-    const old = t.putKeyed(k, r);
+    // An unchanged record stays as it is: a re-dump or a repeated event re-indexes nothing.
+    const old = t.get(k);
     if (old && sameRecord(old, r)) return old as RecordOf[T];
+    t.putKeyed(k, r);
     if (this.collecting || this.watched())
       this.changed({ type: old ? 'changed' : 'added', table, source: this.name, key: k, old, new: r } as Change);
     return old as RecordOf[T] | undefined;
@@ -323,9 +383,13 @@ export class Source {
         const batch = all ? [all] : [...this.redumps];
         this.redumps.length = 0;
         this.redumpKeys.clear();
+        // One neighbour dump serves every interface that asked (links come up together).
+        const neigh = batch.filter((r) => r.what === 'neighbours').map((r) => r.ifindex);
         for (const r of batch) {
+          if (r.what === 'neighbours' && r.ifindex !== neigh[0]) continue;
           try {
-            await this.redump(r);
+            if (r.what === 'neighbours') await this.redumpNeighbours(neigh);
+            else await this.redump(r);
           } catch (e) {
             if (this.closed) return;
             this.lastError = e as Error;
@@ -362,11 +426,7 @@ export class Source {
 
   private async redump(r: Redump): Promise<void> {
     if (r.what === 'all') return this.resyncAll();
-    if (r.what === 'neighbours') {
-      const got = (await this.dumpNeighbours()).filter((n) => n.ifindex === r.ifindex);
-      this.merge('neighbours', got, [...this.tables.neighbours.lookup('ifindex', r.ifindex)]);
-      return;
-    }
+    if (r.what === 'neighbours') return this.redumpNeighbours([r.ifindex]);
     if (r.what === 'link') {
       let msgs: AnyMessage[] = [];
       try {
@@ -380,6 +440,7 @@ export class Source {
       }
       const got = msgs.filter((m) => m.type === RTM.RTM_NEWLINK).map((m) => linkRecord(m, this.name));
       const cur = this.tables.links.get(r.index);
+      if (cur && got[0] && linkStateChanged(cur, got[0])) this.stateReadEarly.add(r.index);
       this.merge('links', got, cur ? [cur] : []);
       return;
     }
@@ -394,6 +455,10 @@ export class Source {
       this.merge('addresses', got, [...this.tables.addresses.lookup('index', r.index)]);
       return;
     }
+    // The kernel's silent route changes (a flush, dead or linkdown next hops) touch routes the
+    // view already has: with none through the interface there is nothing to re-read. Routes
+    // it adds come with events, ordered after every event before them.
+    if (r.oif !== undefined && r.table === undefined && !this.routesVia(r.oif, r.family)) return;
     let msgs: AnyMessage[];
     const spec = {
       type: RTM.RTM_GETROUTE,
@@ -401,7 +466,7 @@ export class Source {
       attrs: [] as [string, unknown][],
     };
     if (r.oif !== undefined) spec.attrs.push(['RTA_OIF', r.oif]);
-    if (r.table !== undefined) spec.attrs.push(['RTA_TABLE', r.table]);
+    if (r.table !== undefined) spec.attrs.push(['RTA_TABLE', tableId(r.table)]);
     try {
       msgs = await this.dump(rtmsg, spec);
     } catch (e) {
@@ -410,7 +475,8 @@ export class Source {
       else throw e;
     }
     const got = msgs.map((m) => routeRecord(m, this.name));
-    const inView = (x: RouteRecord): boolean => x.family === r.family && (r.table === undefined || x.table === r.table);
+    const inView = (x: RouteRecord): boolean =>
+      familyOf(x) === r.family && (r.table === undefined || x.table === r.table);
     const before =
       r.oif !== undefined
         ? [...this.tables.routes.lookup('dev', r.oif)].filter(inView)
@@ -422,16 +488,37 @@ export class Source {
     );
   }
 
+  /** Whether the view has a route of the family leaving through the interface. */
+  private routesVia(oif: number, family: number): boolean {
+    for (const x of this.tables.routes.lookup('dev', oif)) if (familyOf(x) === family) return true;
+    return false;
+  }
+
+  /** The neighbours of some interfaces, from one dump. */
+  private async redumpNeighbours(ifindexes: readonly number[]): Promise<void> {
+    const all = await this.dumpNeighbours();
+    for (const ifindex of ifindexes) {
+      const got = all.filter((n) => n.ifindex === ifindex);
+      this.merge('neighbours', got, [...this.tables.neighbours.lookup('ifindex', ifindex)]);
+    }
+  }
+
   /** Make a part of a table equal to a dump of it. */
   private merge<T extends TableName>(table: T, got: RecordOf[T][], before: Iterable<RecordOf[T]>): void {
     const t = this.tables[table] as unknown as { keyOf(r: AnyRecord): string | number };
+    const old = Array.isArray(before) ? (before as RecordOf[T][]) : [...before];
+    // Nothing to remove (the first load): no set of the keys seen is needed.
+    if (!old.length) {
+      for (let i = 0; i < got.length; i++) this.put(table, got[i]);
+      return;
+    }
     const seen = new Set<string | number>();
     for (const r of got) {
       const k = t.keyOf(r);
       seen.add(k);
       this.put(table, r, k);
     }
-    for (const r of before) {
+    for (const r of old) {
       const k = t.keyOf(r);
       if (!seen.has(k)) this.remove(table, k);
     }
@@ -465,7 +552,7 @@ export class Source {
       for (const flags of [0, NTF_PROXY]) {
         for (const m of await this.dump(ndmsg, { type: RTM.RTM_GETNEIGH, fields: { family, flags } })) {
           const n = neighRecord(m, this.name);
-          if (!untracked(n.state) || n.flags & NTF_PROXY) out.push(n);
+          if (!untracked(m) || isProxy(n)) out.push(n);
         }
       }
     }

@@ -1,7 +1,9 @@
 // The five tables of one source, with their keys and indexes.
 import {
+  DEFAULT_DST,
   addrKey,
   neighKey,
+  routeDevs,
   routeKey,
   ruleKey,
   type AddrRecord,
@@ -27,9 +29,10 @@ export function makeTables(): Tables {
     addresses: new Table<AddrRecord>('addresses', addrKey, [{ field: 'index', values: (a) => a.index }]),
     routes: new Table<RouteRecord>('routes', routeKey, [
       { field: 'table', values: (r) => r.table },
-      { field: 'dst', values: (r) => r.dst },
+      // A default route has no dst: `filter('routes', { dst: 'default' })` finds it.
+      { field: 'dst', values: (r) => r.dst ?? DEFAULT_DST },
       // Any interface the route leaves through, next hops included (no list for one).
-      { field: 'dev', values: (r) => (r.multipath ? r.multipath.map((nh) => nh.oif) : r.oif), multi: true },
+      { field: 'dev', values: (r) => (r.multipath ? routeDevs(r) : r.oif), multi: true },
       { field: 'prefsrc', values: (r) => r.prefsrc },
     ]),
     neighbours: new Table<NeighRecord>('neighbours', neighKey, [{ field: 'ifindex', values: (n) => n.ifindex }]),

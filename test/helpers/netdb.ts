@@ -123,6 +123,29 @@ export async function ipState(ns: TestNetns): Promise<string[]> {
   return out.sort();
 }
 
+/**
+ * ipState once the kernel has finished the work it defers after a change: every up link's
+ * operstate agrees with its carrier (the link worker has run, and with it IPv6's address
+ * configuration), no IPv6 address is tentative, and two reads in a row agree. Used for
+ * state compared before and after, so that a link-local address the kernel adds late is not
+ * taken for a difference.
+ */
+export async function settledIpState(ns: TestNetns, ms = 5000): Promise<string[]> {
+  const until = Date.now() + ms;
+  let last: string[] | undefined;
+  for (;;) {
+    const links = (await ns.json('link show')) as { flags?: string[]; operstate?: string }[];
+    const addrs = JSON.stringify(await ns.json('-6 addr show'));
+    const operUp = (l: { operstate?: string }): boolean => l.operstate === 'UP' || l.operstate === 'UNKNOWN';
+    const pending = links.some((l) => l.flags?.includes('UP') && l.flags.includes('LOWER_UP') !== operUp(l));
+    const state = await ipState(ns);
+    const same = last !== undefined && JSON.stringify(last) === JSON.stringify(state);
+    if ((!pending && !addrs.includes('"tentative"') && same) || Date.now() > until) return state;
+    last = state;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** Lines of `a` missing from `b` and the other way round: a readable difference of two ipState()s. */
 export function stateDiff(before: string[], after: string[]): { gone: string[]; extra: string[] } {
   const b = new Set(after),

@@ -82,6 +82,7 @@ const lastCursor = (): string => {
 describe('nlrouted under systemd as PID 1 (VM)', underSystemd, () => {
   const tag = `${process.pid}-${randomBytes(2).toString('hex')}`;
   const ns = `nlr-sd-${tag}`;
+  const made = `${ns}-d`;
   const cfg = `/run/nlroute-vmtest-${tag}`;
   const dropIn = join(UNITS, 'nlrouted.service.d');
   const ipj = (args: string): any[] => JSON.parse(sh('ip', ['-n', ns, '-j', ...args.split(' ')]) || '[]');
@@ -137,6 +138,7 @@ describe('nlrouted under systemd as PID 1 (VM)', underSystemd, () => {
     for (const u of ['nlrouted.service', 'nlrouted.socket']) rmSync(join(UNITS, u), { force: true });
     rmSync(cfg, { recursive: true, force: true });
     spawnSync('ip', ['netns', 'del', ns]);
+    spawnSync('ip', ['netns', 'del', made]);
   });
 
   it('the socket unit listens on the API path, root:nlroute 0660, before the daemon runs', () => {
@@ -275,28 +277,53 @@ describe('nlrouted under systemd as PID 1 (VM)', underSystemd, () => {
   });
 
   // The unit's mount sandbox (ProtectSystem=strict, PrivateTmp, ...) makes the daemon's mount
-  // namespace a slave of the host's: the bind mount that names a namespace it creates stays inside
-  // the service, so `ip netns` sees an empty file, and after a restart the daemon finds that file
-  // (EEXIST) and cannot start. Namespaces made before the service starts (as above) work.
-  it('a namespace the daemon creates is visible outside the service', {
-    todo: 'namespaces created under the unit sandbox stay inside the service',
-  }, async () => {
-    const made = `${ns}-d`;
+  // namespace a slave of the host's: a bind mount it made itself would stay inside the service.
+  it('a namespace the daemon creates is visible outside the service, and adopted after a restart', async () => {
     writeFileSync(
       join(cfg, '30-made.yaml'),
       `namespaces:\n  ${made}:\n    links:\n      - { ifname: brd, kind: bridge }\n`,
     );
     const cursor = lastCursor();
+    sh('systemctl', ['reload', 'nlrouted.service']);
+    await until('the reload', () => journal(cursor).some((e) => /^reloaded: /.test(e.MESSAGE)));
+    const r = spawnSync('ip', ['-n', made, '-j', 'link', 'show', 'brd'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, `ip -n ${made}: ${r.stderr.trim()}`);
+    const pid = show('nlrouted.service', ['MainPID']).MainPID;
+    sh('systemctl', ['restart', 'nlrouted.service']);
+    const s = show('nlrouted.service', ['MainPID', 'SubState', 'StatusText']);
+    assert.notEqual(s.MainPID, pid);
+    assert.equal(s.SubState, 'running');
+    assert.match(s.StatusText, /^ready: \d+ objects managed$/);
+    const links = JSON.parse(sh('ip', ['-n', made, '-j', 'link', 'show'])) as { ifname: string }[];
+    assert.deepEqual(links.map((l) => l.ifname).sort(), ['brd', 'lo']);
+  });
+
+  it('a name file that is not a namespace: READY=1 with STATUS= and GetStatus saying why', async () => {
+    const stale = `${ns}-s`;
+    writeFileSync(`/run/netns/${stale}`, '');
+    writeFileSync(join(cfg, '40-stale.yaml'), `namespaces:\n  ${stale}:\n    links: []\n`);
     try {
+      const cursor = lastCursor();
       sh('systemctl', ['reload', 'nlrouted.service']);
-      await until('the reload', () => journal(cursor).some((e) => /^reloaded: /.test(e.MESSAGE)));
-      const r = spawnSync('ip', ['-n', made, 'link', 'show', 'brd'], { encoding: 'utf8' });
-      assert.equal(r.status, 0, `ip -n ${made}: ${r.stderr.trim()}`);
+      await until('the failed reload', () => journal(cursor).some((e) => /^reload failed: /.test(e.MESSAGE)));
+      const s = await until('the status', () => {
+        const v = show('nlrouted.service', ['SubState', 'StatusText']);
+        return v.SubState === 'running' ? v : undefined;
+      });
+      assert.match(s.StatusText, /^failed: configuration not applied: /);
+      assert.ok(s.StatusText.includes(`/run/netns/${stale} exists but is not a mounted network namespace`));
+      const st = JSON.parse(ctl(['--json', 'status']).out);
+      assert.equal(st.state, 'failed');
+      assert.ok(st.apply_error.includes(`/run/netns/${stale}`));
     } finally {
-      rmSync(join(cfg, '30-made.yaml'));
-      spawnSync('ip', ['netns', 'del', made]);
-      rmSync(`/run/netns/${made}`, { force: true });
+      rmSync(join(cfg, '40-stale.yaml'));
+      rmSync(`/run/netns/${stale}`, { force: true });
     }
+    const cursor = lastCursor();
+    sh('systemctl', ['reload', 'nlrouted.service']);
+    await until('the reload', () => journal(cursor).some((e) => /^reloaded: /.test(e.MESSAGE)));
+    assert.match(show('nlrouted.service', ['StatusText']).StatusText, /^ready: /);
+    assert.equal(JSON.parse(ctl(['--json', 'status']).out).state, 'ready');
   });
 
   it("journald reads the daemon's <N> prefixes as priorities", () => {

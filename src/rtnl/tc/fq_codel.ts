@@ -12,6 +12,7 @@ import {
 } from '../../core/index.js';
 import { parseSize, parseTime } from '../rate.js';
 import { checkKeys, num, type TcKind, type TcSpec } from './common.js';
+import { hex0x, sizeText, timeText, type TcShow } from './show.js';
 
 export const fqCodelMap = attrMap('tca_fq_codel', {
   TCA_FQ_CODEL_TARGET: [1, u32],
@@ -89,6 +90,8 @@ export const fqCodel: TcKind = {
   aliases: { ce_threshold: 'ceThreshold', drop_batch: 'dropBatch', memory_limit: 'memoryLimit' },
   options: nested(fqCodelMap),
   xstats: fqCodelXstats,
+  show: showFqCodel,
+  showXstats: (p, x) => showFqCodelXstats(p, x),
   read(o: AttrSet<typeof fqCodelMap.decl>) {
     const out: Record<string, unknown> = {};
     const put = (k: string, v: unknown): void => {
@@ -125,3 +128,58 @@ export const fqCodel: TcKind = {
     return a;
   },
 };
+
+/** tc's view: counts as numbers, times in microseconds in JSON and with units in the text. */
+function showFqCodel(p: TcShow, o: AttrSet<typeof fqCodelMap.decl>): void {
+  const u = (k: keyof typeof fqCodelMap.decl): number | undefined => o.getAttr(k) as number | undefined;
+  const time = (key: string, v: number | undefined): void => {
+    if (v !== undefined) p.put(key, v, `${key} ${timeText(v)} `);
+  };
+  const limit = u('TCA_FQ_CODEL_LIMIT');
+  if (limit !== undefined) p.put('limit', limit, `limit ${limit}p `);
+  for (const [attr, key] of [
+    ['TCA_FQ_CODEL_FLOWS', 'flows'],
+    ['TCA_FQ_CODEL_QUANTUM', 'quantum'],
+  ] as const) {
+    const v = u(attr);
+    if (v !== undefined) p.put(key, v, `${key} ${v} `);
+  }
+  time('target', u('TCA_FQ_CODEL_TARGET'));
+  time('ce_threshold', u('TCA_FQ_CODEL_CE_THRESHOLD'));
+  const sel = u('TCA_FQ_CODEL_CE_THRESHOLD_SELECTOR') ?? 0;
+  const mask = u('TCA_FQ_CODEL_CE_THRESHOLD_MASK') ?? 0;
+  if (sel || mask) {
+    p.put('ce_threshold_selector', sel, `ce_threshold_selector ${hex0x(sel)}`);
+    p.put('ce_threshold_mask', mask, `/${hex0x(mask)} `);
+  }
+  time('interval', u('TCA_FQ_CODEL_INTERVAL'));
+  const mem = u('TCA_FQ_CODEL_MEMORY_LIMIT');
+  if (mem !== undefined) p.put('memory_limit', mem, `memory_limit ${sizeText(mem)} `);
+  if (u('TCA_FQ_CODEL_ECN')) p.put('ecn', true, 'ecn ');
+  const batch = u('TCA_FQ_CODEL_DROP_BATCH_SIZE');
+  if (batch) p.put('drop_batch', batch, `drop_batch ${batch} `);
+}
+
+/** `tc -s`: the qdisc's flow counters, or a class's (one flow's) CoDel state. */
+function showFqCodelXstats(p: TcShow, x: Record<string, unknown>): void {
+  const n = (k: string): number => Number(x[k] ?? 0);
+  if (x.type === 'qdisc') {
+    p.put('maxpacket', n('maxpacket'), `  maxpacket ${n('maxpacket')}`);
+    for (const k of ['drop_overlimit', 'new_flow_count', 'ecn_mark']) p.put(k, n(k), ` ${k} ${n(k)}`);
+    if (n('ce_mark')) p.put('ce_mark', n('ce_mark'), ` ce_mark ${n('ce_mark')}`);
+    if (n('memory_usage')) p.put('memory_used', n('memory_usage'), ` memory_used ${n('memory_usage')}`);
+    if (n('drop_overmemory'))
+      p.put('drop_overmemory', n('drop_overmemory'), ` drop_overmemory ${n('drop_overmemory')}`);
+    p.text('\n').put('new_flows_len', n('new_flows_len'), `  new_flows_len ${n('new_flows_len')}`);
+    p.put('old_flows_len', n('old_flows_len'), ` old_flows_len ${n('old_flows_len')}`);
+  } else if (x.type === 'class') {
+    p.put('deficit', n('deficit'), `  deficit ${n('deficit')}`);
+    p.put('count', n('count'), ` count ${n('count')}`).put('lastcount', n('lastcount'), ` lastcount ${n('lastcount')}`);
+    p.put('ldelay', n('ldelay'), ` ldelay ${timeText(n('ldelay'))}`);
+    if (n('dropping')) {
+      const next = n('drop_next');
+      p.put('dropping', true, ' dropping');
+      p.put('drop_next', next, ` drop_next ${next < 0 ? '-' : ''}${timeText(Math.abs(next))}`);
+    }
+  }
+}

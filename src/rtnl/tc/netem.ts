@@ -16,8 +16,9 @@ import {
   type AttrInput,
   type NlaType,
 } from '../../core/index.js';
-import { parseRate, parseTime, time2tick } from '../rate.js';
+import { parseRate, parseTime, tick2time, time2tick } from '../rate.js';
 import { checkKeys, num, percent, type TcKind, type TcSpec } from './common.js';
+import { fmtG, rateText, timeText, type TcShow } from './show.js';
 
 export const tcNetemQopt = struct('tc_netem_qopt', {
   latency: u32,
@@ -129,6 +130,7 @@ export const netem: TcKind = {
   kind: 'netem',
   options: netemOptions,
   keys: { qdisc: KEYS },
+  show: showNetem,
   qdisc(spec: TcSpec) {
     checkKeys('netem', spec, KEYS);
     const latency = spec.delay === undefined ? 0 : parseTime(spec.delay as string);
@@ -190,3 +192,111 @@ export const netem: TcKind = {
     };
   },
 };
+
+const U32_MAX = 0xffffffff;
+const NSEC_PER_SEC = 1e9;
+
+/** A probability scaled to u32: JSON as a fraction, text as a percentage (both C's %g). */
+function percentOf(p: TcShow, key: string, label: string, v: number): void {
+  p.put(key, Number(fmtG(v / U32_MAX)), `${label} ${fmtG((100 * v) / U32_MAX)}%`);
+}
+
+/** Nanoseconds as tc writes 64-bit times: '%.3g' with the largest unit that fits. */
+function time64Text(ns: number): string {
+  if (ns >= NSEC_PER_SEC) return `${fmtG(ns / NSEC_PER_SEC, 3)}s`;
+  if (ns >= 1e6) return `${fmtG(ns / 1e6, 3)}ms`;
+  if (ns >= 1e3) return `${fmtG(ns / 1e3, 3)}us`;
+  return `${ns}ns`;
+}
+
+/** An int option: always in JSON, in the text only when set. */
+function intOpt(p: TcShow, key: string, v: number): void {
+  p.put(key, v, v ? ` ${key} ${v}` : undefined);
+}
+
+/** A correlation: always in JSON, in the text only when `present`. */
+function corrOf(p: TcShow, present: boolean, v: number): void {
+  p.put('correlation', Number(fmtG(v / U32_MAX)), present ? ` ${fmtG((100 * v) / U32_MAX)}%` : undefined);
+}
+
+/** tc's view of netem: limit, then each impairment as its own object. */
+function showNetem(p: TcShow, o: NetemOptions): void {
+  const q = o.qopt as { latency: number; limit: number; loss: number; gap: number; duplicate: number; jitter: number };
+  const a = o.attrs;
+  const cor = a.getAttr('TCA_NETEM_CORR') as { delay_corr: number; loss_corr: number; dup_corr: number } | undefined;
+  p.put('limit', q.limit, `limit ${q.limit}`);
+  if (q.latency) {
+    p.open('delay');
+    p.put('delay', Number(fmtG(tick2time(q.latency) / 1e6)), ` delay ${timeText(tick2time(q.latency))}`);
+    p.put('jitter', Number(fmtG(tick2time(q.jitter) / 1e6)), q.jitter ? `  ${timeText(tick2time(q.jitter))}` : '');
+    corrOf(p, !!(q.jitter && cor?.delay_corr), cor?.delay_corr ?? 0);
+    p.close();
+  }
+  if (q.loss) {
+    p.open('loss-random');
+    percentOf(p, 'loss', ' loss', q.loss);
+    corrOf(p, !!cor?.loss_corr, cor?.loss_corr ?? 0);
+    p.close();
+  }
+  const loss = a.getAttr('TCA_NETEM_LOSS') as AttrSet<typeof netemLossMap.decl> | undefined;
+  const gi = loss?.getAttr('NETEM_LOSS_GI') as Record<string, number> | undefined;
+  if (gi) {
+    p.open('loss-state');
+    percentOf(p, 'p13', ' loss state p13', gi.p13);
+    for (const k of ['p31', 'p32', 'p23', 'p14']) percentOf(p, k, ` ${k}`, gi[k]);
+    p.close();
+  }
+  const ge = loss?.getAttr('NETEM_LOSS_GE') as Record<string, number> | undefined;
+  if (ge) {
+    p.open('loss-gemodel');
+    percentOf(p, 'p', ' loss gemodel p', ge.p);
+    percentOf(p, 'r', ' r', ge.r);
+    percentOf(p, '1-h', ' 1-h', U32_MAX - ge.h);
+    percentOf(p, '1-k', ' 1-k', ge.k1);
+    p.close();
+  }
+  if (q.duplicate) {
+    p.open('duplicate');
+    percentOf(p, 'duplicate', ' duplicate', q.duplicate);
+    corrOf(p, !!cor?.dup_corr, cor?.dup_corr ?? 0);
+    p.close();
+  }
+  for (const [attr, key] of [
+    ['TCA_NETEM_REORDER', 'reorder'],
+    ['TCA_NETEM_CORRUPT', 'corrupt'],
+  ] as const) {
+    const r = a.getAttr(attr) as { probability: number; correlation: number } | undefined;
+    if (!r?.probability) continue;
+    p.open(key);
+    percentOf(p, key, ` ${key}`, r.probability);
+    corrOf(p, !!r.correlation, r.correlation);
+    p.close();
+  }
+  const rate = a.getAttr('TCA_NETEM_RATE') as Record<string, number> | undefined;
+  if (rate?.rate) {
+    const r64 = Number(a.getAttr('TCA_NETEM_RATE64') ?? 0) || rate.rate;
+    p.open('rate').put('rate', r64, ` rate ${rateText(r64)}`);
+    intOpt(p, 'packetoverhead', rate.packet_overhead | 0);
+    p.put('cellsize', rate.cell_size, rate.cell_size ? ` cellsize ${rate.cell_size}` : undefined);
+    intOpt(p, 'celloverhead', rate.cell_overhead | 0);
+    p.close();
+  }
+  const slot = a.getAttr('TCA_NETEM_SLOT') as Record<string, bigint | number> | undefined;
+  if (slot) {
+    const t = (k: string): number => Number(slot[k]);
+    p.open('slot');
+    const [k1, l1, k2, l2] =
+      t('dist_jitter') > 0
+        ? ['distribution', ' slot distribution', 'jitter', '', 'dist_delay', 'dist_jitter']
+        : ['min-delay', ' slot', 'max-delay', ''];
+    const [v1, v2] = t('dist_jitter') > 0 ? [t('dist_delay'), t('dist_jitter')] : [t('min_delay'), t('max_delay')];
+    p.put(k1, Number(fmtG(v1 / NSEC_PER_SEC)), `${l1} ${time64Text(v1)}`);
+    p.put(k2, Number(fmtG(v2 / NSEC_PER_SEC)), `${l2} ${time64Text(v2)}`);
+    intOpt(p, 'packets', t('max_packets') | 0);
+    intOpt(p, 'bytes', t('max_bytes') | 0);
+    p.close();
+  }
+  const ecn = a.getAttr('TCA_NETEM_ECN') !== undefined;
+  p.put('ecn', ecn, ecn ? ' ecn ' : undefined);
+  p.put('gap', q.gap, q.gap ? ` gap ${q.gap}` : undefined);
+}

@@ -1,6 +1,7 @@
 // police action: a token-bucket rate limit with conform/exceed verdicts (pkt_cls.h TCA_POLICE_*).
 import { NetlinkEncodeError, attrMap, binary, nested, pad, s32, struct, u32, u64 } from '../../core/index.js';
-import { parseRate, parseSize, rateTable, xmittime } from '../rate.js';
+import { parseRate, parseSize, rateTable, xmitsize, xmittime } from '../rate.js';
+import { LINKLAYER_TEXT, rateText, showTimes, showVerdict, sizeText, type TcShow } from './show.js';
 import {
   TC_ACT,
   checkKeys,
@@ -12,6 +13,7 @@ import {
   type TcActionKind,
   type TcSpec,
 } from './common.js';
+import type { AttrSet } from '../../core/index.js';
 
 export const tcPolice = struct('tc_police', {
   index: u32,
@@ -73,4 +75,35 @@ export const police: TcActionKind = {
     if (rate >= 2 ** 32) a.push(['TCA_POLICE_RATE64', rate]);
     return a;
   },
+  show: showPolice,
 };
+
+/** tc's view: index, rate and burst in the text only; verdicts, overhead, ref and bind in both. */
+function showPolice(p: TcShow, o: AttrSet<typeof policeMap.decl> | undefined): void {
+  p.put('kind', 'police');
+  const q = o?.getAttr('TCA_POLICE_TBF');
+  if (!q) return;
+  const rate = Number(o!.getAttr('TCA_POLICE_RATE64') ?? q.rate.rate);
+  p.text(` police 0x${q.index.toString(16)} `).put('index', q.index);
+  p.text(`rate ${rateText(rate)} burst ${sizeText(xmitsize(rate, q.burst))} mtu ${sizeText(q.mtu)} `);
+  const prate = Number(o!.getAttr('TCA_POLICE_PEAKRATE64') ?? q.peakrate.rate);
+  if (prate) p.text(`peakrate ${rateText(prate)} `);
+  const avrate = o!.getAttr('TCA_POLICE_AVRATE');
+  if (avrate !== undefined) p.text(`avrate ${rateText(avrate)} `);
+  const pps = o!.getAttr('TCA_POLICE_PKTRATE64');
+  const ppsBurst = o!.getAttr('TCA_POLICE_PKTBURST64');
+  if (pps !== undefined && ppsBurst !== undefined) {
+    const burst = xmitsize(Number(pps), Number(ppsBurst));
+    p.put('pkts_rate', Number(pps), `pkts_rate ${pps} `).put('pkts_burst', burst, `pkts_burst ${burst} `);
+  }
+  showVerdict(p, 'action ', q.action, '');
+  const result = o!.getAttr('TCA_POLICE_RESULT');
+  if (result !== undefined) showVerdict(p, '/', result, ' ');
+  else p.text(' ');
+  p.put('overhead', q.rate.overhead, `overhead ${sizeText(q.rate.overhead)} `);
+  const ll = q.rate.linklayer & 0x0f;
+  if (ll > 1 || p.details) p.put('linklayer', LINKLAYER_TEXT[ll], `linklayer ${LINKLAYER_TEXT[ll]} `);
+  p.text('\n').put('ref', q.refcnt, `\tref ${q.refcnt} `).put('bind', q.bindcnt, `bind ${q.bindcnt} `);
+  showTimes(p, o!.getAttr('TCA_POLICE_TM'));
+  p.text('\n');
+}

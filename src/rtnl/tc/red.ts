@@ -3,6 +3,9 @@
 import { NetlinkEncodeError, attrMap, binary, nested, struct, u32, u8 } from '../../core/index.js';
 import { parseRate, parseSize, xmittime } from '../rate.js';
 import { checkKeys, num, type TcKind, type TcSpec } from './common.js';
+import { showRedFlags } from './sfq.js';
+import { fmtG, sizeText, type TcShow } from './show.js';
+import type { AttrSet } from '../../core/index.js';
 
 export const tcRedQopt = struct('tc_red_qopt', {
   limit: u32,
@@ -75,6 +78,12 @@ const KEYS = [
 export const red: TcKind = {
   kind: 'red',
   options: nested(redMap),
+  xstats: struct('tc_red_xstats', { early: u32, pdrop: u32, other: u32, marked: u32 }),
+  show: showRed,
+  showXstats: (p, x: Record<string, number>) => {
+    p.put('marked', x.marked, `  marked ${x.marked} `).put('early', x.early, `early ${x.early} `);
+    p.put('pdrop', x.pdrop, `pdrop ${x.pdrop} `).put('other', x.other, `other ${x.other} `);
+  },
   keys: { qdisc: KEYS },
   qdisc(spec: TcSpec) {
     checkKeys('red', spec, KEYS);
@@ -109,3 +118,19 @@ export const red: TcKind = {
     return a;
   },
 };
+
+/** tc's view: sizes, flags (from the bitfield when sent), and with -d the EWMA and probability. */
+function showRed(p: TcShow, o: AttrSet<typeof redMap.decl>): void {
+  const q = o.getAttr('TCA_RED_PARMS');
+  if (!q) return;
+  const flags = o.getAttr('TCA_RED_FLAGS')?.value ?? q.flags;
+  p.put('limit', q.limit, `limit ${sizeText(q.limit)} `).put('min', q.qth_min, `min ${sizeText(q.qth_min)} `);
+  p.put('max', q.qth_max, `max ${sizeText(q.qth_max)} `);
+  showRedFlags(p, flags);
+  if (!p.details) return;
+  p.put('ewma', q.Wlog, `ewma ${q.Wlog} `);
+  const maxP = o.getAttr('TCA_RED_MAX_P') ?? 0;
+  if (maxP) p.put('probability', Number(fmtG(maxP / 2 ** 32)), `probability ${fmtG(maxP / 2 ** 32)} `);
+  else p.put('Plog', q.Plog, `Plog ${q.Plog} `);
+  p.put('Scell_log', q.Scell_log, `Scell_log ${q.Scell_log}`);
+}

@@ -1,6 +1,8 @@
 // skbedit action: set the packet's priority, queue, mark or type (tc_act/tc_skbedit.h).
 import { attrMap, nested, pad, struct, u16, u32, u64 } from '../../core/index.js';
 import { checkKeys, num, parseHandle, parseVerdict, tcGen, tcfT, type TcActionKind, type TcSpec } from './common.js';
+import { classidText, showActionGen, showTimes, showVerdict, type TcShow } from './show.js';
+import type { AttrSet } from '../../core/index.js';
 
 export const skbeditMap = attrMap('tca_skbedit', {
   TCA_SKBEDIT_TM: [1, tcfT],
@@ -42,4 +44,32 @@ export const skbedit: TcActionKind = {
     }
     return a;
   },
+  show: showSkbedit,
 };
+
+// PACKET_* types (if_packet.h) as tc names them.
+const PTYPE_TEXT: Readonly<Record<number, string>> = { 0: 'host', 1: 'broadcast', 2: 'multicast', 3: 'otherhost' };
+const SKBEDIT_F_INHERITDSFIELD = 1n;
+
+/** tc's view: each field the kernel sent, the verdict, then index/ref/bind. */
+function showSkbedit(p: TcShow, o: AttrSet<typeof skbeditMap.decl> | undefined): void {
+  p.put('kind', 'skbedit', 'skbedit ');
+  const g = o?.getAttr('TCA_SKBEDIT_PARMS');
+  if (!o || !g) return;
+  const q = o.getAttr('TCA_SKBEDIT_QUEUE_MAPPING');
+  if (q !== undefined) p.put('queue_mapping', q, `queue_mapping ${q}`);
+  const prio = o.getAttr('TCA_SKBEDIT_PRIORITY');
+  if (prio !== undefined) p.put('priority', classidText(prio), ` priority ${classidText(prio)}`);
+  const mark = o.getAttr('TCA_SKBEDIT_MARK');
+  if (mark !== undefined) p.put('mark', mark, ` mark ${mark}`);
+  const mask = o.getAttr('TCA_SKBEDIT_MASK');
+  if (mask !== undefined) p.put('mask', mask.toString(16), `/${mask ? `0x${mask.toString(16)}` : '0'}`);
+  const ptype = o.getAttr('TCA_SKBEDIT_PTYPE');
+  if (ptype !== undefined) p.put('ptype', PTYPE_TEXT[ptype] ?? ptype, ` ptype ${PTYPE_TEXT[ptype] ?? ptype}`);
+  const flags = o.getAttr('TCA_SKBEDIT_FLAGS');
+  if (flags !== undefined && BigInt(flags) & SKBEDIT_F_INHERITDSFIELD) p.put('inheritdsfield', null, ' inheritdsfield');
+  showVerdict(p, ' ', g.action, '');
+  showActionGen(p, g, '\t ');
+  showTimes(p, o.getAttr('TCA_SKBEDIT_TM'));
+  p.text('\n');
+}

@@ -13,6 +13,9 @@ import {
   u8,
 } from '../../core/index.js';
 import { checkKeys, num, parseProtocol, parseVerdict, tcGen, tcfT, type TcActionKind, type TcSpec } from './common.js';
+import { showActionGen, showTimes, showVerdict, type TcShow } from './show.js';
+import { ethProtoText } from '../kinds/ipjson.js';
+import type { AttrSet } from '../../core/index.js';
 
 export const TCA_VLAN_ACT = {
   TCA_VLAN_ACT_POP: 1,
@@ -59,4 +62,39 @@ export const vlanAct: TcActionKind = {
     }
     return a;
   },
+  show: showVlan,
 };
+
+const VLAN_ACTION_TEXT: Readonly<Record<number, string>> = {
+  [TCA_VLAN_ACT.TCA_VLAN_ACT_POP]: 'pop',
+  [TCA_VLAN_ACT.TCA_VLAN_ACT_PUSH]: 'push',
+  [TCA_VLAN_ACT.TCA_VLAN_ACT_MODIFY]: 'modify',
+  [TCA_VLAN_ACT.TCA_VLAN_ACT_POP_ETH]: 'pop_eth',
+  [TCA_VLAN_ACT.TCA_VLAN_ACT_PUSH_ETH]: 'push_eth',
+};
+
+/** tc's view: the operation, the tag (or MACs) it writes, the verdict, then index/ref/bind. */
+function showVlan(p: TcShow, o: AttrSet<typeof vlanActMap.decl> | undefined): void {
+  p.put('kind', 'vlan', 'vlan ');
+  const g = o?.getAttr('TCA_VLAN_PARMS');
+  if (!o || !g) return;
+  const act = Number(g.v_action);
+  p.put('vlan_action', VLAN_ACTION_TEXT[act], ` ${VLAN_ACTION_TEXT[act]}`);
+  if (act === TCA_VLAN_ACT.TCA_VLAN_ACT_PUSH || act === TCA_VLAN_ACT.TCA_VLAN_ACT_MODIFY) {
+    const id = o.getAttr('TCA_VLAN_PUSH_VLAN_ID');
+    if (id !== undefined) p.put('id', id, ` id ${id}`);
+    const proto = o.getAttr('TCA_VLAN_PUSH_VLAN_PROTOCOL');
+    if (proto !== undefined) p.put('protocol', ethProtoText(proto), ` protocol ${ethProtoText(proto)}`);
+    const prio = o.getAttr('TCA_VLAN_PUSH_VLAN_PRIORITY');
+    if (prio !== undefined) p.put('priority', prio, ` priority ${prio}`);
+  } else if (act === TCA_VLAN_ACT.TCA_VLAN_ACT_PUSH_ETH) {
+    const dst = o.getAttr('TCA_VLAN_PUSH_ETH_DST');
+    if (dst !== undefined) p.put('dst_mac', String(dst), ` dst_mac ${dst}`);
+    const src = o.getAttr('TCA_VLAN_PUSH_ETH_SRC');
+    if (src !== undefined) p.put('src_mac', String(src), ` src_mac ${src}`);
+  }
+  showVerdict(p, ' ', g.action, '');
+  showActionGen(p, g, '\t ');
+  showTimes(p, o.getAttr('TCA_VLAN_TM'));
+  p.text('\n');
+}
