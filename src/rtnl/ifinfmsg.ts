@@ -239,6 +239,25 @@ const mrpAttrs = attrMap('ifla_bridge_mrp', {
   ],
 });
 const C = 'IFLA_BRIDGE_CFM_';
+// Continuity-check RDI and CCM transmission: the same nests in a request and in a dump's info.
+const cfmCcRdi = nested(u32s('cfm_cc_rdi', P(`${C}CC_RDI_`, ['INSTANCE', 'RDI'])));
+const cfmCcCcmTx = nested(
+  u32s(
+    'cfm_cc_ccm_tx',
+    P(`${C}CC_CCM_TX_`, [
+      'INSTANCE',
+      'DMAC',
+      'SEQ_NO_UPDATE',
+      'PERIOD',
+      'IF_TLV',
+      'IF_TLV_VALUE',
+      'PORT_TLV',
+      'PORT_TLV_VALUE',
+    ]),
+    { [`${C}CC_CCM_TX_DMAC`]: l2addr, [`${C}CC_CCM_TX_IF_TLV_VALUE`]: u8, [`${C}CC_CCM_TX_PORT_TLV_VALUE`]: u8 },
+  ),
+);
+
 const cfmAttrs = attrMap('ifla_bridge_cfm', {
   IFLA_BRIDGE_CFM_MEP_CREATE: [
     1,
@@ -266,26 +285,8 @@ const cfmAttrs = attrMap('ifla_bridge_cfm', {
     6,
     nested(u32s('cfm_cc_peer_mep', P(`${C}CC_PEER_`, ['MEP_INSTANCE', 'MEPID']))),
   ],
-  IFLA_BRIDGE_CFM_CC_RDI: [7, nested(u32s('cfm_cc_rdi', P(`${C}CC_RDI_`, ['INSTANCE', 'RDI'])))],
-  IFLA_BRIDGE_CFM_CC_CCM_TX: [
-    8,
-    nested(
-      u32s(
-        'cfm_cc_ccm_tx',
-        P(`${C}CC_CCM_TX_`, [
-          'INSTANCE',
-          'DMAC',
-          'SEQ_NO_UPDATE',
-          'PERIOD',
-          'IF_TLV',
-          'IF_TLV_VALUE',
-          'PORT_TLV',
-          'PORT_TLV_VALUE',
-        ]),
-        { [`${C}CC_CCM_TX_DMAC`]: l2addr, [`${C}CC_CCM_TX_IF_TLV_VALUE`]: u8, [`${C}CC_CCM_TX_PORT_TLV_VALUE`]: u8 },
-      ),
-    ),
-  ],
+  IFLA_BRIDGE_CFM_CC_RDI: [7, cfmCcRdi],
+  IFLA_BRIDGE_CFM_CC_CCM_TX: [8, cfmCcCcmTx],
   IFLA_BRIDGE_CFM_MEP_CREATE_INFO: [
     9,
     nested(u32s('cfm_mep_create', P(`${C}MEP_CREATE_`, ['INSTANCE', 'DOMAIN', 'DIRECTION', 'IFINDEX']))),
@@ -306,26 +307,8 @@ const cfmAttrs = attrMap('ifla_bridge_cfm', {
       }),
     ),
   ],
-  IFLA_BRIDGE_CFM_CC_RDI_INFO: [12, nested(u32s('cfm_cc_rdi', P(`${C}CC_RDI_`, ['INSTANCE', 'RDI'])))],
-  IFLA_BRIDGE_CFM_CC_CCM_TX_INFO: [
-    13,
-    nested(
-      u32s(
-        'cfm_cc_ccm_tx',
-        P(`${C}CC_CCM_TX_`, [
-          'INSTANCE',
-          'DMAC',
-          'SEQ_NO_UPDATE',
-          'PERIOD',
-          'IF_TLV',
-          'IF_TLV_VALUE',
-          'PORT_TLV',
-          'PORT_TLV_VALUE',
-        ]),
-        { [`${C}CC_CCM_TX_DMAC`]: l2addr, [`${C}CC_CCM_TX_IF_TLV_VALUE`]: u8, [`${C}CC_CCM_TX_PORT_TLV_VALUE`]: u8 },
-      ),
-    ),
-  ],
+  IFLA_BRIDGE_CFM_CC_RDI_INFO: [12, cfmCcRdi],
+  IFLA_BRIDGE_CFM_CC_CCM_TX_INFO: [13, cfmCcCcmTx],
   IFLA_BRIDGE_CFM_CC_PEER_MEP_INFO: [14, nested(u32s('cfm_cc_peer_mep', P(`${C}CC_PEER_`, ['MEP_INSTANCE', 'MEPID'])))],
   IFLA_BRIDGE_CFM_MEP_STATUS_INFO: [
     15,
