@@ -168,6 +168,23 @@ export function iwList(): IwPhy[] {
   return out;
 }
 
+/**
+ * The pid in a daemon's pid file, or undefined while the file is missing, empty or not a pid.
+ * hostapd -B's parent exits before its child has written the file, and `Number('')` is 0:
+ * `process.kill(0)` would signal our whole process group (the test runner included).
+ */
+export function readPid(file: string): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const m = /^\s*([1-9][0-9]*)\s*$/.exec(text);
+  const pid = m ? Number(m[1]) : 0;
+  return pid > 1 ? pid : undefined;
+}
+
 /** A hostapd running from a temp dir; `stop()` kills it and removes the dir. */
 export interface Hostapd {
   dir: string;
@@ -199,14 +216,15 @@ export async function startHostapd(conf: string): Promise<Hostapd> {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`hostapd failed (${r.status}): ${r.stderr}\n${text}`);
   }
-  const pid = Number(readFileSync(join(dir, 'pid'), 'utf8'));
+  const pidFile = join(dir, 'pid');
   const h: Hostapd = {
     dir,
-    pid,
+    pid: 0,
     log,
     stop() {
+      const pid = readPid(pidFile) ?? (h.pid > 1 ? h.pid : undefined);
       try {
-        process.kill(pid, 'SIGTERM');
+        if (pid !== undefined) process.kill(pid, 'SIGTERM');
       } catch {
         /* gone */
       }
@@ -214,6 +232,7 @@ export async function startHostapd(conf: string): Promise<Hostapd> {
     },
   };
   try {
+    h.pid = await waitUntil('hostapd pid file', 10_000, () => readPid(pidFile));
     await waitUntil('hostapd AP-ENABLED', 10_000, () => log().includes('AP-ENABLED'));
   } catch (e) {
     const text = log();

@@ -103,7 +103,10 @@ EOF
   done
   ((found)) || { echo "# wlan1 did not associate" >&2; return 1; }
   echo "# wlan1 associated after $(($(ms) - t0)) ms"
-  kill "$(cat "$dir/hostapd.pid")"
+  # Never `kill ""` or kill 0 (our own process group): only a written pid.
+  local pid
+  pid=$(cat "$dir/hostapd.pid" 2>/dev/null || true)
+  if [[ $pid =~ ^[1-9][0-9]*$ ]] && ((pid > 1)); then kill "$pid"; fi
 }
 
 check "iw sees $radios hwsim radios (phy0..phy$((radios - 1)), wlan0..wlan$((radios - 1)))" radios_visible
