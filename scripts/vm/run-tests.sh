@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm run test:vm`: compile, then in ONE VM boot run the guest suite, area by area
-# (links nexthop bridge mpls tc ipset wireless decoder); areas that need systemd as PID 1
+# (links nexthop bridge mpls tc ipset wireless decoder; each test/vm/<area>.test.ts and <area>-*.test.ts);
+# areas that need systemd as PID 1
 # (daemon) run in a second boot. Each area is one node:test run of test/vm/<area>.test.js
 # (wireless: test/wireless/smoke.sh and test/wireless/*.test.js); tests make their own
 # namespaces inside the guest. A failure names its area.
@@ -86,7 +87,8 @@ run_area() {
       echo "# test/wireless/smoke.sh"
       bash test/wireless/smoke.sh || status=1
       files=(dist/test/wireless/*.test.js) ;;
-    *) files=("dist/test/vm/$area.test.js") ;;
+    # An area is test/vm/<area>.test.ts plus any test/vm/<area>-*.test.ts beside it.
+    *) files=(dist/test/vm/"$area".test.js dist/test/vm/"$area"-*.test.js) ;;
   esac
   [[ -e ${files[0]:-} ]] || { echo "# area $area: no compiled tests (${files[*]:-none})" >&2; return 1; }
   node --test --test-concurrency=1 --test-reporter=spec \
