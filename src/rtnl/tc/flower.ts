@@ -16,6 +16,7 @@ import {
   u8,
 } from '../../core/index.js';
 import { actionList, buildActions, type ActionSpec } from './action.js';
+import { showFlower } from './flower-show.js';
 import {
   ETH_P,
   checkKeys,
@@ -274,6 +275,7 @@ export const flower: TcKind = {
   options: nested(flowerMap),
   keys: { filter: KEYS },
   keysProtocol: true,
+  show: (p, o, _t, handle) => showFlower(p, o, handle),
   filter(spec: TcSpec) {
     checkKeys('flower', spec, KEYS);
     const a: [string, unknown][] = [];
