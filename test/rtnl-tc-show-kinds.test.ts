@@ -180,6 +180,11 @@ describe('tc show of VM-only kinds', () => {
     });
   });
 
+  it('flower: a mask that is not a prefix prints whole', () => {
+    const f = shown('add-filter', 'flower', { protocol: 'ip', dst_ip: '10.0.0.0/255.0.255.0' }, 'filter');
+    assert.equal(f.text, '\n  eth_type ipv4\n  dst_ip 10.0.0.0/255.0.255.0');
+  });
+
   it('route: handle, realms by name, input interface, as text', () => {
     const r = shown('add-filter', 'route', { to: 10, from: 3, classid: '1:2' }, 'filter', 0x3000a);
     assert.equal(r.text, 'fh 0x0003000a flowid 1:2 to 10 from 3 ');

@@ -4,6 +4,7 @@ import { parseHandle } from '../rtnl/tc/index.js';
 import { tcShow } from '../rtnl/tcshow.js';
 import { UsageError, Words, pick } from './cli-args.js';
 import type { CliContext } from './cli-context.js';
+import { kindWord } from './tc-kind-words.js';
 
 type Target = 'qdisc' | 'class' | 'filter';
 const OBJECTS = ['qdisc', 'class', 'filter'] as const;
@@ -119,6 +120,7 @@ async function parse(ctx: CliContext, target: Target, verb: string, words: strin
       }
     }
     // Kind options.
+    if (kindWord(kind, word, w, spec, ifindex, pending)) continue;
     if (word === 'match' && kind === 'u32') {
       const words2: string[] = [];
       while (!w.done && !U32_KEYWORDS.has(w.peek()!)) words2.push(w.take()!);

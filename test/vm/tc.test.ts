@@ -560,5 +560,5 @@ describe('nlroute tc show prints what tc prints (VM kinds)', vmOnly, () => {
       ['filter show dev d0 ingress'],
     );
   });
-  it.todo('cake, hfsc, drr, flower, route, pedit, csum, nat, ct, tunnel_key as tc shows them; skbedit inheritdsfield');
+  it.todo('pedit, csum, nat, ct, tunnel_key as tc shows them; skbedit inheritdsfield');
 });

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { fileURLToPath } from 'node:url';
+import { parseGlobals } from '../../src/tools/cli-args.js';
+import { CliContext } from '../../src/tools/cli-context.js';
+import { tcCommand } from '../../src/tools/cmd-tc.js';
 import { withNetns } from '../helpers/netns.js';
 
 // What the VM suite's tests share: they run only inside the test VM (scripts/vm/run-tests.sh),
@@ -17,7 +19,26 @@ export async function until(cond: () => Promise<boolean>, what: string): Promise
 }
 
 // `nlroute [-s] [-d] -j tc X show` against `tc [-s] [-d] -j X show`, and the text, for kinds only the VM has.
-const cli = fileURLToPath(new URL('../../src/tools/cli.js', import.meta.url));
+
+/**
+ * `nlroute [flags] -batch` of `tc` lines, run in this process: what the command prints. A node
+ * start costs seconds in the emulated guest; the command line itself is tested on the host.
+ */
+export async function nlrouteTc(netns: string, flags: string[], lines: readonly string[]): Promise<string> {
+  let out = '';
+  const write = (s: string): boolean => {
+    out += s;
+    return true;
+  };
+  const sink = { write } as unknown as NodeJS.WritableStream;
+  const ctx = new CliContext(parseGlobals(['-n', netns, ...flags]).opts, sink);
+  try {
+    for (const l of lines) await tcCommand(ctx.fork(), l.split(' '));
+  } finally {
+    ctx.close();
+  }
+  return out;
+}
 
 // Seconds since an action was installed or used: they tick between the two tools' reads.
 const TC_VOLATILE = new Set(['installed', 'last_used', 'first_used']);
@@ -43,10 +64,10 @@ export async function sameShows(
   await withNetns(async (ns) => {
     await ns.batch(links.map((l) => `link add ${l} type dummy`));
     await ns.exec('tc', ['-batch', '-'], { input: setup.join('\n') + '\n' });
-    // One batch per tool and output form: node starts slowly in the emulated guest.
+    // One batch per output form.
     const both = async (opts: string[], lines: string[]): Promise<[string, string]> => [
       await ns.exec('tc', [...opts, '-batch', '-'], { input: lines.join('\n') + '\n' }),
-      await ns.exec('node', [cli, ...opts, '-batch', '-'], { input: lines.map((l) => `tc ${l}\n`).join('') }),
+      await nlrouteTc(ns.name, opts, lines),
     ];
     const jsonShows = shows.filter((x) => !textOnly.has(x));
     for (const opts of flags) {

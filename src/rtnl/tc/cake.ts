@@ -98,6 +98,39 @@ export const cakeStatsMap = attrMap('tca_cake_stats', {
   TCA_CAKE_STATS_BLUE_TIMER_US: [16, s32],
 });
 
+// tc's named round-trip times: [target, interval] in microseconds.
+const CAKE_PRESETS: Readonly<Record<string, readonly [number, number]>> = {
+  datacentre: [5, 100],
+  lan: [50, 1000],
+  metro: [500, 10000],
+  regional: [1500, 30000],
+  internet: [5000, 100000],
+  oceanic: [15000, 300000],
+  satellite: [50000, 1000000],
+  interplanetary: [50000000, 1000000000],
+};
+
+/** rtt (a time or a preset name) and target; as tc, the target is rtt / 20 unless given. */
+function cakeTimes(spec: TcSpec): { rtt?: number; target?: number } {
+  let rtt: number | undefined, target: number | undefined;
+  const preset = typeof spec.rtt === 'string' ? CAKE_PRESETS[spec.rtt] : undefined;
+  if (preset) [target, rtt] = preset;
+  else if (spec.rtt !== undefined) {
+    rtt = parseTime(spec.rtt as string);
+    target = Math.max(1, Math.floor(rtt / 20));
+  }
+  if (spec.target !== undefined) target = parseTime(spec.target as string);
+  return { rtt, target };
+}
+
+/** Bytes added to each packet's size, -64 to 256 as tc allows. */
+function overhead(v: unknown): number {
+  const n = typeof v === 'number' ? v : /^-?\d+$/.test(String(v)) ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < -64 || n > 256)
+    throw new NetlinkEncodeError(`cake: overhead must be an integer from -64 to 256, got ${JSON.stringify(v)}`);
+  return n;
+}
+
 function word<T extends Record<string, number>>(table: T, v: unknown, what: string): number {
   const n = table[String(v) as keyof T];
   if (n === undefined)
@@ -134,7 +167,7 @@ const BOOLS: Record<string, string> = {
 };
 
 /**
- * `{ bandwidth?: '100mbit' | unlimited?: true, rtt?: '100ms', target?, diffserv?: 'diffserv4', flowmode?:
+ * `{ bandwidth?: '100mbit' | unlimited?: true, rtt?: '100ms' | 'internet' (tc's presets), target?, diffserv?: 'diffserv4', flowmode?:
  * 'triple-isolate', atm?: 'ptm', overhead?, mpu?, nat?, wash?, ingress?, ack_filter?: 'ack-filter',
  * split_gso?, memlimit?, fwmark?, raw? }` as `tc qdisc add ... cake`.
  */
@@ -154,10 +187,14 @@ export const cake: TcKind = {
       a.push(['TCA_CAKE_DIFFSERV_MODE', word(CAKE_DIFFSERV, spec.diffserv, 'diffserv mode')]);
     if (spec.atm !== undefined) a.push(['TCA_CAKE_ATM', word(CAKE_ATM, spec.atm, 'atm mode')]);
     if (spec.flowmode !== undefined) a.push(['TCA_CAKE_FLOW_MODE', word(CAKE_FLOW, spec.flowmode, 'flow mode')]);
-    if (spec.overhead !== undefined) a.push(['TCA_CAKE_OVERHEAD', Number(spec.overhead)]);
-    if (spec.raw) a.push(['TCA_CAKE_RAW', 1]);
-    if (spec.rtt !== undefined) a.push(['TCA_CAKE_RTT', parseTime(spec.rtt as string)]);
-    if (spec.target !== undefined) a.push(['TCA_CAKE_TARGET', parseTime(spec.target as string)]);
+    // raw, as tc: no ATM framing and no overhead, and the kernel told to add none.
+    if (spec.raw && spec.atm === undefined) a.push(['TCA_CAKE_ATM', CAKE_ATM.noatm]);
+    if (spec.overhead !== undefined) a.push(['TCA_CAKE_OVERHEAD', overhead(spec.overhead)]);
+    else if (spec.raw) a.push(['TCA_CAKE_OVERHEAD', 0]);
+    if (spec.raw) a.push(['TCA_CAKE_RAW', 0]);
+    const { rtt, target } = cakeTimes(spec);
+    if (rtt !== undefined) a.push(['TCA_CAKE_RTT', rtt]);
+    if (target !== undefined) a.push(['TCA_CAKE_TARGET', target]);
     if (spec.memlimit !== undefined) a.push(['TCA_CAKE_MEMORY', parseSize(spec.memlimit as string)]);
     const mpu = num(spec, 'mpu');
     if (mpu !== undefined) a.push(['TCA_CAKE_MPU', mpu]);
