@@ -180,9 +180,11 @@ export async function tcCommand(ctx: CliContext, words: string[]): Promise<numbe
 
 export const TC_USAGE = `\
 usage: nlroute tc qdisc {add|del|change|replace} dev DEV [root|ingress|clsact|parent P] [handle H]
-                            [KIND [OPTIONS]]        (htb, tbf, pfifo, bfifo, fq_codel, ingress, clsact)
+                            [KIND [OPTIONS]]        (htb, tbf, pfifo, bfifo, fq_codel, cake, hfsc, drr,
+                                                     ingress, clsact)
        nlroute tc class {add|del|change|replace} dev DEV parent P classid C [KIND [OPTIONS]]
        nlroute tc filter {add|del|change|replace} dev DEV [parent P] [protocol P] [prio N] [handle H]
-                            [KIND [OPTIONS]]        (u32 match ... flowid C [action ...], bpf, matchall)
+                            [KIND [OPTIONS]]        (u32 match ... flowid C [action ...], bpf, matchall,
+                                                     flower, route)
        nlroute tc {qdisc|class|filter} show [dev DEV] [parent P]
 `;
