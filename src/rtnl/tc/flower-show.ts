@@ -34,10 +34,10 @@ const CT_STATES: readonly [number, string][] = [
 ];
 
 const ETH_TYPE_TEXT: Readonly<Record<number, string>> = {
-  2048: 'ipv4',
-  34525: 'ipv6',
-  2054: 'arp',
-  32821: 'rarp',
+  0x0800: 'ipv4',
+  0x86dd: 'ipv6',
+  0x0806: 'arp',
+  0x8035: 'rarp',
 };
 const IP_PROTO_TEXT: Readonly<Record<number, string>> = { 6: 'tcp', 17: 'udp', 132: 'sctp', 1: 'icmp', 58: 'icmpv6' };
 
