@@ -64,6 +64,8 @@ describe('nlroute tc show prints what tc prints: cake, hfsc, drr, flower, route'
         `${flower} arp prio 7 flower arp_sip 10.0.0.1 arp_tip 10.0.0.0/24 arp_op request arp_sha 02:00:00:00:00:04`,
         `${flower} ip prio 8 flower enc_dst_ip 2001:db8::9 enc_key_id 7 ip_proto 47 ct_state -trk ct_mark 9`,
         `${flower} ipv6 prio 9 flower ip_proto tcp dst_ip 2001:db8::/64 dst_port 443/0xff00`,
+        `${flower} mpls_uc prio 10 flower mpls lse depth 1 label 100 tc 3 bos 0 ttl 64 lse depth 2 label 200 bos 1`,
+        `${flower} mpls_uc prio 11 flower mpls_label 55 mpls_tc 2 mpls_bos 1 mpls_ttl 9`,
         'qdisc add dev d8 root handle 1: prio',
         'filter add dev d8 parent 1: protocol ip prio 1 route to 10 classid 1:1',
         'filter add dev d8 parent 1: protocol ip prio 2 route from 3 to 4 classid 1:2 action drop',

@@ -188,6 +188,25 @@ function vlanKeys(p: TcShow, o: Flower): void {
 }
 
 function mplsKeys(p: TcShow, o: Flower): void {
+  const lses = o.getAttr('TCA_FLOWER_KEY_MPLS_OPTS');
+  if (lses) {
+    p.text('\n  mpls').openArray('mpls');
+    for (const lse of lses) {
+      p.text('\n    lse').open(null);
+      for (const [key, attr] of [
+        ['depth', 'TCA_FLOWER_KEY_MPLS_OPT_LSE_DEPTH'],
+        ['label', 'TCA_FLOWER_KEY_MPLS_OPT_LSE_LABEL'],
+        ['tc', 'TCA_FLOWER_KEY_MPLS_OPT_LSE_TC'],
+        ['bos', 'TCA_FLOWER_KEY_MPLS_OPT_LSE_BOS'],
+        ['ttl', 'TCA_FLOWER_KEY_MPLS_OPT_LSE_TTL'],
+      ] as const) {
+        const v = lse.getAttr(attr);
+        if (v !== undefined) p.put(key, v, ` ${key} ${v}`);
+      }
+      p.close();
+    }
+    p.close();
+  }
   const label = o.getAttr('TCA_FLOWER_KEY_MPLS_LABEL');
   if (label !== undefined) line(p, 'mpls_label', label);
   maskedU8Text(p, o, 'mpls_tc', 'TCA_FLOWER_KEY_MPLS_TC');
