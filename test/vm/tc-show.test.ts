@@ -66,6 +66,11 @@ describe('nlroute tc show prints what tc prints: cake, hfsc, drr, flower, route'
         `${flower} ipv6 prio 9 flower ip_proto tcp dst_ip 2001:db8::/64 dst_port 443/0xff00`,
         `${flower} mpls_uc prio 10 flower mpls lse depth 1 label 100 tc 3 bos 0 ttl 64 lse depth 2 label 200 bos 1`,
         `${flower} mpls_uc prio 11 flower mpls_label 55 mpls_tc 2 mpls_bos 1 mpls_ttl 9`,
+        `${flower} ip prio 12 flower enc_key_id 5 geneve_opts 0102:80:00880022/ffff:ff:ffffffff,` +
+          '0103:81:aabbccdd/ffff:ff:ffffffff',
+        `${flower} ip prio 13 flower enc_key_id 6 vxlan_opts 1024/0xffff`,
+        `${flower} ip prio 14 flower enc_key_id 7 erspan_opts 2:0:1:7/2:0:1:15`,
+        `${flower} ip prio 15 flower enc_key_id 8 erspan_opts 1:123:0:0/1:0xffff:0:0`,
         'qdisc add dev d8 root handle 1: prio',
         'filter add dev d8 parent 1: protocol ip prio 1 route to 10 classid 1:1',
         'filter add dev d8 parent 1: protocol ip prio 2 route from 3 to 4 classid 1:2 action drop',

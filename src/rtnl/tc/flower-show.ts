@@ -3,6 +3,7 @@
 import { parseIPv4, parseIPv6, parseMac, type AttrSet } from '../../core/index.js';
 import { ethProtoText } from '../kinds/ipjson.js';
 import { showActions } from './action.js';
+import { showEncOpts } from './flower-enc-opts.js';
 import type { flowerMap } from './flower.js';
 import { classidText, type TcShow } from './show.js';
 
@@ -254,6 +255,7 @@ function encKeys(p: TcShow, o: Flower): void {
   maskedNumber(p, o, 'enc_dst_port', 'TCA_FLOWER_KEY_ENC_UDP_DST_PORT', 0xffff);
   maskedNumber(p, o, 'enc_tos', 'TCA_FLOWER_KEY_ENC_IP_TOS', 0xff);
   maskedNumber(p, o, 'enc_ttl', 'TCA_FLOWER_KEY_ENC_IP_TTL', 0xff);
+  showEncOpts(p, o.getAttr('TCA_FLOWER_KEY_ENC_OPTS'), o.getAttr('TCA_FLOWER_KEY_ENC_OPTS_MASK'));
 }
 
 function clsFlags(p: TcShow, o: Flower): void {

@@ -17,6 +17,7 @@ import {
   u8,
 } from '../../core/index.js';
 import { actionList, buildActions, type ActionSpec } from './action.js';
+import { flowerEncOptsMap } from './flower-enc-opts.js';
 import { showFlower } from './flower-show.js';
 import {
   ETH_P,
@@ -141,8 +142,8 @@ export const flowerMap = attrMap('tca_flower', {
   TCA_FLOWER_KEY_ENC_IP_TOS_MASK: [81, u8],
   TCA_FLOWER_KEY_ENC_IP_TTL: [82, u8],
   TCA_FLOWER_KEY_ENC_IP_TTL_MASK: [83, u8],
-  TCA_FLOWER_KEY_ENC_OPTS: [84, binary],
-  TCA_FLOWER_KEY_ENC_OPTS_MASK: [85, binary],
+  TCA_FLOWER_KEY_ENC_OPTS: [84, nested(flowerEncOptsMap)],
+  TCA_FLOWER_KEY_ENC_OPTS_MASK: [85, nested(flowerEncOptsMap)],
   TCA_FLOWER_IN_HW_COUNT: [86, u32],
   TCA_FLOWER_KEY_PORT_SRC_MIN: [87, be16],
   TCA_FLOWER_KEY_PORT_SRC_MAX: [88, be16],
