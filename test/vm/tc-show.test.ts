@@ -69,6 +69,8 @@ describe('nlroute tc show prints what tc prints: cake, hfsc, drr, flower, route'
         `${flower} ip prio 12 flower enc_key_id 5 geneve_opts 0102:80:00880022/ffff:ff:ffffffff,` +
           '0103:81:aabbccdd/ffff:ff:ffffffff',
         `${flower} ip prio 13 flower enc_key_id 6 vxlan_opts 1024/0xffff`,
+        `${flower} ppp_ses prio 16 flower pppoe_sid 1234 ppp_proto ipv6`,
+        `${flower} ppp_ses prio 17 flower pppoe_sid 99 ppp_proto lcp`,
         `${flower} ip prio 14 flower enc_key_id 7 erspan_opts 2:0:1:7/2:0:1:15`,
         `${flower} ip prio 15 flower enc_key_id 8 erspan_opts 1:123:0:0/1:0xffff:0:0`,
         'qdisc add dev d8 root handle 1: prio',

@@ -42,6 +42,32 @@ const ETH_TYPE_TEXT: Readonly<Record<number, string>> = {
 };
 const IP_PROTO_TEXT: Readonly<Record<number, string>> = { 6: 'tcp', 17: 'udp', 132: 'sctp', 1: 'icmp', 58: 'icmpv6' };
 
+// PPP protocol names as tc knows them (ppp_defs.h); the first name of a shared number wins.
+const PPP_PROTO_TEXT: Readonly<Record<number, string>> = {
+  0x21: 'ip',
+  0x29: 'at',
+  0x2b: 'ipx',
+  0x2d: 'vjc_comp',
+  0x2f: 'vjc_uncomp',
+  0x3d: 'mp',
+  0x57: 'ipv6',
+  0xfb: 'compfrag',
+  0xfd: 'comp',
+  0x0281: 'mpls_uc',
+  0x0283: 'mpls_mc',
+  0x8021: 'ipcp',
+  0x8029: 'atcp',
+  0x802b: 'ipxcp',
+  0x8057: 'ipv6cp',
+  0x80fb: 'ccpfrag',
+  0x80fd: 'ccp',
+  0xc021: 'lcp',
+  0xc023: 'pap',
+  0xc025: 'lqr',
+  0xc223: 'chap',
+  0xc029: 'cbcp',
+};
+
 /** Leading one bits of a mask, or -1 when it is not a prefix (or is all zero). */
 function maskBits(bytes: Uint8Array): number {
   let bits = 0,
@@ -242,6 +268,10 @@ function arpKeys(p: TcShow, o: Flower): void {
   maskedU8Text(p, o, 'arp_op', 'TCA_FLOWER_KEY_ARP_OP', 'TCA_FLOWER_KEY_ARP_OP_MASK', { 1: 'request', 2: 'reply' });
   macKey(p, o, 'arp_sha', 'TCA_FLOWER_KEY_ARP_SHA', 'TCA_FLOWER_KEY_ARP_SHA_MASK');
   macKey(p, o, 'arp_tha', 'TCA_FLOWER_KEY_ARP_THA', 'TCA_FLOWER_KEY_ARP_THA_MASK');
+  const sid = o.getAttr('TCA_FLOWER_KEY_PPPOE_SID');
+  if (sid !== undefined) line(p, 'pppoe_sid', sid);
+  const ppp = o.getAttr('TCA_FLOWER_KEY_PPP_PROTO');
+  if (ppp !== undefined) line(p, 'ppp_proto', PPP_PROTO_TEXT[ppp] ?? `[${ppp}]`);
 }
 
 function encKeys(p: TcShow, o: Flower): void {
