@@ -73,6 +73,8 @@ const WORD_VALUES = new Set([
 ]);
 // TTLs where ip takes `inherit` (0: the inner packet's TTL).
 const TTL_VALUES = new Set(['greTtl', 'iptunTtl']);
+// Tunnel TOS: ip reads it as hex (with or without 0x), `inherit` is 1.
+const TOS_VALUES = new Set(['greTos', 'iptunTos']);
 // The bridge's VLAN protocol by ip's names.
 const VLAN_PROTOCOLS: Record<string, number> = { '802.1q': 0x8100, '802.1ad': 0x88a8 };
 const ON_OFF = new Set(['brportGuard', 'brportMode', 'brportLearning', 'brportUnicastFlood']);
@@ -96,6 +98,14 @@ const PMTUDISC_FLAGS: Record<string, Record<string, [string, number]>> = {
   ipip: { pmtudisc: ['iptunPmtudisc', 1], nopmtudisc: ['iptunPmtudisc', 0] },
   sit: { pmtudisc: ['iptunPmtudisc', 1], nopmtudisc: ['iptunPmtudisc', 0] },
 };
+
+/** A tunnel's `tos` as ip reads it: hex digits (optionally 0x) or `inherit`. */
+function tunnelTos(v: string): number {
+  if (v === 'inherit') return 1;
+  const n = /^(0x)?[0-9a-f]{1,2}$/i.test(v) ? parseInt(v.replace(/^0x/i, ''), 16) : NaN;
+  if (Number.isNaN(n)) throw new UsageError(`link: tos "${v}" is not a hex byte or inherit`);
+  return n;
+}
 
 /** Words of one kind that set a value without taking one, or take two (vxlan srcport MIN MAX). */
 function kindWord(w: Words, kind: string, word: string, spec: SpecBuilder): boolean {
@@ -142,7 +152,8 @@ function kindOptions(w: Words, kind: string, spec: SpecBuilder): void {
     else if (TTL_VALUES.has(key) && w.peek() === 'inherit') {
       w.take();
       spec[key] = 0;
-    } else if (key === 'brVlanProtocol') {
+    } else if (TOS_VALUES.has(key)) spec[key] = tunnelTos(w.next(word));
+    else if (key === 'brVlanProtocol') {
       const name = w.next(word);
       const proto = VLAN_PROTOCOLS[name.toLowerCase()];
       if (proto === undefined) throw new UsageError(`link: bridge vlan_protocol "${name}" is not 802.1Q or 802.1ad`);
@@ -395,7 +406,8 @@ export async function linkCommand(ctx: CliContext, words: string[]): Promise<num
 
 export const LINK_USAGE = `\
 usage: nlroute link add [link DEV] [name] NAME [mtu N] [address LLADDR] [txqlen N] [master DEV]
-                        [netns NS] type {veth [peer name NAME] | bridge [OPTS] | vxlan id ID ... | macvlan mode M | ifb}
+                        [netns NS] type {veth [peer name NAME] | bridge [OPTS] | vxlan id ID ... | macvlan mode M | ifb
+                                         | gre|gretap|ipip|sit remote A local A [ttl N|inherit] [tos T] ...}
        nlroute link set [dev] DEV [up|down] [name NEW] [mtu N] [address LLADDR] [master DEV|nomaster]
                         [netns NS|PID] [arp|multicast|promisc|allmulticast on|off] [alias TEXT] [group N]
        nlroute link del [dev] DEV
