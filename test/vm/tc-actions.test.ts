@@ -63,7 +63,10 @@ const API_ACTIONS: [string, Record<string, unknown>][] = [
       ],
     },
   ],
-  ['pedit munge offset 16 u32 set 0x01020304 drop', { kind: 'pedit', action: 'drop', keys: [{ off: 16, val: 0x01020304 }] }],
+  [
+    'pedit munge offset 16 u32 set 0x01020304 drop',
+    { kind: 'pedit', action: 'drop', keys: [{ off: 16, val: 0x01020304 }] },
+  ],
   ['csum iph and tcp', { kind: 'csum', update: ['iph', 'tcp'] }],
   ['nat egress 10.0.0.0/8 192.168.0.1', { kind: 'nat', direction: 'egress', old: '10.0.0.0/8', new: '192.168.0.1' }],
   [
@@ -87,7 +90,17 @@ const API_ACTIONS: [string, Record<string, unknown>][] = [
   ['ct nat pipe', { kind: 'ct', nat: true }],
   [
     'tunnel_key set src_ip 10.0.0.1 dst_ip 10.0.0.2 id 42 dst_port 4789 tos 0x10 ttl 64 nocsum',
-    { kind: 'tunnel_key', op: 'set', src_ip: '10.0.0.1', dst_ip: '10.0.0.2', id: 42, dst_port: 4789, tos: 16, ttl: 64, csum: false },
+    {
+      kind: 'tunnel_key',
+      op: 'set',
+      src_ip: '10.0.0.1',
+      dst_ip: '10.0.0.2',
+      id: 42,
+      dst_port: 4789,
+      tos: 16,
+      ttl: 64,
+      csum: false,
+    },
   ],
   [
     'tunnel_key set src_ip 2001:db8::1 dst_ip 2001:db8::2 id 7 geneve_opts 0102:80:00880022,0103:81:12345678',
@@ -109,7 +122,9 @@ const noIndex = (v: unknown): unknown =>
   Array.isArray(v)
     ? v.map(noIndex)
     : v && typeof v === 'object'
-      ? Object.fromEntries(Object.entries(v).flatMap(([k, x]) => (k === 'index' || k === 'dev' ? [] : [[k, noIndex(x)]])))
+      ? Object.fromEntries(
+          Object.entries(v).flatMap(([k, x]) => (k === 'index' || k === 'dev' ? [] : [[k, noIndex(x)]])),
+        )
       : v;
 
 describe('tc actions as tc 6.1 shows them (VM)', vmOnly, () => {

@@ -106,7 +106,8 @@ export const ct: TcActionKind = {
     if (zone !== undefined) a.push(['TCA_CT_ZONE', zone]);
     if (mark !== undefined) a.push(['TCA_CT_MARK', mark], ['TCA_CT_MARK_MASK', num(spec, 'mark_mask') ?? 0xffffffff]);
     if (spec.label !== undefined) {
-      const mask = spec.label_mask === undefined ? Buffer.alloc(CT_LABELS_LEN, 0xff) : labelBytes(spec.label_mask, 'label_mask');
+      const mask =
+        spec.label_mask === undefined ? Buffer.alloc(CT_LABELS_LEN, 0xff) : labelBytes(spec.label_mask, 'label_mask');
       a.push(['TCA_CT_LABELS', labelBytes(spec.label, 'label')], ['TCA_CT_LABELS_MASK', mask]);
     }
     return [...a, ...natAttrs(spec)];

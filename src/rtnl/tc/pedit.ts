@@ -75,7 +75,16 @@ export const peditMap = attrMap('tca_pedit', {
 
 // tc's names of the header types, and the reverse for specs.
 const HTYPE_TEXT = ['', 'eth', 'ipv4', 'ipv6', 'tcp', 'udp'];
-const HTYPE_OF: Readonly<Record<string, number>> = { network: 0, eth: 1, ip4: 2, ipv4: 2, ip6: 3, ipv6: 3, tcp: 4, udp: 5 };
+const HTYPE_OF: Readonly<Record<string, number>> = {
+  network: 0,
+  eth: 1,
+  ip4: 2,
+  ipv4: 2,
+  ip6: 3,
+  ipv6: 3,
+  tcp: 4,
+  udp: 5,
+};
 
 interface PeditKeySpec {
   off: number;
@@ -93,7 +102,9 @@ function keySpecs(spec: TcSpec): PeditKeySpec[] {
   for (const k of list) {
     if (k.off % 4) throw new NetlinkEncodeError(`pedit: offset ${k.off} is not a multiple of 4`);
     if (k.htype !== undefined && HTYPE_OF[k.htype] === undefined)
-      throw new NetlinkEncodeError(`pedit: header type ${JSON.stringify(k.htype)} is not one of ${Object.keys(HTYPE_OF)}`);
+      throw new NetlinkEncodeError(
+        `pedit: header type ${JSON.stringify(k.htype)} is not one of ${Object.keys(HTYPE_OF)}`,
+      );
     if (k.cmd !== undefined && k.cmd !== 'set' && k.cmd !== 'add')
       throw new NetlinkEncodeError(`pedit: cmd must be set or add, got ${JSON.stringify(k.cmd)}`);
   }

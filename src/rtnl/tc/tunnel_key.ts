@@ -61,7 +61,10 @@ export const tunnelKeyMap = attrMap('tca_tunnel_key', {
 /** A geneve option as tc writes it, `CLASS:TYPE:DATA` in hex ('0102:80:00880022'). */
 function geneveOpt(s: string): [string, unknown][] {
   const m = /^([0-9a-f]{1,4}):([0-9a-f]{1,2}):((?:[0-9a-f]{2})+)$/i.exec(s);
-  if (!m || m[3].length % 8) throw new NetlinkEncodeError(`tunnel_key: geneve option ${JSON.stringify(s)} is not CLASS:TYPE:DATA (data in 4-byte words)`);
+  if (!m || m[3].length % 8)
+    throw new NetlinkEncodeError(
+      `tunnel_key: geneve option ${JSON.stringify(s)} is not CLASS:TYPE:DATA (data in 4-byte words)`,
+    );
   return [
     ['TCA_TUNNEL_KEY_ENC_OPT_GENEVE_CLASS', parseInt(m[1], 16)],
     ['TCA_TUNNEL_KEY_ENC_OPT_GENEVE_TYPE', parseInt(m[2], 16)],
@@ -133,7 +136,8 @@ function showGeneve(p: TcShow, g: AttrSet<typeof geneveOptMap.decl>): void {
     p.open(null).put('class', c).put('type', types[i]).openArray('data');
     for (const x of d) p.put(null, x);
     p.close().close();
-    const t = `${c.toString(16).padStart(4, '0')}:${(types[i] ?? 0).toString(16).padStart(2, '0')}:${d.toString('hex')}`;
+    const hex = (n: number, w: number): string => n.toString(16).padStart(w, '0');
+    const t = `${hex(c, 4)}:${hex(types[i] ?? 0, 2)}:${d.toString('hex')}`;
     p.text(i < classes.length - 1 ? `${t},` : t);
   });
   p.close();
