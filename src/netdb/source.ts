@@ -127,6 +127,12 @@ export class Source {
    * the event): the event may then look like no change, yet the routes changed after the read.
    */
   private readonly stateReadEarly = new Set<number>();
+  /**
+   * Links a full dump read, until the events held while it ran are applied: the dump may have
+   * read a link between the kernel's update of its state and its routes' marks, so an event
+   * then showing no change still re-reads the link's routes, as for stateReadEarly.
+   */
+  private readonly readByDump = new Set<number>();
   private running: Promise<void> | undefined;
   private readonly idleWaiters: (() => void)[] = [];
   private readonly withNeigh: boolean;
@@ -263,7 +269,8 @@ export class Source {
       for (const port of this.tables.links.lookup('master', l.index))
         this.schedule({ what: 'link', index: port.index });
     const readEarly = this.stateReadEarly.delete(l.index);
-    if (linkStateChanged(old, l) || readEarly) {
+    const dumped = this.readByDump.delete(l.index);
+    if (linkStateChanged(old, l) || readEarly || dumped) {
       // Down flushes IPv4 routes and marks next hops dead or linkdown, all without events.
       this.schedule({ what: 'routes', family: AF_INET, oif: l.index });
       this.schedule({ what: 'routes', family: AF_INET6, oif: l.index });
@@ -395,6 +402,7 @@ export class Source {
             this.lastError = e as Error;
           }
           this.flushHeld();
+          this.readByDump.clear();
         }
       }
     } finally {
@@ -578,6 +586,7 @@ export class Source {
       ? (await this.dump(fibmsg, { type: RTM.RTM_GETRULE, fields: { family: 0 } })).map((m) => ruleRecord(m, this.name))
       : [];
     this.merge('links', links, [...this.tables.links.values()]);
+    for (const l of links) this.readByDump.add(l.index);
     this.merge('addresses', addrs, [...this.tables.addresses.values()]);
     this.merge('routes', routes, [...this.tables.routes.values()]);
     this.merge('neighbours', neigh, [...this.tables.neighbours.values()]);
