@@ -154,40 +154,69 @@ async function main(): Promise<void> {
     out.reloadOneRouteMs = ms(t1);
     out.reloadOneRouteChanges = rl.changes;
 
-    // Drift: a monitor sees each correction.
+    // Drift: a monitor sees each correction; each injected drift waits for the correction of
+    // its own object (an extra or early event of another object cannot end its wait).
     const mon = await VarlinkClient.connect(`unix:${socket}`);
-    const corrected: number[] = [];
-    const waiters: (() => void)[] = [];
-    void (async () => {
-      for await (const m of mon.stream<{ drift?: { action: string } }>('io.nlroute.Network.Monitor')) {
-        if (m.drift?.action === 'corrected') {
-          corrected.push(Date.now());
-          waiters.shift()?.();
+    const corrections: { key: string; at: bigint }[] = [];
+    let wake: (() => void) | undefined;
+    const subscribed = new Promise<void>((resolve) => {
+      void (async () => {
+        for await (const m of mon.stream<{ drift?: { action: string; key: string } }>('io.nlroute.Network.Monitor')) {
+          if (!m.drift) resolve();
+          else if (m.drift.action === 'corrected') {
+            corrections.push({ key: m.drift.key, at: process.hrtime.bigint() });
+            wake?.();
+          }
         }
-      }
-    })().catch(() => undefined);
+      })().catch(() => undefined);
+    });
+    await subscribed;
     const lat: number[] = [];
+    let matched = 0;
+    const cpuDrift0 = procCpu(child.pid!);
+    const load = (): number => Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+    const loads: number[] = [load()];
     for (let i = 0; i < DRIFTS; i++) {
       const kind = i % 3;
       const li = (i * 7) % s.links.length;
       const l = s.links[li];
-      const args =
+      const route = `172.16.${Math.floor((i * 13) / 256) % 256}.${(i * 13) % 256}/32`;
+      const addr = `10.${100 + Math.floor(li / 2)}.${(li % 2) * 100 + 5}.1/24`;
+      const [args, key] =
         kind === 0
-          ? ['link', 'set', l, 'down']
+          ? [['link', 'set', l, 'down'], l]
           : kind === 1
-            ? ['route', 'del', `172.16.${Math.floor((i * 13) / 256) % 256}.${(i * 13) % 256}/32`]
-            : ['addr', 'del', `10.${100 + Math.floor(li / 2)}.${(li % 2) * 100 + 5}.1/24`, 'dev', l];
-      const done = new Promise<void>((r) => waiters.push(r));
+            ? [['route', 'del', route], route]
+            : [['addr', 'del', addr, 'dev', l], `${addr} dev ${l}`];
+      const from = corrections.length;
       const t = process.hrtime.bigint();
       ipIn(ns.name, args);
-      await Promise.race([done, new Promise((r) => setTimeout(r, 10_000))]);
-      lat.push(ms(t));
+      const end = Date.now() + 10_000;
+      let hit: { at: bigint } | undefined;
+      while (!(hit = corrections.slice(from).find((c) => c.key === key)) && Date.now() < end)
+        await new Promise<void>((r) => {
+          wake = r;
+          setTimeout(r, 100);
+        });
+      if (hit) matched++;
+      lat.push(Number((hit?.at ?? process.hrtime.bigint()) - t) / 1e6);
+      if (i % 10 === 9) loads.push(load());
       await new Promise((r) => setTimeout(r, 20));
     }
     out.driftInjected = DRIFTS;
-    out.driftCorrected = corrected.length;
+    out.driftCorrected = matched;
+    out.driftEvents = corrections.length;
     out.driftMedianMs = pct(lat, 50);
     out.driftP99Ms = pct(lat, 99);
+    out.driftLoadAvg = loads.reduce((a, b) => a + b, 0) / loads.length;
+    out.driftCpuPerCorrectionMs = ((procCpu(child.pid!) - cpuDrift0) * 1000) / DRIFTS;
+    // Restored means the kernel has it all again: every route, every link up.
+    out.routesAfterDrift = Number(
+      spawnSync('sh', ['-c', `ip -n ${ns.name} route show | wc -l`], { encoding: 'utf8' }).stdout,
+    );
+    out.linksDownAfterDrift = Number(
+      spawnSync('sh', ['-c', `ip -n ${ns.name} link show | grep -c 'state DOWN' || true`], { encoding: 'utf8' }).stdout,
+    );
     mon.close();
 
     // Idle.
@@ -215,7 +244,10 @@ async function main(): Promise<void> {
     `reload with one route changed: ${out.reloadOneRouteChanges} change(s) in ${fmt(out.reloadOneRouteMs)} ms (target: exactly 1)`,
   );
   console.log(
-    `drift: ${out.driftCorrected}/${out.driftInjected} corrected; median ${fmt(out.driftMedianMs)} ms, p99 ${fmt(out.driftP99Ms)} ms (target <= 1000 ms)`,
+    `drift: ${out.driftCorrected}/${out.driftInjected} corrected (${out.driftEvents} drift events); ` +
+      `median ${fmt(out.driftMedianMs)} ms, p99 ${fmt(out.driftP99Ms)} ms (target <= 1000 ms) at load ${fmt(out.driftLoadAvg)}; ` +
+      `CPU ${fmt(out.driftCpuPerCorrectionMs)} ms per correction; afterwards ${out.routesAfterDrift} routes ` +
+      `(${out.routesInKernel} before), ${out.linksDownAfterDrift} links down`,
   );
   console.log(`idle: RSS ${fmt(out.idleRssMB)} MB, CPU ${fmt(out.idleCpuPercent)} %`);
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify(out, null, 2));
