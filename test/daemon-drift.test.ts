@@ -58,6 +58,7 @@ describe('nlrouted drift', () => {
         '  - { ifname: db, address: 10.60.1.1/24 }',
         'routes:',
         ...ROUTES.map((r) => `  - { dst: ${r}, gateway: 10.60.0.2 }`),
+        '  - { dst: 10.62.0.0/24, gateway: 10.60.0.2, drift: report }',
         '',
       ].join('\n'),
     );
@@ -105,7 +106,9 @@ describe('nlrouted drift', () => {
     await ns.ip('link set da down');
     const ev = await nextDrift(from);
     assert.deepEqual([ev.object, ev.key, ev.action], ['links', 'da', 'corrected'], ev.what);
-    assert.match(ev.what, /3 routes/);
+    // Its four routes, the one whose own drift is only reported included: they did not drift
+    // by themselves, the link took them.
+    assert.match(ev.what, /4 routes/);
     // Corrected means restored, routes included.
     const now = await routes();
     for (const r of ROUTES) assert.ok(now.includes(r), `${r} in ${now.join(', ')}`);
@@ -126,5 +129,19 @@ describe('nlrouted drift', () => {
     assert.equal(ev.action, 'corrected');
     assert.match(d.stderr(), new RegExp(`route ${ROUTES[2].replace('.', '\\.')} again: correcting in \\d+ ms`));
     assert.ok((await routes()).includes(ROUTES[2]));
+  });
+
+  it('drift: report is reported once and left as it is', async () => {
+    const n = corrections();
+    const from = drifts.length;
+    await ns.ip('route del 10.62.0.0/24');
+    const ev = await nextDrift(from);
+    assert.deepEqual([ev.object, ev.key, ev.action], ['routes', '10.62.0.0/24', 'reported']);
+    // A later drift of another object is the next event, and the reported route stays away.
+    await ns.ip('addr del 10.60.1.1/24 dev db');
+    const next = await nextDrift(from + 1);
+    assert.deepEqual([next.object, next.action], ['addresses', 'corrected']);
+    assert.ok(!(await routes()).includes('10.62.0.0/24'));
+    assert.equal(corrections(), n + 1);
   });
 });
