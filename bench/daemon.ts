@@ -5,26 +5,43 @@
 //  3. drift: 100 injected changes (links down, routes and addresses deleted by `ip`), the
 //     time until the daemon reports each corrected: median and p99;
 //  4. idle: the daemon's RSS and CPU over 10 s with nothing to do.
-// Options: --small (10 links, 100 addresses, 1,000 routes; for a quick look), --json FILE.
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+//  5. --empty instead: start-up alone with an empty configuration, CPU to READY=1 over
+//     --runs N starts (default 5), and one start under /usr/bin/time stopped at READY=1.
+// Options: --small (10 links, 100 addresses, 1,000 routes; for a quick look), --json FILE,
+// --cpu-prof DIR (the daemon writes V8 CPU profiles there).
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { VarlinkClient } from '../src/varlink/client.js';
 import { BenchNetns, ipBatch, ipIn } from './ns.js';
-import { NotifyListener } from '../test/helpers/notify.js';
+import { startDaemon, type DaemonStart, type RunningDaemon } from '../test/helpers/daemon.js';
 
 const small = process.argv.includes('--small');
-const jsonOut = process.argv.includes('--json') ? process.argv[process.argv.indexOf('--json') + 1] : undefined;
 const PAIRS = small ? 5 : 50;
 const ADDRS_PER_LINK = 10;
 const ROUTES = small ? 1000 : 10_000;
 const DRIFTS = small ? 20 : 100;
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const NLROUTED = join(root, 'dist/bundle/daemon/nlrouted.js');
+const opt = (name: string): string | undefined =>
+  process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : undefined;
+const jsonOut = opt('--json');
+const empty = process.argv.includes('--empty');
+const RUNS = Number(opt('--runs') ?? 5);
+const cpuProf = opt('--cpu-prof');
 const work = mkdtempSync(join(tmpdir(), 'nlroute-bench-daemon-'));
+
+/** The daemon on a bench namespace, with the configuration directory given. */
+const daemonAt = (netns: string, configDir: string, socket: string): DaemonStart => ({
+  netns,
+  configDir,
+  runtimeDir: join(work, 'run'),
+  socket,
+  notifyDir: work,
+  logLevel: 'warning',
+  stderr: 'inherit',
+  nodeArgs: cpuProf ? ['--cpu-prof', '--cpu-prof-dir', cpuProf] : [],
+});
 
 interface Setup {
   yaml: string;
@@ -78,6 +95,72 @@ const childrenCpu = (): number => {
 const pct = (xs: number[], p: number): number =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 
+/**
+ * --empty: start-up alone. An empty configuration, RUNS times: the daemon's CPU time at
+ * READY=1 (from /proc), and its whole life under /usr/bin/time when stopped right then.
+ */
+async function startup(): Promise<void> {
+  const cfg = join(work, 'etc-empty');
+  mkdirSync(cfg, { recursive: true });
+  const cpu: number[] = [];
+  const wall: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const ns = new BenchNetns('daemon-start');
+    try {
+      const d = await startDaemon(daemonAt(ns.name, cfg, join(work, `start-${i}.sock`)));
+      wall.push(ms(d.spawnedAt));
+      cpu.push(procCpu(d.child.pid!) * 1000);
+      await d.stop();
+    } finally {
+      ns.dispose();
+    }
+  }
+  const timed = await underTime(cfg);
+  const load = Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+  const out = {
+    runs: RUNS,
+    readyCpuMsMedian: pct(cpu, 50),
+    readyCpuMsMin: Math.min(...cpu),
+    readyWallMsMedian: pct(wall, 50),
+    timeUserSec: timed[0],
+    timeSysSec: timed[1],
+    timeMaxRssKB: timed[2],
+    loadAvg: load,
+  };
+  console.log(JSON.stringify(out, null, 2));
+  console.log(
+    `start-up, empty configuration: CPU to READY=1 median ${fmt(out.readyCpuMsMedian)} ms ` +
+      `(min ${fmt(out.readyCpuMsMin)}, ${RUNS} runs), wall ${fmt(out.readyWallMsMedian)} ms at load ${fmt(load)}; ` +
+      `/usr/bin/time (start, READY, SIGTERM): user ${timed[0]} s, sys ${timed[1]} s, max RSS ${timed[2]} KB`,
+  );
+  if (jsonOut) writeFileSync(jsonOut, JSON.stringify(out, null, 2));
+}
+
+/** One start under /usr/bin/time, stopped at READY=1: user s, sys s, max RSS KB. */
+async function underTime(cfg: string): Promise<number[]> {
+  const ns = new BenchNetns('daemon-time');
+  const report = join(work, 'time.txt');
+  try {
+    const d = await startDaemon({
+      ...daemonAt(ns.name, cfg, join(work, 'time.sock')),
+      wrap: ['/usr/bin/time', '-o', report, '-f', '%U %S %M'],
+    });
+    // SIGTERM to node itself (time's only child): time then reports and exits.
+    const node = Number(readFileSync(`/proc/${d.child.pid}/task/${d.child.pid}/children`, 'utf8').trim());
+    const exited = new Promise((r) => d.child.once('close', r));
+    process.kill(node, 'SIGTERM');
+    await exited;
+    await d.stop();
+    // The last line: time may print 'Command exited with non-zero status' before it.
+    return readFileSync(report, 'utf8').trim().split('\n').pop()!.split(/\s+/).map(Number);
+  } finally {
+    ns.dispose();
+  }
+}
+
+const fmt = (x: unknown): string =>
+  typeof x === 'number' ? (Number.isInteger(x) ? String(x) : x.toFixed(2)) : String(x);
+
 async function main(): Promise<void> {
   const s = setup();
   const out: Record<string, unknown> = {
@@ -104,37 +187,14 @@ async function main(): Promise<void> {
 
   const ns = new BenchNetns('daemon');
   const cfg = join(work, 'etc');
-  spawnSync('mkdir', ['-p', cfg]);
+  mkdirSync(cfg, { recursive: true });
   writeFileSync(join(cfg, '10-bench.yaml'), s.yaml);
-  const notify = await NotifyListener.open(join(work, 'notify.sock'));
   const socket = join(work, 'api.sock');
-  const t0 = process.hrtime.bigint();
-  const child = spawn(
-    process.execPath,
-    [
-      NLROUTED,
-      '--netns',
-      ns.name,
-      '--config-dir',
-      cfg,
-      '--runtime-dir',
-      join(work, 'run'),
-      '--socket',
-      socket,
-      '--group',
-      'root',
-      '--log-level',
-      'warning',
-      '--no-watch',
-    ],
-    {
-      env: { ...process.env, NOTIFY_SOCKET: notify.path },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
+  let d: RunningDaemon | undefined;
   try {
-    await notify.wait(/READY=1/, 600_000);
-    out.reconcileMs = ms(t0);
+    d = await startDaemon({ ...daemonAt(ns.name, cfg, socket), readyTimeout: 600_000 });
+    const child = d.child;
+    out.reconcileMs = ms(d.spawnedAt);
     out.reconcileVsIpBatch = (out.reconcileMs as number) / (out.ipBatchMs as number);
     // CPU time is what a busy machine leaves steady: the daemon's own (start-up included) at READY.
     out.reconcileCpuMs = procCpu(child.pid!) * 1000;
@@ -227,14 +287,10 @@ async function main(): Promise<void> {
     out.idleRssMB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024;
     c.close();
   } finally {
-    child.kill('SIGTERM');
-    notify.close();
+    await d?.stop();
     ns.dispose();
-    rmSync(work, { recursive: true, force: true });
   }
   console.log(JSON.stringify(out, null, 2));
-  const fmt = (x: unknown): string =>
-    typeof x === 'number' ? (Number.isInteger(x) ? String(x) : x.toFixed(2)) : String(x);
   console.log(
     `\nreconcile ${out.links} links, ${out.addresses} addresses, ${out.routes} routes from empty: ` +
       `${fmt(out.reconcileMs)} ms vs ip -batch ${fmt(out.ipBatchMs)} ms = ${fmt(out.reconcileVsIpBatch)}x (target <= 1.5x); ` +
@@ -253,7 +309,9 @@ async function main(): Promise<void> {
   if (jsonOut) writeFileSync(jsonOut, JSON.stringify(out, null, 2));
 }
 
-main().catch((e) => {
-  console.error(e);
-  process.exitCode = 1;
-});
+(empty ? startup() : main())
+  .finally(() => rmSync(work, { recursive: true, force: true }))
+  .catch((e) => {
+    console.error(e);
+    process.exitCode = 1;
+  });

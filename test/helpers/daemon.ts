@@ -27,6 +27,10 @@ export interface DaemonStart {
   /** stdout and stderr (default: stdout inherited, stderr kept for stderr()). */
   stdout?: 'inherit' | 'ignore';
   stderr?: 'pipe' | 'inherit';
+  /** Options for node itself (--cpu-prof...). */
+  nodeArgs?: string[];
+  /** A command that runs node (['/usr/bin/time', ...]); its pid is then the child's. */
+  wrap?: string[];
   /** ms until READY=1 (default 30 s). */
   readyTimeout?: number;
 }
@@ -37,6 +41,8 @@ export interface RunningDaemon {
   socket: string;
   /** The READY=1 message (with its STATUS= line). */
   ready: string;
+  /** process.hrtime.bigint() when it was spawned (the notify socket was open before). */
+  spawnedAt: bigint;
   /** What it wrote to stderr so far (when piped). */
   stderr(): string;
   /** Sends `sig` (default SIGTERM), waits for the exit, closes the notify socket; the exit code. */
@@ -58,7 +64,9 @@ export async function startDaemon(o: DaemonStart): Promise<RunningDaemon> {
   const notify = await NotifyListener.open(join(o.notifyDir, `notify-${process.pid}-${++starts}.sock`));
   let err = '';
   const piped = (o.stderr ?? 'pipe') === 'pipe';
-  const child = spawn(process.execPath, daemonArgs(o), {
+  const spawnedAt = process.hrtime.bigint();
+  const [cmd, ...pre] = [...(o.wrap ?? []), process.execPath];
+  const child = spawn(cmd, [...pre, ...(o.nodeArgs ?? []), ...daemonArgs(o)], {
     env: { ...process.env, NOTIFY_SOCKET: notify.path, ...o.env },
     stdio: ['ignore', o.stdout ?? 'inherit', piped ? 'pipe' : 'inherit'] as StdioOptions,
   });
@@ -77,7 +85,7 @@ export async function startDaemon(o: DaemonStart): Promise<RunningDaemon> {
     await stop('SIGKILL');
     throw new Error(`${(e as Error).message}\n${err}`);
   }
-  return { child, notify, socket: o.socket, ready, stderr: () => err, stop };
+  return { child, notify, socket: o.socket, ready, spawnedAt, stderr: () => err, stop };
 }
 
 /** Runs nlroutectl against a socket: exit code, stdout and stderr. */
