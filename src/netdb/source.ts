@@ -133,6 +133,11 @@ export class Source {
    * then showing no change still re-reads the link's routes, as for stateReadEarly.
    */
   private readonly readByDump = new Set<number>();
+  /**
+   * Routes removed with an address (they used it as source), whose own deletion events may
+   * follow (the kernel's prefix and local routes): those events need no re-read.
+   */
+  private readonly goneWithAddr = new Set<string | number>();
   private running: Promise<void> | undefined;
   private readonly idleWaiters: (() => void)[] = [];
   private readonly withNeigh: boolean;
@@ -244,7 +249,8 @@ export class Source {
   private delRoute(m: AnyMessage): void {
     const r = routeRecord(m, this.name);
     const t = this.tables.routes;
-    if (this.remove('routes', t.keyOf(r))) return;
+    const key = t.keyOf(r);
+    if (this.remove('routes', key) || this.goneWithAddr.delete(key)) return;
     // A next hop leaving an IPv6 multipath route, or a deletion worded differently from the
     // route it deleted: re-read that table.
     this.schedule({ what: 'routes', family: familyOf(r), table: r.table });
@@ -325,9 +331,13 @@ export class Source {
     const local = a.address;
     let kept = false;
     for (const o of this.tables.addresses.values()) if (o.family === 'inet' && o.address === local) kept = true;
+    this.goneWithAddr.clear();
     if (!kept)
-      for (const r of [...this.tables.routes.lookup('prefsrc', local)])
-        this.remove('routes', this.tables.routes.keyOf(r));
+      for (const r of [...this.tables.routes.lookup('prefsrc', local)]) {
+        const key = this.tables.routes.keyOf(r);
+        this.remove('routes', key);
+        this.goneWithAddr.add(key);
+      }
     this.schedule({ what: 'routes', family: AF_INET, oif: a.index });
   }
 
