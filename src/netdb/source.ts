@@ -138,6 +138,8 @@ export class Source {
    * follow (the kernel's prefix and local routes): those events need no re-read.
    */
   private readonly goneWithAddr = new Set<string | number>();
+  /** veth ends seen without a partner: read again at the next quiet point unless it shows. */
+  private readonly partnerless = new Set<number>();
   private running: Promise<void> | undefined;
   private readonly idleWaiters: (() => void)[] = [];
   private readonly withNeigh: boolean;
@@ -260,14 +262,18 @@ export class Source {
     const l = linkRecord(m, this.name);
     const old = this.put('links', l);
     // A veth end reported before its partner exists (the peer half of a new pair) names no
-    // partner, and gets no event when the partner appears: read it again once it has one.
-    if (l.kind === 'veth' && !l.link) this.schedule({ what: 'link', index: l.index });
+    // partner, and gets no event when the partner appears. The partner's own event names it
+    // (below); one that never comes (the partner is in another namespace) is read again at
+    // the next quiet point.
+    if (l.kind === 'veth' && !l.link) this.partnerless.add(l.index);
     if (l.kind === 'veth' && l.link && l.linkNetnsid === undefined) {
       // A veth pair registers its peer first, which reports no partner yet and gets no
       // event when the second end appears.
       const peer = this.tables.links.get(l.link);
-      if (peer && peer.kind === 'veth' && peer.linkNetnsid === undefined && peer.link !== l.index)
+      if (peer && peer.kind === 'veth' && peer.linkNetnsid === undefined && peer.link !== l.index) {
         this.put('links', { ...peer, link: l.index });
+        this.partnerless.delete(l.link);
+      }
     }
     if (!old) return;
     // A bridge's id (from its address) is also its ports' root and bridge id, changed silently.
@@ -291,6 +297,7 @@ export class Source {
     const index = m.fields.index as number;
     const gone = this.remove('links', index) as LinkRecord | undefined;
     this.stateReadEarly.delete(index);
+    this.partnerless.delete(index);
     if (!gone) return;
     // A veth end leaving for another namespace: its peer here now names that namespace's
     // id (IFLA_LINK_NETNSID), without an event.
@@ -463,6 +470,9 @@ export class Source {
       return;
     }
     if (r.what === 'addresses') {
+      // Only IPv6 addresses change silently (duplicate address detection restarts); an
+      // address added later comes with its own events.
+      if (!this.hasInet6Addr(r.index)) return;
       let msgs: AnyMessage[] = [];
       try {
         msgs = await this.dump(ifaddrmsg, { type: RTM.RTM_GETADDR, fields: { family: 0, index: r.index } });
@@ -504,6 +514,12 @@ export class Source {
       got.filter((x) => r.oif === undefined || routeDevs(x).includes(r.oif)),
       before,
     );
+  }
+
+  /** Whether the view has an IPv6 address on the interface. */
+  private hasInet6Addr(index: number): boolean {
+    for (const a of this.tables.addresses.lookup('index', index)) if (a.family === 'inet6') return true;
+    return false;
   }
 
   /** Whether the view has a route of the family leaving through the interface. */
@@ -629,6 +645,8 @@ export class Source {
         attrs: [['IFLA_EXT_MASK', RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS]],
       })
       .catch(() => undefined);
+    for (const index of this.partnerless) this.schedule({ what: 'link', index });
+    this.partnerless.clear();
     await this.idle();
   }
 
