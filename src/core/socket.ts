@@ -600,6 +600,41 @@ export class NetlinkSocket extends EventEmitter {
     return stream as unknown as AsyncIterableIterator<Message<H, D>>;
   }
 
+  /**
+   * A dump whose messages go to `visit` as the socket splits them, each before the next is
+   * read: no queue and no iterator, for a caller that copies what it keeps. Resolves when the
+   * dump is complete and fails as request() does; an exception from `visit` fails it too.
+   */
+  dumpEach<H extends StructFields, D extends AttrDecl>(
+    schema: MessageSchema<H, D>,
+    spec: MessageSpec<H, D>,
+    visit: (m: Message<H, D>) => void,
+    opts: RequestOptions = {},
+  ): Promise<void> {
+    const flags = (spec.flags ?? 0) | NLM_F_DUMP | NLM_F_REQUEST;
+    const seq = this.nextSeq();
+    return new Promise((resolve, reject) => {
+      const p: Pending = this.track(
+        seq,
+        flags,
+        opts.timeout ?? 0,
+        (err, p) => {
+          if (!err && p.interrupted && !opts.allowInterrupted) err = new DumpInterruptedError([]);
+          if (err) reject(err);
+          else resolve();
+        },
+        (m) => {
+          try {
+            visit(m as Message<H, D>);
+          } catch (e) {
+            this.finish(p, e as Error);
+          }
+        },
+      );
+      this.sendTracked(p, schema.encode(spec, flags, seq));
+    });
+  }
+
   /** Raise the buffers once so a batch's answers and datagrams fit. */
   private sizeForBatches(): void {
     if (this.batchBuffersSet || !this.transport.setOption) return;
