@@ -379,7 +379,14 @@ export class Source {
     else at = t.insertStored();
     if (report) {
       const r = t.record(at);
-      this.changed({ type: old ? 'changed' : 'added', table: 'routes', source: this.name, key: routeKey(r), old, new: r });
+      this.changed({
+        type: old ? 'changed' : 'added',
+        table: 'routes',
+        source: this.name,
+        key: routeKey(r),
+        old,
+        new: r,
+      });
     }
     return at;
   }
@@ -388,7 +395,8 @@ export class Source {
     const t = this.tables.routes;
     const old = this.reporting() ? t.record(slot) : undefined;
     t.removeSlot(slot);
-    if (old) this.changed({ type: 'removed', table: 'routes', source: this.name, key: routeKey(old), old, new: undefined });
+    if (old)
+      this.changed({ type: 'removed', table: 'routes', source: this.name, key: routeKey(old), old, new: undefined });
   }
 
   /** Make the routes of `before` (slots) equal to the routes a dump gave. */
@@ -584,10 +592,14 @@ export class Source {
     for (let attempt = 0; ; attempt++) {
       t.unstage(true);
       try {
-        await this.ipr.sock.dumpEach(rtmsg, { type: RTM.RTM_GETROUTE, fields: { family: 0 } } as MessageSpec<any, any>, (m) => {
-          const f = m.buf[m.offset + NLMSG_HDRLEN];
-          if (f === AF_INET || f === AF_INET6) t.stage(m.buf, m.offset);
-        });
+        await this.ipr.sock.dumpEach(
+          rtmsg,
+          { type: RTM.RTM_GETROUTE, fields: { family: 0 } } as MessageSpec<any, any>,
+          (m) => {
+            const f = m.buf[m.offset + NLMSG_HDRLEN];
+            if (f === AF_INET || f === AF_INET6) t.stage(m.buf, m.offset);
+          },
+        );
         return;
       } catch (e) {
         if (!(e instanceof DumpInterruptedError) || attempt >= this.retries) {
