@@ -476,8 +476,13 @@ export class RouteStore {
     return this.lastPrefsrcText;
   }
 
-  private growSlots(): void {
-    const n = Math.max(MIN_SLOTS, this.slabOf.length * 2);
+  /** Room for n more slots, made at once (a load knows how many routes it brings). */
+  reserve(n: number): void {
+    if (this.hwm + n > this.slabOf.length) this.growSlots(this.hwm + n);
+  }
+
+  private growSlots(want = 0): void {
+    const n = Math.max(MIN_SLOTS, this.slabOf.length * 2, want);
     this.slabOf = grow(this.slabOf, n);
     this.offOf = grow(this.offOf, n);
     this.hashOf = grow(this.hashOf, n);
@@ -490,8 +495,10 @@ export class RouteStore {
     this.rechain(n);
   }
 
-  /** Hash heads for n slots (one per slot: chains stay short), every live slot chained again. */
-  private rechain(n: number): void {
+  /** Hash heads for `slots` slots (a power of two, at least one per slot: chains stay short), every live slot chained again. */
+  private rechain(slots: number): void {
+    let n = MIN_SLOTS;
+    while (n < slots) n *= 2;
     this.keyHeads = new Int32Array(n).fill(NONE);
     this.dstHeads = new Int32Array(n).fill(NONE);
     const km = n - 1;
@@ -518,7 +525,9 @@ export class RouteStore {
       offOf = this.offOf,
       hashOf = this.hashOf,
       hwm = this.hwm;
+    const live = this.live;
     this.clear();
+    this.reserve(live);
     for (let s = 0; s < hwm; s++) {
       if (slabOf[s] === DEAD) continue;
       this.store(old[slabOf[s]], offOf[s]);

@@ -412,6 +412,7 @@ export class Source {
     const t = this.tables.routes;
     const before = t.size ? t.slots() : [];
     const seen = before.length ? new Set<number>() : undefined;
+    if (!before.length) t.reserve(t.stagedCount);
     for (let i = 0, n = t.stagedCount; i < n; i++) {
       const b = t.pickStaged(i);
       const slot = this.putRoute(b, t.stagedOffset(i), true);
