@@ -28,8 +28,13 @@ const NLA_TYPE_MASK = 0x3fff;
 const IPV4_LEN = 4,
   IPV6_LEN = 16;
 
+const EMPTY: Buffer = Buffer.alloc(0);
+
 /** The fields of the message last scanned (module state: a scan allocates nothing). */
 export const scanned = {
+  /** The message scanned: its buffer and offset. */
+  buf: EMPTY,
+  at: -1,
   family: 0,
   table: 0,
   tos: 0,
@@ -61,6 +66,8 @@ export function scan(b: Buffer, o: number): void {
   const s = scanned,
     end = o + ((b[o] | (b[o + 1] << 8) | (b[o + 2] << 16) | (b[o + 3] << 24)) >>> 0),
     h = o + NLMSG_HDRLEN;
+  s.buf = b;
+  s.at = o;
   s.family = b[h];
   s.dstLen = b[h + 1];
   s.srcLen = b[h + 2];

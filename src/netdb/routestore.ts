@@ -348,7 +348,8 @@ export class RouteStore {
     this.keyNext[slot] = this.keyHeads[ki];
     this.keyHeads[ki] = slot;
     const b = this.slabs[this.atSlab];
-    scan(b, this.atOff);
+    // A dump's message was scanned where it lies when it was located: no second walk.
+    if (scanned.buf !== b || scanned.at !== this.atOff) scan(b, this.atOff);
     const s = scanned;
     const dh = dstHash(b, s.dstAt, s.dstBytes, s.dstLen);
     this.dstHashOf[slot] = dh;
@@ -495,7 +496,10 @@ export class RouteStore {
     this.rechain(n);
   }
 
-  /** Hash heads for `slots` slots (a power of two, at least one per slot: chains stay short), every live slot chained again. */
+  /**
+   * Hash heads for `slots` slots (a power of two, at least one per slot: chains stay short),
+   * every live slot chained again.
+   */
   private rechain(slots: number): void {
     let n = MIN_SLOTS;
     while (n < slots) n *= 2;

@@ -593,12 +593,12 @@ export class Source {
     for (let attempt = 0; ; attempt++) {
       t.unstage(true);
       try {
-        await this.ipr.sock.dumpEach(
+        await this.ipr.sock.dumpBytes(
           rtmsg,
           { type: RTM.RTM_GETROUTE, fields: { family: 0 } } as MessageSpec<any, any>,
-          (m) => {
-            const f = m.buf[m.offset + NLMSG_HDRLEN];
-            if (f === AF_INET || f === AF_INET6) t.stage(m.buf, m.offset);
+          (buf, at) => {
+            const f = buf[at + NLMSG_HDRLEN];
+            if (f === AF_INET || f === AF_INET6) t.stage(buf, at);
           },
         );
         return;
