@@ -42,13 +42,13 @@ export async function nlrouteTc(netns: string, flags: string[], lines: readonly 
 
 // Seconds since an action was installed or used: they tick between the two tools' reads.
 const TC_VOLATILE = new Set(['installed', 'last_used', 'first_used']);
-const stableJson = (v: unknown): unknown =>
+export const stableJson = (v: unknown): unknown =>
   Array.isArray(v)
     ? v.map(stableJson)
     : v && typeof v === 'object'
       ? Object.fromEntries(Object.entries(v).flatMap(([k, x]) => (TC_VOLATILE.has(k) ? [] : [[k, stableJson(x)]])))
       : v;
-const stableText = (t: string): string => t.replace(/ (installed|used|firstused) \d+ sec/g, ' $1 N sec');
+export const stableText = (t: string): string => t.replace(/ (installed|used|firstused) \d+ sec/g, ' $1 N sec');
 
 /**
  * Sets up `links` and `setup` with tc, then each show line through both tools, -j and text, under
