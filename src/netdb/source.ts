@@ -122,6 +122,19 @@ export class Source {
    * the event): the event may then look like no change, yet the routes changed after the read.
    */
   private readonly stateReadEarly = new Set<number>();
+  /**
+   * Links a full dump read, until the events held while it ran are applied: the dump may have
+   * read a link between the kernel's update of its state and its routes' marks, so an event
+   * then showing no change still re-reads the link's routes, as for stateReadEarly.
+   */
+  private readonly readByDump = new Set<number>();
+  /**
+   * Routes removed with an address (they used it as source), whose own deletion events may
+   * follow (the kernel's prefix and local routes): those events need no re-read.
+   */
+  private readonly goneWithAddr = new Set<string | number>();
+  /** veth ends seen without a partner: read again at the next quiet point unless it shows. */
+  private readonly partnerless = new Set<number>();
   private running: Promise<void> | undefined;
   private readonly idleWaiters: (() => void)[] = [];
   private readonly withNeigh: boolean;
@@ -233,6 +246,7 @@ export class Source {
     const t = this.tables.routes;
     const slot = t.locate(m.buf, m.offset);
     if (slot >= 0) return this.removeRoute(slot);
+    if (this.goneWithAddr.size && this.goneWithAddr.delete(t.keyOf(t.recordAt(m.buf, m.offset)))) return;
     // A next hop leaving an IPv6 multipath route, or a deletion worded differently from the
     // route it deleted: re-read that table.
     const family = t.familyOf(m.buf, m.offset) === AF_INET6 ? AF_INET6 : AF_INET;
@@ -243,14 +257,18 @@ export class Source {
     const l = linkRecord(m, this.name);
     const old = this.put('links', l);
     // A veth end reported before its partner exists (the peer half of a new pair) names no
-    // partner, and gets no event when the partner appears: read it again once it has one.
-    if (l.kind === 'veth' && !l.link) this.schedule({ what: 'link', index: l.index });
+    // partner, and gets no event when the partner appears. The partner's own event names it
+    // (below); one that never comes (the partner is in another namespace) is read again at
+    // the next quiet point.
+    if (l.kind === 'veth' && !l.link) this.partnerless.add(l.index);
     if (l.kind === 'veth' && l.link && l.linkNetnsid === undefined) {
       // A veth pair registers its peer first, which reports no partner yet and gets no
       // event when the second end appears.
       const peer = this.tables.links.get(l.link);
-      if (peer && peer.kind === 'veth' && peer.linkNetnsid === undefined && peer.link !== l.index)
+      if (peer && peer.kind === 'veth' && peer.linkNetnsid === undefined && peer.link !== l.index) {
         this.put('links', { ...peer, link: l.index });
+        this.partnerless.delete(l.link);
+      }
     }
     if (!old) return;
     // A bridge's id (from its address) is also its ports' root and bridge id, changed silently.
@@ -258,7 +276,8 @@ export class Source {
       for (const port of this.tables.links.lookup('master', l.index))
         this.schedule({ what: 'link', index: port.index });
     const readEarly = this.stateReadEarly.delete(l.index);
-    if (linkStateChanged(old, l) || readEarly) {
+    const dumped = this.readByDump.delete(l.index);
+    if (linkStateChanged(old, l) || readEarly || dumped) {
       // Down flushes IPv4 routes and marks next hops dead or linkdown, all without events.
       this.schedule({ what: 'routes', family: AF_INET, oif: l.index });
       this.schedule({ what: 'routes', family: AF_INET6, oif: l.index });
@@ -273,6 +292,7 @@ export class Source {
     const index = m.fields.index as number;
     const gone = this.remove('links', index) as LinkRecord | undefined;
     this.stateReadEarly.delete(index);
+    this.partnerless.delete(index);
     if (!gone) return;
     // A veth end leaving for another namespace: its peer here now names that namespace's
     // id (IFLA_LINK_NETNSID), without an event.
@@ -315,7 +335,13 @@ export class Source {
     const local = a.address;
     let kept = false;
     for (const o of this.tables.addresses.values()) if (o.family === 'inet' && o.address === local) kept = true;
-    if (!kept) for (const slot of this.tables.routes.slotsOf('prefsrc', local)) this.removeRoute(slot);
+    this.goneWithAddr.clear();
+    const t = this.tables.routes;
+    if (!kept)
+      for (const slot of t.slotsOf('prefsrc', local)) {
+        this.goneWithAddr.add(t.keyOf(t.record(slot)));
+        this.removeRoute(slot);
+      }
     this.schedule({ what: 'routes', family: AF_INET, oif: a.index });
   }
 
@@ -459,6 +485,7 @@ export class Source {
             this.lastError = e as Error;
           }
           this.flushHeld();
+          this.readByDump.clear();
         }
       }
     } finally {
@@ -509,6 +536,9 @@ export class Source {
       return;
     }
     if (r.what === 'addresses') {
+      // Only IPv6 addresses change silently (duplicate address detection restarts); an
+      // address added later comes with its own events.
+      if (!this.hasInet6Addr(r.index)) return;
       let msgs: AnyMessage[] = [];
       try {
         msgs = await this.dump(ifaddrmsg, { type: RTM.RTM_GETADDR, fields: { family: 0, index: r.index } });
@@ -545,6 +575,12 @@ export class Source {
       r.oif !== undefined ? t.slotsOf('dev', r.oif).filter(inView) : t.slotsOf('table', r.table).filter(inView);
     const oif = r.oif;
     this.mergeRoutes(oif === undefined ? msgs : msgs.filter((m) => t.leavesVia(m.buf, m.offset, oif)), before);
+  }
+
+  /** Whether the view has an IPv6 address on the interface. */
+  private hasInet6Addr(index: number): boolean {
+    for (const a of this.tables.addresses.lookup('index', index)) if (a.family === 'inet6') return true;
+    return false;
   }
 
   /** Whether the view has a route of the family leaving through the interface. */
@@ -643,6 +679,7 @@ export class Source {
       ? (await this.dump(fibmsg, { type: RTM.RTM_GETRULE, fields: { family: 0 } })).map((m) => ruleRecord(m, this.name))
       : [];
     this.merge('links', links, [...this.tables.links.values()]);
+    for (const l of links) this.readByDump.add(l.index);
     this.merge('addresses', addrs, [...this.tables.addresses.values()]);
     this.mergeStaged();
     this.merge('neighbours', neigh, [...this.tables.neighbours.values()]);
@@ -675,6 +712,8 @@ export class Source {
         attrs: [['IFLA_EXT_MASK', RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS]],
       })
       .catch(() => undefined);
+    for (const index of this.partnerless) this.schedule({ what: 'link', index });
+    this.partnerless.clear();
     await this.idle();
   }
 
