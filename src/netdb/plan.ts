@@ -646,7 +646,21 @@ export function routeDelSpec(r: RouteRecord): RouteSpec {
 }
 
 /** The family, prefix and prefix length a desired route names ('default' for length 0). */
-export function routeTarget(d: DesiredRoute): { family: number; dst: string; dstLen: number } {
+export function routeTarget(d: DesiredRoute): RouteTarget {
+  // The lock and the plan both ask for it: remembered per desired route, while it reads the same.
+  const m = targets.get(d);
+  if (m && m.dst === d.dst && m.dstLen === d.dstLen && m.family === d.family && m.gateway === d.gateway) return m.out;
+  const out = routeTargetOf(d);
+  targets.set(d, { dst: d.dst, dstLen: d.dstLen, family: d.family, gateway: d.gateway, out });
+  return out;
+}
+type RouteTarget = { family: number; dst: string; dstLen: number };
+const targets = new WeakMap<
+  DesiredRoute,
+  Pick<DesiredRoute, 'dst' | 'dstLen' | 'family' | 'gateway'> & { out: RouteTarget }
+>();
+
+function routeTargetOf(d: DesiredRoute): RouteTarget {
   let dst = d.dst;
   if (dst === undefined && d.dstLen === 0) dst = DEFAULT_DST;
   if (typeof dst !== 'string')
@@ -743,7 +757,17 @@ function checkLink(d: DesiredLink): void {
   }
 }
 
-const canonicalGateway = (g: string): string => canonicalPrefix(g).dst.replace(/\/\d+$/, '');
+/** A gateway as the kernel reports it; routes share a few gateways, so they are remembered. */
+function canonicalGateway(g: string): string {
+  let c = gateways.get(g);
+  if (c === undefined) {
+    c = canonicalPrefix(g).dst.replace(/\/\d+$/, '');
+    if (gateways.size < GATEWAYS_MAX) gateways.set(g, c);
+  }
+  return c;
+}
+const gateways = new Map<string, string>();
+const GATEWAYS_MAX = 4096;
 
 function linkDiffers(cur: LinkRecord | undefined, want: LinkSpec): string | undefined {
   if (!cur) return `link ${want.index} missing`;

@@ -60,6 +60,23 @@ function namesOf(v: Vocab<any, any, any, any>, key: string, own?: EnumNames): En
  * `enumValue('routes', 'table', 254)` -> 'main'. VocabError names the field and the choices.
  */
 export function enumValue(table: TableName, key: string, v: unknown): string | number {
+  // A plan asks the same few values thousands of times ('main', 'static'...).
+  const memo = enumMemo.get(table + ' ' + key);
+  const hit = memo?.get(v);
+  if (hit !== undefined) return hit;
+  const out = enumValueOf(table, key, v);
+  if (typeof v === 'string' || typeof v === 'number') {
+    if (memo) {
+      if (memo.size < ENUM_MEMO_MAX) memo.set(v, out);
+    } else enumMemo.set(table + ' ' + key, new Map([[v, out]]));
+  }
+  return out;
+}
+const enumMemo = new Map<string, Map<unknown, string | number>>();
+/** Values remembered per field: the names, and a few numbers (tables), not every number. */
+const ENUM_MEMO_MAX = 256;
+
+function enumValueOf(table: TableName, key: string, v: unknown): string | number {
   const e = ENUMS[table]?.[key];
   if (!e) throw new Error(`${table}: ${key} is not an enumeration`);
   const [vocab, own, form] = e;

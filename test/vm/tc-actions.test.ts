@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IPRoute } from '../../src/rtnl/index.js';
 import { withNetns } from '../helpers/netns.js';
-import { vmOnly } from './vm.js';
-import { sameShows, stableJson } from './tc-same.js';
+
+import { sameShows, stableJson, vmOnly } from './vm.js';
 
 const matchall = (prio: number, rest: string, proto = 'ip'): string =>
   `filter add dev d0 parent ffff: protocol ${proto} prio ${prio} matchall action ${rest}`;
