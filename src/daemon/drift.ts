@@ -11,7 +11,8 @@ import { enumValue } from '../netdb/vocab.js';
 import { canonicalIP } from '../rtnl/spec.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
-import { LIST_KEYS, type Config, type ListKey, type NamespaceConfig } from './schema.js';
+import { LIST_KEYS, type ListKey } from './lists.js';
+import type { Config, NamespaceConfig } from './schema.js';
 
 export type DriftPolicy = 'correct' | 'report';
 
