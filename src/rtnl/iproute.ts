@@ -14,6 +14,7 @@ import {
   NetlinkTimeoutError,
   Overrun,
   SocketClosedError,
+  SpecError,
   badValue,
   describeCalls,
   lazyRecords,
@@ -124,6 +125,9 @@ import {
   type RouteRecord,
 } from './records.js';
 import { IPROUTE_CALLS, describeBatchResults } from './describe.js';
+
+// Neighbour commands that send no link-layer address.
+const NEIGH_READS: ReadonlySet<string> = new Set(['del', 'delete', 'remove', 'get', 'dump', 'show']);
 
 export interface IPRouteOptions {
   /** Network namespace: a name under /var/run/netns, a path, or an open fd. */
@@ -563,10 +567,20 @@ export class IPRoute {
             `batch[${i}]: a ${(spec as LinkSpec).kind} is made through /dev/net/tun, not a netlink message; use link('add')`,
           );
         if (kind === 'link') items.push(linkRequest(cmd, await this.prepLink(cmd, spec as LinkSpec, fds, cache)));
-        else if (kind === 'addr') items.push(addrRequest(cmd as AddrCmd, await this.prepAddr(spec as AddrSpec, cache)));
-        else if (kind === 'route')
-          items.push(routeRequest(cmd as RouteCmd, await this.prepRoute(spec as RouteSpec, cache)));
-        else throw new TypeError(`batch[${i}]: unknown kind ${JSON.stringify(kind)} (link, addr, route)`);
+        else if (kind === 'addr') {
+          // Interfaces given by index need no lookup: no await, so a large batch stays one task.
+          const a = checkAddrSpec(spec as AddrSpec);
+          if (typeof a.index === 'string') items.push(addrRequest(cmd as AddrCmd, await this.prepAddr(a, cache)));
+          else items.push(addrRequest(cmd as AddrCmd, a, true));
+        } else if (kind === 'route') {
+          const r = checkRouteSpec(spec as RouteSpec);
+          const named =
+            typeof r.oif === 'string' ||
+            typeof r.iif === 'string' ||
+            r.multipath?.some((nh) => typeof nh.oif === 'string');
+          if (named) items.push(routeRequest(cmd as RouteCmd, await this.prepRoute(r, cache)));
+          else items.push(routeRequest(cmd as RouteCmd, r, true));
+        } else throw new TypeError(`batch[${i}]: unknown kind ${JSON.stringify(kind)} (link, addr, route)`);
       }
       return describeBatchResults(requests, await this.sock.batch(items, opts));
     } finally {
@@ -683,7 +697,35 @@ export class IPRoute {
 
   /** Neighbour entries: 'add' | 'replace' | 'change' | 'del' | 'get' | 'dump'; `ifindex`/`master` take names. */
   async neigh(cmd: NeighCmd, spec: NeighSpec = {}): Promise<NeighMessage[]> {
-    return neigh(this.sock, cmd, await this.resolveAll(checkNeighSpec(spec), ['ifindex', 'master']));
+    const s = await this.resolveAll(checkNeighSpec(spec), ['ifindex', 'master']);
+    if (s.lladdr !== undefined && typeof s.ifindex === 'number' && !NEIGH_READS.has(cmd)) {
+      await this.checkLladdr(s.lladdr, s.ifindex);
+    }
+    return neigh(this.sock, cmd, s);
+  }
+  /**
+   * The kernel keeps the first addr_len bytes of a longer lladdr and refuses a shorter one only
+   * with EINVAL: compare it with the device's own address length first.
+   */
+  private async checkLladdr(lladdr: string, index: number): Promise<void> {
+    const [m] = await this.sock.request(ifinfmsg, {
+      type: RTM.RTM_GETLINK,
+      flags: 0,
+      fields: { index },
+      attrs: [['IFLA_EXT_MASK', RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS]],
+    });
+    const own = m?.getAttr('IFLA_ADDRESS') as string | undefined;
+    const hexBytes = /^[0-9a-f]{1,2}([:-][0-9a-f]{1,2})*$/i;
+    if (typeof own !== 'string' || !hexBytes.test(own) || !hexBytes.test(lladdr)) return;
+    const want = own.split(':').length,
+      got = lladdr.split(/[:-]/).length;
+    if (got !== want) {
+      throw new SpecError(
+        `neigh: lladdr must be ${want} bytes for ${m.getAttr('IFLA_IFNAME') ?? `index ${index}`}` +
+          ` (like "${own}"), got ${got} bytes: ${JSON.stringify(lladdr)}`,
+        { object: 'neigh', key: 'lladdr' },
+      );
+    }
   }
   /** Neighbour entries matching a filter. */
   async getNeighbours(filter: NeighSpec = {}): Promise<NeighMessage[]> {
