@@ -31,10 +31,7 @@ const GAUGES = {
 type Counters = { readonly [K in keyof typeof COUNTERS]: Counter };
 type Gauges = { readonly [K in keyof typeof GAUGES]: Gauge };
 
-// The table's entries are the class's fields (metrics.applies.inc()).
-export interface Metrics extends Counters, Gauges {}
-
-export class Metrics {
+class MetricsRegistry {
   readonly registry = new Registry();
   private http: Server | undefined;
 
@@ -76,3 +73,7 @@ export class Metrics {
     this.http?.close();
   }
 }
+
+/** The registry with the table's entries as fields (metrics.applies.inc()). */
+export const Metrics = MetricsRegistry as new (textfile?: string) => MetricsRegistry & Counters & Gauges;
+export type Metrics = InstanceType<typeof Metrics>;
