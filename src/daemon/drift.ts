@@ -177,6 +177,8 @@ export class DriftWatch {
       }
     } finally {
       this.running = false;
+      // The textfile collector sees the round's counts.
+      void this.o.metrics?.flush().catch((e) => this.o.log('warning', `metrics: ${(e as Error).message}`));
       this.roundLinks.clear();
       this.goneNames.clear();
       // Changes that came while the last batch was applied.
