@@ -4,7 +4,7 @@
 // its correction waits (backoff), a first drift does not.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -68,6 +68,8 @@ describe('nlrouted drift', () => {
       runtimeDir: join(work, 'run'),
       socket: join(work, 'api.sock'),
       notifyDir: work,
+      // Metrics are loaded only when asked for: this start asks.
+      extra: ['--metrics-textfile', join(work, 'nlrouted.prom')],
     });
     mon = await VarlinkClient.connect(`unix:${d.socket}`);
     const subscribed = new Promise<void>((resolve) => {
@@ -143,5 +145,8 @@ describe('nlrouted drift', () => {
     assert.deepEqual([next.object, next.action], ['addresses', 'corrected']);
     assert.ok(!(await routes()).includes('10.62.0.0/24'));
     assert.equal(corrections(), n + 1);
+    const prom = readFileSync(join(work, 'nlrouted.prom'), 'utf8');
+    assert.match(prom, /^nlrouted_drift_total\{outcome="reported"\} 1$/m);
+    assert.match(prom, new RegExp(`^nlrouted_drift_total\\{outcome="corrected"\\} ${n + 1}$`, 'm'));
   });
 });

@@ -2,30 +2,18 @@
 // exists, a name file that is not a namespace is refused by name, and a start whose first
 // apply failed says so in STATUS= and GetStatus (READY=1 still comes: the API must answer).
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 
 import { createNetns, type TestNetns } from './helpers/netns.js';
-import { NotifyListener } from './helpers/notify.js';
+import { ctl, startDaemon, type RunningDaemon } from './helpers/daemon.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const NLROUTED = join(root, 'dist/bundle/daemon/nlrouted.js');
-const NLROUTECTL = join(root, 'dist/bundle/daemon/nlroutectl.js');
 const work = mkdtempSync(join(tmpdir(), 'nlroute-daemon-netns-'));
 chmodSync(work, 0o755);
 after(() => rmSync(work, { recursive: true, force: true }));
-
-function ctl(socket: string, args: string[]): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [NLROUTECTL, '--socket', socket, ...args], {
-    encoding: 'utf8',
-    timeout: 30_000,
-  });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
 
 const linkNames = (netns: string): string[] =>
   (JSON.parse(execFileSync('ip', ['-n', netns, '-j', 'link', 'show'], { encoding: 'utf8' })) as { ifname: string }[])
@@ -35,42 +23,26 @@ const linkNames = (netns: string): string[] =>
 describe('nlrouted: namespaces it creates', () => {
   let ns: TestNetns;
   let cfg: string;
-  let child: ChildProcess | undefined;
-  let notify: NotifyListener | undefined;
+  let d: RunningDaemon | undefined;
   const socket = (): string => join(work, 'run', 'io.nlroute.Network');
   const made = (): string => `${ns.name}-m`;
 
   /** Starts the daemon; resolves with its READY=1 message. */
   const start = async (): Promise<string> => {
-    notify = await NotifyListener.open(join(work, `notify-${Date.now()}.sock`));
-    let err = '';
-    child = spawn(
-      process.execPath,
-      [
-        NLROUTED,
-        '--netns',
-        ns.name,
-        '--config-dir',
-        cfg,
-        '--runtime-dir',
-        join(work, 'run'),
-        '--socket',
-        socket(),
-      ].concat(['--group', 'root', '--no-watch', '--log-level', 'debug']),
-      { env: { ...process.env, NOTIFY_SOCKET: notify.path }, stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    child.stderr!.on('data', (b) => (err += b));
-    return notify.wait(/READY=1/, 30_000).catch((e: Error) => {
-      throw new Error(`${e.message}\n${err}`);
+    d = await startDaemon({
+      netns: ns.name,
+      configDir: cfg,
+      runtimeDir: join(work, 'run'),
+      socket: socket(),
+      notifyDir: work,
+      stdout: 'ignore',
     });
+    return d.ready;
   };
   const stop = async (): Promise<void> => {
-    if (!child) return;
-    const closed = new Promise((r) => child!.once('close', r));
-    child.kill('SIGKILL');
-    await closed;
-    child = undefined;
-    notify?.close();
+    const running = d;
+    d = undefined;
+    await running?.stop('SIGKILL');
   };
 
   before(async () => {
@@ -103,9 +75,9 @@ describe('nlrouted: namespaces it creates', () => {
 
   it('is ready again once a reload (SIGHUP) applies, and creates the namespace', async () => {
     rmSync(`/run/netns/${made()}`);
-    const from = notify!.messages.length;
-    child!.kill('SIGHUP');
-    assert.match(await notify!.wait(/READY=1/, 30_000, from), /^STATUS=ready: /m);
+    const from = d!.notify.messages.length;
+    d!.child.kill('SIGHUP');
+    assert.match(await d!.notify.wait(/READY=1/, 30_000, from), /^STATUS=ready: /m);
     const st = JSON.parse(ctl(socket(), ['status', '--json']).out);
     assert.equal(st.state, 'ready');
     assert.equal(st.apply_error, undefined);

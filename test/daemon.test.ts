@@ -4,40 +4,21 @@
 // activation by systemd-socket-activate, and authorization with a real unprivileged user.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import {
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 
 import { VarlinkClient } from '../src/varlink/client.js';
 import { createNetns, type TestNetns } from './helpers/netns.js';
 import { NotifyListener } from './helpers/notify.js';
+import { ctl, NLROUTECTL, NLROUTED, startDaemon, type RunningDaemon } from './helpers/daemon.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const NLROUTED = join(root, 'dist/bundle/daemon/nlrouted.js');
-const NLROUTECTL = join(root, 'dist/bundle/daemon/nlroutectl.js');
 const work = mkdtempSync(join(tmpdir(), 'nlroute-daemon-'));
 chmodSync(work, 0o755);
 after(() => rmSync(work, { recursive: true, force: true }));
-
-interface Running {
-  child: ChildProcess;
-  notify: NotifyListener;
-  socket: string;
-  stderr: () => string;
-}
 
 async function until<T>(
   what: string,
@@ -53,68 +34,28 @@ async function until<T>(
   }
 }
 
-function ctl(
-  socket: string,
-  args: string[],
-  opts: { uid?: number; gid?: number; input?: string } = {},
-): { code: number; out: string; err: string } {
-  const r = spawnSync(process.execPath, [NLROUTECTL, '--socket', socket, ...args], {
-    encoding: 'utf8',
-    uid: opts.uid,
-    gid: opts.gid,
-    input: opts.input,
-    timeout: 30_000,
-  });
-  return { code: r.status ?? -1, out: r.stdout, err: r.stderr };
-}
-
 describe('nlrouted', () => {
   let ns: TestNetns;
   let cfg: string;
   let run: string;
-  let d: Running | undefined;
+  let d: RunningDaemon | undefined;
 
-  const start = async (extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Running> => {
-    const notify = await NotifyListener.open(join(work, `notify-${Date.now()}.sock`));
-    const socket = join(run, 'io.nlroute.Network');
-    let err = '';
-    const child = spawn(
-      process.execPath,
-      [
-        NLROUTED,
-        '--netns',
-        ns.name,
-        '--config-dir',
-        cfg,
-        '--runtime-dir',
-        run,
-        '--socket',
-        socket,
-        '--group',
-        'root',
-        '--log-level',
-        'debug',
-        ...extra,
-      ],
-      {
-        env: { ...process.env, NOTIFY_SOCKET: notify.path, ...env },
-        stdio: ['ignore', 'inherit', 'pipe'],
-      },
-    );
-    child.stderr!.on('data', (b) => (err += b));
-    await notify.wait(/READY=1/, 20_000).catch((e) => {
-      throw new Error(`${e.message}\n${err}`);
+  const start = (extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<RunningDaemon> =>
+    startDaemon({
+      netns: ns.name,
+      configDir: cfg,
+      runtimeDir: run,
+      socket: join(run, 'io.nlroute.Network'),
+      notifyDir: work,
+      watch: true,
+      readyTimeout: 20_000,
+      extra,
+      env,
     });
-    return { child, notify, socket, stderr: () => err };
-  };
   const stop = async (sig: NodeJS.Signals = 'SIGTERM'): Promise<void> => {
-    if (!d) return;
-    const { child, notify } = d;
+    const running = d;
     d = undefined;
-    const closed = new Promise((r) => child.once('close', r));
-    child.kill(sig);
-    await closed;
-    notify.close();
+    await running?.stop(sig);
   };
   const links = async (): Promise<Record<string, any>> =>
     Object.fromEntries(((await ns.json('-d link show')) as any[]).map((l) => [l.ifname, l]));

@@ -1,5 +1,6 @@
 // io.nlroute.Network over varlink: each method mapped onto the daemon, with its access level.
-import { ConfigError, parseConfig } from './config.js';
+import { ConfigError } from './config-files.js';
+import type { Config } from './schema.js';
 import { ApplyFailedError, MAIN, type Daemon, type DriftEvent } from './daemon.js';
 import { allowed, type Access, type AuthPolicy } from './auth.js';
 import { NETWORK_INTERFACE } from './interface.js';
@@ -21,7 +22,9 @@ export const ACCESS: Record<string, Access> = {
   Reload: 'write',
 };
 
-function configFrom(value: unknown): ReturnType<typeof parseConfig> {
+/** A desired state given over the API, checked as a file would be (the checker loads on first use). */
+async function configFrom(value: unknown): Promise<Config> {
+  const { parseConfig } = await import('./config.js');
   try {
     return parseConfig(JSON.stringify(value ?? {}), '<request>');
   } catch (e) {
@@ -83,7 +86,7 @@ export function addNetworkInterface(server: VarlinkServer, daemon: Daemon, polic
     },
     Diff: async (p: { desired?: unknown }) => {
       try {
-        return await daemon.diff(p.desired === undefined ? undefined : configFrom(p.desired));
+        return await daemon.diff(p.desired === undefined ? undefined : await configFrom(p.desired));
       } catch (e) {
         failed(e);
       }
@@ -93,7 +96,7 @@ export function addNetworkInterface(server: VarlinkServer, daemon: Daemon, polic
         throw new VarlinkError('org.varlink.service.InvalidParameter', { parameter: 'try_seconds' });
       }
       try {
-        const r = await daemon.apply(configFrom(p.desired), {
+        const r = await daemon.apply(await configFrom(p.desired), {
           dryRun: p.dry_run ?? false,
           trySeconds: p.try_seconds ?? undefined,
         });

@@ -1,43 +1,21 @@
 // The configuration directory: YAML or JSON files read in name order, each checked against
 // the schema (errors carry file, line and column), then merged: a later file's entry for the
 // same object overrides the earlier one field by field. Any error rejects the whole set.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { load as loadYaml } from 'js-yaml';
-import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Document, LineCounter, Node } from 'yaml';
 import type { z } from 'zod';
-import { configSchema, identityOf, LIST_KEYS, type Config } from './schema.js';
+import { ConfigError, configFiles } from './config-files.js';
+import { identityOf, LIST_KEYS } from './lists.js';
+import { configSchema, type Config } from './schema.js';
 
-/** A configuration that cannot be used; nothing of it is applied. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-  constructor(
-    readonly problem: string,
-    readonly file?: string,
-    readonly line?: number,
-    readonly column?: number,
-  ) {
-    super(`${file ? `${file}${line ? `:${line}:${column}` : ''}: ` : ''}${problem}`);
-  }
-}
+export { ConfigError, configFiles };
 
-const EXT = /\.(ya?ml|json)$/;
-
-/** The configuration files of a directory, in the order they are merged. */
-export function configFiles(dir: string): string[] {
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new ConfigError(`cannot read the configuration directory: ${(e as Error).message}`, dir);
-  }
-  return names
-    .filter((n) => EXT.test(n) && !n.startsWith('.'))
-    .sort()
-    .map((n) => join(dir, n))
-    .filter((p) => statSync(p).isFile());
-}
+// `yaml` knows where each node is: it is loaded only to place an error.
+const require = createRequire(import.meta.url);
+let yamlModule: typeof import('yaml') | undefined;
+const yaml = (): typeof import('yaml') => (yamlModule ??= require('yaml') as typeof import('yaml'));
 
 /**
  * Parses and checks one file's text. The fast parsers (JSON.parse, js-yaml) read it; only
@@ -52,8 +30,8 @@ export function parseConfig(text: string, file: string): Config {
   }
   const r = configSchema.safeParse(value ?? {});
   if (r.success) return r.data;
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const lc = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const issue = r.error.issues[0];
   const unknownKey = issue.code === 'unrecognized_keys';
   const { line, col } = position(doc, lc, unknownKey ? [...issue.path, issue.keys[0]] : issue.path, unknownKey);
@@ -62,8 +40,8 @@ export function parseConfig(text: string, file: string): Config {
 
 /** A syntax error with the position the full parser finds (or the fast one reported). */
 function syntaxError(text: string, file: string, e: unknown): ConfigError {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const lc = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const err = doc.errors[0];
   if (err) {
     const pos = lc.linePos(err.pos[0]);
@@ -91,14 +69,14 @@ function position(
   let node: unknown = doc.contents;
   let best = node as Node | null;
   for (const [i, key] of path.entries()) {
-    if (isMap(node)) {
+    if (yaml().isMap(node)) {
       const pair = node.items.find((p) => (p.key as { value?: unknown })?.value === key);
       if (!pair) break;
       best = (pair.key as Node) ?? best;
       if (atKey && i === path.length - 1) break;
       node = pair.value;
       if (node) best = node as Node;
-    } else if (isSeq(node) && typeof key === 'number') {
+    } else if (yaml().isSeq(node) && typeof key === 'number') {
       node = node.items[key];
       if (!node) break;
       best = node as Node;

@@ -5,12 +5,13 @@ import { existsSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { NetDB, type ApplyResult } from '../netdb/index.js';
 import type { Desired } from '../netdb/desired.js';
-import { loadConfigDir, ConfigError } from './config.js';
+import { ConfigError, readConfigDir } from './config-files.js';
 import { DriftWatch, type DriftEvent } from './drift.js';
 import type { Logger } from './log.js';
 import type { NetnsCreator } from './namespaces.js';
 import type { Metrics } from './metrics.js';
-import { LIST_KEYS, type Config, type NamespaceConfig } from './schema.js';
+import { LIST_KEYS } from './lists.js';
+import type { Config, NamespaceConfig } from './schema.js';
 
 export type { DriftEvent };
 
@@ -93,7 +94,7 @@ export class Daemon {
     this.db = await NetDB.open({ source: MAIN, netns: this.opts.netns });
     took('view loaded');
     await this.recoverJournals();
-    const loaded = this.tryLoad();
+    const loaded = await this.tryLoad();
     took('configuration read');
     if (loaded) {
       this.config = loaded.config;
@@ -129,9 +130,9 @@ export class Daemon {
     return run;
   }
 
-  private tryLoad(): { config: Config; files: string[] } | undefined {
+  private async tryLoad(): Promise<{ config: Config; files: string[] } | undefined> {
     try {
-      const r = loadConfigDir(this.opts.configDir);
+      const r = await readConfigDir(this.opts.configDir);
       this.configError = undefined;
       this.opts.metrics?.configOk.set(1);
       return r;
@@ -150,7 +151,7 @@ export class Daemon {
       const prev = this.state;
       this.state = 'reloading';
       try {
-        const loaded = this.tryLoad();
+        const loaded = await this.tryLoad();
         if (!loaded) throw new ConfigError(this.configError ?? 'invalid configuration');
         this.config = loaded.config;
         this.files = loaded.files;

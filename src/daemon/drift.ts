@@ -11,7 +11,8 @@ import { enumValue } from '../netdb/vocab.js';
 import { canonicalIP } from '../rtnl/spec.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';
-import { LIST_KEYS, type Config, type ListKey, type NamespaceConfig } from './schema.js';
+import { LIST_KEYS, type ListKey } from './lists.js';
+import type { Config, NamespaceConfig } from './schema.js';
 
 export type DriftPolicy = 'correct' | 'report';
 
@@ -176,6 +177,8 @@ export class DriftWatch {
       }
     } finally {
       this.running = false;
+      // The textfile collector sees the round's counts.
+      void this.o.metrics?.flush().catch((e) => this.o.log('warning', `metrics: ${(e as Error).message}`));
       this.roundLinks.clear();
       this.goneNames.clear();
       // Changes that came while the last batch was applied.

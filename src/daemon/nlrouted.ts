@@ -7,10 +7,9 @@ import { groupId, type AuthPolicy } from './auth.js';
 import { addNetworkInterface } from './api.js';
 import { Daemon } from './daemon.js';
 import { journalLogger, type Level } from './log.js';
-import { Metrics } from './metrics.js';
+import type { Metrics } from './metrics.js';
 import type { NetnsCreator } from './namespaces.js';
 import { Notifier } from './notify.js';
-import { CERTIFICATION_INTERFACE, certificationHandlers } from '../varlink/certification.js';
 import { VarlinkServer } from '../varlink/server.js';
 
 const USAGE = `usage: nlrouted [options]
@@ -84,7 +83,10 @@ async function main(): Promise<number> {
   }
   const log = journalLogger(level);
   const notify = new Notifier();
-  const metrics = new Metrics(args['metrics-textfile']);
+  // prom-client is loaded only when metrics are asked for.
+  let metrics: Metrics | undefined;
+  if (args['metrics-listen'] || args['metrics-textfile'])
+    metrics = new (await import('./metrics.js')).Metrics(args['metrics-textfile']);
   const policy: AuthPolicy = { group: args.group!, adminGroup: args['admin-group'] };
   if (groupId(policy.group) === undefined)
     log('warning', `group ${policy.group} does not exist: only root can use the API`);
@@ -101,7 +103,10 @@ async function main(): Promise<number> {
     info: { vendor: 'nlroute', product: 'nlrouted', version: '0.1.0', url: 'https://www.npmjs.com/package/nlroute' },
     log: (m) => log('info', m),
   });
-  if (args.certification) server.addInterface(CERTIFICATION_INTERFACE, certificationHandlers());
+  if (args.certification) {
+    const { CERTIFICATION_INTERFACE, certificationHandlers } = await import('../varlink/certification.js');
+    server.addInterface(CERTIFICATION_INTERFACE, certificationHandlers());
+  }
 
   notify.status('applying the configuration');
   try {
@@ -120,10 +125,10 @@ async function main(): Promise<number> {
   }
   if (args['metrics-listen']) {
     const [host, port] = args['metrics-listen'].split(/:(?=\d+$)/);
-    const p = await metrics.listen(host || '127.0.0.1', Number(port));
+    const p = await metrics!.listen(host || '127.0.0.1', Number(port));
     log('info', `metrics on http://${host}:${p}/metrics`);
   }
-  await metrics.flush();
+  await metrics?.flush();
   // READY=1 even when the first apply failed: the API must answer (socket activation queues
   // callers until then) so that GetStatus and Reload can report and repair it. STATUS= says so.
   notify.ready(statusLine(daemon));
@@ -167,7 +172,7 @@ async function main(): Promise<number> {
   notify.stopWatchdog();
   await server.close();
   await daemon.close();
-  metrics.close();
+  metrics?.close();
   return 0;
 }
 
