@@ -6,10 +6,7 @@ import {
   AttrSet,
   Marshal,
   MessageSchema,
-  NLMSG_ERROR,
   NLM_F_ACK,
-  NLM_F_ACK_TLVS,
-  NLM_F_CAPPED,
   NLM_F_REQUEST,
   NetlinkError,
   NetlinkSocket,
@@ -17,24 +14,19 @@ import {
   asciiz,
   attrMap,
   nested,
-  pad,
-  s32,
-  struct,
-  u16,
   u32,
-  u8,
 } from '../src/core/index.js';
 import { ack } from './helpers/acks.js';
 import { FakeKernel } from './helpers/fake-kernel.js';
+import { RTM_NEWLINK, ifinfomsg } from './helpers/test-link.js';
 
 const inner = attrMap('inner', { IN_A: [1, u32] });
 const link = new MessageSchema(
   'test.ifinfmsg',
-  struct('ifinfomsg', { family: u8, __pad: pad(1), ifi_type: u16, index: s32, flags: u32, change: u32 }),
+  ifinfomsg,
   attrMap('ifla', { IFLA_IFNAME: [3, asciiz], IFLA_MTU: [4, u32], IFLA_NEST: [5, nested(inner)] }),
   { familyField: 'family' },
 );
-const RTM_NEWLINK = 16;
 const marshal = (): Marshal => new Marshal({ [RTM_NEWLINK]: link });
 
 /** One sent message: its header fields. */

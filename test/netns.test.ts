@@ -14,25 +14,14 @@ import {
   NLM_F_DUMP,
   asciiz,
   attrMap,
-  pad,
-  s32,
-  struct,
-  u16,
-  u32,
-  u8,
 } from '../src/core/index.js';
 import * as netns from '../src/netns/index.js';
 import { NetnsError, NetnsNameError } from '../src/netns/index.js';
 import { assertOwnNamespace, ownNs, removeNetnsNames, uniqNetnsName as uniq } from './helpers/netns-names.js';
+import { RTM_GETLINK, RTM_NEWLINK, ifinfomsg } from './helpers/test-link.js';
 
 // A minimal link schema, so these tests depend on core only.
-const linkmsg = new MessageSchema(
-  'test.netns.ifinfmsg',
-  struct('ifinfomsg', { family: u8, __pad: pad(1), ifi_type: u16, index: s32, flags: u32, change: u32 }),
-  attrMap('ifla', { IFLA_IFNAME: [3, asciiz] }),
-);
-const RTM_NEWLINK = 16;
-const RTM_GETLINK = 18;
+const linkmsg = new MessageSchema('test.netns.ifinfmsg', ifinfomsg, attrMap('ifla', { IFLA_IFNAME: [3, asciiz] }));
 
 const made = new Set<string>();
 /** Remove every namespace this file may have left, whichever tool made it. */

@@ -98,13 +98,16 @@ const VOLATILE = new Set([
   'link_index',
 ]);
 
-function strip(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(strip);
+/** `ip -j` output less the `volatile` keys and every `*_timer`, at any depth. */
+export function stripKeys(v: unknown, volatile: ReadonlySet<string>): unknown {
+  if (Array.isArray(v)) return v.map((x) => stripKeys(x, volatile));
   if (v === null || typeof v !== 'object') return v;
   const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) if (!VOLATILE.has(k) && !k.endsWith('_timer')) out[k] = strip(x);
+  for (const [k, x] of Object.entries(v))
+    if (!volatile.has(k) && !k.endsWith('_timer')) out[k] = stripKeys(x, volatile);
   return out;
 }
+const strip = (v: unknown): unknown => stripKeys(v, VOLATILE);
 
 /** `ip -j -d` of links, addresses, routes (all tables, both families) and rules: one sorted line per object. */
 export async function ipState(ns: TestNetns): Promise<string[]> {

@@ -1,6 +1,7 @@
 // Test helper: snapshot a namespace with NetDB, restore the snapshot into another, and compare
 // both with `ip -j -d link show` (less what differs by itself: counters, timers, carrier state).
 import { NetDB } from '../../src/netdb/index.js';
+import { stripKeys } from './netdb.js';
 import type { TestNetns } from './netns.js';
 
 // Keys of `ip -j -d link show` that change without a configuration change.
@@ -18,13 +19,7 @@ const VOLATILE = new Set([
   'mcast_n_groups',
 ]);
 
-function strip(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(strip);
-  if (v === null || typeof v !== 'object') return v;
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(v)) if (!VOLATILE.has(k) && !k.endsWith('_timer')) out[k] = strip(x);
-  return out;
-}
+const strip = (v: unknown): unknown => stripKeys(v, VOLATILE);
 
 /** `ip -j -d link show` of a namespace, one line per link, by name, less the volatile keys. */
 export async function linkLines(ns: TestNetns): Promise<Map<string, string>> {
