@@ -24,6 +24,7 @@ import type { IfinfMessage } from '../rtnl/ifinfmsg.js';
 import type { IfaddrMessage } from '../rtnl/ifaddrmsg.js';
 import type { NeighMessage } from '../rtnl/neigh.js';
 import type { RuleMessage } from '../rtnl/rule.js';
+import { rtaId } from './routebytes.js';
 
 /** The tables of the view. */
 export type TableName = 'links' | 'addresses' | 'routes' | 'neighbours' | 'rules';
@@ -127,24 +128,18 @@ function prefixText(b: Buffer, o: number, len: number, plen: number): string | u
 
 // ---- routes -----------------------------------------------------------------------------
 
-const id = (name: string): number => {
-  const info = rtaAttrs.byName.get(name as never);
-  if (!info) throw new Error(`${rtaAttrs.name} has no ${name}`);
-  return info.id;
-};
-
-const RTA_DST = id('RTA_DST'),
-  RTA_SRC = id('RTA_SRC'),
-  RTA_OIF = id('RTA_OIF');
-const RTA_GATEWAY = id('RTA_GATEWAY'),
-  RTA_PRIORITY = id('RTA_PRIORITY');
-const RTA_PREFSRC = id('RTA_PREFSRC'),
-  RTA_METRICS = id('RTA_METRICS');
-const RTA_MULTIPATH = id('RTA_MULTIPATH'),
-  RTA_TABLE = id('RTA_TABLE');
-const RTA_MARK = id('RTA_MARK'),
-  RTA_PREF = id('RTA_PREF');
-const RTA_NH_ID = id('RTA_NH_ID');
+const RTA_DST = rtaId('RTA_DST'),
+  RTA_SRC = rtaId('RTA_SRC'),
+  RTA_OIF = rtaId('RTA_OIF');
+const RTA_GATEWAY = rtaId('RTA_GATEWAY'),
+  RTA_PRIORITY = rtaId('RTA_PRIORITY');
+const RTA_PREFSRC = rtaId('RTA_PREFSRC'),
+  RTA_METRICS = rtaId('RTA_METRICS');
+const RTA_MULTIPATH = rtaId('RTA_MULTIPATH'),
+  RTA_TABLE = rtaId('RTA_TABLE');
+const RTA_MARK = rtaId('RTA_MARK'),
+  RTA_PREF = rtaId('RTA_PREF');
+const RTA_NH_ID = rtaId('RTA_NH_ID');
 /** Attributes of the route vocabulary the one-pass reader leaves to the full reader (encap, via...). */
 const RARE: boolean[] = [];
 {

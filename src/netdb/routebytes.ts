@@ -6,19 +6,20 @@
 import { NLMSG_HDRLEN } from '../core/index.js';
 import { rtaAttrs } from '../rtnl/rtmsg.js';
 
-const id = (name: string): number => {
+/** The id of an RTA_* attribute, by its name in the route schema. */
+export const rtaId = (name: string): number => {
   const info = rtaAttrs.byName.get(name as never);
   if (!info) throw new Error(`${rtaAttrs.name} has no ${name}`);
   return info.id;
 };
-const RTA_DST = id('RTA_DST'),
-  RTA_SRC = id('RTA_SRC'),
-  RTA_OIF = id('RTA_OIF'),
-  RTA_GATEWAY = id('RTA_GATEWAY'),
-  RTA_PRIORITY = id('RTA_PRIORITY'),
-  RTA_PREFSRC = id('RTA_PREFSRC'),
-  RTA_MULTIPATH = id('RTA_MULTIPATH'),
-  RTA_TABLE = id('RTA_TABLE');
+const RTA_DST = rtaId('RTA_DST'),
+  RTA_SRC = rtaId('RTA_SRC'),
+  RTA_OIF = rtaId('RTA_OIF'),
+  RTA_GATEWAY = rtaId('RTA_GATEWAY'),
+  RTA_PRIORITY = rtaId('RTA_PRIORITY'),
+  RTA_PREFSRC = rtaId('RTA_PREFSRC'),
+  RTA_MULTIPATH = rtaId('RTA_MULTIPATH'),
+  RTA_TABLE = rtaId('RTA_TABLE');
 
 /** struct rtmsg, struct rtnexthop and an attribute header, in bytes. */
 const RTMSG_LEN = 12,
