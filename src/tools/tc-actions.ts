@@ -5,12 +5,13 @@ import { UsageError, type Words } from './cli-args.js';
 type Spec = Record<string, unknown>;
 const VERDICTS = new Set(['ok', 'pass', 'drop', 'shot', 'reclassify', 'continue', 'pipe', 'trap']);
 
-/** The verdict that may end an action (`pipe`, `goto chain N`), into spec.action. */
+/** The verdict that may end an action (`pipe`, `goto chain N`), then its `index N`, as tc reads them. */
 function verdict(w: Words, spec: Spec): Spec {
   const v = w.peek();
   if (v !== undefined && VERDICTS.has(v)) spec.action = w.take();
   else if (v === 'goto' && w.take() && w.next('goto') === 'chain') spec.action = `goto chain ${w.number('chain')}`;
   else if (v === 'goto') throw new UsageError(`${w.context}: goto needs "chain N"`);
+  if (w.peek() === 'index') spec.index = w.take() && w.number('index');
   return spec;
 }
 

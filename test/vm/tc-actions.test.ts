@@ -163,7 +163,7 @@ describe('tc actions as tc 6.1 shows them (VM)', vmOnly, () => {
 /** tc lines nlroute's command line takes for these kinds (pedit's munge grammar it refuses). */
 const CLI_ACTIONS = [
   'csum iph and tcp',
-  'csum icmp igmp udp udplite sctp index 40 pipe',
+  'csum icmp igmp udp udplite sctp pipe index 40',
   'nat egress 10.0.0.0/8 192.168.0.1',
   'nat ingress 192.168.1.1 10.0.0.1 continue',
   'skbedit queue_mapping 3 priority 1:5 mark 7/0xff ptype host pipe',
