@@ -567,10 +567,20 @@ export class IPRoute {
             `batch[${i}]: a ${(spec as LinkSpec).kind} is made through /dev/net/tun, not a netlink message; use link('add')`,
           );
         if (kind === 'link') items.push(linkRequest(cmd, await this.prepLink(cmd, spec as LinkSpec, fds, cache)));
-        else if (kind === 'addr') items.push(addrRequest(cmd as AddrCmd, await this.prepAddr(spec as AddrSpec, cache)));
-        else if (kind === 'route')
-          items.push(routeRequest(cmd as RouteCmd, await this.prepRoute(spec as RouteSpec, cache)));
-        else throw new TypeError(`batch[${i}]: unknown kind ${JSON.stringify(kind)} (link, addr, route)`);
+        else if (kind === 'addr') {
+          // Interfaces given by index need no lookup: no await, so a large batch stays one task.
+          const a = checkAddrSpec(spec as AddrSpec);
+          if (typeof a.index === 'string') items.push(addrRequest(cmd as AddrCmd, await this.prepAddr(a, cache)));
+          else items.push(addrRequest(cmd as AddrCmd, a, true));
+        } else if (kind === 'route') {
+          const r = checkRouteSpec(spec as RouteSpec);
+          const named =
+            typeof r.oif === 'string' ||
+            typeof r.iif === 'string' ||
+            r.multipath?.some((nh) => typeof nh.oif === 'string');
+          if (named) items.push(routeRequest(cmd as RouteCmd, await this.prepRoute(r, cache)));
+          else items.push(routeRequest(cmd as RouteCmd, r, true));
+        } else throw new TypeError(`batch[${i}]: unknown kind ${JSON.stringify(kind)} (link, addr, route)`);
       }
       return describeBatchResults(requests, await this.sock.batch(items, opts));
     } finally {

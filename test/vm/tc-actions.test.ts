@@ -4,8 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IPRoute } from '../../src/rtnl/index.js';
 import { withNetns } from '../helpers/netns.js';
-import { vmOnly } from './vm.js';
-import { cli, sameShows, stableJson } from './tc-same.js';
+import { nlrouteTc, sameShows, stableJson, vmOnly } from './vm.js';
 
 const matchall = (prio: number, rest: string, proto = 'ip'): string =>
   `filter add dev d0 parent ffff: protocol ${proto} prio ${prio} matchall action ${rest}`;
@@ -188,11 +187,7 @@ describe('tc action lines through nlroute (VM)', vmOnly, () => {
         ...CLI_ACTIONS.map((a, i) => matchall(i + 1, a).replace('dev d0', `dev ${d}`)),
       ];
       await ns.exec('tc', ['-batch', '-'], { input: lines('d0').join('\n') + '\n' });
-      await ns.exec('node', [cli, '-batch', '-'], {
-        input: lines('d1')
-          .map((l) => `tc ${l}\n`)
-          .join(''),
-      });
+      await nlrouteTc(ns.name, [], lines('d1'));
       const read = async (d: string): Promise<unknown> =>
         noIndex(stableJson(JSON.parse(await ns.exec('tc', ['-j', 'filter', 'show', 'dev', d, 'ingress']))));
       assert.deepEqual(await read('d1'), await read('d0'));

@@ -1,8 +1,8 @@
 // police avrate and packet rates, red and sfq details, netem slot distributions and red qevents:
 // `nlroute tc ... show` prints what tc 6.1 prints, -j and text, with -s and -d.
 import { describe, it } from 'node:test';
-import { vmOnly } from './vm.js';
-import { sameShows } from './tc-same.js';
+
+import { sameShows, vmOnly } from './vm.js';
 
 describe('tc qdisc and police options as tc 6.1 shows them (VM)', vmOnly, () => {
   it('police avrate and pkts_rate, red and sfq with -d, netem slot distribution, red qevents', async () => {
@@ -28,6 +28,6 @@ describe('tc qdisc and police options as tc 6.1 shows them (VM)', vmOnly, () => 
       'filter show dev d0 ingress',
       ...['d1', 'd2', 'd3', 'd4', 'd5', 'd6'].map((d) => `qdisc show dev ${d}`),
     ];
-    await sameShows(['d0', 'd1', 'd2', 'd3', 'd4', 'd5', 'd6'], setup, shows, new Set(), [['-d']]);
+    await sameShows(['d0', 'd1', 'd2', 'd3', 'd4', 'd5', 'd6'], setup, shows, new Set(), [[], ['-s'], ['-d']]);
   });
 });
