@@ -192,5 +192,6 @@ usage: nlroute tc qdisc {add|del|change|replace} dev DEV [root|ingress|clsact|pa
        nlroute tc filter {add|del|change|replace} dev DEV [parent P] [protocol P] [prio N] [handle H]
                             [KIND [OPTIONS]]        (u32 match ... flowid C [action ...], bpf, matchall,
                                                      flower, route)
+                            ACTION: VERDICT | mirred | csum | nat | skbedit | tunnel_key | ct  (as tc's)
        nlroute tc {qdisc|class|filter} show [dev DEV] [parent P]
 `;
