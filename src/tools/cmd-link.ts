@@ -160,6 +160,8 @@ function kindOptions(w: Words, kind: string, spec: SpecBuilder): void {
       spec[key] = proto;
     } else spec[key] = w.number(word);
   }
+  // ip sends ipip's and sit's inner protocol as 0 (any) when no mode is given; the kernel's default differs.
+  if ((kind === 'ipip' || kind === 'sit') && spec.iptunProto === undefined) spec.iptunProto = 0;
   // ip turns learning off for a metadata-collecting (external) vxlan unless told otherwise.
   if (kind === 'vxlan' && spec.vxlanCollectMetadata === 1 && spec.vxlanLearning === undefined) spec.vxlanLearning = 0;
 }

@@ -4,6 +4,7 @@ import { parseHandle } from '../rtnl/tc/index.js';
 import { tcShow } from '../rtnl/tcshow.js';
 import { UsageError, Words, pick } from './cli-args.js';
 import type { CliContext } from './cli-context.js';
+import { ACTION_PARSERS } from './tc-actions.js';
 import { kindWord } from './tc-kind-words.js';
 
 type Target = 'qdisc' | 'class' | 'filter';
@@ -37,7 +38,12 @@ function action(w: Words, ctxIfindex: (dev: string) => Promise<number>, pending:
   if (VERDICTS.has(kind) || (kind === 'gact' && VERDICTS.has(w.peek() ?? ''))) {
     return { kind: 'gact', action: kind === 'gact' ? w.take() : kind };
   }
-  if (kind !== 'mirred') throw new UsageError(`tc: action "${kind}" is not supported (mirred, or a verdict)`);
+  const parser = ACTION_PARSERS[kind];
+  if (parser) return parser(w);
+  if (kind !== 'mirred')
+    throw new UsageError(
+      `tc: action "${kind}" is not supported (mirred, ${Object.keys(ACTION_PARSERS).join(', ')}, or a verdict)`,
+    );
   const spec: Record<string, unknown> = { kind: 'mirred', direction: w.next('mirred'), action: w.next('mirred') };
   if (w.take() !== 'dev') throw new UsageError('tc: mirred needs "dev DEV"');
   const dev = w.next('dev');
@@ -186,5 +192,6 @@ usage: nlroute tc qdisc {add|del|change|replace} dev DEV [root|ingress|clsact|pa
        nlroute tc filter {add|del|change|replace} dev DEV [parent P] [protocol P] [prio N] [handle H]
                             [KIND [OPTIONS]]        (u32 match ... flowid C [action ...], bpf, matchall,
                                                      flower, route)
+                            ACTION: VERDICT | mirred | csum | nat | skbedit | tunnel_key | ct  (as tc's)
        nlroute tc {qdisc|class|filter} show [dev DEV] [parent P]
 `;

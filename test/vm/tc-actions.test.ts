@@ -4,8 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { IPRoute } from '../../src/rtnl/index.js';
 import { withNetns } from '../helpers/netns.js';
-
-import { sameShows, stableJson, vmOnly } from './vm.js';
+import { nlrouteTc, sameShows, stableJson, vmOnly } from './vm.js';
 
 const matchall = (prio: number, rest: string, proto = 'ip'): string =>
   `filter add dev d0 parent ffff: protocol ${proto} prio ${prio} matchall action ${rest}`;
@@ -155,6 +154,42 @@ describe('tc actions as tc 6.1 shows them (VM)', vmOnly, () => {
       const read = async (d: string): Promise<unknown> =>
         noIndex(stableJson(JSON.parse(await ns.exec('tc', ['-j', 'filter', 'show', 'dev', d, 'ingress']))));
       // nlroute's show of these is the first test's: the kernel holds the same actions.
+      assert.deepEqual(await read('d1'), await read('d0'));
+    });
+  });
+});
+
+/** tc lines nlroute's command line takes for these kinds (pedit's munge grammar it refuses). */
+const CLI_ACTIONS = [
+  'csum iph and tcp',
+  'csum icmp igmp udp udplite sctp pipe index 40',
+  'nat egress 10.0.0.0/8 192.168.0.1',
+  'nat ingress 192.168.1.1 10.0.0.1 continue',
+  'skbedit queue_mapping 3 priority 1:5 mark 7/0xff ptype host pipe',
+  'skbedit priority 1:2 inheritdsfield',
+  'tunnel_key set src_ip 10.0.0.1 dst_ip 10.0.0.2 id 42 dst_port 4789 tos 0x10 ttl 64 nocsum',
+  'tunnel_key set src_ip 2001:db8::1 dst_ip 2001:db8::2 id 7 geneve_opts 0102:80:00880022,0103:81:12345678',
+  'tunnel_key unset',
+  'ct',
+  'ct commit zone 5 mark 0x10/0xff label 1122/ffff nat src addr 10.0.0.1-10.0.0.10 port 1000-2000',
+  'ct commit force zone 3 mark 7 continue',
+  'ct clear',
+  'ct nat pipe',
+  'ct commit label 11223344556677889900aabbccddeeff',
+];
+
+describe('tc action lines through nlroute (VM)', vmOnly, () => {
+  it('csum, nat, skbedit, tunnel_key, ct: the state tc reads equals that of the same lines run by tc', async () => {
+    await withNetns(async (ns) => {
+      await ns.batch(['link add d0 type dummy', 'link add d1 type dummy']);
+      const lines = (d: string): string[] => [
+        `qdisc add dev ${d} ingress`,
+        ...CLI_ACTIONS.map((a, i) => matchall(i + 1, a).replace('dev d0', `dev ${d}`)),
+      ];
+      await ns.exec('tc', ['-batch', '-'], { input: lines('d0').join('\n') + '\n' });
+      await nlrouteTc(ns.name, [], lines('d1'));
+      const read = async (d: string): Promise<unknown> =>
+        noIndex(stableJson(JSON.parse(await ns.exec('tc', ['-j', 'filter', 'show', 'dev', d, 'ingress']))));
       assert.deepEqual(await read('d1'), await read('d0'));
     });
   });

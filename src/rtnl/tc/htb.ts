@@ -197,7 +197,10 @@ function showHtb(p: TcShow, o: AttrSet<typeof htbMap.decl>): void {
     const buffer = xmitsize(rate, h.buffer),
       cbuffer = xmitsize(ceil, h.cbuffer);
     const ll = h.rate.linklayer & 0x0f;
-    if (ll > 1 || p.details) p.put('linklayer', LINKLAYER_TEXT[ll], `linklayer ${LINKLAYER_TEXT[ll]} `);
+    if (ll > 1 || p.details) {
+      const name = LINKLAYER_TEXT[ll] ?? 'unknown';
+      p.put('linklayer', name, `linklayer ${name} `);
+    }
     if (p.details) {
       p.put('burst', buffer, `burst ${sizeText(buffer)}/`).put(
         'burst_cell',

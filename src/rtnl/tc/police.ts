@@ -102,7 +102,10 @@ function showPolice(p: TcShow, o: AttrSet<typeof policeMap.decl> | undefined): v
   else p.text(' ');
   p.put('overhead', q.rate.overhead, `overhead ${sizeText(q.rate.overhead)} `);
   const ll = q.rate.linklayer & 0x0f;
-  if (ll > 1 || p.details) p.put('linklayer', LINKLAYER_TEXT[ll], `linklayer ${LINKLAYER_TEXT[ll]} `);
+  if (ll > 1 || p.details) {
+    const name = LINKLAYER_TEXT[ll] ?? 'unknown';
+    p.put('linklayer', name, `linklayer ${name} `);
+  }
   p.text('\n').put('ref', q.refcnt, `\tref ${q.refcnt} `).put('bind', q.bindcnt, `bind ${q.bindcnt} `);
   showTimes(p, o!.getAttr('TCA_POLICE_TM'));
   p.text('\n');

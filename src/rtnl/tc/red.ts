@@ -127,10 +127,33 @@ function showRed(p: TcShow, o: AttrSet<typeof redMap.decl>): void {
   p.put('limit', q.limit, `limit ${sizeText(q.limit)} `).put('min', q.qth_min, `min ${sizeText(q.qth_min)} `);
   p.put('max', q.qth_max, `max ${sizeText(q.qth_max)} `);
   showRedFlags(p, flags);
-  if (!p.details) return;
+  if (p.details) showRedDetails(p, o, q);
+  showQevents(p, o);
+}
+
+/** -d: the EWMA weight, the drop probability (or its log) and the cell size log. */
+function showRedDetails(
+  p: TcShow,
+  o: AttrSet<typeof redMap.decl>,
+  q: { Wlog: number; Plog: number; Scell_log: number },
+): void {
   p.put('ewma', q.Wlog, `ewma ${q.Wlog} `);
   const maxP = o.getAttr('TCA_RED_MAX_P') ?? 0;
   if (maxP) p.put('probability', Number(fmtG(maxP / 2 ** 32)), `probability ${fmtG(maxP / 2 ** 32)} `);
   else p.put('Plog', q.Plog, `Plog ${q.Plog} `);
   p.put('Scell_log', q.Scell_log, `Scell_log ${q.Scell_log}`);
+}
+
+/** The blocks that see packets at red's events, `qevent early_drop block 10 ` (with or without -d). */
+function showQevents(p: TcShow, o: AttrSet<typeof redMap.decl>): void {
+  const events = [
+    ['early_drop', o.getAttr('TCA_RED_EARLY_DROP_BLOCK')],
+    ['mark', o.getAttr('TCA_RED_MARK_BLOCK')],
+  ] as const;
+  const set = events.filter(([, block]) => block);
+  if (!set.length) return;
+  p.openArray('qevents');
+  for (const [kind, block] of set)
+    p.open(null).put('kind', kind, `qevent ${kind}`).put('block', block, ` block ${block} `).close();
+  p.close();
 }

@@ -134,7 +134,7 @@ export function classidText(h: number): string {
 export const hex0x = (n: number | bigint): string => (BigInt(n) === 0n ? '0' : `0x${n.toString(16)}`);
 
 /** Link layer names tc prints. */
-export const LINKLAYER_TEXT: Readonly<Record<number, string>> = { 0: 'unaware', 1: 'ethernet', 2: 'atm' };
+export const LINKLAYER_TEXT: Readonly<Record<number, string>> = { 0: 'unspec', 1: 'ethernet', 2: 'atm' };
 
 // Verdict bits that carry a chain or jump count in their low bits (TC_ACT_EXT_*).
 const TC_ACT_EXT_OPCODE_MASK = 0xf0000000;

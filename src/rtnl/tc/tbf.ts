@@ -154,5 +154,8 @@ function showTbf(p: TcShow, o: AttrSet<typeof tbfMap.decl>): void {
   else p.put('limit', q.limit, `limit ${sizeText(q.limit)} `);
   if (q.rate.overhead) p.put('overhead', q.rate.overhead, `overhead ${q.rate.overhead} `);
   const ll = q.rate.linklayer & 0x0f;
-  if (ll > 1 || p.details) p.put('linklayer', LINKLAYER_TEXT[ll], `linklayer ${LINKLAYER_TEXT[ll]} `);
+  if (ll > 1 || p.details) {
+    const name = LINKLAYER_TEXT[ll] ?? 'unknown';
+    p.put('linklayer', name, `linklayer ${name} `);
+  }
 }
