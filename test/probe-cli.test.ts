@@ -30,6 +30,7 @@ describe('nlroute as a new ip user types it', () => {
       'link add vx0 type vxlan id 42 dstport 4789 dev v0 local 10.0.0.1',
       'link add vx1 type vxlan id 43 dstport 4790 group 239.1.1.1 dev v0 ttl 5 nolearning noudpcsum ageing 100',
       'addr add 10.0.0.1/24 dev v0',
+      'addr add 10.0.0.2/24 dev v0',
       'neigh add proxy 10.0.0.9 dev v0',
       'rule add not from 10.9.0.0/16 lookup 103 priority 1004',
       'rule add from all ipproto tcp dport 80 table 104 pref 1005',
@@ -58,6 +59,21 @@ describe('nlroute as a new ip user types it', () => {
     assert.deepEqual(lines(r.stdout), lines(await ns.ip('rule show')));
     const j = nlroute('-n', ns.name, '-j', 'rule', 'show');
     assert.deepEqual(JSON.parse(j.stdout), await ns.json('rule show'));
+  });
+
+  it('addr show names a second address of a subnet secondary, in text and JSON', async () => {
+    const r = nlroute('-n', ns.name, 'addr', 'show', 'dev', 'v0');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /inet 10\.0\.0\.2\/24 scope global secondary v0/);
+    assert.deepEqual(lines(r.stdout), lines(await ns.ip('addr show dev v0')));
+    const j = nlroute('-n', ns.name, '-j', 'addr', 'show', 'dev', 'v0');
+    assert.deepEqual(JSON.parse(j.stdout), await ns.json('addr show dev v0'));
+  });
+
+  it('-j link show lists keys in the order of ip -j', async () => {
+    const j = nlroute('-n', ns.name, '-j', 'link', 'show', 'dev', 'v0');
+    const ip = await ns.json('link show dev v0');
+    assert.deepEqual(Object.keys(JSON.parse(j.stdout)[0]), Object.keys(ip[0]));
   });
 
   it('neigh show proxy lists the proxy entries, as ip does', async () => {
