@@ -47,6 +47,10 @@ describe('nlroute as a new ip user types it', () => {
       'rule add table 110 pref 1016 protocol static',
       'rule add ipproto 200 table 5 pref 1018',
       'route add 10.6.0.0/24 table 100 dev v0',
+      'addr add 2001:db8::1/64 dev v0 nodad',
+      'route add 2001:db8:1::/48 via 2001:db8::2 proto static',
+      'route add 10.10.0.0/16 via 10.0.0.7 table 200',
+      'rule add to 10.10.0.0/16 table 200 pref 900',
     ]);
   });
   after(async () => {
@@ -68,6 +72,20 @@ describe('nlroute as a new ip user types it', () => {
     assert.deepEqual(lines(r.stdout), lines(await ns.ip('addr show dev v0')));
     const j = nlroute('-n', ns.name, '-j', 'addr', 'show', 'dev', 'v0');
     assert.deepEqual(JSON.parse(j.stdout), await ns.json('addr show dev v0'));
+  });
+
+  it('route get prints what ip prints: IPv6 metric and no cache, the table of a rule', async () => {
+    // v1 has carrier once up: wait for the lookup to work, as ip route get needs it too.
+    for (let i = 0; i < 50 && !(await ns.ip('route get 2001:db8:1::5').catch(() => '')); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    for (const dst of ['2001:db8:1::5', '10.10.1.1', '10.0.0.7']) {
+      const r = nlroute('-n', ns.name, 'route', 'get', dst);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(lines(r.stdout), lines(await ns.ip(`route get ${dst}`)), dst);
+      const j = nlroute('-n', ns.name, '-j', 'route', 'get', dst);
+      assert.deepEqual(JSON.parse(j.stdout), await ns.json(`route get ${dst}`), dst);
+    }
   });
 
   it('-j link show lists keys in the order of ip -j', async () => {

@@ -223,7 +223,8 @@ export function routeText(r: Row): string {
     s += `\n\tnexthop${nh.gateway ? ` via ${nh.gateway}` : ''}${nh.dev ? ` dev ${nh.dev}` : ''} weight ${nh.weight}`;
     s += (nh.flags ?? []).map((f: string) => ` ${f}`).join('');
   }
-  if (r.uid !== undefined) s += ` uid ${r.uid} \n    cache`;
+  if (r.uid !== undefined) s += ` uid ${r.uid}`;
+  if (r.cache) s += ' \n    cache';
   return s + '\n';
 }
 
