@@ -88,6 +88,16 @@ describe('nlroute as a new ip user types it', () => {
     }
   });
 
+  it('-br link and -br addr print ip -brief lines and JSON', async () => {
+    for (const view of ['-br link show', '-br addr show', '-br -4 addr show', '-br link show dev v0']) {
+      const r = nlroute('-n', ns.name, ...view.split(' '));
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(lines(r.stdout), lines(await ns.ip(view)), view);
+      const j = nlroute('-n', ns.name, '-j', ...view.split(' '));
+      assert.deepEqual(JSON.parse(j.stdout), await ns.json(view), view);
+    }
+  });
+
   it('-j link show lists keys in the order of ip -j', async () => {
     const j = nlroute('-n', ns.name, '-j', 'link', 'show', 'dev', 'v0');
     const ip = await ns.json('link show dev v0');

@@ -264,3 +264,37 @@ export function ruleText(r: Row): string {
   if (r.protocol !== undefined) p.push(`proto ${r.protocol}`);
   return `${r.priority}:\t${p.join(' ')}\n`;
 }
+
+/** A link or address row reduced to what `ip -br` prints (its JSON with -j). */
+export function briefRow(r: Row, withAddrs: boolean): Row {
+  const b: Row = {};
+  if (r.link !== undefined) b.link = r.link;
+  b.ifname = r.ifname;
+  b.operstate = r.operstate;
+  if (withAddrs) {
+    b.addr_info = (r.addr_info ?? []).map((a: Row) => {
+      const o: Row = { local: a.local };
+      if (a.address !== undefined) o.address = a.address;
+      o.prefixlen = a.prefixlen;
+      return o;
+    });
+  } else {
+    if (r.address !== undefined) b.address = r.address;
+    b.flags = r.flags;
+  }
+  return b;
+}
+
+/** One `ip -br link` / `ip -br addr` line: name and state in columns, then address or addresses. */
+export function briefText(b: Row): string {
+  const name = b.link !== undefined ? `${b.ifname}@${b.link ?? 'NONE'}` : b.ifname;
+  let s = `${String(name).padEnd(16)} ${String(b.operstate).padEnd(14)} `;
+  if (b.addr_info) {
+    for (const a of b.addr_info as Row[])
+      s += `${a.local}${a.address !== undefined ? ` peer ${a.address}` : ''}/${a.prefixlen} `;
+  } else {
+    if (b.address !== undefined) s += `${b.address} `;
+    s += `<${(b.flags as string[]).join(',')}> `;
+  }
+  return `${s}\n`;
+}
