@@ -105,7 +105,8 @@ function viewed<R>(table: TableName, rec: object, source: string): R {
   return out as R;
 }
 
-function ipText(b: Buffer, o: number, len: number): string | undefined {
+/** An address of 4 or 16 bytes as text (undefined for another length). */
+export function ipText(b: Buffer, o: number, len: number): string | undefined {
   if (len === 16) return flat(ipv6ToString(b, o));
   if (len !== 4) return undefined;
   start();
@@ -167,6 +168,8 @@ const FAMILY = byteValues('family'),
   SCOPE = byteValues('scope'),
   TYPE = byteValues('type'),
   PREF = byteValues('pref');
+/** A routing table's id as records name it ('main', or the number). */
+export const routeTableValue = (t: number): string | number => (t < TABLE.length ? TABLE[t] : t);
 const nhNames = enumNames(RTNH_F);
 /** Next-hop flags by their byte (shared, frozen: most are 'absent' or one of a few sets). */
 const NH_FLAGS: (readonly string[] | undefined)[] = [];

@@ -28,16 +28,12 @@ import {
   isProxy,
   linkRecord,
   neighRecord,
-  DEFAULT_DST,
-  routeBaseKey,
-  routeDevs,
-  routeRecord,
+  routeKey,
   ruleRecord,
   TABLES,
   type AnyRecord,
   type LinkRecord,
   type RecordOf,
-  type RouteRecord,
   type TableName,
 } from './records.js';
 import { makeTables, sameRecord, type Tables } from './tables.js';
@@ -82,7 +78,6 @@ const GROUPS = [
 const LINK_STATE_FLAGS = IFF.IFF_UP | IFF.IFF_LOWER_UP | IFF.IFF_RUNNING;
 const NTF_PROXY = NTF.NTF_PROXY;
 const DEAD = enumNames(RTNH_F).short(RTNH_F.RTNH_F_DEAD) as string;
-const familyOf = (r: { family?: unknown }): number => (r.family === 'inet6' ? AF_INET6 : AF_INET);
 
 /** The link flags (as names) whose change the kernel follows with silent changes of routes. */
 function stateFlags(l: LinkRecord): number {
@@ -112,7 +107,7 @@ const untracked = (m: AnyMessage): boolean => {
 };
 
 export class Source {
-  readonly tables: Tables = makeTables();
+  readonly tables: Tables;
   readonly ipr: IPRoute;
   private readonly events: NetlinkSocket;
   private sub: Subscription<AnyMessage> | undefined;
@@ -127,6 +122,19 @@ export class Source {
    * the event): the event may then look like no change, yet the routes changed after the read.
    */
   private readonly stateReadEarly = new Set<number>();
+  /**
+   * Links a full dump read, until the events held while it ran are applied: the dump may have
+   * read a link between the kernel's update of its state and its routes' marks, so an event
+   * then showing no change still re-reads the link's routes, as for stateReadEarly.
+   */
+  private readonly readByDump = new Set<number>();
+  /**
+   * Routes removed with an address (they used it as source), whose own deletion events may
+   * follow (the kernel's prefix and local routes): those events need no re-read.
+   */
+  private readonly goneWithAddr = new Set<string | number>();
+  /** veth ends seen without a partner: read again at the next quiet point unless it shows. */
+  private readonly partnerless = new Set<number>();
   private running: Promise<void> | undefined;
   private readonly idleWaiters: (() => void)[] = [];
   private readonly withNeigh: boolean;
@@ -148,6 +156,7 @@ export class Source {
     private readonly watched: () => boolean,
     private readonly onResync: (source: string, changes: Change[]) => void,
   ) {
+    this.tables = makeTables(name);
     this.withNeigh = opts.neighbours ?? true;
     this.withRules = opts.rules ?? true;
     this.retries = opts.dumpRetries ?? 10;
@@ -183,6 +192,11 @@ export class Source {
   /** Apply one rtnetlink message to the tables (also used to replay recordings). */
   apply(m: AnyMessage): void {
     this.applied++;
+    this.applyOne(m);
+    this.tables.routes.settle();
+  }
+
+  private applyOne(m: AnyMessage): void {
     switch (m.type) {
       case RTM.RTM_NEWROUTE:
         return this.newRoute(m);
@@ -215,47 +229,46 @@ export class Source {
   }
 
   private newRoute(m: AnyMessage): void {
-    const r = routeRecord(m, this.name);
-    const t = this.tables.routes;
+    const t = this.tables.routes,
+      b = m.buf,
+      o = m.offset;
     if (m.flags & NLM_F_REPLACE) {
       // The route replaced one of the same prefix and metric, which gets no event of its own.
-      const base = routeBaseKey(r);
-      for (const o of [...t.lookup('dst', r.dst ?? DEFAULT_DST)])
-        if (routeBaseKey(o) === base && t.keyOf(o) !== t.keyOf(r)) this.remove('routes', t.keyOf(o));
-    } else if (r.family === 'inet6' && (r.multipath || r.gateway)) {
+      for (const slot of t.sameBase(b, o)) this.removeRoute(slot);
+    } else if (t.familyOf(b, o) === AF_INET6 && t.gatewayed(b, o) && t.sameBase(b, o).length) {
       // IPv6 merges routes with gateways into multipath routes: re-read the table to see how.
-      const base = routeBaseKey(r);
-      for (const o of t.lookup('dst', r.dst ?? DEFAULT_DST)) {
-        if (routeBaseKey(o) === base && t.keyOf(o) !== t.keyOf(r)) {
-          this.schedule({ what: 'routes', family: AF_INET6, table: r.table });
-          break;
-        }
-      }
+      this.schedule({ what: 'routes', family: AF_INET6, table: t.tableOf(b, o) });
     }
-    this.put('routes', r);
+    this.putRoute(b, o, false);
   }
 
   private delRoute(m: AnyMessage): void {
-    const r = routeRecord(m, this.name);
     const t = this.tables.routes;
-    if (this.remove('routes', t.keyOf(r))) return;
+    const slot = t.locate(m.buf, m.offset);
+    if (slot >= 0) return this.removeRoute(slot);
+    if (this.goneWithAddr.size && this.goneWithAddr.delete(t.keyOf(t.recordAt(m.buf, m.offset)))) return;
     // A next hop leaving an IPv6 multipath route, or a deletion worded differently from the
     // route it deleted: re-read that table.
-    this.schedule({ what: 'routes', family: familyOf(r), table: r.table });
+    const family = t.familyOf(m.buf, m.offset) === AF_INET6 ? AF_INET6 : AF_INET;
+    this.schedule({ what: 'routes', family, table: t.tableOf(m.buf, m.offset) });
   }
 
   private newLink(m: AnyMessage): void {
     const l = linkRecord(m, this.name);
     const old = this.put('links', l);
     // A veth end reported before its partner exists (the peer half of a new pair) names no
-    // partner, and gets no event when the partner appears: read it again once it has one.
-    if (l.kind === 'veth' && !l.link) this.schedule({ what: 'link', index: l.index });
+    // partner, and gets no event when the partner appears. The partner's own event names it
+    // (below); one that never comes (the partner is in another namespace) is read again at
+    // the next quiet point.
+    if (l.kind === 'veth' && !l.link) this.partnerless.add(l.index);
     if (l.kind === 'veth' && l.link && l.linkNetnsid === undefined) {
       // A veth pair registers its peer first, which reports no partner yet and gets no
       // event when the second end appears.
       const peer = this.tables.links.get(l.link);
-      if (peer && peer.kind === 'veth' && peer.linkNetnsid === undefined && peer.link !== l.index)
+      if (peer && peer.kind === 'veth' && peer.linkNetnsid === undefined && peer.link !== l.index) {
         this.put('links', { ...peer, link: l.index });
+        this.partnerless.delete(l.link);
+      }
     }
     if (!old) return;
     // A bridge's id (from its address) is also its ports' root and bridge id, changed silently.
@@ -263,7 +276,8 @@ export class Source {
       for (const port of this.tables.links.lookup('master', l.index))
         this.schedule({ what: 'link', index: port.index });
     const readEarly = this.stateReadEarly.delete(l.index);
-    if (linkStateChanged(old, l) || readEarly) {
+    const dumped = this.readByDump.delete(l.index);
+    if (linkStateChanged(old, l) || readEarly || dumped) {
       // Down flushes IPv4 routes and marks next hops dead or linkdown, all without events.
       this.schedule({ what: 'routes', family: AF_INET, oif: l.index });
       this.schedule({ what: 'routes', family: AF_INET6, oif: l.index });
@@ -278,6 +292,7 @@ export class Source {
     const index = m.fields.index as number;
     const gone = this.remove('links', index) as LinkRecord | undefined;
     this.stateReadEarly.delete(index);
+    this.partnerless.delete(index);
     if (!gone) return;
     // A veth end leaving for another namespace: its peer here now names that namespace's
     // id (IFLA_LINK_NETNSID), without an event.
@@ -289,9 +304,11 @@ export class Source {
       this.remove('addresses', this.tables.addresses.keyOf(a));
     for (const n of [...this.tables.neighbours.lookup('ifindex', index)])
       this.remove('neighbours', this.tables.neighbours.keyOf(n));
-    for (const r of [...this.tables.routes.lookup('dev', index)]) {
-      if (r.family === 'inet6' && r.multipath) this.schedule({ what: 'routes', family: AF_INET6, table: r.table });
-      this.remove('routes', this.tables.routes.keyOf(r));
+    const t = this.tables.routes;
+    for (const slot of t.slotsOf('dev', index)) {
+      if (t.slotFamily(slot) === AF_INET6 && t.slotMultipath(slot))
+        this.schedule({ what: 'routes', family: AF_INET6, table: t.slotTable(slot) });
+      this.removeRoute(slot);
     }
   }
 
@@ -301,7 +318,7 @@ export class Source {
     // IPv4: an address on an up link revives the link's dead next hops (marked when its last
     // address went), without an event. Only multipath routes keep a dead next hop.
     if (a.family !== 'inet') return;
-    for (const r of this.tables.routes.lookup('dev', a.index)) {
+    for (const r of this.tables.routes.multipathVia(a.index)) {
       if (r.multipath?.some((nh) => nh.oif === a.index && nh.flags?.includes(DEAD))) {
         this.schedule({ what: 'routes', family: AF_INET, oif: a.index });
         return;
@@ -318,9 +335,13 @@ export class Source {
     const local = a.address;
     let kept = false;
     for (const o of this.tables.addresses.values()) if (o.family === 'inet' && o.address === local) kept = true;
+    this.goneWithAddr.clear();
+    const t = this.tables.routes;
     if (!kept)
-      for (const r of [...this.tables.routes.lookup('prefsrc', local)])
-        this.remove('routes', this.tables.routes.keyOf(r));
+      for (const slot of t.slotsOf('prefsrc', local)) {
+        this.goneWithAddr.add(t.keyOf(t.record(slot)));
+        this.removeRoute(slot);
+      }
     this.schedule({ what: 'routes', family: AF_INET, oif: a.index });
   }
 
@@ -359,6 +380,75 @@ export class Source {
     return old;
   }
 
+  /** Whether changes are to be built (someone watches, or a resync collects them). */
+  private reporting(): boolean {
+    return this.collecting !== undefined || this.watched();
+  }
+
+  /**
+   * Put a route message into the table; `stored`: its bytes are the ones the table last
+   * stored (a dump's), otherwise they are copied if kept. Returns the route's slot.
+   */
+  private putRoute(b: Buffer, o: number, stored: boolean): number {
+    const t = this.tables.routes;
+    const slot = t.locate(b, o);
+    // An unchanged route stays as it is: a re-dump or a repeated event re-indexes nothing.
+    if (slot >= 0 && (t.sameBytes(slot, b, o) || sameRecord(t.record(slot), t.recordAt(b, o)))) {
+      if (stored) t.dropStored();
+      return slot;
+    }
+    const report = this.reporting();
+    const old = report && slot >= 0 ? t.record(slot) : undefined;
+    if (!stored) t.store(b, o);
+    let at = slot;
+    if (slot >= 0) t.replaceStored(slot);
+    else at = t.insertStored();
+    if (report) {
+      const r = t.record(at);
+      this.changed({
+        type: old ? 'changed' : 'added',
+        table: 'routes',
+        source: this.name,
+        key: routeKey(r),
+        old,
+        new: r,
+      });
+    }
+    return at;
+  }
+
+  private removeRoute(slot: number): void {
+    const t = this.tables.routes;
+    const old = this.reporting() ? t.record(slot) : undefined;
+    t.removeSlot(slot);
+    if (old)
+      this.changed({ type: 'removed', table: 'routes', source: this.name, key: routeKey(old), old, new: undefined });
+  }
+
+  /** Make the routes of `before` (slots) equal to the routes a dump gave. */
+  private mergeRoutes(got: readonly AnyMessage[], before: readonly number[]): void {
+    const seen = new Set<number>();
+    for (const m of got) seen.add(this.putRoute(m.buf, m.offset, false));
+    for (const slot of before) if (!seen.has(slot)) this.removeRoute(slot);
+    this.tables.routes.settle();
+  }
+
+  /** Make the whole route table equal to the dump staged in it. */
+  private mergeStaged(): void {
+    const t = this.tables.routes;
+    const before = t.size ? t.slots() : [];
+    const seen = before.length ? new Set<number>() : undefined;
+    if (!before.length) t.reserve(t.stagedCount);
+    for (let i = 0, n = t.stagedCount; i < n; i++) {
+      const b = t.pickStaged(i);
+      const slot = this.putRoute(b, t.stagedOffset(i), true);
+      seen?.add(slot);
+    }
+    t.unstage(false);
+    if (seen) for (const slot of before) if (!seen.has(slot)) this.removeRoute(slot);
+    t.settle();
+  }
+
   private changed(c: Change): void {
     this.collecting?.push(c);
     this.emit(c);
@@ -395,6 +485,7 @@ export class Source {
             this.lastError = e as Error;
           }
           this.flushHeld();
+          this.readByDump.clear();
         }
       }
     } finally {
@@ -445,6 +536,9 @@ export class Source {
       return;
     }
     if (r.what === 'addresses') {
+      // Only IPv6 addresses change silently (duplicate address detection restarts); an
+      // address added later comes with its own events.
+      if (!this.hasInet6Addr(r.index)) return;
       let msgs: AnyMessage[] = [];
       try {
         msgs = await this.dump(ifaddrmsg, { type: RTM.RTM_GETADDR, fields: { family: 0, index: r.index } });
@@ -474,23 +568,25 @@ export class Source {
       if (e instanceof NetlinkError && (e.code === 'ENODEV' || e.code === 'ENOENT')) msgs = [];
       else throw e;
     }
-    const got = msgs.map((m) => routeRecord(m, this.name));
-    const inView = (x: RouteRecord): boolean =>
-      familyOf(x) === r.family && (r.table === undefined || x.table === r.table);
+    const t = this.tables.routes;
+    const inView = (slot: number): boolean =>
+      slotFamily(t, slot) === r.family && (r.table === undefined || t.slotTable(slot) === r.table);
     const before =
-      r.oif !== undefined
-        ? [...this.tables.routes.lookup('dev', r.oif)].filter(inView)
-        : [...this.tables.routes.lookup('table', r.table)].filter(inView);
-    this.merge(
-      'routes',
-      got.filter((x) => r.oif === undefined || routeDevs(x).includes(r.oif)),
-      before,
-    );
+      r.oif !== undefined ? t.slotsOf('dev', r.oif).filter(inView) : t.slotsOf('table', r.table).filter(inView);
+    const oif = r.oif;
+    this.mergeRoutes(oif === undefined ? msgs : msgs.filter((m) => t.leavesVia(m.buf, m.offset, oif)), before);
+  }
+
+  /** Whether the view has an IPv6 address on the interface. */
+  private hasInet6Addr(index: number): boolean {
+    for (const a of this.tables.addresses.lookup('index', index)) if (a.family === 'inet6') return true;
+    return false;
   }
 
   /** Whether the view has a route of the family leaving through the interface. */
   private routesVia(oif: number, family: number): boolean {
-    for (const x of this.tables.routes.lookup('dev', oif)) if (familyOf(x) === family) return true;
+    const t = this.tables.routes;
+    for (const slot of t.slotsOf('dev', oif)) if (slotFamily(t, slot) === family) return true;
     return false;
   }
 
@@ -525,23 +621,28 @@ export class Source {
   }
 
   /**
-   * Every IPv4 and IPv6 route, made into records as the dump streams in: the messages of a
-   * large table are never all held at once.
+   * Every IPv4 and IPv6 route, staged in the route table as the dump streams in: each message
+   * is copied into the table's slabs, no object is kept per route.
    */
-  private async dumpRoutes(): Promise<RouteRecord[]> {
+  private async dumpRoutes(): Promise<void> {
+    const t = this.tables.routes;
     for (let attempt = 0; ; attempt++) {
-      const out: RouteRecord[] = [];
+      t.unstage(true);
       try {
-        for await (const m of this.ipr.sock.dump(rtmsg, {
-          type: RTM.RTM_GETROUTE,
-          fields: { family: 0 },
-        } as MessageSpec<any, any>)) {
-          const f = m.buf[m.offset + NLMSG_HDRLEN];
-          if (f === AF_INET || f === AF_INET6) out.push(routeRecord(m, this.name));
-        }
-        return out;
+        await this.ipr.sock.dumpBytes(
+          rtmsg,
+          { type: RTM.RTM_GETROUTE, fields: { family: 0 } } as MessageSpec<any, any>,
+          (buf, at) => {
+            const f = buf[at + NLMSG_HDRLEN];
+            if (f === AF_INET || f === AF_INET6) t.stage(buf, at);
+          },
+        );
+        return;
       } catch (e) {
-        if (!(e instanceof DumpInterruptedError) || attempt >= this.retries) throw e;
+        if (!(e instanceof DumpInterruptedError) || attempt >= this.retries) {
+          t.unstage(true);
+          throw e;
+        }
       }
     }
   }
@@ -572,14 +673,15 @@ export class Source {
     const addrs = (await this.dump(ifaddrmsg, { type: RTM.RTM_GETADDR, fields: { family: 0 } })).map((m) =>
       addrRecord(m, this.name),
     );
-    const routes = await this.dumpRoutes();
+    await this.dumpRoutes();
     const neigh = this.withNeigh ? await this.dumpNeighbours() : [];
     const rules = this.withRules
       ? (await this.dump(fibmsg, { type: RTM.RTM_GETRULE, fields: { family: 0 } })).map((m) => ruleRecord(m, this.name))
       : [];
     this.merge('links', links, [...this.tables.links.values()]);
+    for (const l of links) this.readByDump.add(l.index);
     this.merge('addresses', addrs, [...this.tables.addresses.values()]);
-    this.merge('routes', routes, [...this.tables.routes.values()]);
+    this.mergeStaged();
     this.merge('neighbours', neigh, [...this.tables.neighbours.values()]);
     this.merge('rules', rules, [...this.tables.rules.values()]);
     const changes = this.collecting;
@@ -610,6 +712,8 @@ export class Source {
         attrs: [['IFLA_EXT_MASK', RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS]],
       })
       .catch(() => undefined);
+    for (const index of this.partnerless) this.schedule({ what: 'link', index });
+    this.partnerless.clear();
     await this.idle();
   }
 
@@ -626,6 +730,11 @@ export class Source {
     this.ipr.close();
     for (const w of this.idleWaiters.splice(0)) w();
   }
+}
+
+/** A route's family as a number: IPv6, or IPv4 for anything else (the table holds only these two). */
+function slotFamily(t: Tables['routes'], slot: number): number {
+  return t.slotFamily(slot) === AF_INET6 ? AF_INET6 : AF_INET;
 }
 
 export { TABLES };

@@ -18,9 +18,15 @@ export class VocabError extends TypeError {
 
 const families = enumNames(AF);
 
-/** The fields of each table whose values are names of one enumeration. */
+// A neighbour's NDA_PROTOCOL is a bare u8 in records; input may name it as routes name theirs.
+const routeProtocols = typeNames(routeVocab.typeOf('proto')!);
+
+/**
+ * The fields of each table whose values are names of one enumeration (with names of their own
+ * when the vocabulary has none; `number` when records hold the number, the names being input only).
+ */
 const ENUMS: {
-  readonly [T in TableName]?: Readonly<Record<string, readonly [Vocab<any, any, any, any>, EnumNames?]>>;
+  readonly [T in TableName]?: Readonly<Record<string, readonly [Vocab<any, any, any, any>, EnumNames?, 'number'?]>>;
 } = {
   routes: {
     family: [routeVocab],
@@ -31,7 +37,7 @@ const ENUMS: {
     pref: [routeVocab],
   },
   addresses: { family: [addrVocab], scope: [addrVocab], proto: [addrVocab] },
-  neighbours: { family: [neighVocab, families], protocol: [neighVocab] },
+  neighbours: { family: [neighVocab, families], protocol: [neighVocab, routeProtocols, 'number'] },
   rules: { family: [ruleVocab, families], table: [ruleVocab], protocol: [ruleVocab] },
 };
 
@@ -54,15 +60,33 @@ function namesOf(v: Vocab<any, any, any, any>, key: string, own?: EnumNames): En
  * `enumValue('routes', 'table', 254)` -> 'main'. VocabError names the field and the choices.
  */
 export function enumValue(table: TableName, key: string, v: unknown): string | number {
+  // A plan asks the same few values thousands of times ('main', 'static'...).
+  const memo = enumMemo.get(table + ' ' + key);
+  const hit = memo?.get(v);
+  if (hit !== undefined) return hit;
+  const out = enumValueOf(table, key, v);
+  if (typeof v === 'string' || typeof v === 'number') {
+    if (memo) {
+      if (memo.size < ENUM_MEMO_MAX) memo.set(v, out);
+    } else enumMemo.set(table + ' ' + key, new Map([[v, out]]));
+  }
+  return out;
+}
+const enumMemo = new Map<string, Map<unknown, string | number>>();
+/** Values remembered per field: the names, and a few numbers (tables), not every number. */
+const ENUM_MEMO_MAX = 256;
+
+function enumValueOf(table: TableName, key: string, v: unknown): string | number {
   const e = ENUMS[table]?.[key];
   if (!e) throw new Error(`${table}: ${key} is not an enumeration`);
-  const [vocab, own] = e;
+  const [vocab, own, form] = e;
   const names = namesOf(vocab, key, own);
   const n = typeof v === 'number' ? v : typeof v === 'string' ? names.byName(v) : undefined;
   if (n === undefined || !Number.isInteger(n) || n < 0)
     throw new VocabError(
       `${table} ${key}: ${JSON.stringify(v)} is not one of ${names.list().join(', ')} (or a number)`,
     );
+  if (form === 'number') return n;
   return own ? names.short(n) : (vocab.recordValue(key, n) as string | number);
 }
 

@@ -113,8 +113,9 @@ function flagMask(v: AddrSpec['flags']): number {
 export function addrBody(
   cmd: AddrCmd,
   spec: AddrSpec,
+  checked = false,
 ): { fields: Record<string, unknown>; attrs: [string | number, unknown][] } {
-  spec = checkAddrSpec(spec);
+  if (!checked) spec = checkAddrSpec(spec);
   if (typeof spec.index !== 'number')
     throw new TypeError(`address ${cmd} needs the interface index (or a name IPRoute resolves)`);
   // pyroute2: with both, local is ours and address the other end (as peer).
@@ -165,8 +166,13 @@ export function addrBody(
 }
 
 /** The request for `ipr.addr(cmd, spec)`. */
-export function addrRequest(cmd: AddrCmd, spec: AddrSpec): { schema: typeof ifaddrmsg; spec: MessageSpec<any, any> } {
-  const { fields, attrs } = addrBody(cmd, spec);
+export function addrRequest(
+  cmd: AddrCmd,
+  spec: AddrSpec,
+  checked = false,
+): { schema: typeof ifaddrmsg; spec: MessageSpec<any, any> } {
+  // checked: as routeRequest's.
+  const { fields, attrs } = addrBody(cmd, spec, checked);
   const { type, flags } = requestHead('address', cmd, ['add', 'replace', 'set', 'del'], {
     new: RTM.RTM_NEWADDR,
     del: RTM.RTM_DELADDR,

@@ -559,11 +559,20 @@ export class IPRoute {
     const cache = new Map<string, number>();
     const fds: number[] = [];
     type Item = { schema: AnySchema; spec: MessageSpec<any, any> };
-    const prep = async (i: number): Promise<Item> => {
+    // Interfaces given by index need no lookup: no promise, so a large batch stays one task.
+    const prep = (i: number): Item | Promise<Item> => {
       const [kind, cmd, spec] = requests[i]!;
-      if (kind === 'link') return linkRequest(cmd, await this.prepLink(cmd, spec as LinkSpec, fds, cache));
-      if (kind === 'addr') return addrRequest(cmd as AddrCmd, await this.prepAddr(spec as AddrSpec, cache));
-      return routeRequest(cmd as RouteCmd, await this.prepRoute(spec as RouteSpec, cache));
+      if (kind === 'link') return this.prepLink(cmd, spec as LinkSpec, fds, cache).then((l) => linkRequest(cmd, l));
+      if (kind === 'addr') {
+        const a = checkAddrSpec(spec as AddrSpec);
+        if (typeof a.index !== 'string') return addrRequest(cmd as AddrCmd, a, true);
+        return this.prepAddr(a, cache).then((x) => addrRequest(cmd as AddrCmd, x));
+      }
+      const r = checkRouteSpec(spec as RouteSpec);
+      const named =
+        typeof r.oif === 'string' || typeof r.iif === 'string' || r.multipath?.some((nh) => typeof nh.oif === 'string');
+      if (!named) return routeRequest(cmd as RouteCmd, r, true);
+      return this.prepRoute(r, cache).then((x) => routeRequest(cmd as RouteCmd, x));
     };
     try {
       // Bad input is refused before anything is sent. An interface missing now may be made by
@@ -581,11 +590,15 @@ export class IPRoute {
           );
         if (kind !== 'link' && kind !== 'addr' && kind !== 'route')
           throw new TypeError(`batch[${i}]: unknown kind ${JSON.stringify(kind)} (link, addr, route)`);
-        try {
-          prepared.push(await prep(i));
-        } catch (e) {
-          if (!(e instanceof NetlinkError && e.code === 'ENODEV')) throw e;
-          prepared.push(e);
+        const item = prep(i);
+        if (!(item instanceof Promise)) prepared.push(item);
+        else {
+          try {
+            prepared.push(await item);
+          } catch (e) {
+            if (!(e instanceof NetlinkError && e.code === 'ENODEV')) throw e;
+            prepared.push(e);
+          }
         }
         if (kind === 'link' && LINK_MAKERS.has(cmd)) makesLinks = true;
       }
