@@ -98,6 +98,21 @@ describe('nlroute as a new ip user types it', () => {
     }
   });
 
+  it("route and neigh text keep ip's blanks at the ends of lines", async () => {
+    await ns.ip('route add 10.12.0.0/16 nexthop via 10.0.0.7 weight 1 nexthop via 10.0.0.8 weight 2');
+    for (const view of [
+      'route show table all',
+      '-6 route show',
+      'neigh show',
+      'neigh show proxy',
+      'route get 10.0.0.7',
+    ]) {
+      const r = nlroute('-n', ns.name, ...view.split(' '));
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, await ns.ip(view), view);
+    }
+  });
+
   it('-j link show lists keys in the order of ip -j', async () => {
     const j = nlroute('-n', ns.name, '-j', 'link', 'show', 'dev', 'v0');
     const ip = await ns.json('link show dev v0');

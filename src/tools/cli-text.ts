@@ -218,21 +218,22 @@ export function routeText(r: Row): string {
   p.push(...(r.flags ?? []));
   for (const m of r.metrics ?? []) for (const [k, v] of Object.entries(m)) p.push(`${k} ${v}`);
   if (r.pref) p.push(`pref ${r.pref}`);
-  let s = p.filter(Boolean).join(' ');
+  if (r.uid !== undefined) p.push(`uid ${r.uid}`);
+  // ip ends every word with a blank, the last of a line too, except "pref X" (printed without one).
+  let s = `${p.filter(Boolean).join(' ')}${r.pref && r.uid === undefined ? '' : ' '}`;
   for (const nh of r.nexthops ?? []) {
     s += `\n\tnexthop${nh.gateway ? ` via ${nh.gateway}` : ''}${nh.dev ? ` dev ${nh.dev}` : ''} weight ${nh.weight}`;
-    s += (nh.flags ?? []).map((f: string) => ` ${f}`).join('');
+    s += `${(nh.flags ?? []).map((f: string) => ` ${f}`).join('')} `;
   }
-  if (r.uid !== undefined) s += ` uid ${r.uid}`;
-  if (r.cache) s += ' \n    cache';
-  return s + '\n';
+  if (r.cache) s += '\n    cache ';
+  return `${s}\n`;
 }
 
 export function neighText(r: Row): string {
   const p = [r.dst, r.dev && `dev ${r.dev}`, r.lladdr && `lladdr ${r.lladdr}`];
   if ('router' in r) p.push('router');
   if ('proxy' in r) p.push('proxy');
-  return [...p, ...(r.state ?? [])].filter(Boolean).join(' ') + '\n';
+  return `${[...p, ...(r.state ?? [])].filter(Boolean).join(' ')} \n`;
 }
 
 export function ruleText(r: Row): string {
