@@ -113,6 +113,12 @@ describe('nlroute as a new ip user types it', () => {
     }
   });
 
+  it('a refused link set names the device, not its index', async () => {
+    const r = nlroute('-n', ns.name, 'link', 'set', 'v0', 'mtu', '70000');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /link set v0: Invalid argument \(EINVAL\)/);
+  });
+
   it('-j link show lists keys in the order of ip -j', async () => {
     const j = nlroute('-n', ns.name, '-j', 'link', 'show', 'dev', 'v0');
     const ip = await ns.json('link show dev v0');

@@ -286,9 +286,8 @@ async function change(ctx: CliContext, verb: 'add' | 'set' | 'del' | 'replace', 
   }
   if (verb === 'set') {
     if (spec.index === undefined) throw new UsageError('link set: which device? (link set dev DEV ...)');
-    const ipr = ctx.route();
-    const index = await ipr.ifindex(spec.index as unknown as string);
-    await ipr.link('set', { ...spec, index });
+    // IPRoute takes the name itself, so a kernel refusal names the device, not its index.
+    await ctx.route().link('set', spec);
     return 0;
   }
   if (spec.ifname === undefined && spec.kind === undefined) throw new UsageError(`link ${verb}: which device?`);
