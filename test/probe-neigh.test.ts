@@ -65,6 +65,13 @@ describe('scope "global", as ip names scope 0', () => {
     assert.equal((await ipr.addresses({ index: 'v0', scope: 'global', family: 'inet' })).length, 1);
   });
 
+  it("routes({ table: 'all' }) lists every table, as ip route show table all", async () => {
+    const all = await ipr.routes({ table: 'all' });
+    assert.deepEqual(all.length, (await ipr.routes()).length);
+    assert.ok(all.some((r) => r.table === 'local'));
+    assert.ok(all.some((r) => r.table === 'main'));
+  });
+
   it('nlroute addr flush dev v0 scope global works as with ip', async () => {
     const { spawnSync } = await import('node:child_process');
     const { fileURLToPath } = await import('node:url');
