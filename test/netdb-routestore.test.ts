@@ -107,6 +107,13 @@ test('netdb route store: random changes and compactions keep it equal to a map o
     byKey(store.filter({ table: 'main', dev: 2 })),
     byKey(all.filter((r) => r.table === 'main' && routeDevs(r).includes(2))),
   );
+  // Header fields with no index are tested on the bytes before a record is made.
+  for (const q of [{ proto: 'static' }, { family: 'inet6', type: 'unicast' }, { dstLen: 24, tos: 0 }, { proto: 3 }])
+    assert.deepEqual(
+      byKey(store.filter(q)),
+      byKey(all.filter((r) => Object.entries(q).every(([k, v]) => (r as unknown as Record<string, unknown>)[k] === v))),
+      JSON.stringify(q),
+    );
   // A record read before a change keeps its values: bytes are never written over.
   const [k0, r0] = [...model][0] ?? [];
   if (k0) {

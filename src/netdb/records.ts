@@ -168,6 +168,20 @@ const FAMILY = byteValues('family'),
   SCOPE = byteValues('scope'),
   TYPE = byteValues('type'),
   PREF = byteValues('pref');
+const BYTES = Array.from({ length: 256 }, (_, n) => n);
+/**
+ * Record values of struct rtmsg's one-byte fields by their byte, with each field's offset in
+ * the struct: what a route record says of them without reading it.
+ */
+export const ROUTE_HEADER_BYTES: { readonly [field: string]: { at: number; values: readonly (string | number)[] } } = {
+  family: { at: 0, values: FAMILY },
+  dstLen: { at: 1, values: BYTES },
+  srcLen: { at: 2, values: BYTES },
+  tos: { at: 3, values: BYTES },
+  proto: { at: 5, values: PROTO },
+  scope: { at: 6, values: SCOPE },
+  type: { at: 7, values: TYPE },
+};
 /** A routing table's id as records name it ('main', or the number). */
 export const routeTableValue = (t: number): string | number => (t < TABLE.length ? TABLE[t] : t);
 const nhNames = enumNames(RTNH_F);

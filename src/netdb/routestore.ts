@@ -6,7 +6,16 @@
 // into fresh slabs when most of them are dead.
 import { Message, NLMSG_HDRLEN, parseIPv4, parseIPv6, type AnyMessage } from '../core/index.js';
 import { rtmsg } from '../rtnl/rtmsg.js';
-import { DEFAULT_DST, ipText, routeDevs, routeKey, routeRecord, routeTableValue, type RouteRecord } from './records.js';
+import {
+  DEFAULT_DST,
+  ROUTE_HEADER_BYTES,
+  ipText,
+  routeDevs,
+  routeKey,
+  routeRecord,
+  routeTableValue,
+  type RouteRecord,
+} from './records.js';
 import { matches } from './table.js';
 import { baseKeyBytes, dstHash, hashBytes, keyA, keyB, keyBytes, nexthopDevs, scan, scanned } from './routebytes.js';
 
@@ -53,6 +62,22 @@ function grow<T extends Int32Array | Uint32Array | Uint16Array>(a: T, n: number,
   g.set(a);
   if (fill !== undefined) g.fill(fill, a.length);
   return g;
+}
+
+/**
+ * A test of a route message's header bytes against the query's header fields (family, proto,
+ * scope, type, tos, prefix lengths), so a query with no indexed field builds records only for
+ * the routes that can match; undefined when the query names none of them.
+ */
+function headerTest(query: Readonly<Record<string, unknown>>): ((b: Buffer, h: number) => boolean) | undefined {
+  const tests: { at: number; ok: boolean[] }[] = [];
+  for (const k of Object.keys(query)) {
+    const f = ROUTE_HEADER_BYTES[k];
+    if (!f || query[k] === undefined || (typeof query[k] !== 'string' && typeof query[k] !== 'number')) continue;
+    tests.push({ at: f.at, ok: f.values.map((v) => v === query[k]) });
+  }
+  if (!tests.length) return undefined;
+  return (b, h) => tests.every((t) => t.ok[b[h + t.at]]);
 }
 
 /** Fields the route table answers `filter` and `lookup` through an index. */
@@ -612,8 +637,10 @@ export class RouteStore {
       if (!best || slots.length < best.length) best = slots;
     }
     const virtual = Object.keys(query).filter((k) => query[k] !== undefined && INDEXED.has(k));
+    const header = headerTest(query);
     const out: RouteRecord[] = [];
     for (const s of best ?? this.slots()) {
+      if (header && !header(this.slabs[this.slabOf[s]], this.offOf[s] + NLMSG_HDRLEN)) continue;
       const r = this.record(s);
       if (!matches(r, query)) continue;
       if (virtual.every((k) => k in r || this.holds(r, k, query[k]))) out.push(r);
