@@ -133,9 +133,9 @@ test('create, add, del, test, rename, swap, flush, destroy with ipset(8) syntax 
     const missing = await cli(ns, ['add', 'nosuch', '1.2.3.4']);
     assert.deepEqual([missing.code, missing.err], [1, 'nlroute ipset: The set with the given name does not exist\n']);
     const bad = await cli(ns, ['add']);
-    assert.equal(bad.code, 1);
+    assert.equal(bad.code, 2); // ipset(8): a missing argument is a parameter problem, status 2
     assert.match(bad.err, /Missing mandatory argument: setname/);
-    assert.equal((await cli(ns, ['frobnicate'])).code, 1);
+    assert.equal((await cli(ns, ['frobnicate'])).code, 2);
     assert.equal(await runIpsetCli([], new Sink(), new Sink()), 2);
   });
 });

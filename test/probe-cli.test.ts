@@ -30,6 +30,7 @@ describe('nlroute as a new ip user types it', () => {
       'link add vx0 type vxlan id 42 dstport 4789 dev v0 local 10.0.0.1',
       'link add vx1 type vxlan id 43 dstport 4790 group 239.1.1.1 dev v0 ttl 5 nolearning noudpcsum ageing 100',
       'addr add 10.0.0.1/24 dev v0',
+      'addr add 10.0.0.2/24 dev v0',
       'neigh add proxy 10.0.0.9 dev v0',
       'rule add not from 10.9.0.0/16 lookup 103 priority 1004',
       'rule add from all ipproto tcp dport 80 table 104 pref 1005',
@@ -46,6 +47,10 @@ describe('nlroute as a new ip user types it', () => {
       'rule add table 110 pref 1016 protocol static',
       'rule add ipproto 200 table 5 pref 1018',
       'route add 10.6.0.0/24 table 100 dev v0',
+      'addr add 2001:db8::1/64 dev v0 nodad',
+      'route add 2001:db8:1::/48 via 2001:db8::2 proto static',
+      'route add 10.10.0.0/16 via 10.0.0.7 table 200',
+      'rule add to 10.10.0.0/16 table 200 pref 900',
     ]);
   });
   after(async () => {
@@ -58,6 +63,66 @@ describe('nlroute as a new ip user types it', () => {
     assert.deepEqual(lines(r.stdout), lines(await ns.ip('rule show')));
     const j = nlroute('-n', ns.name, '-j', 'rule', 'show');
     assert.deepEqual(JSON.parse(j.stdout), await ns.json('rule show'));
+  });
+
+  it('addr show names a second address of a subnet secondary, in text and JSON', async () => {
+    const r = nlroute('-n', ns.name, 'addr', 'show', 'dev', 'v0');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /inet 10\.0\.0\.2\/24 scope global secondary v0/);
+    assert.deepEqual(lines(r.stdout), lines(await ns.ip('addr show dev v0')));
+    const j = nlroute('-n', ns.name, '-j', 'addr', 'show', 'dev', 'v0');
+    assert.deepEqual(JSON.parse(j.stdout), await ns.json('addr show dev v0'));
+  });
+
+  it('route get prints what ip prints: IPv6 metric and no cache, the table of a rule', async () => {
+    // v1 has carrier once up: wait for the lookup to work, as ip route get needs it too.
+    for (let i = 0; i < 50 && !(await ns.ip('route get 2001:db8:1::5').catch(() => '')); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    for (const dst of ['2001:db8:1::5', '10.10.1.1', '10.0.0.7']) {
+      const r = nlroute('-n', ns.name, 'route', 'get', dst);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(lines(r.stdout), lines(await ns.ip(`route get ${dst}`)), dst);
+      const j = nlroute('-n', ns.name, '-j', 'route', 'get', dst);
+      assert.deepEqual(JSON.parse(j.stdout), await ns.json(`route get ${dst}`), dst);
+    }
+  });
+
+  it('-br link and -br addr print ip -brief lines and JSON', async () => {
+    for (const view of ['-br link show', '-br addr show', '-br -4 addr show', '-br link show dev v0']) {
+      const r = nlroute('-n', ns.name, ...view.split(' '));
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(lines(r.stdout), lines(await ns.ip(view)), view);
+      const j = nlroute('-n', ns.name, '-j', ...view.split(' '));
+      assert.deepEqual(JSON.parse(j.stdout), await ns.json(view), view);
+    }
+  });
+
+  it("route and neigh text keep ip's blanks at the ends of lines", async () => {
+    await ns.ip('route add 10.12.0.0/16 nexthop via 10.0.0.7 weight 1 nexthop via 10.0.0.8 weight 2');
+    for (const view of [
+      'route show table all',
+      '-6 route show',
+      'neigh show',
+      'neigh show proxy',
+      'route get 10.0.0.7',
+    ]) {
+      const r = nlroute('-n', ns.name, ...view.split(' '));
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, await ns.ip(view), view);
+    }
+  });
+
+  it('a refused link set names the device, not its index', async () => {
+    const r = nlroute('-n', ns.name, 'link', 'set', 'v0', 'mtu', '70000');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /link set v0: Invalid argument \(EINVAL\)/);
+  });
+
+  it('-j link show lists keys in the order of ip -j', async () => {
+    const j = nlroute('-n', ns.name, '-j', 'link', 'show', 'dev', 'v0');
+    const ip = await ns.json('link show dev v0');
+    assert.deepEqual(Object.keys(JSON.parse(j.stdout)[0]), Object.keys(ip[0]));
   });
 
   it('neigh show proxy lists the proxy entries, as ip does', async () => {

@@ -43,3 +43,43 @@ describe('neighbour link-layer addresses', () => {
     assert.match(out, /^02:00:00:00:00:aa master br0 static/m);
   });
 });
+
+describe('scope "global", as ip names scope 0', () => {
+  let ns: TestNetns;
+  let ipr: IPRoute;
+  before(async () => {
+    ns = await createNetns();
+    await ns.batch(['link add v0 type veth peer name v1', 'link set v0 up']);
+    ipr = new IPRoute({ netns: ns.name });
+  });
+  after(async () => {
+    ipr.close();
+    await deleteNetns(ns);
+  });
+
+  it('is taken by route and addr specs and filters, and records still say universe', async () => {
+    await ipr.addr('add', { index: 'v0', address: '10.60.0.1/24', scope: 'global' });
+    await ipr.route('add', { dst: '10.61.0.0/16', oif: 'v0', scope: 'global' });
+    const [r] = await ipr.routes({ dst: '10.61.0.0/16' });
+    assert.equal(r.scope, 'universe');
+    assert.equal((await ipr.addresses({ index: 'v0', scope: 'global', family: 'inet' })).length, 1);
+  });
+
+  it("routes({ table: 'all' }) lists every table, as ip route show table all", async () => {
+    const all = await ipr.routes({ table: 'all' });
+    assert.deepEqual(all.length, (await ipr.routes()).length);
+    assert.ok(all.some((r) => r.table === 'local'));
+    assert.ok(all.some((r) => r.table === 'main'));
+  });
+
+  it('nlroute addr flush dev v0 scope global works as with ip', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const cli = fileURLToPath(new URL('../src/tools/cli.js', import.meta.url));
+    const r = spawnSync('node', [cli, '-n', ns.name, 'addr', 'flush', 'dev', 'v0', 'scope', 'global'], {
+      encoding: 'utf8',
+    });
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(await ns.ip('-4 addr show dev v0'), /10\.60\.0\.1/);
+  });
+});

@@ -168,7 +168,16 @@ export async function runIpsetCli(
       await ipset.restore(text, { exist: flags.exist });
       return 0;
     }
-    const cmd = parseCommand(rest);
+    let cmd: ReturnType<typeof parseCommand>;
+    try {
+      cmd = parseCommand(rest);
+    } catch (e) {
+      // A line ipset(8) cannot parse (unknown command or argument, missing value) is its
+      // PARAMETER_PROBLEM: exit status 2.
+      if (!(e instanceof IPSetSyntaxError)) throw e;
+      await write(err, `nlroute ipset: ${e.message}\nTry \`nlroute ipset help' for more information.\n`);
+      return 2;
+    }
     ipset = new IPSet({ netns: flags.netns });
     const exclusive = !flags.exist;
     switch (cmd.cmd) {

@@ -306,6 +306,8 @@ export const RT_SCOPE = {
   RT_SCOPE_LINK: 253,
   RT_SCOPE_HOST: 254,
   RT_SCOPE_NOWHERE: 255,
+  // Not in the UAPI: iproute2 names scope 0 "global" (rt_scopes, ip -j addr), so specs take it too.
+  RT_SCOPE_GLOBAL: 0,
 } as const;
 
 /** Who installed a route, rtm_protocol (also ifa_proto-like uses in rules). */

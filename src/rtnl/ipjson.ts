@@ -159,12 +159,12 @@ export function linkJSON(
 ): Json {
   const f = m.fields;
   const a = (n: string): any => m.getAttr(n);
-  const j: Json = { ifindex: f.index, ifname: a('IFLA_IFNAME') };
+  const j: Json = { ifindex: f.index };
   const link = a('IFLA_LINK');
-  if (link !== undefined && link !== f.index) {
-    if (a('IFLA_LINK_NETNSID') !== undefined) j.link_index = link;
-    else j.link = names.get(link) ?? null;
-  }
+  // ip -j puts the lower link before the name.
+  if (link !== undefined && link !== f.index && a('IFLA_LINK_NETNSID') === undefined) j.link = names.get(link) ?? null;
+  j.ifname = a('IFLA_IFNAME');
+  if (link !== undefined && link !== f.index && a('IFLA_LINK_NETNSID') !== undefined) j.link_index = link;
   j.flags = linkFlags(f.flags);
   j.mtu = a('IFLA_MTU');
   if (a('IFLA_QDISC') !== undefined) j.qdisc = a('IFLA_QDISC');
@@ -285,6 +285,8 @@ export function addrInfoJSON(m: AnyMessage): Json {
     0x400: 'autojoin',
     0x800: 'stable-privacy',
   };
+  // IFA_F_SECONDARY and IFA_F_TEMPORARY are one bit: ip names it by family.
+  if (f.family !== 10) names[0x01] = 'secondary';
   for (const [bit, name] of Object.entries(names)) {
     // `ip` prints "dynamic" for addresses that are not permanent, and no "permanent" key.
     if (Number(bit) === 0x80) continue;

@@ -126,6 +126,9 @@ import {
 } from './records.js';
 import { IPROUTE_CALLS, describeBatchResults } from './describe.js';
 
+// Link commands of a batch that may create a link a later item names.
+const LINK_MAKERS: ReadonlySet<string> = new Set(['add', 'create', 'replace', 'set', 'change']);
+
 // Neighbour commands that send no link-layer address.
 const NEIGH_READS: ReadonlySet<string> = new Set(['del', 'delete', 'remove', 'get', 'dump', 'show']);
 
@@ -555,8 +558,27 @@ export class IPRoute {
   async batch(requests: readonly BatchRequest[], opts: BatchOptions = {}): Promise<BatchResult[]> {
     const cache = new Map<string, number>();
     const fds: number[] = [];
+    type Item = { schema: AnySchema; spec: MessageSpec<any, any> };
+    // Interfaces given by index need no lookup: no promise, so a large batch stays one task.
+    const prep = (i: number): Item | Promise<Item> => {
+      const [kind, cmd, spec] = requests[i]!;
+      if (kind === 'link') return this.prepLink(cmd, spec as LinkSpec, fds, cache).then((l) => linkRequest(cmd, l));
+      if (kind === 'addr') {
+        const a = checkAddrSpec(spec as AddrSpec);
+        if (typeof a.index !== 'string') return addrRequest(cmd as AddrCmd, a, true);
+        return this.prepAddr(a, cache).then((x) => addrRequest(cmd as AddrCmd, x));
+      }
+      const r = checkRouteSpec(spec as RouteSpec);
+      const named =
+        typeof r.oif === 'string' || typeof r.iif === 'string' || r.multipath?.some((nh) => typeof nh.oif === 'string');
+      if (!named) return routeRequest(cmd as RouteCmd, r, true);
+      return this.prepRoute(r, cache).then((x) => routeRequest(cmd as RouteCmd, x));
+    };
     try {
-      const items: { schema: AnySchema; spec: MessageSpec<any, any> }[] = [];
+      // Bad input is refused before anything is sent. An interface missing now may be made by
+      // an earlier item (a link add): that item waits until what precedes it has been applied.
+      const prepared: (Item | NetlinkError)[] = [];
+      let makesLinks = false;
       for (const [i, r] of requests.entries()) {
         if (!Array.isArray(r) || r.length !== 3) throw new TypeError(`batch[${i}] must be [kind, cmd, spec]`);
         const [kind, cmd, spec] = r;
@@ -566,23 +588,48 @@ export class IPRoute {
           throw new TypeError(
             `batch[${i}]: a ${(spec as LinkSpec).kind} is made through /dev/net/tun, not a netlink message; use link('add')`,
           );
-        if (kind === 'link') items.push(linkRequest(cmd, await this.prepLink(cmd, spec as LinkSpec, fds, cache)));
-        else if (kind === 'addr') {
-          // Interfaces given by index need no lookup: no await, so a large batch stays one task.
-          const a = checkAddrSpec(spec as AddrSpec);
-          if (typeof a.index === 'string') items.push(addrRequest(cmd as AddrCmd, await this.prepAddr(a, cache)));
-          else items.push(addrRequest(cmd as AddrCmd, a, true));
-        } else if (kind === 'route') {
-          const r = checkRouteSpec(spec as RouteSpec);
-          const named =
-            typeof r.oif === 'string' ||
-            typeof r.iif === 'string' ||
-            r.multipath?.some((nh) => typeof nh.oif === 'string');
-          if (named) items.push(routeRequest(cmd as RouteCmd, await this.prepRoute(r, cache)));
-          else items.push(routeRequest(cmd as RouteCmd, r, true));
-        } else throw new TypeError(`batch[${i}]: unknown kind ${JSON.stringify(kind)} (link, addr, route)`);
+        if (kind !== 'link' && kind !== 'addr' && kind !== 'route')
+          throw new TypeError(`batch[${i}]: unknown kind ${JSON.stringify(kind)} (link, addr, route)`);
+        const item = prep(i);
+        if (!(item instanceof Promise)) prepared.push(item);
+        else {
+          try {
+            prepared.push(await item);
+          } catch (e) {
+            if (!(e instanceof NetlinkError && e.code === 'ENODEV')) throw e;
+            prepared.push(e);
+          }
+        }
+        if (kind === 'link' && LINK_MAKERS.has(cmd)) makesLinks = true;
       }
-      return describeBatchResults(requests, await this.sock.batch(items, opts));
+      const results: BatchResult[] = [];
+      let from = 0;
+      const send = async (to: number): Promise<void> => {
+        if (to <= from) return;
+        const sent = await this.sock.batch(prepared.slice(from, to) as Item[], opts);
+        for (const r of sent) results.push({ ...r, index: r.index + from });
+        from = to;
+      };
+      for (let i = 0; i < prepared.length; i++) {
+        let item = prepared[i]!;
+        if (!(item instanceof NetlinkError)) continue;
+        if (makesLinks) {
+          await send(i);
+          try {
+            item = await prep(i);
+          } catch (e) {
+            if (!(e instanceof NetlinkError)) throw e;
+            item = e;
+          }
+        }
+        if (item instanceof NetlinkError) {
+          await send(i);
+          results.push({ index: i, ok: false, error: item });
+          from = i + 1;
+        } else prepared[i] = item;
+      }
+      await send(prepared.length);
+      return describeBatchResults(requests, results);
     } finally {
       for (const fd of fds) closeSync(fd);
     }

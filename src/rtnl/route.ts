@@ -447,9 +447,13 @@ export function routeRequest(
 
 // ---- dumps ---------------------------------------------------------------------------
 
+// `table: 'all'` filters nothing, as `ip route show table all`.
+const ALL_TABLES = 'all';
+
 /** What getRoutes() keeps: the kernel filters family, table, protocol, type and oif. */
 export interface RouteFilter {
   family?: number | string;
+  /** A table by name or number; 'all' (as ip) or nothing for every table. */
   table?: number | string;
   proto?: number | string;
   type?: number | string;
@@ -469,7 +473,7 @@ export interface RouteFilter {
 export function routeDumpRequest(filter: RouteFilter = {}): MessageSpec<any, any> {
   const fields: Record<string, unknown> = { family: familyValue(filter.family as number | string | undefined) ?? 0 };
   const attrs: [string, unknown][] = [];
-  if (filter.table !== undefined) {
+  if (filter.table !== undefined && filter.table !== ALL_TABLES) {
     const t = tableId(filter.table);
     if (t < 256) fields.table = t;
     else attrs.push(['RTA_TABLE', t]);
@@ -495,7 +499,7 @@ export function routeMatcher(filter: RouteFilter = {}, kernelFiltered = true): (
   const family = familyValue(filter.family as number | string | undefined);
   if (family && family !== AF_INET && family !== AF_INET6) checks.push((m) => m.family === family);
   if (!kernelFiltered) {
-    if (filter.table !== undefined) {
+    if (filter.table !== undefined && filter.table !== ALL_TABLES) {
       const t = tableId(filter.table);
       checks.push((m) => tableOf(m) === t);
     }

@@ -16,6 +16,8 @@ export interface GlobalOptions {
   family: number;
   batch?: string;
   force: boolean;
+  /** -br: one line per link (link and addr views), as ip -brief. */
+  brief?: boolean;
 }
 
 export const AF_INET = 2;
@@ -91,7 +93,7 @@ export class Words {
   }
 }
 
-const GLOBAL_USAGE = 'options: -n NETNS, -j/-json, -d/-details, -s/-stats, -4, -6, -batch FILE, -force';
+const GLOBAL_USAGE = 'options: -n NETNS, -j/-json, -d/-details, -s/-stats, -br/-brief, -4, -6, -batch FILE, -force';
 
 /**
  * Read leading options (`-n NS -j ...`) as ip does; returns the options and the remaining words.
@@ -111,6 +113,7 @@ export function parseGlobals(argv: readonly string[], into?: GlobalOptions): { o
     } else if (o === 'j' || (matches(o, 'json') && o.length > 1)) opts.json = true;
     else if (matches(o, 'details')) opts.details = true;
     else if (matches(o, 'stats') || matches(o, 'statistics')) opts.stats = true;
+    else if (o === 'br' || (matches(o, 'brief') && o.length > 2)) opts.brief = true;
     else if (o === '4') opts.family = AF_INET;
     else if (o === '6') opts.family = AF_INET6;
     else if (o === 'b' || (matches(o, 'batch') && o.length > 1)) {

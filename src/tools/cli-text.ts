@@ -218,20 +218,22 @@ export function routeText(r: Row): string {
   p.push(...(r.flags ?? []));
   for (const m of r.metrics ?? []) for (const [k, v] of Object.entries(m)) p.push(`${k} ${v}`);
   if (r.pref) p.push(`pref ${r.pref}`);
-  let s = p.filter(Boolean).join(' ');
+  if (r.uid !== undefined) p.push(`uid ${r.uid}`);
+  // ip ends every word with a blank, the last of a line too, except "pref X" (printed without one).
+  let s = `${p.filter(Boolean).join(' ')}${r.pref && r.uid === undefined ? '' : ' '}`;
   for (const nh of r.nexthops ?? []) {
     s += `\n\tnexthop${nh.gateway ? ` via ${nh.gateway}` : ''}${nh.dev ? ` dev ${nh.dev}` : ''} weight ${nh.weight}`;
-    s += (nh.flags ?? []).map((f: string) => ` ${f}`).join('');
+    s += `${(nh.flags ?? []).map((f: string) => ` ${f}`).join('')} `;
   }
-  if (r.uid !== undefined) s += ` uid ${r.uid} \n    cache`;
-  return s + '\n';
+  if (r.cache) s += '\n    cache ';
+  return `${s}\n`;
 }
 
 export function neighText(r: Row): string {
   const p = [r.dst, r.dev && `dev ${r.dev}`, r.lladdr && `lladdr ${r.lladdr}`];
   if ('router' in r) p.push('router');
   if ('proxy' in r) p.push('proxy');
-  return [...p, ...(r.state ?? [])].filter(Boolean).join(' ') + '\n';
+  return `${[...p, ...(r.state ?? [])].filter(Boolean).join(' ')} \n`;
 }
 
 export function ruleText(r: Row): string {
@@ -262,4 +264,38 @@ export function ruleText(r: Row): string {
   else if (r.action !== undefined) p.push(String(r.action));
   if (r.protocol !== undefined) p.push(`proto ${r.protocol}`);
   return `${r.priority}:\t${p.join(' ')}\n`;
+}
+
+/** A link or address row reduced to what `ip -br` prints (its JSON with -j). */
+export function briefRow(r: Row, withAddrs: boolean): Row {
+  const b: Row = {};
+  if (r.link !== undefined) b.link = r.link;
+  b.ifname = r.ifname;
+  b.operstate = r.operstate;
+  if (withAddrs) {
+    b.addr_info = (r.addr_info ?? []).map((a: Row) => {
+      const o: Row = { local: a.local };
+      if (a.address !== undefined) o.address = a.address;
+      o.prefixlen = a.prefixlen;
+      return o;
+    });
+  } else {
+    if (r.address !== undefined) b.address = r.address;
+    b.flags = r.flags;
+  }
+  return b;
+}
+
+/** One `ip -br link` / `ip -br addr` line: name and state in columns, then address or addresses. */
+export function briefText(b: Row): string {
+  const name = b.link !== undefined ? `${b.ifname}@${b.link ?? 'NONE'}` : b.ifname;
+  let s = `${String(name).padEnd(16)} ${String(b.operstate).padEnd(14)} `;
+  if (b.addr_info) {
+    for (const a of b.addr_info as Row[])
+      s += `${a.local}${a.address !== undefined ? ` peer ${a.address}` : ''}/${a.prefixlen} `;
+  } else {
+    if (b.address !== undefined) s += `${b.address} `;
+    s += `<${(b.flags as string[]).join(',')}> `;
+  }
+  return `${s}\n`;
 }

@@ -3,7 +3,7 @@ import type { AddrFilter, AddrSpec } from '../rtnl/addr.js';
 import { IFF } from '../rtnl/constants.js';
 import { UsageError, Words, pick } from './cli-args.js';
 import type { CliContext } from './cli-context.js';
-import { addrText } from './cli-text.js';
+import { addrText, briefRow, briefText } from './cli-text.js';
 import { linkRows } from './cmd-link.js';
 import { addrInfoJSON } from '../rtnl/ipjson.js';
 
@@ -118,7 +118,12 @@ async function show(ctx: CliContext, words: string[]): Promise<number> {
       const { inet6_addr_gen_mode: _mode, ...row } = x.row;
       return { ...row, addr_info: x.addrs.map(addrInfoJSON) };
     });
-  ctx.print(rows, addrText);
+  if (ctx.opts.brief)
+    ctx.print(
+      rows.map((r) => briefRow(r, true)),
+      briefText,
+    );
+  else ctx.print(rows, addrText);
   return 0;
 }
 

@@ -7,7 +7,7 @@ type SpecBuilder = Record<string, any>;
 import { IFF } from '../rtnl/constants.js';
 import { UsageError, Words, pick } from './cli-args.js';
 import type { CliContext } from './cli-context.js';
-import { linkText } from './cli-text.js';
+import { briefRow, briefText, linkText } from './cli-text.js';
 import { linkJSON } from '../rtnl/ipjson.js';
 
 const VERBS = ['add', 'set', 'change', 'delete', 'show', 'list', 'lst', 'replace', 'property', 'help'] as const;
@@ -288,9 +288,8 @@ async function change(ctx: CliContext, verb: 'add' | 'set' | 'del' | 'replace', 
   }
   if (verb === 'set') {
     if (spec.index === undefined) throw new UsageError('link set: which device? (link set dev DEV ...)');
-    const ipr = ctx.route();
-    const index = await ipr.ifindex(spec.index as unknown as string);
-    await ipr.link('set', { ...spec, index });
+    // IPRoute takes the name itself, so a kernel refusal names the device, not its index.
+    await ctx.route().link('set', spec);
     return 0;
   }
   if (spec.ifname === undefined && spec.kind === undefined) throw new UsageError(`link ${verb}: which device?`);
@@ -356,7 +355,12 @@ async function show(ctx: CliContext, words: string[]): Promise<number> {
   if (kind !== undefined) {
     links = links.filter((l) => (l.getAttr('IFLA_LINKINFO') as any)?.getAttr('IFLA_INFO_KIND') === kind);
   }
-  ctx.print(rowsOf(links), linkText);
+  if (ctx.opts.brief)
+    ctx.print(
+      rowsOf(links).map((r) => briefRow(r, false)),
+      briefText,
+    );
+  else ctx.print(rowsOf(links), linkText);
   return 0;
 }
 

@@ -366,11 +366,17 @@ async function get(ctx: CliContext, words: string[]): Promise<number> {
     (await ipr.getLinks()).map((l) => [l.fields.index, l.getAttr('IFLA_IFNAME') ?? '']),
   );
   const rows = (await ipr.route('get', spec)).map((r) => {
-    const j = routeJSON(r, names);
+    const j = routeJSON(r, names, { table: true });
     if (spec.fibMatch) return j;
-    // A looked-up route prints as ip prints it: no protocol or scope, the uid and the cache.
-    const { protocol: _p, scope: _s, table: _t, metric: _m, ...rest } = j;
-    return { ...rest, uid: r.getAttr('RTA_UID') ?? 0, cache: [] };
+    // As ip prints a lookup: a cloned (cache) answer has no protocol or scope; the uid when the
+    // kernel gives one; IPv4 cache entries end with "cache". IPv6 answers keep their metric.
+    const cloned = (r.fields.flags & RTM_F.RTM_F_CLONED) !== 0;
+    const { protocol, scope, ...rest } = j;
+    const row: Record<string, unknown> = cloned ? rest : { ...rest, protocol, scope };
+    const uid = r.getAttr('RTA_UID');
+    if (uid !== undefined) row.uid = uid;
+    if (cloned && r.fields.family === AF_INET) row.cache = [];
+    return row;
   });
   ctx.print(rows, routeText);
   return 0;
