@@ -82,6 +82,10 @@ const GROUPS = [
 const LINK_STATE_FLAGS = IFF.IFF_UP | IFF.IFF_LOWER_UP | IFF.IFF_RUNNING;
 const NTF_PROXY = NTF.NTF_PROXY;
 const DEAD = enumNames(RTNH_F).short(RTNH_F.RTNH_F_DEAD) as string;
+const LINKDOWN = enumNames(RTNH_F).short(RTNH_F.RTNH_F_LINKDOWN) as string;
+/** Whether next-hop flags mark it dead or without carrier. */
+const marked = (flags: readonly string[] | undefined): boolean =>
+  flags !== undefined && (flags.includes(DEAD) || flags.includes(LINKDOWN));
 const familyOf = (r: { family?: unknown }): number => (r.family === 'inet6' ? AF_INET6 : AF_INET);
 
 /** The link flags (as names) whose change the kernel follows with silent changes of routes. */
@@ -271,12 +275,17 @@ export class Source {
     const readEarly = this.stateReadEarly.delete(l.index);
     if (linkStateChanged(old, l) || readEarly) {
       // Down flushes IPv4 routes and marks next hops dead or linkdown, all without events.
-      this.schedule({ what: 'routes', family: AF_INET, oif: l.index });
-      this.schedule({ what: 'routes', family: AF_INET6, oif: l.index });
-      if (this.withNeigh) this.schedule({ what: 'neighbours', ifindex: l.index });
+      // Fully up (same master) only clears those marks: with none, nothing changed silently.
+      // Only what the view has now can change so: later objects come with their own events.
+      const onlyUp = stateFlags(l) === LINK_STATE_FLAGS && old.master === l.master;
+      if (!onlyUp || this.marksVia(l.index)) {
+        for (const family of [AF_INET, AF_INET6])
+          if (this.routesVia(l.index, family)) this.schedule({ what: 'routes', family, oif: l.index });
+      }
+      if (this.withNeigh && this.hasNeighbours(l.index)) this.schedule({ what: 'neighbours', ifindex: l.index });
       // IPv6 restarts duplicate address detection on a carrier change: addresses turn
       // tentative without an event (the event comes when detection ends).
-      this.schedule({ what: 'addresses', index: l.index });
+      if (this.hasInet6Addr(l.index)) this.schedule({ what: 'addresses', index: l.index });
     }
   }
 
@@ -496,6 +505,21 @@ export class Source {
       got.filter((x) => r.oif === undefined || routeDevs(x).includes(r.oif)),
       before,
     );
+  }
+
+  /** Whether a route through the interface has a next hop marked dead or linkdown there. */
+  private marksVia(index: number): boolean {
+    for (const r of this.tables.routes.lookup('dev', index)) {
+      if (marked(r.flags)) return true;
+      if (r.multipath) for (const nh of r.multipath) if (nh.oif === index && marked(nh.flags)) return true;
+    }
+    return false;
+  }
+
+  /** Whether the view has a neighbour on the interface. */
+  private hasNeighbours(index: number): boolean {
+    for (const _ of this.tables.neighbours.lookup('ifindex', index)) return true;
+    return false;
   }
 
   /** Whether the view has an IPv6 address on the interface. */
