@@ -78,6 +78,9 @@ describe('nlroute -j -d link show prints what ip prints', () => {
     await byIp.batch([...LINK_KIND_CORPUS, ...IP_ONLY]);
     await byIp.exec('ip', ['tuntap', 'add', 'tap0', 'mode', 'tap']);
     await byIp.exec('ip', ['tuntap', 'add', 'tun0', 'mode', 'tun', 'multi_queue']);
+    // Owner and group: by name where the account files have one (root), else numbers.
+    await byIp.exec('ip', ['tuntap', 'add', 'tap1', 'mode', 'tap', 'user', '0', 'group', '0']);
+    await byIp.exec('ip', ['tuntap', 'add', 'tun1', 'mode', 'tun', 'user', '4242', 'group', '4343']);
     const batch = LINK_KIND_CORPUS.join('\n') + '\n';
     await byUs.exec('node', [cli, '-batch', '-'], { input: batch });
   });

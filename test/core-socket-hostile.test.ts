@@ -4,8 +4,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   AnswersLostError,
-  Marshal,
-  MessageSchema,
   NLMSG_ERROR,
   NLM_F_DUMP,
   NLM_F_MULTI,
@@ -16,27 +14,11 @@ import {
   NetlinkTransportError,
   Overrun,
   SocketClosedError,
-  asciiz,
-  attrMap,
-  pad,
-  s32,
-  struct,
-  u16,
-  u32,
-  u8,
 } from '../src/core/index.js';
 import { ack, done } from './helpers/acks.js';
 import { FakeKernel } from './helpers/fake-kernel.js';
+import { RTM_GETLINK, RTM_NEWLINK, link, linkMarshal as marshal } from './helpers/test-link.js';
 
-const link = new MessageSchema(
-  'test.ifinfmsg',
-  struct('ifinfomsg', { family: u8, __pad: pad(1), ifi_type: u16, index: s32, flags: u32, change: u32 }),
-  attrMap('ifla', { IFLA_IFNAME: [3, asciiz], IFLA_MTU: [4, u32] }),
-  { familyField: 'family' },
-);
-const RTM_NEWLINK = 16,
-  RTM_GETLINK = 18;
-const marshal = (): Marshal => new Marshal({ [RTM_NEWLINK]: link });
 const linkMsg = (seq: number, index: number, flags = NLM_F_MULTI): Buffer =>
   link.encode({ type: RTM_NEWLINK, flags, seq, fields: { index }, attrs: { IFLA_IFNAME: `if${index}` } });
 const open = (k: FakeKernel, opts: object = {}): NetlinkSocket =>

@@ -6,11 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   DumpInterruptedError,
   Marshal,
-  MessageSchema,
   NLMSG_DONE,
-  NLMSG_ERROR,
-  NLM_F_ACK_TLVS,
-  NLM_F_CAPPED,
   NLM_F_DUMP,
   NLM_F_DUMP_INTR,
   NLM_F_MULTI,
@@ -19,28 +15,11 @@ import {
   Overrun,
   ReplayTransport,
   SocketClosedError,
-  asciiz,
-  attrMap,
-  l2addr,
-  pad,
-  s32,
-  struct,
-  u16,
-  u32,
-  u8,
 } from '../src/core/index.js';
 import { ack, done } from './helpers/acks.js';
 import { FakeKernel } from './helpers/fake-kernel.js';
+import { RTM_GETLINK, RTM_NEWLINK, link } from './helpers/test-link.js';
 
-// A minimal link class, so the core is tested without the rtnl module.
-const link = new MessageSchema(
-  'test.ifinfmsg',
-  struct('ifinfomsg', { family: u8, __pad: pad(1), ifi_type: u16, index: s32, flags: u32, change: u32 }),
-  attrMap('ifla', { IFLA_ADDRESS: [1, l2addr], IFLA_IFNAME: [3, asciiz], IFLA_MTU: [4, u32] }),
-  { familyField: 'family' },
-);
-const RTM_NEWLINK = 16,
-  RTM_GETLINK = 18;
 const marshal = (): Marshal => new Marshal({ [RTM_NEWLINK]: link });
 
 function linkMsg(seq: number, index: number, name: string, flags = NLM_F_MULTI): Buffer {

@@ -2,44 +2,15 @@
 // is removed in a finally; the host namespace is only read.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 
 import { Overrun } from '../src/core/index.js';
 import { IPRoute } from '../src/rtnl/index.js';
-import * as netns from '../src/netns/index.js';
 import { NetNS, NetnsError } from '../src/netns/index.js';
+import { assertOwnNamespace, removeNetnsNames, uniqNetnsName as uniq } from './helpers/netns-names.js';
 
-const ownNs = readlinkSync('/proc/self/ns/net');
-let counter = 0;
-const uniq = (tag: string): string => `nlr-test-${process.pid}-${tag}-${++counter}`;
-
-function cleanup(names: string[]): void {
-  for (const n of names) {
-    if (!existsSync(`/var/run/netns/${n}`)) continue;
-    try {
-      netns.remove(n);
-    } catch {
-      try {
-        execFileSync('ip', ['netns', 'del', n], { stdio: 'ignore' });
-      } catch {
-        /* gone */
-      }
-    }
-  }
-}
-
-function assertOwnNamespace(): void {
-  assert.equal(readlinkSync('/proc/self/ns/net'), ownNs);
-  assert.equal(readlinkSync('/proc/thread-self/ns/net'), ownNs);
-  for (const tid of readdirSync('/proc/self/task')) {
-    try {
-      assert.equal(readlinkSync(`/proc/self/task/${tid}/ns/net`), ownNs);
-    } catch (e) {
-      if ((e as { code?: string }).code !== 'ENOENT') throw e;
-    }
-  }
-}
+const cleanup = removeNetnsNames;
 
 const names = async (ipr: IPRoute): Promise<string[]> =>
   (await ipr.getLinks()).map((m) => m.getAttr('IFLA_IFNAME') as string).sort();

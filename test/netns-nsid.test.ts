@@ -2,7 +2,7 @@
 // namespace (never in the host's). Every namespace is removed in a finally.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readlinkSync } from 'node:fs';
+import { readlinkSync } from 'node:fs';
 import { describe, it } from 'node:test';
 
 import * as netns from '../src/netns/index.js';
@@ -16,25 +16,9 @@ import {
   type NsidMessage,
 } from '../src/netns/nsid.js';
 import { Overrun } from '../src/core/index.js';
+import { ownNs, removeNetnsNames, uniqNetnsName as uniq } from './helpers/netns-names.js';
 
-const ownNs = readlinkSync('/proc/self/ns/net');
-let counter = 0;
-const uniq = (tag: string): string => `nlr-test-${process.pid}-${tag}-${++counter}`;
-
-function cleanup(names: string[]): void {
-  for (const n of names) {
-    if (!existsSync(`/var/run/netns/${n}`)) continue;
-    try {
-      netns.remove(n);
-    } catch {
-      try {
-        execFileSync('ip', ['netns', 'del', n], { stdio: 'ignore' });
-      } catch {
-        /* gone */
-      }
-    }
-  }
-}
+const cleanup = removeNetnsNames;
 
 /** The next nsid event that matches, or a timeout. */
 async function nextEvent(

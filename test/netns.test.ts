@@ -23,6 +23,7 @@ import {
 } from '../src/core/index.js';
 import * as netns from '../src/netns/index.js';
 import { NetnsError, NetnsNameError } from '../src/netns/index.js';
+import { assertOwnNamespace, ownNs, removeNetnsNames, uniqNetnsName as uniq } from './helpers/netns-names.js';
 
 // A minimal link schema, so these tests depend on core only.
 const linkmsg = new MessageSchema(
@@ -33,28 +34,12 @@ const linkmsg = new MessageSchema(
 const RTM_NEWLINK = 16;
 const RTM_GETLINK = 18;
 
-let counter = 0;
-/** A fresh name that says who made it. */
-function uniq(tag = 't'): string {
-  return `nlr-test-${process.pid}-${tag}-${++counter}`;
-}
-
 const made = new Set<string>();
 /** Remove every namespace this file may have left, whichever tool made it. */
 function cleanup(...names: string[]): void {
-  for (const n of names.length ? names : [...made]) {
-    made.delete(n);
-    if (!existsSync(`/var/run/netns/${n}`)) continue;
-    try {
-      netns.remove(n);
-    } catch {
-      try {
-        execFileSync('ip', ['netns', 'del', n], { stdio: 'ignore' });
-      } catch {
-        /* gone */
-      }
-    }
-  }
+  const these = names.length ? names : [...made];
+  for (const n of these) made.delete(n);
+  removeNetnsNames(these);
 }
 after(() => cleanup());
 
@@ -92,22 +77,7 @@ function mountLines(prefix: string): number {
     .filter((l) => l.split(' ')[4]?.startsWith(`/run/netns/${prefix}`)).length;
 }
 
-const ownNs = readlinkSync('/proc/self/ns/net');
-const ownThreadNs = readlinkSync('/proc/thread-self/ns/net');
 const hostLinks = await linkNames();
-
-function assertOwnNamespace(): void {
-  assert.equal(readlinkSync('/proc/self/ns/net'), ownNs);
-  assert.equal(readlinkSync('/proc/thread-self/ns/net'), ownThreadNs);
-  // No thread of the process (main, libuv pool, V8 workers) ever left its namespace.
-  for (const tid of readdirSync('/proc/self/task')) {
-    try {
-      assert.equal(readlinkSync(`/proc/self/task/${tid}/ns/net`), ownNs, `thread ${tid}`);
-    } catch (e) {
-      if ((e as { code?: string }).code !== 'ENOENT') throw e;
-    }
-  }
-}
 
 describe('netns create/list/remove with iproute2', () => {
   it('create with nlroute: ip netns list shows it and ip netns exec works', () => {

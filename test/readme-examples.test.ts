@@ -1,7 +1,8 @@
 // Every TypeScript example of every README runs, so a broken example fails the suite: each
 // block is type-checked against the package's declarations, transpiled, and run as its own
 // process inside a fresh network namespace (`ip netns exec`), importing the package by name.
-// A block whose first line is `// needs: nl80211` runs only where the kernel has cfg80211;
+// A block whose first line is `// needs: nl80211` runs only where the kernel has cfg80211 (the VM's
+// wireless area runs those blocks: test/wireless/readme.test.ts);
 // `// needs: initial-netns` runs in this process's namespace (read-only examples such as
 // taskstats, which the kernel answers only there). `// needs: vlan-filtering` runs where the
 // kernel has bridge VLAN filtering; the VM's bridge area runs those blocks (test/vm/bridge.test.ts).
@@ -124,7 +125,7 @@ describe('README examples', () => {
       const src = join(OUT, `${slug(e)}.mts`);
       assert.deepEqual(errors.get(src) ?? [], [], `type errors in ${e.file}:${e.line}`);
       if (e.needs === 'nl80211' && !hasNl80211()) {
-        t.skip('this kernel has no cfg80211 (the wireless VM suite covers nl80211)');
+        t.skip('this kernel has no cfg80211 (the VM wireless area runs this example: test/wireless/readme.test.ts)');
         return;
       }
       if (e.needs === 'vlan-filtering') {

@@ -1,7 +1,7 @@
 // In-memory transports for tests and offline work: replay recorded kernel answers,
 // or record a live session to replay later.
 import { NLMSG_HDRLEN } from './constants.js';
-import type { Transport, TransportSink } from './transport.js';
+import { ForwardingTransport, type Transport, type TransportSink } from './transport.js';
 
 /** One request and the datagrams the kernel answered it with. */
 export interface Exchange {
@@ -103,20 +103,11 @@ export class ReplayTransport implements Transport {
 }
 
 /** Wraps a transport and records its traffic as exchanges that ReplayTransport can play back. */
-export class RecordingTransport implements Transport {
+export class RecordingTransport extends ForwardingTransport {
   readonly exchanges: Exchange[] = [];
   private readonly bySeq = new Map<number, Exchange>();
 
-  constructor(readonly inner: Transport) {}
-
-  get portId(): number {
-    return this.inner.portId;
-  }
-  get anyPort(): boolean | undefined {
-    return this.inner.anyPort;
-  }
-
-  send(bufs: Buffer | readonly Buffer[]): void {
+  override send(bufs: Buffer | readonly Buffer[]): void {
     const buf = Buffer.isBuffer(bufs) ? bufs : Buffer.concat(bufs as Buffer[]);
     for (const [off, len] of messagesOf(buf)) {
       const ex: Exchange = { sent: Buffer.from(buf.subarray(off, off + len)), received: [] };
@@ -126,7 +117,7 @@ export class RecordingTransport implements Transport {
     this.inner.send(bufs);
   }
 
-  start(sink: TransportSink): void {
+  override start(sink: TransportSink): void {
     this.inner.start({
       data: (buf, start, end, pid, groups) => {
         const d = buf.subarray(start, end);
@@ -136,27 +127,5 @@ export class RecordingTransport implements Transport {
       },
       error: (e) => sink.error(e),
     });
-  }
-
-  pause(): void {
-    this.inner.pause();
-  }
-  resume(): void {
-    this.inner.resume();
-  }
-  ref(): void {
-    this.inner.ref?.();
-  }
-  unref(): void {
-    this.inner.unref?.();
-  }
-  addMembership(g: number): void {
-    this.inner.addMembership(g);
-  }
-  dropMembership(g: number): void {
-    this.inner.dropMembership(g);
-  }
-  close(): void {
-    this.inner.close();
   }
 }

@@ -66,6 +66,56 @@ export interface Transport {
   close(): void;
 }
 
+/**
+ * A transport that forwards everything to `inner`: wrappers (recording, taps) extend it and
+ * override only what they change. The optional members exist exactly when `inner` has them, so
+ * a socket over a wrapper sizes its buffers as it would over `inner`.
+ */
+export class ForwardingTransport implements Transport {
+  setOption?: (level: number, name: number, value: number) => void;
+  getOption?: (level: number, name: number) => number;
+
+  constructor(readonly inner: Transport) {
+    if (inner.setOption) this.setOption = (level, name, value) => inner.setOption?.(level, name, value);
+    if (inner.getOption)
+      this.getOption = (level, name) => (inner.getOption as (l: number, n: number) => number)(level, name);
+  }
+
+  get portId(): number {
+    return this.inner.portId;
+  }
+  get anyPort(): boolean | undefined {
+    return this.inner.anyPort;
+  }
+  send(bufs: Buffer | readonly Buffer[]): void {
+    this.inner.send(bufs);
+  }
+  start(sink: TransportSink): void {
+    this.inner.start(sink);
+  }
+  pause(): void {
+    this.inner.pause();
+  }
+  resume(): void {
+    this.inner.resume();
+  }
+  ref(): void {
+    this.inner.ref?.();
+  }
+  unref(): void {
+    this.inner.unref?.();
+  }
+  addMembership(group: number): void {
+    this.inner.addMembership(group);
+  }
+  dropMembership(group: number): void {
+    this.inner.dropMembership(group);
+  }
+  close(): void {
+    this.inner.close();
+  }
+}
+
 export interface NativeTransportOptions {
   /** A network namespace: a name under /var/run/netns, a path, or an open fd (default: the one netns.run() set for this async context, else the process's). */
   netns?: string | number;

@@ -3,16 +3,16 @@
 // with a journal so a pending rollback survives a crash of the daemon or of its client.
 import { existsSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { NetDB, type ApplyResult, type Change } from '../netdb/index.js';
-import type { Desired, DesiredRoute } from '../netdb/desired.js';
-import { routeTarget } from '../netdb/plan.js';
-import { DEFAULT_DST, MAIN_TABLE } from '../netdb/records.js';
-import { enumValue } from '../netdb/vocab.js';
+import { NetDB, type ApplyResult } from '../netdb/index.js';
+import type { Desired } from '../netdb/desired.js';
 import { loadConfigDir, ConfigError } from './config.js';
+import { DriftWatch, type DriftEvent } from './drift.js';
 import type { Logger } from './log.js';
 import type { NetnsCreator } from './namespaces.js';
 import type { Metrics } from './metrics.js';
-import { LIST_KEYS, type Config, type ListKey, type NamespaceConfig } from './schema.js';
+import { LIST_KEYS, type Config, type NamespaceConfig } from './schema.js';
+
+export type { DriftEvent };
 
 /** The source name of the daemon's own namespace (top-level objects of the configuration). */
 export const MAIN = 'main';
@@ -27,7 +27,7 @@ export interface DaemonOptions {
   netns?: string;
   log: Logger;
   metrics?: Metrics;
-  /** Drift correction: first retry delay and its cap, in ms (doubling in between). */
+  /** Repeated drift of one object: its first delay and the cap, in ms (doubling in between). */
   driftBackoffMs?: number;
   driftBackoffMaxMs?: number;
   /** How namespaces with `create` are made (see NetnsCreator; default 'self'). */
@@ -42,14 +42,6 @@ export interface StepView {
   object: string;
   key: string;
   after: number[];
-}
-
-export interface DriftEvent {
-  netns: string;
-  object: string;
-  key: string;
-  what: string;
-  action: 'corrected' | 'reported' | 'failed';
 }
 
 /** An apply that failed; the state was rolled back. */
@@ -83,9 +75,7 @@ export class Daemon {
   private pending: Pending | undefined;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly driftListeners = new Set<(d: DriftEvent) => void>();
-  private readonly driftBackoff = new Map<string, { delay: number; timer?: NodeJS.Timeout }>();
-  private watchStop: (() => void) | undefined;
-  private correcting = 0;
+  private drift: DriftWatch | undefined;
 
   constructor(private readonly opts: DaemonOptions) {}
 
@@ -111,12 +101,24 @@ export class Daemon {
     }
     await this.applyConfig();
     took('configuration applied');
-    this.watchDrift();
+    this.drift = new DriftWatch({
+      db: () => this.netdb,
+      config: () => this.config,
+      main: MAIN,
+      log: this.opts.log,
+      metrics: this.opts.metrics,
+      serial: (fn) => this.serial(fn),
+      busy: () => this.state === 'applying' || this.state === 'reloading',
+      emit: (d) => this.emitDrift(d),
+      corrected: () => this.counters.driftCorrections++,
+      backoffMs: this.opts.driftBackoffMs,
+      backoffMaxMs: this.opts.driftBackoffMaxMs,
+    });
+    this.drift.start();
   }
 
   async close(): Promise<void> {
-    this.watchStop?.();
-    for (const b of this.driftBackoff.values()) clearTimeout(b.timer);
+    this.drift?.stop();
     this.db?.close();
   }
 
@@ -369,92 +371,6 @@ export class Daemon {
     return () => this.driftListeners.delete(fn);
   }
 
-  /** Watches every source: a change to a managed object made by someone else is drift. */
-  private watchDrift(): void {
-    const w = this.netdb.watch({});
-    this.watchStop = () => w.close();
-    void (async () => {
-      for await (const c of w) {
-        if (this.state === 'applying' || this.state === 'reloading' || this.correcting > 0) continue;
-        const managed = this.managedBy(c);
-        if (managed) this.onManagedChange(c, managed);
-      }
-    })().catch((e) => this.opts.log('err', `drift watch stopped: ${(e as Error).message}`));
-  }
-
-  /** The configuration entry a change touches, if any. */
-  private managedBy(
-    c: Change,
-  ): { list: ListKey; entry: Record<string, unknown>; policy: 'correct' | 'report' } | undefined {
-    const cfg = c.source === MAIN ? this.config : this.config.namespaces?.[c.source];
-    if (!cfg) return undefined;
-    const rec = (c.new ?? c.old) as Record<string, unknown> | undefined;
-    if (!rec) return undefined;
-    const list = c.table as ListKey;
-    const entries = (cfg as Record<string, unknown>)[list] as Record<string, unknown>[] | undefined;
-    const entry = entries?.find((e) => sameObject(list, e, rec, this.netdb, c.source));
-    if (!entry || (entry.state === 'absent' && c.type === 'removed')) return undefined;
-    const policy = (entry.drift as 'correct' | 'report' | undefined) ?? this.config.policy?.drift ?? 'correct';
-    return { list, entry, policy };
-  }
-
-  private onManagedChange(
-    c: Change,
-    m: { list: ListKey; entry: Record<string, unknown>; policy: 'correct' | 'report' },
-  ): void {
-    const key = `${c.source}|${m.list}|${JSON.stringify(m.entry)}`;
-    const what = `${c.type} ${m.list.replace(/s$/, '')} ${describeEntry(m.list, m.entry)}`;
-    if (m.policy === 'report') {
-      this.opts.log('warning', `drift in ${c.source}: ${what} (policy: report)`);
-      this.emitDrift({
-        netns: c.source,
-        object: m.list,
-        key: describeEntry(m.list, m.entry),
-        what,
-        action: 'reported',
-      });
-      this.opts.metrics?.drift.inc({ outcome: 'reported' });
-      return;
-    }
-    const b = this.driftBackoff.get(key) ?? { delay: 0 };
-    this.driftBackoff.set(key, b);
-    if (b.timer) return;
-    b.timer = setTimeout(() => {
-      b.timer = undefined;
-      void this.correct(c.source, m, what).then((ok) => {
-        const base = this.opts.driftBackoffMs ?? 0;
-        b.delay = ok ? Math.min(Math.max(base, b.delay * 2 || base), this.opts.driftBackoffMaxMs ?? 30_000) : b.delay;
-      });
-    }, b.delay);
-    b.timer.unref();
-  }
-
-  private correct(
-    source: string,
-    m: { list: ListKey; entry: Record<string, unknown> },
-    what: string,
-  ): Promise<boolean> {
-    return this.serial(async () => {
-      this.correcting++;
-      try {
-        const cfg = source === MAIN ? this.config : (this.config.namespaces?.[source] ?? {});
-        const r = await this.netdb.apply(toDesired(cfg), { source });
-        const ok = r.ok;
-        const action = ok ? 'corrected' : 'failed';
-        this.opts.log(
-          ok ? 'notice' : 'err',
-          `drift in ${source}: ${what}: ${action}${ok ? '' : ` (${r.failed?.error.message})`}`,
-        );
-        if (ok) this.counters.driftCorrections++;
-        this.opts.metrics?.drift.inc({ outcome: action });
-        this.emitDrift({ netns: source, object: m.list, key: describeEntry(m.list, m.entry), what, action });
-        return ok;
-      } finally {
-        this.correcting--;
-      }
-    });
-  }
-
   private emitDrift(d: DriftEvent): void {
     for (const fn of this.driftListeners) fn(d);
   }
@@ -487,58 +403,4 @@ function stepView(source: string, s: ApplyResult['plan']['steps'][number]): Step
 
 function stepsOf(source: string, r: ApplyResult): StepView[] {
   return r.plan.steps.map((s) => stepView(source, s));
-}
-
-function describeEntry(list: ListKey, e: Record<string, unknown>): string {
-  switch (list) {
-    case 'links':
-      return String(e.ifname);
-    case 'addresses':
-      return `${e.address} dev ${e.ifname}`;
-    case 'routes':
-      return `${e.dst}${e.table ? ` table ${e.table}` : ''}`;
-    case 'rules':
-      return `priority ${e.priority}`;
-    case 'neighbours':
-      return `${e.dst} dev ${e.ifname}`;
-  }
-}
-
-/** Whether a route record has the prefix and table of a configuration entry. */
-function sameRoute(e: Record<string, unknown>, rec: Record<string, unknown>): boolean {
-  try {
-    const dst = routeTarget(e as DesiredRoute).dst;
-    const table = enumValue('routes', 'table', (e.table as string | number | undefined) ?? MAIN_TABLE);
-    return (rec.dst ?? DEFAULT_DST) === dst && rec.table === table;
-  } catch {
-    return false;
-  }
-}
-
-/** Whether a record is the object a configuration entry describes. */
-function sameObject(
-  list: ListKey,
-  e: Record<string, unknown>,
-  rec: Record<string, unknown>,
-  db: NetDB,
-  source: string,
-): boolean {
-  const ifname = (ref: unknown): string | undefined =>
-    typeof ref === 'number'
-      ? (db.get('links', ref, source) as { ifname?: string } | undefined)?.ifname
-      : (ref as string | undefined);
-  switch (list) {
-    case 'links':
-      return rec.ifname === e.ifname;
-    case 'addresses': {
-      const addr = String(e.address).split('/')[0];
-      return rec.address === addr && ifname(rec.index ?? rec.ifname) === ifname(e.ifname);
-    }
-    case 'routes':
-      return sameRoute(e, rec);
-    case 'rules':
-      return rec.priority === e.priority;
-    case 'neighbours':
-      return rec.dst === e.dst && ifname(rec.ifindex ?? rec.ifname) === ifname(e.ifname);
-  }
 }

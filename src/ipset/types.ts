@@ -89,251 +89,133 @@ export interface SetType {
 }
 
 const EXT = ['timeout', 'counters', 'comment', 'skbinfo'] as const;
-const ADT = ['timeout', 'packets', 'bytes', 'comment', 'skbmark', 'skbprio', 'skbqueue'] as const;
-const ADT_NOMATCH = ['timeout', 'nomatch', 'packets', 'bytes', 'comment', 'skbmark', 'skbprio', 'skbqueue'] as const;
 const HASH = ['family', 'hashsize', 'maxelem'] as const;
 const HASH_TAIL = [...EXT, 'forceadd', 'bucketsize', 'initval'] as const;
-/** Same as skbinfo's revision: counters/comment/skbinfo all arrive together in `since`. */
-const skbinfoAlso = (r: number) => ({ skbmark: r, skbprio: r, skbqueue: r });
-const countersAlso = (r: number) => ({ packets: r, bytes: r });
+const HASH_CREATE = [...HASH, ...HASH_TAIL] as const;
+/** The element options the extensions bring, in ipset(8)'s print order. */
+const ELEMENT_EXT = ['packets', 'bytes', 'comment', 'skbmark', 'skbprio', 'skbqueue'] as const;
 
-function type(t: Omit<SetType, 'required'> & { required?: number }): SetType {
-  return { ...t, required: t.required ?? t.dims.length };
+/** Element options: timeout, the type's own ones, then the extensions'. */
+const adt = (...own: AdtOption[]): readonly AdtOption[] => ['timeout', ...own, ...ELEMENT_EXT];
+
+/** The revision that brought each feature; the element options come with their create option. */
+type Revisions = Readonly<Partial<Record<CreateOption | 'nomatch' | 'wildcard', number>>>;
+const BRINGS: Readonly<Partial<Record<CreateOption, readonly AdtOption[] | readonly CreateOption[]>>> = {
+  counters: ['packets', 'bytes'],
+  skbinfo: ['skbmark', 'skbprio', 'skbqueue'],
+  bucketsize: ['initval'],
+};
+
+function since(r: Revisions): SetType['since'] {
+  const out: Partial<Record<CreateOption | AdtOption, number>> = {};
+  for (const [k, rev] of Object.entries(r) as [CreateOption, number][]) {
+    out[k] = rev;
+    for (const also of BRINGS[k] ?? []) out[also] = rev;
+  }
+  return out;
 }
+
+/**
+ * A table entry from its name ('hash:net,port': kind and dims) and what sets it apart; a hash
+ * type takes either family by default, a bitmap IPv4, and every element timeout and extensions.
+ */
+function type(
+  name: SetTypeName,
+  t: {
+    revision: number;
+    create: readonly CreateOption[];
+    since: Revisions;
+    adt?: readonly AdtOption[];
+    family?: FamilyKind;
+    required?: number;
+  },
+): SetType {
+  const [kind, etype] = name.split(':') as [SetType['kind'], string];
+  const dims = etype.split(',') as Dim[];
+  return {
+    name,
+    kind,
+    dims,
+    required: t.required ?? dims.length,
+    family: t.family ?? (kind === 'hash' ? 'inet46' : 'inet'),
+    revision: t.revision,
+    create: t.create,
+    adt: t.adt ?? adt(),
+    since: since(t.since),
+  };
+}
+
+const BITMAP_REVS: Revisions = { counters: 1, comment: 2, skbinfo: 3 };
 
 /** Every set type ipset(8) 7.17 knows, by kernel name. */
 export const SET_TYPES: readonly SetType[] = [
-  type({
-    name: 'bitmap:ip',
-    kind: 'bitmap',
-    dims: ['ip'],
-    family: 'inet',
-    revision: 3,
-    create: ['range', 'netmask', ...EXT],
-    adt: ADT,
-    since: { counters: 1, ...countersAlso(1), comment: 2, skbinfo: 3, ...skbinfoAlso(3) },
-  }),
-  type({
-    name: 'bitmap:ip,mac',
-    kind: 'bitmap',
-    dims: ['ip', 'mac'],
-    required: 1,
-    family: 'inet',
-    revision: 3,
-    create: ['range', ...EXT],
-    adt: ADT,
-    since: { counters: 1, ...countersAlso(1), comment: 2, skbinfo: 3, ...skbinfoAlso(3) },
-  }),
-  type({
-    name: 'bitmap:port',
-    kind: 'bitmap',
-    dims: ['port'],
-    family: 'unspec',
-    revision: 3,
-    create: ['range', ...EXT],
-    adt: ADT,
-    since: { counters: 1, ...countersAlso(1), comment: 2, skbinfo: 3, ...skbinfoAlso(3) },
-  }),
-  type({
-    name: 'hash:ip',
-    kind: 'hash',
-    dims: ['ip'],
-    family: 'inet46',
+  type('bitmap:ip', { revision: 3, create: ['range', 'netmask', ...EXT], since: BITMAP_REVS }),
+  type('bitmap:ip,mac', { required: 1, revision: 3, create: ['range', ...EXT], since: BITMAP_REVS }),
+  type('bitmap:port', { family: 'unspec', revision: 3, create: ['range', ...EXT], since: BITMAP_REVS }),
+  type('hash:ip', {
     revision: 6,
     create: [...HASH, 'netmask', 'bitmask', ...HASH_TAIL],
-    adt: ADT,
-    since: {
-      counters: 1,
-      ...countersAlso(1),
-      comment: 2,
-      forceadd: 3,
-      skbinfo: 4,
-      ...skbinfoAlso(4),
-      bucketsize: 5,
-      initval: 5,
-      bitmask: 6,
-    },
+    since: { counters: 1, comment: 2, forceadd: 3, skbinfo: 4, bucketsize: 5, bitmask: 6 },
   }),
-  type({
-    name: 'hash:mac',
-    kind: 'hash',
-    dims: ['mac'],
-    family: 'unspec',
-    revision: 1,
-    create: [...HASH, ...HASH_TAIL],
-    adt: ADT,
-    since: { bucketsize: 1, initval: 1 },
-  }),
-  type({
-    name: 'hash:ip,mac',
-    kind: 'hash',
-    dims: ['ip', 'mac'],
-    family: 'inet46',
-    revision: 1,
-    create: [...HASH, ...HASH_TAIL],
-    adt: ADT,
-    since: { bucketsize: 1, initval: 1 },
-  }),
-  type({
-    name: 'hash:net',
-    kind: 'hash',
-    dims: ['net'],
-    family: 'inet46',
+  type('hash:mac', { family: 'unspec', revision: 1, create: HASH_CREATE, since: { bucketsize: 1 } }),
+  type('hash:ip,mac', { revision: 1, create: HASH_CREATE, since: { bucketsize: 1 } }),
+  type('hash:net', {
     revision: 7,
-    create: [...HASH, ...HASH_TAIL],
-    adt: ADT_NOMATCH,
-    since: {
-      nomatch: 2,
-      counters: 3,
-      ...countersAlso(3),
-      comment: 4,
-      forceadd: 5,
-      skbinfo: 6,
-      ...skbinfoAlso(6),
-      bucketsize: 7,
-      initval: 7,
-    },
+    create: HASH_CREATE,
+    adt: adt('nomatch'),
+    since: { nomatch: 2, counters: 3, comment: 4, forceadd: 5, skbinfo: 6, bucketsize: 7 },
   }),
-  type({
-    name: 'hash:net,net',
-    kind: 'hash',
-    dims: ['net', 'net'],
-    family: 'inet46',
+  type('hash:net,net', {
     revision: 4,
-    create: [...HASH, ...HASH_TAIL, 'netmask', 'bitmask'],
-    adt: ADT_NOMATCH,
-    since: { forceadd: 1, skbinfo: 2, ...skbinfoAlso(2), bucketsize: 3, initval: 3, netmask: 4, bitmask: 4 },
+    create: [...HASH_CREATE, 'netmask', 'bitmask'],
+    adt: adt('nomatch'),
+    since: { forceadd: 1, skbinfo: 2, bucketsize: 3, netmask: 4, bitmask: 4 },
   }),
-  type({
-    name: 'hash:ip,port',
-    kind: 'hash',
-    dims: ['ip', 'port'],
-    family: 'inet46',
+  type('hash:ip,port', {
     revision: 7,
-    create: [...HASH, ...HASH_TAIL, 'netmask', 'bitmask'],
-    adt: ADT,
-    since: {
-      counters: 2,
-      ...countersAlso(2),
-      comment: 3,
-      forceadd: 4,
-      skbinfo: 5,
-      ...skbinfoAlso(5),
-      bucketsize: 6,
-      initval: 6,
-      netmask: 7,
-      bitmask: 7,
-    },
+    create: [...HASH_CREATE, 'netmask', 'bitmask'],
+    since: { counters: 2, comment: 3, forceadd: 4, skbinfo: 5, bucketsize: 6, netmask: 7, bitmask: 7 },
   }),
-  type({
-    name: 'hash:net,port',
-    kind: 'hash',
-    dims: ['net', 'port'],
-    family: 'inet46',
+  type('hash:net,port', {
     revision: 8,
-    create: [...HASH, ...HASH_TAIL],
-    adt: ADT_NOMATCH,
-    since: {
-      nomatch: 3,
-      counters: 4,
-      ...countersAlso(4),
-      comment: 5,
-      forceadd: 6,
-      skbinfo: 7,
-      ...skbinfoAlso(7),
-      bucketsize: 8,
-      initval: 8,
-    },
+    create: HASH_CREATE,
+    adt: adt('nomatch'),
+    since: { nomatch: 3, counters: 4, comment: 5, forceadd: 6, skbinfo: 7, bucketsize: 8 },
   }),
-  type({
-    name: 'hash:ip,port,ip',
-    kind: 'hash',
-    dims: ['ip', 'port', 'ip'],
-    family: 'inet46',
+  type('hash:ip,port,ip', {
     revision: 6,
-    create: [...HASH, ...HASH_TAIL],
-    adt: ADT,
-    since: {
-      counters: 2,
-      ...countersAlso(2),
-      comment: 3,
-      forceadd: 4,
-      skbinfo: 5,
-      ...skbinfoAlso(5),
-      bucketsize: 6,
-      initval: 6,
-    },
+    create: HASH_CREATE,
+    since: { counters: 2, comment: 3, forceadd: 4, skbinfo: 5, bucketsize: 6 },
   }),
-  type({
-    name: 'hash:ip,port,net',
-    kind: 'hash',
-    dims: ['ip', 'port', 'net'],
-    family: 'inet46',
+  type('hash:ip,port,net', {
     revision: 8,
-    create: [...HASH, ...HASH_TAIL],
-    adt: ADT_NOMATCH,
-    since: {
-      nomatch: 3,
-      counters: 4,
-      ...countersAlso(4),
-      comment: 5,
-      forceadd: 6,
-      skbinfo: 7,
-      ...skbinfoAlso(7),
-      bucketsize: 8,
-      initval: 8,
-    },
+    create: HASH_CREATE,
+    adt: adt('nomatch'),
+    since: { nomatch: 3, counters: 4, comment: 5, forceadd: 6, skbinfo: 7, bucketsize: 8 },
   }),
-  type({
-    name: 'hash:ip,mark',
-    kind: 'hash',
-    dims: ['ip', 'mark'],
-    family: 'inet46',
+  type('hash:ip,mark', {
     revision: 3,
     create: ['family', 'markmask', 'hashsize', 'maxelem', ...HASH_TAIL],
-    adt: ADT,
-    since: { forceadd: 1, skbinfo: 2, ...skbinfoAlso(2), bucketsize: 3, initval: 3 },
+    since: { forceadd: 1, skbinfo: 2, bucketsize: 3 },
   }),
-  type({
-    name: 'hash:net,port,net',
-    kind: 'hash',
-    dims: ['net', 'port', 'net'],
-    family: 'inet46',
+  type('hash:net,port,net', {
     revision: 3,
-    create: [...HASH, ...HASH_TAIL],
-    adt: ADT_NOMATCH,
-    since: { forceadd: 1, skbinfo: 2, ...skbinfoAlso(2), bucketsize: 3, initval: 3 },
+    create: HASH_CREATE,
+    adt: adt('nomatch'),
+    since: { forceadd: 1, skbinfo: 2, bucketsize: 3 },
   }),
-  type({
-    name: 'hash:net,iface',
-    kind: 'hash',
-    dims: ['net', 'iface'],
-    family: 'inet46',
+  type('hash:net,iface', {
     revision: 8,
-    create: [...HASH, ...HASH_TAIL],
-    adt: ['timeout', 'nomatch', 'wildcard', 'packets', 'bytes', 'comment', 'skbmark', 'skbprio', 'skbqueue'],
-    since: {
-      nomatch: 1,
-      counters: 3,
-      ...countersAlso(3),
-      comment: 4,
-      forceadd: 5,
-      skbinfo: 6,
-      ...skbinfoAlso(6),
-      wildcard: 7,
-      bucketsize: 8,
-      initval: 8,
-    },
+    create: HASH_CREATE,
+    adt: adt('nomatch', 'wildcard'),
+    since: { nomatch: 1, counters: 3, comment: 4, forceadd: 5, skbinfo: 6, wildcard: 7, bucketsize: 8 },
   }),
-  type({
-    name: 'list:set',
-    kind: 'list',
-    dims: ['set'],
+  type('list:set', {
     family: 'unspec',
     revision: 3,
     create: ['size', ...EXT],
-    adt: ['timeout', 'before', 'after', 'packets', 'bytes', 'comment', 'skbmark', 'skbprio', 'skbqueue'],
-    since: { counters: 1, ...countersAlso(1), comment: 2, skbinfo: 3, ...skbinfoAlso(3) },
+    adt: adt('before', 'after'),
+    since: BITMAP_REVS,
   }),
 ];
 

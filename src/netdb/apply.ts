@@ -1,6 +1,5 @@
 // Transactions: lock, plan, send as pipelined batches, verify once against the events, and
 // on any failure or timeout put every object the plan touched back as it was.
-import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { NetlinkError, NetlinkTimeoutError } from '../core/index.js';
 import type { BatchRequest } from '../rtnl/iproute.js';
 import { makePlan, type Plan, type Step } from './plan.js';
@@ -9,6 +8,7 @@ import { scopeOf, stateIn, type Scope, type ScopeState } from './scope.js';
 import type { Desired, DesiredAddress, DesiredLink, DesiredNeighbour, DesiredRoute, DesiredRule } from './desired.js';
 import type { Source } from './source.js';
 import { KeyLock, lockKeys } from './lock.js';
+import { readJournal, removeJournal, writeJournal as writeJournalFile } from './journal.js';
 
 export interface ApplyOptions {
   /** Source to change (default: the first). */
@@ -52,17 +52,6 @@ export interface ApplyResult {
 
 export class VerifyError extends Error {
   override name = 'VerifyError';
-}
-
-/** Journal contents: enough for another process to finish a rollback. */
-interface Journal {
-  version: 1;
-  source: string;
-  netns?: string | number;
-  written: string;
-  deadline?: string;
-  scope: Scope;
-  pre: ScopeState;
 }
 
 /** The view as transactions need it. */
@@ -227,14 +216,8 @@ export class Transactions {
 
   /** Finish the rollback a journal describes; undefined when there is no journal. */
   async recover(path: string): Promise<ApplyResult | undefined> {
-    let j: Journal;
-    try {
-      j = JSON.parse(readFileSync(path, 'utf8')) as Journal;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new Error(`recover: ${path} is not a readable journal: ${(e as Error).message}`);
-    }
-    if (j.version !== 1 || !j.scope || !j.pre) throw new Error(`recover: ${path} is not a NetDB journal`);
+    const j = readJournal(path);
+    if (!j) return undefined;
     const s = this.db.source(j.source);
     const release = await this.locks.acquire([`${s.name}:recover`]);
     try {
@@ -364,7 +347,7 @@ export async function rollback(s: Source, scope: Scope, pre: ScopeState, settleM
 // ---- journal -----------------------------------------------------------------------------------
 
 function writeJournal(path: string, s: Source, scope: Scope, pre: ScopeState, confirmWithin?: number): void {
-  const j: Journal = {
+  writeJournalFile(path, {
     version: 1,
     source: s.name,
     netns: s.opts.netns,
@@ -372,19 +355,7 @@ function writeJournal(path: string, s: Source, scope: Scope, pre: ScopeState, co
     deadline: confirmWithin === undefined ? undefined : new Date(Date.now() + confirmWithin).toISOString(),
     scope,
     pre,
-  };
-  // Written whole and renamed, so a crash never leaves half a journal.
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, JSON.stringify(j));
-  renameSync(tmp, path);
-}
-
-function removeJournal(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
+  });
 }
 
 export { NetlinkTimeoutError };

@@ -14,6 +14,7 @@ import {
   type RuleRecord,
 } from './records.js';
 import { enumValue } from './vocab.js';
+import { hasLowerLink, isLinkRef, recordKindOptions } from './kindopts.js';
 import type { Source } from './source.js';
 
 /** An interface: its name, or its index in the source. */
@@ -43,6 +44,8 @@ export interface DesiredLink extends KindOptions {
   master?: IfName | null;
   /** veth: the other end's name. */
   peer?: string;
+  /** The lower device a link is made on (macvlan, vlan, ipvlan...): its name or index. */
+  link?: IfName;
   txqlen?: number;
   group?: number;
   ifalias?: string;
@@ -185,9 +188,13 @@ export function linkDesired(s: Source, l: LinkRecord): DesiredLink {
     const peer = nameOf(s, l.link);
     if (typeof peer === 'string') out.peer = peer;
   }
+  if (hasLowerLink(l)) out.link = nameOf(s, l.link);
   if (l.txqlen !== undefined) out.txqlen = l.txqlen;
   if (l.group) out.group = l.group;
   if (l.ifalias) out.ifalias = l.ifalias;
+  // The kind's options, so a restore makes the same device; links they name, by name.
+  const opts = out as unknown as Record<string, unknown>;
+  for (const [k, v] of recordKindOptions(l)) opts[k] = isLinkRef(k) && typeof v === 'number' ? nameOf(s, v) : v;
   return out;
 }
 

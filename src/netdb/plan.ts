@@ -36,6 +36,7 @@ import {
 } from './desired.js';
 import type { Source } from './source.js';
 import { enumValue, flagsValue } from './vocab.js';
+import { isLinkRef } from './kindopts.js';
 
 // Specs are built key by key here; IPRoute's strict checks validate them whole.
 type SpecBuilder = Record<string, any>;
@@ -164,6 +165,7 @@ class Planner {
 
   linkCreates(list: readonly DesiredLink[]): void {
     const peers = new Set(list.filter((d) => d.kind === 'veth' && d.peer).map((d) => d.peer));
+    const toMake = new Set<string>();
     for (const d of list) {
       checkLink(d);
       if (d.state === ABSENT || this.linkNamed(d.ifname)) continue;
@@ -171,35 +173,66 @@ class Planner {
         if (peers.has(d.ifname)) continue;
         throw new PlanError(`link ${d.ifname}: it does not exist and has no kind to create it with`);
       }
-      const index = this.allocIndex(d.index);
-      const spec: SpecBuilder = { ifname: d.ifname, kind: d.kind, index };
-      for (const k of ['mtu', 'address', 'txqlen', 'group', 'ifalias'] as const)
-        if (d[k] !== undefined) (spec as Record<string, unknown>)[k] = d[k];
-      for (const [k, v] of kindOptions(d)) spec[k] = v;
-      let peerIndex: number | undefined;
-      if (d.kind === 'veth' && d.peer) {
-        const pd = list.find((x) => x.ifname === d.peer);
-        peerIndex = this.allocIndex(pd?.index);
-        spec.peer = { ifname: d.peer, index: peerIndex };
-      }
-      const id = this.add(
-        'links',
-        `link add ${d.ifname} (${d.kind}${d.peer ? `, peer ${d.peer}` : ''}) index ${index}`,
-        { kind: 'link', cmd: 'add', spec },
-        [],
-        (s) => (s.tables.links.get(index)?.ifname === d.ifname ? undefined : `link ${d.ifname} missing`),
-      );
-      this.newNames.set(d.ifname, { index, step: id });
-      this.created.add(index);
-      this.links.add(index);
-      this.noteLink(index, id);
-      if (peerIndex !== undefined && d.peer) {
-        this.newNames.set(d.peer, { index: peerIndex, step: id });
-        this.created.add(peerIndex);
-        this.links.add(peerIndex);
-        this.noteLink(peerIndex, id);
-      }
+      toMake.add(d.ifname);
     }
+    // A link made on another (a macvlan on its lower device, a vxlan on its `vxlanLink`) is
+    // made after it, whatever order the list has.
+    let pending = list.filter((d) => toMake.has(d.ifname));
+    while (pending.length) {
+      const waiting = pending.filter((d) =>
+        linkRefs(d).some((n) => typeof n === 'string' && toMake.has(n) && !this.newNames.has(n) && n !== d.ifname),
+      );
+      const ready = waiting.length === pending.length ? pending : pending.filter((d) => !waiting.includes(d));
+      for (const d of ready) this.linkCreate(d, list);
+      pending = ready === pending ? [] : waiting;
+    }
+  }
+
+  private linkCreate(d: DesiredLink, list: readonly DesiredLink[]): void {
+    // A veth's other end is made with it.
+    if (this.newNames.has(d.ifname)) return;
+    const index = this.allocIndex(d.index);
+    const spec: SpecBuilder = { ifname: d.ifname, kind: d.kind, index };
+    const deps: number[] = [];
+    for (const k of ['mtu', 'address', 'txqlen', 'group', 'ifalias'] as const)
+      if (d[k] !== undefined) (spec as Record<string, unknown>)[k] = d[k];
+    if (d.link !== undefined) spec.link = this.linkIndex(d.link, `link ${d.ifname} link`, deps);
+    for (const [k, v] of kindOptions(d))
+      spec[k] = isLinkRef(k) && typeof v === 'string' ? this.linkIndex(v, `link ${d.ifname} ${k}`, deps) : v;
+    let peerIndex: number | undefined;
+    if (d.kind === 'veth' && d.peer) {
+      const pd = list.find((x) => x.ifname === d.peer);
+      peerIndex = this.allocIndex(pd?.index);
+      // The other end is made here too, so with its own settings.
+      const peer: SpecBuilder = { ifname: d.peer, index: peerIndex };
+      for (const k of ['mtu', 'address', 'txqlen', 'group', 'ifalias'] as const)
+        if (pd?.[k] !== undefined) peer[k] = pd[k];
+      spec.peer = peer;
+    }
+    const id = this.add(
+      'links',
+      `link add ${d.ifname} (${d.kind}${d.peer ? `, peer ${d.peer}` : ''}) index ${index}`,
+      { kind: 'link', cmd: 'add', spec },
+      deps,
+      (s) => (s.tables.links.get(index)?.ifname === d.ifname ? undefined : `link ${d.ifname} missing`),
+    );
+    this.newNames.set(d.ifname, { index, step: id });
+    this.created.add(index);
+    this.links.add(index);
+    this.noteLink(index, id);
+    if (peerIndex !== undefined && d.peer) {
+      this.newNames.set(d.peer, { index: peerIndex, step: id });
+      this.created.add(peerIndex);
+      this.links.add(peerIndex);
+      this.noteLink(peerIndex, id);
+    }
+  }
+
+  /** The index of a link a desired link names, its steps added to `deps`. */
+  private linkIndex(name: IfName, what: string, deps: number[]): number {
+    const r = this.ref(name, what);
+    deps.push(...r.after);
+    return r.index;
   }
 
   linkSets(list: readonly DesiredLink[]): void {
@@ -227,7 +260,9 @@ class Planner {
           spec.address = d.address;
           changes.push(`address ${d.address}`);
         }
-        for (const [k, v] of kindOptions(d)) {
+        for (const [k, given] of kindOptions(d)) {
+          const v =
+            isLinkRef(k) && typeof given === 'string' ? this.linkIndex(given, `link ${d.ifname} ${k}`, deps) : given;
           if (sameOption(cur, k, v)) continue;
           spec.kind = cur.kind;
           spec[k] = v;
@@ -642,6 +677,15 @@ function kindOptions(d: DesiredLink): [string, unknown][] {
     if (v === undefined || k === 'peer') continue;
     if (vocabs.some((x) => x?.wireOf.has(k))) out.push([k, v]);
   }
+  return out;
+}
+
+/** The links a desired link is made on: its lower device and the links its options name. */
+function linkRefs(d: DesiredLink): IfName[] {
+  const out: IfName[] = [];
+  if (d.link !== undefined) out.push(d.link);
+  for (const [k, v] of kindOptions(d))
+    if (isLinkRef(k) && (typeof v === 'string' || typeof v === 'number')) out.push(v);
   return out;
 }
 

@@ -22,6 +22,7 @@ import { kernelRoute } from './desired.js';
 import { keysOf, type ScopeState } from './scope.js';
 import { routeDelSpec, type Step, type StepRequest } from './plan.js';
 import { sameRecord } from './tables.js';
+import { hasLowerLink, recordKindOptions } from './kindopts.js';
 
 // Specs are built key by key here; IPRoute's strict checks validate them whole.
 type SpecBuilder = Record<string, any>;
@@ -86,6 +87,8 @@ function linkAdd(l: LinkRecord, peer: LinkRecord | undefined): LinkSpec | undefi
   if (l.mtu !== undefined) spec.mtu = l.mtu;
   if (l.address && l.kind !== 'bridge') spec.address = l.address;
   if (l.txqlen !== undefined) spec.txqlen = l.txqlen;
+  if (hasLowerLink(l)) spec.link = l.link;
+  for (const [k, v] of recordKindOptions(l)) spec[k] = v;
   if (peer) {
     const p: SpecBuilder = { ifname: peer.ifname, index: peer.index };
     if (peer.mtu !== undefined) p.mtu = peer.mtu;

@@ -131,6 +131,17 @@ export class Source {
    * the event): the event may then look like no change, yet the routes changed after the read.
    */
   private readonly stateReadEarly = new Set<number>();
+  /**
+   * Links a full dump read, until the events held while it ran are applied: the dump may have
+   * read a link between the kernel's update of its state and its routes' marks, so an event
+   * then showing no change still re-reads the link's routes, as for stateReadEarly.
+   */
+  private readonly readByDump = new Set<number>();
+  /**
+   * Routes removed with an address (they used it as source), whose own deletion events may
+   * follow (the kernel's prefix and local routes): those events need no re-read.
+   */
+  private readonly goneWithAddr = new Set<string | number>();
   /** veth ends seen without a partner: read again at the next quiet point unless it shows. */
   private readonly partnerless = new Set<number>();
   private running: Promise<void> | undefined;
@@ -244,7 +255,8 @@ export class Source {
   private delRoute(m: AnyMessage): void {
     const r = routeRecord(m, this.name);
     const t = this.tables.routes;
-    if (this.remove('routes', t.keyOf(r))) return;
+    const key = t.keyOf(r);
+    if (this.remove('routes', key) || this.goneWithAddr.delete(key)) return;
     // A next hop leaving an IPv6 multipath route, or a deletion worded differently from the
     // route it deleted: re-read that table.
     this.schedule({ what: 'routes', family: familyOf(r), table: r.table });
@@ -273,7 +285,8 @@ export class Source {
       for (const port of this.tables.links.lookup('master', l.index))
         this.schedule({ what: 'link', index: port.index });
     const readEarly = this.stateReadEarly.delete(l.index);
-    if (linkStateChanged(old, l) || readEarly) {
+    const dumped = this.readByDump.delete(l.index);
+    if (linkStateChanged(old, l) || readEarly || dumped) {
       // Down flushes IPv4 routes and marks next hops dead or linkdown, all without events.
       // Fully up (same master) only clears those marks: with none, nothing changed silently.
       // Only what the view has now can change so: later objects come with their own events.
@@ -334,9 +347,13 @@ export class Source {
     const local = a.address;
     let kept = false;
     for (const o of this.tables.addresses.values()) if (o.family === 'inet' && o.address === local) kept = true;
+    this.goneWithAddr.clear();
     if (!kept)
-      for (const r of [...this.tables.routes.lookup('prefsrc', local)])
-        this.remove('routes', this.tables.routes.keyOf(r));
+      for (const r of [...this.tables.routes.lookup('prefsrc', local)]) {
+        const key = this.tables.routes.keyOf(r);
+        this.remove('routes', key);
+        this.goneWithAddr.add(key);
+      }
     this.schedule({ what: 'routes', family: AF_INET, oif: a.index });
   }
 
@@ -411,6 +428,7 @@ export class Source {
             this.lastError = e as Error;
           }
           this.flushHeld();
+          this.readByDump.clear();
         }
       }
     } finally {
@@ -618,6 +636,7 @@ export class Source {
       ? (await this.dump(fibmsg, { type: RTM.RTM_GETRULE, fields: { family: 0 } })).map((m) => ruleRecord(m, this.name))
       : [];
     this.merge('links', links, [...this.tables.links.values()]);
+    for (const l of links) this.readByDump.add(l.index);
     this.merge('addresses', addrs, [...this.tables.addresses.values()]);
     this.merge('routes', routes, [...this.tables.routes.values()]);
     this.merge('neighbours', neigh, [...this.tables.neighbours.values()]);

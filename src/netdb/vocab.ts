@@ -18,9 +18,15 @@ export class VocabError extends TypeError {
 
 const families = enumNames(AF);
 
-/** The fields of each table whose values are names of one enumeration. */
+// A neighbour's NDA_PROTOCOL is a bare u8 in records; input may name it as routes name theirs.
+const routeProtocols = typeNames(routeVocab.typeOf('proto')!);
+
+/**
+ * The fields of each table whose values are names of one enumeration (with names of their own
+ * when the vocabulary has none; `number` when records hold the number, the names being input only).
+ */
 const ENUMS: {
-  readonly [T in TableName]?: Readonly<Record<string, readonly [Vocab<any, any, any, any>, EnumNames?]>>;
+  readonly [T in TableName]?: Readonly<Record<string, readonly [Vocab<any, any, any, any>, EnumNames?, 'number'?]>>;
 } = {
   routes: {
     family: [routeVocab],
@@ -31,7 +37,7 @@ const ENUMS: {
     pref: [routeVocab],
   },
   addresses: { family: [addrVocab], scope: [addrVocab], proto: [addrVocab] },
-  neighbours: { family: [neighVocab, families], protocol: [neighVocab] },
+  neighbours: { family: [neighVocab, families], protocol: [neighVocab, routeProtocols, 'number'] },
   rules: { family: [ruleVocab, families], table: [ruleVocab], protocol: [ruleVocab] },
 };
 
@@ -73,13 +79,14 @@ const ENUM_MEMO_MAX = 256;
 function enumValueOf(table: TableName, key: string, v: unknown): string | number {
   const e = ENUMS[table]?.[key];
   if (!e) throw new Error(`${table}: ${key} is not an enumeration`);
-  const [vocab, own] = e;
+  const [vocab, own, form] = e;
   const names = namesOf(vocab, key, own);
   const n = typeof v === 'number' ? v : typeof v === 'string' ? names.byName(v) : undefined;
   if (n === undefined || !Number.isInteger(n) || n < 0)
     throw new VocabError(
       `${table} ${key}: ${JSON.stringify(v)} is not one of ${names.list().join(', ')} (or a number)`,
     );
+  if (form === 'number') return n;
   return own ? names.short(n) : (vocab.recordValue(key, n) as string | number);
 }
 

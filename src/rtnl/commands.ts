@@ -60,16 +60,19 @@ export interface ObjectTypes {
 /**
  * Type and header flags of a request for one object ('add', 'replace', 'del', 'get'...): a
  * get asks for the object itself (no ACK, the answer is the object); dumps are not built here.
+ * `own` gives the commands an object has unlike the others (type, and flags but the request bit).
  */
 export function requestHead(
   what: string,
   cmd: string,
   allowed: readonly string[],
   types: ObjectTypes,
+  own: Readonly<Record<string, { type: number; flags: number }>> = {},
 ): { type: number; flags: number } {
-  if (!allowed.includes(cmd) || !(cmd in COMMANDS)) {
+  if (!allowed.includes(cmd) || !(cmd in COMMANDS || Object.hasOwn(own, cmd))) {
     throw new TypeError(`unknown ${what} command ${JSON.stringify(cmd)} (${allowed.join(', ')})`);
   }
+  if (Object.hasOwn(own, cmd)) return { type: own[cmd].type, flags: NLM_F_REQUEST | own[cmd].flags };
   const { verb, flags } = command(cmd);
   if (verb === 'get') return { type: types.get, flags: NLM_F_REQUEST };
   if (verb === 'dump') throw new TypeError(`${what} ${cmd}: a dump has no single request`);

@@ -41,7 +41,7 @@ export interface FdbSpec {
   lladdr?: string;
   /** The port (or the vxlan device) the entry belongs to: an index or a name (resolved by IPRoute). */
   ifindex?: number | string;
-  /** NDA_MASTER: the bridge (dump filter; on add it selects the bridge of a port). */
+  /** NDA_MASTER: the bridge (dump filter; on add without `flags` it means `master`, the bridge's table). */
   master?: number | string;
   vlan?: number;
   /** Remote VTEP for vxlan entries. */
@@ -58,7 +58,10 @@ export interface FdbSpec {
    * a number. Default: NUD_NOARP, which the bridge keeps as a static entry.
    */
   state?: string | number | readonly string[];
-  /** 'self', 'master', 'router', 'use', 'extern_learn', 'sticky'; default 'self' when neither self nor master. */
+  /**
+   * 'self', 'master', 'router', 'use', 'extern_learn', 'sticky'; when neither self nor master is
+   * given: 'master' if `master` names the bridge, else 'self'.
+   */
   flags?: string | number | readonly string[];
   /** NDA_NH_ID (`nh_id` is accepted too). */
   nhId?: number;
@@ -120,7 +123,9 @@ export async function fdb(sock: NetlinkSocket, cmd: FdbCmd, spec: FdbSpec = {}):
   if (!spec.lladdr || spec.ifindex === undefined)
     throw new NetlinkEncodeError(`fdb ${cmd}: lladdr and ifindex are required`);
   let ndmFlags = maskOf(spec.flags, NTF_NAMES, 'NTF_', 'fdb flag');
-  if (!(ndmFlags & (NTF.NTF_SELF | NTF.NTF_MASTER))) ndmFlags |= NTF.NTF_SELF;
+  // Neither flag given: naming the bridge means its table (bridge fdb add ... master), else the device's own.
+  if (!(ndmFlags & (NTF.NTF_SELF | NTF.NTF_MASTER)))
+    ndmFlags |= spec.master !== undefined ? NTF.NTF_MASTER : NTF.NTF_SELF;
   const attrs: [string, unknown][] = [['NDA_LLADDR', spec.lladdr]];
   if (spec.dst !== undefined) attrs.push(['NDA_DST', spec.dst]);
   if (spec.vlan !== undefined) attrs.push(['NDA_VLAN', spec.vlan]);

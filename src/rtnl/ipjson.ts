@@ -372,9 +372,11 @@ export function routeJSON(m: AnyMessage, names: Map<number, string>, opts: { tab
   const dst = a('RTA_DST');
   const full = f.family === 2 ? 32 : 128;
   j.dst = dst === undefined ? 'default' : f.dst_len === full ? dst : `${dst}/${f.dst_len}`;
-  if (a('RTA_SRC') !== undefined) j.from = `${a('RTA_SRC')}/${f.src_len}`;
+  // As ip: a host-length source prints without its length.
+  if (a('RTA_SRC') !== undefined) j.from = f.src_len === full ? a('RTA_SRC') : `${a('RTA_SRC')}/${f.src_len}`;
   const table = a('RTA_TABLE') ?? f.table;
-  if (opts.table && table !== 254) j.table = TABLES[table] ?? table;
+  // ip -j prints a table without a name as a string too ("100").
+  if (opts.table && table !== 254) j.table = TABLES[table] ?? String(table);
   if (a('RTA_GATEWAY') !== undefined) j.gateway = a('RTA_GATEWAY');
   if (a('RTA_VIA') !== undefined)
     j.via = { family: FAMILIES[a('RTA_VIA').family] ?? a('RTA_VIA').family, host: a('RTA_VIA').addr };
@@ -426,7 +428,8 @@ export function neighJSON(m: AnyMessage, names: Map<number, string>): Json {
   if (a('NDA_LLADDR') !== undefined) j.lladdr = a('NDA_LLADDR');
   if (f.flags & 0x80) j.router = null;
   if (f.flags & 0x08) j.proxy = null;
-  j.state = NUD_NAMES.filter(([bit]) => f.state & bit).map(([, n]) => n);
+  // ip prints no state for an entry without one (a proxy entry).
+  if (f.state) j.state = NUD_NAMES.filter(([bit]) => f.state & bit).map(([, n]) => n);
   return j;
 }
 
@@ -476,7 +479,12 @@ export function ruleJSON(m: AnyMessage): Json {
     const sig = a('FRA_SUPPRESS_IFGROUP');
     if (sig !== undefined && sig !== 0xffffffff) j.suppress_ifgroup = String(sig);
   }
-  if (a('FRA_FLOW') !== undefined) j.flow = a('FRA_FLOW');
+  const flow = a('FRA_FLOW') as number | undefined;
+  if (flow !== undefined) {
+    // ip splits the realms: the source realm in the high 16 bits, the destination in the low.
+    if (flow >>> 16) j.flow_from = String(flow >>> 16);
+    j.flow_to = String(flow & 0xffff);
+  }
   if (f.action === FR_ACT.FR_ACT_GOTO) {
     j.goto = a('FRA_GOTO') ?? 'none';
     if (f.flags & FIB_RULE.FIB_RULE_UNRESOLVED) j.unresolved = null;

@@ -14,6 +14,7 @@ import {
   NetlinkTimeoutError,
   Overrun,
   SocketClosedError,
+  SpecError,
   badValue,
   describeCalls,
   lazyRecords,
@@ -124,6 +125,9 @@ import {
   type RouteRecord,
 } from './records.js';
 import { IPROUTE_CALLS, describeBatchResults } from './describe.js';
+
+// Neighbour commands that send no link-layer address.
+const NEIGH_READS: ReadonlySet<string> = new Set(['del', 'delete', 'remove', 'get', 'dump', 'show']);
 
 export interface IPRouteOptions {
   /** Network namespace: a name under /var/run/netns, a path, or an open fd. */
@@ -693,7 +697,35 @@ export class IPRoute {
 
   /** Neighbour entries: 'add' | 'replace' | 'change' | 'del' | 'get' | 'dump'; `ifindex`/`master` take names. */
   async neigh(cmd: NeighCmd, spec: NeighSpec = {}): Promise<NeighMessage[]> {
-    return neigh(this.sock, cmd, await this.resolveAll(checkNeighSpec(spec), ['ifindex', 'master']));
+    const s = await this.resolveAll(checkNeighSpec(spec), ['ifindex', 'master']);
+    if (s.lladdr !== undefined && typeof s.ifindex === 'number' && !NEIGH_READS.has(cmd)) {
+      await this.checkLladdr(s.lladdr, s.ifindex);
+    }
+    return neigh(this.sock, cmd, s);
+  }
+  /**
+   * The kernel keeps the first addr_len bytes of a longer lladdr and refuses a shorter one only
+   * with EINVAL: compare it with the device's own address length first.
+   */
+  private async checkLladdr(lladdr: string, index: number): Promise<void> {
+    const [m] = await this.sock.request(ifinfmsg, {
+      type: RTM.RTM_GETLINK,
+      flags: 0,
+      fields: { index },
+      attrs: [['IFLA_EXT_MASK', RTEXT_FILTER.RTEXT_FILTER_SKIP_STATS]],
+    });
+    const own = m?.getAttr('IFLA_ADDRESS') as string | undefined;
+    const hexBytes = /^[0-9a-f]{1,2}([:-][0-9a-f]{1,2})*$/i;
+    if (typeof own !== 'string' || !hexBytes.test(own) || !hexBytes.test(lladdr)) return;
+    const want = own.split(':').length,
+      got = lladdr.split(/[:-]/).length;
+    if (got !== want) {
+      throw new SpecError(
+        `neigh: lladdr must be ${want} bytes for ${m.getAttr('IFLA_IFNAME') ?? `index ${index}`}` +
+          ` (like "${own}"), got ${got} bytes: ${JSON.stringify(lladdr)}`,
+        { object: 'neigh', key: 'lladdr' },
+      );
+    }
   }
   /** Neighbour entries matching a filter. */
   async getNeighbours(filter: NeighSpec = {}): Promise<NeighMessage[]> {

@@ -1,13 +1,5 @@
 // Links: friendly specs -> RTM_*LINK requests, and dump filters (kernel side where it can).
-import {
-  NLM_F_ACK,
-  NLM_F_APPEND,
-  NLM_F_CREATE,
-  NLM_F_EXCL,
-  NLM_F_REPLACE,
-  NLM_F_REQUEST,
-  type MessageSpec,
-} from '../core/index.js';
+import { NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, type MessageSpec } from '../core/index.js';
 import { IFF_UP, RTM, RTEXT_FILTER } from './constants.js';
 import {
   SpecError,
@@ -33,6 +25,7 @@ import { linkKinds, type LinkKind } from './kinds/index.js';
 import type { KindSpec, VethSpec } from './kinds/types.js';
 import type { HeaderedInput } from './types.js';
 import { checkIfname, familyValue, mergeAttrs, type IfRef, type RawAttrs } from './spec.js';
+import { requestHead } from './commands.js';
 
 export type LinkCmd = 'add' | 'set' | 'replace' | 'del' | 'get' | 'dump' | 'property_add' | 'property_del';
 
@@ -276,46 +269,21 @@ export function linkBody(
   return { fields, attrs: mergeAttrs(attrs, spec.attrs) };
 }
 
-const NEW = NLM_F_REQUEST | NLM_F_ACK;
+const LINK_CMDS = ['add', 'set', 'replace', 'del', 'get', 'property_add', 'property_del'];
+const LINK_TYPES = { new: RTM.RTM_NEWLINK, del: RTM.RTM_DELLINK, get: RTM.RTM_GETLINK };
+/** Link commands unlike the other objects'. */
+const LINK_OWN: Readonly<Record<string, { type: number; flags: number }>> = {
+  // `ip link set` changes the link in place and asks for no replace.
+  set: { type: RTM.RTM_NEWLINK, flags: NLM_F_ACK },
+  // Alternative names have message types of their own.
+  property_add: { type: RTM.RTM_NEWLINKPROP, flags: NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL | NLM_F_APPEND },
+  property_del: { type: RTM.RTM_DELLINKPROP, flags: NLM_F_ACK },
+};
 
 /** The request for `ipr.link(cmd, spec)`: schema and message spec, ready for sock.request/batch. */
 export function linkRequest(cmd: LinkCmd, spec: LinkSpec): { schema: typeof ifinfmsg; spec: MessageSpec<any, any> } {
+  const { type, flags } = requestHead('link', cmd, LINK_CMDS, LINK_TYPES, LINK_OWN);
   const { fields, attrs } = linkBody(cmd, spec);
-  let type: number, flags: number;
-  switch (cmd) {
-    case 'add':
-      type = RTM.RTM_NEWLINK;
-      flags = NEW | NLM_F_CREATE | NLM_F_EXCL;
-      break;
-    case 'replace':
-      type = RTM.RTM_NEWLINK;
-      flags = NEW | NLM_F_CREATE | NLM_F_REPLACE;
-      break;
-    case 'set':
-      type = RTM.RTM_NEWLINK;
-      flags = NEW;
-      break;
-    case 'del':
-      type = RTM.RTM_DELLINK;
-      flags = NEW;
-      break;
-    case 'get':
-      type = RTM.RTM_GETLINK;
-      flags = NLM_F_REQUEST;
-      break;
-    case 'property_add':
-      type = RTM.RTM_NEWLINKPROP;
-      flags = NEW | NLM_F_CREATE | NLM_F_EXCL | NLM_F_APPEND;
-      break;
-    case 'property_del':
-      type = RTM.RTM_DELLINKPROP;
-      flags = NEW;
-      break;
-    default:
-      throw new TypeError(
-        `unknown link command ${JSON.stringify(cmd)} (add, set, replace, del, get, dump, property_add, property_del)`,
-      );
-  }
   return { schema: ifinfmsg, spec: { type, flags, fields, attrs } };
 }
 

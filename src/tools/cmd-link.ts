@@ -12,6 +12,15 @@ import { linkJSON } from '../rtnl/ipjson.js';
 
 const VERBS = ['add', 'set', 'change', 'delete', 'show', 'list', 'lst', 'replace', 'property', 'help'] as const;
 
+const GRE_OPTIONS = { remote: 'greRemote', local: 'greLocal', ttl: 'greTtl', hoplimit: 'greTtl', tos: 'greTos' };
+const IPTUN_OPTIONS = {
+  remote: 'iptunRemote',
+  local: 'iptunLocal',
+  ttl: 'iptunTtl',
+  hoplimit: 'iptunTtl',
+  tos: 'iptunTos',
+};
+
 /** ip's link-type option names, mapped to the spec names of the kind (all numbers unless listed). */
 const KIND_OPTIONS: Record<string, Record<string, string>> = {
   bridge: {
@@ -25,6 +34,7 @@ const KIND_OPTIONS: Record<string, Record<string, string>> = {
     vlan_default_pvid: 'brVlanDefaultPvid',
     mcast_snooping: 'brMcastSnooping',
     group_fwd_mask: 'brGroupFwdMask',
+    vlan_protocol: 'brVlanProtocol',
   },
   vxlan: {
     id: 'vxlanId',
@@ -40,8 +50,12 @@ const KIND_OPTIONS: Record<string, Record<string, string>> = {
     ageing: 'vxlanAgeing',
     maxaddress: 'vxlanLimit',
   },
-  macvlan: { mode: 'macvlanMode' },
-  macvtap: { mode: 'macvlanMode' },
+  macvlan: { mode: 'macvlanMode', bcqueuelen: 'macvlanBcQueueLen' },
+  macvtap: { mode: 'macvlanMode', bcqueuelen: 'macvlanBcQueueLen' },
+  gre: GRE_OPTIONS,
+  gretap: GRE_OPTIONS,
+  ipip: IPTUN_OPTIONS,
+  sit: IPTUN_OPTIONS,
   bridge_slave: {
     cost: 'brportCost',
     priority: 'brportPriority',
@@ -53,7 +67,16 @@ const KIND_OPTIONS: Record<string, Record<string, string>> = {
   },
 };
 // Options whose value is a word, not a number.
-const WORD_VALUES = new Set(['vxlanGroup', 'vxlanLocal', 'vxlanLink', 'macvlanMode']);
+const WORD_VALUES = new Set([
+  ...['vxlanGroup', 'vxlanLocal', 'vxlanLink', 'macvlanMode'],
+  ...['greRemote', 'greLocal', 'iptunRemote', 'iptunLocal'],
+]);
+// TTLs where ip takes `inherit` (0: the inner packet's TTL).
+const TTL_VALUES = new Set(['greTtl', 'iptunTtl']);
+// Tunnel TOS: ip reads it as hex (with or without 0x), `inherit` is 1.
+const TOS_VALUES = new Set(['greTos', 'iptunTos']);
+// The bridge's VLAN protocol by ip's names.
+const VLAN_PROTOCOLS: Record<string, number> = { '802.1q': 0x8100, '802.1ad': 0x88a8 };
 const ON_OFF = new Set(['brportGuard', 'brportMode', 'brportLearning', 'brportUnicastFlood']);
 const VXLAN_FLAGS: Record<string, [string, number]> = {
   learning: ['vxlanLearning', 1],
@@ -64,7 +87,49 @@ const VXLAN_FLAGS: Record<string, [string, number]> = {
   noudpcsum: ['vxlanUdpCsum', 0],
   l2miss: ['vxlanL2miss', 1],
   l3miss: ['vxlanL3miss', 1],
+  gbp: ['vxlanGbp', 1],
+  external: ['vxlanCollectMetadata', 1],
+  noexternal: ['vxlanCollectMetadata', 0],
 };
+// Tunnel flags: path MTU discovery on or off.
+const PMTUDISC_FLAGS: Record<string, Record<string, [string, number]>> = {
+  gre: { pmtudisc: ['grePmtudisc', 1], nopmtudisc: ['grePmtudisc', 0] },
+  gretap: { pmtudisc: ['grePmtudisc', 1], nopmtudisc: ['grePmtudisc', 0] },
+  ipip: { pmtudisc: ['iptunPmtudisc', 1], nopmtudisc: ['iptunPmtudisc', 0] },
+  sit: { pmtudisc: ['iptunPmtudisc', 1], nopmtudisc: ['iptunPmtudisc', 0] },
+};
+
+/** A tunnel's `tos` as ip reads it: hex digits (optionally 0x) or `inherit`. */
+function tunnelTos(v: string): number {
+  if (v === 'inherit') return 1;
+  const n = /^(0x)?[0-9a-f]{1,2}$/i.test(v) ? parseInt(v.replace(/^0x/i, ''), 16) : NaN;
+  if (Number.isNaN(n)) throw new UsageError(`link: tos "${v}" is not a hex byte or inherit`);
+  return n;
+}
+
+/** Words of one kind that set a value without taking one, or take two (vxlan srcport MIN MAX). */
+function kindWord(w: Words, kind: string, word: string, spec: SpecBuilder): boolean {
+  const flag = (kind === 'vxlan' ? VXLAN_FLAGS : (PMTUDISC_FLAGS[kind] ?? {}))[word];
+  if (flag) {
+    const [key, v] = flag;
+    spec[key] = key === 'vxlanGbp' ? true : v;
+    return true;
+  }
+  if (kind === 'vxlan' && word === 'srcport') {
+    spec.vxlanPortRange = { low: w.number(word, 0xffff), high: w.number(word, 0xffff) };
+    return true;
+  }
+  if ((kind === 'macvlan' || kind === 'macvtap') && word === 'nopromisc') {
+    spec.macvlanFlags = ['MACVLAN_FLAG_NOPROMISC'];
+    return true;
+  }
+  if (kind === 'vxlan' && (word === 'ttl' || word === 'hoplimit') && w.peek() === 'inherit') {
+    w.take();
+    spec.vxlanTtlInherit = true;
+    return true;
+  }
+  return false;
+}
 
 /** `type KIND [options]` at the end of an add/set line. */
 function kindOptions(w: Words, kind: string, spec: SpecBuilder): void {
@@ -79,17 +144,24 @@ function kindOptions(w: Words, kind: string, spec: SpecBuilder): void {
       spec.peer = Object.keys(peer).length === 1 ? peer.ifname : peer;
       continue;
     }
-    if (kind === 'vxlan' && VXLAN_FLAGS[word]) {
-      const [key, v] = VXLAN_FLAGS[word];
-      spec[key] = v;
-      continue;
-    }
+    if (kindWord(w, kind, word, spec)) continue;
     const key = table[word];
     if (!key) throw new UsageError(`link: ${kind} option "${word}" is not supported`);
     if (WORD_VALUES.has(key)) spec[key] = w.next(word);
     else if (ON_OFF.has(key)) spec[key] = w.onOff(word) ? 1 : 0;
-    else spec[key] = w.number(word);
+    else if (TTL_VALUES.has(key) && w.peek() === 'inherit') {
+      w.take();
+      spec[key] = 0;
+    } else if (TOS_VALUES.has(key)) spec[key] = tunnelTos(w.next(word));
+    else if (key === 'brVlanProtocol') {
+      const name = w.next(word);
+      const proto = VLAN_PROTOCOLS[name.toLowerCase()];
+      if (proto === undefined) throw new UsageError(`link: bridge vlan_protocol "${name}" is not 802.1Q or 802.1ad`);
+      spec[key] = proto;
+    } else spec[key] = w.number(word);
   }
+  // ip turns learning off for a metadata-collecting (external) vxlan unless told otherwise.
+  if (kind === 'vxlan' && spec.vxlanCollectMetadata === 1 && spec.vxlanLearning === undefined) spec.vxlanLearning = 0;
 }
 
 const FLAG_WORDS: Record<string, [number, boolean]> = {
@@ -334,7 +406,8 @@ export async function linkCommand(ctx: CliContext, words: string[]): Promise<num
 
 export const LINK_USAGE = `\
 usage: nlroute link add [link DEV] [name] NAME [mtu N] [address LLADDR] [txqlen N] [master DEV]
-                        [netns NS] type {veth [peer name NAME] | bridge [OPTS] | vxlan id ID ... | macvlan mode M | ifb}
+                        [netns NS] type {veth [peer name NAME] | bridge [OPTS] | vxlan id ID ... | macvlan mode M | ifb
+                                         | gre|gretap|ipip|sit remote A local A [ttl N|inherit] [tos T] ...}
        nlroute link set [dev] DEV [up|down] [name NEW] [mtu N] [address LLADDR] [master DEV|nomaster]
                         [netns NS|PID] [arp|multicast|promisc|allmulticast on|off] [alias TEXT] [group N]
        nlroute link del [dev] DEV

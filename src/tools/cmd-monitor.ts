@@ -4,7 +4,7 @@ import { Overrun, type AnyMessage } from '../core/index.js';
 import { RTM } from '../rtnl/constants.js';
 import { UsageError, AF_INET, AF_INET6, pick } from './cli-args.js';
 import type { CliContext } from './cli-context.js';
-import { addrText, linkText, neighText, routeText, ruleText } from './cli-text.js';
+import { addrEventText, linkEventText, neighText, routeText, ruleText } from './cli-text.js';
 import { addrInfoJSON, linkJSON, neighJSON, routeJSON, ruleJSON } from '../rtnl/ipjson.js';
 
 const OBJECTS = ['link', 'address', 'route', 'neigh', 'rule', 'all'] as const;
@@ -65,15 +65,9 @@ function eventRow(
 function text(obj: Obj, row: Record<string, any>): string {
   switch (obj) {
     case 'link':
-      return linkText(row);
-    case 'address': {
-      const a = row.addr_info[0];
-      return `${row.ifindex}: ${row.ifname}    ${addrText({ ...row, addr_info: [a] })
-        .split('\n')
-        .slice(2)
-        .join('\n')
-        .trimStart()}`;
-    }
+      return linkEventText(row);
+    case 'address':
+      return addrEventText(row.ifindex, row.ifname, row.addr_info[0]);
     case 'route':
       return routeText(row);
     case 'neigh':

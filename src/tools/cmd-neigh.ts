@@ -33,7 +33,8 @@ function parse(words: string[], verb: string, family: number): Parsed {
         break;
       case 'proxy':
         spec.proxy = true;
-        if (spec.dst === undefined) spec.dst = w.next(word);
+        // In a view `proxy` only selects the proxy table (ip neigh show proxy); a change names its address.
+        if (verb !== 'show' && verb !== 'flush' && spec.dst === undefined) spec.dst = w.next(word);
         break;
       case 'router':
         flags.push('router');

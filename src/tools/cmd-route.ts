@@ -8,6 +8,9 @@ import type { CliContext } from './cli-context.js';
 import { routeText } from './cli-text.js';
 import { routeJSON } from '../rtnl/ipjson.js';
 
+// ip names scope 0 "global" as well as "universe" (rt_scopes).
+const scopeWord = (w: string): string => (w === 'global' ? 'universe' : w);
+
 const VERBS = [
   'add',
   'change',
@@ -106,7 +109,7 @@ function parseRoute(words: string[], verb: string, family: number): RouteSpec {
         spec.proto = w.next(word);
         break;
       case 'scope':
-        spec.scope = w.next(word);
+        spec.scope = scopeWord(w.next(word));
         break;
       case 'metric':
       case 'priority':
@@ -201,7 +204,7 @@ function parseShow(words: string[], what: string, family: number): ShowFilter {
         filter.type = w.next(word);
         break;
       case 'scope':
-        filter.scope = w.next(word);
+        filter.scope = scopeWord(w.next(word));
         break;
       case 'via':
         filter.gateway = w.next(word);

@@ -1,6 +1,6 @@
 // `nlroute rule add|del|show|flush`: `ip rule` grammar over IPRoute.rule().
 import type { RuleSpec } from '../rtnl/rule.js';
-import { AF_INET, AF_INET6, UsageError, Words, pick } from './cli-args.js';
+import { AF_INET, AF_INET6, UsageError, Words, matches, pick } from './cli-args.js';
 import type { CliContext } from './cli-context.js';
 import { ruleText } from './cli-text.js';
 import { ruleJSON } from '../rtnl/ipjson.js';
@@ -48,13 +48,6 @@ function parse(words: string[], verb: string, family: number): RuleSpec {
       case 'oif':
         spec.oif = w.next(word);
         break;
-      case 'priority':
-      case 'pref':
-      case 'preference':
-      case 'order':
-        spec.priority = w.number(word);
-        break;
-      case 'table':
       case 'lookup': {
         const t = w.next(word);
         spec.table = TABLES[t] ?? (/^\d+$/.test(t) ? Number(t) : NaN);
@@ -83,9 +76,6 @@ function parse(words: string[], verb: string, family: number): RuleSpec {
       case 'suppress_ifgroup':
         spec.suppressIfgroup = w.number(word);
         break;
-      case 'protocol':
-        spec.protocol = w.number(word, 0xff);
-        break;
       case 'realms':
         spec.flow = w.number(word);
         break;
@@ -93,7 +83,18 @@ function parse(words: string[], verb: string, family: number): RuleSpec {
         spec.l3mdev = true;
         break;
       default:
-        if (ACTIONS.includes(word)) spec.action = word;
+        // ip takes any abbreviation of preference, order, priority and table (matches()).
+        if (matches(word, 'preference') || matches(word, 'order') || matches(word, 'priority')) {
+          spec.priority = w.number(word);
+        } else if (matches(word, 'table')) {
+          const t = w.next(word);
+          spec.table = TABLES[t] ?? (/^\d+$/.test(t) ? Number(t) : NaN);
+          if (Number.isNaN(spec.table)) throw new UsageError(`rule ${verb}: unknown table "${t}"`);
+        } else if (matches(word, 'protocol') && word.length > 2) {
+          // A number or a name of rt_protos (static, boot, kernel...).
+          const v = w.next(word);
+          spec.protocol = /^\d+$/.test(v) ? Number(v) : v;
+        } else if (ACTIONS.includes(word)) spec.action = word;
         else w.unsupported(word);
     }
   }

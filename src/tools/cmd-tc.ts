@@ -4,6 +4,7 @@ import { parseHandle } from '../rtnl/tc/index.js';
 import { tcShow } from '../rtnl/tcshow.js';
 import { UsageError, Words, pick } from './cli-args.js';
 import type { CliContext } from './cli-context.js';
+import { kindWord } from './tc-kind-words.js';
 
 type Target = 'qdisc' | 'class' | 'filter';
 const OBJECTS = ['qdisc', 'class', 'filter'] as const;
@@ -119,6 +120,7 @@ async function parse(ctx: CliContext, target: Target, verb: string, words: strin
       }
     }
     // Kind options.
+    if (kindWord(kind, word, w, spec, ifindex, pending)) continue;
     if (word === 'match' && kind === 'u32') {
       const words2: string[] = [];
       while (!w.done && !U32_KEYWORDS.has(w.peek()!)) words2.push(w.take()!);
@@ -178,9 +180,11 @@ export async function tcCommand(ctx: CliContext, words: string[]): Promise<numbe
 
 export const TC_USAGE = `\
 usage: nlroute tc qdisc {add|del|change|replace} dev DEV [root|ingress|clsact|parent P] [handle H]
-                            [KIND [OPTIONS]]        (htb, tbf, pfifo, bfifo, fq_codel, ingress, clsact)
+                            [KIND [OPTIONS]]        (htb, tbf, pfifo, bfifo, fq_codel, cake, hfsc, drr,
+                                                     ingress, clsact)
        nlroute tc class {add|del|change|replace} dev DEV parent P classid C [KIND [OPTIONS]]
        nlroute tc filter {add|del|change|replace} dev DEV [parent P] [protocol P] [prio N] [handle H]
-                            [KIND [OPTIONS]]        (u32 match ... flowid C [action ...], bpf, matchall)
+                            [KIND [OPTIONS]]        (u32 match ... flowid C [action ...], bpf, matchall,
+                                                     flower, route)
        nlroute tc {qdisc|class|filter} show [dev DEV] [parent P]
 `;

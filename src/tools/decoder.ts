@@ -86,6 +86,10 @@ export function decodeHex(
   return out;
 }
 
+const NO_BYTES =
+  'no bytes: strace printed its own decoding of this netlink buffer; record the bytes with ' +
+  'strace -f -x -s 65536 -e trace=network -e write=all -e read=all';
+
 /**
  * Decode every netlink payload of a strace log in order, picking each socket's protocol
  * from its socket() call. Peeks are skipped (the real read follows).
@@ -95,7 +99,14 @@ export function decodeStrace(text: string): DecodedBuffer[] {
   const marshals = new Map<string, Marshal>();
   const out: DecodedBuffer[] = [];
   for (const t of session.transfers) {
-    if (t.peek || !t.bytes.length) continue;
+    if (t.peek) continue;
+    if (t.source === 'none' && t.returned > 0) {
+      // strace 6 prints a netlink buffer as its own decoding, not its bytes: nothing to decode.
+      const { bytes, ...transfer } = t;
+      out.push({ buffer: bytes, messages: [], padding: 0, transfer, error: new NetlinkDecodeError(NO_BYTES, 0) });
+      continue;
+    }
+    if (!t.bytes.length) continue;
     const key = `${t.pid}:${t.fd}:${t.protocol}`;
     let m = marshals.get(key);
     if (!m) {

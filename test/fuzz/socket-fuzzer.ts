@@ -4,7 +4,6 @@
 import {
   DumpInterruptedError,
   Marshal,
-  MessageSchema,
   NLMSG_HDRLEN,
   NLM_F_ACK,
   NLM_F_DUMP,
@@ -12,28 +11,13 @@ import {
   NetlinkDecodeError,
   NetlinkError,
   NetlinkSocket,
-  asciiz,
-  attrMap,
-  pad,
-  s32,
-  struct,
-  u16,
-  u32,
-  u8,
   type AnyMessage,
 } from '../../src/core/index.js';
 import { ack, done } from '../helpers/acks.js';
 import { FakeKernel } from '../helpers/fake-kernel.js';
 import { mutate, rng } from './fuzzer.js';
+import { RTM_GETLINK, RTM_NEWLINK, link } from '../helpers/test-link.js';
 
-const link = new MessageSchema(
-  'fuzz.ifinfmsg',
-  struct('ifinfomsg', { family: u8, __pad: pad(1), ifi_type: u16, index: s32, flags: u32, change: u32 }),
-  attrMap('ifla', { IFLA_IFNAME: [3, asciiz], IFLA_MTU: [4, u32] }),
-  { familyField: 'family' },
-);
-const RTM_NEWLINK = 16,
-  RTM_GETLINK = 18;
 /** Requests per socket before a fresh one (bounds what a run can leak). */
 const PER_SOCKET = 1000;
 const INNOCENT_INDEX = 42;

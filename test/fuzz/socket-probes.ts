@@ -1,29 +1,9 @@
 // Figures of the socket layer under abuse, on the shared fake kernel (no kernel needed):
 // node dist/test/fuzz/socket-probes.js
-import {
-  Marshal,
-  MessageSchema,
-  NLM_F_DUMP,
-  NetlinkSocket,
-  asciiz,
-  attrMap,
-  pad,
-  s32,
-  struct,
-  u16,
-  u32,
-  u8,
-} from '../../src/core/index.js';
+import { Marshal, NLM_F_DUMP, NetlinkSocket } from '../../src/core/index.js';
 import { FakeKernel } from '../helpers/fake-kernel.js';
+import { RTM_GETLINK, RTM_NEWLINK, link } from '../helpers/test-link.js';
 
-const link = new MessageSchema(
-  'probe.ifinfmsg',
-  struct('ifinfomsg', { family: u8, __pad: pad(1), ifi_type: u16, index: s32, flags: u32, change: u32 }),
-  attrMap('ifla', { IFLA_IFNAME: [3, asciiz], IFLA_MTU: [4, u32] }),
-  { familyField: 'family' },
-);
-const RTM_NEWLINK = 16,
-  RTM_GETLINK = 18;
 const open = (k: FakeKernel): NetlinkSocket =>
   new NetlinkSocket({ transport: k, marshal: new Marshal({ [RTM_NEWLINK]: link }) });
 const event = (seq: number, i: number): Buffer =>

@@ -2,12 +2,7 @@
 // with `bridge -j` and `ip -j -d` both ways: port VLANs (single, ranges, pvid/untagged),
 // vlan_filtering, per-port flags and the FDB.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import ts from 'typescript';
 import type { AttrSet } from '../../src/core/index.js';
 import { Overrun, type AnyMessage } from '../../src/core/index.js';
 import {
@@ -19,6 +14,7 @@ import {
   type IfinfMessage,
 } from '../../src/rtnl/index.js';
 import { withNetns, type TestNetns } from '../helpers/netns.js';
+import { readmeBlocks, runReadmeBlock } from '../helpers/readme.js';
 import { vmOnly } from './vm.js';
 
 const bridgeJson = async (ns: TestNetns, args: string): Promise<any[]> =>
@@ -61,40 +57,14 @@ function byVid(recs: readonly BrVlanRecord[]): Map<number, BrVlanRecord> {
   return out;
 }
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-
-/** The rtnl README's examples that need bridge VLAN filtering (the host's README run skips them). */
-function vlanExamples(): { line: number; code: string }[] {
-  const text = readFileSync(join(ROOT, 'src/rtnl/README.md'), 'utf8');
-  const out: { line: number; code: string }[] = [];
-  const re = /^```ts\n(\/\/ needs: vlan-filtering\n[\s\S]*?)^```/gm;
-  for (let m = re.exec(text); m; m = re.exec(text))
-    out.push({ line: text.slice(0, m.index).split('\n').length, code: m[1] });
-  return out;
-}
-
 describe('bridge (VM)', vmOnly, () => {
   it('the rtnl README examples that need VLAN filtering run', async () => {
-    const examples = vlanExamples();
-    assert.ok(examples.length > 0, 'no example marked `// needs: vlan-filtering`');
-    // The compiled sources stand in for the package (the bundle may be older than tsc's output).
-    const rtnl = pathToFileURL(join(ROOT, 'dist/src/rtnl/index.js')).href;
-    const dir = mkdtempSync(join(tmpdir(), 'nlr-readme-'));
-    try {
-      for (const e of examples) {
-        const js = ts.transpileModule(e.code.replaceAll("'nlroute/rtnl'", `'${rtnl}'`), {
-          compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
-        }).outputText;
-        const file = join(dir, `readme_${e.line}.mjs`);
-        writeFileSync(file, js);
-        await withNetns(async (ns) => {
-          await ns.exec(process.execPath, [file]).catch((err: Error) => {
-            assert.fail(`src/rtnl/README.md:${e.line} failed: ${err.message}`);
-          });
-        });
-      }
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+    const blocks = readmeBlocks('src/rtnl/README.md', 'vlan-filtering');
+    assert.ok(blocks.length > 0, 'no example marked `// needs: vlan-filtering`');
+    for (const b of blocks) {
+      await withNetns(async (ns) => {
+        await runReadmeBlock(b, (cmd, args) => ns.exec(cmd, args));
+      });
     }
   });
 

@@ -2,6 +2,7 @@
 import { attrMap, enumOf, nested, u32, u8, vocab } from '../../core/index.js';
 import type { LinkKind } from './registry.js';
 import { bool, type IpJsonTable } from './ipjson.js';
+import { groupName, userName } from './accounts.js';
 
 export const TUN_TYPE = { IFF_TUN: 1, IFF_TAP: 2 } as const;
 
@@ -36,8 +37,8 @@ export const tunVocab = vocab('tun options', tunAttrs, undefined, {
 const TYPE_TEXT: Readonly<Record<number, string>> = { 1: 'tun', 2: 'tap' };
 
 /**
- * `ip -j -d` keys of the tun options. ip names the owner and group from the passwd and group
- * files; here they are the numbers.
+ * `ip -j -d` keys of the tun options. The owner and group are names where the account files
+ * have them (as ip's getpwuid/getgrgid), numbers otherwise.
  */
 export const tunIpJson: IpJsonTable = [
   ['IFLA_TUN_TYPE', 'type', (v: number) => TYPE_TEXT[v] ?? `UNKNOWN:${v}`],
@@ -57,8 +58,8 @@ export const tunIpJson: IpJsonTable = [
     },
   ],
   ['IFLA_TUN_PERSIST', 'persist', bool],
-  ['IFLA_TUN_OWNER', 'user'],
-  ['IFLA_TUN_GROUP', 'group'],
+  ['IFLA_TUN_OWNER', 'user', (v: number) => userName(v) ?? v],
+  ['IFLA_TUN_GROUP', 'group', (v: number) => groupName(v) ?? v],
 ];
 
 export const tun: LinkKind = {

@@ -13,9 +13,19 @@ import {
   u32,
   u8,
   vocab,
+  type NlaType,
 } from '../../core/index.js';
 import type { LinkKind } from './registry.js';
 import { bool, hex0x, interfaceName, trueIfSet, nonZero, present, type IpJsonTable } from './ipjson.js';
+
+/**
+ * A flag in requests that the kernel reports as a u8 (0 or 1): read by its byte, so a device
+ * without the setting does not read as having it; sent as a flag, and only when true.
+ */
+const flagByte: NlaType<boolean, boolean> = {
+  ...flag,
+  decode: (b, o, len) => len === 0 || b[o] !== 0,
+};
 
 export const VXLAN_DF = { VXLAN_DF_UNSET: 0, VXLAN_DF_SET: 1, VXLAN_DF_INHERIT: 2 } as const;
 
@@ -47,7 +57,7 @@ export const vxlanAttrs = attrMap('ifla_vxlan', {
   IFLA_VXLAN_COLLECT_METADATA: [25, u8],
   IFLA_VXLAN_LABEL: [26, be32],
   IFLA_VXLAN_GPE: [27, flag],
-  IFLA_VXLAN_TTL_INHERIT: [28, flag],
+  IFLA_VXLAN_TTL_INHERIT: [28, flagByte],
   IFLA_VXLAN_DF: [29, enumOf(u8, VXLAN_DF)],
   IFLA_VXLAN_VNIFILTER: [30, u8],
   IFLA_VXLAN_LOCALBYPASS: [31, u8],

@@ -1,7 +1,8 @@
 // csum action: recompute checksums of the given headers (tc_act/tc_csum.h).
-import { attrMap, flagsOf, nested, pad, struct, u32 } from '../../core/index.js';
+import { attrMap, flagsOf, nested, pad, struct, u32, type AttrSet } from '../../core/index.js';
 import { maskOf } from '../commands.js';
 import { checkKeys, num, parseVerdict, tcGen, tcfT, type TcActionKind, type TcSpec } from './common.js';
+import { showTimes, showVerdict, type TcShow } from './show.js';
 
 export const TCA_CSUM_UPDATE_FLAG = {
   TCA_CSUM_UPDATE_FLAG_IPV4HDR: 1,
@@ -37,4 +38,31 @@ export const csum: TcActionKind = {
       ],
     ];
   },
+  show: showCsum,
 };
+
+// The headers in tc's order and names.
+const CSUM_TEXT: readonly [number, string][] = [
+  [TCA_CSUM_UPDATE_FLAG.TCA_CSUM_UPDATE_FLAG_IPV4HDR, 'iph'],
+  [TCA_CSUM_UPDATE_FLAG.TCA_CSUM_UPDATE_FLAG_ICMP, 'icmp'],
+  [TCA_CSUM_UPDATE_FLAG.TCA_CSUM_UPDATE_FLAG_IGMP, 'igmp'],
+  [TCA_CSUM_UPDATE_FLAG.TCA_CSUM_UPDATE_FLAG_TCP, 'tcp'],
+  [TCA_CSUM_UPDATE_FLAG.TCA_CSUM_UPDATE_FLAG_UDP, 'udp'],
+  [TCA_CSUM_UPDATE_FLAG.TCA_CSUM_UPDATE_FLAG_UDPLITE, 'udplite'],
+  [TCA_CSUM_UPDATE_FLAG.TCA_CSUM_UPDATE_FLAG_SCTP, 'sctp'],
+];
+
+/** `csum (iph, tcp) action pass` then index/ref/bind on the next line. */
+function showCsum(p: TcShow, o: AttrSet<typeof csumMap.decl> | undefined): void {
+  p.put('kind', 'csum', 'csum ');
+  const g = o?.getAttr('TCA_CSUM_PARMS');
+  if (!o || !g) return;
+  const names = CSUM_TEXT.filter(([bit]) => g.update_flags & bit).map(([, n]) => n);
+  const list = names.length ? names.join(', ') : '?empty';
+  p.put('csum', list, `(${list}) `);
+  showVerdict(p, 'action ', g.action, '\n');
+  p.put('index', g.index, `\tindex ${g.index}`).put('ref', g.refcnt, ` ref ${g.refcnt}`);
+  p.put('bind', g.bindcnt, ` bind ${g.bindcnt}`);
+  showTimes(p, o.getAttr('TCA_CSUM_TM'));
+  p.text('\n');
+}

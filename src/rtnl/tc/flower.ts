@@ -16,6 +16,7 @@ import {
   u8,
 } from '../../core/index.js';
 import { actionList, buildActions, type ActionSpec } from './action.js';
+import { showFlower } from './flower-show.js';
 import {
   ETH_P,
   checkKeys,
@@ -274,6 +275,7 @@ export const flower: TcKind = {
   options: nested(flowerMap),
   keys: { filter: KEYS },
   keysProtocol: true,
+  show: (p, o, _t, handle) => showFlower(p, o, handle),
   filter(spec: TcSpec) {
     checkKeys('flower', spec, KEYS);
     const a: [string, unknown][] = [];
@@ -299,7 +301,12 @@ export const flower: TcKind = {
     if (spec.src_mac !== undefined) masked(a, 'TCA_FLOWER_KEY_ETH_SRC', spec.src_mac, String);
     let proto = 0;
     if (spec.ip_proto !== undefined) {
-      proto = typeof spec.ip_proto === 'number' ? spec.ip_proto : (IP_PROTO[String(spec.ip_proto)] ?? NaN);
+      // A number in text is hex, as tc reads IP-PROTO.
+      const name = String(spec.ip_proto);
+      proto =
+        typeof spec.ip_proto === 'number'
+          ? spec.ip_proto
+          : (IP_PROTO[name] ?? (/^(0x)?[0-9a-f]{1,2}$/i.test(name) ? parseInt(name, 16) : NaN));
       if (!Number.isInteger(proto)) throw new NetlinkEncodeError(`flower: unknown ip_proto ${String(spec.ip_proto)}`);
       a.push(['TCA_FLOWER_KEY_IP_PROTO', proto]);
     }
@@ -314,12 +321,20 @@ export const flower: TcKind = {
     if (spec.icmp_type !== undefined) masked(a, `TCA_FLOWER_KEY_${icmp}_TYPE`, spec.icmp_type);
     if (spec.icmp_code !== undefined) masked(a, `TCA_FLOWER_KEY_${icmp}_CODE`, spec.icmp_code);
     if (spec.ip_flags !== undefined) {
-      const f = String(spec.ip_flags);
-      const no = f.startsWith('no'),
-        bit = FLOWER_KEY_FLAGS[(no ? f.slice(2) : f) as keyof typeof FLOWER_KEY_FLAGS];
-      if (!bit)
-        throw new NetlinkEncodeError(`flower: ip_flags must be frag, nofrag, firstfrag or nofirstfrag, got ${f}`);
-      a.push(['TCA_FLOWER_KEY_FLAGS', no ? 0 : bit], ['TCA_FLOWER_KEY_FLAGS_MASK', bit]);
+      // tc's 'frag/nofirstfrag': each flag matched set, or unset with 'no'.
+      let value = 0,
+        mask = 0;
+      for (const f of String(spec.ip_flags).split('/')) {
+        const no = f.startsWith('no'),
+          bit = FLOWER_KEY_FLAGS[(no ? f.slice(2) : f) as keyof typeof FLOWER_KEY_FLAGS];
+        if (!bit)
+          throw new NetlinkEncodeError(
+            `flower: ip_flags takes frag, nofrag, firstfrag, nofirstfrag (/-joined), got ${f}`,
+          );
+        mask |= bit;
+        if (!no) value |= bit;
+      }
+      a.push(['TCA_FLOWER_KEY_FLAGS', value], ['TCA_FLOWER_KEY_FLAGS_MASK', mask]);
     }
     const keyId = num(spec, 'enc_key_id');
     if (keyId !== undefined) a.push(['TCA_FLOWER_KEY_ENC_KEY_ID', keyId]);

@@ -1,6 +1,7 @@
 // nat action: stateless address translation of a prefix (tc_act/tc_nat.h).
-import { NetlinkEncodeError, attrMap, ipv4, nested, pad, struct, u32 } from '../../core/index.js';
+import { NetlinkEncodeError, attrMap, ipv4, nested, pad, struct, u32, type AttrSet } from '../../core/index.js';
 import { checkKeys, num, parseVerdict, tcGen, tcfT, type TcActionKind, type TcSpec } from './common.js';
+import { showActionGen, showTimes, showVerdict, type TcShow } from './show.js';
 
 export const TCA_NAT_FLAG_EGRESS = 1;
 export const natMap = attrMap('tca_nat', {
@@ -36,4 +37,32 @@ export const nat: TcActionKind = {
       ],
     ];
   },
+  show: showNat,
 };
+
+/**
+ * The prefix length tc 6.1 prints: it takes ffs() of the mask read as a host (little-endian)
+ * integer, so any mask whose first byte is odd prints as /32. Reproduced, not corrected.
+ */
+function tcPrefixLen(mask: string): number {
+  const b = mask.split('.').map(Number);
+  const host = (b[0] | (b[1] << 8) | (b[2] << 16) | (b[3] << 24)) >>> 0;
+  if (!host) return 0;
+  let bit = 1;
+  while (!((host >>> (bit - 1)) & 1)) bit++;
+  return 33 - bit;
+}
+
+/** `nat ingress 10.0.0.0/32 192.168.1.0 pass` (tc's JSON names the kind "type"). */
+function showNat(p: TcShow, o: AttrSet<typeof natMap.decl> | undefined): void {
+  p.put('type', 'nat', ' nat ');
+  const g = o?.getAttr('TCA_NAT_PARMS');
+  if (!o || !g) return;
+  const dir = g.flags & TCA_NAT_FLAG_EGRESS ? 'egress' : 'ingress';
+  const old = `${g.old_addr}/${tcPrefixLen(g.mask)}`;
+  p.put('direction', dir, dir).put('old_addr', old, ` ${old}`).put('new_addr', g.new_addr, ` ${g.new_addr}`);
+  showVerdict(p, ' ', g.action, '');
+  showActionGen(p, g, '\t ');
+  showTimes(p, o.getAttr('TCA_NAT_TM'));
+  p.text('\n');
+}

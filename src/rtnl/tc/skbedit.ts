@@ -18,12 +18,18 @@ export const skbeditMap = attrMap('tca_skbedit', {
 });
 export const PACKET_TYPE = { host: 0, broadcast: 1, multicast: 2, otherhost: 3 } as const;
 
-/** `{ kind: 'skbedit', priority?: '1:10', queue_mapping?, mark?, mask?, ptype?: 'host', action?, index? }`. */
+/**
+ * `{ kind: 'skbedit', priority?: '1:10', queue_mapping?, mark?, mask?, ptype?: 'host', inheritdsfield?: true,
+ * action?, index? }`.
+ */
 export const skbedit: TcActionKind = {
   kind: 'skbedit',
   options: nested(skbeditMap),
   build(spec: TcSpec) {
-    checkKeys('skbedit', spec, ['kind', 'priority', 'queue_mapping', 'mark', 'mask', 'ptype', 'action', 'index']);
+    checkKeys('skbedit', spec, [
+      ...['kind', 'priority', 'queue_mapping', 'mark', 'mask', 'ptype', 'inheritdsfield'],
+      ...['action', 'index'],
+    ]);
     const a: [string, unknown][] = [
       [
         'TCA_SKBEDIT_PARMS',
@@ -42,6 +48,7 @@ export const skbedit: TcActionKind = {
       const p = typeof spec.ptype === 'number' ? spec.ptype : PACKET_TYPE[spec.ptype as keyof typeof PACKET_TYPE];
       a.push(['TCA_SKBEDIT_PTYPE', p]);
     }
+    if (spec.inheritdsfield) a.push(['TCA_SKBEDIT_FLAGS', SKBEDIT_F_INHERITDSFIELD]);
     return a;
   },
   show: showSkbedit,
@@ -49,7 +56,7 @@ export const skbedit: TcActionKind = {
 
 // PACKET_* types (if_packet.h) as tc names them.
 const PTYPE_TEXT: Readonly<Record<number, string>> = { 0: 'host', 1: 'broadcast', 2: 'multicast', 3: 'otherhost' };
-const SKBEDIT_F_INHERITDSFIELD = 1n;
+const SKBEDIT_F_INHERITDSFIELD = 0x20n;
 
 /** tc's view: each field the kernel sent, the verdict, then index/ref/bind. */
 function showSkbedit(p: TcShow, o: AttrSet<typeof skbeditMap.decl> | undefined): void {
