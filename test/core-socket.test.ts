@@ -42,6 +42,37 @@ describe('request engine on replayed answers', () => {
     sock.close();
   });
 
+  it('reads a dump as bytes: every answer where it lies, the end, an interruption, a failing reader', async () => {
+    const names = (bufs: [Buffer, number][]): string[] =>
+      bufs.map(([b, o]) => link.decode(b, o).getAttr('IFLA_IFNAME')!);
+    const intr = linkMsg(2, 1, 'lo', NLM_F_MULTI | NLM_F_DUMP_INTR);
+    const t = new ReplayTransport([
+      [Buffer.concat([linkMsg(1, 1, 'lo'), linkMsg(1, 2, 'eth0')]), Buffer.concat([linkMsg(1, 3, 'eth1'), done(1)])],
+      [intr, done(2)],
+      [linkMsg(3, 1, 'lo'), done(3)],
+      [ack(4, 1, 'not allowed')],
+    ]);
+    const sock = new NetlinkSocket({ transport: t, marshal: marshal() });
+    const seen: [Buffer, number][] = [];
+    await sock.dumpBytes(link, { type: RTM_GETLINK }, (b, o) => seen.push([b, o]));
+    assert.deepEqual(names(seen), ['lo', 'eth0', 'eth1']);
+    await assert.rejects(
+      sock.dumpBytes(link, { type: RTM_GETLINK }, () => {}),
+      DumpInterruptedError,
+    );
+    await assert.rejects(
+      sock.dumpBytes(link, { type: RTM_GETLINK }, () => {
+        throw new RangeError('reader failed');
+      }),
+      RangeError,
+    );
+    await assert.rejects(
+      sock.dumpBytes(link, { type: RTM_GETLINK }, () => {}),
+      NetlinkError,
+    );
+    sock.close();
+  });
+
   it('turns an error with extended ACK into NetlinkError', async () => {
     const sock = new NetlinkSocket({
       transport: new ReplayTransport([[ack(1, 17, 'Address already assigned')]]),

@@ -148,17 +148,23 @@ test('netdb: a link whose new state the load reads before the kernel marks its r
     );
     try {
       const sock = src.ipr.sock;
-      const dump = sock.dump.bind(sock);
-      let once = true;
-      sock.dump = ((schema: unknown, ...rest: unknown[]) => {
-        if (schema !== rtmsg || !once) return (dump as (...a: unknown[]) => unknown)(schema, ...rest);
-        once = false;
-        return (async function* () {
-          src.onEvent(event);
-          yield* before;
-        })();
-      }) as typeof sock.dump;
+      const dumpBytes = sock.dumpBytes.bind(sock);
+      let staged = false;
+      sock.dumpBytes = ((
+        schema: unknown,
+        spec: unknown,
+        visit: (buf: Buffer, at: number) => void,
+        ...rest: unknown[]
+      ) => {
+        if (schema !== rtmsg || staged)
+          return (dumpBytes as (...a: unknown[]) => Promise<void>)(schema, spec, visit, ...rest);
+        staged = true;
+        src.onEvent(event);
+        for (const m of before) visit(m.buf, m.offset);
+        return Promise.resolve();
+      }) as typeof sock.dumpBytes;
       await src.start();
+      assert.ok(staged, "the load's route dump was the one staged");
       await src.sync();
       const route = src.all('routes').find((r) => r.dst === '10.2.0.0/16');
       assert.deepEqual(route?.flags, ['linkdown'], 'the view has the kernel marks of the routes');

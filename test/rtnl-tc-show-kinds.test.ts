@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { AttrSet } from '../src/core/index.js';
 import { tcRequest } from '../src/rtnl/tc.js';
+import { flowerEncOptsMap, showEncOpts } from '../src/rtnl/tc/flower-enc-opts.js';
 import { realmText } from '../src/rtnl/tc/route.js';
 import { tcKinds, type TcTarget } from '../src/rtnl/tc/index.js';
 import { TcShow } from '../src/rtnl/tc/show.js';
@@ -183,6 +185,43 @@ describe('tc show of VM-only kinds', () => {
   it('flower: a mask that is not a prefix prints whole', () => {
     const f = shown('add-filter', 'flower', { protocol: 'ip', dst_ip: '10.0.0.0/255.0.255.0' }, 'filter');
     assert.equal(f.text, '\n  eth_type ipv4\n  dst_ip 10.0.0.0/255.0.255.0');
+  });
+
+  it('flower: geneve options, one CLASS TYPE DATA run per option, key/mask pairs', () => {
+    const attr = (type: number, data: Buffer): Buffer => {
+      const h = Buffer.alloc(4);
+      h.writeUInt16LE(4 + data.length);
+      h.writeUInt16LE(type, 2);
+      return Buffer.concat([h, data, Buffer.alloc((4 - (data.length % 4)) % 4)]);
+    };
+    const geneve = (opts: [number, number, string][]): AttrSet<typeof flowerEncOptsMap.decl> => {
+      const body = Buffer.concat(
+        opts.flatMap(([c, t, d]) => [
+          attr(1, Buffer.from([c >> 8, c & 0xff])),
+          attr(2, Buffer.from([t])),
+          attr(3, Buffer.from(d, 'hex')),
+        ]),
+      );
+      const nest = attr(1 | 0x8000, body);
+      return new AttrSet(nest, 0, nest.length, flowerEncOptsMap, null);
+    };
+    const p = new TcShow();
+    showEncOpts(
+      p,
+      geneve([
+        [0x102, 0x80, '00880022'],
+        [0x103, 0x81, 'aabbccdd'],
+      ]),
+      geneve([
+        [0xffff, 0xff, 'ffffffff'],
+        [0xffff, 0xff, 'ffffffff'],
+      ]),
+    );
+    assert.equal(p.textOut, '\n  geneve_opts 0102:80:00880022/ffff:ff:ffffffff,0103:81:aabbccdd/ffff:ff:ffffffff');
+    assert.deepEqual(p.root.geneve_opt_key, [
+      { class: 0x102, type: 0x80, data: [0, 0x88, 0, 0x22] },
+      { class: 0x103, type: 0x81, data: [0xaa, 0xbb, 0xcc, 0xdd] },
+    ]);
   });
 
   it('route: handle, realms by name, input interface, as text', () => {

@@ -20,6 +20,8 @@ export class Pending {
     readonly done: (err: Error | undefined, p: Pending) => void,
     /** Streaming consumer: gets messages instead of collecting them. */
     readonly onMessage?: (m: AnyMessage) => void,
+    /** Streaming consumer of bytes: gets each answer where it lies, with no message object. */
+    readonly onBytes?: (buf: Buffer, offset: number) => void,
   ) {}
 
   clearTimers(): void {

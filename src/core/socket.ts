@@ -6,6 +6,7 @@ import {
   NLMSG_DONE,
   NLMSG_ERROR,
   NLMSG_HDRLEN,
+  NLMSG_MIN_TYPE,
   NLMSG_NOOP,
   NLMSG_OVERRUN,
   NLM_F_ACK,
@@ -175,6 +176,8 @@ export class NetlinkSocket extends EventEmitter {
   /** Things waiting on this socket; while there are none, it does not hold the process. */
   private busy = 0;
   private readonly anyPort: boolean;
+  /** Requests read as bytes (dumpBytes) now pending. */
+  private byteReaders = 0;
 
   constructor(opts: NetlinkSocketOptions) {
     super();
@@ -239,6 +242,7 @@ export class NetlinkSocket extends EventEmitter {
     }
     // Only the kernel answers requests: another process could forge an ACK.
     if (pid !== 0 && !this.anyPort) return this.drop('foreign', buf.subarray(start, end), pid);
+    if (this.byteReaders > 0 && this.feedBytes(buf, start, end)) return;
     // Saved and restored: a callback may make a transport deliver another datagram at once.
     const outer = this.stray,
       outerCurrent = this.current;
@@ -253,6 +257,34 @@ export class NetlinkSocket extends EventEmitter {
       this.current = outerCurrent;
     }
     if (stray) this.queueUnclaimed({ buf: buf.subarray(start, end), messages: stray });
+  }
+
+  /**
+   * Hand a datagram's messages to a dump read as bytes (dumpBytes) where they lie, if the
+   * datagram holds only its answers: well formed, its sequence number, no control message.
+   * Otherwise false: the datagram takes the ordinary path (the dump's end among them).
+   */
+  private feedBytes(buf: Buffer, start: number, end: number): boolean {
+    if (start + NLMSG_HDRLEN > end) return false;
+    const p = this.pendingOf(buf.readUInt32LE(start + 8));
+    const visit = p?.onBytes;
+    if (!p || !visit) return false;
+    for (let q = start; q < end; ) {
+      const len = q + NLMSG_HDRLEN <= end ? buf.readUInt32LE(q) : 0;
+      if (len < NLMSG_HDRLEN || q + len > end) return false;
+      if (buf.readUInt16LE(q + 4) < NLMSG_MIN_TYPE || buf.readUInt32LE(q + 8) !== p.seq) return false;
+      q += (len + 3) & ~3;
+    }
+    p.active = true;
+    try {
+      for (let q = start; q < end && this.pending.get(p.seq) === p; q += (buf.readUInt32LE(q) + 3) & ~3) {
+        if (buf.readUInt16LE(q + 6) & NLM_F_DUMP_INTR) p.interrupted = true;
+        visit(buf, q);
+      }
+    } catch (e) {
+      this.finish(p, e as Error);
+    }
+    return true;
   }
 
   private drop(reason: DropReason, bytes: Buffer, pid: number, error?: NetlinkDecodeError): void {
@@ -407,6 +439,7 @@ export class NetlinkSocket extends EventEmitter {
   private finish(p: Pending, err: Error | undefined): void {
     if (this.pending.get(p.seq) !== p) return;
     this.pending.delete(p.seq);
+    if (p.onBytes) this.byteReaders--;
     if (this.lastPending === p) this.lastPending = undefined;
     p.clearTimers();
     p.done(err, p);
@@ -500,9 +533,11 @@ export class NetlinkSocket extends EventEmitter {
     timeout: number,
     done: (err: Error | undefined, p: Pending) => void,
     onMessage?: (m: AnyMessage) => void,
+    onBytes?: (buf: Buffer, offset: number) => void,
   ): Pending {
     if (this.closed) throw new SocketClosedError();
-    const p = new Pending(seq, flags, (flags & NLM_F_DUMP) === NLM_F_DUMP, done, onMessage);
+    const p = new Pending(seq, flags, (flags & NLM_F_DUMP) === NLM_F_DUMP, done, onMessage, onBytes);
+    if (onBytes) this.byteReaders++;
     this.pending.set(seq, p);
     this.retain();
     if (timeout > 0) {
@@ -598,6 +633,43 @@ export class NetlinkSocket extends EventEmitter {
     );
     this.sendTracked(p, schema.encode(spec, flags, seq));
     return stream as unknown as AsyncIterableIterator<Message<H, D>>;
+  }
+
+  /**
+   * A dump read as bytes: each answer goes to `visit(buf, offset)` where it lies in the
+   * received datagram, before the next is read, with no message object made: for a caller
+   * that copies or keeps what it needs of the bytes. Resolves when the dump is complete and
+   * fails as request() does; an exception from `visit` fails it too.
+   */
+  dumpBytes<H extends StructFields, D extends AttrDecl>(
+    schema: MessageSchema<H, D>,
+    spec: MessageSpec<H, D>,
+    visit: (buf: Buffer, offset: number) => void,
+    opts: RequestOptions = {},
+  ): Promise<void> {
+    const flags = (spec.flags ?? 0) | NLM_F_DUMP | NLM_F_REQUEST;
+    const seq = this.nextSeq();
+    return new Promise((resolve, reject) => {
+      const p: Pending = this.track(
+        seq,
+        flags,
+        opts.timeout ?? 0,
+        (err, p) => {
+          if (!err && p.interrupted && !opts.allowInterrupted) err = new DumpInterruptedError([]);
+          if (err) reject(err);
+          else resolve();
+        },
+        (m) => {
+          try {
+            visit(m.buf, m.offset);
+          } catch (e) {
+            this.finish(p, e as Error);
+          }
+        },
+        visit,
+      );
+      this.sendTracked(p, schema.encode(spec, flags, seq));
+    });
   }
 
   /** Raise the buffers once so a batch's answers and datagrams fit. */

@@ -590,6 +590,13 @@ export function encoderValue(t: NlaType<any, any>, v: unknown): unknown {
     return mask >>> 0;
   }
   if (typeof v === 'boolean' && t.size === 1) return v ? 1 : 0;
+  // A struct's fields as records give them (a vlan's flags by name): each in its encoder's form.
+  const fields = (t as { fields?: Readonly<Record<string, NlaType<any, any>>> }).fields;
+  if (fields && v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array)) {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = fields[k] ? encoderValue(fields[k], x) : x;
+    return out;
+  }
   return v;
 }
 

@@ -14,7 +14,7 @@ import {
   type RuleRecord,
 } from './records.js';
 import { enumValue } from './vocab.js';
-import { hasLowerLink, isLinkRef, recordKindOptions } from './kindopts.js';
+import { hasLowerLink, isLinkRef, recordKindOptions, recordPortOptions } from './kindopts.js';
 import type { Source } from './source.js';
 
 /** An interface: its name, or its index in the source. */
@@ -168,6 +168,9 @@ export function kernelRoute(r: RouteRecord): boolean {
   return r.proto === 'kernel' || r.table === 'local' || r.type === 'multicast';
 }
 
+/** Whether the kernel made this rule (the default ones, a VRF's l3mdev rule): it comes back with its maker. */
+export const kernelRule = (r: RuleRecord): boolean => r.protocol === 'kernel';
+
 /** Whether the kernel made this address by itself (IPv6 link-local, loopback). */
 export function kernelAddress(a: AddrRecord, links: Source['tables']['links']): boolean {
   if (a.family === 'inet6' && a.address.startsWith('fe80:')) return true;
@@ -195,6 +198,8 @@ export function linkDesired(s: Source, l: LinkRecord): DesiredLink {
   // The kind's options, so a restore makes the same device; links they name, by name.
   const opts = out as unknown as Record<string, unknown>;
   for (const [k, v] of recordKindOptions(l)) opts[k] = isLinkRef(k) && typeof v === 'number' ? nameOf(s, v) : v;
+  // And its options as a port of its master (a bridge port's cost...), set once it has joined.
+  if (l.master) for (const [k, v] of recordPortOptions(l)) opts[k] = v;
   return out;
 }
 
@@ -254,7 +259,7 @@ export function snapshotOf(s: Source): Desired {
     addresses: [...t.addresses.values()].filter((a) => !kernelAddress(a, t.links)).map((a) => addrDesired(s, a)),
     routes: [...t.routes.values()].filter((r) => !kernelRoute(r)).map((r) => routeDesired(s, r)),
     neighbours: [...t.neighbours.values()].map((n) => neighDesired(s, n)),
-    rules: [...t.rules.values()].map(ruleDesired),
+    rules: [...t.rules.values()].filter((r) => !kernelRule(r)).map(ruleDesired),
   };
 }
 

@@ -112,7 +112,8 @@ export class NetDB extends EventEmitter {
 
   /**
    * One record by key: links by index or name, other tables by their key string or by a
-   * partial record (`get('routes', { dst: '10.0.0.0/24', table: 254 })`).
+   * partial record (`get('routes', { dst: '10.0.0.0/24', table: 254 })`). Routes are kept as
+   * message bytes and made into a record on each read: compare them by value, not identity.
    */
   get<T extends TableName>(
     table: T,

@@ -36,7 +36,7 @@ import {
 } from './desired.js';
 import type { Source } from './source.js';
 import { enumValue, flagsValue } from './vocab.js';
-import { isLinkRef } from './kindopts.js';
+import { PORT_KINDS, isLinkRef, kindVocab, portVocab } from './kindopts.js';
 
 // Specs are built key by key here; IPRoute's strict checks validate them whole.
 type SpecBuilder = Record<string, any>;
@@ -293,6 +293,7 @@ class Planner {
         this.noteLink(index, id);
         this.links.add(index);
       }
+      this.portSet(d, index, cur, master ?? cur?.master, list);
     }
     for (const d of list) {
       if (d.state !== 'up' && d.state !== 'down') continue;
@@ -311,6 +312,44 @@ class Planner {
       this.noteLink(index, id);
       this.links.add(index);
     }
+  }
+
+  /**
+   * A link's options as a port of its master (a bridge port's cost), set once it has joined
+   * (the master's kind takes them: `bridge_slave`); those the view already shows are left.
+   */
+  private portSet(
+    d: DesiredLink,
+    index: number,
+    cur: LinkRecord | undefined,
+    master: number | undefined,
+    list: readonly DesiredLink[],
+  ): void {
+    const given = portOptions(d);
+    if (!given.length) return;
+    const named = typeof d.master === 'string' ? list.find((x) => x.ifname === d.master) : undefined;
+    const masterKind = named?.kind ?? (master ? this.s.tables.links.get(master)?.kind : undefined);
+    const vocab = portVocab(masterKind);
+    if (!master || !vocab)
+      throw new PlanError(`link ${d.ifname}: ${given[0][0]} is a port option, and it is no bridge, bond or vrf port`);
+    const spec: SpecBuilder = { index, kind: `${masterKind}_slave` };
+    const changes: string[] = [];
+    for (const [k, v] of given) {
+      if (!vocab.wireOf.has(k)) throw new PlanError(`link ${d.ifname}: ${k} is not an option of a ${masterKind} port`);
+      if (cur && cur.master === master && sameOption(cur, k, v, vocab)) continue;
+      spec[k] = v;
+      changes.push(`${k} ${JSON.stringify(v)}`);
+    }
+    if (!changes.length) return;
+    const id = this.add(
+      'links',
+      `link set ${d.ifname} ${changes.join(' ')}`,
+      { kind: 'link', cmd: 'set', spec },
+      [...(this.linkStep.get(index) ?? []), ...(this.linkStep.get(master) ?? [])],
+      (s) => (s.tables.links.get(index) ? undefined : `link ${d.ifname} missing`),
+    );
+    this.noteLink(index, id);
+    this.links.add(index);
   }
 
   linkDeletes(list: readonly DesiredLink[]): void {
@@ -645,7 +684,10 @@ export function ruleTarget(d: DesiredRule, source: string): RuleRecord {
   r.family = enumValue('rules', 'family', d.family ?? (v6 ? 'inet6' : 'inet'));
   r.priority = d.priority ?? 0;
   r.action = d.action === undefined ? FR_ACT_TABLE : ruleAction(d.action);
-  if (r.action === FR_ACT_TABLE) r.table = enumValue('rules', 'table', d.table ?? MAIN_TABLE);
+  // An l3mdev rule looks up the table of the packet's VRF: it names none.
+  const l3mdev = (d as { l3mdev?: unknown }).l3mdev;
+  if (r.action === FR_ACT_TABLE && !(l3mdev && d.table === undefined))
+    r.table = enumValue('rules', 'table', d.table ?? MAIN_TABLE);
   else if (d.table !== undefined) r.table = enumValue('rules', 'table', d.table);
   if (iifname !== undefined) r.iif ??= iifname;
   if (oifname !== undefined) r.oif ??= oifname;
@@ -689,11 +731,18 @@ function linkRefs(d: DesiredLink): IfName[] {
   return out;
 }
 
-/** Whether a link's record already holds a kind option's value (given by name or number). */
-function sameOption(cur: LinkRecord, key: string, v: unknown): boolean {
+/** The port options a desired link names (keys of a bridge, bond or vrf port). */
+function portOptions(d: DesiredLink): [string, unknown][] {
+  const out: [string, unknown][] = [];
+  for (const [k, v] of Object.entries(d))
+    if (v !== undefined && PORT_KINDS.some((m) => portVocab(m)?.wireOf.has(k))) out.push([k, v]);
+  return out;
+}
+
+/** Whether a link's record already holds a kind (or port) option's value (given by name or number). */
+function sameOption(cur: LinkRecord, key: string, v: unknown, vocab = kindVocab(cur.kind)): boolean {
   const have = (cur as unknown as Record<string, unknown>)[key];
   if (JSON.stringify(have) === JSON.stringify(v)) return true;
-  const vocab = cur.kind ? linkKinds.get(cur.kind)?.vocab : undefined;
   const t = vocab?.typeOf(key);
   if (!vocab || !t) return false;
   return JSON.stringify(vocab.recordValue(key, encoderValue(t, v))) === JSON.stringify(have);

@@ -105,7 +105,8 @@ function viewed<R>(table: TableName, rec: object, source: string): R {
   return out as R;
 }
 
-function ipText(b: Buffer, o: number, len: number): string | undefined {
+/** An address of 4 or 16 bytes as text (undefined for another length). */
+export function ipText(b: Buffer, o: number, len: number): string | undefined {
   if (len === 16) return flat(ipv6ToString(b, o));
   if (len !== 4) return undefined;
   start();
@@ -167,6 +168,22 @@ const FAMILY = byteValues('family'),
   SCOPE = byteValues('scope'),
   TYPE = byteValues('type'),
   PREF = byteValues('pref');
+const BYTES = Array.from({ length: 256 }, (_, n) => n);
+/**
+ * Record values of struct rtmsg's one-byte fields by their byte, with each field's offset in
+ * the struct: what a route record says of them without reading it.
+ */
+export const ROUTE_HEADER_BYTES: { readonly [field: string]: { at: number; values: readonly (string | number)[] } } = {
+  family: { at: 0, values: FAMILY },
+  dstLen: { at: 1, values: BYTES },
+  srcLen: { at: 2, values: BYTES },
+  tos: { at: 3, values: BYTES },
+  proto: { at: 5, values: PROTO },
+  scope: { at: 6, values: SCOPE },
+  type: { at: 7, values: TYPE },
+};
+/** A routing table's id as records name it ('main', or the number). */
+export const routeTableValue = (t: number): string | number => (t < TABLE.length ? TABLE[t] : t);
 const nhNames = enumNames(RTNH_F);
 /** Next-hop flags by their byte (shared, frozen: most are 'absent' or one of a few sets). */
 const NH_FLAGS: (readonly string[] | undefined)[] = [];

@@ -48,7 +48,14 @@ export function stateIn(s: Source, scope: Scope): ScopeState {
   const locals = new Set(addresses.map((a) => a.address));
   for (const k of addrs) locals.add(k.slice(k.indexOf('|') + 1, k.lastIndexOf('/')));
   const rs: RouteRecord[] = [];
-  for (const r of t.routes.values()) {
+  // Only routes found under the scope's prefixes, interfaces and addresses can be in it: the
+  // route table's indexes find them without making a record of every route.
+  const near = new Set<number>();
+  for (const k of routes) for (const slot of t.routes.slotsOf('dst', k.split('|')[2])) near.add(slot);
+  for (const i of links) for (const slot of t.routes.slotsOf('dev', i)) near.add(slot);
+  for (const a of locals) for (const slot of t.routes.slotsOf('prefsrc', a)) near.add(slot);
+  for (const slot of [...near].sort((x, y) => x - y)) {
+    const r = t.routes.record(slot);
     if (
       routes.has(routeBaseKey(r)) ||
       routeDevs(r).some((d) => links.has(d)) ||

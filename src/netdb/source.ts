@@ -28,16 +28,12 @@ import {
   isProxy,
   linkRecord,
   neighRecord,
-  DEFAULT_DST,
-  routeBaseKey,
-  routeDevs,
-  routeRecord,
+  routeKey,
   ruleRecord,
   TABLES,
   type AnyRecord,
   type LinkRecord,
   type RecordOf,
-  type RouteRecord,
   type TableName,
 } from './records.js';
 import { makeTables, sameRecord, type Tables } from './tables.js';
@@ -83,10 +79,11 @@ const LINK_STATE_FLAGS = IFF.IFF_UP | IFF.IFF_LOWER_UP | IFF.IFF_RUNNING;
 const NTF_PROXY = NTF.NTF_PROXY;
 const DEAD = enumNames(RTNH_F).short(RTNH_F.RTNH_F_DEAD) as string;
 const LINKDOWN = enumNames(RTNH_F).short(RTNH_F.RTNH_F_LINKDOWN) as string;
+const NEXTHOP_MARKS = RTNH_F.RTNH_F_DEAD | RTNH_F.RTNH_F_LINKDOWN;
+const RTM_FLAGS_AT = rtmsg.header.offsets.flags;
 /** Whether next-hop flags mark it dead or without carrier. */
 const marked = (flags: readonly string[] | undefined): boolean =>
   flags !== undefined && (flags.includes(DEAD) || flags.includes(LINKDOWN));
-const familyOf = (r: { family?: unknown }): number => (r.family === 'inet6' ? AF_INET6 : AF_INET);
 
 /** The link flags (as names) whose change the kernel follows with silent changes of routes. */
 function stateFlags(l: LinkRecord): number {
@@ -116,7 +113,7 @@ const untracked = (m: AnyMessage): boolean => {
 };
 
 export class Source {
-  readonly tables: Tables = makeTables();
+  readonly tables: Tables;
   readonly ipr: IPRoute;
   private readonly events: NetlinkSocket;
   private sub: Subscription<AnyMessage> | undefined;
@@ -165,6 +162,7 @@ export class Source {
     private readonly watched: () => boolean,
     private readonly onResync: (source: string, changes: Change[]) => void,
   ) {
+    this.tables = makeTables(name);
     this.withNeigh = opts.neighbours ?? true;
     this.withRules = opts.rules ?? true;
     this.retries = opts.dumpRetries ?? 10;
@@ -200,6 +198,11 @@ export class Source {
   /** Apply one rtnetlink message to the tables (also used to replay recordings). */
   apply(m: AnyMessage): void {
     this.applied++;
+    this.applyOne(m);
+    this.tables.routes.settle();
+  }
+
+  private applyOne(m: AnyMessage): void {
     switch (m.type) {
       case RTM.RTM_NEWROUTE:
         return this.newRoute(m);
@@ -232,34 +235,28 @@ export class Source {
   }
 
   private newRoute(m: AnyMessage): void {
-    const r = routeRecord(m, this.name);
-    const t = this.tables.routes;
+    const t = this.tables.routes,
+      b = m.buf,
+      o = m.offset;
     if (m.flags & NLM_F_REPLACE) {
       // The route replaced one of the same prefix and metric, which gets no event of its own.
-      const base = routeBaseKey(r);
-      for (const o of [...t.lookup('dst', r.dst ?? DEFAULT_DST)])
-        if (routeBaseKey(o) === base && t.keyOf(o) !== t.keyOf(r)) this.remove('routes', t.keyOf(o));
-    } else if (r.family === 'inet6' && (r.multipath || r.gateway)) {
+      for (const slot of t.sameBase(b, o)) this.removeRoute(slot);
+    } else if (t.familyOf(b, o) === AF_INET6 && t.gatewayed(b, o) && t.sameBase(b, o).length) {
       // IPv6 merges routes with gateways into multipath routes: re-read the table to see how.
-      const base = routeBaseKey(r);
-      for (const o of t.lookup('dst', r.dst ?? DEFAULT_DST)) {
-        if (routeBaseKey(o) === base && t.keyOf(o) !== t.keyOf(r)) {
-          this.schedule({ what: 'routes', family: AF_INET6, table: r.table });
-          break;
-        }
-      }
+      this.schedule({ what: 'routes', family: AF_INET6, table: t.tableOf(b, o) });
     }
-    this.put('routes', r);
+    this.putRoute(b, o, false);
   }
 
   private delRoute(m: AnyMessage): void {
-    const r = routeRecord(m, this.name);
     const t = this.tables.routes;
-    const key = t.keyOf(r);
-    if (this.remove('routes', key) || this.goneWithAddr.delete(key)) return;
+    const slot = t.locate(m.buf, m.offset);
+    if (slot >= 0) return this.removeRoute(slot);
+    if (this.goneWithAddr.size && this.goneWithAddr.delete(t.keyOf(t.recordAt(m.buf, m.offset)))) return;
     // A next hop leaving an IPv6 multipath route, or a deletion worded differently from the
     // route it deleted: re-read that table.
-    this.schedule({ what: 'routes', family: familyOf(r), table: r.table });
+    const family = t.familyOf(m.buf, m.offset) === AF_INET6 ? AF_INET6 : AF_INET;
+    this.schedule({ what: 'routes', family, table: t.tableOf(m.buf, m.offset) });
   }
 
   private newLink(m: AnyMessage): void {
@@ -318,9 +315,11 @@ export class Source {
       this.remove('addresses', this.tables.addresses.keyOf(a));
     for (const n of [...this.tables.neighbours.lookup('ifindex', index)])
       this.remove('neighbours', this.tables.neighbours.keyOf(n));
-    for (const r of [...this.tables.routes.lookup('dev', index)]) {
-      if (r.family === 'inet6' && r.multipath) this.schedule({ what: 'routes', family: AF_INET6, table: r.table });
-      this.remove('routes', this.tables.routes.keyOf(r));
+    const t = this.tables.routes;
+    for (const slot of t.slotsOf('dev', index)) {
+      if (t.slotFamily(slot) === AF_INET6 && t.slotMultipath(slot))
+        this.schedule({ what: 'routes', family: AF_INET6, table: t.slotTable(slot) });
+      this.removeRoute(slot);
     }
   }
 
@@ -330,7 +329,7 @@ export class Source {
     // IPv4: an address on an up link revives the link's dead next hops (marked when its last
     // address went), without an event. Only multipath routes keep a dead next hop.
     if (a.family !== 'inet') return;
-    for (const r of this.tables.routes.lookup('dev', a.index)) {
+    for (const r of this.tables.routes.multipathVia(a.index)) {
       if (r.multipath?.some((nh) => nh.oif === a.index && nh.flags?.includes(DEAD))) {
         this.schedule({ what: 'routes', family: AF_INET, oif: a.index });
         return;
@@ -348,11 +347,11 @@ export class Source {
     let kept = false;
     for (const o of this.tables.addresses.values()) if (o.family === 'inet' && o.address === local) kept = true;
     this.goneWithAddr.clear();
+    const t = this.tables.routes;
     if (!kept)
-      for (const r of [...this.tables.routes.lookup('prefsrc', local)]) {
-        const key = this.tables.routes.keyOf(r);
-        this.remove('routes', key);
-        this.goneWithAddr.add(key);
+      for (const slot of t.slotsOf('prefsrc', local)) {
+        this.goneWithAddr.add(t.keyOf(t.record(slot)));
+        this.removeRoute(slot);
       }
     this.schedule({ what: 'routes', family: AF_INET, oif: a.index });
   }
@@ -390,6 +389,75 @@ export class Source {
     if (old && (this.collecting || this.watched()))
       this.changed({ type: 'removed', table, source: this.name, key, old, new: undefined } as Change);
     return old;
+  }
+
+  /** Whether changes are to be built (someone watches, or a resync collects them). */
+  private reporting(): boolean {
+    return this.collecting !== undefined || this.watched();
+  }
+
+  /**
+   * Put a route message into the table; `stored`: its bytes are the ones the table last
+   * stored (a dump's), otherwise they are copied if kept. Returns the route's slot.
+   */
+  private putRoute(b: Buffer, o: number, stored: boolean): number {
+    const t = this.tables.routes;
+    const slot = t.locate(b, o);
+    // An unchanged route stays as it is: a re-dump or a repeated event re-indexes nothing.
+    if (slot >= 0 && (t.sameBytes(slot, b, o) || sameRecord(t.record(slot), t.recordAt(b, o)))) {
+      if (stored) t.dropStored();
+      return slot;
+    }
+    const report = this.reporting();
+    const old = report && slot >= 0 ? t.record(slot) : undefined;
+    if (!stored) t.store(b, o);
+    let at = slot;
+    if (slot >= 0) t.replaceStored(slot);
+    else at = t.insertStored();
+    if (report) {
+      const r = t.record(at);
+      this.changed({
+        type: old ? 'changed' : 'added',
+        table: 'routes',
+        source: this.name,
+        key: routeKey(r),
+        old,
+        new: r,
+      });
+    }
+    return at;
+  }
+
+  private removeRoute(slot: number): void {
+    const t = this.tables.routes;
+    const old = this.reporting() ? t.record(slot) : undefined;
+    t.removeSlot(slot);
+    if (old)
+      this.changed({ type: 'removed', table: 'routes', source: this.name, key: routeKey(old), old, new: undefined });
+  }
+
+  /** Make the routes of `before` (slots) equal to the routes a dump gave. */
+  private mergeRoutes(got: readonly AnyMessage[], before: readonly number[]): void {
+    const seen = new Set<number>();
+    for (const m of got) seen.add(this.putRoute(m.buf, m.offset, false));
+    for (const slot of before) if (!seen.has(slot)) this.removeRoute(slot);
+    this.tables.routes.settle();
+  }
+
+  /** Make the whole route table equal to the dump staged in it. */
+  private mergeStaged(): void {
+    const t = this.tables.routes;
+    const before = t.size ? t.slots() : [];
+    const seen = before.length ? new Set<number>() : undefined;
+    if (!before.length) t.reserve(t.stagedCount);
+    for (let i = 0, n = t.stagedCount; i < n; i++) {
+      const b = t.pickStaged(i);
+      const slot = this.putRoute(b, t.stagedOffset(i), true);
+      seen?.add(slot);
+    }
+    t.unstage(false);
+    if (seen) for (const slot of before) if (!seen.has(slot)) this.removeRoute(slot);
+    t.settle();
   }
 
   private changed(c: Change): void {
@@ -511,25 +579,28 @@ export class Source {
       if (e instanceof NetlinkError && (e.code === 'ENODEV' || e.code === 'ENOENT')) msgs = [];
       else throw e;
     }
-    const got = msgs.map((m) => routeRecord(m, this.name));
-    const inView = (x: RouteRecord): boolean =>
-      familyOf(x) === r.family && (r.table === undefined || x.table === r.table);
+    const t = this.tables.routes;
+    const inView = (slot: number): boolean =>
+      slotFamily(t, slot) === r.family && (r.table === undefined || t.slotTable(slot) === r.table);
     const before =
-      r.oif !== undefined
-        ? [...this.tables.routes.lookup('dev', r.oif)].filter(inView)
-        : [...this.tables.routes.lookup('table', r.table)].filter(inView);
-    this.merge(
-      'routes',
-      got.filter((x) => r.oif === undefined || routeDevs(x).includes(r.oif)),
-      before,
-    );
+      r.oif !== undefined ? t.slotsOf('dev', r.oif).filter(inView) : t.slotsOf('table', r.table).filter(inView);
+    const oif = r.oif;
+    this.mergeRoutes(oif === undefined ? msgs : msgs.filter((m) => t.leavesVia(m.buf, m.offset, oif)), before);
   }
 
   /** Whether a route through the interface has a next hop marked dead or linkdown there. */
   private marksVia(index: number): boolean {
-    for (const r of this.tables.routes.lookup('dev', index)) {
+    const t = this.tables.routes;
+    for (const slot of t.slotsOf('dev', index)) {
+      // One next hop: its marks are the header's rtm_flags; multipath ones are per next hop.
+      if (!t.slotMultipath(slot)) {
+        const m = t.message(slot);
+        if (m.buf.readUInt32LE(m.offset + NLMSG_HDRLEN + RTM_FLAGS_AT) & NEXTHOP_MARKS) return true;
+        continue;
+      }
+      const r = t.record(slot);
       if (marked(r.flags)) return true;
-      if (r.multipath) for (const nh of r.multipath) if (nh.oif === index && marked(nh.flags)) return true;
+      for (const nh of r.multipath ?? []) if (nh.oif === index && marked(nh.flags)) return true;
     }
     return false;
   }
@@ -548,7 +619,8 @@ export class Source {
 
   /** Whether the view has a route of the family leaving through the interface. */
   private routesVia(oif: number, family: number): boolean {
-    for (const x of this.tables.routes.lookup('dev', oif)) if (familyOf(x) === family) return true;
+    const t = this.tables.routes;
+    for (const slot of t.slotsOf('dev', oif)) if (slotFamily(t, slot) === family) return true;
     return false;
   }
 
@@ -583,23 +655,28 @@ export class Source {
   }
 
   /**
-   * Every IPv4 and IPv6 route, made into records as the dump streams in: the messages of a
-   * large table are never all held at once.
+   * Every IPv4 and IPv6 route, staged in the route table as the dump streams in: each message
+   * is copied into the table's slabs, no object is kept per route.
    */
-  private async dumpRoutes(): Promise<RouteRecord[]> {
+  private async dumpRoutes(): Promise<void> {
+    const t = this.tables.routes;
     for (let attempt = 0; ; attempt++) {
-      const out: RouteRecord[] = [];
+      t.unstage(true);
       try {
-        for await (const m of this.ipr.sock.dump(rtmsg, {
-          type: RTM.RTM_GETROUTE,
-          fields: { family: 0 },
-        } as MessageSpec<any, any>)) {
-          const f = m.buf[m.offset + NLMSG_HDRLEN];
-          if (f === AF_INET || f === AF_INET6) out.push(routeRecord(m, this.name));
-        }
-        return out;
+        await this.ipr.sock.dumpBytes(
+          rtmsg,
+          { type: RTM.RTM_GETROUTE, fields: { family: 0 } } as MessageSpec<any, any>,
+          (buf, at) => {
+            const f = buf[at + NLMSG_HDRLEN];
+            if (f === AF_INET || f === AF_INET6) t.stage(buf, at);
+          },
+        );
+        return;
       } catch (e) {
-        if (!(e instanceof DumpInterruptedError) || attempt >= this.retries) throw e;
+        if (!(e instanceof DumpInterruptedError) || attempt >= this.retries) {
+          t.unstage(true);
+          throw e;
+        }
       }
     }
   }
@@ -630,7 +707,7 @@ export class Source {
     const addrs = (await this.dump(ifaddrmsg, { type: RTM.RTM_GETADDR, fields: { family: 0 } })).map((m) =>
       addrRecord(m, this.name),
     );
-    const routes = await this.dumpRoutes();
+    await this.dumpRoutes();
     const neigh = this.withNeigh ? await this.dumpNeighbours() : [];
     const rules = this.withRules
       ? (await this.dump(fibmsg, { type: RTM.RTM_GETRULE, fields: { family: 0 } })).map((m) => ruleRecord(m, this.name))
@@ -638,7 +715,7 @@ export class Source {
     this.merge('links', links, [...this.tables.links.values()]);
     for (const l of links) this.readByDump.add(l.index);
     this.merge('addresses', addrs, [...this.tables.addresses.values()]);
-    this.merge('routes', routes, [...this.tables.routes.values()]);
+    this.mergeStaged();
     this.merge('neighbours', neigh, [...this.tables.neighbours.values()]);
     this.merge('rules', rules, [...this.tables.rules.values()]);
     const changes = this.collecting;
@@ -687,6 +764,11 @@ export class Source {
     this.ipr.close();
     for (const w of this.idleWaiters.splice(0)) w();
   }
+}
+
+/** A route's family as a number: IPv6, or IPv4 for anything else (the table holds only these two). */
+function slotFamily(t: Tables['routes'], slot: number): number {
+  return t.slotFamily(slot) === AF_INET6 ? AF_INET6 : AF_INET;
 }
 
 export { TABLES };

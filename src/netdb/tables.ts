@@ -1,40 +1,34 @@
 // The five tables of one source, with their keys and indexes.
 import {
-  DEFAULT_DST,
   addrKey,
   neighKey,
-  routeDevs,
-  routeKey,
   ruleKey,
   type AddrRecord,
   type AnyRecord,
   type LinkRecord,
   type NeighRecord,
   type RecordOf,
-  type RouteRecord,
   type RuleRecord,
   type TableName,
 } from './records.js';
 import { Table } from './table.js';
+import { RouteStore } from './routestore.js';
 
-export type Tables = { [T in TableName]: Table<RecordOf[T]> };
+/** The tables of a source; routes, the bulk of a large one, are kept as message bytes. */
+export type Tables = { [T in Exclude<TableName, 'routes'>]: Table<RecordOf[T]> } & { routes: RouteStore };
 
-/** Empty tables, indexed by interface, name, routing table and prefix. */
-export function makeTables(): Tables {
+/**
+ * Empty tables, indexed by interface, name, routing table and prefix (routes by 'table', 'dst'
+ * ('default' for a default route), 'dev' (any interface a route leaves through) and 'prefsrc').
+ */
+export function makeTables(source: string): Tables {
   return {
     links: new Table<LinkRecord>('links', (l) => l.index, [
       { field: 'ifname', values: (l) => l.ifname },
       { field: 'master', values: (l) => l.master },
     ]),
     addresses: new Table<AddrRecord>('addresses', addrKey, [{ field: 'index', values: (a) => a.index }]),
-    routes: new Table<RouteRecord>('routes', routeKey, [
-      { field: 'table', values: (r) => r.table },
-      // A default route has no dst: `filter('routes', { dst: 'default' })` finds it.
-      { field: 'dst', values: (r) => r.dst ?? DEFAULT_DST },
-      // Any interface the route leaves through, next hops included (no list for one).
-      { field: 'dev', values: (r) => (r.multipath ? routeDevs(r) : r.oif), multi: true },
-      { field: 'prefsrc', values: (r) => r.prefsrc },
-    ]),
+    routes: new RouteStore(source),
     neighbours: new Table<NeighRecord>('neighbours', neighKey, [{ field: 'ifindex', values: (n) => n.ifindex }]),
     rules: new Table<RuleRecord>('rules', ruleKey, [{ field: 'table', values: (r) => r.table }]),
   };

@@ -266,7 +266,9 @@ function ruleRequest(verb: Verb, flags: number, spec: RuleSpec): Req {
     const t = tableId(spec.table);
     if (t < 256) fields.table = t;
     else attrs.push(['FRA_TABLE', t]);
-  } else if (verb === 'new' && fields.action === FR_ACT.FR_ACT_TO_TBL) fields.table = RT_TABLE.RT_TABLE_MAIN;
+  } else if (verb === 'new' && fields.action === FR_ACT.FR_ACT_TO_TBL && !spec.l3mdev)
+    // An l3mdev rule looks up the table of the packet's VRF, and the kernel refuses a table with it.
+    fields.table = RT_TABLE.RT_TABLE_MAIN;
   if (spec.suppressPrefixlength !== undefined) attrs.push(['FRA_SUPPRESS_PREFIXLEN', spec.suppressPrefixlength]);
   if (spec.suppressIfgroup !== undefined) attrs.push(['FRA_SUPPRESS_IFGROUP', spec.suppressIfgroup]);
   if (spec.goto !== undefined) attrs.push(['FRA_GOTO', spec.goto]);

@@ -20,23 +20,40 @@ export class NotifyListener {
     private readonly child: ChildProcess,
   ) {}
 
-  static async open(path: string): Promise<NotifyListener> {
-    const child = spawn('python3', ['-c', LISTENER, path], { stdio: ['ignore', 'pipe', 'inherit'] });
+  /**
+   * Starts the listener and resolves once it has bound the socket. Waits for its "ready" line or
+   * its exit, not for a fixed time: a python start takes seconds on a loaded machine.
+   */
+  static async open(path: string, timeoutMs = 60_000): Promise<NotifyListener> {
+    const child = spawn('python3', ['-c', LISTENER, path], { stdio: ['ignore', 'pipe', 'pipe'] });
     const l = new NotifyListener(path, child);
     let buf = '';
-    let ready = false;
-    child.stdout!.on('data', (d: Buffer) => {
-      buf += d.toString();
-      let i: number;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        if (line === 'ready') ready = true;
-        else l.messages.push(JSON.parse(line) as string);
-      }
+    let err = '';
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
     });
-    for (let k = 0; k < 500 && !ready; k++) await sleep(10);
-    if (!ready) throw new Error('the notify listener did not start');
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        child.kill();
+        reject(new Error(`the notify listener on ${path} did not start within ${timeoutMs} ms`));
+      }, timeoutMs);
+      child.once('exit', (code, sig) => {
+        clearTimeout(timer);
+        reject(new Error(`the notify listener on ${path} exited (${code ?? sig}) before binding: ${err}`));
+      });
+      child.stdout!.on('data', (d: Buffer) => {
+        buf += d.toString();
+        let i: number;
+        while ((i = buf.indexOf('\n')) >= 0) {
+          const line = buf.slice(0, i);
+          buf = buf.slice(i + 1);
+          if (line === 'ready') {
+            clearTimeout(timer);
+            resolve();
+          } else l.messages.push(JSON.parse(line) as string);
+        }
+      });
+    });
     return l;
   }
 

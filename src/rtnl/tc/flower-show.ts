@@ -3,6 +3,7 @@
 import { parseIPv4, parseIPv6, parseMac, type AttrSet } from '../../core/index.js';
 import { ethProtoText } from '../kinds/ipjson.js';
 import { showActions } from './action.js';
+import { showEncOpts } from './flower-enc-opts.js';
 import type { flowerMap } from './flower.js';
 import { classidText, type TcShow } from './show.js';
 
@@ -34,12 +35,38 @@ const CT_STATES: readonly [number, string][] = [
 ];
 
 const ETH_TYPE_TEXT: Readonly<Record<number, string>> = {
-  2048: 'ipv4',
-  34525: 'ipv6',
-  2054: 'arp',
-  32821: 'rarp',
+  0x0800: 'ipv4',
+  0x86dd: 'ipv6',
+  0x0806: 'arp',
+  0x8035: 'rarp',
 };
 const IP_PROTO_TEXT: Readonly<Record<number, string>> = { 6: 'tcp', 17: 'udp', 132: 'sctp', 1: 'icmp', 58: 'icmpv6' };
+
+// PPP protocol names as tc knows them (ppp_defs.h); the first name of a shared number wins.
+const PPP_PROTO_TEXT: Readonly<Record<number, string>> = {
+  0x21: 'ip',
+  0x29: 'at',
+  0x2b: 'ipx',
+  0x2d: 'vjc_comp',
+  0x2f: 'vjc_uncomp',
+  0x3d: 'mp',
+  0x57: 'ipv6',
+  0xfb: 'compfrag',
+  0xfd: 'comp',
+  0x0281: 'mpls_uc',
+  0x0283: 'mpls_mc',
+  0x8021: 'ipcp',
+  0x8029: 'atcp',
+  0x802b: 'ipxcp',
+  0x8057: 'ipv6cp',
+  0x80fb: 'ccpfrag',
+  0x80fd: 'ccp',
+  0xc021: 'lcp',
+  0xc023: 'pap',
+  0xc025: 'lqr',
+  0xc223: 'chap',
+  0xc029: 'cbcp',
+};
 
 /** Leading one bits of a mask, or -1 when it is not a prefix (or is all zero). */
 function maskBits(bytes: Uint8Array): number {
@@ -188,6 +215,25 @@ function vlanKeys(p: TcShow, o: Flower): void {
 }
 
 function mplsKeys(p: TcShow, o: Flower): void {
+  const lses = o.getAttr('TCA_FLOWER_KEY_MPLS_OPTS');
+  if (lses) {
+    p.text('\n  mpls').openArray('mpls');
+    for (const lse of lses) {
+      p.text('\n    lse').open(null);
+      for (const [key, attr] of [
+        ['depth', 'TCA_FLOWER_KEY_MPLS_OPT_LSE_DEPTH'],
+        ['label', 'TCA_FLOWER_KEY_MPLS_OPT_LSE_LABEL'],
+        ['tc', 'TCA_FLOWER_KEY_MPLS_OPT_LSE_TC'],
+        ['bos', 'TCA_FLOWER_KEY_MPLS_OPT_LSE_BOS'],
+        ['ttl', 'TCA_FLOWER_KEY_MPLS_OPT_LSE_TTL'],
+      ] as const) {
+        const v = lse.getAttr(attr);
+        if (v !== undefined) p.put(key, v, ` ${key} ${v}`);
+      }
+      p.close();
+    }
+    p.close();
+  }
   const label = o.getAttr('TCA_FLOWER_KEY_MPLS_LABEL');
   if (label !== undefined) line(p, 'mpls_label', label);
   maskedU8Text(p, o, 'mpls_tc', 'TCA_FLOWER_KEY_MPLS_TC');
@@ -222,6 +268,10 @@ function arpKeys(p: TcShow, o: Flower): void {
   maskedU8Text(p, o, 'arp_op', 'TCA_FLOWER_KEY_ARP_OP', 'TCA_FLOWER_KEY_ARP_OP_MASK', { 1: 'request', 2: 'reply' });
   macKey(p, o, 'arp_sha', 'TCA_FLOWER_KEY_ARP_SHA', 'TCA_FLOWER_KEY_ARP_SHA_MASK');
   macKey(p, o, 'arp_tha', 'TCA_FLOWER_KEY_ARP_THA', 'TCA_FLOWER_KEY_ARP_THA_MASK');
+  const sid = o.getAttr('TCA_FLOWER_KEY_PPPOE_SID');
+  if (sid !== undefined) line(p, 'pppoe_sid', sid);
+  const ppp = o.getAttr('TCA_FLOWER_KEY_PPP_PROTO');
+  if (ppp !== undefined) line(p, 'ppp_proto', PPP_PROTO_TEXT[ppp] ?? `[${ppp}]`);
 }
 
 function encKeys(p: TcShow, o: Flower): void {
@@ -235,6 +285,7 @@ function encKeys(p: TcShow, o: Flower): void {
   maskedNumber(p, o, 'enc_dst_port', 'TCA_FLOWER_KEY_ENC_UDP_DST_PORT', 0xffff);
   maskedNumber(p, o, 'enc_tos', 'TCA_FLOWER_KEY_ENC_IP_TOS', 0xff);
   maskedNumber(p, o, 'enc_ttl', 'TCA_FLOWER_KEY_ENC_IP_TTL', 0xff);
+  showEncOpts(p, o.getAttr('TCA_FLOWER_KEY_ENC_OPTS'), o.getAttr('TCA_FLOWER_KEY_ENC_OPTS_MASK'));
 }
 
 function clsFlags(p: TcShow, o: Flower): void {

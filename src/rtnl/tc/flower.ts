@@ -11,11 +11,13 @@ import {
   ipv6,
   l2addr,
   nested,
+  nestedArray,
   u16,
   u32,
   u8,
 } from '../../core/index.js';
 import { actionList, buildActions, type ActionSpec } from './action.js';
+import { flowerEncOptsMap } from './flower-enc-opts.js';
 import { showFlower } from './flower-show.js';
 import {
   ETH_P,
@@ -46,6 +48,15 @@ const CT_SHORT: Record<string, keyof typeof CT_STATE> = {
   rpl: 'reply',
 };
 export const FLOWER_KEY_FLAGS = { frag: 1, firstfrag: 2 } as const;
+
+/** One MPLS label stack entry of a multi-label match (TCA_FLOWER_KEY_MPLS_OPT_LSE_*). */
+export const flowerMplsLseMap = attrMap('tca_flower_key_mpls_opt_lse', {
+  TCA_FLOWER_KEY_MPLS_OPT_LSE_DEPTH: [1, u8],
+  TCA_FLOWER_KEY_MPLS_OPT_LSE_TTL: [2, u8],
+  TCA_FLOWER_KEY_MPLS_OPT_LSE_BOS: [3, u8],
+  TCA_FLOWER_KEY_MPLS_OPT_LSE_TC: [4, u8],
+  TCA_FLOWER_KEY_MPLS_OPT_LSE_LABEL: [5, u32],
+});
 
 export const flowerMap = attrMap('tca_flower', {
   TCA_FLOWER_CLASSID: [1, tcHandle],
@@ -131,8 +142,8 @@ export const flowerMap = attrMap('tca_flower', {
   TCA_FLOWER_KEY_ENC_IP_TOS_MASK: [81, u8],
   TCA_FLOWER_KEY_ENC_IP_TTL: [82, u8],
   TCA_FLOWER_KEY_ENC_IP_TTL_MASK: [83, u8],
-  TCA_FLOWER_KEY_ENC_OPTS: [84, binary],
-  TCA_FLOWER_KEY_ENC_OPTS_MASK: [85, binary],
+  TCA_FLOWER_KEY_ENC_OPTS: [84, nested(flowerEncOptsMap)],
+  TCA_FLOWER_KEY_ENC_OPTS_MASK: [85, nested(flowerEncOptsMap)],
   TCA_FLOWER_IN_HW_COUNT: [86, u32],
   TCA_FLOWER_KEY_PORT_SRC_MIN: [87, be16],
   TCA_FLOWER_KEY_PORT_SRC_MAX: [88, be16],
@@ -146,7 +157,7 @@ export const flowerMap = attrMap('tca_flower', {
   TCA_FLOWER_KEY_CT_MARK_MASK: [96, u32],
   TCA_FLOWER_KEY_CT_LABELS: [97, binary],
   TCA_FLOWER_KEY_CT_LABELS_MASK: [98, binary],
-  TCA_FLOWER_KEY_MPLS_OPTS: [99, binary],
+  TCA_FLOWER_KEY_MPLS_OPTS: [99, nestedArray(nested(flowerMplsLseMap, { flag: true }), { flag: true })],
   TCA_FLOWER_KEY_HASH: [100, u32],
   TCA_FLOWER_KEY_HASH_MASK: [101, u32],
   TCA_FLOWER_KEY_NUM_OF_VLANS: [102, u8],
