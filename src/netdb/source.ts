@@ -78,6 +78,12 @@ const GROUPS = [
 const LINK_STATE_FLAGS = IFF.IFF_UP | IFF.IFF_LOWER_UP | IFF.IFF_RUNNING;
 const NTF_PROXY = NTF.NTF_PROXY;
 const DEAD = enumNames(RTNH_F).short(RTNH_F.RTNH_F_DEAD) as string;
+const LINKDOWN = enumNames(RTNH_F).short(RTNH_F.RTNH_F_LINKDOWN) as string;
+const NEXTHOP_MARKS = RTNH_F.RTNH_F_DEAD | RTNH_F.RTNH_F_LINKDOWN;
+const RTM_FLAGS_AT = rtmsg.header.offsets.flags;
+/** Whether next-hop flags mark it dead or without carrier. */
+const marked = (flags: readonly string[] | undefined): boolean =>
+  flags !== undefined && (flags.includes(DEAD) || flags.includes(LINKDOWN));
 
 /** The link flags (as names) whose change the kernel follows with silent changes of routes. */
 function stateFlags(l: LinkRecord): number {
@@ -279,12 +285,17 @@ export class Source {
     const dumped = this.readByDump.delete(l.index);
     if (linkStateChanged(old, l) || readEarly || dumped) {
       // Down flushes IPv4 routes and marks next hops dead or linkdown, all without events.
-      this.schedule({ what: 'routes', family: AF_INET, oif: l.index });
-      this.schedule({ what: 'routes', family: AF_INET6, oif: l.index });
-      if (this.withNeigh) this.schedule({ what: 'neighbours', ifindex: l.index });
+      // Fully up (same master) only clears those marks: with none, nothing changed silently.
+      // Only what the view has now can change so: later objects come with their own events.
+      const onlyUp = stateFlags(l) === LINK_STATE_FLAGS && old.master === l.master;
+      if (!onlyUp || this.marksVia(l.index)) {
+        for (const family of [AF_INET, AF_INET6])
+          if (this.routesVia(l.index, family)) this.schedule({ what: 'routes', family, oif: l.index });
+      }
+      if (this.withNeigh && this.hasNeighbours(l.index)) this.schedule({ what: 'neighbours', ifindex: l.index });
       // IPv6 restarts duplicate address detection on a carrier change: addresses turn
       // tentative without an event (the event comes when detection ends).
-      this.schedule({ what: 'addresses', index: l.index });
+      if (this.hasInet6Addr(l.index)) this.schedule({ what: 'addresses', index: l.index });
     }
   }
 
@@ -575,6 +586,29 @@ export class Source {
       r.oif !== undefined ? t.slotsOf('dev', r.oif).filter(inView) : t.slotsOf('table', r.table).filter(inView);
     const oif = r.oif;
     this.mergeRoutes(oif === undefined ? msgs : msgs.filter((m) => t.leavesVia(m.buf, m.offset, oif)), before);
+  }
+
+  /** Whether a route through the interface has a next hop marked dead or linkdown there. */
+  private marksVia(index: number): boolean {
+    const t = this.tables.routes;
+    for (const slot of t.slotsOf('dev', index)) {
+      // One next hop: its marks are the header's rtm_flags; multipath ones are per next hop.
+      if (!t.slotMultipath(slot)) {
+        const m = t.message(slot);
+        if (m.buf.readUInt32LE(m.offset + NLMSG_HDRLEN + RTM_FLAGS_AT) & NEXTHOP_MARKS) return true;
+        continue;
+      }
+      const r = t.record(slot);
+      if (marked(r.flags)) return true;
+      for (const nh of r.multipath ?? []) if (nh.oif === index && marked(nh.flags)) return true;
+    }
+    return false;
+  }
+
+  /** Whether the view has a neighbour on the interface. */
+  private hasNeighbours(index: number): boolean {
+    for (const _ of this.tables.neighbours.lookup('ifindex', index)) return true;
+    return false;
   }
 
   /** Whether the view has an IPv6 address on the interface. */
