@@ -219,3 +219,24 @@ test('netdb: a link state read before its event still re-reads the routes the ke
     assert.deepEqual(await viewVsFresh(db, ns.name), []);
   });
 });
+
+// A bridge takes its ports' TSO/GSO limits when one joins (the kernel sends no event for the
+// bridge, and an unlocked RTM_GETLINK can see the bridge before the update): the view re-reads
+// the master at once and at the next quiet point.
+test('netdb: a port joining or leaving a bridge updates the bridge it changed silently', async () => {
+  await withNetns(async (ns) => {
+    await ns.batch(['link add br0 type bridge', 'link add v0 type veth peer name p0']);
+    await using db = await NetDB.open({ netns: ns.name });
+    const tso = (): unknown => db.get('links', 'br0')?.tsoMaxSize;
+    const before = tso();
+    await ns.ip('link set v0 master br0');
+    assert.deepEqual((await settledVsFresh(db, ns.name)).diff, []);
+    assert.notEqual(tso(), before, 'the bridge took the port limit (else this test shows nothing)');
+    await ns.ip('link set v0 nomaster');
+    assert.deepEqual((await settledVsFresh(db, ns.name)).diff, []);
+    await ns.ip('link add v1 type veth peer name p1');
+    await ns.ip('link set v1 master br0');
+    await ns.ip('link del v1');
+    assert.deepEqual((await settledVsFresh(db, ns.name)).diff, []);
+  });
+});

@@ -141,6 +141,8 @@ export class Source {
   private readonly goneWithAddr = new Set<string | number>();
   /** veth ends seen without a partner: read again at the next quiet point unless it shows. */
   private readonly partnerless = new Set<number>();
+  /** Masters whose ports changed since the last quiet point: read again there. */
+  private readonly mastersChanged = new Set<number>();
   private running: Promise<void> | undefined;
   private readonly idleWaiters: (() => void)[] = [];
   private readonly withNeigh: boolean;
@@ -276,6 +278,11 @@ export class Source {
         this.partnerless.delete(l.link);
       }
     }
+    // A master takes its ports' TSO/GSO limits when one joins or leaves, without an event.
+    if (old?.master !== l.master) {
+      if (old?.master) this.rereadMaster(old.master);
+      if (l.master) this.rereadMaster(l.master);
+    }
     if (!old) return;
     // A bridge's id (from its address) is also its ports' root and bridge id, changed silently.
     if (l.kind === 'bridge' && bridgeIds(old) !== bridgeIds(l))
@@ -299,12 +306,22 @@ export class Source {
     }
   }
 
+  /**
+   * Read a master again now and at the next quiet point: the kernel updates it after the
+   * port's event, and an unlocked RTM_GETLINK can be answered before that update is done.
+   */
+  private rereadMaster(index: number): void {
+    this.schedule({ what: 'link', index });
+    this.mastersChanged.add(index);
+  }
+
   private delLink(m: AnyMessage): void {
     const index = m.fields.index as number;
     const gone = this.remove('links', index) as LinkRecord | undefined;
     this.stateReadEarly.delete(index);
     this.partnerless.delete(index);
     if (!gone) return;
+    if (gone.master) this.rereadMaster(gone.master);
     // A veth end leaving for another namespace: its peer here now names that namespace's
     // id (IFLA_LINK_NETNSID), without an event.
     if (gone.kind === 'veth' && gone.link && gone.linkNetnsid === undefined)
@@ -748,6 +765,8 @@ export class Source {
       .catch(() => undefined);
     for (const index of this.partnerless) this.schedule({ what: 'link', index });
     this.partnerless.clear();
+    for (const index of this.mastersChanged) this.schedule({ what: 'link', index });
+    this.mastersChanged.clear();
     await this.idle();
   }
 
