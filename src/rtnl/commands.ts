@@ -17,6 +17,7 @@ import {
   type StructFields,
   type AttrDecl,
 } from '../core/index.js';
+import { meant } from './spec.js';
 
 /** What a command does: create/replace/change/delete/get, or dump. */
 export type Verb = 'new' | 'del' | 'get' | 'dump';
@@ -126,12 +127,10 @@ export function maskOf(v: unknown, names: Readonly<Record<string, number>>, pref
     }
     const key = String(x).toUpperCase();
     const bit = names[key.startsWith(prefix) ? key : prefix + key];
-    if (bit === undefined)
-      throw new NetlinkEncodeError(
-        `unknown ${what} ${JSON.stringify(x)} (${Object.keys(names)
-          .map((k) => k.slice(prefix.length).toLowerCase())
-          .join(', ')})`,
-      );
+    if (bit === undefined) {
+      const all = Object.keys(names).map((k) => k.slice(prefix.length).toLowerCase());
+      throw new NetlinkEncodeError(`unknown ${what} ${JSON.stringify(x)}${meant(x, all)} (${all.join(', ')})`);
+    }
     n |= bit;
   }
   return n >>> 0;

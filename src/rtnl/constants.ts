@@ -653,24 +653,3 @@ export function nameOf(table: Readonly<Record<string, number>>, v: number): stri
   for (const [k, x] of Object.entries(table)) if (x === v) return k;
   return v;
 }
-
-/**
- * A value given by number, full name ('RTN_UNICAST') or short name ('unicast'), as a number.
- * Throws TypeError for an unknown name.
- */
-// biome-ignore lint/suspicious/noShadowRestrictedNames: a module export, never the global
-export function valueOf(
-  table: Readonly<Record<string, number>>,
-  prefix: string,
-  v: number | string,
-  what: string,
-): number {
-  if (typeof v === 'number') return v;
-  if (/^\d+$/.test(v)) return Number(v);
-  const n = table[v] ?? table[prefix + v.toUpperCase()];
-  if (n === undefined) {
-    const names = Object.keys(table).map((k) => k.slice(prefix.length).toLowerCase());
-    throw new TypeError(`unknown ${what} ${JSON.stringify(v)} (one of ${names.join(', ')})`);
-  }
-  return n;
-}

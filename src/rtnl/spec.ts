@@ -1,6 +1,6 @@
 // Friendly-spec helpers: interface names, families, prefixes, enumeration values. The names of
 // spec keys come from the vocabularies beside the schemas (core/vocab.ts), not from here.
-import { ipv4ToString, ipv6ToString, parseIPv4, parseIPv6 } from '../core/index.js';
+import { didYouMean, ipv4ToString, ipv6ToString, parseIPv4, parseIPv6 } from '../core/index.js';
 import { AF, AF_INET, AF_INET6, AF_MPLS } from './constants.js';
 
 /** A spec value that names an interface: its index, or its name (resolved by IPRoute). */
@@ -114,7 +114,13 @@ export function enumValue(table: Readonly<Record<string, number>>, prefix: strin
     if (n !== undefined) return n;
   }
   const names = Object.keys(table).map((k) => (k.startsWith(prefix) ? k.slice(prefix.length).toLowerCase() : k));
-  throw new TypeError(`unknown ${what} ${JSON.stringify(v)} (one of ${names.join(', ')})`);
+  throw new TypeError(`unknown ${what} ${JSON.stringify(v)}${meant(v, names)} (one of ${names.join(', ')})`);
+}
+
+/** ` (did you mean "x"?)` for a string close to one of `names`, else ''. */
+export function meant(v: unknown, names: readonly string[]): string {
+  const guess = typeof v === 'string' ? didYouMean(v.toLowerCase(), names) : undefined;
+  return guess ? ` (did you mean "${guess}"?)` : '';
 }
 
 /** Merge raw attributes after the modelled ones; a raw entry replaces a modelled one of the same name. */
