@@ -285,9 +285,7 @@ export class Source {
     }
     if (!old) return;
     // A bridge's id (from its address) is also its ports' root and bridge id, changed silently.
-    if (l.kind === 'bridge' && bridgeIds(old) !== bridgeIds(l))
-      for (const port of this.tables.links.lookup('master', l.index))
-        this.schedule({ what: 'link', index: port.index });
+    if (l.kind === 'bridge' && bridgeIds(old) !== bridgeIds(l)) this.rereadPorts(l.index);
     const readEarly = this.stateReadEarly.delete(l.index);
     const dumped = this.readByDump.delete(l.index);
     if (linkStateChanged(old, l) || readEarly || dumped) {
@@ -313,6 +311,10 @@ export class Source {
   private rereadMaster(index: number): void {
     this.schedule({ what: 'link', index });
     this.mastersChanged.add(index);
+  }
+
+  private rereadPorts(master: number): void {
+    for (const port of this.tables.links.lookup('master', master)) this.schedule({ what: 'link', index: port.index });
   }
 
   private delLink(m: AnyMessage): void {
@@ -560,6 +562,9 @@ export class Source {
       const got = msgs.filter((m) => m.type === RTM.RTM_NEWLINK).map((m) => linkRecord(m, this.name));
       const cur = this.tables.links.get(r.index);
       if (cur && got[0] && linkStateChanged(cur, got[0])) this.stateReadEarly.add(r.index);
+      // A bridge whose id a re-read finds changed: its event may already have come (showing
+      // no change then), and the id is also its ports' root and bridge id.
+      if (cur?.kind === 'bridge' && got[0] && bridgeIds(cur) !== bridgeIds(got[0])) this.rereadPorts(r.index);
       this.merge('links', got, cur ? [cur] : []);
       return;
     }
@@ -765,7 +770,11 @@ export class Source {
       .catch(() => undefined);
     for (const index of this.partnerless) this.schedule({ what: 'link', index });
     this.partnerless.clear();
-    for (const index of this.mastersChanged) this.schedule({ what: 'link', index });
+    // The master's id may follow its ports' addresses, and is also the ports' root id.
+    for (const index of this.mastersChanged) {
+      this.schedule({ what: 'link', index });
+      this.rereadPorts(index);
+    }
     this.mastersChanged.clear();
     await this.idle();
   }
