@@ -17,6 +17,9 @@ const VOLATILE = new Set([
   'allmulti',
   'qdisc',
   'mcast_n_groups',
+  // Random per namespace: the kernel's fallback tunnel devices (ip6tnl0, ip6gre0...) that every
+  // namespace gets once their module is loaded, and which no snapshot makes.
+  'permaddr',
 ]);
 
 const strip = (v: unknown): unknown => stripKeys(v, VOLATILE);
