@@ -11,5 +11,8 @@ it('a misspelt route table, scope or neighbour state names what was meant', () =
   });
   assert.throws(() => neighState('permanet'), /unknown neighbour state "permanet" \(did you mean "permanent"\?\)/);
   // Nothing close: the list alone.
-  assert.throws(() => neighState('zzzzzzzz'), (e: Error) => !/did you mean/.test(e.message) && /noarp/.test(e.message));
+  assert.throws(
+    () => neighState('zzzzzzzz'),
+    (e: Error) => !/did you mean/.test(e.message) && /noarp/.test(e.message),
+  );
 });

@@ -1,7 +1,6 @@
 // Generic netlink offline: real nlctrl answers recorded by test/fixtures/genl/capture.mjs,
 // decoded strictly through the codec and replayed through a GenericNetlinkSocket.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import {
   MessageSchema,
@@ -14,7 +13,6 @@ import {
   string,
   u32,
   type AnyMessage,
-  type Exchange,
 } from '../src/core/index.js';
 import {
   GENL_OP_FLAGS,

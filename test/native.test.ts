@@ -20,7 +20,6 @@ import { fileURLToPath } from 'node:url';
 
 import {
   loadNative,
-  NativeUnavailableError,
   RECV_EMPTY,
   RECV_TOO_SMALL,
   type NativeBinding,

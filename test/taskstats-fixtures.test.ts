@@ -9,7 +9,6 @@ import {
   ReplayTransport,
   genlFamilySchema,
   messageClass,
-  type Exchange,
   type Owner,
 } from '../src/core/index.js';
 import { decodeStrace } from '../src/tools/decoder.js';

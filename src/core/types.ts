@@ -1,6 +1,6 @@
 // Attribute and field types: each knows how to read and write one value.
 // A schema is made of these; the codec itself never special-cases a protocol.
-import { AF_INET, AF_INET6, AF_MPLS, NLA_F_NESTED, NLA_F_NET_BYTEORDER } from './constants.js';
+import { AF_INET, AF_INET6, AF_MPLS, NLA_F_NET_BYTEORDER } from './constants.js';
 import {
   ipv4ToString,
   ipv6ToString,

@@ -391,7 +391,7 @@ export function toDesired(cfg: Config | NamespaceConfig): Desired {
 }
 
 function stepView(source: string, s: ApplyResult['plan']['steps'][number]): StepView {
-  const [op = '', ...rest] = s.what.split(' ');
+  const [, ...rest] = s.what.split(' ');
   return {
     id: s.id,
     netns: source,

@@ -18,7 +18,7 @@ import {
   IPSET_MAX_COMMENT_SIZE,
 } from './constants.js';
 import { IPSetSyntaxError } from './errors.js';
-import { protoByName, protoName, serviceByName } from './names.js';
+import { protoName, serviceByName } from './names.js';
 import { IPRange, PortEntry, PortRange, protoNumber, type Protocol } from './parts.js';
 import { checkElementFields } from './specs.js';
 import type { Dim } from './types.js';

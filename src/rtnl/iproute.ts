@@ -7,7 +7,6 @@ import {
   DumpInterruptedError,
   NETLINK_ROUTE,
   NLM_F_ACK,
-  NLM_F_DUMP,
   NLM_F_REQUEST,
   NetlinkError,
   NetlinkSocket,

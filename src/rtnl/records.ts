@@ -11,7 +11,7 @@ import {
   type FlagsRecord,
   type VocabRecord,
 } from '../core/index.js';
-import { AF, AF_INET6, AF_MPLS, IFF, IF_OPER, RTN, RTPROT, RT_SCOPE, RT_TABLE } from './constants.js';
+import { AF, AF_MPLS, IFF, IF_OPER, RTN, RTPROT, RT_SCOPE, RT_TABLE } from './constants.js';
 import { addrVocab, type IfaddrMessage } from './ifaddrmsg.js';
 import { linkVocab, stats64Vocab, type IfinfMessage } from './ifinfmsg.js';
 import { linkKinds } from './kinds/index.js';

@@ -1,6 +1,5 @@
 // `nlroute link add|set|del|show|property`: `ip link` grammar over IPRoute.link().
 import type { IfinfMessage } from '../rtnl/ifinfmsg.js';
-import type { LinkSpec } from '../rtnl/link.js';
 
 // The command line builds a spec key by key; the library's strict checks validate it whole.
 type SpecBuilder = Record<string, any>;

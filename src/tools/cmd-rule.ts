@@ -1,6 +1,6 @@
 // `nlroute rule add|del|show|flush`: `ip rule` grammar over IPRoute.rule().
 import type { RuleSpec } from '../rtnl/rule.js';
-import { AF_INET, AF_INET6, UsageError, Words, matches, pick } from './cli-args.js';
+import { AF_INET6, UsageError, Words, matches, pick } from './cli-args.js';
 import type { CliContext } from './cli-context.js';
 import { ruleText } from './cli-text.js';
 import { ruleJSON } from '../rtnl/ipjson.js';

@@ -15,7 +15,7 @@ import {
   type Nl80211Message,
 } from '../../src/nl80211/index.js';
 import { NetlinkTimeoutError } from '../../src/core/index.js';
-import { ifindexOf, iwDev, iwList, linkDown, linkUp, sh, skipOutsideVm, waitUntil } from './nl80211-helpers.js';
+import { ifindexOf, iwDev, iwList, linkDown, linkUp, sh, skipOutsideVm } from './nl80211-helpers.js';
 
 describe('nl80211 interfaces and radios (VM)', { skip: skipOutsideVm }, () => {
   let iw: IW;
