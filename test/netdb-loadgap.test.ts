@@ -4,7 +4,6 @@
 // Subscribing before dumping must leave no change out: once quiet, the view equals a fresh
 // load, round after round. NETDB_SEED=n replays one run, NETDB_SEED=random tries a new one.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import type { AnyMessage } from '../src/core/index.js';
 import { NetDB } from '../src/netdb/index.js';
@@ -14,22 +13,11 @@ import { RTEXT_FILTER, RTM } from '../src/rtnl/constants.js';
 import { ifinfmsg } from '../src/rtnl/ifinfmsg.js';
 import { rtmsg } from '../src/rtnl/rtmsg.js';
 import { withNetns } from './helpers/netns.js';
-import { noDad, rng, settledVsFresh } from './helpers/netdb.js';
+import { ipForce, noDad, rng, seedFromEnv, settledVsFresh } from './helpers/netdb.js';
 
-const SEED_ENV = process.env.NETDB_SEED ?? '7';
-const SEED = SEED_ENV === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(SEED_ENV);
+const SEED = seedFromEnv(7);
 const ROUNDS = Number(process.env.NETDB_ROUNDS ?? 25);
 const PAIRS = 4;
-
-/** `ip -force -batch` in the namespace (failing lines ignored), resolved when ip exits. */
-function ipForce(ns: string, lines: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('ip', ['-n', ns, '-force', '-batch', '-'], { stdio: ['pipe', 'ignore', 'ignore'] });
-    p.on('error', reject);
-    p.on('close', () => resolve());
-    p.stdin.end(lines.join('\n') + '\n');
-  });
-}
 
 /** Each pair's addresses and routes (multipath across pairs too), as a round starts from. */
 function setup(): string[] {

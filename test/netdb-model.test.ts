@@ -4,30 +4,18 @@
 // NETDB_SEED=n to replay one, NETDB_SEED=random for a new one. The suite's own run uses a
 // fixed seed so that any failure in CI replays exactly.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { test } from 'node:test';
 import { NetDB } from '../src/netdb/index.js';
 import { IPRoute } from '../src/rtnl/index.js';
 import { withNetns } from './helpers/netns.js';
-import { rng, settledVsFresh } from './helpers/netdb.js';
+import { ipForce, rng, seedFromEnv, settledVsFresh } from './helpers/netdb.js';
 
 const OPS = Number(process.env.NETDB_OPS ?? 600);
-const SEED_ENV = process.env.NETDB_SEED ?? '1';
-const SEED = SEED_ENV === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(SEED_ENV);
+const SEED = seedFromEnv(1);
 // A seed whose run once found the view keeping a multipath next hop marked dead/linkdown that
 // the kernel had cleared (an IPv4 address added back to the link revives it without an event).
 const NEXTHOP_REVIVAL_SEED = 2036988029;
 const PER_QUIET = 8;
-
-/** `ip -force -batch`: every line is tried, failures (a route to a link that is gone) ignored. */
-function ipForce(ns: string, lines: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('ip', ['-n', ns, '-force', '-batch', '-'], { stdio: ['pipe', 'ignore', 'ignore'] });
-    p.on('error', reject);
-    p.on('close', () => resolve());
-    p.stdin.end(lines.join('\n') + '\n');
-  });
-}
 
 function ipLine(r: ReturnType<typeof rng>): string {
   const i = r.int(4),

@@ -1,5 +1,6 @@
 // Test helpers for NetDB: compare a view with a fresh load of the same namespace, a seeded
 // random generator, and `ip -j -d` state with the fields that change by themselves removed.
+import { spawn } from 'node:child_process';
 import { NetDB } from '../../src/netdb/index.js';
 import { TABLES, recordJSON } from '../../src/netdb/records.js';
 import type { TestNetns } from './netns.js';
@@ -159,4 +160,20 @@ export function stateDiff(before: string[], after: string[]): { gone: string[]; 
 /** Turn off IPv6 duplicate address detection in a test namespace, so addresses settle at once. */
 export async function noDad(ns: TestNetns): Promise<void> {
   await ns.exec('sysctl', ['-qw', 'net.ipv6.conf.all.accept_dad=0', 'net.ipv6.conf.default.accept_dad=0']);
+}
+
+/** `ip -force -batch` in the namespace: every line is tried, failures (a route to a link that is gone) ignored. */
+export function ipForce(ns: string, lines: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('ip', ['-n', ns, '-force', '-batch', '-'], { stdio: ['pipe', 'ignore', 'ignore'] });
+    p.on('error', reject);
+    p.on('close', () => resolve());
+    p.stdin.end(`${lines.join('\n')}\n`);
+  });
+}
+
+/** The seed of a randomized test: NETDB_SEED=n replays one, NETDB_SEED=random draws one. */
+export function seedFromEnv(fallback: number): number {
+  const env = process.env.NETDB_SEED ?? String(fallback);
+  return env === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(env);
 }
