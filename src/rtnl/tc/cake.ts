@@ -167,9 +167,9 @@ const BOOLS: Record<string, string> = {
 };
 
 /**
- * `{ bandwidth?: '100mbit' | unlimited?: true, rtt?: '100ms' | 'internet' (tc's presets), target?, diffserv?: 'diffserv4', flowmode?:
- * 'triple-isolate', atm?: 'ptm', overhead?, mpu?, nat?, wash?, ingress?, ack_filter?: 'ack-filter',
- * split_gso?, memlimit?, fwmark?, raw? }` as `tc qdisc add ... cake`.
+ * `{ bandwidth?: '100mbit' | unlimited?: true, rtt?: '100ms' | 'internet' (tc's presets), target?,
+ * diffserv?: 'diffserv4', flowmode?: 'triple-isolate', atm?: 'ptm', overhead?, mpu?, nat?, wash?, ingress?,
+ * ack_filter?: 'ack-filter', split_gso?, memlimit?, fwmark?, raw? }` as `tc qdisc add ... cake`.
  */
 export const cake: TcKind = {
   kind: 'cake',
